@@ -1,0 +1,41 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both create .venv when missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST_PORT ?= 127.0.0.1:8000
+
+.PHONY: run test lint format clean
+
+# Reinstall only when a requirements file changes (the stamp files record the last install).
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+run: $(VENV)/.runtime
+	SCI_TRACKER_DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	@echo
+	@echo "SCI Tracker is starting on http://$(HOST_PORT)/ (stop it with Ctrl+C)."
+	@echo "Create an account there, or an admin with: $(BIN)/python manage.py createsuperuser"
+	@echo
+	SCI_TRACKER_DEBUG=1 $(BIN)/python manage.py runserver $(HOST_PORT)
+
+test: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

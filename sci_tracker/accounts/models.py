@@ -1,0 +1,157 @@
+import zoneinfo
+from functools import cached_property
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+# Neurological levels from the top of the spine down; the order matters (see ad_risk).
+SPINAL_LEVELS = (
+    [f"C{n}" for n in range(1, 9)]
+    + [f"T{n}" for n in range(1, 13)]
+    + [f"L{n}" for n in range(1, 6)]
+    + [f"S{n}" for n in range(1, 6)]
+)
+NOT_SURE = "unknown"
+INJURY_LEVEL_CHOICES = {
+    "Neck (cervical)": [(level, level) for level in SPINAL_LEVELS if level[0] == "C"],
+    "Upper back (thoracic)": [(level, level) for level in SPINAL_LEVELS if level[0] == "T"],
+    "Lower back (lumbar)": [(level, level) for level in SPINAL_LEVELS if level[0] == "L"],
+    "Base of the spine (sacral)": [(level, level) for level in SPINAL_LEVELS if level[0] == "S"],
+    NOT_SURE: "Not sure",
+}
+# Autonomic dysreflexia is a risk for injuries at this level and above.
+LOWEST_LEVEL_WITH_AD_RISK = "T6"
+
+
+class Completeness(models.TextChoices):
+    AIS_A = "A", "AIS A: complete, no feeling or movement below the injury"
+    AIS_B = "B", "AIS B: some feeling below the injury, no movement"
+    AIS_C = "C", "AIS C: some movement below the injury, most muscles weak"
+    AIS_D = "D", "AIS D: movement below the injury, most muscles can lift against gravity"
+    NOT_SURE = NOT_SURE, "Not sure"
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError("Choose a time zone from the list, such as Europe/London.")
+
+
+def default_time_zone():
+    return settings.TIME_ZONE
+
+
+class UserManager(BaseUserManager):
+    def get_by_natural_key(self, email):
+        # People type their address in any case; the account is the same.
+        return self.get(email__iexact=email)
+
+    def create_user(self, email, password=None, **fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **fields):
+        return self.create_user(email, password, is_staff=True, is_superuser=True, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """An account: the person with SCI, and later a carer or clinician, signs in by e-mail."""
+
+    email = models.EmailField("e-mail address", max_length=254, unique=True)
+    display_name = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="What the app calls you. Leave blank to use your e-mail.",
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text="Your diary's days start and end at midnight in this zone.",
+    )
+    injury_level = models.CharField(
+        "injury level",
+        max_length=8,
+        choices=INJURY_LEVEL_CHOICES,
+        default=NOT_SURE,
+        help_text="The neurological level of your injury, if you know it. "
+        "It changes which safety advice the app gives you.",
+    )
+    completeness = models.CharField(
+        "completeness (AIS grade)",
+        max_length=8,
+        choices=Completeness.choices,
+        default=Completeness.NOT_SURE,
+    )
+    is_staff = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_unique_ci"),
+            models.CheckConstraint(
+                condition=models.Q(injury_level__in=[*SPINAL_LEVELS, NOT_SURE]),
+                name="accounts_user_injury_level_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(completeness__in=Completeness.values),
+                name="accounts_user_completeness_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return self.display_name or self.email
+
+    def get_short_name(self):
+        return self.name
+
+    def get_full_name(self):
+        return self.name
+
+    @cached_property
+    def zone(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def local_today(self):
+        return timezone.localdate(timezone=self.zone)
+
+    @property
+    def ad_risk(self):
+        """Whether autonomic dysreflexia warnings apply: injury at T6 or above, or not known."""
+        if self.injury_level not in SPINAL_LEVELS:
+            return True
+        return SPINAL_LEVELS.index(self.injury_level) <= SPINAL_LEVELS.index(
+            LOWEST_LEVEL_WITH_AD_RISK
+        )
+
+    def delete_account(self):
+        """Remove the account with every row that belongs to it, sign-in records included."""
+        with transaction.atomic():
+            for model in (AccessAttempt, AccessFailureLog, AccessLog):
+                model.objects.filter(username__iexact=self.email).delete()
+            for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+                if session.get_decoded().get(SESSION_KEY) == str(self.pk):
+                    session.delete()
+            # Everything else the person owns hangs off the account and goes with it (CASCADE).
+            self.delete()

@@ -1,0 +1,97 @@
+"""Strict parsers for settings read from environment variables.
+
+A wrong value stops start-up with a message that names the variable, so a typo in a deployment
+never falls back silently to a default.
+"""
+
+import os
+import secrets
+import zoneinfo
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _raw(name):
+    """The variable's value, or None when it is unset or blank."""
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+def env_str(name, default=""):
+    return _raw(name) or default
+
+
+def env_bool(name, default=False):
+    raw = _raw(name)
+    if raw is None:
+        return default
+    if raw.lower() in _TRUE:
+        return True
+    if raw.lower() in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false (1/0, yes/no, on/off), not {raw!r}.")
+
+
+def env_int(name, default, minimum=0):
+    raw = _raw(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}.")
+    return value
+
+
+def env_choice(name, default, choices):
+    value = env_str(name, default)
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
+    return value
+
+
+def env_list(name, default):
+    """A comma-separated list; blank items are dropped."""
+    raw = _raw(name)
+    if raw is None:
+        return list(default)
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_time_zone(name, default):
+    value = env_str(name, default)
+    if value not in zoneinfo.available_timezones():
+        raise ImproperlyConfigured(
+            f"{name} must be an IANA time zone such as Europe/London, not {value!r}."
+        )
+    return value
+
+
+def env_path(name, default):
+    return Path(env_str(name, str(default))).expanduser().resolve()
+
+
+def secret_key_in(folder):
+    """The key kept in folder/secret_key, made on first use: a local install needs no set-up."""
+    path = Path(folder) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written whole to a private temporary file, then linked into place: if two processes
+        # start at once, one link wins and both read the same complete key.
+        temporary = path.with_name(f".secret_key.{os.getpid()}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as file:
+            file.write(secrets.token_urlsafe(50))
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    return path.read_text().strip()

@@ -1,0 +1,43 @@
+// Small progressive enhancements. Every page works without this file.
+"use strict";
+
+function browserTimeZone() {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch (error) {
+    return "";
+  }
+}
+
+function hasOption(select, value) {
+  return Array.from(select.options).some((option) => option.value === value);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const zone = browserTimeZone();
+
+  // Sign-up: start from the device's own time zone.
+  document.querySelectorAll('select[data-browser-time-zone="fill"]').forEach((select) => {
+    if (zone && hasOption(select, zone) && !select.closest("form").querySelector(".is-invalid")) {
+      select.value = zone;
+    }
+  });
+
+  // Profile: offer the device's zone when it differs from the saved one.
+  const hint = document.querySelector("[data-browser-zone-hint]");
+  const select = document.querySelector('select[name="time_zone"]');
+  if (hint && select && zone && hasOption(select, zone) && select.value !== zone) {
+    hint.querySelector("[data-browser-zone-name]").textContent = zone.replace(/_/g, " ");
+    hint.hidden = false;
+    hint.querySelector("[data-use-browser-zone]").addEventListener("click", () => {
+      select.value = zone;
+      select.focus();
+    });
+  }
+
+  // After a failed submit, move focus to the summary of what needs fixing.
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+  }
+});

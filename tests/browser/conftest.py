@@ -1,0 +1,65 @@
+"""Playwright driving Debian's Chromium against Django's live server, on a phone-sized screen."""
+
+import os
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.conftest import CHROMIUM, PASSWORD
+
+# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": PHONE, "timezone_id": "Pacific/Auckland"}
+
+
+@pytest.fixture(autouse=True)
+def _short_waits(page):
+    # A page that is going to show something shows it within seconds; fail fast otherwise.
+    page.set_default_timeout(10_000)
+
+
+@pytest.fixture
+def console_errors(page):
+    """Errors the page logs: a test that expects none asserts this list is empty."""
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+_axe = Axe()
+
+
+def assert_accessible(page):
+    """axe-core finds no WCAG 2.2 A or AA violation on the page as it is now."""
+    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def sign_in(page, live_server, email, password=PASSWORD):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()

@@ -1,0 +1,83 @@
+"""Named users and the test-wide settings, in one place."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+from sci_tracker.accounts.models import User
+
+PASSWORD = "correct horse battery staple"
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_TESTS = Path(__file__).parent / "browser"
+BROWSER_SKIP_LINE = (
+    f"Browser tests skipped: Chromium not found at {CHROMIUM}. "
+    "Install it (apt-get install chromium) to run them; REQUIRE_BROWSER=1 makes this an error."
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings():
+    # A fast hasher keeps sign-ups quick; plain static storage needs no collectstatic first.
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    ):
+        yield
+
+
+def make_user(name, **fields):
+    return User.objects.create_user(
+        email=f"{name}@example.org", password=PASSWORD, display_name=name.title(), **fields
+    )
+
+
+@pytest.fixture
+def alice(db):
+    """A person with a high injury, far east of UTC."""
+    return make_user("alice", time_zone="Pacific/Auckland", injury_level="C6", completeness="B")
+
+
+@pytest.fixture
+def bob(db):
+    """A person with a low injury, west of UTC."""
+    return make_user("bob", time_zone="America/Denver", injury_level="L1", completeness="D")
+
+
+@pytest.fixture
+def staff(db):
+    return make_user("staff", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+browser_skipped_key = pytest.StashKey[bool]()
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_items = [item for item in items if BROWSER_TESTS in item.path.parents]
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
+    if not browser_items or CHROMIUM.exists():
+        return
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError(
+            f"REQUIRE_BROWSER=1 but Chromium is not at {CHROMIUM}: apt-get install chromium"
+        )
+    skip = pytest.mark.skip(reason="Chromium not installed")
+    for item in browser_items:
+        item.add_marker(skip)
+    config.stash[browser_skipped_key] = True
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if config.stash.get(browser_skipped_key, False):
+        terminalreporter.write_line(BROWSER_SKIP_LINE, yellow=True, bold=True)

@@ -1,0 +1,140 @@
+import json
+import re
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import DatabaseError
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+# Sample arguments for the URL patterns that take some.
+URL_KWARGS = {"password_reset_confirm": {"uidb64": "MQ", "token": "set-password"}}
+# Who may open each page: "anyone", "visitor" (signed-out only) or "member" (signed-in only).
+SIGNED_OUT_ONLY = {"signup"}
+MEMBERS_ONLY = {"profile", "password_change", "delete_account"}
+POST_ONLY = {"logout"}
+
+
+def named_patterns(resolver=None, namespace=""):
+    """Every named URL of the project outside the admin, found by walking the URLconf."""
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue
+            yield from named_patterns(entry, entry.namespace or namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}:{entry.name}" if namespace else entry.name
+
+
+ALL_NAMES = sorted(set(named_patterns()))
+
+
+def h1_count(html):
+    return len(re.findall(r"<h1[\s>]", html))
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_it_renders_every_named_url_for_a_visitor(client, db, name):
+    response = client.get(reverse(name, kwargs=URL_KWARGS.get(name)))
+    if name in POST_ONLY:
+        assert response.status_code == 405
+    elif name in MEMBERS_ONLY:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    elif response["Content-Type"].startswith("text/html"):
+        assert response.status_code == 200
+        assert h1_count(response.text) == 1
+    else:
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_it_renders_every_named_url_for_a_member(alice_client, name):
+    response = alice_client.get(reverse(name, kwargs=URL_KWARGS.get(name)), follow=True)
+    if name in POST_ONLY:
+        assert response.status_code == 405
+        return
+    assert response.status_code == 200
+    if name in SIGNED_OUT_ONLY:
+        assert response.redirect_chain[-1][0] == reverse("home")
+    if response["Content-Type"].startswith("text/html"):
+        assert h1_count(response.text) == 1
+
+
+def test_it_explains_the_app_to_a_visitor(client, db):
+    response = client.get("/")
+    assert "Track spasms and leg pain after spinal cord injury" in response.text
+    assert 'href="/accounts/signup/"' in response.text
+    assert 'href="/accounts/login/"' in response.text
+
+
+def test_it_tells_a_new_member_what_to_do_first(alice_client, alice):
+    alice.injury_level = "unknown"
+    alice.save()
+    response = alice_client.get("/")
+    assert "Hello, Alice" in response.text
+    assert "What to do first" in response.text
+    assert "your injury level is not set yet" in response.text
+    assert "Pacific/Auckland" in response.text
+
+
+@time_machine.travel(datetime(2026, 3, 14, 11, 30, tzinfo=UTC), tick=False)
+def test_it_shows_today_in_each_persons_own_time_zone(client, alice, bob):
+    # 11:30 UTC is already the 15th in Auckland (UTC+13) and still the 14th in Denver (UTC-6).
+    client.force_login(alice)
+    assert "Sunday 15 March 2026" in client.get(reverse("profile")).text
+    client.force_login(bob)
+    assert "Saturday 14 March 2026" in client.get(reverse("profile")).text
+
+
+def test_it_answers_the_health_check_when_the_database_answers(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert json.loads(response.content) == {"status": "ok"}
+
+
+def test_it_reports_an_unreachable_database_in_the_health_check(client, db, monkeypatch):
+    class UnreachableDatabase:
+        def cursor(self):
+            raise DatabaseError("connection refused")
+
+    monkeypatch.setattr("sci_tracker.views.connection", UnreachableDatabase())
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert json.loads(response.content)["status"] == "error"
+
+
+def test_it_sends_strict_security_headers(client, db):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_it_has_no_inline_script_or_style_in_any_page(client, alice):
+    pages = [reverse(name, kwargs=URL_KWARGS.get(name)) for name in ALL_NAMES]
+    client.force_login(alice)
+    for url in pages:
+        html = client.get(url).text
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
+        assert "<style" not in html, url
+        assert " style=" not in html, url
+
+
+def test_it_lets_staff_into_the_admin_and_keeps_others_out(client, staff, alice):
+    client.force_login(alice)
+    assert client.get("/admin/").status_code == 302
+    client.force_login(staff)
+    response = client.get("/admin/accounts/user/")
+    assert response.status_code == 200
+    assert "alice@example.org" in response.text
+
+
+def test_it_has_a_migration_for_every_model_change(db):
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

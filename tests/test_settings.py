@@ -1,0 +1,98 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from sci_tracker import env
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def start_django(tmp_path, command="check", **variables):
+    """Run manage.py in a fresh process with only these variables set, as a deployment would."""
+    keep = {"PATH", "HOME", "LANG"}
+    environment = {name: value for name, value in os.environ.items() if name in keep}
+    environment.update(SCI_TRACKER_DATA_DIR=str(tmp_path), **variables)
+    return subprocess.run(
+        [sys.executable, "manage.py", *command.split()],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("SCI_TRACKER_DEBUG", "maybe", "SCI_TRACKER_DEBUG must be true or false"),
+        ("SCI_TRACKER_HSTS_SECONDS", "a year", "SCI_TRACKER_HSTS_SECONDS must be a whole number"),
+        (
+            "SCI_TRACKER_TIME_ZONE",
+            "Mars/Olympus",
+            "SCI_TRACKER_TIME_ZONE must be an IANA time zone",
+        ),
+        ("DATABASE_URL", "oracle-ish://nowhere", "DATABASE_URL is not a usable database URL"),
+    ],
+)
+def test_it_refuses_to_start_with_a_malformed_value(tmp_path, variable, value, message):
+    result = start_django(tmp_path, **{variable: value})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_it_starts_with_nothing_set_and_keeps_one_secret_key(tmp_path):
+    first = start_django(tmp_path)
+    assert first.returncode == 0, first.stderr
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) >= 50
+    assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
+    assert start_django(tmp_path).returncode == 0
+    assert (tmp_path / "secret_key").read_text() == key
+
+
+def test_it_passes_the_deploy_check_with_the_documented_production_settings(tmp_path):
+    production = {
+        "SCI_TRACKER_SECRET_KEY": "a-long-random-production-key-" + "x7Qp2" * 10,
+        "SCI_TRACKER_ALLOWED_HOSTS": "tracker.example.org",
+        "SCI_TRACKER_HTTPS": "true",
+    }
+    result = start_django(tmp_path, "check --deploy --fail-level WARNING", **production)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_it_warns_in_the_deploy_check_without_https(tmp_path):
+    result = start_django(tmp_path, "check --deploy --fail-level WARNING")
+    assert result.returncode != 0
+    assert "SECURE_SSL_REDIRECT" in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1", True), ("TRUE", True), ("on", True), ("no", False), ("0", False)]
+)
+def test_it_reads_booleans(monkeypatch, raw, expected):
+    monkeypatch.setenv("SOME_FLAG", raw)
+    assert env.env_bool("SOME_FLAG") is expected
+
+
+def test_it_uses_the_default_for_an_unset_or_blank_variable(monkeypatch):
+    monkeypatch.delenv("SOME_NUMBER", raising=False)
+    assert env.env_int("SOME_NUMBER", 7) == 7
+    monkeypatch.setenv("SOME_NUMBER", "  ")
+    assert env.env_int("SOME_NUMBER", 7) == 7
+
+
+def test_it_refuses_a_number_below_the_minimum(monkeypatch):
+    monkeypatch.setenv("SOME_NUMBER", "-3")
+    with pytest.raises(ImproperlyConfigured, match="SOME_NUMBER must be at least 0"):
+        env.env_int("SOME_NUMBER", 7)
+
+
+def test_it_splits_lists_and_drops_blanks(monkeypatch):
+    monkeypatch.setenv("SOME_HOSTS", "a.example.org, ,b.example.org,")
+    assert env.env_list("SOME_HOSTS", []) == ["a.example.org", "b.example.org"]
