@@ -81,3 +81,9 @@ def pytest_collection_modifyitems(config, items):
 def pytest_terminal_summary(terminalreporter, config):
     if config.stash.get(browser_skipped_key, False):
         terminalreporter.write_line(BROWSER_SKIP_LINE, yellow=True, bold=True)
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
