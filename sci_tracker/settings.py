@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "sci_tracker.accounts",
+    "sci_tracker.diary",
 ]
 
 MIDDLEWARE = [

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("sci_tracker.accounts.urls")),
+    path("", include("sci_tracker.diary.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -41,3 +41,19 @@ document.addEventListener("DOMContentLoaded", () => {
     summary.focus();
   }
 });
+
+// Entry forms: the date-and-time box only matters for "Earlier…"; show it when that is picked.
+document.addEventListener("DOMContentLoaded", () => {
+  const exact = document.querySelector('input[name="occurred_local"]');
+  const choices = document.querySelectorAll('input[name="when"]');
+  if (!exact || choices.length === 0) {
+    return;
+  }
+  const wrapper = exact.closest(".mb-3") || exact.parentElement;
+  const update = () => {
+    const earlier = document.querySelector('input[name="when"]:checked')?.value === "earlier";
+    wrapper.hidden = !earlier && !exact.classList.contains("is-invalid");
+  };
+  choices.forEach((choice) => choice.addEventListener("change", update));
+  update();
+});

@@ -1,0 +1,646 @@
+"""What the diary records. Scales and codes follow the project's clinical reference.
+
+Ranges and one-per-day rules are database constraints, so bulk_create, imports and the admin
+cannot store what a form would refuse; forms add the friendly messages.
+"""
+
+from datetime import datetime, time
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+
+
+def in_range(field, lowest, highest, name, allow_null=False):
+    condition = Q(**{f"{field}__gte": lowest, f"{field}__lte": highest})
+    if allow_null:
+        condition |= Q(**{f"{field}__isnull": True})
+    return models.CheckConstraint(condition=condition, name=name)
+
+
+def only_choices(field, choices, name):
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices}), name=name)
+
+
+@deconstructible
+class ChoiceList:
+    """Validates a JSON list of choice values: each one of `allowed`, none twice."""
+
+    def __init__(self, allowed):
+        self.allowed = list(allowed)
+
+    def __call__(self, values):
+        if not isinstance(values, list) or any(value not in self.allowed for value in values):
+            raise ValidationError("Choose from the options shown.")
+        if len(set(values)) != len(values):
+            raise ValidationError("Each option can be chosen once.")
+
+    def __eq__(self, other):
+        return isinstance(other, ChoiceList) and self.allowed == other.allowed
+
+
+def labels(choices, values):
+    names = dict(choices)
+    return [names[value] for value in values if value in names]
+
+
+# Catalogue: triggers and interventions -------------------------------------------------------
+
+
+class CatalogueQuerySet(models.QuerySet):
+    def available_to(self, user):
+        """The built-in items and the person's own."""
+        return self.filter(Q(owner=None) | Q(owner=user)).order_by("category", "name")
+
+
+class CatalogueItem(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        help_text="Empty for the built-in catalogue.",
+    )
+    slug = models.SlugField(max_length=60)
+    name = models.CharField(max_length=80)
+    guide = models.CharField(
+        max_length=100, blank=True, help_text='The guide section that explains it: "page#anchor".'
+    )
+
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["category", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_builtin(self):
+        return self.owner_id is None
+
+
+class Trigger(CatalogueItem):
+    class Category(models.TextChoices):
+        BLADDER = "bladder", "Bladder"
+        BOWEL = "bowel", "Bowel"
+        SKIN = "skin", "Skin"
+        CLOTHING = "clothing", "Clothing and straps"
+        TEMPERATURE = "temperature", "Temperature"
+        MOVEMENT = "movement", "Movement and position"
+        ILLNESS = "illness", "Illness"
+        INJURY = "injury", "Injury"
+        EMOTIONAL = "emotional", "Emotions"
+        HORMONAL = "hormonal", "Hormones"
+        ACTIVITY = "activity", "Activity and rest"
+        OTHER = "other", "Other"
+
+    category = models.CharField(max_length=20, choices=Category.choices, default=Category.OTHER)
+
+    class Meta(CatalogueItem.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"], condition=Q(owner=None), name="diary_trigger_builtin_slug_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "slug"], name="diary_trigger_owner_slug_unique"
+            ),
+        ]
+
+
+class Intervention(CatalogueItem):
+    class Category(models.TextChoices):
+        PHYSICAL = "physical", "Physical"
+        EQUIPMENT = "equipment", "Equipment"
+        LIFESTYLE = "lifestyle", "Lifestyle"
+        MEDICINE = "medicine", "Medicine"
+        PROCEDURE = "procedure", "Procedure"
+        OTHER = "other", "Other"
+
+    category = models.CharField(max_length=20, choices=Category.choices, default=Category.OTHER)
+
+    class Meta(CatalogueItem.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(owner=None),
+                name="diary_intervention_builtin_slug_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "slug"], name="diary_intervention_owner_slug_unique"
+            ),
+        ]
+
+
+# Entries -------------------------------------------------------------------------------------
+
+
+class EntryQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Everything the person owns, in the bin or not: the one owner-scoped lookup."""
+        return self.filter(owner=user)
+
+    def active(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def in_bin(self):
+        return self.filter(deleted_at__isnull=False)
+
+
+class Entry(models.Model):
+    """What every diary entry shares: whose it is, who logged it, when, and the bin."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="%(class)s_entries"
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The account that logged it: the person, or a carer.",
+    )
+    note = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set while the entry is in the bin."
+    )
+
+    objects = EntryQuerySet.as_manager()
+
+    kind = ""  # the URL word for this kind of entry; set by each subclass
+    kind_label = ""
+
+    class Meta:
+        abstract = True
+
+    def get_absolute_url(self):
+        return reverse("diary:edit", args=[self.kind, self.pk])
+
+    def move_to_bin(self):
+        self.deleted_at = timezone.now()
+        self.save(update_fields=["deleted_at"])
+
+    def restore(self):
+        self.deleted_at = None
+        self.save(update_fields=["deleted_at"])
+
+    @property
+    def logged_by_someone_else(self):
+        return self.logged_by_id is not None and self.logged_by_id != self.owner_id
+
+
+class RecallWindow(models.TextChoices):
+    PAST_24_HOURS = "24h", "Past 24 hours"
+
+
+class CheckIn(Entry):
+    """The daily check-in: Penn Spasm Frequency Scale, spasticity, pain and interference."""
+
+    class Frequency(models.IntegerChoices):
+        NONE = 0, "0: No spasms"
+        TRIGGERED = 1, "1: Mild spasms only when something sets them off (touch, movement)"
+        LESS_THAN_HOURLY = 2, "2: Full spasms, less than once an hour"
+        MORE_THAN_HOURLY = 3, "3: Spasms more than once an hour"
+        MORE_THAN_TEN_HOURLY = 4, "4: Spasms more than ten times an hour"
+
+    class Severity(models.IntegerChoices):
+        MILD = 1, "1: Mild"
+        MODERATE = 2, "2: Moderate"
+        SEVERE = 3, "3: Severe"
+
+    date = models.DateField(help_text="The day this check-in is about, in your time zone.")
+    recall_window = models.CharField(
+        max_length=8, choices=RecallWindow.choices, default=RecallWindow.PAST_24_HOURS
+    )
+    psfs_frequency = models.PositiveSmallIntegerField(
+        "how often spasms happened", choices=Frequency.choices
+    )
+    psfs_severity = models.PositiveSmallIntegerField(
+        "how strong they were", choices=Severity.choices, null=True, blank=True
+    )
+    spasticity = models.PositiveSmallIntegerField(
+        "stiffness and spasms overall (0-10)", null=True, blank=True
+    )
+    pain_worst = models.PositiveSmallIntegerField("worst leg pain (0-10)", null=True, blank=True)
+    pain_average = models.PositiveSmallIntegerField(
+        "average leg pain (0-10)", null=True, blank=True
+    )
+    interference_activities = models.PositiveSmallIntegerField(
+        "got in the way of daily activities (0-10)", null=True, blank=True
+    )
+    interference_mood = models.PositiveSmallIntegerField(
+        "affected your mood (0-10)", null=True, blank=True
+    )
+    interference_sleep = models.PositiveSmallIntegerField(
+        "affected your sleep (0-10)", null=True, blank=True
+    )
+    night_wakings = models.PositiveSmallIntegerField(
+        "times spasms or pain woke you", null=True, blank=True
+    )
+
+    kind = "checkin"
+    kind_label = "Daily check-in"
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "date"], name="diary_checkin_one_per_day"),
+            in_range("psfs_frequency", 0, 4, "diary_checkin_psfs_frequency_0_4"),
+            models.CheckConstraint(
+                condition=Q(psfs_frequency=0, psfs_severity__isnull=True)
+                | Q(psfs_frequency__gt=0, psfs_severity__gte=1, psfs_severity__lte=3),
+                name="diary_checkin_psfs_severity_only_with_spasms",
+            ),
+            in_range("spasticity", 0, 10, "diary_checkin_spasticity_0_10", allow_null=True),
+            in_range("pain_worst", 0, 10, "diary_checkin_pain_worst_0_10", allow_null=True),
+            in_range("pain_average", 0, 10, "diary_checkin_pain_average_0_10", allow_null=True),
+            models.CheckConstraint(
+                condition=Q(pain_average__lte=models.F("pain_worst"))
+                | Q(pain_average__isnull=True)
+                | Q(pain_worst__isnull=True),
+                name="diary_checkin_pain_average_not_above_worst",
+            ),
+            in_range(
+                "interference_activities",
+                0,
+                10,
+                "diary_checkin_interference_activities_0_10",
+                allow_null=True,
+            ),
+            in_range(
+                "interference_mood", 0, 10, "diary_checkin_interference_mood_0_10", allow_null=True
+            ),
+            in_range(
+                "interference_sleep",
+                0,
+                10,
+                "diary_checkin_interference_sleep_0_10",
+                allow_null=True,
+            ),
+            in_range("night_wakings", 0, 50, "diary_checkin_night_wakings_0_50", allow_null=True),
+            only_choices("recall_window", RecallWindow.values, "diary_checkin_recall_window_valid"),
+        ]
+
+    def __str__(self):
+        return f"Check-in for {self.date:%d %b %Y}"
+
+    def clean(self):
+        if self.psfs_frequency == 0:
+            self.psfs_severity = None
+        elif self.psfs_frequency is not None and self.psfs_severity is None:
+            raise ValidationError({"psfs_severity": "Say how strong the spasms were."})
+        if (
+            self.pain_worst is not None
+            and self.pain_average is not None
+            and self.pain_average > self.pain_worst
+        ):
+            raise ValidationError(
+                {"pain_average": "The average cannot be higher than the worst pain of the day."}
+            )
+
+    @property
+    def moment(self):
+        """Where it sorts among timed entries: the end of its day, in the owner's zone."""
+        return datetime.combine(self.date, time(23, 59), tzinfo=self.owner.zone)
+
+
+class RedFlag(models.TextChoices):
+    """Symptoms that need care now; ticking one shows urgent guidance after saving."""
+
+    LEG_SWOLLEN = "leg-swollen", "One leg swollen, red or warm"
+    AD_SIGNS = "ad-signs", "Pounding headache, flushing or sweating above the injury"
+    FEVER = "fever", "Fever or chills"
+    CHEST = "chest", "Chest pain or sudden breathlessness"
+    PUMP_ALARM = "pump-alarm", "Baclofen pump alarm"
+
+
+class TimedEntry(Entry):
+    """An event at a moment: a spasm or a bout of leg pain, with triggers and red flags."""
+
+    occurred_at = models.DateTimeField("when")
+    red_flags = models.JSONField(
+        "other symptoms right now",
+        default=list,
+        blank=True,
+        validators=[ChoiceList(RedFlag.values)],
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["-occurred_at"]
+
+    @property
+    def moment(self):
+        return self.occurred_at
+
+    def red_flag_labels(self):
+        return labels(RedFlag.choices, self.red_flags)
+
+
+class SpasmPattern(models.TextChoices):
+    JERKY = "jerky", "Sudden jerky spasm"
+    STIFFNESS = "stiffness", "Sustained stiffness"
+    CLONUS = "clonus", "Clonus (rhythmic jerking)"
+
+
+class BodyRegion(models.TextChoices):
+    LEFT_LEG = "left-leg", "Left leg"
+    RIGHT_LEG = "right-leg", "Right leg"
+    BOTH_LEGS = "both-legs", "Both legs"
+    TRUNK = "trunk", "Trunk"
+    ARMS = "arms", "Arms"
+
+
+class SpasmSeverity(models.IntegerChoices):
+    MILD = 1, "Mild"
+    MODERATE = 2, "Moderate"
+    SEVERE = 3, "Severe"
+
+
+class SpasmDuration(models.TextChoices):
+    SECONDS = "seconds", "A few seconds"
+    UNDER_A_MINUTE = "under-1-min", "Under a minute"
+    MINUTES = "1-5-min", "1 to 5 minutes"
+    LONGER = "5-30-min", "5 to 30 minutes"
+    LONGEST = "over-30-min", "Over 30 minutes"
+
+
+class SpasmImpact(models.TextChoices):
+    HELPED_STANDING = "helped-standing", "Helped me stand"
+    HELPED_TRANSFER = "helped-transfer", "Helped a transfer"
+    FALL = "fall", "A fall or near-fall"
+    FAILED_TRANSFER = "failed-transfer", "A failed transfer"
+    WOKE_ME = "woke-me", "Woke me up"
+
+
+class SpasmEpisode(TimedEntry):
+    pattern = models.CharField(
+        max_length=12, choices=SpasmPattern.choices, default=SpasmPattern.JERKY
+    )
+    regions = models.JSONField(
+        "where", default=list, blank=True, validators=[ChoiceList(BodyRegion.values)]
+    )
+    severity = models.PositiveSmallIntegerField(
+        choices=SpasmSeverity.choices, default=SpasmSeverity.MODERATE
+    )
+    duration = models.CharField(
+        "how long", max_length=12, choices=SpasmDuration.choices, blank=True, default=""
+    )
+    impacts = models.JSONField(
+        "did it help or get in the way?",
+        default=list,
+        blank=True,
+        validators=[ChoiceList(SpasmImpact.values)],
+    )
+    triggers = models.ManyToManyField(Trigger, blank=True, related_name="spasms")
+
+    kind = "spasm"
+    kind_label = "Spasm"
+
+    class Meta(TimedEntry.Meta):
+        indexes = [models.Index(fields=["owner", "occurred_at"], name="diary_spasm_owner_time")]
+        constraints = [
+            in_range("severity", 1, 3, "diary_spasm_severity_1_3"),
+            only_choices("pattern", SpasmPattern.values, "diary_spasm_pattern_valid"),
+            only_choices("duration", ["", *SpasmDuration.values], "diary_spasm_duration_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_pattern_display()}, {self.get_severity_display().lower()}"
+
+    def region_labels(self):
+        return labels(BodyRegion.choices, self.regions)
+
+    def impact_labels(self):
+        return labels(SpasmImpact.choices, self.impacts)
+
+
+class PainProblem(models.Model):
+    """One of up to three ongoing pain problems a person follows, e.g. "burning in both feet"."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pain_problems"
+    )
+    slot = models.PositiveSmallIntegerField(help_text="1, 2 or 3: at most three problems.")
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["slot"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "slot"], name="diary_painproblem_slot_unique"),
+            models.UniqueConstraint(fields=["owner", "name"], name="diary_painproblem_name_unique"),
+            in_range("slot", 1, 3, "diary_painproblem_at_most_three"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PainSite(models.TextChoices):
+    # Each site on each side, e.g. "left-thigh": the ISCI basic data set records side per site.
+    LEFT_HIP = "left-hip", "Left hip or buttock"
+    RIGHT_HIP = "right-hip", "Right hip or buttock"
+    LEFT_THIGH = "left-thigh", "Left thigh"
+    RIGHT_THIGH = "right-thigh", "Right thigh"
+    LEFT_KNEE = "left-knee", "Left knee"
+    RIGHT_KNEE = "right-knee", "Right knee"
+    LEFT_CALF = "left-calf", "Left calf or lower leg"
+    RIGHT_CALF = "right-calf", "Right calf or lower leg"
+    LEFT_ANKLE = "left-ankle", "Left ankle"
+    RIGHT_ANKLE = "right-ankle", "Right ankle"
+    LEFT_FOOT = "left-foot", "Left foot or toes"
+    RIGHT_FOOT = "right-foot", "Right foot or toes"
+
+
+class PainQuality(models.TextChoices):
+    BURNING = "burning", "Burning"
+    TINGLING = "tingling", "Tingling or pins and needles"
+    SHOOTING = "shooting", "Shooting"
+    ELECTRIC = "electric", "Electric"
+    ACHING = "aching", "Aching"
+    CRAMPING = "cramping", "Cramping"
+    STIFFNESS = "stiffness", "Stiffness"
+
+
+class PainType(models.TextChoices):
+    """The ISCIP classification, as the person's own guess (not a clinician's)."""
+
+    NEUROPATHIC_BELOW = "neuropathic-below", "Nerve pain below the injury level"
+    NEUROPATHIC_AT = "neuropathic-at", "Nerve pain at the injury level"
+    MUSCULOSKELETAL = "musculoskeletal", "Muscle, joint or bone pain"
+    VISCERAL = "visceral", "Pain from inside the belly or pelvis"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Not sure"
+
+
+class LegPainEntry(TimedEntry):
+    intensity = models.PositiveSmallIntegerField("how bad (0-10)")
+    problem = models.ForeignKey(
+        PainProblem,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="entries",
+        verbose_name="which pain problem",
+    )
+    sites = models.JSONField(
+        "where", default=list, blank=True, validators=[ChoiceList(PainSite.values)]
+    )
+    qualities = models.JSONField(
+        "what it feels like",
+        default=list,
+        blank=True,
+        validators=[ChoiceList(PainQuality.values)],
+    )
+    pain_type = models.CharField(
+        "what kind of pain you think it is",
+        max_length=20,
+        choices=PainType.choices,
+        default=PainType.UNKNOWN,
+    )
+    triggers = models.ManyToManyField(Trigger, blank=True, related_name="pain_entries")
+
+    kind = "pain"
+    kind_label = "Leg pain"
+
+    class Meta(TimedEntry.Meta):
+        verbose_name_plural = "leg pain entries"
+        indexes = [models.Index(fields=["owner", "occurred_at"], name="diary_pain_owner_time")]
+        constraints = [
+            in_range("intensity", 0, 10, "diary_pain_intensity_0_10"),
+            only_choices("pain_type", PainType.values, "diary_pain_type_valid"),
+        ]
+
+    def __str__(self):
+        return f"Leg pain {self.intensity}/10"
+
+    def site_labels(self):
+        return labels(PainSite.choices, self.sites)
+
+    def quality_labels(self):
+        return labels(PainQuality.choices, self.qualities)
+
+
+class Effect(models.TextChoices):
+    HELPED_A_LOT = "helped-a-lot", "Helped a lot"
+    HELPED_A_LITTLE = "helped-a-little", "Helped a little"
+    NO_CHANGE = "no-change", "No change"
+    WORSE = "worse", "Made it worse"
+    NOT_SURE = "not-sure", "Not sure yet"
+
+
+class InterventionUse(models.Model):
+    """An intervention tried for one spasm or one bout of pain, with its dose and effect."""
+
+    intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="uses")
+    spasm = models.ForeignKey(
+        SpasmEpisode, null=True, blank=True, on_delete=models.CASCADE, related_name="uses"
+    )
+    pain = models.ForeignKey(
+        LegPainEntry, null=True, blank=True, on_delete=models.CASCADE, related_name="uses"
+    )
+    dose = models.CharField(max_length=60, blank=True, help_text='Optional, e.g. "10 mg".')
+    effect = models.CharField(max_length=16, choices=Effect.choices, default=Effect.NOT_SURE)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(spasm__isnull=False, pain__isnull=True)
+                | Q(spasm__isnull=True, pain__isnull=False),
+                name="diary_interventionuse_one_entry",
+            ),
+            models.UniqueConstraint(
+                fields=["spasm", "intervention"], name="diary_interventionuse_spasm_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["pain", "intervention"], name="diary_interventionuse_pain_unique"
+            ),
+            only_choices("effect", Effect.values, "diary_interventionuse_effect_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.intervention} ({self.get_effect_display().lower()})"
+
+
+class EventKind(models.TextChoices):
+    BOTOX = "botox", "Botulinum toxin injection"
+    MEDICINE_START = "medicine-start", "Started a medicine"
+    MEDICINE_CHANGE = "medicine-change", "Changed a medicine's dose"
+    MEDICINE_STOP = "medicine-stop", "Stopped a medicine"
+    PUMP_REFILL = "pump-refill", "Baclofen pump refill"
+    PUMP_DOSE = "pump-dose", "Baclofen pump dose change"
+    THERAPY_START = "therapy-start", "Started a therapy programme"
+    BRACE = "brace", "Brace or splint fitted"
+    SURGERY = "surgery", "Surgery"
+    OTHER = "other", "Other"
+
+
+class TreatmentEvent(Entry):
+    """A dated change that matters for trends; shown as a marker on the charts."""
+
+    date = models.DateField(help_text="The day it happened, in your time zone.")
+    event_kind = models.CharField("what happened", max_length=20, choices=EventKind.choices)
+    details = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Which muscles, which medicine and dose, what changed.",
+    )
+
+    kind = "event"
+    kind_label = "Treatment event"
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            only_choices("event_kind", EventKind.values, "diary_event_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_event_kind_display()} on {self.date:%d %b %Y}"
+
+    @property
+    def moment(self):
+        return datetime.combine(self.date, time(0, 0), tzinfo=self.owner.zone)
+
+
+ENTRY_MODELS = {
+    model.kind: model for model in (SpasmEpisode, LegPainEntry, CheckIn, TreatmentEvent)
+}
+
+
+def get_entry_for_user(user, kind, pk):
+    """The one owner-scoped lookup for an entry: a stranger's entry is a 404, never shown."""
+    model = ENTRY_MODELS.get(kind)
+    if model is None:
+        raise Http404("No such kind of entry.")
+    return get_object_or_404(model.objects.for_user(user), pk=pk)
+
+
+def save_pain_problems(owner, names):
+    """Name the person's pain problems by slot (up to three); a blank name frees its slot.
+
+    A problem keeps its entries when renamed. Names move through placeholders first, so two
+    problems can swap names without tripping the one-name-once constraint.
+    """
+    with transaction.atomic():
+        current = {problem.slot: problem for problem in PainProblem.objects.filter(owner=owner)}
+        for slot, problem in current.items():
+            problem.name = f"\N{ZERO WIDTH SPACE}{slot}"
+            problem.save(update_fields=["name"])
+        for slot, name in enumerate(names, start=1):
+            name = name.strip()
+            if name:
+                PainProblem.objects.update_or_create(
+                    owner=owner, slot=slot, defaults={"name": name}
+                )
+            elif slot in current:
+                current[slot].delete()

@@ -1,0 +1,88 @@
+"""What to tell a person who ticked a red-flag symptom: guidance to seek care, never a diagnosis.
+
+The wording follows the project's clinical reference. Autonomic dysreflexia is only named for
+injuries at T6 or above, or when the level is not known.
+"""
+
+from dataclasses import dataclass
+
+from sci_tracker.diary.models import RedFlag
+
+
+@dataclass(frozen=True)
+class UrgentAdvice:
+    heading: str
+    text: str
+    action: str
+    guide: str  # the red-flags guide section: "page#anchor"
+
+
+AUTONOMIC_DYSREFLEXIA = UrgentAdvice(
+    heading="This may be autonomic dysreflexia: a medical emergency",
+    text="A pounding headache with flushing or sweating above your injury can mean your blood "
+    "pressure is rising fast. A full bladder or bowel often sets it off.",
+    action="Sit upright now, loosen anything tight, and check your bladder and bowel. If it does "
+    "not ease quickly, call your emergency number and say you have a spinal cord injury and may "
+    "have autonomic dysreflexia.",
+    guide="red-flags#autonomic-dysreflexia",
+)
+HEADACHE_WITHOUT_AD_RISK = UrgentAdvice(
+    heading="Get medical advice today",
+    text="A pounding headache with flushing or sweating is a sign to check with a doctor.",
+    action="Contact your doctor or an urgent care service today. If it is sudden and severe, "
+    "call your emergency number.",
+    guide="red-flags#if-in-doubt",
+)
+ADVICE = {
+    RedFlag.LEG_SWOLLEN: UrgentAdvice(
+        heading="This may be a blood clot (deep vein thrombosis)",
+        text="One leg that is swollen, red or warm can mean a clot in a deep vein, even when you "
+        "feel no pain.",
+        action="Contact your doctor or an urgent care service today. Do not massage the leg. If "
+        "you also have chest pain or sudden breathlessness, call your emergency number now.",
+        guide="red-flags#dvt-and-pulmonary-embolism",
+    ),
+    RedFlag.CHEST: UrgentAdvice(
+        heading="Call your emergency number now",
+        text="Chest pain or sudden breathlessness can mean a blood clot has reached the lungs "
+        "(pulmonary embolism). This is an emergency.",
+        action="Call your emergency number now. Say you have a spinal cord injury.",
+        guide="red-flags#dvt-and-pulmonary-embolism",
+    ),
+    RedFlag.FEVER: UrgentAdvice(
+        heading="Fever needs checking today",
+        text="A fever or chills can mean an infection, such as a bladder or skin infection, which "
+        "often makes spasms worse. If you have a baclofen pump, fever can also be a sign of "
+        "withdrawal.",
+        action="Contact your doctor today. If you have a baclofen pump and also feel confused, "
+        "itchy or much stiffer than usual, call your emergency number now.",
+        guide="red-flags#baclofen-pump-withdrawal",
+    ),
+    RedFlag.PUMP_ALARM: UrgentAdvice(
+        heading="A pump alarm is urgent",
+        text="A baclofen pump alarm can mean the pump is low or not working. Stopping baclofen "
+        "suddenly can cause dangerous withdrawal.",
+        action="Call your pump team now. If you have fever, confusion, itching or strong rebound "
+        "stiffness, call your emergency number.",
+        guide="red-flags#baclofen-pump-withdrawal",
+    ),
+}
+
+
+def urgent_advice(red_flags, person):
+    """The advice for each ticked symptom, most urgent first."""
+    advice = []
+    for flag in (
+        RedFlag.CHEST,
+        RedFlag.AD_SIGNS,
+        RedFlag.PUMP_ALARM,
+        RedFlag.LEG_SWOLLEN,
+        RedFlag.FEVER,
+    ):
+        if flag not in red_flags:
+            continue
+        if flag == RedFlag.AD_SIGNS:
+            advice.append(AUTONOMIC_DYSREFLEXIA if person.ad_risk else HEADACHE_WITHOUT_AD_RISK)
+        else:
+            advice.append(ADVICE[flag])
+    return advice

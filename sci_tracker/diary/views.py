@@ -1,0 +1,296 @@
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from sci_tracker.diary.forms import (
+    ENTRY_FORMS,
+    INTERVENTION_FORMSETS,
+    OwnInterventionForm,
+    OwnTriggerForm,
+    PainProblemsForm,
+)
+from sci_tracker.diary.history import KIND_CHOICES, HistoryFilter, history_page
+from sci_tracker.diary.models import (
+    ENTRY_MODELS,
+    CheckIn,
+    Intervention,
+    SpasmEpisode,
+    Trigger,
+    get_entry_for_user,
+    save_pain_problems,
+)
+from sci_tracker.diary.red_flags import urgent_advice
+
+NEW_ENTRY_TITLES = {
+    "spasm": "Log a spasm",
+    "pain": "Log leg pain",
+    "checkin": "Daily check-in",
+    "event": "Log a treatment event",
+}
+
+
+@login_required
+def quick_log(request):
+    today = request.user.local_today()
+    todays_checkin = CheckIn.objects.for_user(request.user).active().filter(date=today).first()
+    context = {
+        "title": "Log",
+        "todays_checkin": todays_checkin,
+        "yesterday": (today - timedelta(days=1)).isoformat(),
+    }
+    return render(request, "diary/quick_log.html", context)
+
+
+@login_required
+@require_POST
+def spasm_now(request):
+    """One tap: a spasm with the usual defaults, now. Details can be added right after."""
+    spasm = SpasmEpisode.objects.create(
+        owner=request.user, logged_by=request.user, occurred_at=timezone.now()
+    )
+    messages.success(
+        request,
+        f"Spasm saved at {timezone.localtime(spasm.occurred_at):%H:%M}. "
+        "Add details below if you like, or leave it there.",
+    )
+    return redirect(spasm)
+
+
+def _entry_page(request, kind, entry):
+    """The new and edit pages: one form per kind, plus interventions tried for spasms and pain."""
+    form_class = ENTRY_FORMS[kind]
+    formset_class = INTERVENTION_FORMSETS.get(kind)
+    data = request.POST if request.method == "POST" else None
+    form = form_class(data, instance=entry, owner=request.user)
+    formset = None
+    if formset_class:
+        formset = formset_class(
+            data, instance=entry, form_kwargs={"owner": request.user}, prefix="tried"
+        )
+    if data is not None and form.is_valid() and (formset is None or formset.is_valid()):
+        is_new = entry.pk is None
+        with transaction.atomic():
+            entry = form.save(commit=False)
+            entry.owner = request.user
+            if is_new:
+                entry.logged_by = request.user
+            entry.save()
+            form.save_m2m()
+            if formset is not None:
+                formset.instance = entry
+                formset.save()
+        messages.success(request, f"{entry.kind_label} {'saved' if is_new else 'updated'}.")
+        if getattr(entry, "red_flags", None):
+            return redirect("diary:urgent", kind, entry.pk)
+        return redirect("diary:history")
+    title = NEW_ENTRY_TITLES[kind] if entry.pk is None else f"Edit: {entry.kind_label.lower()}"
+    return render(
+        request,
+        "diary/entry_form.html",
+        {"title": title, "form": form, "formset": formset, "entry": entry, "kind": kind},
+    )
+
+
+@login_required
+def new_entry(request, kind):
+    if kind not in ENTRY_FORMS:
+        raise Http404("No such kind of entry.")
+    entry = ENTRY_MODELS[kind]()
+    if kind == "checkin":
+        entry.date = _requested_day(request) or request.user.local_today()
+        existing = CheckIn.objects.for_user(request.user).active().filter(date=entry.date).first()
+        if existing and request.method == "GET":
+            messages.info(request, "You already have a check-in for that day. Here it is.")
+            return redirect(existing)
+    return _entry_page(request, kind, entry)
+
+
+def _requested_day(request):
+    try:
+        return date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        return None
+
+
+@login_required
+def edit_entry(request, kind, pk):
+    entry = get_entry_for_user(request.user, kind, pk)
+    if entry.deleted_at:
+        messages.info(request, "This entry is in the bin. Restore it to change it.")
+        return redirect("diary:bin")
+    return _entry_page(request, kind, entry)
+
+
+@login_required
+@require_POST
+def delete_entry(request, kind, pk):
+    entry = get_entry_for_user(request.user, kind, pk)
+    entry.move_to_bin()
+    return redirect(f"{reverse('diary:history')}?binned={kind}-{entry.pk}")
+
+
+@login_required
+@require_POST
+def restore_entry(request, kind, pk):
+    entry = get_entry_for_user(request.user, kind, pk)
+    if isinstance(entry, CheckIn) and entry.deleted_at:
+        clash = CheckIn.objects.for_user(request.user).active().filter(date=entry.date)
+        if clash.exists():
+            messages.error(
+                request,
+                f"There is already a check-in for {entry.date:%-d %B %Y}, so this one stays in "
+                "the bin. Delete the other first if you want this one back.",
+            )
+            return redirect("diary:bin")
+    entry.restore()
+    messages.success(request, f"{entry.kind_label} restored.")
+    return redirect(request.POST.get("next") or "diary:history")
+
+
+@login_required
+def urgent(request, kind, pk):
+    entry = get_entry_for_user(request.user, kind, pk)
+    advice = urgent_advice(getattr(entry, "red_flags", []), request.user)
+    return render(
+        request,
+        "diary/urgent.html",
+        {"title": "Your symptoms need attention", "entry": entry, "advice": advice},
+    )
+
+
+def _history_filter(request):
+    def day(name):
+        try:
+            return date.fromisoformat(request.GET.get(name, ""))
+        except ValueError:
+            return None
+
+    kinds = {kind for kind, _ in KIND_CHOICES}
+    kind = request.GET.get("kind", "")
+    return HistoryFilter(
+        kind=kind if kind in kinds else "",
+        start=day("from"),
+        end=day("to"),
+        trigger=request.GET.get("trigger", ""),
+        intervention=request.GET.get("intervention", ""),
+    )
+
+
+def _binned_entry(request):
+    """The entry just moved to the bin, for the Undo button (only if it is still there)."""
+    kind, _, pk = request.GET.get("binned", "").partition("-")
+    model = ENTRY_MODELS.get(kind)
+    if model is None or not pk.isdigit():
+        return None
+    return model.objects.for_user(request.user).in_bin().filter(pk=pk).first()
+
+
+@login_required
+def history(request):
+    wanted = _history_filter(request)
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    entries, has_next = history_page(request.user, wanted, page)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("binned", None)
+    return render(
+        request,
+        "diary/history.html",
+        {
+            "title": "History",
+            "entries": entries,
+            "wanted": wanted,
+            "page": page,
+            "has_next": has_next,
+            "query": query.urlencode(),
+            "kinds": KIND_CHOICES,
+            "triggers": Trigger.objects.available_to(request.user),
+            "interventions": Intervention.objects.available_to(request.user),
+            "binned": _binned_entry(request),
+            "filtered": any(
+                request.GET.get(name) for name in ("kind", "from", "to", "trigger", "intervention")
+            ),
+        },
+    )
+
+
+@login_required
+def bin(request):
+    binned = [
+        entry
+        for model in ENTRY_MODELS.values()
+        for entry in model.objects.for_user(request.user).in_bin().select_related("owner")
+    ]
+    binned.sort(key=lambda entry: entry.deleted_at, reverse=True)
+    return render(request, "diary/bin.html", {"title": "Bin", "entries": binned})
+
+
+@login_required
+def empty_bin(request):
+    if request.method == "POST":
+        with transaction.atomic():
+            removed = sum(
+                model.objects.for_user(request.user).in_bin().delete()[1].get(model._meta.label, 0)
+                for model in ENTRY_MODELS.values()
+            )
+        messages.success(request, f"The bin is empty: {removed} entries deleted for good.")
+        return redirect("diary:history")
+    count = sum(
+        model.objects.for_user(request.user).in_bin().count() for model in ENTRY_MODELS.values()
+    )
+    return render(request, "diary/empty_bin.html", {"title": "Empty the bin", "count": count})
+
+
+@login_required
+def pain_problems(request):
+    form = PainProblemsForm(request.POST or None, owner=request.user)
+    if form.is_valid():
+        save_pain_problems(request.user, [form.cleaned_data[f"slot_{slot}"] for slot in (1, 2, 3)])
+        messages.success(request, "Your pain problems are saved.")
+        return redirect("diary:pain_problems")
+    return render(
+        request,
+        "diary/pain_problems.html",
+        {"title": "Your pain problems", "form": form, "submit_label": "Save pain problems"},
+    )
+
+
+@login_required
+def own_items(request):
+    """The person's own triggers and interventions, next to the built-in lists."""
+    trigger_form = OwnTriggerForm(
+        request.POST if "add_trigger" in request.POST else None,
+        owner=request.user,
+        prefix="trigger",
+    )
+    intervention_form = OwnInterventionForm(
+        request.POST if "add_intervention" in request.POST else None,
+        owner=request.user,
+        prefix="intervention",
+    )
+    for form in (trigger_form, intervention_form):
+        if form.is_bound and form.is_valid():
+            item = form.save()
+            messages.success(request, f"“{item.name}” is added to your list.")
+            return redirect("diary:own_items")
+    return render(
+        request,
+        "diary/own_items.html",
+        {
+            "title": "Your triggers and what you try",
+            "trigger_form": trigger_form,
+            "intervention_form": intervention_form,
+            "own_triggers": Trigger.objects.filter(owner=request.user),
+            "own_interventions": Intervention.objects.filter(owner=request.user),
+        },
+    )
