@@ -259,7 +259,12 @@ class CheckInForm(EntryForm):
         day = self.cleaned_data["date"]
         if day > self.owner.local_today():
             raise ValidationError("A check-in cannot be for a day that has not come yet.")
-        clash = CheckIn.objects.for_user(self.owner).filter(date=day).exclude(pk=self.instance.pk)
+        clash = (
+            CheckIn.objects.for_user(self.owner)
+            .active()
+            .filter(date=day)
+            .exclude(pk=self.instance.pk)
+        )
         if clash.exists():
             raise ValidationError(
                 f"You already have a check-in for {day:%-d %B %Y}. Open it from your history "

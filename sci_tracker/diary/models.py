@@ -194,6 +194,11 @@ class Entry(models.Model):
         self.save(update_fields=["deleted_at"])
 
     @property
+    def day(self):
+        """The date it belongs to, in the owner's time zone: 00:30 belongs to the new day."""
+        return self.moment.astimezone(self.owner.zone).date()
+
+    @property
     def logged_by_someone_else(self):
         return self.logged_by_id is not None and self.logged_by_id != self.owner_id
 
@@ -253,11 +258,22 @@ class CheckIn(Entry):
     class Meta:
         ordering = ["-date"]
         constraints = [
-            models.UniqueConstraint(fields=["owner", "date"], name="diary_checkin_one_per_day"),
+            # One per day among those not in the bin, so a day can be logged again after a delete.
+            models.UniqueConstraint(
+                fields=["owner", "date"],
+                condition=Q(deleted_at__isnull=True),
+                name="diary_checkin_one_per_day",
+            ),
             in_range("psfs_frequency", 0, 4, "diary_checkin_psfs_frequency_0_4"),
             models.CheckConstraint(
                 condition=Q(psfs_frequency=0, psfs_severity__isnull=True)
-                | Q(psfs_frequency__gt=0, psfs_severity__gte=1, psfs_severity__lte=3),
+                # isnull spelled out: a CHECK on NULL alone would pass.
+                | Q(
+                    psfs_frequency__gt=0,
+                    psfs_severity__isnull=False,
+                    psfs_severity__gte=1,
+                    psfs_severity__lte=3,
+                ),
                 name="diary_checkin_psfs_severity_only_with_spasms",
             ),
             in_range("spasticity", 0, 10, "diary_checkin_spasticity_0_10", allow_null=True),
