@@ -1,13 +1,17 @@
 import re
+from datetime import date
 
 import pytest
 from axes.models import AccessAttempt, AccessLog
+from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import timezone
 
 from sci_tracker.accounts.models import User
+from sci_tracker.diary.models import CheckIn, PainProblem, SpasmEpisode, Trigger
 from tests.conftest import PASSWORD, make_user
 
 NEW_PASSWORD = "a brand new passphrase 42"
@@ -188,7 +192,24 @@ def test_it_deletes_the_account_only_with_the_right_password(alice_client, alice
     assert User.objects.filter(pk=alice.pk).exists()
 
 
+def rows_pointing_at(user):
+    """Every row of every model that refers to this user through a foreign key."""
+    found = {}
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.related_model is User:
+                count = model.objects.filter(**{field.name: user.pk}).count()
+                if count:
+                    found[f"{model._meta.label}.{field.name}"] = count
+    return found
+
+
 def test_it_deletes_every_row_of_the_account(client, alice, bob):
+    episode = SpasmEpisode.objects.create(owner=alice, logged_by=alice, occurred_at=timezone.now())
+    episode.triggers.add(Trigger.objects.create(owner=alice, slug="own", name="My own"))
+    PainProblem.objects.create(owner=alice, slot=1, name="Feet")
+    CheckIn.objects.create(owner=alice, logged_by=alice, date=date(2026, 1, 1), psfs_frequency=0)
+    assert len(rows_pointing_at(alice)) >= 4
     sign_in(client, "alice@example.org", "a wrong guess")
     sign_in(client, "alice@example.org")
     other_device = client.__class__()
@@ -203,6 +224,7 @@ def test_it_deletes_every_row_of_the_account(client, alice, bob):
     assert "Your account and everything in it are deleted." in response.text
     assert not response.context["user"].is_authenticated
     assert not User.objects.filter(pk=alice.pk).exists()
+    assert rows_pointing_at(alice) == {}
     assert not AccessLog.objects.filter(username__iexact="alice@example.org").exists()
     assert not AccessAttempt.objects.filter(username__iexact="alice@example.org").exists()
     sessions = [session.get_decoded().get("_auth_user_id") for session in Session.objects.all()]

@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from sci_tracker.diary.models import (
+    CheckIn,
+    Intervention,
+    LegPainEntry,
+    PainProblem,
+    SpasmEpisode,
+    TreatmentEvent,
+    Trigger,
+)
+
+
+@admin.register(Trigger, Intervention)
+class CatalogueAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "category", "owner", "guide"]
+    list_filter = ["category", ("owner", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "slug"]
+
+
+@admin.register(SpasmEpisode, LegPainEntry)
+class TimedEntryAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "owner", "occurred_at", "logged_by", "deleted_at"]
+    list_filter = ["occurred_at"]
+    raw_id_fields = ["owner", "logged_by"]
+
+
+@admin.register(CheckIn, TreatmentEvent)
+class DatedEntryAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "owner", "date", "logged_by", "deleted_at"]
+    list_filter = ["date"]
+    raw_id_fields = ["owner", "logged_by"]
+
+
+admin.site.register(PainProblem)
