@@ -21,9 +21,12 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 
 run: $(VENV)/.runtime
 	SCI_TRACKER_DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	@# A demo account with a year of made-up entries, made once and then left alone.
+	@SCI_TRACKER_DEBUG=1 $(BIN)/python manage.py seed_demo --keep-existing > /dev/null
 	@echo
 	@echo "SCI Tracker is starting on http://$(HOST_PORT)/ (stop it with Ctrl+C)."
-	@echo "Create an account there, or an admin with: $(BIN)/python manage.py createsuperuser"
+	@echo "Try the demo account: sign in as demo@example.org with password demo-tracker-2026"
+	@echo "(reset it with: $(BIN)/python manage.py seed_demo). Or create your own account there."
 	@echo
 	SCI_TRACKER_DEBUG=1 $(BIN)/python manage.py runserver $(HOST_PORT)
 

@@ -1,0 +1,736 @@
+"""Made-up diary data for a demo account (used by `manage.py seed_demo`).
+
+The story the data tells
+------------------------
+"Demo" has a T4, AIS C injury and lives in London. Most days bring three to five spasms worth
+logging, more per hour at night (22:00-06:00) than by day, and some of those wake them. A full
+bladder now and then, and a urinary tract infection a few times a year, set off a burst of extra
+spasms. Cold winter days make spasms a little worse and the feet burn more.
+
+Two pain problems run alongside: burning in both feet (nerve pain below the injury, worse in the
+evening) and an aching right hip (muscle and joint pain, worse after transfers and long sitting).
+
+Over the months the spasms slowly get worse, even after a rise in baclofen (a medicine-change
+event about 30% of the way through). About 60% of the way through comes a botulinum toxin
+injection. Its effect builds over two to three weeks, holds for about three months and then
+partly wears off: fewer and milder spasms, and less hip pain. A physiotherapy programme starts
+soon after it, and stretching helps more from then on.
+
+Everything comes from random.Random(seed), so the same number of days and seed, run on the same
+day, give the same diary. The rows are built in lists and written with bulk_create, so ten years
+take seconds, and the database constraints still check every value.
+"""
+
+import math
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from sci_tracker.accounts.models import User
+from sci_tracker.diary.models import (
+    CheckIn,
+    EventKind,
+    Intervention,
+    InterventionUse,
+    LegPainEntry,
+    PainProblem,
+    PainType,
+    RedFlag,
+    SpasmEpisode,
+    SpasmImpact,
+    SpasmPattern,
+    TreatmentEvent,
+    Trigger,
+)
+
+# Published on purpose: anyone trying the demo signs in with it.
+DEMO_PASSWORD = "demo-tracker-2026"  # noqa: S105
+DEFAULT_NAME = "demo"
+DEFAULT_DAYS = 365
+DEFAULT_SEED = 2026
+DEMO_PROFILE = {
+    "display_name": "Demo",
+    "time_zone": "Europe/London",
+    "injury_level": "T4",
+    "completeness": "C",
+}
+BATCH_SIZE = 500
+
+NIGHT_START, NIGHT_END = 22 * 60, 6 * 60  # minutes after local midnight
+DAY_MINUTES = 24 * 60
+
+# The person's own catalogue items, to show that the lists can be extended.
+OWN_TRIGGERS = [("long-drive", "Long car journey", "activity")]
+OWN_INTERVENTIONS = [("emptied-bladder", "Emptied my bladder (catheter)", "other")]
+
+PAIN_PROBLEMS = {
+    # key: (slot, name)
+    "feet": (1, "Burning in both feet"),
+    "hip": (2, "Aching right hip"),
+}
+
+# How each intervention tends to work out for this person: effect -> weight.
+EFFECTS = {
+    "stretching": {"helped-a-little": 55, "helped-a-lot": 10, "no-change": 25, "not-sure": 10},
+    "standing-frame": {"helped-a-little": 50, "helped-a-lot": 30, "no-change": 20},
+    "massage": {"helped-a-little": 40, "no-change": 40, "not-sure": 20},
+    "baclofen": {"helped-a-little": 50, "helped-a-lot": 20, "no-change": 20, "not-sure": 10},
+    "emptied-bladder": {"helped-a-lot": 70, "helped-a-little": 25, "no-change": 5},
+    "heat": {"helped-a-little": 45, "helped-a-lot": 15, "no-change": 35, "worse": 5},
+    "painkiller": {"helped-a-little": 50, "helped-a-lot": 10, "no-change": 30, "not-sure": 10},
+    "rest": {"helped-a-little": 50, "helped-a-lot": 10, "no-change": 40},
+    "topical-cream": {"helped-a-little": 40, "no-change": 45, "not-sure": 15},
+    "cold-pack": {"helped-a-little": 30, "no-change": 50, "worse": 10, "not-sure": 10},
+}
+# With a physiotherapist's programme, stretching is done better and helps more.
+EFFECTS_WITH_THERAPY = {
+    "stretching": {"helped-a-little": 50, "helped-a-lot": 30, "no-change": 15, "not-sure": 5},
+}
+DOSES = {"baclofen": "10 mg", "painkiller": "1 g"}
+
+SPASM_NOTES = {
+    "night": ["Woke me turning over.", "Legs jumped just as I was dropping off."],
+    "transfer": ["During the transfer to the chair.", "Getting into bed."],
+    "day": ["Sitting at my desk.", "In the car.", "After sitting a long time."],
+    "bladder": ["Bag was full.", "Went away once I had emptied my bladder."],
+}
+PAIN_NOTES = {
+    "feet": ["Worse in bed tonight.", "Feet felt on fire after a busy day."],
+    "hip": ["After the car transfer.", "Sat too long at the computer."],
+}
+CHECK_IN_NOTES = ["Quiet day.", "Busy day out, tired now.", "Slept badly.", "Good day overall."]
+
+
+# The shape of the period ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The key dates of the period."""
+
+    first: date
+    last: date
+    medicine_change: date
+    botox: date
+    therapy_start: date
+    uti_days: frozenset
+
+
+def plan_timeline(last, days, rng):
+    first = last - timedelta(days=days - 1)
+
+    def at(fraction):
+        return first + timedelta(days=round((days - 1) * fraction))
+
+    # About three urinary tract infections a year, each lasting four to six days.
+    uti_days = set()
+    for offset in range(days):
+        if rng.random() < 1 / 120:
+            start = first + timedelta(days=offset)
+            uti_days.update(start + timedelta(days=n) for n in range(rng.randint(4, 6)))
+    return Timeline(
+        first=first,
+        last=last,
+        medicine_change=at(0.3),
+        botox=at(0.6),
+        therapy_start=at(0.67),
+        uti_days=frozenset(uti_days),
+    )
+
+
+def botox_relief(days_since):
+    """How much of the injection's full effect is felt, 0 to 1, so many days after it."""
+    if days_since < 3:
+        return 0.0  # not given yet, or not working yet: it takes a few days
+    if days_since < 21:
+        return (days_since - 3) / 18
+    if days_since < 90:
+        return 1.0
+    # Wears off over the next month, but the stretching keeps some of the gain.
+    return max(0.35, 1 - (days_since - 90) / 30 * 0.65)
+
+
+@dataclass(frozen=True)
+class DayProfile:
+    """How the day went, before any entries are made from it. Levels run 0-10."""
+
+    day: date
+    spasm: float
+    feet_pain: float
+    hip_pain: float
+    bladder: str | None  # "uti", "full-bladder" or None
+    cold: bool
+    stressed: bool
+    therapy: bool  # the physiotherapy programme has started
+
+
+def day_profile(day, rng, timeline):
+    before_botox = max((timeline.botox - timeline.first).days, 1)
+    # Spasms creep up over the months before the injection: the reason for having it.
+    drift = min((day - timeline.first).days / before_botox, 1.0)
+    relief = botox_relief((day - timeline.botox).days)
+    cold = rng.random() < 0.4 and day.month in (11, 12, 1, 2, 3)  # a cold winter day
+    stressed = rng.random() < 0.08
+    if day in timeline.uti_days:
+        bladder = "uti"
+    elif rng.random() < 0.1:
+        bladder = "full-bladder"
+    else:
+        bladder = None
+
+    spasm = 4.8 + 1.2 * drift + rng.gauss(0, 0.7)
+    if day >= timeline.medicine_change:
+        spasm -= 0.5
+    spasm += 0.7 * cold + 0.5 * stressed + {"uti": 1.5, "full-bladder": 1.0}.get(bladder, 0)
+    spasm *= 1 - 0.4 * relief
+
+    feet = 5.0 + 0.8 * cold + 0.5 * (bladder == "uti") - 0.5 * relief + rng.gauss(0, 0.8)
+    # The hip aches more as the spasms pull on it, and less once they ease.
+    hip = 4.2 + 0.8 * drift - 2.2 * relief + rng.gauss(0, 0.8)
+    return DayProfile(
+        day=day,
+        spasm=bounded(spasm),
+        feet_pain=bounded(feet),
+        hip_pain=bounded(hip),
+        bladder=bladder,
+        cold=cold,
+        stressed=stressed,
+        therapy=day >= timeline.therapy_start,
+    )
+
+
+# Small helpers -------------------------------------------------------------------------------
+
+
+def bounded(value, low=0.0, high=10.0):
+    return min(max(value, low), high)
+
+
+def score(value):
+    """A 0-10 answer on a form."""
+    return round(bounded(value))
+
+
+def poisson(rng, mean):
+    """A count of events that happen `mean` times on average (Knuth's method; means are small)."""
+    limit, count, product = math.exp(-mean), 0, rng.random()
+    while product > limit:
+        count += 1
+        product *= rng.random()
+    return count
+
+
+def pick(rng, weights):
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def is_night(minute):
+    return minute >= NIGHT_START or minute < NIGHT_END
+
+
+def night_minute(rng):
+    return (NIGHT_START + rng.randrange(DAY_MINUTES - NIGHT_START + NIGHT_END)) % DAY_MINUTES
+
+
+def day_minute(rng):
+    return rng.randrange(NIGHT_END, NIGHT_START)
+
+
+def transfer_minute(rng):
+    # Getting up and dressed in the morning, or into bed in the evening.
+    return rng.randrange(*rng.choice([(7 * 60, 9 * 60 + 30), (20 * 60 + 30, NIGHT_START)]))
+
+
+def local_time(day, minute, zone):
+    return datetime.combine(day, time(minute // 60, minute % 60), tzinfo=zone)
+
+
+# Building one day ----------------------------------------------------------------------------
+
+
+@dataclass
+class Planned:
+    """An entry waiting to be saved, with its trigger links and intervention uses."""
+
+    entry: SpasmEpisode | LegPainEntry
+    setting: str = ""  # for a spasm: "night", "day", "transfer" or "bladder"
+    trigger_slugs: list = field(default_factory=list)
+    uses: list = field(default_factory=list)  # (intervention slug, effect)
+
+
+@dataclass
+class DayRows:
+    check_in: CheckIn
+    spasms: list
+    pains: list
+
+
+def build_day(profile, rng, user, problems, cutoff=None):
+    """The day's spasms, leg pain and check-in. Entries later than `cutoff` are left out."""
+    spasms = plan_spasms(profile, rng, user)
+    pains = plan_pains(profile, rng, user, problems)
+    check_in = plan_check_in(profile, rng, user, spasms, pains)
+    if cutoff is not None:
+        midnight = local_time(profile.day, 0, user.zone)
+        spasms = up_to(spasms, cutoff, midnight)
+        pains = up_to(pains, cutoff, midnight)
+    return DayRows(check_in=check_in, spasms=spasms, pains=pains)
+
+
+def up_to(planned, cutoff, midnight):
+    """Today's entries so far. If none is, the first is kept and moved back to midnight.
+
+    Midnight rather than now: two runs a moment apart must still give the same times.
+    """
+    kept = [plan for plan in planned if plan.entry.occurred_at <= cutoff]
+    if not kept and planned:
+        planned[0].entry.occurred_at = midnight
+        kept = planned[:1]
+    return kept
+
+
+def plan_spasms(profile, rng, user):
+    level = profile.spasm
+    moments = [(night_minute(rng), "night") for _ in range(poisson(rng, 0.7 + 0.2 * level))]
+    for _ in range(poisson(rng, 1.0 + 0.25 * level)):
+        if rng.random() < 0.35:
+            moments.append((transfer_minute(rng), "transfer"))
+        else:
+            moments.append((day_minute(rng), "day"))
+    moments.extend(bladder_moments(profile, rng))
+    if not moments:
+        moments.append((day_minute(rng), "day"))  # every day has at least one spasm logged
+    moments.sort()
+
+    planned = [plan_spasm(profile, rng, user, minute, setting) for minute, setting in moments]
+    if profile.bladder and not any(profile.bladder in plan.trigger_slugs for plan in planned):
+        # The person noticed the cause at least once: name it on the first bladder spasm.
+        first = next(plan for plan in planned if plan.setting == "bladder")
+        first.trigger_slugs.append(profile.bladder)
+    add_red_flag(profile, rng, planned)
+    return planned
+
+
+def bladder_moments(profile, rng):
+    """Extra spasms from the bladder: a cluster when it is full, a spread when it is infected."""
+    if profile.bladder == "full-bladder":
+        # Often in the night: waking with a full bag and legs jumping.
+        start = night_minute(rng) if rng.random() < 0.4 else day_minute(rng)
+        start = min(start, DAY_MINUTES - 60)
+        return [(start + rng.randrange(50), "bladder") for _ in range(rng.randint(2, 3))]
+    if profile.bladder == "uti":
+        count = max(poisson(rng, 2.5), 1)
+        return [(rng.randrange(DAY_MINUTES), "bladder") for _ in range(count)]
+    return []
+
+
+def plan_spasm(profile, rng, user, minute, setting):
+    night = is_night(minute)
+    if setting == "transfer":
+        # A foot put on the footplate often sets the ankle going (clonus).
+        pattern = pick(rng, {"jerky": 35, "stiffness": 35, "clonus": 30})
+    else:
+        pattern = pick(rng, {"jerky": 55, "stiffness": 30, "clonus": 15})
+    bump = 0.3 if setting == "bladder" else 0.1 if night else 0.0
+    severity = spasm_severity(rng, profile.spasm, bump)
+    spasm = SpasmEpisode(
+        owner=user,
+        logged_by=user,
+        occurred_at=local_time(profile.day, minute, user.zone),
+        pattern=pattern,
+        regions=spasm_regions(rng),
+        severity=severity,
+        duration=spasm_duration(rng, pattern),
+        impacts=spasm_impacts(rng, setting, night, pattern, severity),
+        note=rng.choice(SPASM_NOTES[setting]) if rng.random() < 0.08 else "",
+    )
+    plan = Planned(spasm, setting, trigger_slugs=spasm_triggers(profile, rng, setting, minute))
+    plan.uses = spasm_interventions(profile, rng, setting, night, severity)
+    return plan
+
+
+def spasm_severity(rng, level, bump):
+    value = level / 10 + bump + rng.random() * 0.9
+    return 1 if value < 0.75 else 2 if value < 1.25 else 3
+
+
+def spasm_regions(rng):
+    regions = [pick(rng, {"both-legs": 40, "left-leg": 25, "right-leg": 35})]
+    if rng.random() < 0.1:
+        regions.append("trunk")
+    return regions
+
+
+def spasm_duration(rng, pattern):
+    if rng.random() < 0.1:
+        return ""  # not everyone fills in every field
+    if pattern == SpasmPattern.STIFFNESS:
+        return pick(rng, {"under-1-min": 35, "1-5-min": 45, "5-30-min": 15, "over-30-min": 5})
+    if pattern == SpasmPattern.CLONUS:
+        return pick(rng, {"seconds": 40, "under-1-min": 45, "1-5-min": 15})
+    return pick(rng, {"seconds": 75, "under-1-min": 25})
+
+
+def spasm_impacts(rng, setting, night, pattern, severity):
+    impacts = []
+    if night and rng.random() < (0.25, 0.55, 0.85)[severity - 1]:
+        impacts.append(SpasmImpact.WOKE_ME)
+    if setting == "transfer":
+        # A stiff, straight leg can help someone stand or transfer: not every spasm is bad.
+        if pattern == SpasmPattern.STIFFNESS and rng.random() < 0.3:
+            impacts.append(SpasmImpact.HELPED_TRANSFER)
+        elif severity == 3 and rng.random() < 0.15:
+            impacts.append(SpasmImpact.FAILED_TRANSFER)
+    elif not night and pattern == SpasmPattern.STIFFNESS and rng.random() < 0.04:
+        impacts.append(SpasmImpact.HELPED_STANDING)
+    if severity == 3 and not night and rng.random() < 0.02:
+        impacts.append(SpasmImpact.FALL)
+    return [str(impact) for impact in impacts]
+
+
+def spasm_triggers(profile, rng, setting, minute):
+    if setting == "bladder":
+        return [profile.bladder] if rng.random() < 0.8 else []
+    if setting == "transfer":
+        slugs = ["position-change"] if rng.random() < 0.8 else []
+        if rng.random() < 0.1:
+            slugs.append("tight-clothing")
+        return slugs
+    if rng.random() < 0.45:
+        return []  # often there is no obvious cause
+    weights = {
+        "stretching-movement": 3,
+        "position-change": 3 if setting == "day" else 4,
+        "skin-irritation": 1,
+        "tight-clothing": 1 if setting == "day" else 0,
+        "fatigue": 2 if minute >= 16 * 60 else 0,
+        "stress": 3 if profile.stressed else 0,
+        "cold": 4 if profile.cold else 0,
+        "constipation": 1,
+        "inactivity": 1,
+        "long-drive": 0.5 if setting == "day" else 0,
+    }
+    slugs = [pick(rng, weights)]
+    if rng.random() < 0.15:
+        second = pick(rng, weights)
+        if second not in slugs:
+            slugs.append(second)
+    return slugs
+
+
+def spasm_interventions(profile, rng, setting, night, severity):
+    if setting == "bladder" and rng.random() < 0.5:
+        return [("emptied-bladder", pick(rng, EFFECTS["emptied-bladder"]))]
+    if severity == 1 or rng.random() > 0.3:
+        return []
+    if night:
+        choices = {"baclofen": 3, "stretching": 2, "massage": 1}
+    else:
+        choices = {"stretching": 4, "massage": 2, "standing-frame": 2 if profile.therapy else 0}
+    slugs = {pick(rng, choices)}
+    if rng.random() < 0.2:
+        slugs.add(pick(rng, choices))
+    return [(slug, intervention_effect(profile, rng, slug)) for slug in sorted(slugs)]
+
+
+def intervention_effect(profile, rng, slug):
+    if profile.therapy and slug in EFFECTS_WITH_THERAPY:
+        return pick(rng, EFFECTS_WITH_THERAPY[slug])
+    return pick(rng, EFFECTS[slug])
+
+
+def add_red_flag(profile, rng, planned):
+    """Now and then a bladder day brings warning signs, as it can with an injury at T6 or above."""
+    bladder_spasms = [plan for plan in planned if profile.bladder in plan.trigger_slugs]
+    if not bladder_spasms:
+        return
+    worst = max(bladder_spasms, key=lambda plan: plan.entry.severity)
+    if profile.bladder == "full-bladder" and rng.random() < 0.15:
+        worst.entry.red_flags = [RedFlag.AD_SIGNS.value]
+        worst.entry.note = "Pounding headache and flushing until I emptied my bladder."
+    elif profile.bladder == "uti" and rng.random() < 0.3:
+        worst.entry.red_flags = [RedFlag.FEVER.value]
+
+
+def plan_pains(profile, rng, user, problems):
+    """About one entry a day, for one of the two problems, sometimes one for each."""
+    first = "feet" if rng.random() < 0.55 else "hip"
+    keys = [first]
+    if rng.random() < 0.3:
+        keys.append("hip" if first == "feet" else "feet")
+    planned = [plan_pain(profile, rng, user, problems[key], key) for key in keys]
+    planned.sort(key=lambda plan: plan.entry.occurred_at)
+    return planned
+
+
+def plan_pain(profile, rng, user, problem, key):
+    if key == "feet":
+        # Nerve pain is worst in the evening, when the day is quieter.
+        minute = rng.randrange(18 * 60, 23 * 60 + 30) if rng.random() < 0.6 else day_minute(rng)
+        level = profile.feet_pain + 0.5
+        sites = ["left-foot", "right-foot"] + (["left-ankle"] if rng.random() < 0.2 else [])
+        qualities = ["burning"] + [
+            quality
+            for quality, chance in (("tingling", 0.5), ("electric", 0.15), ("shooting", 0.15))
+            if rng.random() < chance
+        ]
+        pain_type = PainType.NEUROPATHIC_BELOW
+        triggers = {"cold": 0.6 if profile.cold else 0, "fatigue": 0.15, "stress": 0.3}
+        choices = {"massage": 2, "topical-cream": 2, "cold-pack": 1}
+    else:
+        minute = rng.randrange(8 * 60, 20 * 60)
+        level = profile.hip_pain + 0.5
+        sites = ["right-hip"] + (["right-thigh"] if rng.random() < 0.3 else [])
+        qualities = ["aching"] + [
+            quality
+            for quality, chance in (("stiffness", 0.4), ("cramping", 0.15))
+            if rng.random() < chance
+        ]
+        pain_type = PainType.MUSCULOSKELETAL
+        triggers = {"position-change": 0.3, "overuse": 0.15, "inactivity": 0.2}
+        choices = {"heat": 3, "painkiller": 2, "rest": 2, "stretching": 2 if profile.therapy else 0}
+    if not profile.stressed:
+        triggers.pop("stress", None)
+    pain = LegPainEntry(
+        owner=user,
+        logged_by=user,
+        occurred_at=local_time(profile.day, minute, user.zone),
+        intensity=score(level + rng.gauss(0, 1.2)),
+        problem=problem,
+        sites=sites,
+        qualities=qualities,
+        pain_type=pain_type,
+        note=rng.choice(PAIN_NOTES[key]) if rng.random() < 0.06 else "",
+    )
+    plan = Planned(pain, trigger_slugs=[slug for slug, p in triggers.items() if rng.random() < p])
+    if rng.random() < 0.35:
+        slug = pick(rng, choices)
+        plan.uses = [(slug, intervention_effect(profile, rng, slug))]
+    return plan
+
+
+def plan_check_in(profile, rng, user, spasms, pains):
+    """The evening check-in, in line with what was logged during the day."""
+    # Penn scale: 1 only when set off, 2 less than hourly, 3 more than hourly, 4 ten an hour.
+    frequency_level = profile.spasm + rng.gauss(0, 0.6)
+    frequency = 1 + sum(frequency_level >= edge for edge in (2.5, 5, 8.5))
+    mean_severity = sum(plan.entry.severity for plan in spasms) / len(spasms)
+    average = score((profile.feet_pain + profile.hip_pain) / 2 + rng.gauss(0, 0.6))
+    # The worst of the day is at least as bad as anything logged during it.
+    worst = max([average + 1 + rng.randrange(2)] + [plan.entry.intensity for plan in pains])
+    wakings = sum(SpasmImpact.WOKE_ME in plan.entry.impacts for plan in spasms)
+    wakings += profile.feet_pain > 6.5 and rng.random() < 0.4  # burning feet keep them up too
+    illness = 1.5 if profile.bladder == "uti" else 0
+    return CheckIn(
+        owner=user,
+        logged_by=user,
+        date=profile.day,
+        psfs_frequency=frequency,
+        psfs_severity=round(mean_severity),
+        spasticity=score(profile.spasm + rng.gauss(0, 0.6)),
+        pain_average=average,
+        pain_worst=min(worst, 10),
+        interference_activities=score(
+            0.35 * profile.spasm + 0.35 * average + illness + rng.gauss(0, 0.8)
+        ),
+        interference_mood=score(
+            0.4 * average + 0.2 * profile.spasm + 2 * profile.stressed + rng.gauss(0, 0.8)
+        ),
+        interference_sleep=score(1.6 * wakings + 0.2 * profile.feet_pain + rng.gauss(0, 0.7)),
+        night_wakings=int(wakings),
+        note=rng.choice(CHECK_IN_NOTES) if rng.random() < 0.05 else "",
+    )
+
+
+def plan_events(timeline, user):
+    events = [
+        (
+            timeline.medicine_change,
+            EventKind.MEDICINE_CHANGE,
+            "Baclofen up from 10 mg to 15 mg three times a day",
+        ),
+        (
+            timeline.botox,
+            EventKind.BOTOX,
+            "Both hip adductors, right hamstrings and right calf (gastrocnemius)",
+        ),
+        (
+            timeline.therapy_start,
+            EventKind.THERAPY_START,
+            "Weekly physiotherapy for 8 weeks: stretching and the standing frame",
+        ),
+    ]
+    return [
+        TreatmentEvent(owner=user, logged_by=user, date=day, event_kind=kind, details=details)
+        for day, kind, details in events
+    ]
+
+
+NOTES_ON_EVENT_DAYS = {
+    "botox": "Botox injections this morning. Legs a bit sore.",
+    "therapy_start": "First physio session.",
+    "medicine_change": "GP put the baclofen up.",
+}
+
+
+# Saving --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    email: str
+    kept: bool = False  # the account existed and --keep-existing left it alone
+    days: int = 0
+    counts: dict = field(default_factory=dict)
+
+
+def seed_demo(name=DEFAULT_NAME, days=DEFAULT_DAYS, seed=DEFAULT_SEED, keep_existing=False):
+    """Create or refresh the demo account and its diary. Returns what was done."""
+    if days < 1:
+        raise ValueError("The number of days must be at least 1.")
+    email = f"{name}@example.org"
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        if user is not None and keep_existing:
+            return Outcome(email=user.email, kept=True)
+        if user is not None and (user.is_staff or user.is_superuser):
+            # Never hand a published password to an account that can reach the admin.
+            raise ValueError(f"{user.email} is a staff account; choose another --user name.")
+        user = prepare_account(user, email)
+        # Made-up data, not secrets: a seeded, repeatable generator is what is wanted here.
+        rng = random.Random(seed)  # noqa: S311
+        counts = fill_diary(user, days, rng)
+    return Outcome(email=user.email, days=days, counts=counts)
+
+
+def prepare_account(user, email):
+    """A fresh account, or the existing one with its profile reset and its diary emptied."""
+    if user is None:
+        return User.objects.create_user(email=email, password=DEMO_PASSWORD, **DEMO_PROFILE)
+    for attribute, value in DEMO_PROFILE.items():
+        setattr(user, attribute, value)
+    user.set_password(DEMO_PASSWORD)
+    user.is_active = True
+    user.save()
+    clear_diary(user)
+    return user
+
+
+def clear_diary(user):
+    # Intervention uses and trigger links go with their entries.
+    for model in (SpasmEpisode, LegPainEntry, CheckIn, TreatmentEvent):
+        model.objects.for_user(user).delete()
+    PainProblem.objects.filter(owner=user).delete()
+    Trigger.objects.filter(owner=user).delete()
+    Intervention.objects.filter(owner=user).delete()
+
+
+def fill_diary(user, days, rng):
+    problems = create_catalogue(user)
+    now = timezone.now()
+    timeline = plan_timeline(user.local_today(), days, rng)
+    check_ins, spasms, pains = [], [], []
+    for offset in range(days):
+        day = timeline.first + timedelta(days=offset)
+        profile = day_profile(day, rng, timeline)
+        rows = build_day(profile, rng, user, problems, cutoff=now if day == timeline.last else None)
+        check_ins.append(rows.check_in)
+        spasms.extend(rows.spasms)
+        pains.extend(rows.pains)
+    add_event_day_notes(check_ins, timeline)
+    events = plan_events(timeline, user)
+
+    CheckIn.objects.bulk_create(check_ins, batch_size=BATCH_SIZE)
+    TreatmentEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
+    save_timed(SpasmEpisode, spasms, user, link_field="spasmepisode", use_field="spasm")
+    save_timed(LegPainEntry, pains, user, link_field="legpainentry", use_field="pain")
+    backdate(user, check_ins, events, now)
+    return {
+        "check-ins": len(check_ins),
+        "spasms": len(spasms),
+        "leg pain entries": len(pains),
+        "treatment events": len(events),
+        "intervention uses": sum(len(plan.uses) for plan in spasms + pains),
+    }
+
+
+def create_catalogue(user):
+    """The person's pain problems and own catalogue items; returns the problems by key."""
+    Trigger.objects.bulk_create(
+        Trigger(owner=user, slug=slug, name=name, category=category)
+        for slug, name, category in OWN_TRIGGERS
+    )
+    Intervention.objects.bulk_create(
+        Intervention(owner=user, slug=slug, name=name, category=category)
+        for slug, name, category in OWN_INTERVENTIONS
+    )
+    problems = {
+        key: PainProblem(owner=user, slot=slot, name=name)
+        for key, (slot, name) in PAIN_PROBLEMS.items()
+    }
+    PainProblem.objects.bulk_create(problems.values())
+    return problems
+
+
+def add_event_day_notes(check_ins, timeline):
+    by_date = {check_in.date: check_in for check_in in check_ins}
+    for attribute, note in NOTES_ON_EVENT_DAYS.items():
+        by_date[getattr(timeline, attribute)].note = note
+    for day in sorted(timeline.uti_days):
+        if day - timedelta(days=1) not in timeline.uti_days and day in by_date:
+            by_date[day].note = "UTI again: cloudy urine and feeling rough. Started antibiotics."
+
+
+def catalogue_ids(model, user):
+    """Slug -> id for the built-in items and the person's own."""
+    items = model.objects.available_to(user).values_list("slug", "id")
+    return dict(items)
+
+
+def save_timed(model, planned, user, link_field, use_field):
+    """Insert the entries, then their trigger links and intervention uses, in bulk."""
+    model.objects.bulk_create([plan.entry for plan in planned], batch_size=BATCH_SIZE)
+    trigger_ids = catalogue_ids(Trigger, user)
+    intervention_ids = catalogue_ids(Intervention, user)
+    Link = model.triggers.through
+    links = [
+        Link(**{f"{link_field}_id": plan.entry.pk, "trigger_id": trigger_ids[slug]})
+        for plan in planned
+        for slug in plan.trigger_slugs
+    ]
+    Link.objects.bulk_create(links, batch_size=BATCH_SIZE)
+    uses = [
+        InterventionUse(
+            **{use_field: plan.entry},
+            intervention_id=intervention_ids[slug],
+            dose=DOSES.get(slug, ""),
+            effect=effect,
+        )
+        for plan in planned
+        for slug, effect in plan.uses
+    ]
+    InterventionUse.objects.bulk_create(uses, batch_size=BATCH_SIZE)
+
+
+def backdate(user, check_ins, events, now):
+    """Make each entry look logged when it happened, not all at the moment of seeding.
+
+    bulk_create fills created_at and updated_at with the current time (auto_now_add and
+    auto_now); QuerySet.update and bulk_update leave such fields to the values given.
+    """
+    for model in (SpasmEpisode, LegPainEntry):
+        model.objects.for_user(user).update(
+            created_at=F("occurred_at"), updated_at=F("occurred_at")
+        )
+    for check_in in check_ins:
+        evening = local_time(check_in.date, 21 * 60 + 30, user.zone)
+        check_in.created_at = check_in.updated_at = min(evening, now)
+    for event in events:
+        evening = local_time(event.date, 19 * 60, user.zone)
+        event.created_at = event.updated_at = min(evening, now)
+    CheckIn.objects.bulk_update(check_ins, ["created_at", "updated_at"], batch_size=BATCH_SIZE)
+    TreatmentEvent.objects.bulk_update(events, ["created_at", "updated_at"])

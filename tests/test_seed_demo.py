@@ -1,0 +1,212 @@
+from collections import Counter
+from datetime import date, datetime, time, timedelta
+from io import StringIO
+from statistics import mean
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+from django.db.models import F
+
+from sci_tracker.accounts.models import User
+from sci_tracker.diary.demo import DEMO_PASSWORD
+from sci_tracker.diary.models import (
+    CheckIn,
+    EventKind,
+    InterventionUse,
+    LegPainEntry,
+    PainProblem,
+    SpasmEpisode,
+    TreatmentEvent,
+)
+
+LONDON = ZoneInfo("Europe/London")
+CHECK_IN_VALUES = [
+    "date",
+    "psfs_frequency",
+    "psfs_severity",
+    "spasticity",
+    "pain_worst",
+    "pain_average",
+    "interference_activities",
+    "interference_mood",
+    "interference_sleep",
+    "night_wakings",
+]
+
+
+def seed(*args):
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def local_dates(entries, zone):
+    return [entry.occurred_at.astimezone(zone).date() for entry in entries]
+
+
+def diary_counts(user):
+    return {
+        "check-ins": CheckIn.objects.filter(owner=user).count(),
+        "spasms": SpasmEpisode.objects.filter(owner=user).count(),
+        "pain": LegPainEntry.objects.filter(owner=user).count(),
+        "events": TreatmentEvent.objects.filter(owner=user).count(),
+        "problems": PainProblem.objects.filter(owner=user).count(),
+        "uses": InterventionUse.objects.filter(spasm__owner=user).count()
+        + InterventionUse.objects.filter(pain__owner=user).count(),
+    }
+
+
+def test_it_creates_the_demo_account_with_a_diary_for_every_day(db):
+    output = seed("--days", "30")
+
+    demo = User.objects.get(email="demo@example.org")
+    assert demo.check_password(DEMO_PASSWORD)
+    assert (demo.display_name, demo.time_zone, demo.injury_level, demo.completeness) == (
+        "Demo",
+        "Europe/London",
+        "T4",
+        "C",
+    )
+    assert output.splitlines()[-1] == (
+        "Demo account ready: sign in as demo@example.org with password demo-tracker-2026 "
+        "(30 days of entries)."
+    )
+
+    dates = list(CheckIn.objects.filter(owner=demo).order_by("date").values_list("date", flat=True))
+    today = demo.local_today()
+    assert dates == [today - timedelta(days=n) for n in range(29, -1, -1)]
+    spasms = SpasmEpisode.objects.filter(owner=demo)
+    pains = LegPainEntry.objects.filter(owner=demo)
+    assert set(local_dates(spasms, demo.zone)) == set(dates)
+    assert set(local_dates(pains, demo.zone)) == set(dates)
+    assert InterventionUse.objects.filter(spasm__owner=demo).exists()
+    assert TreatmentEvent.objects.filter(owner=demo, event_kind=EventKind.BOTOX).exists()
+
+
+@pytest.mark.parametrize("clock", ["00:20", "07:30", "23:50"])
+def test_it_logs_every_entry_as_the_person_and_never_in_the_future(db, clock):
+    now = datetime.combine(date(2026, 3, 14), time.fromisoformat(clock), tzinfo=LONDON)
+    with time_machine.travel(now, tick=False):
+        seed("--days", "30")
+    demo = User.objects.get(email="demo@example.org")
+    for model in (CheckIn, SpasmEpisode, LegPainEntry, TreatmentEvent):
+        entries = model.objects.filter(owner=demo)
+        assert entries.exists()
+        assert not entries.exclude(logged_by=demo).exists()
+        # bulk_create skips save(), but the logged and edited times are still filled in.
+        assert not entries.filter(created_at__gt=now).exists()
+        assert not entries.filter(updated_at__lt=F("created_at")).exists()
+    for model in (SpasmEpisode, LegPainEntry):
+        entries = model.objects.filter(owner=demo)
+        assert not entries.filter(occurred_at__gt=now).exists()
+        # Even just after midnight, today has an entry of each kind.
+        assert date(2026, 3, 14) in local_dates(entries, LONDON)
+
+
+def test_it_gives_the_same_diary_for_the_same_days_and_seed(db):
+    def snapshot():
+        spasms = SpasmEpisode.objects.order_by("occurred_at", "pk")
+        check_ins = CheckIn.objects.order_by("date")
+        return (
+            list(spasms.values_list("occurred_at", "severity", "pattern", "regions")),
+            list(check_ins.values_list(*CHECK_IN_VALUES)),
+        )
+
+    # A moment apart, as two runs are; the clock matters only for today's entries.
+    with time_machine.travel(datetime(2026, 3, 14, 9, 0, tzinfo=LONDON), tick=False):
+        seed("--days", "60", "--seed", "7")
+    first = snapshot()
+    with time_machine.travel(datetime(2026, 3, 14, 9, 0, 30, tzinfo=LONDON), tick=False):
+        seed("--days", "60", "--seed", "7")
+    assert snapshot() == first
+    seed("--days", "60", "--seed", "8")
+    assert snapshot() != first
+
+
+def test_it_tells_the_story_the_demo_is_for(db):
+    seed("--days", "200")
+    demo = User.objects.get(email="demo@example.org")
+    botox = TreatmentEvent.objects.get(owner=demo, event_kind=EventKind.BOTOX).date
+
+    # Pain eases in weeks 2-12 after the injection, compared with the 4 weeks before it.
+    check_ins = CheckIn.objects.filter(owner=demo)
+    before = check_ins.filter(date__gte=botox - timedelta(weeks=4), date__lt=botox)
+    after = check_ins.filter(
+        date__gte=botox + timedelta(weeks=1), date__lt=botox + timedelta(weeks=12)
+    )
+    assert before.count() == 28
+    assert after.count() > 50
+    pain_before = mean(before.values_list("pain_worst", flat=True))
+    pain_after = mean(after.values_list("pain_worst", flat=True))
+    assert pain_after < pain_before
+
+    # Spasms come more often per hour at night (22:00-06:00) than by day.
+    spasms = list(SpasmEpisode.objects.filter(owner=demo))
+    hours = [spasm.occurred_at.astimezone(demo.zone).hour for spasm in spasms]
+    night = sum(hour >= 22 or hour < 6 for hour in hours)
+    day = len(hours) - night
+    assert night / 8 > day / 16
+
+    # Days a bladder problem set spasms off have more of them than other days.
+    per_day = Counter(local_dates(spasms, demo.zone))
+    bladder_days = set(
+        local_dates(
+            SpasmEpisode.objects.filter(owner=demo, triggers__category="bladder").distinct(),
+            demo.zone,
+        )
+    )
+    assert 5 < len(bladder_days) < len(per_day) / 2
+    with_bladder = [count for day, count in per_day.items() if day in bladder_days]
+    without = [count for day, count in per_day.items() if day not in bladder_days]
+    assert mean(with_bladder) > mean(without)
+
+
+def test_it_leaves_an_existing_account_alone_when_asked_to_keep_it(db):
+    seed("--days", "10")
+    demo = User.objects.get(email="demo@example.org")
+    counts = diary_counts(demo)
+    spasm_times = set(SpasmEpisode.objects.values_list("occurred_at", flat=True))
+
+    output = seed("--days", "20", "--seed", "99", "--keep-existing")
+
+    assert "demo@example.org exists already" in output
+    assert "Demo account ready" not in output
+    assert diary_counts(demo) == counts
+    assert set(SpasmEpisode.objects.values_list("occurred_at", flat=True)) == spasm_times
+
+
+def test_it_replaces_the_diary_on_a_second_run_and_leaves_other_people_alone(db, alice):
+    alice_spasm = SpasmEpisode.objects.create(
+        owner=alice, logged_by=alice, occurred_at="2026-01-05T10:00Z"
+    )
+    seed("--days", "10")
+    demo = User.objects.get(email="demo@example.org")
+    counts = diary_counts(demo)
+    demo.set_password("something else entirely")
+    demo.time_zone = "Asia/Tokyo"
+    demo.save()
+
+    seed("--days", "10")
+
+    assert diary_counts(demo) == counts
+    assert counts["check-ins"] == 10
+    assert User.objects.filter(email="demo@example.org").count() == 1
+    demo.refresh_from_db()
+    assert demo.time_zone == "Europe/London"
+    assert demo.check_password(DEMO_PASSWORD)
+    assert SpasmEpisode.objects.filter(pk=alice_spasm.pk, owner=alice).exists()
+
+
+def test_it_refuses_to_give_a_staff_account_the_demo_password(db, staff):
+    with pytest.raises(CommandError, match="staff account"):
+        seed("--user", "staff", "--days", "5")
+    staff.refresh_from_db()
+    assert not staff.check_password(DEMO_PASSWORD)
+
+
+def test_it_refuses_fewer_than_one_day(db):
+    with pytest.raises(CommandError, match="at least 1"):
+        seed("--days", "0")
+    assert not User.objects.exists()
