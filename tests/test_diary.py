@@ -556,3 +556,22 @@ def test_it_offers_only_the_persons_own_pain_problems_and_catalogue(alice_client
     response = alice_client.post(reverse("diary:new", args=["pain"]), data)
     assert "Select a valid choice" in response.text
     assert not LegPainEntry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "heading"),
+    [
+        ("spasm", "Log a spasm"),
+        ("pain", "Log leg pain"),
+        ("checkin", "Daily check-in"),
+        ("event", "Log a treatment event"),
+    ],
+)
+def test_it_shows_a_form_for_each_kind_of_entry(alice_client, kind, heading):
+    response = alice_client.get(reverse("diary:new", args=[kind]))
+    assert f"<h1>{heading}</h1>" in response.text
+
+
+def test_it_has_no_form_for_an_unknown_kind(alice_client):
+    assert alice_client.get("/log/nonsense/").status_code == 404
+    assert alice_client.get("/entries/nonsense/1/").status_code == 404
