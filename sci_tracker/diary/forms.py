@@ -61,39 +61,6 @@ class ModelToggles(forms.ModelMultipleChoiceField):
 WHEN_CHOICES = [("now", "Now"), ("15", "15 min ago"), ("60", "1 hour ago"), ("earlier", "Earlier…")]
 
 
-class WhenMixin(forms.Form):
-    when = forms.ChoiceField(
-        label="When", choices=WHEN_CHOICES, initial="now", widget=forms.RadioSelect
-    )
-    occurred_local = forms.DateTimeField(
-        label="Date and time (for “Earlier…”)",
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        help_text="In your own time zone.",
-    )
-
-    def init_when(self):
-        if self.instance.pk:
-            self.initial["when"] = "earlier"
-            self.initial["occurred_local"] = timezone.localtime(self.instance.occurred_at)
-
-    def clean_when_fields(self, cleaned):
-        when = cleaned.get("when")
-        if when == "earlier":
-            moment = cleaned.get("occurred_local")
-            if moment is None:
-                self.add_error("occurred_local", "Enter the date and time, or pick “Now”.")
-                return
-            if moment > timezone.now() + timedelta(minutes=5):
-                self.add_error("occurred_local", "That time is in the future.")
-                return
-            self.instance.occurred_at = moment
-        elif when:
-            minutes = 0 if when == "now" else int(when)
-            self.instance.occurred_at = timezone.now() - timedelta(minutes=minutes)
-
-
 class EntryForm(forms.ModelForm):
     """Shared by every entry form: knows whose diary it is for the choices it offers."""
 
@@ -109,9 +76,19 @@ class EntryForm(forms.ModelForm):
         super()._post_clean()
 
 
-class SpasmForm(WhenMixin, EntryForm):
-    regions = toggles(BodyRegion.choices, "Where")
-    impacts = toggles(SpasmImpact.choices, "Did it help or get in the way?")
+class TimedEntryForm(EntryForm):
+    """What spasm and pain forms share: when it happened, triggers and red-flag symptoms."""
+
+    when = forms.ChoiceField(
+        label="When", choices=WHEN_CHOICES, initial="now", widget=forms.RadioSelect
+    )
+    occurred_local = forms.DateTimeField(
+        label="Date and time (for “Earlier…”)",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text="In your own time zone.",
+    )
     triggers = ModelToggles(
         queryset=Trigger.objects.none(), required=False, label="What might have set it off?"
     )
@@ -120,6 +97,35 @@ class SpasmForm(WhenMixin, EntryForm):
         "Other symptoms right now",
         help_text="Tick any you have. The app will tell you what to do next.",
     )
+
+    field_order = ["when", "occurred_local"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["when"] = "earlier"
+            self.initial["occurred_local"] = timezone.localtime(self.instance.occurred_at)
+
+    def clean(self):
+        cleaned = super().clean()
+        when = cleaned.get("when")
+        if when == "earlier":
+            moment = cleaned.get("occurred_local")
+            if moment is None:
+                self.add_error("occurred_local", "Enter the date and time, or pick “Now”.")
+            elif moment > timezone.now() + timedelta(minutes=5):
+                self.add_error("occurred_local", "That time is in the future.")
+            else:
+                self.instance.occurred_at = moment
+        elif when:
+            minutes = 0 if when == "now" else int(when)
+            self.instance.occurred_at = timezone.now() - timedelta(minutes=minutes)
+        return cleaned
+
+
+class SpasmForm(TimedEntryForm):
+    regions = toggles(BodyRegion.choices, "Where")
+    impacts = toggles(SpasmImpact.choices, "Did it help or get in the way?")
 
     class Meta:
         model = SpasmEpisode
@@ -140,33 +146,18 @@ class SpasmForm(WhenMixin, EntryForm):
             "note": forms.Textarea(attrs={"rows": 3}),
         }
 
-    field_order = ["when", "occurred_local"]
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # "How long" is optional: no blank button, just none picked.
         self.fields["duration"].choices = [
             choice for choice in self.fields["duration"].choices if choice[0]
         ]
-        self.init_when()
-
-    def clean(self):
-        cleaned = super().clean()
-        self.clean_when_fields(cleaned)
-        return cleaned
 
 
-class PainForm(WhenMixin, EntryForm):
+class PainForm(TimedEntryForm):
     intensity = scale_field("How bad is the pain? (0 none, 10 worst imaginable)", required=True)
     sites = toggles(PainSite.choices, "Where")
     qualities = toggles(PainQuality.choices, "What does it feel like?")
-    triggers = ModelToggles(
-        queryset=Trigger.objects.none(), required=False, label="What might have set it off?"
-    )
-    red_flags = toggles(
-        RedFlag.choices,
-        "Other symptoms right now",
-        help_text="Tick any you have. The app will tell you what to do next.",
-    )
 
     class Meta:
         model = LegPainEntry
@@ -185,8 +176,6 @@ class PainForm(WhenMixin, EntryForm):
             "note": forms.Textarea(attrs={"rows": 3}),
         }
 
-    field_order = ["when", "occurred_local"]
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         problems = PainProblem.objects.filter(owner=self.owner)
@@ -194,12 +183,6 @@ class PainForm(WhenMixin, EntryForm):
         self.fields["problem"].empty_label = "Not one of my pain problems"
         if not problems:
             self.fields["problem"].help_text = "Name up to three pain problems to follow each one."
-        self.init_when()
-
-    def clean(self):
-        cleaned = super().clean()
-        self.clean_when_fields(cleaned)
-        return cleaned
 
 
 class CheckInForm(EntryForm):
