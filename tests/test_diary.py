@@ -1,9 +1,10 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from sci_tracker.diary.models import (
     CheckIn,
@@ -436,7 +437,7 @@ def test_it_restores_from_the_bin_page_and_empties_it_only_when_confirmed(alice_
 
     alice_client.post(reverse("diary:restore", args=["pain", binned.pk]))
     response = alice_client.post(reverse("diary:empty_bin"), follow=True)
-    assert "1 entries deleted for good" in response.text or "1 entry" in response.text
+    assert "The bin is empty: 1 entry deleted for good." in response.text
     assert not CheckIn.objects.exists()
     assert LegPainEntry.objects.filter(pk=binned.pk, deleted_at=None).exists()
     assert SpasmEpisode.objects.filter(pk=kept.pk).exists()
@@ -575,3 +576,42 @@ def test_it_shows_a_form_for_each_kind_of_entry(alice_client, kind, heading):
 def test_it_has_no_form_for_an_unknown_kind(alice_client):
     assert alice_client.get("/log/nonsense/").status_code == 404
     assert alice_client.get("/entries/nonsense/1/").status_code == 404
+
+
+def test_it_counts_a_shaky_double_tap_on_spasm_now_as_one_spasm(alice_client, alice):
+    alice_client.post(reverse("diary:spasm_now"))
+    alice_client.post(reverse("diary:spasm_now"))
+    assert SpasmEpisode.objects.filter(owner=alice).count() == 1
+    with time_machine.travel(timezone.now() + timedelta(seconds=30)):
+        alice_client.post(reverse("diary:spasm_now"))
+    assert SpasmEpisode.objects.filter(owner=alice).count() == 2
+
+
+def test_it_only_follows_a_next_page_on_this_site_after_restoring(alice_client, alice):
+    episode = spasm(alice)
+    episode.move_to_bin()
+    url = reverse("diary:restore", args=["spasm", episode.pk])
+    response = alice_client.post(url, {"next": "https://elsewhere.example/"})
+    assert response["Location"] == reverse("diary:history")
+    episode.move_to_bin()
+    response = alice_client.post(url, {"next": reverse("diary:bin")})
+    assert response["Location"] == reverse("diary:bin")
+
+
+def test_it_refuses_an_own_trigger_whose_slug_matches_a_built_in_one(alice_client, alice):
+    data = {"trigger-name": "Full-bladder", "trigger-category": "bladder", "add_trigger": ""}
+    response = alice_client.post(reverse("diary:own_items"), data)
+    assert "That is already on your list." in response.text
+    assert not Trigger.objects.filter(owner=alice).exists()
+
+
+def test_it_sends_an_entry_without_red_flags_from_the_urgent_page_to_the_entry(alice_client, alice):
+    episode = spasm(alice)
+    response = alice_client.get(reverse("diary:urgent", args=["spasm", episode.pk]))
+    assert response["Location"] == reverse("diary:edit", args=["spasm", episode.pk])
+
+
+def test_it_offers_no_blank_choice_for_what_happened(alice_client):
+    text = alice_client.get(reverse("diary:new", args=["event"])).text
+    assert "---------" not in text
+    assert "Botulinum toxin injection" in text

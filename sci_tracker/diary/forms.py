@@ -2,12 +2,14 @@ from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from sci_tracker.diary.models import (
     BodyRegion,
     CheckIn,
+    EventKind,
     Intervention,
     InterventionUse,
     LegPainEntry,
@@ -37,6 +39,7 @@ class Toggles(forms.CheckboxSelectMultiple):
 def scale_field(label, required=False, help_text=""):
     return forms.TypedChoiceField(
         label=label,
+        error_messages={"required": "Choose a number from 0 to 10."},
         choices=ZERO_TO_TEN,
         coerce=int,
         empty_value=None,
@@ -272,6 +275,11 @@ class EventForm(EntryForm):
             "note": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A required radio group needs no "---------" option.
+        self.fields["event_kind"].choices = EventKind.choices
+
     def clean_date(self):
         day = self.cleaned_data["date"]
         # A planned injection or refill can be entered ahead, but not years ahead by a slip.
@@ -290,6 +298,9 @@ class InterventionUseForm(forms.ModelForm):
         self.fields["intervention"].queryset = Intervention.objects.available_to(owner)
         self.fields["intervention"].label = "What did you try?"
         self.fields["intervention"].empty_label = "Choose…"
+        self.fields["intervention"].error_messages["required"] = (
+            "Choose what you tried, or clear the dose and effect."
+        )
         self.fields["effect"].label = "Did it help?"
 
 
@@ -351,10 +362,8 @@ class OwnItemForm(forms.ModelForm):
         if not slug:
             raise ValidationError("Use at least one letter or number.")
         existing = self._meta.model.objects.available_to(self.owner)
-        if (
-            existing.filter(name__iexact=name).exists()
-            or existing.filter(owner=self.owner, slug=slug).exists()
-        ):
+        # The slug must be free among the built-in items too: filters and exports use it.
+        if existing.filter(Q(name__iexact=name) | Q(slug=slug)).exists():
             raise ValidationError("That is already on your list.")
         return name
 

@@ -4,7 +4,7 @@ Ranges and one-per-day rules are database constraints, so bulk_create, imports a
 cannot store what a form would refuse; forms add the friendly messages.
 """
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -152,6 +152,25 @@ class EntryQuerySet(models.QuerySet):
 
     def in_bin(self):
         return self.filter(deleted_at__isnull=False)
+
+
+class SpasmQuerySet(EntryQuerySet):
+    # A shaky double tap on "Spasm now" is one spasm, not two.
+    DOUBLE_TAP = timedelta(seconds=5)
+
+    def log_now(self, owner, logged_by):
+        now = timezone.now()
+        with transaction.atomic():
+            recent = (
+                self.for_user(owner)
+                .active()
+                .filter(
+                    occurred_at__gte=now - self.DOUBLE_TAP, created_at__gte=now - self.DOUBLE_TAP
+                )
+                .order_by("-created_at")
+                .first()
+            )
+            return recent or self.create(owner=owner, logged_by=logged_by, occurred_at=now)
 
 
 class Entry(models.Model):
@@ -418,6 +437,8 @@ class SpasmEpisode(TimedEntry):
         validators=[ChoiceList(SpasmImpact.values)],
     )
     triggers = models.ManyToManyField(Trigger, blank=True, related_name="spasms")
+
+    objects = SpasmQuerySet.as_manager()
 
     kind = "spasm"
     kind_label = "Spasm"

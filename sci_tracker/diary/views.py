@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from sci_tracker.diary.forms import (
@@ -52,9 +53,7 @@ def quick_log(request):
 @require_POST
 def spasm_now(request):
     """One tap: a spasm with the usual defaults, now. Details can be added right after."""
-    spasm = SpasmEpisode.objects.create(
-        owner=request.user, logged_by=request.user, occurred_at=timezone.now()
-    )
+    spasm = SpasmEpisode.objects.log_now(owner=request.user, logged_by=request.user)
     messages.success(
         request,
         f"Spasm saved at {timezone.localtime(spasm.occurred_at):%H:%M}. "
@@ -151,13 +150,18 @@ def restore_entry(request, kind, pk):
             return redirect("diary:bin")
     entry.restore()
     messages.success(request, f"{entry.kind_label} restored.")
-    return redirect(request.POST.get("next") or "diary:history")
+    next_page = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_page, allowed_hosts={request.get_host()}):
+        return redirect(next_page)
+    return redirect("diary:history")
 
 
 @login_required
 def urgent(request, kind, pk):
     entry = get_entry_for_user(request.user, kind, pk)
     advice = urgent_advice(getattr(entry, "red_flags", []), request.user)
+    if not advice:
+        return redirect(entry)
     return render(
         request,
         "diary/urgent.html",
@@ -243,7 +247,8 @@ def empty_bin(request):
                 model.objects.for_user(request.user).in_bin().delete()[1].get(model._meta.label, 0)
                 for model in ENTRY_MODELS.values()
             )
-        messages.success(request, f"The bin is empty: {removed} entries deleted for good.")
+        noun = "entry" if removed == 1 else "entries"
+        messages.success(request, f"The bin is empty: {removed} {noun} deleted for good.")
         return redirect("diary:history")
     count = sum(
         model.objects.for_user(request.user).in_bin().count() for model in ENTRY_MODELS.values()

@@ -40,6 +40,31 @@ document.addEventListener("DOMContentLoaded", () => {
   if (summary) {
     summary.focus();
   }
+
+  // A summary link jumps to its question without this; with it, the answer itself takes focus
+  // (for a group of buttons, the chosen one or the first), with its question in view.
+  document.querySelectorAll("[data-error-summary] a[href^='#']").forEach((link) => {
+    link.addEventListener("click", (event) => {
+      const target = document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) {
+        return;
+      }
+      const control =
+        target.tagName === "FIELDSET"
+          ? target.querySelector("input:checked") || target.querySelector("input, select, textarea")
+          : target;
+      if (!control) {
+        return;
+      }
+      event.preventDefault();
+      const question =
+        target.tagName === "FIELDSET"
+          ? target.querySelector("legend")
+          : document.querySelector(`label[for="${target.id}"]`);
+      (question || target).scrollIntoView({ block: "start" });
+      control.focus({ preventScroll: true });
+    });
+  });
 });
 
 // Entry forms: the date-and-time box only matters for "Earlier…"; show it when that is picked.
@@ -56,4 +81,22 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   choices.forEach((choice) => choice.addEventListener("change", update));
   update();
+});
+
+// A spasm or a tremor can tap a button twice: send each form once, so one tap logs one entry.
+// The server still works without this; the guard is lifted when the page is shown again
+// (the browser's Back button can bring it back from its cache with the flag still set).
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (event.defaultPrevented || form.method.toLowerCase() !== "post") {
+    return;
+  }
+  if (form.dataset.sent) {
+    event.preventDefault();
+    return;
+  }
+  form.dataset.sent = "yes";
+});
+window.addEventListener("pageshow", () => {
+  document.querySelectorAll("form[data-sent]").forEach((form) => delete form.dataset.sent);
 });

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,234 +15,917 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Intervention',
+            name="Intervention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60)),
-                ('name', models.CharField(max_length=80)),
-                ('guide', models.CharField(blank=True, help_text='The guide section that explains it: "page#anchor".', max_length=100)),
-                ('category', models.CharField(choices=[('physical', 'Physical'), ('equipment', 'Equipment'), ('lifestyle', 'Lifestyle'), ('medicine', 'Medicine'), ('procedure', 'Procedure'), ('other', 'Other')], default='other', max_length=20)),
-                ('owner', models.ForeignKey(blank=True, help_text='Empty for the built-in catalogue.', null=True, on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60)),
+                ("name", models.CharField(max_length=80)),
+                (
+                    "guide",
+                    models.CharField(
+                        blank=True,
+                        help_text='The guide section that explains it: "page#anchor".',
+                        max_length=100,
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("physical", "Physical"),
+                            ("equipment", "Equipment"),
+                            ("lifestyle", "Lifestyle"),
+                            ("medicine", "Medicine"),
+                            ("procedure", "Procedure"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for the built-in catalogue.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['category', 'name'],
-                'abstract': False,
+                "ordering": ["category", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='PainProblem',
+            name="PainProblem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slot', models.PositiveSmallIntegerField(help_text='1, 2 or 3: at most three problems.')),
-                ('name', models.CharField(max_length=60)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pain_problems', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slot",
+                    models.PositiveSmallIntegerField(
+                        help_text="1, 2 or 3: at most three problems."
+                    ),
+                ),
+                ("name", models.CharField(max_length=60)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pain_problems",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['slot'],
+                "ordering": ["slot"],
             },
         ),
         migrations.CreateModel(
-            name='LegPainEntry',
+            name="LegPainEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.TextField(blank=True, max_length=2000)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('deleted_at', models.DateTimeField(blank=True, help_text='Set while the entry is in the bin.', null=True)),
-                ('occurred_at', models.DateTimeField(verbose_name='when')),
-                ('red_flags', models.JSONField(blank=True, default=list, validators=[sci_tracker.diary.models.ChoiceList(['leg-swollen', 'ad-signs', 'fever', 'chest', 'pump-alarm'])], verbose_name='other symptoms right now')),
-                ('intensity', models.PositiveSmallIntegerField(verbose_name='how bad (0-10)')),
-                ('sites', models.JSONField(blank=True, default=list, validators=[sci_tracker.diary.models.ChoiceList(['left-hip', 'right-hip', 'left-thigh', 'right-thigh', 'left-knee', 'right-knee', 'left-calf', 'right-calf', 'left-ankle', 'right-ankle', 'left-foot', 'right-foot'])], verbose_name='where')),
-                ('qualities', models.JSONField(blank=True, default=list, validators=[sci_tracker.diary.models.ChoiceList(['burning', 'tingling', 'shooting', 'electric', 'aching', 'cramping', 'stiffness'])], verbose_name='what it feels like')),
-                ('pain_type', models.CharField(choices=[('neuropathic-below', 'Nerve pain below the injury level'), ('neuropathic-at', 'Nerve pain at the injury level'), ('musculoskeletal', 'Muscle, joint or bone pain'), ('visceral', 'Pain from inside the belly or pelvis'), ('other', 'Other'), ('unknown', 'Not sure')], default='unknown', max_length=20, verbose_name='what kind of pain you think it is')),
-                ('logged_by', models.ForeignKey(help_text='The account that logged it: the person, or a carer.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(class)s_entries', to=settings.AUTH_USER_MODEL)),
-                ('problem', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='entries', to='diary.painproblem', verbose_name='which pain problem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("note", models.TextField(blank=True, max_length=2000)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, help_text="Set while the entry is in the bin.", null=True
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(verbose_name="when")),
+                (
+                    "red_flags",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        validators=[
+                            sci_tracker.diary.models.ChoiceList(
+                                ["leg-swollen", "ad-signs", "fever", "chest", "pump-alarm"]
+                            )
+                        ],
+                        verbose_name="other symptoms right now",
+                    ),
+                ),
+                ("intensity", models.PositiveSmallIntegerField(verbose_name="how bad (0-10)")),
+                (
+                    "sites",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        validators=[
+                            sci_tracker.diary.models.ChoiceList(
+                                [
+                                    "left-hip",
+                                    "right-hip",
+                                    "left-thigh",
+                                    "right-thigh",
+                                    "left-knee",
+                                    "right-knee",
+                                    "left-calf",
+                                    "right-calf",
+                                    "left-ankle",
+                                    "right-ankle",
+                                    "left-foot",
+                                    "right-foot",
+                                ]
+                            )
+                        ],
+                        verbose_name="where",
+                    ),
+                ),
+                (
+                    "qualities",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        validators=[
+                            sci_tracker.diary.models.ChoiceList(
+                                [
+                                    "burning",
+                                    "tingling",
+                                    "shooting",
+                                    "electric",
+                                    "aching",
+                                    "cramping",
+                                    "stiffness",
+                                ]
+                            )
+                        ],
+                        verbose_name="what it feels like",
+                    ),
+                ),
+                (
+                    "pain_type",
+                    models.CharField(
+                        choices=[
+                            ("neuropathic-below", "Nerve pain below the injury level"),
+                            ("neuropathic-at", "Nerve pain at the injury level"),
+                            ("musculoskeletal", "Muscle, joint or bone pain"),
+                            ("visceral", "Pain from inside the belly or pelvis"),
+                            ("other", "Other"),
+                            ("unknown", "Not sure"),
+                        ],
+                        default="unknown",
+                        max_length=20,
+                        verbose_name="what kind of pain you think it is",
+                    ),
+                ),
+                (
+                    "logged_by",
+                    models.ForeignKey(
+                        help_text="The account that logged it: the person, or a carer.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)s_entries",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "problem",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="entries",
+                        to="diary.painproblem",
+                        verbose_name="which pain problem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'leg pain entries',
-                'ordering': ['-occurred_at'],
-                'abstract': False,
+                "verbose_name_plural": "leg pain entries",
+                "ordering": ["-occurred_at"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='SpasmEpisode',
+            name="SpasmEpisode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.TextField(blank=True, max_length=2000)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('deleted_at', models.DateTimeField(blank=True, help_text='Set while the entry is in the bin.', null=True)),
-                ('occurred_at', models.DateTimeField(verbose_name='when')),
-                ('red_flags', models.JSONField(blank=True, default=list, validators=[sci_tracker.diary.models.ChoiceList(['leg-swollen', 'ad-signs', 'fever', 'chest', 'pump-alarm'])], verbose_name='other symptoms right now')),
-                ('pattern', models.CharField(choices=[('jerky', 'Sudden jerky spasm'), ('stiffness', 'Sustained stiffness'), ('clonus', 'Clonus (rhythmic jerking)')], default='jerky', max_length=12)),
-                ('regions', models.JSONField(blank=True, default=list, validators=[sci_tracker.diary.models.ChoiceList(['left-leg', 'right-leg', 'both-legs', 'trunk', 'arms'])], verbose_name='where')),
-                ('severity', models.PositiveSmallIntegerField(choices=[(1, 'Mild'), (2, 'Moderate'), (3, 'Severe')], default=2)),
-                ('duration', models.CharField(blank=True, choices=[('seconds', 'A few seconds'), ('under-1-min', 'Under a minute'), ('1-5-min', '1 to 5 minutes'), ('5-30-min', '5 to 30 minutes'), ('over-30-min', 'Over 30 minutes')], default='', max_length=12, verbose_name='how long')),
-                ('impacts', models.JSONField(blank=True, default=list, validators=[sci_tracker.diary.models.ChoiceList(['helped-standing', 'helped-transfer', 'fall', 'failed-transfer', 'woke-me'])], verbose_name='did it help or get in the way?')),
-                ('logged_by', models.ForeignKey(help_text='The account that logged it: the person, or a carer.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(class)s_entries', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("note", models.TextField(blank=True, max_length=2000)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, help_text="Set while the entry is in the bin.", null=True
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(verbose_name="when")),
+                (
+                    "red_flags",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        validators=[
+                            sci_tracker.diary.models.ChoiceList(
+                                ["leg-swollen", "ad-signs", "fever", "chest", "pump-alarm"]
+                            )
+                        ],
+                        verbose_name="other symptoms right now",
+                    ),
+                ),
+                (
+                    "pattern",
+                    models.CharField(
+                        choices=[
+                            ("jerky", "Sudden jerky spasm"),
+                            ("stiffness", "Sustained stiffness"),
+                            ("clonus", "Clonus (rhythmic jerking)"),
+                        ],
+                        default="jerky",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "regions",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        validators=[
+                            sci_tracker.diary.models.ChoiceList(
+                                ["left-leg", "right-leg", "both-legs", "trunk", "arms"]
+                            )
+                        ],
+                        verbose_name="where",
+                    ),
+                ),
+                (
+                    "severity",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Mild"), (2, "Moderate"), (3, "Severe")], default=2
+                    ),
+                ),
+                (
+                    "duration",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("seconds", "A few seconds"),
+                            ("under-1-min", "Under a minute"),
+                            ("1-5-min", "1 to 5 minutes"),
+                            ("5-30-min", "5 to 30 minutes"),
+                            ("over-30-min", "Over 30 minutes"),
+                        ],
+                        default="",
+                        max_length=12,
+                        verbose_name="how long",
+                    ),
+                ),
+                (
+                    "impacts",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        validators=[
+                            sci_tracker.diary.models.ChoiceList(
+                                [
+                                    "helped-standing",
+                                    "helped-transfer",
+                                    "fall",
+                                    "failed-transfer",
+                                    "woke-me",
+                                ]
+                            )
+                        ],
+                        verbose_name="did it help or get in the way?",
+                    ),
+                ),
+                (
+                    "logged_by",
+                    models.ForeignKey(
+                        help_text="The account that logged it: the person, or a carer.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)s_entries",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at'],
-                'abstract': False,
+                "ordering": ["-occurred_at"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='InterventionUse',
+            name="InterventionUse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dose', models.CharField(blank=True, help_text='Optional, e.g. "10 mg".', max_length=60)),
-                ('effect', models.CharField(choices=[('helped-a-lot', 'Helped a lot'), ('helped-a-little', 'Helped a little'), ('no-change', 'No change'), ('worse', 'Made it worse'), ('not-sure', 'Not sure yet')], default='not-sure', max_length=16)),
-                ('intervention', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='uses', to='diary.intervention')),
-                ('pain', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='uses', to='diary.legpainentry')),
-                ('spasm', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='uses', to='diary.spasmepisode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "dose",
+                    models.CharField(
+                        blank=True, help_text='Optional, e.g. "10 mg".', max_length=60
+                    ),
+                ),
+                (
+                    "effect",
+                    models.CharField(
+                        choices=[
+                            ("helped-a-lot", "Helped a lot"),
+                            ("helped-a-little", "Helped a little"),
+                            ("no-change", "No change"),
+                            ("worse", "Made it worse"),
+                            ("not-sure", "Not sure yet"),
+                        ],
+                        default="not-sure",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "intervention",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="uses",
+                        to="diary.intervention",
+                    ),
+                ),
+                (
+                    "pain",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="uses",
+                        to="diary.legpainentry",
+                    ),
+                ),
+                (
+                    "spasm",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="uses",
+                        to="diary.spasmepisode",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TreatmentEvent',
+            name="TreatmentEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.TextField(blank=True, max_length=2000)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('deleted_at', models.DateTimeField(blank=True, help_text='Set while the entry is in the bin.', null=True)),
-                ('date', models.DateField(help_text='The day it happened, in your time zone.')),
-                ('event_kind', models.CharField(choices=[('botox', 'Botulinum toxin injection'), ('medicine-start', 'Started a medicine'), ('medicine-change', "Changed a medicine's dose"), ('medicine-stop', 'Stopped a medicine'), ('pump-refill', 'Baclofen pump refill'), ('pump-dose', 'Baclofen pump dose change'), ('therapy-start', 'Started a therapy programme'), ('brace', 'Brace or splint fitted'), ('surgery', 'Surgery'), ('other', 'Other')], max_length=20, verbose_name='what happened')),
-                ('details', models.CharField(blank=True, help_text='Which muscles, which medicine and dose, what changed.', max_length=200)),
-                ('logged_by', models.ForeignKey(help_text='The account that logged it: the person, or a carer.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(class)s_entries', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("note", models.TextField(blank=True, max_length=2000)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, help_text="Set while the entry is in the bin.", null=True
+                    ),
+                ),
+                ("date", models.DateField(help_text="The day it happened, in your time zone.")),
+                (
+                    "event_kind",
+                    models.CharField(
+                        choices=[
+                            ("botox", "Botulinum toxin injection"),
+                            ("medicine-start", "Started a medicine"),
+                            ("medicine-change", "Changed a medicine's dose"),
+                            ("medicine-stop", "Stopped a medicine"),
+                            ("pump-refill", "Baclofen pump refill"),
+                            ("pump-dose", "Baclofen pump dose change"),
+                            ("therapy-start", "Started a therapy programme"),
+                            ("brace", "Brace or splint fitted"),
+                            ("surgery", "Surgery"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="what happened",
+                    ),
+                ),
+                (
+                    "details",
+                    models.CharField(
+                        blank=True,
+                        help_text="Which muscles, which medicine and dose, what changed.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "logged_by",
+                    models.ForeignKey(
+                        help_text="The account that logged it: the person, or a carer.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)s_entries",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-date'],
+                "ordering": ["-date"],
             },
         ),
         migrations.CreateModel(
-            name='Trigger',
+            name="Trigger",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60)),
-                ('name', models.CharField(max_length=80)),
-                ('guide', models.CharField(blank=True, help_text='The guide section that explains it: "page#anchor".', max_length=100)),
-                ('category', models.CharField(choices=[('bladder', 'Bladder'), ('bowel', 'Bowel'), ('skin', 'Skin'), ('clothing', 'Clothing and straps'), ('temperature', 'Temperature'), ('movement', 'Movement and position'), ('illness', 'Illness'), ('injury', 'Injury'), ('emotional', 'Emotions'), ('hormonal', 'Hormones'), ('activity', 'Activity and rest'), ('other', 'Other')], default='other', max_length=20)),
-                ('owner', models.ForeignKey(blank=True, help_text='Empty for the built-in catalogue.', null=True, on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60)),
+                ("name", models.CharField(max_length=80)),
+                (
+                    "guide",
+                    models.CharField(
+                        blank=True,
+                        help_text='The guide section that explains it: "page#anchor".',
+                        max_length=100,
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("bladder", "Bladder"),
+                            ("bowel", "Bowel"),
+                            ("skin", "Skin"),
+                            ("clothing", "Clothing and straps"),
+                            ("temperature", "Temperature"),
+                            ("movement", "Movement and position"),
+                            ("illness", "Illness"),
+                            ("injury", "Injury"),
+                            ("emotional", "Emotions"),
+                            ("hormonal", "Hormones"),
+                            ("activity", "Activity and rest"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for the built-in catalogue.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['category', 'name'],
-                'abstract': False,
+                "ordering": ["category", "name"],
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='spasmepisode',
-            name='triggers',
-            field=models.ManyToManyField(blank=True, related_name='spasms', to='diary.trigger'),
+            model_name="spasmepisode",
+            name="triggers",
+            field=models.ManyToManyField(blank=True, related_name="spasms", to="diary.trigger"),
         ),
         migrations.AddField(
-            model_name='legpainentry',
-            name='triggers',
-            field=models.ManyToManyField(blank=True, related_name='pain_entries', to='diary.trigger'),
+            model_name="legpainentry",
+            name="triggers",
+            field=models.ManyToManyField(
+                blank=True, related_name="pain_entries", to="diary.trigger"
+            ),
         ),
         migrations.CreateModel(
-            name='CheckIn',
+            name="CheckIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.TextField(blank=True, max_length=2000)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('deleted_at', models.DateTimeField(blank=True, help_text='Set while the entry is in the bin.', null=True)),
-                ('date', models.DateField(help_text='The day this check-in is about, in your time zone.')),
-                ('recall_window', models.CharField(choices=[('24h', 'Past 24 hours')], default='24h', max_length=8)),
-                ('psfs_frequency', models.PositiveSmallIntegerField(choices=[(0, '0: No spasms'), (1, '1: Mild spasms only when something sets them off (touch, movement)'), (2, '2: Full spasms, less than once an hour'), (3, '3: Spasms more than once an hour'), (4, '4: Spasms more than ten times an hour')], verbose_name='how often spasms happened')),
-                ('psfs_severity', models.PositiveSmallIntegerField(blank=True, choices=[(1, '1: Mild'), (2, '2: Moderate'), (3, '3: Severe')], null=True, verbose_name='how strong they were')),
-                ('spasticity', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='stiffness and spasms overall (0-10)')),
-                ('pain_worst', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='worst leg pain (0-10)')),
-                ('pain_average', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='average leg pain (0-10)')),
-                ('interference_activities', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='got in the way of daily activities (0-10)')),
-                ('interference_mood', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='affected your mood (0-10)')),
-                ('interference_sleep', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='affected your sleep (0-10)')),
-                ('night_wakings', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='times spasms or pain woke you')),
-                ('logged_by', models.ForeignKey(help_text='The account that logged it: the person, or a carer.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(class)s_entries', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("note", models.TextField(blank=True, max_length=2000)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, help_text="Set while the entry is in the bin.", null=True
+                    ),
+                ),
+                (
+                    "date",
+                    models.DateField(
+                        help_text="The day this check-in is about, in your time zone."
+                    ),
+                ),
+                (
+                    "recall_window",
+                    models.CharField(
+                        choices=[("24h", "Past 24 hours")], default="24h", max_length=8
+                    ),
+                ),
+                (
+                    "psfs_frequency",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "0: No spasms"),
+                            (
+                                1,
+                                "1: Mild spasms only when something sets them off (touch, movement)",
+                            ),
+                            (2, "2: Full spasms, less than once an hour"),
+                            (3, "3: Spasms more than once an hour"),
+                            (4, "4: Spasms more than ten times an hour"),
+                        ],
+                        verbose_name="how often spasms happened",
+                    ),
+                ),
+                (
+                    "psfs_severity",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[(1, "1: Mild"), (2, "2: Moderate"), (3, "3: Severe")],
+                        null=True,
+                        verbose_name="how strong they were",
+                    ),
+                ),
+                (
+                    "spasticity",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="stiffness and spasms overall (0-10)"
+                    ),
+                ),
+                (
+                    "pain_worst",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="worst leg pain (0-10)"
+                    ),
+                ),
+                (
+                    "pain_average",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="average leg pain (0-10)"
+                    ),
+                ),
+                (
+                    "interference_activities",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        verbose_name="got in the way of daily activities (0-10)",
+                    ),
+                ),
+                (
+                    "interference_mood",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="affected your mood (0-10)"
+                    ),
+                ),
+                (
+                    "interference_sleep",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="affected your sleep (0-10)"
+                    ),
+                ),
+                (
+                    "night_wakings",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="times spasms or pain woke you"
+                    ),
+                ),
+                (
+                    "logged_by",
+                    models.ForeignKey(
+                        help_text="The account that logged it: the person, or a carer.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)s_entries",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-date'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True)), fields=('owner', 'date'), name='diary_checkin_one_per_day'), models.CheckConstraint(condition=models.Q(('psfs_frequency__gte', 0), ('psfs_frequency__lte', 4)), name='diary_checkin_psfs_frequency_0_4'), models.CheckConstraint(condition=models.Q(models.Q(('psfs_frequency', 0), ('psfs_severity__isnull', True)), models.Q(('psfs_frequency__gt', 0), ('psfs_severity__gte', 1), ('psfs_severity__isnull', False), ('psfs_severity__lte', 3)), _connector='OR'), name='diary_checkin_psfs_severity_only_with_spasms'), models.CheckConstraint(condition=models.Q(models.Q(('spasticity__gte', 0), ('spasticity__lte', 10)), ('spasticity__isnull', True), _connector='OR'), name='diary_checkin_spasticity_0_10'), models.CheckConstraint(condition=models.Q(models.Q(('pain_worst__gte', 0), ('pain_worst__lte', 10)), ('pain_worst__isnull', True), _connector='OR'), name='diary_checkin_pain_worst_0_10'), models.CheckConstraint(condition=models.Q(models.Q(('pain_average__gte', 0), ('pain_average__lte', 10)), ('pain_average__isnull', True), _connector='OR'), name='diary_checkin_pain_average_0_10'), models.CheckConstraint(condition=models.Q(('pain_average__lte', models.F('pain_worst')), ('pain_average__isnull', True), ('pain_worst__isnull', True), _connector='OR'), name='diary_checkin_pain_average_not_above_worst'), models.CheckConstraint(condition=models.Q(models.Q(('interference_activities__gte', 0), ('interference_activities__lte', 10)), ('interference_activities__isnull', True), _connector='OR'), name='diary_checkin_interference_activities_0_10'), models.CheckConstraint(condition=models.Q(models.Q(('interference_mood__gte', 0), ('interference_mood__lte', 10)), ('interference_mood__isnull', True), _connector='OR'), name='diary_checkin_interference_mood_0_10'), models.CheckConstraint(condition=models.Q(models.Q(('interference_sleep__gte', 0), ('interference_sleep__lte', 10)), ('interference_sleep__isnull', True), _connector='OR'), name='diary_checkin_interference_sleep_0_10'), models.CheckConstraint(condition=models.Q(models.Q(('night_wakings__gte', 0), ('night_wakings__lte', 50)), ('night_wakings__isnull', True), _connector='OR'), name='diary_checkin_night_wakings_0_50'), models.CheckConstraint(condition=models.Q(('recall_window__in', ['24h'])), name='diary_checkin_recall_window_valid')],
+                "ordering": ["-date"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("deleted_at__isnull", True)),
+                        fields=("owner", "date"),
+                        name="diary_checkin_one_per_day",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("psfs_frequency__gte", 0), ("psfs_frequency__lte", 4)),
+                        name="diary_checkin_psfs_frequency_0_4",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("psfs_frequency", 0), ("psfs_severity__isnull", True)),
+                            models.Q(
+                                ("psfs_frequency__gt", 0),
+                                ("psfs_severity__gte", 1),
+                                ("psfs_severity__isnull", False),
+                                ("psfs_severity__lte", 3),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="diary_checkin_psfs_severity_only_with_spasms",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("spasticity__gte", 0), ("spasticity__lte", 10)),
+                            ("spasticity__isnull", True),
+                            _connector="OR",
+                        ),
+                        name="diary_checkin_spasticity_0_10",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("pain_worst__gte", 0), ("pain_worst__lte", 10)),
+                            ("pain_worst__isnull", True),
+                            _connector="OR",
+                        ),
+                        name="diary_checkin_pain_worst_0_10",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("pain_average__gte", 0), ("pain_average__lte", 10)),
+                            ("pain_average__isnull", True),
+                            _connector="OR",
+                        ),
+                        name="diary_checkin_pain_average_0_10",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("pain_average__lte", models.F("pain_worst")),
+                            ("pain_average__isnull", True),
+                            ("pain_worst__isnull", True),
+                            _connector="OR",
+                        ),
+                        name="diary_checkin_pain_average_not_above_worst",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("interference_activities__gte", 0),
+                                ("interference_activities__lte", 10),
+                            ),
+                            ("interference_activities__isnull", True),
+                            _connector="OR",
+                        ),
+                        name="diary_checkin_interference_activities_0_10",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("interference_mood__gte", 0), ("interference_mood__lte", 10)),
+                            ("interference_mood__isnull", True),
+                            _connector="OR",
+                        ),
+                        name="diary_checkin_interference_mood_0_10",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("interference_sleep__gte", 0), ("interference_sleep__lte", 10)
+                            ),
+                            ("interference_sleep__isnull", True),
+                            _connector="OR",
+                        ),
+                        name="diary_checkin_interference_sleep_0_10",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("night_wakings__gte", 0), ("night_wakings__lte", 50)),
+                            ("night_wakings__isnull", True),
+                            _connector="OR",
+                        ),
+                        name="diary_checkin_night_wakings_0_50",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("recall_window__in", ["24h"])),
+                        name="diary_checkin_recall_window_valid",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='intervention',
-            constraint=models.UniqueConstraint(condition=models.Q(('owner', None)), fields=('slug',), name='diary_intervention_builtin_slug_unique'),
+            model_name="intervention",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("owner", None)),
+                fields=("slug",),
+                name="diary_intervention_builtin_slug_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='intervention',
-            constraint=models.UniqueConstraint(fields=('owner', 'slug'), name='diary_intervention_owner_slug_unique'),
+            model_name="intervention",
+            constraint=models.UniqueConstraint(
+                fields=("owner", "slug"), name="diary_intervention_owner_slug_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='painproblem',
-            constraint=models.UniqueConstraint(fields=('owner', 'slot'), name='diary_painproblem_slot_unique'),
+            model_name="painproblem",
+            constraint=models.UniqueConstraint(
+                fields=("owner", "slot"), name="diary_painproblem_slot_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='painproblem',
-            constraint=models.UniqueConstraint(fields=('owner', 'name'), name='diary_painproblem_name_unique'),
+            model_name="painproblem",
+            constraint=models.UniqueConstraint(
+                fields=("owner", "name"), name="diary_painproblem_name_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='painproblem',
-            constraint=models.CheckConstraint(condition=models.Q(('slot__gte', 1), ('slot__lte', 3)), name='diary_painproblem_at_most_three'),
+            model_name="painproblem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("slot__gte", 1), ("slot__lte", 3)),
+                name="diary_painproblem_at_most_three",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='interventionuse',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('pain__isnull', True), ('spasm__isnull', False)), models.Q(('pain__isnull', False), ('spasm__isnull', True)), _connector='OR'), name='diary_interventionuse_one_entry'),
+            model_name="interventionuse",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("pain__isnull", True), ("spasm__isnull", False)),
+                    models.Q(("pain__isnull", False), ("spasm__isnull", True)),
+                    _connector="OR",
+                ),
+                name="diary_interventionuse_one_entry",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='interventionuse',
-            constraint=models.UniqueConstraint(fields=('spasm', 'intervention'), name='diary_interventionuse_spasm_unique'),
+            model_name="interventionuse",
+            constraint=models.UniqueConstraint(
+                fields=("spasm", "intervention"), name="diary_interventionuse_spasm_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='interventionuse',
-            constraint=models.UniqueConstraint(fields=('pain', 'intervention'), name='diary_interventionuse_pain_unique'),
+            model_name="interventionuse",
+            constraint=models.UniqueConstraint(
+                fields=("pain", "intervention"), name="diary_interventionuse_pain_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='interventionuse',
-            constraint=models.CheckConstraint(condition=models.Q(('effect__in', ['helped-a-lot', 'helped-a-little', 'no-change', 'worse', 'not-sure'])), name='diary_interventionuse_effect_valid'),
+            model_name="interventionuse",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "effect__in",
+                        ["helped-a-lot", "helped-a-little", "no-change", "worse", "not-sure"],
+                    )
+                ),
+                name="diary_interventionuse_effect_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='treatmentevent',
-            constraint=models.CheckConstraint(condition=models.Q(('event_kind__in', ['botox', 'medicine-start', 'medicine-change', 'medicine-stop', 'pump-refill', 'pump-dose', 'therapy-start', 'brace', 'surgery', 'other'])), name='diary_event_kind_valid'),
+            model_name="treatmentevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "event_kind__in",
+                        [
+                            "botox",
+                            "medicine-start",
+                            "medicine-change",
+                            "medicine-stop",
+                            "pump-refill",
+                            "pump-dose",
+                            "therapy-start",
+                            "brace",
+                            "surgery",
+                            "other",
+                        ],
+                    )
+                ),
+                name="diary_event_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trigger',
-            constraint=models.UniqueConstraint(condition=models.Q(('owner', None)), fields=('slug',), name='diary_trigger_builtin_slug_unique'),
+            model_name="trigger",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("owner", None)),
+                fields=("slug",),
+                name="diary_trigger_builtin_slug_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trigger',
-            constraint=models.UniqueConstraint(fields=('owner', 'slug'), name='diary_trigger_owner_slug_unique'),
+            model_name="trigger",
+            constraint=models.UniqueConstraint(
+                fields=("owner", "slug"), name="diary_trigger_owner_slug_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='spasmepisode',
-            index=models.Index(fields=['owner', 'occurred_at'], name='diary_spasm_owner_time'),
+            model_name="spasmepisode",
+            index=models.Index(fields=["owner", "occurred_at"], name="diary_spasm_owner_time"),
         ),
         migrations.AddConstraint(
-            model_name='spasmepisode',
-            constraint=models.CheckConstraint(condition=models.Q(('severity__gte', 1), ('severity__lte', 3)), name='diary_spasm_severity_1_3'),
+            model_name="spasmepisode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("severity__gte", 1), ("severity__lte", 3)),
+                name="diary_spasm_severity_1_3",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='spasmepisode',
-            constraint=models.CheckConstraint(condition=models.Q(('pattern__in', ['jerky', 'stiffness', 'clonus'])), name='diary_spasm_pattern_valid'),
+            model_name="spasmepisode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("pattern__in", ["jerky", "stiffness", "clonus"])),
+                name="diary_spasm_pattern_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='spasmepisode',
-            constraint=models.CheckConstraint(condition=models.Q(('duration__in', ['', 'seconds', 'under-1-min', '1-5-min', '5-30-min', 'over-30-min'])), name='diary_spasm_duration_valid'),
+            model_name="spasmepisode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "duration__in",
+                        ["", "seconds", "under-1-min", "1-5-min", "5-30-min", "over-30-min"],
+                    )
+                ),
+                name="diary_spasm_duration_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='legpainentry',
-            index=models.Index(fields=['owner', 'occurred_at'], name='diary_pain_owner_time'),
+            model_name="legpainentry",
+            index=models.Index(fields=["owner", "occurred_at"], name="diary_pain_owner_time"),
         ),
         migrations.AddConstraint(
-            model_name='legpainentry',
-            constraint=models.CheckConstraint(condition=models.Q(('intensity__gte', 0), ('intensity__lte', 10)), name='diary_pain_intensity_0_10'),
+            model_name="legpainentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("intensity__gte", 0), ("intensity__lte", 10)),
+                name="diary_pain_intensity_0_10",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='legpainentry',
-            constraint=models.CheckConstraint(condition=models.Q(('pain_type__in', ['neuropathic-below', 'neuropathic-at', 'musculoskeletal', 'visceral', 'other', 'unknown'])), name='diary_pain_type_valid'),
+            model_name="legpainentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "pain_type__in",
+                        [
+                            "neuropathic-below",
+                            "neuropathic-at",
+                            "musculoskeletal",
+                            "visceral",
+                            "other",
+                            "unknown",
+                        ],
+                    )
+                ),
+                name="diary_pain_type_valid",
+            ),
         ),
     ]
