@@ -2,7 +2,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -615,3 +616,23 @@ def test_it_offers_no_blank_choice_for_what_happened(alice_client):
     text = alice_client.get(reverse("diary:new", args=["event"])).text
     assert "---------" not in text
     assert "Botulinum toxin injection" in text
+
+
+def test_it_reads_the_history_in_the_same_number_of_queries_however_long(
+    alice_client, alice, django_assert_max_num_queries
+):
+    def add_entries(count):
+        problem, _ = PainProblem.objects.get_or_create(owner=alice, slot=1, name="Feet")
+        for n in range(count):
+            moment = datetime(2026, 1, 1, 9, tzinfo=UTC) + timedelta(hours=n)
+            spasm(alice, occurred_at=moment).triggers.add(builtin(Trigger, "cold"))
+            entry = pain(alice, occurred_at=moment, problem=problem)
+            InterventionUse.objects.create(intervention=builtin(Intervention, "heat"), pain=entry)
+
+    add_entries(2)
+    with CaptureQueriesContext(connection) as few:
+        alice_client.get(reverse("diary:history"))
+    add_entries(20)
+    with django_assert_max_num_queries(len(few)):
+        text = alice_client.get(reverse("diary:history")).text
+    assert text.count('class="entry entry-') == 25

@@ -39,6 +39,8 @@ class HistoryFilter:
 
 def _timed(model, owner, wanted, zone):
     entries = model.objects.for_user(owner).active().select_related("logged_by", "owner")
+    if model is LegPainEntry:
+        entries = entries.select_related("problem")
     if wanted.start:
         entries = entries.filter(occurred_at__gte=datetime.combine(wanted.start, time(), zone))
     if wanted.end:
