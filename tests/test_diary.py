@@ -636,3 +636,25 @@ def test_it_reads_the_history_in_the_same_number_of_queries_however_long(
     with django_assert_max_num_queries(len(few)):
         text = alice_client.get(reverse("diary:history")).text
     assert text.count('class="entry entry-') == 25
+
+
+def test_it_reads_the_bin_in_the_same_number_of_queries_however_full(
+    alice_client, alice, django_assert_max_num_queries
+):
+    def bin_entries(count):
+        for n in range(count):
+            moment = datetime(2026, 1, 1, 9, tzinfo=UTC) + timedelta(hours=n)
+            episode = spasm(alice, occurred_at=moment)
+            episode.triggers.add(builtin(Trigger, "cold"))
+            InterventionUse.objects.create(
+                intervention=builtin(Intervention, "heat"), spasm=episode
+            )
+            episode.move_to_bin()
+
+    bin_entries(2)
+    with CaptureQueriesContext(connection) as few:
+        alice_client.get(reverse("diary:bin"))
+    bin_entries(10)
+    with django_assert_max_num_queries(len(few)):
+        text = alice_client.get(reverse("diary:bin")).text
+    assert text.count("Tried: Heat") == 12

@@ -1,4 +1,4 @@
-"""The diary's history: every kind of entry, newest first, filtered and paged."""
+"""The diary's history and bin: every kind of entry, newest first, filtered and paged."""
 
 import heapq
 from dataclasses import dataclass
@@ -8,6 +8,7 @@ from itertools import islice
 from django.db.models import Prefetch
 
 from sci_tracker.diary.models import (
+    ENTRY_MODELS,
     CheckIn,
     InterventionUse,
     LegPainEntry,
@@ -37,10 +38,20 @@ class HistoryFilter:
         return bool(self.trigger or self.intervention)
 
 
-def _timed(model, owner, wanted, zone):
-    entries = model.objects.for_user(owner).active().select_related("logged_by", "owner")
+def with_details(model, owner):
+    """The person's entries of one kind, with everything their summaries show loaded up front,
+    so a list costs the same few queries however long it is."""
+    entries = model.objects.for_user(owner).select_related("logged_by", "owner")
     if model is LegPainEntry:
         entries = entries.select_related("problem")
+    if model in (SpasmEpisode, LegPainEntry):
+        uses = Prefetch("uses", queryset=InterventionUse.objects.select_related("intervention"))
+        entries = entries.prefetch_related("triggers", uses)
+    return entries
+
+
+def _timed(model, owner, wanted, zone):
+    entries = with_details(model, owner).active()
     if wanted.start:
         entries = entries.filter(occurred_at__gte=datetime.combine(wanted.start, time(), zone))
     if wanted.end:
@@ -50,12 +61,11 @@ def _timed(model, owner, wanted, zone):
         entries = entries.filter(triggers__slug=wanted.trigger)
     if wanted.intervention:
         entries = entries.filter(uses__intervention__slug=wanted.intervention)
-    uses = Prefetch("uses", queryset=InterventionUse.objects.select_related("intervention"))
-    return entries.distinct().prefetch_related("triggers", uses).order_by("-occurred_at", "-pk")
+    return entries.distinct().order_by("-occurred_at", "-pk")
 
 
 def _dated(model, owner, wanted):
-    entries = model.objects.for_user(owner).active().select_related("logged_by", "owner")
+    entries = with_details(model, owner).active()
     if wanted.start:
         entries = entries.filter(date__gte=wanted.start)
     if wanted.end:
@@ -89,3 +99,19 @@ def history_page(owner, wanted, page=1):
     start = (page - 1) * PAGE_SIZE
     rows = list(islice(merged, start, start + PAGE_SIZE + 1))
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def binned_entries(owner):
+    """Everything in the person's bin, most recently deleted first."""
+    entries = [
+        entry for model in ENTRY_MODELS.values() for entry in with_details(model, owner).in_bin()
+    ]
+    return sorted(entries, key=lambda entry: entry.deleted_at, reverse=True)
+
+
+def empty_the_bin(owner):
+    """Delete everything in the person's bin for good; returns how many entries went."""
+    return sum(
+        model.objects.for_user(owner).in_bin().delete()[1].get(model._meta.label, 0)
+        for model in ENTRY_MODELS.values()
+    )

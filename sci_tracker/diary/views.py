@@ -17,7 +17,13 @@ from sci_tracker.diary.forms import (
     OwnTriggerForm,
     PainProblemsForm,
 )
-from sci_tracker.diary.history import KIND_CHOICES, HistoryFilter, history_page
+from sci_tracker.diary.history import (
+    KIND_CHOICES,
+    HistoryFilter,
+    binned_entries,
+    empty_the_bin,
+    history_page,
+)
 from sci_tracker.diary.models import (
     ENTRY_MODELS,
     CheckIn,
@@ -230,29 +236,19 @@ def history(request):
 
 @login_required
 def bin(request):
-    binned = [
-        entry
-        for model in ENTRY_MODELS.values()
-        for entry in model.objects.for_user(request.user).in_bin().select_related("owner")
-    ]
-    binned.sort(key=lambda entry: entry.deleted_at, reverse=True)
-    return render(request, "diary/bin.html", {"title": "Bin", "entries": binned})
+    entries = binned_entries(request.user)
+    return render(request, "diary/bin.html", {"title": "Bin", "entries": entries})
 
 
 @login_required
 def empty_bin(request):
     if request.method == "POST":
         with transaction.atomic():
-            removed = sum(
-                model.objects.for_user(request.user).in_bin().delete()[1].get(model._meta.label, 0)
-                for model in ENTRY_MODELS.values()
-            )
+            removed = empty_the_bin(request.user)
         noun = "entry" if removed == 1 else "entries"
         messages.success(request, f"The bin is empty: {removed} {noun} deleted for good.")
         return redirect("diary:history")
-    count = sum(
-        model.objects.for_user(request.user).in_bin().count() for model in ENTRY_MODELS.values()
-    )
+    count = len(binned_entries(request.user))
     return render(request, "diary/empty_bin.html", {"title": "Empty the bin", "count": count})
 
 
