@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "axes",
     "sci_tracker.accounts",
     "sci_tracker.diary",
+    "sci_tracker.trends",
 ]
 
 MIDDLEWARE = [

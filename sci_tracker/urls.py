@@ -8,5 +8,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("sci_tracker.accounts.urls")),
     path("", include("sci_tracker.diary.urls")),
+    path("trends/", include("sci_tracker.trends.urls")),
     path("admin/", admin.site.urls),
 ]

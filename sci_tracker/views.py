@@ -3,9 +3,12 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from sci_tracker.trends.views import home_summary
+
 
 def home(request):
-    return render(request, "home.html")
+    summary = home_summary(request.user) if request.user.is_authenticated else None
+    return render(request, "home.html", {"summary": summary})
 
 
 @never_cache

@@ -1,0 +1,672 @@
+"""The numbers behind the trends pages, the JSON endpoint and the home page's cards.
+
+Each function takes a person and a Period and returns plain data. Rows are grouped in the database
+by the person's local date (TruncDate in their zone), so a query returns one row per day, never one
+per entry; Python then walks the days of the period to line the series up.
+
+How a day's figures are made:
+- Pain average: the check-in's average rating when there is one, else the mean of that day's pain
+  entries. Pain worst: the highest of the check-in's worst rating and that day's entries.
+- Spasms: the episodes logged that day; night episodes are those from 22:00 to 06:00 local time
+  (so a 02:00 spasm counts on the day it happened, in that day's night figure).
+- A day with no check-in and no entry has no figures (None), not zeros: nothing was recorded.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from statistics import fmean
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Max, Min, Q, Subquery, Sum
+
+from sci_tracker.diary.models import (
+    CheckIn,
+    Effect,
+    EventKind,
+    InterventionUse,
+    LegPainEntry,
+    SpasmEpisode,
+    TreatmentEvent,
+)
+from sci_tracker.trends.local_time import LocalDate, LocalHour
+
+ROLLING_DAYS = 7
+NIGHT_HOURS = (22, 23, 0, 1, 2, 3, 4, 5)
+MIN_DAYS = 5  # a with/without or before/after figure needs this many days on each side
+
+
+@dataclass(frozen=True)
+class Period:
+    """A run of whole local days, first and last included."""
+
+    start: date
+    end: date
+
+    def __post_init__(self):
+        if self.start > self.end:
+            raise ValueError("A period cannot end before it starts.")
+
+    @property
+    def length(self):
+        return (self.end - self.start).days + 1
+
+    @property
+    def days(self):
+        return [self.start + timedelta(days=n) for n in range(self.length)]
+
+    def previous(self):
+        """The period of the same length just before this one."""
+        return Period(self.start - timedelta(days=self.length), self.start - timedelta(days=1))
+
+    def widened(self, before=0, after=0):
+        return Period(self.start - timedelta(days=before), self.end + timedelta(days=after))
+
+    def bounds(self, zone):
+        """The period as aware datetimes [from, until) in the person's zone."""
+        return (
+            datetime.combine(self.start, time(), zone),
+            datetime.combine(self.end + timedelta(days=1), time(), zone),
+        )
+
+
+# Day by day --------------------------------------------------------------------------------
+
+
+@dataclass
+class ProblemSeries:
+    slot: int
+    name: str
+    average: list
+
+
+@dataclass
+class Daily:
+    """One list per measure, each lined up with `days`; None where nothing was recorded."""
+
+    days: list
+    pain_average: list
+    pain_worst: list
+    problems: list
+    spasms: list
+    night_spasms: list
+    psfs_frequency: list
+    psfs_severity: list
+    interference_activities: list
+    interference_mood: list
+    interference_sleep: list
+
+    def trimmed(self, period):
+        """The same series for a period inside this one."""
+        first = self.days.index(period.start)
+        cut = slice(first, first + period.length)
+        series = {name: value[cut] for name, value in vars(self).items() if name != "problems"}
+        problems = [ProblemSeries(p.slot, p.name, p.average[cut]) for p in self.problems]
+        return Daily(problems=problems, **series)
+
+    def window(self, period):
+        """The series for any period, with None for days this one does not cover."""
+        index = {day: n for n, day in enumerate(self.days)}
+        picks = [index.get(day) for day in period.days]
+
+        def pick(values):
+            return [None if n is None else values[n] for n in picks]
+
+        series = {name: pick(value) for name, value in vars(self).items() if name != "problems"}
+        series["days"] = period.days
+        problems = [ProblemSeries(p.slot, p.name, pick(p.average)) for p in self.problems]
+        return Daily(problems=problems, **series)
+
+
+def _timed_in(model, owner, period):
+    """The person's spasms or pain entries in the period, and a way to annotate local dates and
+    hours: LocalDate("occurred_at", *span) is TruncDate in the person's zone."""
+    since, until = period.bounds(owner.zone)
+    entries = model.objects.for_user(owner).active()
+    return entries.filter(occurred_at__gte=since, occurred_at__lt=until), (owner.zone, since, until)
+
+
+def pain_rows(owner, period):
+    """Per local day and pain problem: the sum, count and highest of the pain entries."""
+    entries, span = _timed_in(LegPainEntry, owner, period)
+    return (
+        entries.annotate(day=LocalDate("occurred_at", *span))
+        .values("day", "problem__slot", "problem__name")
+        .annotate(total=Sum("intensity"), entries=Count("id"), worst=Max("intensity"))
+        .order_by()
+    )
+
+
+def spasm_rows(owner, period):
+    """Per local day: the episodes, and those at night."""
+    night = Q(local_hour__gte=NIGHT_HOURS[0]) | Q(local_hour__lt=NIGHT_HOURS[-1] + 1)
+    entries, span = _timed_in(SpasmEpisode, owner, period)
+    return (
+        entries.annotate(
+            day=LocalDate("occurred_at", *span), local_hour=LocalHour("occurred_at", *span)
+        )
+        .values("day")
+        .annotate(episodes=Count("id"), night=Count("id", filter=night))
+        .order_by()
+    )
+
+
+CHECK_IN_FIELDS = [
+    "date",
+    "psfs_frequency",
+    "psfs_severity",
+    "pain_average",
+    "pain_worst",
+    "interference_activities",
+    "interference_mood",
+    "interference_sleep",
+]
+
+
+def check_in_rows(owner, period):
+    return (
+        CheckIn.objects.for_user(owner)
+        .active()
+        .filter(date__gte=period.start, date__lte=period.end)
+        .values(*CHECK_IN_FIELDS)
+        .order_by()
+    )
+
+
+def daily(owner, period):
+    """Every day of the period with its figures: three grouped queries, whatever the length."""
+    check_ins = {row["date"]: row for row in check_in_rows(owner, period)}
+    spasms = {row["day"]: row for row in spasm_rows(owner, period)}
+    pain = {}  # day -> [total, entries, worst]
+    problem_days = {}  # (slot, name) -> {day: average}
+    for row in pain_rows(owner, period):
+        day_total = pain.setdefault(row["day"], [0, 0, 0])
+        day_total[0] += row["total"]
+        day_total[1] += row["entries"]
+        day_total[2] = max(day_total[2], row["worst"])
+        if row["problem__slot"] is not None:
+            key = (row["problem__slot"], row["problem__name"])
+            problem_days.setdefault(key, {})[row["day"]] = row["total"] / row["entries"]
+
+    days = period.days
+    recorded = set(check_ins) | set(spasms) | set(pain)
+
+    def from_check_ins(name):
+        return [check_ins[day][name] if day in check_ins else None for day in days]
+
+    def pain_average(day):
+        rated = check_ins.get(day, {}).get("pain_average")
+        if rated is not None:
+            return rated
+        if day in pain:
+            return pain[day][0] / pain[day][1]
+        return None
+
+    def pain_worst(day):
+        values = [check_ins.get(day, {}).get("pain_worst"), pain.get(day, [None] * 3)[2]]
+        values = [value for value in values if value is not None]
+        return max(values) if values else None
+
+    def spasm_figure(day, name):
+        if day in spasms:
+            return spasms[day][name]
+        return 0 if day in recorded else None
+
+    return Daily(
+        days=days,
+        pain_average=[pain_average(day) for day in days],
+        pain_worst=[pain_worst(day) for day in days],
+        problems=[
+            ProblemSeries(slot, name, [averages.get(day) for day in days])
+            for (slot, name), averages in sorted(problem_days.items())
+        ],
+        spasms=[spasm_figure(day, "episodes") for day in days],
+        night_spasms=[spasm_figure(day, "night") for day in days],
+        psfs_frequency=from_check_ins("psfs_frequency"),
+        psfs_severity=from_check_ins("psfs_severity"),
+        interference_activities=from_check_ins("interference_activities"),
+        interference_mood=from_check_ins("interference_mood"),
+        interference_sleep=from_check_ins("interference_sleep"),
+    )
+
+
+def rolling_mean(values, days=ROLLING_DAYS):
+    """The mean of the recorded values in the `days` days ending on each day (None if none)."""
+    result = []
+    window_sum, window_count = 0.0, 0
+    for n, value in enumerate(values):
+        if value is not None:
+            window_sum += value
+            window_count += 1
+        if n >= days and values[n - days] is not None:
+            window_sum -= values[n - days]
+            window_count -= 1
+        result.append(round(window_sum / window_count, 2) if window_count else None)
+    return result
+
+
+def mean(values):
+    """The mean of the recorded values, and how many there were."""
+    recorded = [value for value in values if value is not None]
+    return (fmean(recorded) if recorded else None), len(recorded)
+
+
+def spasms_by_hour(owner, period):
+    """How many spasms were logged in each local hour of the day, 0 to 23."""
+    entries, span = _timed_in(SpasmEpisode, owner, period)
+    rows = (
+        entries.annotate(local_hour=LocalHour("occurred_at", *span))
+        .values("local_hour")
+        .annotate(episodes=Count("id"))
+        .order_by()
+    )
+    counts = [0] * 24
+    for row in rows:
+        counts[row["local_hour"]] = row["episodes"]
+    return counts
+
+
+def treatment_events(owner, period):
+    return list(
+        TreatmentEvent.objects.for_user(owner)
+        .active()
+        .filter(date__gte=period.start, date__lte=period.end)
+        .order_by("date", "pk")
+    )
+
+
+def first_recorded_day(owner):
+    """The earliest day with a check-in, entry or event, or None: one query."""
+
+    def earliest(queryset, field_name):
+        first = queryset.for_user(owner).active().order_by().values("owner")
+        return Subquery(first.annotate(first=Min(field_name)).values("first")[:1])
+
+    row = (
+        get_user_model()
+        .objects.filter(pk=owner.pk)
+        .annotate(
+            spasm=earliest(SpasmEpisode.objects, "occurred_at"),
+            pain=earliest(LegPainEntry.objects, "occurred_at"),
+            check_in=earliest(CheckIn.objects, "date"),
+            event=earliest(TreatmentEvent.objects, "date"),
+        )
+        .values("spasm", "pain", "check_in", "event")
+        .get()
+    )
+    moments = [row["spasm"], row["pain"]]
+    days = [row["check_in"], row["event"]]
+    days += [moment.astimezone(owner.zone).date() for moment in moments if moment]
+    days = [day for day in days if day is not None]
+    return min(days) if days else None
+
+
+@dataclass
+class Overview:
+    """What the trends page and its JSON show for a period."""
+
+    period: Period
+    by_day: Daily
+    rolling: dict  # measure -> 7-day rolling mean, lined up with by_day.days
+    problems_rolling: list  # one rolling mean per pain problem
+    by_hour: list
+    events: list
+
+
+ROLLED = ["pain_average", "spasms", "night_spasms"]
+
+
+def overview(owner, period):
+    """Day-by-day figures with their 7-day means, spasms by hour and the treatment events:
+    five queries, however long the period."""
+    # The 7-day mean of the first day needs the six days before it.
+    lead = ROLLING_DAYS - 1
+    wide = daily(owner, period.widened(before=lead))
+    return Overview(
+        period=period,
+        by_day=wide.trimmed(period),
+        rolling={name: rolling_mean(getattr(wide, name))[lead:] for name in ROLLED},
+        problems_rolling=[rolling_mean(problem.average)[lead:] for problem in wide.problems],
+        by_hour=spasms_by_hour(owner, period),
+        events=treatment_events(owner, period),
+    )
+
+
+def _rounded(values):
+    return [None if value is None else round(value, 2) for value in values]
+
+
+def chart_data(owner, found):
+    """The JSON the trends page draws (documented in the README)."""
+    by_day = found.by_day
+    return {
+        "version": 1,
+        "from": found.period.start.isoformat(),
+        "to": found.period.end.isoformat(),
+        "time_zone": owner.time_zone,
+        "days": [day.isoformat() for day in by_day.days],
+        "pain": {
+            "average": _rounded(by_day.pain_average),
+            "worst": by_day.pain_worst,
+            "average_7d": found.rolling["pain_average"],
+            "problems": [
+                {
+                    "slot": problem.slot,
+                    "name": problem.name,
+                    "average": _rounded(problem.average),
+                    "average_7d": rolling,
+                }
+                for problem, rolling in zip(by_day.problems, found.problems_rolling, strict=True)
+            ],
+        },
+        "spasms": {
+            "count": by_day.spasms,
+            "night": by_day.night_spasms,
+            "count_7d": found.rolling["spasms"],
+            "night_7d": found.rolling["night_spasms"],
+            "psfs_frequency": by_day.psfs_frequency,
+            "psfs_severity": by_day.psfs_severity,
+        },
+        "interference": {
+            "activities": by_day.interference_activities,
+            "mood": by_day.interference_mood,
+            "sleep": by_day.interference_sleep,
+        },
+        "events": [
+            {
+                "date": event.date.isoformat(),
+                "kind": event.event_kind,
+                "label": event.get_event_kind_display(),
+                "details": event.details,
+            }
+            for event in found.events
+        ],
+        "spasms_by_hour": {"all": found.by_hour, "night_hours": list(NIGHT_HOURS)},
+    }
+
+
+# Triggers ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Comparison:
+    """A mean on days with something against days without it, and the days behind each."""
+
+    with_mean: float | None
+    with_days: int
+    without_mean: float | None
+    without_days: int
+
+    @property
+    def shown(self):
+        return self.with_days >= MIN_DAYS and self.without_days >= MIN_DAYS
+
+    @property
+    def difference(self):
+        if not self.shown:
+            return None
+        return self.with_mean - self.without_mean
+
+
+def compare(values, marked):
+    """Split the day values by `marked` (one bool per day) and compare the two sides."""
+    with_mean, with_days = mean(v for v, m in zip(values, marked, strict=True) if m)
+    without_mean, without_days = mean(v for v, m in zip(values, marked, strict=True) if not m)
+    return Comparison(with_mean, with_days, without_mean, without_days)
+
+
+@dataclass
+class TriggerStats:
+    slug: str
+    name: str
+    guide: str
+    times_logged: int
+    days_logged: int
+    pain_same_day: Comparison = None
+    spasms_same_day: Comparison = None
+    pain_next_day: Comparison = None
+    spasms_next_day: Comparison = None
+
+    @property
+    def comparisons(self):
+        return [
+            ("Leg pain (average, 0-10)", "same day", self.pain_same_day),
+            ("Spasms per day", "same day", self.spasms_same_day),
+            ("Leg pain (average, 0-10)", "next day", self.pain_next_day),
+            ("Spasms per day", "next day", self.spasms_next_day),
+        ]
+
+
+def trigger_rows(owner, period):
+    """Per trigger and local day, how many entries named it: two grouped queries."""
+    for model in (SpasmEpisode, LegPainEntry):
+        entries, span = _timed_in(model, owner, period)
+        yield from (
+            entries.filter(triggers__isnull=False)
+            .annotate(day=LocalDate("occurred_at", *span))
+            .values("day", "triggers__slug", "triggers__name", "triggers__guide")
+            .annotate(entries=Count("id"))
+            .order_by()
+        )
+
+
+def trigger_stats(owner, period, by_day=None):
+    """Each trigger logged in the period, most logged first, with its with/without comparisons
+    for the same day and the next day. Only days with a record take part."""
+    by_day = by_day or daily(owner, period)
+    found, days_with = {}, {}
+    for row in trigger_rows(owner, period):
+        slug = row["triggers__slug"]
+        stats = found.setdefault(
+            slug, TriggerStats(slug, row["triggers__name"], row["triggers__guide"], 0, 0)
+        )
+        stats.times_logged += row["entries"]
+        days_with.setdefault(slug, set()).add(row["day"])
+
+    days = by_day.days
+    for slug, stats in found.items():
+        trigger_days = days_with[slug]
+        stats.days_logged = len(trigger_days)
+        same_day = [day in trigger_days for day in days]
+        day_before = [day - timedelta(days=1) in trigger_days for day in days]
+        # The first day's day before lies outside the period: leave it out of next-day figures.
+        next_pain, next_spasms = by_day.pain_average[1:], by_day.spasms[1:]
+        stats.pain_same_day = compare(by_day.pain_average, same_day)
+        stats.spasms_same_day = compare(by_day.spasms, same_day)
+        stats.pain_next_day = compare(next_pain, day_before[1:])
+        stats.spasms_next_day = compare(next_spasms, day_before[1:])
+    return sorted(found.values(), key=lambda s: (-s.times_logged, s.name))
+
+
+def most_logged_trigger(owner, period):
+    """The trigger named on the most entries in the period, with its count, or None."""
+    counts = {}
+    for row in trigger_rows(owner, period):
+        name = row["triggers__name"]
+        counts[name] = counts.get(name, 0) + row["entries"]
+    if not counts:
+        return None
+    return max(sorted(counts.items()), key=lambda item: item[1])
+
+
+# Interventions -----------------------------------------------------------------------------
+
+
+@dataclass
+class InterventionStats:
+    slug: str
+    name: str
+    guide: str
+    effects: dict = field(default_factory=dict)  # effect value -> times
+
+    @property
+    def times_tried(self):
+        return sum(self.effects.values())
+
+    def effect_counts(self):
+        """(label, times) for every effect, in the order of the scale."""
+        return [(label, self.effects.get(value, 0)) for value, label in Effect.choices]
+
+
+def intervention_stats(owner, period):
+    """Each intervention tried in the period, most tried first, with the effects reported."""
+    since, until = period.bounds(owner.zone)
+    on_spasm = Q(
+        spasm__owner=owner,
+        spasm__deleted_at__isnull=True,
+        spasm__occurred_at__gte=since,
+        spasm__occurred_at__lt=until,
+    )
+    on_pain = Q(
+        pain__owner=owner,
+        pain__deleted_at__isnull=True,
+        pain__occurred_at__gte=since,
+        pain__occurred_at__lt=until,
+    )
+    rows = (
+        InterventionUse.objects.filter(on_spasm | on_pain)
+        .values("intervention__slug", "intervention__name", "intervention__guide", "effect")
+        .annotate(times=Count("id"))
+        .order_by()
+    )
+    found = {}
+    for row in rows:
+        slug = row["intervention__slug"]
+        stats = found.setdefault(
+            slug,
+            InterventionStats(slug, row["intervention__name"], row["intervention__guide"]),
+        )
+        stats.effects[row["effect"]] = row["times"]
+    return sorted(found.values(), key=lambda s: (-s.times_tried, s.name))
+
+
+# Before and after a treatment event --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventWindows:
+    """Days before the event compared with days after it, counted from the event's date."""
+
+    before_days: int
+    after_first: int
+    after_last: int
+    why: str
+
+    def before(self, day):
+        return Period(day - timedelta(days=self.before_days), day - timedelta(days=1))
+
+    def after(self, day):
+        return Period(day + timedelta(days=self.after_first), day + timedelta(days=self.after_last))
+
+
+DEFAULT_WINDOWS = EventWindows(28, 7, 34, "4 weeks before against weeks 2 to 5 after")
+EVENT_WINDOWS = {
+    # Botulinum toxin takes about two weeks to work and lasts about three months.
+    EventKind.BOTOX: EventWindows(
+        28, 14, 83, "4 weeks before against weeks 3 to 12 after, when the injection works"
+    ),
+    # A therapy programme builds up over weeks.
+    EventKind.THERAPY_START: EventWindows(28, 28, 83, "4 weeks before against weeks 5 to 12 after"),
+}
+
+BEFORE_AFTER_MEASURES = [
+    ("Leg pain (average, 0-10)", "pain_average"),
+    ("Worst leg pain (0-10)", "pain_worst"),
+    ("Spasms per day", "spasms"),
+    ("Night spasms per day", "night_spasms"),
+    ("Sleep interference (0-10)", "interference_sleep"),
+]
+
+
+@dataclass
+class BeforeAfter:
+    event: TreatmentEvent
+    windows: EventWindows
+    before: Period
+    after: Period
+    measures: list  # (label, Comparison) with "with" = after and "without" = before
+    after_complete: bool  # False while the after-window has not ended yet
+
+
+def before_and_after(owner, events, today):
+    """For each event, the person's figures in the window before against the window after."""
+    if not events:
+        return []
+    windows = {event.pk: EVENT_WINDOWS.get(event.event_kind, DEFAULT_WINDOWS) for event in events}
+    spans = [
+        (w.before(event.date), w.after(event.date))
+        for event, w in zip(events, windows.values(), strict=True)
+    ]
+    last = min(max(after.end for _, after in spans), today)
+    first = min(before.start for before, _ in spans)
+    by_day = daily(owner, Period(first, max(first, last)))
+    results = []
+    for event, (before, after) in zip(events, spans, strict=True):
+        before_days = by_day.window(before)
+        after_days = by_day.window(after)
+        measures = []
+        for label, name in BEFORE_AFTER_MEASURES:
+            after_mean, after_count = mean(getattr(after_days, name))
+            before_mean, before_count = mean(getattr(before_days, name))
+            measures.append((label, Comparison(after_mean, after_count, before_mean, before_count)))
+        results.append(
+            BeforeAfter(event, windows[event.pk], before, after, measures, after.end < today)
+        )
+    return results
+
+
+# Summaries ---------------------------------------------------------------------------------
+
+
+def weekly(by_day):
+    """The day series folded into weeks starting on the day's weekday of the period's start:
+    (first day, last day, {measure: (mean, days recorded)}) per week."""
+    names = [name for name in vars(by_day) if name not in ("days", "problems")]
+    weeks = []
+    for first in range(0, len(by_day.days), 7):
+        cut = slice(first, first + 7)
+        figures = {name: mean(getattr(by_day, name)[cut]) for name in names}
+        weeks.append((by_day.days[cut][0], by_day.days[cut][-1], figures))
+    return weeks
+
+
+@dataclass
+class Change:
+    label: str
+    this_week: float | None
+    last_week: float | None
+    this_days: int
+    last_days: int
+    chart: str  # the anchor of the chart it comes from
+    notable_at: float  # the size of change worth a sentence
+    lower_is_better: bool = True
+
+    @property
+    def notable(self):
+        if self.this_week is None or self.last_week is None:
+            return False
+        if min(self.this_days, self.last_days) < 3:
+            return False
+        return abs(self.this_week - self.last_week) >= self.notable_at
+
+    @property
+    def better(self):
+        return (self.this_week < self.last_week) == self.lower_is_better
+
+
+def week_on_week(owner, today):
+    """The last 7 days against the 7 before, for the home page."""
+    fortnight = Period(today - timedelta(days=13), today)
+    by_day = daily(owner, fortnight)
+    last_week = by_day.trimmed(Period(fortnight.start, fortnight.start + timedelta(days=6)))
+    this_week = by_day.trimmed(Period(today - timedelta(days=6), today))
+    changes = []
+    for label, name, chart, notable_at in [
+        ("Average leg pain", "pain_average", "pain", 1),
+        ("Spasms per day", "spasms", "spasms", 1),
+        ("Night spasms per day", "night_spasms", "spasms", 1),
+        ("Sleep interference", "interference_sleep", "interference", 1),
+    ]:
+        now, now_days = mean(getattr(this_week, name))
+        before, before_days = mean(getattr(last_week, name))
+        changes.append(Change(label, now, before, now_days, before_days, chart, notable_at))
+    return changes

@@ -1,0 +1,65 @@
+"""Which days the trends pages show, read from the URL so a view can be bookmarked or shared."""
+
+from datetime import timedelta
+
+from django import forms
+
+from sci_tracker.trends.aggregates import Period, first_recorded_day
+
+RANGES = [
+    ("14d", "2 weeks", 14),
+    ("30d", "30 days", 30),
+    ("90d", "90 days", 90),
+    ("1y", "1 year", 365),
+    ("all", "All", None),
+    ("custom", "Custom dates", None),
+]
+RANGE_DAYS = {key: days for key, _, days in RANGES}
+DEFAULT_RANGE = "30d"
+MAX_DAYS = 20 * 366  # twenty years: far more than anyone has logged, small enough to draw
+
+
+class RangeForm(forms.Form):
+    """`?range=90d`, or `?range=custom&from=YYYY-MM-DD&to=YYYY-MM-DD` (or just from and to)."""
+
+    range = forms.ChoiceField(choices=[(key, label) for key, label, _ in RANGES], required=False)
+
+    def __init__(self, data, *, owner):
+        super().__init__(data)
+        # "from" is a Python keyword, so these two fields are added by name.
+        self.fields["from"] = forms.DateField(label="From", required=False)
+        self.fields["to"] = forms.DateField(label="To", required=False)
+        self.owner = owner
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from"), cleaned.get("to")
+        key = cleaned.get("range") or ("custom" if start or end else DEFAULT_RANGE)
+        cleaned["range"] = key
+        if key != "custom" or self.errors:
+            return cleaned
+        if not start:
+            self.add_error("from", "Enter the first day to show.")
+        if not end:
+            self.add_error("to", "Enter the last day to show.")
+        if start and end:
+            if start > end:
+                self.add_error("to", "The last day must be on or after the first day.")
+            elif (end - start).days + 1 > MAX_DAYS:
+                self.add_error("from", "Choose a range of 20 years or less.")
+        return cleaned
+
+    def period(self):
+        """The chosen days; the last 30 days when what was asked for is not valid."""
+        today = self.owner.local_today()
+        key = self.cleaned_data["range"] if self.is_valid() else DEFAULT_RANGE
+        if key == "custom":
+            return Period(self.cleaned_data["from"], self.cleaned_data["to"])
+        if key == "all":
+            first = first_recorded_day(self.owner) or today
+            return Period(max(min(first, today), today - timedelta(days=MAX_DAYS - 1)), today)
+        return Period(today - timedelta(days=RANGE_DAYS[key] - 1), today)
+
+    @property
+    def chosen(self):
+        return self.cleaned_data["range"] if self.is_valid() else DEFAULT_RANGE

@@ -1,0 +1,156 @@
+"""Plain sentences that say what each chart shows, for screen readers, printouts and a quick read."""
+
+from datetime import timedelta
+
+from django.utils.formats import date_format
+
+from sci_tracker.trends.aggregates import NIGHT_HOURS, mean
+
+NIGHT = "22:00 to 06:00"
+
+
+def one_decimal(value):
+    return f"{value:.1f}"
+
+
+def day_name(day):
+    return date_format(day, "j M Y")
+
+
+def _highest(days, values):
+    """The highest recorded value and its first day, or (None, None)."""
+    recorded = [(value, day) for day, value in zip(days, values, strict=True) if value is not None]
+    if not recorded:
+        return None, None
+    top = max(value for value, _ in recorded)
+    return top, next(day for value, day in recorded if value == top)
+
+
+def pain(found):
+    by_day = found.by_day
+    average, rated_days = mean(by_day.pain_average)
+    if not rated_days:
+        return ["No leg pain was recorded in this period. Log leg pain or a daily check-in to see it."]
+    worst, worst_day = _highest(by_day.days, by_day.pain_worst)
+    sentences = [
+        f"Average leg pain was {one_decimal(average)} out of 10 over the {rated_days} days "
+        f"with a rating. The worst was {worst} out of 10, on {day_name(worst_day)}."
+    ]
+    if found.period.length >= 14:
+        first, _ = mean(by_day.pain_average[:7])
+        last, _ = mean(by_day.pain_average[-7:])
+        if first is not None and last is not None:
+            sentences.append(
+                f"In the last 7 days it averaged {one_decimal(last)}, "
+                f"against {one_decimal(first)} in the first 7 days."
+            )
+    if len(by_day.problems) > 1:
+        parts = []
+        for problem in by_day.problems:
+            problem_average, days = mean(problem.average)
+            if days:
+                parts.append(f"{problem.name}: {one_decimal(problem_average)} ({days} days)")
+        sentences.append("By pain problem: " + "; ".join(parts) + ".")
+    return sentences
+
+
+def spasms(found):
+    by_day = found.by_day
+    recorded = [count for count in by_day.spasms if count is not None]
+    total = sum(recorded)
+    if not total:
+        sentences = ["No spasms were logged in this period."]
+    else:
+        night = sum(count for count in by_day.night_spasms if count is not None)
+        most, most_day = _highest(by_day.days, by_day.spasms)
+        sentences = [
+            f"You logged {total} spasms over the {len(recorded)} days with a record: "
+            f"{one_decimal(total / len(recorded))} a day, of which "
+            f"{one_decimal(night / len(recorded))} at night ({NIGHT}), "
+            f"{round(100 * night / total)}% of all spasms.",
+            f"The most in one day was {most}, on {day_name(most_day)}.",
+        ]
+    frequency, check_ins = mean(by_day.psfs_frequency)
+    if check_ins:
+        sentences.append(
+            f"Your {check_ins} daily check-ins gave a Penn spasm frequency of "
+            f"{one_decimal(frequency)} out of 4 on average."
+        )
+    return sentences
+
+
+INTERFERENCE = [
+    ("daily activities", "interference_activities"),
+    ("mood", "interference_mood"),
+    ("sleep", "interference_sleep"),
+]
+
+
+def interference(found):
+    figures = [(label, *mean(getattr(found.by_day, name))) for label, name in INTERFERENCE]
+    days = max(count for _, _, count in figures)
+    if not days:
+        return ["No check-in rated how spasms and pain got in the way in this period."]
+    parts = [f"{label} {one_decimal(value)}" for label, value, count in figures if count]
+    return [
+        f"Over {days} check-ins, spasms and pain got in the way (0 not at all, 10 completely) of "
+        + ", ".join(parts)
+        + " on average."
+    ]
+
+
+def hours(found):
+    total = sum(found.by_hour)
+    if not total:
+        return ["No spasms were logged in this period."]
+    busiest = max(range(24), key=lambda hour: found.by_hour[hour])
+    night = sum(found.by_hour[hour] for hour in NIGHT_HOURS)
+    return [
+        f"Most spasms were logged between {busiest:02d}:00 and {(busiest + 1) % 24:02d}:00 "
+        f"({found.by_hour[busiest]} of {total}).",
+        f"The night, {NIGHT}, is a third of the day and held {round(100 * night / total)}% "
+        "of the spasms.",
+    ]
+
+
+def events(found):
+    if not found.events:
+        return ["No treatment events were logged in this period."]
+    return [
+        "Treatment events in this period: "
+        + "; ".join(f"{event.get_event_kind_display()} on {day_name(event.date)}" for event in found.events)
+        + "."
+    ]
+
+
+def change(item):
+    """A sentence for a notable week-on-week change, e.g. 'Spasms per day went down from 5.1 to
+    3.2.'"""
+    direction = "down" if item.this_week < item.last_week else "up"
+    return (
+        f"{item.label} went {direction} from {one_decimal(item.last_week)} "
+        f"to {one_decimal(item.this_week)}."
+    )
+
+
+def week_label(first, last):
+    if first == last:
+        return day_name(first)
+    return f"{date_format(first, 'j M')} to {day_name(last)}"
+
+
+def heat_map_weeks(found, weeks=53):
+    """The calendar of worst pain: rows of 7 days from Monday, the last `weeks` weeks of the
+    period; each cell is (day, worst pain or None), or None outside the period."""
+    worst = dict(zip(found.by_day.days, found.by_day.pain_worst, strict=True))
+    last = found.period.end
+    first_monday = max(found.period.start, last - timedelta(days=7 * weeks - 1))
+    first_monday -= timedelta(days=first_monday.weekday())
+    rows = []
+    monday = first_monday
+    while monday <= last:
+        days = [monday + timedelta(days=n) for n in range(7)]
+        cells = [(day, worst[day]) if day in worst else None for day in days]
+        rows.append((monday, cells))
+        monday += timedelta(days=7)
+    return rows

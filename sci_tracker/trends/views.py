@@ -1,0 +1,167 @@
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+
+from sci_tracker.diary.models import Effect
+from sci_tracker.trends import aggregates, summaries
+from sci_tracker.trends.aggregates import Period
+from sci_tracker.trends.forms import RANGES, RangeForm
+
+DAILY_TABLE_DAYS = 92  # longer ranges list weekly means, so a table stays readable
+HEAT_MAP_WEEKS = 53
+
+TRENDS_PAGES = [
+    ("trends:overview", "Overview"),
+    ("trends:triggers", "Triggers"),
+    ("trends:interventions", "What helped"),
+]
+
+
+def range_context(request, form, period):
+    """What the range picker and the page tabs need: each link keeps the chosen range."""
+    if form.chosen == "custom" and form.is_valid():
+        query = {"range": "custom", "from": period.start, "to": period.end}
+    else:
+        query = {"range": form.chosen}
+    here = request.resolver_match.view_name
+    return {
+        "form": form,
+        "period": period,
+        "chosen": form.chosen,
+        "ranges": [(key, label) for key, label, _ in RANGES if key != "custom"],
+        "query": urlencode(query),
+        "tabs": [(reverse(name), label, name == here) for name, label in TRENDS_PAGES],
+    }
+
+
+def chosen_period(request):
+    form = RangeForm(request.GET or None, owner=request.user)
+    return form, form.period()
+
+
+@login_required
+def overview(request):
+    form, period = chosen_period(request)
+    found = aggregates.overview(request.user, period)
+    data_query = urlencode({"from": period.start, "to": period.end})
+    context = {
+        **range_context(request, form, period),
+        "title": "Trends",
+        "found": found,
+        "data_url": f"{reverse('trends:data')}?{data_query}",
+        "summaries": {
+            "pain": summaries.pain(found),
+            "spasms": summaries.spasms(found),
+            "interference": summaries.interference(found),
+            "hours": summaries.hours(found),
+            "events": summaries.events(found),
+        },
+        "table": table_rows(found),
+        "by_week": period.length > DAILY_TABLE_DAYS,
+        "heat_map": summaries.heat_map_weeks(found, HEAT_MAP_WEEKS),
+        "heat_map_cut": period.length > HEAT_MAP_WEEKS * 7,
+        "hour_rows": [
+            (hour, count, hour in aggregates.NIGHT_HOURS) for hour, count in enumerate(found.by_hour)
+        ],
+    }
+    return render(request, "trends/overview.html", context)
+
+
+def table_rows(found):
+    """The chart numbers as table rows: one per day, or one per week for long ranges."""
+    by_day = found.by_day
+    if found.period.length <= DAILY_TABLE_DAYS:
+        columns = {
+            "pain_average": by_day.pain_average,
+            "pain_average_7d": found.rolling["pain_average"],
+            "pain_worst": by_day.pain_worst,
+            "spasms": by_day.spasms,
+            "night_spasms": by_day.night_spasms,
+            "spasms_7d": found.rolling["spasms"],
+            "psfs_frequency": by_day.psfs_frequency,
+            "psfs_severity": by_day.psfs_severity,
+            "interference_activities": by_day.interference_activities,
+            "interference_mood": by_day.interference_mood,
+            "interference_sleep": by_day.interference_sleep,
+        }
+        rows = []
+        for n, day in enumerate(by_day.days):
+            row = {name: values[n] for name, values in columns.items()}
+            row["problems"] = [problem.average[n] for problem in by_day.problems]
+            rows.append({"label": summaries.day_name(day), **row})
+        return rows
+    rows = []
+    for first, last, figures in aggregates.weekly(by_day):
+        row = {name: figure[0] for name, figure in figures.items()}
+        row["days"] = figures["pain_average"][1]
+        rows.append({"label": summaries.week_label(first, last), **row})
+    return rows
+
+
+@login_required
+def triggers(request):
+    form, period = chosen_period(request)
+    context = {
+        **range_context(request, form, period),
+        "title": "Triggers",
+        "triggers": aggregates.trigger_stats(request.user, period),
+        "min_days": aggregates.MIN_DAYS,
+    }
+    return render(request, "trends/triggers.html", context)
+
+
+@login_required
+def interventions(request):
+    form, period = chosen_period(request)
+    events = aggregates.treatment_events(request.user, period)
+    context = {
+        **range_context(request, form, period),
+        "title": "What helped",
+        "interventions": aggregates.intervention_stats(request.user, period),
+        "before_after": aggregates.before_and_after(
+            request.user, events, request.user.local_today()
+        ),
+        "effects": Effect.choices,
+        "min_days": aggregates.MIN_DAYS,
+    }
+    return render(request, "trends/interventions.html", context)
+
+
+@login_required
+@never_cache
+def data(request):
+    """The series the trends charts draw, for ?from=YYYY-MM-DD&to=YYYY-MM-DD (README)."""
+    form = RangeForm(
+        {"range": "custom", "from": request.GET.get("from", ""), "to": request.GET.get("to", "")}
+        if "from" in request.GET or "to" in request.GET
+        else {"range": "30d"},
+        owner=request.user,
+    )
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    period = form.period()
+    found = aggregates.overview(request.user, period)
+    return JsonResponse(aggregates.chart_data(request.user, found))
+
+
+def home_summary(owner):
+    """The home page's cards: this week against last week, and this month's top trigger."""
+    today = owner.local_today()
+    changes = aggregates.week_on_week(owner, today)
+    if not any(item.this_days or item.last_days for item in changes):
+        return None
+    month = Period(today.replace(day=1), today)
+    return {
+        "changes": changes,
+        "sentences": [
+            (summaries.change(item), item.chart) for item in changes if item.notable
+        ],
+        "top_trigger": aggregates.most_logged_trigger(owner, month),
+        "month": month,
+        "fortnight": Period(today - timedelta(days=13), today),
+    }
