@@ -560,9 +560,9 @@ class EventWindows:
 
 DEFAULT_WINDOWS = EventWindows(28, 7, 34, "4 weeks before against weeks 2 to 5 after")
 EVENT_WINDOWS = {
-    # Botulinum toxin takes about two weeks to work and lasts about three months.
+    # Botulinum toxin starts to work within days to two weeks and lasts about three months.
     EventKind.BOTOX: EventWindows(
-        28, 14, 83, "4 weeks before against weeks 3 to 12 after, when the injection works"
+        28, 7, 83, "4 weeks before against weeks 2 to 12 after, when the injection works"
     ),
     # A therapy programme builds up over weeks.
     EventKind.THERAPY_START: EventWindows(28, 28, 83, "4 weeks before against weeks 5 to 12 after"),

@@ -27,13 +27,14 @@ def _year_offsets(zone, year):
         offset = following.astimezone(zone).utcoffset()
         if offset != current:
             # Narrow the change down to the second between the two samples.
-            low, high = moment, following
-            while high - low > timedelta(seconds=1):
-                middle = low + (high - low) / 2
-                if middle.astimezone(zone).utcoffset() == current:
+            low, high = int(moment.timestamp()), int(following.timestamp())
+            while high - low > 1:
+                middle = (low + high) // 2
+                if datetime.fromtimestamp(middle, UTC).astimezone(zone).utcoffset() == current:
                     low = middle
                 else:
                     high = middle
+            high = datetime.fromtimestamp(high, UTC)
             changes.append((high, offset))
             current = offset
         moment = following

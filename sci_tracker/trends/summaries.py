@@ -1,4 +1,4 @@
-"""Plain sentences that say what each chart shows, for screen readers, printouts and a quick read."""
+"""Plain sentences that say what each chart shows, for screen readers, print and a quick read."""
 
 from datetime import timedelta
 
@@ -30,7 +30,9 @@ def pain(found):
     by_day = found.by_day
     average, rated_days = mean(by_day.pain_average)
     if not rated_days:
-        return ["No leg pain was recorded in this period. Log leg pain or a daily check-in to see it."]
+        return [
+            "No leg pain was recorded in this period. Log leg pain or a daily check-in to see it."
+        ]
     worst, worst_day = _highest(by_day.days, by_day.pain_worst)
     sentences = [
         f"Average leg pain was {one_decimal(average)} out of 10 over the {rated_days} days "
@@ -118,7 +120,9 @@ def events(found):
         return ["No treatment events were logged in this period."]
     return [
         "Treatment events in this period: "
-        + "; ".join(f"{event.get_event_kind_display()} on {day_name(event.date)}" for event in found.events)
+        + "; ".join(
+            f"{event.get_event_kind_display()} on {day_name(event.date)}" for event in found.events
+        )
         + "."
     ]
 

@@ -66,7 +66,8 @@ def overview(request):
         "heat_map": summaries.heat_map_weeks(found, HEAT_MAP_WEEKS),
         "heat_map_cut": period.length > HEAT_MAP_WEEKS * 7,
         "hour_rows": [
-            (hour, count, hour in aggregates.NIGHT_HOURS) for hour, count in enumerate(found.by_hour)
+            (hour, count, hour in aggregates.NIGHT_HOURS)
+            for hour, count in enumerate(found.by_hour)
         ],
     }
     return render(request, "trends/overview.html", context)
@@ -158,9 +159,7 @@ def home_summary(owner):
     month = Period(today.replace(day=1), today)
     return {
         "changes": changes,
-        "sentences": [
-            (summaries.change(item), item.chart) for item in changes if item.notable
-        ],
+        "sentences": [(summaries.change(item), item.chart) for item in changes if item.notable],
         "top_trigger": aggregates.most_logged_trigger(owner, month),
         "month": month,
         "fortnight": Period(today - timedelta(days=13), today),

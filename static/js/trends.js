@@ -280,13 +280,46 @@
     };
   }
 
-  function xTimeAxis() {
+  const DAY = 86400;
+  const MONTH = 30 * DAY; // uPlot's own month and year, which it steps by the calendar
+  const YEAR = 365 * DAY;
+  const monthFormat = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", month: "short" });
+
+  // "23 Oct", or "Oct" when ticks are months apart; the year under the first tick of each.
+  // Written out rather than uPlot's default, which is American ("10/23").
+  function dayTicks(u, splits, axisIdx, space, incr) {
+    let lastYear = null;
+    return splits.map((seconds) => {
+      const date = new Date(seconds * 1000);
+      const year = date.getUTCFullYear();
+      const month = monthFormat.format(date);
+      if (incr >= YEAR) {
+        return String(year);
+      }
+      let text = incr >= MONTH ? month : `${date.getUTCDate()} ${month}`;
+      if (year !== lastYear) {
+        text += `\n${year}`;
+      }
+      lastYear = year;
+      return text;
+    });
+  }
+
+  function xAxis() {
     return {
       stroke: INK,
       font: FONT,
       grid: { stroke: GRID, width: 1 },
       ticks: { stroke: TICK, width: 1, size: 4 },
     };
+  }
+
+  // Days, weeks or months. Whole days only: a tick at noon would repeat its day's label.
+  const DAY_STEPS = [1, 2, 3, 7, 14].map((n) => n * DAY);
+  const MONTH_STEPS = [1, 2, 3, 6].map((n) => n * MONTH);
+
+  function xTimeAxis() {
+    return { ...xAxis(), incrs: [...DAY_STEPS, ...MONTH_STEPS, YEAR], values: dayTicks };
   }
 
   const WHOLE_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
@@ -445,7 +478,7 @@
       scales: { x: { time: false, range: [-0.6, 23.6] }, y: { range: fromZero(5) } },
       axes: [
         {
-          ...xTimeAxis(),
+          ...xAxis(),
           label: "Hour of the day",
           labelFont: FONT,
           labelSize: 18,
@@ -524,10 +557,11 @@
   function setUpPrinting(root) {
     let opened = [];
     window.addEventListener("beforeprint", () => {
-      opened = Array.from(root.querySelectorAll("details:not([open])"));
-      opened.forEach((details) => {
+      // Added to, not replaced: Chromium fires beforeprint again for its own print preview.
+      for (const details of root.querySelectorAll("details:not([open])")) {
         details.open = true;
-      });
+        opened.push(details);
+      }
       for (const { plot } of drawn) {
         if (plot.width > PRINT_WIDTH) {
           plot.setSize({ width: PRINT_WIDTH, height: HEIGHT });

@@ -1,0 +1,485 @@
+import json
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from sci_tracker.diary.models import (
+    Intervention,
+    InterventionUse,
+    PainProblem,
+    SpasmEpisode,
+    TreatmentEvent,
+    Trigger,
+)
+from sci_tracker.trends import aggregates
+from sci_tracker.trends.aggregates import Period
+from sci_tracker.trends.local_time import LocalDate, LocalHour, offsets_between
+from tests.entries import builtin, checkin, pain, spasm
+
+AUCKLAND = ZoneInfo("Pacific/Auckland")
+# Noon on Friday 20 March 2026 in Auckland: alice's "today" in these tests.
+TODAY = date(2026, 3, 20)
+FROZEN = datetime.combine(TODAY, time(12), AUCKLAND)
+
+
+def at(day, hour, minute=0, zone=AUCKLAND):
+    return datetime.combine(day, time(hour, minute), zone)
+
+
+def event(owner, day, kind="botox", details=""):
+    return TreatmentEvent.objects.create(
+        owner=owner, logged_by=owner, date=day, event_kind=kind, details=details
+    )
+
+
+# Local dates and hours, worked out by the database ------------------------------------------
+
+
+def test_it_knows_when_a_zone_changes_its_offset():
+    london = ZoneInfo("Europe/London")
+    since = datetime(2026, 1, 1, tzinfo=UTC)
+    first, changes = offsets_between(london, since, datetime(2027, 1, 1, tzinfo=UTC))
+    assert first == timedelta(0)
+    assert changes == [
+        (datetime(2026, 3, 29, 1, tzinfo=UTC), timedelta(hours=1)),
+        (datetime(2026, 10, 25, 1, tzinfo=UTC), timedelta(0)),
+    ]
+
+
+@pytest.mark.parametrize("zone_name", ["Pacific/Auckland", "Europe/London", "America/Denver"])
+def test_it_finds_the_local_date_and_hour_in_the_database_as_python_does(alice, zone_name):
+    zone = ZoneInfo(zone_name)
+    alice.time_zone = zone_name
+    alice.save()
+    # Every 20 minutes through two years: both daylight-saving changes each year, both ways.
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    moments = [start + timedelta(minutes=20 * n) for n in range(0, 2 * 365 * 72, 7)]
+    SpasmEpisode.objects.bulk_create(
+        SpasmEpisode(owner=alice, logged_by=alice, occurred_at=moment) for moment in moments
+    )
+    span = (zone, start, moments[-1] + timedelta(seconds=1))
+    rows = SpasmEpisode.objects.annotate(
+        day=LocalDate("occurred_at", *span), hour=LocalHour("occurred_at", *span)
+    ).values_list("occurred_at", "day", "hour")
+    wrong = [
+        (moment, day, hour)
+        for moment, day, hour in rows
+        if (moment.astimezone(zone).date(), moment.astimezone(zone).hour) != (day, hour)
+    ]
+    assert len(rows) == len(moments)
+    assert wrong == []
+
+
+# Day by day ---------------------------------------------------------------------------------
+
+
+def test_it_groups_entries_by_the_persons_local_day(alice):
+    # 11:30 UTC on the 14th is 00:30 on the 15th in Auckland.
+    spasm(alice, occurred_at=datetime(2026, 3, 14, 11, 30, tzinfo=UTC))
+    spasm(alice, occurred_at=datetime(2026, 3, 14, 10, 30, tzinfo=UTC))  # 23:30 on the 14th
+    by_day = aggregates.daily(alice, Period(date(2026, 3, 13), date(2026, 3, 16)))
+    assert by_day.days == [date(2026, 3, d) for d in (13, 14, 15, 16)]
+    assert by_day.spasms == [None, 1, 1, None]
+    assert by_day.night_spasms == [None, 1, 1, None]
+
+
+def test_it_counts_night_spasms_from_22_00_to_06_00_local_time(alice):
+    day = date(2026, 3, 10)
+    for hour, minute in [(5, 59), (6, 0), (12, 0), (21, 59), (22, 0), (23, 59)]:
+        spasm(alice, occurred_at=at(day, hour, minute))
+    by_day = aggregates.daily(alice, Period(day, day))
+    assert by_day.spasms == [6]
+    assert by_day.night_spasms == [3]  # 05:59, 22:00 and 23:59
+    assert aggregates.spasms_by_hour(alice, Period(day, day))[5:7] == [1, 1]
+
+
+def test_it_prefers_the_check_in_rating_and_takes_the_worst_of_everything(alice):
+    first, second, third = date(2026, 3, 1), date(2026, 3, 2), date(2026, 3, 3)
+    checkin(alice, first, pain_average=3, pain_worst=5)
+    pain(alice, occurred_at=at(first, 9), intensity=8)
+    pain(alice, occurred_at=at(second, 9), intensity=4)
+    pain(alice, occurred_at=at(second, 18), intensity=7)
+    checkin(alice, third, psfs_frequency=2, psfs_severity=3, interference_sleep=6)
+    by_day = aggregates.daily(alice, Period(first, date(2026, 3, 4)))
+    assert by_day.pain_average == [3, 5.5, None, None]
+    assert by_day.pain_worst == [8, 7, None, None]
+    # A day with a record but no spasm logged counts none; a day with nothing is unknown.
+    assert by_day.spasms == [0, 0, 0, None]
+    assert by_day.psfs_frequency == [0, None, 2, None]
+    assert by_day.psfs_severity == [None, None, 3, None]
+    assert by_day.interference_sleep == [None, None, 6, None]
+
+
+def test_it_follows_each_pain_problem_on_its_own_line(alice):
+    feet = PainProblem.objects.create(owner=alice, slot=1, name="Burning feet")
+    hip = PainProblem.objects.create(owner=alice, slot=2, name="Right hip")
+    day = date(2026, 3, 5)
+    pain(alice, occurred_at=at(day, 8), intensity=6, problem=feet)
+    pain(alice, occurred_at=at(day, 9), intensity=4, problem=feet)
+    pain(alice, occurred_at=at(day, 10), intensity=2, problem=hip)
+    by_day = aggregates.daily(alice, Period(day, day))
+    assert [(p.name, p.average) for p in by_day.problems] == [
+        ("Burning feet", [5.0]),
+        ("Right hip", [2.0]),
+    ]
+    assert by_day.pain_average == [4.0]
+
+
+def test_it_leaves_out_the_bin_and_other_people(alice, bob):
+    day = date(2026, 3, 5)
+    spasm(alice, occurred_at=at(day, 8)).move_to_bin()
+    spasm(bob, occurred_at=at(day, 8))
+    pain(bob, occurred_at=at(day, 8), intensity=9)
+    by_day = aggregates.daily(alice, Period(day, day))
+    assert by_day.spasms == [None]
+    assert by_day.pain_worst == [None]
+
+
+def test_it_averages_the_last_seven_days_with_gaps():
+    values = [2, None, 4, None, None, None, None, 6, None, None, None, None, None, None, None]
+    assert aggregates.rolling_mean(values) == [
+        2,
+        2,
+        3,
+        3,
+        3,
+        3,
+        3,
+        5,  # the first day has left the window: (4 + 6) / 2
+        5,
+        6,  # and now the third: 6 alone
+        6,
+        6,
+        6,
+        6,
+        None,
+    ]
+
+
+def test_it_starts_the_seven_day_mean_with_the_days_before_the_range(alice):
+    for n in range(10):
+        checkin(alice, date(2026, 3, 1) + timedelta(days=n), pain_average=n, pain_worst=n)
+    found = aggregates.overview(alice, Period(date(2026, 3, 8), date(2026, 3, 10)))
+    assert found.by_day.pain_average == [7, 8, 9]
+    assert found.rolling["pain_average"] == [4, 5, 6]  # means of 1-7, 2-8 and 3-9
+
+
+# Triggers -----------------------------------------------------------------------------------
+
+
+def test_it_compares_days_with_a_trigger_against_days_without(alice):
+    bladder = builtin(Trigger, "full-bladder")
+    start = date(2026, 3, 1)
+    for n in range(12):
+        day = start + timedelta(days=n)
+        with_trigger = n % 2 == 0  # days 0, 2, 4, 6, 8, 10
+        checkin(alice, day, pain_average=6 if with_trigger else 2, pain_worst=8)
+        for _ in range(3 if with_trigger else 1):
+            episode = spasm(alice, occurred_at=at(day, 14))
+            if with_trigger:
+                episode.triggers.add(bladder)
+    [stats] = aggregates.trigger_stats(alice, Period(start, start + timedelta(days=11)))
+    assert (stats.name, stats.times_logged, stats.days_logged) == ("Full bladder", 18, 6)
+    assert (stats.pain_same_day.with_mean, stats.pain_same_day.with_days) == (6, 6)
+    assert (stats.pain_same_day.without_mean, stats.pain_same_day.without_days) == (2, 6)
+    assert stats.spasms_same_day.difference == 2
+    # The next day: the day after each bladder day is a quiet one, and the other way round.
+    next_day = stats.pain_next_day
+    assert (next_day.with_mean, next_day.with_days) == (2, 6)
+    assert (next_day.without_mean, next_day.without_days) == (6, 5)
+    assert next_day.shown
+
+
+def test_it_hides_a_comparison_with_fewer_than_five_days_on_a_side(alice, alice_client):
+    cold = builtin(Trigger, "cold")
+    start = date(2026, 3, 1)
+    for n in range(10):
+        day = start + timedelta(days=n)
+        checkin(alice, day, pain_average=3, pain_worst=4)
+        if n < 4:
+            spasm(alice, occurred_at=at(day, 9)).triggers.add(cold)
+    [stats] = aggregates.trigger_stats(alice, Period(start, start + timedelta(days=9)))
+    assert (stats.pain_same_day.with_days, stats.pain_same_day.without_days) == (4, 6)
+    assert not stats.pain_same_day.shown
+    assert stats.pain_same_day.difference is None
+
+    response = alice_client.get(
+        reverse("trends:triggers"), {"range": "custom", "from": "2026-03-01", "to": "2026-03-10"}
+    )
+    assert "Logged 4 times, on 4 days." in response.text
+    assert "Not shown: 4 days with it and 6 without; each side needs at least 5." in response.text
+    assert "not what causes" in response.text
+
+
+def test_it_names_the_most_logged_trigger(alice):
+    day = date(2026, 3, 5)
+    for slug, times in [("cold", 2), ("full-bladder", 3)]:
+        for _ in range(times):
+            pain(alice, occurred_at=at(day, 9)).triggers.add(builtin(Trigger, slug))
+    assert aggregates.most_logged_trigger(alice, Period(day, day)) == ("Full bladder", 3)
+
+
+# Interventions and treatment events --------------------------------------------------------
+
+
+def test_it_counts_what_was_tried_and_the_effects_reported(alice, bob):
+    heat, stretching = builtin(Intervention, "heat"), builtin(Intervention, "stretching")
+    day = date(2026, 3, 5)
+    for effect in ["helped-a-lot", "helped-a-lot", "worse"]:
+        InterventionUse.objects.create(
+            intervention=heat, effect=effect, spasm=spasm(alice, occurred_at=at(day, 9))
+        )
+    InterventionUse.objects.create(
+        intervention=stretching, pain=pain(alice, occurred_at=at(day, 9))
+    )
+    binned = pain(alice, occurred_at=at(day, 10))
+    InterventionUse.objects.create(intervention=stretching, pain=binned)
+    binned.move_to_bin()
+    InterventionUse.objects.create(intervention=heat, pain=pain(bob, occurred_at=at(day, 9)))
+    found = aggregates.intervention_stats(alice, Period(day, day))
+    assert [(item.name, item.times_tried) for item in found] == [
+        ("Heat", 3),
+        ("Stretching or range of motion", 1),
+    ]
+    assert found[0].effect_counts() == [
+        ("Helped a lot", 2),
+        ("Helped a little", 0),
+        ("No change", 0),
+        ("Made it worse", 1),
+        ("Not sure yet", 0),
+    ]
+
+
+def test_it_compares_the_weeks_before_an_injection_with_the_weeks_it_works(alice):
+    injection = date(2026, 1, 1)
+    for offset in range(-40, 100):
+        day = injection + timedelta(days=offset)
+        level = 6 if offset < 0 else (5 if offset < 7 else 3)
+        checkin(alice, day, pain_average=level, pain_worst=level + 1)
+    shot = event(alice, injection, details="Both calves")
+    [result] = aggregates.before_and_after(alice, [shot], today=date(2026, 6, 1))
+    assert (result.before.start, result.before.end) == (date(2025, 12, 4), date(2025, 12, 31))
+    assert (result.after.start, result.after.end) == (date(2026, 1, 8), date(2026, 3, 25))
+    label, pain_change = result.measures[0]
+    assert label == "Leg pain (average, 0-10)"
+    assert (pain_change.without_mean, pain_change.without_days) == (6, 28)
+    assert (pain_change.with_mean, pain_change.with_days) == (3, 77)
+    assert pain_change.difference == -3
+    assert result.after_complete
+
+
+def test_it_says_when_the_window_after_an_event_has_not_ended(alice, alice_client):
+    with time_machine.travel(FROZEN, tick=False):
+        for offset in range(-30, 5):
+            checkin(alice, TODAY + timedelta(days=offset), pain_average=4, pain_worst=5)
+        event(alice, TODAY - timedelta(days=3), kind="medicine-change")
+        response = alice_client.get(reverse("trends:interventions"))
+    assert "Changed a medicine&#x27;s dose, 17 Mar 2026" in response.text
+    assert "The window after has not ended yet" in response.text
+    assert "Not shown: 27 days before and 0 after" in response.text
+
+
+# The pages ---------------------------------------------------------------------------------
+
+
+def fill_days(owner, last, days):
+    """A check-in, two spasms (one at night) and a pain entry on each of `days` days."""
+    cold = builtin(Trigger, "cold")
+    heat = builtin(Intervention, "heat")
+    feet, _ = PainProblem.objects.get_or_create(owner=owner, slot=1, name="Feet")
+    for n in range(days):
+        day = last - timedelta(days=n)
+        checkin(owner, day, psfs_frequency=2, psfs_severity=1, pain_average=3, pain_worst=6)
+        spasm(owner, occurred_at=at(day, 23, zone=owner.zone)).triggers.add(cold)
+        spasm(owner, occurred_at=at(day, 12, zone=owner.zone))
+        entry = pain(owner, occurred_at=at(day, 9, zone=owner.zone), intensity=5, problem=feet)
+        InterventionUse.objects.create(intervention=heat, pain=entry, effect="helped-a-little")
+    event(owner, last - timedelta(days=days // 2))
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(FROZEN, tick=False):
+        yield
+
+
+def test_it_shows_the_trends_with_summaries_and_tables(alice, alice_client, frozen):
+    fill_days(alice, TODAY, 14)
+    response = alice_client.get(reverse("trends:overview"), {"range": "14d"})
+    text = response.text
+    assert "Showing 7 Mar 2026 to 20 Mar 2026 (14 days)" in text
+    assert "Average leg pain was 3.0 out of 10 over the 14 days with a rating" in text
+    assert (
+        "You logged 28 spasms over the 14 days with a record: 2.0 a day, of which 1.0 at night"
+        in text
+    )
+    assert "50% of all spasms" in text
+    assert "Botulinum toxin injection on 13 Mar 2026" in text
+    assert 'data-trends-src="/trends/data.json?from=2026-03-07&amp;to=2026-03-20"' in text
+    assert text.count('class="trend-chart"') == 4
+    # The tables: one row per day, the newest last, and the heat map.
+    assert '<th scope="row">20 Mar 2026</th>' in text
+    assert '<td class="heat-6" title="20 Mar 2026">6</td>' in text
+    assert "<script>" not in text
+
+
+def test_it_keeps_the_chosen_range_in_every_link(alice_client, frozen):
+    text = alice_client.get(reverse("trends:overview"), {"range": "90d"}).text
+    assert "(90 days)" in text
+    assert 'href="/trends/triggers/?range=90d"' in text
+    assert 'href="?range=90d" aria-current="true"' in text
+    custom = {"range": "custom", "from": "2026-01-05", "to": "2026-02-04"}
+    text = alice_client.get(reverse("trends:triggers"), custom).text
+    assert "Showing 5 Jan 2026 to 4 Feb 2026 (31 days)" in text
+    assert (
+        'href="/trends/interventions/?range=custom&amp;from=2026-01-05&amp;to=2026-02-04"' in text
+    )
+
+
+def test_it_explains_a_bad_custom_range_and_keeps_what_was_typed(alice_client, frozen):
+    bad = {"range": "custom", "from": "2026-03-10", "to": "2026-03-01"}
+    response = alice_client.get(reverse("trends:overview"), bad)
+    assert response.status_code == 200
+    assert "The last day must be on or after the first day." in response.text
+    assert 'value="2026-03-10"' in response.text
+    assert 'value="2026-03-01"' in response.text
+    assert "(30 days)" in response.text  # the page still shows the default range
+
+
+def test_it_shows_everything_from_the_first_day_logged(alice, alice_client, frozen):
+    checkin(alice, date(2024, 2, 29), pain_average=1, pain_worst=2)
+    text = alice_client.get(reverse("trends:overview"), {"range": "all"}).text
+    assert "Showing 29 Feb 2024 to 20 Mar 2026 (751 days)" in text
+    assert "the tables give weekly means" in text
+
+
+def test_it_tells_a_new_person_what_the_trends_need(alice_client, frozen):
+    text = alice_client.get(reverse("trends:overview")).text
+    assert "No leg pain was recorded in this period." in text
+    assert "No spasms were logged in this period." in text
+    text = alice_client.get(reverse("trends:triggers")).text
+    assert "No triggers were logged in this period." in text
+    text = alice_client.get(reverse("trends:interventions")).text
+    assert "Nothing tried was logged in this period." in text
+    assert "No treatment events were logged in this period." in text
+
+
+def test_it_serves_the_chart_data_as_json(alice, alice_client, frozen):
+    fill_days(alice, TODAY, 3)
+    response = alice_client.get(reverse("trends:data"), {"from": "2026-03-17", "to": "2026-03-20"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    data = json.loads(response.content)
+    assert data["version"] == 1
+    assert (data["from"], data["to"], data["time_zone"]) == (
+        "2026-03-17",
+        "2026-03-20",
+        "Pacific/Auckland",
+    )
+    assert data["days"] == ["2026-03-17", "2026-03-18", "2026-03-19", "2026-03-20"]
+    assert data["pain"]["average"] == [None, 3, 3, 3]
+    assert data["pain"]["worst"] == [None, 6, 6, 6]
+    assert data["pain"]["problems"] == [
+        {"slot": 1, "name": "Feet", "average": [None, 5, 5, 5], "average_7d": [None, 5, 5, 5]}
+    ]
+    assert data["spasms"]["count"] == [None, 2, 2, 2]
+    assert data["spasms"]["night"] == [None, 1, 1, 1]
+    assert data["spasms"]["psfs_frequency"] == [None, 2, 2, 2]
+    assert data["events"] == [
+        {"date": "2026-03-19", "kind": "botox", "label": "Botulinum toxin injection", "details": ""}
+    ]
+    assert sum(data["spasms_by_hour"]["all"]) == 6
+    assert data["spasms_by_hour"]["all"][23] == 3
+    assert set(data) == {
+        "version",
+        "from",
+        "to",
+        "time_zone",
+        "days",
+        "pain",
+        "spasms",
+        "interference",
+        "events",
+        "spasms_by_hour",
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ({"from": "2026-03-10", "to": "2026-03-01"}, "to", "on or after the first day"),
+        ({"from": "yesterday", "to": "2026-03-01"}, "from", "Enter a valid date."),
+        ({"from": "2026-03-01"}, "to", "Enter the last day to show."),
+        ({"from": "1990-01-01", "to": "2026-03-01"}, "from", "20 years or less"),
+    ],
+)
+def test_it_refuses_a_bad_range_for_the_json(alice_client, query, field, message):
+    response = alice_client.get(reverse("trends:data"), query)
+    assert response.status_code == 400
+    assert message in json.loads(response.content)["errors"][field][0]
+
+
+def test_it_never_shows_another_persons_data(alice, bob, alice_client, frozen):
+    fill_days(bob, TODAY, 10)
+    PainProblem.objects.create(owner=bob, slot=2, name="Bob's knee")
+    urls = [
+        reverse(name) for name in ("trends:overview", "trends:triggers", "trends:interventions")
+    ]
+    for url in [*urls, reverse("home")]:
+        text = alice_client.get(url, {"range": "all"}).text
+        assert "Feet" not in text
+        assert "Cold" not in text
+        assert "Heat" not in text
+        assert "Botulinum" not in text
+    data = json.loads(
+        alice_client.get(reverse("trends:data"), {"from": "2026-03-01", "to": "2026-03-20"}).content
+    )
+    assert data["pain"]["problems"] == []
+    assert data["events"] == []
+    assert set(data["spasms"]["count"]) == {None}
+    # Another person's pain problem cannot be asked for: the pages take no owner at all.
+    assert alice_client.get(reverse("trends:overview"), {"owner": bob.pk}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name", ["trends:overview", "trends:triggers", "trends:interventions", "trends:data", "home"]
+)
+def test_it_reads_30_or_300_days_in_the_same_few_queries(alice, alice_client, frozen, name):
+    def queries(days):
+        with CaptureQueriesContext(connection) as done:
+            response = alice_client.get(reverse(name), {"range": "1y"})
+        assert response.status_code == 200
+        return len(done)
+
+    fill_days(alice, TODAY, 30)
+    month = queries(30)
+    fill_days(alice, TODAY - timedelta(days=30), 270)
+    assert queries(300) == month
+    assert month <= 12
+
+
+def test_it_sums_up_the_week_on_the_home_page(alice, alice_client, frozen):
+    for n in range(14):
+        day = TODAY - timedelta(days=n)
+        this_week = n < 7
+        checkin(alice, day, pain_average=3 if this_week else 5, pain_worst=6, interference_sleep=2)
+        for _ in range(2):
+            spasm(alice, occurred_at=at(day, 13)).triggers.add(builtin(Trigger, "cold"))
+    text = alice_client.get(reverse("home")).text
+    assert "Your last 7 days" in text
+    assert "Average leg pain went down from 5.0 to 3.0." in text
+    assert 'href="/trends/?range=14d#pain"' in text
+    assert "Spasms per day went" not in text  # 2 a day both weeks
+    assert "Most logged trigger in March" in text
+    assert "Cold" in text
+
+
+def test_it_keeps_the_first_steps_until_there_is_something_to_sum_up(alice_client):
+    text = alice_client.get(reverse("home")).text
+    assert "What to do first" in text
+    assert "Your last 7 days" not in text
