@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: run test lint format clean
+.PHONY: run test bench format clean
 
 # Reinstall only when a requirements file changes (the stamp files record the last install).
 $(BIN)/python:
@@ -35,6 +35,10 @@ test: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Speed figures on years of data (see README: Speed); not part of `make test`.
+bench: $(VENV)/.runtime
+	$(BIN)/python bench/trends.py
 
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .

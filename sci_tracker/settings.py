@@ -79,6 +79,15 @@ TEMPLATES = [
     },
 ]
 
+# Trends worked out for one version of a diary are kept in memory, per process (see trends.views).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "sci-tracker",
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    }
+}
+
 # Database: SQLite in the data folder unless DATABASE_URL names another (PostgreSQL for a clinic).
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 
 from sci_tracker.accounts.models import User
@@ -28,6 +29,13 @@ def _test_settings():
         },
     ):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Test databases reuse primary keys after a rollback, so a cached figure could outlive its
+    # user.
+    cache.clear()
 
 
 def make_user(name, **fields):

@@ -93,6 +93,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=Completeness.choices,
         default=Completeness.NOT_SURE,
     )
+    diary_version = models.PositiveBigIntegerField(
+        default=0,
+        editable=False,
+        help_text="Goes up with every change to the diary, so trends worked out for an older "
+        "version are never shown.",
+    )
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)

@@ -45,6 +45,7 @@ from sci_tracker.diary.models import (
     SpasmPattern,
     TreatmentEvent,
     Trigger,
+    diary_changed,
 )
 
 # Published on purpose: anyone trying the demo signs in with it.
@@ -649,6 +650,7 @@ def fill_diary(user, days, rng):
     save_timed(SpasmEpisode, spasms, user, link_field="spasmepisode", use_field="spasm")
     save_timed(LegPainEntry, pains, user, link_field="legpainentry", use_field="pain")
     backdate(user, check_ins, events, now)
+    diary_changed(user.pk)  # bulk_create does not call save()
     return {
         "check-ins": len(check_ins),
         "spasms": len(spasms),

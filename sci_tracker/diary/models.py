@@ -7,9 +7,10 @@ cannot store what a form would refuse; forms add the friendly messages.
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -48,6 +49,33 @@ class ChoiceList:
 def labels(choices, values):
     names = dict(choices)
     return [names[value] for value in values if value in names]
+
+
+def diary_changed(owner_id):
+    """Move the person's diary version on, so trends cached for the old version are not used.
+
+    Saving or deleting an entry, a pain problem or an intervention use calls this; code that
+    writes with bulk_create or QuerySet.update (the demo data) calls it itself. Entries leave
+    the trends through the bin (a save), so emptying the bin changes nothing they show.
+    """
+    get_user_model().objects.filter(pk=owner_id).update(diary_version=F("diary_version") + 1)
+
+
+class VersionedByOwner:
+    """Saving or deleting moves the owner's diary version on (see diary_changed)."""
+
+    def diary_owner_id(self):
+        return self.owner_id
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        diary_changed(self.diary_owner_id())
+
+    def delete(self, *args, **kwargs):
+        owner_id = self.diary_owner_id()
+        result = super().delete(*args, **kwargs)
+        diary_changed(owner_id)
+        return result
 
 
 # Catalogue: triggers and interventions -------------------------------------------------------
@@ -173,7 +201,7 @@ class SpasmQuerySet(EntryQuerySet):
             return recent or self.create(owner=owner, logged_by=logged_by, occurred_at=now)
 
 
-class Entry(models.Model):
+class Entry(VersionedByOwner, models.Model):
     """What every diary entry shares: whose it is, who logged it, when, and the bin."""
 
     owner = models.ForeignKey(
@@ -461,7 +489,7 @@ class SpasmEpisode(TimedEntry):
         return labels(SpasmImpact.choices, self.impacts)
 
 
-class PainProblem(models.Model):
+class PainProblem(VersionedByOwner, models.Model):
     """One of up to three ongoing pain problems a person follows, e.g. "burning in both feet"."""
 
     owner = models.ForeignKey(
@@ -575,7 +603,7 @@ class Effect(models.TextChoices):
     NOT_SURE = "not-sure", "Not sure yet"
 
 
-class InterventionUse(models.Model):
+class InterventionUse(VersionedByOwner, models.Model):
     """An intervention tried for one spasm or one bout of pain, with its dose and effect."""
 
     intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="uses")
@@ -606,6 +634,9 @@ class InterventionUse(models.Model):
 
     def __str__(self):
         return f"{self.intervention} ({self.get_effect_display().lower()})"
+
+    def diary_owner_id(self):
+        return (self.spasm if self.spasm_id else self.pain).owner_id
 
 
 class EventKind(models.TextChoices):

@@ -587,8 +587,10 @@ class BeforeAfter:
     after_complete: bool  # False while the after-window has not ended yet
 
 
-def before_and_after(owner, events, today):
-    """For each event, the person's figures in the window before against the window after."""
+def before_and_after(owner, events, today, daily_for=daily):
+    """For each event, the person's figures in the window before against the window after.
+
+    `daily_for(owner, period)` gives the day-by-day figures (the views pass a cached one)."""
     if not events:
         return []
     windows = {event.pk: EVENT_WINDOWS.get(event.event_kind, DEFAULT_WINDOWS) for event in events}
@@ -598,7 +600,7 @@ def before_and_after(owner, events, today):
     ]
     last = min(max(after.end for _, after in spans), today)
     first = min(before.start for before, _ in spans)
-    by_day = daily(owner, Period(first, max(first, last)))
+    by_day = daily_for(owner, Period(first, max(first, last)))
     results = []
     for event, (before, after) in zip(events, spans, strict=True):
         before_days = by_day.window(before)

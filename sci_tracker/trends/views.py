@@ -1,17 +1,25 @@
+import hashlib
+import json
 from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import condition
 
 from sci_tracker.diary.models import Effect
 from sci_tracker.trends import aggregates, summaries
 from sci_tracker.trends.aggregates import Period
 from sci_tracker.trends.forms import RANGES, RangeForm
+from sci_tracker.trends.templatetags.trends import figure
+from sci_tracker.trends.templatetags.trends import heat as heat_class
 
+CACHE_SECONDS = 6 * 60 * 60
 DAILY_TABLE_DAYS = 92  # longer ranges list weekly means, so a table stays readable
 HEAT_MAP_WEEKS = 53
 
@@ -39,6 +47,21 @@ def range_context(request, form, period):
     }
 
 
+def cache_key(what, user, period):
+    """Figures for one version of the person's diary, in their zone, for these days. Any change
+    to the diary moves the version on, so a cached figure is never out of date."""
+    parts = [what, user.pk, user.diary_version, user.time_zone, period.start, period.end]
+    return "trends-1:" + ":".join(str(part) for part in parts)
+
+
+def cached_overview(user, period):
+    return cache.get_or_set(
+        cache_key("overview", user, period),
+        lambda: aggregates.overview(user, period),
+        CACHE_SECONDS,
+    )
+
+
 def chosen_period(request):
     form = RangeForm(request.GET or None, owner=request.user)
     return form, form.period()
@@ -47,7 +70,7 @@ def chosen_period(request):
 @login_required
 def overview(request):
     form, period = chosen_period(request)
-    found = aggregates.overview(request.user, period)
+    found = cached_overview(request.user, period)
     data_query = urlencode({"from": period.start, "to": period.end})
     context = {
         **range_context(request, form, period),
@@ -63,7 +86,7 @@ def overview(request):
         },
         "table": table_rows(found),
         "by_week": period.length > DAILY_TABLE_DAYS,
-        "heat_map": summaries.heat_map_weeks(found, HEAT_MAP_WEEKS),
+        "heat_map": heat_map(found),
         "heat_map_cut": period.length > HEAT_MAP_WEEKS * 7,
         "hour_rows": [
             (hour, count, hour in aggregates.NIGHT_HOURS)
@@ -71,6 +94,11 @@ def overview(request):
         ],
     }
     return render(request, "trends/overview.html", context)
+
+
+def short_date(day):
+    # strftime, not Django's date filter: a long range has hundreds of these to write.
+    return f"{day.day} {day:%b %Y}"
 
 
 def table_rows(found):
@@ -94,13 +122,27 @@ def table_rows(found):
         for n, day in enumerate(by_day.days):
             row = {name: values[n] for name, values in columns.items()}
             row["problems"] = [problem.average[n] for problem in by_day.problems]
-            rows.append({"label": summaries.day_name(day), **row})
+            rows.append({"label": short_date(day), **row})
         return rows
     rows = []
     for first, last, figures in aggregates.weekly(by_day):
         row = {name: figure[0] for name, figure in figures.items()}
         row["days"] = figures["pain_average"][1]
-        rows.append({"label": summaries.week_label(first, last), **row})
+        rows.append({"label": f"{first.day} {first:%b} to {short_date(last)}", **row})
+    return rows
+
+
+def heat_map(found):
+    """The calendar's rows: (week label, 7 cells), each cell a dict or None outside the range."""
+    rows = []
+    for monday, cells in summaries.heat_map_weeks(found, HEAT_MAP_WEEKS):
+        row = [
+            None
+            if cell is None
+            else {"css": heat_class(cell[1]), "text": figure(cell[1]), "title": short_date(cell[0])}
+            for cell in cells
+        ]
+        rows.append({"label": f"{monday.day} {monday:%b %y}", "cells": row})
     return rows
 
 
@@ -110,7 +152,9 @@ def triggers(request):
     context = {
         **range_context(request, form, period),
         "title": "Triggers",
-        "triggers": aggregates.trigger_stats(request.user, period),
+        "triggers": aggregates.trigger_stats(
+            request.user, period, cached_overview(request.user, period).by_day
+        ),
         "min_days": aggregates.MIN_DAYS,
     }
     return render(request, "trends/triggers.html", context)
@@ -125,7 +169,10 @@ def interventions(request):
         "title": "What helped",
         "interventions": aggregates.intervention_stats(request.user, period),
         "before_after": aggregates.before_and_after(
-            request.user, events, request.user.local_today()
+            request.user,
+            events,
+            request.user.local_today(),
+            daily_for=lambda user, span: cached_overview(user, span).by_day,
         ),
         "effects": Effect.choices,
         "min_days": aggregates.MIN_DAYS,
@@ -133,21 +180,40 @@ def interventions(request):
     return render(request, "trends/interventions.html", context)
 
 
+def data_form(request):
+    """The JSON's range: ?from=YYYY-MM-DD&to=YYYY-MM-DD, or the last 30 days without either."""
+    if "from" in request.GET or "to" in request.GET:
+        query = {"range": "custom", "from": request.GET.get("from"), "to": request.GET.get("to")}
+    else:
+        query = {"range": "30d"}
+    return RangeForm(query, owner=request.user)
+
+
+def data_etag(request):
+    form = data_form(request)
+    if request.user.is_authenticated and form.is_valid():
+        key = cache_key("json", request.user, form.period())
+        return hashlib.sha256(key.encode()).hexdigest()[:32]
+    return None
+
+
 @login_required
-@never_cache
+@cache_control(private=True, no_cache=True)
+@condition(etag_func=data_etag)
 def data(request):
-    """The series the trends charts draw, for ?from=YYYY-MM-DD&to=YYYY-MM-DD (README)."""
-    form = RangeForm(
-        {"range": "custom", "from": request.GET.get("from", ""), "to": request.GET.get("to", "")}
-        if "from" in request.GET or "to" in request.GET
-        else {"range": "30d"},
-        owner=request.user,
-    )
+    """The series the trends charts draw (see the README). The browser may keep a copy: the
+    ETag names the diary's version, so it asks again and gets 304 until something changes."""
+    form = data_form(request)
     if not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400)
     period = form.period()
-    found = aggregates.overview(request.user, period)
-    return JsonResponse(aggregates.chart_data(request.user, found))
+    key = cache_key("json", request.user, period)
+    body = cache.get(key)
+    if body is None:
+        found = cached_overview(request.user, period)
+        body = json.dumps(aggregates.chart_data(request.user, found), cls=DjangoJSONEncoder)
+        cache.set(key, body, CACHE_SECONDS)
+    return HttpResponse(body, content_type="application/json")
 
 
 def home_summary(owner):

@@ -92,11 +92,6 @@
       path.closePath();
     } else if (shape === "square") {
       path.rect(x - r, y - r, 2 * r, 2 * r);
-    } else if (shape === "triangle") {
-      path.moveTo(x, y - 1.2 * r);
-      path.lineTo(x + r, y + 0.8 * r);
-      path.lineTo(x - r, y + 0.8 * r);
-      path.closePath();
     } else {
       path.moveTo(x + r, y);
       path.arc(x, y, r, 0, 2 * Math.PI);
@@ -283,7 +278,8 @@
   const DAY = 86400;
   const MONTH = 30 * DAY; // uPlot's own month and year, which it steps by the calendar
   const YEAR = 365 * DAY;
-  const monthFormat = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", month: "short" });
+  // Three letters each (Intl's en-GB says "Sept"), so ticks are evenly wide.
+  const MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ");
 
   // "23 Oct", or "Oct" when ticks are months apart; the year under the first tick of each.
   // Written out rather than uPlot's default, which is American ("10/23").
@@ -292,7 +288,7 @@
     return splits.map((seconds) => {
       const date = new Date(seconds * 1000);
       const year = date.getUTCFullYear();
-      const month = monthFormat.format(date);
+      const month = MONTHS[date.getUTCMonth()];
       if (incr >= YEAR) {
         return String(year);
       }
@@ -463,13 +459,16 @@
     const byHour = data.spasms_by_hour;
     const night = new Set(byHour.night_hours);
     const hours = byHour.all.map((_, hour) => hour);
-    let nightFill = null; // made on first draw, when the pixel ratio is known
+    // Made when drawn, and again if the pixel ratio changes (zoom, another screen).
+    let nightFill = { ratio: null, pattern: null };
     const series = [
       { label: "Hour", value: (u, h, si, idx) => (idx == null ? "" : `${pad2(h)}:00`) },
       barSeries("Daytime", C.sky, C.sky, "trend-mk-bar"),
       barSeries(`Night is ${nightSpan(byHour.night_hours)}`, C.blue, () => {
-        nightFill = nightFill || hatch(C.blue);
-        return nightFill;
+        if (nightFill.ratio !== uPlot.pxRatio) {
+          nightFill = { ratio: uPlot.pxRatio, pattern: hatch(C.blue) };
+        }
+        return nightFill.pattern;
       }, "trend-mk-hatch"),
     ];
     const options = {
