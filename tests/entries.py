@@ -1,8 +1,20 @@
 """Diary entries for tests, with the fields that do not matter filled in."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from sci_tracker.diary.models import CheckIn, LegPainEntry, SpasmEpisode
+from sci_tracker.diary.models import (
+    CheckIn,
+    Intervention,
+    InterventionUse,
+    LegPainEntry,
+    PainProblem,
+    SpasmEpisode,
+    TreatmentEvent,
+    Trigger,
+)
+
+AUCKLAND = ZoneInfo("Pacific/Auckland")
 
 # 2026-03-14 11:30 UTC: already the 15th in Auckland (UTC+13), still the 14th in Denver (UTC-6).
 NOW = datetime(2026, 3, 14, 11, 30, tzinfo=UTC)
@@ -36,3 +48,28 @@ def checkin(owner, day=date(2026, 3, 14), **fields):
 
 def builtin(model, slug):
     return model.objects.get(owner=None, slug=slug)
+
+
+def at(day, hour, minute=0, zone=AUCKLAND):
+    return datetime.combine(day, time(hour, minute), zone)
+
+
+def event(owner, day, kind="botox", details=""):
+    return TreatmentEvent.objects.create(
+        owner=owner, logged_by=owner, date=day, event_kind=kind, details=details
+    )
+
+
+def fill_days(owner, last, days):
+    """A check-in, two spasms (one at night) and a pain entry on each of `days` days."""
+    cold = builtin(Trigger, "cold")
+    heat = builtin(Intervention, "heat")
+    feet, _ = PainProblem.objects.get_or_create(owner=owner, slot=1, name="Feet")
+    for n in range(days):
+        day = last - timedelta(days=n)
+        checkin(owner, day, psfs_frequency=2, psfs_severity=1, pain_average=3, pain_worst=6)
+        spasm(owner, occurred_at=at(day, 23, zone=owner.zone)).triggers.add(cold)
+        spasm(owner, occurred_at=at(day, 12, zone=owner.zone))
+        entry = pain(owner, occurred_at=at(day, 9, zone=owner.zone), intensity=5, problem=feet)
+        InterventionUse.objects.create(intervention=heat, pain=entry, effect="helped-a-little")
+    event(owner, last - timedelta(days=days // 2))

@@ -13,28 +13,16 @@ from sci_tracker.diary.models import (
     InterventionUse,
     PainProblem,
     SpasmEpisode,
-    TreatmentEvent,
     Trigger,
 )
 from sci_tracker.trends import aggregates
 from sci_tracker.trends.aggregates import Period
 from sci_tracker.trends.local_time import LocalDate, LocalHour, offsets_between
-from tests.entries import builtin, checkin, pain, spasm
+from tests.entries import AUCKLAND, at, builtin, checkin, event, fill_days, pain, spasm
 
-AUCKLAND = ZoneInfo("Pacific/Auckland")
 # Noon on Friday 20 March 2026 in Auckland: alice's "today" in these tests.
 TODAY = date(2026, 3, 20)
 FROZEN = datetime.combine(TODAY, time(12), AUCKLAND)
-
-
-def at(day, hour, minute=0, zone=AUCKLAND):
-    return datetime.combine(day, time(hour, minute), zone)
-
-
-def event(owner, day, kind="botox", details=""):
-    return TreatmentEvent.objects.create(
-        owner=owner, logged_by=owner, date=day, event_kind=kind, details=details
-    )
 
 
 # Local dates and hours, worked out by the database ------------------------------------------
@@ -287,21 +275,6 @@ def test_it_says_when_the_window_after_an_event_has_not_ended(alice, alice_clien
 # The pages ---------------------------------------------------------------------------------
 
 
-def fill_days(owner, last, days):
-    """A check-in, two spasms (one at night) and a pain entry on each of `days` days."""
-    cold = builtin(Trigger, "cold")
-    heat = builtin(Intervention, "heat")
-    feet, _ = PainProblem.objects.get_or_create(owner=owner, slot=1, name="Feet")
-    for n in range(days):
-        day = last - timedelta(days=n)
-        checkin(owner, day, psfs_frequency=2, psfs_severity=1, pain_average=3, pain_worst=6)
-        spasm(owner, occurred_at=at(day, 23, zone=owner.zone)).triggers.add(cold)
-        spasm(owner, occurred_at=at(day, 12, zone=owner.zone))
-        entry = pain(owner, occurred_at=at(day, 9, zone=owner.zone), intensity=5, problem=feet)
-        InterventionUse.objects.create(intervention=heat, pain=entry, effect="helped-a-little")
-    event(owner, last - timedelta(days=days // 2))
-
-
 @pytest.fixture
 def frozen():
     with time_machine.travel(FROZEN, tick=False):
@@ -483,3 +456,47 @@ def test_it_keeps_the_first_steps_until_there_is_something_to_sum_up(alice_clien
     text = alice_client.get(reverse("home")).text
     assert "What to do first" in text
     assert "Your last 7 days" not in text
+
+
+def test_it_shows_a_new_entry_at_once_though_the_figures_are_cached(alice, alice_client, frozen):
+    fill_days(alice, TODAY, 3)
+    alice_client.get(reverse("trends:overview"), {"range": "14d"})  # fills the cache
+    query = {"from": "2026-03-18", "to": "2026-03-20"}
+    first = alice_client.get(reverse("trends:data"), query)
+    assert json.loads(first.content)["spasms"]["count"] == [2, 2, 2]
+    # The browser asks again with the ETag: nothing changed, so nothing is sent.
+    again = alice_client.get(
+        reverse("trends:data"), query, headers={"if-none-match": first["ETag"]}
+    )
+    assert again.status_code == 304
+
+    with time_machine.travel(FROZEN + timedelta(minutes=5), tick=False):
+        alice_client.post(reverse("diary:spasm_now"))
+        changed = alice_client.get(
+            reverse("trends:data"), query, headers={"if-none-match": first["ETag"]}
+        )
+        page = alice_client.get(reverse("trends:overview"), {"range": "14d"}).text
+    assert changed.status_code == 200
+    assert json.loads(changed.content)["spasms"]["count"] == [2, 2, 3]
+    assert "You logged 7 spasms over the 3 days with a record" in page
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda entry: entry.move_to_bin(),
+        lambda entry: entry.triggers.add(builtin(Trigger, "full-bladder")),
+        lambda entry: InterventionUse.objects.create(
+            intervention=builtin(Intervention, "stretching"), spasm=entry
+        ),
+        lambda entry: PainProblem.objects.create(owner=entry.owner, slot=3, name="Knees"),
+    ],
+    ids=["bin", "trigger", "intervention", "pain-problem"],
+)
+def test_it_moves_the_diary_version_on_with_every_change(alice, change):
+    entry = spasm(alice, occurred_at=at(TODAY, 9))
+    alice.refresh_from_db()
+    before = alice.diary_version
+    change(entry)
+    alice.refresh_from_db()
+    assert alice.diary_version > before

@@ -680,6 +680,17 @@ class TreatmentEvent(Entry):
         return datetime.combine(self.date, time(0, 0), tzinfo=self.owner.zone)
 
 
+def triggers_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """An entry's triggers changed without the entry being saved (m2m_changed, see apps.py)."""
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        diary_changed(instance.owner_id)
+    elif pk_set:  # trigger.spasms.add(...): the entries may be anyone's
+        for owner_id in set(model.objects.filter(pk__in=pk_set).values_list("owner_id", flat=True)):
+            diary_changed(owner_id)
+
+
 ENTRY_MODELS = {
     model.kind: model for model in (SpasmEpisode, LegPainEntry, CheckIn, TreatmentEvent)
 }

@@ -5,6 +5,8 @@ import os
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from sci_tracker.diary.catalogue import sync_catalogue
+from sci_tracker.diary.models import Intervention, Trigger
 from tests.conftest import CHROMIUM, PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
@@ -32,6 +34,13 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": PHONE, "timezone_id": "Pacific/Auckland"}
+
+
+@pytest.fixture(autouse=True)
+def catalogue(transactional_db):
+    """The built-in triggers and interventions: a data migration loads them, but transactional
+    tests empty every table after each test, so each test loads them again."""
+    sync_catalogue(Trigger, Intervention)
 
 
 @pytest.fixture(autouse=True)

@@ -4,15 +4,12 @@ import re
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from django.db.models import F
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from sci_tracker.diary.catalogue import sync_catalogue
 from sci_tracker.diary.models import (
     CheckIn,
-    Intervention,
     InterventionUse,
     LegPainEntry,
     SpasmEpisode,
@@ -22,13 +19,6 @@ from tests.browser.conftest import assert_accessible, sign_in
 from tests.conftest import make_user
 
 ZONE = "Pacific/Auckland"  # the browser's zone too (see conftest), far from UTC
-
-
-@pytest.fixture(autouse=True)
-def catalogue(transactional_db):
-    """The built-in triggers and interventions: a data migration loads them, but transactional
-    tests empty every table after each test, so each test loads them again."""
-    sync_catalogue(Trigger, Intervention)
 
 
 def person(name, **fields):
