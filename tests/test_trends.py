@@ -1,9 +1,13 @@
+import gzip
 import json
+import re
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -500,3 +504,12 @@ def test_it_moves_the_diary_version_on_with_every_change(alice, change):
     change(entry)
     alice.refresh_from_db()
     assert alice.diary_version > before
+
+
+def test_it_keeps_the_trends_pages_javascript_under_60_kb_gzipped(alice_client):
+    html = alice_client.get(reverse("trends:overview")).text
+    scripts = re.findall(r'<script src="/static/([^"]+)"', html)
+    assert "vendor/uplot/uPlot.iife.min.js" in scripts
+    assert "js/trends.js" in scripts
+    sizes = [len(gzip.compress(Path(finders.find(path)).read_bytes(), 9)) for path in scripts]
+    assert sum(sizes) <= 60 * 1024
