@@ -378,6 +378,11 @@
       lineSeries("At night, 7-day average", C.vermillion, DASH.dashed, { width: 2.5 }),
       // Penn score, one a day: points, as a line joining them zigzags over everything else.
       pointSeries("PSFS frequency (right scale)", C.green, "square", { size: 6, scale: "psfs" }),
+      pointSeries("PSFS severity (right scale)", C.pink, "diamond", {
+        hollow: true,
+        size: 6,
+        scale: "psfs",
+      }),
     ];
     const values = [
       spasms.count,
@@ -385,10 +390,11 @@
       spasms.count_7d,
       spasms.night_7d,
       spasms.psfs_frequency,
+      spasms.psfs_severity,
     ];
     const axes = [
       yAxis("Spasms a day", { incrs: WHOLE_STEPS }),
-      yAxis("PSFS (0-4)", { scale: "psfs", side: 1, grid: false, incrs: [1] }),
+      yAxis("Penn scale", { scale: "psfs", side: 1, grid: false, incrs: [1] }),
     ];
     const scales = { y: { range: fromZero(4) }, psfs: { range: [0, 4] } };
     return { options: timeOptions(data, series, axes, scales), values };
