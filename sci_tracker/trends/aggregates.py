@@ -95,16 +95,9 @@ class Daily:
     interference_mood: list
     interference_sleep: list
 
-    def trimmed(self, period):
-        """The same series for a period inside this one."""
-        first = self.days.index(period.start)
-        cut = slice(first, first + period.length)
-        series = {name: value[cut] for name, value in vars(self).items() if name != "problems"}
-        problems = [ProblemSeries(p.slot, p.name, p.average[cut]) for p in self.problems]
-        return Daily(problems=problems, **series)
-
     def window(self, period):
-        """The series for any period, with None for days this one does not cover."""
+        """The series for another period (inside this one, or not), with None for days this one
+        does not cover."""
         index = {day: n for n, day in enumerate(self.days)}
         picks = [index.get(day) for day in period.days]
 
@@ -323,7 +316,7 @@ def overview(owner, period):
     wide = daily(owner, period.widened(before=lead))
     return Overview(
         period=period,
-        by_day=wide.trimmed(period),
+        by_day=wide.window(period),
         rolling={name: rolling_mean(getattr(wide, name))[lead:] for name in ROLLED},
         problems_rolling=[rolling_mean(problem.average)[lead:] for problem in wide.problems],
         by_hour=spasms_by_hour(owner, period),
@@ -659,8 +652,8 @@ def week_on_week(owner, today):
     """The last 7 days against the 7 before, for the home page."""
     fortnight = Period(today - timedelta(days=13), today)
     by_day = daily(owner, fortnight)
-    last_week = by_day.trimmed(Period(fortnight.start, fortnight.start + timedelta(days=6)))
-    this_week = by_day.trimmed(Period(today - timedelta(days=6), today))
+    last_week = by_day.window(Period(fortnight.start, fortnight.start + timedelta(days=6)))
+    this_week = by_day.window(Period(today - timedelta(days=6), today))
     changes = []
     for label, name, chart, notable_at in [
         ("Average leg pain", "pain_average", "pain", 1),

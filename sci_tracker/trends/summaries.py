@@ -1,7 +1,5 @@
 """Plain sentences that say what each chart shows, for screen readers, print and a quick read."""
 
-from datetime import timedelta
-
 from django.utils.formats import date_format
 
 from sci_tracker.trends.aggregates import NIGHT_HOURS, mean
@@ -135,26 +133,3 @@ def change(item):
         f"{item.label} went {direction} from {one_decimal(item.last_week)} "
         f"to {one_decimal(item.this_week)}."
     )
-
-
-def week_label(first, last):
-    if first == last:
-        return day_name(first)
-    return f"{date_format(first, 'j M')} to {day_name(last)}"
-
-
-def heat_map_weeks(found, weeks=53):
-    """The calendar of worst pain: rows of 7 days from Monday, the last `weeks` weeks of the
-    period; each cell is (day, worst pain or None), or None outside the period."""
-    worst = dict(zip(found.by_day.days, found.by_day.pain_worst, strict=True))
-    last = found.period.end
-    first_monday = max(found.period.start, last - timedelta(days=7 * weeks - 1))
-    first_monday -= timedelta(days=first_monday.weekday())
-    rows = []
-    monday = first_monday
-    while monday <= last:
-        days = [monday + timedelta(days=n) for n in range(7)]
-        cells = [(day, worst[day]) if day in worst else None for day in days]
-        rows.append((monday, cells))
-        monday += timedelta(days=7)
-    return rows

@@ -132,17 +132,24 @@ def table_rows(found):
     return rows
 
 
-def heat_map(found):
-    """The calendar's rows: (week label, 7 cells), each cell a dict or None outside the range."""
+def heat_map(found, weeks=HEAT_MAP_WEEKS):
+    """The calendar of worst pain: rows of 7 days from Monday, the last `weeks` weeks of the
+    period; a cell is None for a day outside the period."""
+    worst = dict(zip(found.by_day.days, found.by_day.pain_worst, strict=True))
+    last = found.period.end
+    monday = max(found.period.start, last - timedelta(days=7 * weeks - 1))
+    monday -= timedelta(days=monday.weekday())
     rows = []
-    for monday, cells in summaries.heat_map_weeks(found, HEAT_MAP_WEEKS):
-        row = [
-            None
-            if cell is None
-            else {"css": heat_class(cell[1]), "text": figure(cell[1]), "title": short_date(cell[0])}
-            for cell in cells
+    while monday <= last:
+        days = [monday + timedelta(days=n) for n in range(7)]
+        cells = [
+            {"css": heat_class(worst[day]), "text": figure(worst[day]), "title": short_date(day)}
+            if day in worst
+            else None
+            for day in days
         ]
-        rows.append({"label": f"{monday.day} {monday:%b %y}", "cells": row})
+        rows.append({"label": f"{monday.day} {monday:%b %y}", "cells": cells})
+        monday += timedelta(days=7)
     return rows
 
 
