@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "sci_tracker.accounts",
     "sci_tracker.diary",
     "sci_tracker.trends",
+    "sci_tracker.guides",
 ]
 
 MIDDLEWARE = [

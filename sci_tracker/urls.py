@@ -9,5 +9,6 @@ urlpatterns = [
     path("accounts/", include("sci_tracker.accounts.urls")),
     path("", include("sci_tracker.diary.urls")),
     path("trends/", include("sci_tracker.trends.urls")),
+    path("guides/", include("sci_tracker.guides.urls")),
     path("admin/", admin.site.urls),
 ]

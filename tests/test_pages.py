@@ -20,6 +20,9 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "guides:index",
+    "guides:page",
+    "guides:search",
 }
 SIGNED_OUT_ONLY = {"signup"}
 POST_ONLY = {"logout", "diary:spasm_now", "diary:delete", "diary:restore"}
@@ -39,6 +42,7 @@ def url_kwargs(alice):
         "diary:delete": entry,
         "diary:restore": entry,
         "diary:urgent": entry,
+        "guides:page": {"slug": "red-flags"},
     }
 
 

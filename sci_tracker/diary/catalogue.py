@@ -5,6 +5,8 @@ explains it ("page-slug#anchor"). A data migration loads them with `sync_catalog
 catalogue, edit these lists and add a migration that calls it again.
 """
 
+from dataclasses import dataclass
+
 TRIGGERS = [
     # slug, name, category, guide section
     ("full-bladder", "Full bladder", "bladder", "why-spasms-happen#trigger-bladder"),
@@ -85,6 +87,36 @@ INTERVENTIONS = [
     ("baclofen-pump", "Intrathecal baclofen pump", "procedure", "managing-spasms#baclofen-pump"),
     ("surgery", "Surgery (rhizotomy, tendon lengthening)", "procedure", "managing-spasms#surgery"),
 ]
+
+# The guide section for each pain type a person can pick (PainType's values). The leg-pain
+# guide explains nerve pain and muscle and joint pain; the rest are explained beside the diary's
+# pain questions.
+PAIN_TYPE_GUIDES = {
+    "neuropathic-below": "leg-pain-causes#nerve-damage",
+    "neuropathic-at": "leg-pain-causes#nerve-damage",
+    "musculoskeletal": "leg-pain-causes#muscle-and-joint-pain",
+    "visceral": "using-with-your-clinician#pain-details",
+    "other": "using-with-your-clinician#pain-details",
+    "unknown": "using-with-your-clinician#pain-details",
+}
+
+
+@dataclass(frozen=True)
+class LearnMore:
+    """The "Learn more" links under a group of choices: what they are about, and (names, guide
+    section) for each section, so items explained in one section share one link."""
+
+    about: str
+    links: list
+
+
+def learn_more(about, items):
+    """From (name, guide section) pairs, in order; items without a section are left out."""
+    sections = {}
+    for name, guide in items:
+        if guide:
+            sections.setdefault(guide, []).append(name)
+    return LearnMore(about, [(names, guide) for guide, names in sections.items()])
 
 
 def sync_catalogue(trigger_model, intervention_model):

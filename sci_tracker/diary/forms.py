@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from sci_tracker.diary.catalogue import PAIN_TYPE_GUIDES, learn_more
 from sci_tracker.diary.models import (
     BodyRegion,
     CheckIn,
@@ -16,12 +17,14 @@ from sci_tracker.diary.models import (
     PainProblem,
     PainQuality,
     PainSite,
+    PainType,
     RedFlag,
     SpasmEpisode,
     SpasmImpact,
     TreatmentEvent,
     Trigger,
 )
+from sci_tracker.diary.red_flags import symptom_guides
 
 ZERO_TO_TEN = [(n, str(n)) for n in range(11)]
 
@@ -105,6 +108,10 @@ class TimedEntryForm(EntryForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["triggers"].learn_more = learn_more(
+            "these triggers", self.fields["triggers"].queryset.values_list("name", "guide")
+        )
+        self.fields["red_flags"].learn_more = learn_more("these symptoms", symptom_guides())
         if self.instance.pk:
             self.initial["when"] = "earlier"
             self.initial["occurred_local"] = timezone.localtime(self.instance.occurred_at)
@@ -183,6 +190,10 @@ class PainForm(TimedEntryForm):
         super().__init__(*args, **kwargs)
         problems = PainProblem.objects.filter(owner=self.owner)
         self.fields["problem"].queryset = problems
+        self.fields["pain_type"].learn_more = learn_more(
+            "these kinds of pain",
+            ((label, PAIN_TYPE_GUIDES[value]) for value, label in PainType.choices),
+        )
         self.fields["problem"].empty_label = "Not one of my pain problems"
         if not problems:
             self.fields["problem"].help_text = "Name up to three pain problems to follow each one."

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
+from sci_tracker.diary.catalogue import PAIN_TYPE_GUIDES
+
 
 def in_range(field, lowest, highest, name, allow_null=False):
     condition = Q(**{f"{field}__gte": lowest, f"{field}__lte": highest})
@@ -590,6 +592,11 @@ class LegPainEntry(TimedEntry):
 
     def site_labels(self):
         return labels(PainSite.choices, self.sites)
+
+    @property
+    def pain_type_guide(self):
+        """The guide section that explains the kind of pain picked: "page#anchor"."""
+        return PAIN_TYPE_GUIDES.get(self.pain_type, "")
 
     def quality_labels(self):
         return labels(PainQuality.choices, self.qualities)

@@ -56,7 +56,7 @@ ADVICE = {
         "withdrawal.",
         action="Contact your doctor today. If you have a baclofen pump and also feel confused, "
         "itchy or much stiffer than usual, call your emergency number now.",
-        guide="red-flags#baclofen-pump-withdrawal",
+        guide="red-flags#fever",
     ),
     RedFlag.PUMP_ALARM: UrgentAdvice(
         heading="A pump alarm is urgent",
@@ -86,3 +86,9 @@ def urgent_advice(red_flags, person):
         else:
             advice.append(ADVICE[flag])
     return advice
+
+
+def symptom_guides():
+    """(symptom, guide section) for each red-flag symptom, for the diary forms' "Learn more"."""
+    advice = {**ADVICE, RedFlag.AD_SIGNS: AUTONOMIC_DYSREFLEXIA}
+    return [(flag.label, advice[flag].guide) for flag in RedFlag]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from sci_tracker.diary.catalogue import learn_more
 from sci_tracker.diary.forms import (
     ENTRY_FORMS,
     INTERVENTION_FORMSETS,
@@ -78,6 +79,10 @@ def _entry_page(request, kind, entry):
     if formset_class:
         formset = formset_class(
             data, instance=entry, form_kwargs={"owner": request.user}, prefix="tried"
+        )
+        formset.learn_more = learn_more(
+            "these treatments",
+            Intervention.objects.available_to(request.user).values_list("name", "guide"),
         )
     if data is not None and form.is_valid() and (formset is None or formset.is_valid()):
         is_new = entry.pk is None

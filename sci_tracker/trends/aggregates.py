@@ -436,7 +436,9 @@ def trigger_rows(owner, period):
         yield from (
             entries.filter(triggers__isnull=False)
             .annotate(day=LocalDate("occurred_at", *span))
-            .values("day", "triggers__slug", "triggers__name", "triggers__guide")
+            .values(
+                "day", "triggers__slug", "triggers__name", "triggers__category", "triggers__guide"
+            )
             .annotate(entries=Count("id"))
             .order_by()
         )
@@ -470,15 +472,32 @@ def trigger_stats(owner, period, by_day=None):
     return sorted(found.values(), key=lambda s: (-s.times_logged, s.name))
 
 
+@dataclass
+class TriggerCount:
+    name: str
+    category: str
+    guide: str
+    times: int
+
+
+def trigger_counts(owner, period):
+    """How many entries named each trigger in the period, most first."""
+    found = {}
+    for row in trigger_rows(owner, period):
+        counted = found.setdefault(
+            row["triggers__slug"],
+            TriggerCount(
+                row["triggers__name"], row["triggers__category"], row["triggers__guide"], 0
+            ),
+        )
+        counted.times += row["entries"]
+    return sorted(found.values(), key=lambda counted: (-counted.times, counted.name))
+
+
 def most_logged_trigger(owner, period):
     """The trigger named on the most entries in the period, with its count, or None."""
-    counts = {}
-    for row in trigger_rows(owner, period):
-        name = row["triggers__name"]
-        counts[name] = counts.get(name, 0) + row["entries"]
-    if not counts:
-        return None
-    return max(sorted(counts.items()), key=lambda item: item[1])
+    counts = trigger_counts(owner, period)
+    return (counts[0].name, counts[0].times) if counts else None
 
 
 # Interventions -----------------------------------------------------------------------------

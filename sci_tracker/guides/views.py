@@ -1,0 +1,34 @@
+from django.http import Http404
+from django.shortcuts import render
+
+from sci_tracker.guides import diary_boxes, pages
+from sci_tracker.guides.pages import RED_FLAGS
+
+
+def index(request):
+    return render(
+        request,
+        "guides/index.html",
+        {"title": "Guides", "pages": pages.all_pages().values(), "red_flags": RED_FLAGS},
+    )
+
+
+def page(request, slug):
+    found = pages.get_page(slug)
+    if found is None:
+        raise Http404("No such guide")
+    parts = found.parts
+    # Each piece of HTML is followed by the box its marker named (None after the last piece).
+    boxes = [diary_boxes.fill(name, request.user) for name in parts[1::2]] + [None]
+    return render(
+        request,
+        "guides/page.html",
+        {"title": found.title, "page": found, "pieces": list(zip(parts[::2], boxes, strict=True))},
+    )
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()[:200]
+    hits = pages.search(query)
+    title = f"Search: {query}" if query else "Search the guides"
+    return render(request, "guides/search.html", {"title": title, "query": query, "hits": hits})
