@@ -82,7 +82,7 @@ def test_it_shows_a_page_to_anyone_with_its_notice_contents_and_sources(client, 
     html = page_html(client, slug)
     assert f"<h1>{found.title}</h1>" in html
     assert "General information, not medical advice." in html
-    assert "see\n  a clinician about your own situation" in html
+    assert "a clinician about your own situation" in html
     # A table of contents entry for every section, and the sources at the end.
     for section in found.sections[1:]:
         assert f'<a href="#{section.anchor}">' in html, section.anchor

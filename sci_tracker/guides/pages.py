@@ -116,7 +116,7 @@ class GuideLinks(Treeprocessor):
 
 class GuideExtension(markdown.Extension):
     def extendMarkdown(self, md):  # noqa: N802 (the name Python-Markdown calls)
-        # After attr_list (8), which sets the explicit anchors.
+        # Below the inline processor's priority (20), so the links exist by then.
         md.treeprocessors.register(GuideLinks(md), "guide_links", 7)
 
 

@@ -17,13 +17,11 @@ def page(request, slug):
     found = pages.get_page(slug)
     if found is None:
         raise Http404("No such guide")
-    parts = found.parts
     # Each piece of HTML is followed by the box its marker named (None after the last piece).
-    boxes = [diary_boxes.fill(name, request.user) for name in parts[1::2]] + [None]
+    boxes = [diary_boxes.fill(name, request.user) for name in found.diary_boxes] + [None]
+    pieces = list(zip(found.parts[::2], boxes, strict=True))
     return render(
-        request,
-        "guides/page.html",
-        {"title": found.title, "page": found, "pieces": list(zip(parts[::2], boxes, strict=True))},
+        request, "guides/page.html", {"title": found.title, "page": found, "pieces": pieces}
     )
 
 
