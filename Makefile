@@ -39,6 +39,7 @@ test: $(VENV)/.dev
 # Speed figures on years of data (see README: Speed); not part of `make test`.
 bench: $(VENV)/.runtime
 	$(BIN)/python bench/trends.py
+	$(BIN)/python bench/export.py
 
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .

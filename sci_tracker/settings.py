@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "sci_tracker.diary",
     "sci_tracker.trends",
     "sci_tracker.guides",
+    "sci_tracker.exports",
 ]
 
 MIDDLEWARE = [

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("sci_tracker.diary.urls")),
     path("trends/", include("sci_tracker.trends.urls")),
     path("guides/", include("sci_tracker.guides.urls")),
+    path("export/", include("sci_tracker.exports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,212 @@
+"""The person's diary as CSV files, one per kind of entry, written a row at a time so that ten
+years stream out without being held in memory. The README's "Exports" section documents every
+column; a test checks that it does.
+
+Conventions: times are ISO 8601 in the person's own zone, with the offset
+(2026-03-15T00:30:00+13:00); scale values are plain numbers; lists (triggers, regions, sites...)
+are slugs joined by ";"; an empty cell means not answered. Entries in the bin are left out.
+"""
+
+import csv
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from sci_tracker.diary.models import (
+    CheckIn,
+    InterventionUse,
+    LegPainEntry,
+    SpasmEpisode,
+    TreatmentEvent,
+)
+
+CHUNK = 500  # rows fetched at a time: memory stays flat however long the diary
+LIST_SEPARATOR = ";"
+# A spreadsheet runs a cell that starts with one of these as a formula. Free text that starts
+# with one gets a leading apostrophe, which spreadsheets show as plain text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(text):
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def joined(values):
+    return LIST_SEPARATOR.join(values)
+
+
+def number(value):
+    return "" if value is None else value
+
+
+@dataclass(frozen=True)
+class CsvFile:
+    name: str  # the file is sci-tracker-<name>-<date>.csv
+    title: str
+    columns: tuple  # (header, value(row, zone))
+    rows: object  # rows(owner): the queryset, in order
+
+    def header(self):
+        return [header for header, _ in self.columns]
+
+    def lines(self, owner):
+        """The header, then one list of cells per row."""
+        zone = owner.zone
+        yield self.header()
+        for row in self.rows(owner).iterator(chunk_size=CHUNK):
+            yield [value(row, zone) for _, value in self.columns]
+            # A prefetched row and its cache refer to each other; breaking that cycle frees the
+            # row now rather than at the next garbage collection, so memory stays flat.
+            row.__dict__.pop("_prefetched_objects_cache", None)
+
+
+def local_time(moment, zone):
+    return moment.astimezone(zone).isoformat()
+
+
+def logged_by(entry, zone):
+    return entry.logged_by.email if entry.logged_by_id else ""
+
+
+def slugs(related):
+    return joined(sorted(item.slug for item in related.all()))
+
+
+def timed_rows(model):
+    def rows(owner):
+        return (
+            model.objects.for_user(owner)
+            .active()
+            .select_related("logged_by")
+            .prefetch_related("triggers")
+            .order_by("occurred_at", "pk")
+        )
+
+    return rows
+
+
+def dated_rows(model):
+    def rows(owner):
+        return (
+            model.objects.for_user(owner)
+            .active()
+            .select_related("logged_by")
+            .order_by("date", "pk")
+        )
+
+    return rows
+
+
+def tried_rows(owner):
+    on_spasm = Q(spasm__owner=owner, spasm__deleted_at__isnull=True)
+    on_pain = Q(pain__owner=owner, pain__deleted_at__isnull=True)
+    return (
+        InterventionUse.objects.filter(on_spasm | on_pain)
+        .select_related("intervention")
+        .order_by("pk")
+    )
+
+
+ENTRY_ID = ("id", lambda entry, zone: entry.pk)
+NOTE = ("note", lambda entry, zone: safe_text(entry.note))
+LOGGED_BY = ("logged_by", logged_by)
+
+FILES = [
+    CsvFile(
+        "spasms",
+        "Spasms",
+        (
+            ENTRY_ID,
+            ("occurred_at", lambda e, zone: local_time(e.occurred_at, zone)),
+            ("pattern", lambda e, zone: e.pattern),
+            ("severity", lambda e, zone: e.severity),
+            ("regions", lambda e, zone: joined(e.regions)),
+            ("duration", lambda e, zone: e.duration),
+            ("impacts", lambda e, zone: joined(e.impacts)),
+            ("triggers", lambda e, zone: slugs(e.triggers)),
+            ("red_flags", lambda e, zone: joined(e.red_flags)),
+            NOTE,
+            LOGGED_BY,
+        ),
+        timed_rows(SpasmEpisode),
+    ),
+    CsvFile(
+        "leg-pain",
+        "Leg pain",
+        (
+            ENTRY_ID,
+            ("occurred_at", lambda e, zone: local_time(e.occurred_at, zone)),
+            ("intensity", lambda e, zone: e.intensity),
+            ("problem_slot", lambda e, zone: number(e.problem.slot if e.problem else None)),
+            ("problem", lambda e, zone: safe_text(e.problem.name) if e.problem else ""),
+            ("sites", lambda e, zone: joined(e.sites)),
+            ("qualities", lambda e, zone: joined(e.qualities)),
+            ("pain_type", lambda e, zone: e.pain_type),
+            ("triggers", lambda e, zone: slugs(e.triggers)),
+            ("red_flags", lambda e, zone: joined(e.red_flags)),
+            NOTE,
+            LOGGED_BY,
+        ),
+        lambda owner: timed_rows(LegPainEntry)(owner).select_related("problem"),
+    ),
+    CsvFile(
+        "check-ins",
+        "Daily check-ins",
+        (
+            ENTRY_ID,
+            ("date", lambda c, zone: c.date.isoformat()),
+            ("recall_window", lambda c, zone: c.recall_window),
+            ("psfs_frequency", lambda c, zone: c.psfs_frequency),
+            ("psfs_severity", lambda c, zone: number(c.psfs_severity)),
+            ("spasticity", lambda c, zone: number(c.spasticity)),
+            ("pain_worst", lambda c, zone: number(c.pain_worst)),
+            ("pain_average", lambda c, zone: number(c.pain_average)),
+            ("interference_activities", lambda c, zone: number(c.interference_activities)),
+            ("interference_mood", lambda c, zone: number(c.interference_mood)),
+            ("interference_sleep", lambda c, zone: number(c.interference_sleep)),
+            ("night_wakings", lambda c, zone: number(c.night_wakings)),
+            NOTE,
+            LOGGED_BY,
+        ),
+        dated_rows(CheckIn),
+    ),
+    CsvFile(
+        "treatment-events",
+        "Treatment events",
+        (
+            ENTRY_ID,
+            ("date", lambda t, zone: t.date.isoformat()),
+            ("event_kind", lambda t, zone: t.event_kind),
+            ("details", lambda t, zone: safe_text(t.details)),
+            NOTE,
+            LOGGED_BY,
+        ),
+        dated_rows(TreatmentEvent),
+    ),
+    CsvFile(
+        "tried",
+        "What was tried",
+        (
+            ("entry_kind", lambda use, zone: "spasm" if use.spasm_id else "pain"),
+            ("entry_id", lambda use, zone: use.spasm_id or use.pain_id),
+            ("intervention", lambda use, zone: use.intervention.slug),
+            ("dose", lambda use, zone: safe_text(use.dose)),
+            ("effect", lambda use, zone: use.effect),
+        ),
+        tried_rows,
+    ),
+]
+FILES_BY_NAME = {csv_file.name: csv_file for csv_file in FILES}
+
+
+class Echo:
+    """A file-like object that hands each written line straight back (for streaming)."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(csv_file, owner):
+    writer = csv.writer(Echo())
+    for cells in csv_file.lines(owner):
+        yield writer.writerow(cells)
