@@ -72,26 +72,16 @@ def slugs(related):
     return joined(sorted(item.slug for item in related.all()))
 
 
-def timed_rows(model):
+def entry_rows(model, order, related=(), prefetch=()):
+    """rows(owner) for one kind of entry: the person's own, out of the bin, oldest first."""
+
     def rows(owner):
         return (
             model.objects.for_user(owner)
             .active()
-            .select_related("logged_by")
-            .prefetch_related("triggers")
-            .order_by("occurred_at", "pk")
-        )
-
-    return rows
-
-
-def dated_rows(model):
-    def rows(owner):
-        return (
-            model.objects.for_user(owner)
-            .active()
-            .select_related("logged_by")
-            .order_by("date", "pk")
+            .select_related("logged_by", *related)
+            .prefetch_related(*prefetch)
+            .order_by(order, "pk")
         )
 
     return rows
@@ -110,44 +100,44 @@ def tried_rows(owner):
 ENTRY_ID = ("id", lambda entry, zone: entry.pk)
 NOTE = ("note", lambda entry, zone: safe_text(entry.note))
 LOGGED_BY = ("logged_by", logged_by)
+# Spasms and leg pain start and end alike: the moment first, what set it off and the note last.
+TIMED_FIRST = (ENTRY_ID, ("occurred_at", lambda e, zone: local_time(e.occurred_at, zone)))
+TIMED_LAST = (
+    ("triggers", lambda e, zone: slugs(e.triggers)),
+    ("red_flags", lambda e, zone: joined(e.red_flags)),
+    NOTE,
+    LOGGED_BY,
+)
 
 FILES = [
     CsvFile(
         "spasms",
         "Spasms",
         (
-            ENTRY_ID,
-            ("occurred_at", lambda e, zone: local_time(e.occurred_at, zone)),
+            *TIMED_FIRST,
             ("pattern", lambda e, zone: e.pattern),
             ("severity", lambda e, zone: e.severity),
             ("regions", lambda e, zone: joined(e.regions)),
             ("duration", lambda e, zone: e.duration),
             ("impacts", lambda e, zone: joined(e.impacts)),
-            ("triggers", lambda e, zone: slugs(e.triggers)),
-            ("red_flags", lambda e, zone: joined(e.red_flags)),
-            NOTE,
-            LOGGED_BY,
+            *TIMED_LAST,
         ),
-        timed_rows(SpasmEpisode),
+        entry_rows(SpasmEpisode, "occurred_at", prefetch=["triggers"]),
     ),
     CsvFile(
         "leg-pain",
         "Leg pain",
         (
-            ENTRY_ID,
-            ("occurred_at", lambda e, zone: local_time(e.occurred_at, zone)),
+            *TIMED_FIRST,
             ("intensity", lambda e, zone: e.intensity),
             ("problem_slot", lambda e, zone: number(e.problem.slot if e.problem else None)),
             ("problem", lambda e, zone: safe_text(e.problem.name) if e.problem else ""),
             ("sites", lambda e, zone: joined(e.sites)),
             ("qualities", lambda e, zone: joined(e.qualities)),
             ("pain_type", lambda e, zone: e.pain_type),
-            ("triggers", lambda e, zone: slugs(e.triggers)),
-            ("red_flags", lambda e, zone: joined(e.red_flags)),
-            NOTE,
-            LOGGED_BY,
+            *TIMED_LAST,
         ),
-        lambda owner: timed_rows(LegPainEntry)(owner).select_related("problem"),
+        entry_rows(LegPainEntry, "occurred_at", related=["problem"], prefetch=["triggers"]),
     ),
     CsvFile(
         "check-ins",
@@ -168,7 +158,7 @@ FILES = [
             NOTE,
             LOGGED_BY,
         ),
-        dated_rows(CheckIn),
+        entry_rows(CheckIn, "date"),
     ),
     CsvFile(
         "treatment-events",
@@ -181,7 +171,7 @@ FILES = [
             NOTE,
             LOGGED_BY,
         ),
-        dated_rows(TreatmentEvent),
+        entry_rows(TreatmentEvent, "date"),
     ),
     CsvFile(
         "tried",
