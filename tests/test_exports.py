@@ -37,6 +37,7 @@ def test_it_writes_spasms_with_local_times_slugs_and_who_logged(alice_client, al
         impacts=["helped-transfer"],
         red_flags=["fever"],
         note="Woke me, legs kicked",
+        note_for_clinician=True,
     )
     entry.logged_by = carer
     entry.save()
@@ -58,6 +59,7 @@ def test_it_writes_spasms_with_local_times_slugs_and_who_logged(alice_client, al
             "triggers": "cold;full-bladder",
             "red_flags": "fever",
             "note": "Woke me, legs kicked",
+            "note_for_clinician": "1",
             "logged_by": "cara@example.org",
         }
     ]

@@ -76,7 +76,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "time_zone", "injury_level", "completeness"]
+        fields = ["display_name", "time_zone", "injury_level", "completeness", "is_clinician"]
 
 
 class DeleteAccountForm(forms.Form):

@@ -99,6 +99,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="Goes up with every change to the diary, so trends worked out for an older "
         "version are never shown.",
     )
+    is_clinician = models.BooleanField(
+        "I am a clinician",
+        default=False,
+        help_text="A physiatrist, physiotherapist, nurse or other clinician: people can invite "
+        "you to review their diary.",
+    )
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)

@@ -148,6 +148,7 @@ class SpasmForm(TimedEntryForm):
             "triggers",
             "red_flags",
             "note",
+            "note_for_clinician",
         ]
         widgets = {
             "pattern": forms.RadioSelect,
@@ -180,6 +181,7 @@ class PainForm(TimedEntryForm):
             "triggers",
             "red_flags",
             "note",
+            "note_for_clinician",
         ]
         widgets = {
             "pain_type": forms.RadioSelect,
@@ -240,6 +242,7 @@ class CheckInForm(EntryForm):
             "interference_sleep",
             "night_wakings",
             "note",
+            "note_for_clinician",
         ]
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -279,7 +282,7 @@ class CheckInForm(EntryForm):
 class EventForm(EntryForm):
     class Meta:
         model = TreatmentEvent
-        fields = ["date", "event_kind", "details", "note"]
+        fields = ["date", "event_kind", "details", "note", "note_for_clinician"]
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "event_kind": forms.RadioSelect,

@@ -217,6 +217,11 @@ class Entry(VersionedByOwner, models.Model):
         help_text="The account that logged it: the person, or a carer.",
     )
     note = models.TextField(blank=True, max_length=2000)
+    note_for_clinician = models.BooleanField(
+        "show this note to my clinician",
+        default=False,
+        help_text="Flagged notes are listed in the report for your clinician.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(

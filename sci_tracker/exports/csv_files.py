@@ -99,6 +99,7 @@ def tried_rows(owner):
 
 ENTRY_ID = ("id", lambda entry, zone: entry.pk)
 NOTE = ("note", lambda entry, zone: safe_text(entry.note))
+FOR_CLINICIAN = ("note_for_clinician", lambda entry, zone: int(entry.note_for_clinician))
 LOGGED_BY = ("logged_by", logged_by)
 # Spasms and leg pain start and end alike: the moment first, what set it off and the note last.
 TIMED_FIRST = (ENTRY_ID, ("occurred_at", lambda e, zone: local_time(e.occurred_at, zone)))
@@ -106,6 +107,7 @@ TIMED_LAST = (
     ("triggers", lambda e, zone: slugs(e.triggers)),
     ("red_flags", lambda e, zone: joined(e.red_flags)),
     NOTE,
+    FOR_CLINICIAN,
     LOGGED_BY,
 )
 
@@ -156,6 +158,7 @@ FILES = [
             ("interference_sleep", lambda c, zone: number(c.interference_sleep)),
             ("night_wakings", lambda c, zone: number(c.night_wakings)),
             NOTE,
+            FOR_CLINICIAN,
             LOGGED_BY,
         ),
         entry_rows(CheckIn, "date"),
@@ -169,6 +172,7 @@ FILES = [
             ("event_kind", lambda t, zone: t.event_kind),
             ("details", lambda t, zone: safe_text(t.details)),
             NOTE,
+            FOR_CLINICIAN,
             LOGGED_BY,
         ),
         entry_rows(TreatmentEvent, "date"),
