@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "sci_tracker.trends",
     "sci_tracker.guides",
     "sci_tracker.exports",
+    "sci_tracker.sharing",
+    "sci_tracker.reports",
 ]
 
 MIDDLEWARE = [
@@ -143,6 +145,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "sci_tracker.accounts.views.locked_out"
 AXES_VERBOSE = False
+
+# Share links: an address that tries 20 unknown tokens in 15 minutes waits out the rest of them.
+SHARE_LINK_GUESS_LIMIT = env_int("SCI_TRACKER_SHARE_LINK_GUESS_LIMIT", 20, minimum=1)
+SHARE_LINK_GUESS_WINDOW = timedelta(minutes=15)
 
 # Time: stored in UTC, shown and grouped in each user's own zone (see accounts.middleware).
 USE_TZ = True

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from sci_tracker import views
 
@@ -8,8 +10,16 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("sci_tracker.accounts.urls")),
     path("", include("sci_tracker.diary.urls")),
-    path("trends/", include("sci_tracker.trends.urls")),
+    path("", include("sci_tracker.trends.urls")),
     path("guides/", include("sci_tracker.guides.urls")),
     path("export/", include("sci_tracker.exports.urls")),
+    # A short address to match /export/; the import pages live with the exports.
+    path(
+        "import/",
+        login_required(RedirectView.as_view(pattern_name="exports:import")),
+        name="import",
+    ),
+    path("", include("sci_tracker.sharing.urls")),
+    path("", include("sci_tracker.reports.urls")),
     path("admin/", admin.site.urls),
 ]

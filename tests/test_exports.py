@@ -11,7 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from sci_tracker.diary.models import Intervention, PainProblem, Trigger
-from sci_tracker.exports import csv_files
+from sci_tracker.exports import csv_files, importer
 from sci_tracker.exports.csv_files import FILES
 from tests.conftest import make_user
 from tests.entries import NOW, builtin, checkin, event, pain, spasm
@@ -142,6 +142,28 @@ def test_it_stops_a_spreadsheet_from_running_text_as_a_formula(alice_client, ali
         '\'=HYPERLINK("http://example.com")',
         "'- felt better after",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("=1+1", "'=1+1"),
+        ("'=1+1", "''=1+1"),  # an apostrophe of its own, then a formula sign: one more
+        ("''=x", "'''=x"),
+        ("'plain", "'plain"),  # no formula sign after the apostrophes: as it is
+        ("-3 degrees", "'-3 degrees"),
+        ("@home", "'@home"),
+        ("\tindented", "'\tindented"),
+        ("\rx", "'\rx"),
+        ("'+1", "''+1"),
+        ("plain", "plain"),
+        ("'", "'"),
+        ("", ""),
+    ],
+)
+def test_it_guards_text_so_that_an_import_takes_exactly_one_apostrophe_off(text, written):
+    assert csv_files.safe_text(text) == written
+    assert importer.unguarded(written) == text
 
 
 def test_it_reads_the_diary_a_chunk_at_a_time(

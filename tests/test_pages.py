@@ -10,6 +10,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from sci_tracker.diary.models import SpasmEpisode
+from sci_tracker.sharing.models import CareAccess, ShareLink
+from tests.conftest import make_user
 
 # Who may open each page. Everything not listed here is for signed-in members only.
 PUBLIC = {
@@ -25,17 +27,44 @@ PUBLIC = {
     "guides:search",
 }
 SIGNED_OUT_ONLY = {"signup"}
-POST_ONLY = {"logout", "diary:spasm_now", "diary:delete", "diary:restore"}
+POST_ONLY = {
+    "logout",
+    "diary:spasm_now",
+    "diary:delete",
+    "diary:restore",
+    "sharing:answer_invitation",
+}
+# Opens with a share link's token, account or not: it forwards to the trends the link shows.
+SHARE_LINK_ONLY = {"sharing:open"}
 
 
 @pytest.fixture
 def url_kwargs(alice):
-    """Sample arguments for the URL patterns that take some: alice's own entries."""
+    """Sample arguments for the URL patterns that take some: alice's own entries, her share
+    link and invitation, and a patient who gave her (a clinician) access."""
     spasm = SpasmEpisode.objects.create(
         owner=alice, logged_by=alice, occurred_at=timezone.now(), red_flags=["fever"]
     )
     entry = {"kind": "spasm", "pk": spasm.pk}
+    link, token = ShareLink.make(alice, 7)
+    invited = CareAccess.objects.create(person=alice, email="carol@example.org", role="carer")
+    alice.is_clinician = True
+    alice.save()
+    patient = make_user("pat")
+    CareAccess.objects.create(
+        person=patient,
+        email=alice.email,
+        role="clinician",
+        member=alice,
+        accepted_at=link.created_at,
+    )
     return {
+        "sharing:revoke_link": {"pk": link.pk},
+        "sharing:end_access": {"pk": invited.pk},
+        "sharing:answer_invitation": {"pk": invited.pk, "answer": "accept"},
+        "sharing:add_note": {"person_id": patient.pk},
+        "sharing:record_visit": {"person_id": patient.pk},
+        "sharing:open": {"token": token},
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "diary:new": {"kind": "pain"},
         "diary:edit": entry,
@@ -70,6 +99,9 @@ def test_it_renders_every_named_url_for_a_visitor(client, url_kwargs, name):
     response = client.get(reverse(name, kwargs=url_kwargs.get(name)))
     if name in POST_ONLY:
         assert response.status_code in (302, 405)
+    elif name in SHARE_LINK_ONLY:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/shared/")
     elif name in PUBLIC or name in SIGNED_OUT_ONLY:
         assert response.status_code == 200
         if response["Content-Type"].startswith("text/html"):

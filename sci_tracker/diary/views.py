@@ -1,12 +1,10 @@
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -35,6 +33,7 @@ from sci_tracker.diary.models import (
     save_pain_problems,
 )
 from sci_tracker.diary.red_flags import urgent_advice
+from sci_tracker.sharing.access import person_view, scope_kwargs
 
 NEW_ENTRY_TITLES = {
     "spasm": "Log a spasm",
@@ -44,51 +43,56 @@ NEW_ENTRY_TITLES = {
 }
 
 
-@login_required
-def quick_log(request):
-    today = request.user.local_today()
-    todays_checkin = CheckIn.objects.for_user(request.user).active().filter(date=today).first()
+def log_home(request):
+    """The Log page of the diary being written: your own, or the person a carer logs for."""
+    return reverse("diary:quick_log", kwargs=scope_kwargs(request))
+
+
+@person_view("log", page="Log page")
+def quick_log(request, person):
+    today = person.local_today()
+    todays_checkin = CheckIn.objects.for_user(person).active().filter(date=today).first()
     context = {
-        "title": "Log",
+        "title": "Log" if request.access.is_own else f"Log for {person.name}",
         "todays_checkin": todays_checkin,
         "yesterday": (today - timedelta(days=1)).isoformat(),
     }
     return render(request, "diary/quick_log.html", context)
 
 
-@login_required
 @require_POST
-def spasm_now(request):
+@person_view("log", page="Logged a spasm")
+def spasm_now(request, person):
     """One tap: a spasm with the usual defaults, now. Details can be added right after."""
-    spasm = SpasmEpisode.objects.log_now(owner=request.user, logged_by=request.user)
+    spasm = SpasmEpisode.objects.log_now(owner=person, logged_by=request.user)
+    saved_at = f"{spasm.occurred_at.astimezone(person.zone):%H:%M}"
+    if not request.access.is_own:
+        messages.success(request, f"Spasm saved for {person.name} at {saved_at}.")
+        return redirect(log_home(request))
     messages.success(
-        request,
-        f"Spasm saved at {timezone.localtime(spasm.occurred_at):%H:%M}. "
-        "Add details below if you like, or leave it there.",
+        request, f"Spasm saved at {saved_at}. Add details below if you like, or leave it there."
     )
     return redirect(spasm)
 
 
-def _entry_page(request, kind, entry):
+def _entry_page(request, person, kind, entry):
     """The new and edit pages: one form per kind, plus interventions tried for spasms and pain."""
     form_class = ENTRY_FORMS[kind]
     formset_class = INTERVENTION_FORMSETS.get(kind)
     data = request.POST if request.method == "POST" else None
-    form = form_class(data, instance=entry, owner=request.user)
+    form = form_class(data, instance=entry, owner=person)
     formset = None
     if formset_class:
-        formset = formset_class(
-            data, instance=entry, form_kwargs={"owner": request.user}, prefix="tried"
-        )
+        formset = formset_class(data, instance=entry, form_kwargs={"owner": person}, prefix="tried")
         formset.learn_more = learn_more(
             "these treatments",
-            Intervention.objects.available_to(request.user).values_list("name", "guide"),
+            Intervention.objects.available_to(person).values_list("name", "guide"),
         )
     if data is not None and form.is_valid() and (formset is None or formset.is_valid()):
         is_new = entry.pk is None
         with transaction.atomic():
             entry = form.save(commit=False)
-            entry.owner = request.user
+            entry.owner = person
             if is_new:
                 entry.logged_by = request.user
             entry.save()
@@ -96,10 +100,14 @@ def _entry_page(request, kind, entry):
             if formset is not None:
                 formset.instance = entry
                 formset.save()
-        messages.success(request, f"{entry.kind_label} {'saved' if is_new else 'updated'}.")
+        done = f"{entry.kind_label} {'saved' if is_new else 'updated'}"
+        if request.access.is_own:
+            messages.success(request, f"{done}.")
+        else:
+            messages.success(request, f"{done} for {person.name}.")
         if getattr(entry, "red_flags", None):
-            return redirect("diary:urgent", kind, entry.pk)
-        return redirect("diary:history")
+            return redirect("diary:urgent", kind=kind, pk=entry.pk, **scope_kwargs(request))
+        return redirect("diary:history" if request.access.is_own else log_home(request))
     title = NEW_ENTRY_TITLES[kind] if entry.pk is None else f"Edit: {entry.kind_label.lower()}"
     return render(
         request,
@@ -108,18 +116,21 @@ def _entry_page(request, kind, entry):
     )
 
 
-@login_required
-def new_entry(request, kind):
+@person_view("log", page="New entry form")
+def new_entry(request, person, kind):
     if kind not in ENTRY_FORMS:
         raise Http404("No such kind of entry.")
     entry = ENTRY_MODELS[kind]()
     if kind == "checkin":
-        entry.date = _requested_day(request) or request.user.local_today()
-        existing = CheckIn.objects.for_user(request.user).active().filter(date=entry.date).first()
+        entry.date = _requested_day(request) or person.local_today()
+        existing = CheckIn.objects.for_user(person).active().filter(date=entry.date).first()
         if existing and request.method == "GET":
+            if not request.access.is_own:
+                messages.info(request, f"{person.name} already has a check-in for that day.")
+                return redirect(log_home(request))
             messages.info(request, "You already have a check-in for that day. Here it is.")
             return redirect(existing)
-    return _entry_page(request, kind, entry)
+    return _entry_page(request, person, kind, entry)
 
 
 def _requested_day(request):
@@ -129,29 +140,29 @@ def _requested_day(request):
         return None
 
 
-@login_required
-def edit_entry(request, kind, pk):
-    entry = get_entry_for_user(request.user, kind, pk)
+@person_view("manage")
+def edit_entry(request, person, kind, pk):
+    entry = get_entry_for_user(person, kind, pk)
     if entry.deleted_at:
         messages.info(request, "This entry is in the bin. Restore it to change it.")
         return redirect("diary:bin")
-    return _entry_page(request, kind, entry)
+    return _entry_page(request, person, kind, entry)
 
 
-@login_required
 @require_POST
-def delete_entry(request, kind, pk):
-    entry = get_entry_for_user(request.user, kind, pk)
+@person_view("manage")
+def delete_entry(request, person, kind, pk):
+    entry = get_entry_for_user(person, kind, pk)
     entry.move_to_bin()
     return redirect(f"{reverse('diary:history')}?binned={kind}-{entry.pk}")
 
 
-@login_required
 @require_POST
-def restore_entry(request, kind, pk):
-    entry = get_entry_for_user(request.user, kind, pk)
+@person_view("manage")
+def restore_entry(request, person, kind, pk):
+    entry = get_entry_for_user(person, kind, pk)
     if isinstance(entry, CheckIn) and entry.deleted_at:
-        clash = CheckIn.objects.for_user(request.user).active().filter(date=entry.date)
+        clash = CheckIn.objects.for_user(person).active().filter(date=entry.date)
         if clash.exists():
             messages.error(
                 request,
@@ -167,12 +178,12 @@ def restore_entry(request, kind, pk):
     return redirect("diary:history")
 
 
-@login_required
-def urgent(request, kind, pk):
-    entry = get_entry_for_user(request.user, kind, pk)
-    advice = urgent_advice(getattr(entry, "red_flags", []), request.user)
+@person_view("log", page="Urgent advice")
+def urgent(request, person, kind, pk):
+    entry = get_entry_for_user(person, kind, pk)
+    advice = urgent_advice(getattr(entry, "red_flags", []), person)
     if not advice:
-        return redirect(entry)
+        return redirect(entry if request.access.is_own else log_home(request))
     return render(
         request,
         "diary/urgent.html",
@@ -198,23 +209,23 @@ def _history_filter(request):
     )
 
 
-def _binned_entry(request):
+def _binned_entry(request, person):
     """The entry just moved to the bin, for the Undo button (only if it is still there)."""
     kind, _, pk = request.GET.get("binned", "").partition("-")
     model = ENTRY_MODELS.get(kind)
     if model is None or not pk.isdigit():
         return None
-    return model.objects.for_user(request.user).in_bin().filter(pk=pk).first()
+    return model.objects.for_user(person).in_bin().filter(pk=pk).first()
 
 
-@login_required
-def history(request):
+@person_view("manage")
+def history(request, person):
     wanted = _history_filter(request)
     try:
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
-    entries, has_next = history_page(request.user, wanted, page)
+    entries, has_next = history_page(person, wanted, page)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("binned", None)
@@ -229,9 +240,9 @@ def history(request):
             "has_next": has_next,
             "query": query.urlencode(),
             "kinds": KIND_CHOICES,
-            "triggers": Trigger.objects.available_to(request.user),
-            "interventions": Intervention.objects.available_to(request.user),
-            "binned": _binned_entry(request),
+            "triggers": Trigger.objects.available_to(person),
+            "interventions": Intervention.objects.available_to(person),
+            "binned": _binned_entry(request, person),
             "filtered": any(
                 request.GET.get(name) for name in ("kind", "from", "to", "trigger", "intervention")
             ),
@@ -239,29 +250,29 @@ def history(request):
     )
 
 
-@login_required
-def bin(request):
-    entries = binned_entries(request.user)
+@person_view("manage")
+def bin(request, person):
+    entries = binned_entries(person)
     return render(request, "diary/bin.html", {"title": "Bin", "entries": entries})
 
 
-@login_required
-def empty_bin(request):
+@person_view("manage")
+def empty_bin(request, person):
     if request.method == "POST":
         with transaction.atomic():
-            removed = empty_the_bin(request.user)
+            removed = empty_the_bin(person)
         noun = "entry" if removed == 1 else "entries"
         messages.success(request, f"The bin is empty: {removed} {noun} deleted for good.")
         return redirect("diary:history")
-    count = len(binned_entries(request.user))
+    count = len(binned_entries(person))
     return render(request, "diary/empty_bin.html", {"title": "Empty the bin", "count": count})
 
 
-@login_required
-def pain_problems(request):
-    form = PainProblemsForm(request.POST or None, owner=request.user)
+@person_view("manage")
+def pain_problems(request, person):
+    form = PainProblemsForm(request.POST or None, owner=person)
     if form.is_valid():
-        save_pain_problems(request.user, [form.cleaned_data[f"slot_{slot}"] for slot in (1, 2, 3)])
+        save_pain_problems(person, [form.cleaned_data[f"slot_{slot}"] for slot in (1, 2, 3)])
         messages.success(request, "Your pain problems are saved.")
         return redirect("diary:pain_problems")
     return render(
@@ -271,17 +282,17 @@ def pain_problems(request):
     )
 
 
-@login_required
-def own_items(request):
+@person_view("manage")
+def own_items(request, person):
     """The person's own triggers and interventions, next to the built-in lists."""
     trigger_form = OwnTriggerForm(
         request.POST if "add_trigger" in request.POST else None,
-        owner=request.user,
+        owner=person,
         prefix="trigger",
     )
     intervention_form = OwnInterventionForm(
         request.POST if "add_intervention" in request.POST else None,
-        owner=request.user,
+        owner=person,
         prefix="intervention",
     )
     for form in (trigger_form, intervention_form):
@@ -296,7 +307,7 @@ def own_items(request):
             "title": "Your triggers and what you try",
             "trigger_form": trigger_form,
             "intervention_form": intervention_form,
-            "own_triggers": Trigger.objects.filter(owner=request.user),
-            "own_interventions": Intervention.objects.filter(owner=request.user),
+            "own_triggers": Trigger.objects.filter(owner=person),
+            "own_interventions": Intervention.objects.filter(owner=person),
         },
     )

@@ -1,26 +1,118 @@
-from django.contrib.auth.decorators import login_required
+from django.contrib import messages
+from django.db import IntegrityError
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
+from sci_tracker.exports import fhir, importer
+from sci_tracker.exports.backup import backup_filename, backup_pieces
 from sci_tracker.exports.csv_files import FILES, FILES_BY_NAME, csv_lines
+from sci_tracker.exports.forms import ImportForm
+from sci_tracker.sharing.access import person_view
+
+PRIVATE = "private, no-store"  # health information: never kept by a browser or proxy cache
 
 
-@login_required
-def index(request):
+@person_view("manage")
+def index(request, person):
     return render(request, "exports/index.html", {"title": "Take your data out", "files": FILES})
 
 
-@login_required
-def csv_file(request, name):
+@person_view("manage")
+def csv_file(request, person, name):
     found = FILES_BY_NAME.get(name)
     if found is None:
         raise Http404("No such file")
-    filename = f"sci-tracker-{name}-{request.user.local_today().isoformat()}.csv"
+    filename = f"sci-tracker-{name}-{person.local_today().isoformat()}.csv"
     return StreamingHttpResponse(
-        csv_lines(found, request.user),
+        csv_lines(found, person),
         content_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "private, no-store",
+            "Cache-Control": PRIVATE,
         },
     )
+
+
+@person_view("manage")
+def backup_file(request, person):
+    return StreamingHttpResponse(
+        backup_pieces(person),
+        content_type="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="{backup_filename(person)}"',
+            "Cache-Control": PRIVATE,
+        },
+    )
+
+
+@person_view("manage")
+def fhir_bundle(request, person):
+    """The diary's scores as a FHIR R4B Bundle of Observations (see the README)."""
+    filename = f"sci-tracker-fhir-{person.local_today().isoformat()}.json"
+    return StreamingHttpResponse(
+        fhir.bundle_chunks(person),
+        content_type=fhir.CONTENT_TYPE,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": PRIVATE,
+        },
+    )
+
+
+@person_view("manage")
+def import_upload(request, person):
+    form = ImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    if form.is_valid():
+        importer.keep_pending(person, form.payload, form.cleaned_data["restore_profile"])
+        return redirect("exports:import_preview")
+    context = {
+        "title": "Import a diary",
+        "submit_label": "Upload and preview",
+        "form": form,
+        "waiting": importer.waiting_import(person),
+    }
+    return render(request, "exports/import.html", context)
+
+
+@person_view("manage")
+def import_preview(request, person):
+    """What the waiting upload would add, skip and leave out; confirming (or cancelling) posts
+    back here with the upload's id."""
+    if request.method == "POST":
+        return _confirm_or_cancel(request, person)
+    pending = importer.waiting_import(person)
+    if pending is None:
+        messages.info(request, "Nothing is waiting to be imported. Choose a file to start.")
+        return redirect("exports:import")
+    plan = importer.plan_import(person, pending.payload, pending.restore_profile)
+    context = {"title": "Check before importing", "pending": pending, "plan": plan}
+    return render(request, "exports/import_preview.html", context)
+
+
+def _confirm_or_cancel(request, person):
+    pending_id = request.POST.get("pending", "")
+    if "confirm" not in request.POST and "cancel" not in request.POST:
+        return redirect("exports:import_preview")
+    if "cancel" in request.POST:
+        importer.cancel_import(person, pending_id)
+        messages.info(request, "Import cancelled. Nothing was added to your diary.")
+        return redirect("exports:import")
+    try:
+        result = importer.confirm_import(person, pending_id)
+    except IntegrityError:
+        # The diary changed between the preview and now (another tab, a carer): the
+        # transaction was rolled back whole, and the upload still waits.
+        messages.error(
+            request,
+            "Nothing was imported: your diary changed while importing. Check the preview "
+            "again and import once more.",
+        )
+        return redirect("exports:import_preview")
+    if result is None:
+        messages.info(request, "That import is already finished or cancelled.")
+        return redirect("diary:history")
+    messages.success(request, result.message())
+    return redirect("diary:history")

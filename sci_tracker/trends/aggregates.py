@@ -28,6 +28,7 @@ from sci_tracker.diary.models import (
     SpasmEpisode,
     TreatmentEvent,
 )
+from sci_tracker.sharing.models import VisitMeasure
 from sci_tracker.trends.local_time import LocalDate, LocalHour
 
 ROLLING_DAYS = 7
@@ -267,6 +268,31 @@ def treatment_events(owner, period):
     )
 
 
+@dataclass(frozen=True)
+class ClinicVisit:
+    date: date
+    clinicians: str
+    measures: int
+
+
+def clinic_visits(owner, period):
+    """Days a clinician recorded Modified Ashworth ratings: markers on the charts. One query."""
+    rows = (
+        VisitMeasure.objects.filter(
+            person=owner, visit_date__gte=period.start, visit_date__lte=period.end
+        )
+        .values_list("visit_date", "author_name")
+        .order_by("visit_date", "author_name")
+    )
+    by_day = {}
+    for day, author in rows:
+        by_day.setdefault(day, []).append(author)
+    return [
+        ClinicVisit(day, ", ".join(dict.fromkeys(authors)), len(authors))
+        for day, authors in by_day.items()
+    ]
+
+
 def first_recorded_day(owner):
     """The earliest day with a check-in, entry or event, or None: one query."""
 
@@ -303,14 +329,15 @@ class Overview:
     problems_rolling: list  # one rolling mean per pain problem
     by_hour: list
     events: list
+    visits: list
 
 
 ROLLED = ["pain_average", "spasms", "night_spasms"]
 
 
 def overview(owner, period):
-    """Day-by-day figures with their 7-day means, spasms by hour and the treatment events:
-    five queries, however long the period."""
+    """Day-by-day figures with their 7-day means, spasms by hour, the treatment events and
+    clinic visits: six queries, however long the period."""
     # The 7-day mean of the first day needs the six days before it.
     lead = ROLLING_DAYS - 1
     wide = daily(owner, period.widened(before=lead))
@@ -321,6 +348,7 @@ def overview(owner, period):
         problems_rolling=[rolling_mean(problem.average)[lead:] for problem in wide.problems],
         by_hour=spasms_by_hour(owner, period),
         events=treatment_events(owner, period),
+        visits=clinic_visits(owner, period),
     )
 
 
@@ -372,6 +400,15 @@ def chart_data(owner, found):
                 "details": event.details,
             }
             for event in found.events
+        ]
+        + [
+            {
+                "date": visit.date.isoformat(),
+                "kind": "visit",
+                "label": "Clinic visit",
+                "details": f"Modified Ashworth ratings by {visit.clinicians}",
+            }
+            for visit in found.visits
         ],
         "spasms_by_hour": {"all": found.by_hour, "night_hours": list(NIGHT_HOURS)},
     }

@@ -3,7 +3,6 @@ import json
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
@@ -13,6 +12,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 
 from sci_tracker.diary.models import Effect
+from sci_tracker.sharing.access import person_view, scope_kwargs
+from sci_tracker.sharing.people import review_panel
 from sci_tracker.trends import aggregates, summaries
 from sci_tracker.trends.aggregates import Period
 from sci_tracker.trends.forms import RANGES, RangeForm
@@ -37,13 +38,18 @@ def range_context(request, form, period):
     else:
         query = {"range": form.chosen}
     here = request.resolver_match.view_name
+    scope = scope_kwargs(request)
+    first, last = request.access.shown_days
     return {
         "form": form,
         "period": period,
         "chosen": form.chosen,
         "ranges": [(key, label) for key, label, _ in RANGES if key != "custom"],
         "query": urlencode(query),
-        "tabs": [(reverse(name), label, name == here) for name, label in TRENDS_PAGES],
+        "tabs": [
+            (reverse(name, kwargs=scope), label, name == here) for name, label in TRENDS_PAGES
+        ],
+        "link_days": (first, last) if first or last else None,
     }
 
 
@@ -62,21 +68,31 @@ def cached_overview(user, period):
     )
 
 
-def chosen_period(request):
-    form = RangeForm(request.GET or None, owner=request.user)
-    return form, form.period()
+def within(period, first, last):
+    """The part of `period` a share link may show; the link's own days when they do not meet."""
+    start = max(period.start, first) if first else period.start
+    end = min(period.end, last) if last else period.end
+    if start <= end:
+        return period if (start, end) == (period.start, period.end) else Period(start, end)
+    return Period(first or min(start, last), last or max(end, first))
 
 
-@login_required
-def overview(request):
-    form, period = chosen_period(request)
-    found = cached_overview(request.user, period)
+def chosen_period(request, person):
+    form = RangeForm(request.GET or None, owner=person)
+    return form, within(form.period(), *request.access.shown_days)
+
+
+@person_view("read", page="Trends: overview")
+def overview(request, person):
+    form, period = chosen_period(request, person)
+    found = cached_overview(person, period)
     data_query = urlencode({"from": period.start, "to": period.end})
     context = {
         **range_context(request, form, period),
-        "title": "Trends",
+        "title": "Trends" if request.access.is_own else f"{person.name}: trends",
         "found": found,
-        "data_url": f"{reverse('trends:data')}?{data_query}",
+        "review": review_panel(person, request.access),
+        "data_url": f"{reverse('trends:data', kwargs=scope_kwargs(request))}?{data_query}",
         "summaries": {
             "pain": summaries.pain(found),
             "spasms": summaries.spasms(found),
@@ -153,32 +169,32 @@ def heat_map(found, weeks=HEAT_MAP_WEEKS):
     return rows
 
 
-@login_required
-def triggers(request):
-    form, period = chosen_period(request)
+@person_view("read", page="Trends: triggers")
+def triggers(request, person):
+    form, period = chosen_period(request, person)
     context = {
         **range_context(request, form, period),
         "title": "Triggers",
         "triggers": aggregates.trigger_stats(
-            request.user, period, cached_overview(request.user, period).by_day
+            person, period, cached_overview(person, period).by_day
         ),
         "min_days": aggregates.MIN_DAYS,
     }
     return render(request, "trends/triggers.html", context)
 
 
-@login_required
-def interventions(request):
-    form, period = chosen_period(request)
-    events = aggregates.treatment_events(request.user, period)
+@person_view("read", page="Trends: what helped")
+def interventions(request, person):
+    form, period = chosen_period(request, person)
+    events = aggregates.treatment_events(person, period)
     context = {
         **range_context(request, form, period),
         "title": "What helped",
-        "interventions": aggregates.intervention_stats(request.user, period),
+        "interventions": aggregates.intervention_stats(person, period),
         "before_after": aggregates.before_and_after(
-            request.user,
+            person,
             events,
-            request.user.local_today(),
+            person.local_today(),
             daily_for=lambda user, span: cached_overview(user, span).by_day,
         ),
         "effects": Effect.choices,
@@ -187,38 +203,42 @@ def interventions(request):
     return render(request, "trends/interventions.html", context)
 
 
-def data_form(request):
+def data_form(request, person):
     """The JSON's range: ?from=YYYY-MM-DD&to=YYYY-MM-DD, or the last 30 days without either."""
     if "from" in request.GET or "to" in request.GET:
         query = {"range": "custom", "from": request.GET.get("from"), "to": request.GET.get("to")}
     else:
         query = {"range": "30d"}
-    return RangeForm(query, owner=request.user)
+    return RangeForm(query, owner=person)
 
 
-def data_etag(request):
-    form = data_form(request)
-    if request.user.is_authenticated and form.is_valid():
-        key = cache_key("json", request.user, form.period())
+def data_period(request, person):
+    return within(data_form(request, person).period(), *request.access.shown_days)
+
+
+def data_etag(request, person):
+    if data_form(request, person).is_valid():
+        key = cache_key("json", person, data_period(request, person))
         return hashlib.sha256(key.encode()).hexdigest()[:32]
     return None
 
 
-@login_required
+# Not in the access log: the overview page that loads it was logged already.
+@person_view("read")
 @cache_control(private=True, no_cache=True)
 @condition(etag_func=data_etag)
-def data(request):
+def data(request, person):
     """The series the trends charts draw (see the README). The browser may keep a copy: the
     ETag names the diary's version, so it asks again and gets 304 until something changes."""
-    form = data_form(request)
+    form = data_form(request, person)
     if not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400)
-    period = form.period()
-    key = cache_key("json", request.user, period)
+    period = data_period(request, person)
+    key = cache_key("json", person, period)
     body = cache.get(key)
     if body is None:
-        found = cached_overview(request.user, period)
-        body = json.dumps(aggregates.chart_data(request.user, found), cls=DjangoJSONEncoder)
+        found = cached_overview(person, period)
+        body = json.dumps(aggregates.chart_data(person, found), cls=DjangoJSONEncoder)
         cache.set(key, body, CACHE_SECONDS)
     return HttpResponse(body, content_type="application/json")
 

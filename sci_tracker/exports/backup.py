@@ -1,0 +1,269 @@
+"""Everything a person owns in one JSON file they can keep, and bring back with importer.py:
+their diary, and what their clinicians wrote about them (review notes and visit measures).
+
+The README's "Exports" section documents the format. Each section names the model fields it
+writes; every other field of the model is listed in NOT_BACKED_UP with the reason, and a test
+checks that the two together are exactly the model's fields, so a new field cannot be forgotten.
+
+Values are written by the kind of field: times as ISO 8601 in the person's zone with the offset,
+dates as YYYY-MM-DD, the account that logged an entry as its e-mail address (a clinician's note
+or rating names its author by the name it keeps, author_name, not by account), a pain problem as
+its slot, triggers and interventions as their slugs. Entries in the bin are included (with
+deleted_at). The file is written an entry at a time, a chunk of rows fetched at once, so ten
+years never sit in memory.
+"""
+
+import json
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from sci_tracker.accounts.models import User
+from sci_tracker.diary.models import (
+    CheckIn,
+    Intervention,
+    InterventionUse,
+    LegPainEntry,
+    PainProblem,
+    SpasmEpisode,
+    TreatmentEvent,
+    Trigger,
+)
+from sci_tracker.exports.csv_files import CHUNK
+from sci_tracker.sharing.models import ReviewNote, VisitMeasure
+
+FORMAT = "sci-tracker-backup"
+VERSION = 1
+
+# The profile: `email` says whose diary it is (an import maps entries logged with it to the
+# importing person) and is never restored; the others are restored when the person asks.
+PROFILE_SETTINGS = ("display_name", "time_zone", "injury_level", "completeness", "is_clinician")
+PROFILE_FIELDS = ("email", *PROFILE_SETTINGS)
+
+ENTRY_END = ("note", "note_for_clinician", "logged_by", "created_at", "updated_at", "deleted_at")
+TIMED_END = ("triggers", "red_flags", *ENTRY_END)
+TRIED_FIELDS = ("intervention", "dose", "effect")
+TRIED = "tried"  # the key of what was tried, nested in its spasm or bout of pain
+
+NOT_BACKED_UP = {
+    User: {
+        "id": "a new account gets its own number",
+        "password": "a secret, never written to a file",
+        "last_login": "about this server, not the diary",
+        "is_superuser": "permissions are given by the site, not restored from a file",
+        "is_staff": "permissions are given by the site, not restored from a file",
+        "is_active": "about this server, not the diary",
+        "groups": "permissions are given by the site, not restored from a file",
+        "user_permissions": "permissions are given by the site, not restored from a file",
+        "date_joined": "when this account was made, on this server",
+        "diary_version": "a cache key for trends, moved on by every change",
+    },
+    **{
+        model: {
+            "id": "entries get new numbers; nothing in the file refers to them",
+            "owner": "the file is one person's diary",
+        }
+        for model in (SpasmEpisode, LegPainEntry, CheckIn, TreatmentEvent, PainProblem)
+    },
+    **{
+        model: {
+            "id": "items are matched by slug",
+            "owner": "only the person's own items are written, and built-ins are named by slug",
+        }
+        for model in (Trigger, Intervention)
+    },
+    InterventionUse: {
+        "id": "nothing refers to it",
+        "spasm": "nested in its entry",
+        "pain": "nested in its entry",
+    },
+    **{
+        model: {
+            "id": "they get new numbers; nothing in the file refers to them",
+            "person": "the file is one person's; they come back as the importing person's",
+            "author": "the account may not exist on the other side; author_name keeps who wrote it",
+        }
+        for model in (ReviewNote, VisitMeasure)
+    },
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # the top-level key of the list
+    label: str  # one item, for messages: "spasm 4"
+    model: type
+    fields: tuple  # the model fields each item holds, in the order written
+    order: tuple = ("pk",)
+    nested_tried: bool = False  # each item has a "tried" list of InterventionUse
+    whose: str = "owner"  # the field naming the person the row belongs to
+
+    def rows(self, owner):
+        """The person's own rows, in the bin or not, with what each item names loaded."""
+        rows = self.model.objects.filter(**{self.whose: owner})
+        if "logged_by" in self.fields:
+            rows = rows.select_related("logged_by")
+        if "problem" in self.fields:
+            rows = rows.select_related("problem")
+        if "triggers" in self.fields:
+            rows = rows.prefetch_related("triggers")
+        if self.nested_tried:
+            uses = InterventionUse.objects.select_related("intervention").order_by("pk")
+            rows = rows.prefetch_related(Prefetch("uses", queryset=uses))
+        return rows.order_by(*self.order)
+
+
+DEFINITION_SECTIONS = (
+    Section("pain_problems", "pain problem", PainProblem, ("slot", "name"), order=("slot",)),
+    Section("triggers", "trigger", Trigger, ("slug", "name", "category", "guide"), ("slug",)),
+    Section(
+        "interventions",
+        "intervention",
+        Intervention,
+        ("slug", "name", "category", "guide"),
+        ("slug",),
+    ),
+)
+ENTRY_SECTIONS = (
+    Section(
+        "spasms",
+        "spasm",
+        SpasmEpisode,
+        ("occurred_at", "pattern", "severity", "regions", "duration", "impacts", *TIMED_END),
+        order=("occurred_at", "pk"),
+        nested_tried=True,
+    ),
+    Section(
+        "leg_pain",
+        "leg pain",
+        LegPainEntry,
+        ("occurred_at", "intensity", "problem", "sites", "qualities", "pain_type", *TIMED_END),
+        order=("occurred_at", "pk"),
+        nested_tried=True,
+    ),
+    Section(
+        "check_ins",
+        "check-in",
+        CheckIn,
+        (
+            "date",
+            "recall_window",
+            "psfs_frequency",
+            "psfs_severity",
+            "spasticity",
+            "pain_worst",
+            "pain_average",
+            "interference_activities",
+            "interference_mood",
+            "interference_sleep",
+            "night_wakings",
+            *ENTRY_END,
+        ),
+        order=("date", "pk"),
+    ),
+    Section(
+        "treatment_events",
+        "treatment event",
+        TreatmentEvent,
+        ("date", "event_kind", "details", *ENTRY_END),
+        order=("date", "pk"),
+    ),
+)
+# What the person's clinicians wrote about them: restored for the importing person, with the
+# author's name kept and no author account.
+CLINICIAN_SECTIONS = (
+    Section(
+        "review_notes",
+        "review note",
+        ReviewNote,
+        ("author_name", "written_at", "text"),
+        order=("written_at", "pk"),
+        whose="person",
+    ),
+    Section(
+        "visit_measures",
+        "visit measure",
+        VisitMeasure,
+        ("author_name", "visit_date", "muscle_group", "side", "score", "recorded_at"),
+        order=("visit_date", "muscle_group", "side", "pk"),
+        whose="person",
+    ),
+)
+SECTIONS = (*DEFINITION_SECTIONS, *ENTRY_SECTIONS, *CLINICIAN_SECTIONS)
+TOP_LEVEL_KEYS = ("format", "version", "exported_at", "profile", *(s.key for s in SECTIONS))
+
+
+def local_time(moment, zone):
+    return moment.astimezone(zone).isoformat() if moment is not None else None
+
+
+def writer(model, name):
+    """value(row, zone) for one field, by the kind of field it is."""
+    field = model._meta.get_field(name)
+    if field.many_to_many:
+        return lambda row, zone: sorted(item.slug for item in getattr(row, name).all())
+    if name == "logged_by":
+        return lambda row, zone: row.logged_by.email if row.logged_by_id else None
+    if name == "problem":
+        return lambda row, zone: row.problem.slot if row.problem_id else None
+    if name == "intervention":
+        return lambda row, zone: row.intervention.slug
+    if isinstance(field, models.DateTimeField):
+        return lambda row, zone: local_time(getattr(row, name), zone)
+    if isinstance(field, models.DateField):
+        return lambda row, zone: getattr(row, name).isoformat()
+    if field.is_relation:
+        raise ValueError(f"No way to write {model.__name__}.{name} yet: add one in writer().")
+    return lambda row, zone: getattr(row, name)
+
+
+def item_writer(model, fields):
+    writers = [(name, writer(model, name)) for name in fields]
+    return lambda row, zone: {name: value(row, zone) for name, value in writers}
+
+
+TRIED_ITEM = item_writer(InterventionUse, TRIED_FIELDS)
+
+
+def section_items(section, owner):
+    """One dict per row, the rows read a chunk at a time."""
+    zone = owner.zone
+    write = item_writer(section.model, section.fields)
+    for row in section.rows(owner).iterator(chunk_size=CHUNK):
+        item = write(row, zone)
+        if section.nested_tried:
+            item[TRIED] = [TRIED_ITEM(use, zone) for use in row.uses.all()]
+        # As in csv_files: break the row/prefetch cycle so the row is freed at once.
+        row.__dict__.pop("_prefetched_objects_cache", None)
+        yield item
+
+
+def profile(owner):
+    return {name: getattr(owner, name) for name in PROFILE_FIELDS}
+
+
+def encoded(value):
+    # Unicode as itself, not \u escapes: the file stays readable. NaN cannot occur here.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def backup_pieces(owner, now=None):
+    """The backup as pieces of text: the header, then one line per item, section by section."""
+    now = now or timezone.now()
+    yield f'{{"format": {encoded(FORMAT)}, "version": {VERSION},\n'
+    yield f' "exported_at": {encoded(local_time(now, owner.zone))},\n'
+    yield f' "profile": {encoded(profile(owner))}'
+    for section in SECTIONS:
+        yield f',\n "{section.key}": ['
+        separator = "\n  "
+        for item in section_items(section, owner):
+            yield separator + encoded(item)
+            separator = ",\n  "
+        yield "\n ]" if separator != "\n  " else "]"
+    yield "\n}\n"
+
+
+def backup_filename(owner):
+    return f"sci-tracker-backup-{owner.local_today().isoformat()}.json"

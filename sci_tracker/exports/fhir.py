@@ -1,0 +1,517 @@
+"""The person's diary as a FHIR R4B Bundle (type "collection") of plain JSON, for a clinician's
+system. The README's "FHIR" subsection documents every resource and code.
+
+One Patient, then one Observation per score: check-ins (grouped by a panel Observation per day),
+spasms and bouts of leg pain. Entries in the bin and anything not the person's own are left out.
+Ids are uuid5s of the database rows, so the same diary exports to the same ids every time and a
+receiving system can recognise what it already has.
+
+The tests validate the output against the R4B models of the `fhir.resources` package; the app
+itself does not need the package, it only writes dicts.
+"""
+
+import json
+import uuid
+from datetime import UTC
+
+from django.utils import timezone
+
+from sci_tracker.diary.models import (
+    BodyRegion,
+    CheckIn,
+    LegPainEntry,
+    PainQuality,
+    PainSite,
+    PainType,
+    RedFlag,
+    SpasmDuration,
+    SpasmEpisode,
+    SpasmImpact,
+    SpasmPattern,
+)
+
+CHUNK = 500  # rows fetched at a time: memory stays flat however long the diary
+CONTENT_TYPE = "application/fhir+json"
+
+LOINC = "http://loinc.org"
+SNOMED = "http://snomed.info/sct"
+UCUM = "http://unitsofmeasure.org"
+OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+
+# The project's own code systems. A canonical URL names a code system; it need not resolve.
+PROJECT = "https://sci-tracker.org/fhir"
+MEASURES = f"{PROJECT}/CodeSystem/measures"  # what an Observation or a component measures
+PERSON_IDENTIFIER = f"{PROJECT}/NamingSystem/person"
+# The answers, one code system each, with the diary's own slugs as codes (as in the CSV files).
+PAIN_TYPES = f"{PROJECT}/CodeSystem/pain-type"
+PAIN_QUALITIES = f"{PROJECT}/CodeSystem/pain-quality"
+PAIN_PROBLEMS = f"{PROJECT}/CodeSystem/pain-problem"
+SPASM_PATTERNS = f"{PROJECT}/CodeSystem/spasm-pattern"
+SPASM_DURATIONS = f"{PROJECT}/CodeSystem/spasm-duration"
+SPASM_IMPACTS = f"{PROJECT}/CodeSystem/spasm-impact"
+TRIGGERS = f"{PROJECT}/CodeSystem/trigger"
+RED_FLAGS = f"{PROJECT}/CodeSystem/red-flag"
+
+# Fixed for good: changing it would change every id ever exported.
+ID_NAMESPACE = uuid.UUID("6f1d3c52-2b0e-4f4e-9a57-3c1f0e8d9b21")
+
+# The R4B value sets for the fields fhir.resources does not check.
+OBSERVATION_STATUSES = frozenset(
+    {
+        "registered",
+        "preliminary",
+        "final",
+        "amended",
+        "corrected",
+        "cancelled",
+        "entered-in-error",
+        "unknown",
+    }
+)
+BUNDLE_TYPES = frozenset({"collection"})  # the only kind this module makes
+
+# The project's measure codes: (code, display). The README lists them.
+MEASURE_NAMES = {
+    "daily-check-in": "Daily check-in",
+    "recall-window": "Recall window",
+    "leg-pain-worst": "Worst leg pain, 0-10",
+    "leg-pain-average": "Average leg pain, 0-10",
+    "psfs-frequency": "Penn Spasm Frequency Scale: frequency, 0-4",
+    "psfs-severity": "Penn Spasm Frequency Scale: severity, 1-3",
+    "spasticity-nrs": "Spasticity numeric rating, 0-10",
+    "interference-activities": "Pain or spasms got in the way of daily activities, 0-10",
+    "interference-mood": "Pain or spasms affected mood, 0-10",
+    "interference-sleep": "Pain or spasms affected sleep, 0-10",
+    "night-wakings": "Times spasms or pain woke the person",
+    "pain-site": "Where the pain was",
+    "pain-type": "Kind of pain, the person's own view (ISCIP classification)",
+    "pain-quality": "What the pain felt like",
+    "pain-problem": "Which of the person's pain problems",
+    "spasm-pattern": "Spasm pattern",
+    "spasm-region": "Where the spasm was",
+    "spasm-duration": "How long the spasm lasted",
+    "spasm-impact": "How the spasm helped or got in the way",
+    "trigger": "What may have set it off",
+    "red-flag": "Symptom that needs care now",
+}
+
+PAIN_SEVERITY_LOINC = ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported")
+SPASM_SNOMED = ("45352006", "Spasm")
+NEUROPATHIC_PAIN_SNOMED = ("247398009", "Neuropathic pain")
+
+# Pre-coordinated SNOMED CT concepts that carry the side, so R4B's single bodySite holds it.
+LOWER_LIMB = ("61685007", "Lower limb structure")
+LEFT_LOWER_LIMB = ("32153003", "Structure of left lower limb")
+RIGHT_LOWER_LIMB = ("62175007", "Structure of right lower limb")
+PAIN_SITE_SNOMED = {
+    # "Hip or buttock": the hip region concept; the text keeps the person's words.
+    PainSite.LEFT_HIP: ("287679003", "Left hip region structure"),
+    PainSite.RIGHT_HIP: ("287579007", "Right hip region structure"),
+    PainSite.LEFT_THIGH: ("61396006", "Structure of left thigh"),
+    PainSite.RIGHT_THIGH: ("11207009", "Structure of right thigh"),
+    PainSite.LEFT_KNEE: ("82169009", "Structure of left knee region"),
+    PainSite.RIGHT_KNEE: ("6757004", "Structure of right knee region"),
+    PainSite.LEFT_CALF: ("48979004", "Structure of left lower leg"),
+    PainSite.RIGHT_CALF: ("32696007", "Structure of right lower leg"),
+    PainSite.LEFT_ANKLE: ("51636004", "Structure of left ankle"),
+    PainSite.RIGHT_ANKLE: ("6685009", "Structure of right ankle"),
+    PainSite.LEFT_FOOT: ("22335008", "Structure of left foot"),
+    PainSite.RIGHT_FOOT: ("7769000", "Structure of right foot"),
+}
+SPASM_REGION_SNOMED = {
+    BodyRegion.LEFT_LEG: LEFT_LOWER_LIMB,
+    BodyRegion.RIGHT_LEG: RIGHT_LOWER_LIMB,
+    BodyRegion.BOTH_LEGS: LOWER_LIMB,  # no side: the text says "Both legs"
+    BodyRegion.TRUNK: ("22943007", "Trunk structure"),
+    BodyRegion.ARMS: ("53120007", "Upper limb structure"),
+}
+SPASM_SEVERITY_SNOMED = {
+    1: ("255604002", "Mild"),
+    2: ("6736007", "Moderate"),
+    3: ("24484000", "Severe"),
+}
+NEUROPATHIC_TYPES = {PainType.NEUROPATHIC_AT, PainType.NEUROPATHIC_BELOW}
+RECALL_HOURS = {"24h": 24}
+
+# The check-in's scores, in order: (field, measure code, also LOINC 72514-3).
+CHECK_IN_SCORES = (
+    ("psfs_frequency", "psfs-frequency", False),
+    ("psfs_severity", "psfs-severity", False),
+    ("spasticity", "spasticity-nrs", False),
+    ("pain_worst", "leg-pain-worst", True),
+    ("pain_average", "leg-pain-average", True),
+    ("interference_activities", "interference-activities", False),
+    ("interference_mood", "interference-mood", False),
+    ("interference_sleep", "interference-sleep", False),
+    ("night_wakings", "night-wakings", False),
+)
+
+
+def check_status(resource):
+    """Raise ValueError when a status or type is outside the R4B value set: fhir.resources
+    checks only that it is a code, so a typo would otherwise leave as valid FHIR."""
+    kind = resource.get("resourceType")
+    if kind == "Observation" and resource.get("status") not in OBSERVATION_STATUSES:
+        raise ValueError(f"Observation status {resource.get('status')!r} is not an R4B status.")
+    if kind == "Bundle" and resource.get("type") not in BUNDLE_TYPES:
+        raise ValueError(f"Bundle type {resource.get('type')!r}: this export makes collections.")
+    return resource
+
+
+# Ids ------------------------------------------------------------------------------------------
+
+
+def patient_id(owner):
+    # The join date as well as the pk: two installs of the app each have a person 1, and a
+    # clinic may receive both.
+    joined = owner.date_joined.astimezone(UTC).isoformat()
+    return uuid.uuid5(ID_NAMESPACE, f"person/{owner.pk}/{joined}")
+
+
+def entry_id(patient, *parts):
+    return uuid.uuid5(patient, "/".join(str(part) for part in parts))
+
+
+def urn(resource_id):
+    return f"urn:uuid:{resource_id}"
+
+
+# Building blocks ------------------------------------------------------------------------------
+
+
+def coding(system, code, display=None):
+    found = {"system": system, "code": str(code)}
+    if display:
+        found["display"] = display
+    return found
+
+
+def concept(*codings, text=None):
+    found = {"coding": list(codings)}
+    if text:
+        found["text"] = text
+    return found
+
+
+def measure(code):
+    return coding(MEASURES, code, MEASURE_NAMES[code])
+
+
+def measure_concept(code):
+    return concept(measure(code), text=MEASURE_NAMES[code])
+
+
+def choice_concept(system, choices, value):
+    """A diary choice (a slug and its label) as a concept in the project's code system."""
+    label = dict(choices)[value]
+    return concept(coding(system, value, label), text=label)
+
+
+def component(code, **value):
+    return {"code": measure_concept(code), **value}
+
+
+def observation(resource_id, patient, code, effective, **fields):
+    resource = {
+        "resourceType": "Observation",
+        "id": str(resource_id),
+        "status": "final",
+        "category": [
+            concept(coding(OBSERVATION_CATEGORY, "survey", "Survey"), text="Survey"),
+        ],
+        "code": code,
+        "subject": {"reference": urn(patient)},
+        "effectiveDateTime": effective,
+        # Left out when empty (FHIR allows no empty lists); a 0 rating is a value and stays.
+        **{name: value for name, value in fields.items() if value not in (None, [])},
+    }
+    return check_status(resource)
+
+
+def entry(resource):
+    return {"fullUrl": urn(resource["id"]), "resource": resource}
+
+
+def clinician_note(diary_entry):
+    # Only notes the person chose to show their clinician leave the app.
+    if diary_entry.note_for_clinician and diary_entry.note:
+        return [{"text": diary_entry.note}]
+    return None
+
+
+def local_time(moment, zone):
+    return moment.astimezone(zone).isoformat()
+
+
+# The patient ----------------------------------------------------------------------------------
+
+
+def patient_resource(owner):
+    """No name, e-mail or birth date. The receiving system links the bundle to its own record
+    of the patient anyway (our id means nothing there), and a file that goes astray names no
+    one. The display name is a nickname, not a name to match records on."""
+    resource_id = str(patient_id(owner))
+    return {
+        "resourceType": "Patient",
+        "id": resource_id,
+        "identifier": [{"system": PERSON_IDENTIFIER, "value": resource_id}],
+    }
+
+
+# Check-ins ------------------------------------------------------------------------------------
+
+
+def check_in_resources(check_in, patient):
+    """One Observation per answered score, then a panel for the day that lists them.
+
+    Effective is the date alone: the answers are about a whole day in the person's zone, and a
+    clock time (say 23:59) would claim a precision the diary does not have.
+    """
+    day = check_in.date.isoformat()
+    members = []
+    for field, code, is_pain in CHECK_IN_SCORES:
+        value = getattr(check_in, field)
+        if value is None:
+            continue
+        codings = [coding(LOINC, *PAIN_SEVERITY_LOINC)] if is_pain else []
+        codings.append(measure(code))
+        members.append(
+            observation(
+                entry_id(patient, "checkin", check_in.pk, code),
+                patient,
+                concept(*codings, text=MEASURE_NAMES[code]),
+                day,
+                valueInteger=value,
+            )
+        )
+    yield from members
+    yield observation(
+        entry_id(patient, "checkin", check_in.pk),
+        patient,
+        measure_concept("daily-check-in"),
+        day,
+        hasMember=[{"reference": urn(member["id"])} for member in members],
+        component=[
+            component(
+                "recall-window",
+                valueQuantity={
+                    "value": RECALL_HOURS[check_in.recall_window],
+                    "unit": "h",
+                    "system": UCUM,
+                    "code": "h",
+                },
+            )
+        ],
+        note=clinician_note(check_in),
+    )
+
+
+# Spasms and leg pain ------------------------------------------------------------------------
+
+
+def snomed_concept(code_and_display, text):
+    return concept(coding(SNOMED, *code_and_display), text=text)
+
+
+def pain_body_site(sites):
+    """R4B allows one bodySite: the one site, or the limb that holds them all."""
+    labels = ", ".join(dict(PainSite.choices)[site] for site in sites)
+    if len(sites) == 1:
+        return snomed_concept(PAIN_SITE_SNOMED[sites[0]], labels)
+    if all(site.startswith("left-") for site in sites):
+        return snomed_concept(LEFT_LOWER_LIMB, labels)
+    if all(site.startswith("right-") for site in sites):
+        return snomed_concept(RIGHT_LOWER_LIMB, labels)
+    return snomed_concept(LOWER_LIMB, labels)
+
+
+def spasm_body_site(regions):
+    labels = ", ".join(dict(BodyRegion.choices)[region] for region in regions)
+    if len(regions) == 1:
+        return snomed_concept(SPASM_REGION_SNOMED[regions[0]], labels)
+    legs = {BodyRegion.LEFT_LEG, BodyRegion.RIGHT_LEG, BodyRegion.BOTH_LEGS}
+    if set(regions) <= legs:
+        return snomed_concept(LOWER_LIMB, labels)
+    return None  # legs and trunk, say: no one structure; the components name each
+
+
+def trigger_components(diary_entry):
+    components = []
+    for trigger in sorted(diary_entry.triggers.all(), key=lambda trigger: trigger.slug):
+        if trigger.is_builtin:
+            value = concept(coding(TRIGGERS, trigger.slug, trigger.name), text=trigger.name)
+        else:
+            # The person's own trigger: its slug is theirs alone, so only the words go.
+            value = {"text": trigger.name}
+        components.append(component("trigger", valueCodeableConcept=value))
+    return components
+
+
+def red_flag_components(diary_entry):
+    return [
+        component("red-flag", valueCodeableConcept=choice_concept(RED_FLAGS, RedFlag.choices, flag))
+        for flag in diary_entry.red_flags
+    ]
+
+
+def pain_type_concept(pain_type):
+    found = choice_concept(PAIN_TYPES, PainType.choices, pain_type)
+    if pain_type in NEUROPATHIC_TYPES:
+        # The same idea, less finely: systems that know no ISCIP code still see nerve pain.
+        found["coding"].append(coding(SNOMED, *NEUROPATHIC_PAIN_SNOMED))
+    return found
+
+
+def pain_resource(pain, patient, zone):
+    components = [
+        component(
+            "pain-site",
+            valueCodeableConcept=snomed_concept(
+                PAIN_SITE_SNOMED[site], dict(PainSite.choices)[site]
+            ),
+        )
+        for site in pain.sites
+    ]
+    components.append(
+        component("pain-type", valueCodeableConcept=pain_type_concept(pain.pain_type))
+    )
+    components += [
+        component(
+            "pain-quality",
+            valueCodeableConcept=choice_concept(PAIN_QUALITIES, PainQuality.choices, quality),
+        )
+        for quality in pain.qualities
+    ]
+    if pain.problem:
+        # The slot, not the name, is the problem's identity: a renamed problem keeps its entries.
+        problem = concept(coding(PAIN_PROBLEMS, pain.problem.slot), text=pain.problem.name)
+        components.append(component("pain-problem", valueCodeableConcept=problem))
+    components += trigger_components(pain) + red_flag_components(pain)
+    return observation(
+        entry_id(patient, "pain", pain.pk),
+        patient,
+        concept(coding(LOINC, *PAIN_SEVERITY_LOINC), text="Leg pain, 0-10"),
+        local_time(pain.occurred_at, zone),
+        valueInteger=pain.intensity,
+        bodySite=pain_body_site(pain.sites) if pain.sites else None,
+        component=components,
+        note=clinician_note(pain),
+    )
+
+
+def spasm_resource(spasm, patient, zone):
+    components = [
+        component(
+            "spasm-pattern",
+            valueCodeableConcept=choice_concept(
+                SPASM_PATTERNS, SpasmPattern.choices, spasm.pattern
+            ),
+        )
+    ]
+    components += [
+        component(
+            "spasm-region",
+            valueCodeableConcept=snomed_concept(
+                SPASM_REGION_SNOMED[region], dict(BodyRegion.choices)[region]
+            ),
+        )
+        for region in spasm.regions
+    ]
+    if spasm.duration:
+        components.append(
+            component(
+                "spasm-duration",
+                valueCodeableConcept=choice_concept(
+                    SPASM_DURATIONS, SpasmDuration.choices, spasm.duration
+                ),
+            )
+        )
+    components += [
+        component(
+            "spasm-impact",
+            valueCodeableConcept=choice_concept(SPASM_IMPACTS, SpasmImpact.choices, impact),
+        )
+        for impact in spasm.impacts
+    ]
+    components += trigger_components(spasm) + red_flag_components(spasm)
+    severity = SPASM_SEVERITY_SNOMED[spasm.severity]
+    return observation(
+        entry_id(patient, "spasm", spasm.pk),
+        patient,
+        concept(coding(SNOMED, *SPASM_SNOMED), text="Muscle spasm"),
+        local_time(spasm.occurred_at, zone),
+        valueCodeableConcept=snomed_concept(severity, f"{severity[1]} ({spasm.severity} of 3)"),
+        bodySite=spasm_body_site(spasm.regions) if spasm.regions else None,
+        component=components,
+        note=clinician_note(spasm),
+    )
+
+
+# The bundle -----------------------------------------------------------------------------------
+
+
+def rows(queryset):
+    """The rows a chunk at a time, each let go once its resources are made."""
+    for row in queryset.iterator(chunk_size=CHUNK):
+        yield row
+        # A prefetched row and its cache refer to each other; breaking the cycle frees the row
+        # now rather than at the next garbage collection (as in csv_files).
+        row.__dict__.pop("_prefetched_objects_cache", None)
+
+
+def resources(owner):
+    """Every resource of the bundle, the Patient first, made one at a time."""
+    zone = owner.zone
+    yield patient_resource(owner)
+    patient = patient_id(owner)
+    check_ins = CheckIn.objects.for_user(owner).active().order_by("date", "pk")
+    for check_in in rows(check_ins):
+        yield from check_in_resources(check_in, patient)
+    spasms = (
+        SpasmEpisode.objects.for_user(owner)
+        .active()
+        .prefetch_related("triggers")
+        .order_by("occurred_at", "pk")
+    )
+    for spasm in rows(spasms):
+        yield spasm_resource(spasm, patient, zone)
+    pains = (
+        LegPainEntry.objects.for_user(owner)
+        .active()
+        .select_related("problem")
+        .prefetch_related("triggers")
+        .order_by("occurred_at", "pk")
+    )
+    for pain in rows(pains):
+        yield pain_resource(pain, patient, zone)
+
+
+def bundle_header(owner, now=None):
+    now = now or timezone.now()
+    return check_status(
+        {
+            "resourceType": "Bundle",
+            "type": "collection",
+            "timestamp": local_time(now, owner.zone),
+        }
+    )
+
+
+def bundle(owner, now=None):
+    """The whole bundle as a dict (for tests and small diaries; the view streams)."""
+    return {**bundle_header(owner, now), "entry": [entry(found) for found in resources(owner)]}
+
+
+def to_json(value):
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def bundle_chunks(owner, now=None):
+    """The same bundle as JSON text, a resource at a time, for a StreamingHttpResponse."""
+    header = to_json(bundle_header(owner, now))
+    yield header[:-1] + ',"entry":['  # the header without its closing brace
+    separator = ""
+    for found in resources(owner):
+        yield separator + to_json(entry(found))
+        separator = ","
+    yield "]}"

@@ -1,0 +1,45 @@
+from django import forms
+
+from sci_tracker.exports.importer import MAX_UPLOAD_BYTES, UploadRejected, read_upload
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one file input; cleans to a list."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if not files and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        cleaned = []
+        for one in files:
+            cleaned.append(super().clean(one, initial))
+        return cleaned
+
+
+class ImportForm(forms.Form):
+    files = MultipleFileField(
+        label="Your backup file, or your CSV files",
+        help_text="The backup (.json) on its own, or any of the CSV files from the export "
+        f"page, chosen together. Up to {MAX_UPLOAD_BYTES // 1024 // 1024} MB in all.",
+        error_messages={"required": "Choose the backup file or the CSV files to import."},
+        widget=MultipleFileInput(attrs={"accept": ".json,.csv,application/json,text/csv"}),
+    )
+    restore_profile = forms.BooleanField(
+        label="Also restore my profile settings",
+        required=False,
+        help_text="From a backup only: your name, time zone, injury level, completeness and "
+        "whether you are a clinician. Left as they are if this is not ticked.",
+    )
+
+    def clean_files(self):
+        try:
+            self.payload = read_upload(self.cleaned_data["files"])
+        except UploadRejected as rejected:
+            raise forms.ValidationError(str(rejected)) from None
+        return self.cleaned_data["files"]

@@ -1,0 +1,299 @@
+"""The report for a clinician's visit: one period against the one before it, on two pages.
+
+`build_report(person, period)` takes every figure from the trends' aggregates: one `daily()` over
+both periods (cut in two with `Daily.window`), `trigger_stats`, `intervention_stats` and
+`treatment_events`. It adds the two lists no aggregate gives: the red-flag symptoms logged and the
+notes the person flagged for their clinician. It returns plain data; the page, the PDF and the
+charts all read the same Report.
+
+What fits on two pages is decided here: long lists keep their most recent (or most logged) items
+and the report says how many it left out.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.utils.text import Truncator
+
+from sci_tracker.accounts.models import NOT_SURE, Completeness
+from sci_tracker.diary.models import (
+    CheckIn,
+    LegPainEntry,
+    RedFlag,
+    SpasmEpisode,
+    TreatmentEvent,
+    labels,
+)
+from sci_tracker.trends import aggregates
+from sci_tracker.trends.aggregates import NIGHT_HOURS, Period, mean
+
+MAX_DAYS = 366  # a report is for one visit; a longer look belongs on the trends pages
+MAX_TRIGGERS = 5
+MAX_INTERVENTIONS = 6
+MAX_EVENT_KEYS = 6
+MAX_RED_FLAGS = 8
+MAX_NOTES = 4
+NOTE_CHARS = 300
+NIGHT = f"{NIGHT_HOURS[0]:02d}:00 to {(NIGHT_HOURS[-1] + 1) % 24:02d}:00"
+
+
+def highest(values):
+    """The highest recorded value, and how many values were recorded."""
+    recorded = [value for value in values if value is not None]
+    return (max(recorded) if recorded else None), len(recorded)
+
+
+@dataclass
+class Headline:
+    """One measure this period against the period before, with the days behind each figure."""
+
+    label: str
+    scale: str
+    this: float | None
+    this_days: int
+    previous: float | None
+    previous_days: int
+    counted: str  # what the days are: "days" with a record, or "check-ins"
+
+    @property
+    def this_count(self):
+        return self._count(self.this_days)
+
+    @property
+    def previous_count(self):
+        return self._count(self.previous_days)
+
+    def _count(self, days):
+        word = "day" if self.counted == "days" else "check-in"
+        return f"{days} {word}{'' if days == 1 else 's'}"
+
+    @property
+    def change(self):
+        if self.this is None or self.previous is None:
+            return None
+        return self.this - self.previous
+
+
+# (label, scale, Daily series, how it is summed up, what the days behind it are)
+HEADLINES = [
+    ("Average leg pain", "0-10", "pain_average", mean, "days"),
+    ("Worst leg pain, mean of each day's worst", "0-10", "pain_worst", mean, "days"),
+    ("Highest leg pain", "0-10", "pain_worst", highest, "days"),
+    ("Spasms logged per day", "", "spasms", mean, "days"),
+    ("Night spasms per day", NIGHT, "night_spasms", mean, "days"),
+    ("Penn spasm frequency", "0-4", "psfs_frequency", mean, "check-ins"),
+    ("Penn spasm severity", "1-3, days with spasms", "psfs_severity", mean, "check-ins"),
+    ("Got in the way of daily activities", "0-10", "interference_activities", mean, "check-ins"),
+    ("Affected mood", "0-10", "interference_mood", mean, "check-ins"),
+    ("Affected sleep", "0-10", "interference_sleep", mean, "check-ins"),
+]
+
+
+def headlines(this_period, previous_period):
+    rows = []
+    for label, scale, name, summed_up, counted in HEADLINES:
+        this, this_days = summed_up(getattr(this_period, name))
+        before, before_days = summed_up(getattr(previous_period, name))
+        rows.append(Headline(label, scale, this, this_days, before, before_days, counted))
+    return rows
+
+
+def days_recorded(by_day):
+    """Days with a check-in, a spasm or leg pain: `spasms` is 0, not None, on each of them."""
+    return sum(value is not None for value in by_day.spasms)
+
+
+def check_ins(by_day):
+    return sum(value is not None for value in by_day.psfs_frequency)
+
+
+# Red flags and flagged notes: lists no aggregate gives ------------------------------------
+
+
+@dataclass
+class RedFlagRow:
+    when: datetime  # the person's local time, naive: shown as it is whoever reads it
+    symptom: str
+    kind: str
+
+
+def red_flags(person, period):
+    """Every red-flag symptom ticked on a spasm or leg pain in the period, oldest first."""
+    since, until = period.bounds(person.zone)
+    rows = []
+    for model in (SpasmEpisode, LegPainEntry):
+        entries = (
+            model.objects.for_user(person)
+            .active()
+            .filter(occurred_at__gte=since, occurred_at__lt=until)
+            .exclude(red_flags=[])
+            .values_list("occurred_at", "red_flags")
+        )
+        for moment, flags in entries:
+            local = moment.astimezone(person.zone).replace(tzinfo=None)
+            rows.extend(
+                RedFlagRow(local, symptom, model.kind_label)
+                for symptom in labels(RedFlag.choices, flags)
+            )
+    rows.sort(key=lambda row: row.when)
+    return rows
+
+
+@dataclass
+class Note:
+    day: date
+    when: datetime | None  # the local time (naive) of a spasm or leg pain; None for a whole day
+    kind: str
+    text: str
+
+    @property
+    def excerpt(self):
+        return Truncator(self.text).chars(NOTE_CHARS)
+
+    @property
+    def cut(self):
+        return self.excerpt != self.text
+
+    @property
+    def sort_key(self):
+        # Where each kind sorts in its day, as its `moment` does: an event at the start, a
+        # check-in (about the whole day) at the end.
+        if self.when is not None:
+            return (self.day, self.when.time())
+        return (self.day, time(0) if self.kind.startswith("Treatment") else time(23, 59))
+
+
+def flagged_notes(person, period):
+    """The notes flagged for the clinician on entries in the period (not in the bin), oldest
+    first."""
+    since, until = period.bounds(person.zone)
+    notes = []
+    for model in (SpasmEpisode, LegPainEntry):
+        rows = (
+            model.objects.for_user(person)
+            .active()
+            .filter(note_for_clinician=True, occurred_at__gte=since, occurred_at__lt=until)
+            .exclude(note="")
+            .values_list("occurred_at", "note")
+        )
+        for moment, text in rows:
+            local = moment.astimezone(person.zone).replace(tzinfo=None)
+            notes.append(Note(local.date(), local, model.kind_label, text))
+    for model in (CheckIn, TreatmentEvent):
+        rows = (
+            model.objects.for_user(person)
+            .active()
+            .filter(note_for_clinician=True, date__gte=period.start, date__lte=period.end)
+            .exclude(note="")
+        )
+        for entry in rows.only(
+            "date", "note", *(["event_kind"] if model is TreatmentEvent else [])
+        ):
+            kind = model.kind_label
+            if model is TreatmentEvent:
+                kind = f"{kind}: {entry.get_event_kind_display()}"
+            notes.append(Note(entry.date, None, kind, entry.note))
+    notes.sort(key=lambda note: note.sort_key)
+    return notes
+
+
+def last(items, limit):
+    """The last `limit` items, and how many came before them."""
+    kept = items[-limit:] if limit else []
+    return kept, len(items) - len(kept)
+
+
+# The report ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Person:
+    name: str
+    injury_level: str
+    ais_grade: str
+    time_zone: str
+
+
+def person_facts(person):
+    level = person.injury_level
+    grade = person.completeness
+    return Person(
+        name=person.name,
+        injury_level="not given" if level == NOT_SURE else level,
+        ais_grade="not given" if grade == NOT_SURE else Completeness(grade).label,
+        time_zone=person.time_zone,
+    )
+
+
+@dataclass
+class Report:
+    person: Person
+    period: Period
+    previous: Period
+    made_on: date
+    by_day: aggregates.Daily  # this period, day by day: what the charts draw
+    headlines: list
+    days_recorded: int
+    previous_days_recorded: int
+    check_ins: int
+    previous_check_ins: int
+    events: list  # TreatmentEvent, oldest first; every one is marked on the charts
+    triggers: list  # TriggerStats, the most logged first
+    triggers_left_out: int
+    interventions: list  # InterventionStats, the most tried first
+    interventions_left_out: int
+    red_flags: list  # RedFlagRow, the most recent MAX_RED_FLAGS, oldest first
+    red_flags_left_out: int
+    red_flag_counts: list  # (symptom, times) over the whole period
+    notes: list  # Note, the most recent MAX_NOTES, oldest first
+    notes_left_out: int
+
+    @property
+    def event_keys(self):
+        """The events the chart key lists by number (1, 2, ...): the first MAX_EVENT_KEYS."""
+        return list(enumerate(self.events[:MAX_EVENT_KEYS], start=1))
+
+    @property
+    def event_keys_left_out(self):
+        return max(0, len(self.events) - MAX_EVENT_KEYS)
+
+
+def build_report(person, period, *, earliest=None):
+    """Everything the report shows for `person` over `period`, against the period before.
+
+    `earliest`: no day before it counts in the previous period (a view that may only show some
+    days, such as a share link's, passes its first day; it keeps `period` inside them itself)."""
+    previous = period.previous()
+    first = previous.start if earliest is None else min(max(previous.start, earliest), period.start)
+    # Days of the previous period before `first` are not read: window() leaves them None.
+    both = aggregates.daily(person, Period(first, period.end))
+    this_days, previous_days = both.window(period), both.window(previous)
+    triggers = aggregates.trigger_stats(person, period, by_day=this_days)
+    interventions = aggregates.intervention_stats(person, period)
+    flags = red_flags(person, period)
+    shown_flags, flags_left_out = last(flags, MAX_RED_FLAGS)
+    counts = Counter(row.symptom for row in flags)
+    notes, notes_left_out = last(flagged_notes(person, period), MAX_NOTES)
+    return Report(
+        person=person_facts(person),
+        period=period,
+        previous=previous,
+        made_on=person.local_today(),
+        by_day=this_days,
+        headlines=headlines(this_days, previous_days),
+        days_recorded=days_recorded(this_days),
+        previous_days_recorded=days_recorded(previous_days),
+        check_ins=check_ins(this_days),
+        previous_check_ins=check_ins(previous_days),
+        events=aggregates.treatment_events(person, period),
+        triggers=triggers[:MAX_TRIGGERS],
+        triggers_left_out=max(0, len(triggers) - MAX_TRIGGERS),
+        interventions=interventions[:MAX_INTERVENTIONS],
+        interventions_left_out=max(0, len(interventions) - MAX_INTERVENTIONS),
+        red_flags=shown_flags,
+        red_flags_left_out=flags_left_out,
+        red_flag_counts=[(label, counts[label]) for _, label in RedFlag.choices if counts[label]],
+        notes=notes,
+        notes_left_out=notes_left_out,
+    )

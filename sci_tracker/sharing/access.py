@@ -1,0 +1,176 @@
+"""The one place that answers: may this account or link see this person's data, and may it write?
+
+Every view of a person's diary goes through `person_view`, which asks `access_for`. A URL names
+the person in one of three ways: not at all (your own diary), `person_id` (a clinician or carer
+signed in with their own account) or `token` (a share link, no account needed).
+"""
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import render
+
+from sci_tracker.sharing.models import AccessRecord, CareAccess, Role, ShareLink
+
+# What each way in may do. "log" adds entries, "review" adds review notes and visit measures,
+# "manage" is everything else: editing, the bin, sharing settings, exports.
+PERMISSIONS = {
+    "own": {"read", "log", "manage"},
+    Role.CLINICIAN: {"read", "review"},
+    Role.CARER: {"read", "log"},
+    "link": {"read"},
+}
+SAFE_METHODS = ("GET", "HEAD")
+SCOPE_KWARGS = ("person_id", "token")
+
+
+@dataclass(frozen=True)
+class Access:
+    person: object = None
+    way: str = ""  # a key of PERMISSIONS, or "" for no access at all
+    link: ShareLink | None = None
+    grant: CareAccess | None = None
+
+    def allows(self, need):
+        return need in PERMISSIONS.get(self.way, ())
+
+    @property
+    def is_own(self):
+        return self.way == "own"
+
+    @property
+    def shown_days(self):
+        """The first and last day a share link shows, either of them None when not limited."""
+        if self.link is None:
+            return None, None
+        return self.link.shows_from, self.link.shows_to
+
+    def describe(self):
+        """How this way in reads in the person's access log."""
+        if self.link is not None:
+            made = f"{self.link.created_at:%-d %b %Y}"
+            named = f"\u201c{self.link.label}\u201d, " if self.link.label else ""
+            return f"Share link ({named}made {made})"
+        if self.grant is not None:
+            member = self.grant.member
+            return f"{self.grant.role_name} account: {member.name} <{member.email}>"
+        return "Your own account"
+
+
+NO_ACCESS = Access()
+
+
+def access_for(person, *, user=None, link=None):
+    """The rule itself. A link reads one person's data while it lives; an account reads its own
+    data, or another person's once that person's invitation was accepted and not ended."""
+    if link is not None:
+        if link.person_id == person.pk and link.is_live:
+            return Access(person, "link", link=link)
+        return NO_ACCESS
+    if user is None or not user.is_authenticated:
+        return NO_ACCESS
+    if user.pk == person.pk:
+        return Access(person, "own")
+    grant = CareAccess.objects.active().filter(person=person, member=user).first()
+    if grant is None:
+        return NO_ACCESS
+    if grant.role == Role.CLINICIAN and not user.is_clinician:
+        return NO_ACCESS  # an account that stopped calling itself a clinician's loses the role
+    return Access(person, grant.role, grant=grant)
+
+
+def scope_kwargs(request):
+    """The URL arguments that name whose diary this is, to carry over into links on the page."""
+    match = request.resolver_match
+    return {key: match.kwargs[key] for key in SCOPE_KWARGS if match and key in match.kwargs}
+
+
+def client_address(request):
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def guess_key(request):
+    return f"share-link-guesses:{client_address(request)}"
+
+
+def guesses_left(request):
+    return cache.get(guess_key(request), 0) < settings.SHARE_LINK_GUESS_LIMIT
+
+
+def count_guess(request):
+    key = guess_key(request)
+    # add() starts the window; incr() keeps it, so the count clears a window after the first miss.
+    cache.add(key, 0, settings.SHARE_LINK_GUESS_WINDOW.total_seconds())
+    try:
+        cache.incr(key)
+    except ValueError:  # the window closed between the two calls
+        cache.add(key, 1, settings.SHARE_LINK_GUESS_WINDOW.total_seconds())
+
+
+def link_gone(request, status):
+    return render(request, "sharing/link_gone.html", status=status)
+
+
+def open_link(request, token):
+    """The access a share link gives, or the response to send instead."""
+    if not guesses_left(request):
+        minutes = int(settings.SHARE_LINK_GUESS_WINDOW.total_seconds() // 60)
+        return None, render(request, "sharing/too_many.html", {"minutes": minutes}, status=429)
+    link = ShareLink.objects.by_token(token)
+    if link is None:
+        count_guess(request)
+        return None, link_gone(request, 404)
+    if not link.is_live:
+        return None, link_gone(request, 410)
+    return access_for(link.person, link=link), None
+
+
+def record_view(request, access, page):
+    """Note in the person's access log that someone else looked."""
+    if access.is_own or not page:
+        return
+    AccessRecord.objects.create(
+        person=access.person,
+        viewer=request.user if request.user.is_authenticated else None,
+        link=access.link,
+        via=access.describe(),
+        page=page,
+    )
+
+
+def person_view(need, page=""):
+    """Wraps a view `view(request, person, ...)` of one person's data. `need` is what the view
+    does ("read", "log", "review" or "manage"); `page` names it in the access log (blank: not
+    logged, for the data a page loads after it was logged). Without access the answer is 404,
+    the same as for a person who does not exist, so nothing is given away."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, person_id=None, token=None, **kwargs):
+            if need == "read" and request.method not in SAFE_METHODS:
+                return HttpResponseNotAllowed(SAFE_METHODS)
+            if token is not None:
+                access, refusal = open_link(request, token)
+                if refusal is not None:
+                    return refusal
+            elif not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            elif person_id is None:
+                access = access_for(request.user, user=request.user)
+            else:
+                person = get_user_model().objects.filter(pk=person_id, is_active=True).first()
+                access = access_for(person, user=request.user) if person else NO_ACCESS
+            if not access.allows(need):
+                raise Http404
+            request.access = access
+            record_view(request, access, page)
+            return view(request, access.person, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,120 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from sci_tracker.sharing.models import (
+    AshworthScore,
+    CareAccess,
+    MuscleGroup,
+    ReviewNote,
+    Role,
+    ShareLink,
+    Side,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ShareLinkForm(forms.Form):
+    label = ShareLink._meta.get_field("label").formfield()
+    lifetime = forms.TypedChoiceField(
+        label="How long it works",
+        choices=ShareLink.Lifetime.choices,
+        coerce=int,
+        initial=ShareLink.Lifetime.MONTH,
+        widget=forms.RadioSelect,
+    )
+    shows_from = forms.DateField(
+        label="First day it shows (optional)", required=False, widget=DATE_INPUT
+    )
+    shows_to = forms.DateField(
+        label="Last day it shows (optional)",
+        required=False,
+        widget=DATE_INPUT,
+        help_text="Leave both dates empty to let the link show any dates.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("shows_from"), cleaned.get("shows_to")
+        if first and last and first > last:
+            self.add_error("shows_to", "The last day must be on or after the first day.")
+        return cleaned
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label="Their e-mail address",
+        help_text="They accept with an SCI Tracker account that uses this address.",
+    )
+    role = forms.ChoiceField(
+        label="What they may do", choices=Role.choices, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if email == self.person.email.lower():
+            raise ValidationError("That is your own address: invite someone else.")
+        if CareAccess.objects.for_user(self.person).open().filter(email__iexact=email).exists():
+            raise ValidationError(
+                "This address already has an invitation or access. End that first to change it."
+            )
+        return email
+
+
+class ReviewNoteForm(forms.ModelForm):
+    class Meta:
+        model = ReviewNote
+        fields = ["text"]
+        labels = {"text": "Add a review note"}
+        help_texts = {"text": "The person sees it, dated and with your name."}
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+class VisitForm(forms.Form):
+    """One visit's Modified Ashworth ratings: a choice per muscle group and side."""
+
+    visit_date = forms.DateField(label="Date of the visit", widget=DATE_INPUT)
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.fields["visit_date"].initial = person.local_today()
+        self.fields["visit_date"].widget.attrs["max"] = person.local_today().isoformat()
+        choices = [("", "Not rated"), *AshworthScore.choices]
+        for group, group_label in MuscleGroup.choices:
+            for side, side_label in Side.choices:
+                self.fields[f"{group}__{side}"] = forms.ChoiceField(
+                    label=f"{group_label}, {side_label.lower()}", choices=choices, required=False
+                )
+
+    def rows(self):
+        """The fields by muscle group, left then right, for the template's table."""
+        return [
+            (label, [self[f"{group}__{side}"] for side in Side.values])
+            for group, label in MuscleGroup.choices
+        ]
+
+    def clean_visit_date(self):
+        day = self.cleaned_data["visit_date"]
+        if day > self.person.local_today():
+            raise ValidationError("A visit cannot be on a day that has not come yet.")
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.ratings() and not self.errors:
+            raise ValidationError("Rate at least one muscle group.")
+        return cleaned
+
+    def ratings(self):
+        """(muscle group, side, score) for each rated field."""
+        found = []
+        for name, value in self.cleaned_data.items():
+            if "__" in name and value:
+                group, side = name.split("__")
+                found.append((group, side, value))
+        return found

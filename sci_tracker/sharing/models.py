@@ -1,0 +1,284 @@
+"""Who else may see a person's diary: share links, clinicians and carers, and what they did."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from sci_tracker.diary.models import diary_changed, only_choices
+
+
+def hash_token(token):
+    # A token has 256 random bits, so a plain SHA-256 is enough: nothing to brute-force.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def for_user(self, person):
+        return self.filter(person=person)
+
+    def by_token(self, token):
+        return self.select_related("person").filter(token_hash=hash_token(token)).first()
+
+
+class ShareLink(models.Model):
+    """A read-only link to a person's trends and report. Only the token's hash is stored: the
+    link itself is shown once, when it is made."""
+
+    class Lifetime(models.IntegerChoices):
+        WEEK = 7, "7 days"
+        MONTH = 30, "30 days"
+        QUARTER = 90, "90 days"
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_links"
+    )
+    label = models.CharField(
+        "who it is for",
+        max_length=80,
+        blank=True,
+        help_text="For example \u201cDr Okafor, spasm clinic\u201d. Only you see this.",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    shows_from = models.DateField("first day it shows", null=True, blank=True)
+    shows_to = models.DateField("last day it shows", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(shows_from__isnull=True)
+                | Q(shows_to__isnull=True)
+                | Q(shows_from__lte=models.F("shows_to")),
+                name="sharing_sharelink_range_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label or f"Link made {self.created_at:%d %b %Y}"
+
+    @classmethod
+    def make(cls, person, days, label="", shows_from=None, shows_to=None):
+        """A new link and its token; the token is never stored, so this is its only chance."""
+        token = secrets.token_urlsafe(32)
+        link = cls.objects.create(
+            person=person,
+            label=label,
+            token_hash=hash_token(token),
+            shows_from=shows_from,
+            shows_to=shows_to,
+            expires_at=timezone.now() + timedelta(days=days),
+        )
+        return link, token
+
+    @property
+    def state(self):
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "live"
+
+    @property
+    def is_live(self):
+        return self.state == "live"
+
+    def revoke(self):
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])
+
+
+class Role(models.TextChoices):
+    CLINICIAN = "clinician", "Clinician: sees your trends and report, adds review notes"
+    CARER = "carer", "Carer: logs entries for you and sees your trends"
+
+
+class CareAccessQuerySet(models.QuerySet):
+    def for_user(self, person):
+        return self.filter(person=person)
+
+    def open(self):
+        return self.filter(ended_at__isnull=True)
+
+    def active(self):
+        return self.open().filter(member__isnull=False)
+
+    def pending_for(self, user):
+        return self.open().filter(member__isnull=True, email__iexact=user.email)
+
+
+class CareAccess(models.Model):
+    """An invitation to a clinician or carer, by e-mail; once accepted, their standing access.
+    Ending it keeps the row, so the access log can still say who it was."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="care_team"
+    )
+    email = models.EmailField("their e-mail address")
+    role = models.CharField(max_length=12, choices=Role.choices)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="cares_for",
+        help_text="The account that accepted the invitation.",
+    )
+    invited_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CareAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-invited_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "person",
+                models.functions.Lower("email"),
+                condition=Q(ended_at__isnull=True),
+                name="sharing_careaccess_one_open_per_address",
+            ),
+            only_choices("role", Role.values, "sharing_careaccess_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display().split(':')[0]} {self.member or self.email}"
+
+    @property
+    def role_name(self):
+        return self.get_role_display().split(":")[0]
+
+    @property
+    def state(self):
+        if self.ended_at:
+            return "ended"
+        return "active" if self.member_id else "pending"
+
+    def accept(self, user):
+        self.member = user
+        self.accepted_at = timezone.now()
+        self.save(update_fields=["member", "accepted_at"])
+
+    def end(self):
+        if self.ended_at is None:
+            self.ended_at = timezone.now()
+            self.save(update_fields=["ended_at"])
+
+
+class ReviewNote(models.Model):
+    """A clinician's dated note on a person's diary, shown to the person."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept apart from the account, so the note still says who wrote it if that account goes.
+    author_name = models.CharField(max_length=120)
+    written_at = models.DateTimeField(default=timezone.now)
+    text = models.TextField("note", max_length=2000)
+
+    class Meta:
+        ordering = ["-written_at"]
+
+    def __str__(self):
+        return f"Note by {self.author_name}, {self.written_at:%d %b %Y}"
+
+
+class MuscleGroup(models.TextChoices):
+    HIP_FLEXORS = "hip-flexors", "Hip flexors"
+    HIP_ADDUCTORS = "hip-adductors", "Hip adductors"
+    KNEE_EXTENSORS = "knee-extensors", "Knee extensors"
+    KNEE_FLEXORS = "knee-flexors", "Knee flexors"
+    ANKLE_PLANTARFLEXORS = "ankle-plantarflexors", "Ankle plantar flexors"
+    ELBOW_FLEXORS = "elbow-flexors", "Elbow flexors"
+    ELBOW_EXTENSORS = "elbow-extensors", "Elbow extensors"
+    WRIST_FLEXORS = "wrist-flexors", "Wrist flexors"
+
+
+class Side(models.TextChoices):
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+
+
+class AshworthScore(models.TextChoices):
+    """The Modified Ashworth Scale: resistance to passive movement, rated by a clinician."""
+
+    NONE = "0", "0: no increase in tone"
+    CATCH = "1", "1: a catch and release, or minimal resistance at the end of the range"
+    CATCH_AND_RESISTANCE = "1+", "1+: a catch, then minimal resistance through under half the range"
+    MARKED = "2", "2: more marked increase through most of the range, part still moves easily"
+    CONSIDERABLE = "3", "3: considerable increase, passive movement difficult"
+    RIGID = "4", "4: rigid in flexion or extension"
+
+
+class VisitMeasure(models.Model):
+    """One Modified Ashworth rating at a visit: a muscle group on one side, by a clinician."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="visit_measures"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_name = models.CharField(max_length=120)
+    visit_date = models.DateField()
+    muscle_group = models.CharField(max_length=24, choices=MuscleGroup.choices)
+    side = models.CharField(max_length=5, choices=Side.choices)
+    score = models.CharField("Modified Ashworth score", max_length=2, choices=AshworthScore.choices)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-visit_date", "muscle_group", "side"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "visit_date", "muscle_group", "side"],
+                name="sharing_visitmeasure_one_per_muscle_side_visit",
+            ),
+            only_choices("muscle_group", MuscleGroup.values, "sharing_visitmeasure_group_valid"),
+            only_choices("side", Side.values, "sharing_visitmeasure_side_valid"),
+            only_choices("score", AshworthScore.values, "sharing_visitmeasure_score_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_muscle_group_display()}, {self.side}: {self.score}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Visits show on the trends charts, whose cached figures follow the diary's version.
+        diary_changed(self.person_id)
+
+
+class AccessRecord(models.Model):
+    """One look at a person's data by someone else: who, when, what, and by which way in."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_records"
+    )
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    link = models.ForeignKey(ShareLink, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Written out when it happens, so the record still reads right after a link or account goes.
+    via = models.CharField(max_length=160)
+    page = models.CharField(max_length=80)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["person", "at"], name="sharing_access_person_at")]
+
+    def __str__(self):
+        return f"{self.via}: {self.page}"

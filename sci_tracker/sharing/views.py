@@ -1,0 +1,236 @@
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from sci_tracker.sharing import people as people_lists
+from sci_tracker.sharing.access import access_for, person_view, record_view
+from sci_tracker.sharing.forms import InviteForm, ReviewNoteForm, ShareLinkForm, VisitForm
+from sci_tracker.sharing.models import (
+    AccessRecord,
+    AshworthScore,
+    CareAccess,
+    ReviewNote,
+    Role,
+    ShareLink,
+    VisitMeasure,
+)
+
+logger = logging.getLogger(__name__)
+ACCESS_LOG_LENGTH = 200
+
+
+@person_view("manage")
+def sharing_home(request, person):
+    """The person's sharing settings: links, their care team and who looked lately."""
+    link_form = ShareLinkForm(request.POST if "make_link" in request.POST else None)
+    invite_form = InviteForm(request.POST if "invite" in request.POST else None, person=person)
+    if link_form.is_bound and link_form.is_valid():
+        return link_made(request, person, link_form.cleaned_data)
+    if invite_form.is_bound and invite_form.is_valid():
+        grant = CareAccess.objects.create(person=person, **invite_form.cleaned_data)
+        tell_invitee(request, grant)
+        messages.success(
+            request,
+            f"{grant.email} is invited. They accept by signing in to SCI Tracker with that "
+            "address; until then the invitation shows below as waiting.",
+        )
+        return redirect("sharing:home")
+    context = {
+        "title": "Sharing",
+        "link_form": link_form,
+        "invite_form": invite_form,
+        "links": ShareLink.objects.for_user(person),
+        "team": CareAccess.objects.for_user(person).select_related("member"),
+        "records": AccessRecord.objects.filter(person=person)[:10],
+    }
+    return render(request, "sharing/home.html", context)
+
+
+def link_made(request, person, chosen):
+    """Make the link and show it, in this response only: its token is not kept anywhere."""
+    link, token = ShareLink.make(
+        person,
+        chosen["lifetime"],
+        label=chosen["label"],
+        shows_from=chosen["shows_from"],
+        shows_to=chosen["shows_to"],
+    )
+    url = request.build_absolute_uri(reverse("sharing:open", args=[token]))
+    response = render(
+        request, "sharing/link_made.html", {"title": "Your new link", "link": link, "url": url}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def tell_invitee(request, grant):
+    """An e-mail to say where to accept. The invitation stands even if the e-mail fails."""
+    where = request.build_absolute_uri(reverse("sharing:people"))
+    body = (
+        f"{grant.person.name} invited you to see their SCI Tracker diary as their "
+        f"{grant.role_name.lower()}.\n\nSign in (or create an account) with this e-mail address, "
+        f"then accept the invitation here:\n{where}\n\nIf you were not expecting this, ignore "
+        "this e-mail: nothing is shared until you accept."
+    )
+    try:
+        send_mail("An invitation to SCI Tracker", body, None, [grant.email])
+    except OSError:
+        logger.exception("Could not send the invitation e-mail for access %s", grant.pk)
+
+
+@person_view("manage")
+def revoke_link(request, person, pk):
+    link = get_object_or_404(ShareLink.objects.for_user(person), pk=pk)
+    if request.method == "POST":
+        link.revoke()
+        messages.success(request, f"The link \u201c{link}\u201d no longer works.")
+        return redirect("sharing:home")
+    return render(
+        request,
+        "sharing/confirm.html",
+        {
+            "title": "Revoke this link?",
+            "message": f"\u201c{link}\u201d will stop working at once, for anyone who has it. "
+            "You can make a new link at any time.",
+            "button": "Revoke the link",
+        },
+    )
+
+
+@person_view("manage")
+def end_access(request, person, pk):
+    grant = get_object_or_404(CareAccess.objects.for_user(person).open(), pk=pk)
+    who = grant.member.name if grant.member else grant.email
+    if request.method == "POST":
+        grant.end()
+        messages.success(request, f"{who} no longer has access to your diary.")
+        return redirect("sharing:home")
+    waiting = grant.member is None
+    return render(
+        request,
+        "sharing/confirm.html",
+        {
+            "title": "Cancel this invitation?" if waiting else f"End {who}\u2019s access?",
+            "message": f"{who} will no longer be able to "
+            + ("accept it." if waiting else "see your diary. Notes they wrote stay with you.")
+            + " You can invite them again later.",
+            "button": "Cancel the invitation" if waiting else "End their access",
+        },
+    )
+
+
+@person_view("manage")
+def access_log(request, person):
+    records = AccessRecord.objects.filter(person=person)[:ACCESS_LOG_LENGTH]
+    return render(
+        request,
+        "sharing/access_log.html",
+        {"title": "Who looked at your diary", "records": records, "limit": ACCESS_LOG_LENGTH},
+    )
+
+
+@never_cache
+@login_required
+def people(request):
+    """My patients: the people who gave this account access, and invitations to answer."""
+    readable = []
+    for grant in CareAccess.objects.active().filter(member=request.user).select_related("person"):
+        access = access_for(grant.person, user=request.user)
+        if access.allows("read"):
+            record_view(request, access, "My patients list")
+            readable.append(people_lists.summary(grant))
+    pending = CareAccess.objects.pending_for(request.user).select_related("person")
+    return render(
+        request,
+        "sharing/people.html",
+        {"title": "My patients", "people": readable, "pending": pending},
+    )
+
+
+@login_required
+@require_POST
+def answer_invitation(request, pk, answer):
+    if answer not in ("accept", "decline"):
+        raise Http404
+    grant = get_object_or_404(CareAccess.objects.pending_for(request.user), pk=pk)
+    if answer == "decline":
+        grant.end()
+        messages.success(request, f"You declined {grant.person.name}\u2019s invitation.")
+    elif grant.role == Role.CLINICIAN and not request.user.is_clinician:
+        messages.error(
+            request,
+            "This invitation is for a clinician. Tick \u201cI am a clinician\u201d in your "
+            "profile first, then accept it.",
+        )
+    else:
+        grant.accept(request.user)
+        messages.success(request, f"You now have access to {grant.person.name}\u2019s diary.")
+    return redirect("sharing:people")
+
+
+@person_view("review", page="Review note form")
+def add_note(request, person):
+    form = ReviewNoteForm(request.POST or None)
+    if form.is_valid():
+        ReviewNote.objects.create(
+            person=person,
+            author=request.user,
+            author_name=request.user.name,
+            text=form.cleaned_data["text"],
+        )
+        messages.success(request, f"Your note is saved; {person.name} sees it on their trends.")
+        return redirect(reverse("trends:overview", kwargs={"person_id": person.pk}) + "#review")
+    return render(
+        request,
+        "form_page.html",
+        {
+            "title": f"A review note for {person.name}",
+            "form": form,
+            "submit_label": "Save the note",
+        },
+    )
+
+
+@person_view("review", page="Visit measures")
+def record_visit(request, person):
+    form = VisitForm(request.POST or None, person=person)
+    if form.is_valid():
+        day = form.cleaned_data["visit_date"]
+        with transaction.atomic():
+            for group, side, score in form.ratings():
+                VisitMeasure.objects.update_or_create(
+                    person=person,
+                    visit_date=day,
+                    muscle_group=group,
+                    side=side,
+                    defaults={
+                        "score": score,
+                        "author": request.user,
+                        "author_name": request.user.name,
+                    },
+                )
+        messages.success(request, f"Modified Ashworth ratings for {day:%-d %b %Y} are saved.")
+        return redirect(reverse("trends:overview", kwargs={"person_id": person.pk}) + "#review")
+    return render(
+        request,
+        "sharing/visit.html",
+        {
+            "title": f"Visit measures for {person.name}",
+            "form": form,
+            "scores": AshworthScore.choices,
+        },
+    )
+
+
+@require_safe
+def open_link(request, token):
+    """A share link's own address: it opens the trends (the check happens there)."""
+    return redirect("trends:overview", token=token)

@@ -1,0 +1,1145 @@
+"""Bringing a diary in: upload, a preview that writes nothing, then one transaction."""
+
+import csv
+import io
+import json
+import re
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
+from django.urls import reverse
+
+from sci_tracker.accounts.models import User
+from sci_tracker.diary.models import (
+    ENTRY_MODELS,
+    CheckIn,
+    Intervention,
+    InterventionUse,
+    LegPainEntry,
+    PainProblem,
+    SpasmEpisode,
+    TreatmentEvent,
+    Trigger,
+)
+from sci_tracker.exports import backup
+from sci_tracker.exports.csv_files import FILES
+from sci_tracker.exports.models import PendingImport
+from sci_tracker.sharing.models import ReviewNote, VisitMeasure
+from tests.conftest import make_user
+from tests.entries import at, builtin, checkin, event, pain, spasm
+
+PREVIEW = reverse("exports:import_preview")
+UPLOAD = reverse("exports:import")
+
+
+def stamp(entry, created, updated=None, logged_by=None):
+    """Set what save() sets by itself: when it was logged and changed, and by whom."""
+    fields = {"created_at": created, "updated_at": updated or created}
+    if logged_by is not None:
+        fields["logged_by"] = logged_by
+    type(entry).objects.filter(pk=entry.pk).update(**fields)
+
+
+def fill_everything(owner, carer):
+    """Every kind of entry with every field away from its default, in the bin and out of it,
+    logged by the person and by a carer, with the person's own items and pain problems, and what
+    two clinicians wrote about the person (one of them with no account any more)."""
+    shoes = Trigger.objects.create(
+        owner=owner, slug="tight-shoes", name="Tight shoes", category="clothing", guide="x#y"
+    )
+    shower = Intervention.objects.create(
+        owner=owner, slug="cold-shower", name="Cold shower", category="lifestyle"
+    )
+    feet = PainProblem.objects.create(owner=owner, slot=2, name="Burning feet")
+    PainProblem.objects.create(owner=owner, slot=3, name="Knees")
+    created = datetime(2025, 6, 1, 8, 15, 42, 654321, tzinfo=UTC)
+
+    jerk = spasm(
+        owner,
+        occurred_at=at(date(2025, 6, 1), 0, 30),
+        pattern="clonus",
+        severity=3,
+        regions=["left-leg", "trunk"],
+        duration="1-5-min",
+        impacts=["woke-me", "fall"],
+        red_flags=["fever", "ad-signs"],
+        note="Ünïcödé ✓ 痙攣\nsecond line, “quoted”, a comma",
+        note_for_clinician=True,
+    )
+    jerk.triggers.add(shoes, builtin(Trigger, "full-bladder"))
+    jerk.uses.create(intervention=shower, dose="5 min", effect="helped-a-lot")
+    jerk.uses.create(intervention=builtin(Intervention, "stretching"), effect="worse")
+    stamp(jerk, created, created + timedelta(days=2, microseconds=7))
+
+    carers = spasm(owner, occurred_at=at(date(2025, 6, 2), 13, 5), note="=1+1", severity=1)
+    stamp(carers, created + timedelta(days=1), logged_by=carer)
+
+    binned = spasm(owner, occurred_at=at(date(2025, 6, 3), 22, 0), pattern="stiffness")
+    binned.triggers.add(builtin(Trigger, "cold"))
+    binned.uses.create(intervention=builtin(Intervention, "heat"), dose="1 h")
+    binned.move_to_bin()
+    stamp(binned, created + timedelta(days=2))
+
+    ache = pain(
+        owner,
+        occurred_at=at(date(2025, 6, 1), 9, 0),
+        intensity=8,
+        problem=feet,
+        sites=["left-foot", "right-calf"],
+        qualities=["burning", "electric"],
+        pain_type="neuropathic-below",
+        red_flags=["leg-swollen"],
+        note="-felt worse after @physio",
+        note_for_clinician=True,
+    )
+    ache.triggers.add(builtin(Trigger, "cold"), shoes)
+    ache.uses.create(intervention=builtin(Intervention, "heat"), dose="20 min", effect="not-sure")
+    stamp(ache, created + timedelta(hours=3))
+    none_at_all = pain(owner, occurred_at=at(date(2025, 6, 4), 7, 0), intensity=0)
+    stamp(none_at_all, created + timedelta(days=3), logged_by=carer)
+
+    full = checkin(
+        owner,
+        date(2025, 6, 1),
+        psfs_frequency=3,
+        psfs_severity=2,
+        spasticity=7,
+        pain_worst=9,
+        pain_average=4,
+        interference_activities=6,
+        interference_mood=5,
+        interference_sleep=8,
+        night_wakings=12,
+        note="+ better than yesterday",
+        note_for_clinician=True,
+    )
+    stamp(full, created + timedelta(hours=14), logged_by=carer)
+    replaced = checkin(owner, date(2025, 6, 2), psfs_frequency=1, psfs_severity=1)
+    replaced.move_to_bin()
+    stamp(replaced, created + timedelta(days=1))
+    again = checkin(owner, date(2025, 6, 2), psfs_frequency=0, pain_worst=0)
+    stamp(again, created + timedelta(days=1, hours=1))
+
+    botox = event(owner, date(2025, 5, 20), "botox", details="=SUM(A1) both calves, 200 units")
+    TreatmentEvent.objects.filter(pk=botox.pk).update(note="@clinic", note_for_clinician=True)
+    stamp(botox, created - timedelta(days=12))
+    dropped = event(owner, date(2025, 5, 21), "medicine-stop", details="baclofen")
+    dropped.move_to_bin()
+    stamp(dropped, created - timedelta(days=11))
+
+    doctor = make_user("okafor", is_clinician=True)
+    ReviewNote.objects.create(
+        person=owner,
+        author=doctor,
+        author_name="Dr Okafor",
+        written_at=created + timedelta(days=5, microseconds=321),
+        text="=Spasms down since the pump dose change.\nÜnïcödé ✓, “quoted”",
+    )
+    ReviewNote.objects.create(
+        person=owner, author=None, author_name="Dr Gone", written_at=created, text="First visit."
+    )
+    for day, group, side, score in (
+        (date(2025, 5, 30), "hip-adductors", "left", "1+"),
+        (date(2025, 5, 30), "hip-adductors", "right", "2"),
+        (date(2025, 5, 30), "ankle-plantarflexors", "left", "4"),
+        (date(2025, 6, 20), "hip-adductors", "left", "0"),
+    ):
+        VisitMeasure.objects.create(
+            person=owner,
+            author=doctor,
+            author_name="Dr Okafor",
+            visit_date=day,
+            muscle_group=group,
+            side=side,
+            score=score,
+        )
+    for number, measure in enumerate(VisitMeasure.objects.filter(person=owner)):
+        recorded = created + timedelta(days=20, minutes=number, microseconds=number + 1)
+        VisitMeasure.objects.filter(pk=measure.pk).update(recorded_at=recorded)
+
+
+def snapshot(owner, same_person=()):
+    """Every field of every row the person owns, without numbers or owner. Who logged an entry
+    reads "the person" for the owner and anyone in `same_person`."""
+    me = {owner.pk, *(user.pk for user in same_person)}
+
+    def value(row, model_field):
+        name = model_field.name
+        if model_field.many_to_many:
+            return sorted(item.slug for item in getattr(row, name).all())
+        if name == "logged_by":
+            if row.logged_by_id is None:
+                return None
+            return "the person" if row.logged_by_id in me else row.logged_by.email
+        if name == "problem":
+            return (row.problem.slot, row.problem.name) if row.problem_id else None
+        return getattr(row, name)
+
+    found = {}
+    for section in backup.SECTIONS:
+        model = section.model
+        fields = [
+            f
+            for f in [*model._meta.concrete_fields, *model._meta.many_to_many]
+            if f.name not in ("id", "owner", "person", "author")
+        ]
+        rows = []
+        for row in model.objects.filter(**{section.whose: owner}):
+            item = {f.name: value(row, f) for f in fields}
+            if section.nested_tried:
+                item["tried"] = sorted(
+                    (use.intervention.slug, use.dose, use.effect) for use in row.uses.all()
+                )
+            rows.append(item)
+        found[section.key] = sorted(rows, key=repr)
+    return found
+
+
+def profile_of(user):
+    user.refresh_from_db()
+    return {name: getattr(user, name) for name in backup.PROFILE_SETTINGS}
+
+
+def backup_bytes(client):
+    response = client.get(reverse("exports:backup"))
+    return b"".join(response.streaming_content)
+
+
+def csv_bytes(client):
+    files = {}
+    for csv_file in FILES:
+        response = client.get(reverse("exports:csv", args=[csv_file.name]))
+        files[f"{csv_file.name}.csv"] = b"".join(response.streaming_content)
+    return files
+
+
+def upload(client, files, follow=True, **data):
+    """Upload {name: bytes} through the form, as a browser sends several chosen files."""
+    chosen = [SimpleUploadedFile(name, content) for name, content in files.items()]
+    return client.post(UPLOAD, {"files": chosen, **data}, follow=follow)
+
+
+def confirm(client, follow=True):
+    pending = PendingImport.objects.get()
+    return client.post(PREVIEW, {"pending": str(pending.pk), "confirm": ""}, follow=follow)
+
+
+def page_text(response):
+    """The page as a person reads it: tags gone, spaces collapsed."""
+    text = re.sub(r"<[^>]+>", " ", response.text)
+    return " ".join(text.replace("&#x27;", "'").replace("&quot;", '"').split())
+
+
+def ticked(response, name):
+    return re.search(rf'<input[^>]*name="{name}"[^>]*\bchecked\b', response.text) is not None
+
+
+def entry_counts(owner):
+    return {kind: model.objects.filter(owner=owner).count() for kind, model in ENTRY_MODELS.items()}
+
+
+# Round trips ---------------------------------------------------------------------------------
+
+
+def test_it_round_trips_every_field_through_the_backup(client, alice):
+    carer = make_user("cara")
+    fill_everything(alice, carer)
+    client.force_login(alice)
+    data = backup_bytes(client)
+    dana = make_user("dana", time_zone="Europe/London")
+    client.force_login(dana)
+
+    response = upload(client, {"backup.json": data}, restore_profile="on")
+    text = page_text(response)
+    assert "10 entries to add, 0 already in your diary (skipped), 0 errors." in text
+    assert "2 review notes, 4 visit measures to add" in text
+    assert "Pain problem 2: Burning feet" in text
+    assert "Your own trigger: Tight shoes" in text
+    assert "Your own intervention: Cold shower" in text
+    assert "Time zone: Pacific/Auckland" in text
+    assert "Injury level: C6" in text
+    # The carer's address is neither Dana's nor Alice's: their entries keep no "logged by".
+    assert "3 entries were logged by cara@example.org" in text
+    assert SpasmEpisode.objects.filter(owner=dana).count() == 0  # nothing before confirming
+    assert not ReviewNote.objects.filter(person=dana).exists()
+    version = User.objects.get(pk=dana.pk).diary_version
+
+    response = confirm(client)
+    assert "Imported 10 entries, 2 review notes and 4 visit measures." in page_text(response)
+    assert User.objects.get(pk=dana.pk).diary_version == version + 1  # once, for everything
+    # The author accounts stay out: Dana's notes and ratings name their authors only.
+    for model in (ReviewNote, VisitMeasure):
+        assert set(model.objects.filter(person=dana).values_list("author", flat=True)) == {None}
+    assert sorted(ReviewNote.objects.filter(person=dana).values_list("author_name", flat=True)) == [
+        "Dr Gone",
+        "Dr Okafor",
+    ]
+    expected = snapshot(alice)
+    for section in ("spasms", "leg_pain", "check_ins"):
+        for item in expected[section]:
+            if item["logged_by"] == "cara@example.org":
+                item["logged_by"] = None
+    for section in expected.values():
+        section.sort(key=repr)
+    assert snapshot(dana) == expected
+    assert profile_of(dana) == profile_of(alice)
+    assert not PendingImport.objects.exists()
+
+
+def test_it_imports_a_backup_again_without_doubling_anything(client, alice):
+    fill_everything(alice, make_user("cara"))
+    client.force_login(alice)
+    data = backup_bytes(client)
+    before = snapshot(alice)
+    version = User.objects.get(pk=alice.pk).diary_version
+
+    response = upload(client, {"backup.json": data})
+    text = page_text(response)
+    assert "0 entries to add, 10 already in your diary (skipped), 0 errors." in text
+    assert "2 review notes, 4 visit measures already in your diary (skipped)." in text
+    assert "to add" not in text.replace("0 entries to add", "")
+    assert "There is nothing new to import." in text
+    confirm(client)
+    assert snapshot(alice) == before
+    assert User.objects.get(pk=alice.pk).diary_version == version + 1
+
+
+def test_it_round_trips_what_csv_files_carry(client, alice):
+    carer = make_user("cara")
+    fill_everything(alice, carer)
+    client.force_login(alice)
+    files = csv_bytes(client)
+    dana = make_user("dana")
+    # CSV files name the person's own triggers and interventions by slug only: they come first.
+    Trigger.objects.create(
+        owner=dana, slug="tight-shoes", name="Tight shoes", category="clothing", guide="x#y"
+    )
+    Intervention.objects.create(
+        owner=dana, slug="cold-shower", name="Cold shower", category="lifestyle"
+    )
+    client.force_login(dana)
+
+    # Recognised by the header row, not the name.
+    renamed = {f"download ({n}).csv": content for n, content in enumerate(files.values())}
+    response = upload(client, renamed)
+    text = page_text(response)
+    assert "7 entries to add, 0 already in your diary (skipped), 0 errors." in text
+    assert "With 3 things tried for those entries." in text
+    assert "Pain problem 2: Burning feet" in text
+    confirm(client)
+
+    # What CSV carries: no bin, no created_at or updated_at, and only the importer's own
+    # address as who logged an entry (the files do not say whose diary they are).
+    expected = snapshot(alice)
+    got = snapshot(dana)
+    for snap in (expected, got):
+        for key in ("spasms", "leg_pain", "check_ins", "treatment_events"):
+            snap[key] = [
+                {**item, "created_at": None, "updated_at": None, "logged_by": None}
+                for item in snap[key]
+                if item["deleted_at"] is None
+            ]
+            snap[key].sort(key=repr)
+    expected["pain_problems"] = [{"slot": 2, "name": "Burning feet"}]  # only the one used
+    expected["review_notes"] = expected["visit_measures"] = []  # only the backup holds them
+    assert got == expected
+    assert not LegPainEntry.objects.filter(owner=dana, logged_by__isnull=False).exists()
+
+    # And again: everything skipped, nothing doubled.
+    before = snapshot(dana)
+    response = upload(client, renamed)
+    text = page_text(response)
+    assert "0 entries to add, 7 already in your diary (skipped), 0 errors." in text
+    confirm(client)
+    assert snapshot(dana) == before
+
+
+def test_it_keeps_who_logged_an_entry_when_it_is_the_person(client, alice):
+    spasm(alice, occurred_at=at(date(2025, 1, 1), 8))
+    client.force_login(alice)
+    files = csv_bytes(client)
+    SpasmEpisode.objects.all().delete()
+    upload(client, {"spasms.csv": files["spasms.csv"]})
+    confirm(client)
+    assert SpasmEpisode.objects.get().logged_by == alice
+
+
+# The preview and its errors ------------------------------------------------------------------
+
+LEG_PAIN_HEADER = (
+    "id,occurred_at,intensity,problem_slot,problem,sites,qualities,pain_type,triggers,"
+    "red_flags,note,note_for_clinician,logged_by\n"
+)
+TRIED_HEADER = "entry_kind,entry_id,intervention,dose,effect\n"
+
+
+def leg_pain_csv(*rows):
+    return (LEG_PAIN_HEADER + "".join(rows)).encode()
+
+
+GOOD_PAIN = "1,2025-06-01T09:00:00+12:00,5,,,left-foot,burning,unknown,cold,,ok,0,\n"
+
+
+def test_it_previews_counts_and_each_error_before_writing_anything(alice_client, alice):
+    pain(alice, occurred_at=datetime(2025, 6, 2, 9, tzinfo=UTC), intensity=6)  # already there
+    files = {
+        "leg-pain.csv": leg_pain_csv(
+            GOOD_PAIN,
+            "2,2025-06-02T09:00:00+00:00,6,,,,,unknown,,,,0,\n",
+            "3,2025-06-03T09:00:00+12:00,12,,,,,unknown,,,,0,\n",
+            "4,2025-06-04T09:00:00,3,,,left-elbow,,unknown,snow,,,0,\n",
+        ),
+        "tried.csv": (
+            TRIED_HEADER + "pain,1,heat,10 min,helped-a-lot\npain,3,heat,,not-sure\n"
+            "pain,9,heat,,not-sure\npain,1,massage,,great\n"
+        ).encode(),
+    }
+    response = upload(alice_client, files)
+    assert response.redirect_chain[-1][0] == PREVIEW
+    text = page_text(response)
+    assert "1 entry to add, 1 already in your diary (skipped), 5 errors." in text
+    assert "leg-pain.csv row 4: intensity 12 is outside 0-10" in text
+    assert "leg-pain.csv row 5: occurred_at '2025-06-04T09:00:00' has no time zone offset" in text
+    assert "sites 'left-elbow' is not one of: left-hip" in text
+    assert "trigger 'snow' is not a built-in trigger" not in text  # the row failed earlier
+    assert "tried.csv row 3: its entry (leg-pain.csv row 4) has an error" in text
+    assert "tried.csv row 4: no entry with id 9 in the upload's leg-pain.csv" in text
+    assert "tried.csv row 5: effect 'great' is not one of: helped-a-lot" in text
+    assert "With 1 thing tried for those entries." in text
+    assert "These are not imported; everything else is." in text
+    # Nothing is written before the person confirms.
+    assert LegPainEntry.objects.filter(owner=alice).count() == 1
+    assert not InterventionUse.objects.exists()
+
+    response = confirm(alice_client)
+    assert "Imported 1 entry; 1 entry already in your diary skipped; 5 with errors left out." in (
+        page_text(response)
+    )
+    added = LegPainEntry.objects.get(owner=alice, intensity=5)
+    assert added.occurred_at == datetime(2025, 5, 31, 21, tzinfo=UTC)
+    assert [use.intervention.slug for use in added.uses.all()] == ["heat"]
+    assert added.uses.get().dose == "10 min"
+    assert LegPainEntry.objects.filter(owner=alice).count() == 2
+
+
+def test_it_reports_an_unknown_trigger_in_a_backup(client, alice):
+    spasm(alice, occurred_at=at(date(2025, 1, 1), 8))
+    client.force_login(alice)
+    data = json.loads(backup_bytes(client))
+    data["spasms"][0]["triggers"] = ["snow"]
+    data["spasms"][0]["tried"] = [{"intervention": "heat", "dose": "", "effect": "sort-of"}]
+    SpasmEpisode.objects.all().delete()
+    response = upload(client, {"mine.json": json.dumps(data).encode()})
+    text = page_text(response)
+    assert "0 entries to add, 0 already in your diary (skipped), 1 error." in text
+    assert (
+        "mine.json, spasm 1: tried 1: effect 'sort-of' is not one of: helped-a-lot, "
+        "helped-a-little, no-change, worse, not-sure" in text
+    )
+    assert "There is nothing new to import." in text
+
+
+def test_it_checks_the_models_own_rules(alice_client, alice):
+    header = (
+        "id,date,recall_window,psfs_frequency,psfs_severity,spasticity,pain_worst,pain_average,"
+        "interference_activities,interference_mood,interference_sleep,night_wakings,note,"
+        "note_for_clinician,logged_by\n"
+    )
+    rows = (
+        "1,2025-01-01,24h,2,,,,,,,,,,0,\n"  # spasms with no severity
+        "2,2025-01-02,24h,0,,,3,5,,,,,,0,\n"  # average above the worst
+        "3,2025-01-03,24h,0,,,,,,,,51,,0,\n"  # night wakings over 50
+        "4,2025-01-04,48h,0,,,,,,,,,,yes,\n"  # no such window; a flag that is not 1 or 0
+        "5,2099-01-05,24h,0,,,,,,,,,,0,\n"  # a day not come yet (the form's rule)
+        "6,2025-01-06,24h,0,3,,,,,,,,,0,\n"  # severity with no spasms: cleared, as the form
+        "7,2025-01-06,24h,1,1,,,,,,,,,0,\n"  # a second check-in that day
+    )
+    text = page_text(upload(alice_client, {"c.csv": (header + rows).encode()}))
+    assert "1 entry to add, 0 already in your diary (skipped), 6 errors." in text
+    assert "c.csv row 2: psfs_severity: Say how strong the spasms were." in text
+    assert "c.csv row 3: pain_average: The average cannot be higher than the worst" in text
+    assert "c.csv row 4: night_wakings 51 is outside 0-50" in text
+    assert "c.csv row 5: recall_window '48h' is not one of: 24h; note_for_clinician 'yes'" in text
+    assert "c.csv row 6: date 2099-01-05 is a day that has not come yet" in text
+    assert "c.csv row 8: a check-in for 2025-01-06 is already in the upload (c.csv row 7)" in text
+    confirm(alice_client)
+    assert CheckIn.objects.get(owner=alice).psfs_severity is None
+
+
+def test_it_skips_entries_already_in_the_diary_by_kind_and_time(alice_client, alice):
+    spasm(alice, occurred_at=datetime(2025, 3, 1, 8, tzinfo=UTC))
+    checkin(alice, date(2025, 3, 1)).move_to_bin()  # in the bin still counts as there
+    event(alice, date(2025, 3, 1), "botox")
+    data = {
+        "format": "sci-tracker-backup",
+        "version": 1,
+        "exported_at": "2025-03-02T00:00:00+00:00",
+        "profile": {"email": "someone@example.org"},
+        "pain_problems": [],
+        "triggers": [],
+        "interventions": [],
+        "spasms": [
+            spasm_item(occurred_at="2025-03-01T21:00:00+13:00"),  # the same moment
+            spasm_item(occurred_at="2025-03-01T21:00:01+13:00"),
+        ],
+        "leg_pain": [],
+        "check_ins": [checkin_item(date="2025-03-01"), checkin_item(date="2025-03-02")],
+        "treatment_events": [
+            event_item(date="2025-03-01", event_kind="botox"),
+            event_item(date="2025-03-01", event_kind="brace"),  # another kind that day
+        ],
+        "review_notes": [],
+        "visit_measures": [],
+    }
+    text = page_text(upload(alice_client, {"b.json": json.dumps(data).encode()}))
+    assert "3 entries to add, 3 already in your diary (skipped), 0 errors." in text
+    confirm(alice_client)
+    assert entry_counts(alice) == {"spasm": 2, "pain": 0, "checkin": 2, "event": 2}
+
+
+ENTRY_END = {
+    "note": "",
+    "note_for_clinician": False,
+    "logged_by": None,
+    "created_at": "2025-03-01T12:00:00+00:00",
+    "updated_at": "2025-03-01T12:00:00+00:00",
+    "deleted_at": None,
+}
+
+
+def spasm_item(**fields):
+    return {
+        "occurred_at": "2025-03-01T08:00:00+00:00",
+        "pattern": "jerky",
+        "severity": 2,
+        "regions": [],
+        "duration": "",
+        "impacts": [],
+        "triggers": [],
+        "red_flags": [],
+        **ENTRY_END,
+        "tried": [],
+        **fields,
+    }
+
+
+def checkin_item(**fields):
+    values = dict.fromkeys(backup.SECTIONS[5].fields[1:11])
+    values.update(recall_window="24h", psfs_frequency=0)
+    return {"date": "2025-03-01", **values, **ENTRY_END, **fields}
+
+
+def event_item(**fields):
+    return {"date": "2025-03-01", "event_kind": "botox", "details": "", **ENTRY_END, **fields}
+
+
+def minimal_backup(**sections):
+    data = {
+        "format": "sci-tracker-backup",
+        "version": 1,
+        "exported_at": "2025-03-02T00:00:00+00:00",
+        "profile": {
+            "email": "someone@example.org",
+            "display_name": "Someone",
+            "time_zone": "Asia/Tokyo",
+            "injury_level": "T4",
+            "completeness": "A",
+            "is_clinician": False,
+        },
+        **{section.key: [] for section in backup.SECTIONS},
+    }
+    data.update(sections)
+    return json.dumps(data).encode()
+
+
+def note_item(**fields):
+    return {
+        "author_name": "Dr Okafor",
+        "written_at": "2025-03-01T10:00:00+13:00",
+        "text": "Spasms are down.",
+        **fields,
+    }
+
+
+def measure_item(**fields):
+    return {
+        "author_name": "Dr Okafor",
+        "visit_date": "2025-03-01",
+        "muscle_group": "hip-flexors",
+        "side": "left",
+        "score": "1+",
+        "recorded_at": "2025-03-01T10:05:00+13:00",
+        **fields,
+    }
+
+
+def test_it_restores_review_notes_and_visit_measures_for_the_importing_person(alice_client, alice):
+    doctor = make_user("okafor", is_clinician=True)
+    data = minimal_backup(
+        review_notes=[note_item(), note_item(text="Second note, same minute.")],
+        visit_measures=[
+            measure_item(side=side, muscle_group=group)
+            for group in ("hip-flexors", "knee-extensors", "wrist-flexors")
+            for side in ("left", "right")
+        ],
+    )
+    text = page_text(upload(alice_client, {"b.json": data}))
+    assert "0 entries to add, 0 already in your diary (skipped), 0 errors." in text
+    assert "2 review notes, 6 visit measures to add" in text
+    assert "There is nothing new to import." not in text  # notes alone are worth importing
+    version = User.objects.get(pk=alice.pk).diary_version
+    assert "Imported 2 review notes and 6 visit measures." in page_text(confirm(alice_client))
+    # VisitMeasure.save moves the diary version on; the bulk import does it once itself.
+    assert User.objects.get(pk=alice.pk).diary_version == version + 1
+    note = ReviewNote.objects.get(person=alice, text="Spasms are down.")
+    assert (note.author, note.author_name) == (None, "Dr Okafor")
+    assert note.written_at == datetime(2025, 2, 28, 21, tzinfo=UTC)
+    measure = VisitMeasure.objects.get(person=alice, muscle_group="knee-extensors", side="right")
+    assert (measure.author, measure.author_name, measure.score) == (None, "Dr Okafor", "1+")
+    assert measure.visit_date == date(2025, 3, 1)
+    assert measure.recorded_at == datetime(2025, 2, 28, 21, 5, tzinfo=UTC)  # not the import's
+    assert not ReviewNote.objects.exclude(person=alice).exists()
+    assert doctor.pk not in VisitMeasure.objects.values_list("author", flat=True)
+
+
+def test_it_skips_notes_and_measures_already_there_and_keeps_the_diarys_score(alice_client, alice):
+    ReviewNote.objects.create(
+        person=alice,
+        author_name="Dr Okafor",
+        written_at=datetime(2025, 2, 28, 21, tzinfo=UTC),  # the same moment as the file's
+        text="Spasms are down.",
+    )
+    for side, score in (("left", "1+"), ("right", "2")):
+        VisitMeasure.objects.create(
+            person=alice,
+            author_name="Dr Okafor",
+            visit_date=date(2025, 3, 1),
+            muscle_group="hip-flexors",
+            side=side,
+            score=score,
+        )
+    data = minimal_backup(
+        review_notes=[
+            note_item(),  # already there
+            note_item(text="Spasms are down!"),  # another text at the same moment
+            note_item(written_at="2025-03-01T10:00:01+13:00"),  # the same text a second on
+            note_item(text="Twice in the file"),
+            note_item(text="Twice in the file"),
+        ],
+        visit_measures=[
+            measure_item(side="left", score="1+"),  # the same
+            measure_item(side="right", score="3"),  # rated otherwise in the file
+            measure_item(side="right", muscle_group="knee-flexors", score="0"),
+        ],
+    )
+    text = page_text(upload(alice_client, {"b.json": data}))
+    assert "3 review notes, 1 visit measure to add" in text
+    assert "2 review notes, 2 visit measures already in your diary (skipped)." in text
+    assert (
+        "The visit measure for 2025-03-01, hip flexors, right is 3 in the file but 2 in your "
+        "diary; yours is kept." in text
+    )
+    assert "0 errors." in text
+    confirm(alice_client)
+    assert ReviewNote.objects.filter(person=alice).count() == 4
+    assert ReviewNote.objects.filter(person=alice, text="Twice in the file").count() == 1
+    scores = VisitMeasure.objects.filter(person=alice).values_list("muscle_group", "side", "score")
+    assert set(scores) == {
+        ("hip-flexors", "left", "1+"),
+        ("hip-flexors", "right", "2"),  # the diary's, kept
+        ("knee-flexors", "right", "0"),
+    }
+
+
+@time_machine.travel(datetime(2025, 3, 10, 12, tzinfo=UTC), tick=False)
+def test_it_checks_review_notes_and_visit_measures(alice_client, alice):
+    data = minimal_backup(
+        review_notes=[
+            note_item(),
+            note_item(text="x" * 2001),
+            note_item(author_name="D" * 121, text="ok"),
+            note_item(author_name="", text="no author"),
+            note_item(written_at="2025-03-01T10:00:00", text="no offset"),
+            note_item(text=""),
+            {"author_name": "Dr A", "text": "no time", "author": "a@example.org"},
+        ],
+        visit_measures=[
+            measure_item(),
+            measure_item(score="5"),
+            measure_item(muscle_group="neck", side="middle"),
+            measure_item(score=1),
+            measure_item(visit_date="2025-03-12"),  # 11 March is today in Auckland: not yet
+            measure_item(visit_date="2025-03-11", side="right"),  # today in Auckland
+            measure_item(score="2"),  # the first one again
+        ],
+    )
+    text = page_text(upload(alice_client, {"b.json": data}))
+    assert "1 review note, 2 visit measures to add" in text
+    assert "b.json, review note 2: text is 2001 characters long; at most 2000" in text
+    assert "b.json, review note 3: author_name is 121 characters long; at most 120" in text
+    assert "b.json, review note 4: author_name: This field cannot be blank." in text
+    assert "b.json, review note 5: written_at '2025-03-01T10:00:00' has no time zone" in text
+    assert "b.json, review note 6: text: This field cannot be blank." in text
+    assert (
+        "b.json, review note 7: has no written_at; has author, which backup version 1 does not"
+        in text
+    )
+    assert "b.json, visit measure 2: score '5' is not one of: 0, 1, 1+, 2, 3, 4" in text
+    assert "b.json, visit measure 3: muscle_group 'neck' is not one of: hip-flexors" in text
+    assert "side 'middle' is not one of: left, right" in text
+    assert "b.json, visit measure 4: score 1 is not text" in text
+    assert "b.json, visit measure 5: visit_date 2025-03-12 is a day that has not come yet" in text
+    assert (
+        "b.json, visit measure 7: a visit measure for 2025-03-01, hip flexors, left is already "
+        "in the upload (b.json, visit measure 1)" in text
+    )
+    assert "0 entries to add, 0 already in your diary (skipped), 11 errors." in text
+    assert "Imported 1 review note and 2 visit measures; 11 with errors left out." in page_text(
+        confirm(alice_client)
+    )
+    assert VisitMeasure.objects.get(person=alice, side="left").score == "1+"
+
+
+CSV_NOTES = ["=1+1", "'=1+1", "''=x", "'plain", "-3 degrees", "'''@x", "\t=tab", "'", "+"]
+
+
+def test_it_round_trips_notes_that_start_with_an_apostrophe_or_a_formula_sign(client, alice):
+    """The export puts one apostrophe before guarded text, the import takes exactly one off."""
+    for number, note in enumerate(CSV_NOTES):
+        spasm(alice, occurred_at=at(date(2025, 1, 1), 8, number), note=note)
+    event(alice, date(2025, 1, 2), details="'=dose")
+    client.force_login(alice)
+    files = csv_bytes(client)
+    rows = list(csv.DictReader(io.StringIO(files["spasms.csv"].decode())))
+    assert [row["note"] for row in rows][:5] == [
+        "'=1+1",
+        "''=1+1",
+        "'''=x",
+        "'plain",
+        "'-3 degrees",
+    ]
+    dana = make_user("dana")
+    client.force_login(dana)
+    upload(client, files)
+    confirm(client)
+    imported = SpasmEpisode.objects.filter(owner=dana).order_by("occurred_at")
+    assert [entry.note for entry in imported] == CSV_NOTES
+    assert TreatmentEvent.objects.get(owner=dana).details == "'=dose"
+
+
+def test_it_restores_the_profile_only_when_asked(alice_client, alice):
+    before = profile_of(alice)
+    upload(alice_client, {"b.json": minimal_backup(spasms=[spasm_item()])})
+    confirm(alice_client)
+    assert profile_of(alice) == before
+
+    response = upload(alice_client, {"b.json": minimal_backup()}, restore_profile="on")
+    text = page_text(response)
+    assert "Your profile settings would change" in text
+    assert "Time zone: Asia/Tokyo" in text
+    confirm(alice_client)
+    assert profile_of(alice) == {
+        "display_name": "Someone",
+        "time_zone": "Asia/Tokyo",
+        "injury_level": "T4",
+        "completeness": "A",
+        "is_clinician": False,
+    }
+
+
+def test_it_maps_who_logged_an_entry_to_the_person_or_leaves_it_empty(alice_client, alice):
+    entries = [
+        spasm_item(occurred_at="2025-03-01T08:00:00+00:00", logged_by="ALICE@example.org"),
+        spasm_item(occurred_at="2025-03-01T09:00:00+00:00", logged_by="someone@example.org"),
+        spasm_item(occurred_at="2025-03-01T10:00:00+00:00", logged_by="cara@example.org"),
+    ]
+    make_user("cara")  # an account that exists is still not the person's
+    text = page_text(upload(alice_client, {"b.json": minimal_backup(spasms=entries)}))
+    assert "1 entry was logged by cara@example.org" in text
+    confirm(alice_client)
+    logged = dict(SpasmEpisode.objects.filter(owner=alice).values_list("occurred_at", "logged_by"))
+    assert logged == {
+        datetime(2025, 3, 1, 8, tzinfo=UTC): alice.pk,
+        datetime(2025, 3, 1, 9, tzinfo=UTC): alice.pk,  # the account the backup came from
+        datetime(2025, 3, 1, 10, tzinfo=UTC): None,
+    }
+
+
+def test_it_creates_own_items_and_pain_problems_and_reports_a_taken_slot(alice_client, alice):
+    PainProblem.objects.create(owner=alice, slot=1, name="Knees")
+    Trigger.objects.create(owner=alice, slug="tight-shoes", name="My tight shoes")
+    item = {
+        "occurred_at": "2025-03-01T08:00:00+00:00",
+        "intensity": 4,
+        "problem": 1,
+        "sites": [],
+        "qualities": [],
+        "pain_type": "unknown",
+        "triggers": ["tight-shoes", "wet-socks"],
+        "red_flags": [],
+        **ENTRY_END,
+        "tried": [{"intervention": "foot-rub", "dose": "", "effect": "helped-a-lot"}],
+    }
+    data = minimal_backup(
+        pain_problems=[{"slot": 1, "name": "Burning feet"}, {"slot": 2, "name": "Back"}],
+        triggers=[
+            {"slug": "tight-shoes", "name": "Tight shoes", "category": "clothing", "guide": ""},
+            {"slug": "wet-socks", "name": "Wet socks", "category": "skin", "guide": ""},
+        ],
+        interventions=[
+            {"slug": "foot-rub", "name": "Foot rub", "category": "physical", "guide": ""}
+        ],
+        leg_pain=[item],
+    )
+    text = page_text(upload(alice_client, {"b.json": data}))
+    assert "1 entry to add" in text
+    assert (
+        "Pain problem 1 is “Burning feet” in the file but “Knees” in your diary, so the file's "
+        "entries for “Burning feet” are imported without a pain problem." in text
+    )
+    assert "Pain problem 2: Back" in text
+    assert "Your own trigger: Wet socks" in text
+    assert "Your own trigger: Tight shoes" not in text  # matched on slug: already hers
+    confirm(alice_client)
+    entry = LegPainEntry.objects.get(owner=alice)
+    assert entry.problem is None
+    assert sorted(t.slug for t in entry.triggers.all()) == ["tight-shoes", "wet-socks"]
+    assert entry.uses.get().intervention.owner == alice
+    assert dict(PainProblem.objects.filter(owner=alice).values_list("slot", "name")) == {
+        1: "Knees",
+        2: "Back",
+    }
+
+
+# Whole files refused, with the form kept -------------------------------------------------------
+
+
+def test_it_refuses_an_upload_over_20_mb(alice_client):
+    big = b"{" + b" " * (20 * 1024 * 1024) + b"}"
+    response = upload(alice_client, {"huge.json": big}, restore_profile="on")
+    text = page_text(response)
+    assert "The upload is 20.0 MB; the largest that can be imported is 20 MB." in text
+    assert ticked(response, "restore_profile")  # what was chosen stays chosen
+    assert not PendingImport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"{not json", "notes.json is not a JSON file that can be read (line 1:"),
+        (b"\xff\xfe\x00garbage", "notes.json is not a text file in UTF-8."),
+        (b'{"format": "something-else"}', "notes.json is not an SCI Tracker backup"),
+        (
+            b'{"format": "sci-tracker-backup", "version": 2}',
+            "notes.json was made by a newer SCI Tracker (backup version 2); this one reads "
+            "version 1 and older.",
+        ),
+        (b'{"format": "sci-tracker-backup", "version": "1"}', "has no backup version"),
+        (
+            b'{"format": "sci-tracker-backup", "version": 1, "spasms": []}',
+            "notes.json is not complete: it has no exported_at, profile, pain_problems",
+        ),
+        (b"%PDF-1.7 \n1 0 obj", "notes.json is not a backup or a CSV file from SCI Tracker"),
+        (
+            LEG_PAIN_HEADER.replace("logged_by", "comment").encode(),
+            "notes.json looks like leg-pain.csv, but its first row lacks logged_by and has "
+            "comment besides.",
+        ),
+        (b"", "The submitted file is empty."),
+        (b'{"a": ' + b"[" * 100_000, "notes.json is not a JSON file that can be read"),
+    ],
+    ids=[
+        "not-json",
+        "not-utf8",
+        "other-format",
+        "newer",
+        "no-version",
+        "incomplete",
+        "pdf",
+        "other-columns",
+        "empty",
+        "deep",
+    ],
+)
+def test_it_refuses_a_file_it_cannot_read_with_a_clear_message(alice_client, content, message):
+    response = upload(alice_client, {"notes.json": content}, restore_profile="on")
+    assert response.status_code == 200
+    assert message in page_text(response)
+    assert "Please check this answer" in response.text  # the summary at the top
+    assert 'href="#id_files"' in response.text
+    assert ticked(response, "restore_profile")
+    assert not PendingImport.objects.exists()
+
+
+def test_it_refuses_a_backup_mixed_with_csv_files(alice_client):
+    response = upload(alice_client, {"a.json": minimal_backup(), "b.csv": leg_pain_csv()})
+    assert "Upload a backup file on its own" in page_text(response)
+
+
+def test_it_refuses_two_files_of_the_same_kind(alice_client):
+    response = upload(alice_client, {"a.csv": leg_pain_csv(), "b.csv": leg_pain_csv()})
+    assert "a.csv and b.csv are both leg pain files. Upload one of each." in page_text(response)
+
+
+def test_it_asks_for_a_file(alice_client):
+    response = alice_client.post(UPLOAD, {})
+    assert "Choose the backup file or the CSV files to import." in page_text(response)
+    assert not ticked(response, "restore_profile")
+
+
+# Confirming: one transaction, the person's own upload only ------------------------------------
+
+
+def test_it_writes_all_or_nothing(alice_client, alice, monkeypatch):
+    data = minimal_backup(
+        spasms=[spasm_item()],
+        check_ins=[checkin_item()],
+        treatment_events=[event_item()],
+        triggers=[{"slug": "mine", "name": "Mine", "category": "other", "guide": ""}],
+    )
+    upload(alice_client, {"b.json": data}, restore_profile="on")
+    written = []
+
+    def fail_on_events(objs, *args, **kwargs):
+        written.append(entry_counts(alice))  # spasms and check-ins are in by now
+        raise IntegrityError("simulated: a check-in was saved in another tab")
+
+    monkeypatch.setattr(TreatmentEvent.objects, "bulk_create", fail_on_events)
+    before = profile_of(alice)
+    response = confirm(alice_client)
+    assert written == [{"spasm": 1, "pain": 0, "checkin": 1, "event": 0}]
+    assert "Nothing was imported: your diary changed while importing." in page_text(response)
+    assert entry_counts(alice) == {"spasm": 0, "pain": 0, "checkin": 0, "event": 0}
+    assert not Trigger.objects.filter(owner=alice).exists()
+    assert profile_of(alice) == before
+    assert PendingImport.objects.filter(owner=alice).exists()  # still there to try again
+
+    monkeypatch.undo()
+    confirm(alice_client)
+    assert entry_counts(alice) == {"spasm": 1, "pain": 0, "checkin": 1, "event": 1}
+
+
+def test_it_moves_the_diary_version_on_once(alice_client, alice):
+    upload(alice_client, {"b.json": minimal_backup(spasms=[spasm_item()])})
+    version = User.objects.get(pk=alice.pk).diary_version
+    confirm(alice_client)
+    assert User.objects.get(pk=alice.pk).diary_version == version + 1
+
+
+def test_it_does_not_let_another_person_confirm_or_cancel_an_upload(client, alice, bob):
+    client.force_login(alice)
+    upload(client, {"b.json": minimal_backup(spasms=[spasm_item()])})
+    pending = PendingImport.objects.get()
+    client.force_login(bob)
+    for action in ("confirm", "cancel"):
+        response = client.post(PREVIEW, {"pending": str(pending.pk), action: ""})
+        assert response.status_code == 404
+    assert client.post(PREVIEW, {"pending": "not-a-uuid", "confirm": ""}).status_code == 404
+    # Bob's own preview shows nothing of Alice's upload.
+    response = client.get(PREVIEW, follow=True)
+    assert "Nothing is waiting to be imported." in page_text(response)
+    assert PendingImport.objects.filter(pk=pending.pk).exists()
+    assert not SpasmEpisode.objects.exists()
+
+
+def test_it_cancels_and_keeps_nothing(alice_client, alice):
+    upload(alice_client, {"b.json": minimal_backup(spasms=[spasm_item()])})
+    pending = PendingImport.objects.get()
+    response = alice_client.post(PREVIEW, {"pending": str(pending.pk), "cancel": ""}, follow=True)
+    assert "Import cancelled. Nothing was added to your diary." in page_text(response)
+    assert not PendingImport.objects.exists()
+    assert not SpasmEpisode.objects.exists()
+
+
+def test_it_says_so_when_an_import_is_confirmed_twice(alice_client, alice):
+    upload(alice_client, {"b.json": minimal_backup(spasms=[spasm_item()])})
+    pending = PendingImport.objects.get()
+    alice_client.post(PREVIEW, {"pending": str(pending.pk), "confirm": ""})
+    response = alice_client.post(PREVIEW, {"pending": str(pending.pk), "confirm": ""}, follow=True)
+    assert "That import is already finished or cancelled." in page_text(response)
+    assert SpasmEpisode.objects.count() == 1
+
+
+def test_it_forgets_an_upload_after_a_day(alice_client, alice):
+    with time_machine.travel(datetime(2026, 3, 1, 9, tzinfo=UTC), tick=False):
+        upload(alice_client, {"b.json": minimal_backup(spasms=[spasm_item()])})
+    pending = PendingImport.objects.get()
+    with time_machine.travel(datetime(2026, 3, 2, 9, 1, tzinfo=UTC), tick=False):
+        response = alice_client.get(PREVIEW, follow=True)
+        assert "Nothing is waiting to be imported." in page_text(response)
+        response = alice_client.post(PREVIEW, {"pending": str(pending.pk), "confirm": ""})
+    assert not SpasmEpisode.objects.exists()
+    assert not PendingImport.objects.exists()
+
+
+def test_it_keeps_one_upload_waiting_per_person(alice_client, alice, bob):
+    PendingImport.objects.create(owner=bob, payload={})
+    upload(alice_client, {"a.json": minimal_backup(spasms=[spasm_item()])})
+    upload(alice_client, {"b.json": minimal_backup()})
+    assert list(
+        PendingImport.objects.filter(owner=alice).values_list("payload__names", flat=True)
+    ) == [["b.json"]]
+    assert PendingImport.objects.filter(owner=bob).exists()
+    html = alice_client.get(UPLOAD).text
+    assert "An upload is waiting for you to check it" in html
+
+
+def test_it_sends_a_visitor_to_sign_in(client, db):
+    for url in (UPLOAD, PREVIEW):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    response = client.post(PREVIEW, {"pending": "x", "confirm": ""})
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_shows_one_form_with_a_label_for_the_file(alice_client):
+    html = alice_client.get(UPLOAD).text
+    assert 'enctype="multipart/form-data"' in html
+    assert 'for="id_files"' in html
+    assert 'type="file" name="files"' in html
+    assert " multiple " in html
+    assert "Also restore my profile settings" in html
+
+
+def test_it_reads_csv_the_way_a_spreadsheet_saves_it(alice_client, alice):
+    """A BOM, columns in another order, CRLF line ends, empty trailing rows."""
+    content = (
+        "\ufeffintensity,id,occurred_at,problem_slot,problem,sites,qualities,pain_type,triggers,"
+        "red_flags,note,note_for_clinician,logged_by\r\n"
+        "7,1,2025-06-01T09:00:00+12:00,1,'=Feet,,,unknown,,,'=1+1,TRUE,\r\n"
+        ",,,,,,,,,,,,\r\n"
+    ).encode()
+    text = page_text(upload(alice_client, {"export.csv": content}))
+    assert "1 entry to add, 0 already in your diary (skipped), 0 errors." in text
+    confirm(alice_client)
+    entry = LegPainEntry.objects.get(owner=alice)
+    assert (entry.intensity, entry.note, entry.note_for_clinician) == (7, "=1+1", True)
+    assert entry.problem.name == "=Feet"
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_it_previews_a_large_diary_in_a_few_queries(
+    alice_client, alice, count, django_assert_max_num_queries
+):
+    items = [spasm_item(occurred_at=f"2025-03-01T08:{n:02}:00+00:00") for n in range(count * 30)]
+    upload(alice_client, {"b.json": minimal_backup(spasms=items)})
+    with django_assert_max_num_queries(20):
+        alice_client.get(PREVIEW)
+
+
+def test_it_shows_the_preview_as_one_accessible_page(alice_client):
+    upload(alice_client, {"leg-pain.csv": leg_pain_csv(GOOD_PAIN, "2,x,1,,,,,unknown,,,,0,\n")})
+    response = alice_client.get(PREVIEW)
+    html = response.text
+    assert len(re.findall(r"<h1[\s>]", html)) == 1
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+    assert "<style" not in html
+    assert " style=" not in html
+    assert '<th scope="col">To add</th>' in html
+
+
+def test_it_lists_so_many_errors_and_counts_the_rest(alice_client, monkeypatch):
+    monkeypatch.setattr("sci_tracker.exports.importer.ERRORS_SHOWN", 2)
+    bad = "{n},2025-06-0{n}T09:00:00+12:00,11,,,,,unknown,,,,0,\n"
+    rows = [bad.format(n=n) for n in range(1, 5)]
+    text = page_text(upload(alice_client, {"leg-pain.csv": leg_pain_csv(*rows)}))
+    assert "0 entries to add, 0 already in your diary (skipped), 4 errors." in text
+    assert "leg-pain.csv row 3: intensity 11 is outside 0-10" in text
+    assert "leg-pain.csv row 4:" not in text
+    assert "and 2 more." in text
+
+
+def test_it_refuses_more_rows_than_one_import_takes(alice_client, monkeypatch):
+    monkeypatch.setattr("sci_tracker.exports.importer.MAX_ROWS", 2)
+    rows = [GOOD_PAIN] * 3
+    text = page_text(upload(alice_client, {"leg-pain.csv": leg_pain_csv(*rows)}))
+    assert "leg-pain.csv holds 3 rows; one import takes at most 2. Upload fewer files" in text
+    items = [spasm_item(tried=[{"intervention": "heat", "dose": "", "effect": "worse"}])] * 2
+    text = page_text(upload(alice_client, {"b.json": minimal_backup(spasms=items)}))
+    assert "b.json holds 4 rows; one import takes at most 2. Import its CSV files instead" in text
+    assert not PendingImport.objects.exists()
+
+
+ODD_VALUES = [None, 5, -1, 1.5, 10**30, "x", "", [], ["x"], {}, True, "0001-01-01T00:00:00+14:00"]
+
+
+def test_it_never_fails_on_odd_values_anywhere_in_a_backup(alice_client, alice):
+    """Every key of every item given every odd value: each becomes an error or an entry."""
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    makers = {"spasms": spasm_item, "check_ins": checkin_item, "treatment_events": event_item}
+    sections = {key: [] for key in makers}
+    number = 0
+    for key, make in makers.items():
+        for field_name in make():
+            for odd in ODD_VALUES:
+                number += 1
+                moment = start + timedelta(hours=number)
+                item = make(
+                    occurred_at=moment.isoformat(), date=str(date(2024, 1, 1) + timedelta(number))
+                )
+                item.pop("date" if key == "spasms" else "occurred_at")
+                item[field_name] = odd
+                sections[key].append(item)
+    sections["spasms"].append(spasm_item(tried=[{"intervention": odd} for odd in ODD_VALUES]))
+    sections["spasms"].append(["not", "an", "entry"])
+    for key, make in {"review_notes": note_item, "visit_measures": measure_item}.items():
+        sections[key] = [{**make(), name: odd} for name in make() for odd in ODD_VALUES]
+        sections[key].append("not a note")
+    data = minimal_backup(
+        **sections,
+        pain_problems=[{"slot": odd, "name": odd} for odd in ODD_VALUES],
+        triggers=[{"slug": odd, "name": "n", "category": odd, "guide": odd} for odd in ODD_VALUES],
+    )
+    response = upload(alice_client, {"odd.json": data}, restore_profile="on")
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "odd.json, spasm 1:" in text
+    assert "odd.json, spasm 182: is not a set of named fields" in text
+    assert "odd.json, review note 37: is not a set of named fields" in text
+    assert "odd.json, visit measure 73: is not a set of named fields" in text
+    response = confirm(alice_client)
+    assert response.status_code == 200
+    assert "Imported" in page_text(response)
+
+
+ODD_CELLS = [
+    "",
+    "x",
+    "-1",
+    "99999999999999999999",
+    "1.5",
+    "0001-01-01T00:00:00+14:00",
+    "TRUE",
+    ";;",
+]
+
+
+def test_it_never_fails_on_odd_cells_anywhere_in_csv_files(client, alice):
+    """Every column of every file given every odd cell: each becomes an error or an entry."""
+    fill_everything(alice, make_user("cara"))
+    client.force_login(alice)
+    exported = csv_bytes(client)
+    dana = make_user("dana")
+    client.force_login(dana)
+    files = {}
+    for name, content in exported.items():
+        header, first, *_ = list(csv.reader(io.StringIO(content.decode())))
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for column in range(len(header)):
+            for odd in ODD_CELLS:
+                writer.writerow([odd if n == column else cell for n, cell in enumerate(first)])
+        writer.writerow(first[:-1])  # one cell short
+        files[name] = out.getvalue().encode()
+    response = upload(client, files)
+    assert response.status_code == 200
+    assert "row 2:" in page_text(response)
+    assert "cells but the first row names" in page_text(response)
+    response = confirm(client)
+    assert response.status_code == 200
+    assert "Imported" in page_text(response)

@@ -1,0 +1,612 @@
+import os
+import random
+import re
+import zlib
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from sci_tracker.diary.models import (
+    CheckIn,
+    Intervention,
+    InterventionUse,
+    LegPainEntry,
+    SpasmEpisode,
+    TreatmentEvent,
+    Trigger,
+)
+from sci_tracker.reports import charts, pdf, views
+from sci_tracker.reports.report import MAX_NOTES, MAX_RED_FLAGS, NOTE_CHARS, build_report
+from sci_tracker.reports.views import ReportLinks, report_context
+from sci_tracker.trends.aggregates import Period
+from tests.entries import AUCKLAND, at, builtin, checkin, event, fill_days, pain, spasm
+
+OWN_LINKS = ReportLinks(page="/report/", pdf="/report/pdf/", trends="/trends/")
+
+# Noon on Friday 20 March 2026 in Auckland: alice's "today" in these tests.
+TODAY = date(2026, 3, 20)
+FROZEN = datetime.combine(TODAY, time(12), AUCKLAND)
+LAST_30 = Period(TODAY - timedelta(days=29), TODAY)
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(FROZEN, tick=False):
+        yield
+
+
+def headline(report, label):
+    return next(row for row in report.headlines if row.label == label)
+
+
+def figures(row):
+    return (row.this, row.this_days, row.previous, row.previous_days)
+
+
+# The figures ---------------------------------------------------------------------------------
+
+
+def test_it_builds_the_figures_for_a_known_diary(alice, frozen):
+    fill_days(alice, TODAY, 30)  # each day: check-in (pain 3, worst 6, Penn 2/1), 2 spasms, pain
+    report = build_report(alice, LAST_30)
+    assert (report.period, report.previous) == (
+        LAST_30,
+        Period(date(2026, 1, 20), date(2026, 2, 18)),
+    )
+    assert (report.days_recorded, report.check_ins) == (30, 30)
+    assert (report.previous_days_recorded, report.previous_check_ins) == (0, 0)
+    assert figures(headline(report, "Average leg pain")) == (3, 30, None, 0)
+    assert figures(headline(report, "Worst leg pain, mean of each day's worst")) == (6, 30, None, 0)
+    assert figures(headline(report, "Highest leg pain")) == (6, 30, None, 0)
+    assert figures(headline(report, "Spasms logged per day")) == (2, 30, None, 0)
+    assert figures(headline(report, "Night spasms per day")) == (1, 30, None, 0)
+    assert figures(headline(report, "Penn spasm frequency")) == (2, 30, None, 0)
+    assert figures(headline(report, "Penn spasm severity")) == (1, 30, None, 0)
+    assert figures(headline(report, "Affected sleep")) == (None, 0, None, 0)
+    assert headline(report, "Average leg pain").change is None
+    assert [(e.date, e.event_kind) for e in report.events] == [(date(2026, 3, 5), "botox")]
+    [cold] = report.triggers
+    assert (cold.name, cold.times_logged, cold.days_logged) == ("Cold", 30, 30)
+    [heat] = report.interventions
+    assert (heat.name, heat.times_tried, heat.effects) == ("Heat", 30, {"helped-a-little": 30})
+    assert report.person.name == "Alice"
+    assert (report.person.injury_level, report.person.ais_grade) == (
+        "C6",
+        "AIS B: some feeling below the injury, no movement",
+    )
+    assert report.made_on == TODAY
+
+
+def test_it_compares_the_period_with_the_one_before(alice, frozen):
+    for n in range(60):
+        day = TODAY - timedelta(days=n)
+        this_period = n < 30
+        checkin(
+            alice,
+            day,
+            psfs_frequency=1 if this_period else 3,
+            psfs_severity=1 if this_period else 2,
+            pain_average=2 if this_period else 5,
+            pain_worst=4 if this_period else 9 - n % 2,
+            interference_sleep=1 if this_period else 6,
+        )
+        for _ in range(1 if this_period else 4):
+            spasm(alice, occurred_at=at(day, 2, zone=alice.zone))  # 02:00: at night
+    # Ten of the previous period's days have spasms but no check-in.
+    CheckIn.objects.filter(owner=alice, date__lt=TODAY - timedelta(days=49)).delete()
+    report = build_report(alice, LAST_30)
+    pain_row = headline(report, "Average leg pain")
+    assert figures(pain_row) == (2, 30, 5, 20)
+    assert pain_row.change == -3
+    assert (pain_row.this_count, pain_row.previous_count) == ("30 days", "20 days")
+    assert figures(headline(report, "Highest leg pain")) == (4, 30, 9, 20)
+    spasms = headline(report, "Spasms logged per day")
+    assert figures(spasms) == (1, 30, 4, 30)
+    assert figures(headline(report, "Night spasms per day")) == (1, 30, 4, 30)
+    sleep = headline(report, "Affected sleep")
+    assert (sleep.change, sleep.previous_count) == (-5, "20 check-ins")
+    assert (report.days_recorded, report.previous_days_recorded) == (30, 30)
+    assert report.previous_check_ins == 20
+
+
+def test_it_shows_no_data_for_an_empty_previous_period(alice, alice_client, frozen):
+    fill_days(alice, TODAY, 5)
+    text = alice_client.get(reverse("reports:report")).text
+    row = re.search(r"Average leg pain.*?</tr>", text, re.S).group(0)
+    assert '<span class="figure">3.0</span> <span class="days">5 days</span>' in row
+    assert '<span class="no-data">no data</span>' in row
+    assert '<td class="change">–</td>' in row
+    assert "0.0" not in row
+
+
+def test_it_leaves_out_the_bin(alice, frozen):
+    day = TODAY - timedelta(days=2)
+    kept = spasm(alice, occurred_at=at(day, 9), red_flags=["fever"])
+    binned = [
+        spasm(alice, occurred_at=at(day, 10), red_flags=["chest"], note="binned spasm"),
+        pain(alice, occurred_at=at(day, 11), intensity=9, note="binned pain"),
+        checkin(alice, day, psfs_frequency=4, psfs_severity=3, note="binned check-in"),
+        event(alice, day, kind="surgery"),
+    ]
+    binned[0].triggers.add(builtin(Trigger, "cold"))
+    InterventionUse.objects.create(intervention=builtin(Intervention, "heat"), pain=binned[1])
+    for entry in binned:
+        entry.note_for_clinician = True
+        entry.save()
+        entry.move_to_bin()
+    report = build_report(alice, LAST_30)
+    assert figures(headline(report, "Spasms logged per day")) == (1, 1, None, 0)
+    assert figures(headline(report, "Highest leg pain")) == (None, 0, None, 0)
+    assert figures(headline(report, "Penn spasm frequency")) == (None, 0, None, 0)
+    assert (report.events, report.triggers, report.interventions, report.notes) == ([], [], [], [])
+    assert [flag.symptom for flag in report.red_flags] == ["Fever or chills"]
+    assert kept.pk
+
+
+def test_it_lists_red_flags_with_the_local_date_and_time(alice, alice_client, frozen):
+    # 11:30 UTC on 14 March is 00:30 on the 15th in Auckland.
+    spasm(
+        alice,
+        occurred_at=datetime(2026, 3, 14, 11, 30, tzinfo=UTC),
+        red_flags=["ad-signs", "fever"],
+    )
+    pain(alice, occurred_at=at(date(2026, 3, 2), 17, 45), red_flags=["leg-swollen"])
+    spasm(alice, occurred_at=at(date(2026, 3, 3), 8))  # no red flag
+    spasm(alice, occurred_at=at(date(2026, 2, 1), 8), red_flags=["chest"])  # before the period
+    report = build_report(alice, LAST_30)
+    assert [(flag.when, flag.symptom, flag.kind) for flag in report.red_flags] == [
+        (datetime(2026, 3, 2, 17, 45), "One leg swollen, red or warm", "Leg pain"),
+        (
+            datetime(2026, 3, 15, 0, 30),
+            "Pounding headache, flushing or sweating above the injury",
+            "Spasm",
+        ),
+        (datetime(2026, 3, 15, 0, 30), "Fever or chills", "Spasm"),
+    ]
+    text = alice_client.get(reverse("reports:report")).text
+    assert re.search(r"<td>2 Mar 2026</td>\s*<td>17:45</td>\s*<td>One leg swollen", text)
+    assert "Chest pain" not in text
+
+
+def test_it_lists_the_most_recent_red_flags_and_counts_them_all(alice, frozen):
+    for n in range(MAX_RED_FLAGS + 3):
+        spasm(alice, occurred_at=at(TODAY - timedelta(days=n), 9), red_flags=["fever"])
+    report = build_report(alice, LAST_30)
+    assert len(report.red_flags) == MAX_RED_FLAGS
+    assert report.red_flags_left_out == 3
+    assert report.red_flags[-1].when == datetime(2026, 3, 20, 9)
+    assert report.red_flag_counts == [("Fever or chills", MAX_RED_FLAGS + 3)]
+
+
+def test_it_shows_flagged_notes_and_no_other(alice, alice_client, frozen):
+    day = date(2026, 3, 10)
+    spasm(alice, occurred_at=at(day, 7, 5), note="Woke me <b>twice</b>", note_for_clinician=True)
+    spasm(alice, occurred_at=at(day, 8), note="Private: not for the clinic")
+    checkin(alice, day, note="A bad day overall", note_for_clinician=True)
+    event(alice, day, kind="medicine-change", details="Baclofen 20 mg").__class__.objects.filter(
+        owner=alice
+    ).update(note="Dose up after the last visit", note_for_clinician=True)
+    pain(alice, occurred_at=at(day, 12), note="", note_for_clinician=True)  # nothing to show
+    report = build_report(alice, LAST_30)
+    assert [(note.when, note.kind, note.text) for note in report.notes] == [
+        (None, "Treatment event: Changed a medicine's dose", "Dose up after the last visit"),
+        (datetime(2026, 3, 10, 7, 5), "Spasm", "Woke me <b>twice</b>"),
+        (None, "Daily check-in", "A bad day overall"),
+    ]
+    text = alice_client.get(reverse("reports:report")).text
+    assert "<strong>10 Mar 2026, 07:05</strong>, spasm: Woke me &lt;b&gt;twice&lt;/b&gt;" in text
+    assert "<strong>10 Mar 2026</strong>, daily check-in: A bad day overall" in text
+    assert "Private: not for the clinic" not in text
+    assert "<b>twice</b>" not in text
+
+
+def test_it_cuts_long_notes_and_keeps_the_most_recent(alice, frozen):
+    for n in range(MAX_NOTES + 2):
+        spasm(
+            alice,
+            occurred_at=at(TODAY - timedelta(days=n), 9),
+            note=f"Note {n} " + "x" * 600,
+            note_for_clinician=True,
+        )
+    report = build_report(alice, LAST_30)
+    assert len(report.notes) == MAX_NOTES
+    assert report.notes_left_out == 2
+    assert report.notes[-1].text.startswith("Note 0 ")
+    assert len(report.notes[-1].excerpt) == NOTE_CHARS
+    assert report.notes[-1].cut
+
+
+def test_it_never_shows_another_persons_data(alice, bob, alice_client, frozen):
+    fill_days(bob, TODAY, 30)
+    spasm(bob, occurred_at=at(TODAY, 9), red_flags=["chest"], note="Bob's note")
+    SpasmEpisode.objects.filter(owner=bob).update(note_for_clinician=True)
+    report = build_report(alice, LAST_30)
+    assert report.days_recorded == 0
+    assert (report.events, report.triggers, report.interventions) == ([], [], [])
+    assert (report.red_flags, report.notes) == ([], [])
+    text = alice_client.get(reverse("reports:report")).text
+    for word in ("Bob", "Cold", "Heat", "Botulinum", "Chest pain"):
+        assert word not in text
+    # The page takes no owner: asking for bob's changes nothing.
+    assert "Bob" not in alice_client.get(reverse("reports:report"), {"owner": bob.pk}).text
+
+
+def test_it_reads_a_month_or_a_dense_year_in_the_same_queries(alice, alice_client, frozen):
+    def queries():
+        with CaptureQueriesContext(connection) as done:
+            response = alice_client.get(reverse("reports:report"), {"range": "1y"})
+        assert response.status_code == 200
+        return len(done)
+
+    fill_days(alice, TODAY, 30)
+    month = queries()
+    fill_days(alice, TODAY - timedelta(days=30), 300)
+    for n in range(20):
+        spasm(alice, occurred_at=at(TODAY - timedelta(days=n), 9), red_flags=["fever"])
+    assert queries() == month
+    assert month <= 16
+
+
+# The charts ----------------------------------------------------------------------------------
+
+
+def test_it_draws_accessible_svg_charts_with_the_events(alice, frozen):
+    fill_days(alice, TODAY, 30)
+    event(alice, TODAY - timedelta(days=3), kind="medicine-change", details='Baclofen <"20 mg">')
+    report = build_report(alice, LAST_30)
+    pain_svg = str(charts.pain_chart(report.by_day, report.events))
+    assert pain_svg.startswith("<svg ")
+    assert 'role="img"' in pain_svg
+    assert 'aria-labelledby="pain-chart-title pain-chart-desc"' in pain_svg
+    assert '<title id="pain-chart-title">Leg pain, 19 Feb 2026 to 20 Mar 2026</title>' in pain_svg
+    desc = re.search(r'<desc id="pain-chart-desc">(.*?)</desc>', pain_svg).group(1)
+    assert desc.startswith(
+        "Average leg pain 3.0 out of 10 over 30 days with a rating; the worst was 6 out of 10, "
+        "on 19 Feb 2026."
+    )
+    assert (
+        "2, Changed a medicine&#x27;s dose, 17 Mar 2026 (Baclofen &lt;&quot;20 mg&quot;&gt;)"
+        in desc
+    )
+    assert pain_svg.count('class="event-marker"') == 2
+    assert "Baclofen <" not in pain_svg
+    # The 0-10 scale, and lines that differ by dash as well as colour.
+    for value in range(0, 11, 2):
+        assert f'text-anchor="end">{value}</text>' in pain_svg
+    assert 'stroke-dasharray="6 3"' in pain_svg
+    assert " style=" not in pain_svg
+    assert "<script" not in pain_svg
+
+    spasm_svg = str(charts.spasm_chart(report.by_day, report.events))
+    assert 'role="img"' in spasm_svg
+    assert "60 spasms logged over 30 days with a record: 2.0 a day, 1.0 of them at night" in (
+        spasm_svg
+    )
+    assert 'fill="url(#spasm-chart-night)"' in spasm_svg
+    assert spasm_svg.count('class="event-marker"') == 2
+
+
+def test_it_draws_a_long_period_week_by_week(alice, frozen):
+    fill_days(alice, TODAY, 200)
+    period = Period(TODAY - timedelta(days=199), TODAY)
+    report = build_report(alice, period)
+    svg = str(charts.spasm_chart(report.by_day, report.events))
+    assert "Drawn as weekly means per day." in svg
+    assert svg.count("<rect") < 100  # 29 weeks, two bars each, and the legend
+
+
+def test_it_draws_an_empty_diary_without_failing(alice, frozen):
+    report = build_report(alice, LAST_30)
+    assert "No leg pain was recorded" in charts.pain_chart(report.by_day, report.events)
+    assert "No spasms were logged" in charts.spasm_chart(report.by_day, report.events)
+
+
+# The page ------------------------------------------------------------------------------------
+
+
+def test_it_shows_the_report_page(alice, alice_client, frozen):
+    fill_days(alice, TODAY, 30)
+    response = alice_client.get(reverse("reports:report"))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    text = response.text
+    assert "<h1>Spasm and leg pain report</h1>" in text
+    assert "<dt>Name</dt><dd>Alice</dd>" in text
+    assert "<dt>Injury level</dt><dd>C6</dd>" in text
+    assert "<dt>AIS grade</dt><dd>AIS B: some feeling below the injury, no movement</dd>" in text
+    assert "19 Feb 2026 to 20 Mar 2026 (30 days)" in text
+    assert "<dt>Compared with</dt><dd>20 Jan 2026 to 18 Feb 2026</dd>" in text
+    assert "<dt>Days with a record</dt><dd>30 of 30 (before: 0)</dd>" in text
+    assert "<dt>Daily check-ins</dt><dd>30 (before: 0)</dd>" in text
+    assert text.count('role="img"') == 2
+    assert "<strong>5 Mar 2026</strong>: Botulinum toxin injection" in text
+    assert '<th scope="row">Cold</th>' in text
+    assert '<th scope="row">Heat</th>' in text
+    assert "use your browser's Print command" in text
+    assert 'href="/report/pdf/?from=2026-02-19&amp;to=2026-03-20"' in text
+    assert 'href="/trends/?range=custom&amp;from=2026-02-19&amp;to=2026-03-20"' in text
+    assert 'href="/static/css/report.css"' in text
+    assert " style=" not in text
+    assert "<style" not in text
+
+
+def test_it_keeps_the_chosen_dates(alice_client, frozen):
+    text = alice_client.get(
+        reverse("reports:report"), {"from": "2026-01-01", "to": "2026-01-31"}
+    ).text
+    assert "1 Jan 2026 to 31 Jan 2026 (31 days)" in text
+    assert "<dd>1 Dec 2025 to 31 Dec 2025</dd>" in text
+    assert 'href="/report/pdf/?from=2026-01-01&amp;to=2026-01-31"' in text
+    assert "(90 days)" in alice_client.get(reverse("reports:report"), {"range": "90d"}).text
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"from": "2026-03-10", "to": "2026-03-01"}, "The last day must be on or after the first"),
+        ({"from": "yesterday", "to": "2026-03-01"}, "Enter a valid date."),
+        ({"from": "2024-01-01", "to": "2026-03-01"}, "Choose a range of a year or less"),
+        ({"range": "all"}, "Select a valid choice."),
+    ],
+)
+def test_it_explains_bad_dates_and_shows_the_last_30_days(alice_client, frozen, query, message):
+    response = alice_client.get(reverse("reports:report"), query)
+    assert response.status_code == 200
+    assert message in response.text
+    assert "Showing the last 30 days instead." in response.text
+    assert "19 Feb 2026 to 20 Mar 2026 (30 days)" in response.text
+
+
+def test_it_sends_a_visitor_to_sign_in(client, db):
+    for name in ("reports:report", "reports:pdf"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("query", "shown_days", "expected"),
+    [
+        ({"range": "30d"}, (date(2026, 3, 11), None), (date(2026, 3, 11), TODAY)),
+        (
+            {"range": "30d"},
+            (date(2026, 1, 1), date(2026, 1, 31)),
+            (date(2026, 1, 2), date(2026, 1, 31)),
+        ),
+        (
+            {"from": "2025-01-01", "to": "2025-01-10"},
+            (date(2026, 3, 1), None),
+            (date(2026, 3, 1), date(2026, 3, 10)),
+        ),
+        ({"range": "30d"}, (None, None), (LAST_30.start, LAST_30.end)),
+    ],
+)
+def test_it_keeps_the_dates_inside_the_days_a_view_may_show(
+    alice, rf, frozen, query, shown_days, expected
+):
+    _, period = views.chosen_period(rf.get("/", query), alice, shown_days)
+    assert (period.start, period.end) == expected
+
+
+def test_it_compares_only_with_days_a_limited_view_may_show(alice, rf, frozen):
+    """A share link that shows days from 11 March: the period before them stays unread."""
+    fill_days(alice, TODAY, 60)
+    request = rf.get("/shared/abc/report/", {"range": "30d"})
+    request.user = alice
+    links = ReportLinks(page="/shared/abc/report/", pdf="/shared/abc/report/pdf/")
+    first = date(2026, 3, 11)
+    text = views.report_page(request, alice, links=links, shown_days=(first, None)).content.decode()
+    assert "11 Mar 2026 to 20 Mar 2026 (10 days)" in text
+    assert "This view shows only the days from 11 Mar 2026" in text
+    row = re.search(r"Average leg pain.*?</tr>", text, re.S).group(0)
+    assert '<span class="no-data">no data</span>' in row  # 1 to 10 March are not shown
+    assert 'href="/shared/abc/report/pdf/?from=2026-03-11&amp;to=2026-03-20"' in text
+    assert 'href="/shared/abc/report/?range=90d"' in text
+    assert "trends pages" not in text  # no trends link was given
+    report = build_report(alice, Period(first, TODAY), earliest=first)
+    assert report.previous_days_recorded == 0
+    assert build_report(alice, Period(first, TODAY)).previous_days_recorded == 10
+
+
+# The PDF -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def weasyprint():
+    """WeasyPrint with Pango, or a skip that says why (a failure when REQUIRE_BROWSER=1, as CI
+    sets it)."""
+    try:
+        return pdf.weasyprint()
+    except pdf.PdfUnavailable as problem:
+        reason = (
+            f"WeasyPrint cannot load ({problem}): install Pango "
+            "(apt-get install libpango-1.0-0 libpangoft2-1.0-0) to test the PDF"
+        )
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+
+
+def pdf_page_count(data):
+    """Pages in a PDF, found by reading it: page objects, in plain or compressed streams."""
+    chunks = [data]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            chunks.append(zlib.decompress(stream))
+        except zlib.error:
+            continue
+    return sum(len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", chunk)) for chunk in chunks)
+
+
+def dense_diary(person, last, days, seed=7):
+    """A busy diary: a full check-in every day, 6 to 12 spasms and 2 bouts of pain a day, five
+    triggers, seven interventions, an event every 10 days, red flags and long flagged notes."""
+    rng = random.Random(seed)  # noqa: S311 - made-up data, the same every run
+    triggers = [
+        builtin(Trigger, slug)
+        for slug in ("cold", "full-bladder", "stress", "fatigue", "skin-irritation", "uti")
+    ]
+    tried = [
+        builtin(Intervention, slug)
+        for slug in (
+            "stretching",
+            "heat",
+            "massage",
+            "baclofen",
+            "rest",
+            "gabapentin",
+            "standing-frame",
+            "painkiller",
+        )
+    ]
+    kinds = ["botox", "medicine-change", "pump-dose", "therapy-start", "brace"]
+    check_ins, spasms, pains = [], [], []
+    for n in range(days):
+        day = last - timedelta(days=n)
+        worst = rng.randint(4, 9)
+        check_ins.append(
+            CheckIn(
+                owner=person,
+                logged_by=person,
+                date=day,
+                psfs_frequency=rng.randint(1, 4),
+                psfs_severity=rng.randint(1, 3),
+                spasticity=rng.randint(2, 9),
+                pain_worst=worst,
+                pain_average=rng.randint(1, worst),
+                interference_activities=rng.randint(0, 10),
+                interference_mood=rng.randint(0, 10),
+                interference_sleep=rng.randint(0, 10),
+                night_wakings=rng.randint(0, 4),
+                note=f"Check-in note for day {n}, " + "a long and detailed account " * 15,
+                note_for_clinician=n % 9 == 0,
+            )
+        )
+        for _ in range(rng.randint(6, 12)):
+            spasms.append(
+                SpasmEpisode(
+                    owner=person,
+                    logged_by=person,
+                    occurred_at=at(day, rng.randint(0, 23), rng.randint(0, 59), zone=person.zone),
+                    severity=rng.randint(1, 3),
+                    red_flags=["fever"] if rng.random() < 0.02 else [],
+                    note="Spasm note " * 40 if rng.random() < 0.05 else "",
+                    note_for_clinician=rng.random() < 0.5,
+                )
+            )
+        for hour in (9, 19):
+            pains.append(
+                LegPainEntry(
+                    owner=person,
+                    logged_by=person,
+                    occurred_at=at(day, hour, zone=person.zone),
+                    intensity=rng.randint(2, 9),
+                    red_flags=["leg-swollen"] if rng.random() < 0.02 else [],
+                )
+            )
+        if n % 10 == 5:
+            TreatmentEvent.objects.create(
+                owner=person,
+                logged_by=person,
+                date=day,
+                event_kind=kinds[n // 10 % len(kinds)],
+                details="Both calves and hamstrings, 300 units, review in 12 weeks",
+                note="Event note " * 30,
+                note_for_clinician=True,
+            )
+    CheckIn.objects.bulk_create(check_ins)
+    spasms = SpasmEpisode.objects.bulk_create(spasms)
+    pains = LegPainEntry.objects.bulk_create(pains)
+    links, uses = [], []
+    for entry in spasms:
+        for trigger in rng.sample(triggers, rng.randint(0, 2)):
+            links.append(SpasmEpisode.triggers.through(spasmepisode=entry, trigger=trigger))
+        for item in rng.sample(tried, rng.randint(0, 2)):
+            effect = rng.choice(["helped-a-lot", "helped-a-little", "no-change", "worse"])
+            uses.append(InterventionUse(intervention=item, spasm=entry, effect=effect))
+    for entry in pains:
+        for item in rng.sample(tried, 1):
+            uses.append(InterventionUse(intervention=item, pain=entry, effect="not-sure"))
+    SpasmEpisode.triggers.through.objects.bulk_create(links)
+    InterventionUse.objects.bulk_create(uses)
+
+
+def report_html(person, period):
+    return render_to_string("reports/report_pdf.html", report_context(person, period, OWN_LINKS))
+
+
+@pytest.mark.parametrize("days", [30, 90])
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_it_fits_a_dense_report_on_two_pages(alice, frozen, weasyprint, days, paper):
+    dense_diary(alice, TODAY, days * 2)  # the previous period is dense too
+    period = Period(TODAY - timedelta(days=days - 1), TODAY)
+    report = build_report(alice, period)
+    assert report.red_flags
+    assert report.notes_left_out
+    assert report.triggers_left_out
+    assert report.interventions_left_out
+    assert len(report.events) >= 3
+    html = report_html(alice, period)
+    paper_size = weasyprint.CSS(string=f"@page {{ size: {paper}; }}")
+    document = weasyprint.HTML(
+        string=html, base_url=pdf.BASE_URL, url_fetcher=pdf.fetcher_class(weasyprint)()
+    ).render(stylesheets=[paper_size])
+    assert len(document.pages) <= 2
+    assert len(document.pages) == 2  # the triggers start page 2
+
+
+def test_it_downloads_the_report_as_a_pdf(alice, alice_client, frozen, weasyprint):
+    dense_diary(alice, TODAY, 60)
+    response = alice_client.get(reverse("reports:pdf"), {"from": "2026-02-19", "to": "2026-03-20"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="sci-tracker-report-2026-02-19-to-2026-03-20.pdf"'
+    )
+    assert response["Cache-Control"] == "private, no-store"
+    assert response.content.startswith(b"%PDF")
+    assert pdf_page_count(response.content) == 2
+
+
+def test_it_sends_bad_dates_for_the_pdf_back_to_the_page(alice_client, frozen):
+    response = alice_client.get(reverse("reports:pdf"), {"from": "2026-03-10", "to": "2026-03-01"})
+    assert response.status_code == 302
+    assert response["Location"] == "/report/?from=2026-03-10&to=2026-03-01"
+
+
+def test_it_says_to_print_from_the_browser_when_the_server_cannot_make_pdfs(
+    alice_client, frozen, monkeypatch
+):
+    monkeypatch.setattr(pdf, "_load", lambda: (None, "OSError: cannot load library 'pango'"))
+    response = alice_client.get(reverse("reports:pdf"))
+    assert response.status_code == 503
+    assert response["Content-Type"].startswith("text/html")
+    assert "This server cannot make PDF files at the moment." in response.text
+    assert "Choose <strong>Save as PDF</strong>" in response.text
+    assert 'href="/report/?"' in response.text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org/static/css/report.css",
+        "http://sci-tracker.invalid/static/css/report.css",
+        "https://sci-tracker.invalid/static/../sci_tracker/settings.py",
+        "https://sci-tracker.invalid/static/%2e%2e/sci_tracker/settings.py",
+        "https://sci-tracker.invalid/media/photo.png",
+        "file:///etc/passwd",
+        "data:text/css,body{}",
+    ],
+)
+def test_it_lets_weasyprint_fetch_nothing_but_our_static_files(url, weasyprint):
+    fetcher = pdf.fetcher_class(weasyprint)()
+    with pytest.raises(ValueError, match="may only load its own static files"):
+        fetcher.fetch(url)
+    served = fetcher.fetch("https://sci-tracker.invalid/static/css/report.css")
+    assert served.content_type == "text/css"
+    assert b"@page" in served.read()
