@@ -625,3 +625,16 @@ def test_it_reads_the_bin_in_the_same_number_of_queries_however_full(
     with django_assert_max_num_queries(len(few)):
         text = alice_client.get(reverse("diary:bin")).text
     assert text.count('Tried: <a href="/guides/managing-leg-pain/#heat">Heat</a>') == 12
+
+
+def test_it_flags_a_note_for_the_clinician_with_one_large_toggle(alice_client):
+    page = alice_client.get(reverse("diary:new", args=["spasm"]))
+    assert 'class="btn-check" name="note_for_clinician"' in page.text
+    assert "Show this note to my clinician" in page.text
+    data = {"when": "now", "pattern": "jerky", "severity": "2", "note": "Ask about the night"}
+    data |= {"note_for_clinician": "on", "tried-TOTAL_FORMS": "0", "tried-INITIAL_FORMS": "0"}
+    alice_client.post(reverse("diary:new", args=["spasm"]), data)
+    entry = SpasmEpisode.objects.get()
+    assert entry.note_for_clinician
+    edit = alice_client.get(entry.get_absolute_url())
+    assert 'id="id_note_for_clinician" checked' in edit.text

@@ -39,6 +39,13 @@ class Toggles(forms.CheckboxSelectMultiple):
     """Several choices drawn as large toggle buttons."""
 
 
+class Toggle(forms.CheckboxInput):
+    """A yes-or-no tick drawn as one large toggle button (see includes/toggle.html): a bare
+    checkbox is too small a target for a weak grip."""
+
+    is_toggle = True
+
+
 def scale_field(label, required=False, help_text=""):
     return forms.TypedChoiceField(
         label=label,
@@ -155,6 +162,7 @@ class SpasmForm(TimedEntryForm):
             "severity": forms.RadioSelect,
             "duration": forms.RadioSelect,
             "note": forms.Textarea(attrs={"rows": 3}),
+            "note_for_clinician": Toggle,
         }
 
     def __init__(self, *args, **kwargs):
@@ -186,6 +194,7 @@ class PainForm(TimedEntryForm):
         widgets = {
             "pain_type": forms.RadioSelect,
             "note": forms.Textarea(attrs={"rows": 3}),
+            "note_for_clinician": Toggle,
         }
 
     def __init__(self, *args, **kwargs):
@@ -248,6 +257,7 @@ class CheckInForm(EntryForm):
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "night_wakings": forms.NumberInput(attrs={"min": 0, "max": 50, "inputmode": "numeric"}),
             "note": forms.Textarea(attrs={"rows": 3}),
+            "note_for_clinician": Toggle,
         }
 
     def __init__(self, *args, **kwargs):
@@ -287,6 +297,7 @@ class EventForm(EntryForm):
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "event_kind": forms.RadioSelect,
             "note": forms.Textarea(attrs={"rows": 3}),
+            "note_for_clinician": Toggle,
         }
 
     def __init__(self, *args, **kwargs):

@@ -161,7 +161,7 @@ def test_it_logs_a_full_leg_pain_entry_with_what_was_tried(
     choose(page, "Where", "Left calf or lower leg")
     choose(page, "What does it feel like?", "Burning")
     choose(page, "What might have set it off?", "Full bladder")
-    page.get_by_label("Note").fill("Worse after a long drive.")
+    page.get_by_label("Note", exact=True).fill("Worse after a long drive.")
     # A dose alone is not enough: the row needs what was tried.
     second_try = page.get_by_role("group", name="Thing tried 2")
     second_try.get_by_label("Dose").fill("10 mg")
@@ -174,7 +174,7 @@ def test_it_logs_a_full_leg_pain_entry_with_what_was_tried(
     assert_accessible(page)
     summary.get_by_role("link").click()
     expect(second_try.get_by_label("What did you try?")).to_be_focused()
-    expect(page.get_by_label("Note")).to_have_value("Worse after a long drive.")
+    expect(page.get_by_label("Note", exact=True)).to_have_value("Worse after a long drive.")
     expect(page.get_by_role("checkbox", name="Full bladder")).to_be_checked()
 
     second_try.get_by_label("Dose").fill("")

@@ -69,7 +69,7 @@ def test_it_opens_learn_more_in_a_new_tab_and_keeps_the_form(page, live_server, 
     fay = make_user("fay", time_zone="Pacific/Auckland", injury_level="C6")
     sign_in(page, live_server, fay.email)
     page.goto(f"{live_server.url}/log/pain/")
-    page.get_by_label("Note").fill("Burning at the ankles after the long drive")
+    page.get_by_label("Note", exact=True).fill("Burning at the ankles after the long drive")
     page.get_by_text("Learn more about these triggers").click()
     with page.context.expect_page() as opened:
         page.get_by_role("link", name=re.compile(r"^Cold")).click()
@@ -77,7 +77,9 @@ def test_it_opens_learn_more_in_a_new_tab_and_keeps_the_form(page, live_server, 
     expect(guide).to_have_url(re.compile(r"/guides/why-spasms-happen/#trigger-cold$"))
     expect(guide.get_by_role("heading", name="Cold")).to_be_in_viewport()
     # The form is still there, with what was typed.
-    expect(page.get_by_label("Note")).to_have_value("Burning at the ankles after the long drive")
+    expect(page.get_by_label("Note", exact=True)).to_have_value(
+        "Burning at the ankles after the long drive"
+    )
     assert_accessible(page)
     assert console_errors == []
 
