@@ -462,7 +462,7 @@ def test_it_checks_the_models_own_rules(alice_client, alice):
     assert "c.csv row 2: psfs_severity: Say how strong the spasms were." in text
     assert "c.csv row 3: pain_average: The average cannot be higher than the worst" in text
     assert "c.csv row 4: night_wakings 51 is outside 0-50" in text
-    assert "c.csv row 5: recall_window '48h' is not one of: 24h; note_for_clinician 'yes'" in text
+    assert "c.csv row 5: note_for_clinician 'yes' is not 1 or 0; recall_window '48h'" in text
     assert "c.csv row 6: date 2099-01-05 is a day that has not come yet" in text
     assert "c.csv row 8: a check-in for 2025-01-06 is already in the upload (c.csv row 7)" in text
     confirm(alice_client)

@@ -465,7 +465,10 @@ def check_fields(model, raw, from_csv, errors):
     """The checked values of every field `raw` holds, the model's rules applied; what is wrong
     goes to `errors`. Values may change as the model's clean() does (severity with no spasms)."""
     values, errored = {}, set()
-    for name, value in raw.items():
+    # In the model's field order: PostgreSQL's jsonb, where a waiting upload is kept, does not
+    # keep the file's key order, and the preview should read the same on either database.
+    order = {f.name: n for n, f in enumerate(model._meta.fields)}
+    for name, value in sorted(raw.items(), key=lambda item: order.get(item[0], len(order))):
         if name in REFERENCES:
             continue
         model_field = model._meta.get_field(name)
@@ -503,7 +506,7 @@ def check_fields(model, raw, from_csv, errors):
 
 def keys_error(item, expected):
     missing = [key for key in expected if key not in item]
-    unknown = [key for key in item if key not in expected]
+    unknown = sorted(key for key in item if key not in expected)  # jsonb reorders keys
     problems = []
     if missing:
         problems.append(f"has no {', '.join(missing)}")
