@@ -153,7 +153,7 @@ class CareAccess(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_role_display().split(':')[0]} {self.member or self.email}"
+        return f"{self.role_name} {self.member or self.email}"
 
     @property
     def role_name(self):

@@ -176,6 +176,11 @@ def answer_invitation(request, pk, answer):
     return redirect("sharing:people")
 
 
+def review_section(person):
+    """Where a clinician lands after writing: the patient's trends, at the review panel."""
+    return reverse("trends:overview", kwargs={"person_id": person.pk}) + "#review"
+
+
 @person_view("review", page="Review note form")
 def add_note(request, person):
     form = ReviewNoteForm(request.POST or None)
@@ -187,7 +192,7 @@ def add_note(request, person):
             text=form.cleaned_data["text"],
         )
         messages.success(request, f"Your note is saved; {person.name} sees it on their trends.")
-        return redirect(reverse("trends:overview", kwargs={"person_id": person.pk}) + "#review")
+        return redirect(review_section(person))
     return render(
         request,
         "form_page.html",
@@ -218,7 +223,7 @@ def record_visit(request, person):
                     },
                 )
         messages.success(request, f"Modified Ashworth ratings for {day:%-d %b %Y} are saved.")
-        return redirect(reverse("trends:overview", kwargs={"person_id": person.pk}) + "#review")
+        return redirect(review_section(person))
     return render(
         request,
         "sharing/visit.html",
