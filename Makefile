@@ -37,7 +37,7 @@ test: $(VENV)/.dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Speed figures on years of data (see README: Speed); not part of `make test`.
-bench: $(VENV)/.runtime
+bench: $(VENV)/.dev
 	$(BIN)/python bench/trends.py
 	$(BIN)/python bench/export.py
 
