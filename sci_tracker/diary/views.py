@@ -1,12 +1,13 @@
+import logging
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from sci_tracker.diary.catalogue import learn_more
 from sci_tracker.diary.forms import (
@@ -35,6 +36,8 @@ from sci_tracker.diary.models import (
 from sci_tracker.diary.red_flags import urgent_advice
 from sci_tracker.sharing.access import person_view, scope_kwargs
 
+logger = logging.getLogger(__name__)
+
 NEW_ENTRY_TITLES = {
     "spasm": "Log a spasm",
     "pain": "Log leg pain",
@@ -48,6 +51,7 @@ def log_home(request):
     return reverse("diary:quick_log", kwargs=scope_kwargs(request))
 
 
+@require_safe
 @person_view("log", page="Log page")
 def quick_log(request, person):
     today = person.local_today()
@@ -75,12 +79,17 @@ def spasm_now(request, person):
     return redirect(spasm)
 
 
-def _entry_page(request, person, kind, entry):
-    """The new and edit pages: one form per kind, plus interventions tried for spasms and pain."""
-    form_class = ENTRY_FORMS[kind]
-    formset_class = INTERVENTION_FORMSETS.get(kind)
+NOT_SAVED = (
+    "This was not saved: the database did not answer. Nothing was written, and what you typed is "
+    "still here. Wait a moment, then save again."
+)
+
+
+def _entry_forms(request, person, kind, entry):
+    """The entry's form, and the things tried for spasms and pain, bound to what was sent."""
     data = request.POST if request.method == "POST" else None
-    form = form_class(data, instance=entry, owner=person)
+    form = ENTRY_FORMS[kind](data, instance=entry, owner=person)
+    formset_class = INTERVENTION_FORMSETS.get(kind)
     formset = None
     if formset_class:
         formset = formset_class(data, instance=entry, form_kwargs={"owner": person}, prefix="tried")
@@ -88,31 +97,54 @@ def _entry_page(request, person, kind, entry):
             "these treatments",
             Intervention.objects.available_to(person).values_list("name", "guide"),
         )
-    if data is not None and form.is_valid() and (formset is None or formset.is_valid()):
+    return form, formset
+
+
+def _save_entry(request, person, form, formset, is_new):
+    with transaction.atomic():
+        entry = form.save(commit=False)
+        entry.owner = person
+        if is_new:
+            entry.logged_by = request.user
+        entry.save()
+        form.save_m2m()
+        if formset is not None:
+            formset.instance = entry
+            formset.save()
+    return entry
+
+
+def _entry_page(request, person, kind, entry):
+    """The new and edit pages: one form per kind, plus interventions tried for spasms and pain."""
+    form, formset = _entry_forms(request, person, kind, entry)
+    status = 200
+    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
         is_new = entry.pk is None
-        with transaction.atomic():
-            entry = form.save(commit=False)
-            entry.owner = person
-            if is_new:
-                entry.logged_by = request.user
-            entry.save()
-            form.save_m2m()
-            if formset is not None:
-                formset.instance = entry
-                formset.save()
-        done = f"{entry.kind_label} {'saved' if is_new else 'updated'}"
-        if request.access.is_own:
-            messages.success(request, f"{done}.")
+        try:
+            entry = _save_entry(request, person, form, formset, is_new)
+        except DatabaseError:
+            logger.exception("An entry could not be saved")
+            # The failed save left ids on the objects it touched: bind what was typed afresh.
+            entry = ENTRY_MODELS[kind]() if is_new else get_entry_for_user(person, kind, entry.pk)
+            form, formset = _entry_forms(request, person, kind, entry)
+            form.is_valid()
+            form.add_error(None, NOT_SAVED)
+            status = 503
         else:
-            messages.success(request, f"{done} for {person.name}.")
-        if getattr(entry, "red_flags", None):
-            return redirect("diary:urgent", kind=kind, pk=entry.pk, **scope_kwargs(request))
-        return redirect("diary:history" if request.access.is_own else log_home(request))
+            done = f"{entry.kind_label} {'saved' if is_new else 'updated'}"
+            if request.access.is_own:
+                messages.success(request, f"{done}.")
+            else:
+                messages.success(request, f"{done} for {person.name}.")
+            if getattr(entry, "red_flags", None):
+                return redirect("diary:urgent", kind=kind, pk=entry.pk, **scope_kwargs(request))
+            return redirect("diary:history" if request.access.is_own else log_home(request))
     title = NEW_ENTRY_TITLES[kind] if entry.pk is None else f"Edit: {entry.kind_label.lower()}"
     return render(
         request,
         "diary/entry_form.html",
         {"title": title, "form": form, "formset": formset, "entry": entry, "kind": kind},
+        status=status,
     )
 
 
@@ -178,6 +210,7 @@ def restore_entry(request, person, kind, pk):
     return redirect("diary:history")
 
 
+@require_safe
 @person_view("log", page="Urgent advice")
 def urgent(request, person, kind, pk):
     entry = get_entry_for_user(person, kind, pk)
@@ -218,6 +251,7 @@ def _binned_entry(request, person):
     return model.objects.for_user(person).in_bin().filter(pk=pk).first()
 
 
+@require_safe
 @person_view("manage")
 def history(request, person):
     wanted = _history_filter(request)
@@ -250,6 +284,7 @@ def history(request, person):
     )
 
 
+@require_safe
 @person_view("manage")
 def bin(request, person):
     entries = binned_entries(person)

@@ -1,7 +1,8 @@
 from django.contrib import messages
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from sci_tracker.exports import fhir, importer
 from sci_tracker.exports.backup import backup_filename, backup_pieces
@@ -12,11 +13,13 @@ from sci_tracker.sharing.access import person_view
 PRIVATE = "private, no-store"  # health information: never kept by a browser or proxy cache
 
 
+@require_safe
 @person_view("manage")
 def index(request, person):
     return render(request, "exports/index.html", {"title": "Take your data out", "files": FILES})
 
 
+@require_safe
 @person_view("manage")
 def csv_file(request, person, name):
     found = FILES_BY_NAME.get(name)
@@ -33,6 +36,7 @@ def csv_file(request, person, name):
     )
 
 
+@require_safe
 @person_view("manage")
 def backup_file(request, person):
     return StreamingHttpResponse(
@@ -45,6 +49,7 @@ def backup_file(request, person):
     )
 
 
+@require_safe
 @person_view("manage")
 def fhir_bundle(request, person):
     """The diary's scores as a FHIR R4B Bundle of Observations (see the README)."""
@@ -59,6 +64,8 @@ def fhir_bundle(request, person):
     )
 
 
+# Parsing a large upload takes seconds; only its one row needs writing (see AtomicWrites).
+@transaction.non_atomic_requests
 @person_view("manage")
 def import_upload(request, person):
     form = ImportForm(

@@ -1,10 +1,12 @@
 from django.http import Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from sci_tracker.guides import diary_boxes, pages
 from sci_tracker.guides.pages import RED_FLAGS
 
 
+@require_safe
 def index(request):
     return render(
         request,
@@ -13,6 +15,7 @@ def index(request):
     )
 
 
+@require_safe
 def page(request, slug):
     found = pages.get_page(slug)
     if found is None:
@@ -25,6 +28,7 @@ def page(request, slug):
     )
 
 
+@require_safe
 def search(request):
     query = request.GET.get("q", "").strip()[:200]
     hits = pages.search(query)

@@ -127,6 +127,7 @@ def end_access(request, person, pk):
     )
 
 
+@require_safe
 @person_view("manage")
 def access_log(request, person):
     records = AccessRecord.objects.filter(person=person)[:ACCESS_LOG_LENGTH]
@@ -137,6 +138,7 @@ def access_log(request, person):
     )
 
 
+@require_safe
 @never_cache
 @login_required
 def people(request):
@@ -155,8 +157,8 @@ def people(request):
     )
 
 
-@login_required
 @require_POST
+@login_required
 def answer_invitation(request, pk, answer):
     if answer not in ("accept", "decline"):
         raise Http404

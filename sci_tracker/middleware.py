@@ -1,0 +1,59 @@
+"""Site-wide rules for requests: which methods reach a view, and how a write fails safely."""
+
+import logging
+
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, transaction
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
+
+ALLOWED_METHODS = ("GET", "HEAD", "POST")
+logger = logging.getLogger(__name__)
+
+
+def allowed_methods(get_response):
+    """Only what links and HTML forms send. PUT, DELETE, OPTIONS and the rest are refused here,
+    so no view can answer one by accident."""
+
+    def middleware(request):
+        if request.method not in ALLOWED_METHODS:
+            return HttpResponseNotAllowed(ALLOWED_METHODS)
+        return get_response(request)
+
+    return middleware
+
+
+class AtomicWrites:
+    """Every POST is one transaction: a save that fails part-way, because the database dropped
+    the connection or the disk is full, leaves nothing half-written. The person then sees a page
+    that says nothing was saved, instead of a bare server error.
+
+    Reads are left out: on SQLite a transaction takes the write lock, and reads need none. A view
+    marked with Django's `transaction.non_atomic_requests` is left out too (the import upload,
+    which parses a large file before it writes a single row)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method != "POST" or not self.wants_transaction(request):
+            return self.get_response(request)
+        with transaction.atomic():
+            return self.get_response(request)
+
+    @staticmethod
+    def wants_transaction(request):
+        try:
+            view = resolve(request.path_info).func
+        except Resolver404:
+            return False
+        return DEFAULT_DB_ALIAS not in getattr(view, "_non_atomic_requests", set())
+
+    def process_exception(self, request, exception):
+        if request.method != "POST" or not isinstance(exception, DatabaseError):
+            return None
+        logger.error("A save failed and was rolled back", exc_info=exception)
+        # Answering swallows the exception, so the rollback must be asked for.
+        transaction.set_rollback(True)
+        # The page needs no database: the connection may be the thing that failed.
+        return render(request, "not_saved.html", status=503)
