@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView
 
 from sci_tracker import views
@@ -16,7 +17,7 @@ urlpatterns = [
     # A short address to match /export/; the import pages live with the exports.
     path(
         "import/",
-        login_required(RedirectView.as_view(pattern_name="exports:import")),
+        require_safe(login_required(RedirectView.as_view(pattern_name="exports:import"))),
         name="import",
     ),
     path("", include("sci_tracker.sharing.urls")),

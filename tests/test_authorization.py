@@ -1,0 +1,390 @@
+"""Who may open what: every URL pattern of the project, for every kind of visitor and method.
+
+The patterns come from the URLconf, so a new view is tried here without a change to this file;
+a pattern missing from PAGES fails `test_it_knows_who_may_open_every_url_pattern` until someone
+says who may open it. For each pattern, each visitor in ROLES sends each method in METHODS, and
+the test checks the status against `expected()` and that the body carries no diary text the
+visitor may not see.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
+
+from sci_tracker.diary.models import SpasmEpisode, Trigger
+from sci_tracker.sharing.access import PERMISSIONS
+from sci_tracker.sharing.models import CareAccess, ShareLink
+from tests.conftest import make_user
+from tests.entries import pain, spasm
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+@dataclass(frozen=True)
+class Page:
+    """Who may open a page, and the status each accepted method answers them with: `get` for
+    GET and HEAD, `post` for POST (an empty form, so a form page answers 200 with its errors).
+    None: the method is refused with 405 before anything else is looked at."""
+
+    who: str
+    get: int | None = 200
+    post: int | None = None
+
+
+FORM = {"get": 200, "post": 200}
+ACTION = {"get": None, "post": 302}
+CONFIRM = {"get": 200, "post": 302}  # a page that asks first, then acts on POST
+
+# Everyone, signed in or not.
+PUBLIC = {
+    "home": Page("public"),
+    "healthz": Page("public"),
+    "logout": Page("public", **ACTION),
+    "password_reset": Page("public", **FORM),
+    "password_reset_done": Page("public"),
+    # The sample token is not a real one: the page says the link is no longer valid.
+    "password_reset_confirm": Page("public", **FORM),
+    "password_reset_complete": Page("public"),
+    "guides:index": Page("public"),
+    "guides:page": Page("public"),
+    "guides:search": Page("public"),
+    # A share link's own address forwards to its trends, where the token is checked.
+    "sharing:open": Page("public", get=302),
+}
+PAGES = PUBLIC | {
+    # "signed_out": a signed-in account is sent home. "member": any signed-in account, about
+    # itself. "invitee": only the account the invitation was sent to.
+    "signup": Page("signed_out", **FORM),
+    "login": Page("signed_out", **FORM),
+    "profile": Page("member", **FORM),
+    "password_change": Page("member", **FORM),
+    "delete_account": Page("member", **FORM),
+    "import": Page("member", get=302),
+    "sharing:people": Page("member"),
+    "sharing:answer_invitation": Page("invitee", **ACTION),
+    # Diary pages: what the visitor's way in must allow (see sharing.access.PERMISSIONS).
+    "diary:quick_log": Page("log"),
+    "diary:spasm_now": Page("log", **ACTION),
+    "diary:new": Page("log", **FORM),
+    "diary:urgent": Page("log"),
+    "diary:pain_problems": Page("manage", **FORM),
+    "diary:own_items": Page("manage", **FORM),
+    "diary:history": Page("manage"),
+    "diary:bin": Page("manage"),
+    "diary:empty_bin": Page("manage", **CONFIRM),
+    "diary:edit": Page("manage", **FORM),
+    "diary:delete": Page("manage", **ACTION),
+    "diary:restore": Page("manage", **ACTION),
+    "trends:overview": Page("read"),
+    "trends:triggers": Page("read"),
+    "trends:interventions": Page("read"),
+    "trends:data": Page("read"),
+    "reports:report": Page("read"),
+    "reports:pdf": Page("read"),
+    "exports:index": Page("manage"),
+    "exports:csv": Page("manage"),
+    "exports:backup": Page("manage"),
+    "exports:fhir": Page("manage"),
+    "exports:import": Page("manage", **FORM),
+    # Nothing is waiting to be imported: both methods send the person back to the upload.
+    "exports:import_preview": Page("manage", get=302, post=302),
+    "sharing:home": Page("manage", **FORM),
+    "sharing:revoke_link": Page("manage", **CONFIRM),
+    "sharing:end_access": Page("manage", **CONFIRM),
+    "sharing:access_log": Page("manage"),
+    "sharing:add_note": Page("review", **FORM),
+    "sharing:record_visit": Page("review", **FORM),
+}
+# Django's admin has its own sign-in and lets only staff in; see the admin test below.
+SEPARATELY_GUARDED = {"admin"}
+
+
+@dataclass(frozen=True)
+class Pattern:
+    name: str
+    route: str
+    params: frozenset
+
+    @property
+    def scope(self):
+        """Whose diary the address names: one's own, a person's by id, or a link's."""
+        if "person_id" in self.params:
+            return "person"
+        if "token" in self.params and self.name != "password_reset_confirm":
+            return "link"
+        return "own"
+
+    def __str__(self):
+        return self.route
+
+
+def url_patterns(resolver=None, prefix="", namespace="", params=frozenset()):
+    """Every URL pattern of the project, with its full route and all its parameters."""
+    for entry in (resolver or get_resolver()).url_patterns:
+        route = prefix + str(entry.pattern)
+        found = params | set(entry.pattern.converters)
+        if isinstance(entry, URLResolver):
+            if entry.namespace in SEPARATELY_GUARDED:
+                continue
+            yield from url_patterns(entry, route, entry.namespace or namespace, found)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            yield Pattern(name or f"(unnamed) {route}", route, frozenset(found))
+
+
+PATTERNS = sorted(set(url_patterns()), key=str)
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    account: str | None = None  # a key of the `world` fixture's accounts
+    link: str | None = None  # which of alice's share links the visitor holds
+
+    @property
+    def way(self):
+        """How this visitor reaches alice's diary (see sharing.access)."""
+        return {"owner": "own", "clinician_with_access": "clinician", "carer": "carer"}.get(
+            self.name, ""
+        )
+
+
+ROLES = [
+    Role("anonymous"),
+    Role("owner", "alice"),
+    Role("another_user", "bob"),
+    Role("clinician_without_access", "dr_lee"),
+    Role("clinician_with_access", "dr_okafor"),
+    Role("carer", "cara"),
+    Role("live_link", link="live"),
+    Role("expired_link", link="expired"),
+    Role("revoked_link", link="revoked"),
+]
+INVITEE = "clinician_without_access"  # alice's invitation waits for this account's answer
+MADE_UP_TOKEN = "x" * 43
+
+
+def private_text(name):
+    """Words only this account's diary holds."""
+    return f"PRIVATE-{name.upper()}"
+
+
+@pytest.fixture
+def world(db):
+    """Alice, whose diary every person and link address names, and the others, each with a
+    diary of their own so that a page showing the wrong one is caught."""
+    accounts = {
+        "alice": make_user("alice", time_zone="Pacific/Auckland"),
+        "bob": make_user("bob"),
+        "dr_lee": make_user("dr_lee", is_clinician=True),
+        "dr_okafor": make_user("dr_okafor", is_clinician=True),
+        "cara": make_user("cara"),
+    }
+    yesterday = timezone.now() - timedelta(days=1)
+    for name, user in accounts.items():
+        words = private_text(name)
+        trigger = Trigger.objects.create(owner=user, slug=f"own-{name}", name=f"{words} trigger")
+        entry = spasm(user, occurred_at=yesterday, note=words, red_flags=["fever"])
+        entry.triggers.add(trigger)
+        pain(user, occurred_at=yesterday, note=f"{words} flagged", note_for_clinician=True)
+    alice = accounts["alice"]
+    now = timezone.now()
+    for member, role in (("dr_okafor", "clinician"), ("cara", "carer")):
+        CareAccess.objects.create(
+            person=alice,
+            email=accounts[member].email,
+            role=role,
+            member=accounts[member],
+            accepted_at=now,
+        )
+    invitation = CareAccess.objects.create(
+        person=alice, email=accounts["dr_lee"].email, role="clinician"
+    )
+    links = {}
+    for kind in ("live", "expired", "revoked"):
+        links[kind] = ShareLink.make(alice, 7, label=f"{kind} link")
+    expired, _ = links["expired"]
+    ShareLink.objects.filter(pk=expired.pk).update(expires_at=now - timedelta(minutes=1))
+    links["revoked"][0].revoke()
+    entry = SpasmEpisode.objects.get(owner=alice)
+    samples = {
+        "person_id": alice.pk,
+        "kind": "spasm",
+        "pk": entry.pk,
+        "name": "spasms",
+        "slug": "red-flags",
+        "answer": "accept",
+    }
+    by_name = {
+        "sharing:revoke_link": {"pk": links["live"][0].pk},
+        "sharing:end_access": {"pk": CareAccess.objects.get(member=accounts["cara"]).pk},
+        "sharing:answer_invitation": {"pk": invitation.pk},
+        "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+    }
+    return {"accounts": accounts, "links": links, "samples": samples, "by_name": by_name}
+
+
+def address(pattern, role, world):
+    kwargs = {key: world["samples"].get(key) for key in pattern.params}
+    if pattern.scope == "link":
+        kwargs["token"] = world["links"][role.link][1] if role.link else MADE_UP_TOKEN
+    kwargs |= world["by_name"].get(pattern.name, {})
+    url = reverse(pattern.name, kwargs=kwargs)
+    assert resolve(url).route == pattern.route, f"{url} is not an address of {pattern}"
+    return url
+
+
+def expected(page, pattern, role, method):
+    """The status the rule gives; `allowed` says whether alice's diary may be in the body."""
+    if method not in ("GET", "HEAD", "POST"):
+        return 405
+    ok = page.get if method in ("GET", "HEAD") else page.post
+    if ok is None:
+        return 405
+    if page.who == "public":
+        return ok
+    if page.who == "signed_out":
+        return 302 if role.account else ok
+    if pattern.scope == "link":
+        if role.link in ("expired", "revoked"):
+            return 410
+        if role.link is None:
+            return 404  # a visitor without a link can only guess one
+        return ok if page.who == "read" else 404
+    if role.account is None:
+        return 302  # to the sign-in page first
+    if page.who == "member":
+        return ok
+    if page.who == "invitee":
+        return ok if role.name == INVITEE else 404
+    if pattern.scope == "own":
+        # Everyone's own diary; an entry, link or access named by its id is alice's.
+        return ok if "pk" not in pattern.params or role.name == "owner" else 404
+    return ok if page.who in PERMISSIONS.get(role.way, ()) else 404
+
+
+def sent_to_sign_in(page, pattern, role):
+    return (
+        role.account is None
+        and page.who not in ("public", "signed_out")
+        and (pattern.scope != "link")
+    )
+
+
+def sees_alices_diary(page, pattern, role, status):
+    if role.name == "owner":
+        return True
+    return pattern.scope in ("person", "link") and status < 300
+
+
+def client_for(role, world, **options):
+    client = Client(**options)
+    if role.account:
+        client.force_login(world["accounts"][role.account])
+    return client
+
+
+def send(client, method, url):
+    """One request, rolled back afterwards so that every visitor finds the same world, and with
+    the visitor's session put back in case the last request signed it out."""
+    session = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    cache.clear()  # the share-link guess counter, and trends cached for a diary version
+    with transaction.atomic():
+        response = client.generic(method, url)
+        transaction.set_rollback(True)
+    if session is not None:
+        client.cookies[settings.SESSION_COOKIE_NAME] = session.value
+    return response
+
+
+def forms_without_csrf_token(html):
+    forms = re.findall(r"<form\b[^>]*>.*?</form>", html, flags=re.DOTALL | re.IGNORECASE)
+    posting = [form for form in forms if re.search(r'method="post"', form, flags=re.IGNORECASE)]
+    return [form[:80] for form in posting if 'name="csrfmiddlewaretoken"' not in form]
+
+
+def test_it_knows_who_may_open_every_url_pattern():
+    unknown = sorted(pattern.name for pattern in PATTERNS if pattern.name not in PAGES)
+    assert not unknown, f"Say who may open these in PAGES (or PUBLIC): {unknown}"
+    assert len(PATTERNS) >= 60
+    scopes = {pattern.scope for pattern in PATTERNS}
+    assert scopes == {"own", "person", "link"}
+
+
+@pytest.mark.parametrize("pattern", PATTERNS, ids=str)
+def test_it_gives_each_visitor_only_what_the_rule_allows(world, pattern):
+    page = PAGES[pattern.name]
+    others = {private_text(name) for name in world["accounts"]}
+    for role in ROLES:
+        url = address(pattern, role, world)
+        client = client_for(role, world)
+        for method in METHODS:
+            response = send(client, method, url)
+            want = expected(page, pattern, role, method)
+            where = f"{role.name} {method} {url}"
+            assert response.status_code == want, f"{where}: {response.status_code}, not {want}"
+            if want == 302 and sent_to_sign_in(page, pattern, role):
+                assert response["Location"].startswith(reverse("login")), where
+            body = b"".join(response) if response.streaming else response.content
+            text = body.decode("utf-8", errors="replace")
+            allowed = {private_text(role.account)} if role.account else set()
+            if sees_alices_diary(page, pattern, role, response.status_code):
+                allowed.add(private_text("alice"))
+            for words in others - allowed:
+                assert words not in text, f"{where} shows {words}"
+            if method == "GET" and "text/html" in response.get("Content-Type", ""):
+                assert not forms_without_csrf_token(text), where
+
+
+@pytest.mark.parametrize(
+    "pattern", [pattern for pattern in PATTERNS if PAGES[pattern.name].post], ids=str
+)
+def test_it_refuses_a_post_without_the_csrf_token(world, pattern):
+    page = PAGES[pattern.name]
+    # Someone the rule lets in, so that only the missing token stops the request.
+    role = next(
+        role
+        for role in ROLES
+        if expected(page, pattern, role, "POST") == page.post
+        and not sent_to_sign_in(page, pattern, role)
+    )
+    client = client_for(role, world, enforce_csrf_checks=True)
+    response = client.post(address(pattern, role, world), {})
+    assert response.status_code == 403, f"{role.name} POST {pattern}"
+    assert "<h1>Please try again</h1>" in response.text
+
+
+def test_it_shows_the_private_words_where_they_belong(world):
+    """The leak check above is only worth something if the words do show where they may."""
+    alice = world["accounts"]["alice"]
+    words = private_text("alice")
+    owner = Client()
+    owner.force_login(alice)
+    for url in ("/entries/", "/trends/triggers/", "/report/", "/export/spasms.csv"):
+        response = owner.get(url)
+        body = b"".join(response) if response.streaming else response.content
+        assert words in body.decode(), url
+    clinician = Client()
+    clinician.force_login(world["accounts"]["dr_okafor"])
+    assert words in clinician.get(f"/people/{alice.pk}/report/").text
+    visitor = Client()
+    assert words in visitor.get(f"/shared/{world['links']['live'][1]}/trends/triggers/").text
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda role: role.name)
+def test_it_keeps_everyone_but_staff_out_of_the_admin(world, staff, role):
+    client = client_for(role, world)
+    for url in ("/admin/", "/admin/accounts/user/", "/admin/diary/spasmepisode/"):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/admin/login/"), url
+    client.force_login(staff)
+    assert client.get("/admin/diary/spasmepisode/").status_code == 200
