@@ -191,6 +191,10 @@ class SpasmQuerySet(EntryQuerySet):
     def log_now(self, owner, logged_by):
         now = timezone.now()
         with transaction.atomic():
+            # Taps for one person take turns, so a second tap sees the first one's spasm: on
+            # PostgreSQL, by locking the person's row; SQLite's IMMEDIATE transaction already
+            # holds the write lock (select_for_update adds nothing there).
+            get_user_model().objects.select_for_update(no_key=True).only("pk").get(pk=owner.pk)
             recent = (
                 self.for_user(owner)
                 .active()
