@@ -19,6 +19,7 @@ class TimeZoneField(forms.ChoiceField):
 class SignInForm(AuthenticationForm):
     username = forms.EmailField(
         label="E-mail address",
+        max_length=User._meta.get_field("email").max_length,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     error_messages = {

@@ -1,4 +1,5 @@
-from datetime import timedelta
+import unicodedata
+from datetime import date, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -27,6 +28,14 @@ from sci_tracker.diary.models import (
 from sci_tracker.diary.red_flags import symptom_guides
 
 ZERO_TO_TEN = [(n, str(n)) for n in range(11)]
+
+# The days a diary, a share link or a range of trends can name: far enough back for any life,
+# and far enough from the ends of Python's calendar (years 1 and 9999) that no day, moved into
+# any time zone or a few weeks on, falls off it.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2999, 12, 31)
+TOO_EARLY = f"Enter a date from {EARLIEST_DAY:%-d %B %Y} on."
+DAY_OUT_OF_RANGE = f"Choose a day from {EARLIEST_DAY:%-d %b %Y} to {LATEST_DAY:%-d %b %Y}."
 
 
 class Scale(forms.RadioSelect):
@@ -68,10 +77,56 @@ def toggles(choices, label, help_text=""):
 class ModelToggles(forms.ModelMultipleChoiceField):
     widget = Toggles
 
+    def _check_values(self, value):
+        # An id past the database's 64-bit integers is no choice. Django looks the ids up with
+        # IN (...), where SQLite fails on such a number instead of finding nothing.
+        for pk in value:
+            try:
+                outside = not -(2**63) <= int(str(pk)) < 2**63
+            except ValueError:
+                outside = False  # not a number at all: Django says so itself
+            if outside:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
 
 # When: "now", "15 min ago", "1 hour ago", or a date and time typed in the person's zone ------
 
 WHEN_CHOICES = [("now", "Now"), ("15", "15 min ago"), ("60", "1 hour ago"), ("earlier", "Earlier…")]
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time typed in the person's zone, with plain words for a time that the clocks
+    skipped (going forward) or went through twice (going back), which Django refuses."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            if error.code != "ambiguous_timezone":
+                raise
+            typed = error.params["datetime"]
+            local = typed.replace(tzinfo=timezone.get_current_timezone())
+            # The offset before the change (fold 0) is the smaller one in a gap, larger in a
+            # repeat; the same on both sides means something else went wrong.
+            before, after = local.replace(fold=0).utcoffset(), local.replace(fold=1).utcoffset()
+            if before == after:
+                raise
+        if before < after:
+            message = (
+                f"There was no {typed:%H:%M} that night in your time zone: the clocks went "
+                "forward. Enter the time your clock showed, or pick “Now”."
+            )
+        else:
+            message = (
+                f"{typed:%H:%M} came twice that night in your time zone: the clocks went back. "
+                "Enter a time just before or after it, or pick “Now”."
+            )
+        raise ValidationError(message, code="ambiguous_timezone")
 
 
 class EntryForm(forms.ModelForm):
@@ -95,7 +150,7 @@ class TimedEntryForm(EntryForm):
     when = forms.ChoiceField(
         label="When", choices=WHEN_CHOICES, initial="now", widget=forms.RadioSelect
     )
-    occurred_local = forms.DateTimeField(
+    occurred_local = LocalDateTimeField(
         label="Date and time (for “Earlier…”)",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -132,6 +187,8 @@ class TimedEntryForm(EntryForm):
                 self.add_error("occurred_local", "Enter the date and time, or pick “Now”.")
             elif moment > timezone.now() + timedelta(minutes=5):
                 self.add_error("occurred_local", "That time is in the future.")
+            elif moment.date() < EARLIEST_DAY:
+                self.add_error("occurred_local", TOO_EARLY)
             else:
                 self.instance.occurred_at = moment
         elif when:
@@ -269,6 +326,8 @@ class CheckInForm(EntryForm):
         day = self.cleaned_data["date"]
         if day > self.owner.local_today():
             raise ValidationError("A check-in cannot be for a day that has not come yet.")
+        if day < EARLIEST_DAY:
+            raise ValidationError(TOO_EARLY)
         clash = (
             CheckIn.objects.for_user(self.owner)
             .active()
@@ -310,6 +369,8 @@ class EventForm(EntryForm):
         # A planned injection or refill can be entered ahead, but not years ahead by a slip.
         if day > self.owner.local_today() + timedelta(days=366):
             raise ValidationError("Enter a date within the next year.")
+        if day < EARLIEST_DAY:
+            raise ValidationError(TOO_EARLY)
         return day
 
 
@@ -337,6 +398,9 @@ def intervention_formset(parent_model):
         fk_name="spasm" if parent_model is SpasmEpisode else "pain",
         extra=2,
         max_num=10,
+        # Django would build (and draw again) up to 1,000 more forms than max_num for a post that
+        # asks for them: seconds of work for one request. More than 10 is refused instead.
+        absolute_max=10,
         can_delete=True,
     )
 
@@ -346,6 +410,14 @@ INTERVENTION_FORMSETS = {
     "spasm": intervention_formset(SpasmEpisode),
     "pain": intervention_formset(LegPainEntry),
 }
+
+
+def starts_visibly(name):
+    """A name that starts with an invisible character (a zero-width space, a direction mark)
+    looks the same as one without it; and save_pain_problems parks each name as a zero-width
+    space and its slot while it renames them, so "\u200b2" typed for slot 1 would clash."""
+    if name and unicodedata.category(name[0]) == "Cf":
+        raise ValidationError("Start the name with a letter, number or sign you can see.")
 
 
 class PainProblemsForm(forms.Form):
@@ -361,6 +433,7 @@ class PainProblemsForm(forms.Form):
                 max_length=60,
                 required=False,
                 initial=names.get(slot, ""),
+                validators=[starts_visibly],
             )
 
     def clean(self):
@@ -381,9 +454,14 @@ class OwnItemForm(forms.ModelForm):
     class Meta:
         fields = ["name", "category"]
 
+    def slug_for(self, name):
+        # A name grows when made plain ("㍱" is "hpa"): cut the slug to what the column holds.
+        longest = self._meta.model._meta.get_field("slug").max_length
+        return slugify(name)[:longest].strip("-_")
+
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
-        slug = slugify(name)
+        slug = self.slug_for(name)
         if not slug:
             raise ValidationError("Use at least one letter or number.")
         existing = self._meta.model.objects.available_to(self.owner)
@@ -394,7 +472,7 @@ class OwnItemForm(forms.ModelForm):
 
     def save(self, commit=True):
         self.instance.owner = self.owner
-        self.instance.slug = slugify(self.cleaned_data["name"])
+        self.instance.slug = self.slug_for(self.cleaned_data["name"])
         return super().save(commit)
 
 

@@ -1,10 +1,12 @@
 """The diary's history and bin: every kind of entry, newest first, filtered and paged."""
 
 import heapq
+import sys
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
 
+from django.core.validators import slug_re
 from django.db.models import Prefetch
 
 from sci_tracker.diary.models import (
@@ -50,17 +52,35 @@ def with_details(model, owner):
     return entries
 
 
+def midnight(day, zone, days_on=0):
+    """The moment `day` (plus `days_on`) starts in `zone`, or None beyond the ends of the
+    calendar (year 1 in a zone east of UTC, the day after 9999-12-31), where no entry can be:
+    the filter then has no bound on that side."""
+    try:
+        moment = datetime.combine(day + timedelta(days=days_on), time(), zone)
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return None
+
+
 def _timed(model, owner, wanted, zone):
     entries = with_details(model, owner).active()
-    if wanted.start:
-        entries = entries.filter(occurred_at__gte=datetime.combine(wanted.start, time(), zone))
-    if wanted.end:
-        next_day = wanted.end + timedelta(days=1)
-        entries = entries.filter(occurred_at__lt=datetime.combine(next_day, time(), zone))
-    if wanted.trigger:
-        entries = entries.filter(triggers__slug=wanted.trigger)
-    if wanted.intervention:
-        entries = entries.filter(uses__intervention__slug=wanted.intervention)
+    start = midnight(wanted.start, zone) if wanted.start else None
+    end = midnight(wanted.end, zone, days_on=1) if wanted.end else None
+    if start:
+        entries = entries.filter(occurred_at__gte=start)
+    if end:
+        entries = entries.filter(occurred_at__lt=end)
+    for slug, lookup in (
+        (wanted.trigger, "triggers__slug"),
+        (wanted.intervention, "uses__intervention__slug"),
+    ):
+        # Every slug is letters, digits, - and _; anything else (a NUL, which PostgreSQL refuses
+        # in a query) names nothing.
+        if slug:
+            entries = (
+                entries.filter(**{lookup: slug}) if slug_re.fullmatch(slug) else entries.none()
+            )
     return entries.distinct().order_by("-occurred_at", "-pk")
 
 
@@ -94,9 +114,11 @@ def history_page(owner, wanted, page=1):
     Each kind comes from the database already sorted; merging the streams reads only as far as
     the page needs.
     """
+    start = (page - 1) * PAGE_SIZE
+    if start > sys.maxsize - PAGE_SIZE - 1:  # a page number typed into the URL, far past the end
+        return [], False
     streams = [queryset.iterator(chunk_size=200) for queryset in entry_sources(owner, wanted)]
     merged = heapq.merge(*streams, key=lambda entry: entry.moment, reverse=True)
-    start = (page - 1) * PAGE_SIZE
     rows = list(islice(merged, start, start + PAGE_SIZE + 1))
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 

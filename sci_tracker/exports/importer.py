@@ -23,6 +23,7 @@ be uploaded again later without doubling anything.
 import csv
 import io
 import json
+import math
 import re
 import uuid
 from collections import Counter, defaultdict
@@ -38,6 +39,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from sci_tracker.accounts.models import User
+from sci_tracker.diary.forms import EARLIEST_DAY, LATEST_DAY
 from sci_tracker.diary.models import (
     ENTRY_MODELS,
     ChoiceList,
@@ -55,6 +57,9 @@ from sci_tracker.exports.models import KEPT_FOR, PendingImport
 from sci_tracker.sharing.models import MuscleGroup, ReviewNote, VisitMeasure
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# A backup is at most 5 deep (the file, a list, an entry, what was tried, one of them). Anything
+# much deeper is not a backup, and would only wait to overflow the stack of whatever reads it.
+MAX_DEPTH = 10
 # Every row is checked in memory before anything is written (about 1 KB and 0.1 ms a row). Ten
 # years of a busy diary are about 31,000 rows, entries and things tried together.
 MAX_ROWS = 100_000
@@ -121,20 +126,84 @@ def as_text(name, data):
     return text
 
 
+NUL = "\x00"
+SURROGATE = re.compile(r"[\ud800-\udfff]")
+# How a NUL or half of a surrogate pair can be written in JSON text: as an escape.
+ODD_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+
+
+class NotANumber(ValueError):
+    """A number in a JSON file that no field can hold; the message says which."""
+
+
 def refuse_constant(name):
-    raise ValueError(f"{name} is not a number JSON allows")  # NaN, Infinity
+    raise NotANumber(f"{name}, which is not a number JSON allows")  # NaN, Infinity, -Infinity
+
+
+def finite_number(text):
+    number = float(text)
+    if not math.isfinite(number):  # 1e400: Python reads it as infinity, a database cannot
+        raise NotANumber(f"a number too large to read ({text[:20]})")
+    return number
+
+
+def unstorable(text, data):
+    """Why the parsed file cannot be kept as it is, or "": nested deeper than a backup is, or
+    text with a NUL character (PostgreSQL refuses it) or half of a UTF-16 surrogate pair (not a
+    character: it cannot be written as UTF-8). Without recursion, and quick for a large file:
+    the depth goes a level at a time, and the text is read only if its JSON has such an escape
+    (an emoji written as two escapes is one too)."""
+    level, depth = [data], 1
+    while level:
+        if depth > MAX_DEPTH:
+            return f"is nested deeper than a backup ever is (more than {MAX_DEPTH} levels)"
+        level = [
+            item
+            for value in level
+            for item in (value.values() if type(value) is dict else value)
+            if type(item) in (dict, list)
+        ]
+        depth += 1
+    if ODD_ESCAPE.search(text):
+        for value in strings(data):
+            if NUL in value:
+                return f"holds text with a NUL character ({shown(value.replace(NUL, ''))})"
+            if SURROGATE.search(value):
+                return "holds text with half of a character (an unpaired UTF-16 surrogate)"
+    return ""
+
+
+def strings(data):
+    """Every key and text value in parsed JSON."""
+    waiting = [data]
+    while waiting:
+        value = waiting.pop()
+        if type(value) is dict:
+            yield from value
+            waiting.extend(value.values())
+        elif type(value) is list:
+            waiting.extend(value)
+        elif type(value) is str:
+            yield value
 
 
 def read_backup(name, text):
     try:
-        data = json.loads(text, parse_constant=refuse_constant)
+        data = json.loads(text, parse_constant=refuse_constant, parse_float=finite_number)
     except json.JSONDecodeError as error:
         raise UploadRejected(
             f"{name} is not a JSON file that can be read (line {error.lineno}: {error.msg}). "
             "Upload the backup as SCI Tracker wrote it."
         ) from None
+    except NotANumber as error:
+        raise UploadRejected(
+            f"{name} holds {error}. Upload the backup as SCI Tracker wrote it."
+        ) from None
     except (ValueError, RecursionError):
         raise UploadRejected(f"{name} is not a JSON file that can be read.") from None
+    problem = unstorable(text, data)
+    if problem:
+        raise UploadRejected(f"{name} {problem}. Upload the backup as SCI Tracker wrote it.")
     if not isinstance(data, dict) or data.get("format") != backup.FORMAT:
         raise UploadRejected(
             f'{name} is not an SCI Tracker backup: it does not say "format": "{backup.FORMAT}".'
@@ -318,7 +387,10 @@ def read_value(model_field, raw, from_csv):
         if isinstance(model_field, models.IntegerField):
             if not re.fullmatch(r"-?\d+", raw.strip()):
                 raise ValueError(f"{name} {shown(raw)} is not a whole number")
-            return int(raw.strip())
+            try:
+                return int(raw.strip())
+            except ValueError:  # more digits than Python reads (4,300)
+                raise ValueError(f"{name} {shown(raw)} is too large") from None
     elif raw is None:
         if model_field.null:
             return None
@@ -350,13 +422,23 @@ def read_value(model_field, raw, from_csv):
             moment.astimezone(UTC)  # the database stores UTC: 0001-01-01 in +14:00 is not one
         except OverflowError:
             raise ValueError(f"{name} {shown(raw)} is out of range") from None
+        within_days(name, raw, moment.date())
         return moment
     if isinstance(model_field, models.DateField):
         try:
-            return date.fromisoformat(raw.strip())
+            day = date.fromisoformat(raw.strip())
         except ValueError:
             raise ValueError(f"{name} {shown(raw)} is not a date (YYYY-MM-DD)") from None
+        return within_days(name, raw, day)
     return raw
+
+
+def within_days(name, raw, day):
+    """The forms' range of days (diary.forms): a time or date outside it could not be shown in
+    every time zone."""
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise ValueError(f"{name} {shown(raw)} is outside {EARLIEST_DAY} to {LATEST_DAY}")
+    return day
 
 
 @cache
@@ -669,7 +751,7 @@ def csv_upload(payload):
 
 def csv_problem(row, slot_cell, name, seen_slots, upload):
     """leg-pain.csv names a row's problem by slot and name: the first row for a slot defines it."""
-    if not re.fullmatch(r"\d+", slot_cell):
+    if not re.fullmatch(r"\d{1,9}", slot_cell):
         row.errors.append(f"problem_slot {shown(slot_cell)} is not 1, 2 or 3")
         return
     slot = int(slot_cell)

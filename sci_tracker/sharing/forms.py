@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from sci_tracker.diary.forms import DAY_OUT_OF_RANGE, EARLIEST_DAY, LATEST_DAY, TOO_EARLY
 from sci_tracker.sharing.models import (
     AshworthScore,
     CareAccess,
@@ -36,6 +37,10 @@ class ShareLinkForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         first, last = cleaned.get("shows_from"), cleaned.get("shows_to")
+        for name, day in (("shows_from", first), ("shows_to", last)):
+            if day and not EARLIEST_DAY <= day <= LATEST_DAY:
+                self.add_error(name, DAY_OUT_OF_RANGE)
+                first = last = None
         if first and last and first > last:
             self.add_error("shows_to", "The last day must be on or after the first day.")
         return cleaned
@@ -44,6 +49,7 @@ class ShareLinkForm(forms.Form):
 class InviteForm(forms.Form):
     email = forms.EmailField(
         label="Their e-mail address",
+        max_length=CareAccess._meta.get_field("email").max_length,
         help_text="They accept with an SCI Tracker account that uses this address.",
     )
     role = forms.ChoiceField(
@@ -102,6 +108,8 @@ class VisitForm(forms.Form):
         day = self.cleaned_data["visit_date"]
         if day > self.person.local_today():
             raise ValidationError("A visit cannot be on a day that has not come yet.")
+        if day < EARLIEST_DAY:
+            raise ValidationError(TOO_EARLY)
         return day
 
     def clean(self):

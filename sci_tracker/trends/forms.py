@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django import forms
 
+from sci_tracker.diary.forms import DAY_OUT_OF_RANGE, EARLIEST_DAY, LATEST_DAY
 from sci_tracker.trends.aggregates import Period, first_recorded_day
 
 RANGES = [
@@ -42,7 +43,10 @@ class RangeForm(forms.Form):
             self.add_error("from", "Enter the first day to show.")
         if not end:
             self.add_error("to", "Enter the last day to show.")
-        if start and end:
+        for name, day in (("from", start), ("to", end)):
+            if day and not EARLIEST_DAY <= day <= LATEST_DAY:
+                self.add_error(name, DAY_OUT_OF_RANGE)
+        if start and end and not self.errors:
             if start > end:
                 self.add_error("to", "The last day must be on or after the first day.")
             elif (end - start).days + 1 > MAX_DAYS:
