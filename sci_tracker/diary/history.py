@@ -117,9 +117,14 @@ def history_page(owner, wanted, page=1):
     start = (page - 1) * PAGE_SIZE
     if start > sys.maxsize - PAGE_SIZE - 1:  # a page number typed into the URL, far past the end
         return [], False
-    streams = [queryset.iterator(chunk_size=200) for queryset in entry_sources(owner, wanted)]
+    end = start + PAGE_SIZE + 1  # one more than the page shows: is there a next page?
+    # No kind can put more than `end` rows on this page, so none is read (or prefetched) further.
+    streams = [
+        queryset[:end].iterator(chunk_size=min(end, 200))
+        for queryset in entry_sources(owner, wanted)
+    ]
     merged = heapq.merge(*streams, key=lambda entry: entry.moment, reverse=True)
-    rows = list(islice(merged, start, start + PAGE_SIZE + 1))
+    rows = list(islice(merged, start, end))
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
 

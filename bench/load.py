@@ -1,0 +1,653 @@
+"""How much traffic the app takes under gunicorn: `make bench` (or `python bench/load.py`).
+
+Starts the app under gunicorn on 127.0.0.1 (a free port) with the production settings: DEBUG off,
+a 50+ character secret key, ALLOWED_HOSTS 127.0.0.1, SQLite in a temporary data folder, static
+files collected into STATIC_ROOT and served by whitenoise. Makes a few people with some months of
+demo diary each, signs each one in over HTTP through the real sign-in form, and then keeps a fixed
+number of requests in flight (asyncio and httpx; each person makes one request at a time, with no
+pause between them) for a fixed time, in two phases:
+
+1. Quick log: each person opens the Log page and taps "Spasm now" (the one-tap POST), over and
+   over. The spasm page the POST redirects to is not loaded in this phase (the mixed phase loads
+   it); the Log page loaded before the next tap shows the "saved" message, as the browser's next
+   page would. A tap within 5 seconds of the person's last one answers with that spasm instead of
+   saving a second (the app's double-tap rule), so most taps here save no new row, but each one is
+   a write transaction all the same (it holds SQLite's write lock). The new rows are counted.
+2. Mixed: a day's use in fixed proportions. Out of every ten errands: four quick-log taps (the Log
+   page, "Spasm now", the spasm page it redirects to), one leg pain entry, one daily check-in for
+   an earlier day (each for a day with none yet: one check-in a day is a database rule, so every
+   save succeeds), one check-in for today, which the view answers by opening today's existing one
+   (saved again as an edit), two looks at the trends (the page and the data.json it loads) and
+   one at the clinician's report. Every redirect after a save is followed, as a browser does.
+
+Prints, for each phase, the requests a second in all and for each page with their median and
+95th-percentile latency (as the client sees it, so it includes waiting for a free worker), and the
+errors: any status other than 2xx or 3xx, any exception, and any answer that means the request did
+not do its job (a redirect to the sign-in page, a form shown again with an error); the first few
+are printed in full. It also prints how busy the cores were (the server, this client, and anything
+else running on the machine, which would lower the figures).
+
+Target, on a 2-core machine: no errors, and in the quick-log phase the one-tap POST ("Spasm now")
+at least 100 a second with its 95th percentile under 150 ms.
+"""
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+TARGET_RATE = 100  # one-tap POSTs a second, in the quick-log phase
+TARGET_P95_MS = 150
+SHOWN_ERRORS = 5
+WARM_UP_SECONDS = 3
+
+# Gunicorn on 2 cores: the app is CPU-bound Python (SQLite runs inside the worker), so threads add
+# little under the GIL and worker processes are what run in parallel. Three sync workers keep both
+# cores busy while one of them waits (on SQLite's write lock, or on this client, which shares the
+# two cores), as the README's production command does. More only add switching between processes,
+# and each keeps its own cache of trends figures (settings.CACHES), so more of them compute more.
+# Measured on the project's 2-core machine, otherwise idle, 10 s phases: "Spasm now" 140 a second
+# with 2 workers, 154 with 3, 156 with 4, but 4 made the mixed phase's 95th percentile worse
+# (205 ms against 172 with 3).
+WORKERS = 3
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=20, help="length of each phase")
+    parser.add_argument("--concurrency", type=int, default=8, help="requests in flight")
+    parser.add_argument("--people", type=int, default=8, help="people signed in")
+    parser.add_argument("--days", type=int, default=120, help="days of diary each person has")
+    parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
+    return parser.parse_args()
+
+
+# The server ------------------------------------------------------------------------------------
+
+
+def production_environment(scratch):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SCI_TRACKER_")}
+    env.pop("DATABASE_URL", None)  # SQLite in the data folder, as configured by default
+    env.update(
+        DJANGO_SETTINGS_MODULE="sci_tracker.settings",
+        SCI_TRACKER_DATA_DIR=scratch,
+        SCI_TRACKER_SECRET_KEY=secrets.token_urlsafe(48),  # 64 characters
+        SCI_TRACKER_DEBUG="false",
+        SCI_TRACKER_ALLOWED_HOSTS=HOST,
+        # HTTPS off: this is plain HTTP on localhost with no TLS proxy in front. With it on, every
+        # request would be redirected to https:// and the secure cookies never sent back.
+        SCI_TRACKER_HTTPS="false",
+        SCI_TRACKER_LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def prepare(env, people, days):
+    """Migrates the scratch database, collects the static files into STATIC_ROOT (whitenoise's
+    manifest storage needs them there) and makes the people. Returns each one's e-mail address
+    with the day before their first check-in, and the demo password."""
+    os.environ.clear()
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connections
+
+    from sci_tracker.diary import demo
+    from sci_tracker.diary.models import CheckIn
+
+    assert not settings.DEBUG
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    earlier, made = {}, defaultdict(int)
+    for n in range(people):
+        outcome = demo.seed_demo(name=f"load{n + 1}", days=days, seed=n + 1)
+        first = CheckIn.objects.filter(owner__email=outcome.email).earliest("date").date
+        earlier[outcome.email] = first - timedelta(days=1)
+        for kind, count in outcome.counts.items():
+            made[kind] += count
+    print(
+        f"{people} people with {days} days of demo diary each (in all: "
+        + ", ".join(f"{n:,} {kind}" for kind, n in made.items())
+        + ")."
+    )
+    connections.close_all()  # the server is another process; leave the database to it
+    return earlier, demo.DEMO_PASSWORD
+
+
+def count_rows():
+    """Entries in the database now (in a thread of its own: Django's ORM is not async)."""
+    from django.db import connection
+
+    from sci_tracker.diary.models import CheckIn, LegPainEntry, SpasmEpisode
+
+    try:
+        return {
+            "spasms": SpasmEpisode.objects.count(),
+            "leg pain entries": LegPainEntry.objects.count(),
+            "check-ins": CheckIn.objects.count(),
+        }
+    finally:
+        connection.close()
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def start_server(env, port, workers, threads, log):
+    command = [
+        *(sys.executable, "-m", "gunicorn", "sci_tracker.wsgi"),
+        f"--bind={HOST}:{port}",
+        f"--workers={workers}",
+        f"--threads={threads}",
+        f"--chdir={ROOT}",
+        # Gunicorn 27 opens a control socket in ~/.gunicorn by default; this run needs none, and
+        # must not take the place of another server's.
+        "--no-control-socket",
+    ]
+    # A process group of its own, so that stopping it stops every worker too.
+    return subprocess.Popen(  # noqa: S603
+        command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def stop_server(server):
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=15)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+def wait_until_up(server, base_url, log_path):
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn stopped (exit {server.returncode}):\n{tail(log_path)}")
+        try:
+            if httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"gunicorn did not answer /healthz within 30 s:\n{tail(log_path)}")
+
+
+def tail(path, lines=30):
+    return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
+
+
+class CpuMeter:
+    """Cores kept busy, from /proc (Linux): by the server's processes, by this client, and by
+    everything else on the machine. Elsewhere it measures nothing."""
+
+    def __init__(self, server_pid):
+        self.server_pid = server_pid
+        self.ticks = os.sysconf("SC_CLK_TCK")
+
+    def read(self):
+        try:
+            fields = [int(n) for n in Path("/proc/stat").read_text().split()[1:9]]
+        except (OSError, ValueError):
+            return None
+        machine = sum(fields) - fields[3] - fields[4]  # all but idle and waiting for the disk
+        own = os.times()
+        return machine / self.ticks, self.server_seconds(), own.user + own.system
+
+    def server_seconds(self):
+        total = 0
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # gone meanwhile
+            if int(stat[2]) == self.server_pid:  # its process group
+                total += int(stat[11]) + int(stat[12])
+        return total / self.ticks
+
+    def since(self, before, seconds):
+        after = self.read()
+        if before is None or after is None:
+            return None
+        machine, server, client = (
+            (now - then) / seconds for now, then in zip(after, before, strict=True)
+        )
+        return {"server": server, "client": client, "other": max(0.0, machine - server - client)}
+
+
+# The client -----------------------------------------------------------------------------------
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+TRENDS_SRC = re.compile(r'data-trends-src="([^"]+)"')
+DATE_VALUE = re.compile(r'name="date" value="([0-9-]+)"')
+FIELD_ERROR = re.compile(r'<p class="field-error" id="id_(\w+)_error">([^<]+)</p>')
+SPASM_PAGE = re.compile(r"^/entries/spasm/\d+/$")
+CHECKIN_PAGE = re.compile(r"^/entries/checkin/\d+/$")
+
+
+class Failed(Exception):
+    """A request that did not do its job (already recorded); the errand stops there."""
+
+
+class Phase:
+    def __init__(self, name):
+        self.name = name
+        self.times = defaultdict(list)
+        self.errors = []
+        self.error_count = 0
+        self.new_spasms = 0
+        self.started = self.ended = 0.0
+        self.cpu = self.rows = None
+
+    def record(self, label, ms, error=None):
+        self.times[label].append(ms)
+        if error:
+            self.fail(error)
+
+    def fail(self, error):
+        self.error_count += 1
+        if len(self.errors) < SHOWN_ERRORS:
+            self.errors.append(error)
+
+    @property
+    def seconds(self):
+        return self.ended - self.started
+
+
+class Person:
+    """One signed-in person: their own cookies, one request at a time."""
+
+    def __init__(self, base_url, email, first_new_checkin, seed):
+        self.email = email
+        self.client = httpx.AsyncClient(base_url=base_url, timeout=30)
+        self.rng = random.Random(seed)  # noqa: S311 (made-up ratings, not secrets)
+        self.token = None
+        self.next_checkin_day = first_new_checkin
+        self.last_spasm = None
+
+    async def request(self, phase, label, method, url, expect=(200,), goes_to=None, **kwargs):
+        """One timed request. Fails unless the status is one of `expect`, if it redirects to the
+        sign-in page, or if `goes_to` is given and a redirect goes anywhere else."""
+        started = time.perf_counter()
+        try:
+            response = await self.client.request(method, url, **kwargs)
+        except httpx.HTTPError as error:
+            problem = f"{type(error).__name__}: {error}"
+            response = None
+        ms = (time.perf_counter() - started) * 1000
+        if response is not None:
+            problem = self.problem(response, method, expect, goes_to)
+        if problem:
+            problem = f"{method} {url} as {self.email}: {problem}"
+            phase.record(label, ms, problem)
+            raise Failed(problem)
+        phase.record(label, ms)
+        return response
+
+    @staticmethod
+    def problem(response, method, expect, goes_to):
+        location = response.headers.get("location", "")
+        if response.status_code in expect:
+            if "/accounts/login/" in location:
+                return f"redirected to the sign-in page ({location})"
+            if location and goes_to and not goes_to.match(location):
+                return f"redirected to {location}"
+            return None
+        problem = f"status {response.status_code}"
+        if response.status_code == 200 and method == "POST":
+            errors = FIELD_ERROR.findall(response.text)
+            said = "; ".join(f"{field}: {text.strip()}" for field, text in errors[:3])
+            return f"{problem}, the form came back: {said or response.text[:300]!r}"
+        if response.is_redirect:
+            return f"{problem} to {location}"
+        return f"{problem}: {response.text[:300]!r}"
+
+    def form(self, **fields):
+        return {"csrfmiddlewaretoken": self.token, **fields}
+
+    async def sign_in(self, password, phase):
+        page = await self.request(phase, "GET /accounts/login/", "GET", "/accounts/login/")
+        self.token = TOKEN.search(page.text).group(1)
+        response = await self.request(
+            phase,
+            "POST /accounts/login/",
+            "POST",
+            "/accounts/login/",
+            expect=(302,),
+            data=self.form(username=self.email, password=password),
+        )
+        if response.headers["location"] != "/" or "sessionid" not in self.client.cookies:
+            raise SystemExit(f"{self.email} was not signed in: {response.headers}")
+        # Signing in makes a new CSRF secret; the Log page's form carries a token for it.
+        await self.log_page(phase)
+
+    # Errands: what a person does, one request after another -------------------------------------
+
+    async def log_page(self, phase):
+        page = await self.request(phase, "GET /log/", "GET", "/log/")
+        self.token = TOKEN.search(page.text).group(1)
+
+    async def tap_spasm_now(self, phase, follow):
+        response = await self.request(
+            phase,
+            "POST /log/spasm-now/",
+            "POST",
+            "/log/spasm-now/",
+            expect=(302,),
+            goes_to=SPASM_PAGE,
+            data=self.form(),
+        )
+        location = response.headers["location"]
+        if location != self.last_spasm:
+            phase.new_spasms += 1
+            self.last_spasm = location
+        if follow:
+            await self.request(phase, "GET /entries/spasm/<id>/", "GET", location)
+
+    async def save_leg_pain(self, phase):
+        fields = self.form(
+            when="now",
+            intensity=str(self.rng.randint(2, 8)),
+            sites=["left-foot", "right-foot"],
+            qualities=["burning"],
+            pain_type="neuropathic-below",
+            note="Saved by the load benchmark.",
+            **empty_formset("tried"),
+        )
+        response = await self.request(
+            phase, "POST /log/pain/", "POST", "/log/pain/", expect=(302,), data=fields
+        )
+        await self.request(phase, "GET /entries/", "GET", response.headers["location"])
+
+    async def quick_log(self, phase, follow=True):
+        await self.log_page(phase)
+        await self.tap_spasm_now(phase, follow)
+
+    async def leg_pain(self, phase):
+        await self.request(phase, "GET /log/pain/", "GET", "/log/pain/")
+        await self.save_leg_pain(phase)
+
+    async def checkin_earlier_day(self, phase):
+        day = self.next_checkin_day  # a day with no check-in yet (one a day is a database rule)
+        self.next_checkin_day -= timedelta(days=1)
+        url = f"/log/checkin/?date={day.isoformat()}"
+        await self.request(phase, "GET /log/checkin/?date=", "GET", url)
+        await self.save_checkin(phase, "POST /log/checkin/", url, day)
+
+    async def checkin_today(self, phase):
+        # The demo diary has today's check-in already, so the view redirects to it, to change.
+        response = await self.request(
+            phase,
+            "GET /log/checkin/ (today)",
+            "GET",
+            "/log/checkin/",
+            expect=(200, 302),
+            goes_to=CHECKIN_PAGE,
+        )
+        if response.status_code == 200:  # the day turned over during the run: none yet today
+            day = date.fromisoformat(DATE_VALUE.search(response.text).group(1))
+            await self.save_checkin(phase, "POST /log/checkin/", "/log/checkin/", day)
+            return
+        location = response.headers["location"]
+        page = await self.request(phase, "GET /entries/checkin/<id>/", "GET", location)
+        day = date.fromisoformat(DATE_VALUE.search(page.text).group(1))
+        await self.save_checkin(phase, "POST /entries/checkin/<id>/", location, day)
+
+    async def save_checkin(self, phase, label, url, day):
+        fields = self.form(
+            date=day.isoformat(),
+            psfs_frequency="2",
+            psfs_severity="1",
+            spasticity="4",
+            pain_worst=str(self.rng.randint(4, 8)),
+            pain_average="3",
+            interference_activities="3",
+            interference_mood="2",
+            interference_sleep="4",
+            night_wakings="1",
+            note="Saved by the load benchmark.",
+        )
+        response = await self.request(phase, label, "POST", url, expect=(302,), data=fields)
+        await self.request(phase, "GET /entries/", "GET", response.headers["location"])
+
+    async def trends(self, phase):
+        page = await self.request(phase, "GET /trends/", "GET", "/trends/")
+        src = TRENDS_SRC.search(page.text).group(1).replace("&amp;", "&")
+        await self.request(phase, "GET /trends/data.json", "GET", src)
+
+    async def report(self, phase):
+        await self.request(phase, "GET /report/", "GET", "/report/")
+
+
+def empty_formset(prefix):
+    return {
+        f"{prefix}-TOTAL_FORMS": "0",
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+MIXED = [
+    (Person.quick_log, 4),
+    (Person.leg_pain, 1),
+    (Person.checkin_earlier_day, 1),
+    (Person.checkin_today, 1),
+    (Person.trends, 2),
+    (Person.report, 1),
+]
+
+
+def mixed_errands(n):
+    """The mixed phase's errands in fixed proportions, shuffled, round and round."""
+    rng = random.Random(n)  # noqa: S311
+    while True:
+        errands = [errand for errand, weight in MIXED for _ in range(weight)]
+        rng.shuffle(errands)
+        yield from errands
+
+
+def quick_log_errands(n):
+    while True:
+        yield lambda person, phase: person.quick_log(phase, follow=False)
+
+
+async def run_phase(phase, people, args, seconds, errands_for, cpu_meter):
+    """`args.concurrency` loops, each a person doing errands back to back until time is up (the
+    errand under way is finished). With more loops than people, some people have two."""
+    deadline = time.perf_counter() + seconds
+
+    async def loop(n):
+        person = people[n % len(people)]
+        for errand in errands_for(n):
+            if time.perf_counter() >= deadline:
+                return
+            try:
+                await errand(person, phase)
+            except Failed:
+                pass  # recorded; the next errand starts afresh
+            except Exception as error:  # a page not as expected (no form on it): count it, go on
+                name = getattr(errand, "__name__", "errand")
+                phase.fail(f"{name} as {person.email}: {type(error).__name__}: {error}")
+
+    before = await asyncio.to_thread(count_rows)
+    cpu = cpu_meter.read()
+    phase.started = time.perf_counter()
+    await asyncio.gather(*(loop(n) for n in range(args.concurrency)))
+    phase.ended = time.perf_counter()
+    phase.cpu = cpu_meter.since(cpu, phase.seconds)
+    after = await asyncio.to_thread(count_rows)
+    phase.rows = {kind: after[kind] - before[kind] for kind in after}
+    return phase
+
+
+async def drive(base_url, earlier, password, args, cpu_meter):
+    people = [
+        Person(base_url, email, day, seed=n) for n, (email, day) in enumerate(earlier.items())
+    ]
+    try:
+        started = time.perf_counter()
+        sign_in = Phase("sign-in")
+        try:
+            await asyncio.gather(*(person.sign_in(password, sign_in) for person in people))
+        except Failed as error:
+            raise SystemExit(f"Could not sign in: {error}") from None
+        print(
+            f"Signed in {len(people)} people through the sign-in form "
+            f"({time.perf_counter() - started:.1f} s)."
+        )
+        # Uncounted: every worker loads its templates and the people's trends once.
+        warm_up = Phase("warm-up")
+        await run_phase(warm_up, people, args, WARM_UP_SECONDS, mixed_errands, cpu_meter)
+        if warm_up.error_count:
+            print(f"Errors while warming up (not counted below): {warm_up.error_count}")
+            for error in warm_up.errors:
+                print(f"  {error}")
+        quick = Phase("1, quick log (the Log page, then Spasm now; its redirect not followed)")
+        await run_phase(quick, people, args, args.seconds, quick_log_errands, cpu_meter)
+        mixed = Phase("2, mixed (a day's use; every redirect followed)")
+        await run_phase(mixed, people, args, args.seconds, mixed_errands, cpu_meter)
+        return quick, mixed
+    finally:
+        for person in people:
+            await person.client.aclose()
+
+
+# Figures ---------------------------------------------------------------------------------------
+
+QUICK_LOG_POST = "POST /log/spasm-now/"
+COLUMNS = "{:32} {:>7} {:>7} {:>10} {:>8}"
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def figures(times, seconds):
+    """Count, a second, median and 95th percentile (ms)."""
+    if not times:
+        return 0, 0.0, float("nan"), float("nan")
+    return len(times), len(times) / seconds, statistics.median(times), percentile(times, 0.95)
+
+
+def quick_log_posts(phase):
+    return figures(phase.times[QUICK_LOG_POST], phase.seconds)
+
+
+def row(label, values):
+    count, rate, median, p95 = values
+    return COLUMNS.format(label, count, f"{rate:.1f}", f"{median:.1f}", f"{p95:.1f}")
+
+
+def print_phase(phase):
+    print(f"\nPhase {phase.name}: {phase.seconds:.1f} s")
+    header = COLUMNS.format("request", "count", "per s", "median ms", "p95 ms")
+    print(header)
+    print("-" * len(header))
+    for label in sorted(phase.times):
+        print(row(label, figures(phase.times[label], phase.seconds)))
+    print("-" * len(header))
+    every = [ms for times in phase.times.values() for ms in times]
+    print(row("all requests", figures(every, phase.seconds)))
+    if phase.rows:
+        print(
+            "Rows written: "
+            + ", ".join(f"{n:,} {kind}" for kind, n in phase.rows.items())
+            + f"; one-tap POSTs that saved a new spasm: {phase.new_spasms:,} (the others came "
+            "within 5 s of the person's last one)."
+        )
+    if phase.cpu:
+        cpu = phase.cpu
+        per_request = cpu["server"] * phase.seconds / max(1, len(every)) * 1000
+        print(
+            f"Cores busy (of {os.cpu_count()}): server {cpu['server']:.2f}, this client "
+            f"{cpu['client']:.2f}, everything else {cpu['other']:.2f}"
+            + (" (other work was running: the figures are low)" if cpu["other"] > 0.2 else "")
+            + f". Server CPU per request: {per_request:.1f} ms."
+        )
+    print(f"Errors: {phase.error_count}")
+    for error in phase.errors:
+        print(f"  {error}")
+
+
+def verdicts(quick, mixed):
+    _, rate, _, p95 = quick_log_posts(quick)
+    ok = rate >= TARGET_RATE and p95 < TARGET_P95_MS
+    errors = quick.error_count + mixed.error_count
+    _, mixed_rate, _, mixed_p95 = quick_log_posts(mixed)
+    return [
+        f"{'PASS' if ok else 'FAIL'} {QUICK_LOG_POST} in the quick-log phase: {rate:.1f} a second, "
+        f"95th percentile {p95:.1f} ms (target: at least {TARGET_RATE} a second, 95th "
+        f"percentile under {TARGET_P95_MS} ms)",
+        f"{'PASS' if errors == 0 else 'FAIL'} errors in both phases: {errors} (target: none)",
+        f"INFO {QUICK_LOG_POST} in the mixed phase: {mixed_rate:.1f} a second, 95th percentile "
+        f"{mixed_p95:.1f} ms (not a target: other pages share the cores)",
+    ]
+
+
+def main():
+    args = parse_args()
+    # `kill` stops a run as Ctrl+C does, through the `finally` that stops the server.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    with tempfile.TemporaryDirectory() as scratch:
+        env = production_environment(scratch)
+        earlier, password = prepare(env, args.people, args.days)
+        port = free_port()
+        base_url = f"http://{HOST}:{port}"
+        log_path = Path(scratch) / "gunicorn.log"
+        with open(log_path, "w") as log:
+            server = start_server(env, port, args.workers, args.threads, log)
+            try:
+                wait_until_up(server, base_url, log_path)
+                threads = f", {args.threads} threads each" if args.threads > 1 else ""
+                print(
+                    f"gunicorn at {base_url}: {args.workers} workers{threads} on {os.cpu_count()} "
+                    f"cores, SQLite, DEBUG off; {args.concurrency} requests in flight, "
+                    f"{args.seconds:g} s a phase."
+                )
+                meter = CpuMeter(server.pid)
+                quick, mixed = asyncio.run(drive(base_url, earlier, password, args, meter))
+            finally:
+                stop_server(server)
+    print_phase(quick)
+    print_phase(mixed)
+    print()
+    lines = verdicts(quick, mixed)
+    print("\n".join(lines))
+    met = not any(line.startswith("FAIL") for line in lines)
+    print("Target met." if met else "Target NOT met.")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit("Stopped before the end (and so is the server, if it had started).")
