@@ -12,28 +12,12 @@ from django.utils import timezone
 from sci_tracker.diary.models import SpasmEpisode
 from sci_tracker.sharing.models import CareAccess, ShareLink
 from tests.conftest import make_user
+from tests.test_authorization import PAGES
 
-# Who may open each page. Everything not listed here is for signed-in members only.
-PUBLIC = {
-    "home",
-    "healthz",
-    "login",
-    "password_reset",
-    "password_reset_done",
-    "password_reset_confirm",
-    "password_reset_complete",
-    "guides:index",
-    "guides:page",
-    "guides:search",
-}
-SIGNED_OUT_ONLY = {"signup"}
-POST_ONLY = {
-    "logout",
-    "diary:spasm_now",
-    "diary:delete",
-    "diary:restore",
-    "sharing:answer_invitation",
-}
+# Who may open each page, from the one table the authorization walker checks in full.
+PUBLIC = {name for name, page in PAGES.items() if page.who == "public" and page.get == 200}
+SIGNED_OUT_ONLY = {name for name, page in PAGES.items() if page.who == "signed_out"}
+POST_ONLY = {name for name, page in PAGES.items() if page.get is None}
 # Opens with a share link's token, account or not: it forwards to the trends the link shows.
 SHARE_LINK_ONLY = {"sharing:open"}
 
