@@ -151,6 +151,10 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "sci_tracker.accounts.views.locked_out"
 AXES_VERBOSE = False
 
+# Behind a reverse proxy, how many proxies put the visitor's address in X-Forwarded-For. Limits
+# and lockouts count per visitor address (sci_tracker.core.client); 0 trusts no header.
+TRUSTED_PROXIES = env_int("SCI_TRACKER_TRUSTED_PROXIES", 0)
+
 # Share links: an address that tries 20 unknown tokens in 15 minutes waits out the rest of them.
 SHARE_LINK_GUESS_LIMIT = env_int("SCI_TRACKER_SHARE_LINK_GUESS_LIMIT", 20, minimum=1)
 SHARE_LINK_GUESS_WINDOW = timedelta(minutes=15)

@@ -174,12 +174,35 @@ def test_it_answers_404_to_a_made_up_token_and_slows_guessing(db):
     assert "Too many tries" in response.text
 
 
-def test_it_lets_a_good_link_through_until_the_guess_limit(alice):
+def test_it_lets_a_good_link_through_after_the_guess_limit(alice):
     _, token = ShareLink.make(alice, 7)
     visitor = Client()
     with override_settings(SHARE_LINK_GUESS_LIMIT=2):
-        visitor.get(reverse("trends:overview", kwargs={"token": "wrong"}))
+        for n in range(3):
+            visitor.get(reverse("trends:overview", kwargs={"token": f"wrong{n}"}))
+        assert visitor.get(reverse("trends:overview", kwargs={"token": "wrong"})).status_code == 429
+        # A clinician behind the same address as a guesser still opens the link they were sent.
         assert visitor.get(reverse("trends:overview", kwargs={"token": token})).status_code == 200
+
+
+def test_it_counts_guesses_per_visitor_behind_a_trusted_proxy(db):
+    def guess(forwarded_for):
+        return Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for).get(
+            reverse("trends:overview", kwargs={"token": "wrong"})
+        )
+
+    with override_settings(SHARE_LINK_GUESS_LIMIT=2, TRUSTED_PROXIES=1):
+        for _ in range(3):
+            guess("203.0.113.7")
+        assert guess("203.0.113.7").status_code == 429
+        # A forged entry left of the proxy's own is not believed: still the same visitor.
+        assert guess("198.51.100.1, 203.0.113.7").status_code == 429
+        assert guess("203.0.113.8").status_code == 404
+    with override_settings(SHARE_LINK_GUESS_LIMIT=2, TRUSTED_PROXIES=0):
+        # Trusting no proxy, every visitor counts as the proxy's own address.
+        for _ in range(2):
+            guess("203.0.113.9")
+        assert guess("203.0.113.10").status_code == 429
 
 
 @time_machine.travel(NOW, tick=False)

@@ -8,13 +8,13 @@ signed in with their own account) or `token` (a share link, no account needed).
 from dataclasses import dataclass
 from functools import wraps
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import render
 
+from sci_tracker.core.client import client_address
+from sci_tracker.core.limits import Limit
 from sci_tracker.sharing.models import AccessRecord, CareAccess, Role, ShareLink
 
 # What each way in may do. "log" adds entries, "review" adds review notes and visit measures,
@@ -90,26 +90,8 @@ def scope_kwargs(request):
     return {key: match.kwargs[key] for key in SCOPE_KWARGS if match and key in match.kwargs}
 
 
-def client_address(request):
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def guess_key(request):
-    return f"share-link-guesses:{client_address(request)}"
-
-
-def guesses_left(request):
-    return cache.get(guess_key(request), 0) < settings.SHARE_LINK_GUESS_LIMIT
-
-
-def count_guess(request):
-    key = guess_key(request)
-    # add() starts the window; incr() keeps it, so the count clears a window after the first miss.
-    cache.add(key, 0, settings.SHARE_LINK_GUESS_WINDOW.total_seconds())
-    try:
-        cache.incr(key)
-    except ValueError:  # the window closed between the two calls
-        cache.add(key, 1, settings.SHARE_LINK_GUESS_WINDOW.total_seconds())
+# Unknown tokens from one address; only misses count, so a valid link is never refused.
+LINK_GUESSES = Limit("share-link-guesses", "SHARE_LINK_GUESS_LIMIT", "SHARE_LINK_GUESS_WINDOW")
 
 
 def link_gone(request, status):
@@ -118,12 +100,13 @@ def link_gone(request, status):
 
 def open_link(request, token):
     """The access a share link gives, or the response to send instead."""
-    if not guesses_left(request):
-        minutes = int(settings.SHARE_LINK_GUESS_WINDOW.total_seconds() // 60)
-        return None, render(request, "sharing/too_many.html", {"minutes": minutes}, status=429)
     link = ShareLink.objects.by_token(token)
     if link is None:
-        count_guess(request)
+        address = client_address(request)
+        if LINK_GUESSES.reached(address):
+            minutes = int(LINK_GUESSES.window.total_seconds() // 60)
+            return None, render(request, "sharing/too_many.html", {"minutes": minutes}, status=429)
+        LINK_GUESSES.hit(address)
         return None, link_gone(request, 404)
     if not link.is_live:
         return None, link_gone(request, 410)
