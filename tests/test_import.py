@@ -703,6 +703,35 @@ def test_it_checks_review_notes_and_visit_measures(alice_client, alice):
     assert VisitMeasure.objects.get(person=alice, side="left").score == "1+"
 
 
+# 12:00 UTC on 10 March 2025 is 01:00 on 11 March in Auckland, 06:00 on 10 March in Denver.
+@time_machine.travel(datetime(2025, 3, 10, 12, tzinfo=UTC), tick=False)
+def test_it_judges_today_in_the_zone_the_diary_will_have(client, bob):
+    """A backup made in Auckland and restored, profile and all, by an account in Denver: the
+    check-in and the visit written on Auckland's 11 March are for a day that has come there."""
+    profile = {"email": "bob@example.org", "time_zone": "Pacific/Auckland"}
+    data = json.loads(
+        minimal_backup(
+            check_ins=[checkin_item(date="2025-03-11")],
+            visit_measures=[measure_item(visit_date="2025-03-11")],
+        )
+    )
+    data["profile"].update(profile)
+    client.force_login(bob)
+    text = page_text(upload(client, {"b.json": json.dumps(data).encode()}, restore_profile="on"))
+    assert "1 entry to add, 0 already in your diary (skipped), 0 errors." in text
+    assert "Imported 1 entry and 1 visit measure." in page_text(confirm(client))
+    assert CheckIn.objects.get(owner=bob).date == date(2025, 3, 11)
+    assert VisitMeasure.objects.get(person=bob).visit_date == date(2025, 3, 11)
+    assert User.objects.get(pk=bob.pk).time_zone == "Pacific/Auckland"
+
+    # Without the profile, the diary stays in Denver, where 11 March has not come yet.
+    carl = make_user("carl", time_zone="America/Denver")
+    client.force_login(carl)
+    text = page_text(upload(client, {"b.json": json.dumps(data).encode()}))
+    assert "b.json, check-in 1: date 2025-03-11 is a day that has not come yet" in text
+    assert "b.json, visit measure 1: visit_date 2025-03-11 is a day that has not come yet" in text
+
+
 CSV_NOTES = ["=1+1", "'=1+1", "''=x", "'plain", "-3 degrees", "'''@x", "\t=tab", "'", "+"]
 
 

@@ -1,5 +1,5 @@
 import unicodedata
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -26,14 +26,17 @@ from sci_tracker.diary.models import (
     Trigger,
 )
 from sci_tracker.diary.red_flags import symptom_guides
+from sci_tracker.diary.rules import (
+    EARLIEST_DAY,
+    LATEST_DAY,
+    check_in_day_has_come,
+    event_day_near_enough,
+    moment_has_come,
+    on_calendar,
+)
 
 ZERO_TO_TEN = [(n, str(n)) for n in range(11)]
 
-# The days a diary, a share link or a range of trends can name: far enough back for any life,
-# and far enough from the ends of Python's calendar (years 1 and 9999) that no day, moved into
-# any time zone or a few weeks on, falls off it.
-EARLIEST_DAY = date(1900, 1, 1)
-LATEST_DAY = date(2999, 12, 31)
 TOO_EARLY = f"Enter a date from {EARLIEST_DAY:%-d %B %Y} on."
 DAY_OUT_OF_RANGE = f"Choose a day from {EARLIEST_DAY:%-d %b %Y} to {LATEST_DAY:%-d %b %Y}."
 
@@ -185,9 +188,9 @@ class TimedEntryForm(EntryForm):
             moment = cleaned.get("occurred_local")
             if moment is None:
                 self.add_error("occurred_local", "Enter the date and time, or pick “Now”.")
-            elif moment > timezone.now() + timedelta(minutes=5):
+            elif not moment_has_come(moment):
                 self.add_error("occurred_local", "That time is in the future.")
-            elif moment.date() < EARLIEST_DAY:
+            elif not on_calendar(moment.date()):
                 self.add_error("occurred_local", TOO_EARLY)
             else:
                 self.instance.occurred_at = moment
@@ -324,9 +327,9 @@ class CheckInForm(EntryForm):
 
     def clean_date(self):
         day = self.cleaned_data["date"]
-        if day > self.owner.local_today():
+        if not check_in_day_has_come(day, self.owner.local_today()):
             raise ValidationError("A check-in cannot be for a day that has not come yet.")
-        if day < EARLIEST_DAY:
+        if not on_calendar(day):
             raise ValidationError(TOO_EARLY)
         clash = (
             CheckIn.objects.for_user(self.owner)
@@ -366,10 +369,9 @@ class EventForm(EntryForm):
 
     def clean_date(self):
         day = self.cleaned_data["date"]
-        # A planned injection or refill can be entered ahead, but not years ahead by a slip.
-        if day > self.owner.local_today() + timedelta(days=366):
+        if not event_day_near_enough(day, self.owner.local_today()):
             raise ValidationError("Enter a date within the next year.")
-        if day < EARLIEST_DAY:
+        if not on_calendar(day):
             raise ValidationError(TOO_EARLY)
         return day
 

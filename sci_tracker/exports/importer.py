@@ -28,7 +28,7 @@ import re
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from functools import cache, cached_property
 from itertools import islice
 
@@ -39,7 +39,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from sci_tracker.accounts.models import User
-from sci_tracker.diary.forms import EARLIEST_DAY, LATEST_DAY
 from sci_tracker.diary.models import (
     ENTRY_MODELS,
     ChoiceList,
@@ -50,6 +49,16 @@ from sci_tracker.diary.models import (
     SpasmEpisode,
     Trigger,
     diary_changed,
+)
+from sci_tracker.diary.rules import (
+    EARLIEST_DAY,
+    LATEST_DAY,
+    check_in_day_has_come,
+    event_day_near_enough,
+    moment_has_come,
+    on_calendar,
+    today_in,
+    visit_day_has_come,
 )
 from sci_tracker.exports import backup
 from sci_tracker.exports.csv_files import FILES, FILES_BY_NAME, LIST_SEPARATOR, safe_text
@@ -65,10 +74,6 @@ MAX_DEPTH = 10
 MAX_ROWS = 100_000
 BATCH = 500  # entries written at a time
 ERRORS_SHOWN = 200  # a preview lists this many errors, then says how many more
-
-# The forms' own limits (diary/forms.py), which the models do not hold.
-FUTURE_GRACE = timedelta(minutes=5)  # TimedEntryForm: a time "in the future" is a typo
-EVENTS_AHEAD = timedelta(days=366)  # EventForm: a planned event, but not years ahead
 
 # Each CSV file's kind of entry, and each kind's CSV file (tried.csv has no kind of its own).
 CSV_KINDS = {
@@ -434,9 +439,9 @@ def read_value(model_field, raw, from_csv):
 
 
 def within_days(name, raw, day):
-    """The forms' range of days (diary.forms): a time or date outside it could not be shown in
-    every time zone."""
-    if not EARLIEST_DAY <= day <= LATEST_DAY:
+    """The range of days every page can show (diary.rules): a time or date outside it could not
+    be shown in every time zone."""
+    if not on_calendar(day):
         raise ValueError(f"{name} {shown(raw)} is outside {EARLIEST_DAY} to {LATEST_DAY}")
     return day
 
@@ -908,7 +913,9 @@ def plan_import(owner, payload, restore_profile=False, now=None):
     strangers = Counter()
     csv_entries = csv_ids(upload.rows) if upload.source == "csv" else {}
     existing = existing_keys(owner)
-    todays = owner.local_today()
+    # "Today" in the zone the diary will have once imported: the file's, when it restores the
+    # profile. A check-in written this evening in Auckland is for a day that has come there.
+    todays = today_in(plan.profile.get("time_zone") or owner.time_zone, now)
     days_taken = {}  # date -> where: one check-in out of the bin a day
     for row in upload.rows:
         if not row.errors:
@@ -1002,7 +1009,7 @@ def plan_clinician(owner, definitions, plan, today):
             day, group, side = values["visit_date"], values["muscle_group"], values["side"]
             key = (day, group, side)
             name = f"{day}, {MuscleGroup(group).label.lower()}, {side}"
-            if day > today:  # VisitForm's rule
+            if not visit_day_has_come(day, today):
                 errors.append(f"visit_date {day} is a day that has not come yet")
             elif key in in_upload:
                 errors.append(
@@ -1121,12 +1128,12 @@ def check_references(row, known, plan, today, now):
     if row.problem_slot is not None and row.problem_slot not in plan.problem_slots:
         row.errors.append(f"problem {row.problem_slot} is not one of the file's pain problems")
     occurred_at = row.values.get("occurred_at")
-    if occurred_at is not None and occurred_at > now + FUTURE_GRACE:
+    if occurred_at is not None and not moment_has_come(occurred_at, now):
         row.errors.append(f"occurred_at {occurred_at.isoformat()} is in the future")
     day = row.values.get("date")
-    if row.kind == "checkin" and day is not None and day > today:
+    if row.kind == "checkin" and day is not None and not check_in_day_has_come(day, today):
         row.errors.append(f"date {day} is a day that has not come yet")
-    if row.kind == "event" and day is not None and day > today + EVENTS_AHEAD:
+    if row.kind == "event" and day is not None and not event_day_near_enough(day, today):
         row.errors.append(f"date {day} is more than a year ahead")
 
 

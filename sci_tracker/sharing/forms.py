@@ -1,7 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from sci_tracker.diary.forms import DAY_OUT_OF_RANGE, EARLIEST_DAY, LATEST_DAY, TOO_EARLY
+from sci_tracker.diary.forms import DAY_OUT_OF_RANGE, TOO_EARLY
+from sci_tracker.diary.rules import on_calendar, visit_day_has_come
 from sci_tracker.sharing.models import (
     AshworthScore,
     CareAccess,
@@ -38,7 +39,7 @@ class ShareLinkForm(forms.Form):
         cleaned = super().clean()
         first, last = cleaned.get("shows_from"), cleaned.get("shows_to")
         for name, day in (("shows_from", first), ("shows_to", last)):
-            if day and not EARLIEST_DAY <= day <= LATEST_DAY:
+            if day and not on_calendar(day):
                 self.add_error(name, DAY_OUT_OF_RANGE)
                 first = last = None
         if first and last and first > last:
@@ -106,9 +107,9 @@ class VisitForm(forms.Form):
 
     def clean_visit_date(self):
         day = self.cleaned_data["visit_date"]
-        if day > self.person.local_today():
+        if not visit_day_has_come(day, self.person.local_today()):
             raise ValidationError("A visit cannot be on a day that has not come yet.")
-        if day < EARLIEST_DAY:
+        if not on_calendar(day):
             raise ValidationError(TOO_EARLY)
         return day
 

@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from django import forms
 
-from sci_tracker.diary.forms import DAY_OUT_OF_RANGE, EARLIEST_DAY, LATEST_DAY
+from sci_tracker.diary.forms import DAY_OUT_OF_RANGE
+from sci_tracker.diary.rules import on_calendar
 from sci_tracker.trends.aggregates import Period, first_recorded_day
 
 RANGES = [
@@ -44,7 +45,7 @@ class RangeForm(forms.Form):
         if not end:
             self.add_error("to", "Enter the last day to show.")
         for name, day in (("from", start), ("to", end)):
-            if day and not EARLIEST_DAY <= day <= LATEST_DAY:
+            if day and not on_calendar(day):
                 self.add_error(name, DAY_OUT_OF_RANGE)
         if start and end and not self.errors:
             if start > end:
