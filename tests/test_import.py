@@ -1093,6 +1093,50 @@ def test_it_refuses_more_rows_than_one_import_takes(alice_client, monkeypatch):
     assert not PendingImport.objects.exists()
 
 
+# Files made to cost memory: counted and refused before anything is built from them (the real
+# limits, 20 MB of such files, are measured by bench/import_memory.py).
+
+
+def test_it_refuses_a_csv_file_of_empty_rows_without_keeping_them(alice_client, monkeypatch):
+    monkeypatch.setattr("sci_tracker.exports.importer.MAX_CSV_RECORDS", 5)
+    content = leg_pain_csv(GOOD_PAIN) + b",,,,\n" * 3 + b"\n" * 10
+    text = page_text(upload(alice_client, {"leg-pain.csv": content}))
+    assert (
+        "leg-pain.csv holds more than 5 rows, empty ones included; one import takes at most "
+        "100,000. Delete the empty rows at its end." in text
+    )
+    assert not PendingImport.objects.exists()
+    # A few empty rows at the end, as a spreadsheet leaves them, are still left out quietly.
+    text = page_text(upload(alice_client, {"leg-pain.csv": leg_pain_csv(GOOD_PAIN) + b",,\n"}))
+    assert "1 entry to add, 0 already in your diary (skipped), 0 errors." in text
+
+
+def test_it_refuses_a_line_longer_than_a_diary_row_before_reading_its_cells(
+    alice_client, monkeypatch
+):
+    monkeypatch.setattr("sci_tracker.exports.importer.MAX_LINE", 100)
+    content = b"[" + b"[]," * 50 + b"[]]"
+    text = page_text(upload(alice_client, {"lists.json": content}))
+    assert (
+        "lists.json is not a backup or a CSV file from SCI Tracker: it has a line longer than "
+        "100 characters." in text
+    )
+    assert not PendingImport.objects.exists()
+
+
+def test_it_counts_a_backups_lists_and_values_before_parsing_it(alice_client, monkeypatch):
+    monkeypatch.setattr("sci_tracker.exports.importer.MAX_JSON_CONTAINERS", 50)
+    empty_lists = minimal_backup(spasms=[[]] * 60)
+    text = page_text(upload(alice_client, {"b.json": empty_lists}))
+    assert "b.json holds more lists and values (71 and 147) than a backup of 100,000 rows" in text
+    assert "Upload the backup as SCI Tracker wrote it, or its CSV files." in text
+    monkeypatch.setattr("sci_tracker.exports.importer.MAX_JSON_VALUES", 100)
+    wide = minimal_backup(spasms=[[1, 2, 3] * 40])
+    text = page_text(upload(alice_client, {"b.json": wide}))
+    assert "b.json holds more lists and values (12 and 148) than a backup" in text
+    assert not PendingImport.objects.exists()
+
+
 ODD_VALUES = [None, 5, -1, 1.5, 10**30, "x", "", [], ["x"], {}, True, "0001-01-01T00:00:00+14:00"]
 
 

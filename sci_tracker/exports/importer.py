@@ -35,8 +35,10 @@ from itertools import islice
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sci_tracker.accounts.models import User
 from sci_tracker.diary.models import (
@@ -72,6 +74,15 @@ MAX_DEPTH = 10
 # Every row is checked in memory before anything is written (about 1 KB and 0.1 ms a row). Ten
 # years of a busy diary are about 31,000 rows, entries and things tried together.
 MAX_ROWS = 100_000
+# A CSV file's empty rows are left out, but each is still read: more than this many rows in
+# all, empty or not, is not a diary (a spreadsheet adds a few empty rows, not millions).
+MAX_CSV_RECORDS = 2 * MAX_ROWS
+# The longest line a CSV file may have: a row of a diary is a few thousand characters at most.
+MAX_LINE = 1024 * 1024
+# What parsing a backup may build, per row of MAX_ROWS: a row is about 7 lists and objects and
+# 25 values (too_much_json); the figures keep a 20 MB upload's parse under 100 MB.
+MAX_JSON_CONTAINERS = 8 * MAX_ROWS
+MAX_JSON_VALUES = 15 * MAX_ROWS
 BATCH = 500  # entries written at a time
 ERRORS_SHOWN = 200  # a preview lists this many errors, then says how many more
 
@@ -101,20 +112,46 @@ class UploadRejected(Exception):
 
 
 def read_upload(files):
-    """The payload kept until the person confirms: plain JSON, so a model can hold it."""
+    """The payload kept until the person confirms: plain JSON, so a model can hold it.
+
+    Nothing is built before it is counted: a CSV file is read a row at a time (blank rows cost
+    nothing), and a backup's text is scanned for how many values it holds before it is parsed.
+    """
     total = sum(upload.size for upload in files)
     if total > MAX_UPLOAD_BYTES:
         raise UploadRejected(
             f"The upload is {total / 1024 / 1024:.1f} MB; the largest that can be imported is "
             f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB. Upload fewer CSV files at a time."
         )
-    texts = [(upload.name, as_text(upload.name, upload.read())) for upload in files]
-    backups = [(name, text) for name, text in texts if text.lstrip().startswith("{")]
+    backups = [upload for upload in files if starts_a_backup(upload)]
     if not backups:
-        return read_csv_files(texts)
-    if len(texts) > 1:
+        return read_csv_files(files)
+    if len(files) > 1:
         raise UploadRejected("Upload a backup file on its own, or the CSV files without a backup.")
-    return read_backup(*backups[0])
+    (upload,) = backups
+    return read_backup(upload.name, as_text(upload.name, upload.read()))
+
+
+def starts_a_backup(upload) -> bool:
+    """Whether the file's first character that is not a space (or a BOM) is "{". Reads only as
+    far as that character, and leaves the file at its start."""
+    upload.seek(0)
+    found = False
+    while piece := upload.read(64 * 1024):
+        rest = piece.lstrip(b" \t\r\n\xef\xbb\xbf")  # a BOM's bytes count as space here
+        if rest:
+            found = rest.startswith(b"{")
+            break
+    upload.seek(0)
+    return found
+
+
+def not_text(name):
+    return UploadRejected(
+        f"{name} is not a text file in UTF-8. Upload the backup (.json) or the CSV files as "
+        "SCI Tracker wrote them; after editing a CSV file in a spreadsheet, save it as "
+        "“CSV UTF-8”."
+    )
 
 
 def as_text(name, data):
@@ -123,12 +160,46 @@ def as_text(name, data):
     except UnicodeDecodeError:
         text = None
     if text is None or "\x00" in text:
-        raise UploadRejected(
-            f"{name} is not a text file in UTF-8. Upload the backup (.json) or the CSV files as "
-            "SCI Tracker wrote them; after editing a CSV file in a spreadsheet, save it as "
-            "“CSV UTF-8”."
-        )
+        raise not_text(name)
     return text
+
+
+class _Unclosed(io.RawIOBase):
+    """An uploaded file as a raw stream that reading wraps, and closing leaves open."""
+
+    def __init__(self, upload):
+        self.upload = upload
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        data = self.upload.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def text_lines(upload):
+    """The file's lines as text, decoded as they are read, for csv.reader (which joins the lines
+    of a quoted cell itself). Lines end as io.StringIO(newline="") ends them."""
+    upload.seek(0)
+    stream = io.TextIOWrapper(io.BufferedReader(_Unclosed(upload)), "utf-8-sig", newline="")
+    try:
+        # A line is read at most MAX_LINE long: csv.reader makes an object of every cell of a
+        # line at once, and 20 MB of "[]," on one line would be 7 million of them.
+        while line := stream.readline(MAX_LINE + 1):
+            if len(line) > MAX_LINE:
+                raise UploadRejected(
+                    _(
+                        "{name} is not a backup or a CSV file from SCI Tracker: it has a line "
+                        "longer than {size:,} characters."
+                    ).format(name=upload.name, size=MAX_LINE)
+                )
+            if "\x00" in line:
+                raise not_text(upload.name)
+            yield line
+    except UnicodeDecodeError:
+        raise not_text(upload.name) from None
 
 
 NUL = "\x00"
@@ -192,7 +263,31 @@ def strings(data):
             yield value
 
 
+def too_much_json(text: str) -> str:
+    """Why a backup's text holds more than one import takes, or "": counted before parsing, since
+    parsing builds an object for every value (20 MB of `[]` are 7 million lists, 600 MB). Each
+    value but the first in a list or an object follows a comma, so commas and brackets bound
+    the values from above; text inside strings only makes the count larger. A row of a backup
+    (an entry, or one thing tried) is about 25 values in 7 lists and objects, so the limits are
+    those of MAX_ROWS rows with room to spare, and a real backup of 20 MB stays well inside."""
+    containers = text.count("[") + text.count("{")
+    values = text.count(",") + containers
+    if containers > MAX_JSON_CONTAINERS or values > MAX_JSON_VALUES:
+        return _(
+            "holds more lists and values ({containers:,} and {values:,}) than a backup of "
+            "{rows:,} rows, the most one import takes"
+        ).format(containers=containers, values=values, rows=MAX_ROWS)
+    return ""
+
+
 def read_backup(name, text):
+    problem = too_much_json(text)
+    if problem:
+        raise UploadRejected(
+            _(
+                "{name} {problem}. Upload the backup as SCI Tracker wrote it, or its CSV files."
+            ).format(name=name, problem=problem)
+        )
     try:
         data = json.loads(text, parse_constant=refuse_constant, parse_float=finite_number)
     except json.JSONDecodeError as error:
@@ -265,32 +360,42 @@ def upgraded(data, version):
     return data
 
 
-def read_csv_files(texts):
+def read_csv_files(files):
     found = {}
-    for name, text in texts:
+    total = 0  # rows in all the files, counted on after there are too many to keep
+    for upload in files:
+        name = upload.name
+        records = csv.reader(text_lines(upload))
         try:
-            records = list(csv.reader(io.StringIO(text, newline="")))
+            first = next(records, None)
+            if first is None:
+                raise UploadRejected(f"{name} is empty.")
+            csv_file = recognised(name, first)
+            if csv_file.name in found:
+                raise UploadRejected(
+                    f"{found[csv_file.name]['name']} and {name} are both "
+                    f"{csv_file.title.lower()} files. Upload one of each."
+                )
+            header = [cell.strip() for cell in first]
+            # Spreadsheet row numbers: the header is row 1. Empty rows (a spreadsheet's trailing
+            # ",,,") are left out but keep the numbering.
+            rows = []
+            for number, cells in enumerate(records, start=2):
+                if number > MAX_CSV_RECORDS:
+                    raise UploadRejected(
+                        _(
+                            "{name} holds more than {records:,} rows, empty ones included; one "
+                            "import takes at most {rows:,}. Delete the empty rows at its end."
+                        ).format(name=name, records=MAX_CSV_RECORDS, rows=MAX_ROWS)
+                    )
+                if any(cell.strip() for cell in cells):
+                    total += 1
+                    if total <= MAX_ROWS:
+                        rows.append([number, cells])
         except csv.Error as error:
             raise UploadRejected(f"{name} is not a CSV file that can be read ({error}).") from None
-        if not records:
-            raise UploadRejected(f"{name} is empty.")
-        csv_file = recognised(name, records[0])
-        if csv_file.name in found:
-            raise UploadRejected(
-                f"{found[csv_file.name]['name']} and {name} are both {csv_file.title.lower()} "
-                "files. Upload one of each."
-            )
-        header = [cell.strip() for cell in records[0]]
-        # Spreadsheet row numbers: the header is row 1. Empty rows (a spreadsheet's trailing
-        # ",,,") are left out but keep the numbering.
-        rows = [
-            [number, cells]
-            for number, cells in enumerate(records[1:], start=2)
-            if any(cell.strip() for cell in cells)
-        ]
         found[csv_file.name] = {"name": name, "header": header, "rows": rows}
-    names = [name for name, _ in texts]
-    total = sum(len(found_file["rows"]) for found_file in found.values())
+    names = [upload.name for upload in files]
     too_many(", ".join(names), total, "Upload fewer files at a time.")
     return {"source": "csv", "names": names, "csv": found}
 
@@ -1378,3 +1483,6 @@ def cancel_import(owner, pending_id):
     pending = pending_upload(owner, pending_id)
     if pending is not None:
         pending.delete()
+
+
+batch_written = Signal()
