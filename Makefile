@@ -40,6 +40,7 @@ test: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(BIN)/python bench/trends.py
 	$(BIN)/python bench/export.py
+	$(BIN)/python bench/import_memory.py
 	$(BIN)/python bench/load.py
 
 format: $(VENV)/.dev

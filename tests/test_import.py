@@ -4,12 +4,13 @@ import csv
 import io
 import json
 import re
+import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError
+from django.db import IntegrityError, connection, connections
 from django.urls import reverse
 
 from sci_tracker.accounts.models import User
@@ -24,7 +25,7 @@ from sci_tracker.diary.models import (
     TreatmentEvent,
     Trigger,
 )
-from sci_tracker.exports import backup
+from sci_tracker.exports import backup, importer
 from sci_tracker.exports.csv_files import FILES
 from sci_tracker.exports.models import PendingImport
 from sci_tracker.sharing.models import ReviewNote, VisitMeasure
@@ -949,6 +950,102 @@ def test_it_writes_all_or_nothing(alice_client, alice, monkeypatch):
     monkeypatch.undo()
     confirm(alice_client)
     assert entry_counts(alice) == {"spasm": 1, "pain": 0, "checkin": 1, "event": 1}
+
+
+def save_elsewhere(person, number, seen):
+    """Another request, on its own connection (a thread has its own): it saves a spasm for
+    someone else and counts what the import has committed so far. On SQLite, a transaction
+    left open by the import would make its save fail at once ("database table is locked")."""
+
+    def save():
+        try:
+            spasm(person, occurred_at=datetime(2025, 1, 1, tzinfo=UTC) + timedelta(hours=number))
+            seen.append(SpasmEpisode.objects.filter(owner__email="alice@example.org").count())
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=save)
+    thread.start()
+    thread.join()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_writes_a_large_import_in_short_transactions_while_others_save(
+    client, alice, bob, monkeypatch
+):
+    monkeypatch.setattr("sci_tracker.exports.importer.BATCH", 2)
+    times = [f"2025-03-01T08:{n:02}:00+00:00" for n in range(5)]
+    data = minimal_backup(
+        spasms=[spasm_item(occurred_at=moment) for moment in times],
+        check_ins=[checkin_item(date=f"2025-03-0{n}") for n in range(1, 4)],
+    )
+    client.force_login(alice)
+    upload(client, {"b.json": data})
+    batches, counted = [], []
+
+    def between_batches(sender, owner, rows, seconds, **kwargs):
+        batches.append((rows, connection.in_atomic_block))
+        save_elsewhere(bob, len(batches), counted)
+
+    importer.batch_written.connect(between_batches)
+    try:
+        text = page_text(confirm(client))
+    finally:
+        importer.batch_written.disconnect(between_batches)
+    assert "Imported 8 entries." in text
+    # Own items and pain problems, spasms two at a time, check-ins two at a time, then the
+    # last, which marks the import done: each committed (no transaction left open) before
+    # another connection saved and saw it.
+    assert batches == [(0, False), (2, False), (2, False), (1, False), (2, False), (1, False)] + [
+        (0, False)
+    ]
+    assert counted == [0, 2, 4, 5, 5, 5, 5]
+    assert SpasmEpisode.objects.filter(owner=bob).count() == 7
+    assert not PendingImport.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_takes_back_committed_batches_when_a_later_one_fails(alice_client, alice, monkeypatch):
+    monkeypatch.setattr("sci_tracker.exports.importer.BATCH", 1)
+    data = minimal_backup(
+        spasms=[spasm_item(occurred_at=f"2025-03-01T08:0{n}:00+00:00") for n in range(3)],
+        treatment_events=[event_item()],
+        triggers=[{"slug": "mine", "name": "Mine", "category": "other", "guide": ""}],
+        visit_measures=[measure_item()],
+    )
+    upload(alice_client, {"b.json": data}, restore_profile="on")
+    version = User.objects.get(pk=alice.pk).diary_version
+    before = profile_of(alice)
+
+    def fail_on_events(objs, *args, **kwargs):
+        raise IntegrityError("simulated: an event was saved in another tab")
+
+    monkeypatch.setattr(TreatmentEvent.objects, "bulk_create", fail_on_events)
+    text = page_text(confirm(alice_client))
+    assert "Nothing was imported: your diary changed while importing." in text
+    assert entry_counts(alice) == {"spasm": 0, "pain": 0, "checkin": 0, "event": 0}
+    assert not Trigger.objects.filter(owner=alice).exists()
+    assert not VisitMeasure.objects.exists()
+    assert profile_of(alice) == before
+    # Trends cached while the spasms were in are not used again.
+    assert User.objects.get(pk=alice.pk).diary_version == version + 1
+    assert PendingImport.objects.get().started_at is None  # waiting to be confirmed again
+
+    monkeypatch.undo()
+    assert "Imported 4 entries and 1 visit measure." in page_text(confirm(alice_client))
+    assert entry_counts(alice) == {"spasm": 3, "pain": 0, "checkin": 0, "event": 1}
+
+
+def test_it_lets_a_claim_left_by_a_stopped_worker_run_out(alice_client, alice):
+    with time_machine.travel(datetime(2026, 3, 1, 9, tzinfo=UTC), tick=False):
+        upload(alice_client, {"b.json": minimal_backup(spasms=[spasm_item()])})
+        PendingImport.objects.update(started_at=datetime(2026, 3, 1, 8, 50, tzinfo=UTC))
+        text = page_text(confirm(alice_client))
+        assert "That import is already finished or cancelled." in text
+        assert not SpasmEpisode.objects.exists()
+    with time_machine.travel(datetime(2026, 3, 1, 9, 6, tzinfo=UTC), tick=False):
+        assert "Imported 1 entry." in page_text(confirm(alice_client))
+    assert not PendingImport.objects.exists()
 
 
 def test_it_moves_the_diary_version_on_once(alice_client, alice):

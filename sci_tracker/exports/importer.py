@@ -25,10 +25,12 @@ import io
 import json
 import math
 import re
+import time
 import uuid
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache, cached_property
 from itertools import islice
 
@@ -102,6 +104,13 @@ CLINICIAN_LABELS = {section.model: section.label for section in backup.CLINICIAN
 # Relations the importer fills itself: read as e-mail, slot or slugs (and what was tried, as
 # items of its own), not as values of the entry.
 REFERENCES = {"owner", "logged_by", "problem", "triggers", "intervention", "spasm", "pain", "tried"}
+
+
+# Sent after each batch of an import is committed, with the rows it wrote and the seconds its
+# transaction took: how long anyone else's save may have waited (bench/import_memory.py).
+batch_written = Signal()
+# How long a claimed upload stays claimed by the request writing it (confirm_import).
+CLAIM_LASTS = timedelta(minutes=15)
 
 
 class UploadRejected(Exception):
@@ -1311,58 +1320,124 @@ class ImportResult:
         return "; ".join(parts) + "."
 
 
-def run_import(owner, plan):
-    """Write the plan in one transaction: all of it, or nothing if anything fails."""
-    with transaction.atomic():
+class Written:
+    """What an import has written so far, batch by batch: the ids it made, by model, so that
+    a failure in a later batch can take back what the earlier ones committed."""
+
+    def __init__(self, owner):
+        self.owner = owner
+        self.ids = defaultdict(list)
+        self.transactions = 0
+
+    @contextmanager
+    def batch(self, rows):
+        """One short transaction: others' saves wait for it, not for the whole import."""
+        start = time.perf_counter()
+        with transaction.atomic():
+            yield
+        self.transactions += 1
+        batch_written.send(
+            sender=Written, owner=self.owner, rows=rows, seconds=time.perf_counter() - start
+        )
+
+    def add(self, objects):
+        for obj in objects:
+            self.ids[type(obj)].append(obj.pk)
+        return objects
+
+    def take_back(self):
+        """Delete what the committed batches wrote, in one transaction. Entries go first, and
+        with them their trigger links and what was tried; then what only they used."""
+        with transaction.atomic():
+            for model in (*ENTRY_MODELS.values(), ReviewNote, VisitMeasure, PainProblem, Trigger):
+                for ids in chunks(self.ids.get(model, []), BATCH):
+                    model.objects.filter(pk__in=ids).delete()
+            # An intervention the person logged in the meantime stays (it is PROTECTed).
+            for ids in chunks(self.ids.get(Intervention, []), BATCH):
+                Intervention.objects.filter(pk__in=ids, uses__isnull=True).delete()
+            diary_changed(self.owner.pk)  # trends cached while the batches were in are stale
+
+
+def run_import(owner, plan, finish=None):
+    """Write the plan: all of it, or nothing if anything fails.
+
+    In batches, each a short transaction, so a long import does not hold the database's write
+    lock (on SQLite, the whole database's) and everyone else's saves go on between batches. If
+    a batch fails, what the earlier ones wrote is deleted again. What makes the import done (the
+    profile, the diary's version and `finish`, which removes the waiting upload) is written in
+    the last transaction, so an import that fails part-way is never shown as done, and can be
+    confirmed again.
+    """
+    written = Written(owner)
+    try:
+        entry_of_row, catalogue = write_batches(owner, plan, written)
+    except BaseException:
+        written.take_back()
+        raise
+    with written.batch(0):
         if plan.profile_changes:
             User.objects.filter(pk=owner.pk).update(**plan.profile)
-        PainProblem.objects.bulk_create(
-            PainProblem(owner=owner, slot=slot, name=name) for slot, name in plan.new_problems
+        # Bulk writes skip save(), which is what moves the diary's version on (VisitMeasure.save
+        # too: visits show on the trends): once, here.
+        diary_changed(owner.pk)
+        if finish:
+            finish()
+    added = {model: len(values) for model, values in plan.clinician_add.items()}
+    return ImportResult(plan.adding, plan.skipping, left_out=len(plan.errors), clinician=added)
+
+
+def write_batches(owner, plan, written):
+    with written.batch(len(plan.new_problems)):
+        written.add(
+            PainProblem.objects.bulk_create(
+                PainProblem(owner=owner, slot=slot, name=name) for slot, name in plan.new_problems
+            )
         )
         problem_ids = dict(PainProblem.objects.filter(owner=owner).values_list("slot", "pk"))
         catalogue = {}
         for model in (Trigger, Intervention):
-            model.objects.bulk_create(
-                model(owner=owner, **values) for values in plan.new_items[model]
+            written.add(
+                model.objects.bulk_create(
+                    model(owner=owner, **values) for values in plan.new_items[model]
+                )
             )
             # The person's own item wins over a built-in one with the same slug.
             items = model.objects.available_to(owner).order_by(F("owner").asc(nulls_first=True))
             catalogue[model] = dict(items.values_list("slug", "pk"))
-        entry_of_row = {}
-        for kind, model in ENTRY_MODELS.items():
-            rows = [row for row in plan.to_add if row.kind == kind]
-            for batch in chunks(rows, BATCH):
+    entry_of_row = {}
+    for kind, model in ENTRY_MODELS.items():
+        rows = [row for row in plan.to_add if row.kind == kind]
+        for batch in chunks(rows, BATCH):
+            with written.batch(len(batch)):
                 entries = write_entries(owner, model, batch, plan, problem_ids, catalogue)
-                entry_of_row.update(zip(map(id, batch), entries, strict=True))
-        InterventionUse.objects.bulk_create(
-            (
+            written.add(entries)
+            entry_of_row.update(zip(map(id, batch), entries, strict=True))
+    for batch in chunks(plan.csv_tried, BATCH):
+        with written.batch(len(batch)):
+            InterventionUse.objects.bulk_create(
                 InterventionUse(
                     **{row.kind: entry_of_row[id(row)]},
                     intervention_id=catalogue[Intervention][tried.intervention],
                     **tried.values,
                 )
-                for tried, row in plan.csv_tried
-            ),
-            batch_size=BATCH,
-        )
-        # Clinicians' notes and ratings come back as the person's, with no author account.
-        ReviewNote.objects.bulk_create(
-            (
-                ReviewNote(person=owner, author=None, **values)
-                for values in plan.clinician_add[ReviewNote]
-            ),
-            batch_size=BATCH,
-        )
-        for batch in chunks(plan.clinician_add[VisitMeasure], BATCH):
+                for tried, row in batch
+            )
+    # Clinicians' notes and ratings come back as the person's, with no author account.
+    for batch in chunks(plan.clinician_add[ReviewNote], BATCH):
+        with written.batch(len(batch)):
+            written.add(
+                ReviewNote.objects.bulk_create(
+                    ReviewNote(person=owner, author=None, **values) for values in batch
+                )
+            )
+    for batch in chunks(plan.clinician_add[VisitMeasure], BATCH):
+        with written.batch(len(batch)):
             measures = VisitMeasure.objects.bulk_create(
                 VisitMeasure(person=owner, author=None, **values) for values in batch
             )
             restore_stamps(VisitMeasure, measures, batch, ("recorded_at",))
-        # Bulk writes skip save(), which is what moves the diary's version on (VisitMeasure.save
-        # too: visits show on the trends): once, here.
-        diary_changed(owner.pk)
-    added = {model: len(values) for model, values in plan.clinician_add.items()}
-    return ImportResult(plan.adding, plan.skipping, left_out=len(plan.errors), clinician=added)
+        written.add(measures)
+    return entry_of_row, catalogue
 
 
 def chunks(items, size):
@@ -1467,22 +1542,36 @@ def pending_upload(owner, pending_id, lock=False):
 
 
 def confirm_import(owner, pending_id):
-    """Plan again against the diary as it is now and write, in one transaction with removing
-    the upload. None if the upload is no longer waiting."""
-    with transaction.atomic():
-        pending = pending_upload(owner, pending_id, lock=True)
-        if pending is None:
-            return None
+    """Plan again against the diary as it is now, then write in batches (run_import). None if
+    the upload is no longer waiting, or another request is writing it right now.
+
+    Nothing here holds a transaction while it plans: the upload is claimed with one UPDATE (a
+    second click finds it claimed), read, planned, and written batch by batch; the last batch
+    removes the upload. If writing fails, what was written is taken back and the claim let go,
+    so the upload waits to be confirmed again. A claim left by a worker that died part-way runs
+    out after CLAIM_LASTS; confirming again then finishes that import, since entries already in
+    the diary are skipped, never doubled.
+    """
+    pending = pending_upload(owner, pending_id)
+    if pending is None:
+        return None
+    now = timezone.now()
+    claimed = (
+        PendingImport.objects.filter(pk=pending.pk, owner=owner)
+        .filter(Q(started_at=None) | Q(started_at__lt=now - CLAIM_LASTS))
+        .update(started_at=now)
+    )
+    if not claimed:
+        return None
+    try:
         plan = plan_import(owner, pending.payload, pending.restore_profile)
-        result = run_import(owner, plan)
-        pending.delete()
-    return result
+        return run_import(owner, plan, finish=pending.delete)
+    except BaseException:
+        PendingImport.objects.filter(pk=pending.pk).update(started_at=None)
+        raise
 
 
 def cancel_import(owner, pending_id):
     pending = pending_upload(owner, pending_id)
     if pending is not None:
         pending.delete()
-
-
-batch_written = Signal()

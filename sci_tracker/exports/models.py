@@ -33,6 +33,8 @@ class PendingImport(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     restore_profile = models.BooleanField(default=False)
+    # When a confirmation began writing it (importer.confirm_import): a second one waits.
+    started_at = models.DateTimeField(null=True, blank=True)
     # What importer.read_upload made of the files: the parsed backup, or the CSV rows.
     payload = models.JSONField()
 

@@ -84,6 +84,9 @@ def import_upload(request, person):
     return render(request, "exports/import.html", context)
 
 
+# Confirming writes in batches of short transactions of its own (importer.run_import), so that
+# a large import never holds the write lock for long.
+@transaction.non_atomic_requests
 @person_view("manage")
 def import_preview(request, person):
     """What the waiting upload would add, skip and leave out; confirming (or cancelling) posts
