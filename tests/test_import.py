@@ -1200,7 +1200,7 @@ def test_it_refuses_a_csv_file_of_empty_rows_without_keeping_them(alice_client, 
     text = page_text(upload(alice_client, {"leg-pain.csv": content}))
     assert (
         "leg-pain.csv holds more than 5 rows, empty ones included; one import takes at most "
-        "100,000. Delete the empty rows at its end." in text
+        "50,000. Delete the empty rows at its end." in text
     )
     assert not PendingImport.objects.exists()
     # A few empty rows at the end, as a spreadsheet leaves them, are still left out quietly.
@@ -1225,7 +1225,7 @@ def test_it_counts_a_backups_lists_and_values_before_parsing_it(alice_client, mo
     monkeypatch.setattr("sci_tracker.exports.importer.MAX_JSON_CONTAINERS", 50)
     empty_lists = minimal_backup(spasms=[[]] * 60)
     text = page_text(upload(alice_client, {"b.json": empty_lists}))
-    assert "b.json holds more lists and values (71 and 147) than a backup of 100,000 rows" in text
+    assert "b.json holds more lists and values (71 and 147) than a backup of 50,000 rows" in text
     assert "Upload the backup as SCI Tracker wrote it, or its CSV files." in text
     monkeypatch.setattr("sci_tracker.exports.importer.MAX_JSON_VALUES", 100)
     wide = minimal_backup(spasms=[[1, 2, 3] * 40])

@@ -21,7 +21,6 @@ be uploaded again later without doubling anything.
 """
 
 import csv
-import io
 import json
 import math
 import re
@@ -74,18 +73,21 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # much deeper is not a backup, and would only wait to overflow the stack of whatever reads it.
 MAX_DEPTH = 10
 # Every row is checked in memory before anything is written (about 1 KB and 0.1 ms a row). Ten
-# years of a busy diary are about 31,000 rows, entries and things tried together.
-MAX_ROWS = 100_000
+# years of a busy diary are about 31,000 rows, entries and things tried together; 50,000 keep a
+# worker's memory for any upload under 150 MB (bench/import_memory.py).
+MAX_ROWS = 50_000
 # A CSV file's empty rows are left out, but each is still read: more than this many rows in
 # all, empty or not, is not a diary (a spreadsheet adds a few empty rows, not millions).
 MAX_CSV_RECORDS = 2 * MAX_ROWS
 # The longest line a CSV file may have: a row of a diary is a few thousand characters at most.
 MAX_LINE = 1024 * 1024
-# What parsing a backup may build, per row of MAX_ROWS: a row is about 7 lists and objects and
-# 25 values (too_much_json); the figures keep a 20 MB upload's parse under 100 MB.
+# What parsing a backup may build: a row is at most about 7 lists and objects and 20 values
+# (too_much_json), and these keep a 20 MB upload's parse under 100 MB.
 MAX_JSON_CONTAINERS = 8 * MAX_ROWS
-MAX_JSON_VALUES = 15 * MAX_ROWS
-BATCH = 500  # entries written at a time
+MAX_JSON_VALUES = 20 * MAX_ROWS
+# Entries written at a time, each batch its own transaction: the write lock is held for one
+# batch (a few hundred ms on a busy 2-core machine), never for the whole import.
+BATCH = 250
 ERRORS_SHOWN = 200  # a preview lists this many errors, then says how many more
 
 # Each CSV file's kind of entry, and each kind's CSV file (tried.csv has no kind of its own).
@@ -123,8 +125,11 @@ class UploadRejected(Exception):
 def read_upload(files):
     """The payload kept until the person confirms: plain JSON, so a model can hold it.
 
-    Nothing is built before it is counted: a CSV file is read a row at a time (blank rows cost
-    nothing), and a backup's text is scanned for how many values it holds before it is parsed.
+    It keeps each file's text, checked, not what was read from it: a file's values as Python
+    objects take several times its size, and the preview and the confirmation read them again
+    anyway, a row at a time. Nothing is built before it is counted: a CSV file is read a row at
+    a time (blank rows cost nothing), and a backup's text is scanned for how many values it
+    holds before it is parsed.
     """
     total = sum(upload.size for upload in files)
     if total > MAX_UPLOAD_BYTES:
@@ -138,7 +143,9 @@ def read_upload(files):
     if len(files) > 1:
         raise UploadRejected("Upload a backup file on its own, or the CSV files without a backup.")
     (upload,) = backups
-    return read_backup(upload.name, as_text(upload.name, upload.read()))
+    name, text = upload.name, as_text(upload.name, upload.read())
+    read_backup(name, text)  # refuses what cannot be imported at all; the parse is let go
+    return {"source": "backup", "names": [name], "text": text}
 
 
 def starts_a_backup(upload) -> bool:
@@ -173,42 +180,43 @@ def as_text(name, data):
     return text
 
 
-class _Unclosed(io.RawIOBase):
-    """An uploaded file as a raw stream that reading wraps, and closing leaves open."""
+def csv_records(name, text):
+    """The file's rows (lists of cells) as csv.reader reads them, a line at a time. A line is
+    read at most MAX_LINE long: csv.reader makes an object of every cell of a line at once, and
+    20 MB of "[]," on one line would be 7 million of them."""
+    # Lines end as io.StringIO(newline="") ends them, which would hold a copy of the text four
+    # times its size (a character a 4-byte slot).
+    line_pattern = re.compile(rf"[^\r\n]{{0,{MAX_LINE}}}(?:\r\n|\r|\n)|[^\r\n]{{1,{MAX_LINE}}}")
 
-    def __init__(self, upload):
-        self.upload = upload
-
-    def readable(self):
-        return True
-
-    def readinto(self, buffer):
-        data = self.upload.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-
-def text_lines(upload):
-    """The file's lines as text, decoded as they are read, for csv.reader (which joins the lines
-    of a quoted cell itself). Lines end as io.StringIO(newline="") ends them."""
-    upload.seek(0)
-    stream = io.TextIOWrapper(io.BufferedReader(_Unclosed(upload)), "utf-8-sig", newline="")
-    try:
-        # A line is read at most MAX_LINE long: csv.reader makes an object of every cell of a
-        # line at once, and 20 MB of "[]," on one line would be 7 million of them.
-        while line := stream.readline(MAX_LINE + 1):
-            if len(line) > MAX_LINE:
+    def lines():
+        for match in line_pattern.finditer(text):
+            line = match.group()
+            if line[-1] not in "\r\n" and match.end() < len(text):
                 raise UploadRejected(
                     _(
                         "{name} is not a backup or a CSV file from SCI Tracker: it has a line "
                         "longer than {size:,} characters."
-                    ).format(name=upload.name, size=MAX_LINE)
+                    ).format(name=name, size=MAX_LINE)
                 )
-            if "\x00" in line:
-                raise not_text(upload.name)
             yield line
-    except UnicodeDecodeError:
-        raise not_text(upload.name) from None
+
+    return csv.reader(lines())
+
+
+def csv_rows(name, records):
+    """(spreadsheet row number, cells) of each row that is not empty; the header is row 1.
+    Empty rows (a spreadsheet's trailing ",,,") are left out but keep the numbering, and count
+    towards MAX_CSV_RECORDS."""
+    for number, cells in enumerate(records, start=2):
+        if number > MAX_CSV_RECORDS:
+            raise UploadRejected(
+                _(
+                    "{name} holds more than {records:,} rows, empty ones included; one import "
+                    "takes at most {rows:,}. Delete the empty rows at its end."
+                ).format(name=name, records=MAX_CSV_RECORDS, rows=MAX_ROWS)
+            )
+        if any(cell.strip() for cell in cells):
+            yield number, cells
 
 
 NUL = "\x00"
@@ -277,8 +285,8 @@ def too_much_json(text: str) -> str:
     parsing builds an object for every value (20 MB of `[]` are 7 million lists, 600 MB). Each
     value but the first in a list or an object follows a comma, so commas and brackets bound
     the values from above; text inside strings only makes the count larger. A row of a backup
-    (an entry, or one thing tried) is about 25 values in 7 lists and objects, so the limits are
-    those of MAX_ROWS rows with room to spare, and a real backup of 20 MB stays well inside."""
+    (an entry with what was tried) has at most about 20 values (a check-in) and 7 lists and
+    objects (a spasm), so the limits are those of MAX_ROWS rows."""
     containers = text.count("[") + text.count("{")
     values = text.count(",") + containers
     if containers > MAX_JSON_CONTAINERS or values > MAX_JSON_VALUES:
@@ -371,10 +379,10 @@ def upgraded(data, version):
 
 def read_csv_files(files):
     found = {}
-    total = 0  # rows in all the files, counted on after there are too many to keep
+    total = 0
     for upload in files:
-        name = upload.name
-        records = csv.reader(text_lines(upload))
+        name, text = upload.name, as_text(upload.name, upload.read())
+        records = csv_records(name, text)
         try:
             first = next(records, None)
             if first is None:
@@ -385,25 +393,11 @@ def read_csv_files(files):
                     f"{found[csv_file.name]['name']} and {name} are both "
                     f"{csv_file.title.lower()} files. Upload one of each."
                 )
-            header = [cell.strip() for cell in first]
-            # Spreadsheet row numbers: the header is row 1. Empty rows (a spreadsheet's trailing
-            # ",,,") are left out but keep the numbering.
-            rows = []
-            for number, cells in enumerate(records, start=2):
-                if number > MAX_CSV_RECORDS:
-                    raise UploadRejected(
-                        _(
-                            "{name} holds more than {records:,} rows, empty ones included; one "
-                            "import takes at most {rows:,}. Delete the empty rows at its end."
-                        ).format(name=name, records=MAX_CSV_RECORDS, rows=MAX_ROWS)
-                    )
-                if any(cell.strip() for cell in cells):
-                    total += 1
-                    if total <= MAX_ROWS:
-                        rows.append([number, cells])
+            total += sum(1 for _row in csv_rows(name, records))
         except csv.Error as error:
             raise UploadRejected(f"{name} is not a CSV file that can be read ({error}).") from None
-        found[csv_file.name] = {"name": name, "header": header, "rows": rows}
+        header = [cell.strip() for cell in first]
+        found[csv_file.name] = {"name": name, "header": header, "text": text}
     names = [upload.name for upload in files]
     too_many(", ".join(names), total, "Upload fewer files at a time.")
     return {"source": "csv", "names": names, "csv": found}
@@ -433,7 +427,7 @@ def recognised(name, header):
 # Checking rows -----------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)  # one per row: up to MAX_ROWS of them
 class Tried:
     """An intervention tried for an entry: nested in a backup entry, or a row of tried.csv."""
 
@@ -443,7 +437,7 @@ class Tried:
     errors: list = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)  # one per row: up to MAX_ROWS of them
 class Row:
     """One entry from the upload, checked, with what it refers to by e-mail, slot and slug."""
 
@@ -756,7 +750,7 @@ def read_tried(tried, raw, from_csv):
     tried.values = check_fields(InterventionUse, fields, from_csv, tried.errors)
 
 
-@dataclass
+@dataclass(slots=True)  # one per row: up to MAX_ROWS of them
 class Definition:
     """A pain problem or an own trigger or intervention that the upload names."""
 
@@ -781,12 +775,13 @@ class Upload:
 
 
 def backup_upload(payload):
-    data = payload["backup"]
     name = payload["names"][0]
+    # A payload kept before the file's text was (one parsed backup) is read as it is.
+    data = read_backup(name, payload["text"])["backup"] if "text" in payload else payload["backup"]
     upload = Upload("backup", payload["names"], profile=data["profile"])
     for section in backup.SECTIONS:
         expected = (*section.fields, backup.TRIED) if section.nested_tried else section.fields
-        for number, item in enumerate(data[section.key], start=1):
+        for number, item in enumerate(consumed(data, section.key), start=1):
             where = f"{name}, {section.label} {number}"
             if not isinstance(item, dict):
                 upload.file_errors.append(f"{where}: is not a set of named fields")
@@ -817,6 +812,15 @@ def backup_upload(payload):
     return upload
 
 
+def consumed(data, key):
+    """The items of data[key], each let go once read: the parsed file shrinks as its rows are
+    checked, so the two are not in memory whole at once."""
+    items, data[key] = data[key], []
+    for index, item in enumerate(items):
+        items[index] = None
+        yield item
+
+
 def backup_tried(items, row):
     if not isinstance(items, list):
         row.errors.append("tried is not a list")
@@ -843,7 +847,13 @@ def csv_upload(payload):
     seen_slots = {}
     for file_name, found in payload["csv"].items():
         header, name = found["header"], found["name"]
-        for number, cells in found["rows"]:
+        if "text" in found:
+            records = csv_records(name, found["text"])
+            next(records)  # the header
+            rows = csv_rows(name, records)
+        else:  # a payload kept before the file's text was
+            rows = found["rows"]
+        for number, cells in rows:
             where = f"{name} row {number}"
             if len(cells) != len(header):
                 problem = f"has {len(cells)} cells but the first row names {len(header)} columns"
@@ -1370,7 +1380,7 @@ def run_import(owner, plan, finish=None):
     """
     written = Written(owner)
     try:
-        entry_of_row, catalogue = write_batches(owner, plan, written)
+        write_batches(owner, plan, written)
     except BaseException:
         written.take_back()
         raise
@@ -1404,19 +1414,21 @@ def write_batches(owner, plan, written):
             # The person's own item wins over a built-in one with the same slug.
             items = model.objects.available_to(owner).order_by(F("owner").asc(nulls_first=True))
             catalogue[model] = dict(items.values_list("slug", "pk"))
-    entry_of_row = {}
+    entry_of_row = {}  # id(row) -> its entry's pk (the entries themselves are let go)
     for kind, model in ENTRY_MODELS.items():
         rows = [row for row in plan.to_add if row.kind == kind]
         for batch in chunks(rows, BATCH):
             with written.batch(len(batch)):
                 entries = write_entries(owner, model, batch, plan, problem_ids, catalogue)
             written.add(entries)
-            entry_of_row.update(zip(map(id, batch), entries, strict=True))
+            entry_of_row.update(
+                (id(row), entry.pk) for row, entry in zip(batch, entries, strict=True)
+            )
     for batch in chunks(plan.csv_tried, BATCH):
         with written.batch(len(batch)):
             InterventionUse.objects.bulk_create(
                 InterventionUse(
-                    **{row.kind: entry_of_row[id(row)]},
+                    **{f"{row.kind}_id": entry_of_row[id(row)]},
                     intervention_id=catalogue[Intervention][tried.intervention],
                     **tried.values,
                 )
@@ -1437,7 +1449,6 @@ def write_batches(owner, plan, written):
             )
             restore_stamps(VisitMeasure, measures, batch, ("recorded_at",))
         written.add(measures)
-    return entry_of_row, catalogue
 
 
 def chunks(items, size):
