@@ -1,4 +1,4 @@
-"""Bringing a diary in: upload, a preview that writes nothing, then one transaction."""
+"""Bringing a diary in: upload, a preview that writes nothing, then all of it or nothing."""
 
 import csv
 import io

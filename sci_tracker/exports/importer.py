@@ -2,14 +2,15 @@
 
 Three steps, so that nothing is written before the person has seen what will be:
 
-- read_upload(files) turns the uploaded files into a payload: the parsed backup, or the rows of
-  each CSV file, recognised by its header row. A file that cannot be read at all raises
-  UploadRejected, whose message the form shows.
+- read_upload(files) turns the uploaded files into a payload: the text of the backup, or of
+  each CSV file (recognised by its header row), counted and checked. A file that cannot be read
+  at all raises UploadRejected, whose message the form shows.
 - plan_import(owner, payload) checks every row with the models' own rules (field choices and
-  lengths, clean(), the CHECK constraints evaluated in Python) and the few rules only the forms
-  have, finds the entries already in the diary, and says what would be written. It writes
+  lengths, clean(), the CHECK constraints evaluated in Python) and diary.rules (when an entry
+  can be), finds the entries already in the diary, and says what would be written. It writes
   nothing, so the preview and the confirmation run the same code.
-- run_import(owner, plan) writes what the plan adds, in one transaction.
+- run_import(owner, plan) writes what the plan adds: in batches of short transactions, so that
+  others' saves go on, and all of it or nothing (a failed batch takes back the earlier ones).
 
 A backup also brings back what the person's clinicians wrote about them (review notes and visit
 measures): they become the importing person's, with the author's name kept and no author
@@ -1528,7 +1529,7 @@ def waiting_import(owner):
     return PendingImport.objects.filter(owner=owner).waiting().first()
 
 
-def pending_upload(owner, pending_id, lock=False):
+def pending_upload(owner, pending_id):
     """The person's upload still waiting, or None if it is done, cancelled or too old.
 
     Someone else's is a 404, as for every object a person cannot reach.
@@ -1537,11 +1538,7 @@ def pending_upload(owner, pending_id, lock=False):
         pending_id = uuid.UUID(str(pending_id))
     except ValueError:
         raise Http404("No such import.") from None
-    found = PendingImport.objects.filter(pk=pending_id)
-    if lock:
-        # A second click on "Import" waits for the first, then finds nothing left to do.
-        found = found.select_for_update()
-    pending = next(iter(found), None)
+    pending = PendingImport.objects.filter(pk=pending_id).first()
     if pending is None:
         return None
     if pending.owner_id != owner.pk:
@@ -1585,4 +1582,8 @@ def confirm_import(owner, pending_id):
 def cancel_import(owner, pending_id):
     pending = pending_upload(owner, pending_id)
     if pending is not None:
-        pending.delete()
+        # One being written goes when it is done (the last batch removes it); not before, or
+        # the import would finish with nothing left to say it was cancelled.
+        PendingImport.objects.filter(
+            Q(started_at=None) | Q(started_at__lt=timezone.now() - CLAIM_LASTS), pk=pending.pk
+        ).delete()
