@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, connection, connections
+from django.db import IntegrityError, OperationalError, connection, connections
 from django.urls import reverse
 
 from sci_tracker.accounts.models import User
@@ -1034,6 +1034,23 @@ def test_it_takes_back_committed_batches_when_a_later_one_fails(alice_client, al
     monkeypatch.undo()
     assert "Imported 4 entries and 1 visit measure." in page_text(confirm(alice_client))
     assert entry_counts(alice) == {"spasm": 3, "pain": 0, "checkin": 0, "event": 1}
+
+
+def test_it_says_nothing_was_saved_when_the_database_fails_mid_import(
+    alice_client, alice, monkeypatch
+):
+    data = minimal_backup(spasms=[spasm_item()], treatment_events=[event_item()])
+    upload(alice_client, {"b.json": data})
+
+    def locked(objs, *args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(TreatmentEvent.objects, "bulk_create", locked)
+    response = confirm(alice_client, follow=False)
+    assert response.status_code == 503
+    assert "nothing was saved" in page_text(response)
+    assert entry_counts(alice) == {"spasm": 0, "pain": 0, "checkin": 0, "event": 0}
+    assert PendingImport.objects.get().started_at is None
 
 
 def test_it_lets_a_claim_left_by_a_stopped_worker_run_out(alice_client, alice):

@@ -1,5 +1,7 @@
+import logging
+
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
@@ -10,7 +12,8 @@ from sci_tracker.exports.csv_files import FILES, FILES_BY_NAME, csv_lines
 from sci_tracker.exports.forms import ImportForm
 from sci_tracker.sharing.access import person_view
 
-PRIVATE = "private, no-store"  # health information: never kept by a browser or proxy cache
+PRIVATE = "private, no-store"
+logger = logging.getLogger(__name__)  # health information: never kept by a browser or proxy cache
 
 
 @require_safe
@@ -121,6 +124,12 @@ def _confirm_or_cancel(request, person):
             "again and import once more.",
         )
         return redirect("exports:import_preview")
+    except DatabaseError:
+        # The import writes in transactions of its own, outside the request's (see
+        # import_preview), and has taken back what it wrote: say so here, as AtomicWrites does
+        # for other saves, with a page that needs no database.
+        logger.exception("An import failed and was taken back")
+        return render(request, "not_saved.html", status=503)
     if result is None:
         messages.info(request, "That import is already finished or cancelled.")
         return redirect("diary:history")
