@@ -119,7 +119,7 @@ def test_it_shows_trends_through_a_link_without_an_account_and_logs_the_view(ali
     assert "through a share link, read-only" in response.text
     data = visitor.get(reverse("trends:data", kwargs={"token": token})).json()
     assert 7 in data["pain"]["worst"]
-    record = AccessRecord.objects.get(person=alice)
+    record = AccessRecord.objects.get(person=alice, page="Trends: overview")
     assert record.link == link
     assert record.viewer is None
     assert record.page == "Trends: overview"
@@ -641,3 +641,24 @@ def test_it_shows_the_same_days_of_a_link_on_trends_and_report(alice, query, exp
     data = visitor.get(reverse("trends:data", kwargs=scope), json_query).json()
     shown["trends:data"] = (date.fromisoformat(data["from"]), date.fromisoformat(data["to"]))
     assert set(shown.values()) == {expected}, shown
+
+
+def test_it_logs_chart_data_reads_once_a_day_per_viewer(alice, clinician):
+    grant(alice, clinician, "clinician")
+    link, token = ShareLink.make(alice, 30)
+    doctor, visitor = signed_in(clinician), Client()
+    with time_machine.travel(NOW, tick=False):
+        for _ in range(3):
+            assert doctor.get(reverse("trends:data", kwargs={"person_id": alice.pk})).status_code == 200
+            assert visitor.get(reverse("trends:data", kwargs={"token": token})).status_code == 200
+    with time_machine.travel(NOW + timedelta(days=1), tick=False):
+        doctor.get(reverse("trends:data", kwargs={"person_id": alice.pk}))
+    records = AccessRecord.objects.filter(person=alice, page="Trends: chart data")
+    assert {(r.viewer_id, r.link_id, r.at) for r in records} == {
+        (clinician.pk, None, NOW),
+        (None, link.pk, NOW),
+        (clinician.pk, None, NOW + timedelta(days=1)),
+    }
+    # Alice's own reads are not logged at all.
+    signed_in(alice).get(reverse("trends:data"))
+    assert AccessRecord.objects.filter(person=alice).count() == 3

@@ -220,8 +220,8 @@ def data_etag(request, person):
     return None
 
 
-# Not in the access log: the overview page that loads it was logged already.
-@person_view("read")
+# A chart asks for it again and again: the access log keeps one line a day per viewer.
+@person_view("read", page="Trends: chart data", once_a_day=True)
 @cache_control(private=True, no_cache=True)
 @condition(etag_func=data_etag)
 def data(request, person):
