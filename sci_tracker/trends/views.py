@@ -8,7 +8,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 
 from sci_tracker.diary.models import Effect
@@ -222,11 +221,11 @@ def data_etag(request, person):
 
 # A chart asks for it again and again: the access log keeps one line a day per viewer.
 @person_view("read", page="Trends: chart data", once_a_day=True)
-@cache_control(private=True, no_cache=True)
 @condition(etag_func=data_etag)
 def data(request, person):
-    """The series the trends charts draw (see the README). The browser may keep a copy: the
-    ETag names the diary's version, so it asks again and gets 304 until something changes."""
+    """The series the trends charts draw (see the README). Like every diary page it is sent
+    "private, no-store" (sci_tracker.middleware); the ETag names the diary's version, so a
+    client that asks with it gets 304 until something changes."""
     form = data_form(request, person)
     if not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400)
