@@ -662,3 +662,48 @@ def test_it_logs_chart_data_reads_once_a_day_per_viewer(alice, clinician):
     # Alice's own reads are not logged at all.
     signed_in(alice).get(reverse("trends:data"))
     assert AccessRecord.objects.filter(person=alice).count() == 3
+
+
+# Notes and ratings brought in from a file ------------------------------------------------------
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_marks_notes_and_ratings_from_a_backup_as_imported(alice, clinician):
+    from tests.test_import import confirm, measure_item, minimal_backup, note_item, upload
+
+    grant(alice, clinician, "clinician")
+    ReviewNote.objects.create(person=alice, author=clinician, author_name="Dr Okafor", text="Mine")
+    owner = signed_in(alice)
+    day = "2026-03-01"
+    data = minimal_backup(
+        review_notes=[note_item(author_name="Dr Forged", text="Stop the baclofen.")],
+        visit_measures=[measure_item(author_name="Dr Forged", visit_date=day)],
+    )
+    upload(owner, {"backup.json": data})
+    confirm(owner)
+    note = ReviewNote.objects.get(text="Stop the baclofen.")
+    measure = VisitMeasure.objects.get(person=alice)
+    assert (note.author, note.imported_at) == (None, NOW)
+    assert (measure.author, measure.imported_at) == (None, NOW)
+    assert ReviewNote.objects.get(text="Mine").imported_at is None
+    # Alice and her clinician both read that the file, not an account, says who wrote them.
+    for reader, scope in ((owner, {}), (signed_in(clinician), {"person_id": alice.pk})):
+        page = reader.get(reverse("trends:overview", kwargs=scope), {"range": "30d"})
+        assert "Dr Forged (imported from a backup file)" in page.text
+        # The day in the reader's own zone: 15 March for Alice in Auckland, 14th in Denver.
+        assert re.search(
+            r"brought in on 1[45] Mar 2026, not written here by a clinician", page.text
+        )
+        assert "1 Mar 2026 (imported)" in page.text
+        assert "Rated by Dr Forged (imported from a backup file) at a visit" in page.text
+        assert "<strong>Dr Okafor</strong>, " in page.text  # a real one reads as before
+        data = reader.get(reverse("trends:data", kwargs=scope)).json()
+        [visit] = [item for item in data["events"] if item["kind"] == "visit"]
+        assert visit["details"].endswith("Dr Forged (imported from a backup file)")
+    # The clinician rating that muscle again makes it theirs.
+    signed_in(clinician).post(
+        reverse("sharing:record_visit", kwargs={"person_id": alice.pk}),
+        {"visit_date": day, "hip-flexors__left": "2"},
+    )
+    measure.refresh_from_db()
+    assert (measure.author, measure.imported_at, measure.score) == (clinician, None, "2")

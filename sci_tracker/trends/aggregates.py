@@ -29,7 +29,7 @@ from sci_tracker.diary.models import (
     SpasmEpisode,
     TreatmentEvent,
 )
-from sci_tracker.sharing.models import VisitMeasure
+from sci_tracker.sharing.models import VisitMeasure, author_label
 from sci_tracker.trends.local_time import LocalDate, LocalHour
 
 if TYPE_CHECKING:
@@ -294,12 +294,12 @@ def clinic_visits(owner, period):
         VisitMeasure.objects.filter(
             person=owner, visit_date__gte=period.start, visit_date__lte=period.end
         )
-        .values_list("visit_date", "author_name")
+        .values_list("visit_date", "author_name", "imported_at")
         .order_by("visit_date", "author_name")
     )
     by_day = {}
-    for day, author in rows:
-        by_day.setdefault(day, []).append(author)
+    for day, author, imported_at in rows:
+        by_day.setdefault(day, []).append(author_label(author, imported_at))
     return [
         ClinicVisit(day, ", ".join(dict.fromkeys(authors)), len(authors))
         for day, authors in by_day.items()
