@@ -17,8 +17,11 @@ logger = logging.getLogger(__name__)
 def shows_private_data(request):
     """A diary page (sharing.access.person_view sets `request.access`), or any page for a
     signed-in visitor (their name, their figures). The session cookie says so without asking
-    the database, which may be the thing that failed."""
-    return hasattr(request, "access") or settings.SESSION_COOKIE_NAME in request.COOKIES
+    the database, which may be the thing that failed. A static file (WhiteNoise answers before
+    the session is read, so there is no `request.user`) keeps its long cache life."""
+    if hasattr(request, "access"):
+        return True
+    return hasattr(request, "user") and settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
 def security_headers(get_response):
