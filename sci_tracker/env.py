@@ -4,8 +4,11 @@ A wrong value stops start-up with a message that names the variable, so a typo i
 never falls back silently to a default.
 """
 
+import contextlib
 import os
 import secrets
+import stat
+import warnings
 import zoneinfo
 from pathlib import Path
 
@@ -77,11 +80,44 @@ def env_path(name, default):
     return Path(env_str(name, str(default))).expanduser().resolve()
 
 
+def keep_private(path, mode):
+    """Take group and other permissions off `path` if it has any. What cannot be changed (a
+    file of another user's) is said in a warning, not hidden: start-up goes on."""
+    try:
+        current = stat.S_IMODE(path.stat().st_mode)
+        if current & 0o077:
+            path.chmod(mode)
+    except FileNotFoundError:
+        pass
+    except OSError as error:
+        warnings.warn(f"{path} can be read by other users of this machine ({error})", stacklevel=2)
+
+
+def private_folder(folder):
+    """The data folder: made only its owner may open (0700), and made so if it was more open.
+    The database, its -wal and -shm files and the secret key live there."""
+    folder = Path(folder)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    keep_private(folder, 0o700)
+    return folder
+
+
+def private_database(path):
+    """The SQLite file, made empty with 0600 before SQLite opens it: SQLite gives the -wal and
+    -shm files it makes the database file's permissions. Files already there and more open
+    are narrowed."""
+    path = Path(path)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        keep_private(path.with_name(path.name + suffix), 0o600)
+    return path
+
+
 def secret_key_in(folder):
     """The key kept in folder/secret_key, made on first use: a local install needs no set-up."""
-    path = Path(folder) / "secret_key"
+    path = private_folder(folder) / "secret_key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
         # Written whole to a private temporary file, then linked into place: if two processes
         # start at once, one link wins and both read the same complete key.
         temporary = path.with_name(f".secret_key.{os.getpid()}")

@@ -1,14 +1,44 @@
-"""Site-wide rules for requests: which methods reach a view, and how a write fails safely."""
+"""Site-wide rules for requests: the headers every response carries, which methods reach a
+view, and how a write fails safely."""
 
 import logging
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, transaction
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
 ALLOWED_METHODS = ("GET", "HEAD", "POST")
+PRIVATE = "private, no-store"  # health information: never kept by a browser or proxy cache
 logger = logging.getLogger(__name__)
+
+
+def shows_private_data(request):
+    """A diary page (sharing.access.person_view sets `request.access`), or any page for a
+    signed-in visitor (their name, their figures). The session cookie says so without asking
+    the database, which may be the thing that failed. A static file (WhiteNoise answers before
+    the session is read, so there is no `request.user`) keeps its long cache life."""
+    if hasattr(request, "access"):
+        return True
+    return hasattr(request, "user") and settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def security_headers(get_response):
+    """Near the top of MIDDLEWARE (under Django's X-Frame-Options), so that every response
+    carries these headers however it was made: a 405 from allowed_methods, a 400 for an unknown
+    Host, a CSRF 403, a lockout or 429, a 503 "not saved" and a 500 included. SecurityMiddleware
+    adds nosniff too, but not to a response made when it fails itself. A private page is never
+    stored by a cache."""
+
+    def middleware(request):
+        response = get_response(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if shows_private_data(request) and "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = PRIVATE
+        return response
+
+    return middleware
 
 
 def allowed_methods(get_response):

@@ -19,6 +19,8 @@ from sci_tracker.env import (
     env_path,
     env_str,
     env_time_zone,
+    private_database,
+    private_folder,
     secret_key_in,
 )
 
@@ -51,9 +53,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # These three first: every response, even one refused by a middleware below, gets their
+    # headers (X-Frame-Options, nosniff and no-store for private pages, the CSP).
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "sci_tracker.middleware.security_headers",
+    "csp.middleware.CSPMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
     "sci_tracker.middleware.allowed_methods",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -62,7 +68,6 @@ MIDDLEWARE = [
     "sci_tracker.accounts.middleware.user_time_zone",
     "sci_tracker.middleware.AtomicWrites",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks, so it sees the outcome of every sign-in attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -106,11 +111,11 @@ if DATABASE_URL:
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL is not a usable database URL: {error}") from None
 else:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "db.sqlite3",
+            # 0700 folder, 0600 files: health data, not for other users of the machine.
+            "NAME": private_database(private_folder(DATA_DIR) / "db.sqlite3"),
             # Each worker keeps its connection from one request to the next: opening one for
             # every request (the PRAGMAs, Django's SQL functions) cost about 1.3 ms of CPU.
             "CONN_MAX_AGE": None,

@@ -311,6 +311,13 @@ def forms_without_csrf_token(html):
     return [form[:80] for form in posting if 'name="csrfmiddlewaretoken"' not in form]
 
 
+def assert_safe_headers(response, where):
+    """What every response carries, whatever its status (see sci_tracker.middleware)."""
+    assert response.get("X-Frame-Options") == "DENY", where
+    assert response.get("X-Content-Type-Options") == "nosniff", where
+    assert "frame-ancestors 'none'" in response.get("Content-Security-Policy", ""), where
+
+
 def test_it_knows_who_may_open_every_url_pattern():
     unknown = sorted(pattern.name for pattern in PATTERNS if pattern.name not in PAGES)
     assert not unknown, f"Say who may open these in PAGES (or PUBLIC): {unknown}"
@@ -342,6 +349,10 @@ def test_it_gives_each_visitor_only_what_the_rule_allows(world, pattern):
                 assert words not in text, f"{where} shows {words}"
             if method == "GET" and "text/html" in response.get("Content-Type", ""):
                 assert not forms_without_csrf_token(text), where
+            assert_safe_headers(response, where)
+            if page.who not in ("public", "signed_out") and response.status_code == 200:
+                kept = {part.strip() for part in response["Cache-Control"].split(",")}
+                assert {"private", "no-store"} <= kept, where
 
 
 @pytest.mark.parametrize(

@@ -84,6 +84,8 @@ NOT_BACKED_UP = {
             "id": "they get new numbers; nothing in the file refers to them",
             "person": "the file is one person's; they come back as the importing person's",
             "author": "the account may not exist on the other side; author_name keeps who wrote it",
+            "imported_at": "everything restored from a file is marked imported when it comes in, "
+            "so an imported note or rating stays marked after a round trip",
         }
         for model in (ReviewNote, VisitMeasure)
     },

@@ -1233,17 +1233,20 @@ def run_import(owner, plan):
             ),
             batch_size=BATCH,
         )
-        # Clinicians' notes and ratings come back as the person's, with no author account.
+        # Clinicians' notes and ratings come back as the person's, with no author account,
+        # marked as imported: nothing proves who wrote what a file says.
+        imported = timezone.now()
         ReviewNote.objects.bulk_create(
             (
-                ReviewNote(person=owner, author=None, **values)
+                ReviewNote(person=owner, author=None, imported_at=imported, **values)
                 for values in plan.clinician_add[ReviewNote]
             ),
             batch_size=BATCH,
         )
         for batch in chunks(plan.clinician_add[VisitMeasure], BATCH):
             measures = VisitMeasure.objects.bulk_create(
-                VisitMeasure(person=owner, author=None, **values) for values in batch
+                VisitMeasure(person=owner, author=None, imported_at=imported, **values)
+                for values in batch
             )
             restore_stamps(VisitMeasure, measures, batch, ("recorded_at",))
         # Bulk writes skip save(), which is what moves the diary's version on (VisitMeasure.save

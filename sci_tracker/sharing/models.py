@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sci_tracker.diary.models import diary_changed, only_choices
 
@@ -176,6 +177,32 @@ class CareAccess(models.Model):
             self.save(update_fields=["ended_at"])
 
 
+class ClinicRecordQuerySet(models.QuerySet):
+    def imported(self):
+        return self.filter(imported_at__isnull=False)
+
+
+IMPORTED_HELP = (
+    "When it came in from a backup file; empty for one written in SCI Tracker by the clinician's "
+    "own account. An imported one has no author account: only the name the file gave."
+)
+
+
+def author_label(name: str, imported_at) -> str:
+    """Who a note or rating is by, as shown: an imported one says so, since only the file
+    names its author."""
+    if imported_at is None:
+        return name
+    return _("%(name)s (imported from a backup file)") % {"name": name}
+
+
+def imported_has_no_author(name):
+    """A note or rating that came from a file is never shown as written by an account."""
+    return models.CheckConstraint(
+        condition=Q(imported_at__isnull=True) | Q(author__isnull=True), name=name
+    )
+
+
 class ReviewNote(models.Model):
     """A clinician's dated note on a person's diary, shown to the person."""
 
@@ -189,12 +216,22 @@ class ReviewNote(models.Model):
     author_name = models.CharField(max_length=120)
     written_at = models.DateTimeField(default=timezone.now)
     text = models.TextField("note", max_length=2000)
+    imported_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text=IMPORTED_HELP
+    )
+
+    objects = ClinicRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-written_at"]
+        constraints = [imported_has_no_author("sharing_reviewnote_imported_has_no_author")]
 
     def __str__(self):
         return f"Note by {self.author_name}, {self.written_at:%d %b %Y}"
+
+    @property
+    def author_shown(self):
+        return author_label(self.author_name, self.imported_at)
 
 
 class MuscleGroup(models.TextChoices):
@@ -239,6 +276,11 @@ class VisitMeasure(models.Model):
     side = models.CharField(max_length=5, choices=Side.choices)
     score = models.CharField("Modified Ashworth score", max_length=2, choices=AshworthScore.choices)
     recorded_at = models.DateTimeField(auto_now=True)
+    imported_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text=IMPORTED_HELP
+    )
+
+    objects = ClinicRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-visit_date", "muscle_group", "side"]
@@ -250,6 +292,7 @@ class VisitMeasure(models.Model):
             only_choices("muscle_group", MuscleGroup.values, "sharing_visitmeasure_group_valid"),
             only_choices("side", Side.values, "sharing_visitmeasure_side_valid"),
             only_choices("score", AshworthScore.values, "sharing_visitmeasure_score_valid"),
+            imported_has_no_author("sharing_visitmeasure_imported_has_no_author"),
         ]
 
     def __str__(self):

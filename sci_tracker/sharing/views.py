@@ -222,6 +222,7 @@ def record_visit(request, person):
                         "score": score,
                         "author": request.user,
                         "author_name": request.user.name,
+                        "imported_at": None,  # rated again here: no longer the file's
                     },
                 )
         messages.success(request, f"Modified Ashworth ratings for {day:%-d %b %Y} are saved.")
