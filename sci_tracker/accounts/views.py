@@ -69,13 +69,14 @@ def confirm_email(request, key):
             {"title": _("This link no longer works"), "problem": opened.problem},
         )
     if request.method == "POST":
+        changing = opened.is_change  # asked before the account takes the address
         if not confirmation.confirm(opened):
             messages.error(
                 request,
                 _("Another account uses %(address)s now, so your address was not changed.")
                 % {"address": opened.address},
             )
-        elif opened.is_change:
+        elif changing:
             messages.success(
                 request,
                 _("Your account's e-mail address is now %(address)s, and it is confirmed.")
