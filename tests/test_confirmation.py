@@ -306,7 +306,8 @@ def test_it_changes_the_address_only_when_the_link_sent_to_the_new_one_is_opened
     link = link_in(message)
 
     page = alice_client.get(link)
-    assert "asked to use" in page.text and "alice@new.example" in page.text
+    assert "asked to use" in page.text
+    assert "alice@new.example" in page.text
     response = alice_client.post(link, follow=True)
     assert "e-mail address is now alice@new.example, and it is confirmed" in response.text
     alice.refresh_from_db()
