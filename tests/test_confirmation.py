@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.apps import apps
-from django.core import mail
+from django.core import mail, signing
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -215,8 +215,11 @@ def test_it_refuses_a_link_that_was_tampered_with(client, db):
     carol = User.objects.get()
     other = make_user("dave", confirmed=False)
     key = confirmation.make_key(carol, carol.email)
-    forged = key.replace(str(carol.pk), str(other.pk))
-    for bad in (forged, key[:-2], "x" * 40):
+    # A link for the other account, signed with any key but ours, or with carol's signature.
+    payload = {"user": other.pk, "to": other.email, "state": confirmation.address_state(other)}
+    other_salt = signing.dumps(payload, salt="not the app's", compress=True)
+    swapped = other_salt.split(":")[0] + ":" + key.split(":", 1)[1]
+    for bad in (other_salt, swapped, key[:-2], "x" * 40):
         response = client.post(reverse("confirm_email", args=[bad]))
         assert "This link no longer works" in response.text
     carol.refresh_from_db()

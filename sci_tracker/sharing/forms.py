@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sci_tracker.core.addresses import normalise_email
 from sci_tracker.core.limits import Limit
@@ -56,7 +57,9 @@ class InviteForm(forms.Form):
     email = forms.EmailField(
         label="Their e-mail address",
         max_length=CareAccess._meta.get_field("email").max_length,
-        help_text="They accept with an SCI Tracker account that uses this address.",
+        help_text=gettext_lazy(
+            "They accept with an SCI Tracker account that has confirmed this address."
+        ),
     )
     role = forms.ChoiceField(
         label="What they may do", choices=Role.choices, widget=forms.RadioSelect

@@ -41,8 +41,11 @@ def sharing_home(request, person):
         tell_invitee(request, grant)
         messages.success(
             request,
-            f"{grant.email} is invited. They accept by signing in to SCI Tracker with that "
-            "address; until then the invitation shows below as waiting.",
+            _(
+                "%(address)s is invited. They accept with an SCI Tracker account that has "
+                "confirmed that address; until then the invitation shows below as waiting."
+            )
+            % {"address": grant.email},
         )
         return redirect("sharing:home")
     context = {
