@@ -377,6 +377,13 @@ def test_it_unconfirms_an_address_that_changes_any_way_but_the_link(alice):
     alice.confirm_email("al@example.org")
     alice.refresh_from_db()
     assert alice.email_confirmed
+    # Read again after another copy changed it, the address it now has is the one stored.
+    User.objects.get(pk=alice.pk).confirm_email("al@elsewhere.example")
+    alice.refresh_from_db()
+    alice.display_name = "Al again"
+    alice.save()
+    alice.refresh_from_db()
+    assert (alice.email, alice.email_confirmed) == ("al@elsewhere.example", True)
     # An object that did not load the address asks the database what it was.
     deferred = User.objects.only("pk", "display_name").get(pk=alice.pk)
     deferred.email = "alice@elsewhere.example"

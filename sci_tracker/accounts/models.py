@@ -157,6 +157,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         user._stored_email = user.__dict__.get("email")
         return user
 
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using, fields, from_queryset)
+        if fields is None or "email" in fields:
+            self._stored_email = self.__dict__.get("email")
+
     @classmethod
     def normalize_username(cls, username):
         # Django calls this in clean(), so every model form (sign-up, the admin) compares and
