@@ -42,7 +42,8 @@ class ResetPasswordForm(PasswordResetForm):
 
     def get_users(self, email):
         # The one way addresses are compared (Django's own lookup folds case for ASCII only).
-        return User.objects.with_email(email).filter(is_active=True).exclude(password="")
+        accounts = User.objects.with_email(email).filter(is_active=True)
+        return (user for user in accounts if user.has_usable_password())
 
 
 class SignUpForm(BaseUserCreationForm):
@@ -72,7 +73,7 @@ class SignUpForm(BaseUserCreationForm):
         # model's uniqueness checks on it are left out here; the database still holds the rule.
         return {*super()._get_validation_exclusions(), "email"}
 
-    def save(self, commit=True):
+    def save(self, commit: bool = True) -> User | None:
         """The new, unconfirmed account, or None when the address has one already. Either way
         the password is hashed, so both answers take the same time."""
         if User.objects.with_email(self.instance.email).exists():

@@ -4,6 +4,7 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages.views import SuccessMessageMixin
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -44,7 +45,7 @@ def sign_up(request):
 
 
 @require_safe
-def sign_up_sent(request):
+def sign_up_sent(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/sign_up_sent.html",
@@ -57,7 +58,7 @@ def sign_up_sent(request):
 
 
 @never_cache
-def confirm_email(request, key):
+def confirm_email(request: HttpRequest, key: str) -> HttpResponse:
     """A confirmation link: the page says what it will do, the button does it. A button and not
     the link itself, because mail scanners open links, and a scanner must not confirm an
     account that someone else made with this address."""
@@ -101,7 +102,7 @@ def confirm_email(request, key):
 
 @require_POST
 @login_required
-def send_confirmation(request):
+def send_confirmation(request: HttpRequest) -> HttpResponse:
     """The "send the link again" button."""
     user = request.user
     if user.email_confirmed:
@@ -126,7 +127,7 @@ def too_many_emails() -> str:
 
 
 @login_required
-def change_email(request):
+def change_email(request: HttpRequest) -> HttpResponse:
     """A new address is used only once a link sent to it is opened (see confirmation)."""
     form = ChangeEmailForm(request.user, request.POST or None)
     if form.is_valid():

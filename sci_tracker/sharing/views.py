@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.mail import send_mail
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -76,7 +76,7 @@ def link_made(request, person, chosen):
     return response
 
 
-def tell_invitee(request, grant):
+def tell_invitee(request: HttpRequest, grant: CareAccess) -> None:
     """An e-mail to say where to accept. The invitation stands even if the e-mail fails.
 
     The subject and first lines are the app's own words: the sender's display name is free text
