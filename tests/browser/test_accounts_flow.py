@@ -125,7 +125,7 @@ def test_every_account_page_passes_an_accessibility_scan(page, live_server, tran
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
 
     sign_in(page, live_server, "erin@example.org")
-    for path in ["/accounts/password/", "/accounts/delete/", "/no-such-page/"]:
+    for path in ["/accounts/password/", "/accounts/email/", "/accounts/delete/", "/no-such-page/"]:
         page.goto(live_server.url + path)
         assert_accessible(page)
 
