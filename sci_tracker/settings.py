@@ -164,6 +164,14 @@ TRUSTED_PROXIES = env_int("SCI_TRACKER_TRUSTED_PROXIES", 0)
 SHARE_LINK_GUESS_LIMIT = env_int("SCI_TRACKER_SHARE_LINK_GUESS_LIMIT", 20, minimum=1)
 SHARE_LINK_GUESS_WINDOW = timedelta(minutes=15)
 
+# E-mail confirmation (accounts.confirmation): a link works for 3 days; at most 5 account e-mails
+# to one address an hour. Invitations: at most 10 a day from one account.
+EMAIL_CONFIRMATION_MAX_AGE = timedelta(days=3)
+ACCOUNT_EMAIL_LIMIT = env_int("SCI_TRACKER_ACCOUNT_EMAIL_LIMIT", 5, minimum=1)
+ACCOUNT_EMAIL_WINDOW = timedelta(hours=1)
+INVITATION_LIMIT = env_int("SCI_TRACKER_INVITATION_LIMIT", 10, minimum=1)
+INVITATION_WINDOW = timedelta(days=1)
+
 # Time: stored in UTC, shown and grouped in each user's own zone (see accounts.middleware).
 USE_TZ = True
 TIME_ZONE = env_time_zone("SCI_TRACKER_TIME_ZONE", "UTC")

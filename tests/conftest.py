@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
+from django.utils import timezone
 
 from sci_tracker.accounts.models import User
 
@@ -38,7 +39,11 @@ def _empty_cache():
     cache.clear()
 
 
-def make_user(name, **fields):
+def make_user(name, *, confirmed=True, **fields):
+    """An account named `name`@example.org; `confirmed=False` for one whose address is not
+    proven yet (as after sign-up)."""
+    if confirmed:
+        fields.setdefault("email_confirmed_at", timezone.now())
     return User.objects.create_user(
         email=f"{name}@example.org", password=PASSWORD, display_name=name.title(), **fields
     )

@@ -53,6 +53,9 @@ PUBLIC = {
     # The sample token is not a real one: the page says the link is no longer valid.
     "password_reset_confirm": Page("public", **FORM),
     "password_reset_complete": Page("public"),
+    "signup_sent": Page("public"),
+    # The sample key is not a real one: the page says the link no longer works.
+    "confirm_email": Page("public", **FORM),
     "guides:index": Page("public"),
     "guides:page": Page("public"),
     "guides:search": Page("public"),
@@ -65,6 +68,8 @@ PAGES = PUBLIC | {
     "signup": Page("signed_out", **FORM),
     "login": Page("signed_out", **FORM),
     "profile": Page("member", **FORM),
+    "change_email": Page("member", **FORM),
+    "send_confirmation": Page("member", **ACTION),
     "password_change": Page("member", **FORM),
     "delete_account": Page("member", **FORM),
     "import": Page("member", get=302),
@@ -228,6 +233,7 @@ def world(db):
         "sharing:end_access": {"pk": CareAccess.objects.get(member=accounts["cara"]).pk},
         "sharing:answer_invitation": {"pk": invitation.pk},
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        "confirm_email": {"key": "not-a-real-key"},
     }
     return {"accounts": accounts, "links": links, "samples": samples, "by_name": by_name}
 

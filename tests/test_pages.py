@@ -9,6 +9,7 @@ from django.db import DatabaseError
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from sci_tracker.accounts import confirmation
 from sci_tracker.diary.models import SpasmEpisode
 from sci_tracker.sharing.models import CareAccess, ShareLink
 from tests.conftest import make_user
@@ -50,6 +51,7 @@ def url_kwargs(alice):
         "sharing:record_visit": {"person_id": patient.pk},
         "sharing:open": {"token": token},
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        "confirm_email": {"key": confirmation.make_key(alice, "alice@new.example")},
         "diary:new": {"kind": "pain"},
         "diary:edit": entry,
         "diary:delete": entry,

@@ -80,8 +80,10 @@ def access_for(person, *, user=None, link=None):
     grant = CareAccess.objects.active().filter(person=person, member=user).first()
     if grant is None:
         return NO_ACCESS
-    if grant.role == Role.CLINICIAN and not user.is_clinician:
-        return NO_ACCESS  # an account that stopped calling itself a clinician's loses the role
+    if grant.role == Role.CLINICIAN and not (user.is_clinician and user.email_confirmed):
+        # An account that stopped calling itself a clinician's, or whose address is no longer
+        # proven (changed in the admin, say), loses the role until it is both again.
+        return NO_ACCESS
     return Access(person, grant.role, grant=grant)
 
 

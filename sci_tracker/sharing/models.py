@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sci_tracker.core.addresses import normalise_email
 from sci_tracker.diary.models import diary_changed, only_choices
 
 
@@ -115,7 +116,11 @@ class CareAccessQuerySet(models.QuerySet):
         return self.open().filter(member__isnull=False)
 
     def pending_for(self, user):
-        return self.open().filter(member__isnull=True, email__iexact=user.email)
+        """Invitations this account may see and answer: only once it has proven it reads mail at
+        the invited address, or anyone could sign up with that address and accept."""
+        if not user.is_authenticated or not user.email_confirmed:
+            return self.none()
+        return self.open().filter(member__isnull=True, email=normalise_email(user.email))
 
 
 class CareAccess(models.Model):
@@ -155,6 +160,11 @@ class CareAccess(models.Model):
 
     def __str__(self):
         return f"{self.role_name} {self.member or self.email}"
+
+    def save(self, *args, **kwargs):
+        # Stored the one way addresses are compared, so matching an account is an exact match.
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
 
     @property
     def role_name(self):
