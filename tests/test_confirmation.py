@@ -456,7 +456,7 @@ def test_the_migrations_store_existing_addresses_normalised(alice, bob):
         "sci_tracker.accounts.migrations.0004_email_confirmation"
     ).normalise_addresses(apps, None)
     importlib.import_module(
-        "sci_tracker.sharing.migrations.0002_normalise_invited_addresses"
+        "sci_tracker.sharing.migrations.0003_normalise_invited_addresses"
     ).normalise_addresses(apps, None)
     alice.refresh_from_db()
     bob.refresh_from_db()

@@ -29,7 +29,7 @@ def normalise_addresses(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("sharing", "0001_initial"),
+        ("sharing", "0002_clinic_records_imported_at"),
     ]
 
     operations = [
