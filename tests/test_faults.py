@@ -4,13 +4,20 @@ Each test lets the first write land and makes a later one fail, inside the reque
 transaction, then checks what the person sees and that the database holds nothing of it.
 """
 
+import json
+import os
 import re
+import sqlite3
+import subprocess
+import sys
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
+from django.contrib.sessions.models import Session
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
 from django.forms.models import BaseInlineFormSet
 from django.test import Client
 from django.urls import reverse
@@ -392,3 +399,139 @@ def test_it_never_links_try_again_to_another_host(alice, monkeypatch):
     assert response.status_code == 503
     assert 'href="//evil.example' not in response.text
     assert 'href="/evil.example/entries/"' in response.text
+
+
+# /healthz: a database that cannot write ------------------------------------------------------
+
+
+def test_it_reports_a_writable_database_and_leaves_no_row(client, db):
+    sessions = Session.objects.count()
+    writes = []
+
+    def record(execute, sql, params, many, context):
+        writes.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert json.loads(response.content) == {"status": "ok"}
+    assert any(sql.startswith('INSERT INTO "django_session"') for sql in writes)
+    assert Session.objects.count() == sessions
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ("database is locked", "locked"),
+        ("canceling statement due to lock timeout", "locked"),
+        ("attempt to write a readonly database", "read-only"),
+        ("cannot execute INSERT in a read-only transaction", "read-only"),
+        ("database or disk is full", "full"),
+        ("could not extend file: No space left on device", "full"),
+        ("disk I/O error", "failed"),
+    ],
+)
+def test_it_reports_a_database_that_cannot_write(client, db, message, reason):
+    def refuse_writes(execute, sql, params, many, context):
+        if sql.startswith("INSERT"):
+            raise OperationalError(message)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(refuse_writes):
+        response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert json.loads(response.content) == {
+        "status": "error",
+        "database": "cannot write",
+        "reason": reason,
+    }
+    assert not Session.objects.filter(session_key__startswith="healthz-").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own wait for the lock")
+def test_it_puts_back_the_usual_wait_for_the_write_lock(client, db):
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        usual = cursor.fetchone()[0]
+        assert client.get(reverse("healthz")).status_code == 200
+        cursor.execute("PRAGMA busy_timeout")
+        assert cursor.fetchone()[0] == usual == 20_000
+
+
+# Another app process, with the settings as deployed (a SQLite file, a 20-second wait for the
+# write lock): it asks /healthz once for each line it reads.
+HEALTH_CHECK_PROCESS = """
+import sys
+import django
+django.setup()
+from django.core.management import call_command
+from django.test import Client
+call_command("migrate", "sessions", verbosity=0)
+print("ready", flush=True)
+for line in sys.stdin:
+    response = Client().get("/healthz", HTTP_HOST="localhost")
+    print(response.status_code, response.content.decode(), flush=True)
+"""
+
+
+def test_it_reports_a_held_sqlite_write_lock_without_waiting_for_it(tmp_path):
+    # A real SQLite file and a real lock, held by another process (this one) for as long as
+    # the check runs: the check must give up after its own short wait and say "locked".
+    environment = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"} | {
+        "SCI_TRACKER_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "sci_tracker.settings",
+    }
+    check = subprocess.Popen(
+        [sys.executable, "-c", HEALTH_CHECK_PROCESS],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=environment,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert check.stdout.readline() == "ready\n"
+        holder = sqlite3.connect(tmp_path / "db.sqlite3", isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        check.stdin.write("check\n")
+        check.stdin.flush()
+        locked = check.stdout.readline().split(" ", 1)
+        holder.execute("ROLLBACK")
+        check.stdin.write("check\n")
+        check.stdin.flush()
+        free = check.stdout.readline().split(" ", 1)
+        holder.close()
+    finally:
+        check.stdin.close()
+        check.wait(timeout=60)
+    assert locked[0] == "503"
+    assert json.loads(locked[1]) == {
+        "status": "error",
+        "database": "cannot write",
+        "reason": "locked",
+    }
+    assert free[0] == "200"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's lock_timeout")
+def test_it_reports_a_held_postgresql_lock_without_waiting_for_it(client, db):
+    import psycopg
+
+    settings_dict = connection.settings_dict
+    other = psycopg.connect(
+        dbname=settings_dict["NAME"],
+        user=settings_dict["USER"],
+        host=settings_dict["HOST"],
+        port=settings_dict["PORT"] or 5432,
+        password=settings_dict["PASSWORD"] or None,
+    )
+    try:
+        with other.transaction():
+            other.execute("LOCK TABLE django_session IN ACCESS EXCLUSIVE MODE")
+            response = client.get(reverse("healthz"))
+    finally:
+        other.close()
+    assert response.status_code == 503
+    assert json.loads(response.content)["reason"] == "locked"
+    assert client.get(reverse("healthz")).status_code == 200
