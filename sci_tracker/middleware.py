@@ -3,7 +3,7 @@
 import logging
 import re
 
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -61,6 +61,7 @@ class AtomicWrites:
             return self.get_response(request)
         try:
             with transaction.atomic():
+                request.in_write_transaction = True
                 return self.get_response(request)
         except DatabaseError as error:
             # BEGIN or COMMIT failed: the view's own failures were answered inside. A failed
@@ -81,8 +82,9 @@ class AtomicWrites:
         if request.method != "POST" or not isinstance(exception, DatabaseError):
             return None
         logger.error("A save failed and was rolled back", exc_info=exception)
-        if connection.in_atomic_block:
-            # Answering swallows the exception, so the rollback must be asked for.
+        if getattr(request, "in_write_transaction", False):
+            # Answering swallows the exception, so the rollback must be asked for. (A view left
+            # out of the request's transaction has none to mark.)
             transaction.set_rollback(True)
         return database_fault_response(request)
 

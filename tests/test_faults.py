@@ -17,6 +17,7 @@ import pytest
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
 from django.forms.models import BaseInlineFormSet
 from django.test import Client
@@ -31,6 +32,7 @@ from sci_tracker.diary.models import (
     SpasmEpisode,
     Trigger,
 )
+from sci_tracker.exports.models import PendingImport
 from sci_tracker.sharing.models import AccessRecord, CareAccess
 from tests.conftest import PASSWORD, make_user
 from tests.entries import builtin
@@ -535,3 +537,24 @@ def test_it_reports_a_held_postgresql_lock_without_waiting_for_it(client, db):
     assert response.status_code == 503
     assert json.loads(response.content)["reason"] == "locked"
     assert client.get(reverse("healthz")).status_code == 200
+
+
+def test_it_asks_for_the_file_again_when_an_import_upload_cannot_be_kept(
+    alice_client, alice, monkeypatch
+):
+    # The upload keeps its own transaction (it is not one of the request's), and a failure to
+    # keep it answers as any other save does.
+    backup = b"".join(alice_client.get(reverse("exports:backup")).streaming_content)
+    monkeypatch.setattr("sci_tracker.exports.importer.keep_pending", fail)
+    response = alice_client.post(
+        reverse("exports:import"),
+        {"files": SimpleUploadedFile("backup.json", backup), "restore_profile": "on"},
+    )
+    assert response.status_code == 503
+    assert "<h1>Not saved</h1>" in response.text
+    inputs = resend_form(response)["inputs"]
+    assert ("files", "file", "") in inputs
+    assert ("restore_profile", "hidden", "on") in inputs
+    assert "choose it again" in response.text
+    assert 'enctype="multipart/form-data"' in response.text
+    assert not PendingImport.objects.exists()
