@@ -3,7 +3,7 @@
 import sys
 
 from django.db import DatabaseError
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -30,7 +30,7 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     """Django's 500 page, except when the database failed (before the view, at a commit, or
     reading a page): then 503 and the page that keeps what was sent (see
     database_fault_response)."""
