@@ -147,7 +147,7 @@ def test_it_reports_an_unreachable_database_in_the_health_check(client, db, monk
         def cursor(self):
             raise DatabaseError("connection refused")
 
-    monkeypatch.setattr("sci_tracker.views.connection", UnreachableDatabase())
+    monkeypatch.setattr("sci_tracker.core.health.connection", UnreachableDatabase())
     response = client.get("/healthz")
     assert response.status_code == 503
     assert json.loads(response.content)["status"] == "error"

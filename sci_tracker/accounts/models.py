@@ -233,8 +233,26 @@ class User(AbstractBaseUser, PermissionsMixin):
         with transaction.atomic():
             for model in (AccessAttempt, AccessFailureLog, AccessLog):
                 model.objects.filter(username__iexact=self.email).delete()
-            for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+            # Expired sessions too: until clearsessions runs they still hold the account's id.
+            for session in Session.objects.iterator():
                 if session.get_decoded().get(SESSION_KEY) == str(self.pk):
                     session.delete()
-            # Everything else the person owns hangs off the account and goes with it (CASCADE).
+            # Everything else the person owns hangs off the account and goes with it (CASCADE),
+            # but a row that another row PROTECTs (an own intervention that entries used) would
+            # stop the whole deletion. So the person's other rows go first, taking the rows that
+            # use it with them, and the protected ones after: PROTECT still guards every other
+            # way of deleting them.
+            owned = [
+                relation
+                for relation in self._meta.related_objects
+                if relation.on_delete is models.CASCADE
+            ]
+            owned.sort(
+                key=lambda relation: any(
+                    other.on_delete is models.PROTECT
+                    for other in relation.related_model._meta.related_objects
+                )
+            )
+            for relation in owned:
+                relation.related_model._base_manager.filter(**{relation.field.name: self}).delete()
             self.delete()

@@ -149,6 +149,9 @@ def _entry_page(request, person, kind, entry):
     )
 
 
+# The entry pages keep their own transaction (_save_entry), so a failure to begin or to commit
+# it happens inside the view, where the form can come back with everything typed.
+@transaction.non_atomic_requests
 @person_view("log", page="New entry form")
 def new_entry(request, person, kind):
     if kind not in ENTRY_FORMS:
@@ -173,6 +176,7 @@ def _requested_day(request):
         return None
 
 
+@transaction.non_atomic_requests
 @person_view("manage")
 def edit_entry(request, person, kind, pk):
     entry = get_entry_for_user(person, kind, pk)
