@@ -1,3 +1,4 @@
+import re
 import unicodedata
 from datetime import date, timedelta
 
@@ -130,13 +131,29 @@ class LocalDateTimeField(forms.DateTimeField):
 
 
 class EntryForm(forms.ModelForm):
-    """Shared by every entry form: knows whose diary it is for the choices it offers."""
+    """Shared by every entry form: knows whose diary it is for the choices it offers.
+
+    An edit page carries the version of the entry it was opened at, so a save can tell that the
+    entry changed since (Entry.save_edit).
+    """
+
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, owner, **kwargs):
         self.owner = owner
         super().__init__(*args, **kwargs)
         if "triggers" in self.fields:
             self.fields["triggers"].queryset = Trigger.objects.available_to(owner)
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
+
+    def clean_version(self):
+        """The version the page was opened at, or None when it sent none or a garbled one: such
+        a save is shown next to the saved entry for the person to choose, never simply written."""
+        sent = self.cleaned_data["version"]
+        if re.fullmatch(r"[0-9]{1,9}", sent):
+            return int(sent)
+        return None
 
     def _post_clean(self):
         # The owner takes part in the model's own checks (one check-in per person per day).
