@@ -227,7 +227,8 @@ def edit_entry(request, person, kind, pk):
 @person_view("manage")
 def delete_entry(request, person, kind, pk):
     entry = get_entry_for_user(person, kind, pk)
-    if request.POST.get("version") != str(entry.version):
+    seen = request.POST.get("version", "")
+    if re.fullmatch(r"[0-9]{1,9}", seen) and int(seen) != entry.version:
         # Changed since the page was opened: it goes to the bin all the same (Undo brings it
         # back), but the person is told, so the other change is not lost unseen.
         messages.warning(

@@ -4,30 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('diary', '0003_note_for_clinician'),
+        ("diary", "0003_note_for_clinician"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='checkin',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Moves on with every save, so an edit made from an older copy is caught.'),
+            model_name="checkin",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1,
+                editable=False,
+                help_text="Moves on with every save, so an edit made from an older copy is caught.",
+            ),
         ),
         migrations.AddField(
-            model_name='legpainentry',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Moves on with every save, so an edit made from an older copy is caught.'),
+            model_name="legpainentry",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1,
+                editable=False,
+                help_text="Moves on with every save, so an edit made from an older copy is caught.",
+            ),
         ),
         migrations.AddField(
-            model_name='spasmepisode',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Moves on with every save, so an edit made from an older copy is caught.'),
+            model_name="spasmepisode",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1,
+                editable=False,
+                help_text="Moves on with every save, so an edit made from an older copy is caught.",
+            ),
         ),
         migrations.AddField(
-            model_name='treatmentevent',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Moves on with every save, so an edit made from an older copy is caught.'),
+            model_name="treatmentevent",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1,
+                editable=False,
+                help_text="Moves on with every save, so an edit made from an older copy is caught.",
+            ),
         ),
     ]
