@@ -5,6 +5,7 @@ comes back as a 409 page with the saved answers and the typed ones side by side,
 chooses. The last tests race two real saves (threads on PostgreSQL, processes on SQLite).
 """
 
+import os
 import re
 import subprocess
 import sys
@@ -17,7 +18,8 @@ from django.db import close_old_connections, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from sci_tracker.diary.models import CheckIn, EditConflict, SpasmEpisode
+from sci_tracker.diary.models import CheckIn, EditConflict
+from tests.conftest import make_user
 from tests.entries import at, checkin, event, pain, spasm
 from tests.test_concurrency import ROOT, finish, python
 
@@ -218,3 +220,119 @@ def test_it_says_nothing_more_when_an_unchanged_entry_goes_to_the_bin(alice_clie
     )
     assert "Spasm moved to the bin." in response.text
     assert "changed on another device" not in response.text
+
+
+# Two saves at once -------------------------------------------------------------------------
+
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="this run is on PostgreSQL")
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="this run is on SQLite"
+)
+
+
+def make_entry():
+    """For the racing processes: one person with one check-in, at version 1."""
+    person = make_user("racer")
+    checkin(person, note="Before")
+
+
+def race_edit(number, wait_for_start):
+    """One device: open the entry, wait for the other, then save as the edit page does."""
+    entry = CheckIn.objects.get()
+    seen = entry.version
+    wait_for_start()
+    try:
+        with transaction.atomic():
+            entry.note = f"Saved by device {number}"
+            entry.save_edit(seen)
+    except EditConflict:
+        print("conflict")
+    else:
+        print("saved")
+
+
+@sqlite_only
+def test_it_lets_one_of_two_saves_at_once_win_on_sqlite(tmp_path):
+    data = tmp_path / "data"
+    migrate = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
+        cwd=ROOT,
+        env={**os.environ, "SCI_TRACKER_DATA_DIR": str(data)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    entry = "from tests import test_edit_conflicts as c; "
+    finish(python(data, entry + "c.make_entry()"))
+    go = tmp_path / "go"
+    devices = [
+        python(data, entry + f"c.race_edit({n}, t.when_file_appears({str(go)!r}))") for n in (1, 2)
+    ]
+    deadline = time.monotonic() + 60
+    while len(list(tmp_path.glob("ready-*"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    go.touch()
+    outcomes = [finish(device).strip() for device in devices]
+
+    assert sorted(outcomes) == ["conflict", "saved"]
+    winner = outcomes.index("saved") + 1
+    stored = finish(
+        python(data, entry + "print(c.CheckIn.objects.values_list('note', 'version').get())")
+    )
+    assert stored.strip() == repr((f"Saved by device {winner}", 2))
+
+
+@postgresql_only
+def test_it_makes_the_second_of_two_saves_at_once_wait_then_refuses_it_on_postgresql(
+    transactional_db,
+):
+    person = make_user("racer")
+    entry = checkin(person, note="Before")
+    claimed, release = threading.Event(), threading.Event()
+    outcomes, second_pid = {}, []
+
+    def device(name, seen_by_first):
+        try:
+            if name == "second":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_backend_pid()")
+                    second_pid.append(cursor.fetchone()[0])
+                claimed.wait(30)
+            with transaction.atomic():
+                mine = CheckIn.objects.get(pk=entry.pk)
+                mine.note = f"Saved by the {name}"
+                mine.save_edit(seen_by_first)
+                if name == "first":
+                    # The first holds its claim until the second is waiting on it.
+                    claimed.set()
+                    release.wait(30)
+            outcomes[name] = "saved"
+        except EditConflict:
+            outcomes[name] = "conflict"
+        finally:
+            close_old_connections()
+            connection.close()
+
+    first = threading.Thread(target=device, args=("first", 1))
+    second = threading.Thread(target=device, args=("second", 1))
+    first.start()
+    second.start()
+    assert claimed.wait(30)
+    waited = False
+    deadline = time.monotonic() + 30
+    with connection.cursor() as cursor:
+        while not waited and time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", second_pid
+            )
+            waited = cursor.fetchone() == ("Lock",)
+            time.sleep(0.005)
+    release.set()
+    first.join(30)
+    second.join(30)
+
+    assert waited, "the second save never waited for the first"
+    assert outcomes == {"first": "saved", "second": "conflict"}
+    entry.refresh_from_db()
+    assert (entry.note, entry.version) == ("Saved by the first", 2)
