@@ -130,6 +130,21 @@ class LocalDateTimeField(forms.DateTimeField):
         raise ValidationError(message, code="ambiguous_timezone")
 
 
+class SeenVersionField(forms.Field):
+    """The version of the entry an edit page was opened at, sent back hidden. It never refuses:
+    a missing or garbled one is None, and a save from it is shown next to the saved entry for
+    the person to choose (see diary.views), never simply written."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        text = value.strip() if isinstance(value, str) else ""
+        return int(text) if re.fullmatch(r"[0-9]{1,9}", text) else None
+
+
 class EntryForm(forms.ModelForm):
     """Shared by every entry form: knows whose diary it is for the choices it offers.
 
@@ -137,7 +152,7 @@ class EntryForm(forms.ModelForm):
     entry changed since (Entry.save_edit).
     """
 
-    version = forms.CharField(required=False, widget=forms.HiddenInput)
+    version = SeenVersionField()
 
     def __init__(self, *args, owner, **kwargs):
         self.owner = owner
@@ -146,14 +161,6 @@ class EntryForm(forms.ModelForm):
             self.fields["triggers"].queryset = Trigger.objects.available_to(owner)
         if self.instance.pk:
             self.initial["version"] = self.instance.version
-
-    def clean_version(self):
-        """The version the page was opened at, or None when it sent none or a garbled one: such
-        a save is shown next to the saved entry for the person to choose, never simply written."""
-        sent = self.cleaned_data["version"]
-        if re.fullmatch(r"[0-9]{1,9}", sent):
-            return int(sent)
-        return None
 
     def _post_clean(self):
         # The owner takes part in the model's own checks (one check-in per person per day).
