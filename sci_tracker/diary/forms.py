@@ -130,6 +130,13 @@ class LocalDateTimeField(forms.DateTimeField):
         raise ValidationError(message, code="ambiguous_timezone")
 
 
+def seen_version(sent: object) -> int | None:
+    """The version of an entry a page says it was opened at, or None for a missing or garbled
+    one: ASCII digits only, and few enough to fit the column."""
+    text = sent.strip() if isinstance(sent, str) else ""
+    return int(text) if re.fullmatch(r"[0-9]{1,9}", text) else None
+
+
 class SeenVersionField(forms.Field):
     """The version of the entry an edit page was opened at, sent back hidden. It never refuses:
     a missing or garbled one is None, and a save from it is shown next to the saved entry for
@@ -141,8 +148,7 @@ class SeenVersionField(forms.Field):
         super().__init__(required=False, **kwargs)
 
     def to_python(self, value):
-        text = value.strip() if isinstance(value, str) else ""
-        return int(text) if re.fullmatch(r"[0-9]{1,9}", text) else None
+        return seen_version(value)
 
 
 class EntryForm(forms.ModelForm):

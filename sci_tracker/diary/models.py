@@ -254,9 +254,6 @@ class Entry(VersionedByOwner, models.Model):
     class Meta:
         abstract = True
 
-    def get_absolute_url(self):
-        return reverse("diary:edit", args=[self.kind, self.pk])
-
     def save(self, *args, version_claimed=False, **kwargs):
         """Every save of an existing row moves its version on, in the same UPDATE (as one more
         than the stored value, not the copy in memory, so two saves never give one number)."""
@@ -267,6 +264,9 @@ class Entry(VersionedByOwner, models.Model):
             kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
         self.refresh_from_db(fields=["version"])
+
+    def get_absolute_url(self):
+        return reverse("diary:edit", args=[self.kind, self.pk])
 
     def save_edit(self, seen_version: int | None) -> None:
         """Save what an edit page changed, unless the entry was saved since the page was opened

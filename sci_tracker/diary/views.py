@@ -20,6 +20,7 @@ from sci_tracker.diary.forms import (
     OwnInterventionForm,
     OwnTriggerForm,
     PainProblemsForm,
+    seen_version,
 )
 from sci_tracker.diary.history import (
     KIND_CHOICES,
@@ -227,8 +228,8 @@ def edit_entry(request, person, kind, pk):
 @person_view("manage")
 def delete_entry(request, person, kind, pk):
     entry = get_entry_for_user(person, kind, pk)
-    seen = request.POST.get("version", "")
-    if re.fullmatch(r"[0-9]{1,9}", seen) and int(seen) != entry.version:
+    seen = seen_version(request.POST.get("version"))
+    if seen is not None and seen != entry.version:
         # Changed since the page was opened: it goes to the bin all the same (Undo brings it
         # back), but the person is told, so the other change is not lost unseen.
         messages.warning(
