@@ -184,7 +184,8 @@ def snapshot(owner, same_person=()):
         fields = [
             f
             for f in [*model._meta.concrete_fields, *model._meta.many_to_many]
-            if f.name not in ("id", "owner", "person", "author")
+            # An entry's version counts saves on its own server, so it is not carried over.
+            if f.name not in ("id", "owner", "person", "author", "version")
         ]
         rows = []
         for row in model.objects.filter(**{section.whose: owner}):
