@@ -289,7 +289,7 @@ def test_it_makes_the_second_of_two_saves_at_once_wait_then_refuses_it_on_postgr
 ):
     person = make_user("racer")
     entry = checkin(person, note="Before")
-    claimed, release = threading.Event(), threading.Event()
+    ready, claimed, release = threading.Event(), threading.Event(), threading.Event()
     outcomes, second_pid = {}, []
 
     def device(name, seen_by_first):
@@ -298,6 +298,7 @@ def test_it_makes_the_second_of_two_saves_at_once_wait_then_refuses_it_on_postgr
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_backend_pid()")
                     second_pid.append(cursor.fetchone()[0])
+                ready.set()
                 claimed.wait(30)
             with transaction.atomic():
                 mine = CheckIn.objects.get(pk=entry.pk)
@@ -318,6 +319,7 @@ def test_it_makes_the_second_of_two_saves_at_once_wait_then_refuses_it_on_postgr
     second = threading.Thread(target=device, args=("second", 1))
     first.start()
     second.start()
+    assert ready.wait(30)
     assert claimed.wait(30)
     waited = False
     deadline = time.monotonic() + 30
