@@ -18,9 +18,9 @@ from django.db import close_old_connections, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from sci_tracker.diary.models import CheckIn, EditConflict
+from sci_tracker.diary.models import CheckIn, EditConflict, Intervention, Trigger
 from tests.conftest import make_user
-from tests.entries import at, checkin, event, pain, spasm
+from tests.entries import at, builtin, checkin, event, pain, spasm
 from tests.test_concurrency import ROOT, finish, python
 
 VERSION = re.compile(r'name="version" value="([^"]*)"')
@@ -128,6 +128,39 @@ def test_it_keeps_the_saved_one_when_asked(alice_client, alice):
     assert "From the phone</textarea>" in page.text
     entry.refresh_from_db()
     assert (entry.note, entry.version) == ("From the phone", 2)
+
+
+def test_it_compares_triggers_and_what_was_tried_in_words(alice_client, alice):
+    entry = pain(alice, occurred_at=at(date(2026, 3, 15), 0, 30), intensity=4)
+    heat = entry.uses.create(intervention=builtin(Intervention, "heat"), effect="not-sure")
+    phone, laptop = alice_client, second_device(alice)
+    on_phone, on_laptop = opened_at(phone, entry), opened_at(laptop, entry)
+
+    def typed(version, trigger, effect, dose):
+        return {
+            "when": "earlier",
+            "occurred_local": "2026-03-15T00:30",
+            "intensity": "4",
+            "pain_type": "unknown",
+            "triggers": [str(builtin(Trigger, trigger).pk)],
+            "tried-TOTAL_FORMS": "1",
+            "tried-INITIAL_FORMS": "1",
+            "tried-0-id": str(heat.pk),
+            "tried-0-pain": str(entry.pk),
+            "tried-0-intervention": str(heat.intervention_id),
+            "tried-0-dose": dose,
+            "tried-0-effect": effect,
+            "version": version,
+        }
+
+    assert edit(phone, entry, typed(on_phone, "cold", "helped-a-lot", "")).status_code == 302
+    conflict = edit(laptop, entry, typed(on_laptop, "full-bladder", "worse", "20 min"))
+
+    assert conflict.status_code == 409
+    assert compared(conflict.text) == [
+        ("What might have set it off?", "Cold", "Full bladder"),
+        ("What you tried", "Heat (Helped a lot)", "Heat (20 min, Made it worse)"),
+    ]
 
 
 @pytest.mark.parametrize("sent", ["", "abc", "-1", "1.0", "٣", "9" * 40, "1" * 10])
