@@ -851,6 +851,65 @@ def test_it_refuses_each_known_hostile_entry_with_a_message(alice_client, kind, 
     assert added(before) == {}
 
 
+version_text = st.one_of(junk, st.sampled_from(["1", "2", "0", "01", " 1 ", "\u0661", "1" * 10]))
+
+
+def is_version_one(sent):
+    """What the form reads from the version sent (the last of several, spaces trimmed): one?"""
+    if isinstance(sent, list):
+        sent = sent[-1] if sent else None
+    return isinstance(sent, str) and re.fullmatch(r"[0-9]{1,9}", sent.strip()) and int(sent) == 1
+
+
+@time_machine.travel(NOW, tick=False)
+@example(version="1")
+@example(version=" 01 ")
+@example(version="2")
+@example(version="9" * 400)
+@example(version=None)
+@HYPOTHESIS
+@given(version=version_text)
+def test_it_never_fails_on_a_hostile_version_of_an_edited_entry(client, alice, version):
+    """The version an edit page was opened at: only the stored one saves; anything else, garbled
+    or missing, shows the saved entry next to what was typed and writes nothing."""
+    data = {"date": "2026-05-30", "psfs_frequency": "0", "note": "Typed"}
+    if version is not None:
+        data["version"] = version
+    with fresh():
+        entry = checkin(alice, date(2026, 5, 30), note="Saved")
+        response = signed_in(client, alice).post(
+            reverse("diary:edit", args=["checkin", entry.pk]), data
+        )
+        entry.refresh_from_db()
+        if is_version_one(version):
+            assert response.status_code == 302
+            assert (entry.note, entry.version) == ("Typed", 2)
+            return
+        assert response.status_code == 409
+        assert "Not saved: this entry changed since you opened it" in response.text
+        assert "Typed</textarea>" in response.text
+        assert (entry.note, entry.version) == ("Saved", 1)
+        no_markup(response)
+
+
+@time_machine.travel(NOW, tick=False)
+@HYPOTHESIS
+@given(version=version_text)
+def test_it_never_fails_on_a_hostile_version_of_an_entry_sent_to_the_bin(client, alice, version):
+    with fresh():
+        entry = spasm(alice, note="Saved")
+        response = signed_in(client, alice).post(
+            reverse("diary:delete", args=["spasm", entry.pk]),
+            {} if version is None else {"version": version},
+            follow=True,
+        )
+        assert response.status_code == 200
+        assert "Spasm moved to the bin." in response.text
+        entry.refresh_from_db()
+        assert entry.deleted_at is not None
+        no_markup(response)
+
+
 @time_machine.travel(NOW, tick=False)
 @HYPOTHESIS
 @given(day=st.one_of(day_text, st.sampled_from(["2026-05-31", "2026-06-01"])))

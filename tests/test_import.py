@@ -184,8 +184,9 @@ def snapshot(owner, same_person=()):
         fields = [
             f
             for f in [*model._meta.concrete_fields, *model._meta.many_to_many]
-            # imported_at: every note or rating a file brings in is marked when it comes in.
-            if f.name not in ("id", "owner", "person", "author", "imported_at")
+            # Marked or counted where they land: every note or rating a file brings in is marked
+            # when it comes in, and an entry's version counts saves on its own server.
+            if f.name not in ("id", "owner", "person", "author", "imported_at", "version")
         ]
         rows = []
         for row in model.objects.filter(**{section.whose: owner}):

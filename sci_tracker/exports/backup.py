@@ -47,6 +47,7 @@ TIMED_END = ("triggers", "red_flags", *ENTRY_END)
 TRIED_FIELDS = ("intervention", "dose", "effect")
 TRIED = "tried"  # the key of what was tried, nested in its spasm or bout of pain
 
+ENTRY_VERSION_REASON = "counts the saves on this server, to catch two devices' edits clashing"
 NOT_BACKED_UP = {
     User: {
         "id": "a new account gets its own number",
@@ -65,6 +66,9 @@ NOT_BACKED_UP = {
         model: {
             "id": "entries get new numbers; nothing in the file refers to them",
             "owner": "the file is one person's diary",
+            # Like diary_version: a count of this server's saves, not diary content. An
+            # imported entry starts again from the first version.
+            **({} if model is PainProblem else {"version": ENTRY_VERSION_REASON}),
         }
         for model in (SpasmEpisode, LegPainEntry, CheckIn, TreatmentEvent, PainProblem)
     },
