@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from sci_tracker.env import (
     env_bool,
+    env_caches,
     env_choice,
     env_int,
     env_list,
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "sci_tracker.core",
     "sci_tracker.accounts",
     "sci_tracker.diary",
     "sci_tracker.trends",
@@ -85,14 +87,9 @@ TEMPLATES = [
     },
 ]
 
-# Trends worked out for one version of a diary are kept in memory, per process (see trends.views).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "sci-tracker",
-        "OPTIONS": {"MAX_ENTRIES": 300},
-    }
-}
+# The cache every process and server shares: limits, lockout counters and trends worked out for
+# one version of a diary. Redis when SCI_TRACKER_CACHE_URL names one, else a table in the database.
+CACHES = env_caches("SCI_TRACKER_CACHE_URL", "SCI_TRACKER_CACHE_KEY_PREFIX", "sci_tracker_cache")
 
 # Database: SQLite in the data folder unless DATABASE_URL names another (PostgreSQL for a clinic).
 DATABASE_URL = env_str("DATABASE_URL")
