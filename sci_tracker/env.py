@@ -98,6 +98,19 @@ def secret_key_in(folder):
     return path.read_text().strip()
 
 
+def built_in_cache(table, prefix="sci-tracker"):
+    """CACHES for the cache kept in a table of the database (sci_tracker.core.cache)."""
+    return {
+        "default": {
+            "BACKEND": "sci_tracker.core.cache.SharedDatabaseCache",
+            "LOCATION": table,
+            "KEY_PREFIX": prefix,
+            # Counters of limits live here too: culling must not reach them in normal use.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
+
+
 def env_caches(name, prefix_name, table):
     """CACHES for the URL in `name`: Redis for `redis://` or `rediss://` (Django's own backend),
     or, when unset, the database cache in `table`, which every process sharing the database
@@ -105,15 +118,7 @@ def env_caches(name, prefix_name, table):
     url = _raw(name)
     prefix = env_str(prefix_name, "sci-tracker")
     if url is None:
-        return {
-            "default": {
-                "BACKEND": "sci_tracker.core.cache.SharedDatabaseCache",
-                "LOCATION": table,
-                "KEY_PREFIX": prefix,
-                # Counters of limits live here too: culling must not reach them in normal use.
-                "OPTIONS": {"MAX_ENTRIES": 50_000},
-            }
-        }
+        return built_in_cache(table, prefix)
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 (a port that is not a number raises ValueError)

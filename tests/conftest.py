@@ -8,6 +8,8 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from sci_tracker.accounts.models import User
+from sci_tracker.core.models import CACHE_TABLE
+from sci_tracker.env import built_in_cache
 
 PASSWORD = "correct horse battery staple"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -21,8 +23,10 @@ BROWSER_SKIP_LINE = (
 @pytest.fixture(scope="session", autouse=True)
 def _test_settings():
     # A fast hasher keeps sign-ups quick; plain static storage needs no collectstatic first.
+    # The built-in cache, whatever SCI_TRACKER_CACHE_URL says: clearing a Redis empties all of it.
     with override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        CACHES=built_in_cache(CACHE_TABLE),
         STORAGES={
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -8,12 +8,16 @@ import json
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
 from sci_tracker.core.limits import Limit
+from sci_tracker.core.models import CacheEntry
 from sci_tracker.env import env_caches
 from tests.stores import CACHES, ROOT, Database, base_environment, cache_variables, forget, manage
 from tests.test_settings import start_django
@@ -28,6 +32,7 @@ import django
 os.environ["DJANGO_SETTINGS_MODULE"] = "sci_tracker.settings"
 django.setup()
 from sci_tracker.core.limits import Limit
+from sci_tracker.core.models import CacheEntry
 limit = Limit("concurrency", "SHARE_LINK_GUESS_LIMIT", "SHARE_LINK_GUESS_WINDOW")
 folder, number, hits = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 (folder / f"ready-{number}").touch()
@@ -82,6 +87,21 @@ def test_it_keeps_a_count_in_the_built_in_cache(db):
         cache.incr("never-set")
     limit.reset("x")
     assert limit.hits("x") == 0
+
+
+def test_it_gives_a_count_made_by_a_late_incr_its_window(db, monkeypatch):
+    limit = Limit("example", "SHARE_LINK_GUESS_LIMIT", "SHARE_LINK_GUESS_WINDOW")
+
+    def late_incr(key, delta=1, version=None):
+        # What Redis does when the key expires between Django's EXISTS and INCR: a new count
+        # of 1 that never expires.
+        cache.set(key, delta, None)
+        return delta
+
+    monkeypatch.setattr(cache, "incr", late_incr)
+    with time_machine.travel(datetime(2026, 6, 1, 9, tzinfo=UTC), tick=False):
+        assert limit.hit("x") == 1
+        assert CacheEntry.objects.get().expires <= timezone.now() + limit.window
 
 
 def test_it_chooses_redis_or_the_built_in_cache(monkeypatch):
