@@ -11,6 +11,7 @@ import stat
 import warnings
 import zoneinfo
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -131,3 +132,48 @@ def secret_key_in(folder):
         finally:
             temporary.unlink()
     return path.read_text().strip()
+
+
+def built_in_cache(table, prefix="sci-tracker"):
+    """CACHES for the cache kept in a table of the database (sci_tracker.core.cache)."""
+    return {
+        "default": {
+            "BACKEND": "sci_tracker.core.cache.SharedDatabaseCache",
+            "LOCATION": table,
+            "KEY_PREFIX": prefix,
+            # Counters of limits live here too: culling must not reach them in normal use.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
+
+
+def env_caches(name, prefix_name, table):
+    """CACHES for the URL in `name`: Redis for `redis://` or `rediss://` (Django's own backend),
+    or, when unset, the database cache in `table`, which every process sharing the database
+    shares too. `prefix_name` sets a key prefix, for a Redis that other apps use as well."""
+    url = _raw(name)
+    prefix = env_str(prefix_name, "sci-tracker")
+    if url is None:
+        return built_in_cache(table, prefix)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (a port that is not a number raises ValueError)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("redis", "rediss") or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"{name} must be a Redis URL such as redis://127.0.0.1:6379/0, or unset for the "
+            f"built-in cache in the database, not {url!r}."
+        )
+    database = parts.path.strip("/")
+    if database and not database.isdigit():
+        raise ImproperlyConfigured(
+            f"{name} must end in a Redis database number (/0 to /15), not {parts.path!r}."
+        )
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+        }
+    }

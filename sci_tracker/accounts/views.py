@@ -208,5 +208,7 @@ def locked_out(request, original_response=None, credentials=None):
     context = {
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "address_limit": settings.SIGN_IN_ADDRESS_FAILURE_LIMIT,
+        "by_address": getattr(request, "sign_in_paused_for_address", False),
     }
     return render(request, "registration/locked_out.html", context, status=429)
