@@ -4,10 +4,14 @@ A wrong value stops start-up with a message that names the variable, so a typo i
 never falls back silently to a default.
 """
 
+import contextlib
 import os
 import secrets
+import stat
+import warnings
 import zoneinfo
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -77,11 +81,44 @@ def env_path(name, default):
     return Path(env_str(name, str(default))).expanduser().resolve()
 
 
+def keep_private(path, mode):
+    """Take group and other permissions off `path` if it has any. What cannot be changed (a
+    file of another user's) is said in a warning, not hidden: start-up goes on."""
+    try:
+        current = stat.S_IMODE(path.stat().st_mode)
+        if current & 0o077:
+            path.chmod(mode)
+    except FileNotFoundError:
+        pass
+    except OSError as error:
+        warnings.warn(f"{path} can be read by other users of this machine ({error})", stacklevel=2)
+
+
+def private_folder(folder):
+    """The data folder: made only its owner may open (0700), and made so if it was more open.
+    The database, its -wal and -shm files and the secret key live there."""
+    folder = Path(folder)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    keep_private(folder, 0o700)
+    return folder
+
+
+def private_database(path):
+    """The SQLite file, made empty with 0600 before SQLite opens it: SQLite gives the -wal and
+    -shm files it makes the database file's permissions. Files already there and more open
+    are narrowed."""
+    path = Path(path)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        keep_private(path.with_name(path.name + suffix), 0o600)
+    return path
+
+
 def secret_key_in(folder):
     """The key kept in folder/secret_key, made on first use: a local install needs no set-up."""
-    path = Path(folder) / "secret_key"
+    path = private_folder(folder) / "secret_key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
         # Written whole to a private temporary file, then linked into place: if two processes
         # start at once, one link wins and both read the same complete key.
         temporary = path.with_name(f".secret_key.{os.getpid()}")
@@ -95,3 +132,48 @@ def secret_key_in(folder):
         finally:
             temporary.unlink()
     return path.read_text().strip()
+
+
+def built_in_cache(table, prefix="sci-tracker"):
+    """CACHES for the cache kept in a table of the database (sci_tracker.core.cache)."""
+    return {
+        "default": {
+            "BACKEND": "sci_tracker.core.cache.SharedDatabaseCache",
+            "LOCATION": table,
+            "KEY_PREFIX": prefix,
+            # Counters of limits live here too: culling must not reach them in normal use.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
+
+
+def env_caches(name, prefix_name, table):
+    """CACHES for the URL in `name`: Redis for `redis://` or `rediss://` (Django's own backend),
+    or, when unset, the database cache in `table`, which every process sharing the database
+    shares too. `prefix_name` sets a key prefix, for a Redis that other apps use as well."""
+    url = _raw(name)
+    prefix = env_str(prefix_name, "sci-tracker")
+    if url is None:
+        return built_in_cache(table, prefix)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (a port that is not a number raises ValueError)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("redis", "rediss") or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"{name} must be a Redis URL such as redis://127.0.0.1:6379/0, or unset for the "
+            f"built-in cache in the database, not {url!r}."
+        )
+    database = parts.path.strip("/")
+    if database and not database.isdigit():
+        raise ImproperlyConfigured(
+            f"{name} must end in a Redis database number (/0 to /15), not {parts.path!r}."
+        )
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+        }
+    }

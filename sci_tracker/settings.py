@@ -13,12 +13,15 @@ from django.core.exceptions import ImproperlyConfigured
 
 from sci_tracker.env import (
     env_bool,
+    env_caches,
     env_choice,
     env_int,
     env_list,
     env_path,
     env_str,
     env_time_zone,
+    private_database,
+    private_folder,
     secret_key_in,
 )
 
@@ -41,6 +44,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "sci_tracker.core",
     "sci_tracker.accounts",
     "sci_tracker.diary",
     "sci_tracker.trends",
@@ -51,18 +55,22 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # These three first: every response, even one refused by a middleware below, gets their
+    # headers (X-Frame-Options, nosniff and no-store for private pages, the CSP).
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "sci_tracker.middleware.security_headers",
+    "csp.middleware.CSPMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
     "sci_tracker.middleware.allowed_methods",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sci_tracker.accounts.middleware.user_time_zone",
+    "sci_tracker.accounts.limits.PasswordCheckThrottle",
     "sci_tracker.middleware.AtomicWrites",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks, so it sees the outcome of every sign-in attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -85,14 +93,9 @@ TEMPLATES = [
     },
 ]
 
-# Trends worked out for one version of a diary are kept in memory, per process (see trends.views).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "sci-tracker",
-        "OPTIONS": {"MAX_ENTRIES": 300},
-    }
-}
+# The cache every process and server shares: limits, lockout counters and trends worked out for
+# one version of a diary. Redis when SCI_TRACKER_CACHE_URL names one, else a table in the database.
+CACHES = env_caches("SCI_TRACKER_CACHE_URL", "SCI_TRACKER_CACHE_KEY_PREFIX", "sci_tracker_cache")
 
 # Database: SQLite in the data folder unless DATABASE_URL names another (PostgreSQL for a clinic).
 DATABASE_URL = env_str("DATABASE_URL")
@@ -106,11 +109,11 @@ if DATABASE_URL:
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL is not a usable database URL: {error}") from None
 else:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "db.sqlite3",
+            # 0700 folder, 0600 files: health data, not for other users of the machine.
+            "NAME": private_database(private_folder(DATA_DIR) / "db.sqlite3"),
             # Each worker keeps its connection from one request to the next: opening one for
             # every request (the PRAGMAs, Django's SQL functions) cost about 1.3 ms of CPU.
             "CONN_MAX_AGE": None,
@@ -141,15 +144,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Sign-in lockout: 5 failures from one address for one account pause sign-in for 15 minutes.
+# Sign-in limits (see sci_tracker.accounts.limits). 5 failures for one account from one address
+# pause sign-in to it for 15 minutes, whatever spelling of the e-mail address was typed; 30
+# failures from one address over any accounts pause sign-in from it; and one address may send at
+# most 10 passwords a minute to the forms that check one, refused before the password is hashed.
 AXES_FAILURE_LIMIT = env_int("SCI_TRACKER_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("SCI_TRACKER_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The sign-in form (Django's AuthenticationForm) names its e-mail field "username".
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "sci_tracker.accounts.limits.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "sci_tracker.core.client.client_address"
+AXES_HANDLER = "sci_tracker.accounts.limits.LockoutHandler"
 AXES_LOCKOUT_CALLABLE = "sci_tracker.accounts.views.locked_out"
 AXES_VERBOSE = False
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env_int("SCI_TRACKER_LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum=1)
+PASSWORD_CHECK_LIMIT = env_int("SCI_TRACKER_PASSWORD_CHECKS_PER_MINUTE", 10, minimum=1)
+PASSWORD_CHECK_WINDOW = timedelta(minutes=1)
 
 # Behind a reverse proxy, how many proxies put the visitor's address in X-Forwarded-For. Limits
 # and lockouts count per visitor address (sci_tracker.core.client); 0 trusts no header.
@@ -158,6 +170,14 @@ TRUSTED_PROXIES = env_int("SCI_TRACKER_TRUSTED_PROXIES", 0)
 # Share links: an address that tries 20 unknown tokens in 15 minutes waits out the rest of them.
 SHARE_LINK_GUESS_LIMIT = env_int("SCI_TRACKER_SHARE_LINK_GUESS_LIMIT", 20, minimum=1)
 SHARE_LINK_GUESS_WINDOW = timedelta(minutes=15)
+
+# E-mail confirmation (accounts.confirmation): a link works for 3 days; at most 5 account e-mails
+# to one address an hour. Invitations: at most 10 a day from one account.
+EMAIL_CONFIRMATION_MAX_AGE = timedelta(days=3)
+ACCOUNT_EMAIL_LIMIT = env_int("SCI_TRACKER_ACCOUNT_EMAIL_LIMIT", 5, minimum=1)
+ACCOUNT_EMAIL_WINDOW = timedelta(hours=1)
+INVITATION_LIMIT = env_int("SCI_TRACKER_INVITATION_LIMIT", 10, minimum=1)
+INVITATION_WINDOW = timedelta(days=1)
 
 # Time: stored in UTC, shown and grouped in each user's own zone (see accounts.middleware).
 USE_TZ = True

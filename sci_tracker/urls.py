@@ -24,3 +24,6 @@ urlpatterns = [
     path("", include("sci_tracker.reports.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database that fails outside a view (the session, the sign-in, a commit) answers 503, not 500.
+handler500 = "sci_tracker.views.server_error"

@@ -1,9 +1,16 @@
-from django.db import DatabaseError, connection
-from django.http import JsonResponse
+"""The pages that belong to no app: home, the health check, and the server error page."""
+
+import sys
+
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from sci_tracker.core.health import database_problem
+from sci_tracker.middleware import database_fault_response
 from sci_tracker.trends.views import home_summary
 
 
@@ -16,10 +23,18 @@ def home(request):
 @require_safe
 @never_cache
 def healthz(request):
-    """For a load balancer or monitor: 200 when the app can reach its database."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    """For a load balancer or monitor: 200 only when the app can write to its database."""
+    problem = database_problem()
+    if problem is not None:
+        return JsonResponse({"status": "error", **problem}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 page, except when the database failed (before the view, at a commit, or
+    reading a page): then 503 and the page that keeps what was sent (see
+    database_fault_response)."""
+    # Django calls this while it handles the exception, so the exception is at hand.
+    if isinstance(sys.exc_info()[1], DatabaseError):
+        return database_fault_response(request)
+    return defaults.server_error(request)

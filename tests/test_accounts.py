@@ -33,14 +33,20 @@ def sign_in(client, email, password=PASSWORD):
     return client.post(reverse("login"), {"username": email, "password": password}, follow=True)
 
 
-def test_it_signs_up_and_signs_in_the_new_person(client, db):
+def test_it_signs_up_an_unconfirmed_account_that_signs_in_with_its_password(client, db):
     response = sign_up(client)
-    assert "Hello, Carol" in response.text
-    assert "Welcome to SCI Tracker" in response.text
+    assert "Check your e-mail" in response.text
+    assert "carol@example.org" in response.text
+    # Sign-up does not sign in: the account signs in with its password, as any other.
+    assert not response.context["user"].is_authenticated
     carol = User.objects.get(email="carol@example.org")
     assert carol.time_zone == "Asia/Kolkata"
     assert carol.injury_level == "unknown"
+    assert carol.email_confirmed_at is None
+    assert [message.to for message in mail.outbox] == [["carol@example.org"]]
+    response = sign_in(client, "carol@example.org")
     assert response.context["user"] == carol
+    assert "Hello, Carol" in response.text
 
 
 def test_it_keeps_what_was_typed_when_sign_up_fails(client, db):
@@ -55,10 +61,13 @@ def test_it_keeps_what_was_typed_when_sign_up_fails(client, db):
     assert not User.objects.exists()
 
 
-def test_it_refuses_a_second_account_for_the_same_address_in_any_case(client, alice):
+def test_it_makes_no_second_account_for_the_same_address_in_any_case(client, alice):
     response = sign_up(client, email="ALICE@Example.org")
-    assert "An account with this e-mail address already exists" in response.text
+    assert "Check your e-mail" in response.text
     assert User.objects.count() == 1
+    alice.refresh_from_db()
+    assert alice.check_password(PASSWORD)
+    assert "Someone tried to create" in mail.outbox[0].subject
 
 
 def test_it_enforces_one_account_per_address_in_the_database(alice):

@@ -53,6 +53,9 @@ PUBLIC = {
     # The sample token is not a real one: the page says the link is no longer valid.
     "password_reset_confirm": Page("public", **FORM),
     "password_reset_complete": Page("public"),
+    "signup_sent": Page("public"),
+    # The sample key is not a real one: the page says the link no longer works.
+    "confirm_email": Page("public", **FORM),
     "guides:index": Page("public"),
     "guides:page": Page("public"),
     "guides:search": Page("public"),
@@ -65,6 +68,8 @@ PAGES = PUBLIC | {
     "signup": Page("signed_out", **FORM),
     "login": Page("signed_out", **FORM),
     "profile": Page("member", **FORM),
+    "change_email": Page("member", **FORM),
+    "send_confirmation": Page("member", **ACTION),
     "password_change": Page("member", **FORM),
     "delete_account": Page("member", **FORM),
     "import": Page("member", get=302),
@@ -228,6 +233,7 @@ def world(db):
         "sharing:end_access": {"pk": CareAccess.objects.get(member=accounts["cara"]).pk},
         "sharing:answer_invitation": {"pk": invitation.pk},
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        "confirm_email": {"key": "not-a-real-key"},
     }
     return {"accounts": accounts, "links": links, "samples": samples, "by_name": by_name}
 
@@ -311,6 +317,13 @@ def forms_without_csrf_token(html):
     return [form[:80] for form in posting if 'name="csrfmiddlewaretoken"' not in form]
 
 
+def assert_safe_headers(response, where):
+    """What every response carries, whatever its status (see sci_tracker.middleware)."""
+    assert response.get("X-Frame-Options") == "DENY", where
+    assert response.get("X-Content-Type-Options") == "nosniff", where
+    assert "frame-ancestors 'none'" in response.get("Content-Security-Policy", ""), where
+
+
 def test_it_knows_who_may_open_every_url_pattern():
     unknown = sorted(pattern.name for pattern in PATTERNS if pattern.name not in PAGES)
     assert not unknown, f"Say who may open these in PAGES (or PUBLIC): {unknown}"
@@ -342,6 +355,10 @@ def test_it_gives_each_visitor_only_what_the_rule_allows(world, pattern):
                 assert words not in text, f"{where} shows {words}"
             if method == "GET" and "text/html" in response.get("Content-Type", ""):
                 assert not forms_without_csrf_token(text), where
+            assert_safe_headers(response, where)
+            if page.who not in ("public", "signed_out") and response.status_code == 200:
+                kept = {part.strip() for part in response["Cache-Control"].split(",")}
+                assert {"private", "no-store"} <= kept, where
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,6 @@ import io
 import json
 import os
 import re
-import unicodedata
 from collections import Counter
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -39,6 +38,7 @@ from hypothesis import strategies as st
 
 from sci_tracker.accounts.forms import TIME_ZONE_CHOICES
 from sci_tracker.accounts.models import SPINAL_LEVELS, Completeness, User
+from sci_tracker.core.addresses import normalise_email
 from sci_tracker.diary.forms import DAY_OUT_OF_RANGE, EARLIEST_DAY, LATEST_DAY, TOO_EARLY
 from sci_tracker.diary.models import (
     BodyRegion,
@@ -350,10 +350,6 @@ def typed(value):
     return value.strip()
 
 
-def nfkc(value):
-    return unicodedata.normalize("NFKC", value)
-
-
 # Accounts ------------------------------------------------------------------------------------
 
 EMAILS = [
@@ -410,18 +406,28 @@ def test_it_never_fails_on_a_hostile_sign_up(client, alice, data, same_twice):
     if same_twice and "password1" in data:
         data = data | {"password2": data["password1"]}
     with fresh():
+        mail.outbox.clear()
         before = counts()
         response = anonymous(client).post(reverse("signup"), data)
         if response.status_code == 200:
             refused(response)
             assert added(before) == {}
             return
+        # The same answer whether or not the address has an account; only the e-mail differs.
         assert response.status_code == 302
+        assert response["Location"] == reverse("signup_sent")
+        address = normalise_email(sent(data, "email"))
+        assert [message.to for message in mail.outbox] == [[address]]
+        if address == alice.email:
+            assert added(before) == {}
+            assert "Someone tried to create" in mail.outbox[0].subject
+            return
         assert added(before) == {label(User): 1}
-        user = User.objects.get(email=nfkc(typed(sent(data, "email"))))
+        user = User.objects.get(email=address)
         assert user.display_name == typed(sent(data, "display_name"))
         assert user.time_zone == sent(data, "time_zone")
         assert user.check_password(sent(data, "password1"))
+        assert user.email_confirmed_at is None
 
 
 @time_machine.travel(NOW, tick=False)
@@ -845,6 +851,65 @@ def test_it_refuses_each_known_hostile_entry_with_a_message(alice_client, kind, 
     assert added(before) == {}
 
 
+version_text = st.one_of(junk, st.sampled_from(["1", "2", "0", "01", " 1 ", "\u0661", "1" * 10]))
+
+
+def is_version_one(sent):
+    """What the form reads from the version sent (the last of several, spaces trimmed): one?"""
+    if isinstance(sent, list):
+        sent = sent[-1] if sent else None
+    return isinstance(sent, str) and re.fullmatch(r"[0-9]{1,9}", sent.strip()) and int(sent) == 1
+
+
+@time_machine.travel(NOW, tick=False)
+@example(version="1")
+@example(version=" 01 ")
+@example(version="2")
+@example(version="9" * 400)
+@example(version=None)
+@HYPOTHESIS
+@given(version=version_text)
+def test_it_never_fails_on_a_hostile_version_of_an_edited_entry(client, alice, version):
+    """The version an edit page was opened at: only the stored one saves; anything else, garbled
+    or missing, shows the saved entry next to what was typed and writes nothing."""
+    data = {"date": "2026-05-30", "psfs_frequency": "0", "note": "Typed"}
+    if version is not None:
+        data["version"] = version
+    with fresh():
+        entry = checkin(alice, date(2026, 5, 30), note="Saved")
+        response = signed_in(client, alice).post(
+            reverse("diary:edit", args=["checkin", entry.pk]), data
+        )
+        entry.refresh_from_db()
+        if is_version_one(version):
+            assert response.status_code == 302
+            assert (entry.note, entry.version) == ("Typed", 2)
+            return
+        assert response.status_code == 409
+        assert "Not saved: this entry changed since you opened it" in response.text
+        assert "Typed</textarea>" in response.text
+        assert (entry.note, entry.version) == ("Saved", 1)
+        no_markup(response)
+
+
+@time_machine.travel(NOW, tick=False)
+@HYPOTHESIS
+@given(version=version_text)
+def test_it_never_fails_on_a_hostile_version_of_an_entry_sent_to_the_bin(client, alice, version):
+    with fresh():
+        entry = spasm(alice, note="Saved")
+        response = signed_in(client, alice).post(
+            reverse("diary:delete", args=["spasm", entry.pk]),
+            {} if version is None else {"version": version},
+            follow=True,
+        )
+        assert response.status_code == 200
+        assert "Spasm moved to the bin." in response.text
+        entry.refresh_from_db()
+        assert entry.deleted_at is not None
+        no_markup(response)
+
+
 @time_machine.travel(NOW, tick=False)
 @HYPOTHESIS
 @given(day=st.one_of(day_text, st.sampled_from(["2026-05-31", "2026-06-01"])))
@@ -1177,7 +1242,7 @@ def test_it_never_fails_on_a_hostile_invitation(client, alice, bob, data):
         assert response.status_code == 302
         assert added(before) == {label(CareAccess): 1}
         grant = CareAccess.objects.latest("pk")
-        assert grant.email == typed(sent(data, "email")).lower()
+        assert grant.email == normalise_email(sent(data, "email"))
         assert grant.role == sent(data, "role")
         assert [message.to for message in mail.outbox] == [[grant.email]]
 

@@ -262,7 +262,7 @@ def test_it_edits_an_entry_and_keeps_who_logged_it(alice_client, alice):
     episode = spasm(alice)
     data = {"when": "earlier", "occurred_local": "2026-03-15T00:30", "pattern": "clonus"}
     data |= {"severity": "3", "regions": ["trunk"], "tried-TOTAL_FORMS": "0"}
-    data |= {"tried-INITIAL_FORMS": "0"}
+    data |= {"tried-INITIAL_FORMS": "0", "version": str(episode.version)}
     response = alice_client.post(
         reverse("diary:edit", args=["spasm", episode.pk]), data, follow=True
     )

@@ -9,6 +9,7 @@ from django.db import DatabaseError
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from sci_tracker.accounts import confirmation
 from sci_tracker.diary.models import SpasmEpisode
 from sci_tracker.sharing.models import CareAccess, ShareLink
 from tests.conftest import make_user
@@ -50,6 +51,7 @@ def url_kwargs(alice):
         "sharing:record_visit": {"person_id": patient.pk},
         "sharing:open": {"token": token},
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        "confirm_email": {"key": confirmation.make_key(alice, "alice@new.example")},
         "diary:new": {"kind": "pain"},
         "diary:edit": entry,
         "diary:delete": entry,
@@ -145,7 +147,7 @@ def test_it_reports_an_unreachable_database_in_the_health_check(client, db, monk
         def cursor(self):
             raise DatabaseError("connection refused")
 
-    monkeypatch.setattr("sci_tracker.views.connection", UnreachableDatabase())
+    monkeypatch.setattr("sci_tracker.core.health.connection", UnreachableDatabase())
     response = client.get("/healthz")
     assert response.status_code == 503
     assert json.loads(response.content)["status"] == "error"

@@ -63,6 +63,7 @@ def test_it_creates_the_demo_account_with_a_diary_for_every_day(db):
 
     demo = User.objects.get(email="demo@example.org")
     assert demo.check_password(DEMO_PASSWORD)
+    assert demo.email_confirmed
     assert (demo.display_name, demo.time_zone, demo.injury_level, demo.completeness) == (
         "Demo",
         "Europe/London",

@@ -21,7 +21,7 @@ from sci_tracker.sharing.models import (
     VisitMeasure,
 )
 from tests.conftest import make_user
-from tests.entries import NOW, at, checkin, pain, spasm
+from tests.entries import NOW, at, checkin, event, pain, spasm
 from tests.test_pages import ALL_NAMES
 
 TODAY = date(2026, 3, 15)  # NOW in Auckland, alice's zone
@@ -119,7 +119,7 @@ def test_it_shows_trends_through_a_link_without_an_account_and_logs_the_view(ali
     assert "through a share link, read-only" in response.text
     data = visitor.get(reverse("trends:data", kwargs={"token": token})).json()
     assert 7 in data["pain"]["worst"]
-    record = AccessRecord.objects.get(person=alice)
+    record = AccessRecord.objects.get(person=alice, page="Trends: overview")
     assert record.link == link
     assert record.viewer is None
     assert record.page == "Trends: overview"
@@ -567,3 +567,143 @@ def test_it_lets_a_link_only_read(alice):
     for name, url in addresses.items():
         assert visitor.post(url).status_code in (404, 405), name
     assert LegPainEntry.objects.count() == 1
+
+
+# A link's window: every page keeps to the link's dates -----------------------------------------
+
+
+def pain_days(person, first, last, intensity):
+    day = first
+    while day <= last:
+        pain(person, intensity=intensity, occurred_at=at(day, 9))
+        day += timedelta(days=1)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_compares_before_and_after_an_event_only_inside_a_links_dates(alice):
+    pain_days(alice, date(2026, 2, 1), date(2026, 2, 28), 9)  # before the link's first day
+    pain_days(alice, date(2026, 3, 1), date(2026, 3, 14), 2)
+    event(alice, date(2026, 3, 3))  # botox: 4 weeks before against weeks 2 to 12 after
+    _, token = ShareLink.make(alice, 7, shows_from=date(2026, 3, 1), shows_to=TODAY)
+    visitor = Client()
+    page = visitor.get(reverse("trends:interventions", kwargs={"token": token}))
+    [item] = page.context["before_after"]
+    label, pain_average = item.measures[0]
+    assert label.startswith("Leg pain")
+    assert (pain_average.without_days, pain_average.shown) == (2, False)  # 1 and 2 March only
+    assert (item.before.start, item.after.end) == (date(2026, 3, 1), TODAY)
+    assert "1 Mar 2026 to 2 Mar 2026 against 10 Mar 2026 to 15 Mar 2026" in page.text
+    assert "This link shows only part of these weeks" in page.text
+    assert "Feb 2026" not in page.text
+    assert "9.0" not in page.text
+    # The 7-day means start on the link's first day too, in the JSON and on the page.
+    data = visitor.get(reverse("trends:data", kwargs={"token": token})).json()
+    assert data["from"] == "2026-03-01"
+    assert data["pain"]["average_7d"][0] == 2
+    assert set(data["pain"]["average_7d"]) == {2}
+    overview = visitor.get(reverse("trends:overview", kwargs={"token": token}))
+    assert {row["pain_average_7d"] for row in overview.context["table"]} == {2}
+    # The report's "previous period" (13 to 28 February) lies outside the link: not read.
+    report = visitor.get(reverse("reports:report", kwargs={"token": token}))
+    headline = report.context["report"].headlines[0]
+    assert (headline.this, headline.previous, headline.previous_days) == (2, None, 0)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, (date(2026, 1, 2), date(2026, 1, 31))),  # the last 30 days the link shows
+        ({"range": "90d"}, (date(2026, 1, 1), date(2026, 1, 31))),
+        (
+            {"range": "custom", "from": "2025-12-01", "to": "2025-12-10"},
+            (date(2026, 1, 1), date(2026, 1, 10)),
+        ),
+        (
+            {"range": "custom", "from": "2026-01-20", "to": "2026-02-20"},
+            (date(2026, 1, 20), date(2026, 1, 31)),
+        ),
+    ],
+)
+@time_machine.travel(NOW, tick=False)
+def test_it_shows_the_same_days_of_a_link_on_trends_and_report(alice, query, expected):
+    _, token = ShareLink.make(alice, 7, shows_from=date(2026, 1, 1), shows_to=date(2026, 1, 31))
+    visitor = Client()
+    scope = {"token": token}
+    shown = {}
+    for name in ("trends:overview", "trends:triggers", "trends:interventions"):
+        period = visitor.get(reverse(name, kwargs=scope), query).context["period"]
+        shown[name] = (period.start, period.end)
+    report = visitor.get(reverse("reports:report", kwargs=scope), query).context["report"]
+    shown["reports:report"] = (report.period.start, report.period.end)
+    json_query = {key: query[key] for key in ("from", "to") if key in query}
+    if query.get("range") == "90d":
+        json_query = {"from": "2025-12-16", "to": "2026-03-15"}
+    data = visitor.get(reverse("trends:data", kwargs=scope), json_query).json()
+    shown["trends:data"] = (date.fromisoformat(data["from"]), date.fromisoformat(data["to"]))
+    assert set(shown.values()) == {expected}, shown
+
+
+def test_it_logs_chart_data_reads_once_a_day_per_viewer(alice, clinician):
+    grant(alice, clinician, "clinician")
+    link, token = ShareLink.make(alice, 30)
+    doctor, visitor = signed_in(clinician), Client()
+    with time_machine.travel(NOW, tick=False):
+        for _ in range(3):
+            for reader, scope in ((doctor, {"person_id": alice.pk}), (visitor, {"token": token})):
+                assert reader.get(reverse("trends:data", kwargs=scope)).status_code == 200
+    with time_machine.travel(NOW + timedelta(days=1), tick=False):
+        doctor.get(reverse("trends:data", kwargs={"person_id": alice.pk}))
+    records = AccessRecord.objects.filter(person=alice, page="Trends: chart data")
+    assert {(r.viewer_id, r.link_id, r.at) for r in records} == {
+        (clinician.pk, None, NOW),
+        (None, link.pk, NOW),
+        (clinician.pk, None, NOW + timedelta(days=1)),
+    }
+    # Alice's own reads are not logged at all.
+    signed_in(alice).get(reverse("trends:data"))
+    assert AccessRecord.objects.filter(person=alice).count() == 3
+
+
+# Notes and ratings brought in from a file ------------------------------------------------------
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_marks_notes_and_ratings_from_a_backup_as_imported(alice, clinician):
+    from tests.test_import import confirm, measure_item, minimal_backup, note_item, upload
+
+    grant(alice, clinician, "clinician")
+    ReviewNote.objects.create(person=alice, author=clinician, author_name="Dr Okafor", text="Mine")
+    owner = signed_in(alice)
+    day = "2026-03-01"
+    data = minimal_backup(
+        review_notes=[note_item(author_name="Dr Forged", text="Stop the baclofen.")],
+        visit_measures=[measure_item(author_name="Dr Forged", visit_date=day)],
+    )
+    upload(owner, {"backup.json": data})
+    confirm(owner)
+    note = ReviewNote.objects.get(text="Stop the baclofen.")
+    measure = VisitMeasure.objects.get(person=alice)
+    assert (note.author, note.imported_at) == (None, NOW)
+    assert (measure.author, measure.imported_at) == (None, NOW)
+    assert ReviewNote.objects.get(text="Mine").imported_at is None
+    # Alice and her clinician both read that the file, not an account, says who wrote them.
+    for reader, scope in ((owner, {}), (signed_in(clinician), {"person_id": alice.pk})):
+        page = reader.get(reverse("trends:overview", kwargs=scope), {"range": "30d"})
+        assert "Dr Forged (imported from a backup file)" in page.text
+        # The day in the reader's own zone: 15 March for Alice in Auckland, 14th in Denver.
+        assert re.search(
+            r"brought in on 1[45] Mar 2026, not written here by a clinician", page.text
+        )
+        assert "1 Mar 2026 (imported)" in page.text
+        assert "Rated by Dr Forged (imported from a backup file) at a visit" in page.text
+        assert "<strong>Dr Okafor</strong>, " in page.text  # a real one reads as before
+        data = reader.get(reverse("trends:data", kwargs=scope)).json()
+        [visit] = [item for item in data["events"] if item["kind"] == "visit"]
+        assert visit["details"].endswith("Dr Forged (imported from a backup file)")
+    # The clinician rating that muscle again makes it theirs.
+    signed_in(clinician).post(
+        reverse("sharing:record_visit", kwargs={"person_id": alice.pk}),
+        {"visit_date": day, "hip-flexors__left": "2"},
+    )
+    measure.refresh_from_db()
+    assert (measure.author, measure.imported_at, measure.score) == (clinician, None, "2")

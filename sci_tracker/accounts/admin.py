@@ -22,11 +22,21 @@ class UserAdmin(BaseUserAdmin):
     add_form = AdminAddUserForm
     form = AdminChangeUserForm
     ordering = ["email"]
-    list_display = ["email", "display_name", "injury_level", "is_staff", "date_joined"]
+    list_display = [
+        "email",
+        "email_confirmed_at",
+        "display_name",
+        "injury_level",
+        "is_staff",
+        "date_joined",
+    ]
     search_fields = ["email", "display_name"]
     list_filter = ["is_staff", "is_superuser", "is_active"]
+    # Only a link opened from the mailbox confirms an address; changing the address here makes
+    # it unconfirmed (User.save), so the account cannot accept invitations until it confirms.
+    readonly_fields = ["email_confirmed_at"]
     fieldsets = [
-        (None, {"fields": ["email", "password"]}),
+        (None, {"fields": ["email", "email_confirmed_at", "password"]}),
         ("Profile", {"fields": ["display_name", "time_zone", "injury_level", "completeness"]}),
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),

@@ -3,8 +3,12 @@ import zoneinfo
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, PasswordResetForm
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from sci_tracker.accounts.models import User
+from sci_tracker.core.addresses import normalise_email
 
 TIME_ZONE_CHOICES = [
     (zone, zone.replace("_", " ")) for zone in sorted(zoneinfo.available_timezones())
@@ -36,6 +40,11 @@ class ResetPasswordForm(PasswordResetForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
 
+    def get_users(self, email):
+        # The one way addresses are compared (Django's own lookup folds case for ASCII only).
+        accounts = User.objects.with_email(email).filter(is_active=True)
+        return (user for user in accounts if user.has_usable_password())
+
 
 class SignUpForm(BaseUserCreationForm):
     time_zone = TimeZoneField(
@@ -59,14 +68,22 @@ class SignUpForm(BaseUserCreationForm):
         self.fields["password2"].label = "Type the password again"
         self.fields["password2"].help_text = ""
 
-    def clean_email(self):
-        email = self.cleaned_data["email"]
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account with this e-mail address already exists. "
-                "Sign in, or reset your password if you have forgotten it."
-            )
-        return email
+    def _get_validation_exclusions(self):
+        # Whether the address has an account must not show on the page (see save), so the
+        # model's uniqueness checks on it are left out here; the database still holds the rule.
+        return {*super()._get_validation_exclusions(), "email"}
+
+    def save(self, commit: bool = True) -> User | None:
+        """The new, unconfirmed account, or None when the address has one already. Either way
+        the password is hashed, so both answers take the same time."""
+        if User.objects.with_email(self.instance.email).exists():
+            make_password(self.cleaned_data["password1"])
+            return None
+        try:
+            with transaction.atomic():
+                return super().save(commit)
+        except IntegrityError:  # someone signed up with the same address a moment earlier
+            return None
 
 
 class ProfileForm(forms.ModelForm):
@@ -78,6 +95,40 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "time_zone", "injury_level", "completeness", "is_clinician"]
+
+
+class ChangeEmailForm(forms.Form):
+    email = forms.EmailField(
+        label=_("New e-mail address"),
+        max_length=User._meta.get_field("email").max_length,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_(
+            "We send a link to the new address. Your account keeps its present address until "
+            "that link is opened."
+        ),
+    )
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To be sure it is you."),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self):
+        email = normalise_email(self.cleaned_data["email"])
+        if email == self.user.email:
+            raise forms.ValidationError(_("That is your present address: type the new one."))
+        return email
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That password is not right. Nothing was changed."))
+        return password
 
 
 class DeleteAccountForm(forms.Form):

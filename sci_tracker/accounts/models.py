@@ -1,3 +1,5 @@
+"""The account: who signs in, with which address, and whether that address is proven theirs."""
+
 import zoneinfo
 from functools import cached_property
 
@@ -10,6 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sci_tracker.core.addresses import normalise_email
 
 # Neurological levels from the top of the spine down; the order matters (see ad_risk).
 SPINAL_LEVELS = (
@@ -49,13 +54,18 @@ def default_time_zone():
 
 class UserManager(BaseUserManager):
     def get_by_natural_key(self, email):
-        # People type their address in any case; the account is the same.
-        return self.get(email__iexact=email)
+        # Addresses are stored normalised, so an exact match on the normalised form finds the
+        # account however the address was typed (SQLite's iexact only folds ASCII).
+        return self.get(email=normalise_email(email))
+
+    def with_email(self, address: str) -> models.QuerySet:
+        """The account (at most one) holding this address, however it was typed."""
+        return self.filter(email=normalise_email(address))
 
     def create_user(self, email, password=None, **fields):
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email), **fields)
+        user = self.model(email=normalise_email(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -105,6 +115,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="A physiatrist, physiotherapist, nurse or other clinician: people can invite "
         "you to review their diary.",
     )
+    email_confirmed_at = models.DateTimeField(
+        _("e-mail address confirmed"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When the person opened a link sent to this address. Empty: not confirmed, so the "
+            "account cannot accept invitations or act as a clinician."
+        ),
+    )
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -130,6 +150,57 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._stored_email = user.__dict__.get("email")
+        return user
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using, fields, from_queryset)
+        if fields is None or "email" in fields:
+            self._stored_email = self.__dict__.get("email")
+
+    @classmethod
+    def normalize_username(cls, username):
+        # Django calls this in clean(), so every model form (sign-up, the admin) compares and
+        # stores the address the one way the app does.
+        return normalise_email(username) if isinstance(username, str) else username
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "email" in update_fields:
+            self.email = normalise_email(self.email)
+            if self._address_changed_unproven():
+                # The one rule: an address nobody has proven is not confirmed, whoever set it
+                # (the profile, the admin, a script).
+                self.email_confirmed_at = None
+                if update_fields is not None:
+                    kwargs["update_fields"] = {*update_fields, "email_confirmed_at"}
+        super().save(*args, **kwargs)
+        self._stored_email = self.email
+        self._proven_email = None
+
+    def _address_changed_unproven(self) -> bool:
+        if self._state.adding:
+            return False  # a new account starts as its creator says (sign-up: unconfirmed)
+        stored = getattr(self, "_stored_email", None)
+        if stored is None:  # not loaded with the object: ask the database
+            stored = type(self).objects.filter(pk=self.pk).values_list("email", flat=True).first()
+        return self.email != stored and self.email != getattr(self, "_proven_email", None)
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    def confirm_email(self, address: str) -> None:
+        """The person opened a link sent to `address`: it becomes the account's address (it may
+        be a new one), confirmed from now."""
+        self._proven_email = normalise_email(address)
+        self.email = self._proven_email
+        self.email_confirmed_at = timezone.now()
+        self.save(update_fields=["email", "email_confirmed_at"])
 
     @property
     def name(self):
@@ -160,10 +231,32 @@ class User(AbstractBaseUser, PermissionsMixin):
     def delete_account(self):
         """Remove the account with every row that belongs to it, sign-in records included."""
         with transaction.atomic():
+            # Sign-in records are kept under the normalised address (accounts.limits), as the
+            # account's own address is; rows from before normalisation match without case.
             for model in (AccessAttempt, AccessFailureLog, AccessLog):
-                model.objects.filter(username__iexact=self.email).delete()
-            for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+                model.objects.filter(
+                    models.Q(username=self.email) | models.Q(username__iexact=self.email)
+                ).delete()
+            # Expired sessions too: until clearsessions runs they still hold the account's id.
+            for session in Session.objects.iterator():
                 if session.get_decoded().get(SESSION_KEY) == str(self.pk):
                     session.delete()
-            # Everything else the person owns hangs off the account and goes with it (CASCADE).
+            # Everything else the person owns hangs off the account and goes with it (CASCADE),
+            # but a row that another row PROTECTs (an own intervention that entries used) would
+            # stop the whole deletion. So the person's other rows go first, taking the rows that
+            # use it with them, and the protected ones after: PROTECT still guards every other
+            # way of deleting them.
+            owned = [
+                relation
+                for relation in self._meta.related_objects
+                if relation.on_delete is models.CASCADE
+            ]
+            owned.sort(
+                key=lambda relation: any(
+                    other.on_delete is models.PROTECT
+                    for other in relation.related_model._meta.related_objects
+                )
+            )
+            for relation in owned:
+                relation.related_model._base_manager.filter(**{relation.field.name: self}).delete()
             self.delete()

@@ -6,6 +6,10 @@ from sci_tracker.accounts.forms import ResetPasswordForm
 
 urlpatterns = [
     path("signup/", views.sign_up, name="signup"),
+    path("signup/sent/", views.sign_up_sent, name="signup_sent"),
+    path("confirm/send/", views.send_confirmation, name="send_confirmation"),
+    path("confirm/<str:key>/", views.confirm_email, name="confirm_email"),
+    path("email/", views.change_email, name="change_email"),
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", views.sign_out, name="logout"),
     path("profile/", views.profile, name="profile"),

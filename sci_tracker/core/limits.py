@@ -49,10 +49,15 @@ class Limit:
         # after the first hit, whatever comes later.
         cache.add(key, 0, seconds)
         try:
-            return cache.incr(key)
+            count = cache.incr(key)
         except ValueError:  # the window closed between the two calls
             cache.add(key, 1, seconds)
             return 1
+        if count == 1:
+            # Redis makes a missing key, without expiry, if it expires just before INCR: give
+            # every new count its window, so none can outlive it.
+            cache.touch(key, seconds)
+        return count
 
     def reset(self, subject: str) -> None:
         cache.delete(self.key(subject))

@@ -1,3 +1,4 @@
+import re
 import unicodedata
 from datetime import timedelta
 
@@ -132,14 +133,43 @@ class LocalDateTimeField(forms.DateTimeField):
         raise ValidationError(message, code="ambiguous_timezone")
 
 
+def seen_version(sent: object) -> int | None:
+    """The version of an entry a page says it was opened at, or None for a missing or garbled
+    one: ASCII digits only, and few enough to fit the column."""
+    text = sent.strip() if isinstance(sent, str) else ""
+    return int(text) if re.fullmatch(r"[0-9]{1,9}", text) else None
+
+
+class SeenVersionField(forms.Field):
+    """The version of the entry an edit page was opened at, sent back hidden. It never refuses:
+    a missing or garbled one is None, and a save from it is shown next to the saved entry for
+    the person to choose (see diary.views), never simply written."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        return seen_version(value)
+
+
 class EntryForm(forms.ModelForm):
-    """Shared by every entry form: knows whose diary it is for the choices it offers."""
+    """Shared by every entry form: knows whose diary it is for the choices it offers.
+
+    An edit page carries the version of the entry it was opened at, so a save can tell that the
+    entry changed since (Entry.save_edit).
+    """
+
+    version = SeenVersionField()
 
     def __init__(self, *args, owner, **kwargs):
         self.owner = owner
         super().__init__(*args, **kwargs)
         if "triggers" in self.fields:
             self.fields["triggers"].queryset = Trigger.objects.available_to(owner)
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
 
     def _post_clean(self):
         # The owner takes part in the model's own checks (one check-in per person per day).

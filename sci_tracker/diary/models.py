@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
 
 from sci_tracker.diary.catalogue import PAIN_TYPE_GUIDES
 
@@ -207,8 +208,16 @@ class SpasmQuerySet(EntryQuerySet):
             return recent or self.create(owner=owner, logged_by=logged_by, occurred_at=now)
 
 
+class EditConflict(Exception):
+    """The entry was saved elsewhere after the page that edits it was opened (see save_edit)."""
+
+
 class Entry(VersionedByOwner, models.Model):
-    """What every diary entry shares: whose it is, who logged it, when, and the bin."""
+    """What every diary entry shares: whose it is, who logged it, when, and the bin.
+
+    `version` counts the saves of the row, so an edit page opened on one device can tell that
+    another device saved the entry since: save_edit refuses to write over a version it did not see.
+    """
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="%(class)s_entries"
@@ -231,6 +240,11 @@ class Entry(VersionedByOwner, models.Model):
     deleted_at = models.DateTimeField(
         null=True, blank=True, help_text="Set while the entry is in the bin."
     )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text=_("Moves on with every save, so an edit made from an older copy is caught."),
+    )
 
     objects = EntryQuerySet.as_manager()
 
@@ -240,8 +254,33 @@ class Entry(VersionedByOwner, models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, version_claimed=False, **kwargs):
+        """Every save of an existing row moves its version on, in the same UPDATE (as one more
+        than the stored value, not the copy in memory, so two saves never give one number)."""
+        if self._state.adding or version_claimed:
+            return super().save(*args, **kwargs)
+        self.version = F("version") + 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+        self.refresh_from_db(fields=["version"])
+
     def get_absolute_url(self):
         return reverse("diary:edit", args=[self.kind, self.pk])
+
+    def save_edit(self, seen_version: int | None) -> None:
+        """Save what an edit page changed, unless the entry was saved since the page was opened
+        at `seen_version` (None: the page did not say); then raise EditConflict, writing nothing.
+
+        The check and the claim are one UPDATE ... WHERE version = seen: of two saves at once, the
+        second waits for the first's row lock (PostgreSQL) or write lock (SQLite), then matches no
+        row. Call it inside transaction.atomic, so the claim and the save commit together.
+        """
+        rows = type(self)._base_manager.filter(pk=self.pk, version=seen_version)
+        if seen_version is None or not rows.update(version=seen_version + 1):
+            raise EditConflict
+        self.version = seen_version + 1
+        self.save(version_claimed=True)
 
     def move_to_bin(self):
         self.deleted_at = timezone.now()

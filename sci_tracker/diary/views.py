@@ -7,16 +7,20 @@ from django.db import DatabaseError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from sci_tracker.diary.catalogue import learn_more
+from sci_tracker.diary.conflicts import differences
 from sci_tracker.diary.forms import (
     ENTRY_FORMS,
     INTERVENTION_FORMSETS,
     OwnInterventionForm,
     OwnTriggerForm,
     PainProblemsForm,
+    seen_version,
 )
 from sci_tracker.diary.history import (
     KIND_CHOICES,
@@ -28,6 +32,7 @@ from sci_tracker.diary.history import (
 from sci_tracker.diary.models import (
     ENTRY_MODELS,
     CheckIn,
+    EditConflict,
     Intervention,
     SpasmEpisode,
     Trigger,
@@ -86,9 +91,10 @@ NOT_SAVED = (
 )
 
 
-def _entry_forms(request, person, kind, entry):
+def _entry_forms(request, person, kind, entry, data=None):
     """The entry's form, and the things tried for spasms and pain, bound to what was sent."""
-    data = request.POST if request.method == "POST" else None
+    if data is None and request.method == "POST":
+        data = request.POST
     form = ENTRY_FORMS[kind](data, instance=entry, owner=person)
     formset_class = INTERVENTION_FORMSETS.get(kind)
     formset = None
@@ -107,7 +113,12 @@ def _save_entry(request, person, form, formset, is_new):
         entry.owner = person
         if is_new:
             entry.logged_by = request.user
-        entry.save()
+            entry.save()
+        else:
+            # An edit page is only opened on an entry outside the bin: if it was moved there
+            # since, the person saw the conflict page and chose to save theirs, so it comes back.
+            entry.deleted_at = None
+            entry.save_edit(form.cleaned_data.get("version"))
         form.save_m2m()
         if formset is not None:
             formset.instance = entry
@@ -123,6 +134,8 @@ def _entry_page(request, person, kind, entry):
         is_new = entry.pk is None
         try:
             entry = _save_entry(request, person, form, formset, is_new)
+        except EditConflict:
+            return _conflict_page(request, person, kind, form, formset)
         except DatabaseError:
             logger.exception("An entry could not be saved")
             # The failed save left ids on the objects it touched: bind what was typed afresh.
@@ -149,6 +162,36 @@ def _entry_page(request, person, kind, entry):
     )
 
 
+def _conflict_page(request, person, kind, form, formset):
+    """The entry was saved elsewhere since its page was opened: nothing is written. The page
+    comes back with the saved answers next to the typed ones, and the form, still holding what
+    was typed, now carries the saved version, so sending it again means "save mine over it"."""
+    unknown_version = form.cleaned_data.get("version") is None
+    saved = get_entry_for_user(person, kind, form.instance.pk)
+    changes = differences(saved, form.instance, form, formset)
+    data = request.POST.copy()
+    data["version"] = str(saved.version)
+    # A copy of its own for the form: validating it writes the typed answers onto its instance.
+    fresh = get_entry_for_user(person, kind, saved.pk)
+    form, formset = _entry_forms(request, person, kind, fresh, data=data)
+    return render(
+        request,
+        "diary/entry_form.html",
+        {
+            "title": _("This entry was changed on another device"),
+            "form": form,
+            "formset": formset,
+            "entry": saved,
+            "kind": kind,
+            "conflict": {"differences": changes, "unknown_version": unknown_version},
+        },
+        status=409,
+    )
+
+
+# The entry pages keep their own transaction (_save_entry), so a failure to begin or to commit
+# it happens inside the view, where the form can come back with everything typed.
+@transaction.non_atomic_requests
 @person_view("log", page="New entry form")
 def new_entry(request, person, kind):
     if kind not in ENTRY_FORMS:
@@ -173,10 +216,13 @@ def _requested_day(request):
         return None
 
 
+@transaction.non_atomic_requests
 @person_view("manage")
 def edit_entry(request, person, kind, pk):
     entry = get_entry_for_user(person, kind, pk)
-    if entry.deleted_at:
+    # A save sent from a page opened before the entry went to the bin goes on, to the conflict
+    # page: what was typed is not lost.
+    if entry.deleted_at and request.method != "POST":
         messages.info(request, "This entry is in the bin. Restore it to change it.")
         return redirect("diary:bin")
     return _entry_page(request, person, kind, entry)
@@ -186,6 +232,19 @@ def edit_entry(request, person, kind, pk):
 @person_view("manage")
 def delete_entry(request, person, kind, pk):
     entry = get_entry_for_user(person, kind, pk)
+    seen = seen_version(request.POST.get("version"))
+    if seen is not None and seen != entry.version:
+        # Changed since the page was opened: it goes to the bin all the same (Undo brings it
+        # back), but the person is told, so the other change is not lost unseen.
+        messages.warning(
+            request,
+            _(
+                "This entry had been changed on another device since you opened it "
+                "(last saved %(time)s). Those changes went to the bin with it: "
+                "Undo brings it back as it was."
+            )
+            % {"time": formats.date_format(timezone.localtime(entry.updated_at), "j F Y, H:i")},
+        )
     entry.move_to_bin()
     return redirect(f"{reverse('diary:history')}?binned={kind}-{entry.pk}")
 

@@ -47,6 +47,7 @@ TIMED_END = ("triggers", "red_flags", *ENTRY_END)
 TRIED_FIELDS = ("intervention", "dose", "effect")
 TRIED = "tried"  # the key of what was tried, nested in its spasm or bout of pain
 
+ENTRY_VERSION_REASON = "counts the saves on this server, to catch two devices' edits clashing"
 NOT_BACKED_UP = {
     User: {
         "id": "a new account gets its own number",
@@ -59,11 +60,15 @@ NOT_BACKED_UP = {
         "user_permissions": "permissions are given by the site, not restored from a file",
         "date_joined": "when this account was made, on this server",
         "diary_version": "a cache key for trends, moved on by every change",
+        "email_confirmed_at": "proven on this server by a link it sent; a file cannot prove it",
     },
     **{
         model: {
             "id": "entries get new numbers; nothing in the file refers to them",
             "owner": "the file is one person's diary",
+            # Like diary_version: a count of this server's saves, not diary content. An
+            # imported entry starts again from the first version.
+            **({} if model is PainProblem else {"version": ENTRY_VERSION_REASON}),
         }
         for model in (SpasmEpisode, LegPainEntry, CheckIn, TreatmentEvent, PainProblem)
     },
@@ -84,6 +89,8 @@ NOT_BACKED_UP = {
             "id": "they get new numbers; nothing in the file refers to them",
             "person": "the file is one person's; they come back as the importing person's",
             "author": "the account may not exist on the other side; author_name keeps who wrote it",
+            "imported_at": "everything restored from a file is marked imported when it comes in, "
+            "so an imported note or rating stays marked after a round trip",
         }
         for model in (ReviewNote, VisitMeasure)
     },

@@ -1435,18 +1435,22 @@ def write_batches(owner, plan, written):
                 )
                 for tried, row in batch
             )
-    # Clinicians' notes and ratings come back as the person's, with no author account.
+    # Clinicians' notes and ratings come back as the person's, with no author account, marked
+    # as imported: nothing proves who wrote what a file says.
+    imported = timezone.now()
     for batch in chunks(plan.clinician_add[ReviewNote], BATCH):
         with written.batch(len(batch)):
             written.add(
                 ReviewNote.objects.bulk_create(
-                    ReviewNote(person=owner, author=None, **values) for values in batch
+                    ReviewNote(person=owner, author=None, imported_at=imported, **values)
+                    for values in batch
                 )
             )
     for batch in chunks(plan.clinician_add[VisitMeasure], BATCH):
         with written.batch(len(batch)):
             measures = VisitMeasure.objects.bulk_create(
-                VisitMeasure(person=owner, author=None, **values) for values in batch
+                VisitMeasure(person=owner, author=None, imported_at=imported, **values)
+                for values in batch
             )
             restore_stamps(VisitMeasure, measures, batch, ("recorded_at",))
         written.add(measures)

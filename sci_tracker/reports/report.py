@@ -27,6 +27,7 @@ from sci_tracker.diary.models import (
 )
 from sci_tracker.trends import aggregates
 from sci_tracker.trends.aggregates import NIGHT_HOURS, Period, mean
+from sci_tracker.trends.window import EVERY_DAY, Window
 
 MAX_DAYS = 366  # a report is for one visit; a longer look belongs on the trends pages
 MAX_TRIGGERS = 5
@@ -259,15 +260,13 @@ class Report:
         return max(0, len(self.events) - MAX_EVENT_KEYS)
 
 
-def build_report(person, period, *, earliest=None):
+def build_report(person, period, *, window: Window = EVERY_DAY):
     """Everything the report shows for `person` over `period`, against the period before.
 
-    `earliest`: no day before it counts in the previous period (a view that may only show some
-    days, such as a share link's, passes its first day; it keeps `period` inside them itself)."""
+    `window` (trends.window): the days the reader may see, such as a share link's. `period` lies
+    inside it already; days of the previous period outside it are not read and count as empty."""
     previous = period.previous()
-    first = previous.start if earliest is None else min(max(previous.start, earliest), period.start)
-    # Days of the previous period before `first` are not read: window() leaves them None.
-    both = aggregates.daily(person, Period(first, period.end))
+    both = aggregates.daily(person, Period(previous.start, period.end), window)
     this_days, previous_days = both.window(period), both.window(previous)
     triggers = aggregates.trigger_stats(person, period, by_day=this_days)
     interventions = aggregates.intervention_stats(person, period)

@@ -4,7 +4,6 @@ a patient's or a share link's (see sharing.access)."""
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
@@ -16,7 +15,8 @@ from sci_tracker.reports import charts, pdf
 from sci_tracker.reports.forms import REPORT_RANGES, ReportRangeForm
 from sci_tracker.reports.report import NOTE_CHARS, build_report
 from sci_tracker.sharing.access import person_view, scope_kwargs
-from sci_tracker.trends.aggregates import MIN_DAYS, Period
+from sci_tracker.trends.aggregates import MIN_DAYS
+from sci_tracker.trends.window import EVERY_DAY, Window
 
 logger = logging.getLogger(__name__)
 NO_STORE = "private, no-store"
@@ -32,28 +32,15 @@ class ReportLinks:
     trends: str | None = None
 
 
-def chosen_period(request, person, shown_days=(None, None)):
-    """The form and the days it asks for, kept inside `shown_days` (first, last; either None
-    for no limit): the days a share link may show. A range wholly outside them becomes the
-    same number of days at the end of what may be shown."""
+def chosen_period(request, person, window=EVERY_DAY):
+    """The form and the days it shows, inside `window` (trends.window): the days the reader may
+    see, such as a share link's. The trends pages place their days the same way."""
     form = ReportRangeForm(request.GET or None, owner=person)
-    period = form.period()
-    first, last = shown_days
-    start = max(period.start, first) if first else period.start
-    end = min(period.end, last) if last else period.end
-    if start > end:
-        days = timedelta(days=period.length - 1)
-        if last and period.start > last:  # all after the last day shown: end there
-            end = last
-            start = max(first, last - days) if first else last - days
-        else:  # all before the first day shown: start there
-            start = first
-            end = min(last, first + days) if last else first + days
-    return form, Period(start, end)
+    return form, window.place(form.period())
 
 
-def report_context(person, period, links, shown_days=(None, None)):
-    report = build_report(person, period, earliest=shown_days[0])
+def report_context(person, period, links, window=EVERY_DAY):
+    report = build_report(person, period, window=window)
     query = urlencode({"from": period.start, "to": period.end})
     return {
         "title": f"Report for {report.person.name}",
@@ -66,31 +53,31 @@ def report_context(person, period, links, shown_days=(None, None)):
     }
 
 
-def report_page(request, person, *, links, shown_days=(None, None)):
-    """The report as a page that prints on two A4 or Letter pages. `shown_days` (first, last):
-    the only days the reader may see, e.g. a share link's; None for no limit."""
-    form, period = chosen_period(request, person, shown_days)
+def report_page(request, person, *, links, window=EVERY_DAY):
+    """The report as a page that prints on two A4 or Letter pages. `window`: the only days the
+    reader may see, e.g. a share link's."""
+    form, period = chosen_period(request, person, window)
     context = {
-        **report_context(person, period, links, shown_days),
+        **report_context(person, period, links, window),
         "form": form,
         "ranges": REPORT_RANGES,
         "chosen": form.chosen,
         "page_url": links.page,
-        "shown_days": shown_days if any(shown_days) else None,
+        "shown_days": (window.first, window.last) if window.limited else None,
     }
     response = render(request, "reports/report.html", context)
     response["Cache-Control"] = NO_STORE
     return response
 
 
-def report_pdf(request, person, *, links, shown_days=(None, None)):
+def report_pdf(request, person, *, links, window=EVERY_DAY):
     """The same report as a PDF file, or a page saying to print from the browser when the
-    server cannot make PDFs. `shown_days` as for report_page."""
-    form, period = chosen_period(request, person, shown_days)
+    server cannot make PDFs. `window` as for report_page."""
+    form, period = chosen_period(request, person, window)
     if form.errors:
         # The page says what is wrong with the dates; a file cannot.
         return redirect(f"{links.page}?{request.GET.urlencode()}")
-    context = report_context(person, period, links, shown_days)
+    context = report_context(person, period, links, window)
     html = render_to_string("reports/report_pdf.html", context, request=request)
     try:
         body = pdf.render_pdf(html)
@@ -127,13 +114,9 @@ def links_for(request):
 
 @person_view("read", page="Report")
 def report(request, person):
-    return report_page(
-        request, person, links=links_for(request), shown_days=request.access.shown_days
-    )
+    return report_page(request, person, links=links_for(request), window=Window.of(request.access))
 
 
 @person_view("read", page="Report PDF")
 def report_download(request, person):
-    return report_pdf(
-        request, person, links=links_for(request), shown_days=request.access.shown_days
-    )
+    return report_pdf(request, person, links=links_for(request), window=Window.of(request.access))

@@ -6,6 +6,7 @@ signed in with their own account) or `token` (a share link, no account needed).
 """
 
 from dataclasses import dataclass
+from datetime import datetime, time
 from functools import wraps
 
 from django.contrib.auth import get_user_model
@@ -79,8 +80,10 @@ def access_for(person, *, user=None, link=None):
     grant = CareAccess.objects.active().filter(person=person, member=user).first()
     if grant is None:
         return NO_ACCESS
-    if grant.role == Role.CLINICIAN and not user.is_clinician:
-        return NO_ACCESS  # an account that stopped calling itself a clinician's loses the role
+    if grant.role == Role.CLINICIAN and not (user.is_clinician and user.email_confirmed):
+        # An account that stopped calling itself a clinician's, or whose address is no longer
+        # proven (changed in the admin, say), loses the role until it is both again.
+        return NO_ACCESS
     return Access(person, grant.role, grant=grant)
 
 
@@ -113,24 +116,33 @@ def open_link(request, token):
     return access_for(link.person, link=link), None
 
 
-def record_view(request, access, page):
-    """Note in the person's access log that someone else looked."""
+def record_view(request, access, page, *, once_a_day=False):
+    """Note in the person's access log that someone else looked. `once_a_day`: not again for
+    the same viewer (account or link) and page on the same day of the person's, so data that
+    a chart loads again and again is one line, not hundreds."""
     if access.is_own or not page:
         return
+    viewer = request.user if request.user.is_authenticated else None
+    if once_a_day:
+        since = datetime.combine(access.person.local_today(), time(), access.person.zone)
+        same = AccessRecord.objects.filter(person=access.person, page=page, at__gte=since)
+        if same.filter(viewer=viewer, link=access.link).exists():
+            return
     AccessRecord.objects.create(
         person=access.person,
-        viewer=request.user if request.user.is_authenticated else None,
+        viewer=viewer,
         link=access.link,
         via=access.describe(),
         page=page,
     )
 
 
-def person_view(need, page=""):
+def person_view(need, page="", *, once_a_day=False):
     """Wraps a view `view(request, person, ...)` of one person's data. `need` is what the view
     does ("read", "log", "review" or "manage"); `page` names it in the access log (blank: not
-    logged, for the data a page loads after it was logged). Without access the answer is 404,
-    the same as for a person who does not exist, so nothing is given away."""
+    logged, only for pages nobody else can open); `once_a_day` as for record_view. Without
+    access the answer is 404, the same as for a person who does not exist, so nothing is given
+    away."""
 
     def decorator(view):
         @wraps(view)
@@ -151,7 +163,7 @@ def person_view(need, page=""):
             if not access.allows(need):
                 raise Http404
             request.access = access
-            record_view(request, access, page)
+            record_view(request, access, page, once_a_day=once_a_day)
             return view(request, access.person, *args, **kwargs)
 
         return wrapped

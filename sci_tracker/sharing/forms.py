@@ -1,6 +1,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from sci_tracker.core.addresses import normalise_email
+from sci_tracker.core.limits import Limit
 from sci_tracker.diary.forms import DAY_OUT_OF_RANGE, TOO_EARLY
 from sci_tracker.diary.rules import on_calendar, visit_day_has_come
 from sci_tracker.sharing.models import (
@@ -14,6 +18,9 @@ from sci_tracker.sharing.models import (
 )
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+# Invitations one account may send in a window: each one e-mails an address the sender chose.
+INVITATIONS = Limit("invitations", "INVITATION_LIMIT", "INVITATION_WINDOW")
 
 
 class ShareLinkForm(forms.Form):
@@ -51,7 +58,9 @@ class InviteForm(forms.Form):
     email = forms.EmailField(
         label="Their e-mail address",
         max_length=CareAccess._meta.get_field("email").max_length,
-        help_text="They accept with an SCI Tracker account that uses this address.",
+        help_text=gettext_lazy(
+            "They accept with an SCI Tracker account that has confirmed this address."
+        ),
     )
     role = forms.ChoiceField(
         label="What they may do", choices=Role.choices, widget=forms.RadioSelect
@@ -62,14 +71,32 @@ class InviteForm(forms.Form):
         self.person = person
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if email == self.person.email.lower():
+        email = normalise_email(self.cleaned_data["email"])
+        if email == normalise_email(self.person.email):
             raise ValidationError("That is your own address: invite someone else.")
-        if CareAccess.objects.for_user(self.person).open().filter(email__iexact=email).exists():
+        if CareAccess.objects.for_user(self.person).open().filter(email=email).exists():
             raise ValidationError(
                 "This address already has an invitation or access. End that first to change it."
             )
         return email
+
+    def clean(self):
+        cleaned = super().clean()
+        if INVITATIONS.reached(self.person.pk):
+            allowed = INVITATIONS.allowed
+            hours = round(INVITATIONS.window.total_seconds() / 3600)
+            raise ValidationError(
+                _(
+                    "You have sent %(allowed)d invitations in the last %(hours)d hours, the most "
+                    "the app sends for one account. Please try again later; what you typed is kept."
+                )
+                % {"allowed": allowed, "hours": hours}
+            )
+        return cleaned
+
+    def sent(self) -> None:
+        """Count one invitation against the sender's limit."""
+        INVITATIONS.hit(self.person.pk)
 
 
 class ReviewNoteForm(forms.ModelForm):

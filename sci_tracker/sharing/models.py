@@ -8,7 +8,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from sci_tracker.core.addresses import normalise_email
 from sci_tracker.diary.models import diary_changed, only_choices
 
 
@@ -114,7 +116,11 @@ class CareAccessQuerySet(models.QuerySet):
         return self.open().filter(member__isnull=False)
 
     def pending_for(self, user):
-        return self.open().filter(member__isnull=True, email__iexact=user.email)
+        """Invitations this account may see and answer: only once it has proven it reads mail at
+        the invited address, or anyone could sign up with that address and accept."""
+        if not user.is_authenticated or not user.email_confirmed:
+            return self.none()
+        return self.open().filter(member__isnull=True, email=normalise_email(user.email))
 
 
 class CareAccess(models.Model):
@@ -155,6 +161,11 @@ class CareAccess(models.Model):
     def __str__(self):
         return f"{self.role_name} {self.member or self.email}"
 
+    def save(self, *args, **kwargs):
+        # Stored the one way addresses are compared, so matching an account is an exact match.
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
+
     @property
     def role_name(self):
         return self.get_role_display().split(":")[0]
@@ -176,6 +187,32 @@ class CareAccess(models.Model):
             self.save(update_fields=["ended_at"])
 
 
+class ClinicRecordQuerySet(models.QuerySet):
+    def imported(self):
+        return self.filter(imported_at__isnull=False)
+
+
+IMPORTED_HELP = (
+    "When it came in from a backup file; empty for one written in SCI Tracker by the clinician's "
+    "own account. An imported one has no author account: only the name the file gave."
+)
+
+
+def author_label(name: str, imported_at) -> str:
+    """Who a note or rating is by, as shown: an imported one says so, since only the file
+    names its author."""
+    if imported_at is None:
+        return name
+    return _("%(name)s (imported from a backup file)") % {"name": name}
+
+
+def imported_has_no_author(name):
+    """A note or rating that came from a file is never shown as written by an account."""
+    return models.CheckConstraint(
+        condition=Q(imported_at__isnull=True) | Q(author__isnull=True), name=name
+    )
+
+
 class ReviewNote(models.Model):
     """A clinician's dated note on a person's diary, shown to the person."""
 
@@ -189,12 +226,22 @@ class ReviewNote(models.Model):
     author_name = models.CharField(max_length=120)
     written_at = models.DateTimeField(default=timezone.now)
     text = models.TextField("note", max_length=2000)
+    imported_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text=IMPORTED_HELP
+    )
+
+    objects = ClinicRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-written_at"]
+        constraints = [imported_has_no_author("sharing_reviewnote_imported_has_no_author")]
 
     def __str__(self):
         return f"Note by {self.author_name}, {self.written_at:%d %b %Y}"
+
+    @property
+    def author_shown(self):
+        return author_label(self.author_name, self.imported_at)
 
 
 class MuscleGroup(models.TextChoices):
@@ -239,6 +286,11 @@ class VisitMeasure(models.Model):
     side = models.CharField(max_length=5, choices=Side.choices)
     score = models.CharField("Modified Ashworth score", max_length=2, choices=AshworthScore.choices)
     recorded_at = models.DateTimeField(auto_now=True)
+    imported_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text=IMPORTED_HELP
+    )
+
+    objects = ClinicRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-visit_date", "muscle_group", "side"]
@@ -250,6 +302,7 @@ class VisitMeasure(models.Model):
             only_choices("muscle_group", MuscleGroup.values, "sharing_visitmeasure_group_valid"),
             only_choices("side", Side.values, "sharing_visitmeasure_side_valid"),
             only_choices("score", AshworthScore.values, "sharing_visitmeasure_score_valid"),
+            imported_has_no_author("sharing_visitmeasure_imported_has_no_author"),
         ]
 
     def __str__(self):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Max
 
 from sci_tracker.diary.models import CheckIn, LegPainEntry, SpasmEpisode, TreatmentEvent
-from sci_tracker.sharing.models import MuscleGroup, ReviewNote, Side, VisitMeasure
+from sci_tracker.sharing.models import MuscleGroup, ReviewNote, Side, VisitMeasure, author_label
 from sci_tracker.trends import aggregates
 
 VISITS_SHOWN = 4
@@ -54,22 +54,17 @@ def ashworth_table(person, visits=VISITS_SHOWN):
     )[::-1]
     if not days:
         return None
-    scores = {
-        (m.muscle_group, m.side, m.visit_date): m.score
-        for m in VisitMeasure.objects.filter(person=person, visit_date__in=days)
-    }
+    measures = list(VisitMeasure.objects.filter(person=person, visit_date__in=days))
+    scores = {(m.muscle_group, m.side, m.visit_date): m.score for m in measures}
     rows = []
     for group, group_label in MuscleGroup.choices:
         for side, side_label in Side.choices:
             cells = [scores.get((group, side, day), "") for day in days]
             if any(cells):
                 rows.append((f"{group_label}, {side_label.lower()}", cells))
-    authors = (
-        VisitMeasure.objects.filter(person=person, visit_date__in=days)
-        .values_list("author_name", flat=True)
-        .distinct()
-    )
-    return {"days": days, "rows": rows, "authors": sorted(authors)}
+    authors = {author_label(m.author_name, m.imported_at) for m in measures}
+    imported_days = {m.visit_date for m in measures if m.imported_at}
+    return {"days": days, "rows": rows, "authors": sorted(authors), "imported_days": imported_days}
 
 
 def review_panel(person, access):

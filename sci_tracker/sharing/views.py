@@ -4,9 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.mail import send_mail
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -36,11 +37,15 @@ def sharing_home(request, person):
         return link_made(request, person, link_form.cleaned_data)
     if invite_form.is_bound and invite_form.is_valid():
         grant = CareAccess.objects.create(person=person, **invite_form.cleaned_data)
+        invite_form.sent()
         tell_invitee(request, grant)
         messages.success(
             request,
-            f"{grant.email} is invited. They accept by signing in to SCI Tracker with that "
-            "address; until then the invitation shows below as waiting.",
+            _(
+                "%(address)s is invited. They accept with an SCI Tracker account that has "
+                "confirmed that address; until then the invitation shows below as waiting."
+            )
+            % {"address": grant.email},
         )
         return redirect("sharing:home")
     context = {
@@ -71,17 +76,41 @@ def link_made(request, person, chosen):
     return response
 
 
-def tell_invitee(request, grant):
-    """An e-mail to say where to accept. The invitation stands even if the e-mail fails."""
+def tell_invitee(request: HttpRequest, grant: CareAccess) -> None:
+    """An e-mail to say where to accept. The invitation stands even if the e-mail fails.
+
+    The subject and first lines are the app's own words: the sender's display name is free text
+    (it could read "Your hospital: sign in here"), so it comes later, marked as what the sender
+    calls themselves."""
+    sender = grant.person
     where = request.build_absolute_uri(reverse("sharing:people"))
-    body = (
-        f"{grant.person.name} invited you to see their SCI Tracker diary as their "
-        f"{grant.role_name.lower()}.\n\nSign in (or create an account) with this e-mail address, "
-        f"then accept the invitation here:\n{where}\n\nIf you were not expecting this, ignore "
-        "this e-mail: nothing is shared until you accept."
-    )
+    role = _("clinician") if grant.role == Role.CLINICIAN else _("carer")
+    if sender.email_confirmed:
+        who = _(
+            "The account that sent it calls itself \u201c%(name)s\u201d and uses the address "
+            "%(address)s."
+        )
+    else:
+        who = _(
+            "The account that sent it calls itself \u201c%(name)s\u201d and gives the address "
+            "%(address)s, which it has not confirmed."
+        )
+    body = _(
+        "Someone who keeps a diary in SCI Tracker, an app for people living with a spinal cord "
+        "injury, invited this e-mail address to see their diary as their %(role)s.\n\n"
+        "%(who)s\n\n"
+        "To accept, sign in (or create an account) with this e-mail address, confirm the "
+        "address with the link we send you, then answer the invitation here:\n%(where)s\n\n"
+        "If you do not know this person or were not expecting this, ignore this e-mail: "
+        "nothing is shared until you accept."
+    ) % {
+        "role": role,
+        # On one line, whatever was typed: a name must not add lines of its own to the e-mail.
+        "who": who % {"name": " ".join(sender.name.split()), "address": sender.email},
+        "where": where,
+    }
     try:
-        send_mail("An invitation to SCI Tracker", body, None, [grant.email])
+        send_mail(_("An invitation to SCI Tracker"), body, None, [grant.email])
     except OSError:
         logger.exception("Could not send the invitation e-mail for access %s", grant.pk)
 
@@ -222,6 +251,7 @@ def record_visit(request, person):
                         "score": score,
                         "author": request.user,
                         "author_name": request.user.name,
+                        "imported_at": None,  # rated again here: no longer the file's
                     },
                 )
         messages.success(request, f"Modified Ashworth ratings for {day:%-d %b %Y} are saved.")

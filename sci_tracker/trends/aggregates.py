@@ -15,6 +15,7 @@ How a day's figures are made:
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from statistics import fmean
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Min, Q, Subquery, Sum
@@ -28,8 +29,11 @@ from sci_tracker.diary.models import (
     SpasmEpisode,
     TreatmentEvent,
 )
-from sci_tracker.sharing.models import VisitMeasure
+from sci_tracker.sharing.models import VisitMeasure, author_label
 from sci_tracker.trends.local_time import LocalDate, LocalHour
+
+if TYPE_CHECKING:
+    from sci_tracker.trends.window import Window
 
 ROLLING_DAYS = 7
 NIGHT_HOURS = (22, 23, 0, 1, 2, 3, 4, 5)
@@ -166,8 +170,17 @@ def check_in_rows(owner, period):
     )
 
 
-def daily(owner, period):
-    """Every day of the period with its figures: three grouped queries, whatever the length."""
+NOTHING = Daily([], [], [], [], [], [], [], [], [], [], [])
+
+
+def daily(owner, period, window: "Window | None" = None):
+    """Every day of the period with its figures: three grouped queries, whatever the length.
+
+    With a `window` (trends.window), days outside it are not read and have no figures."""
+    if window is not None and window.limited:
+        inside = window.clip(period)
+        if inside != period:
+            return (daily(owner, inside) if inside else NOTHING).window(period)
     check_ins = {row["date"]: row for row in check_in_rows(owner, period)}
     spasms = {row["day"]: row for row in spasm_rows(owner, period)}
     pain = {}  # day -> [total, entries, worst]
@@ -281,12 +294,12 @@ def clinic_visits(owner, period):
         VisitMeasure.objects.filter(
             person=owner, visit_date__gte=period.start, visit_date__lte=period.end
         )
-        .values_list("visit_date", "author_name")
+        .values_list("visit_date", "author_name", "imported_at")
         .order_by("visit_date", "author_name")
     )
     by_day = {}
-    for day, author in rows:
-        by_day.setdefault(day, []).append(author)
+    for day, author, imported_at in rows:
+        by_day.setdefault(day, []).append(author_label(author, imported_at))
     return [
         ClinicVisit(day, ", ".join(dict.fromkeys(authors)), len(authors))
         for day, authors in by_day.items()
@@ -335,12 +348,13 @@ class Overview:
 ROLLED = ["pain_average", "spasms", "night_spasms"]
 
 
-def overview(owner, period):
+def overview(owner, period, window: "Window | None" = None):
     """Day-by-day figures with their 7-day means, spasms by hour, the treatment events and
-    clinic visits: six queries, however long the period."""
+    clinic visits: six queries, however long the period. `period` lies inside `window`; the
+    7-day means read no day outside it either."""
     # The 7-day mean of the first day needs the six days before it.
     lead = ROLLING_DAYS - 1
-    wide = daily(owner, period.widened(before=lead))
+    wide = daily(owner, period.widened(before=lead), window)
     return Overview(
         period=period,
         by_day=wide.window(period),
@@ -630,37 +644,49 @@ BEFORE_AFTER_MEASURES = [
 class BeforeAfter:
     event: TreatmentEvent
     windows: EventWindows
-    before: Period
-    after: Period
+    before: Period | None  # the days compared, None where the reader may see none of them
+    after: Period | None
     measures: list  # (label, Comparison) with "with" = after and "without" = before
     after_complete: bool  # False while the after-window has not ended yet
+    cut: bool = False  # the reader's window (a share link's dates) leaves out some of the days
 
 
-def before_and_after(owner, events, today, daily_for=daily):
+def before_and_after(owner, events, today, daily_for=daily, window: "Window | None" = None):
     """For each event, the person's figures in the window before against the window after.
 
-    `daily_for(owner, period)` gives the day-by-day figures (the views pass a cached one)."""
+    `daily_for(owner, period)` gives the day-by-day figures (the views pass a cached one that
+    keeps to `window`). With a `window` (a share link's dates), only its days are compared."""
     if not events:
         return []
+
+    def shown(period):
+        return period if window is None else window.clip(period)
+
     windows = {event.pk: EVENT_WINDOWS.get(event.event_kind, DEFAULT_WINDOWS) for event in events}
-    spans = [
+    asked = [
         (w.before(event.date), w.after(event.date))
         for event, w in zip(events, windows.values(), strict=True)
     ]
-    last = min(max(after.end for _, after in spans), today)
-    first = min(before.start for before, _ in spans)
-    by_day = daily_for(owner, Period(first, max(first, last)))
+    last = min(max(after.end for _, after in asked), today)
+    first = min(before.start for before, _ in asked)
+    read = shown(Period(first, max(first, last)))
+    by_day = daily_for(owner, read) if read else NOTHING
     results = []
-    for event, (before, after) in zip(events, spans, strict=True):
-        before_days = by_day.window(before)
-        after_days = by_day.window(after)
+    for event, (before, after) in zip(events, asked, strict=True):
+        before_shown, after_shown = shown(before), shown(after)
+        before_days = by_day.window(before_shown or before)
+        after_days = by_day.window(after_shown or after)
         measures = []
         for label, name in BEFORE_AFTER_MEASURES:
             after_mean, after_count = mean(getattr(after_days, name))
             before_mean, before_count = mean(getattr(before_days, name))
             measures.append((label, Comparison(after_mean, after_count, before_mean, before_count)))
+        complete = after_shown is None or after_shown.end < today
+        cut = (before_shown, after_shown) != (before, after)
         results.append(
-            BeforeAfter(event, windows[event.pk], before, after, measures, after.end < today)
+            BeforeAfter(
+                event, windows[event.pk], before_shown, after_shown, measures, complete, cut
+            )
         )
     return results
 

@@ -8,7 +8,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 
 from sci_tracker.diary.models import Effect
@@ -19,6 +18,7 @@ from sci_tracker.trends.aggregates import Period
 from sci_tracker.trends.forms import RANGES, RangeForm
 from sci_tracker.trends.templatetags.trends import figure
 from sci_tracker.trends.templatetags.trends import heat as heat_class
+from sci_tracker.trends.window import EVERY_DAY, Window
 
 CACHE_SECONDS = 6 * 60 * 60
 DAILY_TABLE_DAYS = 92  # longer ranges list weekly means, so a table stays readable
@@ -53,39 +53,33 @@ def range_context(request, form, period):
     }
 
 
-def cache_key(what, user, period):
-    """Figures for one version of the person's diary, in their zone, for these days. Any change
-    to the diary moves the version on, so a cached figure is never out of date."""
+def cache_key(what, user, period, window=EVERY_DAY):
+    """Figures for one version of the person's diary, in their zone, for these days, read
+    through this window. Any change to the diary moves the version on, so a cached figure is
+    never out of date."""
     parts = [what, user.pk, user.diary_version, user.time_zone, period.start, period.end]
-    return "trends-1:" + ":".join(str(part) for part in parts)
+    return "trends-2:" + ":".join(str(part) for part in [*parts, window.key()])
 
 
-def cached_overview(user, period):
+def cached_overview(user, period, window=EVERY_DAY):
     return cache.get_or_set(
-        cache_key("overview", user, period),
-        lambda: aggregates.overview(user, period),
+        cache_key("overview", user, period, window),
+        lambda: aggregates.overview(user, period, window),
         CACHE_SECONDS,
     )
 
 
-def within(period, first, last):
-    """The part of `period` a share link may show; the link's own days when they do not meet."""
-    start = max(period.start, first) if first else period.start
-    end = min(period.end, last) if last else period.end
-    if start <= end:
-        return period if (start, end) == (period.start, period.end) else Period(start, end)
-    return Period(first or min(start, last), last or max(end, first))
-
-
 def chosen_period(request, person):
+    """The range form and the days it shows, inside the reader's window (see trends.window)."""
     form = RangeForm(request.GET or None, owner=person)
-    return form, within(form.period(), *request.access.shown_days)
+    window = Window.of(request.access)
+    return form, window.place(form.period()), window
 
 
 @person_view("read", page="Trends: overview")
 def overview(request, person):
-    form, period = chosen_period(request, person)
-    found = cached_overview(person, period)
+    form, period, window = chosen_period(request, person)
+    found = cached_overview(person, period, window)
     data_query = urlencode({"from": period.start, "to": period.end})
     context = {
         **range_context(request, form, period),
@@ -171,12 +165,12 @@ def heat_map(found, weeks=HEAT_MAP_WEEKS):
 
 @person_view("read", page="Trends: triggers")
 def triggers(request, person):
-    form, period = chosen_period(request, person)
+    form, period, window = chosen_period(request, person)
     context = {
         **range_context(request, form, period),
         "title": "Triggers",
         "triggers": aggregates.trigger_stats(
-            person, period, cached_overview(person, period).by_day
+            person, period, cached_overview(person, period, window).by_day
         ),
         "min_days": aggregates.MIN_DAYS,
     }
@@ -185,7 +179,7 @@ def triggers(request, person):
 
 @person_view("read", page="Trends: what helped")
 def interventions(request, person):
-    form, period = chosen_period(request, person)
+    form, period, window = chosen_period(request, person)
     events = aggregates.treatment_events(person, period)
     context = {
         **range_context(request, form, period),
@@ -195,7 +189,8 @@ def interventions(request, person):
             person,
             events,
             person.local_today(),
-            daily_for=lambda user, span: cached_overview(user, span).by_day,
+            daily_for=lambda user, span: cached_overview(user, span, window).by_day,
+            window=window,
         ),
         "effects": Effect.choices,
         "min_days": aggregates.MIN_DAYS,
@@ -213,31 +208,32 @@ def data_form(request, person):
 
 
 def data_period(request, person):
-    return within(data_form(request, person).period(), *request.access.shown_days)
+    window = Window.of(request.access)
+    return window.place(data_form(request, person).period()), window
 
 
 def data_etag(request, person):
     if data_form(request, person).is_valid():
-        key = cache_key("json", person, data_period(request, person))
+        key = cache_key("json", person, *data_period(request, person))
         return hashlib.sha256(key.encode()).hexdigest()[:32]
     return None
 
 
-# Not in the access log: the overview page that loads it was logged already.
-@person_view("read")
-@cache_control(private=True, no_cache=True)
+# A chart asks for it again and again: the access log keeps one line a day per viewer.
+@person_view("read", page="Trends: chart data", once_a_day=True)
 @condition(etag_func=data_etag)
 def data(request, person):
-    """The series the trends charts draw (see the README). The browser may keep a copy: the
-    ETag names the diary's version, so it asks again and gets 304 until something changes."""
+    """The series the trends charts draw (see the README). Like every diary page it is sent
+    "private, no-store" (sci_tracker.middleware); the ETag names the diary's version, so a
+    client that asks with it gets 304 until something changes."""
     form = data_form(request, person)
     if not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400)
-    period = data_period(request, person)
-    key = cache_key("json", person, period)
+    period, window = data_period(request, person)
+    key = cache_key("json", person, period, window)
     body = cache.get(key)
     if body is None:
-        found = cached_overview(person, period)
+        found = cached_overview(person, period, window)
         body = json.dumps(aggregates.chart_data(person, found), cls=DjangoJSONEncoder)
         cache.set(key, body, CACHE_SECONDS)
     return HttpResponse(body, content_type="application/json")

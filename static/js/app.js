@@ -35,8 +35,9 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 
-  // After a failed submit, move focus to the summary of what needs fixing.
-  const summary = document.querySelector("[data-error-summary]");
+  // After a failed submit, move focus to the summary of what needs fixing (or to the news that
+  // the entry changed elsewhere, which comes first).
+  const summary = document.querySelector("[data-conflict], [data-error-summary]");
   if (summary) {
     summary.focus();
   }

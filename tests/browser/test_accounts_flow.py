@@ -1,3 +1,6 @@
+import re
+
+from django.core import mail
 from playwright.sync_api import expect
 
 from sci_tracker.accounts.models import User
@@ -37,9 +40,31 @@ def test_it_signs_up_changes_time_zone_and_signs_out_on_a_phone(
     page.get_by_label("Choose a password").fill(PASSWORD)
     page.get_by_label("Type the password again").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Carol")
+    # Sign-up says the same for any address and signs nobody in: a link is on its way.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
     assert_accessible(page)
-    assert User.objects.get(email="carol@example.org").time_zone == "Pacific/Auckland"
+    carol = User.objects.get(email="carol@example.org")
+    assert (carol.time_zone, carol.email_confirmed_at) == ("Pacific/Auckland", None)
+    [message] = mail.outbox
+    confirm_link = re.search(r"http://\S+/accounts/confirm/\S+/", message.body)[0]
+
+    page.get_by_role("link", name="Sign in").last.click()
+    page.get_by_label("E-mail address").fill("carol@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Carol")
+
+    # The profile says the address is not confirmed; the link from the e-mail confirms it.
+    page.get_by_role("link", name="Profile", exact=True).click()
+    expect(page.get_by_text("is not confirmed yet")).to_be_visible()
+    assert_accessible(page)
+    page.goto(confirm_link)
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm my address").click()
+    expect(page.get_by_text("carol@example.org is confirmed")).to_be_visible()
+    expect(page.get_by_text("is not confirmed yet")).to_have_count(0)
+    carol.refresh_from_db()
+    assert carol.email_confirmed
 
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_text("You are signed out.")).to_be_visible()
@@ -100,7 +125,7 @@ def test_every_account_page_passes_an_accessibility_scan(page, live_server, tran
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
 
     sign_in(page, live_server, "erin@example.org")
-    for path in ["/accounts/password/", "/accounts/delete/", "/no-such-page/"]:
+    for path in ["/accounts/password/", "/accounts/email/", "/accounts/delete/", "/no-such-page/"]:
         page.goto(live_server.url + path)
         assert_accessible(page)
 

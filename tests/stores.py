@@ -1,0 +1,108 @@
+"""The database and cache that app processes started by a test share: a scratch SQLite file or
+a PostgreSQL database made for the test, and the built-in cache or Redis under its own prefix."""
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import redis
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+CACHES = ["database", "redis"]
+
+
+def base_environment(**variables):
+    """Only what a deployment would set: the test's own variables stay out."""
+    keep = ("PATH", "HOME", "LANG")
+    environment = {name: os.environ[name] for name in keep if name in os.environ}
+    return environment | {"SCI_TRACKER_SECRET_KEY": "a-test-key-" + "k3Y9w" * 10} | variables
+
+
+def manage(environment, *command, timeout=300):
+    return subprocess.run(
+        [sys.executable, "manage.py", *command],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+class Database:
+    """A database for processes outside the test: SQLite in `folder`, or on a PostgreSQL run
+    a new database on the same server, dropped at the end."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.postgresql = connection.vendor == "postgresql"
+        if self.postgresql:
+            import psycopg
+
+            self.psycopg = psycopg
+            found = connection.settings_dict
+            self.name = f"{found['NAME']}_servers_{uuid.uuid4().hex[:8]}"
+            self.server = {
+                "host": found["HOST"] or "127.0.0.1",
+                "port": found["PORT"] or 5432,
+                "user": found["USER"],
+                "password": found["PASSWORD"],
+            }
+            self.admin(f'CREATE DATABASE "{self.name}"')
+
+    def admin(self, statement):
+        with self.psycopg.connect(dbname="postgres", autocommit=True, **self.server) as link:
+            link.execute(statement)
+
+    @property
+    def variables(self):
+        variables = {"SCI_TRACKER_DATA_DIR": str(self.folder)}
+        if self.postgresql:
+            user = quote(self.server["user"] or "", safe="")
+            password = quote(self.server["password"] or "", safe="")
+            login = f"{user}:{password}" if password else user
+            variables["DATABASE_URL"] = (
+                f"postgres://{login}@{self.server['host']}:{self.server['port']}/{self.name}"
+            )
+        return variables
+
+    def drop(self):
+        if self.postgresql:
+            self.admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def redis_or_skip():
+    """Redis for the test, or a skip when none answers; REQUIRE_REDIS=1 makes that a failure."""
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        message = f"Redis not reachable at {REDIS_URL}: {error}"
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail(f"REQUIRE_REDIS=1 but {message}")
+        pytest.skip(message)
+
+
+def cache_variables(kind):
+    """The variables that choose the cache: nothing for the built-in one, else Redis with a
+    prefix no one else uses (the Redis is shared)."""
+    if kind == "database":
+        return {}
+    redis_or_skip()
+    prefix = f"sci-tracker-test-{uuid.uuid4().hex}"
+    return {"SCI_TRACKER_CACHE_URL": REDIS_URL, "SCI_TRACKER_CACHE_KEY_PREFIX": prefix}
+
+
+def forget(variables):
+    """Remove a test's keys from Redis, and only its keys."""
+    prefix = variables.get("SCI_TRACKER_CACHE_KEY_PREFIX")
+    if prefix:
+        client = redis.Redis.from_url(REDIS_URL)
+        for key in client.scan_iter(match=f"{prefix}:*"):
+            client.delete(key)
