@@ -276,7 +276,7 @@ def test_it_leaves_an_edited_entry_as_it_was_when_the_commit_fails(
     entry = LegPainEntry.objects.create(
         owner=alice, logged_by=alice, occurred_at=timezone.now(), intensity=3, note="Before"
     )
-    data = pain_with_something_tried() | {"when": "earlier"}
+    data = pain_with_something_tried() | {"when": "earlier", "version": str(entry.version)}
     data["occurred_local"] = timezone.localtime(entry.occurred_at, alice.zone).strftime(
         "%Y-%m-%dT%H:%M"
     )
