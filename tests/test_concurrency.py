@@ -176,7 +176,7 @@ def test_it_keeps_every_write_from_eight_processes_on_sqlite(tmp_path):
         env={**os.environ, "SCI_TRACKER_DATA_DIR": str(data)},
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,  # only against a hang
     )
     assert migrate.returncode == 0, migrate.stderr
     finish(python(data, "t.make_people()"))
