@@ -10,7 +10,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
+# Seconds a command may take: only a guard against a hang, never a measure of speed.
+HANG = 600
 
 sqlite_only = pytest.mark.skipif(
     connection.vendor != "sqlite",
@@ -42,7 +43,7 @@ def manage(data_dir, *arguments, input=None):
         input=input,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG,
     )
 
 
@@ -156,7 +157,17 @@ while not Path({stop!r}).exists():
         SpasmEpisode.objects.create(owner=demo, occurred_at=now, note=f"writer {{i}}")
         LegPainEntry.objects.create(owner=demo, occurred_at=now, intensity=3, note=f"writer {{i}}")
     i += 1
+    print(i, flush=True)  # transactions committed so far: the test waits on this, not the clock
 """
+
+
+def wait_until_committed(writer, transactions):
+    """Read the writer's reports until it has committed more than `transactions`, however long
+    that takes on a busy machine. A writer that stops early ends its output, and fails here."""
+    for line in writer.stdout:
+        if line.strip().isdigit() and int(line) > transactions:  # shell may say more first
+            return
+    raise AssertionError(f"the writer stopped after fewer than {transactions + 1} transactions")
 
 
 def written(database, table):
@@ -178,20 +189,21 @@ def test_it_backs_up_one_committed_state_while_the_app_writes(data, tmp_path):
         [sys.executable, "manage.py", "shell", "-c", WRITE_UNTIL_STOPPED.format(stop=str(stop))],
         cwd=ROOT,
         env=environment(data),
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while len(written(database, "diary_spasmepisode")) < 20 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until_committed(writer, 19)
         copies = [tmp_path / f"backup-{n}.sqlite3" for n in range(3)]
         for copy in copies:
             run(data, "backup", str(copy))
+        # Still writing after the last backup (while the backups ran, a busy machine may not have
+        # given it a turn at all): wait for one more transaction than the last backup holds.
+        wait_until_committed(writer, len(written(copies[-1], "diary_spasmepisode")))
     finally:
         stop.touch()
-        _, errors = writer.communicate(timeout=60)
+        _, errors = writer.communicate(timeout=HANG)
     assert writer.returncode == 0, errors
 
     taken = []
