@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from sci_tracker.accounts.models import User
 from sci_tracker.core.models import CACHE_TABLE
+from sci_tracker.diary.catalogue import sync_catalogue
+from sci_tracker.diary.models import Intervention, Trigger
 from sci_tracker.env import built_in_cache
 
 PASSWORD = "correct horse battery staple"
@@ -64,6 +66,14 @@ def make_user(name, *, confirmed=True, **fields):
     return User.objects.create_user(
         email=f"{name}@example.org", password=PASSWORD, display_name=name.title(), **fields
     )
+
+
+@pytest.fixture
+def catalogue(transactional_db):
+    """The built-in triggers and interventions for a test that commits for real. A data
+    migration loads them, but a transactional test empties every table when it ends (and
+    pytest-django runs these tests last), so each one loads them again."""
+    sync_catalogue(Trigger, Intervention)
 
 
 @pytest.fixture

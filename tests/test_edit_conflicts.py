@@ -318,7 +318,7 @@ def test_it_lets_one_of_two_saves_at_once_win_on_sqlite(tmp_path):
 
 @postgresql_only
 def test_it_makes_the_second_of_two_saves_at_once_wait_then_refuses_it_on_postgresql(
-    transactional_db, django_db_serialized_rollback
+    catalogue,
 ):
     person = make_user("racer")
     entry = checkin(person, note="Before")

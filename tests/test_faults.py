@@ -223,7 +223,8 @@ def fail_at_commit(monkeypatch):
 FAIL_AT = {"begin": fail_at_begin, "commit": fail_at_commit}
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("catalogue")
 @pytest.mark.parametrize("point", FAIL_AT)
 def test_it_keeps_what_was_typed_when_the_transaction_fails_to_begin_or_commit(
     alice_client, alice, monkeypatch, point
@@ -246,7 +247,8 @@ def test_it_keeps_what_was_typed_when_the_transaction_fails_to_begin_or_commit(
     assert Trigger.objects.get(owner=alice).name == "Cold wind on the terrace"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("catalogue")
 @pytest.mark.parametrize("point", FAIL_AT)
 def test_it_brings_back_the_entry_form_when_the_transaction_fails_to_begin_or_commit(
     alice_client, alice, monkeypatch, point
@@ -269,7 +271,8 @@ def test_it_brings_back_the_entry_form_when_the_transaction_fails_to_begin_or_co
     assert LegPainEntry.objects.get().note == "Typed at 2 a.m. after the spasm woke me"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("catalogue")
 def test_it_leaves_an_edited_entry_as_it_was_when_the_commit_fails(
     alice_client, alice, monkeypatch
 ):
@@ -354,7 +357,8 @@ def fail_to_check_the_password(monkeypatch):
     monkeypatch.setattr(ModelBackend, "authenticate", fail_with("server closed the connection"))
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("catalogue")
 @pytest.mark.parametrize("failure", [fail_at_begin, fail_to_check_the_password])
 def test_it_never_writes_a_password_into_the_not_saved_page(alice, monkeypatch, failure):
     client = Client(raise_request_exception=False)

@@ -974,7 +974,8 @@ def save_elsewhere(person, number, seen):
     thread.join()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("catalogue")
 def test_it_writes_a_large_import_in_short_transactions_while_others_save(
     client, alice, bob, monkeypatch
 ):
@@ -1009,7 +1010,8 @@ def test_it_writes_a_large_import_in_short_transactions_while_others_save(
     assert not PendingImport.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("catalogue")
 def test_it_takes_back_committed_batches_when_a_later_one_fails(alice_client, alice, monkeypatch):
     monkeypatch.setattr("sci_tracker.exports.importer.BATCH", 1)
     data = minimal_backup(

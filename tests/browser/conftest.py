@@ -6,8 +6,6 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from sci_tracker.diary.catalogue import sync_catalogue
-from sci_tracker.diary.models import Intervention, Trigger
 from tests.conftest import CHROMIUM, PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
@@ -38,10 +36,8 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture(autouse=True)
-def catalogue(transactional_db):
-    """The built-in triggers and interventions: a data migration loads them, but transactional
-    tests empty every table after each test, so each test loads them again."""
-    sync_catalogue(Trigger, Intervention)
+def _every_browser_test_has_the_catalogue(catalogue):
+    """The live server needs a transactional database: see `catalogue` in tests/conftest.py."""
 
 
 # Every wait here is on a condition (a heading shows, a field is filled), so its timeout only
