@@ -269,6 +269,16 @@ def make_entry():
     checkin(person, note="Before")
 
 
+def ready_then_wait():
+    """A device process's start signal: it says "ready", then waits for a line on its input."""
+
+    def wait_for_start():
+        print("ready", flush=True)
+        sys.stdin.readline()
+
+    return wait_for_start
+
+
 def race_edit(number, wait_for_start):
     """One device: open the entry, wait for the other, then save as the edit page does."""
     entry = CheckIn.objects.get()
@@ -293,19 +303,23 @@ def test_it_lets_one_of_two_saves_at_once_win_on_sqlite(tmp_path):
         env={**os.environ, "SCI_TRACKER_DATA_DIR": str(data)},
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,  # only against a hang
     )
     assert migrate.returncode == 0, migrate.stderr
     entry = "from tests import test_edit_conflicts as c; "
     finish(python(data, entry + "c.make_entry()"))
-    go = tmp_path / "go"
     devices = [
-        python(data, entry + f"c.race_edit({n}, t.when_file_appears({str(go)!r}))") for n in (1, 2)
+        python(data, entry + f"c.race_edit({n}, c.ready_then_wait())", stdin=subprocess.PIPE)
+        for n in (1, 2)
     ]
-    deadline = time.monotonic() + 60
-    while len(list(tmp_path.glob("ready-*"))) < 2 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    go.touch()
+    # Both have opened the entry once each says so; then both save at once (a device that died
+    # says nothing, and `finish` shows why).
+    for device in devices:
+        if device.stdout.readline() != "ready\n":
+            finish(device)
+    for device in devices:
+        device.stdin.write("go\n")
+        device.stdin.flush()
     outcomes = [finish(device).strip() for device in devices]
 
     assert sorted(outcomes) == ["conflict", "saved"]

@@ -3,6 +3,7 @@
 import sqlite3
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -66,10 +67,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"The backup predates {len(known - applied)} migration(s): run manage.py migrate."
             )
-        self.stdout.write(
-            "Restart the app if it is running: its processes keep trends in memory by diary "
-            "version, and the restore winds those versions back."
-        )
+        if not settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+            # The built-in cache is a table in this database and came back with it; any other
+            # holds trends by diary version, and the restore wound those versions back.
+            self.stdout.write(
+                "Empty the app's cache (its Redis database) now: it holds trends by diary "
+                "version, and the restore wound those versions back."
+            )
 
 
 def open_checked(path):
