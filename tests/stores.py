@@ -1,10 +1,14 @@
-"""The database and cache that app processes started by a test share: a scratch SQLite file or
-a PostgreSQL database made for the test, and the built-in cache or Redis under its own prefix."""
+"""App processes started by a test, and the database and cache they share: a scratch SQLite
+file or a PostgreSQL database made for the test, and the built-in cache or Redis under its own
+prefix."""
 
 import os
+import socket
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -34,6 +38,44 @@ def manage(environment, *command, timeout=300):
         text=True,
         timeout=timeout,
     )
+
+
+# Seconds a request or a server may take: only a guard against a hang, never a measure, so a
+# busy machine that starts gunicorn slowly gives the same verdict as an idle one.
+HANG = 300
+
+
+@contextmanager
+def gunicorn(environment: dict[str, str]) -> Iterator[str]:
+    """gunicorn serving the app with `environment`; yields its base URL.
+
+    The test opens the listening socket and hands it to gunicorn, so a request sent before
+    gunicorn is ready waits in the socket's queue until it is: nothing to poll, and no guess at
+    how long a busy machine takes to start it. A server that fails to start closes the socket,
+    so the first request fails at once instead of waiting."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "sci_tracker.wsgi",
+            "--bind",
+            f"fd://{listener.fileno()}",
+        ],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        pass_fds=[listener.fileno()],
+    )
+    listener.close()  # gunicorn has its own copy
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=HANG)
 
 
 class Database:

@@ -3,7 +3,6 @@ that terminates HTTPS, answering real HTTP requests."""
 
 import os
 import re
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -11,12 +10,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.stores import HANG, gunicorn
+
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "tracker.example.org"
 PASSWORD = "a long production password"
-# Seconds a request or the server may take: only a guard against a hang, never a measure, so a
-# busy machine that starts gunicorn slowly gives the same verdict as an idle one.
-HANG = 300
 
 
 def example_settings():
@@ -62,32 +60,8 @@ def production(tmp_path_factory):
         "from sci_tracker.accounts.models import User; User.objects.create_user("
         f"email='pat@example.org', password='{PASSWORD}', display_name='Pat')",
     )
-    # The test opens the listening socket and hands it to gunicorn, so a request sent before
-    # gunicorn is ready waits in the socket's queue until it is: nothing to poll, and no guess at
-    # how long a busy machine takes to start it.
-    listener = socket.create_server(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "sci_tracker.wsgi",
-            "--bind",
-            f"fd://{listener.fileno()}",
-        ],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        pass_fds=[listener.fileno()],
-    )
-    listener.close()  # gunicorn has its own copy
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=HANG)
+    with gunicorn(environment) as base:
+        yield base
 
 
 def proxied(base):

@@ -3,31 +3,30 @@
 Two gunicorn processes on two ports answer in turn, as two servers behind a load balancer
 would. They share a database (a scratch SQLite file, or on a PostgreSQL run a PostgreSQL
 database) and a cache: the built-in one in that database, or Redis under a prefix of its own.
-Nothing here depends on how fast the servers are: the windows are long, and readiness is polled.
+Nothing here depends on how fast the servers are: the windows are long, and a request sent
+before a server is ready waits for it (see `gunicorn`).
 """
 
 import json
 import re
-import socket
-import subprocess
-import sys
-import time
 import uuid
 
 import httpx
 import pytest
 
-from tests.stores import CACHES, ROOT, Database, base_environment, cache_variables, forget, manage
+from tests.stores import (
+    CACHES,
+    HANG,
+    Database,
+    base_environment,
+    cache_variables,
+    forget,
+    gunicorn,
+    manage,
+)
 
 GUESSES = 6  # share-link guesses allowed from one address, in total
 PASSWORD = "two servers, one password"
-READY_WITHIN = 120  # seconds, to start on a busy machine
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -51,51 +50,14 @@ def shared_database(tmp_path_factory):
         database.drop()
 
 
-def wait_until_ready(base, server):
-    deadline = time.monotonic() + READY_WITHIN
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise AssertionError(f"the server at {base} stopped: {server.stderr.read()}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"the server at {base} did not answer within {READY_WITHIN} s")
-
-
 @pytest.fixture(scope="module", params=CACHES)
 def servers(request, shared_database):
     variables = cache_variables(request.param)
     environment = shared_database | variables
-    started = []
     try:
-        for _ in range(2):
-            port = free_port()
-            server = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "sci_tracker.wsgi",
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                ],
-                cwd=ROOT,
-                env=environment,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            started.append((f"http://127.0.0.1:{port}", server))
-        for base, server in started:
-            wait_until_ready(base, server)
-        yield environment, [base for base, _ in started]
+        with gunicorn(environment) as a, gunicorn(environment) as b:
+            yield environment, [a, b]
     finally:
-        for _, server in started:
-            server.terminate()
-            server.wait(timeout=30)
         forget(variables)
 
 
@@ -127,7 +89,7 @@ def person(servers):
 @pytest.fixture
 def visitor():
     # One cookie jar for both servers, as one browser behind one load balancer.
-    with httpx.Client(timeout=30, follow_redirects=False) as client:
+    with httpx.Client(timeout=HANG, follow_redirects=False) as client:
         yield client
 
 
