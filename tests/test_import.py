@@ -790,6 +790,8 @@ def test_it_maps_who_logged_an_entry_to_the_person_or_leaves_it_empty(alice_clie
         spasm_item(occurred_at="2025-03-01T08:00:00+00:00", logged_by="ALICE@example.org"),
         spasm_item(occurred_at="2025-03-01T09:00:00+00:00", logged_by="someone@example.org"),
         spasm_item(occurred_at="2025-03-01T10:00:00+00:00", logged_by="cara@example.org"),
+        # The address as the app compares it everywhere: full-width letters and spaces too.
+        spasm_item(occurred_at="2025-03-01T11:00:00+00:00", logged_by=" \uff21lice@example.org "),
     ]
     make_user("cara")  # an account that exists is still not the person's
     text = page_text(upload(alice_client, {"b.json": minimal_backup(spasms=entries)}))
@@ -800,6 +802,7 @@ def test_it_maps_who_logged_an_entry_to_the_person_or_leaves_it_empty(alice_clie
         datetime(2025, 3, 1, 8, tzinfo=UTC): alice.pk,
         datetime(2025, 3, 1, 9, tzinfo=UTC): alice.pk,  # the account the backup came from
         datetime(2025, 3, 1, 10, tzinfo=UTC): None,
+        datetime(2025, 3, 1, 11, tzinfo=UTC): alice.pk,
     }
 
 

@@ -43,6 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sci_tracker.accounts.models import User
+from sci_tracker.core.addresses import normalise_email
 from sci_tracker.diary.models import (
     ENTRY_MODELS,
     ChoiceList,
@@ -727,7 +728,7 @@ def read_entry(row, raw, from_csv):
     logged_by = raw.get("logged_by")
     if logged_by is not None and not isinstance(logged_by, str):
         row.errors.append(f"logged_by {shown(logged_by)} is not an e-mail address")
-    row.logged_by = (logged_by or "").strip().lower() if isinstance(logged_by, str) else ""
+    row.logged_by = normalise_email(logged_by) if isinstance(logged_by, str) else ""
     if "triggers" in raw:
         row.triggers = slugs(raw["triggers"], "triggers", from_csv, row.errors)
         for slug, count in Counter(row.triggers).items():
@@ -1031,9 +1032,9 @@ def plan_import(owner, payload, restore_profile=False, now=None):
     }
     # The person's own address, and in a backup the address of the account it came from.
     original_email = upload.profile.get("email") if upload.source == "backup" else ""
-    mine = {owner.email.lower()}
+    mine = {normalise_email(owner.email)}
     if isinstance(original_email, str) and original_email:
-        mine.add(original_email.strip().lower())
+        mine.add(normalise_email(original_email))
     plan.mine = mine
     strangers = Counter()
     csv_entries = csv_ids(upload.rows) if upload.source == "csv" else {}
