@@ -160,15 +160,8 @@ def write_at_the_moment(number):
         write(number, wait_for_start)
 
 
-def finish(process):
-    # The timeout only stops a hung process; a slow one has all the time it needs.
-    out, err = process.communicate(timeout=600)
-    assert process.returncode == 0, err
-    return out
-
-
-@sqlite_only
-def test_it_keeps_every_write_from_eight_processes_on_sqlite(tmp_path):
+def migrated_data_folder(tmp_path):
+    """A new SQLite data folder with every migration applied, for processes of the real app."""
     data = tmp_path / "data"
     migrate = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
@@ -179,6 +172,19 @@ def test_it_keeps_every_write_from_eight_processes_on_sqlite(tmp_path):
         timeout=600,  # only against a hang
     )
     assert migrate.returncode == 0, migrate.stderr
+    return data
+
+
+def finish(process):
+    # The timeout only stops a hung process; a slow one has all the time it needs.
+    out, err = process.communicate(timeout=600)
+    assert process.returncode == 0, err
+    return out
+
+
+@sqlite_only
+def test_it_keeps_every_write_from_eight_processes_on_sqlite(tmp_path):
+    data = migrated_data_folder(tmp_path)
     finish(python(data, "t.make_people()"))
     writers = [
         python(data, f"t.write_at_the_moment({n})", stdin=subprocess.PIPE) for n in range(WRITERS)

@@ -5,7 +5,6 @@ comes back as a 409 page with the saved answers and the typed ones side by side,
 chooses. The last tests race two real saves (threads on PostgreSQL, processes on SQLite).
 """
 
-import os
 import re
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from django.urls import reverse
 from sci_tracker.diary.models import CheckIn, EditConflict, Intervention, Trigger
 from tests.conftest import make_user
 from tests.entries import at, builtin, checkin, event, pain, spasm
-from tests.test_concurrency import ROOT, finish, python
+from tests.test_concurrency import finish, migrated_data_folder, python
 
 VERSION = re.compile(r'name="version" value="([^"]*)"')
 
@@ -296,16 +295,7 @@ def race_edit(number, wait_for_start):
 
 @sqlite_only
 def test_it_lets_one_of_two_saves_at_once_win_on_sqlite(tmp_path):
-    data = tmp_path / "data"
-    migrate = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
-        cwd=ROOT,
-        env={**os.environ, "SCI_TRACKER_DATA_DIR": str(data)},
-        capture_output=True,
-        text=True,
-        timeout=600,  # only against a hang
-    )
-    assert migrate.returncode == 0, migrate.stderr
+    data = migrated_data_folder(tmp_path)
     entry = "from tests import test_edit_conflicts as c; "
     finish(python(data, entry + "c.make_entry()"))
     devices = [
