@@ -160,7 +160,7 @@ def nested_and_wide(path):
 def at_the_limits(path):
     """As many lists and values as the count before parsing lets through, each list holding
     two strings (a value each), and spaces, which cost nothing parsed, up to 20 MB."""
-    from sci_tracker.exports.importer import MAX_JSON_CONTAINERS, MAX_JSON_VALUES
+    from sci_tracker.exports.importer.read import MAX_JSON_CONTAINERS, MAX_JSON_VALUES
 
     pieces = min(MAX_JSON_CONTAINERS, MAX_JSON_VALUES // 3) - 10  # 1 list, 2 commas each
     body = '["ab", "cd"],' * pieces

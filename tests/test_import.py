@@ -982,7 +982,7 @@ def save_elsewhere(person, number, seen):
 def test_it_writes_a_large_import_in_short_transactions_while_others_save(
     client, alice, bob, monkeypatch
 ):
-    monkeypatch.setattr("sci_tracker.exports.importer.BATCH", 2)
+    monkeypatch.setattr("sci_tracker.exports.importer.write.BATCH", 2)
     times = [f"2025-03-01T08:{n:02}:00+00:00" for n in range(5)]
     data = minimal_backup(
         spasms=[spasm_item(occurred_at=moment) for moment in times],
@@ -1016,7 +1016,7 @@ def test_it_writes_a_large_import_in_short_transactions_while_others_save(
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("catalogue")
 def test_it_takes_back_committed_batches_when_a_later_one_fails(alice_client, alice, monkeypatch):
-    monkeypatch.setattr("sci_tracker.exports.importer.BATCH", 1)
+    monkeypatch.setattr("sci_tracker.exports.importer.write.BATCH", 1)
     data = minimal_backup(
         spasms=[spasm_item(occurred_at=f"2025-03-01T08:0{n}:00+00:00") for n in range(3)],
         treatment_events=[event_item()],
@@ -1196,7 +1196,7 @@ def test_it_shows_the_preview_as_one_accessible_page(alice_client):
 
 
 def test_it_lists_so_many_errors_and_counts_the_rest(alice_client, monkeypatch):
-    monkeypatch.setattr("sci_tracker.exports.importer.ERRORS_SHOWN", 2)
+    monkeypatch.setattr("sci_tracker.exports.importer.plan.ERRORS_SHOWN", 2)
     bad = "{n},2025-06-0{n}T09:00:00+12:00,11,,,,,unknown,,,,0,\n"
     rows = [bad.format(n=n) for n in range(1, 5)]
     text = page_text(upload(alice_client, {"leg-pain.csv": leg_pain_csv(*rows)}))
@@ -1207,7 +1207,7 @@ def test_it_lists_so_many_errors_and_counts_the_rest(alice_client, monkeypatch):
 
 
 def test_it_refuses_more_rows_than_one_import_takes(alice_client, monkeypatch):
-    monkeypatch.setattr("sci_tracker.exports.importer.MAX_ROWS", 2)
+    monkeypatch.setattr("sci_tracker.exports.importer.read.MAX_ROWS", 2)
     rows = [GOOD_PAIN] * 3
     text = page_text(upload(alice_client, {"leg-pain.csv": leg_pain_csv(*rows)}))
     assert "leg-pain.csv holds 3 rows; one import takes at most 2. Upload fewer files" in text
@@ -1222,7 +1222,7 @@ def test_it_refuses_more_rows_than_one_import_takes(alice_client, monkeypatch):
 
 
 def test_it_refuses_a_csv_file_of_empty_rows_without_keeping_them(alice_client, monkeypatch):
-    monkeypatch.setattr("sci_tracker.exports.importer.MAX_CSV_RECORDS", 5)
+    monkeypatch.setattr("sci_tracker.exports.importer.read.MAX_CSV_RECORDS", 5)
     content = leg_pain_csv(GOOD_PAIN) + b",,,,\n" * 3 + b"\n" * 10
     text = page_text(upload(alice_client, {"leg-pain.csv": content}))
     assert (
@@ -1238,7 +1238,7 @@ def test_it_refuses_a_csv_file_of_empty_rows_without_keeping_them(alice_client, 
 def test_it_refuses_a_line_longer_than_a_diary_row_before_reading_its_cells(
     alice_client, monkeypatch
 ):
-    monkeypatch.setattr("sci_tracker.exports.importer.MAX_LINE", 100)
+    monkeypatch.setattr("sci_tracker.exports.importer.read.MAX_LINE", 100)
     content = b"[" + b"[]," * 50 + b"[]]"
     text = page_text(upload(alice_client, {"lists.json": content}))
     assert (
@@ -1249,12 +1249,12 @@ def test_it_refuses_a_line_longer_than_a_diary_row_before_reading_its_cells(
 
 
 def test_it_counts_a_backups_lists_and_values_before_parsing_it(alice_client, monkeypatch):
-    monkeypatch.setattr("sci_tracker.exports.importer.MAX_JSON_CONTAINERS", 50)
+    monkeypatch.setattr("sci_tracker.exports.importer.read.MAX_JSON_CONTAINERS", 50)
     empty_lists = minimal_backup(spasms=[[]] * 60)
     text = page_text(upload(alice_client, {"b.json": empty_lists}))
     assert "b.json holds more lists and values (71 and 147) than a backup of 50,000 rows" in text
     assert "Upload the backup as SCI Tracker wrote it, or its CSV files." in text
-    monkeypatch.setattr("sci_tracker.exports.importer.MAX_JSON_VALUES", 100)
+    monkeypatch.setattr("sci_tracker.exports.importer.read.MAX_JSON_VALUES", 100)
     wide = minimal_backup(spasms=[[1, 2, 3] * 40])
     text = page_text(upload(alice_client, {"b.json": wide}))
     assert "b.json holds more lists and values (12 and 148) than a backup" in text

@@ -9,6 +9,7 @@ from sci_tracker.diary import rules
 from sci_tracker.diary.forms import CheckInForm, EventForm
 from sci_tracker.exports import importer
 from sci_tracker.sharing.forms import VisitForm
+from sci_tracker.sharing.models import VisitMeasure
 from tests.test_import import checkin_item, event_item, measure_item, minimal_backup
 
 # 11:30 UTC on 14 March 2026: already the 15th in Auckland, still the 14th in Denver.
@@ -37,7 +38,7 @@ def imported_days(owner, **sections):
     payload = {"source": "backup", "names": ["b.json"], "text": minimal_backup(**sections).decode()}
     plan = importer.plan_import(owner, json.loads(json.dumps(payload)))
     days = [row.values["date"] for row in plan.to_add]
-    return days + [values["visit_date"] for values in plan.clinician_add[importer.VisitMeasure]]
+    return days + [values["visit_date"] for values in plan.clinician_add[VisitMeasure]]
 
 
 @time_machine.travel(NOW, tick=False)

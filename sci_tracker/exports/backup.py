@@ -1,4 +1,4 @@
-"""Everything a person owns in one JSON file they can keep, and bring back with importer.py:
+"""Everything a person owns in one JSON file they can keep, and bring back with the importer:
 their diary, and what their clinicians wrote about them (review notes and visit measures).
 
 The README's "Exports" section documents the format. Each section names the model fields it

@@ -30,7 +30,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def safe_text(text):
     """Text a spreadsheet will not run: one more apostrophe before text that starts with a
     formula character, or with apostrophes and then one, so that an import can take exactly one
-    away (importer.unguarded): "=1+1" is written "'=1+1", "'=1+1" is written "''=1+1". Other
+    away (importer.check.unguarded): "=1+1" is written "'=1+1", "'=1+1" is written "''=1+1". Other
     text, "'plain" included, is written as it is."""
     return f"'{text}" if text.lstrip("'").startswith(FORMULA_STARTS) else text
 

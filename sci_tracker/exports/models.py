@@ -33,9 +33,9 @@ class PendingImport(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     restore_profile = models.BooleanField(default=False)
-    # When a confirmation began writing it (importer.confirm_import): a second one waits.
+    # When a confirmation began writing it (importer.write.confirm_import): a second one waits.
     started_at = models.DateTimeField(null=True, blank=True)
-    # What importer.read_upload made of the files: the parsed backup, or the CSV rows.
+    # What importer.read.read_upload made of the files: the parsed backup, or the CSV rows.
     payload = models.JSONField()
 
     objects = PendingImportQuerySet.as_manager()

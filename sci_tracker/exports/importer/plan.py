@@ -1,0 +1,400 @@
+"""Planning an import: what it would add, skip as already in the diary, and leave out and why.
+
+The third stage of an import (after read and check, before write). plan_import compares the
+checked rows with the diary as it is now and writes nothing, so the preview and the
+confirmation run the same code, and a confirmation plans again against a diary that may have
+changed since the preview.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.utils import timezone
+
+from sci_tracker.accounts.models import User
+from sci_tracker.core.addresses import normalise_email
+from sci_tracker.diary.models import (
+    ENTRY_MODELS,
+    Intervention,
+    PainProblem,
+    Trigger,
+)
+from sci_tracker.diary.rules import (
+    today_in,
+    visit_day_has_come,
+)
+from sci_tracker.exports import backup
+from sci_tracker.exports.importer.check import (
+    CLINICIAN_LABELS,
+    KIND_FILES,
+    check_fields,
+    check_references,
+    read_payload,
+    shown,
+)
+from sci_tracker.sharing.models import MuscleGroup, ReviewNote, VisitMeasure
+
+ERRORS_SHOWN = 200  # a preview lists this many errors, then says how many more
+
+
+# The plan ------------------------------------------------------------------------------------
+
+
+@dataclass
+class KindCount:
+    kind: str
+    title: str
+    add: int = 0
+    skip: int = 0
+    error: int = 0
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do: shown in the preview, then written by run_import."""
+
+    source: str
+    names: list
+    rows: list
+    csv_tried: list = field(default_factory=list)  # (Tried, Row) to add from tried.csv
+    errors: list = field(default_factory=list)
+    notices: list = field(default_factory=list)
+    new_problems: list = field(default_factory=list)  # (slot, name)
+    problem_slots: dict = field(default_factory=dict)  # slot in the file -> slot in the diary
+    new_items: dict = field(default_factory=lambda: {Trigger: [], Intervention: []})
+    profile_changes: list = field(default_factory=list)  # (field, label, value as shown)
+    profile: dict = field(default_factory=dict)
+    mine: set = field(default_factory=set)  # e-mail addresses that mean the importing person
+    # Review notes and visit measures, by model: the checked values of each one to add, and how
+    # many are skipped as already in the diary.
+    clinician_add: dict = field(default_factory=lambda: {model: [] for model in CLINICIAN_LABELS})
+    clinician_skip: Counter = field(default_factory=Counter)
+    # The cached figures below are read once the plan is made.
+
+    @cached_property
+    def to_add(self):
+        return [row for row in self.rows if row.status == "add"]
+
+    @cached_property
+    def counts(self):
+        by_kind = {kind: KindCount(kind, KIND_FILES[kind].title) for kind in ENTRY_MODELS}
+        for row in self.rows:
+            count = by_kind[row.kind]
+            setattr(count, row.status, getattr(count, row.status) + 1)
+        return list(by_kind.values())
+
+    @property
+    def adding(self):
+        return sum(count.add for count in self.counts)
+
+    @property
+    def skipping(self):
+        return sum(count.skip for count in self.counts)
+
+    @property
+    def errors_shown(self):
+        return self.errors[:ERRORS_SHOWN]
+
+    @property
+    def errors_not_shown(self):
+        return max(0, len(self.errors) - ERRORS_SHOWN)
+
+    @cached_property
+    def tried_to_add(self):
+        nested = sum(len(row.tried) for row in self.to_add)
+        return nested + len(self.csv_tried)
+
+    @property
+    def clinician_to_add(self):
+        """The preview's line for them, "2 review notes, 6 visit measures to add", or ""."""
+        counts = {model: len(values) for model, values in self.clinician_add.items()}
+        return f"{clinician_counts(counts)} to add" if any(counts.values()) else ""
+
+    @property
+    def also_added(self):
+        """The pain problems and own items the import would create, and how many review notes
+        and visit measures it would add, as the preview lists them."""
+        added = [f"Pain problem {slot}: {name}" for slot, name in self.new_problems]
+        for model, items in self.new_items.items():
+            added += [f"Your own {model._meta.verbose_name}: {item['name']}" for item in items]
+        if self.clinician_to_add:
+            added.append(self.clinician_to_add)
+        return added
+
+    @property
+    def something_to_write(self):
+        return bool(
+            self.adding
+            or self.new_problems
+            or self.new_items[Trigger]
+            or self.new_items[Intervention]
+            or self.profile_changes
+            or any(self.clinician_add.values())
+        )
+
+
+def counted(count, label):
+    return f"{count} {label}{'' if count == 1 else 's'}"
+
+
+def clinician_counts(counts):
+    """{model: count} as "2 review notes, 6 visit measures", leaving out the kinds with none."""
+    return ", ".join(
+        counted(counts[model], label) for model, label in CLINICIAN_LABELS.items() if counts[model]
+    )
+
+
+def plan_import(owner, payload, restore_profile=False, now=None):
+    """Everything the import would write, and what it would leave out and why. Writes nothing."""
+    now = now or timezone.now()
+    upload = read_payload(payload)
+    plan = ImportPlan(upload.source, upload.names, upload.rows)
+    plan.errors.extend(upload.file_errors)
+    plan_profile(owner, upload, restore_profile, plan)
+    plan_problems(owner, upload.problems, plan)
+    known = {
+        model: plan_own_items(owner, model, upload.own_items[model], plan)
+        for model in (Trigger, Intervention)
+    }
+    # The person's own address, and in a backup the address of the account it came from.
+    original_email = upload.profile.get("email") if upload.source == "backup" else ""
+    mine = {normalise_email(owner.email)}
+    if isinstance(original_email, str) and original_email:
+        mine.add(normalise_email(original_email))
+    plan.mine = mine
+    strangers = Counter()
+    csv_entries = csv_ids(upload.rows) if upload.source == "csv" else {}
+    existing = existing_keys(owner)
+    # "Today" in the zone the diary will have once imported: the file's, when it restores the
+    # profile. A check-in written this evening in Auckland is for a day that has come there.
+    todays = today_in(plan.profile.get("time_zone") or owner.time_zone, now)
+    days_taken = {}  # date -> where: one check-in out of the bin a day
+    for row in upload.rows:
+        if not row.errors:
+            check_references(row, known, plan, todays, now)
+        if row.errors:
+            continue
+        if row.key() in existing[row.kind]:
+            row.skipped = True
+            continue
+        if row.kind == "checkin" and row.values.get("deleted_at") is None:
+            day = row.values["date"]
+            if day in days_taken:
+                row.errors.append(
+                    f"a check-in for {day} is already in the upload ({days_taken[day]})"
+                )
+                continue
+            days_taken[day] = row.where
+        if row.logged_by and row.logged_by not in mine:
+            strangers[row.logged_by] += 1
+    for row in upload.rows:
+        if row.errors:
+            plan.errors.append(f"{row.where}: {'; '.join(row.errors)}")
+    if upload.source == "csv":
+        plan_csv_tried(upload.csv_tried, csv_entries, known, plan)
+    plan_clinician(owner, upload.clinician, plan, todays)
+    if strangers:
+        count = sum(strangers.values())
+        plan.notices.append(
+            f"{count} entr{'y was' if count == 1 else 'ies were'} logged by "
+            f"{', '.join(sorted(strangers)[:3])}{' and others' if len(strangers) > 3 else ''}: "
+            "not you, and not the account the file came from. They are imported without saying "
+            "who logged them."
+        )
+    return plan
+
+
+def plan_profile(owner, upload, restore_profile, plan):
+    if not restore_profile:
+        return
+    if upload.source != "backup":
+        plan.notices.append("CSV files hold no profile settings, so your profile stays as it is.")
+        return
+    where = f"{upload.names[0]}, profile"
+    settings = {name: upload.profile.get(name) for name in backup.PROFILE_SETTINGS}
+    missing = [name for name in backup.PROFILE_SETTINGS if name not in upload.profile]
+    errors = [f"has no {', '.join(missing)}"] if missing else []
+    if not errors:
+        settings = check_fields(User, settings, False, errors)
+    if errors:
+        plan.errors.append(f"{where}: {'; '.join(errors)}. Your profile stays as it is.")
+        return
+    plan.profile = settings
+    for name, value in settings.items():
+        if getattr(owner, name) != value:
+            model_field = User._meta.get_field(name)
+            shown_value = (
+                dict(model_field.flatchoices).get(value, value) if model_field.choices else value
+            )
+            if isinstance(value, bool):
+                shown_value = "yes" if value else "no"
+            plan.profile_changes.append((name, model_field.verbose_name, shown_value))
+
+
+def plan_clinician(owner, definitions, plan, today):
+    """Review notes and visit measures from a backup. One already in the diary is skipped: a note
+    with the same written_at and text, a measure for the same visit_date, muscle_group and side
+    (the diary's score is kept, and a different score in the file is reported)."""
+    notes = set(ReviewNote.objects.filter(person=owner).values_list("written_at", "text"))
+    for definition in definitions[ReviewNote]:
+        if definition.errors:
+            plan.errors.append(f"{definition.where}: {'; '.join(definition.errors)}")
+            continue
+        values = definition.values
+        key = (values["written_at"], values["text"])
+        if key in notes:  # a note twice in the file comes in once, too
+            plan.clinician_skip[ReviewNote] += 1
+            continue
+        notes.add(key)
+        plan.clinician_add[ReviewNote].append(values)
+
+    scores = {
+        (day, group, side): score
+        for day, group, side, score in VisitMeasure.objects.filter(person=owner).values_list(
+            "visit_date", "muscle_group", "side", "score"
+        )
+    }
+    in_upload = {}  # (visit_date, muscle_group, side) -> where in the file
+    for definition in definitions[VisitMeasure]:
+        values, errors = definition.values, definition.errors
+        if not errors:
+            day, group, side = values["visit_date"], values["muscle_group"], values["side"]
+            key = (day, group, side)
+            name = f"{day}, {MuscleGroup(group).label.lower()}, {side}"
+            if not visit_day_has_come(day, today):
+                errors.append(f"visit_date {day} is a day that has not come yet")
+            elif key in in_upload:
+                errors.append(
+                    f"a visit measure for {name} is already in the upload ({in_upload[key]})"
+                )
+        if errors:
+            plan.errors.append(f"{definition.where}: {'; '.join(errors)}")
+            continue
+        in_upload[key] = definition.where
+        if key in scores:
+            plan.clinician_skip[VisitMeasure] += 1
+            if scores[key] != values["score"]:
+                plan.notices.append(
+                    f"The visit measure for {name} is {values['score']} in the file but "
+                    f"{scores[key]} in your diary; yours is kept."
+                )
+            continue
+        plan.clinician_add[VisitMeasure].append(values)
+
+    if any(plan.clinician_skip.values()):
+        plan.notices.append(
+            f"{clinician_counts(plan.clinician_skip)} already in your diary (skipped)."
+        )
+
+
+def plan_problems(owner, definitions, plan):
+    """Pain problems by slot: a free slot gets the file's problem; a slot named otherwise stays as
+    the person has it, and the file's entries for it are imported without a pain problem."""
+    current = {problem.slot: problem.name for problem in PainProblem.objects.filter(owner=owner)}
+    slot_of_name = {name.casefold(): slot for slot, name in current.items()}
+    for definition in definitions:
+        if definition.errors:
+            plan.errors.append(f"{definition.where}: {'; '.join(definition.errors)}")
+            continue
+        slot, name = definition.values["slot"], definition.values["name"].strip()
+        plan.problem_slots[slot] = None  # known to the file; linked below if it can be
+        if current.get(slot) == name:
+            plan.problem_slots[slot] = slot
+        elif slot not in current and name.casefold() not in slot_of_name:
+            plan.problem_slots[slot] = slot
+            plan.new_problems.append((slot, name))
+            current[slot] = name
+            slot_of_name[name.casefold()] = slot
+        elif name.casefold() in slot_of_name:
+            plan.problem_slots[slot] = slot_of_name[name.casefold()]
+            plan.notices.append(
+                f"Pain problem “{name}” is number {slot} in the file and number "
+                f"{slot_of_name[name.casefold()]} in your diary; its entries go to yours."
+            )
+        else:
+            plan.notices.append(
+                f"Pain problem {slot} is “{name}” in the file but “{current[slot]}” in your "
+                f"diary, so the file's entries for “{name}” are imported without a pain problem."
+            )
+
+
+def plan_own_items(owner, model, definitions, plan):
+    """The slugs entries may name: built-in, the person's own, and the file's own (new ones are
+    created, matched on slug)."""
+    builtin = set(model.objects.filter(owner=None).values_list("slug", flat=True))
+    own = dict(model.objects.filter(owner=owner).values_list("slug", "name"))
+    names = {
+        name.casefold() for name in model.objects.available_to(owner).values_list("name", flat=True)
+    }
+    known = builtin | set(own)
+    label = model._meta.verbose_name
+    for definition in definitions:
+        values = definition.values
+        if not definition.errors and values["slug"] in builtin:
+            definition.errors.append(
+                f"slug '{values['slug']}' is a built-in {label}'s: entries that name it get the "
+                "built-in one"
+            )
+        elif not definition.errors and values["slug"] not in own:
+            if values["name"].strip().casefold() in names:
+                definition.errors.append(f"you already have a {label} called “{values['name']}”")
+            else:
+                plan.new_items[model].append(values)
+                known.add(values["slug"])
+                names.add(values["name"].strip().casefold())
+        if definition.errors:
+            plan.errors.append(f"{definition.where}: {'; '.join(definition.errors)}")
+    return known
+
+
+def existing_keys(owner):
+    """What is already in the diary, in the bin or not, as Row.key() gives it."""
+    keys = {}
+    for kind, model in ENTRY_MODELS.items():
+        entries = model.objects.for_user(owner)
+        if kind == "event":
+            keys[kind] = set(entries.values_list("date", "event_kind"))
+        else:
+            time_field = "occurred_at" if kind in ("spasm", "pain") else "date"
+            keys[kind] = set(entries.values_list(time_field, flat=True))
+    return keys
+
+
+def csv_ids(rows):
+    """Each kind's rows by their id column, which tried.csv refers to; an id used twice in a
+    file is an error, since what was tried could not tell the two apart."""
+    by_id = defaultdict(dict)
+    for row in rows:
+        if row.csv_id:
+            if row.csv_id in by_id[row.kind]:
+                row.errors.append(f"id {row.csv_id} is also {by_id[row.kind][row.csv_id].where}")
+            else:
+                by_id[row.kind][row.csv_id] = row
+    return by_id
+
+
+def plan_csv_tried(csv_tried, by_id, known, plan):
+    """tried.csv rows join their entry by entry_kind and the id column of its own file."""
+    used = set()
+    for tried, entry_kind, entry_id in csv_tried:
+        entry = by_id.get(entry_kind, {}).get(entry_id) if entry_kind in ("spasm", "pain") else None
+        if not tried.errors and entry_kind not in ("spasm", "pain"):
+            tried.errors.append(f"entry_kind {shown(entry_kind)} is not spasm or pain")
+        elif not tried.errors and entry is None:
+            csv_name = KIND_FILES[entry_kind].name
+            tried.errors.append(f"no entry with id {entry_id} in the upload's {csv_name}.csv")
+        elif not tried.errors and tried.intervention not in known[Intervention]:
+            tried.errors.append(
+                f"intervention '{tried.intervention}' is not a built-in one or one of yours"
+            )
+        elif not tried.errors and (entry_kind, entry_id, tried.intervention) in used:
+            tried.errors.append(f"'{tried.intervention}' is listed twice for that entry")
+        elif not tried.errors and entry.status == "error":
+            tried.errors.append(f"its entry ({entry.where}) has an error, so it is left out too")
+        if tried.errors:
+            plan.errors.append(f"{tried.where}: {'; '.join(tried.errors)}")
+            continue
+        used.add((entry_kind, entry_id, tried.intervention))
+        if entry.status == "add":  # an entry already in the diary keeps what it has
+            plan.csv_tried.append((tried, entry))
