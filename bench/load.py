@@ -246,6 +246,8 @@ class CpuMeter:
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 TRENDS_SRC = re.compile(r'data-trends-src="([^"]+)"')
 DATE_VALUE = re.compile(r'name="date" value="([0-9-]+)"')
+# The version an edit page was opened at: the save sends it back, as a browser would.
+VERSION_VALUE = re.compile(r'name="version" value="(\d+)"')
 FIELD_ERROR = re.compile(r'<p class="field-error" id="id_(\w+)_error">([^<]+)</p>')
 SPASM_PAGE = re.compile(r"^/entries/spasm/\d+/$")
 CHECKIN_PAGE = re.compile(r"^/entries/checkin/\d+/$")
@@ -417,9 +419,10 @@ class Person:
         location = response.headers["location"]
         page = await self.request(phase, "GET /entries/checkin/<id>/", "GET", location)
         day = date.fromisoformat(DATE_VALUE.search(page.text).group(1))
-        await self.save_checkin(phase, "POST /entries/checkin/<id>/", location, day)
+        version = VERSION_VALUE.search(page.text).group(1)
+        await self.save_checkin(phase, "POST /entries/checkin/<id>/", location, day, version)
 
-    async def save_checkin(self, phase, label, url, day):
+    async def save_checkin(self, phase, label, url, day, version=None):
         fields = self.form(
             date=day.isoformat(),
             psfs_frequency="2",
@@ -433,6 +436,8 @@ class Person:
             night_wakings="1",
             note="Saved by the load benchmark.",
         )
+        if version is not None:
+            fields["version"] = version
         response = await self.request(phase, label, "POST", url, expect=(302,), data=fields)
         await self.request(phase, "GET /entries/", "GET", response.headers["location"])
 
