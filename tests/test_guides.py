@@ -489,7 +489,7 @@ def test_it_lists_every_sign_of_autonomic_dysreflexia_and_the_steps_in_order(cli
     for sign in ("pounding headache", "blurred vision", "stuffy nose", "anxious", "slow pulse"):
         assert sign in html
     assert "AD can also be silent" in html
-    assert "A rise of 20 to 40 above <strong>your usual</strong> top number" in html
+    assert "A rise of 20 to 40 points above <strong>your usual</strong> top number" in html
     steps = ["Sit up straight", "lower your legs", "Loosen anything tight", "catheter"]
     steps += ["Empty the bladder", "think of the bowel", "call your local emergency number"]
     positions = [html.index(step) for step in steps]
@@ -518,6 +518,12 @@ def test_it_explains_at_level_nerve_pain_where_the_diary_links_it(client, db):
     assert "about as common as below-level nerve pain" in html
     muscle = section_html(client, "leg-pain-causes", "muscle-and-joint-pain")
     assert "Pain from spasms also counts as musculoskeletal pain." in muscle
+
+
+def test_it_opens_the_at_level_section_from_the_pain_forms_learn_more(alice_client):
+    html = alice_client.get(reverse("diary:new", args=["pain"])).text
+    assert "/guides/leg-pain-causes/#at-level-nerve-pain" in guide_links(html)
+    assert_section_exists(alice_client, "/guides/leg-pain-causes/#at-level-nerve-pain")
 
 
 def test_it_says_which_medicines_come_first_for_nerve_pain(client, db):
