@@ -93,7 +93,7 @@ INTERVENTIONS = [
 # pain questions.
 PAIN_TYPE_GUIDES = {
     "neuropathic-below": "leg-pain-causes#nerve-damage",
-    "neuropathic-at": "leg-pain-causes#nerve-damage",
+    "neuropathic-at": "leg-pain-causes#at-level-nerve-pain",
     "musculoskeletal": "leg-pain-causes#muscle-and-joint-pain",
     "visceral": "using-with-your-clinician#pain-details",
     "other": "using-with-your-clinician#pain-details",
