@@ -40,6 +40,7 @@ class Completeness(models.TextChoices):
     AIS_B = "B", "AIS B: some feeling below the injury, no movement"
     AIS_C = "C", "AIS C: some movement below the injury, most muscles weak"
     AIS_D = "D", "AIS D: movement below the injury, most muscles can lift against gravity"
+    AIS_E = "E", _("AIS E: feeling and movement have come back to normal")
     NOT_SURE = NOT_SURE, "Not sure"
 
 
@@ -103,6 +104,42 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=Completeness.choices,
         default=Completeness.NOT_SURE,
     )
+    # The safety profile: what the AD card and the pump notices need. Blank until the person
+    # fills it in; nothing here is required to use the diary.
+    usual_systolic = models.PositiveSmallIntegerField(
+        _("usual blood pressure, upper number (systolic)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Your blood pressure on an ordinary day, in mmHg. After a high injury it is often "
+            "low, 90 to 110. A reading 20 or more above it is shown as raised."
+        ),
+    )
+    usual_diastolic = models.PositiveSmallIntegerField(
+        _("usual blood pressure, lower number (diastolic)"), null=True, blank=True
+    )
+    has_baclofen_pump = models.BooleanField(
+        _("I have an intrathecal baclofen pump"),
+        default=False,
+        help_text=_("Pump advice and refill reminders show only when this is ticked."),
+    )
+    pump_refill_date = models.DateField(_("next pump refill"), null=True, blank=True)
+    pump_alarm_date = models.DateField(
+        _("pump alarm date"),
+        null=True,
+        blank=True,
+        help_text=_("The day the pump's low-reservoir alarm is set to sound."),
+    )
+    emergency_contact_name = models.CharField(_("emergency contact"), max_length=80, blank=True)
+    emergency_contact_phone = models.CharField(
+        _("emergency contact's phone number"), max_length=40, blank=True
+    )
+    card_medicines = models.TextField(
+        _("medicines for the safety card"),
+        max_length=500,
+        blank=True,
+        help_text=_("What you take regularly, with doses, for whoever helps you in an emergency."),
+    )
     diary_version = models.PositiveBigIntegerField(
         default=0,
         editable=False,
@@ -145,6 +182,18 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 condition=models.Q(completeness__in=Completeness.values),
                 name="accounts_user_completeness_valid",
+            ),
+            # Both numbers or neither; within what a person's usual pressure can be.
+            models.CheckConstraint(
+                condition=models.Q(usual_systolic__isnull=True, usual_diastolic__isnull=True)
+                | models.Q(
+                    usual_systolic__gte=60,
+                    usual_systolic__lte=220,
+                    usual_diastolic__gte=30,
+                    usual_diastolic__lte=140,
+                    usual_systolic__gt=models.F("usual_diastolic"),
+                ),
+                name="accounts_user_usual_blood_pressure_valid",
             ),
         ]
 
@@ -227,6 +276,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         return SPINAL_LEVELS.index(self.injury_level) <= SPINAL_LEVELS.index(
             LOWEST_LEVEL_WITH_AD_RISK
         )
+
+    # A rise of this much above the person's usual systolic pressure counts as raised (the
+    # autonomic dysreflexia guideline: 20-40 mmHg above baseline).
+    RAISED_BY = 20
+
+    def blood_pressure_raised(self, systolic: int) -> bool | None:
+        """Whether a systolic reading is raised against the person's usual; None when no usual
+        pressure is set, as there is nothing to compare with."""
+        if self.usual_systolic is None:
+            return None
+        return systolic >= self.usual_systolic + self.RAISED_BY
 
     def delete_account(self):
         """Remove the account with every row that belongs to it, sign-in records included."""
