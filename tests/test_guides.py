@@ -568,6 +568,7 @@ def test_it_says_how_botulinum_toxin_builds_and_wears_off(client, db):
         assert "2 to 6 weeks" in html, slug
         assert "3 to 4 months" in html, slug
         assert "12 weeks apart" in html, slug
+        assert "3 to 6" not in html, slug  # the figure the clinical reference corrects
 
 
 def test_it_keeps_heat_off_skin_without_normal_feeling(client, db):
