@@ -9,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from sci_tracker.accounts.models import User
+from sci_tracker.diary.demo import seed_demo
 from sci_tracker.diary.models import SpasmEpisode
 from sci_tracker.trends.aggregates import Daily, Period
 from sci_tracker.trends.rise import (
@@ -281,3 +283,10 @@ def test_it_shows_the_home_page_in_the_same_queries_for_a_short_or_long_diary(
     assert short[1]
     assert queries() == short
     assert short[0] <= 12
+
+
+def test_it_stays_quiet_on_the_demo_diarys_ordinary_ups_and_downs(db, frozen):
+    # A year of made-up diary with its bladder-day peaks: not one sudden rise at its end.
+    for seed in range(3):
+        outcome = seed_demo(name=f"demo{seed}", days=365, seed=seed)
+        assert sudden_rise_for(User.objects.get(email=outcome.email)) is None
