@@ -214,10 +214,11 @@ def test_it_tells_the_person_in_plain_words_and_names_the_hidden_causes(
     )
     assert "Your usual comes from the 28 days you kept your diary in those 4 weeks." in notice
     assert "a cause below your injury that you may not feel" in notice
-    for cause in ("bladder", "catheter", "bowel", "constipated", "pressure sore"):
+    for cause in ("Bladder:", "catheter", "bladder infection", "Bowel:", "constipated"):
         assert cause in notice
-    for cause in ("ingrown toenail", "an infection somewhere else", "a broken bone"):
+    for cause in ("Skin:", "pressure sore", "ingrown toenail", "An infection somewhere else"):
         assert cause in notice
+    assert "A broken bone or a knock below the level of your injury? It may not hurt." in notice
     assert "contact your doctor or SCI team soon" in notice
     assert "guidance, not a diagnosis" in notice
     assert 'href="/guides/red-flags/#sudden-rise-in-spasms"' in html
@@ -265,6 +266,7 @@ def test_it_names_pump_withdrawal_to_a_person_with_a_pump(alice, alice_client, f
     keep_days(alice, [1] * 28 + [6, 6, 6])
     html, notice = home_text(alice_client)
     assert "You have a baclofen pump: spasms coming back can be an early sign" in notice
+    assert "If you also have itching, fever or confusion, or feel faint, call your" in notice
     assert 'href="/guides/red-flags/#baclofen-pump-withdrawal"' in html
 
 
