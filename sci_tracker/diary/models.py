@@ -434,6 +434,7 @@ class RedFlag(models.TextChoices):
     FEVER = "fever", "Fever or chills"
     CHEST = "chest", "Chest pain or sudden breathlessness"
     PUMP_ALARM = "pump-alarm", "Baclofen pump alarm"
+    NEW_WEAKNESS = "new-weakness", _("New weakness or numbness, or a change in feeling")
 
 
 class TimedEntry(Entry):

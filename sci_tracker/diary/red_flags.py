@@ -6,6 +6,8 @@ injuries at T6 or above, or when the level is not known.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from sci_tracker.diary.models import RedFlag
 
 
@@ -66,6 +68,22 @@ ADVICE = {
         "stiffness, call your emergency number.",
         guide="red-flags#baclofen-pump-withdrawal",
     ),
+    # A syrinx or pressure on the cord can show years after the injury; sudden loss, or loss of
+    # bladder or bowel control, cannot wait for a clinic appointment.
+    RedFlag.NEW_WEAKNESS: UrgentAdvice(
+        heading=_("New weakness or numbness needs checking soon"),
+        text=_(
+            "New or spreading weakness or numbness, or a change in bladder or bowel control, can "
+            "mean a change in the spinal cord: for example a cyst in the cord (called a syrinx) "
+            "or pressure on the cord."
+        ),
+        action=_(
+            "Contact your SCI team or doctor soon to have it checked; do not wait for your next "
+            "routine visit. If it came on suddenly, or you have lost control of your bladder or "
+            "bowel, call your emergency number now and say you have a spinal cord injury."
+        ),
+        guide="red-flags#new-weakness-or-numbness",
+    ),
 }
 
 
@@ -76,6 +94,7 @@ def urgent_advice(red_flags, person):
         RedFlag.CHEST,
         RedFlag.AD_SIGNS,
         RedFlag.PUMP_ALARM,
+        RedFlag.NEW_WEAKNESS,
         RedFlag.LEG_SWOLLEN,
         RedFlag.FEVER,
     ):

@@ -203,7 +203,7 @@ def measure_concept(code):
 
 def choice_concept(system, choices, value):
     """A diary choice (a slug and its label) as a concept in the project's code system."""
-    label = dict(choices)[value]
+    label = str(dict(choices)[value])  # a label may be lazy (translated): JSON needs text
     return concept(coding(system, value, label), text=label)
 
 
