@@ -518,6 +518,17 @@ def test_it_keeps_the_trends_pages_javascript_under_60_kb_gzipped(alice_client):
     assert sum(sizes) <= 60 * 1024
 
 
+def test_it_lists_the_spasms_of_each_hour_in_a_table(alice, alice_client, frozen):
+    spasm(alice, occurred_at=at(TODAY, 23, 10))
+    spasm(alice, occurred_at=at(TODAY, 23, 40))
+    spasm(alice, occurred_at=at(TODAY, 9))
+    text = alice_client.get(reverse("trends:overview")).text
+    hours = re.search(r'id="hours".*?</section>', text, re.S).group(0)
+    assert '<th scope="row">09:00</th><td>1</td><td>No</td>' in hours
+    assert '<th scope="row">23:00</th><td>2</td><td>Yes</td>' in hours
+    assert '<th scope="row">00:00</th><td>0</td><td>Yes</td>' in hours
+
+
 # The check-in's spasticity rating and night wakings -------------------------------------------
 
 
