@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.contrib.staticfiles import finders
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -19,6 +20,7 @@ from sci_tracker.diary.models import (
     SpasmEpisode,
     Trigger,
 )
+from sci_tracker.sharing.models import ShareLink
 from sci_tracker.trends import aggregates
 from sci_tracker.trends.aggregates import Period
 from sci_tracker.trends.local_time import LocalDate, LocalHour, offsets_between
@@ -631,3 +633,24 @@ def test_it_serves_the_spasticity_rating_and_night_wakings_as_json(alice, alice_
         "count": [2, 2, 2, 2, None, 0],
         "count_7d": [2, 2, 2, 2, 2, 1.67],
     }
+
+
+def test_it_keeps_the_rating_and_wakings_to_the_days_a_share_link_shows(alice, frozen):
+    checkin(alice, date(2026, 3, 1), spasticity=9, night_wakings=5)
+    checkin(alice, date(2026, 3, 10), spasticity=2, night_wakings=1)
+    _, token = ShareLink.make(alice, 7, shows_from=date(2026, 3, 5), shows_to=date(2026, 3, 12))
+    visitor = Client()
+    url = reverse("trends:overview", kwargs={"token": token})
+    rating = section(visitor.get(url, {"range": "30d"}).text, "spasticity")
+    assert "was 2.0 out of 10 on the 1 day with a rating." in rating
+    data = visitor.get(reverse("trends:data", kwargs={"token": token})).json()
+    assert 9 not in data["spasticity"]["rating"]
+    assert 5 not in data["night_wakings"]["count"]
+    assert data["spasticity"]["rating"][data["days"].index("2026-03-10")] == 2
+
+    # A reader cannot log: the empty section says where the answers come from, with no link.
+    _, other = ShareLink.make(alice, 7, shows_from=date(2026, 3, 15))
+    text = Client().get(reverse("trends:overview", kwargs={"token": other})).text
+    rating = section(text, "spasticity")
+    assert "Nothing to draw yet: the rating comes from the daily check-in." in rating
+    assert "<a " not in rating
