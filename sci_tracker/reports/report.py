@@ -7,7 +7,8 @@ notes the person flagged for their clinician. It returns plain data; the page, t
 charts all read the same Report.
 
 What fits on two pages is decided here: long lists keep their most recent (or most logged) items
-and the report says how many it left out.
+and the report says how many it left out; the check-in's spasticity rating and night wakings are
+folded into at most 31 columns (`check_in_strip`).
 """
 
 from collections import Counter
@@ -87,10 +88,10 @@ HEADLINES = [
     ("Night spasms per day", NIGHT, "night_spasms", mean, "days"),
     ("Penn spasm frequency", "0-4", "psfs_frequency", mean, "check-ins"),
     ("Penn spasm severity", "1-3, days with spasms", "psfs_severity", mean, "check-ins"),
+    (gettext_lazy("Spasticity rating"), "0-10", "spasticity", mean, "check-ins"),
     ("Got in the way of daily activities", "0-10", "interference_activities", mean, "check-ins"),
     ("Affected mood", "0-10", "interference_mood", mean, "check-ins"),
     ("Affected sleep", "0-10", "interference_sleep", mean, "check-ins"),
-    (gettext_lazy("Spasticity rating"), "0-10", "spasticity", mean, "check-ins"),
     (gettext_lazy("Night wakings per night"), "", "night_wakings", mean, "check-ins"),
     (
         gettext_lazy("Nights woken by spasms or pain"),
