@@ -612,3 +612,77 @@ def test_it_lets_weasyprint_fetch_nothing_but_our_static_files(url, weasyprint):
     served = fetcher.fetch("https://sci-tracker.invalid/static/css/report.css")
     assert served.content_type == "text/css"
     assert b"@page" in served.read()
+
+
+# The check-in's spasticity rating and night wakings -------------------------------------------
+
+
+def test_it_compares_the_spasticity_rating_and_night_wakings(alice, alice_client, frozen):
+    for n in range(60):
+        day = TODAY - timedelta(days=n)
+        if n < 30:  # this period: rated 3, woken once on every third night
+            checkin(alice, day, spasticity=3, night_wakings=1 if n % 3 == 0 else 0)
+        elif n < 50:  # the previous one: 20 check-ins, rated 6, woken twice every night
+            checkin(alice, day, spasticity=6, night_wakings=2)
+    report = build_report(alice, LAST_30)
+    rating = headline(report, "Spasticity rating")
+    assert figures(rating) == (3, 30, 6, 20)
+    assert (rating.change, rating.this_count) == (-3, "30 check-ins")
+    assert figures(headline(report, "Night wakings per night")) == (10 / 30, 30, 2, 20)
+    woken = headline(report, "Nights woken by spasms or pain")
+    assert figures(woken) == (100 * 10 / 30, 30, 100, 20)
+
+    text = alice_client.get(reverse("reports:report")).text
+    row = re.search(r"Spasticity rating.*?</tr>", text, re.S).group(0)
+    assert '<span class="figure">3.0</span> <span class="days">30 check-ins</span>' in row
+    assert '<td class="change">\N{MINUS SIGN}3.0</td>' in row
+    row = re.search(r"Nights woken by spasms or pain.*?</tr>", text, re.S).group(0)
+    assert '<span class="scale">(% of nights)</span>' in row
+    assert '<span class="figure">33.3</span>' in row
+
+
+def test_it_shows_the_spasticity_rating_and_night_wakings_day_by_day(alice, frozen):
+    checkin(alice, date(2026, 2, 28), spasticity=7, night_wakings=3)
+    checkin(alice, date(2026, 3, 1), spasticity=4)  # no answer about the night
+    report = build_report(alice, LAST_30)
+    assert report.strip_days == 1
+    assert len(report.strip) == 30
+    # The month is named on the first column and on the first of a month.
+    assert [column.label for column in report.strip[8:12]] == ["27", "28", "1 Mar", "2"]
+    assert report.strip[0].label == "19 Feb"
+    assert [(c.spasticity, c.night_wakings) for c in report.strip[9:12]] == [
+        (7, 3),
+        (4, None),
+        (None, None),
+    ]
+    html = report_html(alice, LAST_30)  # what the PDF is made from
+    strip = re.search(r'<table class="report-table report-strip">.*?</table>', html, re.S).group(0)
+    assert "day by day" in strip
+    assert '<th scope="col">1 Mar</th>' in strip
+    assert re.search(
+        r"Spasticity \(0-10\)</th>(<td>[^<]*</td>){9}<td>7</td><td>4</td><td>–</td>", strip
+    )
+    assert re.search(r"Night wakings</th>(<td>[^<]*</td>){9}<td>3</td><td>–</td>", strip)
+
+
+def test_it_gives_the_spasticity_rating_and_wakings_as_weekly_means_for_90_days(alice, frozen):
+    period = Period(TODAY - timedelta(days=89), TODAY)
+    for n in range(7):
+        checkin(alice, period.start + timedelta(days=n), spasticity=n, night_wakings=n % 2)
+    report = build_report(alice, period)
+    assert (report.strip_days, len(report.strip)) == (7, 13)
+    first = report.strip[0]
+    assert (first.label, first.spasticity, first.night_wakings) == ("21 Dec", 3, 3 / 7)
+    html = report_html(alice, period)
+    assert "means of 7 days from the date shown" in html
+    assert '<th scope="col">From</th>' in html
+
+
+def test_it_says_when_no_check_in_rated_spasticity_or_wakings(alice, alice_client, frozen):
+    fill_days(alice, TODAY, 5)  # check-ins without either answer
+    report = build_report(alice, LAST_30)
+    assert not report.strip_recorded
+    assert figures(headline(report, "Spasticity rating")) == (None, 0, None, 0)
+    text = alice_client.get(reverse("reports:report")).text
+    assert "No check-in in this period gave a spasticity rating or counted night wakings." in text
+    assert "report-strip" not in text

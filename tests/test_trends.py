@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.contrib.staticfiles import finders
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -19,6 +20,7 @@ from sci_tracker.diary.models import (
     SpasmEpisode,
     Trigger,
 )
+from sci_tracker.sharing.models import ShareLink
 from sci_tracker.trends import aggregates
 from sci_tracker.trends.aggregates import Period
 from sci_tracker.trends.local_time import LocalDate, LocalHour, offsets_between
@@ -382,6 +384,8 @@ def test_it_serves_the_chart_data_as_json(alice, alice_client, frozen):
         "pain",
         "spasms",
         "interference",
+        "spasticity",
+        "night_wakings",
         "events",
         "spasms_by_hour",
     }
@@ -514,3 +518,139 @@ def test_it_keeps_the_trends_pages_javascript_under_60_kb_gzipped(alice_client):
     assert "js/trends.js" in scripts
     sizes = [len(gzip.compress(Path(finders.find(path)).read_bytes(), 9)) for path in scripts]
     assert sum(sizes) <= 60 * 1024
+
+
+def test_it_lists_the_spasms_of_each_hour_in_a_table(alice, alice_client, frozen):
+    spasm(alice, occurred_at=at(TODAY, 23, 10))
+    spasm(alice, occurred_at=at(TODAY, 23, 40))
+    spasm(alice, occurred_at=at(TODAY, 9))
+    text = alice_client.get(reverse("trends:overview")).text
+    hours = re.search(r'id="hours".*?</section>', text, re.S).group(0)
+    assert '<th scope="row">09:00</th><td>1</td><td>No</td>' in hours
+    assert '<th scope="row">23:00</th><td>2</td><td>Yes</td>' in hours
+    assert '<th scope="row">00:00</th><td>0</td><td>Yes</td>' in hours
+
+
+# The check-in's spasticity rating and night wakings -------------------------------------------
+
+
+def spasticity_diary(alice):
+    """7 to 20 March: a spasticity rating of 6 (8 on the 10th) and 2 wakings a night in the first
+    week, with no check-in on the 13th; 3 and no wakings in the second, but 1 on the 20th."""
+    for n in range(14):
+        day = date(2026, 3, 7) + timedelta(days=n)
+        if day == date(2026, 3, 13):
+            continue
+        first_week = n < 7
+        checkin(
+            alice,
+            day,
+            spasticity=(8 if day.day == 10 else 6) if first_week else 3,
+            night_wakings=2 if first_week else (1 if day == TODAY else 0),
+        )
+
+
+def section(text, anchor):
+    return re.search(rf'<section class="trend" id="{anchor}".*?</section>', text, re.S).group(0)
+
+
+def test_it_sums_up_the_spasticity_rating_and_night_wakings(alice, alice_client, frozen):
+    spasticity_diary(alice)
+    text = alice_client.get(reverse("trends:overview"), {"range": "14d"}).text
+    rating = section(text, "spasticity")
+    assert (
+        "The spasticity rating (stiffness and spasms overall, 0 none, 10 worst) averaged 4.5 out "
+        "of 10 over the 13 days with a rating."
+    ) in rating
+    assert "The highest was 8 out of 10, on 10 Mar 2026." in rating
+    assert "In the last 7 days it averaged 3.0, against 6.3 in the first 7 days." in rating
+    assert 'data-chart="spasticity"' in rating
+    # The table: the day's rating and its 7-day mean (6, 6, 6 and 8 from the 7th).
+    assert re.search(r'<th scope="row">10 Mar 2026</th>\s*<td>8</td>\s*<td>6.5</td>', rating)
+    assert re.search(r'<th scope="row">13 Mar 2026</th>\s*<td>–</td>', rating)
+
+    wakings = section(text, "night-wakings")
+    assert (
+        "Spasms or pain woke you on 7 nights of the 13 with an answer: 1.0 times a night on "
+        "average."
+    ) in wakings
+    assert "The most in one night was 2 wakings, on 7 Mar 2026." in wakings
+    assert "In the last 7 days it was 0.1 times a night, against 2.0 in the first 7 days." in (
+        wakings
+    )
+    assert 'data-chart="night-wakings"' in wakings
+    assert re.search(r'<th scope="row">20 Mar 2026</th>\s*<td>1</td>\s*<td>0.1</td>', wakings)
+
+
+def test_it_counts_one_night_in_the_singular(alice, alice_client, frozen):
+    checkin(alice, TODAY, spasticity=5, night_wakings=1)
+    text = alice_client.get(reverse("trends:overview"), {"range": "7d"}).text
+    assert "was 5.0 out of 10 on the 1 day with a rating." in text
+    assert "Spasms or pain woke you on 1 night of the 1 with an answer" in text
+    assert "The most in one night was 1 waking, on 20 Mar 2026." in text
+    assert "In the last 7 days it averaged" not in text  # a week has nothing to compare with
+
+
+def test_it_gives_weekly_means_of_the_rating_and_wakings_for_a_long_range(
+    alice, alice_client, frozen
+):
+    spasticity_diary(alice)
+    text = alice_client.get(reverse("trends:overview"), {"range": "1y"}).text
+    rating = section(text, "spasticity")
+    # Weeks run from the range's first day, 21 March 2025: one of them is 6 to 12 March 2026.
+    row = r'<th scope="row">6 Mar to 12 Mar 2026</th>\s*<td>{}</td>\s*<td>6</td>'
+    assert re.search(row.format("6.3"), rating)
+    assert re.search(row.format("2.0"), section(text, "night-wakings"))
+
+
+def test_it_says_what_to_do_when_no_check_in_rated_spasticity(alice, alice_client, frozen):
+    checkin(alice, TODAY, pain_average=2, pain_worst=3)  # a check-in, but neither answer
+    text = alice_client.get(reverse("trends:overview")).text
+    rating, wakings = section(text, "spasticity"), section(text, "night-wakings")
+    assert "No check-in gave a spasticity rating (0-10) in this period." in rating
+    assert "Nothing to draw yet. Rate your stiffness and spasms from 0 to 10" in rating
+    assert f'<a href="{reverse("diary:new", args=["checkin"])}">daily check-in</a>' in rating
+    assert "No check-in counted night wakings in this period." in wakings
+    assert "Nothing to draw yet." in wakings
+    assert "data-chart=" not in rating + wakings
+    assert "<table" not in rating + wakings
+    data = json.loads(alice_client.get(reverse("trends:data")).content)
+    assert set(data["spasticity"]["rating"]) == {None}
+    assert set(data["night_wakings"]["count"]) == {None}
+
+
+def test_it_serves_the_spasticity_rating_and_night_wakings_as_json(alice, alice_client, frozen):
+    spasticity_diary(alice)
+    response = alice_client.get(reverse("trends:data"), {"from": "2026-03-09", "to": "2026-03-14"})
+    data = json.loads(response.content)
+    assert data["days"][0] == "2026-03-09"
+    assert data["spasticity"] == {
+        "rating": [6, 8, 6, 6, None, 3],
+        # The 7-day means reach back before the range: from 7 March.
+        "rating_7d": [6, 6.5, 6.4, 6.33, 6.33, 5.83],
+    }
+    assert data["night_wakings"] == {
+        "count": [2, 2, 2, 2, None, 0],
+        "count_7d": [2, 2, 2, 2, 2, 1.67],
+    }
+
+
+def test_it_keeps_the_rating_and_wakings_to_the_days_a_share_link_shows(alice, frozen):
+    checkin(alice, date(2026, 3, 1), spasticity=9, night_wakings=5)
+    checkin(alice, date(2026, 3, 10), spasticity=2, night_wakings=1)
+    _, token = ShareLink.make(alice, 7, shows_from=date(2026, 3, 5), shows_to=date(2026, 3, 12))
+    visitor = Client()
+    url = reverse("trends:overview", kwargs={"token": token})
+    rating = section(visitor.get(url, {"range": "30d"}).text, "spasticity")
+    assert "was 2.0 out of 10 on the 1 day with a rating." in rating
+    data = visitor.get(reverse("trends:data", kwargs={"token": token})).json()
+    assert 9 not in data["spasticity"]["rating"]
+    assert 5 not in data["night_wakings"]["count"]
+    assert data["spasticity"]["rating"][data["days"].index("2026-03-10")] == 2
+
+    # A reader cannot log: the empty section says where the answers come from, with no link.
+    _, other = ShareLink.make(alice, 7, shows_from=date(2026, 3, 15))
+    text = Client().get(reverse("trends:overview", kwargs={"token": other})).text
+    rating = section(text, "spasticity")
+    assert "Nothing to draw yet: the rating comes from the daily check-in." in rating
+    assert "<a " not in rating

@@ -7,14 +7,17 @@ notes the person flagged for their clinician. It returns plain data; the page, t
 charts all read the same Report.
 
 What fits on two pages is decided here: long lists keep their most recent (or most logged) items
-and the report says how many it left out.
+and the report says how many it left out; the check-in's spasticity rating and night wakings are
+folded into at most 31 columns (`check_in_strip`).
 """
 
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from math import ceil
 
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy
 
 from sci_tracker.accounts.models import NOT_SURE, Completeness
 from sci_tracker.diary.models import (
@@ -26,7 +29,7 @@ from sci_tracker.diary.models import (
     labels,
 )
 from sci_tracker.trends import aggregates
-from sci_tracker.trends.aggregates import NIGHT_HOURS, Period, mean
+from sci_tracker.trends.aggregates import NIGHT_HOURS, Period, mean, woken_share
 from sci_tracker.trends.window import EVERY_DAY, Window
 
 MAX_DAYS = 366  # a report is for one visit; a longer look belongs on the trends pages
@@ -85,9 +88,18 @@ HEADLINES = [
     ("Night spasms per day", NIGHT, "night_spasms", mean, "days"),
     ("Penn spasm frequency", "0-4", "psfs_frequency", mean, "check-ins"),
     ("Penn spasm severity", "1-3, days with spasms", "psfs_severity", mean, "check-ins"),
+    (gettext_lazy("Spasticity rating"), "0-10", "spasticity", mean, "check-ins"),
     ("Got in the way of daily activities", "0-10", "interference_activities", mean, "check-ins"),
     ("Affected mood", "0-10", "interference_mood", mean, "check-ins"),
     ("Affected sleep", "0-10", "interference_sleep", mean, "check-ins"),
+    (gettext_lazy("Night wakings per night"), "", "night_wakings", mean, "check-ins"),
+    (
+        gettext_lazy("Nights woken by spasms or pain"),
+        gettext_lazy("% of nights"),
+        "night_wakings",
+        woken_share,
+        "check-ins",
+    ),
 ]
 
 
@@ -107,6 +119,49 @@ def days_recorded(by_day):
 
 def check_ins(by_day):
     return sum(value is not None for value in by_day.psfs_frequency)
+
+
+# The check-in's spasticity rating and night wakings, day by day -----------------------------
+
+STRIP_COLUMNS = 31  # what fits across the printed page
+
+
+@dataclass
+class StripColumn:
+    """A day, or a run of days for a long period, with the mean of each measure."""
+
+    first: date
+    last: date
+    label: str
+    spasticity: float | None
+    night_wakings: float | None
+
+
+def check_in_strip(by_day) -> tuple[int, list[StripColumn]]:
+    """The spasticity rating and night wakings as at most STRIP_COLUMNS columns: day by day, or
+    as means of 7 (or more) days for a long period. Returns the days per column, and them."""
+    length = len(by_day.days)
+    size = next(n for n in (1, 7, 14, 28) if ceil(length / n) <= STRIP_COLUMNS)
+
+    def figure(values, start):
+        # A day's answer as it was given (a whole number); a run of days' mean.
+        return values[start] if size == 1 else mean(values[start : start + size])[0]
+
+    columns = []
+    for start in range(0, length, size):
+        days = by_day.days[start : start + size]
+        first, end = days[0], days[-1]
+        with_month = size > 1 or start == 0 or first.day == 1
+        columns.append(
+            StripColumn(
+                first,
+                end,
+                f"{first.day} {first:%b}" if with_month else str(first.day),
+                figure(by_day.spasticity, start),
+                figure(by_day.night_wakings, start),
+            )
+        )
+    return size, columns
 
 
 # Red flags and flagged notes: lists no aggregate gives ------------------------------------
@@ -249,6 +304,16 @@ class Report:
     red_flag_counts: list  # (symptom, times) over the whole period
     notes: list  # Note, the most recent MAX_NOTES, oldest first
     notes_left_out: int
+    strip_days: int = 1  # days per column of `strip`
+    strip: list | None = None  # StripColumn: the spasticity rating and night wakings
+
+    @property
+    def strip_recorded(self):
+        """Whether any check-in in the period gave a spasticity rating or night wakings."""
+        return any(
+            column.spasticity is not None or column.night_wakings is not None
+            for column in self.strip or []
+        )
 
     @property
     def event_keys(self):
@@ -274,6 +339,7 @@ def build_report(person, period, *, window: Window = EVERY_DAY):
     shown_flags, flags_left_out = last(flags, MAX_RED_FLAGS)
     counts = Counter(row.symptom for row in flags)
     notes, notes_left_out = last(flagged_notes(person, period), MAX_NOTES)
+    strip_days, strip = check_in_strip(this_days)
     return Report(
         person=person_facts(person),
         period=period,
@@ -295,4 +361,6 @@ def build_report(person, period, *, window: Window = EVERY_DAY):
         red_flag_counts=[(label, counts[label]) for _, label in RedFlag.choices if counts[label]],
         notes=notes,
         notes_left_out=notes_left_out,
+        strip_days=strip_days,
+        strip=strip,
     )

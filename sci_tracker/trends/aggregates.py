@@ -9,6 +9,8 @@ How a day's figures are made:
   entries. Pain worst: the highest of the check-in's worst rating and that day's entries.
 - Spasms: the episodes logged that day; night episodes are those from 22:00 to 06:00 local time
   (so a 02:00 spasm counts on the day it happened, in that day's night figure).
+- Spasticity (0-10) and night wakings (times spasms or pain woke the person): the check-in's
+  answers as given, None on a day whose check-in left them blank.
 - A day with no check-in and no entry has no figures (None), not zeros: nothing was recorded.
 """
 
@@ -99,6 +101,8 @@ class Daily:
     interference_activities: list
     interference_mood: list
     interference_sleep: list
+    spasticity: list = field(default_factory=list)
+    night_wakings: list = field(default_factory=list)
 
     def window(self, period):
         """The series for another period (inside this one, or not), with None for days this one
@@ -157,6 +161,8 @@ CHECK_IN_FIELDS = [
     "interference_activities",
     "interference_mood",
     "interference_sleep",
+    "spasticity",
+    "night_wakings",
 ]
 
 
@@ -233,6 +239,8 @@ def daily(owner, period, window: "Window | None" = None):
         interference_activities=from_check_ins("interference_activities"),
         interference_mood=from_check_ins("interference_mood"),
         interference_sleep=from_check_ins("interference_sleep"),
+        spasticity=from_check_ins("spasticity"),
+        night_wakings=from_check_ins("night_wakings"),
     )
 
 
@@ -345,7 +353,7 @@ class Overview:
     visits: list
 
 
-ROLLED = ["pain_average", "spasms", "night_spasms"]
+ROLLED = ["pain_average", "spasms", "night_spasms", "spasticity", "night_wakings"]
 
 
 def overview(owner, period, window: "Window | None" = None):
@@ -405,6 +413,11 @@ def chart_data(owner, found):
             "activities": by_day.interference_activities,
             "mood": by_day.interference_mood,
             "sleep": by_day.interference_sleep,
+        },
+        "spasticity": {"rating": by_day.spasticity, "rating_7d": found.rolling["spasticity"]},
+        "night_wakings": {
+            "count": by_day.night_wakings,
+            "count_7d": found.rolling["night_wakings"],
         },
         "events": [
             {
@@ -747,3 +760,79 @@ def week_on_week(owner, today):
         before, before_days = mean(getattr(last_week, name))
         changes.append(Change(label, now, before, now_days, before_days, chart, notable_at))
     return changes
+
+
+# The check-in's spasticity rating and night wakings: the figures behind the trends summaries.
+# The report's headlines count woken nights with the same `nights_woken` -------------------------
+
+COMPARED_DAYS = 7  # the first and the last week of a period of at least two are compared
+
+
+def highest_on(days, values):
+    """The highest recorded value and the first day it was recorded, or (None, None)."""
+    recorded = [(value, day) for day, value in zip(days, values, strict=True) if value is not None]
+    if not recorded:
+        return None, None
+    top = max(value for value, _ in recorded)
+    return top, next(day for value, day in recorded if value == top)
+
+
+@dataclass(frozen=True)
+class RatingFigures:
+    """A daily 0-10 rating over a period."""
+
+    average: float | None
+    days: int  # days with a rating
+    highest: int | None
+    highest_day: date | None
+    first_week: float | None  # both None unless the period is two weeks or more and both
+    last_week: float | None  # weeks have a rating
+
+
+def first_and_last_week(values) -> tuple[float | None, float | None]:
+    """The means of the first and the last 7 days, when the period is two weeks or more and both
+    weeks have a value; else (None, None)."""
+    if len(values) < 2 * COMPARED_DAYS:
+        return None, None
+    first, _ = mean(values[:COMPARED_DAYS])
+    last, _ = mean(values[-COMPARED_DAYS:])
+    return (None, None) if first is None or last is None else (first, last)
+
+
+def rating_figures(days: list, values: list) -> RatingFigures:
+    average, rated = mean(values)
+    highest, highest_day = highest_on(days, values)
+    return RatingFigures(average, rated, highest, highest_day, *first_and_last_week(values))
+
+
+def nights_woken(values) -> tuple[int, int]:
+    """Of the nights with an answer, how many had at least one waking; and the nights answered."""
+    answered = [value for value in values if value is not None]
+    return sum(value > 0 for value in answered), len(answered)
+
+
+def woken_share(values) -> tuple[float | None, int]:
+    """The percentage of answered nights with a waking, and the nights answered (a report
+    headline: one figure and the days behind it)."""
+    woken, answered = nights_woken(values)
+    return (100 * woken / answered if answered else None), answered
+
+
+@dataclass(frozen=True)
+class WakingFigures:
+    """Night wakings over a period, from the check-ins that answered the question."""
+
+    nights: int  # nights with an answer
+    woken: int  # nights with at least one waking
+    per_night: float | None  # wakings per answered night
+    most: int | None
+    most_day: date | None
+    first_week: float | None  # wakings per night in the first and last 7 days, as for a rating
+    last_week: float | None
+
+
+def waking_figures(days: list, values: list) -> WakingFigures:
+    woken, answered = nights_woken(values)
+    per_night, _ = mean(values)
+    most, most_day = highest_on(days, values)
+    return WakingFigures(answered, woken, per_night, most, most_day, *first_and_last_week(values))

@@ -1,8 +1,10 @@
 """Plain sentences that say what each chart shows, for screen readers, print and a quick read."""
 
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from sci_tracker.trends.aggregates import NIGHT_HOURS, mean
+from sci_tracker.trends.aggregates import NIGHT_HOURS, RatingFigures, WakingFigures, mean
 
 NIGHT = "22:00 to 06:00"
 
@@ -133,3 +135,71 @@ def change(item):
         f"{item.label} went {direction} from {one_decimal(item.last_week)} "
         f"to {one_decimal(item.this_week)}."
     )
+
+
+def spasticity(figures: RatingFigures) -> list[str]:
+    """The check-in's 0-10 spasticity rating, from aggregates.rating_figures."""
+    if not figures.days:
+        return [_("No check-in gave a spasticity rating (0-10) in this period.")]
+    sentences = [
+        ngettext(
+            "The spasticity rating (stiffness and spasms overall, 0 none, 10 worst) was "
+            "%(average)s out of 10 on the %(days)d day with a rating.",
+            "The spasticity rating (stiffness and spasms overall, 0 none, 10 worst) averaged "
+            "%(average)s out of 10 over the %(days)d days with a rating.",
+            figures.days,
+        )
+        % {"average": one_decimal(figures.average), "days": figures.days},
+        _("The highest was %(highest)d out of 10, on %(day)s.")
+        % {"highest": figures.highest, "day": day_name(figures.highest_day)},
+    ]
+    if figures.last_week is not None:
+        sentences.append(
+            _("In the last 7 days it averaged %(last)s, against %(first)s in the first 7 days.")
+            % {"last": one_decimal(figures.last_week), "first": one_decimal(figures.first_week)}
+        )
+    return sentences
+
+
+def night_wakings(figures: WakingFigures) -> list[str]:
+    """How often spasms or pain woke the person, from aggregates.waking_figures."""
+    if not figures.nights:
+        return [_("No check-in counted night wakings in this period.")]
+    if not figures.woken:
+        return [
+            ngettext(
+                "Spasms or pain did not wake you on the %(nights)d night with an answer.",
+                "Spasms or pain woke you on none of the %(nights)d nights with an answer.",
+                figures.nights,
+            )
+            % {"nights": figures.nights}
+        ]
+    sentences = [
+        ngettext(
+            "Spasms or pain woke you on %(woken)d night of the %(nights)d with an answer: "
+            "%(per_night)s times a night on average.",
+            "Spasms or pain woke you on %(woken)d nights of the %(nights)d with an answer: "
+            "%(per_night)s times a night on average.",
+            figures.woken,
+        )
+        % {
+            "woken": figures.woken,
+            "nights": figures.nights,
+            "per_night": one_decimal(figures.per_night),
+        },
+        ngettext(
+            "The most in one night was %(most)d waking, on %(day)s.",
+            "The most in one night was %(most)d wakings, on %(day)s.",
+            figures.most,
+        )
+        % {"most": figures.most, "day": day_name(figures.most_day)},
+    ]
+    if figures.last_week is not None:
+        sentences.append(
+            _(
+                "In the last 7 days it was %(last)s times a night, against %(first)s in the "
+                "first 7 days."
+            )
+            % {"last": one_decimal(figures.last_week), "first": one_decimal(figures.first_week)}
+        )
+    return sentences

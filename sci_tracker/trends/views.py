@@ -58,7 +58,7 @@ def cache_key(what, user, period, window=EVERY_DAY):
     through this window. Any change to the diary moves the version on, so a cached figure is
     never out of date."""
     parts = [what, user.pk, user.diary_version, user.time_zone, period.start, period.end]
-    return "trends-2:" + ":".join(str(part) for part in [*parts, window.key()])
+    return "trends-3:" + ":".join(str(part) for part in [*parts, window.key()])
 
 
 def cached_overview(user, period, window=EVERY_DAY):
@@ -81,6 +81,9 @@ def overview(request, person):
     form, period, window = chosen_period(request, person)
     found = cached_overview(person, period, window)
     data_query = urlencode({"from": period.start, "to": period.end})
+    by_day = found.by_day
+    spasticity = aggregates.rating_figures(by_day.days, by_day.spasticity)
+    wakings = aggregates.waking_figures(by_day.days, by_day.night_wakings)
     context = {
         **range_context(request, form, period),
         "title": "Trends" if request.access.is_own else f"{person.name}: trends",
@@ -93,7 +96,11 @@ def overview(request, person):
             "interference": summaries.interference(found),
             "hours": summaries.hours(found),
             "events": summaries.events(found),
+            "spasticity": summaries.spasticity(spasticity),
+            "night_wakings": summaries.night_wakings(wakings),
         },
+        "spasticity": spasticity,
+        "wakings": wakings,
         "table": table_rows(found),
         "by_week": period.length > DAILY_TABLE_DAYS,
         "heat_map": heat_map(found),
@@ -127,6 +134,10 @@ def table_rows(found):
             "interference_activities": by_day.interference_activities,
             "interference_mood": by_day.interference_mood,
             "interference_sleep": by_day.interference_sleep,
+            "spasticity": by_day.spasticity,
+            "spasticity_7d": found.rolling["spasticity"],
+            "night_wakings": by_day.night_wakings,
+            "night_wakings_7d": found.rolling["night_wakings"],
         }
         rows = []
         for n, day in enumerate(by_day.days):
@@ -138,6 +149,8 @@ def table_rows(found):
     for first, last, figures in aggregates.weekly(by_day):
         row = {name: figure[0] for name, figure in figures.items()}
         row["days"] = figures["pain_average"][1]
+        row["spasticity_days"] = figures["spasticity"][1]
+        row["night_wakings_days"] = figures["night_wakings"][1]
         rows.append({"label": f"{first.day} {first:%b} to {short_date(last)}", **row})
     return rows
 

@@ -412,6 +412,30 @@
     return { options: timeOptions(data, series, axes, { y: { range: [0, 10] } }), values };
   }
 
+  // The check-in's spasticity rating: one a day, with its 7-day average.
+  function spasticityChart(data) {
+    const spasticity = data.spasticity;
+    const series = [
+      pointSeries("Daily rating", C.green, "square", { size: 6 }),
+      lineSeries("7-day average", C.black, DASH.solid, { width: 3 }),
+    ];
+    const values = [spasticity.rating, spasticity.rating_7d];
+    const axes = [yAxis("Spasticity (0-10)")];
+    return { options: timeOptions(data, series, axes, { y: { range: [0, 10] } }), values };
+  }
+
+  // Times spasms or pain woke the person, from the check-in, with the 7-day average.
+  function wakingsChart(data) {
+    const wakings = data.night_wakings;
+    const series = [
+      pointSeries("Wakings", C.vermillion, "diamond", { hollow: true, size: 6 }),
+      lineSeries("7-day average", C.black, DASH.solid, { width: 3 }),
+    ];
+    const values = [wakings.count, wakings.count_7d];
+    const axes = [yAxis("Wakings a night", { incrs: WHOLE_STEPS })];
+    return { options: timeOptions(data, series, axes, { y: { range: fromZero(4) } }), values };
+  }
+
   function pad2(hour) {
     return String(hour).padStart(2, "0");
   }
@@ -508,6 +532,8 @@
     pain: painChart,
     spasms: spasmsChart,
     interference: interferenceChart,
+    spasticity: spasticityChart,
+    "night-wakings": wakingsChart,
     hours: hoursChart,
   };
 

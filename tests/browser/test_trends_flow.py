@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.conftest import make_user
-from tests.entries import fill_days
+from tests.entries import checkin, fill_days
 
 CHARTS = ["pain", "spasms", "interference", "hours"]
 
@@ -94,3 +94,39 @@ def test_it_reads_without_javascript(browser, live_server, dee):
     expect(page.locator(".heatmap td.heat-6").first).to_have_text("6")
     assert page.locator('[data-chart="pain"] canvas').count() == 0
     context.close()
+
+
+def test_it_draws_the_spasticity_rating_and_night_wakings(
+    page, live_server, console_errors, transactional_db
+):
+    person = make_user("eve", time_zone="Pacific/Auckland", injury_level="T4")
+    today = person.local_today()
+    for n in range(20):
+        checkin(person, today - timedelta(days=n), spasticity=n % 10, night_wakings=n % 3)
+    sign_in(page, live_server, person.email)
+    page.goto(f"{live_server.url}/trends/?range=30d")
+    for chart in ["spasticity", "night-wakings"]:
+        container = page.locator(f'[data-chart="{chart}"]')
+        expect(container).to_have_attribute("data-drawn", "yes")
+        expect(container.locator("canvas").first).to_be_visible()
+    expect(page.get_by_text("Spasms or pain woke you on 13 nights of the 20")).to_be_visible()
+    page.get_by_text("Spasticity rating as a table").click()
+    expect(page.get_by_role("table").filter(has_text="7-day average").first).to_be_visible()
+    assert page.locator(".trend-chart-error").count() == 0
+    assert_accessible(page)
+    assert console_errors == []
+
+
+def test_it_says_what_to_do_before_any_spasticity_rating(
+    page, live_server, console_errors, transactional_db
+):
+    person = make_user("fay", time_zone="Pacific/Auckland", injury_level="T4")
+    sign_in(page, live_server, person.email)
+    page.goto(f"{live_server.url}/trends/")
+    rating = page.locator("#spasticity")
+    expect(rating.get_by_text("Nothing to draw yet.")).to_be_visible()
+    rating.get_by_role("link", name="daily check-in").click()
+    expect(page).to_have_url(f"{live_server.url}/log/checkin/")
+    page.go_back()
+    assert_accessible(page)
+    assert console_errors == []
