@@ -11,13 +11,17 @@ from django.views.decorators.http import require_safe
 
 from sci_tracker.core.health import database_problem
 from sci_tracker.middleware import database_fault_response
+from sci_tracker.safety.card import pump_reminders
 from sci_tracker.trends.views import home_summary
 
 
 @require_safe
 def home(request):
     summary = home_summary(request.user) if request.user.is_authenticated else None
-    return render(request, "home.html", {"summary": summary})
+    context = {"summary": summary}
+    if request.user.is_authenticated:
+        context["pump_reminders"] = pump_reminders(request.user)
+    return render(request, "home.html", context)
 
 
 @require_safe
