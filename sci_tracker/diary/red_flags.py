@@ -6,6 +6,8 @@ injuries at T6 or above, or when the level is not known.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from sci_tracker.diary.models import RedFlag
 
 
@@ -37,11 +39,15 @@ HEADACHE_WITHOUT_AD_RISK = UrgentAdvice(
 )
 # Fever for someone without a baclofen pump: the pump's lines are left out (see urgent_advice).
 FEVER_WITHOUT_PUMP = UrgentAdvice(
-    heading="Fever needs checking today",
-    text="A fever or chills can mean an infection, such as a bladder or skin infection, which "
-    "often makes spasms worse.",
-    action="Contact your doctor today. If you also feel very unwell or confused, call your "
-    "emergency number.",
+    heading=_("Fever needs checking today"),
+    text=_(
+        "A fever or chills can mean an infection, such as a bladder or skin infection, which "
+        "often makes spasms worse."
+    ),
+    action=_(
+        "Contact your doctor today. If you also feel very unwell or confused, call your "
+        "emergency number."
+    ),
     guide="red-flags#fever",
 )
 ADVICE = {

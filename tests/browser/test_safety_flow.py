@@ -88,6 +88,14 @@ def test_it_shows_the_pump_reminder_and_the_card_from_the_urgent_advice(
     page.get_by_text("Pounding headache, flushing or sweating above the injury", exact=True).click()
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("heading", name="Your symptoms need attention")).to_be_visible()
+    assert_accessible(page)
     page.get_by_role("link", name="Show the AD safety card to whoever is helping").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your AD safety card")
+
+    page.goto(f"{live_server.url}/guides/red-flags/")
+    box = page.get_by_role("complementary", name="In your diary: your AD safety card")
+    expect(box).to_be_visible()
+    assert_accessible(page)
+    box.get_by_role("link", name="Open your AD safety card").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your AD safety card")
     assert console_errors == []
