@@ -566,6 +566,29 @@ def test_it_explains_a_safety_answer_it_cannot_take_and_keeps_what_was_typed(
     assert (una.injury_level, una.usual_systolic, una.card_medicines) == ("unknown", None, "")
 
 
+@pytest.mark.parametrize(
+    ("typed", "accepted"),
+    [
+        ("+44 7700 900123", True),
+        ("(555) 010-0199", True),
+        ("0800.123.456", True),
+        ("999", True),
+        ("12", False),
+        ("+", False),
+        ("call Sam", False),
+        ("555-0199 ext 2", False),
+    ],
+)
+def test_it_takes_a_phone_number_as_people_write_them(tess_client, tess, typed, accepted):
+    with time_machine.travel(NOW, tick=False):
+        response = tess_client.post(
+            reverse("profile"), profile_data(tess, emergency_contact_phone=typed)
+        )
+    tess.refresh_from_db()
+    assert (response.status_code == 302) is accepted
+    assert (tess.emergency_contact_phone == typed) is accepted
+
+
 def test_it_clears_the_pump_dates_when_the_pump_is_unticked(tess_client, tess):
     set_pump(tess, date(2026, 3, 5), date(2026, 3, 20))
     data = profile_data(tess)

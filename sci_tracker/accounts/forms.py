@@ -121,7 +121,8 @@ class ProfileForm(forms.ModelForm):
         label=_("Their phone number"),
         required=False,
         max_length=User._meta.get_field("emergency_contact_phone").max_length,
-        regex=r"^\+?[0-9][0-9 ()./-]*[0-9]$",
+        # Digits with the signs people write between them; at least three digits.
+        regex=r"^[+(]*[0-9](?:[ ()./-]*[0-9]){2,}$",
         error_messages={
             "invalid": _("Enter a phone number with digits, as in +44 20 7946 0000."),
         },
