@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "sci_tracker.exports",
     "sci_tracker.sharing",
     "sci_tracker.reports",
+    "sci_tracker.safety",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("", include("sci_tracker.sharing.urls")),
     path("", include("sci_tracker.reports.urls")),
+    path("", include("sci_tracker.safety.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from sci_tracker.core.health import database_problem
 from sci_tracker.middleware import database_fault_response
+from sci_tracker.safety.card import pump_reminders
 from sci_tracker.trends.rise import sudden_rise_for
 from sci_tracker.trends.views import home_summary
 
@@ -21,6 +22,7 @@ def home(request):
     context = {"summary": summary}
     if request.user.is_authenticated:
         context["rise"] = sudden_rise_for(request.user)
+        context["pump_reminders"] = pump_reminders(request.user)
     return render(request, "home.html", context)
 
 

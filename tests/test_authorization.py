@@ -94,6 +94,9 @@ PAGES = PUBLIC | {
     "trends:data": Page("read"),
     "reports:report": Page("read"),
     "reports:pdf": Page("read"),
+    # The AD safety card: the person and their carers, the ones who are with them ("log").
+    "safety:card": Page("log"),
+    "safety:pdf": Page("log"),
     "exports:index": Page("manage"),
     "exports:csv": Page("manage"),
     "exports:backup": Page("manage"),

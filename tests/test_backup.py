@@ -52,6 +52,14 @@ def test_it_downloads_a_versioned_backup_named_for_the_local_day(alice_client, a
         "injury_level": "C6",
         "completeness": "B",
         "is_clinician": False,
+        "usual_systolic": None,
+        "usual_diastolic": None,
+        "has_baclofen_pump": False,
+        "pump_refill_date": None,
+        "pump_alarm_date": None,
+        "emergency_contact_name": "",
+        "emergency_contact_phone": "",
+        "card_medicines": "",
     }
     assert list(data) == list(backup.TOP_LEVEL_KEYS)
     for section in backup.SECTIONS:
@@ -230,6 +238,29 @@ def test_it_backs_up_every_field_or_says_why_not(section):
     left_out = set(backup.NOT_BACKED_UP[section.model])
     assert not written & left_out
     assert written | left_out == forward_fields(section.model)
+
+
+def test_it_writes_the_safety_profile_with_dates_as_iso_strings(alice_client, alice):
+    User.objects.filter(pk=alice.pk).update(
+        usual_systolic=100,
+        usual_diastolic=65,
+        has_baclofen_pump=True,
+        pump_refill_date=date(2026, 4, 2),
+        emergency_contact_name="Sam",
+        emergency_contact_phone="+64 21 555 0100",
+        card_medicines="Baclofen 10 mg",
+    )
+    _, data = download(alice_client)
+    assert {name: data["profile"][name] for name in backup.SAFETY_SETTINGS} == {
+        "usual_systolic": 100,
+        "usual_diastolic": 65,
+        "has_baclofen_pump": True,
+        "pump_refill_date": "2026-04-02",
+        "pump_alarm_date": None,
+        "emergency_contact_name": "Sam",
+        "emergency_contact_phone": "+64 21 555 0100",
+        "card_medicines": "Baclofen 10 mg",
+    }
 
 
 def test_it_backs_up_every_profile_field_or_says_why_not():

@@ -430,6 +430,19 @@ def test_it_never_fails_on_a_hostile_sign_up(client, alice, data, same_twice):
         assert user.email_confirmed_at is None
 
 
+PHONES = ["+44 7700 900123", "(555) 010-0199", "0800.123.456", "+", "12", "phone", "\u0663\u0664"]
+SAFETY_FIELDS = {
+    "usual_systolic": st.one_of(st.just(""), st.integers(40, 240).map(str), numbers),
+    "usual_diastolic": st.one_of(st.just(""), st.integers(20, 160).map(str), numbers),
+    "has_baclofen_pump": st.sampled_from(["", "on"]),
+    "pump_refill_date": st.one_of(st.just(""), day_text),
+    "pump_alarm_date": st.one_of(st.just(""), day_text),
+    "emergency_contact_name": st.one_of(st.text(max_size=80), hostile_text),
+    "emergency_contact_phone": st.one_of(st.sampled_from(PHONES), hostile_text),
+    "card_medicines": st.one_of(st.text(max_size=300), hostile_text),
+}
+
+
 @time_machine.travel(NOW, tick=False)
 @HYPOTHESIS
 @given(
@@ -440,6 +453,7 @@ def test_it_never_fails_on_a_hostile_sign_up(client, alice, data, same_twice):
             "injury_level": any_of(LEVELS),
             "completeness": any_of(Completeness.values),
             "is_clinician": st.sampled_from(["", "on"]),
+            **SAFETY_FIELDS,
         }
     )
 )
@@ -454,6 +468,8 @@ def test_it_never_fails_on_a_hostile_profile(client, alice, data):
             assert alice.display_name == "Alice"
             assert alice.time_zone == "Pacific/Auckland"
             assert (alice.injury_level, alice.completeness) == ("C6", "B")
+            assert (alice.usual_systolic, alice.has_baclofen_pump) == (None, False)
+            assert (alice.emergency_contact_phone, alice.card_medicines) == ("", "")
         else:
             assert response.status_code == 302
             assert alice.display_name == typed(sent(data, "display_name"))
@@ -461,7 +477,28 @@ def test_it_never_fails_on_a_hostile_profile(client, alice, data):
             assert alice.injury_level == sent(data, "injury_level")
             assert alice.completeness == sent(data, "completeness")
             assert alice.is_clinician == ticked(data, "is_clinician")
+            check_safety_profile(alice, data)
         assert added(before) == {}
+
+
+def check_safety_profile(user, data):
+    """An accepted safety profile keeps the profile's rules and what was typed."""
+    upper, lower = user.usual_systolic, user.usual_diastolic
+    assert (upper is None) == (lower is None)
+    if upper is not None:
+        assert 60 <= upper <= 220
+        assert 30 <= lower <= 140
+        assert upper > lower
+    else:
+        assert not sent(data, "usual_systolic").strip()
+    assert user.has_baclofen_pump == ticked(data, "has_baclofen_pump")
+    for day in (user.pump_refill_date, user.pump_alarm_date):
+        if day is not None:
+            assert user.has_baclofen_pump
+            assert abs(day - TODAY) <= timedelta(days=366)
+    assert user.emergency_contact_name == typed(sent(data, "emergency_contact_name"))
+    assert user.emergency_contact_phone == typed(sent(data, "emergency_contact_phone"))
+    assert user.card_medicines == typed(sent(data, "card_medicines"))
 
 
 @time_machine.travel(NOW, tick=False)

@@ -44,10 +44,25 @@ def stamp(entry, created, updated=None, logged_by=None):
     type(entry).objects.filter(pk=entry.pk).update(**fields)
 
 
+# The safety profile with every field away from its default.
+SAFETY_PROFILE = {
+    "completeness": "E",
+    "usual_systolic": 96,
+    "usual_diastolic": 58,
+    "has_baclofen_pump": True,
+    "pump_refill_date": date(2025, 7, 1),
+    "pump_alarm_date": date(2025, 7, 14),
+    "emergency_contact_name": "Sam \u201cSammy\u201d Ng",
+    "emergency_contact_phone": "+64 21 555 0100",
+    "card_medicines": "Baclofen 10 mg\nOxybutynin 5 mg, twice a day",
+}
+
+
 def fill_everything(owner, carer):
     """Every kind of entry with every field away from its default, in the bin and out of it,
     logged by the person and by a carer, with the person's own items and pain problems, and what
     two clinicians wrote about the person (one of them with no account any more)."""
+    User.objects.filter(pk=owner.pk).update(**SAFETY_PROFILE)
     shoes = Trigger.objects.create(
         owner=owner, slug="tight-shoes", name="Tight shoes", category="clothing", guide="x#y"
     )
@@ -782,7 +797,86 @@ def test_it_restores_the_profile_only_when_asked(alice_client, alice):
         "injury_level": "T4",
         "completeness": "A",
         "is_clinician": False,
+        # The file has no safety profile (see the next test): the present one stays.
+        "usual_systolic": None,
+        "usual_diastolic": None,
+        "has_baclofen_pump": False,
+        "pump_refill_date": None,
+        "pump_alarm_date": None,
+        "emergency_contact_name": "",
+        "emergency_contact_phone": "",
+        "card_medicines": "",
     }
+
+
+SAFETY_IN_A_FILE = {
+    "usual_systolic": 104,
+    "usual_diastolic": 66,
+    "has_baclofen_pump": True,
+    "pump_refill_date": "2025-03-20",
+    "pump_alarm_date": None,
+    "emergency_contact_name": "Sam",
+    "emergency_contact_phone": "+44 7700 900123",
+    "card_medicines": "Baclofen",
+}
+
+
+def backup_with_profile(**profile):
+    data = json.loads(minimal_backup())
+    data["profile"].update(profile)
+    return json.dumps(data).encode()
+
+
+def test_it_keeps_the_safety_profile_when_an_older_backup_has_none(alice_client, alice):
+    User.objects.filter(pk=alice.pk).update(**SAFETY_PROFILE)
+    response = upload(alice_client, {"b.json": minimal_backup()}, restore_profile="on")
+    text = page_text(response)
+    assert "Injury level: T4" in text
+    assert "usual blood pressure" not in text.lower()
+    confirm(alice_client)
+    alice.refresh_from_db()
+    assert alice.injury_level == "T4"
+    for name, value in SAFETY_PROFILE.items():
+        if name != "completeness":
+            assert getattr(alice, name) == value, name
+
+
+def test_it_restores_the_safety_profile_from_a_backup(alice_client, alice):
+    response = upload(
+        alice_client, {"b.json": backup_with_profile(**SAFETY_IN_A_FILE)}, restore_profile="on"
+    )
+    text = page_text(response)
+    assert "Usual blood pressure, upper number (systolic): 104" in text
+    assert "Next pump refill: 20 Mar 2025" in text
+    assert "pump alarm date" not in text.lower()  # empty in the file and in the diary
+    confirm(alice_client)
+    alice.refresh_from_db()
+    assert (alice.usual_systolic, alice.usual_diastolic) == (104, 66)
+    assert alice.has_baclofen_pump
+    assert (alice.pump_refill_date, alice.pump_alarm_date) == (date(2025, 3, 20), None)
+    assert (alice.emergency_contact_name, alice.card_medicines) == ("Sam", "Baclofen")
+
+
+@pytest.mark.parametrize(
+    ("changes", "error"),
+    [
+        ({"usual_diastolic": None}, "usual_diastolic: Enter both numbers"),
+        ({"usual_systolic": 60, "usual_diastolic": 90}, "The lower number must be smaller"),
+        ({"has_baclofen_pump": False}, "You gave a pump date"),
+        ({"pump_refill_date": "20 March"}, "pump_refill_date '20 March' is not a date"),
+        ({"card_medicines": "x" * 301}, "card_medicines is 301 characters long; at most 300"),
+    ],
+)
+def test_it_leaves_the_profile_as_it_is_when_the_safety_profile_breaks_a_rule(
+    alice_client, alice, changes, error
+):
+    data = backup_with_profile(**(SAFETY_IN_A_FILE | changes))
+    text = page_text(upload(alice_client, {"b.json": data}, restore_profile="on"))
+    assert error in text
+    assert "Your profile stays as it is." in text
+    before = profile_of(alice)
+    confirm(alice_client)
+    assert profile_of(alice) == before
 
 
 def test_it_maps_who_logged_an_entry_to_the_person_or_leaves_it_empty(alice_client, alice):

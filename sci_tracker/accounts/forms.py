@@ -1,4 +1,5 @@
 import zoneinfo
+from datetime import timedelta
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -86,15 +87,96 @@ class SignUpForm(BaseUserCreationForm):
             return None
 
 
+class BigToggle(forms.CheckboxInput):
+    """A yes-or-no tick drawn as one large toggle button (includes/toggle.html), as on the
+    diary's forms."""
+
+    is_toggle = True
+
+
+ABOUT_FIELDS = ["display_name", "time_zone", "injury_level", "completeness", "is_clinician"]
+SAFETY_FIELDS = [
+    "usual_systolic",
+    "usual_diastolic",
+    "has_baclofen_pump",
+    "pump_refill_date",
+    "pump_alarm_date",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "card_medicines",
+]
+PUMP_DATES = ("pump_refill_date", "pump_alarm_date")
+# A refill or alarm date further than this from today is a slip of the year.
+PUMP_DATES_WITHIN = timedelta(days=366)
+
+
 class ProfileForm(forms.ModelForm):
+    """Who you are, and the safety profile (what the AD card and the pump reminders show)."""
+
     time_zone = TimeZoneField(
         label="Time zone",
         help_text="Your diary's days start and end at midnight in this zone.",
     )
+    emergency_contact_phone = forms.RegexField(
+        label=_("Their phone number"),
+        required=False,
+        max_length=User._meta.get_field("emergency_contact_phone").max_length,
+        # Digits with the signs people write between them; at least three digits.
+        regex=r"^[+(]*[0-9](?:[ ()./-]*[0-9]){2,}$",
+        error_messages={
+            "invalid": _("Enter a phone number with digits, as in +44 20 7946 0000."),
+        },
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
 
     class Meta:
         model = User
-        fields = ["display_name", "time_zone", "injury_level", "completeness", "is_clinician"]
+        fields = [*ABOUT_FIELDS, *SAFETY_FIELDS]
+        labels = {
+            "usual_systolic": _("Upper number (systolic)"),
+            "usual_diastolic": _("Lower number (diastolic)"),
+            "emergency_contact_name": _("Emergency contact's name"),
+            "card_medicines": _("Medicines"),
+        }
+        help_texts = {
+            "usual_systolic": _(
+                "Your blood pressure on an ordinary day, in mmHg. After a high injury it is "
+                "often low, 90 to 110. Both numbers, or leave both empty."
+            ),
+            "usual_diastolic": "",
+            "emergency_contact_name": _("Someone who knows you and your injury."),
+            "pump_refill_date": _("The next refill your pump team booked."),
+        }
+        widgets = {
+            "usual_systolic": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "usual_diastolic": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "has_baclofen_pump": BigToggle,
+            "pump_refill_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "pump_alarm_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "emergency_contact_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "card_medicines": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def about_fields(self):
+        return [self[name] for name in ABOUT_FIELDS]
+
+    def safety_fields(self):
+        return [self[name] for name in SAFETY_FIELDS]
+
+    def clean(self):
+        cleaned = super().clean()
+        today = self.instance.local_today()
+        for name in PUMP_DATES:
+            day = cleaned.get(name)
+            if day and abs(day - today) > PUMP_DATES_WITHIN:
+                self.add_error(name, _("Enter a date within a year of today."))
+        if not cleaned.get("has_baclofen_pump"):
+            # Unticking the pump clears the dates it had. A date typed anew without the tick
+            # is more likely a forgotten tick: the model's rule asks which one was meant.
+            for name in PUMP_DATES:
+                if name in cleaned and cleaned[name] == self.initial.get(name):
+                    cleaned[name] = None
+        return cleaned
 
 
 class ChangeEmailForm(forms.Form):

@@ -33,6 +33,9 @@ INJURY_LEVEL_CHOICES = {
 }
 # Autonomic dysreflexia is a risk for injuries at this level and above.
 LOWEST_LEVEL_WITH_AD_RISK = "T6"
+# What a person's usual blood pressure can be, in mmHg (the profile's and the database's rule).
+USUAL_SYSTOLIC = (60, 220)
+USUAL_DIASTOLIC = (30, 140)
 
 
 class Completeness(models.TextChoices):
@@ -134,11 +137,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     emergency_contact_phone = models.CharField(
         _("emergency contact's phone number"), max_length=40, blank=True
     )
+    # 300 characters: what the back of a bank-card-sized card holds (see safety.css).
     card_medicines = models.TextField(
         _("medicines for the safety card"),
-        max_length=500,
+        max_length=300,
         blank=True,
-        help_text=_("What you take regularly, with doses, for whoever helps you in an emergency."),
+        help_text=_(
+            "What you take regularly, with doses, for whoever helps you in an emergency. Up to "
+            "300 characters: the card has room for that much."
+        ),
     )
     diary_version = models.PositiveBigIntegerField(
         default=0,
@@ -183,17 +190,27 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=models.Q(completeness__in=Completeness.values),
                 name="accounts_user_completeness_valid",
             ),
-            # Both numbers or neither; within what a person's usual pressure can be.
+            # Both numbers or neither; within what a person's usual pressure can be. The
+            # second branch names both as not null: otherwise one number alone would make it
+            # unknown (NULL), which a CHECK lets through.
             models.CheckConstraint(
                 condition=models.Q(usual_systolic__isnull=True, usual_diastolic__isnull=True)
                 | models.Q(
-                    usual_systolic__gte=60,
-                    usual_systolic__lte=220,
-                    usual_diastolic__gte=30,
-                    usual_diastolic__lte=140,
+                    usual_systolic__isnull=False,
+                    usual_diastolic__isnull=False,
+                    usual_systolic__gte=USUAL_SYSTOLIC[0],
+                    usual_systolic__lte=USUAL_SYSTOLIC[1],
+                    usual_diastolic__gte=USUAL_DIASTOLIC[0],
+                    usual_diastolic__lte=USUAL_DIASTOLIC[1],
                     usual_systolic__gt=models.F("usual_diastolic"),
                 ),
                 name="accounts_user_usual_blood_pressure_valid",
+            ),
+            # Pump dates belong to a pump: without one they would show reminders for nothing.
+            models.CheckConstraint(
+                condition=models.Q(has_baclofen_pump=True)
+                | models.Q(pump_refill_date__isnull=True, pump_alarm_date__isnull=True),
+                name="accounts_user_pump_dates_need_a_pump",
             ),
         ]
 
@@ -210,6 +227,43 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().refresh_from_db(using, fields, from_queryset)
         if fields is None or "email" in fields:
             self._stored_email = self.__dict__.get("email")
+
+    def clean(self):
+        super().clean()
+        errors = self.safety_profile_errors()
+        if errors:
+            raise ValidationError(errors)
+
+    def safety_profile_errors(self) -> dict:
+        """The safety profile's rules, in words a person can act on (the database's CHECKs
+        above hold the same rules): {field: message}."""
+        errors = {}
+        upper, lower = self.usual_systolic, self.usual_diastolic
+        if (upper is None) != (lower is None):
+            missing = "usual_diastolic" if lower is None else "usual_systolic"
+            errors[missing] = _(
+                "Enter both numbers of your usual blood pressure, or leave both empty."
+            )
+        elif upper is not None:
+            if not USUAL_SYSTOLIC[0] <= upper <= USUAL_SYSTOLIC[1]:
+                errors["usual_systolic"] = _(
+                    "Enter an upper number from %(low)d to %(high)d mmHg, as your blood "
+                    "pressure monitor shows it."
+                ) % {"low": USUAL_SYSTOLIC[0], "high": USUAL_SYSTOLIC[1]}
+            if not USUAL_DIASTOLIC[0] <= lower <= USUAL_DIASTOLIC[1]:
+                errors["usual_diastolic"] = _(
+                    "Enter a lower number from %(low)d to %(high)d mmHg, as your blood "
+                    "pressure monitor shows it."
+                ) % {"low": USUAL_DIASTOLIC[0], "high": USUAL_DIASTOLIC[1]}
+            if not errors and upper <= lower:
+                errors["usual_diastolic"] = _(
+                    "The lower number must be smaller than the upper one, as in 110 over 70."
+                )
+        if not self.has_baclofen_pump and (self.pump_refill_date or self.pump_alarm_date):
+            errors["has_baclofen_pump"] = _(
+                "You gave a pump date: tick this if you have a pump, or clear the dates."
+            )
+        return errors
 
     @classmethod
     def normalize_username(cls, username):

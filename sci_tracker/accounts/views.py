@@ -169,6 +169,9 @@ def sign_out(request):
 
 @login_required
 def profile(request):
+    # Asked before the form writes what was typed onto the account: the card link follows
+    # the saved level, as the card page itself does.
+    card_shown = request.user.ad_risk
     form = ProfileForm(request.POST or None, instance=request.user)
     if form.is_valid():
         form.save()
@@ -177,7 +180,12 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "title": "Your profile", "submit_label": "Save profile"},
+        {
+            "form": form,
+            "title": "Your profile",
+            "submit_label": "Save profile",
+            "card_shown": card_shown,
+        },
     )
 
 

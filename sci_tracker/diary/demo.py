@@ -47,6 +47,7 @@ from sci_tracker.diary.models import (
     Trigger,
     diary_changed,
 )
+from sci_tracker.diary.rules import today_in
 
 # Published on purpose: anyone trying the demo signs in with it.
 DEMO_PASSWORD = "demo-tracker-2026"  # noqa: S105
@@ -58,7 +59,19 @@ DEMO_PROFILE = {
     "time_zone": "Europe/London",
     "injury_level": "T4",
     "completeness": "C",
+    # The safety profile: a full AD safety card, and a pump whose refill is due this week.
+    "usual_systolic": 104,
+    "usual_diastolic": 66,
+    "has_baclofen_pump": True,
+    "emergency_contact_name": "Sam Demo (partner)",
+    "emergency_contact_phone": "+44 7700 900123",
+    "card_medicines": "Intrathecal baclofen pump. Baclofen 10 mg tablets as needed. "
+    "Oxybutynin 5 mg twice a day.",
 }
+# Days from the demo's today: the refill shows on the home page (within 7 days), the
+# low-reservoir alarm is set two weeks after it.
+DEMO_PUMP_REFILL_IN = 5
+DEMO_PUMP_ALARM_IN = 19
 BATCH_SIZE = 500
 
 NIGHT_START, NIGHT_END = 22 * 60, 6 * 60  # minutes after local midnight
@@ -617,6 +630,7 @@ def prepare_account(user, email):
             email=email,
             password=DEMO_PASSWORD,
             email_confirmed_at=timezone.now(),
+            **pump_dates(today_in(DEMO_PROFILE["time_zone"])),
             **DEMO_PROFILE,
         )
     for attribute, value in DEMO_PROFILE.items():
@@ -624,9 +638,18 @@ def prepare_account(user, email):
     user.set_password(DEMO_PASSWORD)
     user.is_active = True
     user.email_confirmed_at = user.email_confirmed_at or timezone.now()
+    for attribute, value in pump_dates(user.local_today()).items():
+        setattr(user, attribute, value)
     user.save()
     clear_diary(user)
     return user
+
+
+def pump_dates(today):
+    return {
+        "pump_refill_date": today + timedelta(days=DEMO_PUMP_REFILL_IN),
+        "pump_alarm_date": today + timedelta(days=DEMO_PUMP_ALARM_IN),
+    }
 
 
 def clear_diary(user):

@@ -26,7 +26,7 @@ from sci_tracker.diary.models import (
     TreatmentEvent,
     Trigger,
 )
-from sci_tracker.diary.red_flags import symptom_guides
+from sci_tracker.diary.red_flags import offered_flags, symptom_guides
 from sci_tracker.diary.rules import (
     EARLIEST_DAY,
     LATEST_DAY,
@@ -206,7 +206,9 @@ class TimedEntryForm(EntryForm):
         self.fields["triggers"].learn_more = learn_more(
             "these triggers", self.fields["triggers"].queryset.values_list("name", "guide")
         )
-        self.fields["red_flags"].learn_more = learn_more("these symptoms", symptom_guides())
+        flags = offered_flags(self.owner, self.instance.red_flags or ())
+        self.fields["red_flags"].choices = [(flag.value, flag.label) for flag in flags]
+        self.fields["red_flags"].learn_more = learn_more("these symptoms", symptom_guides(flags))
         if self.instance.pk:
             self.initial["when"] = "earlier"
             self.initial["occurred_local"] = timezone.localtime(self.instance.occurred_at)

@@ -17,6 +17,7 @@ class UrgentAdvice:
     text: str
     action: str
     guide: str  # the red-flags guide section: "page#anchor"
+    card: bool = False  # the urgent page links to the AD safety card beside this advice
 
 
 AUTONOMIC_DYSREFLEXIA = UrgentAdvice(
@@ -27,6 +28,7 @@ AUTONOMIC_DYSREFLEXIA = UrgentAdvice(
     "not ease quickly, call your emergency number and say you have a spinal cord injury and may "
     "have autonomic dysreflexia.",
     guide="red-flags#autonomic-dysreflexia",
+    card=True,
 )
 HEADACHE_WITHOUT_AD_RISK = UrgentAdvice(
     heading="Get medical advice today",
@@ -34,6 +36,19 @@ HEADACHE_WITHOUT_AD_RISK = UrgentAdvice(
     action="Contact your doctor or an urgent care service today. If it is sudden and severe, "
     "call your emergency number.",
     guide="red-flags#if-in-doubt",
+)
+# Fever for someone without a baclofen pump: the pump's lines are left out (see urgent_advice).
+FEVER_WITHOUT_PUMP = UrgentAdvice(
+    heading=_("Fever needs checking today"),
+    text=_(
+        "A fever or chills can mean an infection, such as a bladder or skin infection, which "
+        "often makes spasms worse."
+    ),
+    action=_(
+        "Contact your doctor today. If you also feel very unwell or confused, call your "
+        "emergency number."
+    ),
+    guide="red-flags#fever",
 )
 ADVICE = {
     RedFlag.LEG_SWOLLEN: UrgentAdvice(
@@ -102,12 +117,24 @@ def urgent_advice(red_flags, person):
             continue
         if flag == RedFlag.AD_SIGNS:
             advice.append(AUTONOMIC_DYSREFLEXIA if person.ad_risk else HEADACHE_WITHOUT_AD_RISK)
+        elif flag == RedFlag.FEVER and not person.has_baclofen_pump:
+            advice.append(FEVER_WITHOUT_PUMP)
         else:
             advice.append(ADVICE[flag])
     return advice
 
 
-def symptom_guides():
+def symptom_guides(flags=tuple(RedFlag)):
     """(symptom, guide section) for each red-flag symptom, for the diary forms' "Learn more"."""
     advice = {**ADVICE, RedFlag.AD_SIGNS: AUTONOMIC_DYSREFLEXIA}
-    return [(flag.label, advice[flag].guide) for flag in RedFlag]
+    return [(flag.label, advice[flag].guide) for flag in RedFlag if flag in flags]
+
+
+def offered_flags(person, ticked=()):
+    """The red-flag symptoms a form offers the person: the pump alarm only to someone with a
+    baclofen pump, or on an entry that already has it ticked (an edit keeps it)."""
+    return [
+        flag
+        for flag in RedFlag
+        if flag != RedFlag.PUMP_ALARM or person.has_baclofen_pump or flag in ticked
+    ]

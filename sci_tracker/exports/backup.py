@@ -15,6 +15,7 @@ years never sit in memory.
 
 import json
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import models
 from django.db.models import Prefetch
@@ -39,7 +40,26 @@ VERSION = 1
 
 # The profile: `email` says whose diary it is (an import maps entries logged with it to the
 # importing person) and is never restored; the others are restored when the person asks.
-PROFILE_SETTINGS = ("display_name", "time_zone", "injury_level", "completeness", "is_clinician")
+# The safety profile came later: a backup from before it lacks those keys, and an import keeps
+# the person's present values for them.
+SAFETY_SETTINGS = (
+    "usual_systolic",
+    "usual_diastolic",
+    "has_baclofen_pump",
+    "pump_refill_date",
+    "pump_alarm_date",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "card_medicines",
+)
+PROFILE_SETTINGS = (
+    "display_name",
+    "time_zone",
+    "injury_level",
+    "completeness",
+    "is_clinician",
+    *SAFETY_SETTINGS,
+)
 PROFILE_FIELDS = ("email", *PROFILE_SETTINGS)
 
 ENTRY_END = ("note", "note_for_clinician", "logged_by", "created_at", "updated_at", "deleted_at")
@@ -248,7 +268,13 @@ def section_items(section, owner):
 
 
 def profile(owner):
-    return {name: getattr(owner, name) for name in PROFILE_FIELDS}
+    """The profile's values as JSON holds them: dates as YYYY-MM-DD, as everywhere in the file."""
+    return {name: profile_value(owner, name) for name in PROFILE_FIELDS}
+
+
+def profile_value(owner, name):
+    value = getattr(owner, name)
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def encoded(value):

@@ -33,8 +33,9 @@ class ImportForm(forms.Form):
     restore_profile = forms.BooleanField(
         label="Also restore my profile settings",
         required=False,
-        help_text="From a backup only: your name, time zone, injury level, completeness and "
-        "whether you are a clinician. Left as they are if this is not ticked.",
+        help_text="From a backup only: your name, time zone, injury level, completeness, "
+        "whether you are a clinician, and the safety profile (usual blood pressure, baclofen "
+        "pump, emergency contact, medicines). Left as they are if this is not ticked.",
     )
 
     def clean_files(self):

@@ -82,6 +82,13 @@ def days_logged(person):
     }
 
 
+def safety_card(person):
+    """Only for a person with an AD risk: no one else has a card (sci_tracker.safety)."""
+    if not person.ad_risk:
+        return None
+    return {"has_pressure": person.usual_systolic is not None}
+
+
 BOXES = {
     "common-triggers": common_triggers,
     "skin-triggers": skin_triggers,
@@ -89,12 +96,16 @@ BOXES = {
     "helpful-spasms": helpful_spasms,
     "what-helped": what_helped,
     "days-logged": days_logged,
+    "safety-card": safety_card,
 }
 
 
 def fill(name, person):
-    """The template and figures for one box, or None for a reader who is not signed in."""
+    """The template and figures for one box, or None for a reader who is not signed in or a
+    box that does not apply to them."""
     if not person.is_authenticated:
         return None
     figures = BOXES[name](person)
+    if figures is None:
+        return None
     return {"template": f"guides/boxes/{name}.html", "name": name, **figures}

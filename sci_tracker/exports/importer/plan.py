@@ -212,8 +212,14 @@ def plan_profile(owner, upload, restore_profile, plan):
         plan.notices.append("CSV files hold no profile settings, so your profile stays as it is.")
         return
     where = f"{upload.names[0]}, profile"
-    settings = {name: upload.profile.get(name) for name in backup.PROFILE_SETTINGS}
-    missing = [name for name in backup.PROFILE_SETTINGS if name not in upload.profile]
+    # A backup from before the safety profile has none of its keys: those keep their values.
+    kept = {
+        name: backup.profile_value(owner, name)
+        for name in backup.SAFETY_SETTINGS
+        if name not in upload.profile
+    }
+    settings = {name: upload.profile.get(name) for name in backup.PROFILE_SETTINGS} | kept
+    missing = [name for name in backup.PROFILE_SETTINGS if name not in {*upload.profile, *kept}]
     errors = [f"has no {', '.join(missing)}"] if missing else []
     if not errors:
         settings = check_fields(User, settings, False, errors)
@@ -229,6 +235,8 @@ def plan_profile(owner, upload, restore_profile, plan):
             )
             if isinstance(value, bool):
                 shown_value = "yes" if value else "no"
+            elif value is None:
+                shown_value = "empty"
             plan.profile_changes.append((name, model_field.verbose_name, shown_value))
 
 
