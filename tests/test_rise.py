@@ -53,6 +53,8 @@ def made_up(spasms=None, penn=None):
         "interference_activities",
         "interference_mood",
         "interference_sleep",
+        "spasticity",
+        "night_wakings",
     )
     empty = dict.fromkeys(names, nothing)
     return Daily(days=days, problems=[], spasms=spasms, psfs_frequency=penn, **empty)

@@ -101,8 +101,8 @@ class Daily:
     interference_activities: list
     interference_mood: list
     interference_sleep: list
-    spasticity: list = field(default_factory=list)
-    night_wakings: list = field(default_factory=list)
+    spasticity: list
+    night_wakings: list
 
     def window(self, period):
         """The series for another period (inside this one, or not), with None for days this one
@@ -176,7 +176,7 @@ def check_in_rows(owner, period):
     )
 
 
-NOTHING = Daily([], [], [], [], [], [], [], [], [], [], [])
+NOTHING = Daily([], [], [], [], [], [], [], [], [], [], [], [], [])
 
 
 def daily(owner, period, window: "Window | None" = None):
