@@ -11,7 +11,7 @@ and the report says how many it left out.
 """
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django.utils.text import Truncator
@@ -25,6 +25,7 @@ from sci_tracker.diary.models import (
     TreatmentEvent,
     labels,
 )
+from sci_tracker.diary.pain_types import problem_pain_types
 from sci_tracker.trends import aggregates
 from sci_tracker.trends.aggregates import NIGHT_HOURS, Period, mean
 from sci_tracker.trends.window import EVERY_DAY, Window
@@ -249,6 +250,9 @@ class Report:
     red_flag_counts: list  # (symptom, times) over the whole period
     notes: list  # Note, the most recent MAX_NOTES, oldest first
     notes_left_out: int
+    # diary.pain_types.ProblemPainType per pain problem: the latest guess in the period beside
+    # the clinician-confirmed type.
+    pain_types: list = field(default_factory=list)
 
     @property
     def event_keys(self):
@@ -295,4 +299,5 @@ def build_report(person, period, *, window: Window = EVERY_DAY):
         red_flag_counts=[(label, counts[label]) for _, label in RedFlag.choices if counts[label]],
         notes=notes,
         notes_left_out=notes_left_out,
+        pain_types=problem_pain_types(person, *period.bounds(person.zone)),
     )
