@@ -221,7 +221,7 @@ def world(db):
     ShareLink.objects.filter(pk=expired.pk).update(expires_at=now - timedelta(minutes=1))
     links["revoked"][0].revoke()
     # A pain problem, so the clinician's pain-type form has a question an empty post leaves out.
-    PainProblem.objects.create(owner=alice, slot=1, name=f"{private_text('alice')} feet")
+    PainProblem.objects.create(owner=alice, slot=3, name=f"{private_text('alice')} feet")
     entry = SpasmEpisode.objects.get(owner=alice)
     samples = {
         "person_id": alice.pk,

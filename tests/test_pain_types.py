@@ -249,6 +249,15 @@ def test_it_shows_the_confirmed_type_beside_the_guess_on_the_pain_problems_page(
     ) in page
 
 
+def test_it_shows_the_confirmed_type_beside_the_question_on_the_pain_form(alice_client, confirmed):
+    html = alice_client.get(reverse("diary:new", args=["pain"])).text
+    help_text = re.search(r'id="id_pain_type_help">([^<]+)<', html).group(1)
+    assert help_text.endswith(
+        "Confirmed by a clinician: Burning feet: Muscle, joint or bone pain (musculoskeletal) "
+        "(Okafor)."
+    )
+
+
 def test_it_shows_the_confirmed_type_beside_the_guess_in_the_history(alice_client, confirmed):
     html = alice_client.get(reverse("diary:history")).text
     assert (

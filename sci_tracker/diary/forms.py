@@ -354,6 +354,18 @@ class PainForm(TimedEntryForm):
         problems = PainProblem.objects.filter(owner=self.owner)
         self.fields["problem"].queryset = problems
         self.fields["pain_type"].learn_more = pain_type_learn_more()
+        # Beside the guess, what a clinician confirmed for each problem (kept apart from it).
+        confirmed = [problem for problem in problems if problem.confirmed_type]
+        if confirmed:
+            self.fields["pain_type"].help_text = _(
+                "%(help)s Confirmed by a clinician: %(types)s."
+            ) % {
+                "help": self.fields["pain_type"].help_text,
+                "types": "; ".join(
+                    f"{problem.name}: {problem.confirmed_type_label} ({problem.confirmed_by_shown})"
+                    for problem in confirmed
+                ),
+            }
         self.fields["problem"].empty_label = "Not one of my pain problems"
         if not problems:
             self.fields["problem"].help_text = "Name up to three pain problems to follow each one."
