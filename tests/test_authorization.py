@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
-from sci_tracker.diary.models import SpasmEpisode, Trigger
+from sci_tracker.diary.models import PainProblem, SpasmEpisode, Trigger
 from sci_tracker.sharing.access import PERMISSIONS
 from sci_tracker.sharing.models import CareAccess, ShareLink
 from tests.conftest import make_user
@@ -110,6 +110,7 @@ PAGES = PUBLIC | {
     "sharing:access_log": Page("manage"),
     "sharing:add_note": Page("review", **FORM),
     "sharing:record_visit": Page("review", **FORM),
+    "diary:confirm_pain_types": Page("review", **FORM),
 }
 # Django's admin has its own sign-in and lets only staff in; see the admin test below.
 SEPARATELY_GUARDED = {"admin"}
@@ -222,6 +223,8 @@ def world(db):
     expired, _ = links["expired"]
     ShareLink.objects.filter(pk=expired.pk).update(expires_at=now - timedelta(minutes=1))
     links["revoked"][0].revoke()
+    # A pain problem, so the clinician's pain-type form has a question an empty post leaves out.
+    PainProblem.objects.create(owner=alice, slot=3, name=f"{private_text('alice')} feet")
     entry = SpasmEpisode.objects.get(owner=alice)
     samples = {
         "person_id": alice.pk,

@@ -124,7 +124,15 @@ def test_it_writes_every_field_of_an_entry_with_local_times_and_slugs(alice_clie
     assert data["check_ins"][0]["psfs_severity"] == 1
     assert data["check_ins"][0]["pain_worst"] is None
     assert data["treatment_events"][0]["details"] == "+10 mcg/day"
-    assert data["pain_problems"] == [{"slot": 2, "name": "Burning feet"}]
+    assert data["pain_problems"] == [
+        {
+            "slot": 2,
+            "name": "Burning feet",
+            "confirmed_type": "",
+            "confirmed_by_name": "",
+            "confirmed_at": None,
+        }
+    ]
     assert data["triggers"] == [
         {"slug": "tight-shoes", "name": "Tight shoes", "category": "other", "guide": ""}
     ]

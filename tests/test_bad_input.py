@@ -1358,6 +1358,44 @@ def test_it_never_fails_on_hostile_visit_measures(client, alice, clinician, data
         assert added(before) == {label(VisitMeasure): len(rated)}
 
 
+CONFIRM_CHOICES = [*PainType.values, "none"]
+
+
+@time_machine.travel(NOW, tick=False)
+@example(data={"problem_1": "neuropathic-other", "problem_2": "none"})
+@example(data={"problem_1": "neuropathic-at "})
+@example(data={"problem_1": ["visceral", "other"], "problem_2": "unknown"})
+@HYPOTHESIS
+@given(
+    data=st.dictionaries(
+        st.sampled_from(["problem_1", "problem_2", "problem_3", "problem_9"]),
+        st.one_of(any_of(CONFIRM_CHOICES), hostile_text, st.lists(any_of(CONFIRM_CHOICES))),
+        max_size=4,
+    )
+)
+def test_it_never_fails_on_hostile_confirmed_pain_types(client, alice, clinician, data):
+    PainProblem.objects.get_or_create(owner=alice, slot=1, name="Feet")
+    PainProblem.objects.get_or_create(owner=alice, slot=2, name="Hip")
+    with fresh():
+        before = list(PainProblem.objects.order_by("slot").values_list("slot", "confirmed_type"))
+        url = reverse("diary:confirm_pain_types", args=[alice.pk])
+        response = signed_in(client, clinician).post(url, data)
+        stored = list(PainProblem.objects.order_by("slot").values_list("slot", "confirmed_type"))
+        if response.status_code == 200:
+            refused(response)
+            assert stored == before
+            return
+        assert response.status_code == 302
+        expected = [
+            (slot, "" if sent(data, f"problem_{slot}") == "none" else sent(data, f"problem_{slot}"))
+            for slot in (1, 2)
+        ]
+        assert stored == expected
+        for problem in PainProblem.objects.exclude(confirmed_type=""):
+            assert (problem.confirmed_by, problem.confirmed_by_name) == (clinician, "Dr_Okafor")
+            assert problem.confirmed_at == NOW
+
+
 # Raw bytes: what a browser could send that a form's fields never see -----------------------
 
 # Percent-encoded bytes that are not UTF-8 (a lone surrogate in CESU-8, an overlong NUL, a cut
@@ -1484,7 +1522,13 @@ def good_entry(section):
             **end,
         },
         "treatment_events": {"date": "2026-05-04", "event_kind": "botox", "details": "", **end},
-        "pain_problems": {"slot": 1, "name": "Feet"},
+        "pain_problems": {
+            "slot": 1,
+            "name": "Feet",
+            "confirmed_type": "neuropathic-below",
+            "confirmed_by_name": "Dr Lee",
+            "confirmed_at": "2026-05-01T12:00:00+00:00",
+        },
         "triggers": {
             "slug": "tight-shoes",
             "name": "Tight shoes",
@@ -1597,6 +1641,7 @@ def csv_cell(column):
         "event_kind": any_of(EventKind.values),
         "recall_window": st.just("24h"),
         "pain_type": any_of(PainType.values),
+        "problem_confirmed_type": any_of(["", *PainType.values]),
         "note_for_clinician": st.sampled_from(["0", "1"]),
         "triggers": st.sampled_from(["", "cold", "cold;full-bladder", "cold;cold"]),
     }.get(column, st.just(""))

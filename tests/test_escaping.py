@@ -24,6 +24,10 @@ def hostile_world(db, request):
     alice.save()
     yesterday = timezone.now() - timedelta(days=1)
     problem = PainProblem.objects.create(owner=alice, slot=1, name=HOSTILE[:60])
+    # A clinician's name as a confirmed pain type keeps it (an imported one comes from a file).
+    PainProblem.objects.filter(pk=problem.pk).update(
+        confirmed_type="visceral", confirmed_by_name=HOSTILE[:120], confirmed_at=timezone.now()
+    )
     own = Intervention.objects.create(owner=alice, slug="own-thing", name=HOSTILE[:80])
     entry = pain(alice, occurred_at=yesterday, problem=problem, note=HOSTILE)
     entry.note_for_clinician = True

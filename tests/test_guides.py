@@ -262,7 +262,7 @@ def test_it_links_each_item_in_the_history_to_its_section(alice_client, alice):
         'Set off by: <a href="/guides/why-spasms-happen/#trigger-skin">Pressure injury or sore</a>'
     ) in html
     assert 'href="/guides/managing-leg-pain/#heat"' in html
-    assert 'href="/guides/leg-pain-causes/#nerve-damage"' in html
+    assert 'href="/guides/leg-pain-causes/#below-level-nerve-pain"' in html
     links = guide_links(html)
     # The three items, then the menu's guides and the footer's red flags and guides.
     assert len(links) == 3 + 3

@@ -175,6 +175,13 @@ def fill_everything(owner, carer):
     for number, measure in enumerate(VisitMeasure.objects.filter(person=owner)):
         recorded = created + timedelta(days=20, minutes=number, microseconds=number + 1)
         VisitMeasure.objects.filter(pk=measure.pk).update(recorded_at=recorded)
+    # The clinician confirmed the feet as another kind than the person guessed.
+    PainProblem.objects.filter(pk=feet.pk).update(
+        confirmed_type="neuropathic-other",
+        confirmed_by=doctor,
+        confirmed_by_name="Dr Okafor",
+        confirmed_at=created + timedelta(days=6, microseconds=5),
+    )
 
 
 def snapshot(owner, same_person=()):
@@ -200,9 +207,20 @@ def snapshot(owner, same_person=()):
         fields = [
             f
             for f in [*model._meta.concrete_fields, *model._meta.many_to_many]
-            # Marked or counted where they land: every note or rating a file brings in is marked
-            # when it comes in, and an entry's version counts saves on its own server.
-            if f.name not in ("id", "owner", "person", "author", "imported_at", "version")
+            # Marked or counted where they land: every note, rating or confirmed pain type a file
+            # brings in is marked when it comes in, with no account, and an entry's version
+            # counts saves on its own server.
+            if f.name
+            not in (
+                "id",
+                "owner",
+                "person",
+                "author",
+                "imported_at",
+                "version",
+                "confirmed_by",
+                "confirmed_imported_at",
+            )
         ]
         rows = []
         for row in model.objects.filter(**{section.whose: owner}):
@@ -274,7 +292,10 @@ def test_it_round_trips_every_field_through_the_backup(client, alice):
     text = page_text(response)
     assert "10 entries to add, 0 already in your diary (skipped), 0 errors." in text
     assert "2 review notes, 4 visit measures to add" in text
-    assert "Pain problem 2: Burning feet" in text
+    assert (
+        "Pain problem 2: Burning feet (type confirmed by Dr Okafor: Other nerve pain, not from "
+        "the spinal cord injury (other neuropathic))"
+    ) in text
     assert "Your own trigger: Tight shoes" in text
     assert "Your own intervention: Cold shower" in text
     assert "Time zone: Pacific/Auckland" in text
@@ -298,6 +319,15 @@ def test_it_round_trips_every_field_through_the_backup(client, alice):
         "Dr Gone",
         "Dr Okafor",
     ]
+    # The confirmed pain type too: the clinician's name only, marked as imported.
+    feet = PainProblem.objects.get(owner=dana, slot=2)
+    assert (feet.confirmed_type, feet.confirmed_by, feet.confirmed_by_name) == (
+        "neuropathic-other",
+        None,
+        "Dr Okafor",
+    )
+    assert feet.confirmed_imported_at is not None
+    assert feet.confirmed_by_shown == "Dr Okafor (imported from a backup file)"
     expected = snapshot(alice)
     for section in ("spasms", "leg_pain", "check_ins"):
         for item in expected[section]:
@@ -364,7 +394,16 @@ def test_it_round_trips_what_csv_files_carry(client, alice):
                 if item["deleted_at"] is None
             ]
             snap[key].sort(key=repr)
-    expected["pain_problems"] = [{"slot": 2, "name": "Burning feet"}]  # only the one used
+    # Only the one used; a clinician's confirmed type comes back only from a backup.
+    expected["pain_problems"] = [
+        {
+            "slot": 2,
+            "name": "Burning feet",
+            "confirmed_type": "",
+            "confirmed_by_name": "",
+            "confirmed_at": None,
+        }
+    ]
     expected["review_notes"] = expected["visit_measures"] = []  # only the backup holds them
     assert got == expected
     assert not LegPainEntry.objects.filter(owner=dana, logged_by__isnull=False).exists()

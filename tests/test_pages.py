@@ -49,6 +49,7 @@ def url_kwargs(alice):
         "sharing:answer_invitation": {"pk": invited.pk, "answer": "accept"},
         "sharing:add_note": {"person_id": patient.pk},
         "sharing:record_visit": {"person_id": patient.pk},
+        "diary:confirm_pain_types": {"person_id": patient.pk},
         "sharing:open": {"token": token},
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "confirm_email": {"key": confirmation.make_key(alice, "alice@new.example")},

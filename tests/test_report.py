@@ -16,6 +16,7 @@ from sci_tracker.diary.models import (
     Intervention,
     InterventionUse,
     LegPainEntry,
+    PainProblem,
     SpasmEpisode,
     TreatmentEvent,
     Trigger,
@@ -25,7 +26,7 @@ from sci_tracker.reports.report import MAX_NOTES, MAX_RED_FLAGS, NOTE_CHARS, bui
 from sci_tracker.reports.views import ReportLinks, report_context
 from sci_tracker.trends.aggregates import Period
 from sci_tracker.trends.window import Window
-from tests.conftest import diary_queries
+from tests.conftest import diary_queries, make_user
 from tests.entries import AUCKLAND, at, builtin, checkin, event, fill_days, pain, spasm
 
 OWN_LINKS = ReportLinks(page="/report/", pdf="/report/pdf/", trends="/trends/")
@@ -686,3 +687,25 @@ def test_it_says_when_no_check_in_rated_spasticity_or_wakings(alice, alice_clien
     text = alice_client.get(reverse("reports:report")).text
     assert "No check-in in this period gave a spasticity rating or counted night wakings." in text
     assert "report-strip" not in text
+
+
+def test_it_still_fits_two_pages_with_three_pain_problems_and_their_types(
+    alice, frozen, weasyprint
+):
+    dense_diary(alice, TODAY, 60)
+    doctor = make_user("okafor", is_clinician=True)
+    for slot, name, kind in (
+        (1, "Burning in both feet, worse at night", "neuropathic-below"),
+        (2, "Aching right hip after transfers", "musculoskeletal"),
+        (3, "Band of pain around the chest", "neuropathic-at"),
+    ):
+        problem = PainProblem.objects.create(owner=alice, slot=slot, name=name)
+        problem.confirm_type(kind, doctor)
+        pain(alice, problem=problem, pain_type="unknown", occurred_at=at(TODAY, 8))
+    period = Period(TODAY - timedelta(days=29), TODAY)
+    html = report_html(alice, period)
+    assert html.count("Confirmed by Okafor") == 3
+    document = weasyprint.HTML(
+        string=html, base_url=pdf.BASE_URL, url_fetcher=pdf.fetcher_class(weasyprint)()
+    ).render()
+    assert len(document.pages) == 2

@@ -515,7 +515,7 @@ def test_it_does_not_log_the_persons_own_views(alice_client, alice):
 # Every address of someone else's diary ----------------------------------------------------
 
 SAMPLE_KWARGS = {"kind": "spasm"}
-REVIEW_VIEWS = {"sharing:add_note", "sharing:record_visit"}
+REVIEW_VIEWS = {"sharing:add_note", "sharing:record_visit", "diary:confirm_pain_types"}
 
 
 def person_addresses(scope):

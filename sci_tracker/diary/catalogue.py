@@ -88,16 +88,18 @@ INTERVENTIONS = [
     ("surgery", "Surgery (rhizotomy, tendon lengthening)", "procedure", "managing-spasms#surgery"),
 ]
 
-# The guide section for each pain type a person can pick (PainType's values). The leg-pain
-# guide explains nerve pain and muscle and joint pain; the rest are explained beside the diary's
-# pain questions.
+# The guide section for each ISCI pain type (PainType's values). The leg-pain guide explains
+# nerve pain and muscle and joint pain; the clinician guide explains the rest, under the
+# kinds of pain.
 PAIN_TYPE_GUIDES = {
-    "neuropathic-below": "leg-pain-causes#nerve-damage",
-    "neuropathic-at": "leg-pain-causes#at-level-nerve-pain",
     "musculoskeletal": "leg-pain-causes#muscle-and-joint-pain",
-    "visceral": "using-with-your-clinician#pain-details",
-    "other": "using-with-your-clinician#pain-details",
-    "unknown": "using-with-your-clinician#pain-details",
+    "visceral": "using-with-your-clinician#organ-pain",
+    "nociceptive-other": "using-with-your-clinician#other-tissue-pain",
+    "neuropathic-at": "leg-pain-causes#at-level-nerve-pain",
+    "neuropathic-below": "leg-pain-causes#below-level-nerve-pain",
+    "neuropathic-other": "using-with-your-clinician#other-nerve-pain",
+    "other": "using-with-your-clinician#other-or-unknown-pain",
+    "unknown": "using-with-your-clinician#kinds-of-pain",
 }
 
 

@@ -9,6 +9,7 @@ spasms. Cold winter days make spasms a little worse and the feet burn more.
 
 Two pain problems run alongside: burning in both feet (nerve pain below the injury, worse in the
 evening) and an aching right hip (muscle and joint pain, worse after transfers and long sitting).
+A clinician confirmed the feet as below-level nerve pain at the botulinum toxin visit.
 
 Over the months the spasms slowly get worse, even after a rise in baclofen (a medicine-change
 event about 30% of the way through). About 60% of the way through comes a botulinum toxin
@@ -675,6 +676,7 @@ def fill_diary(user, days, rng):
         pains.extend(rows.pains)
     add_event_day_notes(check_ins, timeline)
     events = plan_events(timeline, user)
+    confirm_feet_pain(problems["feet"], timeline, user)
 
     CheckIn.objects.bulk_create(check_ins, batch_size=BATCH_SIZE)
     TreatmentEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
@@ -707,6 +709,19 @@ def create_catalogue(user):
     }
     PainProblem.objects.bulk_create(problems.values())
     return problems
+
+
+DEMO_CLINICIAN = "Dr Rivera (demo clinician)"
+
+
+def confirm_feet_pain(problem, timeline, user):
+    """At the botulinum toxin visit a clinician confirmed the burning feet as below-level nerve
+    pain, as the person had guessed. The demo has no clinician account: only the name."""
+    PainProblem.objects.filter(pk=problem.pk).update(
+        confirmed_type=PainType.NEUROPATHIC_BELOW,
+        confirmed_by_name=DEMO_CLINICIAN,
+        confirmed_at=local_time(timeline.botox, 11 * 60, user.zone),
+    )
 
 
 def add_event_day_notes(check_ins, timeline):

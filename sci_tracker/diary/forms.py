@@ -5,11 +5,15 @@ from datetime import timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms.boundfield import BoundField
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from sci_tracker.diary.catalogue import PAIN_TYPE_GUIDES, learn_more
 from sci_tracker.diary.models import (
+    PAIN_TYPE_TIERS,
+    RECALL_PHRASES,
     BodyRegion,
     CheckIn,
     EventKind,
@@ -46,6 +50,50 @@ class Scale(forms.RadioSelect):
     """A 0-10 rating drawn as a row of large buttons (see includes/choice_group.html)."""
 
     is_scale = True
+
+
+class TieredRadios(forms.RadioSelect):
+    """Radio buttons in tiers, each tier with a heading (see includes/choice_tiers.html)."""
+
+    is_tiered = True
+
+
+class TieredBoundField(BoundField):
+    def tiers(self):
+        """(tier heading or None, the tier's radio buttons), in the order of the choices."""
+        buttons = {str(button.data["value"]): button for button in self.subwidgets}
+        return [
+            (heading, [buttons[str(value)] for value, _label in options])
+            for heading, options in self.field.tiered_choices
+        ]
+
+
+# The clinician's answer "no type confirmed": a value of its own, so a post that leaves the
+# question out is an error, not a silent clearing of the type.
+NOT_CONFIRMED = "none"
+
+
+def pain_type_field(
+    label: str, *, help_text: str = "", not_confirmed: bool = False
+) -> forms.ChoiceField:
+    """The ISCI pain types, grouped in their tiers; `not_confirmed` adds a last button for
+    NOT_CONFIRMED."""
+    tiered = [
+        (heading, [(value, label) for value, label in PainType.choices if value in members])
+        for heading, members in PAIN_TYPE_TIERS
+    ]
+    if not_confirmed:
+        tiered.append((None, [(NOT_CONFIRMED, _("Not confirmed"))]))
+    field = forms.ChoiceField(
+        label=label,
+        choices=[(value, text) for _heading, options in tiered for value, text in options],
+        error_messages={"required": _("Choose one of the kinds of pain.")},
+        widget=TieredRadios,
+        help_text=help_text,
+        bound_field_class=TieredBoundField,
+    )
+    field.tiered_choices = tiered
+    return field
 
 
 class Toggles(forms.CheckboxSelectMultiple):
@@ -265,6 +313,13 @@ class SpasmForm(TimedEntryForm):
         ]
 
 
+def pain_type_learn_more():
+    return learn_more(
+        _("these kinds of pain"),
+        ((label, PAIN_TYPE_GUIDES[value]) for value, label in PainType.choices),
+    )
+
+
 class PainForm(TimedEntryForm):
     intensity = scale_field("How bad is the pain? (0 none, 10 worst imaginable)", required=True)
     sites = toggles(PainSite.choices, "Where")
@@ -284,34 +339,70 @@ class PainForm(TimedEntryForm):
             "note_for_clinician",
         ]
         widgets = {
-            "pain_type": forms.RadioSelect,
             "note": forms.Textarea(attrs={"rows": 3}),
             "note_for_clinician": Toggle,
         }
+
+    pain_type = pain_type_field(
+        _("What kind of pain do you think it is?"),
+        help_text=_(
+            "Your own guess, in the groups of the ISCI pain classification. A clinician you "
+            "share with can confirm the kind for a pain problem; it is kept apart."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         problems = PainProblem.objects.filter(owner=self.owner)
         self.fields["problem"].queryset = problems
-        self.fields["pain_type"].learn_more = learn_more(
-            "these kinds of pain",
-            ((label, PAIN_TYPE_GUIDES[value]) for value, label in PainType.choices),
-        )
+        self.fields["pain_type"].learn_more = pain_type_learn_more()
+        # Beside the guess, what a clinician confirmed for each problem (kept apart from it).
+        confirmed = [problem for problem in problems if problem.confirmed_type]
+        if confirmed:
+            self.fields["pain_type"].help_text = _(
+                "%(help)s Confirmed by a clinician: %(types)s."
+            ) % {
+                "help": self.fields["pain_type"].help_text,
+                "types": "; ".join(
+                    f"{problem.name}: {problem.confirmed_type_label} ({problem.confirmed_by_shown})"
+                    for problem in confirmed
+                ),
+            }
         self.fields["problem"].empty_label = "Not one of my pain problems"
         if not problems:
             self.fields["problem"].help_text = "Name up to three pain problems to follow each one."
 
 
+# The check-in's questions, each after the recall phrase of the stored window ("In the past
+# 24 hours, ..."). Activities, mood and sleep are the app's own daily questions about pain or
+# spasms: not the ISCI Pain Basic Data Set's, which ask about pain alone over a week.
+CHECK_IN_QUESTIONS = {
+    "psfs_frequency": _("%(recall)s, how often did you have spasms?"),
+    "psfs_severity": _("%(recall)s, how strong were the spasms, if you had any?"),
+    "spasticity": _(
+        "%(recall)s, how bad were your stiffness and spasms overall? (0 none, 10 worst)"
+    ),
+    "pain_worst": _("%(recall)s, how bad was your worst leg pain? (0 none, 10 worst imaginable)"),
+    "pain_average": _("%(recall)s, how bad was your leg pain on average?"),
+    "interference_activities": _(
+        "%(recall)s, how much did pain or spasms get in the way of your daily activities? "
+        "(0 not at all, 10 completely)"
+    ),
+    "interference_mood": _("%(recall)s, how much did pain or spasms affect your mood?"),
+    "interference_sleep": _("%(recall)s, how much did pain or spasms affect your sleep?"),
+    "night_wakings": _("%(recall)s, how many times did spasms or pain wake you?"),
+}
+APPS_OWN_DAILY_ITEM = _("One of the app’s own daily questions, not from a published scale.")
+
+
 class CheckInForm(EntryForm):
     psfs_frequency = forms.TypedChoiceField(
-        label="In the past 24 hours, how often did you have spasms?",
         choices=CheckIn.Frequency.choices,
         coerce=int,
         widget=forms.RadioSelect,
         help_text="Penn Spasm Frequency Scale.",
     )
     psfs_severity = forms.TypedChoiceField(
-        label="If you had spasms: how strong were they?",
         choices=CheckIn.Severity.choices,
         coerce=int,
         empty_value=None,
@@ -319,15 +410,12 @@ class CheckInForm(EntryForm):
         widget=forms.RadioSelect,
         help_text="Leave this if you had none.",
     )
-    spasticity = scale_field("How bad was your stiffness and spasms overall? (0 none, 10 worst)")
-    pain_worst = scale_field("Your worst leg pain today (0 none, 10 worst imaginable)")
-    pain_average = scale_field("Your average leg pain today")
-    interference_activities = scale_field(
-        "How much did pain or spasms get in the way of daily activities? "
-        "(0 not at all, 10 completely)"
-    )
-    interference_mood = scale_field("How much did they affect your mood?")
-    interference_sleep = scale_field("How much did they affect your sleep?")
+    spasticity = scale_field("")
+    pain_worst = scale_field("")
+    pain_average = scale_field("")
+    interference_activities = scale_field("", help_text=APPS_OWN_DAILY_ITEM)
+    interference_mood = scale_field("", help_text=APPS_OWN_DAILY_ITEM)
+    interference_sleep = scale_field("", help_text=APPS_OWN_DAILY_ITEM)
 
     class Meta:
         model = CheckIn
@@ -355,7 +443,9 @@ class CheckInForm(EntryForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date"].widget.attrs["max"] = self.owner.local_today().isoformat()
-        self.fields["night_wakings"].label = "How many times did spasms or pain wake you?"
+        recall = RECALL_PHRASES[self.instance.recall_window]
+        for name, question in CHECK_IN_QUESTIONS.items():
+            self.fields[name].label = question % {"recall": recall}
 
     def clean_date(self):
         day = self.cleaned_data["date"]
@@ -476,6 +566,36 @@ class PainProblemsForm(forms.Form):
         if len(names) != len(set(names)):
             raise ValidationError("Give each pain problem a different name.")
         return cleaned
+
+
+class ConfirmPainTypesForm(forms.Form):
+    """A clinician's confirmed ISCI pain type for each of the person's pain problems."""
+
+    def __init__(self, *args, problem_types, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.problem_types = problem_types
+        for found in problem_types:
+            problem = found.problem
+            field = pain_type_field(
+                _("Pain problem %(slot)s: %(name)s") % {"slot": problem.slot, "name": problem.name},
+                not_confirmed=True,
+                help_text=(
+                    _("The person’s latest guess: %(guess)s.") % {"guess": found.guess_label}
+                    if found.guess
+                    else _("No guess logged with this problem yet.")
+                ),
+            )
+            field.initial = problem.confirmed_type or NOT_CONFIRMED
+            field.learn_more = pain_type_learn_more()
+            self.fields[f"problem_{problem.slot}"] = field
+
+    def confirmed(self):
+        """(problem, the type chosen for it: "" for none) for each problem."""
+        chosen = [
+            (found.problem, self.cleaned_data[f"problem_{found.problem.slot}"])
+            for found in self.problem_types
+        ]
+        return [(problem, "" if value == NOT_CONFIRMED else value) for problem, value in chosen]
 
 
 class OwnItemForm(forms.ModelForm):

@@ -304,6 +304,11 @@ class RecallWindow(models.TextChoices):
     PAST_24_HOURS = "24h", "Past 24 hours"
 
 
+# How each check-in question names its window: every question of a check-in says the one
+# window stored with it, so no question reads "today" while another reads "past 24 hours".
+RECALL_PHRASES = {RecallWindow.PAST_24_HOURS: _("In the past 24 hours")}
+
+
 class CheckIn(Entry):
     """The daily check-in: Penn Spasm Frequency Scale, spasticity, pain and interference."""
 
@@ -540,14 +545,92 @@ class SpasmEpisode(TimedEntry):
         return labels(SpasmImpact.choices, self.impacts)
 
 
+class PainType(models.TextChoices):
+    """The ISCI pain classification in full: the tier (nociceptive, neuropathic, other, unknown)
+    and, within the first two, the type. The stored values of the first version stay as they
+    were; "other" was always the ISCI tier "other pain"."""
+
+    MUSCULOSKELETAL = "musculoskeletal", _("Muscle, joint or bone pain (musculoskeletal)")
+    VISCERAL = "visceral", _("Pain from organs in the belly or pelvis (visceral)")
+    NOCICEPTIVE_OTHER = (
+        "nociceptive-other",
+        _("Other pain from hurt or sore tissue (other nociceptive)"),
+    )
+    NEUROPATHIC_AT = "neuropathic-at", _("Nerve pain at the injury level (at-level SCI pain)")
+    NEUROPATHIC_BELOW = (
+        "neuropathic-below",
+        _("Nerve pain below the injury level (below-level SCI pain)"),
+    )
+    NEUROPATHIC_OTHER = (
+        "neuropathic-other",
+        _("Other nerve pain, not from the spinal cord injury (other neuropathic)"),
+    )
+    OTHER = "other", _("Other pain, neither of these kinds (other pain)")
+    UNKNOWN = "unknown", _("Not sure (unknown)")
+
+
+# The ISCI tiers, as the pain form groups the types: (tier heading, its types). A tier with
+# one type has no heading of its own.
+PAIN_TYPE_TIERS = [
+    (
+        _("Nociceptive pain: from muscles, joints, bones or organs"),
+        [PainType.MUSCULOSKELETAL, PainType.VISCERAL, PainType.NOCICEPTIVE_OTHER],
+    ),
+    (
+        _("Neuropathic pain: from damaged nerves"),
+        [PainType.NEUROPATHIC_AT, PainType.NEUROPATHIC_BELOW, PainType.NEUROPATHIC_OTHER],
+    ),
+    (None, [PainType.OTHER]),
+    (None, [PainType.UNKNOWN]),
+]
+NEUROPATHIC_TYPES = frozenset(PAIN_TYPE_TIERS[1][1])
+
+
+def pain_type_label(value: str) -> str:
+    """The label of a stored pain type, or "" for none."""
+    return str(dict(PainType.choices).get(value, "")) if value else ""
+
+
 class PainProblem(VersionedByOwner, models.Model):
-    """One of up to three ongoing pain problems a person follows, e.g. "burning in both feet"."""
+    """One of up to three ongoing pain problems a person follows, e.g. "burning in both feet".
+
+    A clinician with access may confirm its ISCI pain type: kept apart from the person's own
+    guess (LegPainEntry.pain_type, a patient-reported answer) and shown beside it.
+    """
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pain_problems"
     )
     slot = models.PositiveSmallIntegerField(help_text="1, 2 or 3: at most three problems.")
     name = models.CharField(max_length=60)
+    confirmed_type = models.CharField(
+        _("pain type confirmed by a clinician"),
+        max_length=20,
+        choices=PainType.choices,
+        blank=True,
+        default="",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    # Kept apart from the account, as a review note's author_name: it still says who if the
+    # account goes, and an imported one has only the name.
+    confirmed_by_name = models.CharField(max_length=120, blank=True, default="", editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmed_imported_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When the confirmed type came in from a backup file; empty when a clinician's own "
+            "account set it here."
+        ),
+    )
 
     class Meta:
         ordering = ["slot"]
@@ -555,10 +638,63 @@ class PainProblem(VersionedByOwner, models.Model):
             models.UniqueConstraint(fields=["owner", "slot"], name="diary_painproblem_slot_unique"),
             models.UniqueConstraint(fields=["owner", "name"], name="diary_painproblem_name_unique"),
             in_range("slot", 1, 3, "diary_painproblem_at_most_three"),
+            only_choices(
+                "confirmed_type",
+                ["", *PainType.values],
+                "diary_painproblem_confirmed_type_valid",
+            ),
+            # A confirmed type always says who and when; none leaves no one named.
+            models.CheckConstraint(
+                condition=Q(
+                    confirmed_type="",
+                    confirmed_by__isnull=True,
+                    confirmed_by_name="",
+                    confirmed_at__isnull=True,
+                    confirmed_imported_at__isnull=True,
+                )
+                | (
+                    Q(confirmed_type__in=PainType.values, confirmed_at__isnull=False)
+                    & ~Q(confirmed_by_name="")
+                ),
+                name="diary_painproblem_confirmed_says_who_and_when",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_imported_at__isnull=True) | Q(confirmed_by__isnull=True),
+                name="diary_painproblem_imported_confirmation_has_no_account",
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def confirmed_type_label(self) -> str:
+        return pain_type_label(self.confirmed_type)
+
+    @property
+    def confirmed_type_guide(self) -> str:
+        return PAIN_TYPE_GUIDES.get(self.confirmed_type, "")
+
+    @property
+    def confirmed_by_shown(self) -> str:
+        """Who confirmed it, as shown: an imported one says so, since only the file names them."""
+        if self.confirmed_imported_at is None:
+            return self.confirmed_by_name
+        return _("%(name)s (imported from a backup file)") % {"name": self.confirmed_by_name}
+
+    def confirm_type(self, pain_type: str, clinician) -> bool:
+        """Set (or, with "", clear) the clinician-confirmed type; True if it changed. Setting the
+        same type again keeps who confirmed it first and when."""
+        if pain_type == self.confirmed_type:
+            return False
+        self.confirmed_type = pain_type
+        confirmed = bool(pain_type)
+        self.confirmed_by = clinician if confirmed else None
+        self.confirmed_by_name = clinician.name if confirmed else ""
+        self.confirmed_at = timezone.now() if confirmed else None
+        self.confirmed_imported_at = None
+        self.save()
+        return True
 
 
 class PainSite(models.TextChoices):
@@ -585,17 +721,6 @@ class PainQuality(models.TextChoices):
     ACHING = "aching", "Aching"
     CRAMPING = "cramping", "Cramping"
     STIFFNESS = "stiffness", "Stiffness"
-
-
-class PainType(models.TextChoices):
-    """The ISCIP classification, as the person's own guess (not a clinician's)."""
-
-    NEUROPATHIC_BELOW = "neuropathic-below", "Nerve pain below the injury level"
-    NEUROPATHIC_AT = "neuropathic-at", "Nerve pain at the injury level"
-    MUSCULOSKELETAL = "musculoskeletal", "Muscle, joint or bone pain"
-    VISCERAL = "visceral", "Pain from inside the belly or pelvis"
-    OTHER = "other", "Other"
-    UNKNOWN = "unknown", "Not sure"
 
 
 class LegPainEntry(TimedEntry):

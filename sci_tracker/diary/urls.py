@@ -23,5 +23,10 @@ urlpatterns = [
     path("entries/<slug:kind>/<int:pk>/", views.edit_entry, name="edit"),
     path("entries/<slug:kind>/<int:pk>/delete/", views.delete_entry, name="delete"),
     path("entries/<slug:kind>/<int:pk>/restore/", views.restore_entry, name="restore"),
+    path(
+        "people/<int:person_id>/pain-types/",
+        views.confirm_pain_types,
+        name="confirm_pain_types",
+    ),
     path("people/<int:person_id>/", include(logging)),
 ]

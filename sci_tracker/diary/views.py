@@ -17,6 +17,7 @@ from sci_tracker.diary.conflicts import differences
 from sci_tracker.diary.forms import (
     ENTRY_FORMS,
     INTERVENTION_FORMSETS,
+    ConfirmPainTypesForm,
     OwnInterventionForm,
     OwnTriggerForm,
     PainProblemsForm,
@@ -39,6 +40,7 @@ from sci_tracker.diary.models import (
     get_entry_for_user,
     save_pain_problems,
 )
+from sci_tracker.diary.pain_types import problem_pain_types
 from sci_tracker.diary.red_flags import urgent_advice
 from sci_tracker.sharing.access import person_view, scope_kwargs
 
@@ -374,7 +376,47 @@ def pain_problems(request, person):
     return render(
         request,
         "diary/pain_problems.html",
-        {"title": "Your pain problems", "form": form, "submit_label": "Save pain problems"},
+        {
+            "title": "Your pain problems",
+            "form": form,
+            "submit_label": "Save pain problems",
+            "problem_types": problem_pain_types(person),
+        },
+    )
+
+
+@person_view("review", page="Pain types confirmed")
+def confirm_pain_types(request, person):
+    """A clinician with access sets the ISCI pain type of each pain problem, beside the
+    person's own latest guess (which stays as the person logged it)."""
+    problem_types = problem_pain_types(person)
+    data = request.POST if request.method == "POST" else None  # an empty post is still one
+    form = ConfirmPainTypesForm(data, problem_types=problem_types)
+    if problem_types and form.is_valid():
+        with transaction.atomic():
+            changed = [
+                problem
+                for problem, pain_type in form.confirmed()
+                if problem.confirm_type(pain_type, request.user)
+            ]
+        if changed:
+            messages.success(
+                request,
+                _("The pain types are saved; %(name)s sees them beside their own guesses.")
+                % {"name": person.name},
+            )
+        else:
+            messages.info(request, _("Nothing changed."))
+        return redirect(reverse("trends:overview", kwargs={"person_id": person.pk}) + "#review")
+    return render(
+        request,
+        "diary/confirm_pain_types.html",
+        {
+            "title": _("Pain types for %(name)s") % {"name": person.name},
+            "form": form,
+            "problem_types": problem_types,
+            "submit_label": _("Save the pain types"),
+        },
     )
 
 

@@ -67,6 +67,9 @@ TIMED_END = ("triggers", "red_flags", *ENTRY_END)
 TRIED_FIELDS = ("intervention", "dose", "effect")
 TRIED = "tried"  # the key of what was tried, nested in its spasm or bout of pain
 
+# A clinician's confirmed ISCI pain type of a problem, who and when; older backups lack them.
+CONFIRMED_TYPE_FIELDS = ("confirmed_type", "confirmed_by_name", "confirmed_at")
+
 ENTRY_VERSION_REASON = "counts the saves on this server, to catch two devices' edits clashing"
 NOT_BACKED_UP = {
     User: {
@@ -88,9 +91,17 @@ NOT_BACKED_UP = {
             "owner": "the file is one person's diary",
             # Like diary_version: a count of this server's saves, not diary content. An
             # imported entry starts again from the first version.
-            **({} if model is PainProblem else {"version": ENTRY_VERSION_REASON}),
+            "version": ENTRY_VERSION_REASON,
         }
-        for model in (SpasmEpisode, LegPainEntry, CheckIn, TreatmentEvent, PainProblem)
+        for model in (SpasmEpisode, LegPainEntry, CheckIn, TreatmentEvent)
+    },
+    PainProblem: {
+        "id": "entries get new numbers; nothing in the file refers to them",
+        "owner": "the file is one person's diary",
+        "confirmed_by": "the account may not exist on the other side; confirmed_by_name keeps "
+        "who confirmed the type",
+        "confirmed_imported_at": "a confirmed type restored from a file is marked imported when "
+        "it comes in, so it stays marked after a round trip",
     },
     **{
         model: {
@@ -126,6 +137,7 @@ class Section:
     order: tuple = ("pk",)
     nested_tried: bool = False  # each item has a "tried" list of InterventionUse
     whose: str = "owner"  # the field naming the person the row belongs to
+    optional: tuple = ()  # fields an older backup may not have: they take the model's default
 
     def rows(self, owner):
         """The person's own rows, in the bin or not, with what each item names loaded."""
@@ -143,7 +155,14 @@ class Section:
 
 
 DEFINITION_SECTIONS = (
-    Section("pain_problems", "pain problem", PainProblem, ("slot", "name"), order=("slot",)),
+    Section(
+        "pain_problems",
+        "pain problem",
+        PainProblem,
+        ("slot", "name", *CONFIRMED_TYPE_FIELDS),
+        order=("slot",),
+        optional=CONFIRMED_TYPE_FIELDS,
+    ),
     Section("triggers", "trigger", Trigger, ("slug", "name", "category", "guide"), ("slug",)),
     Section(
         "interventions",

@@ -49,9 +49,16 @@ class CsvFile:
     title: str
     columns: tuple  # (header, value(row, zone))
     rows: object  # rows(owner): the queryset, in order
+    # Columns for reading only, which an import does not restore and older files lack.
+    export_only: tuple = ()
 
     def header(self):
         return [header for header, _ in self.columns]
+
+    def headers_accepted(self):
+        """The header sets an import recognises: today's, and the one before export_only."""
+        full = set(self.header())
+        return [full, full - set(self.export_only)] if self.export_only else [full]
 
     def lines(self, owner):
         """The header, then one list of cells per row."""
@@ -66,6 +73,16 @@ class CsvFile:
 
 def local_time(moment, zone):
     return moment.astimezone(zone).isoformat()
+
+
+def confirmed_type(problem):
+    return problem.confirmed_type if problem is not None else ""
+
+
+def confirmed_by(problem):
+    if problem is None or not problem.confirmed_type:
+        return ""
+    return safe_text(str(problem.confirmed_by_shown))
 
 
 def logged_by(entry, zone):
@@ -142,8 +159,17 @@ FILES = [
             ("qualities", lambda e, zone: joined(e.qualities)),
             ("pain_type", lambda e, zone: e.pain_type),
             *TIMED_LAST,
+            # The problem's clinician-confirmed type, beside the person's guess (pain_type).
+            (
+                "problem_confirmed_type",
+                lambda e, zone: e.problem.confirmed_type if e.problem else "",
+            ),
+            ("problem_confirmed_by", lambda e, zone: confirmed_by(e.problem)),
         ),
         entry_rows(LegPainEntry, "occurred_at", related=["problem"], prefetch=["triggers"]),
+        # A clinician's classification comes back only from a backup, marked imported there:
+        # a spreadsheet cell proves nothing about who confirmed it.
+        export_only=("problem_confirmed_type", "problem_confirmed_by"),
     ),
     CsvFile(
         "check-ins",

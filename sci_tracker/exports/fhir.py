@@ -17,9 +17,11 @@ from datetime import UTC
 from django.utils import timezone
 
 from sci_tracker.diary.models import (
+    NEUROPATHIC_TYPES,
     BodyRegion,
     CheckIn,
     LegPainEntry,
+    PainProblem,
     PainQuality,
     PainSite,
     PainType,
@@ -84,7 +86,8 @@ MEASURE_NAMES = {
     "interference-sleep": "Pain or spasms affected sleep, 0-10",
     "night-wakings": "Times spasms or pain woke the person",
     "pain-site": "Where the pain was",
-    "pain-type": "Kind of pain, the person's own view (ISCIP classification)",
+    "pain-type": "Kind of pain, the person's own guess (a patient-reported answer)",
+    "pain-type-confirmed": "Kind of pain confirmed by a clinician (ISCI pain classification)",
     "pain-quality": "What the pain felt like",
     "pain-problem": "Which of the person's pain problems",
     "spasm-pattern": "Spasm pattern",
@@ -130,7 +133,6 @@ SPASM_SEVERITY_SNOMED = {
     2: ("6736007", "Moderate"),
     3: ("24484000", "Severe"),
 }
-NEUROPATHIC_TYPES = {PainType.NEUROPATHIC_AT, PainType.NEUROPATHIC_BELOW}
 RECALL_HOURS = {"24h": 24}
 
 # The check-in's scores, in order: (field, measure code, also LOINC 72514-3).
@@ -355,11 +357,38 @@ def red_flag_components(diary_entry):
 
 
 def pain_type_concept(pain_type):
+    """The person's own guess: a patient-reported answer in the project's code system only,
+    never a SNOMED CT finding (only a clinician's classification may carry one)."""
+    return choice_concept(PAIN_TYPES, PainType.choices, pain_type)
+
+
+def confirmed_type_concept(pain_type):
     found = choice_concept(PAIN_TYPES, PainType.choices, pain_type)
     if pain_type in NEUROPATHIC_TYPES:
-        # The same idea, less finely: systems that know no ISCIP code still see nerve pain.
+        # The same idea, less finely: systems that know no ISCI code still see nerve pain. The
+        # other types get no SNOMED CT code: none is certain enough to send.
         found["coding"].append(coding(SNOMED, *NEUROPATHIC_PAIN_SNOMED))
     return found
+
+
+def problem_concept(problem):
+    # The slot, not the name, is the problem's identity: a renamed problem keeps its entries.
+    return concept(coding(PAIN_PROBLEMS, problem.slot), text=problem.name)
+
+
+def confirmed_type_resource(problem, patient, zone):
+    """A clinician's classification of one pain problem: an exam finding by the clinician (named
+    by display only: their account means nothing to the receiving system)."""
+    return observation(
+        entry_id(patient, "pain-problem", problem.pk, "confirmed-type"),
+        patient,
+        measure_concept("pain-type-confirmed"),
+        local_time(problem.confirmed_at, zone),
+        category=[concept(coding(OBSERVATION_CATEGORY, "exam", "Exam"), text="Exam")],
+        performer=[{"display": str(problem.confirmed_by_shown)}],
+        valueCodeableConcept=confirmed_type_concept(problem.confirmed_type),
+        component=[component("pain-problem", valueCodeableConcept=problem_concept(problem))],
+    )
 
 
 def pain_resource(pain, patient, zone):
@@ -383,9 +412,9 @@ def pain_resource(pain, patient, zone):
         for quality in pain.qualities
     ]
     if pain.problem:
-        # The slot, not the name, is the problem's identity: a renamed problem keeps its entries.
-        problem = concept(coding(PAIN_PROBLEMS, pain.problem.slot), text=pain.problem.name)
-        components.append(component("pain-problem", valueCodeableConcept=problem))
+        components.append(
+            component("pain-problem", valueCodeableConcept=problem_concept(pain.problem))
+        )
     components += trigger_components(pain) + red_flag_components(pain)
     return observation(
         entry_id(patient, "pain", pain.pk),
@@ -484,6 +513,9 @@ def resources(owner):
     )
     for pain in rows(pains):
         yield pain_resource(pain, patient, zone)
+    confirmed = PainProblem.objects.filter(owner=owner).exclude(confirmed_type="")
+    for problem in confirmed.order_by("slot"):
+        yield confirmed_type_resource(problem, patient, zone)
 
 
 def bundle_header(owner, now=None):

@@ -12,7 +12,7 @@ folded into at most 31 columns (`check_in_strip`).
 """
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from math import ceil
 
@@ -28,6 +28,7 @@ from sci_tracker.diary.models import (
     TreatmentEvent,
     labels,
 )
+from sci_tracker.diary.pain_types import problem_pain_types
 from sci_tracker.trends import aggregates
 from sci_tracker.trends.aggregates import NIGHT_HOURS, Period, mean, woken_share
 from sci_tracker.trends.window import EVERY_DAY, Window
@@ -304,6 +305,9 @@ class Report:
     red_flag_counts: list  # (symptom, times) over the whole period
     notes: list  # Note, the most recent MAX_NOTES, oldest first
     notes_left_out: int
+    # diary.pain_types.ProblemPainType per pain problem: the latest guess in the period beside
+    # the clinician-confirmed type.
+    pain_types: list = field(default_factory=list)
     strip_days: int = 1  # days per column of `strip`
     strip: list | None = None  # StripColumn: the spasticity rating and night wakings
 
@@ -361,6 +365,7 @@ def build_report(person, period, *, window: Window = EVERY_DAY):
         red_flag_counts=[(label, counts[label]) for _, label in RedFlag.choices if counts[label]],
         notes=notes,
         notes_left_out=notes_left_out,
+        pain_types=problem_pain_types(person, *period.bounds(person.zone)),
         strip_days=strip_days,
         strip=strip,
     )

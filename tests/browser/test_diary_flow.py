@@ -210,9 +210,9 @@ def test_it_saves_a_daily_check_in_and_opens_the_same_one_again(
     assert_accessible(page)
 
     choose(page, "how often did you have spasms?", "2: Full spasms, less than once an hour")
-    choose(page, "how strong were they?", "2: Moderate")
-    choose(page, "Your worst leg pain today", "6")
-    choose(page, "Your average leg pain today", "4")
+    choose(page, "how strong were the spasms", "2: Moderate")
+    choose(page, "how bad was your worst leg pain?", "6")
+    choose(page, "how bad was your leg pain on average?", "4")
     page.get_by_role("button", name="Save").click()
 
     expect(page.get_by_role("status")).to_contain_text("Daily check-in saved.")
@@ -233,7 +233,7 @@ def test_it_saves_a_daily_check_in_and_opens_the_same_one_again(
     expect(page.get_by_role("heading", level=1)).to_have_text("Edit: daily check-in")
     expect(page.get_by_role("radio", name="2: Full spasms, less than once an hour")).to_be_checked()
     expect(
-        page.get_by_role("group", name="Your worst leg pain today").get_by_role("radio", name="6")
+        page.get_by_role("group", name="worst leg pain?").get_by_role("radio", name="6")
     ).to_be_checked()
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("status")).to_contain_text("Daily check-in updated.")
@@ -248,7 +248,7 @@ def test_it_explains_what_to_fix_and_keeps_what_was_entered(
     sign_in(page, live_server, "dee@example.org")
     page.goto(f"{live_server.url}/log/checkin/")
     choose(page, "how often did you have spasms?", "3: Spasms more than once an hour")
-    choose(page, "Your worst leg pain today", "6")
+    choose(page, "how bad was your worst leg pain?", "6")
     page.get_by_role("button", name="Save").click()
 
     summary = page.get_by_role("alert")
@@ -256,9 +256,9 @@ def test_it_explains_what_to_fix_and_keeps_what_was_entered(
     expect(summary).to_contain_text("Say how strong the spasms were.")
     expect(page.get_by_role("radio", name="3: Spasms more than once an hour")).to_be_checked()
     expect(
-        page.get_by_role("group", name="Your worst leg pain today").get_by_role("radio", name="6")
+        page.get_by_role("group", name="worst leg pain?").get_by_role("radio", name="6")
     ).to_be_checked()
-    severity = page.get_by_role("group", name="how strong were they?")
+    severity = page.get_by_role("group", name="how strong were the spasms")
     expect(severity).to_have_accessible_description(re.compile("Say how strong the spasms were."))
     assert_accessible(page)
     # The summary's link leads to the question: the first answer takes focus.

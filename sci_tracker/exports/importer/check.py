@@ -325,8 +325,10 @@ def check_fields(model, raw, from_csv, errors):
     return checked
 
 
-def keys_error(item, expected):
-    missing = [key for key in expected if key not in item]
+def keys_error(item, expected, optional=()):
+    """What is wrong with an item's keys; `optional` ones (new since the first backups) may be
+    missing."""
+    missing = [key for key in expected if key not in item and key not in optional]
     unknown = sorted(key for key in item if key not in expected)  # jsonb reorders keys
     problems = []
     if missing:
@@ -412,7 +414,7 @@ def backup_upload(payload):
             if not isinstance(item, dict):
                 upload.file_errors.append(f"{where}: is not a set of named fields")
                 continue
-            problem = keys_error(item, expected)
+            problem = keys_error(item, expected, section.optional)
             if section.model in ENTRY_MODELS.values():
                 row = Row(section.model.kind, where)
                 if problem:
@@ -494,6 +496,8 @@ def csv_upload(payload):
                 read_tried(tried, raw, from_csv=True)
                 upload.csv_tried.append((tried, raw["entry_kind"], raw["entry_id"].strip()))
                 continue
+            for column in FILES_BY_NAME[file_name].export_only:
+                raw.pop(column, None)  # not restored from a CSV file (see csv_files)
             row = Row(CSV_KINDS[file_name], where, csv_id=raw.pop("id").strip())
             slot_cell = raw.pop("problem_slot", "").strip()
             problem_name = unguarded(raw.pop("problem", "")).strip()

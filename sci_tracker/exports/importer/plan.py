@@ -19,6 +19,7 @@ from sci_tracker.diary.models import (
     Intervention,
     PainProblem,
     Trigger,
+    pain_type_label,
 )
 from sci_tracker.diary.rules import (
     today_in,
@@ -60,7 +61,8 @@ class ImportPlan:
     csv_tried: list = field(default_factory=list)  # (Tried, Row) to add from tried.csv
     errors: list = field(default_factory=list)
     notices: list = field(default_factory=list)
-    new_problems: list = field(default_factory=list)  # (slot, name)
+    # (slot, name, {confirmed_type, confirmed_by_name, confirmed_at} as the file gives them)
+    new_problems: list = field(default_factory=list)
     problem_slots: dict = field(default_factory=dict)  # slot in the file -> slot in the diary
     new_items: dict = field(default_factory=lambda: {Trigger: [], Intervention: []})
     profile_changes: list = field(default_factory=list)  # (field, label, value as shown)
@@ -115,7 +117,10 @@ class ImportPlan:
     def also_added(self):
         """The pain problems and own items the import would create, and how many review notes
         and visit measures it would add, as the preview lists them."""
-        added = [f"Pain problem {slot}: {name}" for slot, name in self.new_problems]
+        added = [
+            f"Pain problem {slot}: {name}" + confirmed_shown(confirmed)
+            for slot, name, confirmed in self.new_problems
+        ]
         for model, items in self.new_items.items():
             added += [f"Your own {model._meta.verbose_name}: {item['name']}" for item in items]
         if self.clinician_to_add:
@@ -296,6 +301,14 @@ def plan_clinician(owner, definitions, plan, today):
         )
 
 
+def confirmed_shown(confirmed):
+    """A new problem's confirmed type as the preview lists it, or ""."""
+    if not confirmed:
+        return ""
+    label = pain_type_label(confirmed["confirmed_type"])
+    return f" (type confirmed by {confirmed['confirmed_by_name']}: {label})"
+
+
 def plan_problems(owner, definitions, plan):
     """Pain problems by slot: a free slot gets the file's problem; a slot named otherwise stays as
     the person has it, and the file's entries for it are imported without a pain problem."""
@@ -311,7 +324,14 @@ def plan_problems(owner, definitions, plan):
             plan.problem_slots[slot] = slot
         elif slot not in current and name.casefold() not in slot_of_name:
             plan.problem_slots[slot] = slot
-            plan.new_problems.append((slot, name))
+            confirmed = {
+                key: value
+                for key, value in definition.values.items()
+                if key in backup.CONFIRMED_TYPE_FIELDS
+            }
+            plan.new_problems.append(
+                (slot, name, confirmed if confirmed.get("confirmed_type") else {})
+            )
             current[slot] = name
             slot_of_name[name.casefold()] = slot
         elif name.casefold() in slot_of_name:

@@ -336,10 +336,13 @@ def recognised(name, header):
     """The CsvFile whose columns the header names (in any order), or a clear refusal."""
     columns = {cell.strip() for cell in header}
     for csv_file in FILES:
-        if columns == set(csv_file.header()) and len(header) == len(columns):
+        if columns in csv_file.headers_accepted() and len(header) == len(columns):
             return csv_file
-    closest = max(FILES, key=lambda csv_file: len(columns & set(csv_file.header())))
-    expected = set(closest.header())
+    # The nearest header any file is recognised by (today's or an older one's).
+    closest, expected = min(
+        ((csv_file, accepted) for csv_file in FILES for accepted in csv_file.headers_accepted()),
+        key=lambda pair: (-len(columns & pair[1]), len(pair[1] - columns)),
+    )
     if len(columns & expected) * 2 < len(expected):
         raise UploadRejected(
             f"{name} is not a backup or a CSV file from SCI Tracker: its first row does not "

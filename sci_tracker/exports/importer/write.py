@@ -144,10 +144,21 @@ def run_import(owner, plan, finish=None):
 
 
 def write_batches(owner, plan, written):
+    # Clinicians' notes, ratings and confirmed pain types come back as the person's, with no
+    # author account, marked as imported: nothing proves who wrote what a file says.
+    imported = timezone.now()
     with written.batch(len(plan.new_problems)):
         written.add(
             PainProblem.objects.bulk_create(
-                PainProblem(owner=owner, slot=slot, name=name) for slot, name in plan.new_problems
+                PainProblem(
+                    owner=owner,
+                    slot=slot,
+                    name=name,
+                    # A confirmed type from a file names its clinician by name only.
+                    **confirmed,
+                    confirmed_imported_at=imported if confirmed else None,
+                )
+                for slot, name, confirmed in plan.new_problems
             )
         )
         problem_ids = dict(PainProblem.objects.filter(owner=owner).values_list("slot", "pk"))
@@ -181,9 +192,6 @@ def write_batches(owner, plan, written):
                 )
                 for tried, row in batch
             )
-    # Clinicians' notes and ratings come back as the person's, with no author account, marked
-    # as imported: nothing proves who wrote what a file says.
-    imported = timezone.now()
     for batch in chunks(plan.clinician_add[ReviewNote], BATCH):
         with written.batch(len(batch)):
             written.add(
