@@ -11,13 +11,14 @@ and the report says how many it left out.
 """
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django.utils.text import Truncator
 
 from sci_tracker.accounts.models import NOT_SURE, Completeness
 from sci_tracker.diary.models import (
+    ADEpisode,
     CheckIn,
     LegPainEntry,
     RedFlag,
@@ -25,7 +26,7 @@ from sci_tracker.diary.models import (
     TreatmentEvent,
     labels,
 )
-from sci_tracker.trends import aggregates
+from sci_tracker.trends import ad_episodes, aggregates
 from sci_tracker.trends.aggregates import NIGHT_HOURS, Period, mean
 from sci_tracker.trends.window import EVERY_DAY, Window
 
@@ -35,6 +36,7 @@ MAX_INTERVENTIONS = 6
 MAX_EVENT_KEYS = 6
 MAX_RED_FLAGS = 8
 MAX_NOTES = 4
+MAX_AD_EPISODES = 5
 NOTE_CHARS = 300
 NIGHT = f"{NIGHT_HOURS[0]:02d}:00 to {(NIGHT_HOURS[-1] + 1) % 24:02d}:00"
 
@@ -170,7 +172,7 @@ def flagged_notes(person, period):
     first."""
     since, until = period.bounds(person.zone)
     notes = []
-    for model in (SpasmEpisode, LegPainEntry):
+    for model in (SpasmEpisode, LegPainEntry, ADEpisode):
         rows = (
             model.objects.for_user(person)
             .active()
@@ -249,6 +251,11 @@ class Report:
     red_flag_counts: list  # (symptom, times) over the whole period
     notes: list  # Note, the most recent MAX_NOTES, oldest first
     notes_left_out: int
+    # Autonomic dysreflexia (trends.ad_episodes): the most recent MAX_AD_EPISODES, oldest first.
+    ad_shown: bool = False  # the person is at risk, or logged an episode in the period
+    ad_episodes: list = field(default_factory=list)
+    ad_episodes_left_out: int = 0
+    usual_pressure: dict | None = None
 
     @property
     def event_keys(self):
@@ -274,6 +281,8 @@ def build_report(person, period, *, window: Window = EVERY_DAY):
     shown_flags, flags_left_out = last(flags, MAX_RED_FLAGS)
     counts = Counter(row.symptom for row in flags)
     notes, notes_left_out = last(flagged_notes(person, period), MAX_NOTES)
+    episodes = ad_episodes.episodes_in(person, period)
+    shown_episodes, episodes_left_out = last(episodes, MAX_AD_EPISODES)
     return Report(
         person=person_facts(person),
         period=period,
@@ -295,4 +304,8 @@ def build_report(person, period, *, window: Window = EVERY_DAY):
         red_flag_counts=[(label, counts[label]) for _, label in RedFlag.choices if counts[label]],
         notes=notes,
         notes_left_out=notes_left_out,
+        ad_shown=ad_episodes.shown_for(person, episodes),
+        ad_episodes=shown_episodes,
+        ad_episodes_left_out=episodes_left_out,
+        usual_pressure=ad_episodes.usual_pressure(person),
     )
