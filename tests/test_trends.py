@@ -384,6 +384,7 @@ def test_it_serves_the_chart_data_as_json(alice, alice_client, frozen):
         "interference",
         "events",
         "spasms_by_hour",
+        "ad_episodes",
     }
 
 
