@@ -41,6 +41,11 @@ from sci_tracker.accounts.models import SPINAL_LEVELS, Completeness, User
 from sci_tracker.core.addresses import normalise_email
 from sci_tracker.diary.forms import DAY_OUT_OF_RANGE, EARLIEST_DAY, LATEST_DAY, TOO_EARLY
 from sci_tracker.diary.models import (
+    ADAction,
+    ADCause,
+    ADEpisode,
+    ADOutcome,
+    BloodPressureReading,
     BodyRegion,
     CheckIn,
     Effect,
@@ -257,6 +262,8 @@ def some_of(choices):
 
 COUNTED = [
     User,
+    ADEpisode,
+    BloodPressureReading,
     SpasmEpisode,
     LegPainEntry,
     CheckIn,
@@ -799,6 +806,107 @@ def test_it_explains_a_time_the_clocks_went_through_twice(client, db, zone, mome
         response.text
     )
     assert not LegPainEntry.objects.exists()
+
+
+reading_number = st.one_of(
+    st.just(""), st.integers(0, 400).map(str), numbers, st.sampled_from(["120", "80", "60"])
+)
+
+
+@st.composite
+def reading_rows(draw):
+    """The readings formset: its management form and up to four rows, any of them hostile."""
+    management = {
+        "readings-TOTAL_FORMS": draw(
+            st.one_of(st.sampled_from(["0", "1", "3", "4", "21"]), numbers, st.none())
+        ),
+        "readings-INITIAL_FORMS": draw(st.one_of(st.just("0"), st.just("0"), numbers, st.none())),
+    }
+    rows = {}
+    for n in range(draw(st.integers(0, 4))):
+        row = draw(
+            form_data(
+                {
+                    "taken_local": moment_text,
+                    "systolic": reading_number,
+                    "diastolic": reading_number,
+                    "pulse": st.one_of(st.just(""), reading_number),
+                    "DELETE": st.sampled_from([None, "", "on"]),
+                }
+            )
+        )
+        rows.update({f"readings-{n}-{name}": value for name, value in row.items()})
+    return {name: value for name, value in management.items() if value is not None} | rows
+
+
+READING_NAMES = ("systolic", "diastolic", "pulse")
+
+
+def number_typed(data, name):
+    """The whole number a reading's field holds when the form takes it, or None for blank."""
+    return IntegerField(required=False).clean(sent(data, name))
+
+
+def expected_readings(data, zone):
+    """(taken_at, systolic, diastolic, pulse) of each row an accepted form keeps: a new row
+    counts once a number is typed in it, unless it is ticked for removal."""
+    management = ManagementForm(data, prefix="readings")
+    if not management.is_valid():
+        return None
+    kept = []
+    for n in range(management.cleaned_data["TOTAL_FORMS"]):
+        if ticked(data, f"readings-{n}-DELETE"):
+            continue  # a new row ticked for removal is neither checked nor saved
+        values = [number_typed(data, f"readings-{n}-{name}") for name in READING_NAMES]
+        if any(value is not None for value in values):
+            with timezone.override(zone):
+                moment = DateTimeField().clean(sent(data, f"readings-{n}-taken_local"))
+            kept.append((moment, *values))
+    return sorted(kept)
+
+
+@time_machine.travel(NOW, tick=False)
+@HYPOTHESIS
+@given(data=st.data())
+def test_it_never_fails_on_a_hostile_ad_episode(client, alice, data):
+    fields = data.draw(
+        form_data(
+            {
+                "when": any_of(WHEN),
+                "occurred_local": moment_text,
+                "causes": some_of(ADCause.values),
+                "actions": some_of(ADAction.values),
+                "outcome": any_of(ADOutcome.values),
+                "note": note_text,
+                "note_for_clinician": st.sampled_from(["", "on"]),
+            }
+        ),
+        label="fields",
+    )
+    fields |= data.draw(reading_rows(), label="readings")
+    with fresh():
+        before = counts()
+        response = signed_in(client, alice).post(reverse("diary:new", args=["ad"]), fields)
+        if response.status_code == 200:
+            refused(response)
+            assert added(before) == {}
+            return
+        assert response.status_code == 302
+        episode = ADEpisode.objects.latest("pk")
+        assert (episode.owner, episode.logged_by) == (alice, alice)
+        assert episode.note == typed(sent(fields, "note"))
+        assert episode.causes == sent_list(fields, "causes")
+        assert episode.actions == sent_list(fields, "actions")
+        assert episode.outcome == sent(fields, "outcome")
+        stored = sorted(episode.readings.values_list("taken_at", *READING_NAMES))
+        assert stored == expected_readings(fields, alice.zone)
+        for taken_at, systolic, diastolic, _pulse in stored:
+            assert taken_at <= NOW + timedelta(minutes=5)
+            assert systolic > diastolic
+        changes = {label(ADEpisode): 1}
+        if stored:
+            changes[label(BloodPressureReading)] = len(stored)
+        assert added(before) == changes
 
 
 ENTRY_BASICS = {
