@@ -2,7 +2,7 @@
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
@@ -17,6 +17,7 @@ from sci_tracker.diary.models import ADEpisode, BloodPressureReading, SpasmEpiso
 from sci_tracker.exports import backup, fhir
 from sci_tracker.exports.models import PendingImport
 from sci_tracker.sharing.models import CareAccess
+from sci_tracker.sharing.people import last_entry_day
 from tests.conftest import make_user
 from tests.entries import ad_episode
 
@@ -443,3 +444,10 @@ def test_it_imports_an_old_backup_that_has_no_episodes(client, tara):
     pending = PendingImport.objects.get()
     client.post(reverse("exports:import_preview"), {"pending": str(pending.pk), "confirm": ""})
     assert SpasmEpisode.objects.get(owner=tara).note == "From the old file"
+
+
+def test_it_counts_an_episode_as_the_persons_latest_entry(tara):
+    """What a clinician's list of people shows as the last day something was logged."""
+    assert last_entry_day(tara) is None
+    ad_episode(tara, occurred_at=datetime(2026, 3, 14, 23, 30, tzinfo=UTC))
+    assert last_entry_day(tara) == date(2026, 3, 14)

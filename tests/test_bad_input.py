@@ -700,7 +700,13 @@ def entry_fields(kind, diary):
     }[kind]
 
 
-MODELS = {"spasm": SpasmEpisode, "pain": LegPainEntry, "checkin": CheckIn, "event": TreatmentEvent}
+MODELS = {
+    "spasm": SpasmEpisode,
+    "pain": LegPainEntry,
+    "checkin": CheckIn,
+    "event": TreatmentEvent,
+    "ad": ADEpisode,
+}
 
 
 def check_entry(kind, entry, data, zone):
@@ -1555,6 +1561,27 @@ def good_entry(section):
             **end,
         },
         "treatment_events": {"date": "2026-05-04", "event_kind": "botox", "details": "", **end},
+        "ad_episodes": {
+            "occurred_at": "2026-05-04T09:00:00+12:00",
+            "causes": ["bladder"],
+            "actions": ["sat-up", "bladder"],
+            "outcome": "settled",
+            **end,
+            "readings": [
+                {
+                    "taken_at": "2026-05-04T09:03:00+12:00",
+                    "systolic": 165,
+                    "diastolic": 95,
+                    "pulse": 52,
+                },
+                {
+                    "taken_at": "2026-05-04T09:08:00+12:00",
+                    "systolic": 130,
+                    "diastolic": 85,
+                    "pulse": None,
+                },
+            ],
+        },
         "pain_problems": {"slot": 1, "name": "Feet"},
         "triggers": {
             "slug": "tight-shoes",
@@ -1611,7 +1638,7 @@ def backups(draw):
         "format": draw(
             st.one_of(st.just("sci-tracker-backup"), st.just("sci-tracker-backup"), json_value)
         ),
-        "version": draw(st.one_of(st.just(1), st.just(1), json_value)),
+        "version": draw(st.one_of(st.just(1), st.just(backup.VERSION), json_value)),
         "exported_at": "2026-05-05T00:00:00+12:00",
         "profile": {
             "email": draw(st.one_of(st.just("old@example.org"), json_value)),
@@ -1656,6 +1683,14 @@ def csv_cell(column):
         "id": st.integers(1, 3).map(str),
         "entry_id": st.integers(1, 3).map(str),
         "entry_kind": st.sampled_from(["spasm", "pain", "checkin"]),
+        "episode_id": st.integers(1, 3).map(str),
+        "taken_at": st.one_of(stamp_text, st.just("2026-05-01T08:05:00+12:00")),
+        "systolic": st.sampled_from(["165", "120", "80", "301"]),
+        "diastolic": st.sampled_from(["95", "80", "120", ""]),
+        "pulse": st.sampled_from(["", "52", "0"]),
+        "causes": st.sampled_from(["", "bladder", "bladder;skin", "bladder;bladder"]),
+        "actions": st.sampled_from(["", "sat-up", "sat-up;medicine"]),
+        "outcome": any_of(ADOutcome.values),
         "occurred_at": st.one_of(stamp_text, st.just("2026-05-01T08:00:00+12:00")),
         "date": st.one_of(day_text, st.just("2026-05-03")),
         "pattern": any_of(SpasmPattern.values),
@@ -1758,6 +1793,7 @@ def import_everything(person, files, restore_profile):
     entries = sum(changes.get(label(model), 0) for model in MODELS.values())
     assert entries == plan.adding
     assert changes.get(label(InterventionUse), 0) == plan.tried_to_add
+    assert changes.get(label(BloodPressureReading), 0) == plan.readings_to_add
     assert changes.get(label(PainProblem), 0) == len(plan.new_problems)
     assert changes.get(label(ReviewNote), 0) == len(plan.clinician_add[ReviewNote])
     assert changes.get(label(VisitMeasure), 0) == len(plan.clinician_add[VisitMeasure])
@@ -1795,6 +1831,10 @@ PAIN_ROW = {"id": "1", "occurred_at": "2026-05-01T10:00+12:00", "intensity": "3"
 @example(files=csv_row("leg-pain", **PAIN_ROW | {"occurred_at": "0001-01-01T00:00:00+00:00"}))
 @example(files=csv_row("check-ins", id="1", date="1899-12-31", psfs_frequency="0"))
 @example(files=csv_row("treatment-events", id="1", date="9999-12-31", event_kind="botox"))
+@example(
+    files=csv_row("ad-episodes", id="1", occurred_at="2026-05-01T10:00+12:00", outcome="settled")
+    | csv_row("ad-readings", episode_id="1", taken_at="2026-05-01T10:02+12:00", systolic=HUGE)
+)
 @HYPOTHESIS
 @given(files=csv_files())
 def test_it_parses_and_imports_any_csv_files_or_says_why_not(alice, files):

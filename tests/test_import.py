@@ -284,6 +284,7 @@ def test_it_round_trips_every_field_through_the_backup(client, alice):
     response = upload(client, {"backup.json": data}, restore_profile="on")
     text = page_text(response)
     assert "12 entries to add, 0 already in your diary (skipped), 0 errors." in text
+    assert "With 4 blood-pressure readings for those episodes." in text
     assert "2 review notes, 4 visit measures to add" in text
     assert "Pain problem 2: Burning feet" in text
     assert "Your own trigger: Tight shoes" in text
@@ -359,6 +360,7 @@ def test_it_round_trips_what_csv_files_carry(client, alice):
     response = upload(client, renamed)
     text = page_text(response)
     assert "8 entries to add, 0 already in your diary (skipped), 0 errors." in text
+    assert "With 3 blood-pressure readings for those episodes." in text
     assert "With 3 things tried for those entries." in text
     assert "Pain problem 2: Burning feet" in text
     confirm(client)

@@ -107,6 +107,11 @@ class ImportPlan:
         nested = sum(len(row.tried) for row in self.to_add)
         return nested + len(self.csv_tried)
 
+    @cached_property
+    def readings_to_add(self):
+        """Blood-pressure readings of the AD episodes it adds, nested or from ad-readings.csv."""
+        return sum(len(row.readings) for row in self.to_add) + len(self.csv_readings)
+
     @property
     def clinician_to_add(self):
         """The preview's line for them, "2 review notes, 6 visit measures to add", or ""."""
