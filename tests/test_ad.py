@@ -451,3 +451,20 @@ def test_it_counts_an_episode_as_the_persons_latest_entry(tara):
     assert last_entry_day(tara) is None
     ad_episode(tara, occurred_at=datetime(2026, 3, 14, 23, 30, tzinfo=UTC))
     assert last_entry_day(tara) == date(2026, 3, 14)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_takes_a_carers_times_in_the_persons_zone(client, tara):
+    carer = make_user("cara", time_zone="America/Denver")
+    CareAccess.objects.create(
+        person=tara, email=carer.email, role="carer", member=carer, accepted_at=NOW
+    )
+    client.force_login(carer)
+    url = reverse("diary:new", kwargs={"person_id": tara.pk, "kind": "ad"})
+    assert 'value="2026-03-14T11:30"' in client.get(url).text  # now, in London
+    response = client.post(url, episode_data(THREE[0]))
+    assert response.status_code == 302
+    episode = ADEpisode.objects.get(owner=tara)
+    assert episode.logged_by == carer
+    assert episode.occurred_at == datetime(2026, 3, 14, 11, 0, tzinfo=UTC)
+    assert episode.readings.get().taken_at == datetime(2026, 3, 14, 11, 2, tzinfo=UTC)
