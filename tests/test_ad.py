@@ -309,9 +309,9 @@ def test_it_shows_the_episode_to_a_clinician_on_the_report(client, tara, surge):
     assert report.status_code == 200
     text = " ".join(report.text.split())
     assert "Autonomic dysreflexia episodes" in text
-    assert "Usual blood pressure 110/70 mmHg" in text
-    assert "14 Mar 2026, 11:00" in text
-    assert '11:02 165/95 (52) <strong class="bp-raised">raised</strong>; 11:06 129/80</td>' in text
+    assert "Usual: 110/70; raised: 20 or more above the upper number." in text
+    assert "<td>14 Mar 2026, 11:00</td> <td>2, 1 raised</td>" in text
+    assert '<td>165/95 <strong class="bp-raised">raised</strong></td> <td>11:06 129/80</td>' in text
     assert "Bladder or catheter" in text
     assert "Kinked tube" in text  # the note flagged for the clinician
 

@@ -36,7 +36,7 @@ MAX_INTERVENTIONS = 6
 MAX_EVENT_KEYS = 6
 MAX_RED_FLAGS = 8
 MAX_NOTES = 4
-MAX_AD_EPISODES = 5
+MAX_AD_EPISODES = 3  # one line each; with more the dense report runs to a third page
 NOTE_CHARS = 300
 NIGHT = f"{NIGHT_HOURS[0]:02d}:00 to {(NIGHT_HOURS[-1] + 1) % 24:02d}:00"
 
