@@ -468,3 +468,93 @@ def test_it_takes_a_carers_times_in_the_persons_zone(client, tara):
     assert episode.logged_by == carer
     assert episode.occurred_at == datetime(2026, 3, 14, 11, 0, tzinfo=UTC)
     assert episode.readings.get().taken_at == datetime(2026, 3, 14, 11, 2, tzinfo=UTC)
+
+
+def backup_with(*episodes):
+    """A version 2 backup holding these AD episode items and nothing else."""
+    return {
+        "format": "sci-tracker-backup",
+        "version": backup.VERSION,
+        "exported_at": "2026-03-14T12:00:00+00:00",
+        "profile": {"email": "tara@example.org"},
+        **{key: [] for key in backup.TOP_LEVEL_KEYS[4:]},
+        "ad_episodes": list(episodes),
+    }
+
+
+def episode_item(*readings, **fields):
+    return {
+        "occurred_at": "2026-03-14T11:00:00+00:00",
+        "causes": ["bladder"],
+        "actions": ["sat-up"],
+        "outcome": "settled",
+        "note": "",
+        "note_for_clinician": False,
+        "logged_by": None,
+        "created_at": "2026-03-14T11:20:00+00:00",
+        "updated_at": "2026-03-14T11:20:00+00:00",
+        "deleted_at": None,
+        "readings": [
+            {"taken_at": taken_at, "systolic": systolic, "diastolic": diastolic, "pulse": pulse}
+            for taken_at, systolic, diastolic, pulse in readings
+        ],
+        **fields,
+    }
+
+
+def preview_text(client, files):
+    chosen = [SimpleUploadedFile(name, content) for name, content in files.items()]
+    response = client.post(reverse("exports:import"), {"files": chosen}, follow=True)
+    return " ".join(re.sub(r"<[^>]+>", " ", response.text).replace("&#x27;", "'").split())
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_leaves_out_an_imported_episode_whose_reading_is_impossible(client, tara):
+    data = backup_with(
+        episode_item(("2026-03-14T11:02:00+00:00", 120, 130, None)),
+        episode_item(
+            ("2026-03-14T11:03:00+00:00", 170, 100, 55),
+            occurred_at="2026-03-14T09:00:00+00:00",
+            outcome="fine",
+        ),
+        episode_item(
+            ("2099-01-01T00:00:00+00:00", 170, 100, None), occurred_at="2026-03-14T08:00:00+00:00"
+        ),
+        episode_item(
+            ("2026-03-14T07:02:00+00:00", 170, 100, 50), occurred_at="2026-03-14T07:00:00+00:00"
+        ),
+    )
+    client.force_login(tara)
+    text = preview_text(client, {"b.json": json.dumps(data).encode()})
+    assert "1 entry to add, 0 already in your diary (skipped), 3 errors." in text
+    assert "b.json, AD episode 1: reading 1: diastolic: The lower number must be below" in text
+    assert "b.json, AD episode 2: outcome 'fine' is not one of: settled," in text
+    assert (
+        "b.json, AD episode 3: reading 1: taken_at 2099-01-01T00:00:00+00:00 is in the future"
+        in text
+    )
+    assert "With 1 blood-pressure reading for those episodes." in text
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_joins_csv_readings_to_their_episode_or_says_why_not(client, tara):
+    episodes = (
+        "id,occurred_at,causes,actions,outcome,note,note_for_clinician,logged_by\r\n"
+        "7,2026-03-14T11:00:00+00:00,bladder;skin,sat-up,settled,,0,\r\n"
+    )
+    readings = (
+        "episode_id,taken_at,systolic,diastolic,pulse\r\n"
+        "7,2026-03-14T11:02:00+00:00,165,95,52\r\n"
+        "8,2026-03-14T11:04:00+00:00,150,90,\r\n"
+        "7,2026-03-14T11:06:00+00:00,400,90,\r\n"
+    )
+    client.force_login(tara)
+    text = preview_text(client, {"e.csv": episodes.encode(), "r.csv": readings.encode()})
+    assert "1 entry to add, 0 already in your diary (skipped), 2 errors." in text
+    assert "r.csv row 3: no episode with id 8 in the upload's ad-episodes.csv" in text
+    assert "r.csv row 4: systolic 400 is outside 50-300" in text
+    pending = PendingImport.objects.get()
+    client.post(reverse("exports:import_preview"), {"pending": str(pending.pk), "confirm": ""})
+    episode = ADEpisode.objects.get(owner=tara)
+    assert episode.causes == ["bladder", "skin"]
+    assert list(episode.readings.values_list("systolic", "diastolic", "pulse")) == [(165, 95, 52)]
