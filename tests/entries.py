@@ -4,6 +4,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sci_tracker.diary.models import (
+    ADEpisode,
+    BloodPressureReading,
     CheckIn,
     Intervention,
     InterventionUse,
@@ -44,6 +46,22 @@ def checkin(owner, day=date(2026, 3, 14), **fields):
         psfs_frequency=fields.pop("psfs_frequency", 0),
         **fields,
     )
+
+
+def ad_episode(owner, readings=(), **fields):
+    """An autonomic dysreflexia episode; `readings` are (taken_at, systolic, diastolic, pulse)."""
+    episode = ADEpisode.objects.create(
+        owner=owner,
+        logged_by=owner,
+        occurred_at=fields.pop("occurred_at", NOW),
+        outcome=fields.pop("outcome", "settled"),
+        **fields,
+    )
+    for taken_at, systolic, diastolic, pulse in readings:
+        BloodPressureReading.objects.create(
+            episode=episode, taken_at=taken_at, systolic=systolic, diastolic=diastolic, pulse=pulse
+        )
+    return episode
 
 
 def builtin(model, slug):

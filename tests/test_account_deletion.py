@@ -23,6 +23,8 @@ from django.utils import timezone
 
 from sci_tracker.accounts.models import User
 from sci_tracker.diary.models import (
+    ADEpisode,
+    BloodPressureReading,
     CheckIn,
     Intervention,
     InterventionUse,
@@ -41,7 +43,7 @@ from sci_tracker.sharing.models import (
     VisitMeasure,
 )
 from tests.conftest import PASSWORD
-from tests.entries import NOW, builtin, checkin, event, pain, spasm
+from tests.entries import NOW, ad_episode, builtin, checkin, event, pain, spasm
 
 
 def own_intervention(person):
@@ -96,6 +98,11 @@ MAKERS = {
         ),
     ),
     TreatmentEvent: lambda person, other: event(person, date(2026, 3, 1)),
+    ADEpisode: lambda person, other: (
+        ad_episode(person),
+        ADEpisode.objects.create(owner=other, logged_by=person, occurred_at=NOW, outcome="settled"),
+    ),
+    BloodPressureReading: lambda person, other: ad_episode(person, [(NOW, 170, 100, 50)]),
     PendingImport: lambda person, other: PendingImport.objects.create(owner=person, payload={}),
     ShareLink: lambda person, other: own_link(person),
     # Made for both people, this is each one in the other's care team.

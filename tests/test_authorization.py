@@ -19,11 +19,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
-from sci_tracker.diary.models import PainProblem, SpasmEpisode, Trigger
+from sci_tracker.diary.models import ADEpisode, PainProblem, SpasmEpisode, Trigger
 from sci_tracker.sharing.access import PERMISSIONS
 from sci_tracker.sharing.models import CareAccess, ShareLink
 from tests.conftest import make_user
-from tests.entries import pain, spasm
+from tests.entries import ad_episode, pain, spasm
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
@@ -204,6 +204,7 @@ def world(db):
         entry = spasm(user, occurred_at=yesterday, note=words, red_flags=["fever"])
         entry.triggers.add(trigger)
         pain(user, occurred_at=yesterday, note=f"{words} flagged", note_for_clinician=True)
+        ad_episode(user, [(yesterday, 170, 100, 50)], occurred_at=yesterday, note=f"{words} AD")
     alice = accounts["alice"]
     now = timezone.now()
     for member, role in (("dr_okafor", "clinician"), ("cara", "carer")):
@@ -365,6 +366,20 @@ def test_it_gives_each_visitor_only_what_the_rule_allows(world, pattern):
             if page.who not in ("public", "signed_out") and response.status_code == 200:
                 kept = {part.strip() for part in response["Cache-Control"].split(",")}
                 assert {"private", "no-store"} <= kept, where
+
+
+# The entry pages again, on an autonomic dysreflexia episode (a form with its own formset of
+# readings). Not the urgent page: an episode has no red-flag ticks, so it forwards to the entry.
+ENTRY_PATTERNS = [
+    pattern for pattern in PATTERNS if "kind" in pattern.params and pattern.name != "diary:urgent"
+]
+
+
+@pytest.mark.parametrize("pattern", ENTRY_PATTERNS, ids=str)
+def test_it_gives_each_visitor_only_what_the_rule_allows_on_an_ad_episode(world, pattern):
+    episode = ADEpisode.objects.get(owner=world["accounts"]["alice"])
+    world["samples"] |= {"kind": "ad", "pk": episode.pk}
+    test_it_gives_each_visitor_only_what_the_rule_allows(world, pattern)
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ from sci_tracker.diary.models import (
 from sci_tracker.exports import backup
 from sci_tracker.sharing.models import ReviewNote, VisitMeasure
 from tests.conftest import make_user
-from tests.entries import NOW, at, builtin, checkin, event, pain, spasm
+from tests.entries import NOW, ad_episode, at, builtin, checkin, event, pain, spasm
 
 README = Path(__file__).parent.parent / "README.md"
 
@@ -43,7 +43,7 @@ def test_it_downloads_a_versioned_backup_named_for_the_local_day(alice_client, a
     assert response["Cache-Control"] == "private, no-store"
     assert response["Content-Type"] == "application/json"
     assert data["format"] == "sci-tracker-backup"
-    assert data["version"] == 1
+    assert data["version"] == backup.VERSION == 2
     assert data["exported_at"] == "2026-03-15T00:30:00+13:00"
     assert data["profile"] == {
         "email": "alice@example.org",
@@ -289,6 +289,7 @@ def test_it_has_a_section_for_every_model_of_the_diary():
         section.model for section in backup.SECTIONS if section.model._meta.app_label == "diary"
     }
     covered.add(apps.get_model("diary", "InterventionUse"))
+    covered.add(apps.get_model("diary", "BloodPressureReading"))  # nested in its episode
     assert set(apps.get_app_config("diary").get_models()) == covered
     assert {section.model for section in backup.ENTRY_SECTIONS} == set(ENTRY_MODELS.values())
 
@@ -309,6 +310,7 @@ def test_it_writes_the_keys_each_section_names(alice_client, alice):
     pain(alice, problem=PainProblem.objects.create(owner=alice, slot=1, name="Feet"))
     checkin(alice)
     event(alice, date(2026, 1, 1))
+    ad_episode(alice, [(NOW, 160, 90, None)])
     Trigger.objects.create(owner=alice, slug="mine", name="Mine")
     Intervention.objects.create(owner=alice, slug="mine", name="Mine")
     ReviewNote.objects.create(person=alice, author_name="Dr Okafor", text="Looks better")
@@ -323,9 +325,12 @@ def test_it_writes_the_keys_each_section_names(alice_client, alice):
     _, data = download(alice_client)
     for section in backup.SECTIONS:
         [item] = data[section.key]
-        expected = [*section.fields, *([backup.TRIED] if section.nested_tried else [])]
+        expected = [*section.fields, *([section.nested_key] if section.nested_key else [])]
         assert list(item) == expected, section.key
     assert list(data["spasms"][0]["tried"][0]) == list(backup.TRIED_FIELDS)
+    assert data["ad_episodes"][0]["readings"] == [
+        {"taken_at": "2026-03-15T00:30:00+13:00", "systolic": 160, "diastolic": 90, "pulse": None}
+    ]
 
 
 def test_it_reads_the_diary_a_chunk_at_a_time(
@@ -336,8 +341,9 @@ def test_it_reads_the_diary_a_chunk_at_a_time(
         spasm(alice).triggers.add(builtin(Trigger, "cold"))
     # Session and user; problems, triggers, interventions (one each); one query for the spasms,
     # read two at a time, and per chunk (3) its triggers and its uses; leg pain, check-ins,
-    # events, review notes, visit measures (one each, empty: no chunk, nothing to prefetch).
-    with django_assert_num_queries(2 + 3 + 1 + 3 * 2 + 5):
+    # events, AD episodes, review notes, visit measures (one each, empty: no chunk, nothing to
+    # prefetch).
+    with django_assert_num_queries(2 + 3 + 1 + 3 * 2 + 6):
         _, data = download(alice_client)
     assert len(data["spasms"]) == 5
 

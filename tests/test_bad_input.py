@@ -41,6 +41,11 @@ from sci_tracker.accounts.models import SPINAL_LEVELS, Completeness, User
 from sci_tracker.core.addresses import normalise_email
 from sci_tracker.diary.forms import DAY_OUT_OF_RANGE, EARLIEST_DAY, LATEST_DAY, TOO_EARLY
 from sci_tracker.diary.models import (
+    ADAction,
+    ADCause,
+    ADEpisode,
+    ADOutcome,
+    BloodPressureReading,
     BodyRegion,
     CheckIn,
     Effect,
@@ -257,6 +262,8 @@ def some_of(choices):
 
 COUNTED = [
     User,
+    ADEpisode,
+    BloodPressureReading,
     SpasmEpisode,
     LegPainEntry,
     CheckIn,
@@ -730,7 +737,13 @@ def entry_fields(kind, diary):
     }[kind]
 
 
-MODELS = {"spasm": SpasmEpisode, "pain": LegPainEntry, "checkin": CheckIn, "event": TreatmentEvent}
+MODELS = {
+    "spasm": SpasmEpisode,
+    "pain": LegPainEntry,
+    "checkin": CheckIn,
+    "event": TreatmentEvent,
+    "ad": ADEpisode,
+}
 
 
 def check_entry(kind, entry, data, zone):
@@ -836,6 +849,107 @@ def test_it_explains_a_time_the_clocks_went_through_twice(client, db, zone, mome
         response.text
     )
     assert not LegPainEntry.objects.exists()
+
+
+reading_number = st.one_of(
+    st.just(""), st.integers(0, 400).map(str), numbers, st.sampled_from(["120", "80", "60"])
+)
+
+
+@st.composite
+def reading_rows(draw):
+    """The readings formset: its management form and up to four rows, any of them hostile."""
+    management = {
+        "readings-TOTAL_FORMS": draw(
+            st.one_of(st.sampled_from(["0", "1", "3", "4", "21"]), numbers, st.none())
+        ),
+        "readings-INITIAL_FORMS": draw(st.one_of(st.just("0"), st.just("0"), numbers, st.none())),
+    }
+    rows = {}
+    for n in range(draw(st.integers(0, 4))):
+        row = draw(
+            form_data(
+                {
+                    "taken_local": moment_text,
+                    "systolic": reading_number,
+                    "diastolic": reading_number,
+                    "pulse": st.one_of(st.just(""), reading_number),
+                    "DELETE": st.sampled_from([None, "", "on"]),
+                }
+            )
+        )
+        rows.update({f"readings-{n}-{name}": value for name, value in row.items()})
+    return {name: value for name, value in management.items() if value is not None} | rows
+
+
+READING_NAMES = ("systolic", "diastolic", "pulse")
+
+
+def number_typed(data, name):
+    """The whole number a reading's field holds when the form takes it, or None for blank."""
+    return IntegerField(required=False).clean(sent(data, name))
+
+
+def expected_readings(data, zone):
+    """(taken_at, systolic, diastolic, pulse) of each row an accepted form keeps: a new row
+    counts once a number is typed in it, unless it is ticked for removal."""
+    management = ManagementForm(data, prefix="readings")
+    if not management.is_valid():
+        return None
+    kept = []
+    for n in range(management.cleaned_data["TOTAL_FORMS"]):
+        if ticked(data, f"readings-{n}-DELETE"):
+            continue  # a new row ticked for removal is neither checked nor saved
+        values = [number_typed(data, f"readings-{n}-{name}") for name in READING_NAMES]
+        if any(value is not None for value in values):
+            with timezone.override(zone):
+                moment = DateTimeField().clean(sent(data, f"readings-{n}-taken_local"))
+            kept.append((moment, *values))
+    return sorted(kept)
+
+
+@time_machine.travel(NOW, tick=False)
+@HYPOTHESIS
+@given(data=st.data())
+def test_it_never_fails_on_a_hostile_ad_episode(client, alice, data):
+    fields = data.draw(
+        form_data(
+            {
+                "when": any_of(WHEN),
+                "occurred_local": moment_text,
+                "causes": some_of(ADCause.values),
+                "actions": some_of(ADAction.values),
+                "outcome": any_of(ADOutcome.values),
+                "note": note_text,
+                "note_for_clinician": st.sampled_from(["", "on"]),
+            }
+        ),
+        label="fields",
+    )
+    fields |= data.draw(reading_rows(), label="readings")
+    with fresh():
+        before = counts()
+        response = signed_in(client, alice).post(reverse("diary:new", args=["ad"]), fields)
+        if response.status_code == 200:
+            refused(response)
+            assert added(before) == {}
+            return
+        assert response.status_code == 302
+        episode = ADEpisode.objects.latest("pk")
+        assert (episode.owner, episode.logged_by) == (alice, alice)
+        assert episode.note == typed(sent(fields, "note"))
+        assert episode.causes == sent_list(fields, "causes")
+        assert episode.actions == sent_list(fields, "actions")
+        assert episode.outcome == sent(fields, "outcome")
+        stored = sorted(episode.readings.values_list("taken_at", *READING_NAMES))
+        assert stored == expected_readings(fields, alice.zone)
+        for taken_at, systolic, diastolic, _pulse in stored:
+            assert taken_at <= NOW + timedelta(minutes=5)
+            assert systolic > diastolic
+        changes = {label(ADEpisode): 1}
+        if stored:
+            changes[label(BloodPressureReading)] = len(stored)
+        assert added(before) == changes
 
 
 ENTRY_BASICS = {
@@ -1522,6 +1636,27 @@ def good_entry(section):
             **end,
         },
         "treatment_events": {"date": "2026-05-04", "event_kind": "botox", "details": "", **end},
+        "ad_episodes": {
+            "occurred_at": "2026-05-04T09:00:00+12:00",
+            "causes": ["bladder"],
+            "actions": ["sat-up", "bladder"],
+            "outcome": "settled",
+            **end,
+            "readings": [
+                {
+                    "taken_at": "2026-05-04T09:03:00+12:00",
+                    "systolic": 165,
+                    "diastolic": 95,
+                    "pulse": 52,
+                },
+                {
+                    "taken_at": "2026-05-04T09:08:00+12:00",
+                    "systolic": 130,
+                    "diastolic": 85,
+                    "pulse": None,
+                },
+            ],
+        },
         "pain_problems": {
             "slot": 1,
             "name": "Feet",
@@ -1584,7 +1719,7 @@ def backups(draw):
         "format": draw(
             st.one_of(st.just("sci-tracker-backup"), st.just("sci-tracker-backup"), json_value)
         ),
-        "version": draw(st.one_of(st.just(1), st.just(1), json_value)),
+        "version": draw(st.one_of(st.just(1), st.just(backup.VERSION), json_value)),
         "exported_at": "2026-05-05T00:00:00+12:00",
         "profile": {
             "email": draw(st.one_of(st.just("old@example.org"), json_value)),
@@ -1629,6 +1764,14 @@ def csv_cell(column):
         "id": st.integers(1, 3).map(str),
         "entry_id": st.integers(1, 3).map(str),
         "entry_kind": st.sampled_from(["spasm", "pain", "checkin"]),
+        "episode_id": st.integers(1, 3).map(str),
+        "taken_at": st.one_of(stamp_text, st.just("2026-05-01T08:05:00+12:00")),
+        "systolic": st.sampled_from(["165", "120", "80", "301"]),
+        "diastolic": st.sampled_from(["95", "80", "120", ""]),
+        "pulse": st.sampled_from(["", "52", "0"]),
+        "causes": st.sampled_from(["", "bladder", "bladder;skin", "bladder;bladder"]),
+        "actions": st.sampled_from(["", "sat-up", "sat-up;medicine"]),
+        "outcome": any_of(ADOutcome.values),
         "occurred_at": st.one_of(stamp_text, st.just("2026-05-01T08:00:00+12:00")),
         "date": st.one_of(day_text, st.just("2026-05-03")),
         "pattern": any_of(SpasmPattern.values),
@@ -1732,6 +1875,7 @@ def import_everything(person, files, restore_profile):
     entries = sum(changes.get(label(model), 0) for model in MODELS.values())
     assert entries == plan.adding
     assert changes.get(label(InterventionUse), 0) == plan.tried_to_add
+    assert changes.get(label(BloodPressureReading), 0) == plan.readings_to_add
     assert changes.get(label(PainProblem), 0) == len(plan.new_problems)
     assert changes.get(label(ReviewNote), 0) == len(plan.clinician_add[ReviewNote])
     assert changes.get(label(VisitMeasure), 0) == len(plan.clinician_add[VisitMeasure])
@@ -1769,6 +1913,10 @@ PAIN_ROW = {"id": "1", "occurred_at": "2026-05-01T10:00+12:00", "intensity": "3"
 @example(files=csv_row("leg-pain", **PAIN_ROW | {"occurred_at": "0001-01-01T00:00:00+00:00"}))
 @example(files=csv_row("check-ins", id="1", date="1899-12-31", psfs_frequency="0"))
 @example(files=csv_row("treatment-events", id="1", date="9999-12-31", event_kind="botox"))
+@example(
+    files=csv_row("ad-episodes", id="1", occurred_at="2026-05-01T10:00+12:00", outcome="settled")
+    | csv_row("ad-readings", episode_id="1", taken_at="2026-05-01T10:02+12:00", systolic=HUGE)
+)
 @HYPOTHESIS
 @given(files=csv_files())
 def test_it_parses_and_imports_any_csv_files_or_says_why_not(alice, files):

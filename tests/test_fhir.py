@@ -411,7 +411,7 @@ def test_it_reads_with_the_same_queries_however_long_the_diary(
 ):
     fill_days(alice, date(2026, 3, 14), days)
     # Check-ins; spasms and their triggers; pain (with its problem) and its triggers; the
-    # problems with a confirmed type.
+    # problems with a confirmed type; AD episodes (none here, so no readings to fetch).
     with django_assert_num_queries(1 + 2 + 2 + 1):
         data = fhir.bundle(alice)
     assert len(spasms(data)) == 2 * days

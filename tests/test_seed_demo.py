@@ -8,10 +8,12 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 from django.db.models import F
+from django.utils import timezone
 
 from sci_tracker.accounts.models import User
 from sci_tracker.diary.demo import DEMO_PASSWORD
 from sci_tracker.diary.models import (
+    ADEpisode,
     CheckIn,
     EventKind,
     InterventionUse,
@@ -211,3 +213,19 @@ def test_it_refuses_fewer_than_one_day(db):
     with pytest.raises(CommandError, match="at least 1"):
         seed("--days", "0")
     assert not User.objects.exists()
+
+
+def test_it_gives_the_t4_demo_a_few_ad_episodes_with_readings(db):
+    seed("--days", "200")
+    demo = User.objects.get(email="demo@example.org")
+    assert demo.ad_risk
+    assert (demo.usual_systolic, demo.usual_diastolic) == (105, 65)
+    episodes = ADEpisode.objects.filter(owner=demo)
+    assert 3 <= episodes.count() <= 10
+    for episode in episodes:
+        readings = list(episode.readings.all())
+        assert 3 <= len(readings) <= 4
+        assert readings[0].raised  # 35 or more above the usual at first
+        assert readings[-1].systolic < readings[0].systolic
+        assert readings[-1].taken_at <= timezone.now()
+        assert episode.created_at == episode.occurred_at

@@ -388,6 +388,7 @@ def test_it_serves_the_chart_data_as_json(alice, alice_client, frozen):
         "night_wakings",
         "events",
         "spasms_by_hour",
+        "ad_episodes",
     }
 
 

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from sci_tracker.diary.models import (
+    ADEpisode,
+    BloodPressureReading,
     CheckIn,
     Intervention,
     LegPainEntry,
@@ -23,6 +25,16 @@ class TimedEntryAdmin(admin.ModelAdmin):
     list_display = ["__str__", "owner", "occurred_at", "logged_by", "deleted_at"]
     list_filter = ["occurred_at"]
     raw_id_fields = ["owner", "logged_by"]
+
+
+class ReadingInline(admin.TabularInline):
+    model = BloodPressureReading
+    extra = 0
+
+
+@admin.register(ADEpisode)
+class ADEpisodeAdmin(TimedEntryAdmin):
+    inlines = [ReadingInline]
 
 
 @admin.register(CheckIn, TreatmentEvent)

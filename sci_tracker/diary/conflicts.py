@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from sci_tracker.diary.models import Effect, Entry
+from sci_tracker.diary.models import BloodPressureReading, Effect, Entry
 
 # Form fields that are not answers: the page's version, and the "when" controls (compared as
 # one "When" row from the moment they give).
@@ -78,6 +78,40 @@ def _tried_typed(formset) -> str:
     return _plain("; ".join(tried))
 
 
+def _reading(moment, systolic, diastolic, pulse) -> str:
+    when = formats.date_format(timezone.localtime(moment), "j F Y, H:i") if moment else ""
+    text = f"{when}: {systolic}/{diastolic} mmHg"
+    return text + (_(", pulse %(pulse)s") % {"pulse": pulse} if pulse else "")
+
+
+def _readings_saved(entry: Entry) -> str:
+    return _plain(
+        "; ".join(
+            _reading(r.taken_at, r.systolic, r.diastolic, r.pulse) for r in entry.readings.all()
+        )
+    )
+
+
+def _readings_typed(formset) -> str:
+    readings = []
+    for reading_form in formset.forms:
+        data = getattr(reading_form, "cleaned_data", {})
+        if data.get("systolic") and not data.get("DELETE"):
+            readings.append(
+                (
+                    data.get("taken_local"),
+                    _reading(
+                        data.get("taken_local"),
+                        data["systolic"],
+                        data.get("diastolic"),
+                        data.get("pulse"),
+                    ),
+                )
+            )
+    readings.sort(key=lambda pair: (pair[0] is None, pair[0] or 0))
+    return _plain("; ".join(pair[1] for pair in readings))
+
+
 def differences(saved: Entry, typed: Entry, form, formset=None) -> list[Difference]:
     """The answers where `saved` (the entry as stored) and `typed` (the same entry with the
     form's answers applied, not saved) differ, in the order the form asks them."""
@@ -93,6 +127,10 @@ def differences(saved: Entry, typed: Entry, form, formset=None) -> list[Differen
             rows.append(
                 Difference(str(field.label), _answer(saved, name, form), _answer(typed, name, form))
             )
-    if formset is not None:
+    if formset is not None and formset.model is BloodPressureReading:
+        rows.append(
+            Difference(_("Blood pressure"), _readings_saved(saved), _readings_typed(formset))
+        )
+    elif formset is not None:
         rows.append(Difference(_("What you tried"), _tried_saved(saved), _tried_typed(formset)))
     return [row for row in rows if row.saved != row.typed]

@@ -17,6 +17,11 @@ injection. Its effect builds over two to three weeks, holds for about three mont
 partly wears off: fewer and milder spasms, and less hip pain. A physiotherapy programme starts
 soon after it, and stretching helps more from then on.
 
+With a T4 injury, Demo is at risk of autonomic dysreflexia: the first day of each urinary tract
+infection brings an episode, and a few more come from tight clothing, the bowel or the skin. Each
+has three or four blood-pressure readings a few minutes apart, well above Demo's usual 105/65 at
+first and coming down as the cause is dealt with.
+
 Everything comes from random.Random(seed), so the same number of days and seed, run on the same
 day, give the same diary. The rows are built in lists and written with bulk_create, so ten years
 take seconds, and the database constraints still check every value.
@@ -33,6 +38,8 @@ from django.utils import timezone
 
 from sci_tracker.accounts.models import User
 from sci_tracker.diary.models import (
+    ADEpisode,
+    BloodPressureReading,
     CheckIn,
     EventKind,
     Intervention,
@@ -655,7 +662,7 @@ def pump_dates(today):
 
 def clear_diary(user):
     # Intervention uses and trigger links go with their entries.
-    for model in (SpasmEpisode, LegPainEntry, CheckIn, TreatmentEvent):
+    for model in (SpasmEpisode, LegPainEntry, CheckIn, TreatmentEvent, ADEpisode):
         model.objects.for_user(user).delete()
     PainProblem.objects.filter(owner=user).delete()
     Trigger.objects.filter(owner=user).delete()
@@ -682,6 +689,9 @@ def fill_diary(user, days, rng):
     TreatmentEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
     save_timed(SpasmEpisode, spasms, user, link_field="spasmepisode", use_field="spasm")
     save_timed(LegPainEntry, pains, user, link_field="legpainentry", use_field="pain")
+    # Drawn last, from a generator of their own: the rest of the diary stays as it was.
+    episodes = plan_ad_episodes(timeline, user, random.Random(rng.random()), now)  # noqa: S311
+    save_ad_episodes(episodes)
     backdate(user, check_ins, events, now)
     diary_changed(user.pk)  # bulk_create does not call save()
     return {
@@ -690,7 +700,72 @@ def fill_diary(user, days, rng):
         "leg pain entries": len(pains),
         "treatment events": len(events),
         "intervention uses": sum(len(plan.uses) for plan in spasms + pains),
+        "AD episodes": len(episodes),
+        "blood-pressure readings": sum(len(readings) for _, readings in episodes),
     }
+
+
+AD_OTHER_CAUSES = ["clothing", "bowel", "skin", "not-known"]
+AD_DAYS_BACK = (9, 75, 160, 250)  # besides the first day of each infection
+
+
+def plan_ad_episodes(timeline, user, rng, now):
+    """(episode, readings) for each autonomic dysreflexia episode: 3 or 4 readings 3 to 5
+    minutes apart, from 35-70 mmHg above the usual upper number down towards it."""
+    infections = {
+        day for day in timeline.uti_days if day - timedelta(days=1) not in timeline.uti_days
+    }
+    others = {timeline.last - timedelta(days=n) for n in AD_DAYS_BACK}
+    planned = []
+    for day in sorted(infections | others):
+        if not timeline.first <= day <= timeline.last:
+            continue
+        start = local_time(day, rng.randint(8 * 60, 20 * 60), user.zone)
+        cause = "bladder" if day in infections else rng.choice(AD_OTHER_CAUSES)
+        medicine = rng.random() < 0.3
+        if start + timedelta(minutes=20) > now:
+            continue  # today's, still to come
+        actions = ["sat-up", "lowered-legs", "loosened-clothing", "bladder"]
+        if cause == "bowel":
+            actions.append("bowel")
+        if medicine:
+            actions.append("medicine")
+        episode = ADEpisode(
+            owner=user,
+            logged_by=user,
+            occurred_at=start,
+            causes=[cause],
+            actions=actions,
+            outcome="settled-after-medicine" if medicine else "settled",
+            note="Catheter tube was kinked." if cause == "bladder" else "",
+        )
+        systolic = user.usual_systolic + rng.randint(35, 70)
+        diastolic = user.usual_diastolic + rng.randint(20, 35)
+        pulse = rng.randint(48, 58)  # a slow pulse, as AD often brings
+        taken = start + timedelta(minutes=rng.randint(2, 4))
+        readings = []
+        for _ in range(rng.randint(3, 4)):
+            readings.append(
+                BloodPressureReading(
+                    taken_at=taken, systolic=systolic, diastolic=diastolic, pulse=pulse
+                )
+            )
+            taken += timedelta(minutes=rng.randint(3, 5))
+            systolic = max(user.usual_systolic + 5, systolic - rng.randint(12, 25))
+            diastolic = max(user.usual_diastolic + 2, diastolic - rng.randint(5, 12))
+            pulse = min(72, pulse + rng.randint(2, 6))
+        planned.append((episode, readings))
+    return planned
+
+
+def save_ad_episodes(planned):
+    ADEpisode.objects.bulk_create([episode for episode, _ in planned], batch_size=BATCH_SIZE)
+    for episode, readings in planned:
+        for reading in readings:
+            reading.episode = episode
+    BloodPressureReading.objects.bulk_create(
+        [reading for _, readings in planned for reading in readings], batch_size=BATCH_SIZE
+    )
 
 
 def create_catalogue(user):
@@ -770,7 +845,7 @@ def backdate(user, check_ins, events, now):
     bulk_create fills created_at and updated_at with the current time (auto_now_add and
     auto_now); QuerySet.update and bulk_update leave such fields to the values given.
     """
-    for model in (SpasmEpisode, LegPainEntry):
+    for model in (SpasmEpisode, LegPainEntry, ADEpisode):
         model.objects.for_user(user).update(
             created_at=F("occurred_at"), updated_at=F("occurred_at")
         )

@@ -12,8 +12,16 @@ from django.utils.translation import gettext_lazy as _
 
 from sci_tracker.diary.catalogue import PAIN_TYPE_GUIDES, learn_more
 from sci_tracker.diary.models import (
+    DIASTOLIC_RANGE,
     PAIN_TYPE_TIERS,
+    PULSE_RANGE,
     RECALL_PHRASES,
+    SYSTOLIC_RANGE,
+    ADAction,
+    ADCause,
+    ADEpisode,
+    ADOutcome,
+    BloodPressureReading,
     BodyRegion,
     CheckIn,
     EventKind,
@@ -251,12 +259,16 @@ class TimedEntryForm(EntryForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["triggers"].learn_more = learn_more(
-            "these triggers", self.fields["triggers"].queryset.values_list("name", "guide")
-        )
-        flags = offered_flags(self.owner, self.instance.red_flags or ())
-        self.fields["red_flags"].choices = [(flag.value, flag.label) for flag in flags]
-        self.fields["red_flags"].learn_more = learn_more("these symptoms", symptom_guides(flags))
+        if "triggers" in self.fields:  # an AD episode asks for its causes instead
+            self.fields["triggers"].learn_more = learn_more(
+                "these triggers", self.fields["triggers"].queryset.values_list("name", "guide")
+            )
+        if "red_flags" in self.fields:
+            flags = offered_flags(self.owner, self.instance.red_flags or ())
+            self.fields["red_flags"].choices = [(flag.value, flag.label) for flag in flags]
+            self.fields["red_flags"].learn_more = learn_more(
+                "these symptoms", symptom_guides(flags)
+            )
         if self.instance.pk:
             self.initial["when"] = "earlier"
             self.initial["occurred_local"] = timezone.localtime(self.instance.occurred_at)
@@ -529,11 +541,136 @@ def intervention_formset(parent_model):
     )
 
 
-ENTRY_FORMS = {"spasm": SpasmForm, "pain": PainForm, "checkin": CheckInForm, "event": EventForm}
+class ADEpisodeForm(TimedEntryForm):
+    """An autonomic dysreflexia episode: when it started, causes, what was done, how it ended.
+    Its blood-pressure readings come in their own formset (ReadingForm)."""
+
+    # The causes and the AD-specific steps take the place of the spasm and pain questions.
+    triggers = None
+    red_flags = None
+    causes = toggles(ADCause.choices, _("What may have set it off?"))
+    actions = toggles(
+        ADAction.choices,
+        _("What was done?"),
+        help_text=_(
+            "The first steps: sit up, lower the legs, loosen anything tight, then check "
+            "the bladder and the bowel."
+        ),
+    )
+
+    class Meta:
+        model = ADEpisode
+        fields = ["causes", "actions", "outcome", "note", "note_for_clinician"]
+        widgets = {
+            "outcome": forms.RadioSelect,
+            "note": forms.Textarea(attrs={"rows": 3}),
+            "note_for_clinician": Toggle,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["when"].label = _("When did it start?")
+        # A required radio group needs no "---------" option.
+        self.fields["outcome"].choices = ADOutcome.choices
+        self.fields["outcome"].error_messages["required"] = _("Say how the episode ended.")
+
+
+def reading_number(label, limits, required=True, missing=""):
+    low, high = limits
+    message = _("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high}
+    return forms.IntegerField(
+        label=label,
+        required=required,
+        min_value=low,
+        max_value=high,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": missing,
+            "invalid": message,
+            "min_value": message,
+            "max_value": message,
+        },
+    )
+
+
+class ReadingForm(forms.ModelForm):
+    """One blood-pressure reading: the time it was taken (in the person's zone), the two
+    numbers and the pulse. A new row counts as filled in once a number is typed: its time is
+    filled in ahead, to now."""
+
+    NUMBERS = ("systolic", "diastolic", "pulse")
+
+    taken_local = LocalDateTimeField(
+        label=_("Time taken"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    systolic = reading_number(
+        _("Upper number (systolic)"), SYSTOLIC_RANGE, missing=_("Enter the upper number.")
+    )
+    diastolic = reading_number(
+        _("Lower number (diastolic)"), DIASTOLIC_RANGE, missing=_("Enter the lower number.")
+    )
+    pulse = reading_number(_("Pulse (beats a minute, if taken)"), PULSE_RANGE, required=False)
+
+    class Meta:
+        model = BloodPressureReading
+        fields = ["systolic", "diastolic", "pulse"]
+
+    def __init__(self, *args, owner, **kwargs):
+        self.owner = owner
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["taken_local"] = timezone.localtime(self.instance.taken_at)
+        else:
+            self.initial["taken_local"] = timezone.localtime().replace(second=0, microsecond=0)
+
+    def has_changed(self):
+        if self.instance.pk:
+            return super().has_changed()
+        return any(name in self.changed_data for name in self.NUMBERS)
+
+    def clean(self):
+        cleaned = super().clean()
+        moment = cleaned.get("taken_local")
+        if moment is None:
+            if "taken_local" not in self.errors:
+                self.add_error("taken_local", _("Enter the date and time of the reading."))
+        elif not moment_has_come(moment):
+            self.add_error("taken_local", _("That time is in the future."))
+        elif not on_calendar(moment.date()):
+            self.add_error("taken_local", TOO_EARLY)
+        else:
+            self.instance.taken_at = moment
+        return cleaned
+
+
+def reading_formset():
+    return forms.inlineformset_factory(
+        ADEpisode,
+        BloodPressureReading,
+        form=ReadingForm,
+        fk_name="episode",
+        extra=3,
+        max_num=20,
+        absolute_max=20,  # as for what was tried: more rows than this are refused
+        can_delete=True,
+    )
+
+
+ENTRY_FORMS = {
+    "spasm": SpasmForm,
+    "pain": PainForm,
+    "checkin": CheckInForm,
+    "event": EventForm,
+    "ad": ADEpisodeForm,
+}
 INTERVENTION_FORMSETS = {
     "spasm": intervention_formset(SpasmEpisode),
     "pain": intervention_formset(LegPainEntry),
 }
+READING_FORMSET = reading_formset()
 
 
 def starts_visibly(name):

@@ -8,9 +8,11 @@ from itertools import islice
 
 from django.core.validators import slug_re
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from sci_tracker.diary.models import (
     ENTRY_MODELS,
+    ADEpisode,
     CheckIn,
     InterventionUse,
     LegPainEntry,
@@ -24,6 +26,7 @@ KIND_CHOICES = [
     ("pain", "Leg pain"),
     ("checkin", "Check-ins"),
     ("event", "Treatment events"),
+    ("ad", _("Autonomic dysreflexia")),
 ]
 
 
@@ -49,6 +52,9 @@ def with_details(model, owner):
     if model in (SpasmEpisode, LegPainEntry):
         uses = Prefetch("uses", queryset=InterventionUse.objects.select_related("intervention"))
         entries = entries.prefetch_related("triggers", uses)
+    if model is ADEpisode:
+        # Each reading is marked raised against the owner's usual pressure: the owner is loaded.
+        entries = entries.prefetch_related("readings")
     return entries
 
 
@@ -104,6 +110,7 @@ def entry_sources(owner, wanted):
         "pain": lambda: _timed(LegPainEntry, owner, wanted, zone),
         "checkin": lambda: _dated(CheckIn, owner, wanted),
         "event": lambda: _dated(TreatmentEvent, owner, wanted),
+        "ad": lambda: _timed(ADEpisode, owner, wanted, zone),
     }
     return [sources[kind]() for kind in kinds]
 

@@ -861,6 +861,134 @@ class TreatmentEvent(Entry):
         return datetime.combine(self.date, time(0, 0), tzinfo=self.owner.zone)
 
 
+# Autonomic dysreflexia -----------------------------------------------------------------------
+
+
+class ADCause(models.TextChoices):
+    """What may have set an episode off: the usual sources below the injury."""
+
+    BLADDER = "bladder", _("Bladder or catheter")
+    BOWEL = "bowel", _("Bowel")
+    SKIN = "skin", _("Skin or pressure")
+    CLOTHING = "clothing", _("Tight clothing or shoes")
+    OTHER = "other", _("Other")
+    NOT_KNOWN = "not-known", _("Not known")
+
+
+class ADAction(models.TextChoices):
+    """The first steps of the autonomic dysreflexia guideline, in the order it gives them."""
+
+    SAT_UP = "sat-up", _("Sat up")
+    LOWERED_LEGS = "lowered-legs", _("Lowered the legs")
+    LOOSENED = "loosened-clothing", _("Loosened clothing or anything tight")
+    BLADDER = "bladder", _("Checked the catheter or emptied the bladder")
+    BOWEL = "bowel", _("Checked the bowel")
+    MEDICINE = "medicine", _("Took prescribed medicine")
+    EMERGENCY = "emergency", _("Called emergency services")
+
+
+class ADOutcome(models.TextChoices):
+    SETTLED = "settled", _("Settled")
+    SETTLED_AFTER_MEDICINE = "settled-after-medicine", _("Settled after medicine")
+    HOSPITAL = "hospital", _("Went to hospital or emergency services came")
+    NOT_SETTLED = "not-settled", _("Not settled when logged")
+
+
+class ADEpisode(Entry):
+    """An episode of autonomic dysreflexia, with the blood-pressure readings taken during it.
+
+    Offered only to people at risk (User.ad_risk); an episode logged earlier stays in the diary
+    if the injury level changes later.
+    """
+
+    occurred_at = models.DateTimeField(_("when it started"))
+    causes = models.JSONField(
+        _("what may have set it off"),
+        default=list,
+        blank=True,
+        validators=[ChoiceList(ADCause.values)],
+    )
+    actions = models.JSONField(
+        _("what was done"), default=list, blank=True, validators=[ChoiceList(ADAction.values)]
+    )
+    outcome = models.CharField(_("how it ended"), max_length=24, choices=ADOutcome.choices)
+
+    kind = "ad"
+    kind_label = _("Autonomic dysreflexia episode")
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        verbose_name = _("autonomic dysreflexia episode")
+        indexes = [models.Index(fields=["owner", "occurred_at"], name="diary_ad_owner_time")]
+        constraints = [
+            only_choices("outcome", ADOutcome.values, "diary_ad_outcome_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind_label}, {self.get_outcome_display().lower()}"
+
+    @property
+    def moment(self):
+        return self.occurred_at
+
+    def cause_labels(self):
+        return labels(ADCause.choices, self.causes)
+
+    def action_labels(self):
+        return labels(ADAction.choices, self.actions)
+
+
+# What a cuff can show a living person (mmHg, beats a minute): wide, since AD can push the upper
+# number past 250.
+SYSTOLIC_RANGE = (50, 300)
+DIASTOLIC_RANGE = (20, 200)
+PULSE_RANGE = (20, 250)
+
+
+class BloodPressureReading(VersionedByOwner, models.Model):
+    """One blood-pressure reading taken during an episode (mmHg), with the pulse if taken."""
+
+    episode = models.ForeignKey(ADEpisode, on_delete=models.CASCADE, related_name="readings")
+    taken_at = models.DateTimeField(_("time taken"))
+    systolic = models.PositiveSmallIntegerField(_("upper number (systolic)"))
+    diastolic = models.PositiveSmallIntegerField(_("lower number (diastolic)"))
+    pulse = models.PositiveSmallIntegerField(_("pulse (beats a minute)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["taken_at", "pk"]
+        constraints = [
+            in_range("systolic", *SYSTOLIC_RANGE, "diary_bloodpressure_systolic_range"),
+            in_range("diastolic", *DIASTOLIC_RANGE, "diary_bloodpressure_diastolic_range"),
+            models.CheckConstraint(
+                condition=Q(systolic__gt=F("diastolic")),
+                name="diary_bloodpressure_systolic_above_diastolic",
+            ),
+            in_range("pulse", *PULSE_RANGE, "diary_bloodpressure_pulse_range", allow_null=True),
+        ]
+
+    def __str__(self):
+        return f"{self.systolic}/{self.diastolic} mmHg"
+
+    def diary_owner_id(self):
+        return self.episode.owner_id
+
+    def clean(self):
+        if (
+            self.systolic is not None
+            and self.diastolic is not None
+            and self.systolic <= self.diastolic
+        ):
+            raise ValidationError(
+                {"diastolic": _("The lower number must be below the upper number.")}
+            )
+
+    @property
+    def raised(self) -> bool | None:
+        """Raised against the person's usual pressure (User.blood_pressure_raised); None when
+        they have not set one."""
+        return self.episode.owner.blood_pressure_raised(self.systolic)
+
+
 def triggers_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     """An entry's triggers changed without the entry being saved (m2m_changed, see apps.py)."""
     if not action.startswith("post_"):
@@ -873,7 +1001,7 @@ def triggers_changed(sender, instance, action, reverse, model, pk_set, **kwargs)
 
 
 ENTRY_MODELS = {
-    model.kind: model for model in (SpasmEpisode, LegPainEntry, CheckIn, TreatmentEvent)
+    model.kind: model for model in (SpasmEpisode, LegPainEntry, CheckIn, TreatmentEvent, ADEpisode)
 }
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from sci_tracker.diary.catalogue import learn_more
@@ -17,6 +18,7 @@ from sci_tracker.diary.conflicts import differences
 from sci_tracker.diary.forms import (
     ENTRY_FORMS,
     INTERVENTION_FORMSETS,
+    READING_FORMSET,
     ConfirmPainTypesForm,
     OwnInterventionForm,
     OwnTriggerForm,
@@ -51,6 +53,7 @@ NEW_ENTRY_TITLES = {
     "pain": "Log leg pain",
     "checkin": "Daily check-in",
     "event": "Log a treatment event",
+    "ad": _lazy("Log an autonomic dysreflexia episode"),
 }
 
 
@@ -68,6 +71,7 @@ def quick_log(request, person):
         "title": "Log" if request.access.is_own else f"Log for {person.name}",
         "todays_checkin": todays_checkin,
         "yesterday": (today - timedelta(days=1)).isoformat(),
+        "ad_risk": person.ad_risk,
     }
     return render(request, "diary/quick_log.html", context)
 
@@ -100,7 +104,11 @@ def _entry_forms(request, person, kind, entry, data=None):
     form = ENTRY_FORMS[kind](data, instance=entry, owner=person)
     formset_class = INTERVENTION_FORMSETS.get(kind)
     formset = None
-    if formset_class:
+    if kind == "ad":
+        formset = READING_FORMSET(
+            data, instance=entry, form_kwargs={"owner": person}, prefix="readings"
+        )
+    elif formset_class:
         formset = formset_class(data, instance=entry, form_kwargs={"owner": person}, prefix="tried")
         formset.learn_more = learn_more(
             "these treatments",
@@ -129,7 +137,16 @@ def _save_entry(request, person, form, formset, is_new):
 
 
 def _entry_page(request, person, kind, entry):
-    """The new and edit pages: one form per kind, plus interventions tried for spasms and pain."""
+    """The new and edit pages: one form per kind, plus interventions tried for spasms and pain
+    and the blood-pressure readings of an AD episode."""
+    if kind == "ad":
+        # Readings are typed and shown in the person's own zone, whoever logs them.
+        with timezone.override(person.zone):
+            return _entry_form_page(request, person, kind, entry)
+    return _entry_form_page(request, person, kind, entry)
+
+
+def _entry_form_page(request, person, kind, entry):
     form, formset = _entry_forms(request, person, kind, entry)
     status = 200
     if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
@@ -198,6 +215,10 @@ def _conflict_page(request, person, kind, form, formset):
 def new_entry(request, person, kind):
     if kind not in ENTRY_FORMS:
         raise Http404("No such kind of entry.")
+    if kind == "ad" and not person.ad_risk:
+        # Offered only at T6 and above (or an unknown level); episodes logged before a change
+        # of level can still be opened, changed and binned from the history.
+        raise Http404("Not offered for this injury level.")
     entry = ENTRY_MODELS[kind]()
     if kind == "checkin":
         entry.date = _requested_day(request) or person.local_today()

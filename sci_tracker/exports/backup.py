@@ -23,6 +23,8 @@ from django.utils import timezone
 
 from sci_tracker.accounts.models import User
 from sci_tracker.diary.models import (
+    ADEpisode,
+    BloodPressureReading,
     CheckIn,
     Intervention,
     InterventionUse,
@@ -36,7 +38,9 @@ from sci_tracker.exports.csv_files import CHUNK
 from sci_tracker.sharing.models import ReviewNote, VisitMeasure
 
 FORMAT = "sci-tracker-backup"
-VERSION = 1
+# 2: the autonomic dysreflexia episodes ("ad_episodes"), each with its readings. A version 1
+# file has none (importer.read.UPGRADES).
+VERSION = 2
 
 # The profile: `email` says whose diary it is (an import maps entries logged with it to the
 # importing person) and is never restored; the others are restored when the person asks.
@@ -66,6 +70,8 @@ ENTRY_END = ("note", "note_for_clinician", "logged_by", "created_at", "updated_a
 TIMED_END = ("triggers", "red_flags", *ENTRY_END)
 TRIED_FIELDS = ("intervention", "dose", "effect")
 TRIED = "tried"  # the key of what was tried, nested in its spasm or bout of pain
+READING_FIELDS = ("taken_at", "systolic", "diastolic", "pulse")
+READINGS = "readings"  # the key of an AD episode's blood-pressure readings, nested in it
 
 # A clinician's confirmed ISCI pain type of a problem, who and when; older backups lack them.
 CONFIRMED_TYPE_FIELDS = ("confirmed_type", "confirmed_by_name", "confirmed_at")
@@ -93,7 +99,7 @@ NOT_BACKED_UP = {
             # imported entry starts again from the first version.
             "version": ENTRY_VERSION_REASON,
         }
-        for model in (SpasmEpisode, LegPainEntry, CheckIn, TreatmentEvent)
+        for model in (SpasmEpisode, LegPainEntry, CheckIn, TreatmentEvent, ADEpisode)
     },
     PainProblem: {
         "id": "entries get new numbers; nothing in the file refers to them",
@@ -114,6 +120,10 @@ NOT_BACKED_UP = {
         "id": "nothing refers to it",
         "spasm": "nested in its entry",
         "pain": "nested in its entry",
+    },
+    BloodPressureReading: {
+        "id": "nothing refers to it",
+        "episode": "nested in its episode",
     },
     **{
         model: {
@@ -136,6 +146,7 @@ class Section:
     fields: tuple  # the model fields each item holds, in the order written
     order: tuple = ("pk",)
     nested_tried: bool = False  # each item has a "tried" list of InterventionUse
+    nested_readings: bool = False  # each item has a "readings" list of BloodPressureReading
     whose: str = "owner"  # the field naming the person the row belongs to
     optional: tuple = ()  # fields an older backup may not have: they take the model's default
 
@@ -151,7 +162,15 @@ class Section:
         if self.nested_tried:
             uses = InterventionUse.objects.select_related("intervention").order_by("pk")
             rows = rows.prefetch_related(Prefetch("uses", queryset=uses))
+        if self.nested_readings:
+            readings = BloodPressureReading.objects.order_by("taken_at", "pk")
+            rows = rows.prefetch_related(Prefetch("readings", queryset=readings))
         return rows.order_by(*self.order)
+
+    @property
+    def nested_key(self):
+        """The key of the list nested in each item, or None."""
+        return TRIED if self.nested_tried else READINGS if self.nested_readings else None
 
 
 DEFINITION_SECTIONS = (
@@ -216,6 +235,14 @@ ENTRY_SECTIONS = (
         ("date", "event_kind", "details", *ENTRY_END),
         order=("date", "pk"),
     ),
+    Section(
+        "ad_episodes",
+        "AD episode",
+        ADEpisode,
+        ("occurred_at", "causes", "actions", "outcome", *ENTRY_END),
+        order=("occurred_at", "pk"),
+        nested_readings=True,
+    ),
 )
 # What the person's clinicians wrote about them: restored for the importing person, with the
 # author's name kept and no author account.
@@ -271,6 +298,7 @@ def item_writer(model, fields):
 
 
 TRIED_ITEM = item_writer(InterventionUse, TRIED_FIELDS)
+READING_ITEM = item_writer(BloodPressureReading, READING_FIELDS)
 
 
 def section_items(section, owner):
@@ -281,6 +309,8 @@ def section_items(section, owner):
         item = write(row, zone)
         if section.nested_tried:
             item[TRIED] = [TRIED_ITEM(use, zone) for use in row.uses.all()]
+        if section.nested_readings:
+            item[READINGS] = [READING_ITEM(reading, zone) for reading in row.readings.all()]
         # As in csv_files: break the row/prefetch cycle so the row is freed at once.
         row.__dict__.pop("_prefetched_objects_cache", None)
         yield item

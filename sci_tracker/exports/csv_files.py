@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from sci_tracker.diary.models import (
+    ADEpisode,
+    BloodPressureReading,
     CheckIn,
     InterventionUse,
     LegPainEntry,
@@ -118,6 +120,12 @@ def tried_rows(owner):
     )
 
 
+def reading_rows(owner):
+    return BloodPressureReading.objects.filter(
+        episode__owner=owner, episode__deleted_at__isnull=True
+    ).order_by("episode_id", "taken_at", "pk")
+
+
 ENTRY_ID = ("id", lambda entry, zone: entry.pk)
 NOTE = ("note", lambda entry, zone: safe_text(entry.note))
 FOR_CLINICIAN = ("note_for_clinician", lambda entry, zone: int(entry.note_for_clinician))
@@ -218,6 +226,32 @@ FILES = [
             ("effect", lambda use, zone: use.effect),
         ),
         tried_rows,
+    ),
+    CsvFile(
+        "ad-episodes",
+        "Autonomic dysreflexia episodes",
+        (
+            *TIMED_FIRST,
+            ("causes", lambda e, zone: joined(e.causes)),
+            ("actions", lambda e, zone: joined(e.actions)),
+            ("outcome", lambda e, zone: e.outcome),
+            NOTE,
+            FOR_CLINICIAN,
+            LOGGED_BY,
+        ),
+        entry_rows(ADEpisode, "occurred_at"),
+    ),
+    CsvFile(
+        "ad-readings",
+        "Blood-pressure readings",
+        (
+            ("episode_id", lambda reading, zone: reading.episode_id),
+            ("taken_at", lambda reading, zone: local_time(reading.taken_at, zone)),
+            ("systolic", lambda reading, zone: reading.systolic),
+            ("diastolic", lambda reading, zone: reading.diastolic),
+            ("pulse", lambda reading, zone: number(reading.pulse)),
+        ),
+        reading_rows,
     ),
 ]
 FILES_BY_NAME = {csv_file.name: csv_file for csv_file in FILES}

@@ -18,6 +18,10 @@ from django.utils import timezone
 
 from sci_tracker.diary.models import (
     NEUROPATHIC_TYPES,
+    ADAction,
+    ADCause,
+    ADEpisode,
+    ADOutcome,
     BodyRegion,
     CheckIn,
     LegPainEntry,
@@ -53,6 +57,9 @@ SPASM_DURATIONS = f"{PROJECT}/CodeSystem/spasm-duration"
 SPASM_IMPACTS = f"{PROJECT}/CodeSystem/spasm-impact"
 TRIGGERS = f"{PROJECT}/CodeSystem/trigger"
 RED_FLAGS = f"{PROJECT}/CodeSystem/red-flag"
+AD_CAUSES = f"{PROJECT}/CodeSystem/ad-cause"
+AD_ACTIONS = f"{PROJECT}/CodeSystem/ad-action"
+AD_OUTCOMES = f"{PROJECT}/CodeSystem/ad-outcome"
 
 # Fixed for good: changing it would change every id ever exported.
 ID_NAMESPACE = uuid.UUID("6f1d3c52-2b0e-4f4e-9a57-3c1f0e8d9b21")
@@ -96,11 +103,19 @@ MEASURE_NAMES = {
     "spasm-impact": "How the spasm helped or got in the way",
     "trigger": "What may have set it off",
     "red-flag": "Symptom that needs care now",
+    "ad-episode": "Autonomic dysreflexia episode",
+    "ad-cause": "What may have set the episode off",
+    "ad-action": "What was done",
+    "ad-outcome": "How the episode ended",
 }
 
 PAIN_SEVERITY_LOINC = ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported")
 SPASM_SNOMED = ("45352006", "Spasm")
 NEUROPATHIC_PAIN_SNOMED = ("247398009", "Neuropathic pain")
+BLOOD_PRESSURE_LOINC = ("85354-9", "Blood pressure panel with all children optional")
+SYSTOLIC_LOINC = ("8480-6", "Systolic blood pressure")
+DIASTOLIC_LOINC = ("8462-4", "Diastolic blood pressure")
+HEART_RATE_LOINC = ("8867-4", "Heart rate")
 
 # Pre-coordinated SNOMED CT concepts that carry the side, so R4B's single bodySite holds it.
 LOWER_LIMB = ("61685007", "Lower limb structure")
@@ -476,6 +491,97 @@ def spasm_resource(spasm, patient, zone):
     )
 
 
+# Autonomic dysreflexia ------------------------------------------------------------------------
+
+
+def vital_signs():
+    return [concept(coding(OBSERVATION_CATEGORY, "vital-signs", "Vital Signs"), text="Vital Signs")]
+
+
+def quantity(value, unit):
+    return {"value": value, "unit": unit, "system": UCUM, "code": unit}
+
+
+def reading_resources(owner, episode, reading, patient, zone):
+    """A blood-pressure panel (LOINC 85354-9, systolic and diastolic as components in mm[Hg]),
+    and a heart rate (8867-4, /min) when the pulse was taken. "Raised" is against the person's
+    own usual pressure, not a population range, so it goes as words, not as a coded
+    interpretation."""
+    effective = local_time(reading.taken_at, zone)
+    raised = owner.blood_pressure_raised(reading.systolic)
+    interpretation = None
+    if raised:
+        usual = f"{owner.usual_systolic}/{owner.usual_diastolic}"
+        interpretation = [
+            {
+                "text": f"Raised: {owner.RAISED_BY} mmHg or more above the person's "
+                f"usual blood pressure ({usual} mmHg)"
+            }
+        ]
+    yield observation(
+        entry_id(patient, "ad", episode.pk, "reading", reading.pk),
+        patient,
+        concept(coding(LOINC, *BLOOD_PRESSURE_LOINC), text="Blood pressure"),
+        effective,
+        category=vital_signs(),
+        interpretation=interpretation,
+        component=[
+            {
+                "code": concept(coding(LOINC, *SYSTOLIC_LOINC), text=SYSTOLIC_LOINC[1]),
+                "valueQuantity": quantity(reading.systolic, "mm[Hg]"),
+            },
+            {
+                "code": concept(coding(LOINC, *DIASTOLIC_LOINC), text=DIASTOLIC_LOINC[1]),
+                "valueQuantity": quantity(reading.diastolic, "mm[Hg]"),
+            },
+        ],
+    )
+    if reading.pulse is not None:
+        yield observation(
+            entry_id(patient, "ad", episode.pk, "pulse", reading.pk),
+            patient,
+            concept(coding(LOINC, *HEART_RATE_LOINC), text=HEART_RATE_LOINC[1]),
+            effective,
+            category=vital_signs(),
+            valueQuantity=quantity(reading.pulse, "/min"),
+        )
+
+
+def ad_resources(owner, episode, patient, zone):
+    """The readings' Observations, then the episode's, which lists them as its members."""
+    members = [
+        resource
+        for reading in episode.readings.all()
+        for resource in reading_resources(owner, episode, reading, patient, zone)
+    ]
+    yield from members
+    components = [
+        component("ad-cause", valueCodeableConcept=choice_concept(AD_CAUSES, ADCause.choices, c))
+        for c in episode.causes
+    ]
+    components += [
+        component(
+            "ad-action", valueCodeableConcept=choice_concept(AD_ACTIONS, ADAction.choices, action)
+        )
+        for action in episode.actions
+    ]
+    components.append(
+        component(
+            "ad-outcome",
+            valueCodeableConcept=choice_concept(AD_OUTCOMES, ADOutcome.choices, episode.outcome),
+        )
+    )
+    yield observation(
+        entry_id(patient, "ad", episode.pk),
+        patient,
+        measure_concept("ad-episode"),
+        local_time(episode.occurred_at, zone),
+        hasMember=[{"reference": urn(member["id"])} for member in members],
+        component=components,
+        note=clinician_note(episode),
+    )
+
+
 # The bundle -----------------------------------------------------------------------------------
 
 
@@ -516,6 +622,14 @@ def resources(owner):
     confirmed = PainProblem.objects.filter(owner=owner).exclude(confirmed_type="")
     for problem in confirmed.order_by("slot"):
         yield confirmed_type_resource(problem, patient, zone)
+    episodes = (
+        ADEpisode.objects.for_user(owner)
+        .active()
+        .prefetch_related("readings")
+        .order_by("occurred_at", "pk")
+    )
+    for episode in rows(episodes):
+        yield from ad_resources(owner, episode, patient, zone)
 
 
 def bundle_header(owner, now=None):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from sci_tracker.accounts.models import NOT_SURE, Completeness
 from sci_tracker.diary.models import (
+    ADEpisode,
     CheckIn,
     LegPainEntry,
     RedFlag,
@@ -29,7 +30,7 @@ from sci_tracker.diary.models import (
     labels,
 )
 from sci_tracker.diary.pain_types import problem_pain_types
-from sci_tracker.trends import aggregates
+from sci_tracker.trends import ad_episodes, aggregates
 from sci_tracker.trends.aggregates import NIGHT_HOURS, Period, mean, woken_share
 from sci_tracker.trends.window import EVERY_DAY, Window
 
@@ -39,6 +40,7 @@ MAX_INTERVENTIONS = 6
 MAX_EVENT_KEYS = 6
 MAX_RED_FLAGS = 8
 MAX_NOTES = 4
+MAX_AD_EPISODES = 3  # one line each; with more the dense report runs to a third page
 NOTE_CHARS = 300
 NIGHT = f"{NIGHT_HOURS[0]:02d}:00 to {(NIGHT_HOURS[-1] + 1) % 24:02d}:00"
 
@@ -226,7 +228,7 @@ def flagged_notes(person, period):
     first."""
     since, until = period.bounds(person.zone)
     notes = []
-    for model in (SpasmEpisode, LegPainEntry):
+    for model in (SpasmEpisode, LegPainEntry, ADEpisode):
         rows = (
             model.objects.for_user(person)
             .active()
@@ -305,6 +307,11 @@ class Report:
     red_flag_counts: list  # (symptom, times) over the whole period
     notes: list  # Note, the most recent MAX_NOTES, oldest first
     notes_left_out: int
+    # Autonomic dysreflexia (trends.ad_episodes): the most recent MAX_AD_EPISODES, oldest first.
+    ad_shown: bool = False  # the person is at risk, or logged an episode in the period
+    ad_episodes: list = field(default_factory=list)
+    ad_episodes_left_out: int = 0
+    usual_pressure: dict | None = None
     # diary.pain_types.ProblemPainType per pain problem: the latest guess in the period beside
     # the clinician-confirmed type.
     pain_types: list = field(default_factory=list)
@@ -344,6 +351,8 @@ def build_report(person, period, *, window: Window = EVERY_DAY):
     counts = Counter(row.symptom for row in flags)
     notes, notes_left_out = last(flagged_notes(person, period), MAX_NOTES)
     strip_days, strip = check_in_strip(this_days)
+    episodes = ad_episodes.episodes_in(person, period)
+    shown_episodes, episodes_left_out = last(episodes, MAX_AD_EPISODES)
     return Report(
         person=person_facts(person),
         period=period,
@@ -368,4 +377,8 @@ def build_report(person, period, *, window: Window = EVERY_DAY):
         pain_types=problem_pain_types(person, *period.bounds(person.zone)),
         strip_days=strip_days,
         strip=strip,
+        ad_shown=ad_episodes.shown_for(person, episodes),
+        ad_episodes=shown_episodes,
+        ad_episodes_left_out=episodes_left_out,
+        usual_pressure=ad_episodes.usual_pressure(person),
     )

@@ -4,7 +4,13 @@ from dataclasses import dataclass
 
 from django.db.models import Max
 
-from sci_tracker.diary.models import CheckIn, LegPainEntry, SpasmEpisode, TreatmentEvent
+from sci_tracker.diary.models import (
+    ADEpisode,
+    CheckIn,
+    LegPainEntry,
+    SpasmEpisode,
+    TreatmentEvent,
+)
 from sci_tracker.sharing.models import MuscleGroup, ReviewNote, Side, VisitMeasure, author_label
 from sci_tracker.trends import aggregates
 
@@ -22,8 +28,8 @@ class PersonSummary:
 def last_entry_day(person):
     """The local day of the person's latest entry of any kind (not counting the bin)."""
     days = []
-    for model, field in ((SpasmEpisode, "occurred_at"), (LegPainEntry, "occurred_at")):
-        moment = model.objects.for_user(person).active().aggregate(last=Max(field))["last"]
+    for model in (SpasmEpisode, LegPainEntry, ADEpisode):
+        moment = model.objects.for_user(person).active().aggregate(last=Max("occurred_at"))["last"]
         if moment:
             days.append(moment.astimezone(person.zone).date())
     for model in (CheckIn, TreatmentEvent):

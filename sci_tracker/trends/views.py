@@ -13,7 +13,7 @@ from django.views.decorators.http import condition
 from sci_tracker.diary.models import Effect
 from sci_tracker.sharing.access import person_view, scope_kwargs
 from sci_tracker.sharing.people import review_panel
-from sci_tracker.trends import aggregates, summaries
+from sci_tracker.trends import ad_episodes, aggregates, summaries
 from sci_tracker.trends.aggregates import Period
 from sci_tracker.trends.forms import RANGES, RangeForm
 from sci_tracker.trends.templatetags.trends import figure
@@ -58,6 +58,7 @@ def cache_key(what, user, period, window=EVERY_DAY):
     through this window. Any change to the diary moves the version on, so a cached figure is
     never out of date."""
     parts = [what, user.pk, user.diary_version, user.time_zone, period.start, period.end]
+    # trends-3: the JSON holds the check-in ratings and the AD episodes.
     return "trends-3:" + ":".join(str(part) for part in [*parts, window.key()])
 
 
@@ -109,8 +110,15 @@ def overview(request, person):
             (hour, count, hour in aggregates.NIGHT_HOURS)
             for hour, count in enumerate(found.by_hour)
         ],
+        **ad_context(person, period),
     }
     return render(request, "trends/overview.html", context)
+
+
+def ad_context(person, period):
+    """The autonomic dysreflexia episodes of the period (see trends/ad_episodes.html)."""
+    episodes = ad_episodes.episodes_in(person, period)
+    return {"ad_episodes": episodes, "ad_shown": ad_episodes.shown_for(person, episodes)}
 
 
 def short_date(day):
@@ -247,7 +255,9 @@ def data(request, person):
     body = cache.get(key)
     if body is None:
         found = cached_overview(person, period, window)
-        body = json.dumps(aggregates.chart_data(person, found), cls=DjangoJSONEncoder)
+        chart = aggregates.chart_data(person, found)
+        chart["ad_episodes"] = ad_episodes.as_json(person, ad_episodes.episodes_in(person, period))
+        body = json.dumps(chart, cls=DjangoJSONEncoder)
         cache.set(key, body, CACHE_SECONDS)
     return HttpResponse(body, content_type="application/json")
 

@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from sci_tracker.core.addresses import normalise_email
 from sci_tracker.diary.models import (
     ENTRY_MODELS,
+    BloodPressureReading,
     ChoiceList,
     Intervention,
     InterventionUse,
@@ -44,16 +45,29 @@ CSV_KINDS = {
     "leg-pain": "pain",
     "check-ins": "checkin",
     "treatment-events": "event",
+    "ad-episodes": "ad",
 }
 KIND_FILES = {kind: FILES_BY_NAME[name] for name, kind in CSV_KINDS.items()}
 TRIED_FILE = "tried"
+READINGS_FILE = "ad-readings"  # an AD episode's readings, joined to it by episode_id
 # Free text that csv_files.safe_text may have guarded with a leading apostrophe.
 GUARDED_TEXT = {"note", "details", "dose", "problem"}
 # What clinicians wrote, by model, with what one of them is called ("2 review notes").
 CLINICIAN_LABELS = {section.model: section.label for section in backup.CLINICIAN_SECTIONS}
 # Relations the importer fills itself: read as e-mail, slot or slugs (and what was tried, as
 # items of its own), not as values of the entry.
-REFERENCES = {"owner", "logged_by", "problem", "triggers", "intervention", "spasm", "pain", "tried"}
+REFERENCES = {
+    "owner",
+    "logged_by",
+    "problem",
+    "triggers",
+    "intervention",
+    "spasm",
+    "pain",
+    "tried",
+    "episode",
+    "readings",
+}
 
 
 # Checking rows -----------------------------------------------------------------------------
@@ -70,6 +84,16 @@ class Tried:
 
 
 @dataclass(slots=True)  # one per row: up to MAX_ROWS of them
+class Reading:
+    """A blood-pressure reading of an AD episode: nested in a backup episode, or a row of
+    ad-readings.csv."""
+
+    where: str
+    values: dict = field(default_factory=dict)
+    errors: list = field(default_factory=list)
+
+
+@dataclass(slots=True)  # one per row: up to MAX_ROWS of them
 class Row:
     """One entry from the upload, checked, with what it refers to by e-mail, slot and slug."""
 
@@ -80,6 +104,7 @@ class Row:
     problem_slot: int | None = None
     triggers: list = field(default_factory=list)
     tried: list = field(default_factory=list)
+    readings: list = field(default_factory=list)  # Reading, for an AD episode
     errors: list = field(default_factory=list)
     csv_id: str = ""
     skipped: bool = False
@@ -378,6 +403,11 @@ def read_tried(tried, raw, from_csv):
     tried.values = check_fields(InterventionUse, fields, from_csv, tried.errors)
 
 
+def read_reading(reading, raw, from_csv):
+    fields = {name: raw[name] for name in backup.READING_FIELDS}
+    reading.values = check_fields(BloodPressureReading, fields, from_csv, reading.errors)
+
+
 @dataclass(slots=True)  # one per row: up to MAX_ROWS of them
 class Definition:
     """A pain problem or an own trigger or intervention that the upload names."""
@@ -395,6 +425,7 @@ class Upload:
     names: list
     rows: list = field(default_factory=list)
     csv_tried: list = field(default_factory=list)  # (Tried, entry kind, entry id)
+    csv_readings: list = field(default_factory=list)  # (Reading, episode id)
     problems: list = field(default_factory=list)
     own_items: dict = field(default_factory=lambda: {Trigger: [], Intervention: []})
     clinician: dict = field(default_factory=lambda: {model: [] for model in CLINICIAN_LABELS})
@@ -408,7 +439,8 @@ def backup_upload(payload):
     data = read_backup(name, payload["text"])["backup"] if "text" in payload else payload["backup"]
     upload = Upload("backup", payload["names"], profile=data["profile"])
     for section in backup.SECTIONS:
-        expected = (*section.fields, backup.TRIED) if section.nested_tried else section.fields
+        nested = section.nested_key
+        expected = (*section.fields, nested) if nested else section.fields
         for number, item in enumerate(consumed(data, section.key), start=1):
             where = f"{name}, {section.label} {number}"
             if not isinstance(item, dict):
@@ -424,6 +456,8 @@ def backup_upload(payload):
                     row.tried = (
                         backup_tried(item[backup.TRIED], row) if section.nested_tried else []
                     )
+                    if section.nested_readings:
+                        row.readings = backup_readings(item[backup.READINGS], row)
                 upload.rows.append(row)
                 continue
             definition = Definition(where, {})
@@ -470,6 +504,27 @@ def backup_tried(items, row):
     return tried
 
 
+def backup_readings(items, row):
+    if not isinstance(items, list):
+        row.errors.append("readings is not a list")
+        return []
+    readings = []
+    for number, item in enumerate(items, start=1):
+        one = Reading(f"{row.where}, reading {number}")
+        if isinstance(item, dict):
+            problem = keys_error(item, backup.READING_FIELDS)
+        else:
+            problem = "is not a set of named fields"
+        if problem:
+            row.errors.append(f"reading {number} {problem}")
+            continue
+        read_reading(one, item, from_csv=False)
+        # As what was tried: a reading is part of its episode, so an error holds it back.
+        row.errors.extend(f"reading {number}: {error}" for error in one.errors)
+        readings.append(one)
+    return readings
+
+
 def csv_upload(payload):
     upload = Upload("csv", payload["names"])
     seen_slots = {}
@@ -487,6 +542,8 @@ def csv_upload(payload):
                 problem = f"has {len(cells)} cells but the first row names {len(header)} columns"
                 if file_name == TRIED_FILE:
                     upload.csv_tried.append((Tried(where, errors=[problem]), "", ""))
+                elif file_name == READINGS_FILE:
+                    upload.csv_readings.append((Reading(where, errors=[problem]), ""))
                 else:
                     upload.rows.append(Row(CSV_KINDS[file_name], where, errors=[problem]))
                 continue
@@ -495,6 +552,11 @@ def csv_upload(payload):
                 tried = Tried(where)
                 read_tried(tried, raw, from_csv=True)
                 upload.csv_tried.append((tried, raw["entry_kind"], raw["entry_id"].strip()))
+                continue
+            if file_name == READINGS_FILE:
+                reading = Reading(where)
+                read_reading(reading, raw, from_csv=True)
+                upload.csv_readings.append((reading, raw["episode_id"].strip()))
                 continue
             for column in FILES_BY_NAME[file_name].export_only:
                 raw.pop(column, None)  # not restored from a CSV file (see csv_files)
@@ -561,8 +623,20 @@ def check_references(row, known, plan, today, now):
     occurred_at = row.values.get("occurred_at")
     if occurred_at is not None and not moment_has_come(occurred_at, now):
         row.errors.append(f"occurred_at {occurred_at.isoformat()} is in the future")
+    for number, reading in enumerate(row.readings, start=1):
+        row.errors.extend(
+            f"reading {number}: {error}" for error in reading_time_errors(reading, now)
+        )
     day = row.values.get("date")
     if row.kind == "checkin" and day is not None and not check_in_day_has_come(day, today):
         row.errors.append(f"date {day} is a day that has not come yet")
     if row.kind == "event" and day is not None and not event_day_near_enough(day, today):
         row.errors.append(f"date {day} is more than a year ahead")
+
+
+def reading_time_errors(reading, now):
+    """The forms' rule for when a reading can be taken: not in the future (diary.rules)."""
+    taken_at = reading.values.get("taken_at")
+    if taken_at is not None and not moment_has_come(taken_at, now):
+        return [f"taken_at {taken_at.isoformat()} is in the future"]
+    return []

@@ -32,6 +32,7 @@ from sci_tracker.exports.importer.check import (
     check_fields,
     check_references,
     read_payload,
+    reading_time_errors,
     shown,
 )
 from sci_tracker.sharing.models import MuscleGroup, ReviewNote, VisitMeasure
@@ -59,6 +60,7 @@ class ImportPlan:
     names: list
     rows: list
     csv_tried: list = field(default_factory=list)  # (Tried, Row) to add from tried.csv
+    csv_readings: list = field(default_factory=list)  # (Reading, Row) from ad-readings.csv
     errors: list = field(default_factory=list)
     notices: list = field(default_factory=list)
     # (slot, name, {confirmed_type, confirmed_by_name, confirmed_at} as the file gives them)
@@ -106,6 +108,11 @@ class ImportPlan:
     def tried_to_add(self):
         nested = sum(len(row.tried) for row in self.to_add)
         return nested + len(self.csv_tried)
+
+    @cached_property
+    def readings_to_add(self):
+        """Blood-pressure readings of the AD episodes it adds, nested or from ad-readings.csv."""
+        return sum(len(row.readings) for row in self.to_add) + len(self.csv_readings)
 
     @property
     def clinician_to_add(self):
@@ -198,6 +205,7 @@ def plan_import(owner, payload, restore_profile=False, now=None):
             plan.errors.append(f"{row.where}: {'; '.join(row.errors)}")
     if upload.source == "csv":
         plan_csv_tried(upload.csv_tried, csv_entries, known, plan)
+        plan_csv_readings(upload.csv_readings, csv_entries, plan, now)
     plan_clinician(owner, upload.clinician, plan, todays)
     if strangers:
         count = sum(strangers.values())
@@ -384,7 +392,7 @@ def existing_keys(owner):
         if kind == "event":
             keys[kind] = set(entries.values_list("date", "event_kind"))
         else:
-            time_field = "occurred_at" if kind in ("spasm", "pain") else "date"
+            time_field = "occurred_at" if kind in ("spasm", "pain", "ad") else "date"
             keys[kind] = set(entries.values_list(time_field, flat=True))
     return keys
 
@@ -426,3 +434,25 @@ def plan_csv_tried(csv_tried, by_id, known, plan):
         used.add((entry_kind, entry_id, tried.intervention))
         if entry.status == "add":  # an entry already in the diary keeps what it has
             plan.csv_tried.append((tried, entry))
+
+
+def plan_csv_readings(csv_readings, by_id, plan, now):
+    """ad-readings.csv rows join their episode by episode_id, the id column of
+    ad-episodes.csv."""
+    for reading, episode_id in csv_readings:
+        episode = by_id.get("ad", {}).get(episode_id)
+        if not reading.errors:
+            reading.errors.extend(reading_time_errors(reading, now))
+        if not reading.errors and episode is None:
+            reading.errors.append(
+                f"no episode with id {episode_id} in the upload's ad-episodes.csv"
+            )
+        elif not reading.errors and episode.status == "error":
+            reading.errors.append(
+                f"its episode ({episode.where}) has an error, so it is left out too"
+            )
+        if reading.errors:
+            plan.errors.append(f"{reading.where}: {'; '.join(reading.errors)}")
+            continue
+        if episode.status == "add":  # an episode already in the diary keeps what it has
+            plan.csv_readings.append((reading, episode))

@@ -279,9 +279,11 @@ def read_backup(name, text):
         raise UploadRejected(f"{name} is damaged: its profile or one of its lists is not whole.")
     entries = [item for section in backup.SECTIONS for item in data[section.key]]
     tried = sum(
-        len(item[backup.TRIED])
+        len(item[key])
         for item in entries
-        if isinstance(item, dict) and isinstance(item.get(backup.TRIED), list)
+        if isinstance(item, dict)
+        for key in (backup.TRIED, backup.READINGS)
+        if isinstance(item.get(key), list)
     )
     too_many(name, len(entries) + tried, "Import its CSV files instead, a few at a time.")
     return {"source": "backup", "names": [name], "backup": data}
@@ -296,7 +298,14 @@ def too_many(name, rows, advice):
 
 # How an older version of the backup becomes the next one: {1: upgrade_1_to_2, ...}. A new
 # version adds its step here, so every older file is still read, by one reader.
-UPGRADES = {}
+def add_ad_episodes(data):
+    """Version 1 to 2: version 2 added the autonomic dysreflexia episodes; a version 1 file
+    has none."""
+    data.setdefault("ad_episodes", [])
+    return data
+
+
+UPGRADES = {1: add_ad_episodes}
 
 
 def upgraded(data, version):

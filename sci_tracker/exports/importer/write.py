@@ -23,6 +23,8 @@ from django.utils import timezone
 from sci_tracker.accounts.models import User
 from sci_tracker.diary.models import (
     ENTRY_MODELS,
+    ADEpisode,
+    BloodPressureReading,
     Intervention,
     InterventionUse,
     LegPainEntry,
@@ -192,6 +194,12 @@ def write_batches(owner, plan, written):
                 )
                 for tried, row in batch
             )
+    for batch in chunks(plan.csv_readings, BATCH):
+        with written.batch(len(batch)):
+            BloodPressureReading.objects.bulk_create(
+                BloodPressureReading(episode_id=entry_of_row[id(row)], **reading.values)
+                for reading, row in batch
+            )
     for batch in chunks(plan.clinician_add[ReviewNote], BATCH):
         with written.batch(len(batch)):
             written.add(
@@ -265,6 +273,12 @@ def write_entries(owner, model, rows, plan, problem_ids, catalogue):
             )
             for entry, row in zip(entries, rows, strict=True)
             for tried in row.tried
+        )
+    if model is ADEpisode:
+        BloodPressureReading.objects.bulk_create(
+            BloodPressureReading(episode=entry, **reading.values)
+            for entry, row in zip(entries, rows, strict=True)
+            for reading in row.readings
         )
     return entries
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
 from sci_tracker.diary.management.sqlite_copy import live_sqlite
-from sci_tracker.diary.models import ENTRY_MODELS
+from sci_tracker.diary.models import CheckIn, LegPainEntry, SpasmEpisode, TreatmentEvent
 
 # The first 16 bytes of every SQLite 3 database file.
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -96,8 +96,9 @@ def open_checked(path):
             )
         tables = {row[0] for row in backup.execute("SELECT name FROM sqlite_master")}
         # The accounts and the four kinds of entry, there since the first migration (so an
-        # older backup passes), and the record of which migrations the file has had.
-        models = [get_user_model(), *ENTRY_MODELS.values()]
+        # older backup passes: not every kind in ENTRY_MODELS, as AD episodes came later), and
+        # the record of which migrations the file has had.
+        models = [get_user_model(), SpasmEpisode, LegPainEntry, CheckIn, TreatmentEvent]
         ours = ["django_migrations", *(model._meta.db_table for model in models)]
         missing = [table for table in ours if table not in tables]
         if missing:

@@ -1,0 +1,120 @@
+"""Autonomic dysreflexia episodes in a period, with their readings marked against the usual
+blood pressure: one list, read by the trends page, its JSON and the clinician's report.
+
+Two queries, however many episodes: the episodes, then their readings. Whether a reading is
+raised is User.blood_pressure_raised's to say (the one home of that rule); this module only
+carries the answer.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sci_tracker.diary.models import ADEpisode
+from sci_tracker.trends.aggregates import Period
+
+
+@dataclass(frozen=True)
+class Reading:
+    taken_at: datetime  # the person's local time, naive: shown as it is whoever reads it
+    systolic: int
+    diastolic: int
+    pulse: int | None
+    raised: bool | None  # None: no usual pressure set, so nothing to compare with
+
+
+@dataclass(frozen=True)
+class Episode:
+    pk: int
+    started: datetime  # local, naive
+    outcome: str
+    outcome_label: str
+    causes: list  # slugs
+    cause_labels: list
+    action_labels: list
+    readings: list  # Reading, oldest first
+
+    @property
+    def raised_count(self) -> int:
+        return sum(bool(reading.raised) for reading in self.readings)
+
+    @property
+    def highest(self) -> Reading | None:
+        """The reading with the highest upper number."""
+        return max(self.readings, key=lambda reading: reading.systolic, default=None)
+
+
+def local(moment: datetime, zone) -> datetime:
+    return moment.astimezone(zone).replace(tzinfo=None)
+
+
+def episodes_in(owner, period: Period) -> list[Episode]:
+    """The person's episodes (out of the bin) that started in the period, oldest first."""
+    since, until = period.bounds(owner.zone)
+    rows = (
+        ADEpisode.objects.for_user(owner)
+        .active()
+        .filter(occurred_at__gte=since, occurred_at__lt=until)
+        .prefetch_related("readings")
+        .order_by("occurred_at", "pk")
+    )
+    zone = owner.zone
+    return [
+        Episode(
+            pk=row.pk,
+            started=local(row.occurred_at, zone),
+            outcome=row.outcome,
+            outcome_label=str(row.get_outcome_display()),
+            causes=list(row.causes),
+            cause_labels=[str(label) for label in row.cause_labels()],
+            action_labels=[str(label) for label in row.action_labels()],
+            readings=[
+                Reading(
+                    local(reading.taken_at, zone),
+                    reading.systolic,
+                    reading.diastolic,
+                    reading.pulse,
+                    owner.blood_pressure_raised(reading.systolic),
+                )
+                for reading in row.readings.all()
+            ],
+        )
+        for row in rows
+    ]
+
+
+def shown_for(owner, episodes: list[Episode]) -> bool:
+    """Whether a page shows the AD section: the person is at risk, or has episodes in the period
+    (logged before a change of injury level)."""
+    return owner.ad_risk or bool(episodes)
+
+
+def usual_pressure(owner) -> dict | None:
+    if owner.usual_systolic is None:
+        return None
+    return {"systolic": owner.usual_systolic, "diastolic": owner.usual_diastolic}
+
+
+def as_json(owner, episodes: list[Episode]) -> dict:
+    """The trends JSON's "ad_episodes" part (documented in the README)."""
+    return {
+        "usual_blood_pressure": usual_pressure(owner),
+        "raised_by": owner.RAISED_BY,
+        "episodes": [
+            {
+                "started": episode.started.isoformat(),
+                "outcome": episode.outcome,
+                "causes": episode.causes,
+                "readings": [
+                    {
+                        "taken_at": reading.taken_at.isoformat(),
+                        "systolic": reading.systolic,
+                        "diastolic": reading.diastolic,
+                        "pulse": reading.pulse,
+                        "raised": reading.raised,
+                    }
+                    for reading in episode.readings
+                ],
+            }
+            for episode in episodes
+        ],
+    }

@@ -1,0 +1,81 @@
+"""An autonomic dysreflexia episode logged on a phone: three readings, marked against the usual."""
+
+import re
+
+from playwright.sync_api import expect
+
+from sci_tracker.diary.models import ADEpisode
+from tests.browser.conftest import assert_accessible, sign_in
+from tests.conftest import make_user
+
+
+def reading(page, number, systolic, diastolic, pulse=""):
+    row = page.get_by_role("group", name=f"Reading {number}")
+    row.get_by_label("Upper number (systolic)").fill(systolic)
+    row.get_by_label("Lower number (diastolic)").fill(diastolic)
+    row.get_by_label("Pulse (beats a minute, if taken)").fill(pulse)
+    return row
+
+
+def test_it_logs_an_episode_with_three_readings_and_marks_the_raised_ones(
+    page, live_server, console_errors, transactional_db
+):
+    tia = make_user(
+        "tia",
+        time_zone="Pacific/Auckland",
+        injury_level="T4",
+        usual_systolic=110,
+        usual_diastolic=70,
+    )
+    sign_in(page, live_server, "tia@example.org")
+    page.get_by_role("link", name="Log", exact=True).click()
+    page.get_by_role("link", name=re.compile("^An autonomic dysreflexia episode")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Log an autonomic dysreflexia episode"
+    )
+    expect(page.get_by_text("Usual blood pressure: 110/70 mmHg.")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("group", name="What may have set it off?").get_by_text(
+        "Bladder or catheter", exact=True
+    ).click()
+    done = page.get_by_role("group", name="What was done?")
+    done.get_by_text("Sat up", exact=True).click()
+    done.get_by_text("Checked the catheter or emptied the bladder", exact=True).click()
+    page.get_by_role("group", name="How it ended").get_by_text("Settled", exact=True).click()
+    reading(page, 1, "165", "95", "52")
+    second = reading(page, 2, "130", "135")  # the numbers the wrong way round
+    reading(page, 3, "129", "80", "60")
+    page.get_by_role("button", name="Save").click()
+
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Please check the blood-pressure readings")
+    expect(summary).to_contain_text("The lower number must be below the upper number.")
+    assert_accessible(page)
+    expect(
+        page.get_by_role("group", name="Reading 3").get_by_label("Pulse (beats a minute, if taken)")
+    ).to_have_value("60")
+    second.get_by_label("Lower number (diastolic)").fill("85")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("History")
+    expect(page.get_by_role("status")).to_contain_text("Autonomic dysreflexia episode saved.")
+    entry = page.get_by_role("listitem").filter(has_text="Autonomic dysreflexia episode")
+    expect(entry).to_contain_text("May have been set off by: bladder or catheter")
+    readings = entry.get_by_role("listitem")
+    expect(readings).to_have_count(3)
+    expect(readings.nth(0)).to_contain_text("165/95 mmHg, pulse 52 Raised")
+    expect(readings.nth(1)).to_contain_text("130/85 mmHg Raised")
+    expect(readings.nth(2)).to_have_text(re.compile(r"129/80 mmHg, pulse 60$"))
+    assert_accessible(page)
+
+    episode = ADEpisode.objects.get(owner=tia)
+    assert episode.causes == ["bladder"]
+    assert episode.actions == ["sat-up", "bladder"]
+    assert list(episode.readings.values_list("systolic", "diastolic", "pulse")) == [
+        (165, 95, 52),
+        (130, 85, None),
+        (129, 80, 60),
+    ]
+    assert console_errors == []
