@@ -19,7 +19,7 @@ soon after it, and stretching helps more from then on.
 
 With a T4 injury, Demo is at risk of autonomic dysreflexia: the first day of each urinary tract
 infection brings an episode, and a few more come from tight clothing, the bowel or the skin. Each
-has three or four blood-pressure readings a few minutes apart, well above Demo's usual 105/65 at
+has three or four blood-pressure readings a few minutes apart, well above Demo's usual 104/66 at
 first and coming down as the cause is dealt with.
 
 Everything comes from random.Random(seed), so the same number of days and seed, run on the same

@@ -19,10 +19,10 @@ from django.utils.safestring import mark_safe
 
 from sci_tracker.trends.aggregates import NIGHT_HOURS, mean, weekly
 
-WIDTH, HEIGHT = 720, 200
+WIDTH, HEIGHT = 720, 180
 LEFT, RIGHT, TOP = 46, 10, 24
 PLOT_WIDTH = WIDTH - LEFT - RIGHT
-PLOT_HEIGHT = 132
+PLOT_HEIGHT = 112
 BOTTOM = TOP + PLOT_HEIGHT  # the x axis
 WEEKLY_AFTER_DAYS = 92  # longer periods are drawn as weekly means, as the trends tables are
 NIGHT = f"{NIGHT_HOURS[0]:02d}:00 to {(NIGHT_HOURS[-1] + 1) % 24:02d}:00"

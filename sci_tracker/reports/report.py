@@ -35,13 +35,13 @@ from sci_tracker.trends.aggregates import NIGHT_HOURS, Period, mean, woken_share
 from sci_tracker.trends.window import EVERY_DAY, Window
 
 MAX_DAYS = 366  # a report is for one visit; a longer look belongs on the trends pages
-MAX_TRIGGERS = 5
-MAX_INTERVENTIONS = 6
+MAX_TRIGGERS = 4
+MAX_INTERVENTIONS = 5
 MAX_EVENT_KEYS = 6
-MAX_RED_FLAGS = 8
-MAX_NOTES = 4
+MAX_RED_FLAGS = 6
+MAX_NOTES = 3
 MAX_AD_EPISODES = 3  # one line each; with more the dense report runs to a third page
-NOTE_CHARS = 300
+NOTE_CHARS = 240
 NIGHT = f"{NIGHT_HOURS[0]:02d}:00 to {(NIGHT_HOURS[-1] + 1) % 24:02d}:00"
 
 
