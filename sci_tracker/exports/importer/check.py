@@ -483,46 +483,37 @@ def consumed(data, key):
         yield item
 
 
-def backup_tried(items, row):
+def backup_nested(items, row, key, word, fields, part, read):
+    """The items nested under `key` in a backup's entry (what was tried, an episode's readings),
+    each read into a `part` by `read`. They belong to their entry: an error in one holds the entry
+    back."""
     if not isinstance(items, list):
-        row.errors.append("tried is not a list")
+        row.errors.append(f"{key} is not a list")
         return []
-    tried = []
+    parts = []
     for number, item in enumerate(items, start=1):
-        one = Tried(f"{row.where}, tried {number}")
+        one = part(f"{row.where}, {word} {number}")
         if isinstance(item, dict):
-            problem = keys_error(item, backup.TRIED_FIELDS)
+            problem = keys_error(item, fields)
         else:
             problem = "is not a set of named fields"
         if problem:
-            row.errors.append(f"tried {number} {problem}")
+            row.errors.append(f"{word} {number} {problem}")
             continue
-        read_tried(one, item, from_csv=False)
-        # In a backup, what was tried is part of its entry: an error in it holds the entry back.
-        row.errors.extend(f"tried {number}: {error}" for error in one.errors)
-        tried.append(one)
-    return tried
+        read(one, item, from_csv=False)
+        row.errors.extend(f"{word} {number}: {error}" for error in one.errors)
+        parts.append(one)
+    return parts
+
+
+def backup_tried(items, row):
+    return backup_nested(items, row, backup.TRIED, "tried", backup.TRIED_FIELDS, Tried, read_tried)
 
 
 def backup_readings(items, row):
-    if not isinstance(items, list):
-        row.errors.append("readings is not a list")
-        return []
-    readings = []
-    for number, item in enumerate(items, start=1):
-        one = Reading(f"{row.where}, reading {number}")
-        if isinstance(item, dict):
-            problem = keys_error(item, backup.READING_FIELDS)
-        else:
-            problem = "is not a set of named fields"
-        if problem:
-            row.errors.append(f"reading {number} {problem}")
-            continue
-        read_reading(one, item, from_csv=False)
-        # As what was tried: a reading is part of its episode, so an error holds it back.
-        row.errors.extend(f"reading {number}: {error}" for error in one.errors)
-        readings.append(one)
-    return readings
+    return backup_nested(
+        items, row, backup.READINGS, "reading", backup.READING_FIELDS, Reading, read_reading
+    )
 
 
 def csv_upload(payload):
