@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from sci_tracker.diary.catalogue import learn_more
@@ -380,8 +381,15 @@ def empty_bin(request, person):
     if request.method == "POST":
         with transaction.atomic():
             removed = empty_the_bin(person)
-        noun = "entry" if removed == 1 else "entries"
-        messages.success(request, f"The bin is empty: {removed} {noun} deleted for good.")
+        messages.success(
+            request,
+            ngettext(
+                "The bin is empty: %(count)d entry deleted for good.",
+                "The bin is empty: %(count)d entries deleted for good.",
+                removed,
+            )
+            % {"count": removed},
+        )
         return redirect("diary:history")
     count = len(binned_entries(person))
     return render(request, "diary/empty_bin.html", {"title": "Empty the bin", "count": count})

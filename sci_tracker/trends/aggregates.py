@@ -31,7 +31,7 @@ from sci_tracker.diary.models import (
     SpasmEpisode,
     TreatmentEvent,
 )
-from sci_tracker.sharing.models import VisitMeasure, author_label
+from sci_tracker.sharing.models import VisitMeasure, authors_shown
 from sci_tracker.trends.local_time import LocalDate, LocalHour
 
 if TYPE_CHECKING:
@@ -307,9 +307,9 @@ def clinic_visits(owner, period):
     )
     by_day = {}
     for day, author, imported_at in rows:
-        by_day.setdefault(day, []).append(author_label(author, imported_at))
+        by_day.setdefault(day, []).append((author, imported_at))
     return [
-        ClinicVisit(day, ", ".join(dict.fromkeys(authors)), len(authors))
+        ClinicVisit(day, ", ".join(authors_shown(authors)), len(authors))
         for day, authors in by_day.items()
     ]
 

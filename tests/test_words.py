@@ -1,0 +1,83 @@
+"""What the app says: counts that read right in the singular and the plural, each clinician
+named once, and form errors in the app's own words."""
+
+from datetime import date, datetime, time
+
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from sci_tracker.sharing.models import VisitMeasure
+from tests.entries import AUCKLAND, at, checkin, pain, spasm
+from tests.test_sharing import clinician, grant, signed_in  # noqa: F401 (a fixture)
+
+TODAY = date(2026, 3, 20)
+FROZEN = datetime.combine(TODAY, time(12), AUCKLAND)
+
+
+# Counts ------------------------------------------------------------------------------------
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_it_says_one_day_one_spasm_and_one_check_in_in_the_singular(alice_client, alice):
+    checkin(alice, TODAY, psfs_frequency=2, psfs_severity=1, pain_average=3, pain_worst=4)
+    spasm(alice, occurred_at=at(TODAY, 9))
+    page = alice_client.get(reverse("trends:overview"), {"range": "14d"}).text
+    assert "Average leg pain was 3.0 out of 10 on the 1 day with a rating." in page
+    assert "You logged 1 spasm on the 1 day with a record" in page
+    assert "Your daily check-in gave a Penn spasm frequency of 2.0 out of 4." in page
+    for wrong in ("over the 1 days", "1 spasms", "Your 1 daily check-ins", "Over 1 check-ins"):
+        assert wrong not in page
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_it_says_days_spasms_and_check_ins_in_the_plural(alice_client, alice):
+    for day in (TODAY, date(2026, 3, 19)):
+        checkin(alice, day, psfs_frequency=2, psfs_severity=1, pain_average=3, pain_worst=4)
+        spasm(alice, occurred_at=at(day, 9))
+    page = alice_client.get(reverse("trends:overview"), {"range": "14d"}).text
+    assert "Average leg pain was 3.0 out of 10 over the 2 days with a rating." in page
+    assert "You logged 2 spasms over the 2 days with a record: 1.0 a day" in page
+    assert "Your 2 daily check-ins gave a Penn spasm frequency of 2.0 out of 4 on average." in page
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_it_counts_one_day_in_the_report_and_its_chart(alice_client, alice):
+    pain(alice, occurred_at=at(TODAY, 9), intensity=4)
+    spasm(alice, occurred_at=at(TODAY, 10))
+    page = alice_client.get(reverse("reports:report"), {"range": "30d"}).text
+    assert "Average leg pain 4.0 out of 10 on 1 day with a rating" in page
+    assert "1 spasm logged on 1 day with a record" in page
+    assert "1 days" not in page
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_it_empties_a_bin_of_one_entry_in_the_singular(alice_client, alice):
+    entry = spasm(alice, occurred_at=at(TODAY, 9))
+    entry.deleted_at = timezone.now()
+    entry.save()
+    page = alice_client.post(reverse("diary:empty_bin"), follow=True).text
+    assert "The bin is empty: 1 entry deleted for good." in page
+
+
+# Who rated ---------------------------------------------------------------------------------
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_it_names_a_clinician_once_when_some_ratings_came_from_a_file(alice, clinician):  # noqa: F811
+    grant(alice, clinician, "clinician")
+    rating = {"person": alice, "muscle_group": "knee-flexors", "side": "left", "score": "2"}
+    VisitMeasure.objects.create(
+        author=clinician, author_name="Dr Okafor", visit_date=date(2026, 3, 10), **rating
+    )
+    VisitMeasure.objects.create(
+        author_name="dr  okafor", imported_at=FROZEN, visit_date=date(2026, 2, 10), **rating
+    )
+    VisitMeasure.objects.create(
+        author_name="Dr Forged", imported_at=FROZEN, visit_date=date(2026, 1, 10), **rating
+    )
+    page = signed_in(alice).get(reverse("trends:overview"), {"range": "90d"}).text
+    assert (
+        "Rated by Dr Forged (imported from a backup file), Dr Okafor at 3 visits: 0 (no increase"
+    ) in page
+    assert "okafor (imported" not in page.lower()
