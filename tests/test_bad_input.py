@@ -39,6 +39,7 @@ from hypothesis import strategies as st
 from sci_tracker.accounts.forms import TIME_ZONE_CHOICES
 from sci_tracker.accounts.models import SPINAL_LEVELS, Completeness, User
 from sci_tracker.core.addresses import normalise_email
+from sci_tracker.core.form_words import NOT_ON_THE_LIST as NOT_LISTED
 from sci_tracker.diary.forms import DAY_OUT_OF_RANGE, EARLIEST_DAY, LATEST_DAY, TOO_EARLY
 from sci_tracker.diary.models import (
     ADAction,
@@ -971,24 +972,36 @@ ENTRY_BASICS = {
             {"when": "earlier", "occurred_local": "9999-12-31T23:59-12:00"},
             "That time is in the future.",
         ),
-        ("pain", {"when": "earlier", "occurred_local": "2026-02-30T10:00"}, "Enter a valid"),
+        (
+            "pain",
+            {"when": "earlier", "occurred_local": "2026-02-30T10:00"},
+            "Enter a real date and time",
+        ),
         ("checkin", {"date": "0001-01-01"}, TOO_EARLY),
         ("checkin", {"date": "9999-12-31"}, "A check-in cannot be for a day that has not come"),
-        ("checkin", {"date": "2026-02-30"}, "Enter a valid date."),
+        ("checkin", {"date": "2026-02-30"}, "Enter a real date, such as"),
         ("event", {"date": "0001-01-01"}, TOO_EARLY),
         ("event", {"date": "9999-12-31"}, "Enter a date within the next year."),
-        ("checkin", {"date": "2026-05-01", "night_wakings": "1e3"}, "Enter a whole number."),
+        (
+            "checkin",
+            {"date": "2026-05-01", "night_wakings": "1e3"},
+            "Enter a whole number, such as 3.",
+        ),
         ("checkin", {"date": "2026-05-01", "night_wakings": "9" * 30}, "Enter a number from 0"),
-        ("event", {"date": "2026-05-01", "details": "x" * 201}, "at most 200 characters"),
-        ("spasm", {"when": "now", "note": "a\x00b"}, "Null characters are not allowed."),
-        ("pain", {"when": "now", "tried-TOTAL_FORMS": "11"}, "Please submit at most 10 forms."),
-        ("pain", {"when": "now", "tried-TOTAL_FORMS": "x"}, "ManagementForm data is missing"),
-        ("spasm", {"when": "now", "triggers": str(2**63)}, "Select a valid choice."),
-        ("pain", {"when": "now", "triggers": ["1", "-" + "9" * 30]}, "Select a valid choice."),
+        (
+            "event",
+            {"date": "2026-05-01", "details": "x" * 201},
+            "Keep this to 200 characters or fewer (it has 201).",
+        ),
+        ("spasm", {"when": "now", "note": "a\x00b"}, "Take out the invisible “null” characters."),
+        ("pain", {"when": "now", "tried-TOTAL_FORMS": "11"}, "Fill in at most 10 rows."),
+        ("pain", {"when": "now", "tried-TOTAL_FORMS": "x"}, "This page came back incomplete"),
+        ("spasm", {"when": "now", "triggers": str(2**63)}, str(NOT_LISTED)),
+        ("pain", {"when": "now", "triggers": ["1", "-" + "9" * 30]}, str(NOT_LISTED)),
         (
             "pain",
             {"when": "now", "tried-TOTAL_FORMS": "1", "tried-0-intervention": str(2**63)},
-            "Select a valid choice.",
+            str(NOT_LISTED),
         ),
     ],
 )

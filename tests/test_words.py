@@ -1,12 +1,14 @@
 """What the app says: counts that read right in the singular and the plural, each clinician
 named once, and form errors in the app's own words."""
 
+import re
 from datetime import date, datetime, time
 
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from sci_tracker.diary.models import CheckIn
 from sci_tracker.sharing.models import VisitMeasure
 from tests.entries import AUCKLAND, at, checkin, pain, spasm
 from tests.test_sharing import clinician, grant, signed_in  # noqa: F401 (a fixture)
@@ -81,3 +83,69 @@ def test_it_names_a_clinician_once_when_some_ratings_came_from_a_file(alice, cli
         "Rated by Dr Forged (imported from a backup file), Dr Okafor at 3 visits: 0 (no increase"
     ) in page
     assert "okafor (imported" not in page.lower()
+
+
+# Form errors in the app's own words --------------------------------------------------------
+
+DJANGO_WORDS = (
+    "This field is required.",
+    "Ensure this value",
+    "Select a valid choice",
+    "Enter a whole number.",
+    "Enter a valid",
+)
+
+
+def errors_of(page: str) -> list[str]:
+    return re.findall(r'class="[^"]*(?:invalid-feedback|errorlist)[^"]*"[^>]*>(.*?)</', page, re.S)
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_it_says_what_is_wrong_with_a_check_in_in_its_own_words(alice_client, alice):
+    sent = {
+        "date": "",
+        "psfs_frequency": "9",
+        "spasticity": "11",
+        "night_wakings": "lots",
+        "pain_worst": "-1",
+    }
+    page = alice_client.post(reverse("diary:new", args=["checkin"]), sent).text
+    assert not CheckIn.objects.exists()
+    for words in DJANGO_WORDS:
+        assert words not in page
+    assert "Enter a date." in page
+    assert "That answer is not on the list any more. Choose one of those shown." in page
+    assert "Enter a whole number, such as 3." in page
+    assert 'value="lots"' in page  # what was typed is kept
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_it_says_what_is_wrong_with_a_spasm_in_its_own_words(alice_client, alice):
+    sent = {
+        "when": "earlier",
+        "occurred_local": "yesterday",
+        "triggers": ["999999"],
+        "tried-TOTAL_FORMS": "1",
+        "tried-INITIAL_FORMS": "0",
+        "tried-0-dose": "a lot",
+        "tried-0-intervention": "",
+    }
+    page = alice_client.post(reverse("diary:new", args=["spasm"]), sent).text
+    for words in DJANGO_WORDS:
+        assert words not in page
+    assert "That answer is not on the list any more. Choose one of those shown." in page
+
+
+def test_it_keeps_a_form_s_own_message_and_fills_in_limits():
+    from django import forms
+
+    from sci_tracker.core.form_words import OwnWords
+
+    class Sample(OwnWords, forms.Form):
+        count = forms.IntegerField(max_value=10)
+        name = forms.CharField(max_length=3, error_messages={"required": "Name it."})
+
+    form = Sample({"count": "11", "name": ""})
+    assert form.errors == {"count": ["Enter 10 or less."], "name": ["Name it."]}
+    form = Sample({"count": "1", "name": "long"})
+    assert form.errors == {"name": ["Keep this to 3 characters or fewer (it has 4)."]}
