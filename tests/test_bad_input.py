@@ -438,6 +438,17 @@ def test_it_never_fails_on_a_hostile_sign_up(client, alice, data, same_twice):
         assert user.email_confirmed_at is None
 
 
+EMERGENCY_NUMBERS = [
+    "",
+    "999",
+    "000",
+    " 112 ",
+    "+1 911",
+    "9",
+    "call",
+    "\u0669\u0669\u0669",
+    "1" * 21,
+]
 PHONES = ["+44 7700 900123", "(555) 010-0199", "0800.123.456", "+", "12", "phone", "\u0663\u0664"]
 SAFETY_FIELDS = {
     "usual_systolic": st.one_of(st.just(""), st.integers(40, 240).map(str), numbers),
@@ -447,6 +458,7 @@ SAFETY_FIELDS = {
     "pump_alarm_date": st.one_of(st.just(""), day_text),
     "emergency_contact_name": st.one_of(st.text(max_size=80), hostile_text),
     "emergency_contact_phone": st.one_of(st.sampled_from(PHONES), hostile_text),
+    "emergency_number": st.one_of(st.sampled_from(EMERGENCY_NUMBERS), hostile_text),
     "card_medicines": st.one_of(st.text(max_size=300), hostile_text),
 }
 
@@ -478,6 +490,7 @@ def test_it_never_fails_on_a_hostile_profile(client, alice, data):
             assert (alice.injury_level, alice.completeness) == ("C6", "B")
             assert (alice.usual_systolic, alice.has_baclofen_pump) == (None, False)
             assert (alice.emergency_contact_phone, alice.card_medicines) == ("", "")
+            assert alice.emergency_number == ""
         else:
             assert response.status_code == 302
             assert alice.display_name == typed(sent(data, "display_name"))
@@ -507,6 +520,9 @@ def check_safety_profile(user, data):
     assert user.emergency_contact_name == typed(sent(data, "emergency_contact_name"))
     assert user.emergency_contact_phone == typed(sent(data, "emergency_contact_phone"))
     assert user.card_medicines == typed(sent(data, "card_medicines"))
+    number = user.emergency_number
+    assert number == typed(sent(data, "emergency_number"))
+    assert not number or re.fullmatch(r"[+(]*[0-9][0-9 ()./-]*", number)
 
 
 @time_machine.travel(NOW, tick=False)

@@ -4,13 +4,17 @@ named once, and form errors in the app's own words."""
 import re
 from datetime import date, datetime, time
 
+import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from sci_tracker.diary.models import CheckIn
 from sci_tracker.sharing.models import VisitMeasure
+from tests.conftest import make_user
 from tests.entries import AUCKLAND, at, checkin, pain, spasm
+from tests.test_diary import log_pain_with_flags
+from tests.test_safety import profile_data
 from tests.test_sharing import clinician, grant, signed_in  # noqa: F401 (a fixture)
 
 TODAY = date(2026, 3, 20)
@@ -149,3 +153,73 @@ def test_it_keeps_a_form_s_own_message_and_fills_in_limits():
     assert form.errors == {"count": ["Enter 10 or less."], "name": ["Name it."]}
     form = Sample({"count": "1", "name": "long"})
     assert form.errors == {"name": ["Keep this to 3 characters or fewer (it has 4)."]}
+
+
+# The urgent advice page ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("zone", "number"),
+    [
+        ("Pacific/Auckland", "111"),
+        ("Europe/London", "999"),
+        ("Europe/Paris", "112"),
+        ("America/Denver", "911"),
+        ("America/Toronto", "911"),
+        ("Australia/Sydney", "000"),
+        ("Asia/Tokyo", "112"),
+    ],
+)
+def test_it_offers_to_call_the_usual_number_for_the_time_zone(client, db, zone, number):
+    person = make_user("una", time_zone=zone)
+    client.force_login(person)
+    page = log_pain_with_flags(client, ["chest"]).text
+    assert f'href="tel:{number}"' in page
+    assert f"Call {number}</a>" in page
+    assert f"The usual emergency number for your time zone ({zone})" in page
+    assert f'href="{reverse("profile")}">your profile</a>' in page
+
+
+def test_it_calls_the_number_set_on_the_profile(alice_client, alice):
+    alice.emergency_number = "+64 (0) 111"
+    alice.save()
+    page = log_pain_with_flags(alice_client, ["fever"]).text
+    assert 'href="tel:+640111"' in page
+    assert "Call +64 (0) 111</a>" in page
+    assert "Your emergency number, from" in page
+
+
+def test_it_shows_no_success_banner_above_urgent_advice(alice_client):
+    page = log_pain_with_flags(alice_client, ["chest"]).text
+    assert "alert-success" not in page
+    assert "Leg pain saved." not in page
+    assert "Your leg pain is saved in your diary." in page
+    # An entry without a red flag still says so in a banner.
+    page = log_pain_with_flags(alice_client, []).text
+    assert "alert-success" in page
+
+
+def test_it_sets_and_clears_the_emergency_number_on_the_profile(alice_client, alice):
+    page = alice_client.get(reverse("profile")).text
+    assert "Leave it empty to use 111, the usual number for your time zone" in page
+    sent = profile_data(alice, emergency_number=" 999 ")
+    assert alice_client.post(reverse("profile"), sent).status_code == 302
+    alice.refresh_from_db()
+    assert alice.emergency_number == "999"
+    refused = alice_client.post(reverse("profile"), profile_data(alice, emergency_number="ring"))
+    assert "Enter the number with digits, as in 999 or 112." in refused.text
+    assert 'value="ring"' in refused.text
+    alice.refresh_from_db()
+    assert alice.emergency_number == "999"
+
+
+def test_it_offers_a_carer_the_person_s_number_without_a_banner(alice, bob):
+    grant(alice, bob, "carer")  # bob lives in Denver, alice in Auckland
+    data = {"when": "now", "intensity": "5", "pain_type": "unknown", "red_flags": ["chest"]}
+    data |= {"tried-TOTAL_FORMS": "0", "tried-INITIAL_FORMS": "0"}
+    url = reverse("diary:new", kwargs={"person_id": alice.pk, "kind": "pain"})
+    page = signed_in(bob).post(url, data, follow=True).text
+    assert 'href="tel:111"' in page
+    assert "Alice’s emergency number: they can change it on their profile." in page
+    assert "The leg pain is saved in Alice’s diary." in page
+    assert "alert-success" not in page
