@@ -2,17 +2,19 @@
 named once, and form errors in the app's own words."""
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from sci_tracker.diary.models import CheckIn
+from sci_tracker.diary.models import CheckIn, Trigger
 from sci_tracker.sharing.models import VisitMeasure
-from tests.conftest import make_user
-from tests.entries import AUCKLAND, at, checkin, pain, spasm
+from tests.conftest import diary_queries, make_user
+from tests.entries import AUCKLAND, at, builtin, checkin, pain, spasm
 from tests.test_diary import log_pain_with_flags
 from tests.test_safety import profile_data
 from tests.test_sharing import clinician, grant, signed_in  # noqa: F401 (a fixture)
@@ -223,3 +225,86 @@ def test_it_offers_a_carer_the_person_s_number_without_a_banner(alice, bob):
     assert "Alice’s emergency number: they can change it on their profile." in page
     assert "The leg pain is saved in Alice’s diary." in page
     assert "alert-success" not in page
+
+
+# What stands out on the Triggers page ---------------------------------------------------------
+
+
+def bladder_and_cold_days(person, days=12, start=date(2026, 3, 1)):
+    """A full bladder every other day with three spasms and pain 6 (1 spasm and pain 2-3 on
+    the others); cold on every third day, which changes nothing."""
+    bladder, cold = builtin(Trigger, "full-bladder"), builtin(Trigger, "cold")
+    for n in range(days):
+        day = start + timedelta(days=n)
+        full = n % 2 == 0
+        checkin(person, day, pain_average=6 if full else 2 + n % 3 // 2, pain_worst=8)
+        for count in range(3 if full else 1):
+            episode = spasm(person, occurred_at=at(day, 10 + count))
+            if full:
+                episode.triggers.add(bladder)
+            if n % 3 == 0:
+                episode.triggers.add(cold)
+
+
+TWELVE_DAYS = {"range": "custom", "from": "2026-03-01", "to": "2026-03-12"}
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_it_opens_the_triggers_page_with_what_stands_out_largest_first(alice_client, alice):
+    bladder_and_cold_days(alice)
+    page = alice_client.get(reverse("trends:triggers"), TWELVE_DAYS).text
+    section = page[page.index("What stands out") : page.index('id="trigger-')]
+    pain_line = (
+        "Days you logged “Full bladder” went with leg pain 3.7 points higher: 6.0 out of 10, "
+        "against 2.3 on days without it."
+    )
+    spasm_line = (
+        "Days you logged “Full bladder” went with 2.0 more spasms: 3.0 a day, against 1.0 on "
+        "days without it."
+    )
+    assert pain_line in section
+    assert spasm_line in section
+    assert section.index(pain_line) < section.index(spasm_line)  # the larger effect first
+    assert "The day after you logged “Full bladder” went with" in section
+    assert "Cold" not in section  # the same either way: nothing stands out
+    assert "not what caused what" in section
+    assert "caused" not in section.replace("not what caused what", "")
+    # The tables follow.
+    assert page.index("What stands out") < page.index('id="trigger-full-bladder"')
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_it_hides_what_stands_out_with_too_few_days(alice_client, alice):
+    bladder_and_cold_days(alice, days=8)  # 4 days with a full bladder: under the 5 needed
+    page = alice_client.get(reverse("trends:triggers"), TWELVE_DAYS).text
+    assert "What stands out" not in page
+    assert "Not shown: 4 days with it" in page
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_it_says_when_nothing_stands_out(alice_client, alice):
+    cold = builtin(Trigger, "cold")
+    for n in range(12):
+        day = date(2026, 3, 1) + timedelta(days=n)
+        checkin(alice, day, pain_average=3, pain_worst=4)
+        episode = spasm(alice, occurred_at=at(day, 9))
+        if n % 2:
+            episode.triggers.add(cold)
+    page = alice_client.get(reverse("trends:triggers"), TWELVE_DAYS).text
+    assert "Nothing stands out yet" in page
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_it_finds_what_stands_out_in_the_same_queries_for_more_triggers(alice_client, alice):
+    def queries():
+        with CaptureQueriesContext(connection) as done:
+            alice_client.get(reverse("trends:triggers"), TWELVE_DAYS)
+        return len(diary_queries(done))
+
+    bladder_and_cold_days(alice)
+    few = queries()
+    for slug in ("uti", "constipation", "tight-clothing", "position-change"):
+        for n in range(12):
+            day = date(2026, 3, 1) + timedelta(days=n)
+            spasm(alice, occurred_at=at(day, 20)).triggers.add(builtin(Trigger, slug))
+    assert queries() == few
