@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from sci_tracker.diary.models import CheckIn, Trigger
+from sci_tracker.diary.models import CheckIn, Intervention, InterventionUse, Trigger
 from sci_tracker.sharing.models import VisitMeasure
 from tests.conftest import diary_queries, make_user
 from tests.entries import AUCKLAND, at, builtin, checkin, pain, spasm
@@ -308,3 +308,57 @@ def test_it_finds_what_stands_out_in_the_same_queries_for_more_triggers(alice_cl
             day = date(2026, 3, 1) + timedelta(days=n)
             spasm(alice, occurred_at=at(day, 20)).triggers.add(builtin(Trigger, slug))
     assert queries() == few
+
+
+# Lists that learn: the person's usual items first ---------------------------------------------
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_it_offers_the_triggers_this_person_uses_first(alice_client, alice, bob):
+    def used(person, slug, days_ago, times=1, binned=False):
+        for _ in range(times):
+            entry = spasm(person, occurred_at=FROZEN - timedelta(days=days_ago))
+            entry.triggers.add(builtin(Trigger, slug))
+            if binned:
+                entry.deleted_at = FROZEN
+                entry.save()
+
+    used(alice, "cold", 100, times=5)  # long ago: no longer usual
+    used(alice, "wound", 30, times=2)  # 2
+    used(alice, "uti", 3)  # lately: counts twice
+    used(alice, "uti", 40)  # and once more: 3
+    used(alice, "constipation", 2, times=9, binned=True)  # in the bin: not counted
+    used(bob, "haemorrhoids", 1, times=9)  # someone else's
+    page = alice_client.get(reverse("diary:new", args=["spasm"])).text
+    order = [
+        page.index(name)
+        for name in ("Urinary tract infection", "Wound or cut", "Full bladder", "Constipation")
+    ]
+    assert order == sorted(order)
+    assert page.index("Full bladder") < page.index("Haemorrhoids") < page.index("Cold")
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_it_offers_what_this_person_tried_first(alice_client, alice):
+    entry = pain(alice, occurred_at=FROZEN - timedelta(days=2))
+    InterventionUse.objects.create(intervention=builtin(Intervention, "rest"), pain=entry)
+    page = alice_client.get(reverse("diary:new", args=["pain"])).text
+    select = page[page.index('name="tried-0-intervention"') :]
+    options = re.findall(r"<option value=\"\d+\">([^<]+)</option>", select)
+    assert options[0] == "Rest"
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_it_orders_the_lists_in_the_same_queries_for_a_long_diary(alice_client, alice):
+    def queries(kind):
+        with CaptureQueriesContext(connection) as done:
+            assert alice_client.get(reverse("diary:new", args=[kind])).status_code == 200
+        return len(diary_queries(done))
+
+    few = {kind: queries(kind) for kind in ("spasm", "pain")}
+    for n in range(40):
+        entry = pain(alice, occurred_at=FROZEN - timedelta(days=n))
+        entry.triggers.add(builtin(Trigger, "cold"))
+        InterventionUse.objects.create(intervention=builtin(Intervention, "heat"), pain=entry)
+        spasm(alice, occurred_at=FROZEN - timedelta(hours=n)).triggers.add(builtin(Trigger, "uti"))
+    assert {kind: queries(kind) for kind in ("spasm", "pain")} == few

@@ -224,7 +224,8 @@ class EntryForm(OwnWords, forms.ModelForm):
         self.owner = owner
         super().__init__(*args, **kwargs)
         if "triggers" in self.fields:
-            self.fields["triggers"].queryset = Trigger.objects.available_to(owner)
+            # The person's usual triggers first (diary.models.CatalogueQuerySet.by_use).
+            self.fields["triggers"].queryset = Trigger.objects.by_use(owner)
         if self.instance.pk:
             self.initial["version"] = self.instance.version
 
@@ -518,7 +519,7 @@ class InterventionUseForm(OwnWords, forms.ModelForm):
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["intervention"].queryset = Intervention.objects.available_to(owner)
+        self.fields["intervention"].queryset = Intervention.objects.by_use(owner)
         self.fields["intervention"].label = "What did you try?"
         self.fields["intervention"].empty_label = "Choose…"
         self.fields["intervention"].error_messages["required"] = (
