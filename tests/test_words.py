@@ -362,3 +362,23 @@ def test_it_orders_the_lists_in_the_same_queries_for_a_long_diary(alice_client, 
         InterventionUse.objects.create(intervention=builtin(Intervention, "heat"), pain=entry)
         spasm(alice, occurred_at=FROZEN - timedelta(hours=n)).triggers.add(builtin(Trigger, "uti"))
     assert {kind: queries(kind) for kind in ("spasm", "pain")} == few
+
+
+@pytest.mark.parametrize(("minutes", "words"), [(1, "1 minute,"), (15, "15 minutes,")])
+def test_it_says_minute_or_minutes_on_the_pauses(rf, db, minutes, words):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    for template, context in (
+        ("registration/locked_out.html", {"by_address": True, "address_limit": 20}),
+        ("registration/locked_out.html", {"by_address": False, "failure_limit": 5}),
+        ("sharing/too_many.html", {}),
+    ):
+        context |= {"cooloff_minutes": minutes, "minutes": minutes}
+        page = " ".join(render_to_string(template, context, request=request).split())
+        assert words in page
+        assert f"{minutes} minutes minute" not in page
+        if minutes == 1:
+            assert "1 minutes" not in page
