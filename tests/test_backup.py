@@ -59,6 +59,7 @@ def test_it_downloads_a_versioned_backup_named_for_the_local_day(alice_client, a
         "pump_alarm_date": None,
         "emergency_contact_name": "",
         "emergency_contact_phone": "",
+        "emergency_number": "",
         "card_medicines": "",
     }
     assert list(data) == list(backup.TOP_LEVEL_KEYS)
@@ -256,6 +257,7 @@ def test_it_writes_the_safety_profile_with_dates_as_iso_strings(alice_client, al
         pump_refill_date=date(2026, 4, 2),
         emergency_contact_name="Sam",
         emergency_contact_phone="+64 21 555 0100",
+        emergency_number="111",
         card_medicines="Baclofen 10 mg",
     )
     _, data = download(alice_client)
@@ -267,6 +269,7 @@ def test_it_writes_the_safety_profile_with_dates_as_iso_strings(alice_client, al
         "pump_alarm_date": None,
         "emergency_contact_name": "Sam",
         "emergency_contact_phone": "+64 21 555 0100",
+        "emergency_number": "111",
         "card_medicines": "Baclofen 10 mg",
     }
 

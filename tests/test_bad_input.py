@@ -39,6 +39,7 @@ from hypothesis import strategies as st
 from sci_tracker.accounts.forms import TIME_ZONE_CHOICES
 from sci_tracker.accounts.models import SPINAL_LEVELS, Completeness, User
 from sci_tracker.core.addresses import normalise_email
+from sci_tracker.core.form_words import NOT_ON_THE_LIST as NOT_LISTED
 from sci_tracker.diary.forms import DAY_OUT_OF_RANGE, EARLIEST_DAY, LATEST_DAY, TOO_EARLY
 from sci_tracker.diary.models import (
     ADAction,
@@ -437,6 +438,17 @@ def test_it_never_fails_on_a_hostile_sign_up(client, alice, data, same_twice):
         assert user.email_confirmed_at is None
 
 
+EMERGENCY_NUMBERS = [
+    "",
+    "999",
+    "000",
+    " 112 ",
+    "+1 911",
+    "9",
+    "call",
+    "\u0669\u0669\u0669",
+    "1" * 21,
+]
 PHONES = ["+44 7700 900123", "(555) 010-0199", "0800.123.456", "+", "12", "phone", "\u0663\u0664"]
 SAFETY_FIELDS = {
     "usual_systolic": st.one_of(st.just(""), st.integers(40, 240).map(str), numbers),
@@ -446,6 +458,7 @@ SAFETY_FIELDS = {
     "pump_alarm_date": st.one_of(st.just(""), day_text),
     "emergency_contact_name": st.one_of(st.text(max_size=80), hostile_text),
     "emergency_contact_phone": st.one_of(st.sampled_from(PHONES), hostile_text),
+    "emergency_number": st.one_of(st.sampled_from(EMERGENCY_NUMBERS), hostile_text),
     "card_medicines": st.one_of(st.text(max_size=300), hostile_text),
 }
 
@@ -477,6 +490,7 @@ def test_it_never_fails_on_a_hostile_profile(client, alice, data):
             assert (alice.injury_level, alice.completeness) == ("C6", "B")
             assert (alice.usual_systolic, alice.has_baclofen_pump) == (None, False)
             assert (alice.emergency_contact_phone, alice.card_medicines) == ("", "")
+            assert alice.emergency_number == ""
         else:
             assert response.status_code == 302
             assert alice.display_name == typed(sent(data, "display_name"))
@@ -506,6 +520,9 @@ def check_safety_profile(user, data):
     assert user.emergency_contact_name == typed(sent(data, "emergency_contact_name"))
     assert user.emergency_contact_phone == typed(sent(data, "emergency_contact_phone"))
     assert user.card_medicines == typed(sent(data, "card_medicines"))
+    number = user.emergency_number
+    assert number == typed(sent(data, "emergency_number"))
+    assert not number or re.fullmatch(r"[+(]*[0-9][0-9 ()./-]*", number)
 
 
 @time_machine.travel(NOW, tick=False)
@@ -971,24 +988,36 @@ ENTRY_BASICS = {
             {"when": "earlier", "occurred_local": "9999-12-31T23:59-12:00"},
             "That time is in the future.",
         ),
-        ("pain", {"when": "earlier", "occurred_local": "2026-02-30T10:00"}, "Enter a valid"),
+        (
+            "pain",
+            {"when": "earlier", "occurred_local": "2026-02-30T10:00"},
+            "Enter a real date and time",
+        ),
         ("checkin", {"date": "0001-01-01"}, TOO_EARLY),
         ("checkin", {"date": "9999-12-31"}, "A check-in cannot be for a day that has not come"),
-        ("checkin", {"date": "2026-02-30"}, "Enter a valid date."),
+        ("checkin", {"date": "2026-02-30"}, "Enter a real date, such as"),
         ("event", {"date": "0001-01-01"}, TOO_EARLY),
         ("event", {"date": "9999-12-31"}, "Enter a date within the next year."),
-        ("checkin", {"date": "2026-05-01", "night_wakings": "1e3"}, "Enter a whole number."),
+        (
+            "checkin",
+            {"date": "2026-05-01", "night_wakings": "1e3"},
+            "Enter a whole number, such as 3.",
+        ),
         ("checkin", {"date": "2026-05-01", "night_wakings": "9" * 30}, "Enter a number from 0"),
-        ("event", {"date": "2026-05-01", "details": "x" * 201}, "at most 200 characters"),
-        ("spasm", {"when": "now", "note": "a\x00b"}, "Null characters are not allowed."),
-        ("pain", {"when": "now", "tried-TOTAL_FORMS": "11"}, "Please submit at most 10 forms."),
-        ("pain", {"when": "now", "tried-TOTAL_FORMS": "x"}, "ManagementForm data is missing"),
-        ("spasm", {"when": "now", "triggers": str(2**63)}, "Select a valid choice."),
-        ("pain", {"when": "now", "triggers": ["1", "-" + "9" * 30]}, "Select a valid choice."),
+        (
+            "event",
+            {"date": "2026-05-01", "details": "x" * 201},
+            "Keep this to 200 characters or fewer (it has 201).",
+        ),
+        ("spasm", {"when": "now", "note": "a\x00b"}, "Take out the invisible “null” characters."),
+        ("pain", {"when": "now", "tried-TOTAL_FORMS": "11"}, "Fill in at most 10 rows."),
+        ("pain", {"when": "now", "tried-TOTAL_FORMS": "x"}, "This page came back incomplete"),
+        ("spasm", {"when": "now", "triggers": str(2**63)}, str(NOT_LISTED)),
+        ("pain", {"when": "now", "triggers": ["1", "-" + "9" * 30]}, str(NOT_LISTED)),
         (
             "pain",
             {"when": "now", "tried-TOTAL_FORMS": "1", "tried-0-intervention": str(2**63)},
-            "Select a valid choice.",
+            str(NOT_LISTED),
         ),
     ],
 )

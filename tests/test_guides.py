@@ -419,7 +419,7 @@ def test_it_counts_the_days_logged_before_an_appointment(alice_client, alice):
     spasm(alice, occurred_at=at(TODAY - timedelta(days=10), 9))
     spasm(alice, occurred_at=at(TODAY - timedelta(days=40), 9))  # outside the 30 days
     html = page_html(alice_client, "using-with-your-clinician")
-    assert "You logged something on 3 of the last 30 days, with 2 daily\n      check-ins." in html
+    assert "You logged something on 3 of the last 30 days, with 2 daily check-ins." in html
 
 
 @time_machine.travel(NOW, tick=False)

@@ -54,6 +54,7 @@ SAFETY_PROFILE = {
     "pump_alarm_date": date(2025, 7, 14),
     "emergency_contact_name": "Sam \u201cSammy\u201d Ng",
     "emergency_contact_phone": "+64 21 555 0100",
+    "emergency_number": "+64 111",
     "card_medicines": "Baclofen 10 mg\nOxybutynin 5 mg, twice a day",
 }
 
@@ -872,6 +873,7 @@ def test_it_restores_the_profile_only_when_asked(alice_client, alice):
         "pump_alarm_date": None,
         "emergency_contact_name": "",
         "emergency_contact_phone": "",
+        "emergency_number": "",
         "card_medicines": "",
     }
 
@@ -884,6 +886,7 @@ SAFETY_IN_A_FILE = {
     "pump_alarm_date": None,
     "emergency_contact_name": "Sam",
     "emergency_contact_phone": "+44 7700 900123",
+    "emergency_number": "999",
     "card_medicines": "Baclofen",
 }
 

@@ -76,6 +76,7 @@ def profile_data(user, **changes):
         "pump_alarm_date": user.pump_alarm_date or "",
         "emergency_contact_name": user.emergency_contact_name,
         "emergency_contact_phone": user.emergency_contact_phone,
+        "emergency_number": user.emergency_number,
         "card_medicines": user.card_medicines,
     }
     if user.has_baclofen_pump:

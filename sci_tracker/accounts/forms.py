@@ -8,6 +8,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from sci_tracker.accounts.emergency import number_for_zone
 from sci_tracker.accounts.models import User
 from sci_tracker.core.addresses import normalise_email
 
@@ -103,6 +104,7 @@ SAFETY_FIELDS = [
     "pump_alarm_date",
     "emergency_contact_name",
     "emergency_contact_phone",
+    "emergency_number",
     "card_medicines",
 ]
 PUMP_DATES = ("pump_refill_date", "pump_alarm_date")
@@ -125,6 +127,19 @@ class ProfileForm(forms.ModelForm):
         regex=r"^[+(]*[0-9](?:[ ()./-]*[0-9]){2,}$",
         error_messages={
             "invalid": _("Enter a phone number with digits, as in +44 20 7946 0000."),
+        },
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+
+    emergency_number = forms.RegexField(
+        label=_("Emergency number"),
+        required=False,
+        max_length=User._meta.get_field("emergency_number").max_length,
+        # Digits, a leading + and the signs people write between them; 911, 000, +44 ...
+        regex=r"^[+(]*[0-9](?:[ ()./-]*[0-9]){1,}$",
+        strip=True,
+        error_messages={
+            "invalid": _("Enter the number with digits, as in 999 or 112."),
         },
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
@@ -156,6 +171,14 @@ class ProfileForm(forms.ModelForm):
             "emergency_contact_name": forms.TextInput(attrs={"autocomplete": "off"}),
             "card_medicines": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        usual = number_for_zone(self.instance.time_zone)
+        self.fields["emergency_number"].help_text = _(
+            "The number the urgent advice page offers to call. Leave it empty to use %(usual)s, "
+            "the usual number for your time zone (it follows the zone if you change it)."
+        ) % {"usual": usual}
 
     def about_fields(self):
         return [self[name] for name in ABOUT_FIELDS]

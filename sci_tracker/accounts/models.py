@@ -137,6 +137,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     emergency_contact_phone = models.CharField(
         _("emergency contact's phone number"), max_length=40, blank=True
     )
+    # Blank: the urgent advice page uses the usual number for the time zone (accounts.emergency).
+    emergency_number = models.CharField(
+        _("emergency number"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "The number to call for an ambulance where you live. The urgent advice page has a "
+            "button that calls it."
+        ),
+    )
     # 300 characters: what the back of a bank-card-sized card holds (see safety.css).
     card_medicines = models.TextField(
         _("medicines for the safety card"),

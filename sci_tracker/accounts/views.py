@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -120,9 +121,12 @@ def send_confirmation(request: HttpRequest) -> HttpResponse:
 
 def too_many_emails() -> str:
     minutes = int(confirmation.ACCOUNT_EMAILS.window.total_seconds() // 60)
-    return _(
+    return ngettext(
         "We have sent several e-mails to that address lately. Please wait up to %(minutes)d "
-        "minutes, check your spam folder, and try again."
+        "minute, check your spam folder, and try again.",
+        "We have sent several e-mails to that address lately. Please wait up to %(minutes)d "
+        "minutes, check your spam folder, and try again.",
+        minutes,
     ) % {"minutes": minutes}
 
 

@@ -73,6 +73,7 @@ DEMO_PROFILE = {
     "has_baclofen_pump": True,
     "emergency_contact_name": "Sam Demo (partner)",
     "emergency_contact_phone": "+44 7700 900123",
+    "emergency_number": "999",
     "card_medicines": "Intrathecal baclofen pump. Baclofen 10 mg tablets as needed. "
     "Oxybutynin 5 mg twice a day.",
 }

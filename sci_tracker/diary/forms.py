@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from sci_tracker.core.form_words import OwnWords, OwnWordsFormSet
 from sci_tracker.diary.catalogue import PAIN_TYPE_GUIDES, learn_more
 from sci_tracker.diary.models import (
     DIASTOLIC_RANGE,
@@ -210,7 +211,7 @@ class SeenVersionField(forms.Field):
         return seen_version(value)
 
 
-class EntryForm(forms.ModelForm):
+class EntryForm(OwnWords, forms.ModelForm):
     """Shared by every entry form: knows whose diary it is for the choices it offers.
 
     An edit page carries the version of the entry it was opened at, so a save can tell that the
@@ -223,7 +224,8 @@ class EntryForm(forms.ModelForm):
         self.owner = owner
         super().__init__(*args, **kwargs)
         if "triggers" in self.fields:
-            self.fields["triggers"].queryset = Trigger.objects.available_to(owner)
+            # The person's usual triggers first (diary.models.CatalogueQuerySet.by_use).
+            self.fields["triggers"].queryset = Trigger.objects.by_use(owner)
         if self.instance.pk:
             self.initial["version"] = self.instance.version
 
@@ -510,14 +512,14 @@ class EventForm(EntryForm):
         return day
 
 
-class InterventionUseForm(forms.ModelForm):
+class InterventionUseForm(OwnWords, forms.ModelForm):
     class Meta:
         model = InterventionUse
         fields = ["intervention", "dose", "effect"]
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["intervention"].queryset = Intervention.objects.available_to(owner)
+        self.fields["intervention"].queryset = Intervention.objects.by_use(owner)
         self.fields["intervention"].label = "What did you try?"
         self.fields["intervention"].empty_label = "Choose…"
         self.fields["intervention"].error_messages["required"] = (
@@ -531,6 +533,7 @@ def intervention_formset(parent_model):
         parent_model,
         InterventionUse,
         form=InterventionUseForm,
+        formset=OwnWordsFormSet,
         fk_name="spasm" if parent_model is SpasmEpisode else "pain",
         extra=2,
         max_num=10,
@@ -593,7 +596,7 @@ def reading_number(label, limits, required=True, missing=""):
     )
 
 
-class ReadingForm(forms.ModelForm):
+class ReadingForm(OwnWords, forms.ModelForm):
     """One blood-pressure reading: the time it was taken (in the person's zone), the two
     numbers and the pulse. A new row counts as filled in once a number is typed: its time is
     filled in ahead, to now."""
@@ -651,6 +654,7 @@ def reading_formset():
         ADEpisode,
         BloodPressureReading,
         form=ReadingForm,
+        formset=OwnWordsFormSet,
         fk_name="episode",
         extra=3,
         max_num=20,
@@ -681,7 +685,7 @@ def starts_visibly(name):
         raise ValidationError("Start the name with a letter, number or sign you can see.")
 
 
-class PainProblemsForm(forms.Form):
+class PainProblemsForm(OwnWords, forms.Form):
     """Names for up to three pain problems, one field per slot; a blank field frees the slot."""
 
     def __init__(self, *args, owner, **kwargs):
@@ -705,7 +709,7 @@ class PainProblemsForm(forms.Form):
         return cleaned
 
 
-class ConfirmPainTypesForm(forms.Form):
+class ConfirmPainTypesForm(OwnWords, forms.Form):
     """A clinician's confirmed ISCI pain type for each of the person's pain problems."""
 
     def __init__(self, *args, problem_types, **kwargs):
@@ -735,7 +739,7 @@ class ConfirmPainTypesForm(forms.Form):
         return [(problem, "" if value == NOT_CONFIRMED else value) for problem, value in chosen]
 
 
-class OwnItemForm(forms.ModelForm):
+class OwnItemForm(OwnWords, forms.ModelForm):
     """A person's own trigger or intervention, added to the built-in list."""
 
     def __init__(self, *args, owner, **kwargs):

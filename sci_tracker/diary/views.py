@@ -11,8 +11,10 @@ from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
+from sci_tracker.accounts.emergency import emergency_number
 from sci_tracker.diary.catalogue import learn_more
 from sci_tracker.diary.conflicts import differences
 from sci_tracker.diary.forms import (
@@ -164,13 +166,14 @@ def _entry_form_page(request, person, kind, entry):
             form.add_error(None, NOT_SAVED)
             status = 503
         else:
+            if getattr(entry, "red_flags", None):
+                # No cheerful banner above urgent advice: the page says it was saved itself.
+                return redirect("diary:urgent", kind=kind, pk=entry.pk, **scope_kwargs(request))
             done = f"{entry.kind_label} {'saved' if is_new else 'updated'}"
             if request.access.is_own:
                 messages.success(request, f"{done}.")
             else:
                 messages.success(request, f"{done} for {person.name}.")
-            if getattr(entry, "red_flags", None):
-                return redirect("diary:urgent", kind=kind, pk=entry.pk, **scope_kwargs(request))
             return redirect("diary:history" if request.access.is_own else log_home(request))
     title = NEW_ENTRY_TITLES[kind] if entry.pk is None else f"Edit: {entry.kind_label.lower()}"
     return render(
@@ -303,7 +306,12 @@ def urgent(request, person, kind, pk):
     return render(
         request,
         "diary/urgent.html",
-        {"title": "Your symptoms need attention", "entry": entry, "advice": advice},
+        {
+            "title": "Your symptoms need attention",
+            "entry": entry,
+            "advice": advice,
+            "emergency": emergency_number(person),
+        },
     )
 
 
@@ -380,8 +388,15 @@ def empty_bin(request, person):
     if request.method == "POST":
         with transaction.atomic():
             removed = empty_the_bin(person)
-        noun = "entry" if removed == 1 else "entries"
-        messages.success(request, f"The bin is empty: {removed} {noun} deleted for good.")
+        messages.success(
+            request,
+            ngettext(
+                "The bin is empty: %(count)d entry deleted for good.",
+                "The bin is empty: %(count)d entries deleted for good.",
+                removed,
+            )
+            % {"count": removed},
+        )
         return redirect("diary:history")
     count = len(binned_entries(person))
     return render(request, "diary/empty_bin.html", {"title": "Empty the bin", "count": count})

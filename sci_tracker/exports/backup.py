@@ -54,6 +54,7 @@ SAFETY_SETTINGS = (
     "pump_alarm_date",
     "emergency_contact_name",
     "emergency_contact_phone",
+    "emergency_number",
     "card_medicines",
 )
 PROFILE_SETTINGS = (

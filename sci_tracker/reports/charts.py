@@ -16,6 +16,7 @@ from math import ceil
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
 
 from sci_tracker.trends.aggregates import NIGHT_HOURS, mean, weekly
 
@@ -323,10 +324,18 @@ def pain_chart(by_day, events, chart_id="pain-chart"):
     average, rated = mean(by_day.pain_average)
     worst, worst_day = _highest_day(by_day.days, by_day.pain_worst)
     if rated:
-        figures = (
-            f"Average leg pain {one_decimal(average)} out of 10 over {rated} days with a "
-            f"rating; the worst was {worst} out of 10, on {day_name(worst_day)}."
-        )
+        figures = ngettext(
+            "Average leg pain %(average)s out of 10 on %(days)d day with a rating; the worst "
+            "was %(worst)s out of 10, on %(day)s.",
+            "Average leg pain %(average)s out of 10 over %(days)d days with a rating; the worst "
+            "was %(worst)s out of 10, on %(day)s.",
+            rated,
+        ) % {
+            "average": one_decimal(average),
+            "days": rated,
+            "worst": worst,
+            "day": day_name(worst_day),
+        }
     else:
         figures = "No leg pain was recorded in this period."
     drawn_as = " Drawn as weekly means." if weekly_means else ""
@@ -369,12 +378,25 @@ def spasm_chart(by_day, events, chart_id="spasm-chart"):
     if total:
         night = sum(count for count in by_day.night_spasms if count is not None)
         most, most_day = _highest_day(by_day.days, by_day.spasms)
-        figures = (
-            f"{total} spasms logged over {len(recorded)} days with a record: "
-            f"{one_decimal(total / len(recorded))} a day, "
-            f"{one_decimal(night / len(recorded))} of them at night ({NIGHT}). "
-            f"The most in one day was {most}, on {day_name(most_day)}."
-        )
+        days = len(recorded)
+        logged = ngettext("%(total)d spasm logged", "%(total)d spasms logged", total) % {
+            "total": total
+        }
+        figures = ngettext(
+            "%(logged)s on %(days)d day with a record: %(night)s of them at night (%(hours)s). "
+            "The most in one day was %(most)d, on %(day)s.",
+            "%(logged)s over %(days)d days with a record: %(per_day)s a day, %(night)s of them "
+            "at night (%(hours)s). The most in one day was %(most)d, on %(day)s.",
+            days,
+        ) % {
+            "logged": logged,
+            "days": days,
+            "per_day": one_decimal(total / days),
+            "night": one_decimal(night / days),
+            "hours": NIGHT,
+            "most": most,
+            "day": day_name(most_day),
+        }
     else:
         figures = "No spasms were logged in this period."
     drawn_as = " Drawn as weekly means per day." if weekly_means else ""

@@ -17,7 +17,7 @@ from datetime import date, datetime, time
 from math import ceil
 
 from django.utils.text import Truncator
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from sci_tracker.accounts.models import NOT_SURE, Completeness
 from sci_tracker.diary.models import (
@@ -72,8 +72,9 @@ class Headline:
         return self._count(self.previous_days)
 
     def _count(self, days):
-        word = "day" if self.counted == "days" else "check-in"
-        return f"{days} {word}{'' if days == 1 else 's'}"
+        if self.counted == "days":
+            return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+        return ngettext("%(count)d check-in", "%(count)d check-ins", days) % {"count": days}
 
     @property
     def change(self):

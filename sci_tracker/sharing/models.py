@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
@@ -204,6 +205,23 @@ def author_label(name: str, imported_at) -> str:
     if imported_at is None:
         return name
     return _("%(name)s (imported from a backup file)") % {"name": name}
+
+
+def authors_shown(pairs: Iterable[tuple[str, object]]) -> list[str]:
+    """Each clinician once, from (author_name, imported_at) pairs, in the order first met: a name
+    that rated here and also came in from a file is the same clinician, named once as written
+    here; a name known only from a file says so. Names match ignoring case and spacing."""
+    written_here: dict[str, str] = {}
+    first_seen: dict[str, str] = {}
+    for name, imported_at in pairs:
+        key = " ".join(name.split()).casefold()
+        first_seen.setdefault(key, name)
+        if imported_at is None:
+            written_here.setdefault(key, name)
+    return [
+        written_here[key] if key in written_here else author_label(name, "imported")
+        for key, name in first_seen.items()
+    ]
 
 
 def imported_has_no_author(name):

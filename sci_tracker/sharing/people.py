@@ -11,7 +11,7 @@ from sci_tracker.diary.models import (
     SpasmEpisode,
     TreatmentEvent,
 )
-from sci_tracker.sharing.models import MuscleGroup, ReviewNote, Side, VisitMeasure, author_label
+from sci_tracker.sharing.models import MuscleGroup, ReviewNote, Side, VisitMeasure, authors_shown
 from sci_tracker.trends import aggregates
 
 VISITS_SHOWN = 4
@@ -68,9 +68,11 @@ def ashworth_table(person, visits=VISITS_SHOWN):
             cells = [scores.get((group, side, day), "") for day in days]
             if any(cells):
                 rows.append((f"{group_label}, {side_label.lower()}", cells))
-    authors = {author_label(m.author_name, m.imported_at) for m in measures}
+    authors = authors_shown(
+        (m.author_name, m.imported_at) for m in sorted(measures, key=lambda m: m.author_name)
+    )
     imported_days = {m.visit_date for m in measures if m.imported_at}
-    return {"days": days, "rows": rows, "authors": sorted(authors), "imported_days": imported_days}
+    return {"days": days, "rows": rows, "authors": authors, "imported_days": imported_days}
 
 
 def review_panel(person, access):

@@ -16,6 +16,7 @@ How a day's figures are made:
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from math import sqrt
 from statistics import fmean
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,7 @@ from sci_tracker.diary.models import (
     SpasmEpisode,
     TreatmentEvent,
 )
-from sci_tracker.sharing.models import VisitMeasure, author_label
+from sci_tracker.sharing.models import VisitMeasure, authors_shown
 from sci_tracker.trends.local_time import LocalDate, LocalHour
 
 if TYPE_CHECKING:
@@ -307,9 +308,9 @@ def clinic_visits(owner, period):
     )
     by_day = {}
     for day, author, imported_at in rows:
-        by_day.setdefault(day, []).append(author_label(author, imported_at))
+        by_day.setdefault(day, []).append((author, imported_at))
     return [
-        ClinicVisit(day, ", ".join(dict.fromkeys(authors)), len(authors))
+        ClinicVisit(day, ", ".join(authors_shown(authors)), len(authors))
         for day, authors in by_day.items()
     ]
 
@@ -452,6 +453,9 @@ class Comparison:
     with_days: int
     without_mean: float | None
     without_days: int
+    # The pooled standard deviation of the two sides (None when not worked out): what makes
+    # differences in pain points and in spasms comparable, as an effect size.
+    spread: float | None = None
 
     @property
     def shown(self):
@@ -464,11 +468,24 @@ class Comparison:
         return self.with_mean - self.without_mean
 
 
+def pooled_spread(*sides: list[float]) -> float | None:
+    """The pooled standard deviation of two or more samples, or None with too few values."""
+    degrees = sum(len(side) - 1 for side in sides if side)
+    if degrees <= 0:
+        return None
+    squares = sum(sum((v - fmean(side)) ** 2 for v in side) for side in sides if side)
+    return sqrt(squares / degrees)
+
+
 def compare(values, marked):
     """Split the day values by `marked` (one bool per day) and compare the two sides."""
-    with_mean, with_days = mean(v for v, m in zip(values, marked, strict=True) if m)
-    without_mean, without_days = mean(v for v, m in zip(values, marked, strict=True) if not m)
-    return Comparison(with_mean, with_days, without_mean, without_days)
+    pairs = list(zip(values, marked, strict=True))
+    with_values = [v for v, m in pairs if m and v is not None]
+    without_values = [v for v, m in pairs if not m and v is not None]
+    with_mean, with_days = mean(with_values)
+    without_mean, without_days = mean(without_values)
+    spread = pooled_spread(with_values, without_values)
+    return Comparison(with_mean, with_days, without_mean, without_days, spread)
 
 
 @dataclass

@@ -22,7 +22,7 @@ def _highest(days, values):
     recorded = [(value, day) for day, value in zip(days, values, strict=True) if value is not None]
     if not recorded:
         return None, None
-    top = max(value for value, _ in recorded)
+    top = max(value for value, _day in recorded)
     return top, next(day for value, day in recorded if value == top)
 
 
@@ -35,12 +35,19 @@ def pain(found):
         ]
     worst, worst_day = _highest(by_day.days, by_day.pain_worst)
     sentences = [
-        f"Average leg pain was {one_decimal(average)} out of 10 over the {rated_days} days "
-        f"with a rating. The worst was {worst} out of 10, on {day_name(worst_day)}."
+        ngettext(
+            "Average leg pain was %(average)s out of 10 on the %(days)d day with a rating.",
+            "Average leg pain was %(average)s out of 10 over the %(days)d days with a rating.",
+            rated_days,
+        )
+        % {"average": one_decimal(average), "days": rated_days}
+        + " "
+        + _("The worst was %(worst)s out of 10, on %(day)s.")
+        % {"worst": worst, "day": day_name(worst_day)}
     ]
     if found.period.length >= 14:
-        first, _ = mean(by_day.pain_average[:7])
-        last, _ = mean(by_day.pain_average[-7:])
+        first, _first_days = mean(by_day.pain_average[:7])
+        last, _last_days = mean(by_day.pain_average[-7:])
         if first is not None and last is not None:
             sentences.append(
                 f"In the last 7 days it averaged {one_decimal(last)}, "
@@ -51,7 +58,14 @@ def pain(found):
         for problem in by_day.problems:
             problem_average, days = mean(problem.average)
             if days:
-                parts.append(f"{problem.name}: {one_decimal(problem_average)} ({days} days)")
+                parts.append(
+                    ngettext(
+                        "%(name)s: %(average)s (%(days)d day)",
+                        "%(name)s: %(average)s (%(days)d days)",
+                        days,
+                    )
+                    % {"name": problem.name, "average": one_decimal(problem_average), "days": days}
+                )
         sentences.append("By pain problem: " + "; ".join(parts) + ".")
     return sentences
 
@@ -65,18 +79,39 @@ def spasms(found):
     else:
         night = sum(count for count in by_day.night_spasms if count is not None)
         most, most_day = _highest(by_day.days, by_day.spasms)
+        days = len(recorded)
+        logged = ngettext("You logged %(total)d spasm", "You logged %(total)d spasms", total) % {
+            "total": total
+        }
         sentences = [
-            f"You logged {total} spasms over the {len(recorded)} days with a record: "
-            f"{one_decimal(total / len(recorded))} a day, of which "
-            f"{one_decimal(night / len(recorded))} at night ({NIGHT}), "
-            f"{round(100 * night / total)}% of all spasms.",
-            f"The most in one day was {most}, on {day_name(most_day)}.",
+            ngettext(
+                "%(logged)s on the %(days)d day with a record: %(night)s at night (%(hours)s), "
+                "%(share)d%% of all spasms.",
+                "%(logged)s over the %(days)d days with a record: %(per_day)s a day, of which "
+                "%(night)s at night (%(hours)s), %(share)d%% of all spasms.",
+                days,
+            )
+            % {
+                "logged": logged,
+                "days": days,
+                "per_day": one_decimal(total / days),
+                "night": one_decimal(night / days),
+                "hours": NIGHT,
+                "share": round(100 * night / total),
+            },
+            _("The most in one day was %(most)d, on %(day)s.")
+            % {"most": most, "day": day_name(most_day)},
         ]
     frequency, check_ins = mean(by_day.psfs_frequency)
     if check_ins:
         sentences.append(
-            f"Your {check_ins} daily check-ins gave a Penn spasm frequency of "
-            f"{one_decimal(frequency)} out of 4 on average."
+            ngettext(
+                "Your daily check-in gave a Penn spasm frequency of %(frequency)s out of 4.",
+                "Your %(check_ins)d daily check-ins gave a Penn spasm frequency of "
+                "%(frequency)s out of 4 on average.",
+                check_ins,
+            )
+            % {"check_ins": check_ins, "frequency": one_decimal(frequency)}
         )
     return sentences
 
@@ -95,9 +130,14 @@ def interference(found):
         return ["No check-in rated how spasms and pain got in the way in this period."]
     parts = [f"{label} {one_decimal(value)}" for label, value, count in figures if count]
     return [
-        f"Over {days} check-ins, spasms and pain got in the way (0 not at all, 10 completely) of "
-        + ", ".join(parts)
-        + " on average."
+        ngettext(
+            "In %(days)d check-in, spasms and pain got in the way (0 not at all, 10 completely) "
+            "of %(parts)s.",
+            "Over %(days)d check-ins, spasms and pain got in the way (0 not at all, 10 "
+            "completely) of %(parts)s on average.",
+            days,
+        )
+        % {"days": days, "parts": ", ".join(parts)}
     ]
 
 
@@ -108,8 +148,13 @@ def hours(found):
     busiest = max(range(24), key=lambda hour: found.by_hour[hour])
     night = sum(found.by_hour[hour] for hour in NIGHT_HOURS)
     return [
-        f"Most spasms were logged between {busiest:02d}:00 and {(busiest + 1) % 24:02d}:00 "
-        f"({found.by_hour[busiest]} of {total}).",
+        _("Most spasms were logged between %(start)s and %(end)s (%(busiest)d of %(total)d).")
+        % {
+            "start": f"{busiest:02d}:00",
+            "end": f"{(busiest + 1) % 24:02d}:00",
+            "busiest": found.by_hour[busiest],
+            "total": total,
+        },
         f"The night, {NIGHT}, is a third of the day and held {round(100 * night / total)}% "
         "of the spasms.",
     ]

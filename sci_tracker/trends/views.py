@@ -13,7 +13,7 @@ from django.views.decorators.http import condition
 from sci_tracker.diary.models import Effect
 from sci_tracker.sharing.access import person_view, scope_kwargs
 from sci_tracker.sharing.people import review_panel
-from sci_tracker.trends import ad_episodes, aggregates, summaries
+from sci_tracker.trends import ad_episodes, aggregates, insights, summaries
 from sci_tracker.trends.aggregates import Period
 from sci_tracker.trends.forms import RANGES, RangeForm
 from sci_tracker.trends.templatetags.trends import figure
@@ -187,12 +187,14 @@ def heat_map(found, weeks=HEAT_MAP_WEEKS):
 @person_view("read", page="Trends: triggers")
 def triggers(request, person):
     form, period, window = chosen_period(request, person)
+    triggers = aggregates.trigger_stats(
+        person, period, cached_overview(person, period, window).by_day
+    )
     context = {
         **range_context(request, form, period),
         "title": "Triggers",
-        "triggers": aggregates.trigger_stats(
-            person, period, cached_overview(person, period, window).by_day
-        ),
+        "triggers": triggers,
+        "insights": insights.standouts(triggers),
         "min_days": aggregates.MIN_DAYS,
     }
     return render(request, "trends/triggers.html", context)

@@ -425,7 +425,11 @@ def test_it_gives_urgent_advice_that_fits_the_injury_level(
         page.get_by_role("button", name="Save").click()
 
         expect(page.get_by_role("heading", level=1)).to_have_text("Your symptoms need attention")
-        expect(page.get_by_role("main")).to_contain_text("Your leg pain is saved.")
+        expect(page.get_by_role("main")).to_contain_text("Your leg pain is saved in your diary.")
+        expect(page.locator(".alert-success")).to_have_count(0)  # no cheerful banner here
+        call = page.get_by_role("link", name=re.compile(r"^Call \d+$"))
+        expect(call).to_be_visible()
+        assert call.get_attribute("href").startswith("tel:")
         if level == "C6":
             expect(page.get_by_role("heading", level=2)).to_contain_text("autonomic dysreflexia")
         else:

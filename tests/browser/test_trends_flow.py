@@ -130,3 +130,21 @@ def test_it_says_what_to_do_before_any_spasticity_rating(
     page.go_back()
     assert_accessible(page)
     assert console_errors == []
+
+
+def test_it_opens_the_triggers_page_with_what_stands_out(
+    page, live_server, console_errors, transactional_db, catalogue
+):
+    from tests.test_words import TWELVE_DAYS, bladder_and_cold_days
+
+    fay = make_user("fay", time_zone="Pacific/Auckland", injury_level="T4")
+    bladder_and_cold_days(fay)
+    sign_in(page, live_server, fay.email)
+    query = "&".join(f"{key}={value}" for key, value in TWELVE_DAYS.items())
+    page.goto(f"{live_server.url}/trends/triggers/?{query}")
+    standouts = page.get_by_role("region", name="What stands out")
+    expect(standouts).to_contain_text("went with leg pain 3.7 points higher")
+    assert_accessible(page)
+    standouts.get_by_role("link").first.click()
+    expect(page).to_have_url(re.compile(r"#trigger-full-bladder$"))
+    assert console_errors == []
