@@ -72,6 +72,9 @@ MIDDLEWARE = [
     "sci_tracker.accounts.limits.PasswordCheckThrottle",
     "sci_tracker.middleware.AtomicWrites",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the account and messages: a save sent once the session had ended is kept for the
+    # sign-in, then sent again (see the module).
+    "sci_tracker.accounts.resume.ResumeSave",
     # Last, as django-axes asks, so it sees the outcome of every sign-in attempt.
     "axes.middleware.AxesMiddleware",
 ]
