@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sci_tracker.accounts.middleware.user_time_zone",
+    "sci_tracker.accounts.middleware.renew_session",
     "sci_tracker.accounts.limits.PasswordCheckThrottle",
     "sci_tracker.middleware.AtomicWrites",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -144,6 +145,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A session ends after two weeks without use; each use starts its two weeks again (see
+# accounts.middleware.renew_session, which writes it at most once a day).
+SESSION_COOKIE_AGE = 14 * 24 * 60 * 60
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
