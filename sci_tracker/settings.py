@@ -76,6 +76,8 @@ MIDDLEWARE = [
     # After the account and messages: a save sent once the session had ended is kept for the
     # sign-in, then sent again (see the module).
     "sci_tracker.accounts.resume.ResumeSave",
+    # Tells the browser's drafts (static/js/drafts.js) which form was saved, who signed out.
+    "sci_tracker.accounts.drafts.note_saves",
     # Last, as django-axes asks, so it sees the outcome of every sign-in attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -93,6 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "sci_tracker.accounts.drafts.drafts",
             ],
         },
     },
