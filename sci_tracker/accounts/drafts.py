@@ -9,9 +9,10 @@ told to the script by the next page (`includes/drafts.html`, through the context
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from sci_tracker.accounts.resume import account_tag
 
@@ -19,16 +20,19 @@ SAVED = "drafts_saved"  # session key: addresses of forms accepted since the las
 FORGET = "drafts_forget"  # session key: the account that signed out here
 
 
-def note_saves(get_response):
+def note_saves(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
     """After ResumeSave in MIDDLEWARE, so a save sent again after signing in counts too."""
 
-    def middleware(request: HttpRequest):
+    def middleware(request: HttpRequest) -> HttpResponse:
         was = request.user.is_authenticated
         tag = account_tag(request.user) if was else ""
         response = get_response(request)
         if request.user.is_authenticated:
-            if request.method == "POST" and response.status_code in (301, 302, 303):
-                request.session[SAVED] = [*request.session.get(SAVED, []), request.get_full_path()]
+            # A form accepted by this account (not the sign-in itself): a redirect, where a form
+            # with errors comes back as a page.
+            if was and request.method == "POST" and response.status_code in (301, 302, 303):
+                saved = [*request.session.get(SAVED, []), request.get_full_path()]
+                request.session[SAVED] = saved[-10:]
         elif was:  # signed out (or the account deleted) just now: its drafts go
             request.session[FORGET] = tag
         return response

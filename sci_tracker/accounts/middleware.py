@@ -1,6 +1,8 @@
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 
@@ -29,12 +31,12 @@ def renewal_interval() -> timedelta:
     return min(timedelta(seconds=settings.SESSION_COOKIE_AGE) / 10, timedelta(days=1))
 
 
-def renew_session(get_response):
+def renew_session(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
     """Sliding expiry: a signed-in person's session starts its life again as they use the app.
     Marking it modified makes SessionMiddleware save it with a new expiry and send the cookie
     again with a new Max-Age."""
 
-    def middleware(request):
+    def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
         if request.user.is_authenticated:
             now = timezone.now().timestamp()
