@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from sci_tracker.diary.models import LegPainEntry
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.browser.test_diary_flow import choose, person
+from tests.entries import pain
 
 
 def drafts_kept(page):
@@ -97,3 +98,34 @@ def test_it_saves_a_pain_entry_sent_after_the_session_ended_once_signed_in_again
     assert (entry.owner, entry.intensity, entry.note) == (cat, 4, "Typed while signed out")
     assert drafts_kept(page) == []
     assert console_errors == []
+
+
+def test_it_keeps_the_version_a_draft_of_an_edit_was_opened_at(
+    page, live_server, console_errors, transactional_db
+):
+    dan = person("dan")
+    entry = pain(dan, note="As logged")
+    sign_in(page, live_server, "dan@example.org")
+    page.goto(f"{live_server.url}/entries/pain/{entry.pk}/")
+    page.get_by_label("Note", exact=True).fill("Typed on the laptop")
+    # Changed on the phone while the laptop's draft waits.
+    entry.note = "Changed on the phone"
+    entry.save_edit(entry.version)
+
+    page.reload()
+    expect(page.get_by_text("Draft restored")).to_be_visible()
+    expect(page.get_by_label("Note", exact=True)).to_have_value("Typed on the laptop")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "This entry was changed on another device"
+    )
+    entry.refresh_from_db()
+    assert entry.note == "Changed on the phone"
+    assert len(drafts_kept(page)) == 1  # not saved yet: the draft stays
+
+    page.get_by_role("button", name="Save mine over it").first.click()
+    expect(page.get_by_role("status")).to_contain_text("Leg pain updated.")
+    entry.refresh_from_db()
+    assert entry.note == "Typed on the laptop"
+    assert drafts_kept(page) == []
+    assert [error for error in console_errors if "409 (Conflict)" not in error] == []
