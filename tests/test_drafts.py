@@ -38,3 +38,10 @@ def test_it_names_the_account_signed_out_of_so_its_drafts_go(alice_client, alice
 def test_it_keeps_one_account_drafts_apart_from_another(alice, bob):
     assert account_tag(alice) != account_tag(bob)
     assert account_tag(alice) == account_tag(alice)  # stable, so a draft outlives a session
+
+
+def test_it_names_a_form_whose_address_has_a_query(alice_client):
+    form = reverse("diary:new", args=["checkin"]) + "?date=2026-03-13"
+    saved = alice_client.post(form, {"date": "2026-03-13", "psfs_frequency": "0"}, follow=True)
+    assert "Daily check-in saved." in saved.text
+    assert drafts_info(saved.text)["saved"] == form

@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from sci_tracker.accounts import resume
+        from sci_tracker.accounts import middleware, resume
 
         user_logged_in.connect(resume.on_sign_in, dispatch_uid="resume-save-on-sign-in")
+        user_logged_in.connect(middleware.start_session_life, dispatch_uid="session-life")

@@ -31,6 +31,13 @@ def renewal_interval() -> timedelta:
     return min(timedelta(seconds=settings.SESSION_COOKIE_AGE) / 10, timedelta(days=1))
 
 
+def start_session_life(sender, request: HttpRequest | None, user, **kwargs) -> None:
+    """At sign-in (the `user_logged_in` signal), which saves the session anyway: so the first
+    page after it is not a second write."""
+    if request is not None and hasattr(request, "session"):
+        request.session[RENEWED_AT] = timezone.now().timestamp()
+
+
 def renew_session(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
     """Sliding expiry: a signed-in person's session starts its life again as they use the app.
     Marking it modified makes SessionMiddleware save it with a new expiry and send the cookie

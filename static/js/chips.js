@@ -10,8 +10,10 @@
 (() => {
   const CHIP = "input.btn-check";
 
+  // A group: a fieldset marked data-chips (includes/choice_group.html), or a row of chips that
+  // another template draws in a .choice-options box. A lone toggle has none: Tab moves on.
   function groupOf(input) {
-    return input.closest("[data-chips], fieldset, .choice-options");
+    return input.closest("[data-chips], .choice-options");
   }
 
   function chipsIn(group) {
