@@ -69,9 +69,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sci_tracker.accounts.middleware.user_time_zone",
+    "sci_tracker.accounts.middleware.renew_session",
     "sci_tracker.accounts.limits.PasswordCheckThrottle",
     "sci_tracker.middleware.AtomicWrites",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the account and messages: a save sent once the session had ended is kept for the
+    # sign-in, then sent again (see the module).
+    "sci_tracker.accounts.resume.ResumeSave",
+    # Tells the browser's drafts (static/js/drafts.js) which form was saved, who signed out.
+    "sci_tracker.accounts.drafts.note_saves",
     # Last, as django-axes asks, so it sees the outcome of every sign-in attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -89,6 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "sci_tracker.accounts.drafts.drafts",
             ],
         },
     },
@@ -141,6 +148,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A session ends after two weeks without use; each use starts its two weeks again (see
+# accounts.middleware.renew_session, which writes it at most once a day).
+SESSION_COOKIE_AGE = 14 * 24 * 60 * 60
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
