@@ -10,9 +10,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from sci_tracker.accounts.models import User
 from sci_tracker.diary.models import LegPainEntry, SpasmEpisode
 from sci_tracker.sharing.models import CareAccess
-from tests.conftest import make_user
+from tests.conftest import PASSWORD, make_user
 from tests.entries import NOW, pain, spasm
 
 
@@ -226,3 +227,85 @@ def test_it_keeps_each_carer_to_the_entries_they_logged(alice, carer, bob, clini
         history = reverse("diary:history", kwargs={"person_id": alice.pk})
         assert other.get(history).status_code == 404
     assert SpasmEpisode.objects.filter(deleted_at__isnull=False).count() == 0
+
+
+# Home and menu for each role -----------------------------------------------------------------
+
+FIRST_STEPS = "What to do first"
+
+
+def main_text(html):
+    main = re.search(r'<main id="main"[^>]*>(.*?)</main>', html, re.S).group(1)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", main)).split())
+
+
+def test_it_opens_a_carers_home_with_log_for_each_person_they_help(alice, bob, carer):
+    grant(alice, carer, "carer")
+    grant(bob, carer, "carer")
+    client = signed_in(carer)
+    home = client.get(reverse("home")).text
+    text = main_text(home)
+    assert text.startswith("Hello, Cara People you help Alice Log for Alice")
+    assert text.index("Log for Alice") < text.index("Bob Log for Bob")
+    assert f'href="/people/{alice.pk}/log/">Log for Alice' in home
+    assert f'href="/people/{bob.pk}/log/">Log for Bob' in home
+    assert FIRST_STEPS not in text
+    assert "You can keep a diary of your own here too. Your own diary" in text
+    assert dict(menu_links(home))["People you help"] == reverse("sharing:people")
+    people = client.get(reverse("sharing:people")).text
+    assert heading(people) == "People you help"
+    assert "<title>People you help · SCI Tracker</title>" in people
+
+
+def test_it_points_a_clinicians_home_to_my_patients(alice, clinician):
+    grant(alice, clinician, "clinician")
+    client = signed_in(clinician)
+    home = client.get(reverse("home")).text
+    text = main_text(home)
+    assert "My patients 1 person shares their diary with you. Open My patients" in text
+    assert FIRST_STEPS not in text
+    assert f'href="{reverse("sharing:people")}">Open My patients' in home
+    assert heading(client.get(reverse("sharing:people")).text) == "My patients"
+
+
+def test_it_gives_a_person_the_first_steps_and_a_way_to_share(alice_client):
+    home = alice_client.get(reverse("home")).text
+    assert FIRST_STEPS in main_text(home)
+    assert f'href="{reverse("sharing:home")}">Share with your clinician' in home
+    assert "People you help" not in home
+
+
+def test_it_signs_up_a_clinician_without_the_patients_first_steps(client, db):
+    data = {"email": "dr_new@example.org", "display_name": "Dr New", "time_zone": "UTC"}
+    data |= {"password1": PASSWORD, "password2": PASSWORD, "is_clinician": "on"}
+    client.post(reverse("signup"), data)
+    account = User.objects.get(email="dr_new@example.org")
+    assert account.is_clinician
+    client.force_login(account)
+    text = main_text(client.get(reverse("home")).text)
+    assert FIRST_STEPS not in text
+    assert "0 people share their diary with you." in text
+
+
+def test_it_shows_and_answers_invitations_on_the_home_page(alice, bob, carer):
+    invitation = CareAccess.objects.create(person=alice, email=carer.email, role="carer")
+    CareAccess.objects.create(person=bob, email=carer.email, role="carer")
+    client = signed_in(carer)
+    home = client.get(reverse("home")).text
+    text = main_text(home)
+    assert "Invitations Alice invited you as their carer" in text
+    assert "Bob invited you as their carer" in text
+    assert FIRST_STEPS not in text  # a carer who signed up for an invitation
+    accept = reverse("sharing:answer_invitation", args=[invitation.pk, "accept"])
+    response = client.post(accept, {"back": "home"}, follow=True)
+    assert response.redirect_chain == [(reverse("home"), 302)]
+    assert "You now have access to Alice’s diary." in response.text
+    assert f'href="/people/{alice.pk}/log/">Log for Alice' in response.text
+    invitation.refresh_from_db()
+    assert invitation.member == carer
+
+
+def test_it_keeps_invitations_off_an_unconfirmed_accounts_home(alice, db):
+    unproven = make_user("cara", confirmed=False)
+    CareAccess.objects.create(person=alice, email=unproven.email, role="carer")
+    assert "Alice" not in signed_in(unproven).get(reverse("home")).text
