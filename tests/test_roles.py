@@ -5,6 +5,7 @@ import re
 from html import unescape
 
 import pytest
+import segno
 import time_machine
 from django.test import Client
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.utils import timezone
 from sci_tracker.accounts.models import User
 from sci_tracker.diary.models import LegPainEntry, SpasmEpisode
 from sci_tracker.sharing.models import CareAccess
+from sci_tracker.sharing.qr import QUIET_ZONE, qr_drawing
 from tests.conftest import PASSWORD, make_user
 from tests.entries import NOW, pain, spasm
 
@@ -309,3 +311,44 @@ def test_it_keeps_invitations_off_an_unconfirmed_accounts_home(alice, db):
     unproven = make_user("cara", confirmed=False)
     CareAccess.objects.create(person=alice, email=unproven.email, role="carer")
     assert "Alice" not in signed_in(unproven).get(reverse("home")).text
+
+
+# Sharing from home ---------------------------------------------------------------------------
+
+
+def drawn_modules(drawing):
+    """The dark modules the SVG path paints, as (x, y) of the QR matrix."""
+    dark = set()
+    for x, y, run in re.findall(r"M(\d+) (\d+)\.5h(\d+)", drawing.path):
+        dark |= {(int(x) + i - QUIET_ZONE, int(y) - QUIET_ZONE) for i in range(int(run))}
+    return dark
+
+
+def test_it_draws_the_qr_code_module_for_module(db):
+    url = "https://sci.example.org/shared/" + "A" * 43 + "/"
+    drawing = qr_drawing(url)
+    matrix = segno.make(url, error="m", micro=False).matrix
+    assert drawing.size == len(matrix) + 2 * QUIET_ZONE
+    assert drawn_modules(drawing) == {
+        (x, y) for y, row in enumerate(matrix) for x, dark in enumerate(row) if dark
+    }
+    assert re.fullmatch(r"(M\d+ \d+\.5h\d+)+", drawing.path)
+
+
+def test_it_gives_a_new_link_a_copy_button_a_share_sheet_and_a_qr_code(alice_client):
+    response = alice_client.post(
+        reverse("sharing:home"), {"make_link": "1", "label": "Dr <b>O", "lifetime": "7"}
+    )
+    page = response.text
+    url = re.search(r'<textarea [^>]*id="share-url"[^>]*>([^<]+)</textarea>', page).group(1)
+    assert url.startswith("http://testserver/shared/")
+    # The buttons wait hidden for share.js, which shows each only where it works.
+    assert re.search(r'<button type="button" [^>]*data-copy="share-url"[^>]*hidden>Copy', page)
+    assert re.search(r'<button type="button" [^>]*data-share="share-url"[^>]*hidden>Share', page)
+    assert '<script src="/static/js/share.js" defer></script>' in page
+    assert "<script>" not in page
+    drawing = qr_drawing(url)
+    assert f'<path d="{drawing.path}"' in page
+    assert f'viewBox="0 0 {drawing.size} {drawing.size}"' in page
+    assert "Dr &lt;b&gt;O" in page
+    assert "Dr <b>O" not in page

@@ -23,6 +23,7 @@ from sci_tracker.sharing.models import (
     ShareLink,
     VisitMeasure,
 )
+from sci_tracker.sharing.qr import qr_drawing
 from sci_tracker.sharing.roles import roles_of
 
 logger = logging.getLogger(__name__)
@@ -71,7 +72,9 @@ def link_made(request, person, chosen):
     )
     url = request.build_absolute_uri(reverse("sharing:open", args=[token]))
     response = render(
-        request, "sharing/link_made.html", {"title": "Your new link", "link": link, "url": url}
+        request,
+        "sharing/link_made.html",
+        {"title": "Your new link", "link": link, "url": url, "qr": qr_drawing(url)},
     )
     response["Cache-Control"] = "no-store"
     return response
