@@ -6,8 +6,6 @@ matrix, so the template needs no `|safe` and nothing from the link reaches the m
 
 from dataclasses import dataclass
 
-import segno
-
 QUIET_ZONE = 4  # modules of white around the code, as the QR standard asks
 
 
@@ -19,6 +17,10 @@ class QRDrawing:
 
 def qr_drawing(text: str) -> QRDrawing:
     """The QR code of `text` (error correction M: still reads from a scratched screen)."""
+    # Imported here, so only the one page that draws a code needs the package (a server whose
+    # requirements.txt is not installed yet fails there, with this import, not everywhere).
+    import segno  # noqa: PLC0415
+
     code = segno.make(text, error="m", micro=False)
     strokes = []
     for y, row in enumerate(code.matrix):
