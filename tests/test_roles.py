@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from sci_tracker.accounts.models import User
 from sci_tracker.diary.models import LegPainEntry, SpasmEpisode
-from sci_tracker.sharing.models import CareAccess
+from sci_tracker.sharing.models import CareAccess, ShareLink
 from sci_tracker.sharing.qr import QUIET_ZONE, qr_drawing
 from tests.conftest import PASSWORD, diary_queries, make_user
 from tests.entries import NOW, pain, spasm
@@ -135,6 +135,13 @@ def test_it_says_your_own_diary_to_a_clinician_and_a_signed_in_link_holder(alice
     assert "Log" not in links
     assert links["Your own diary"] == reverse("diary:quick_log")
     assert links["My patients"] == reverse("sharing:people")
+    # Someone signed in who opens a share link is in the link's diary, not their own.
+    _link, token = ShareLink.make(alice, 7)
+    page = signed_in(bob).get(reverse("trends:overview", kwargs={"token": token}))
+    links = dict(menu_links(page.text))
+    assert "Log" not in links
+    assert "History" not in links
+    assert links["Your own diary"] == reverse("diary:quick_log")
 
 
 @time_machine.travel(NOW, tick=False)
