@@ -56,6 +56,7 @@ def test_it_keeps_a_carer_in_the_persons_diary_and_lets_them_fix_their_entry(
 
     today.get_by_role("link", name=re.compile("^Open")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Edit: spasm, in Dee’s diary")
+    assert_accessible(page)
     page.get_by_role("textbox", name="Note").fill("Calmed after a stretch")
     save = page.get_by_role("button", name="Save to Dee’s diary")
     save.click()

@@ -86,6 +86,7 @@ def test_it_lets_a_clinician_review_a_patient_who_sees_the_note(
     sign_in(other_browser, live_server, doctor.email)
     # The invitation shows on the home page too; the menu's My patients has it as well.
     expect(other_browser.get_by_text("Dee invited you as their clinician")).to_be_visible()
+    assert_accessible(other_browser)
     other_browser.get_by_role("navigation", name="Main").get_by_role(
         "link", name="My patients"
     ).click()
