@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sci_tracker.accounts.drafts.drafts",
+                "sci_tracker.sharing.context_processors.roles",
             ],
         },
     },

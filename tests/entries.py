@@ -24,7 +24,10 @@ NOW = datetime(2026, 3, 14, 11, 30, tzinfo=UTC)
 
 def spasm(owner, **fields):
     return SpasmEpisode.objects.create(
-        owner=owner, logged_by=owner, occurred_at=fields.pop("occurred_at", NOW), **fields
+        owner=owner,
+        logged_by=fields.pop("logged_by", owner),
+        occurred_at=fields.pop("occurred_at", NOW),
+        **fields,
     )
 
 

@@ -82,12 +82,13 @@ PAGES = PUBLIC | {
     "diary:urgent": Page("log"),
     "diary:pain_problems": Page("manage", **FORM),
     "diary:own_items": Page("manage", **FORM),
-    "diary:history": Page("manage"),
+    # A carer's "fix" reaches only the entries they logged: alice's sample entries are cara's.
+    "diary:history": Page("fix"),
     "diary:bin": Page("manage"),
     "diary:empty_bin": Page("manage", **CONFIRM),
-    "diary:edit": Page("manage", **FORM),
-    "diary:delete": Page("manage", **ACTION),
-    "diary:restore": Page("manage", **ACTION),
+    "diary:edit": Page("fix", **FORM),
+    "diary:delete": Page("fix", **ACTION),
+    "diary:restore": Page("fix", **ACTION),
     "trends:overview": Page("read"),
     "trends:triggers": Page("read"),
     "trends:interventions": Page("read"),
@@ -206,6 +207,10 @@ def world(db):
         pain(user, occurred_at=yesterday, note=f"{words} flagged", note_for_clinician=True)
         ad_episode(user, [(yesterday, 170, 100, 50)], occurred_at=yesterday, note=f"{words} AD")
     alice = accounts["alice"]
+    # Logged by her carer, so the carer's way to change them is walked (tests/test_roles.py
+    # shows that a carer gets 404 on an entry the person logged).
+    for model in (SpasmEpisode, ADEpisode):
+        model.objects.filter(owner=alice).update(logged_by=accounts["cara"])
     now = timezone.now()
     for member, role in (("dr_okafor", "clinician"), ("cara", "carer")):
         CareAccess.objects.create(

@@ -454,16 +454,23 @@ def test_it_shows_a_carer_the_urgent_advice_for_what_they_logged(alice, carer):
     assert "Your symptoms need attention" in response.text
 
 
-def test_it_keeps_a_carer_out_of_the_sharing_settings_and_the_history(alice, carer):
+def test_it_keeps_a_carer_out_of_the_sharing_settings_and_the_persons_own_entries(alice, carer):
     grant(alice, carer, "carer")
     link, _ = ShareLink.make(alice, 30)
     team = CareAccess.objects.create(person=alice, email="x@example.org", role="clinician")
-    entry = spasm(alice)
+    entry = spasm(alice, note="ALICE-ONLY")
     client = signed_in(carer)
     assert client.post(reverse("sharing:revoke_link", args=[link.pk])).status_code == 404
     assert client.post(reverse("sharing:end_access", args=[team.pk])).status_code == 404
     assert client.post(reverse("diary:delete", args=["spasm", entry.pk])).status_code == 404
-    assert client.get(f"/people/{alice.pk}/entries/").status_code == 404
+    scope = {"person_id": alice.pk, "kind": "spasm", "pk": entry.pk}
+    assert client.post(reverse("diary:delete", kwargs=scope)).status_code == 404
+    assert client.get(reverse("diary:edit", kwargs=scope)).status_code == 404
+    assert client.get(f"/people/{alice.pk}/entries/bin/").status_code == 404
+    # Their list of what they logged for alice leaves out what alice logged herself.
+    listed = client.get(f"/people/{alice.pk}/entries/")
+    assert "You have not logged anything for Alice yet." in listed.text
+    assert "ALICE-ONLY" not in listed.text
     assert client.get(f"/people/{alice.pk}/sharing/").status_code == 404
     # Their own Sharing page is theirs, with nothing of alice's on it.
     assert "Alice" not in client.get(reverse("sharing:home")).text

@@ -56,7 +56,9 @@ class SignUpForm(BaseUserCreationForm):
 
     class Meta:
         model = User
-        fields = ["email", "display_name", "time_zone"]
+        # "I am a clinician" here, so a clinician's first home page points to My patients
+        # instead of a patient's first steps (it can be changed in the profile later).
+        fields = ["email", "display_name", "time_zone", "is_clinician"]
         widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})}
 
     def __init__(self, *args, **kwargs):

@@ -99,8 +99,9 @@ def _dated(model, owner, wanted):
     return entries.order_by("-date", "-pk")
 
 
-def entry_sources(owner, wanted):
-    """One newest-first queryset per kind that the filter lets through."""
+def entry_sources(owner, wanted, within=None):
+    """One newest-first queryset per kind that the filter lets through; `within`, when given,
+    narrows each (a carer sees only what they logged: sharing.access.Access.fixable)."""
     kinds = [wanted.kind] if wanted.kind else [kind for kind, _ in KIND_CHOICES]
     if wanted.by_catalogue:
         kinds = [kind for kind in kinds if kind in ("spasm", "pain")]
@@ -112,11 +113,12 @@ def entry_sources(owner, wanted):
         "event": lambda: _dated(TreatmentEvent, owner, wanted),
         "ad": lambda: _timed(ADEpisode, owner, wanted, zone),
     }
-    return [sources[kind]() for kind in kinds]
+    return [within(sources[kind]()) if within else sources[kind]() for kind in kinds]
 
 
-def history_page(owner, wanted, page=1):
-    """(entries on this page, whether a next page exists), newest first across kinds.
+def history_page(owner, wanted, page=1, within=None):
+    """(entries on this page, whether a next page exists), newest first across kinds;
+    `within` as for entry_sources.
 
     Each kind comes from the database already sorted; merging the streams reads only as far as
     the page needs.
@@ -128,7 +130,7 @@ def history_page(owner, wanted, page=1):
     # No kind can put more than `end` rows on this page, so none is read (or prefetched) further.
     streams = [
         queryset[:end].iterator(chunk_size=min(end, 200))
-        for queryset in entry_sources(owner, wanted)
+        for queryset in entry_sources(owner, wanted, within)
     ]
     merged = heapq.merge(*streams, key=lambda entry: entry.moment, reverse=True)
     rows = list(islice(merged, start, end))

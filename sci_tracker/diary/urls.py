@@ -4,11 +4,16 @@ from sci_tracker.diary import views
 
 app_name = "diary"
 
-# What a carer may do for the person too: log, and see the urgent advice after a red flag.
+# What a carer may do for the person too: log, see the urgent advice after a red flag, and list,
+# change, bin and restore the entries they logged (views.fixable_entry says which).
 logging = [
     path("log/", views.quick_log, name="quick_log"),
     path("log/spasm-now/", views.spasm_now, name="spasm_now"),
     path("log/<slug:kind>/", views.new_entry, name="new"),
+    path("entries/", views.history, name="history"),
+    path("entries/<slug:kind>/<int:pk>/", views.edit_entry, name="edit"),
+    path("entries/<slug:kind>/<int:pk>/delete/", views.delete_entry, name="delete"),
+    path("entries/<slug:kind>/<int:pk>/restore/", views.restore_entry, name="restore"),
     path("entries/<slug:kind>/<int:pk>/urgent/", views.urgent, name="urgent"),
 ]
 
@@ -16,13 +21,9 @@ urlpatterns = [
     # Before `logging`, whose log/<kind>/ would take these words for kinds of entry.
     path("log/pain-problems/", views.pain_problems, name="pain_problems"),
     path("log/my-lists/", views.own_items, name="own_items"),
-    *logging,
-    path("entries/", views.history, name="history"),
     path("entries/bin/", views.bin, name="bin"),
     path("entries/bin/empty/", views.empty_bin, name="empty_bin"),
-    path("entries/<slug:kind>/<int:pk>/", views.edit_entry, name="edit"),
-    path("entries/<slug:kind>/<int:pk>/delete/", views.delete_entry, name="delete"),
-    path("entries/<slug:kind>/<int:pk>/restore/", views.restore_entry, name="restore"),
+    *logging,
     path(
         "people/<int:person_id>/pain-types/",
         views.confirm_pain_types,

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.db import DatabaseError, transaction
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -57,11 +57,34 @@ NEW_ENTRY_TITLES = {
     "event": "Log a treatment event",
     "ad": _lazy("Log an autonomic dysreflexia episode"),
 }
+# The same pages in someone else's diary: the title says whose diary the entry goes to.
+NEW_ENTRY_TITLES_FOR = {
+    "spasm": _lazy("Log a spasm for %(name)s"),
+    "pain": _lazy("Log leg pain for %(name)s"),
+    "checkin": _lazy("Daily check-in for %(name)s"),
+    "event": _lazy("Log a treatment event for %(name)s"),
+    "ad": _lazy("Log an autonomic dysreflexia episode for %(name)s"),
+}
 
 
 def log_home(request):
     """The Log page of the diary being written: your own, or the person a carer logs for."""
     return reverse("diary:quick_log", kwargs=scope_kwargs(request))
+
+
+def history_home(request):
+    """The history of the diary being written: all of your own, or what a carer logged."""
+    return reverse("diary:history", kwargs=scope_kwargs(request))
+
+
+def fixable_entry(request, person, kind, pk):
+    """The one lookup for an entry someone may change, bin or restore: any of the person's own,
+    only the ones a carer logged for the carer (request.access.fixable); else 404."""
+    model = ENTRY_MODELS.get(kind)
+    if model is None:
+        raise Http404("No such kind of entry.")
+    entries = request.access.fixable(model.objects.for_user(person))
+    return get_object_or_404(entries, pk=pk)
 
 
 @require_safe
@@ -75,6 +98,11 @@ def quick_log(request, person):
         "yesterday": (today - timedelta(days=1)).isoformat(),
         "ad_risk": person.ad_risk,
     }
+    if not request.access.is_own:
+        # What this carer logged for the person today, to check and fix it from here.
+        context["logged_today"], _more = history_page(
+            person, HistoryFilter(start=today, end=today), within=request.access.fixable
+        )
     return render(request, "diary/quick_log.html", context)
 
 
@@ -174,8 +202,17 @@ def _entry_form_page(request, person, kind, entry):
                 messages.success(request, f"{done}.")
             else:
                 messages.success(request, f"{done} for {person.name}.")
-            return redirect("diary:history" if request.access.is_own else log_home(request))
-    title = NEW_ENTRY_TITLES[kind] if entry.pk is None else f"Edit: {entry.kind_label.lower()}"
+            return redirect(
+                log_home(request) if is_new and not request.access.is_own else history_home(request)
+            )
+    if entry.pk is not None:
+        title = f"Edit: {entry.kind_label.lower()}"
+        if not request.access.is_own:
+            title = _("%(title)s, in %(name)s’s diary") % {"title": title, "name": person.name}
+    elif request.access.is_own:
+        title = NEW_ENTRY_TITLES[kind]
+    else:
+        title = NEW_ENTRY_TITLES_FOR[kind] % {"name": person.name}
     return render(
         request,
         "diary/entry_form.html",
@@ -243,21 +280,21 @@ def _requested_day(request):
 
 
 @transaction.non_atomic_requests
-@person_view("manage")
+@person_view("fix", page="Edit entry form")
 def edit_entry(request, person, kind, pk):
-    entry = get_entry_for_user(person, kind, pk)
+    entry = fixable_entry(request, person, kind, pk)
     # A save sent from a page opened before the entry went to the bin goes on, to the conflict
     # page: what was typed is not lost.
     if entry.deleted_at and request.method != "POST":
         messages.info(request, "This entry is in the bin. Restore it to change it.")
-        return redirect("diary:bin")
+        return redirect("diary:bin" if request.access.is_own else history_home(request))
     return _entry_page(request, person, kind, entry)
 
 
 @require_POST
-@person_view("manage")
+@person_view("fix", page="Moved an entry to the bin")
 def delete_entry(request, person, kind, pk):
-    entry = get_entry_for_user(person, kind, pk)
+    entry = fixable_entry(request, person, kind, pk)
     seen = seen_version(request.POST.get("version"))
     if seen is not None and seen != entry.version:
         # Changed since the page was opened: it goes to the bin all the same (Undo brings it
@@ -272,13 +309,13 @@ def delete_entry(request, person, kind, pk):
             % {"time": formats.date_format(timezone.localtime(entry.updated_at), "j F Y, H:i")},
         )
     entry.move_to_bin()
-    return redirect(f"{reverse('diary:history')}?binned={kind}-{entry.pk}")
+    return redirect(f"{history_home(request)}?binned={kind}-{entry.pk}")
 
 
 @require_POST
-@person_view("manage")
+@person_view("fix", page="Restored an entry")
 def restore_entry(request, person, kind, pk):
-    entry = get_entry_for_user(person, kind, pk)
+    entry = fixable_entry(request, person, kind, pk)
     if isinstance(entry, CheckIn) and entry.deleted_at:
         clash = CheckIn.objects.for_user(person).active().filter(date=entry.date)
         if clash.exists():
@@ -287,19 +324,19 @@ def restore_entry(request, person, kind, pk):
                 f"There is already a check-in for {entry.date:%-d %B %Y}, so this one stays in "
                 "the bin. Delete the other first if you want this one back.",
             )
-            return redirect("diary:bin")
+            return redirect("diary:bin" if request.access.is_own else history_home(request))
     entry.restore()
     messages.success(request, f"{entry.kind_label} restored.")
     next_page = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(next_page, allowed_hosts={request.get_host()}):
         return redirect(next_page)
-    return redirect("diary:history")
+    return redirect(history_home(request))
 
 
 @require_safe
 @person_view("log", page="Urgent advice")
 def urgent(request, person, kind, pk):
-    entry = get_entry_for_user(person, kind, pk)
+    entry = fixable_entry(request, person, kind, pk)
     advice = urgent_advice(getattr(entry, "red_flags", []), person)
     if not advice:
         return redirect(entry if request.access.is_own else log_home(request))
@@ -340,18 +377,18 @@ def _binned_entry(request, person):
     # ASCII digits only, and few enough for a database id ("²" and 5,000 digits pass isdigit()).
     if model is None or not re.fullmatch(r"[0-9]{1,18}", pk):
         return None
-    return model.objects.for_user(person).in_bin().filter(pk=pk).first()
+    return request.access.fixable(model.objects.for_user(person)).in_bin().filter(pk=pk).first()
 
 
 @require_safe
-@person_view("manage")
+@person_view("fix", page="Entries they logged")
 def history(request, person):
     wanted = _history_filter(request)
     try:
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
-    entries, has_next = history_page(person, wanted, page)
+    entries, has_next = history_page(person, wanted, page, within=request.access.fixable)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("binned", None)
@@ -359,7 +396,9 @@ def history(request, person):
         request,
         "diary/history.html",
         {
-            "title": "History",
+            "title": "History"
+            if request.access.is_own
+            else _("What you logged for %(name)s") % {"name": person.name},
             "entries": entries,
             "wanted": wanted,
             "page": page,

@@ -18,12 +18,14 @@ from sci_tracker.core.client import client_address
 from sci_tracker.core.limits import Limit
 from sci_tracker.sharing.models import AccessRecord, CareAccess, Role, ShareLink
 
-# What each way in may do. "log" adds entries, "review" adds review notes and visit measures,
-# "manage" is everything else: editing, the bin, sharing settings, exports.
+# What each way in may do. "log" adds entries, "fix" lists, changes, bins and restores entries
+# (the person's all of them, a carer's only those the carer logged: see Access.fixable),
+# "review" adds review notes and visit measures, "manage" is everything else: the whole
+# history, the bin, sharing settings, exports.
 PERMISSIONS = {
-    "own": {"read", "log", "manage"},
+    "own": {"read", "log", "fix", "manage"},
     Role.CLINICIAN: {"read", "review"},
-    Role.CARER: {"read", "log"},
+    Role.CARER: {"read", "log", "fix"},
     "link": {"read"},
 }
 SAFE_METHODS = ("GET", "HEAD")
@@ -43,6 +45,26 @@ class Access:
     @property
     def is_own(self):
         return self.way == "own"
+
+    @property
+    def can_log(self) -> bool:
+        return self.allows("log")
+
+    @property
+    def someone_elses(self) -> bool:
+        """A signed-in account in another person's diary (as their carer or clinician), where
+        the menu must say whose diary each link opens."""
+        return self.grant is not None
+
+    def fixable(self, entries):
+        """Of the person's `entries` (a queryset), those this way in may see in the history,
+        change, bin and restore: all of them for the person, only the ones a carer logged
+        for the carer, none for anyone else."""
+        if self.is_own:
+            return entries
+        if self.allows("fix") and self.grant is not None:
+            return entries.filter(logged_by=self.grant.member_id)
+        return entries.none()
 
     @property
     def shown_days(self):

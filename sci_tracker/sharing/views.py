@@ -23,6 +23,8 @@ from sci_tracker.sharing.models import (
     ShareLink,
     VisitMeasure,
 )
+from sci_tracker.sharing.qr import qr_drawing
+from sci_tracker.sharing.roles import roles_of
 
 logger = logging.getLogger(__name__)
 ACCESS_LOG_LENGTH = 200
@@ -70,7 +72,9 @@ def link_made(request, person, chosen):
     )
     url = request.build_absolute_uri(reverse("sharing:open", args=[token]))
     response = render(
-        request, "sharing/link_made.html", {"title": "Your new link", "link": link, "url": url}
+        request,
+        "sharing/link_made.html",
+        {"title": "Your new link", "link": link, "url": url, "qr": qr_drawing(url)},
     )
     response["Cache-Control"] = "no-store"
     return response
@@ -171,7 +175,8 @@ def access_log(request, person):
 @never_cache
 @login_required
 def people(request):
-    """My patients: the people who gave this account access, and invitations to answer."""
+    """My patients / People you help: the people who gave this account access, and invitations
+    to answer."""
     readable = []
     for grant in CareAccess.objects.active().filter(member=request.user).select_related("person"):
         access = access_for(grant.person, user=request.user)
@@ -182,7 +187,7 @@ def people(request):
     return render(
         request,
         "sharing/people.html",
-        {"title": "My patients", "people": readable, "pending": pending},
+        {"title": roles_of(request.user).people_title, "people": readable, "pending": pending},
     )
 
 
@@ -204,7 +209,8 @@ def answer_invitation(request, pk, answer):
     else:
         grant.accept(request.user)
         messages.success(request, f"You now have access to {grant.person.name}\u2019s diary.")
-    return redirect("sharing:people")
+    # Answered on the home page: back there, where the person they now help shows first.
+    return redirect("home" if request.POST.get("back") == "home" else "sharing:people")
 
 
 def review_section(person):

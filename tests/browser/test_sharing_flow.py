@@ -84,7 +84,12 @@ def test_it_lets_a_clinician_review_a_patient_who_sees_the_note(
     expect(page.get_by_text("not accepted yet")).to_be_visible()
 
     sign_in(other_browser, live_server, doctor.email)
-    other_browser.get_by_role("link", name="My patients").click()
+    # The invitation shows on the home page too; the menu's My patients has it as well.
+    expect(other_browser.get_by_text("Dee invited you as their clinician")).to_be_visible()
+    assert_accessible(other_browser)
+    other_browser.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="My patients"
+    ).click()
     assert_accessible(other_browser)
     other_browser.get_by_role("button", name="Accept Dee’s invitation").click()
     expect(other_browser.get_by_text("You now have access to Dee’s diary.")).to_be_visible()

@@ -1,0 +1,73 @@
+"""Who is using the app: a person keeping their own diary, a carer, a clinician, or several.
+
+The home page and the menu ask this, so each shows first what this account comes to do: a carer
+"Log for <name>", a clinician My patients, a person their own Log. Nothing is stored for it: the
+answer follows from the account's grants and entries, so it changes as they do.
+"""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.utils.translation import gettext as _
+
+from sci_tracker.diary.models import ENTRY_MODELS
+from sci_tracker.sharing.models import CareAccess, Role
+
+
+@dataclass
+class Roles:
+    user: object
+    helps: list = field(default_factory=list)  # people this account is a carer for
+    patients: list = field(default_factory=list)  # people this account is a clinician for
+    pending: list = field(default_factory=list)  # invitations waiting for an answer
+
+    @property
+    def is_carer(self) -> bool:
+        return bool(self.helps)
+
+    @property
+    def is_clinician(self) -> bool:
+        return bool(self.user.is_clinician)
+
+    @cached_property
+    def keeps_diary(self) -> bool:
+        """Whether the account keeps a diary of its own: anyone who is neither carer nor
+        clinician (a new person starts with an empty one), or anyone with an entry."""
+        if not (self.is_carer or self.is_clinician or self.pending):
+            return True
+        return any(model.objects.for_user(self.user).exists() for model in ENTRY_MODELS.values())
+
+    @property
+    def people_title(self) -> str:
+        """The name of the page that lists the people this account has access to."""
+        if self.is_clinician and not self.is_carer:
+            return _("My patients")
+        if self.is_carer and not self.is_clinician:
+            return _("People you help")
+        if self.is_clinician:
+            return _("My patients and people you help")
+        return _("People you help")
+
+    @property
+    def shows_people(self) -> bool:
+        """Whether the menu links to that page."""
+        return self.is_carer or self.is_clinician or bool(self.patients) or bool(self.pending)
+
+
+def roles_of(user) -> Roles:
+    """The account's roles, in one query: its standing access and its open invitations."""
+    roles = Roles(user)
+    if not user.is_authenticated:
+        return roles
+    invited = CareAccess.objects.pending_for(user)
+    rows = (
+        CareAccess.objects.active().filter(member=user, person__is_active=True) | invited
+    ).select_related("person")
+    for grant in rows.order_by("person__display_name", "pk"):
+        if grant.member_id is None:
+            roles.pending.append(grant)
+        elif grant.role == Role.CARER:
+            roles.helps.append(grant.person)
+        elif user.is_clinician and user.email_confirmed:  # as sharing.access.access_for
+            roles.patients.append(grant.person)
+    return roles
