@@ -1,0 +1,194 @@
+"""Fast entry (issue 16): one-tap spasms with a severity and a time, "not given" for what
+nobody chose, the saved time on the edit page, and "Something urgent?"."""
+
+import csv
+import io
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import IntegrityError, transaction
+from django.test import Client
+from django.urls import reverse
+
+from sci_tracker.diary.models import SpasmEpisode
+from sci_tracker.sharing.models import CareAccess
+from tests.conftest import make_user
+from tests.entries import NOW, spasm
+
+
+def checked_value(html, name):
+    """The value of the ticked radio button called `name` on a page."""
+    for tag in re.findall(r"<input[^>]*>", html):
+        if f'name="{name}"' in tag and " checked" in tag:
+            return re.search(r'value="([^"]*)"', tag).group(1)
+    return None
+
+
+# The database ------------------------------------------------------------------------------
+
+
+def test_it_stores_a_spasm_with_pattern_and_severity_not_given(alice):
+    episode = spasm(alice)
+    episode.refresh_from_db()
+    assert (episode.pattern, episode.severity) == ("", None)
+    assert str(episode) == "Spasm"
+
+
+@pytest.mark.parametrize(
+    "fields", [{"severity": 0}, {"severity": 4}, {"pattern": "wobbly"}, {"pattern": " "}]
+)
+def test_it_refuses_a_severity_or_pattern_outside_the_choices(alice, fields):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        spasm(alice, **fields)
+
+
+# One tap -----------------------------------------------------------------------------------
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize(("severity", "label"), [("1", "mild"), ("2", "moderate"), ("3", "severe")])
+def test_it_logs_a_spasm_now_with_the_severity_tapped(alice_client, alice, severity, label):
+    response = alice_client.post(reverse("diary:spasm_now"), {"severity": severity}, follow=True)
+    episode = SpasmEpisode.objects.get()
+    assert (episode.severity, episode.pattern, episode.occurred_at) == (int(severity), "", NOW)
+    assert f"Spasm ({label}) saved at 00:30" in response.text  # Auckland: UTC+13
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("minutes", [15, 60])
+def test_it_logs_a_spasm_minutes_ago_in_one_tap(alice_client, alice, minutes):
+    alice_client.post(reverse("diary:spasm_now"), {"minutes_ago": str(minutes), "severity": "3"})
+    episode = SpasmEpisode.objects.get()
+    assert episode.occurred_at == NOW - timedelta(minutes=minutes)
+    assert episode.severity == 3
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_takes_a_severity_tapped_right_after_spasm_now_as_the_same_spasm(alice_client):
+    alice_client.post(reverse("diary:spasm_now"))
+    alice_client.post(reverse("diary:spasm_now"), {"severity": "2"})
+    assert list(SpasmEpisode.objects.values_list("severity", flat=True)) == [2]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_keeps_a_spasm_an_hour_ago_apart_from_one_now(alice_client):
+    alice_client.post(reverse("diary:spasm_now"))
+    alice_client.post(reverse("diary:spasm_now"), {"minutes_ago": "60"})
+    assert SpasmEpisode.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"severity": "4"},
+        {"severity": "0"},
+        {"severity": "mild"},
+        {"minutes_ago": "30"},
+        {"minutes_ago": "-15"},
+        {"minutes_ago": "9" * 40},
+        {"severity": "\x00"},
+    ],
+)
+def test_it_refuses_a_one_tap_spasm_it_does_not_know_and_writes_nothing(alice_client, data):
+    response = alice_client.post(reverse("diary:spasm_now"), data)
+    assert response.status_code == 400
+    assert not SpasmEpisode.objects.exists()
+
+
+def test_it_logs_a_spasm_with_a_severity_for_the_person_a_carer_helps(alice):
+    cara = make_user("cara")
+    CareAccess.objects.create(
+        person=alice, email=cara.email, role="carer", member=cara, accepted_at=NOW
+    )
+    client = Client()
+    client.force_login(cara)
+    log = {"person_id": alice.pk}
+    response = client.post(
+        reverse("diary:spasm_now", kwargs=log), {"severity": "1", "minutes_ago": "15"}, follow=True
+    )
+    episode = SpasmEpisode.objects.get()
+    assert (episode.owner, episode.logged_by, episode.severity) == (alice, cara, 1)
+    assert "Spasm (mild) saved for Alice at" in response.text
+
+
+# The Log page and the page after -------------------------------------------------------------
+
+
+def test_it_offers_severity_and_time_chips_on_the_log_page(alice_client):
+    html = alice_client.get(reverse("diary:quick_log")).text
+    assert 'name="severity" value="1"' in html
+    assert 'name="severity" value="3"' in html
+    assert checked_value(html, "minutes_ago") == "0"
+    assert 'name="minutes_ago" value="15"' in html
+    assert "Something urgent?" in html
+    assert reverse("diary:new", args=["spasm"]) + "?urgent=1#id_red_flags" in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_shows_the_time_logged_after_spasm_now_not_earlier(alice_client):
+    response = alice_client.post(reverse("diary:spasm_now"), follow=True)
+    html = response.text
+    assert checked_value(html, "when") == "saved"
+    assert "At 00:30" in html
+    assert checked_value(html, "when") != "earlier"
+
+
+def test_it_names_the_day_of_a_time_saved_on_another_day(alice_client, alice):
+    episode = spasm(alice, occurred_at=NOW - timedelta(days=3))
+    html = alice_client.get(reverse("diary:edit", args=["spasm", episode.pk])).text
+    assert "At 00:30 on 12 Mar 2026" in html
+
+
+@time_machine.travel(NOW + timedelta(hours=2), tick=False)
+def test_it_keeps_the_saved_time_when_details_are_added(alice_client, alice):
+    episode = spasm(alice, occurred_at=NOW)
+    data = {
+        "version": str(episode.version),
+        "when": "saved",
+        "pattern": "clonus",
+        "tried-TOTAL_FORMS": "0",
+        "tried-INITIAL_FORMS": "0",
+    }
+    alice_client.post(reverse("diary:edit", args=["spasm", episode.pk]), data)
+    episode.refresh_from_db()
+    assert (episode.occurred_at, episode.pattern, episode.severity) == (NOW, "clonus", None)
+
+
+def test_it_refuses_the_saved_time_chip_on_a_new_entry(alice_client):
+    data = {"when": "saved", "tried-TOTAL_FORMS": "0", "tried-INITIAL_FORMS": "0"}
+    response = alice_client.post(reverse("diary:new", args=["spasm"]), data)
+    assert response.status_code == 200
+    assert not SpasmEpisode.objects.exists()
+
+
+def test_it_shows_severity_not_given_in_the_history(alice_client, alice):
+    spasm(alice)
+    spasm(alice, pattern="clonus", severity=3)
+    html = alice_client.get(reverse("diary:history")).text
+    assert "severity not given" in html
+    assert "clonus (rhythmic jerking), severe" in html
+
+
+@pytest.mark.parametrize("kind", ["spasm", "pain"])
+def test_it_links_something_urgent_to_the_forms_own_red_flags(alice_client, kind):
+    html = alice_client.get(reverse("diary:new", args=[kind])).text
+    assert 'href="#id_red_flags"' in html
+    assert 'id="id_red_flags"' in html
+
+
+@pytest.mark.parametrize("kind", ["checkin", "event", "ad"])
+def test_it_links_something_urgent_from_other_forms_to_a_spasms_red_flags(alice_client, kind):
+    html = alice_client.get(reverse("diary:new", args=[kind])).text
+    assert reverse("diary:new", args=["spasm"]) + "?urgent=1#id_red_flags" in html
+
+
+# Where the data goes ----------------------------------------------------------------------
+
+
+def test_it_exports_not_given_as_empty_csv_cells(alice_client, alice):
+    spasm(alice)
+    response = alice_client.get(reverse("exports:csv", args=["spasms"]))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert (rows[0]["pattern"], rows[0]["severity"]) == ("", "")
