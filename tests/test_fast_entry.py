@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from sci_tracker.diary.models import SpasmEpisode
+from sci_tracker.diary.models import FoldState, SpasmEpisode
 from sci_tracker.sharing.models import CareAccess
 from tests.conftest import make_user
 from tests.entries import NOW, spasm
@@ -192,3 +192,80 @@ def test_it_exports_not_given_as_empty_csv_cells(alice_client, alice):
     response = alice_client.get(reverse("exports:csv", args=["spasms"]))
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert (rows[0]["pattern"], rows[0]["severity"]) == ("", "")
+
+
+# Folds ------------------------------------------------------------------------------------
+
+
+def fold_open(html, key):
+    tag = re.search(rf'<details[^>]*data-fold="{key}"[^>]*>', html)
+    assert tag, f"no fold {key}"
+    return " open" in tag.group(0)
+
+
+def test_it_folds_the_optional_parts_of_a_new_form(alice_client):
+    html = alice_client.get(reverse("diary:new", args=["pain"])).text
+    for key in ("pain-kind", "pain-triggers", "pain-tried", "pain-red_flags", "pain-note"):
+        assert not fold_open(html, key)
+    # The common path stays out of the folds.
+    assert html.index('name="intensity"') < html.index('data-fold="pain-kind"')
+
+
+def test_it_remembers_a_fold_open_for_the_person_who_opened_it(alice_client, alice, bob):
+    response = alice_client.post(reverse("diary:fold"), {"fold": "pain-triggers", "open": "1"})
+    assert response.status_code == 204
+    assert FoldState.objects.get(user=alice).open_parts == {"pain-triggers": True}
+    html = alice_client.get(reverse("diary:new", args=["pain"])).text
+    assert fold_open(html, "pain-triggers")
+    assert not fold_open(html, "pain-tried")
+    alice_client.post(reverse("diary:fold"), {"fold": "pain-triggers", "open": "0"})
+    assert not fold_open(
+        alice_client.get(reverse("diary:new", args=["pain"])).text, "pain-triggers"
+    )
+    alice_client.post(reverse("diary:fold"), {"fold": "spasm-note", "open": "1"})
+    # Bob's forms are his own.
+    client = Client()
+    client.force_login(bob)
+    assert not fold_open(client.get(reverse("diary:new", args=["spasm"])).text, "spasm-note")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"fold": "pain-triggers"},
+        {"fold": "nope", "open": "1"},
+        {"fold": "x" * 5000, "open": "1"},
+    ],
+)
+def test_it_refuses_a_fold_it_does_not_know(alice_client, alice, data):
+    assert alice_client.post(reverse("diary:fold"), data).status_code == 400
+    assert not FoldState.objects.exists()
+
+
+def test_it_opens_the_red_flags_for_something_urgent(alice_client):
+    html = alice_client.get(reverse("diary:new", args=["spasm"]) + "?urgent=1").text
+    assert fold_open(html, "spasm-red_flags")
+    assert not fold_open(html, "spasm-triggers")
+
+
+def test_it_opens_a_fold_with_an_error_or_a_stored_answer(alice_client, alice):
+    episode = spasm(alice, note="Kept", duration="seconds")
+    html = alice_client.get(reverse("diary:edit", args=["spasm", episode.pk])).text
+    assert fold_open(html, "spasm-note")
+    assert fold_open(html, "spasm-more")
+    assert not fold_open(html, "spasm-triggers")
+    data = {
+        "when": "now",
+        "triggers": "999999",
+        "tried-TOTAL_FORMS": "0",
+        "tried-INITIAL_FORMS": "0",
+    }
+    html = alice_client.post(reverse("diary:new", args=["spasm"]), data).text
+    assert fold_open(html, "spasm-triggers")
+
+
+def test_it_puts_save_in_a_bar_of_its_own_on_every_form(alice_client):
+    for kind in ("spasm", "pain", "checkin", "event", "ad"):
+        html = alice_client.get(reverse("diary:new", args=[kind])).text
+        assert re.search(r'<div class="save-bar">\s*<button type="submit"', html), kind

@@ -1016,6 +1016,23 @@ class BloodPressureReading(VersionedByOwner, models.Model):
         return self.episode.owner.blood_pressure_raised(self.systolic)
 
 
+class FoldState(models.Model):
+    """Which optional parts of the logging forms this account keeps open (see diary.folds):
+    {"spasm-triggers": true, ...}. How the forms look to the one using them, not diary data,
+    so it stays out of exports and backups."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="fold_state",
+    )
+    open_parts = models.JSONField(default=dict, blank=True)
+
+    def __str__(self):
+        return f"Folds of {self.user_id}"
+
+
 def triggers_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     """An entry's triggers changed without the entry being saved (m2m_changed, see apps.py)."""
     if not action.startswith("post_"):

@@ -16,6 +16,7 @@ urlpatterns = [
     # Before `logging`, whose log/<kind>/ would take these words for kinds of entry.
     path("log/pain-problems/", views.pain_problems, name="pain_problems"),
     path("log/my-lists/", views.own_items, name="own_items"),
+    path("log/folds/", views.fold, name="fold"),
     *logging,
     path("entries/", views.history, name="history"),
     path("entries/bin/", views.bin, name="bin"),

@@ -3,8 +3,9 @@ import re
 from datetime import date, timedelta
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, transaction
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from sci_tracker.diary.catalogue import learn_more
 from sci_tracker.diary.conflicts import differences
+from sci_tracker.diary.folds import KNOWN_KEYS, lay_out, remember_fold, remembered_folds
 from sci_tracker.diary.forms import (
     ENTRY_FORMS,
     INTERVENTION_FORMSETS,
@@ -229,9 +231,34 @@ def _entry_form_page(request, person, kind, entry):
             "entry": entry,
             "kind": kind,
             "urgent_url": urgent_url(request, kind),
+            "layout": _layout(request, form, formset, kind),
         },
         status=status,
     )
+
+
+def _layout(request, form, formset, kind):
+    """The form's fields always shown and its folds, open as this account left them."""
+    shown, folds = lay_out(
+        form,
+        formset,
+        kind,
+        remembered_folds(request.user),
+        urgent=request.GET.get("urgent") == "1",
+    )
+    return {"shown": shown, "folds": folds}
+
+
+@require_POST
+@login_required
+def fold(request):
+    """Remember a fold of a logging form open or shut for the one signed in (static JS sends
+    this when a fold is opened or closed)."""
+    key, state = request.POST.get("fold", ""), request.POST.get("open", "")
+    if key not in KNOWN_KEYS or state not in ("0", "1"):
+        return HttpResponseBadRequest(_("No such part of a form."))
+    remember_fold(request.user, key, state == "1")
+    return HttpResponse(status=204)
 
 
 def _conflict_page(request, person, kind, form, formset):
@@ -256,6 +283,7 @@ def _conflict_page(request, person, kind, form, formset):
             "entry": saved,
             "kind": kind,
             "urgent_url": urgent_url(request, kind),
+            "layout": _layout(request, form, formset, kind),
             "conflict": {"differences": changes, "unknown_version": unknown_version},
         },
         status=409,

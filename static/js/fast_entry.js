@@ -1,0 +1,82 @@
+// Fast entry (issue 16): folds remembered per person, "Something urgent?" opening the red
+// flags, and the Log page's time chips naming the big button. Every page works without it.
+"use strict";
+
+function csrfToken(form) {
+  const input = form.querySelector('input[name="csrfmiddlewaretoken"]');
+  return input ? input.value : "";
+}
+
+// Folds: tell the server when one is opened or shut, so the next form of that kind starts the
+// same way for this person. Only a person's own toggle counts, not one opened by a link.
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.querySelector("form[data-fold-url]");
+  if (!form) {
+    return;
+  }
+  form.querySelectorAll("details[data-fold] > summary").forEach((summary) => {
+    summary.addEventListener("click", () => {
+      const fold = summary.parentElement;
+      // The click runs before the fold toggles: it is about to become the opposite.
+      const body = new URLSearchParams({ fold: fold.dataset.fold, open: fold.open ? "0" : "1" });
+      fetch(form.dataset.foldUrl, {
+        method: "POST",
+        body,
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrfToken(form) },
+      }).catch(() => {}); // remembering is a nicety: a failure changes nothing on the page
+    });
+  });
+});
+
+// "Something urgent?" and any link to a part inside a fold: open the fold, then show the part.
+function openFoldFor(id) {
+  const target = id && document.getElementById(id);
+  if (!target) {
+    return;
+  }
+  const fold = target.closest("details[data-fold]");
+  if (!fold) {
+    return; // not in a fold (the skip link's #main): the browser's own jump is right
+  }
+  fold.open = true;
+  const legend = target.querySelector("legend") || target;
+  legend.scrollIntoView({ block: "start" });
+  const first = target.querySelector("input, select, textarea") || target;
+  first.focus({ preventScroll: true });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("a[data-urgent-link]").forEach((link) => {
+    const url = new URL(link.href, window.location.href);
+    if (url.pathname !== window.location.pathname || !url.hash) {
+      return; // another page: it opens the fold itself (?urgent=1)
+    }
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      openFoldFor(url.hash.slice(1));
+    });
+  });
+  if (window.location.hash) {
+    openFoldFor(window.location.hash.slice(1));
+  }
+});
+
+// The Log page: the big button says when the spasm it saves happened.
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.querySelector("form[data-quick-spasm]");
+  if (!form) {
+    return;
+  }
+  const title = form.querySelector("[data-quick-title]");
+  const update = () => {
+    const chosen = form.querySelector('input[name="minutes_ago"]:checked');
+    if (chosen && title) {
+      title.textContent = chosen.dataset.title;
+    }
+  };
+  form.querySelectorAll('input[name="minutes_ago"]').forEach((chip) => {
+    chip.addEventListener("change", update);
+  });
+  update();
+});
