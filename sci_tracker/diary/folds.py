@@ -84,7 +84,8 @@ def lay_out(form, formset, kind: str, remembered: dict, urgent: bool = False):
     folds = FOLDS.get(kind, ())
     folded = {name for fold in folds for name in fold.fields}
     shown = [bf for bf in form.visible_fields() if bf.name not in folded]
-    editing = form.instance.pk is not None
+    # On an edit page, or a form sent back with errors, what is stored or typed is shown.
+    editing = form.instance.pk is not None or form.is_bound
     laid_out = []
     for fold in folds:
         key = f"{kind}-{fold.key}"
@@ -97,7 +98,8 @@ def lay_out(form, formset, kind: str, remembered: dict, urgent: bool = False):
         )
         if is_tried:
             needs_seeing = bool(formset.is_bound and formset.total_error_count()) or (
-                editing and formset.initial_form_count() > 0
+                formset.initial_form_count() > 0
+                or (formset.is_bound and any(row.has_changed() for row in formset))
             )
         if fold.key == RED_FLAGS:
             needs_seeing = needs_seeing or urgent or any(_has_value(bf) for bf in fields)
