@@ -54,11 +54,8 @@ FOLDS: dict[str, tuple[Fold, ...]] = {
         NOTE,
     ),
     "event": (NOTE,),
-    "ad": (
-        Fold("causes", _("What may have set it off?"), ("causes",)),
-        Fold("actions", _("What was done?"), ("actions",)),
-        NOTE,
-    ),
+    # An AD episode keeps its causes and first steps in view: the steps are safety guidance.
+    "ad": (NOTE,),
 }
 KNOWN_KEYS = frozenset(f"{kind}-{fold.key}" for kind, folds in FOLDS.items() for fold in folds)
 

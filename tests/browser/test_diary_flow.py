@@ -15,7 +15,7 @@ from sci_tracker.diary.models import (
     SpasmEpisode,
     Trigger,
 )
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, sign_in, unfold
 from tests.conftest import make_user
 
 ZONE = "Pacific/Auckland"  # the browser's zone too (see conftest), far from UTC
@@ -37,14 +37,6 @@ def tab_to(page, target, limit=80):
 def choose(page, group, option):
     """Tap the large button of one option in a group of choices (the fieldset's legend)."""
     page.get_by_role("group", name=group).get_by_text(option, exact=True).click()
-
-
-def unfold(page, title):
-    """Open a folded part of a form by its summary, as a person taps it."""
-    fold = page.locator("details", has=page.locator("summary", has_text=title))
-    if fold.get_attribute("open") is None:
-        page.locator("summary", has_text=title).click()
-    expect(fold).to_have_attribute("open", "")
 
 
 def at(day, hour, minute=0):
