@@ -3,8 +3,10 @@ nobody chose, the saved time on the edit page, and "Something urgent?"."""
 
 import csv
 import io
+import json
 import re
 from datetime import timedelta
+from html import unescape as html_unescape
 
 import pytest
 import time_machine
@@ -12,10 +14,10 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from sci_tracker.diary.models import FoldState, SpasmEpisode
+from sci_tracker.diary.models import FoldState, Intervention, SpasmEpisode, Trigger
 from sci_tracker.sharing.models import CareAccess
 from tests.conftest import make_user
-from tests.entries import NOW, spasm
+from tests.entries import NOW, builtin, spasm
 
 
 def checked_value(html, name):
@@ -269,3 +271,30 @@ def test_it_puts_save_in_a_bar_of_its_own_on_every_form(alice_client):
     for kind in ("spasm", "pain", "checkin", "event", "ad"):
         html = alice_client.get(reverse("diary:new", args=[kind])).text
         assert re.search(r'<div class="save-bar">\s*<button type="submit"', html), kind
+
+
+# Same as last time ---------------------------------------------------------------------------
+
+
+def test_it_offers_the_last_entrys_triggers_and_what_was_tried(alice_client, alice, bob):
+    older = spasm(alice, occurred_at=NOW - timedelta(days=2))
+    older.triggers.add(builtin(Trigger, "cold"))
+    last = spasm(alice, occurred_at=NOW - timedelta(days=1))
+    last.triggers.add(builtin(Trigger, "full-bladder"), builtin(Trigger, "cold"))
+    last.uses.create(intervention=builtin(Intervention, "stretching"), dose="5 min", effect="worse")
+    binned = spasm(alice, occurred_at=NOW)
+    binned.triggers.add(builtin(Trigger, "skin-irritation"))
+    binned.move_to_bin()
+    html = alice_client.get(reverse("diary:new", args=["spasm"])).text
+    cold, bladder = builtin(Trigger, "cold").pk, builtin(Trigger, "full-bladder").pk
+    assert f'data-same-triggers="{cold} {bladder}"' in html
+    stretching = builtin(Intervention, "stretching").pk
+    tried = json.loads(html_unescape(re.search(r'data-same-tried="([^"]*)"', html).group(1)))
+    assert tried == [{"intervention": stretching, "dose": "5 min", "effect": "worse"}]
+    # Not on pain, where nothing was logged; not on an edit; not in Bob's diary.
+    assert "data-same-" not in alice_client.get(reverse("diary:new", args=["pain"])).text
+    edit = alice_client.get(reverse("diary:edit", args=["spasm", last.pk])).text
+    assert "data-same-" not in edit
+    client = Client()
+    client.force_login(bob)
+    assert "data-same-" not in client.get(reverse("diary:new", args=["spasm"])).text

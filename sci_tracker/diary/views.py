@@ -35,6 +35,7 @@ from sci_tracker.diary.history import (
     empty_the_bin,
     history_page,
 )
+from sci_tracker.diary.last_time import last_time
 from sci_tracker.diary.models import (
     ENTRY_MODELS,
     CheckIn,
@@ -246,7 +247,9 @@ def _layout(request, form, formset, kind):
         remembered_folds(request.user),
         urgent=request.GET.get("urgent") == "1",
     )
-    return {"shown": shown, "folds": folds}
+    # Offered on a new entry only: an edit already holds its own answers.
+    same = last_time(request.access.person, kind) if form.instance.pk is None else None
+    return {"shown": shown, "folds": folds, "last_time": same}
 
 
 @require_POST

@@ -80,3 +80,40 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   update();
 });
+
+// "Same as last time": one tap ticks the triggers of the last entry of this kind, or fills
+// the rows of what was tried with what was tried then. Hidden without this file.
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.querySelector("form[data-fold-url]");
+  if (!form) {
+    return;
+  }
+  form.querySelectorAll("button[data-same-triggers]").forEach((button) => {
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      const wanted = new Set(button.dataset.sameTriggers.split(" "));
+      form.querySelectorAll('input[name="triggers"]').forEach((box) => {
+        box.checked = wanted.has(box.value);
+      });
+    });
+  });
+  form.querySelectorAll("button[data-same-tried]").forEach((button) => {
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      const uses = JSON.parse(button.dataset.sameTried);
+      const total = Number(form.querySelector('input[name="tried-TOTAL_FORMS"]')?.value || 0);
+      for (let row = 0; row < total; row += 1) {
+        const use = uses[row] || { intervention: "", dose: "", effect: "not-sure" };
+        const set = (name, value) => {
+          const field = form.querySelector(`[name="tried-${row}-${name}"]`);
+          if (field) {
+            field.value = String(value);
+          }
+        };
+        set("intervention", use.intervention);
+        set("dose", use.dose);
+        set("effect", use.effect);
+      }
+    });
+  });
+});

@@ -2,12 +2,13 @@
 the person left them, and "Something urgent?" straight to the red flags."""
 
 import re
+from datetime import timedelta
 
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from sci_tracker.diary.models import FoldState, SpasmEpisode
-from tests.browser.conftest import PHONE, assert_accessible, sign_in
+from sci_tracker.diary.models import FoldState, Intervention, SpasmEpisode, Trigger
+from tests.browser.conftest import PHONE, assert_accessible, sign_in, unfold
 from tests.conftest import make_user
 
 ZONE = "Pacific/Auckland"  # the browser's zone too (see conftest)
@@ -138,4 +139,40 @@ def test_it_remembers_a_fold_open_and_goes_straight_to_the_red_flags(
     expect(page.locator("details[data-fold='spasm-red_flags']")).to_have_attribute("open", "")
     expect(page.locator("label", has_text="Fever or chills")).to_be_in_viewport()
     assert_accessible(page)
+    assert console_errors == []
+
+
+def test_it_fills_triggers_and_what_was_tried_the_same_as_last_time(
+    page, live_server, console_errors, transactional_db
+):
+    eve = person("eve")
+    last = SpasmEpisode.objects.create(
+        owner=eve, logged_by=eve, occurred_at=timezone.now() - timedelta(hours=3)
+    )
+    last.triggers.add(Trigger.objects.get(owner=None, slug="full-bladder"))
+    last.uses.create(
+        intervention=Intervention.objects.get(owner=None, slug="stretching"),
+        dose="5 min",
+        effect="helped-a-little",
+    )
+    sign_in(page, live_server, "eve@example.org")
+    page.goto(f"{live_server.url}/log/spasm/")
+    unfold(page, "What might have set it off?")
+    triggers = page.locator("details[data-fold='spasm-triggers']")
+    triggers.get_by_role("button", name="Same as last time").click()
+    expect(page.get_by_role("checkbox", name="Full bladder")).to_be_checked()
+    unfold(page, "What did you try?")
+    page.locator("details[data-fold='spasm-tried']").get_by_role(
+        "button", name="Same as last time"
+    ).click()
+    first = page.get_by_role("group", name="Thing tried 1")
+    expect(first.get_by_label("Dose")).to_have_value("5 min")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("History")
+    new = SpasmEpisode.objects.filter(owner=eve).latest("pk")
+    assert [t.slug for t in new.triggers.all()] == ["full-bladder"]
+    assert list(new.uses.values_list("intervention__slug", "dose", "effect")) == [
+        ("stretching", "5 min", "helped-a-little")
+    ]
     assert console_errors == []
