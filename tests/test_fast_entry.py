@@ -14,10 +14,11 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
+from sci_tracker.diary.last_time import usual_interventions
 from sci_tracker.diary.models import FoldState, Intervention, SpasmEpisode, Trigger
 from sci_tracker.sharing.models import CareAccess
 from tests.conftest import make_user
-from tests.entries import NOW, builtin, spasm
+from tests.entries import NOW, builtin, pain, spasm
 
 
 def checked_value(html, name):
@@ -298,3 +299,21 @@ def test_it_offers_the_last_entrys_triggers_and_what_was_tried(alice_client, ali
     client = Client()
     client.force_login(bob)
     assert "data-same-" not in client.get(reverse("diary:new", args=["spasm"])).text
+
+
+def test_it_orders_the_usual_things_tried_by_this_persons_use(alice_client, alice, bob):
+    stretching, heat, baclofen = (
+        builtin(Intervention, slug) for slug in ("stretching", "heat", "baclofen")
+    )
+    for _ in range(2):
+        spasm(alice).uses.create(intervention=heat)
+    spasm(alice).uses.create(intervention=stretching)
+    pain(alice).uses.create(intervention=heat)
+    for _ in range(5):
+        spasm(bob).uses.create(intervention=baclofen)  # Bob's use is not Alice's
+    assert usual_interventions(alice) == [heat, stretching]
+    html = alice_client.get(reverse("diary:new", args=["pain"])).text
+    chips = re.findall(r'data-intervention="(\d+)"', html)
+    assert chips == [str(heat.pk), str(stretching.pk)]
+    # Each row's "Did it help?" is a group of chips, "Not sure yet" until one is tapped.
+    assert checked_value(html, "tried-0-effect") == "not-sure"

@@ -555,6 +555,9 @@ class InterventionUseForm(forms.ModelForm):
             "Choose what you tried, or clear the dose and effect."
         )
         self.fields["effect"].label = "Did it help?"
+        # Chips, not a native select: one tap for a weak grip (issue 16).
+        self.fields["effect"].widget = forms.RadioSelect(choices=self.fields["effect"].choices)
+        self.fields["effect"].choices = [c for c in self.fields["effect"].choices if c[0]]
 
 
 def intervention_formset(parent_model):

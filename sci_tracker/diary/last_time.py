@@ -4,7 +4,11 @@ they tried for it, offered on a new entry of that kind so one tap fills them in.
 import json
 from dataclasses import dataclass, field
 
-from sci_tracker.diary.models import ENTRY_MODELS
+from django.db.models import Count, Max, Q
+
+from sci_tracker.diary.models import ENTRY_MODELS, Intervention
+
+USUAL_COUNT = 6
 
 
 @dataclass
@@ -51,3 +55,15 @@ def last_time(person, kind: str) -> LastTime | None:
     if not found.trigger_ids and not found.tried:
         return None
     return found
+
+
+def usual_interventions(person, count: int = USUAL_COUNT) -> list:
+    """The things this person tries most (then most recently), for chips above the rows of
+    what was tried; none until they have logged some."""
+    theirs = Q(uses__spasm__owner=person) | Q(uses__pain__owner=person)
+    return list(
+        Intervention.objects.available_to(person)
+        .annotate(times=Count("uses", filter=theirs), last=Max("uses__pk", filter=theirs))
+        .filter(times__gt=0)
+        .order_by("-times", "-last", "name")[:count]
+    )

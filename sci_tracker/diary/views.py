@@ -35,7 +35,7 @@ from sci_tracker.diary.history import (
     empty_the_bin,
     history_page,
 )
-from sci_tracker.diary.last_time import last_time
+from sci_tracker.diary.last_time import last_time, usual_interventions
 from sci_tracker.diary.models import (
     ENTRY_MODELS,
     CheckIn,
@@ -249,7 +249,8 @@ def _layout(request, form, formset, kind):
     )
     # Offered on a new entry only: an edit already holds its own answers.
     same = last_time(request.access.person, kind) if form.instance.pk is None else None
-    return {"shown": shown, "folds": folds, "last_time": same}
+    usual = usual_interventions(request.access.person) if kind in ("spasm", "pain") else []
+    return {"shown": shown, "folds": folds, "last_time": same, "usual": usual}
 
 
 @require_POST

@@ -105,14 +105,50 @@ document.addEventListener("DOMContentLoaded", () => {
       for (let row = 0; row < total; row += 1) {
         const use = uses[row] || { intervention: "", dose: "", effect: "not-sure" };
         const set = (name, value) => {
-          const field = form.querySelector(`[name="tried-${row}-${name}"]`);
-          if (field) {
-            field.value = String(value);
-          }
+          form.querySelectorAll(`[name="tried-${row}-${name}"]`).forEach((field) => {
+            if (field.type === "radio") {
+              field.checked = field.value === String(value);
+            } else {
+              field.value = String(value);
+            }
+          });
         };
         set("intervention", use.intervention);
         set("dose", use.dose);
         set("effect", use.effect);
+      }
+    });
+  });
+});
+
+// What was tried: a chip of one of the person's usual things fills the next empty row, then
+// takes the person to that row's "Did it help?" (one more tap).
+document.addEventListener("DOMContentLoaded", () => {
+  const usual = document.querySelector("[data-usual-tried]");
+  if (!usual) {
+    return;
+  }
+  usual.hidden = false;
+  const form = usual.closest("form");
+  usual.querySelectorAll("button[data-intervention]").forEach((chip) => {
+    chip.addEventListener("click", () => {
+      const selects = Array.from(
+        form.querySelectorAll('select[name^="tried-"][name$="-intervention"]'),
+      );
+      const already = selects.find((select) => select.value === chip.dataset.intervention);
+      const row = already || selects.find((select) => select.value === "");
+      if (!row) {
+        return; // every row is taken: the rows' own lists still work
+      }
+      row.value = chip.dataset.intervention;
+      const fieldset = row.closest(".tried-row");
+      const effect =
+        fieldset &&
+        (fieldset.querySelector('input[type="radio"]:checked') ||
+          fieldset.querySelector('input[type="radio"]'));
+      if (effect) {
+        fieldset.scrollIntoView({ block: "center" });
+        effect.focus({ preventScroll: true });
       }
     });
   });
