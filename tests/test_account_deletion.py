@@ -26,6 +26,7 @@ from sci_tracker.diary.models import (
     ADEpisode,
     BloodPressureReading,
     CheckIn,
+    FoldState,
     Intervention,
     InterventionUse,
     LegPainEntry,
@@ -65,6 +66,9 @@ def own_link(person):
 # For each model: make rows that hang off `person`, some of them also pointing at `other`
 # (a carer's entries, a clinician's notes), as the app makes them.
 MAKERS = {
+    FoldState: lambda person, other: FoldState.objects.create(
+        user=person, open_parts={"spasm-note": True}
+    ),
     LogEntry: lambda person, other: LogEntry.objects.create(
         user=person, action_flag=ADDITION, object_repr="Profile"
     ),

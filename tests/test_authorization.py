@@ -82,6 +82,8 @@ PAGES = PUBLIC | {
     "diary:urgent": Page("log"),
     "diary:pain_problems": Page("manage", **FORM),
     "diary:own_items": Page("manage", **FORM),
+    # Which parts of the logging forms the one signed in keeps open: about themselves.
+    "diary:fold": Page("member", get=None, post=400),
     # A carer's "fix" reaches only the entries they logged: alice's sample entries are cara's.
     "diary:history": Page("fix"),
     "diary:bin": Page("manage"),

@@ -716,8 +716,9 @@ def entry_fields(kind, diary):
     return {
         "spasm": {
             **timed,
-            "pattern": any_of(SpasmPattern.values),
-            "severity": any_of([1, 2, 3]),
+            # Left out ("not given") as well as chosen.
+            "pattern": st.one_of(st.just(""), any_of(SpasmPattern.values)),
+            "severity": st.one_of(st.just(""), any_of([1, 2, 3])),
             "regions": some_of(BodyRegion.values),
             "duration": st.one_of(st.just(""), any_of(SpasmDuration.values)),
             "impacts": some_of(SpasmImpact.values),
@@ -780,7 +781,7 @@ def check_entry(kind, entry, data, zone):
             assert entry.occurred_at.date() >= EARLIEST_DAY
     if kind == "spasm":
         assert entry.pattern == sent(data, "pattern")
-        assert entry.severity == int(sent(data, "severity"))
+        assert entry.severity == (int(sent(data, "severity")) if sent(data, "severity") else None)
         assert entry.regions == sent_list(data, "regions")
         assert entry.impacts == sent_list(data, "impacts")
         assert entry.duration == sent(data, "duration")
@@ -835,6 +836,32 @@ def test_it_never_fails_on_a_hostile_diary_entry(client, alice, diary, kind, dat
         if fields.get("triggers"):
             changes[label(model.triggers.through)] = len(fields["triggers"])
         assert added(before) == changes
+
+
+@time_machine.travel(NOW, tick=False)
+@HYPOTHESIS
+@given(
+    severity=st.one_of(st.none(), any_of(["", "1", "2", "3"]), hostile_text),
+    minutes=st.one_of(st.none(), any_of(["", "0", "15", "60"]), hostile_text),
+)
+def test_it_never_fails_on_a_hostile_one_tap_spasm(client, alice, severity, minutes):
+    data = {
+        name: value
+        for name, value in (("severity", severity), ("minutes_ago", minutes))
+        if value is not None
+    }
+    with fresh():
+        before = counts()
+        response = signed_in(client, alice).post(reverse("diary:spasm_now"), data)
+        if severity not in (None, "", "1", "2", "3") or minutes not in (None, "", "0", "15", "60"):
+            assert response.status_code == 400
+            assert added(before) == {}
+            return
+        assert response.status_code == 302
+        entry = SpasmEpisode.objects.get()
+        assert entry.severity == (int(severity) if severity else None)
+        assert entry.occurred_at == NOW - timedelta(minutes=int(minutes or 0))
+        assert (entry.pattern, entry.logged_by) == ("", alice)
 
 
 @pytest.mark.parametrize(("zone", "moment"), DST_GAPS)

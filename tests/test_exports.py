@@ -32,6 +32,7 @@ def test_it_writes_spasms_with_local_times_slugs_and_who_logged(alice_client, al
     carer = make_user("cara")
     entry = spasm(
         alice,
+        pattern="jerky",
         severity=3,
         regions=["left-leg", "right-leg"],
         impacts=["helped-transfer"],

@@ -93,6 +93,7 @@ def full_diary(alice):
     jerk = spasm(
         alice,
         occurred_at=NOW,
+        pattern="jerky",
         severity=3,
         regions=["left-leg"],
         duration="seconds",
@@ -298,6 +299,17 @@ def test_it_codes_a_spasm_with_its_severity_regions_and_local_time(full_diary):
     ]
     assert codes(only(components(jerk, "red-flag"))) == [(fhir.RED_FLAGS, "fever")]
     assert "note" not in jerk  # not flagged for the clinician: it stays in the app
+
+
+def test_it_leaves_out_a_spasm_pattern_and_severity_not_given(alice):
+    spasm(alice)  # as "Spasm now" logs it: nothing chosen
+    found = only(spasms(fhir.bundle(alice)))
+    Observation.model_validate(found)
+    assert "valueCodeableConcept" not in found
+    assert codes(found["dataAbsentReason"]) == [
+        ("http://terminology.hl7.org/CodeSystem/data-absent-reason", "unknown")
+    ]
+    assert components(found, "spasm-pattern") == []
 
 
 @pytest.mark.parametrize(

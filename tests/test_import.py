@@ -91,6 +91,7 @@ def fill_everything(owner, carer):
     jerk.uses.create(intervention=builtin(Intervention, "stretching"), effect="worse")
     stamp(jerk, created, created + timedelta(days=2, microseconds=7))
 
+    # Pattern not given here and severity not given below (issue 16): both round trip empty.
     carers = spasm(owner, occurred_at=at(date(2025, 6, 2), 13, 5), note="=1+1", severity=1)
     stamp(carers, created + timedelta(days=1), logged_by=carer)
 

@@ -373,6 +373,9 @@ def plan_spasm(profile, rng, user, minute, setting):
     )
     plan = Planned(spasm, setting, trigger_slugs=spasm_triggers(profile, rng, setting, minute))
     plan.uses = spasm_interventions(profile, rng, setting, night, severity)
+    if night and rng.random() < 0.15:
+        # A tap on "Spasm now" in the night, no details added: pattern and severity not given.
+        spasm.pattern, spasm.severity = "", None
     return plan
 
 
@@ -471,7 +474,7 @@ def add_red_flag(profile, rng, planned):
     bladder_spasms = [plan for plan in planned if profile.bladder in plan.trigger_slugs]
     if not bladder_spasms:
         return
-    worst = max(bladder_spasms, key=lambda plan: plan.entry.severity)
+    worst = max(bladder_spasms, key=lambda plan: plan.entry.severity or 0)
     if profile.bladder == "full-bladder" and rng.random() < 0.15:
         worst.entry.red_flags = [RedFlag.AD_SIGNS.value]
         worst.entry.note = "Pounding headache and flushing until I emptied my bladder."
@@ -541,7 +544,9 @@ def plan_check_in(profile, rng, user, spasms, pains):
     # Penn scale: 1 only when set off, 2 less than hourly, 3 more than hourly, 4 ten an hour.
     frequency_level = profile.spasm + rng.gauss(0, 0.6)
     frequency = 1 + sum(frequency_level >= edge for edge in (2.5, 5, 8.5))
-    mean_severity = sum(plan.entry.severity for plan in spasms) / len(spasms)
+    # Severities not given are left out of the mean (none given: a middling day).
+    given = [plan.entry.severity for plan in spasms if plan.entry.severity is not None]
+    mean_severity = sum(given) / len(given) if given else 2
     average = score((profile.feet_pain + profile.hip_pain) / 2 + rng.gauss(0, 0.6))
     # The worst of the day is at least as bad as anything logged during it.
     worst = max([average + 1 + rng.randrange(2)] + [plan.entry.intensity for plan in pains])

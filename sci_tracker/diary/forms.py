@@ -1,6 +1,6 @@
 import re
 import unicodedata
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -36,6 +36,7 @@ from sci_tracker.diary.models import (
     RedFlag,
     SpasmEpisode,
     SpasmImpact,
+    SpasmSeverity,
     TreatmentEvent,
     Trigger,
 )
@@ -158,6 +159,9 @@ class ModelToggles(forms.ModelMultipleChoiceField):
 # When: "now", "15 min ago", "1 hour ago", or a date and time typed in the person's zone ------
 
 WHEN_CHOICES = [("now", "Now"), ("15", "15 min ago"), ("60", "1 hour ago"), ("earlier", "Earlier…")]
+# An entry being changed keeps the time it was saved with, shown on a chip of its own, until
+# another time is picked: "Earlier…" ticked would read as if the time were the person's guess.
+AS_SAVED = "saved"
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -272,13 +276,20 @@ class TimedEntryForm(EntryForm):
                 "these symptoms", symptom_guides(flags)
             )
         if self.instance.pk:
-            self.initial["when"] = "earlier"
+            saved = timezone.localtime(self.instance.occurred_at, self.owner.zone)
+            self.fields["when"].choices = [
+                (AS_SAVED, saved_time_label(saved, self.owner)),
+                *WHEN_CHOICES,
+            ]
+            self.initial["when"] = AS_SAVED
             self.initial["occurred_local"] = timezone.localtime(self.instance.occurred_at)
 
     def clean(self):
         cleaned = super().clean()
         when = cleaned.get("when")
-        if when == "earlier":
+        if when == AS_SAVED:
+            pass  # the instance keeps its time
+        elif when == "earlier":
             moment = cleaned.get("occurred_local")
             if moment is None:
                 self.add_error("occurred_local", "Enter the date and time, or pick “Now”.")
@@ -292,6 +303,25 @@ class TimedEntryForm(EntryForm):
             minutes = 0 if when == "now" else int(when)
             self.instance.occurred_at = timezone.now() - timedelta(minutes=minutes)
         return cleaned
+
+
+class QuickSpasmForm(forms.Form):
+    """What a one-tap button on the Log page sends: the severity tapped (none: not given) and
+    how long ago (none: now)."""
+
+    severity = forms.TypedChoiceField(
+        choices=SpasmSeverity.choices, coerce=int, empty_value=None, required=False
+    )
+    minutes_ago = forms.TypedChoiceField(
+        choices=[(0, "0"), (15, "15"), (60, "60")], coerce=int, empty_value=0, required=False
+    )
+
+
+def saved_time_label(saved: datetime, owner) -> str:
+    """The chip of an entry's saved time: "At 14:05", with the day when it is not today."""
+    if saved.date() == owner.local_today():
+        return _("At %(time)s") % {"time": f"{saved:%H:%M}"}
+    return _("At %(time)s on %(day)s") % {"time": f"{saved:%H:%M}", "day": f"{saved:%-d %b %Y}"}
 
 
 class SpasmForm(TimedEntryForm):
@@ -321,10 +351,11 @@ class SpasmForm(TimedEntryForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # "How long" is optional: no blank button, just none picked.
-        self.fields["duration"].choices = [
-            choice for choice in self.fields["duration"].choices if choice[0]
-        ]
+        # Optional, and "not given" unless picked: no blank button, just none picked.
+        for name in ("pattern", "severity", "duration"):
+            self.fields[name].choices = [
+                choice for choice in self.fields[name].choices if choice[0] not in ("", None)
+            ]
 
 
 def pain_type_learn_more():
@@ -526,6 +557,9 @@ class InterventionUseForm(OwnWords, forms.ModelForm):
             "Choose what you tried, or clear the dose and effect."
         )
         self.fields["effect"].label = "Did it help?"
+        # Chips, not a native select: one tap for a weak grip (issue 16).
+        self.fields["effect"].widget = forms.RadioSelect(choices=self.fields["effect"].choices)
+        self.fields["effect"].choices = [c for c in self.fields["effect"].choices if c[0]]
 
 
 def intervention_formset(parent_model):

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from sci_tracker.diary.catalogue import PAIN_TYPE_GUIDES
@@ -242,8 +243,17 @@ class SpasmQuerySet(EntryQuerySet):
     # A shaky double tap on "Spasm now" is one spasm, not two.
     DOUBLE_TAP = timedelta(seconds=5)
 
-    def log_now(self, owner, logged_by):
+    def log_now(
+        self,
+        owner,
+        logged_by,
+        severity: int | None = None,
+        minutes_ago: int = 0,
+    ) -> "SpasmEpisode":
+        """A spasm at once, `minutes_ago` before now, with the severity tapped (or none: not
+        given). Pattern and the rest stay not given until the person adds them."""
         now = timezone.now()
+        moment = now - timedelta(minutes=minutes_ago)
         with transaction.atomic():
             # Taps for one person take turns, so a second tap sees the first one's spasm: on
             # PostgreSQL, by locking the person's row; SQLite's IMMEDIATE transaction already
@@ -253,12 +263,22 @@ class SpasmQuerySet(EntryQuerySet):
                 self.for_user(owner)
                 .active()
                 .filter(
-                    occurred_at__gte=now - self.DOUBLE_TAP, created_at__gte=now - self.DOUBLE_TAP
+                    occurred_at__gte=moment - self.DOUBLE_TAP,
+                    occurred_at__lte=moment + self.DOUBLE_TAP,
+                    created_at__gte=now - self.DOUBLE_TAP,
                 )
                 .order_by("-created_at")
                 .first()
             )
-            return recent or self.create(owner=owner, logged_by=logged_by, occurred_at=now)
+            if recent is None:
+                return self.create(
+                    owner=owner, logged_by=logged_by, occurred_at=moment, severity=severity
+                )
+            if recent.severity is None and severity is not None:
+                # A tap on "Spasm now", then at once on a severity: one spasm, with it.
+                recent.severity = severity
+                recent.save(update_fields=["severity"])
+            return recent
 
 
 class EditConflict(Exception):
@@ -555,14 +575,14 @@ class SpasmImpact(models.TextChoices):
 
 
 class SpasmEpisode(TimedEntry):
-    pattern = models.CharField(
-        max_length=12, choices=SpasmPattern.choices, default=SpasmPattern.JERKY
-    )
+    # Pattern and severity are "not given" ("" and NULL) unless the person chose one: a
+    # one-tap "Spasm now" stores no guess, and severity means leave the not-given ones out.
+    pattern = models.CharField(max_length=12, choices=SpasmPattern.choices, blank=True, default="")
     regions = models.JSONField(
         "where", default=list, blank=True, validators=[ChoiceList(BodyRegion.values)]
     )
     severity = models.PositiveSmallIntegerField(
-        choices=SpasmSeverity.choices, default=SpasmSeverity.MODERATE
+        choices=SpasmSeverity.choices, null=True, blank=True
     )
     duration = models.CharField(
         "how long", max_length=12, choices=SpasmDuration.choices, blank=True, default=""
@@ -583,13 +603,20 @@ class SpasmEpisode(TimedEntry):
     class Meta(TimedEntry.Meta):
         indexes = [models.Index(fields=["owner", "occurred_at"], name="diary_spasm_owner_time")]
         constraints = [
-            in_range("severity", 1, 3, "diary_spasm_severity_1_3"),
-            only_choices("pattern", SpasmPattern.values, "diary_spasm_pattern_valid"),
+            in_range("severity", 1, 3, "diary_spasm_severity_1_3", allow_null=True),
+            only_choices("pattern", ["", *SpasmPattern.values], "diary_spasm_pattern_valid"),
             only_choices("duration", ["", *SpasmDuration.values], "diary_spasm_duration_valid"),
         ]
 
     def __str__(self):
-        return f"{self.get_pattern_display()}, {self.get_severity_display().lower()}"
+        return capfirst(", ".join(self.detail_labels())) or str(_("Spasm"))
+
+    def detail_labels(self) -> list[str]:
+        """The pattern and severity as shown, leaving out what was not given."""
+        shown = [self.get_pattern_display()] if self.pattern else []
+        if self.severity is not None:
+            shown.append(self.get_severity_display().lower())
+        return shown
 
     def region_labels(self):
         return labels(BodyRegion.choices, self.regions)
@@ -1040,6 +1067,23 @@ class BloodPressureReading(VersionedByOwner, models.Model):
         """Raised against the person's usual pressure (User.blood_pressure_raised); None when
         they have not set one."""
         return self.episode.owner.blood_pressure_raised(self.systolic)
+
+
+class FoldState(models.Model):
+    """Which optional parts of the logging forms this account keeps open (see diary.folds):
+    {"spasm-triggers": true, ...}. How the forms look to the one using them, not diary data,
+    so it stays out of exports and backups."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="fold_state",
+    )
+    open_parts = models.JSONField(default=dict, blank=True)
+
+    def __str__(self):
+        return f"Folds of {self.user_id}"
 
 
 def triggers_changed(sender, instance, action, reverse, model, pk_set, **kwargs):

@@ -21,6 +21,7 @@ urlpatterns = [
     # Before `logging`, whose log/<kind>/ would take these words for kinds of entry.
     path("log/pain-problems/", views.pain_problems, name="pain_problems"),
     path("log/my-lists/", views.own_items, name="own_items"),
+    path("log/folds/", views.fold, name="fold"),
     path("entries/bin/", views.bin, name="bin"),
     path("entries/bin/empty/", views.empty_bin, name="empty_bin"),
     *logging,

@@ -3,8 +3,9 @@ import re
 from datetime import date, timedelta
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from sci_tracker.accounts.emergency import emergency_number
 from sci_tracker.diary.catalogue import learn_more
 from sci_tracker.diary.conflicts import differences
+from sci_tracker.diary.folds import KNOWN_KEYS, lay_out, remember_fold, remembered_folds
 from sci_tracker.diary.forms import (
     ENTRY_FORMS,
     INTERVENTION_FORMSETS,
@@ -25,6 +27,7 @@ from sci_tracker.diary.forms import (
     OwnInterventionForm,
     OwnTriggerForm,
     PainProblemsForm,
+    QuickSpasmForm,
     seen_version,
 )
 from sci_tracker.diary.history import (
@@ -34,12 +37,14 @@ from sci_tracker.diary.history import (
     empty_the_bin,
     history_page,
 )
+from sci_tracker.diary.last_time import last_time, usual_interventions
 from sci_tracker.diary.models import (
     ENTRY_MODELS,
     CheckIn,
     EditConflict,
     Intervention,
     SpasmEpisode,
+    SpasmSeverity,
     Trigger,
     get_entry_for_user,
     save_pain_problems,
@@ -65,6 +70,24 @@ NEW_ENTRY_TITLES_FOR = {
     "event": _lazy("Log a treatment event for %(name)s"),
     "ad": _lazy("Log an autonomic dysreflexia episode for %(name)s"),
 }
+
+
+# The Log page's time chips for a one-tap spasm: (minutes ago, chip, the big button's title).
+QUICK_WHEN = [
+    (0, _lazy("Now"), _lazy("Spasm now")),
+    (15, _lazy("15 min ago"), _lazy("Spasm 15 min ago")),
+    (60, _lazy("1 hour ago"), _lazy("Spasm 1 hour ago")),
+]
+RED_FLAGS_ANCHOR = "#id_red_flags"
+
+
+def urgent_url(request, kind: str | None = None) -> str:
+    """Where "Something urgent?" leads: the red-flag choices of this form, or (on the Log page
+    and forms without them) those of a new spasm, unfolded."""
+    if kind in ("spasm", "pain"):
+        return RED_FLAGS_ANCHOR  # on this page: what was typed stays
+    spasm_form = reverse("diary:new", kwargs={"kind": "spasm", **scope_kwargs(request)})
+    return f"{spasm_form}?urgent=1{RED_FLAGS_ANCHOR}"
 
 
 def log_home(request):
@@ -97,6 +120,11 @@ def quick_log(request, person):
         "todays_checkin": todays_checkin,
         "yesterday": (today - timedelta(days=1)).isoformat(),
         "ad_risk": person.ad_risk,
+        "when_choices": [
+            (minutes, {"chip": chip, "title": title}) for minutes, chip, title in QUICK_WHEN
+        ],
+        "severities": SpasmSeverity.choices,
+        "urgent_url": urgent_url(request),
     }
     if not request.access.is_own:
         # What this carer logged for the person today, to check and fix it from here.
@@ -109,15 +137,36 @@ def quick_log(request, person):
 @require_POST
 @person_view("log", page="Logged a spasm")
 def spasm_now(request, person):
-    """One tap: a spasm with the usual defaults, now. Details can be added right after."""
-    spasm = SpasmEpisode.objects.log_now(owner=person, logged_by=request.user)
-    saved_at = f"{spasm.occurred_at.astimezone(person.zone):%H:%M}"
-    if not request.access.is_own:
-        messages.success(request, f"Spasm saved for {person.name} at {saved_at}.")
-        return redirect(log_home(request))
-    messages.success(
-        request, f"Spasm saved at {saved_at}. Add details below if you like, or leave it there."
+    """One tap: a spasm now (or 15 minutes or an hour ago), with the severity tapped, if any.
+    What was not tapped stays "not given"; details can be added right after."""
+    quick = QuickSpasmForm(request.POST)
+    if not quick.is_valid():
+        return HttpResponseBadRequest(_("That button sent something the app does not know."))
+    spasm = SpasmEpisode.objects.log_now(
+        owner=person,
+        logged_by=request.user,
+        severity=quick.cleaned_data["severity"],
+        minutes_ago=quick.cleaned_data["minutes_ago"],
     )
+    saved_at = f"{spasm.occurred_at.astimezone(person.zone):%H:%M}"
+    severity = spasm.get_severity_display().lower() if spasm.severity else ""
+    if not request.access.is_own:
+        if severity:
+            done = _("Spasm (%(severity)s) saved for %(name)s at %(time)s.")
+        else:
+            done = _("Spasm saved for %(name)s at %(time)s.")
+        messages.success(
+            request, done % {"severity": severity, "name": person.name, "time": saved_at}
+        )
+        return redirect(log_home(request))
+    if severity:
+        done = _(
+            "Spasm (%(severity)s) saved at %(time)s. Add details below if you like, or "
+            "leave it there."
+        )
+    else:
+        done = _("Spasm saved at %(time)s. Add details below if you like, or leave it there.")
+    messages.success(request, done % {"severity": severity, "time": saved_at})
     return redirect(spasm)
 
 
@@ -216,9 +265,44 @@ def _entry_form_page(request, person, kind, entry):
     return render(
         request,
         "diary/entry_form.html",
-        {"title": title, "form": form, "formset": formset, "entry": entry, "kind": kind},
+        {
+            "title": title,
+            "form": form,
+            "formset": formset,
+            "entry": entry,
+            "kind": kind,
+            "urgent_url": urgent_url(request, kind),
+            "layout": _layout(request, form, formset, kind),
+        },
         status=status,
     )
+
+
+def _layout(request, form, formset, kind):
+    """The form's fields always shown and its folds, open as this account left them."""
+    shown, folds = lay_out(
+        form,
+        formset,
+        kind,
+        remembered_folds(request.user),
+        urgent=request.GET.get("urgent") == "1",
+    )
+    # Offered on a new entry only: an edit already holds its own answers.
+    same = last_time(request.access.person, kind) if form.instance.pk is None else None
+    usual = usual_interventions(request.access.person) if kind in ("spasm", "pain") else []
+    return {"shown": shown, "folds": folds, "last_time": same, "usual": usual}
+
+
+@require_POST
+@login_required
+def fold(request):
+    """Remember a fold of a logging form open or shut for the one signed in (static JS sends
+    this when a fold is opened or closed)."""
+    key, state = request.POST.get("fold", ""), request.POST.get("open", "")
+    if key not in KNOWN_KEYS or state not in ("0", "1"):
+        return HttpResponseBadRequest(_("No such part of a form."))
+    remember_fold(request.user, key, state == "1")
+    return HttpResponse(status=204)
 
 
 def _conflict_page(request, person, kind, form, formset):
@@ -242,6 +326,8 @@ def _conflict_page(request, person, kind, form, formset):
             "formset": formset,
             "entry": saved,
             "kind": kind,
+            "urgent_url": urgent_url(request, kind),
+            "layout": _layout(request, form, formset, kind),
             "conflict": {"differences": changes, "unknown_version": unknown_version},
         },
         status=409,

@@ -43,6 +43,17 @@ LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
 UCUM = "http://unitsofmeasure.org"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+# An observation with no value says why: a spasm logged in one tap has no severity given.
+DATA_ABSENT_UNKNOWN = {
+    "coding": [
+        {
+            "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
+            "code": "unknown",
+            "display": "Unknown",
+        }
+    ],
+    "text": "Severity not given",
+}
 
 # The project's own code systems. A canonical URL names a code system; it need not resolve.
 PROJECT = "https://sci-tracker.org/fhir"
@@ -444,14 +455,17 @@ def pain_resource(pain, patient, zone):
 
 
 def spasm_resource(spasm, patient, zone):
-    components = [
-        component(
-            "spasm-pattern",
-            valueCodeableConcept=choice_concept(
-                SPASM_PATTERNS, SpasmPattern.choices, spasm.pattern
-            ),
+    # A pattern or severity the person did not give is left out, never guessed.
+    components = []
+    if spasm.pattern:
+        components.append(
+            component(
+                "spasm-pattern",
+                valueCodeableConcept=choice_concept(
+                    SPASM_PATTERNS, SpasmPattern.choices, spasm.pattern
+                ),
+            )
         )
-    ]
     components += [
         component(
             "spasm-region",
@@ -478,13 +492,21 @@ def spasm_resource(spasm, patient, zone):
         for impact in spasm.impacts
     ]
     components += trigger_components(spasm) + red_flag_components(spasm)
-    severity = SPASM_SEVERITY_SNOMED[spasm.severity]
+    if spasm.severity is None:
+        value = {"dataAbsentReason": DATA_ABSENT_UNKNOWN}
+    else:
+        severity = SPASM_SEVERITY_SNOMED[spasm.severity]
+        value = {
+            "valueCodeableConcept": snomed_concept(
+                severity, f"{severity[1]} ({spasm.severity} of 3)"
+            )
+        }
     return observation(
         entry_id(patient, "spasm", spasm.pk),
         patient,
         concept(coding(SNOMED, *SPASM_SNOMED), text="Muscle spasm"),
         local_time(spasm.occurred_at, zone),
-        valueCodeableConcept=snomed_concept(severity, f"{severity[1]} ({spasm.severity} of 3)"),
+        **value,
         bodySite=spasm_body_site(spasm.regions) if spasm.regions else None,
         component=components,
         note=clinician_note(spasm),

@@ -69,3 +69,11 @@ def sign_in(page, live_server, email, password=PASSWORD):
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def unfold(page, title):
+    """Open a folded part of a form by its summary, as a person taps it."""
+    fold = page.locator("details", has=page.locator("summary", has_text=title))
+    if fold.get_attribute("open") is None:
+        page.locator("summary", has_text=title).click()
+    expect(fold).to_have_attribute("open", "")

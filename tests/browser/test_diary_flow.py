@@ -15,7 +15,7 @@ from sci_tracker.diary.models import (
     SpasmEpisode,
     Trigger,
 )
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, sign_in, unfold
 from tests.conftest import make_user
 
 ZONE = "Pacific/Auckland"  # the browser's zone too (see conftest), far from UTC
@@ -62,9 +62,14 @@ def test_it_quick_logs_a_spasm_and_refines_it_by_keyboard_alone(
     expect(page.get_by_role("heading", level=1)).to_have_text("Log")
     assert_accessible(page)
 
-    # Tap two: skip to the content, where "Spasm now" is the first thing.
+    # Tap two: skip to the content, past "Something urgent?" and the time chips (one stop,
+    # "Now" ticked), to "Spasm now".
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Something urgent?")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("radio", name="Now")).to_be_focused()
     page.keyboard.press("Tab")
     spasm_now = page.get_by_role("button", name=re.compile("^Spasm now"))
     expect(spasm_now).to_be_focused()
@@ -88,8 +93,11 @@ def test_it_quick_logs_a_spasm_and_refines_it_by_keyboard_alone(
     assert outline == "3px"
     page.keyboard.press("ArrowRight")
     expect(page.get_by_role("radio", name="Sustained stiffness")).to_be_checked()
+    # Nothing was guessed for the severity: the group starts with none ticked.
     page.keyboard.press("Tab")
-    expect(page.get_by_role("radio", name="Moderate")).to_be_focused()
+    expect(page.get_by_role("radio", name="Mild")).to_be_focused()
+    expect(page.get_by_role("radio", name="Moderate")).not_to_be_checked()
+    page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     expect(page.get_by_role("radio", name="Severe")).to_be_checked()
     page.keyboard.press("Tab")
@@ -158,8 +166,11 @@ def test_it_logs_a_full_leg_pain_entry_with_what_was_tried(
     choose(page, "How bad is the pain?", "7")
     choose(page, "Where", "Left calf or lower leg")
     choose(page, "What does it feel like?", "Burning")
+    unfold(page, "What might have set it off?")
     choose(page, "What might have set it off?", "Full bladder")
+    unfold(page, "Note")
     page.get_by_label("Note", exact=True).fill("Worse after a long drive.")
+    unfold(page, "What did you try?")
     # A dose alone is not enough: the row needs what was tried.
     second_try = page.get_by_role("group", name="Thing tried 2")
     second_try.get_by_label("Dose").fill("10 mg")
@@ -178,7 +189,9 @@ def test_it_logs_a_full_leg_pain_entry_with_what_was_tried(
     second_try.get_by_label("Dose").fill("")
     first_try = page.get_by_role("group", name="Thing tried 1")
     first_try.get_by_label("What did you try?").select_option(label="Stretching or range of motion")
-    first_try.get_by_label("Did it help?").select_option(label="Helped a little")
+    first_try.get_by_role("group", name="Did it help?").get_by_text(
+        "Helped a little", exact=True
+    ).click()
     page.get_by_role("button", name="Save").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("History")
@@ -212,6 +225,7 @@ def test_it_saves_a_daily_check_in_and_opens_the_same_one_again(
     choose(page, "how often did you have spasms?", "2: Full spasms, less than once an hour")
     choose(page, "how strong were the spasms", "2: Moderate")
     choose(page, "how bad was your worst leg pain?", "6")
+    unfold(page, "Average pain")
     choose(page, "how bad was your leg pain on average?", "4")
     page.get_by_role("button", name="Save").click()
 
@@ -417,6 +431,7 @@ def test_it_gives_urgent_advice_that_fits_the_injury_level(
         sign_in(page, live_server, f"{name}@example.org")
         page.goto(f"{live_server.url}/log/pain/")
         choose(page, "How bad is the pain?", "4")
+        unfold(page, "Other symptoms right now")
         choose(
             page,
             "Other symptoms right now",
@@ -495,6 +510,7 @@ def test_every_diary_page_passes_an_accessibility_scan(
     page.get_by_role("button", name="Save pain problems").click()
     expect(page.get_by_role("status")).to_contain_text("Your pain problems are saved.")
     page.goto(f"{live_server.url}/log/pain/")
+    unfold(page, "Which pain problem")
     page.get_by_label("Which pain problem").select_option(label="Knee ache")
 
     page.goto(f"{live_server.url}/log/my-lists/")
@@ -555,6 +571,10 @@ def test_the_diary_fits_a_small_phone_with_large_targets(page, live_server, tran
         f"/entries/spasm/{spasm.pk}/urgent/",
     ]:
         page.goto(live_server.url + path)
+        # Folded parts too: open them all (the summaries themselves are measured as well).
+        page.evaluate(
+            "document.querySelectorAll('main details').forEach((d) => { d.open = true; })"
+        )
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, path
         # Every button, field and answer is at least 44 px each way, and shows all its text.

@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from sci_tracker.diary.models import Trigger
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, sign_in, unfold
 from tests.conftest import make_user
 from tests.entries import builtin, event, fill_days, spasm
 
@@ -69,7 +69,9 @@ def test_it_opens_learn_more_in_a_new_tab_and_keeps_the_form(page, live_server, 
     fay = make_user("fay", time_zone="Pacific/Auckland", injury_level="C6")
     sign_in(page, live_server, fay.email)
     page.goto(f"{live_server.url}/log/pain/")
+    unfold(page, "Note")
     page.get_by_label("Note", exact=True).fill("Burning at the ankles after the long drive")
+    unfold(page, "What might have set it off?")
     page.get_by_text("Learn more about these triggers").click()
     with page.context.expect_page() as opened:
         page.get_by_role("link", name=re.compile(r"^Cold")).click()

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from sci_tracker.diary.models import PainProblem
 from sci_tracker.sharing.models import CareAccess, Role
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, sign_in, unfold
 from tests.conftest import make_user
 from tests.entries import pain
 
@@ -66,6 +66,7 @@ def test_it_groups_the_pain_types_and_words_the_check_in_accessibly(
 ):
     sign_in(page, live_server, dee.email)
     page.goto(f"{live_server.url}/log/pain/")
+    unfold(page, "what kind of pain?")
     nerve = page.get_by_role("group", name="Neuropathic pain: from damaged nerves")
     nerve.get_by_text(
         "Other nerve pain, not from the spinal cord injury", exact=False

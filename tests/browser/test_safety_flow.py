@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from sci_tracker.accounts.models import User
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, sign_in, unfold
 from tests.conftest import make_user
 from tests.test_report import pdf_page_count
 
@@ -85,6 +85,7 @@ def test_it_shows_the_pump_reminder_and_the_card_from_the_urgent_advice(
 
     page.goto(f"{live_server.url}/log/pain/")
     page.get_by_role("group", name="How bad is the pain?").get_by_text("6", exact=True).click()
+    unfold(page, "Other symptoms right now")
     page.get_by_text("Pounding headache, flushing or sweating above the injury", exact=True).click()
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("heading", name="Your symptoms need attention")).to_be_visible()

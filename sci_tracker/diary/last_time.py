@@ -1,0 +1,69 @@
+"""Same as last time: what the person's last spasm (or bout of pain) was set off by and what
+they tried for it, offered on a new entry of that kind so one tap fills them in."""
+
+import json
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Q
+
+from sci_tracker.diary.models import ENTRY_MODELS, Intervention
+
+USUAL_COUNT = 6
+
+
+@dataclass
+class LastTime:
+    trigger_ids: list[int] = field(default_factory=list)
+    trigger_names: list[str] = field(default_factory=list)
+    # What was tried, as the formset's rows take it: intervention id, dose, effect.
+    tried: list[dict] = field(default_factory=list)
+    tried_names: list[str] = field(default_factory=list)
+
+    @property
+    def trigger_values(self) -> str:
+        return " ".join(str(pk) for pk in self.trigger_ids)
+
+    @property
+    def tried_json(self) -> str:
+        return json.dumps(self.tried)
+
+
+def last_time(person, kind: str) -> LastTime | None:
+    """The triggers and what was tried of the person's latest entry of this kind (spasm or
+    pain) outside the bin; None when there is none, or it named neither."""
+    if kind not in ("spasm", "pain"):
+        return None
+    model = ENTRY_MODELS[kind]
+    entry = (
+        model.objects.for_user(person)
+        .active()
+        .order_by("-occurred_at", "-pk")
+        .prefetch_related("triggers", "uses__intervention")
+        .first()
+    )
+    if entry is None:
+        return None
+    found = LastTime()
+    for trigger in sorted(entry.triggers.all(), key=lambda t: t.name):
+        found.trigger_ids.append(trigger.pk)
+        found.trigger_names.append(trigger.name)
+    for use in sorted(entry.uses.all(), key=lambda u: u.pk):
+        found.tried.append(
+            {"intervention": use.intervention_id, "dose": use.dose, "effect": use.effect}
+        )
+        found.tried_names.append(use.intervention.name)
+    if not found.trigger_ids and not found.tried:
+        return None
+    return found
+
+
+def usual_interventions(person, count: int = USUAL_COUNT) -> list:
+    """The things this person tries most (then most recently), for chips above the rows of
+    what was tried; none until they have logged some."""
+    theirs = Q(uses__spasm__owner=person) | Q(uses__pain__owner=person)
+    return list(
+        Intervention.objects.available_to(person)
+        .annotate(times=Count("uses", filter=theirs), last=Max("uses__pk", filter=theirs))
+        .filter(times__gt=0)
+        .order_by("-times", "-last", "name")[:count]
+    )
