@@ -74,9 +74,9 @@ NEW_ENTRY_TITLES_FOR = {
 
 # The Log page's time chips for a one-tap spasm: (minutes ago, chip, the big button's title).
 QUICK_WHEN = [
-    (0, _lazy("Now"), _lazy("Spasm now")),
-    (15, _lazy("15 min ago"), _lazy("Spasm 15 min ago")),
-    (60, _lazy("1 hour ago"), _lazy("Spasm 1 hour ago")),
+    (0, _lazy("Now"), _lazy("Spasm now"), _lazy("Spasm now for %(name)s")),
+    (15, _lazy("15 min ago"), _lazy("Spasm 15 min ago"), _lazy("Spasm 15 min ago for %(name)s")),
+    (60, _lazy("1 hour ago"), _lazy("Spasm 1 hour ago"), _lazy("Spasm 1 hour ago for %(name)s")),
 ]
 RED_FLAGS_ANCHOR = "#id_red_flags"
 
@@ -121,7 +121,15 @@ def quick_log(request, person):
         "yesterday": (today - timedelta(days=1)).isoformat(),
         "ad_risk": person.ad_risk,
         "when_choices": [
-            (minutes, {"chip": chip, "title": title}) for minutes, chip, title in QUICK_WHEN
+            # A carer's button names whose diary the spasm goes to, whichever chip is picked.
+            (
+                minutes,
+                {
+                    "chip": chip,
+                    "title": title if request.access.is_own else title_for % {"name": person.name},
+                },
+            )
+            for minutes, chip, title, title_for in QUICK_WHEN
         ],
         "severities": SpasmSeverity.choices,
         "urgent_url": urgent_url(request),

@@ -114,6 +114,11 @@
         }
       });
     changed.forEach((field) => {
+      // A restored answer in a folded part of the form opens it, so the person sees it came back.
+      const fold = field.closest("details");
+      if (fold && !fold.open) {
+        fold.open = true;
+      }
       field.dispatchEvent(new Event("input", { bubbles: true }));
       field.dispatchEvent(new Event("change", { bubbles: true }));
     });

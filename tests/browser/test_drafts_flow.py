@@ -4,7 +4,7 @@ from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
 
 from sci_tracker.diary.models import LegPainEntry
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, sign_in, unfold
 from tests.browser.test_diary_flow import choose, person
 from tests.entries import pain
 
@@ -23,6 +23,7 @@ def test_it_brings_a_pain_draft_back_after_a_reload_and_forgets_it_once_saved(
     page.goto(f"{live_server.url}/log/pain/")
     choose(page, "How bad is the pain?", "6")
     choose(page, "What does it feel like?", "Burning")
+    unfold(page, "Note")
     page.get_by_label("Note", exact=True).fill("Woke me at 2 a.m.")
 
     page.reload()
@@ -51,6 +52,7 @@ def test_it_discards_a_draft_when_asked_and_forgets_drafts_at_sign_out(
     person("ben")
     sign_in(page, live_server, "ben@example.org")
     page.goto(f"{live_server.url}/log/pain/")
+    unfold(page, "Note")
     page.get_by_label("Note", exact=True).fill("Not this one")
     page.reload()
     page.get_by_role("button", name="Discard").click()
@@ -58,6 +60,8 @@ def test_it_discards_a_draft_when_asked_and_forgets_drafts_at_sign_out(
     expect(page.get_by_text("Draft restored")).to_have_count(0)
     page.reload()
     expect(page.get_by_label("Note", exact=True)).to_have_value("")
+
+    unfold(page, "Note")
 
     page.get_by_label("Note", exact=True).fill("Typed before signing out")
     page.goto(f"{live_server.url}/log/")
@@ -81,6 +85,7 @@ def test_it_saves_a_pain_entry_sent_after_the_session_ended_once_signed_in_again
     sign_in(page, live_server, "cat@example.org")
     page.goto(f"{live_server.url}/log/pain/")
     choose(page, "How bad is the pain?", "4")
+    unfold(page, "Note")
     page.get_by_label("Note", exact=True).fill("Typed while signed out")
     Session.objects.all().delete()  # the session ends while the form is open
 
@@ -107,6 +112,7 @@ def test_it_keeps_the_version_a_draft_of_an_edit_was_opened_at(
     entry = pain(dan, note="As logged")
     sign_in(page, live_server, "dan@example.org")
     page.goto(f"{live_server.url}/entries/pain/{entry.pk}/")
+    unfold(page, "Note")
     page.get_by_label("Note", exact=True).fill("Typed on the laptop")
     # Changed on the phone while the laptop's draft waits.
     entry.note = "Changed on the phone"

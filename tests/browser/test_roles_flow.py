@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from sci_tracker.diary.models import SpasmEpisode
 from sci_tracker.sharing.models import CareAccess
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, sign_in, unfold
 from tests.conftest import make_user
 
 
@@ -57,6 +57,7 @@ def test_it_keeps_a_carer_in_the_persons_diary_and_lets_them_fix_their_entry(
     today.get_by_role("link", name=re.compile("^Open")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Edit: spasm, in Dee’s diary")
     assert_accessible(page)
+    unfold(page, "Note")
     page.get_by_role("textbox", name="Note").fill("Calmed after a stretch")
     save = page.get_by_role("button", name="Save to Dee’s diary")
     save.click()
