@@ -12,16 +12,18 @@ from django.views.decorators.http import require_safe
 from sci_tracker.core.health import database_problem
 from sci_tracker.middleware import database_fault_response
 from sci_tracker.safety.card import pump_reminders
-from sci_tracker.trends.rise import sudden_rise_for
+from sci_tracker.trends.rise import days_read, sudden_rise_for
 from sci_tracker.trends.views import home_summary
 
 
 @require_safe
 def home(request):
-    summary = home_summary(request.user) if request.user.is_authenticated else None
-    context = {"summary": summary}
+    context = {"summary": None}
     if request.user.is_authenticated:
-        context["rise"] = sudden_rise_for(request.user)
+        # The days are read once, for the rise rule and the cards (their fortnight lies within).
+        by_day = days_read(request.user)
+        context["summary"] = home_summary(request.user, by_day)
+        context["rise"] = sudden_rise_for(request.user, by_day)
         context["pump_reminders"] = pump_reminders(request.user)
     return render(request, "home.html", context)
 

@@ -760,10 +760,11 @@ class Change:
         return (self.this_week < self.last_week) == self.lower_is_better
 
 
-def week_on_week(owner, today):
-    """The last 7 days against the 7 before, for the home page."""
+def week_on_week(owner, today, by_day: Daily | None = None):
+    """The last 7 days against the 7 before, for the home page. `by_day`: days already read that
+    take in the fortnight (the home page reads them once for this and the rise rule)."""
     fortnight = Period(today - timedelta(days=13), today)
-    by_day = daily(owner, fortnight)
+    by_day = by_day or daily(owner, fortnight)
     last_week = by_day.window(Period(fortnight.start, fortnight.start + timedelta(days=6)))
     this_week = by_day.window(Period(today - timedelta(days=6), today))
     changes = []

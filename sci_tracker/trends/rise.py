@@ -130,7 +130,12 @@ def sudden_rise(by_day: Daily, today: date) -> SuddenRise | None:
     return SuddenRise(recent, usual, spasms, penn)
 
 
-def sudden_rise_for(owner: "User") -> SuddenRise | None:
-    """The rule on the person's own diary, up to their local today: three grouped queries."""
-    today = owner.local_today()
-    return sudden_rise(daily(owner, read_period(today)), today)
+def days_read(owner: "User") -> Daily:
+    """Every day the rule reads, up to the person's local today: three grouped queries. The home
+    page's week-on-week cards read their fortnight from these days too."""
+    return daily(owner, read_period(owner.local_today()))
+
+
+def sudden_rise_for(owner: "User", by_day: Daily | None = None) -> SuddenRise | None:
+    """The rule on the person's own diary, up to their local today (`by_day`: days_read)."""
+    return sudden_rise(by_day or days_read(owner), owner.local_today())

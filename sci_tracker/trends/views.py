@@ -264,10 +264,11 @@ def data(request, person):
     return HttpResponse(body, content_type="application/json")
 
 
-def home_summary(owner):
-    """The home page's cards: this week against last week, and this month's top trigger."""
+def home_summary(owner, by_day: aggregates.Daily | None = None):
+    """The home page's cards: this week against last week, and this month's top trigger.
+    `by_day`: the days already read, when they take in the last fortnight."""
     today = owner.local_today()
-    changes = aggregates.week_on_week(owner, today)
+    changes = aggregates.week_on_week(owner, today, by_day)
     if not any(item.this_days or item.last_days for item in changes):
         return None
     month = Period(today.replace(day=1), today)
