@@ -181,7 +181,7 @@ def test_it_keeps_everything_typed_when_a_reading_is_wrong(client, tara):
     text = response.text
     assert "Please check the blood-pressure readings" in text
     assert "The lower number must be below the upper number." in text
-    assert "Reading 2, upper number (systolic): Enter a number from 50 to 300." in text
+    assert "Reading 2, upper (systolic): Enter a number from 50 to 300." in text
     assert "That time is in the future." in text
     for typed in ('value="90"', 'value="95"', 'value="400"', 'value="2099-03-14T11:10"'):
         assert typed in text

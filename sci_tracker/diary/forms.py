@@ -590,8 +590,7 @@ class ADEpisodeForm(TimedEntryForm):
         ADAction.choices,
         _("What was done?"),
         help_text=_(
-            "The first steps: sit up, lower the legs, loosen anything tight, then check "
-            "the bladder and the bowel."
+            "First: sit up, lower the legs, loosen anything tight; then check bladder and bowel."
         ),
     )
 
@@ -644,12 +643,12 @@ class ReadingForm(OwnWords, forms.ModelForm):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     systolic = reading_number(
-        _("Upper number (systolic)"), SYSTOLIC_RANGE, missing=_("Enter the upper number.")
+        _("Upper (systolic)"), SYSTOLIC_RANGE, missing=_("Enter the upper number.")
     )
     diastolic = reading_number(
-        _("Lower number (diastolic)"), DIASTOLIC_RANGE, missing=_("Enter the lower number.")
+        _("Lower (diastolic)"), DIASTOLIC_RANGE, missing=_("Enter the lower number.")
     )
-    pulse = reading_number(_("Pulse (beats a minute, if taken)"), PULSE_RANGE, required=False)
+    pulse = reading_number(_("Pulse (if taken)"), PULSE_RANGE, required=False)
 
     class Meta:
         model = BloodPressureReading

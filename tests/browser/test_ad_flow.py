@@ -11,9 +11,9 @@ from tests.conftest import make_user
 
 def reading(page, number, systolic, diastolic, pulse=""):
     row = page.get_by_role("group", name=f"Reading {number}")
-    row.get_by_label("Upper number (systolic)").fill(systolic)
-    row.get_by_label("Lower number (diastolic)").fill(diastolic)
-    row.get_by_label("Pulse (beats a minute, if taken)").fill(pulse)
+    row.get_by_label("Upper (systolic)").fill(systolic)
+    row.get_by_label("Lower (diastolic)").fill(diastolic)
+    row.get_by_label("Pulse (if taken)").fill(pulse)
     return row
 
 
@@ -43,9 +43,25 @@ def test_it_logs_an_episode_with_three_readings_and_marks_the_raised_ones(
     done.get_by_text("Sat up", exact=True).click()
     done.get_by_text("Checked the catheter or emptied the bladder", exact=True).click()
     page.get_by_role("group", name="How it ended").get_by_text("Settled", exact=True).click()
+    # One empty row at a time: the next comes with "Add a reading".
+    expect(page.get_by_role("group", name="Reading 2")).to_be_hidden()
     reading(page, 1, "165", "95", "52")
+    page.get_by_role("button", name="Add a reading").click()
+    expect(
+        page.get_by_role("group", name="Reading 2").get_by_label("Upper (systolic)")
+    ).to_be_focused()
     second = reading(page, 2, "130", "135")  # the numbers the wrong way round
+    # A reload brings back both rows from the draft, the second shown again.
+    page.reload()
+    expect(
+        page.get_by_role("group", name="Reading 2").get_by_label("Lower (diastolic)")
+    ).to_have_value("135")
+    expect(page.get_by_role("group", name="Reading 3")).to_be_hidden()
+    page.get_by_role("button", name="Add a reading").click()
     reading(page, 3, "129", "80", "60")
+    # Every row is in use: the button gives way to how to add more.
+    expect(page.get_by_role("button", name="Add a reading")).to_be_hidden()
+    expect(page.get_by_text("Need more rows?")).to_be_visible()
     page.get_by_role("button", name="Save").click()
 
     summary = page.get_by_role("alert")
@@ -54,9 +70,9 @@ def test_it_logs_an_episode_with_three_readings_and_marks_the_raised_ones(
     expect(summary).to_contain_text("The lower number must be below the upper number.")
     assert_accessible(page)
     expect(
-        page.get_by_role("group", name="Reading 3").get_by_label("Pulse (beats a minute, if taken)")
+        page.get_by_role("group", name="Reading 3").get_by_label("Pulse (if taken)")
     ).to_have_value("60")
-    second.get_by_label("Lower number (diastolic)").fill("85")
+    second.get_by_label("Lower (diastolic)").fill("85")
     page.get_by_role("button", name="Save").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("History")
