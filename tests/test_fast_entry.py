@@ -358,3 +358,19 @@ def test_it_keeps_the_body_map_to_the_pain_form(alice_client, alice):
     html = alice_client.get(reverse("diary:edit", args=["pain", entry.pk])).text
     assert "data-body-map" in sites_fieldset(html)
     assert 'name="sites" value="left-knee" id="id_sites_4" checked' in html
+
+
+# Leg pain from home ------------------------------------------------------------------------------
+
+
+def test_it_offers_leg_pain_now_on_a_persons_home_with_or_without_entries(alice_client, alice):
+    pain_form = reverse("diary:new", args=["pain"])
+    first_steps = alice_client.get(reverse("home")).text
+    assert "What to do first" in first_steps
+    assert f'href="{pain_form}">Leg pain now</a>' in first_steps
+    with time_machine.travel(NOW, tick=False):
+        spasm(alice)
+        home = alice_client.get(reverse("home")).text
+    assert "What to do first" not in home
+    assert f'href="{reverse("diary:quick_log")}">Log now</a>' in home
+    assert f'href="{pain_form}">Leg pain now</a>' in home
