@@ -97,6 +97,12 @@ def test_it_keeps_save_in_reach_on_every_form(page, live_server, console_errors,
         assert in_view(page, save), kind
         heights[kind] = page.evaluate("document.querySelector('#entry-form').offsetHeight")
         assert_accessible(page)
+        # Every fold open at once: the whole form, as a person who keeps them open sees it.
+        shut = page.locator("details.fold:not([open]) > summary")
+        for _ in range(shut.count()):
+            shut.first.click()
+        expect(shut).to_have_count(0)
+        assert_accessible(page)
         # Scrolled to the end and back, Save stays on the screen.
         page.mouse.wheel(0, 1500)
         assert in_view(page, save), kind
@@ -104,6 +110,19 @@ def test_it_keeps_save_in_reach_on_every_form(page, live_server, console_errors,
     print("form heights at 390x844:", heights)
     for kind in ("spasm", "pain", "checkin", "event"):
         assert heights[kind] <= 2 * PHONE["height"], heights
+
+    # Sent with something missing: the errors as shown (the pain and check-in forms' are
+    # checked in test_diary_flow, the AD form's in test_ad_flow).
+    page.goto(f"{live_server.url}/log/spasm/")
+    page.get_by_role("group", name="When").get_by_text("Earlier…", exact=True).click()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the date and time, or pick “Now”.")
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/log/event/")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("alert")).to_be_focused()
+    assert_accessible(page)
+    assert not SpasmEpisode.objects.exists()
     assert console_errors == []
 
 

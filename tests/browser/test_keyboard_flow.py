@@ -42,6 +42,7 @@ def test_it_keeps_every_tab_stop_of_the_pain_form_in_view_with_a_visible_ring(
     page.goto(f"{live_server.url}/log/pain/")
     # Every folded part open, so the walk meets every field of the form.
     page.evaluate("() => document.querySelectorAll('details.fold').forEach((d) => (d.open = true))")
+    assert_accessible(page)  # every fold open, at this size
     stops, hidden = 0, []
     for _ in range(150):
         page.keyboard.press("Tab")
