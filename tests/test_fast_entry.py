@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from sci_tracker.diary.last_time import usual_interventions
-from sci_tracker.diary.models import FoldState, Intervention, SpasmEpisode, Trigger
+from sci_tracker.diary.models import FoldState, Intervention, PainSite, SpasmEpisode, Trigger
 from sci_tracker.sharing.models import CareAccess
 from tests.conftest import make_user
 from tests.entries import NOW, builtin, pain, spasm
@@ -317,3 +317,60 @@ def test_it_orders_the_usual_things_tried_by_this_persons_use(alice_client, alic
     assert chips == [str(heat.pk), str(stretching.pk)]
     # Each row's "Did it help?" is a group of chips, "Not sure yet" until one is tapped.
     assert checked_value(html, "tried-0-effect") == "not-sure"
+
+
+# Where it hurts: the body map ------------------------------------------------------------------
+
+
+def sites_fieldset(html):
+    return re.search(r'<fieldset[^>]*id="id_sites".*?</fieldset>', html, re.S).group(0)
+
+
+def test_it_draws_every_pain_site_on_a_front_and_a_back_view_inside_the_where_list(alice_client):
+    html = alice_client.get(reverse("diary:new", args=["pain"])).text
+    where = sites_fieldset(html)
+    body_map = re.search(r"<div[^>]*data-body-map[^>]*>.*?</svg>", where, re.S).group(0)
+    # Each site once on each view, and each a box of the list beside it.
+    regions = re.findall(r'data-site="([^"]+)"', body_map)
+    assert sorted(regions) == sorted(PainSite.values * 2)
+    assert regions[:12] != regions[12:]  # from behind, the sides swap places
+    for value in PainSite.values:
+        assert f'type="checkbox" class="btn-check" name="sites" value="{value}"' in where
+    # Each view named, each leg labelled with its side.
+    texts = [html_unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", body_map)]
+    assert texts == ["Front", "Right", "Left", "Back", "Left", "Right"]
+    # A pointer's shortcut only: hidden from assistive technology, no tab stops, and hidden
+    # until its script shows it (without JavaScript the list alone does the work).
+    assert re.search(r'<div class="body-map" data-body-map hidden>', body_map)
+    assert '<svg viewBox="0 0 360 294" aria-hidden="true" focusable="false">' in body_map
+    assert "tabindex" not in body_map
+    assert "<a " not in body_map
+    assert re.search(r'<script src="[^"]*js/body_map[^"]*\.js" defer>', html)
+
+
+def test_it_keeps_the_body_map_to_the_pain_form(alice_client, alice):
+    for kind in ("spasm", "checkin"):
+        html = alice_client.get(reverse("diary:new", args=[kind])).text
+        assert "data-body-map" not in html
+        assert "body_map" not in html
+    # Editing a pain entry: the map shows, its sites ticked in the list it draws from.
+    entry = pain(alice, sites=["left-knee"])
+    html = alice_client.get(reverse("diary:edit", args=["pain", entry.pk])).text
+    assert "data-body-map" in sites_fieldset(html)
+    assert 'name="sites" value="left-knee" id="id_sites_4" checked' in html
+
+
+# Leg pain from home ------------------------------------------------------------------------------
+
+
+def test_it_offers_leg_pain_now_on_a_persons_home_with_or_without_entries(alice_client, alice):
+    pain_form = reverse("diary:new", args=["pain"])
+    first_steps = alice_client.get(reverse("home")).text
+    assert "What to do first" in first_steps
+    assert f'href="{pain_form}">Leg pain now</a>' in first_steps
+    with time_machine.travel(NOW, tick=False):
+        spasm(alice)
+        home = alice_client.get(reverse("home")).text
+    assert "What to do first" not in home
+    assert f'href="{reverse("diary:quick_log")}">Log now</a>' in home
+    assert f'href="{pain_form}">Leg pain now</a>' in home

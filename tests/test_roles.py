@@ -260,6 +260,10 @@ def test_it_opens_a_carers_home_with_log_for_each_person_they_help(alice, bob, c
     assert text.index("Log for Alice") < text.index("Bob Log for Bob")
     assert f'href="/people/{alice.pk}/log/">Log for Alice' in home
     assert f'href="/people/{bob.pk}/log/">Log for Bob' in home
+    # Leg pain in one tap, in the person's diary, never the carer's own.
+    assert f'href="/people/{alice.pk}/log/pain/">Leg pain now for Alice' in home
+    assert f'href="/people/{bob.pk}/log/pain/">Leg pain now for Bob' in home
+    assert f'href="{reverse("diary:new", args=["pain"])}"' not in home
     assert FIRST_STEPS not in text
     assert "You can keep a diary of your own here too. Your own diary" in text
     assert dict(menu_links(home))["People you help"] == reverse("sharing:people")

@@ -110,6 +110,13 @@ class Toggles(forms.CheckboxSelectMultiple):
     """Several choices drawn as large toggle buttons."""
 
 
+class SiteToggles(Toggles):
+    """The pain sites: toggle buttons in two columns, with the body map above them (see
+    templates/diary/body_map.html), a pointer's shortcut to the same boxes."""
+
+    has_body_map = True
+
+
 class Toggle(forms.CheckboxInput):
     """A yes-or-no tick drawn as one large toggle button (see includes/toggle.html): a bare
     checkbox is too small a target for a weak grip."""
@@ -367,7 +374,9 @@ def pain_type_learn_more():
 
 class PainForm(TimedEntryForm):
     intensity = scale_field("How bad is the pain? (0 none, 10 worst imaginable)", required=True)
-    sites = toggles(PainSite.choices, "Where")
+    sites = forms.MultipleChoiceField(
+        label="Where", choices=PainSite.choices, required=False, widget=SiteToggles
+    )
     qualities = toggles(PainQuality.choices, "What does it feel like?")
 
     class Meta:

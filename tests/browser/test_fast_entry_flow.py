@@ -98,6 +98,12 @@ def test_it_keeps_save_in_reach_on_every_form(page, live_server, console_errors,
         assert in_view(page, save), kind
         heights[kind] = page.evaluate("document.querySelector('#entry-form').offsetHeight")
         assert_accessible(page)
+        # Every fold open at once: the whole form, as a person who keeps them open sees it.
+        shut = page.locator("details.fold:not([open]) > summary")
+        for _ in range(shut.count()):
+            shut.first.click()
+        expect(shut).to_have_count(0)
+        assert_accessible(page)
         # Scrolled to the end and back, Save stays on the screen.
         page.mouse.wheel(0, 1500)
         assert in_view(page, save), kind
@@ -105,6 +111,19 @@ def test_it_keeps_save_in_reach_on_every_form(page, live_server, console_errors,
     print("form heights at 390x844:", heights)
     for kind in ("spasm", "pain", "checkin", "event", "ad"):
         assert heights[kind] <= 2 * PHONE["height"], heights
+
+    # Sent with something missing: the errors as shown (the pain and check-in forms' are
+    # checked in test_diary_flow, the AD form's in test_ad_flow).
+    page.goto(f"{live_server.url}/log/spasm/")
+    page.get_by_role("group", name="When").get_by_text("Earlier…", exact=True).click()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the date and time, or pick “Now”.")
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/log/event/")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("alert")).to_be_focused()
+    assert_accessible(page)
+    assert not SpasmEpisode.objects.exists()
     assert console_errors == []
 
 
@@ -191,11 +210,14 @@ def test_it_logs_leg_pain_with_a_usual_intervention_in_few_taps(
     )
     earlier.uses.create(intervention=Intervention.objects.get(owner=None, slug="stretching"))
     sign_in(page, live_server, "fay@example.org")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Fay")
+    assert_accessible(page)
     taps = Taps(page)
-    taps.tap(page.get_by_role("navigation").get_by_role("link", name="Log"))
-    taps.tap(page.get_by_role("link", name=re.compile("^Leg pain now")))
+    taps.tap(page.get_by_role("main").get_by_role("link", name="Leg pain now"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log leg pain")
     taps.tap(page.get_by_role("group", name="How bad is the pain?").get_by_text("6", exact=True))
-    taps.tap(page.get_by_role("group", name="Where").get_by_text("Left foot or toes", exact=True))
+    taps.tap(region(page, "left-foot", FRONT))  # where it hurts, on the body map
+    expect(page.get_by_role("checkbox", name="Left foot or toes")).to_be_checked()
     taps.tap(page.get_by_role("group", name="What does it feel like?").get_by_text("Burning"))
     taps.tap(page.locator("label", has_text="Full bladder"))
     usual = page.get_by_role("group", name="Your usual ones: tap to add")
@@ -212,6 +234,98 @@ def test_it_logs_leg_pain_with_a_usual_intervention_in_few_taps(
     assert list(pain.uses.values_list("intervention__slug", "effect")) == [
         ("stretching", "helped-a-little")
     ]
-    # Save included: 9 taps. The issue asks for 8 (see the report: the 9th is the Save).
-    assert taps.count <= 9
+    # From the home page, Save included.
+    assert taps.count <= 8
     assert console_errors == []
+
+
+def region(page, site, view):
+    """One region of the body map: view 0 is the front, 1 the back."""
+    return page.locator(f"[data-body-map] [data-site='{site}']").nth(view)
+
+
+PICKED = "element => element.classList.contains('is-picked')"
+FRONT, BACK = 0, 1
+
+
+def test_it_ticks_where_it_hurts_on_the_body_map_and_the_map_follows_the_list(
+    page, live_server, console_errors, transactional_db
+):
+    gus = person("gus")
+    sign_in(page, live_server, "gus@example.org")
+    page.goto(f"{live_server.url}/log/pain/")
+    where = page.get_by_role("group", name="Where")
+    body_map = page.locator("[data-body-map]")
+    expect(body_map).to_be_visible()
+    # Hidden from assistive technology: the list is the way for a screen reader.
+    expect(body_map.locator("svg")).to_have_attribute("aria-hidden", "true")
+    # Every region a target for a weak grip: 44 px each way on the phone.
+    for box in body_map.locator("[data-site]").evaluate_all(
+        "regions => regions.map((r) => r.getBoundingClientRect().toJSON())"
+    ):
+        assert min(box["width"], box["height"]) >= 44, box
+
+    # A tap on a region ticks its box in the list, and both views show it picked.
+    region(page, "left-foot", FRONT).click()
+    expect(where.get_by_role("checkbox", name="Left foot or toes")).to_be_checked()
+    assert region(page, "left-foot", FRONT).evaluate(PICKED)
+    assert region(page, "left-foot", BACK).evaluate(PICKED)
+    region(page, "right-knee", BACK).click()
+    expect(where.get_by_role("checkbox", name="Right knee")).to_be_checked()
+    # Picked is told by a hatched fill and a thick outline, not by colour alone.
+    picked = region(page, "right-knee", FRONT).evaluate(
+        "r => [getComputedStyle(r).fill, getComputedStyle(r).strokeWidth]"
+    )
+    plain = region(page, "left-knee", FRONT).evaluate(
+        "r => [getComputedStyle(r).fill, getComputedStyle(r).strokeWidth]"
+    )
+    assert "url(" in picked[0], picked
+    assert "body-map-picked" in picked[0], picked
+    assert "url(" not in plain[0]
+    assert float(picked[1].rstrip("px")) >= 2 * float(plain[1].rstrip("px"))
+
+    # Ticking the list shows on the map; a second tap on the map unticks.
+    where.get_by_text("Left thigh", exact=True).click()
+    assert region(page, "left-thigh", FRONT).evaluate(PICKED)
+    assert region(page, "left-thigh", BACK).evaluate(PICKED)
+    region(page, "left-foot", BACK).click()
+    expect(where.get_by_role("checkbox", name="Left foot or toes")).not_to_be_checked()
+    assert not region(page, "left-foot", FRONT).evaluate(PICKED)
+    assert_accessible(page)
+
+    # No tab stop on the map: Tab goes from the intensity straight to the list.
+    choose_intensity = page.get_by_role("group", name="How bad is the pain?")
+    choose_intensity.get_by_text("3", exact=True).click()
+    page.keyboard.press("Tab")
+    expect(where.get_by_role("checkbox", name="Left hip or buttock")).to_be_focused()
+
+    # A draft brought back after a reload shows on the map too.
+    page.reload()
+    expect(page.get_by_role("status").filter(has_text="Draft restored")).to_be_visible()
+    expect(where.get_by_role("checkbox", name="Right knee")).to_be_checked()
+    assert region(page, "right-knee", FRONT).evaluate(PICKED)
+    assert region(page, "left-thigh", BACK).evaluate(PICKED)
+    assert not region(page, "left-foot", FRONT).evaluate(PICKED)
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("History")
+    pain = LegPainEntry.objects.get(owner=gus)
+    assert sorted(pain.sites) == ["left-thigh", "right-knee"]
+    assert console_errors == []
+
+
+def test_it_keeps_the_where_list_alone_without_javascript(browser, live_server, transactional_db):
+    hal = person("hal")
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live_server, "hal@example.org")
+    page.goto(f"{live_server.url}/log/pain/")
+    expect(page.locator("[data-body-map]")).to_have_count(1)
+    expect(page.locator("[data-body-map]")).to_be_hidden()
+    page.get_by_role("group", name="How bad is the pain?").get_by_text("5", exact=True).click()
+    page.get_by_role("group", name="Where").get_by_text("Right ankle", exact=True).click()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("History")
+    assert LegPainEntry.objects.get(owner=hal).sites == ["right-ankle"]
+    context.close()
