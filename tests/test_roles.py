@@ -286,16 +286,97 @@ def test_it_gives_a_person_the_first_steps_and_a_way_to_share(alice_client):
     assert "People you help" not in home
 
 
+def sign_up_as(client, name, use):
+    data = {"email": f"{name}@example.org", "display_name": name.title(), "time_zone": "UTC"}
+    data |= {"password1": PASSWORD, "password2": PASSWORD, "uses_app_as": use}
+    return client.post(reverse("signup"), data, follow=True)
+
+
 def test_it_signs_up_a_clinician_without_the_patients_first_steps(client, db):
-    data = {"email": "dr_new@example.org", "display_name": "Dr New", "time_zone": "UTC"}
-    data |= {"password1": PASSWORD, "password2": PASSWORD, "is_clinician": "on"}
-    client.post(reverse("signup"), data)
+    sent = sign_up_as(client, "dr_new", "clinician")
+    assert "ask your patients to invite it as their clinician" in main_text(sent.text)
     account = User.objects.get(email="dr_new@example.org")
-    assert account.is_clinician
+    assert (account.uses_app_as, account.is_clinician) == ("clinician", True)
     client.force_login(account)
     text = main_text(client.get(reverse("home")).text)
     assert FIRST_STEPS not in text
     assert "0 people share their diary with you." in text
+    assert (
+        "Waiting for an invitation Ask your patients to invite you from their Sharing page, as "
+        "their clinician, with your e-mail address dr_new@example.org" in text
+    )
+
+
+def test_it_tells_a_new_carer_how_to_get_an_invitation_not_to_set_up_an_injury(client, db):
+    sent = sign_up_as(client, "cara_new", "carer")
+    assert "ask the person you help to invite it as their carer" in main_text(sent.text)
+    account = User.objects.get(email="cara_new@example.org")
+    assert (account.uses_app_as, account.is_clinician) == ("carer", False)
+    client.force_login(account)
+    text = main_text(client.get(reverse("home")).text)
+    assert (
+        "Waiting for an invitation Ask the person you help to invite you from their Sharing "
+        "page, as their carer, with your e-mail address cara_new@example.org" in text
+    )
+    # Not confirmed yet: no invitation reaches the account until it is.
+    assert "First confirm your e-mail address with the link we sent you" in text
+    assert FIRST_STEPS not in text
+    assert "injury level" not in text
+    assert "You can keep a diary of your own here too." in text
+
+
+def test_it_keeps_a_new_persons_first_steps(client, db):
+    sent = sign_up_as(client, "pat", "own")
+    assert "keep your diary before you confirm" in main_text(sent.text)
+    account = User.objects.get(email="pat@example.org")
+    assert account.uses_app_as == "own"
+    client.force_login(account)
+    text = main_text(client.get(reverse("home")).text)
+    assert FIRST_STEPS in text
+    assert "Waiting for an invitation" not in text
+
+
+def test_it_replaces_the_wait_with_the_invitation_then_the_person(alice, db):
+    carer = make_user("cara", uses_app_as="carer")
+    client = signed_in(carer)
+    assert "Waiting for an invitation" in main_text(client.get(reverse("home")).text)
+    assert "First confirm" not in main_text(client.get(reverse("home")).text)
+    invitation = CareAccess.objects.create(person=alice, email=carer.email, role="carer")
+    text = main_text(client.get(reverse("home")).text)
+    assert "Alice invited you as their carer" in text
+    assert "Waiting for an invitation" not in text
+    invitation.member, invitation.accepted_at = carer, timezone.now()
+    invitation.save()
+    home = client.get(reverse("home")).text
+    assert f'href="/people/{alice.pk}/log/">Log for Alice' in home
+    assert "Waiting for an invitation" not in main_text(home)
+    assert FIRST_STEPS not in main_text(home)
+
+
+def test_it_asks_who_the_account_is_for_as_one_radio_group(client, db):
+    page = client.get(reverse("signup")).text
+    assert "Who is this account for?" in page
+    assert re.search(r'name="uses_app_as" value="own" id="[^"]+" checked', page)
+    for use in ("carer", "clinician"):
+        assert f'name="uses_app_as" value="{use}"' in page
+    refused = sign_up_as(client, "odd", "nurse")
+    assert "Choose one of the three answers." in refused.text
+    assert not User.objects.filter(email="odd@example.org").exists()
+
+
+def test_it_changes_who_the_account_is_for_on_the_profile(alice):
+    client = signed_in(alice)
+    assert 'name="uses_app_as" value="own"' in client.get(reverse("profile")).text
+    data = {"display_name": "Alice", "time_zone": "UTC", "injury_level": "C6"}
+    data |= {"completeness": "B", "uses_app_as": "clinician"}
+    client.post(reverse("profile"), data)
+    alice.refresh_from_db()
+    # "As a clinician" ticks "I am a clinician": people can invite the account as one.
+    assert (alice.uses_app_as, alice.is_clinician) == ("clinician", True)
+    data |= {"uses_app_as": "carer", "is_clinician": "on"}
+    client.post(reverse("profile"), data)
+    alice.refresh_from_db()
+    assert (alice.uses_app_as, alice.is_clinician) == ("carer", True)
 
 
 def test_it_shows_and_answers_invitations_on_the_home_page(alice, bob, carer):
