@@ -2,6 +2,7 @@
 finds, changes and bins the entries they logged there; the home page and menu fit each role."""
 
 import re
+from datetime import UTC, datetime
 from html import unescape
 
 import pytest
@@ -238,6 +239,141 @@ def test_it_keeps_each_carer_to_the_entries_they_logged(alice, carer, bob, clini
         history = reverse("diary:history", kwargs={"person_id": alice.pk})
         assert other.get(history).status_code == 404
     assert SpasmEpisode.objects.filter(deleted_at__isnull=False).count() == 0
+
+
+# A carer's words and times -----------------------------------------------------------------
+
+
+def page_words(html):
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_names_the_person_in_every_question_a_carer_reads(alice, carer):
+    grant(alice, carer, "carer")
+    client = signed_in(carer)
+    scope = {"person_id": alice.pk}
+    pages = {
+        kind: page_words(client.get(reverse("diary:new", kwargs={**scope, "kind": kind})).text)
+        for kind in ("spasm", "pain", "checkin", "event", "ad")
+    }
+    for kind, words in pages.items():
+        assert "Show this note to Alice’s clinician" in words, kind
+        assert "Flagged notes are listed in the report for Alice’s clinician." in words, kind
+        assert "my clinician" not in words.lower(), kind
+        assert "your clinician" not in words.lower(), kind
+    for kind in ("spasm", "pain"):
+        assert "Tick any Alice has. The app will tell you what to do next." in pages[kind]
+        assert "What was tried?" in pages[kind]
+        assert "What did you try?" not in pages[kind]
+        assert "in Alice’s time zone: Pacific/Auckland (yours is UTC)" in pages[kind]
+    assert "Not one of Alice’s pain problems" in pages["pain"]
+    assert "Your own guess" not in pages["pain"]
+    checkin_words = pages["checkin"]
+    assert "In the past 24 hours, how often did Alice have spasms?" in checkin_words
+    assert "In the past 24 hours, how many times did spasms or pain wake Alice?" in checkin_words
+    assert "Leave this if Alice had none." in checkin_words
+    assert " did you " not in checkin_words
+    # The person's own forms keep speaking to them.
+    own = page_words(signed_in(alice).get(reverse("diary:new", args=["spasm"])).text)
+    assert "Show this note to my clinician" in own
+    assert "What did you try?" in own
+    assert "In your own time zone." in own
+    own = page_words(signed_in(alice).get(reverse("diary:new", args=["checkin"])).text)
+    assert "In the past 24 hours, how often did you have spasms?" in own
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_names_the_person_on_the_urgent_advice_a_carer_reads(alice, carer):
+    grant(alice, carer, "carer")
+    client = signed_in(carer)
+    url = reverse("diary:new", kwargs={"person_id": alice.pk, "kind": "spasm"})
+    response = client.post(url, {"when": "now", "red_flags": ["chest"], **TRIED_NONE}, follow=True)
+    assert heading(response.text) == "Alice’s symptoms need attention"
+    assert "<title>Alice’s symptoms need attention · SCI Tracker</title>" in unescape(response.text)
+    assert "The advice below speaks to Alice" in page_words(response.text)
+    response = signed_in(alice).post(
+        reverse("diary:new", args=["spasm"]),
+        {"when": "now", "red_flags": ["chest"], **TRIED_NONE},
+        follow=True,
+    )
+    assert heading(response.text) == "Your symptoms need attention"
+    assert "The advice below speaks to" not in response.text
+
+
+TRIED_NONE = {"tried-TOTAL_FORMS": "0", "tried-INITIAL_FORMS": "0"}
+
+
+@pytest.fixture
+def far_carer(alice):
+    """A carer in Denver for Alice in Auckland: at NOW it is the 14th there, the 15th here."""
+    carer = make_user("cara", time_zone="America/Denver")
+    grant(alice, carer, "carer")
+    return carer
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_reads_a_carers_typed_times_in_the_persons_zone(alice, far_carer):
+    client = signed_in(far_carer)
+    scope = {"person_id": alice.pk}
+    # 00:10 on the 15th in Auckland is 11:10 UTC on the 14th: 20 minutes ago. Read in Denver
+    # it would be hours ahead, and refused as in the future.
+    earlier = {"when": "earlier", "occurred_local": "2026-03-15T00:10"}
+    at = datetime(2026, 3, 14, 11, 10, tzinfo=UTC)
+    spasm_url = reverse("diary:new", kwargs={**scope, "kind": "spasm"})
+    form = page_words(client.get(spasm_url).text)
+    assert (
+        "The time it happened, in Alice’s time zone: Pacific/Auckland (yours is America/Denver)."
+        in form
+    )
+    assert client.post(spasm_url, {**earlier, **TRIED_NONE}).status_code == 302
+    saved = SpasmEpisode.objects.get(owner=alice)
+    assert saved.occurred_at == at
+    pain_url = reverse("diary:new", kwargs={**scope, "kind": "pain"})
+    assert client.post(pain_url, pain_data(**earlier)).status_code == 302
+    assert LegPainEntry.objects.get(owner=alice).occurred_at == at
+
+    # The edit page shows the saved time in Alice's zone, and keeps it when sent back.
+    edit_url = reverse("diary:edit", kwargs={**scope, "kind": "spasm", "pk": saved.pk})
+    edit = client.get(edit_url).text
+    assert 'value="2026-03-15T00:10"' in edit
+    assert "At 00:10" in page_words(edit)
+    data = {**earlier, "occurred_local": "2026-03-15T00:05", "version": str(saved.version)}
+    assert client.post(edit_url, {**data, **TRIED_NONE}).status_code == 302
+    saved.refresh_from_db()
+    assert saved.occurred_at == datetime(2026, 3, 14, 11, 5, tzinfo=UTC)
+
+    # The day of a check-in and an event is Alice's day too: the 15th has come in Auckland.
+    checkin_url = reverse("diary:new", kwargs={**scope, "kind": "checkin"})
+    checkin_form = page_words(client.get(checkin_url).text)
+    assert "The day it is about, in Alice’s time zone: Pacific/Auckland" in checkin_form
+    response = client.post(checkin_url, {"date": "2026-03-15", "psfs_frequency": "0"})
+    assert response.status_code == 302
+    event_url = reverse("diary:new", kwargs={**scope, "kind": "event"})
+    response = client.post(event_url, {"date": "2026-03-15", "event_kind": "botox"})
+    assert response.status_code == 302
+
+    # "15 min ago" from the Log page, and the carer's list of today: in Alice's time.
+    quick = reverse("diary:spasm_now", kwargs=scope)
+    response = client.post(quick, {"minutes_ago": "15"}, follow=True)
+    assert "Spasm saved for Alice at 00:15." in response.text
+    log = page_words(response.text)
+    assert "Spasm at 00:15" in log
+    assert "Spasm at 00:05" in log
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_names_the_persons_zone_in_a_carers_clock_change_message(alice, far_carer):
+    # 02:30 on 5 April 2026 came twice in Auckland (summer time ended at 03:00).
+    with time_machine.travel(datetime(2026, 4, 6, 0, 0, tzinfo=UTC), tick=False):
+        url = reverse("diary:new", kwargs={"person_id": alice.pk, "kind": "spasm"})
+        data = {"when": "earlier", "occurred_local": "2026-04-05T02:30", **TRIED_NONE}
+        response = signed_in(far_carer).post(url, data)
+    assert response.status_code == 200
+    assert "02:30 came twice that night in Alice’s time zone: the clocks went back." in page_words(
+        response.text
+    )
+    assert not SpasmEpisode.objects.exists()
 
 
 # Home and menu for each role -----------------------------------------------------------------
