@@ -296,9 +296,10 @@ class EntryForm(OwnWords, forms.ModelForm):
 
     version = SeenVersionField()
 
-    def __init__(self, *args, owner, writer=None, **kwargs):
+    def __init__(self, *args, owner, writer=None, sent_at=None, **kwargs):
         self.owner = owner
         self.writing = Writing(owner, writer)
+        self.sent_at = sent_at  # None: now
         super().__init__(*args, **kwargs)
         if "triggers" in self.fields:
             # The person's usual triggers first (diary.models.CatalogueQuerySet.by_use).
@@ -389,7 +390,9 @@ class TimedEntryForm(EntryForm):
                 self.instance.occurred_at = moment
         elif when:
             minutes = 0 if when == "now" else int(when)
-            self.instance.occurred_at = timezone.now() - timedelta(minutes=minutes)
+            self.instance.occurred_at = (self.sent_at or timezone.now()) - timedelta(
+                minutes=minutes
+            )
         return cleaned
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from sci_tracker.accounts.emergency import emergency_number
+from sci_tracker.accounts.resume import sent_at
 from sci_tracker.diary.catalogue import learn_more
 from sci_tracker.diary.conflicts import differences
 from sci_tracker.diary.folds import KNOWN_KEYS, lay_out, remember_fold, remembered_folds
@@ -170,6 +171,7 @@ def spasm_now(request, person):
         logged_by=request.user,
         severity=quick.cleaned_data["severity"],
         minutes_ago=quick.cleaned_data["minutes_ago"],
+        tapped_at=sent_at(request),  # a tap kept over a sign-in keeps its moment
     )
     saved_at = f"{spasm.occurred_at.astimezone(person.zone):%H:%M}"
     severity = spasm.get_severity_display().lower() if spasm.severity else ""
@@ -205,7 +207,8 @@ def _entry_forms(request, person, kind, entry, data=None):
         data = request.POST
     # The writer: a carer's questions name the person, and say in whose zone times are read.
     who = {"owner": person, "writer": request.user}
-    form = ENTRY_FORMS[kind](data, instance=entry, **who)
+    # "Now" is when the form was sent: for one kept over a sign-in, not the sign-in.
+    form = ENTRY_FORMS[kind](data, instance=entry, sent_at=sent_at(request), **who)
     formset_class = INTERVENTION_FORMSETS.get(kind)
     formset = None
     if kind == "ad":
