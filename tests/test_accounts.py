@@ -24,6 +24,7 @@ def sign_up(client, **overrides):
         "time_zone": "Asia/Kolkata",
         "password1": PASSWORD,
         "password2": PASSWORD,
+        "uses_app_as": "own",
         **overrides,
     }
     return client.post(reverse("signup"), data, follow=True)
@@ -122,6 +123,7 @@ def test_it_saves_the_profile(alice_client, alice):
         "time_zone": "Europe/Lisbon",
         "injury_level": "T4",
         "completeness": "C",
+        "uses_app_as": "own",
     }
     response = alice_client.post(reverse("profile"), data, follow=True)
     assert "Your profile is saved." in response.text
@@ -140,6 +142,7 @@ def test_it_refuses_an_unknown_time_zone_and_keeps_the_rest(alice_client, alice)
         "time_zone": "Mars/Base",
         "injury_level": "T4",
         "completeness": "C",
+        "uses_app_as": "own",
     }
     response = alice_client.post(reverse("profile"), data)
     assert "Select a valid choice." in response.text

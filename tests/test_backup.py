@@ -49,6 +49,7 @@ def test_it_downloads_a_versioned_backup_named_for_the_local_day(alice_client, a
         "email": "alice@example.org",
         "display_name": "Alice",
         "time_zone": "Pacific/Auckland",
+        "uses_app_as": "own",
         "injury_level": "C6",
         "completeness": "B",
         "is_clinician": False,

@@ -37,7 +37,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sci_tracker.accounts.forms import TIME_ZONE_CHOICES
-from sci_tracker.accounts.models import SPINAL_LEVELS, Completeness, User
+from sci_tracker.accounts.models import SPINAL_LEVELS, Completeness, User, UsesAppAs
 from sci_tracker.core.addresses import normalise_email
 from sci_tracker.core.form_words import NOT_ON_THE_LIST as NOT_LISTED
 from sci_tracker.diary.forms import DAY_OUT_OF_RANGE, EARLIEST_DAY, LATEST_DAY, TOO_EARLY
@@ -391,11 +391,21 @@ new_password = st.one_of(
 
 @time_machine.travel(NOW, tick=False)
 @example(  # a full-width x: the same address as alice's once normalised (NFKC)
-    data={"email": "alice@e\uff58ample.org", "time_zone": "UTC", "password1": "a sound pw 26"},
+    data={
+        "email": "alice@e\uff58ample.org",
+        "time_zone": "UTC",
+        "uses_app_as": "own",
+        "password1": "a sound pw 26",
+    },
     same_twice=True,
 )
 @example(
-    data={"email": "ALICE@example.org", "time_zone": "UTC", "password1": "a sound pw 26"},
+    data={
+        "email": "ALICE@example.org",
+        "time_zone": "UTC",
+        "uses_app_as": "carer",
+        "password1": "a sound pw 26",
+    },
     same_twice=True,
 )
 @HYPOTHESIS
@@ -405,6 +415,7 @@ new_password = st.one_of(
             "email": email_text,
             "display_name": st.one_of(st.text(max_size=80), hostile_text),
             "time_zone": st.one_of(st.sampled_from(ZONES), hostile_text),
+            "uses_app_as": any_of(UsesAppAs.values),
             "password1": st.just("a sound new password 2026"),
         }
     ),
@@ -434,6 +445,9 @@ def test_it_never_fails_on_a_hostile_sign_up(client, alice, data, same_twice):
         user = User.objects.get(email=address)
         assert user.display_name == typed(sent(data, "display_name"))
         assert user.time_zone == sent(data, "time_zone")
+        assert user.uses_app_as == sent(data, "uses_app_as")
+        # Only "as a clinician" ticks "I am a clinician".
+        assert user.is_clinician == (user.uses_app_as == UsesAppAs.CLINICIAN)
         assert user.check_password(sent(data, "password1"))
         assert user.email_confirmed_at is None
 
@@ -472,6 +486,7 @@ SAFETY_FIELDS = {
             "time_zone": st.one_of(st.sampled_from(ZONES), hostile_text),
             "injury_level": any_of(LEVELS),
             "completeness": any_of(Completeness.values),
+            "uses_app_as": any_of(UsesAppAs.values),
             "is_clinician": st.sampled_from(["", "on"]),
             **SAFETY_FIELDS,
         }
@@ -491,13 +506,17 @@ def test_it_never_fails_on_a_hostile_profile(client, alice, data):
             assert (alice.usual_systolic, alice.has_baclofen_pump) == (None, False)
             assert (alice.emergency_contact_phone, alice.card_medicines) == ("", "")
             assert alice.emergency_number == ""
+            assert alice.uses_app_as == "own"
         else:
             assert response.status_code == 302
             assert alice.display_name == typed(sent(data, "display_name"))
             assert alice.time_zone == sent(data, "time_zone")
             assert alice.injury_level == sent(data, "injury_level")
             assert alice.completeness == sent(data, "completeness")
-            assert alice.is_clinician == ticked(data, "is_clinician")
+            assert alice.uses_app_as == sent(data, "uses_app_as")
+            assert alice.is_clinician == (
+                ticked(data, "is_clinician") or alice.uses_app_as == UsesAppAs.CLINICIAN
+            )
             check_safety_profile(alice, data)
         assert added(before) == {}
 
@@ -1577,8 +1596,12 @@ BAD_BYTES = ["%ED%A0%80", "%C0%80", "%E2%82", "%80", "%FF%FE", "%00"]
 @pytest.mark.parametrize(
     ("url_name", "args", "fields"),
     [
-        ("signup", [], ["email", "display_name", "time_zone", "password1", "password2"]),
-        ("profile", [], ["display_name", "time_zone", "injury_level", "completeness"]),
+        (
+            "signup",
+            [],
+            ["email", "display_name", "time_zone", "uses_app_as", "password1", "password2"],
+        ),
+        ("profile", [], ["display_name", "time_zone", "uses_app_as", "injury_level"]),
         ("diary:new", ["spasm"], ["when", "occurred_local", "note", "tried-TOTAL_FORMS"]),
         ("diary:new", ["pain"], ["when", "intensity", "note", "tried-0-dose"]),
         ("diary:new", ["checkin"], ["date", "psfs_frequency", "note"]),
@@ -1783,6 +1806,7 @@ def backups(draw):
             "time_zone": draw(
                 st.one_of(st.sampled_from(["Asia/Tokyo", "Mars/Olympus"]), json_value)
             ),
+            "uses_app_as": draw(st.one_of(st.sampled_from(["carer", "helper"]), json_value)),
             "injury_level": "T4",
             "completeness": "A",
             "is_clinician": False,

@@ -31,6 +31,7 @@ def sign_up(client, email, password=PASSWORD, name="Mallory"):
         "time_zone": "UTC",
         "password1": password,
         "password2": password,
+        "uses_app_as": "own",
     }
     return client.post(reverse("signup"), data)
 
@@ -81,6 +82,7 @@ def test_it_refuses_an_invitation_to_an_account_that_only_typed_the_address(alic
             "time_zone": "UTC",
             "injury_level": "unknown",
             "completeness": "unknown",
+            "uses_app_as": "own",
             "is_clinician": "on",
         },
     )

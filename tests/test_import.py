@@ -311,6 +311,7 @@ def entry_counts(owner):
 def test_it_round_trips_every_field_through_the_backup(client, alice):
     carer = make_user("cara")
     fill_everything(alice, carer)
+    User.objects.filter(pk=alice.pk).update(uses_app_as="carer")  # she helps someone too
     client.force_login(alice)
     data = backup_bytes(client)
     dana = make_user("dana", time_zone="Europe/London")
@@ -329,6 +330,7 @@ def test_it_round_trips_every_field_through_the_backup(client, alice):
     assert "Your own intervention: Cold shower" in text
     assert "Time zone: Pacific/Auckland" in text
     assert "Injury level: C6" in text
+    assert "Who the account is for: To help someone I care for" in text
     # The carer's address is neither Dana's nor Alice's: their entries keep no "logged by".
     assert "4 entries were logged by cara@example.org" in text
     assert SpasmEpisode.objects.filter(owner=dana).count() == 0  # nothing before confirming
@@ -863,6 +865,7 @@ def test_it_restores_the_profile_only_when_asked(alice_client, alice):
     assert profile_of(alice) == {
         "display_name": "Someone",
         "time_zone": "Asia/Tokyo",
+        "uses_app_as": "own",  # not in this older file either: the present answer stays
         "injury_level": "T4",
         "completeness": "A",
         "is_clinician": False,
@@ -910,6 +913,25 @@ def test_it_keeps_the_safety_profile_when_an_older_backup_has_none(alice_client,
     for name, value in SAFETY_PROFILE.items():
         if name != "completeness":
             assert getattr(alice, name) == value, name
+
+
+def test_it_keeps_who_the_account_is_for_when_an_older_backup_lacks_it(alice_client, alice):
+    User.objects.filter(pk=alice.pk).update(uses_app_as="clinician")
+    upload(alice_client, {"b.json": minimal_backup()}, restore_profile="on")
+    confirm(alice_client)
+    alice.refresh_from_db()
+    assert (alice.time_zone, alice.uses_app_as) == ("Asia/Tokyo", "clinician")
+
+
+def test_it_refuses_an_unknown_answer_to_who_the_account_is_for(alice_client, alice):
+    response = upload(
+        alice_client, {"b.json": backup_with_profile(uses_app_as="helper")}, restore_profile="on"
+    )
+    assert "Your profile stays as it is." in page_text(response)
+    assert "helper" in page_text(response)
+    confirm(alice_client)
+    alice.refresh_from_db()
+    assert (alice.time_zone, alice.uses_app_as) == ("Pacific/Auckland", "own")
 
 
 def test_it_restores_the_safety_profile_from_a_backup(alice_client, alice):

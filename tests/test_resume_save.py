@@ -7,11 +7,13 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
-from sci_tracker.accounts.resume import ACCOUNT_COOKIE
-from sci_tracker.diary.models import CheckIn, LegPainEntry
-from tests.conftest import PASSWORD
+from sci_tracker.accounts.resume import ACCOUNT_COOKIE, RESUME_WITHIN
+from sci_tracker.diary.models import CheckIn, LegPainEntry, PainProblem, SpasmEpisode, Trigger
+from sci_tracker.sharing.models import CareAccess, ReviewNote, VisitMeasure
+from tests.conftest import PASSWORD, make_user
 from tests.entries import NOW, pain
 from tests.test_edit_conflicts import VERSION
+from tests.test_safety import profile_data
 
 PAIN = {
     "when": "now",
@@ -186,3 +188,144 @@ def test_it_forgets_the_account_of_a_browser_signed_out_of(alice):
     assert "this was not saved yet" not in sent.text
     sign_in_again(browser, alice, form)
     assert not LegPainEntry.objects.exists()
+
+
+# The Log page's one-tap spasm, and a "now" kept over the sign-in --------------------------------
+
+
+def test_it_saves_a_spasm_tapped_after_the_session_ended_at_the_moment_of_the_tap(alice):
+    with time_machine.travel(NOW, tick=False) as clock:
+        browser = signed_in(alice)
+        session_ends()
+        tapped = browser.post(reverse("diary:spasm_now"), {"severity": "2"}, follow=True)
+        # Back to the Log page after signing in, where the button was.
+        log = reverse("diary:quick_log")
+        assert tapped.redirect_chain[0][0] == f"{reverse('login')}?next={log}"
+        assert "You were signed out, so this was not saved yet." in tapped.text
+        assert not SpasmEpisode.objects.exists()
+
+        clock.shift(timedelta(minutes=20))  # found the glasses, then the password
+        after = sign_in_again(browser, alice, log)
+    spasm = SpasmEpisode.objects.get()
+    assert (spasm.owner, spasm.logged_by, spasm.severity) == (alice, alice, 2)
+    assert spasm.occurred_at == NOW  # the tap, not the sign-in 20 minutes later
+    # 00:30 in Auckland, alice's zone.
+    assert "Spasm (moderate) saved at 00:30." in after.text
+    assert after.redirect_chain[-1][0] == spasm.get_absolute_url()
+
+
+def test_it_saves_a_carers_earlier_tap_for_the_person_at_its_moment(alice):
+    carer = make_user("cara", time_zone="America/Denver")
+    CareAccess.objects.create(
+        person=alice, email=carer.email, role="carer", member=carer, accepted_at=NOW
+    )
+    scope = {"person_id": alice.pk}
+    with time_machine.travel(NOW, tick=False) as clock:
+        browser = signed_in(carer)
+        session_ends()
+        browser.post(reverse("diary:spasm_now", kwargs=scope), {"minutes_ago": "15"})
+        clock.shift(timedelta(minutes=30))
+        log = reverse("diary:quick_log", kwargs=scope)
+        signed = browser.post(
+            f"{reverse('login')}?next={log}",
+            {"username": carer.email, "password": PASSWORD, "next": log},
+        )
+        assert signed["Location"] == log
+        # The Log page sends the kept tap, and comes back to itself (the test client's follow
+        # would take that for a loop).
+        saved = browser.get(log)
+        assert saved["Location"] == log
+        after = browser.get(log)
+    spasm = SpasmEpisode.objects.get()
+    assert (spasm.owner, spasm.logged_by) == (alice, carer)
+    assert spasm.occurred_at == NOW - timedelta(minutes=15)
+    assert "Spasm saved for Alice at 00:15." in after.text
+
+
+def test_it_drops_a_tap_kept_longer_than_an_hour_and_opens_the_log_page(alice):
+    with time_machine.travel(NOW, tick=False) as clock:
+        browser = signed_in(alice)
+        session_ends()
+        tapped = browser.post(reverse("diary:spasm_now"))
+        # Signing in leads back to the Log page, not to the button's address (POST only).
+        assert tapped["Location"] == f"{reverse('login')}?next={reverse('diary:quick_log')}"
+        clock.shift(timedelta(seconds=RESUME_WITHIN + 60))
+        after = sign_in_again(browser, alice, reverse("diary:quick_log"))
+    assert not SpasmEpisode.objects.exists()
+    assert after.status_code == 200
+    assert after.redirect_chain[-1][0] == reverse("diary:quick_log")
+
+
+def test_it_saves_a_now_in_a_kept_form_at_the_moment_it_was_sent(alice):
+    with time_machine.travel(NOW, tick=False) as clock:
+        browser = signed_in(alice)
+        form = reverse("diary:new", args=["pain"])
+        session_ends()
+        browser.post(form, PAIN | {"when": "15"})
+        clock.shift(timedelta(minutes=40))
+        sign_in_again(browser, alice, form)
+    assert LegPainEntry.objects.get().occurred_at == NOW - timedelta(minutes=15)
+
+
+# Every other form where typed work could be lost ---------------------------------------------
+
+
+def kept_and_saved(browser, user, url, data):
+    """Send `data` to `url` after the session ended, sign in again, and return the page."""
+    session_ends()
+    sent = browser.post(url, data, follow=True)
+    assert "You were signed out, so this was not saved yet." in sent.text
+    signed = browser.post(
+        f"{reverse('login')}?next={url}",
+        {"username": user.email, "password": PASSWORD, "next": url},
+    )
+    assert signed["Location"] == url
+    # A form that comes back to its own page after saving would look like a loop to the test
+    # client's follow: the page after signing in is opened as a browser does.
+    return browser.get(url, follow=True)
+
+
+def test_it_saves_the_profile_and_safety_profile_sent_after_the_session_ended(alice):
+    browser = signed_in(alice)
+    data = profile_data(alice, display_name="Alice K", usual_systolic=104, usual_diastolic=66)
+    data |= {"card_medicines": "Baclofen 10 mg"}
+    after = kept_and_saved(browser, alice, reverse("profile"), data)
+    assert "Your profile is saved." in after.text
+    alice.refresh_from_db()
+    assert (alice.display_name, alice.usual_systolic, alice.usual_diastolic) == ("Alice K", 104, 66)
+    assert alice.card_medicines == "Baclofen 10 mg"
+
+
+def test_it_saves_pain_problems_and_own_lists_sent_after_the_session_ended(alice):
+    browser = signed_in(alice)
+    url = reverse("diary:pain_problems")
+    data = {"slot_1": "Burning feet", "slot_2": "", "slot_3": ""}
+    after = kept_and_saved(browser, alice, url, data)
+    assert "Your pain problems are saved." in after.text
+    assert list(PainProblem.objects.filter(owner=alice).values_list("name", flat=True)) == [
+        "Burning feet"
+    ]
+    url = reverse("diary:own_items")
+    data = {"add_trigger": "", "trigger-name": "Cold floor", "trigger-category": "other"}
+    after = kept_and_saved(browser, alice, url, data)
+    assert "“Cold floor” is added to your list." in after.text
+    assert Trigger.objects.filter(owner=alice, name="Cold floor").exists()
+
+
+def test_it_saves_a_clinicians_note_measures_and_pain_types_after_the_session_ended(alice):
+    doctor = make_user("okafor", is_clinician=True)
+    CareAccess.objects.create(
+        person=alice, email=doctor.email, role="clinician", member=doctor, accepted_at=NOW
+    )
+    PainProblem.objects.create(owner=alice, slot=1, name="Burning feet")
+    scope = {"person_id": alice.pk}
+    browser = signed_in(doctor)
+    kept_and_saved(browser, doctor, reverse("sharing:add_note", kwargs=scope), {"text": "Better"})
+    assert ReviewNote.objects.get(person=alice).text == "Better"
+    day = alice.local_today().isoformat()
+    data = {"visit_date": day, "hip-flexors__left": "2"}
+    kept_and_saved(browser, doctor, reverse("sharing:record_visit", kwargs=scope), data)
+    assert VisitMeasure.objects.get(person=alice).score == "2"
+    url = reverse("diary:confirm_pain_types", kwargs=scope)
+    kept_and_saved(browser, doctor, url, {"problem_1": "neuropathic-below"})
+    assert PainProblem.objects.get(owner=alice).confirmed_type == "neuropathic-below"

@@ -2,6 +2,7 @@
 finds, changes and bins the entries they logged there; the home page and menu fit each role."""
 
 import re
+from datetime import UTC, datetime
 from html import unescape
 
 import pytest
@@ -240,6 +241,141 @@ def test_it_keeps_each_carer_to_the_entries_they_logged(alice, carer, bob, clini
     assert SpasmEpisode.objects.filter(deleted_at__isnull=False).count() == 0
 
 
+# A carer's words and times -----------------------------------------------------------------
+
+
+def page_words(html):
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_names_the_person_in_every_question_a_carer_reads(alice, carer):
+    grant(alice, carer, "carer")
+    client = signed_in(carer)
+    scope = {"person_id": alice.pk}
+    pages = {
+        kind: page_words(client.get(reverse("diary:new", kwargs={**scope, "kind": kind})).text)
+        for kind in ("spasm", "pain", "checkin", "event", "ad")
+    }
+    for kind, words in pages.items():
+        assert "Show this note to Alice’s clinician" in words, kind
+        assert "Flagged notes are listed in the report for Alice’s clinician." in words, kind
+        assert "my clinician" not in words.lower(), kind
+        assert "your clinician" not in words.lower(), kind
+    for kind in ("spasm", "pain"):
+        assert "Tick any Alice has. The app will tell you what to do next." in pages[kind]
+        assert "What was tried?" in pages[kind]
+        assert "What did you try?" not in pages[kind]
+        assert "in Alice’s time zone: Pacific/Auckland (yours is UTC)" in pages[kind]
+    assert "Not one of Alice’s pain problems" in pages["pain"]
+    assert "Your own guess" not in pages["pain"]
+    checkin_words = pages["checkin"]
+    assert "In the past 24 hours, how often did Alice have spasms?" in checkin_words
+    assert "In the past 24 hours, how many times did spasms or pain wake Alice?" in checkin_words
+    assert "Leave this if Alice had none." in checkin_words
+    assert " did you " not in checkin_words
+    # The person's own forms keep speaking to them.
+    own = page_words(signed_in(alice).get(reverse("diary:new", args=["spasm"])).text)
+    assert "Show this note to my clinician" in own
+    assert "What did you try?" in own
+    assert "In your own time zone." in own
+    own = page_words(signed_in(alice).get(reverse("diary:new", args=["checkin"])).text)
+    assert "In the past 24 hours, how often did you have spasms?" in own
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_names_the_person_on_the_urgent_advice_a_carer_reads(alice, carer):
+    grant(alice, carer, "carer")
+    client = signed_in(carer)
+    url = reverse("diary:new", kwargs={"person_id": alice.pk, "kind": "spasm"})
+    response = client.post(url, {"when": "now", "red_flags": ["chest"], **TRIED_NONE}, follow=True)
+    assert heading(response.text) == "Alice’s symptoms need attention"
+    assert "<title>Alice’s symptoms need attention · SCI Tracker</title>" in unescape(response.text)
+    assert "The advice below speaks to Alice" in page_words(response.text)
+    response = signed_in(alice).post(
+        reverse("diary:new", args=["spasm"]),
+        {"when": "now", "red_flags": ["chest"], **TRIED_NONE},
+        follow=True,
+    )
+    assert heading(response.text) == "Your symptoms need attention"
+    assert "The advice below speaks to" not in response.text
+
+
+TRIED_NONE = {"tried-TOTAL_FORMS": "0", "tried-INITIAL_FORMS": "0"}
+
+
+@pytest.fixture
+def far_carer(alice):
+    """A carer in Denver for Alice in Auckland: at NOW it is the 14th there, the 15th here."""
+    carer = make_user("cara", time_zone="America/Denver")
+    grant(alice, carer, "carer")
+    return carer
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_reads_a_carers_typed_times_in_the_persons_zone(alice, far_carer):
+    client = signed_in(far_carer)
+    scope = {"person_id": alice.pk}
+    # 00:10 on the 15th in Auckland is 11:10 UTC on the 14th: 20 minutes ago. Read in Denver
+    # it would be hours ahead, and refused as in the future.
+    earlier = {"when": "earlier", "occurred_local": "2026-03-15T00:10"}
+    at = datetime(2026, 3, 14, 11, 10, tzinfo=UTC)
+    spasm_url = reverse("diary:new", kwargs={**scope, "kind": "spasm"})
+    form = page_words(client.get(spasm_url).text)
+    assert (
+        "The time it happened, in Alice’s time zone: Pacific/Auckland (yours is America/Denver)."
+        in form
+    )
+    assert client.post(spasm_url, {**earlier, **TRIED_NONE}).status_code == 302
+    saved = SpasmEpisode.objects.get(owner=alice)
+    assert saved.occurred_at == at
+    pain_url = reverse("diary:new", kwargs={**scope, "kind": "pain"})
+    assert client.post(pain_url, pain_data(**earlier)).status_code == 302
+    assert LegPainEntry.objects.get(owner=alice).occurred_at == at
+
+    # The edit page shows the saved time in Alice's zone, and keeps it when sent back.
+    edit_url = reverse("diary:edit", kwargs={**scope, "kind": "spasm", "pk": saved.pk})
+    edit = client.get(edit_url).text
+    assert 'value="2026-03-15T00:10"' in edit
+    assert "At 00:10" in page_words(edit)
+    data = {**earlier, "occurred_local": "2026-03-15T00:05", "version": str(saved.version)}
+    assert client.post(edit_url, {**data, **TRIED_NONE}).status_code == 302
+    saved.refresh_from_db()
+    assert saved.occurred_at == datetime(2026, 3, 14, 11, 5, tzinfo=UTC)
+
+    # The day of a check-in and an event is Alice's day too: the 15th has come in Auckland.
+    checkin_url = reverse("diary:new", kwargs={**scope, "kind": "checkin"})
+    checkin_form = page_words(client.get(checkin_url).text)
+    assert "The day it is about, in Alice’s time zone: Pacific/Auckland" in checkin_form
+    response = client.post(checkin_url, {"date": "2026-03-15", "psfs_frequency": "0"})
+    assert response.status_code == 302
+    event_url = reverse("diary:new", kwargs={**scope, "kind": "event"})
+    response = client.post(event_url, {"date": "2026-03-15", "event_kind": "botox"})
+    assert response.status_code == 302
+
+    # "15 min ago" from the Log page, and the carer's list of today: in Alice's time.
+    quick = reverse("diary:spasm_now", kwargs=scope)
+    response = client.post(quick, {"minutes_ago": "15"}, follow=True)
+    assert "Spasm saved for Alice at 00:15." in response.text
+    log = page_words(response.text)
+    assert "Spasm at 00:15" in log
+    assert "Spasm at 00:05" in log
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_names_the_persons_zone_in_a_carers_clock_change_message(alice, far_carer):
+    # 02:30 on 5 April 2026 came twice in Auckland (summer time ended at 03:00).
+    with time_machine.travel(datetime(2026, 4, 6, 0, 0, tzinfo=UTC), tick=False):
+        url = reverse("diary:new", kwargs={"person_id": alice.pk, "kind": "spasm"})
+        data = {"when": "earlier", "occurred_local": "2026-04-05T02:30", **TRIED_NONE}
+        response = signed_in(far_carer).post(url, data)
+    assert response.status_code == 200
+    assert "02:30 came twice that night in Alice’s time zone: the clocks went back." in page_words(
+        response.text
+    )
+    assert not SpasmEpisode.objects.exists()
+
+
 # Home and menu for each role -----------------------------------------------------------------
 
 FIRST_STEPS = "What to do first"
@@ -290,16 +426,97 @@ def test_it_gives_a_person_the_first_steps_and_a_way_to_share(alice_client):
     assert "People you help" not in home
 
 
+def sign_up_as(client, name, use):
+    data = {"email": f"{name}@example.org", "display_name": name.title(), "time_zone": "UTC"}
+    data |= {"password1": PASSWORD, "password2": PASSWORD, "uses_app_as": use}
+    return client.post(reverse("signup"), data, follow=True)
+
+
 def test_it_signs_up_a_clinician_without_the_patients_first_steps(client, db):
-    data = {"email": "dr_new@example.org", "display_name": "Dr New", "time_zone": "UTC"}
-    data |= {"password1": PASSWORD, "password2": PASSWORD, "is_clinician": "on"}
-    client.post(reverse("signup"), data)
+    sent = sign_up_as(client, "dr_new", "clinician")
+    assert "ask your patients to invite it as their clinician" in main_text(sent.text)
     account = User.objects.get(email="dr_new@example.org")
-    assert account.is_clinician
+    assert (account.uses_app_as, account.is_clinician) == ("clinician", True)
     client.force_login(account)
     text = main_text(client.get(reverse("home")).text)
     assert FIRST_STEPS not in text
     assert "0 people share their diary with you." in text
+    assert (
+        "Waiting for an invitation Ask your patients to invite you from their Sharing page, as "
+        "their clinician, with your e-mail address dr_new@example.org" in text
+    )
+
+
+def test_it_tells_a_new_carer_how_to_get_an_invitation_not_to_set_up_an_injury(client, db):
+    sent = sign_up_as(client, "cara_new", "carer")
+    assert "ask the person you help to invite it as their carer" in main_text(sent.text)
+    account = User.objects.get(email="cara_new@example.org")
+    assert (account.uses_app_as, account.is_clinician) == ("carer", False)
+    client.force_login(account)
+    text = main_text(client.get(reverse("home")).text)
+    assert (
+        "Waiting for an invitation Ask the person you help to invite you from their Sharing "
+        "page, as their carer, with your e-mail address cara_new@example.org" in text
+    )
+    # Not confirmed yet: no invitation reaches the account until it is.
+    assert "First confirm your e-mail address with the link we sent you" in text
+    assert FIRST_STEPS not in text
+    assert "injury level" not in text
+    assert "You can keep a diary of your own here too." in text
+
+
+def test_it_keeps_a_new_persons_first_steps(client, db):
+    sent = sign_up_as(client, "pat", "own")
+    assert "keep your diary before you confirm" in main_text(sent.text)
+    account = User.objects.get(email="pat@example.org")
+    assert account.uses_app_as == "own"
+    client.force_login(account)
+    text = main_text(client.get(reverse("home")).text)
+    assert FIRST_STEPS in text
+    assert "Waiting for an invitation" not in text
+
+
+def test_it_replaces_the_wait_with_the_invitation_then_the_person(alice, db):
+    carer = make_user("cara", uses_app_as="carer")
+    client = signed_in(carer)
+    assert "Waiting for an invitation" in main_text(client.get(reverse("home")).text)
+    assert "First confirm" not in main_text(client.get(reverse("home")).text)
+    invitation = CareAccess.objects.create(person=alice, email=carer.email, role="carer")
+    text = main_text(client.get(reverse("home")).text)
+    assert "Alice invited you as their carer" in text
+    assert "Waiting for an invitation" not in text
+    invitation.member, invitation.accepted_at = carer, timezone.now()
+    invitation.save()
+    home = client.get(reverse("home")).text
+    assert f'href="/people/{alice.pk}/log/">Log for Alice' in home
+    assert "Waiting for an invitation" not in main_text(home)
+    assert FIRST_STEPS not in main_text(home)
+
+
+def test_it_asks_who_the_account_is_for_as_one_radio_group(client, db):
+    page = client.get(reverse("signup")).text
+    assert "Who is this account for?" in page
+    assert re.search(r'name="uses_app_as" value="own" id="[^"]+" checked', page)
+    for use in ("carer", "clinician"):
+        assert f'name="uses_app_as" value="{use}"' in page
+    refused = sign_up_as(client, "odd", "nurse")
+    assert "Choose one of the three answers." in refused.text
+    assert not User.objects.filter(email="odd@example.org").exists()
+
+
+def test_it_changes_who_the_account_is_for_on_the_profile(alice):
+    client = signed_in(alice)
+    assert 'name="uses_app_as" value="own"' in client.get(reverse("profile")).text
+    data = {"display_name": "Alice", "time_zone": "UTC", "injury_level": "C6"}
+    data |= {"completeness": "B", "uses_app_as": "clinician"}
+    client.post(reverse("profile"), data)
+    alice.refresh_from_db()
+    # "As a clinician" ticks "I am a clinician": people can invite the account as one.
+    assert (alice.uses_app_as, alice.is_clinician) == ("clinician", True)
+    data |= {"uses_app_as": "carer", "is_clinician": "on"}
+    client.post(reverse("profile"), data)
+    alice.refresh_from_db()
+    assert (alice.uses_app_as, alice.is_clinician) == ("carer", True)
 
 
 def test_it_shows_and_answers_invitations_on_the_home_page(alice, bob, carer):

@@ -70,6 +70,7 @@ def profile_data(user, **changes):
         "time_zone": user.time_zone,
         "injury_level": user.injury_level,
         "completeness": user.completeness,
+        "uses_app_as": user.uses_app_as,
         "usual_systolic": user.usual_systolic or "",
         "usual_diastolic": user.usual_diastolic or "",
         "pump_refill_date": user.pump_refill_date or "",

@@ -451,7 +451,7 @@ def test_it_shows_a_carer_the_urgent_advice_for_what_they_logged(alice, carer):
         follow=True,
     )
     assert response.redirect_chain[-1][0].startswith(f"/people/{alice.pk}/entries/pain/")
-    assert "Your symptoms need attention" in response.text
+    assert "Alice’s symptoms need attention" in response.text
 
 
 def test_it_keeps_a_carer_out_of_the_sharing_settings_and_the_persons_own_entries(alice, carer):

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from sci_tracker.accounts.emergency import number_for_zone
-from sci_tracker.accounts.models import User
+from sci_tracker.accounts.models import User, UsesAppAs
 from sci_tracker.core.addresses import normalise_email
 
 TIME_ZONE_CHOICES = [
@@ -48,17 +48,45 @@ class ResetPasswordForm(PasswordResetForm):
         return (user for user in accounts if user.has_usable_password())
 
 
-class SignUpForm(BaseUserCreationForm):
+def uses_app_as_field() -> forms.ChoiceField:
+    """Who the account is for, as one radio group (sign-up and profile)."""
+    return forms.ChoiceField(
+        label=_("Who is this account for?"),
+        choices=UsesAppAs.choices,
+        initial=UsesAppAs.OWN_DIARY,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "A carer or clinician gets in through an invitation from the person whose diary it "
+            "is. Anyone can keep a diary of their own too."
+        ),
+        error_messages={
+            "required": _("Choose who this account is for."),
+            "invalid_choice": _("Choose one of the three answers."),
+        },
+    )
+
+
+class UsesAppAsMixin:
+    """Applies the answer through User.use_app_as, which ticks "I am a clinician" with it."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.cleaned_data.get("uses_app_as"):
+            self.instance.use_app_as(self.cleaned_data["uses_app_as"])
+
+
+class SignUpForm(UsesAppAsMixin, BaseUserCreationForm):
     time_zone = TimeZoneField(
         label="Time zone",
         help_text="Your diary's days follow this zone. We have picked your device's zone.",
     )
+    # Asked here, so a carer's or clinician's first home page says how to get an invitation
+    # instead of a new diary's first steps (it can be changed in the profile later).
+    uses_app_as = uses_app_as_field()
 
     class Meta:
         model = User
-        # "I am a clinician" here, so a clinician's first home page points to My patients
-        # instead of a patient's first steps (it can be changed in the profile later).
-        fields = ["email", "display_name", "time_zone", "is_clinician"]
+        fields = ["email", "display_name", "time_zone", "uses_app_as"]
         widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})}
 
     def __init__(self, *args, **kwargs):
@@ -97,7 +125,14 @@ class BigToggle(forms.CheckboxInput):
     is_toggle = True
 
 
-ABOUT_FIELDS = ["display_name", "time_zone", "injury_level", "completeness", "is_clinician"]
+ABOUT_FIELDS = [
+    "display_name",
+    "time_zone",
+    "uses_app_as",
+    "injury_level",
+    "completeness",
+    "is_clinician",
+]
 SAFETY_FIELDS = [
     "usual_systolic",
     "usual_diastolic",
@@ -114,13 +149,14 @@ PUMP_DATES = ("pump_refill_date", "pump_alarm_date")
 PUMP_DATES_WITHIN = timedelta(days=366)
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(UsesAppAsMixin, forms.ModelForm):
     """Who you are, and the safety profile (what the AD card and the pump reminders show)."""
 
     time_zone = TimeZoneField(
         label="Time zone",
         help_text="Your diary's days start and end at midnight in this zone.",
     )
+    uses_app_as = uses_app_as_field()
     emergency_contact_phone = forms.RegexField(
         label=_("Their phone number"),
         required=False,

@@ -47,6 +47,16 @@ class Completeness(models.TextChoices):
     NOT_SURE = NOT_SURE, "Not sure"
 
 
+class UsesAppAs(models.TextChoices):
+    """Who the account is for, as the person said at sign-up (or later in the profile): what the
+    home page shows before anyone has shared a diary with them. Access itself comes from
+    invitations (sharing.access), never from this."""
+
+    OWN_DIARY = "own", _("For my own diary")
+    CARER = "carer", _("To help someone I care for")
+    CLINICIAN = "clinician", _("As a clinician")
+
+
 def validate_time_zone(value):
     if value not in zoneinfo.available_timezones():
         raise ValidationError("Choose a time zone from the list, such as Europe/London.")
@@ -163,6 +173,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="Goes up with every change to the diary, so trends worked out for an older "
         "version are never shown.",
     )
+    uses_app_as = models.CharField(
+        _("who the account is for"),
+        max_length=12,
+        choices=UsesAppAs.choices,
+        default=UsesAppAs.OWN_DIARY,
+        help_text=_(
+            "A carer or clinician sees how to get an invitation first, instead of a new "
+            "diary's first steps. Anyone can keep a diary of their own too."
+        ),
+    )
     is_clinician = models.BooleanField(
         "I am a clinician",
         default=False,
@@ -199,6 +219,10 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 condition=models.Q(completeness__in=Completeness.values),
                 name="accounts_user_completeness_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(uses_app_as__in=UsesAppAs.values),
+                name="accounts_user_uses_app_as_valid",
             ),
             # Both numbers or neither; within what a person's usual pressure can be. The
             # second branch names both as not null: otherwise one number alone would make it
@@ -302,6 +326,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         if stored is None:  # not loaded with the object: ask the database
             stored = type(self).objects.filter(pk=self.pk).values_list("email", flat=True).first()
         return self.email != stored and self.email != getattr(self, "_proven_email", None)
+
+    def use_app_as(self, use: str) -> None:
+        """The one rule linking the two answers: an account for a clinician is a clinician's
+        account (people can invite it as one). A clinician may still pick another use later."""
+        self.uses_app_as = use
+        if use == UsesAppAs.CLINICIAN:
+            self.is_clinician = True
 
     @property
     def email_confirmed(self) -> bool:

@@ -1,4 +1,4 @@
-"""A diary save sent after the session ended is kept, and saved once the same account signs in.
+"""A save sent after the session ended is kept, and saved once the same account signs in.
 
 A person leaves a form open past the end of their session (or the session ended on another
 device: a password change, a sign-out there) and presses Save. Django sends them to sign in, and
@@ -11,10 +11,12 @@ what they typed was gone. Here, in three steps:
    before it gets here and is never kept.
 2. Signing in keeps session data (Django's `login` cycles the key). If the account is the one
    that sent the form, the kept form is marked for it; any other account drops it unread.
-3. The page after signing in is the form's own address (the sign-in's `next`). There the kept
-   POST goes to the view again, as if just sent, under the view's usual rules: the form carries
-   the version it was opened at, so an entry changed elsewhere meanwhile shows the edit-conflict
-   page; a form with errors comes back with everything typed.
+3. The page after signing in is the form's own address (the sign-in's `next`; for a button
+   that only posts, such as "Spasm now", the page it sits on: BACK_TO). There the kept POST goes
+   to the view again, as if just sent, under the view's usual rules: the form carries the
+   version it was opened at, so an entry changed elsewhere meanwhile shows the edit-conflict
+   page; a form with errors comes back with everything typed. A "now" in it means the moment
+   it was sent (`sent_at`), not the sign-in: a spasm tapped at 02:10 is saved at 02:10.
 
 What is kept lives in the database's sessions table, so it is kept for RESUME_WITHIN at most;
 later, the browser's draft of the form (static/js/drafts.js) still has it. Passwords and files
@@ -24,20 +26,39 @@ are never kept.
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
-# The diary's entry forms: new entries of every kind (check-ins and AD episodes included) and
-# edits. Both keep their own transaction (transaction.non_atomic_requests), so sending the kept
-# POST from here needs no request-wide transaction of AtomicWrites.
-RESUMABLE = {"diary:new", "diary:edit"}
+from sci_tracker.middleware import AtomicWrites
+
+# Every form where typed work could be lost, and none with a password (those are never kept,
+# see _keepable): the diary's entry forms (new entries of every kind, AD readings included, and
+# edits), the Log page's one-tap spasm, the profile with its safety profile, the pain problems,
+# the person's own lists, and a clinician's confirmed pain types, review note and visit
+# measures. Each is safe to send once more: it adds what was typed, or sets it again.
+RESUMABLE = {
+    "diary:new",
+    "diary:edit",
+    "diary:spasm_now",
+    "diary:pain_problems",
+    "diary:own_items",
+    "diary:confirm_pain_types",
+    "profile",
+    "sharing:add_note",
+    "sharing:record_visit",
+}
+# A button that only posts has no page of its own to come back to: the page it sits on.
+BACK_TO = {"diary:spasm_now": "diary:quick_log"}
 RESUME_WITHIN = 60 * 60  # seconds: a "now" in the form is saved at most this late
 SESSION_KEY = "resume_save"
 ACCOUNT_COOKIE = "sci_tracker_account"
@@ -62,12 +83,28 @@ def _keepable(request: HttpRequest) -> bool:
     return not request.FILES and not any("password" in name.lower() for name in request.POST)
 
 
+def _back_to(request: HttpRequest) -> str:
+    """The page to come back to after signing in: the form's own, or the button's page."""
+    match = request.resolver_match
+    page = BACK_TO.get(match.view_name)
+    return reverse(page, kwargs=match.kwargs) if page else request.get_full_path()
+
+
+def sent_at(request: HttpRequest) -> datetime:
+    """When the form was sent: now, or for a save kept over a sign-in, the moment it was kept,
+    which is what a "now" (or "15 min ago") in it meant."""
+    return getattr(request, "resumed_from", None) or timezone.now()
+
+
 def keep(request: HttpRequest) -> HttpResponse:
     """Step 1: keep the sent form for the account that had this browser, then ask to sign in."""
     tag = request.COOKIES.get(ACCOUNT_COOKIE, "")
+    back = _back_to(request)
     if tag and _keepable(request):
         request.session[SESSION_KEY] = {
             "path": request.get_full_path(),
+            "path_info": request.path_info,
+            "back": back,
             "data": [
                 [name, value]
                 for name, values in request.POST.lists()
@@ -86,7 +123,7 @@ def keep(request: HttpRequest) -> HttpResponse:
                 "saved: we keep it for an hour."
             ),
         )
-    return redirect_to_login(request.get_full_path())
+    return redirect_to_login(back)
 
 
 def on_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
@@ -112,6 +149,13 @@ def _send_again(request: HttpRequest, kept: dict) -> None:
     for name, value in kept["data"]:
         data.appendlist(name, value)
     data._mutable = False
+    if kept.get("path_info", request.path_info) != request.path_info:
+        # Signed in back to the button's page (BACK_TO): the POST goes to the button's address.
+        # Nothing has resolved the address yet, so the view is the button's.
+        request.path = request.path[: -len(request.path_info) or None] + kept["path_info"]
+        request.path_info = kept["path_info"]
+        request.META["PATH_INFO"] = kept["path_info"]
+    request.resumed_from = datetime.fromtimestamp(kept["at"], UTC)
     request.method = "POST"
     request.META["REQUEST_METHOD"] = "POST"
     request.POST = data
@@ -130,16 +174,23 @@ class ResumeSave:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         signed_in = request.user.is_authenticated
+        resent = False
         if signed_in and SESSION_KEY in request.session:
             # The first page after signing in decides: the form's own address sends it.
             kept = request.session.pop(SESSION_KEY)
             if (
                 kept.get("for") == request.user.pk
                 and request.method == "GET"
-                and kept["path"] == request.get_full_path()
+                and kept.get("back", kept["path"]) == request.get_full_path()
             ):
                 _send_again(request, kept)
-        response = self.get_response(request)
+                resent = True
+        if resent and AtomicWrites.wants_transaction(request):
+            # This began as a GET, so AtomicWrites (earlier in MIDDLEWARE) gave it no
+            # transaction: the POST it has become gets one here, as every POST does.
+            response = AtomicWrites(self.get_response)(request)
+        else:
+            response = self.get_response(request)
         self._name_account(request, response, signed_in)
         return response
 

@@ -22,6 +22,7 @@ from sci_tracker.accounts.forms import (
 )
 
 SIGNED_UP_ADDRESS = "signed_up_address"  # the session key the "check your e-mail" page reads
+SIGNED_UP_AS = "signed_up_as"  # and what the visitor said the account is for: its next steps
 
 
 def sign_up(request):
@@ -37,6 +38,9 @@ def sign_up(request):
         else:
             confirmation.send_confirmation(request, user)
         request.session[SIGNED_UP_ADDRESS] = form.instance.email
+        # The visitor's own answer, not the account's: the page still reads the same whether or
+        # not the address had an account.
+        request.session[SIGNED_UP_AS] = form.cleaned_data["uses_app_as"]
         return redirect("signup_sent")
     return render(
         request,
@@ -53,6 +57,7 @@ def sign_up_sent(request: HttpRequest) -> HttpResponse:
         {
             "title": _("Check your e-mail"),
             "address": request.session.get(SIGNED_UP_ADDRESS),
+            "signed_up_as": request.session.get(SIGNED_UP_AS, ""),
             "days": confirmation.max_age_days(),
         },
     )

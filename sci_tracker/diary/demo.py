@@ -64,6 +64,7 @@ DEFAULT_DAYS = 365
 DEFAULT_SEED = 2026
 DEMO_PROFILE = {
     "display_name": "Demo",
+    "uses_app_as": "own",  # the demo keeps its own diary (a reseed sets it back)
     "time_zone": "Europe/London",
     "injury_level": "T4",
     "completeness": "C",

@@ -21,6 +21,10 @@ class Fold:
     key: str
     title: str
     fields: tuple[str, ...] = ()
+    title_for_someone: str = ""  # the title a carer reads, when "you" would mean the carer
+
+
+TRIED_TITLE_FOR_SOMEONE = _("What was tried?")
 
 
 NOTE = Fold("note", _("Note"), ("note", "note_for_clinician"))
@@ -28,14 +32,14 @@ FOLDS: dict[str, tuple[Fold, ...]] = {
     "spasm": (
         Fold("more", _("How long, and did it help or get in the way?"), ("duration", "impacts")),
         Fold("triggers", _("What might have set it off?"), ("triggers",)),
-        Fold(TRIED, _("What did you try?")),
+        Fold(TRIED, _("What did you try?"), title_for_someone=TRIED_TITLE_FOR_SOMEONE),
         Fold(RED_FLAGS, _("Other symptoms right now"), ("red_flags",)),
         NOTE,
     ),
     "pain": (
         Fold("kind", _("Which pain problem, and what kind of pain?"), ("problem", "pain_type")),
         Fold("triggers", _("What might have set it off?"), ("triggers",)),
-        Fold(TRIED, _("What did you try?")),
+        Fold(TRIED, _("What did you try?"), title_for_someone=TRIED_TITLE_FOR_SOMEONE),
         Fold(RED_FLAGS, _("Other symptoms right now"), ("red_flags",)),
         NOTE,
     ),
@@ -83,6 +87,7 @@ def lay_out(form, formset, kind: str, remembered: dict, urgent: bool = False):
     shown = [bf for bf in form.visible_fields() if bf.name not in folded]
     # On an edit page, or a form sent back with errors, what is stored or typed is shown.
     editing = form.instance.pk is not None or form.is_bound
+    for_someone = form.writing.for_someone
     laid_out = []
     for fold in folds:
         key = f"{kind}-{fold.key}"
@@ -103,7 +108,7 @@ def lay_out(form, formset, kind: str, remembered: dict, urgent: bool = False):
         laid_out.append(
             LaidOutFold(
                 key=key,
-                title=fold.title,
+                title=(fold.title_for_someone or fold.title) if for_someone else fold.title,
                 fields=fields,
                 tried=is_tried,
                 open=bool(remembered.get(key)) or needs_seeing,

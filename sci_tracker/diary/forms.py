@@ -1,5 +1,6 @@
 import re
 import unicodedata
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 
 from django import forms
@@ -7,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.boundfield import BoundField
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -172,33 +175,50 @@ AS_SAVED = "saved"
 
 
 class LocalDateTimeField(forms.DateTimeField):
-    """A date and time typed in the person's zone, with plain words for a time that the clocks
-    skipped (going forward) or went through twice (going back), which Django refuses."""
+    """A date and time typed in the diary owner's zone, whoever types it (a carer's own zone may
+    differ), with plain words for a time that the clocks skipped (going forward) or went through
+    twice (going back), which Django refuses.
+
+    The form sets `zone` to the owner's; `zone_words` names it in the messages ("your time
+    zone", or "Ana’s time zone" for a carer)."""
+
+    zone = None  # None: the active zone (Django's own rule)
+    zone_words = _("your time zone")
+
+    def _in_zone(self):
+        return timezone.override(self.zone) if self.zone else nullcontext()
+
+    def prepare_value(self, value):
+        with self._in_zone():
+            return super().prepare_value(value)
 
     def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except ValidationError as error:
-            if error.code != "ambiguous_timezone":
-                raise
-            typed = error.params["datetime"]
-            local = typed.replace(tzinfo=timezone.get_current_timezone())
-            # The offset before the change (fold 0) is the smaller one in a gap, larger in a
-            # repeat; the same on both sides means something else went wrong.
-            before, after = local.replace(fold=0).utcoffset(), local.replace(fold=1).utcoffset()
-            if before == after:
-                raise
+        with self._in_zone():
+            try:
+                return super().to_python(value)
+            except ValidationError as error:
+                if error.code != "ambiguous_timezone":
+                    raise
+                typed = error.params["datetime"]
+                local = typed.replace(tzinfo=timezone.get_current_timezone())
+                # The offset before the change (fold 0) is the smaller one in a gap, larger in
+                # a repeat; the same on both sides means something else went wrong.
+                before = local.replace(fold=0).utcoffset()
+                after = local.replace(fold=1).utcoffset()
+                if before == after:
+                    raise
+        words = {"time": f"{typed:%H:%M}", "zone": self.zone_words}
         if before < after:
-            message = (
-                f"There was no {typed:%H:%M} that night in your time zone: the clocks went "
-                "forward. Enter the time your clock showed, or pick “Now”."
+            message = _(
+                "There was no %(time)s that night in %(zone)s: the clocks went forward. Enter "
+                "the time the clock showed, or pick “Now”."
             )
         else:
-            message = (
-                f"{typed:%H:%M} came twice that night in your time zone: the clocks went back. "
-                "Enter a time just before or after it, or pick “Now”."
+            message = _(
+                "%(time)s came twice that night in %(zone)s: the clocks went back. Enter a time "
+                "just before or after it, or pick “Now”."
             )
-        raise ValidationError(message, code="ambiguous_timezone")
+        raise ValidationError(message % words, code="ambiguous_timezone")
 
 
 def seen_version(sent: object) -> int | None:
@@ -222,8 +242,60 @@ class SeenVersionField(forms.Field):
         return seen_version(value)
 
 
+class Writing:
+    """Whose diary a form writes to, and who is writing: the person, or someone else (a carer),
+    for whom the questions name the person ("Ana’s clinician", not "my clinician") and say in
+    whose time zone times are read, when it is not the writer's own."""
+
+    def __init__(self, owner, writer=None):
+        self.owner = owner
+        self.writer = writer
+        self.for_someone = writer is not None and writer.pk != owner.pk
+        self.other_zone = self.for_someone and writer.time_zone != owner.time_zone
+
+    def says(self, own, for_someone, **words):
+        """The words for the person, or (with %(name)s) for someone writing for them: for a
+        label or a message, which are escaped where they are drawn."""
+        if self.for_someone:
+            return for_someone % {"name": self.owner.name, **words}
+        return own % words if words else own
+
+    def helps(self, own, for_someone, **words) -> SafeString:
+        """As `says`, for a help text, which crispy draws unescaped (as Django's own forms do):
+        the person's name (and any other word) is escaped here."""
+        safe = {name: conditional_escape(value) for name, value in words.items()}
+        if self.for_someone:
+            text = for_someone % {"name": conditional_escape(self.owner.name), **safe}
+        else:
+            text = own % safe if safe else own
+        return mark_safe(text)  # noqa: S308 - the app's own words, every value escaped above
+
+    def zone_words(self):
+        """The zone times are typed in, as the messages name it."""
+        return self.says(_("your time zone"), _("%(name)s’s time zone"))
+
+    def zone_help(self, what):
+        """A help text that says which zone `what` ("The time it happened") is in: the
+        writer's own, or the person's, named with both zones, when a carer's zone differs."""
+        if self.other_zone:
+            return self.helps(
+                "",
+                _("%(what)s, in %(name)s’s time zone: %(zone)s (yours is %(yours)s)."),
+                what=what,
+                zone=self.owner.time_zone.replace("_", " "),
+                yours=self.writer.time_zone.replace("_", " "),
+            )
+        return self.helps(_("In your own time zone."), _("In %(name)s’s time zone."))
+
+    def local_field(self, field):
+        """A LocalDateTimeField made to read in the owner's zone."""
+        field.zone = self.owner.zone
+        field.zone_words = self.zone_words()
+
+
 class EntryForm(OwnWords, forms.ModelForm):
-    """Shared by every entry form: knows whose diary it is for the choices it offers.
+    """Shared by every entry form: knows whose diary it is for the choices it offers, and who
+    writes (`writer`: a carer gets questions that name the person; see Writing).
 
     An edit page carries the version of the entry it was opened at, so a save can tell that the
     entry changed since (Entry.save_edit).
@@ -231,14 +303,24 @@ class EntryForm(OwnWords, forms.ModelForm):
 
     version = SeenVersionField()
 
-    def __init__(self, *args, owner, **kwargs):
+    def __init__(self, *args, owner, writer=None, sent_at=None, **kwargs):
         self.owner = owner
+        self.writing = Writing(owner, writer)
+        self.sent_at = sent_at  # None: now
         super().__init__(*args, **kwargs)
         if "triggers" in self.fields:
             # The person's usual triggers first (diary.models.CatalogueQuerySet.by_use).
             self.fields["triggers"].queryset = Trigger.objects.by_use(owner)
         if self.instance.pk:
             self.initial["version"] = self.instance.version
+        if "note_for_clinician" in self.fields and self.writing.for_someone:
+            flag = self.fields["note_for_clinician"]
+            flag.label = self.writing.says("", _("Show this note to %(name)s’s clinician"))
+            flag.help_text = self.writing.helps(
+                "", _("Flagged notes are listed in the report for %(name)s’s clinician.")
+            )
+        if "date" in self.fields and self.writing.for_someone:
+            self.fields["date"].help_text = self.writing.zone_help(_("The day it is about"))
 
     def _post_clean(self):
         # The owner takes part in the model's own checks (one check-in per person per day).
@@ -257,7 +339,7 @@ class TimedEntryForm(EntryForm):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        help_text="In your own time zone.",
+        help_text=_("In your own time zone."),
     )
     triggers = ModelToggles(
         queryset=Trigger.objects.none(), required=False, label="What might have set it off?"
@@ -272,6 +354,9 @@ class TimedEntryForm(EntryForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Typed in the person's zone, whoever types it; the help says which zone that is.
+        self.writing.local_field(self.fields["occurred_local"])
+        self.fields["occurred_local"].help_text = self.writing.zone_help(_("The time it happened"))
         if "triggers" in self.fields:  # an AD episode asks for its causes instead
             self.fields["triggers"].learn_more = learn_more(
                 "these triggers", self.fields["triggers"].queryset.values_list("name", "guide")
@@ -282,6 +367,10 @@ class TimedEntryForm(EntryForm):
             self.fields["red_flags"].learn_more = learn_more(
                 "these symptoms", symptom_guides(flags)
             )
+            self.fields["red_flags"].help_text = self.writing.helps(
+                self.fields["red_flags"].help_text,
+                _("Tick any %(name)s has. The app will tell you what to do next."),
+            )
         if self.instance.pk:
             saved = timezone.localtime(self.instance.occurred_at, self.owner.zone)
             self.fields["when"].choices = [
@@ -289,7 +378,7 @@ class TimedEntryForm(EntryForm):
                 *WHEN_CHOICES,
             ]
             self.initial["when"] = AS_SAVED
-            self.initial["occurred_local"] = timezone.localtime(self.instance.occurred_at)
+            self.initial["occurred_local"] = saved
 
     def clean(self):
         cleaned = super().clean()
@@ -308,7 +397,9 @@ class TimedEntryForm(EntryForm):
                 self.instance.occurred_at = moment
         elif when:
             minutes = 0 if when == "now" else int(when)
-            self.instance.occurred_at = timezone.now() - timedelta(minutes=minutes)
+            self.instance.occurred_at = (self.sent_at or timezone.now()) - timedelta(
+                minutes=minutes
+            )
         return cleaned
 
 
@@ -410,19 +501,29 @@ class PainForm(TimedEntryForm):
         problems = PainProblem.objects.filter(owner=self.owner)
         self.fields["problem"].queryset = problems
         self.fields["pain_type"].learn_more = pain_type_learn_more()
+        self.fields["pain_type"].help_text = self.writing.helps(
+            self.fields["pain_type"].help_text,
+            _(
+                "A guess, in the groups of the ISCI pain classification. A clinician %(name)s "
+                "shares with can confirm the kind for a pain problem; it is kept apart."
+            ),
+        )
         # Beside the guess, what a clinician confirmed for each problem (kept apart from it).
         confirmed = [problem for problem in problems if problem.confirmed_type]
         if confirmed:
-            self.fields["pain_type"].help_text = _(
-                "%(help)s Confirmed by a clinician: %(types)s."
-            ) % {
-                "help": self.fields["pain_type"].help_text,
-                "types": "; ".join(
+            # A help text is drawn unescaped: the names typed by people are escaped here.
+            self.fields["pain_type"].help_text = self.writing.helps(
+                _("%(help)s Confirmed by a clinician: %(types)s."),
+                _("%(help)s Confirmed by a clinician: %(types)s."),
+                help=self.fields["pain_type"].help_text,
+                types="; ".join(
                     f"{problem.name}: {problem.confirmed_type_label} ({problem.confirmed_by_shown})"
                     for problem in confirmed
                 ),
-            }
-        self.fields["problem"].empty_label = "Not one of my pain problems"
+            )
+        self.fields["problem"].empty_label = self.writing.says(
+            _("Not one of my pain problems"), _("Not one of %(name)s’s pain problems")
+        )
         if not problems:
             self.fields["problem"].help_text = "Name up to three pain problems to follow each one."
 
@@ -446,6 +547,25 @@ CHECK_IN_QUESTIONS = {
     "interference_sleep": _("%(recall)s, how much did pain or spasms affect your sleep?"),
     "night_wakings": _("%(recall)s, how many times did spasms or pain wake you?"),
 }
+# The same questions asked of someone who answers for the person (a carer): they name them.
+CHECK_IN_QUESTIONS_FOR = {
+    "psfs_frequency": _("%(recall)s, how often did %(name)s have spasms?"),
+    "psfs_severity": _("%(recall)s, how strong were %(name)s’s spasms, if they had any?"),
+    "spasticity": _(
+        "%(recall)s, how bad were %(name)s’s stiffness and spasms overall? (0 none, 10 worst)"
+    ),
+    "pain_worst": _(
+        "%(recall)s, how bad was %(name)s’s worst leg pain? (0 none, 10 worst imaginable)"
+    ),
+    "pain_average": _("%(recall)s, how bad was %(name)s’s leg pain on average?"),
+    "interference_activities": _(
+        "%(recall)s, how much did pain or spasms get in the way of %(name)s’s daily "
+        "activities? (0 not at all, 10 completely)"
+    ),
+    "interference_mood": _("%(recall)s, how much did pain or spasms affect %(name)s’s mood?"),
+    "interference_sleep": _("%(recall)s, how much did pain or spasms affect %(name)s’s sleep?"),
+    "night_wakings": _("%(recall)s, how many times did spasms or pain wake %(name)s?"),
+}
 APPS_OWN_DAILY_ITEM = _("One of the app’s own daily questions, not from a published scale.")
 
 
@@ -462,7 +582,6 @@ class CheckInForm(EntryForm):
         empty_value=None,
         required=False,
         widget=forms.RadioSelect,
-        help_text="Leave this if you had none.",
     )
     spasticity = scale_field("")
     pain_worst = scale_field("")
@@ -499,7 +618,12 @@ class CheckInForm(EntryForm):
         self.fields["date"].widget.attrs["max"] = self.owner.local_today().isoformat()
         recall = RECALL_PHRASES[self.instance.recall_window]
         for name, question in CHECK_IN_QUESTIONS.items():
-            self.fields[name].label = question % {"recall": recall}
+            self.fields[name].label = self.writing.says(
+                question, CHECK_IN_QUESTIONS_FOR[name], recall=recall
+            )
+        self.fields["psfs_severity"].help_text = self.writing.helps(
+            _("Leave this if you had none."), _("Leave this if %(name)s had none.")
+        )
 
     def clean_date(self):
         day = self.cleaned_data["date"]
@@ -515,8 +639,14 @@ class CheckInForm(EntryForm):
         )
         if clash.exists():
             raise ValidationError(
-                f"You already have a check-in for {day:%-d %B %Y}. Open it from your history "
-                "to change it."
+                self.writing.says(
+                    _(
+                        "You already have a check-in for %(day)s. Open it from your history to "
+                        "change it."
+                    ),
+                    _("%(name)s already has a check-in for %(day)s."),
+                    day=f"{day:%-d %B %Y}",
+                )
             )
         return day
 
@@ -557,10 +687,12 @@ class InterventionUseForm(OwnWords, forms.ModelForm):
         model = InterventionUse
         fields = ["intervention", "dose", "effect"]
 
-    def __init__(self, *args, owner, **kwargs):
+    def __init__(self, *args, owner, writer=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["intervention"].queryset = Intervention.objects.by_use(owner)
-        self.fields["intervention"].label = "What did you try?"
+        self.fields["intervention"].label = Writing(owner, writer).says(
+            _("What did you try?"), _("What was tried?")
+        )
         self.fields["intervention"].empty_label = "Choose…"
         self.fields["intervention"].error_messages["required"] = (
             "Choose what you tried, or clear the dose and effect."
@@ -663,13 +795,18 @@ class ReadingForm(OwnWords, forms.ModelForm):
         model = BloodPressureReading
         fields = ["systolic", "diastolic", "pulse"]
 
-    def __init__(self, *args, owner, **kwargs):
+    def __init__(self, *args, owner, writer=None, **kwargs):
         self.owner = owner
         super().__init__(*args, **kwargs)
+        writing = Writing(owner, writer)
+        writing.local_field(self.fields["taken_local"])
+        if writing.other_zone:
+            self.fields["taken_local"].help_text = writing.zone_help(_("The time it was taken"))
         if self.instance.pk:
-            self.initial["taken_local"] = timezone.localtime(self.instance.taken_at)
+            self.initial["taken_local"] = timezone.localtime(self.instance.taken_at, owner.zone)
         else:
-            self.initial["taken_local"] = timezone.localtime().replace(second=0, microsecond=0)
+            now = timezone.localtime(timezone.now(), owner.zone)
+            self.initial["taken_local"] = now.replace(second=0, microsecond=0)
 
     def has_changed(self):
         if self.instance.pk:

@@ -249,11 +249,13 @@ class SpasmQuerySet(EntryQuerySet):
         logged_by,
         severity: int | None = None,
         minutes_ago: int = 0,
+        tapped_at: datetime | None = None,
     ) -> "SpasmEpisode":
-        """A spasm at once, `minutes_ago` before now, with the severity tapped (or none: not
-        given). Pattern and the rest stay not given until the person adds them."""
+        """A spasm at once, `minutes_ago` before the tap, with the severity tapped (or none:
+        not given). Pattern and the rest stay not given until the person adds them.
+        `tapped_at`: now, unless the tap was kept over a sign-in (accounts.resume.sent_at)."""
         now = timezone.now()
-        moment = now - timedelta(minutes=minutes_ago)
+        moment = (tapped_at or now) - timedelta(minutes=minutes_ago)
         with transaction.atomic():
             # Taps for one person take turns, so a second tap sees the first one's spasm: on
             # PostgreSQL, by locking the person's row; SQLite's IMMEDIATE transaction already

@@ -1,6 +1,7 @@
 import logging
 import re
 from datetime import date, timedelta
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from sci_tracker.accounts.emergency import emergency_number
+from sci_tracker.accounts.resume import sent_at
 from sci_tracker.diary.catalogue import learn_more
 from sci_tracker.diary.conflicts import differences
 from sci_tracker.diary.folds import KNOWN_KEYS, lay_out, remember_fold, remembered_folds
@@ -81,6 +83,18 @@ QUICK_WHEN = [
 RED_FLAGS_ANCHOR = "#id_red_flags"
 
 
+def in_persons_zone(view):
+    """Under person_view: times on a page of someone's diary are typed and shown in their zone,
+    whoever opens it (a carer may live in another). For the person, that is their own zone."""
+
+    @wraps(view)
+    def wrapped(request, person, *args, **kwargs):
+        with timezone.override(person.zone):
+            return view(request, person, *args, **kwargs)
+
+    return wrapped
+
+
 def urgent_url(request, kind: str | None = None) -> str:
     """Where "Something urgent?" leads: the red-flag choices of this form, or (on the Log page
     and forms without them) those of a new spasm, unfolded."""
@@ -112,6 +126,7 @@ def fixable_entry(request, person, kind, pk):
 
 @require_safe
 @person_view("log", page="Log page")
+@in_persons_zone
 def quick_log(request, person):
     today = person.local_today()
     todays_checkin = CheckIn.objects.for_user(person).active().filter(date=today).first()
@@ -144,6 +159,7 @@ def quick_log(request, person):
 
 @require_POST
 @person_view("log", page="Logged a spasm")
+@in_persons_zone
 def spasm_now(request, person):
     """One tap: a spasm now (or 15 minutes or an hour ago), with the severity tapped, if any.
     What was not tapped stays "not given"; details can be added right after."""
@@ -155,6 +171,7 @@ def spasm_now(request, person):
         logged_by=request.user,
         severity=quick.cleaned_data["severity"],
         minutes_ago=quick.cleaned_data["minutes_ago"],
+        tapped_at=sent_at(request),  # a tap kept over a sign-in keeps its moment
     )
     saved_at = f"{spasm.occurred_at.astimezone(person.zone):%H:%M}"
     severity = spasm.get_severity_display().lower() if spasm.severity else ""
@@ -188,15 +205,16 @@ def _entry_forms(request, person, kind, entry, data=None):
     """The entry's form, and the things tried for spasms and pain, bound to what was sent."""
     if data is None and request.method == "POST":
         data = request.POST
-    form = ENTRY_FORMS[kind](data, instance=entry, owner=person)
+    # The writer: a carer's questions name the person, and say in whose zone times are read.
+    who = {"owner": person, "writer": request.user}
+    # "Now" is when the form was sent: for one kept over a sign-in, not the sign-in.
+    form = ENTRY_FORMS[kind](data, instance=entry, sent_at=sent_at(request), **who)
     formset_class = INTERVENTION_FORMSETS.get(kind)
     formset = None
     if kind == "ad":
-        formset = READING_FORMSET(
-            data, instance=entry, form_kwargs={"owner": person}, prefix="readings"
-        )
+        formset = READING_FORMSET(data, instance=entry, form_kwargs=who, prefix="readings")
     elif formset_class:
-        formset = formset_class(data, instance=entry, form_kwargs={"owner": person}, prefix="tried")
+        formset = formset_class(data, instance=entry, form_kwargs=who, prefix="tried")
         formset.learn_more = learn_more(
             "these treatments",
             Intervention.objects.available_to(person).values_list("name", "guide"),
@@ -225,11 +243,8 @@ def _save_entry(request, person, form, formset, is_new):
 
 def _entry_page(request, person, kind, entry):
     """The new and edit pages: one form per kind, plus interventions tried for spasms and pain
-    and the blood-pressure readings of an AD episode."""
-    if kind == "ad":
-        # Readings are typed and shown in the person's own zone, whoever logs them.
-        with timezone.override(person.zone):
-            return _entry_form_page(request, person, kind, entry)
+    and the blood-pressure readings of an AD episode. (Their views are in_persons_zone, and
+    the forms' LocalDateTimeFields read the person's zone themselves.)"""
     return _entry_form_page(request, person, kind, entry)
 
 
@@ -346,6 +361,7 @@ def _conflict_page(request, person, kind, form, formset):
 # it happens inside the view, where the form can come back with everything typed.
 @transaction.non_atomic_requests
 @person_view("log", page="New entry form")
+@in_persons_zone
 def new_entry(request, person, kind):
     if kind not in ENTRY_FORMS:
         raise Http404("No such kind of entry.")
@@ -375,6 +391,7 @@ def _requested_day(request):
 
 @transaction.non_atomic_requests
 @person_view("fix", page="Edit entry form")
+@in_persons_zone
 def edit_entry(request, person, kind, pk):
     entry = fixable_entry(request, person, kind, pk)
     # A save sent from a page opened before the entry went to the bin goes on, to the conflict
@@ -429,6 +446,7 @@ def restore_entry(request, person, kind, pk):
 
 @require_safe
 @person_view("log", page="Urgent advice")
+@in_persons_zone
 def urgent(request, person, kind, pk):
     entry = fixable_entry(request, person, kind, pk)
     advice = urgent_advice(getattr(entry, "red_flags", []), person)
@@ -438,7 +456,11 @@ def urgent(request, person, kind, pk):
         request,
         "diary/urgent.html",
         {
-            "title": "Your symptoms need attention",
+            "title": (
+                _("Your symptoms need attention")
+                if request.access.is_own
+                else _("%(name)s’s symptoms need attention") % {"name": person.name}
+            ),
             "entry": entry,
             "advice": advice,
             "emergency": emergency_number(person),
@@ -476,6 +498,7 @@ def _binned_entry(request, person):
 
 @require_safe
 @person_view("fix", page="Entries they logged")
+@in_persons_zone
 def history(request, person):
     wanted = _history_filter(request)
     try:

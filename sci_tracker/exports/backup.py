@@ -60,11 +60,14 @@ SAFETY_SETTINGS = (
 PROFILE_SETTINGS = (
     "display_name",
     "time_zone",
+    "uses_app_as",
     "injury_level",
     "completeness",
     "is_clinician",
     *SAFETY_SETTINGS,
 )
+# Settings a backup made before them lacks: an import keeps the person's present values.
+LATER_SETTINGS = ("uses_app_as", *SAFETY_SETTINGS)
 PROFILE_FIELDS = ("email", *PROFILE_SETTINGS)
 
 ENTRY_END = ("note", "note_for_clinician", "logged_by", "created_at", "updated_at", "deleted_at")

@@ -1,8 +1,10 @@
 """Who is using the app: a person keeping their own diary, a carer, a clinician, or several.
 
 The home page and the menu ask this, so each shows first what this account comes to do: a carer
-"Log for <name>", a clinician My patients, a person their own Log. Nothing is stored for it: the
-answer follows from the account's grants and entries, so it changes as they do.
+"Log for <name>", a clinician My patients, a person their own Log. The answer follows from the
+account's grants and entries, so it changes as they do; before any of those, from what the
+account said it is for (User.uses_app_as, asked at sign-up): a carer or clinician waiting for an
+invitation is told how to get one, not given a new diary's first steps.
 """
 
 from dataclasses import dataclass, field
@@ -10,6 +12,7 @@ from functools import cached_property
 
 from django.utils.translation import gettext as _
 
+from sci_tracker.accounts.models import UsesAppAs
 from sci_tracker.diary.models import ENTRY_MODELS
 from sci_tracker.sharing.models import CareAccess, Role
 
@@ -32,10 +35,21 @@ class Roles:
     @cached_property
     def keeps_diary(self) -> bool:
         """Whether the account keeps a diary of its own: anyone who is neither carer nor
-        clinician (a new person starts with an empty one), or anyone with an entry."""
-        if not (self.is_carer or self.is_clinician or self.pending):
+        clinician and said the account is for their own diary (a new person starts with an
+        empty one), or anyone with an entry."""
+        helper = self.is_carer or self.is_clinician or self.pending
+        if not helper and self.user.uses_app_as == UsesAppAs.OWN_DIARY:
             return True
         return any(model.objects.for_user(self.user).exists() for model in ENTRY_MODELS.values())
+
+    @property
+    def waiting_as(self) -> str:
+        """The role ("carer" or "clinician") of an account made to help others that nobody has
+        invited yet (nor let in): its home page says how to get an invitation. Else empty."""
+        use = self.user.uses_app_as
+        if use == UsesAppAs.OWN_DIARY or self.helps or self.patients or self.pending:
+            return ""
+        return use
 
     @property
     def people_title(self) -> str:

@@ -232,7 +232,7 @@ def add_note(request, person):
         return redirect(review_section(person))
     return render(
         request,
-        "form_page.html",
+        "sharing/note_form.html",
         {
             "title": f"A review note for {person.name}",
             "form": form,

@@ -1,12 +1,18 @@
-// Drafts: what is typed in a diary form is kept in this browser, under the account and the
-// form's address, until the form is saved or the draft discarded. Opening the form again brings
-// it back, with a note that says so. The server says (templates/includes/drafts.html) whose
+// Drafts: what is typed in a form is kept in this browser, under the account and the form's
+// address, until the form is saved or the draft discarded. Opening the form again brings it
+// back, with a note that says so. The server says (templates/includes/drafts.html) whose
 // drafts these are, which forms were just saved, and which account just signed out here.
 // Nothing is kept of a form with a password box, nor for anyone signed out.
+//
+// A form takes part with id="entry-form" (the diary's entry forms) or a data-draft attribute;
+// a page with several such forms names each (data-draft="trigger"), so each has its own draft.
 "use strict";
 
 (() => {
   const PREFIX = "sci-draft:";
+  // Which draft the form just sent was (this tab only): when a page of several forms is saved,
+  // only that form's draft goes.
+  const SENT = "sci-draft-sent";
   // Health notes do not stay in a browser for ever: a draft untouched for 30 days goes.
   const MAX_AGE = 30 * 24 * 60 * 60 * 1000;
   const SKIPPED_TYPES = new Set(["password", "file", "submit", "button", "reset", "image"]);
@@ -124,29 +130,38 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", () => {
-    const store = storage();
-    const info = document.getElementById("drafts");
-    if (!store || !info) {
-      return;
+  function sentKey() {
+    try {
+      const key = window.sessionStorage.getItem(SENT);
+      window.sessionStorage.removeItem(SENT);
+      return key;
+    } catch (error) {
+      return null;
     }
-    const account = info.dataset.account;
-    if (info.dataset.forget) {
-      removeWhere(store, (key) => key.startsWith(`${PREFIX}${info.dataset.forget}:`));
-    }
-    (info.dataset.saved || "")
-      .split(" ")
-      .filter(Boolean)
-      .forEach((path) => store.removeItem(`${PREFIX}${account}:${path}`));
-    const now = Date.now();
-    removeWhere(store, (key) => !(now - (read(store, key)?.at || 0) < MAX_AGE));
+  }
 
-    const form = document.querySelector("form#entry-form, form[data-draft]");
-    if (!account || !form || form.querySelector('input[type="password"]')) {
+  // A form saved at `path`: the draft of the form that was sent, or (not known) every draft of
+  // that page.
+  function dropSaved(store, account, path, sent) {
+    const page = `${PREFIX}${account}:${path}`;
+    if (sent && (sent === page || sent.startsWith(`${page}#`))) {
+      store.removeItem(sent);
       return;
     }
-    const key = `${PREFIX}${account}:${window.location.pathname}${window.location.search}`;
+    removeWhere(store, (key) => key === page || key.startsWith(`${page}#`));
+  }
+
+  function keepDraft(store, info, account, form) {
+    const page = `${PREFIX}${account}:${window.location.pathname}${window.location.search}`;
+    const key = form.dataset.draft ? `${page}#${form.dataset.draft}` : page;
     const initial = snapshot(form);
+    form.addEventListener("submit", () => {
+      try {
+        window.sessionStorage.setItem(SENT, key);
+      } catch (error) {
+        // Without it a save drops every draft of the page: nothing worse.
+      }
+    });
 
     const save = () => {
       const now = snapshot(form);
@@ -186,6 +201,34 @@
       const first = form.querySelector("input:not([type=hidden]), select, textarea");
       if (first) {
         first.focus();
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const store = storage();
+    const info = document.getElementById("drafts");
+    if (!store || !info) {
+      return;
+    }
+    const account = info.dataset.account;
+    if (info.dataset.forget) {
+      removeWhere(store, (key) => key.startsWith(`${PREFIX}${info.dataset.forget}:`));
+    }
+    const sent = sentKey();
+    (info.dataset.saved || "")
+      .split(" ")
+      .filter(Boolean)
+      .forEach((path) => dropSaved(store, account, path, sent));
+    const now = Date.now();
+    removeWhere(store, (key) => !(now - (read(store, key)?.at || 0) < MAX_AGE));
+
+    if (!account) {
+      return;
+    }
+    document.querySelectorAll("form#entry-form, form[data-draft]").forEach((form) => {
+      if (!form.querySelector('input[type="password"]')) {
+        keepDraft(store, info, account, form);
       }
     });
   });

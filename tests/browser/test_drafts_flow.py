@@ -1,11 +1,16 @@
 """Nothing typed is lost: drafts kept in the browser, and a save sent after the session ended."""
 
+import re
+
 from django.contrib.sessions.models import Session
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from sci_tracker.diary.models import LegPainEntry
+from sci_tracker.diary.models import LegPainEntry, SpasmEpisode
+from sci_tracker.sharing.models import CareAccess
 from tests.browser.conftest import assert_accessible, sign_in, unfold
 from tests.browser.test_diary_flow import choose, person
+from tests.conftest import PASSWORD
 from tests.entries import pain
 
 
@@ -135,3 +140,97 @@ def test_it_keeps_the_version_a_draft_of_an_edit_was_opened_at(
     assert entry.note == "Typed on the laptop"
     assert drafts_kept(page) == []
     assert [error for error in console_errors if "409 (Conflict)" not in error] == []
+
+
+def test_it_keeps_drafts_of_the_profile_pain_problems_and_each_own_list(
+    page, live_server, console_errors, transactional_db
+):
+    eve = person("eve")
+    sign_in(page, live_server, "eve@example.org")
+    page.goto(f"{live_server.url}/accounts/profile/")
+    page.get_by_label("Upper number (systolic)").fill("104")
+    page.get_by_label("Medicines").fill("Baclofen 10 mg")
+    page.reload()
+    expect(page.get_by_text("Draft restored")).to_be_visible()
+    expect(page.get_by_label("Upper number (systolic)")).to_have_value("104")
+    expect(page.get_by_label("Medicines")).to_have_value("Baclofen 10 mg")
+    assert_accessible(page)
+    page.get_by_label("Lower number (diastolic)").fill("66")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_role("status")).to_contain_text("Your profile is saved.")
+    eve.refresh_from_db()
+    assert (eve.usual_systolic, eve.usual_diastolic, eve.card_medicines) == (
+        104,
+        66,
+        "Baclofen 10 mg",
+    )
+    assert drafts_kept(page) == []
+
+    page.goto(f"{live_server.url}/log/pain-problems/")
+    page.get_by_label("Pain problem 1").fill("Burning feet")
+    page.reload()
+    expect(page.get_by_label("Pain problem 1")).to_have_value("Burning feet")
+    expect(page.get_by_text("Draft restored")).to_be_visible()
+
+    # Two forms on one page: a draft each, and saving one leaves the other's.
+    page.goto(f"{live_server.url}/log/my-lists/")
+    page.get_by_label("Add a trigger of your own").fill("Cold floor")
+    page.get_by_label("Add something you try").fill("Warm socks")
+    page.reload()
+    expect(page.get_by_text("Draft restored")).to_have_count(2)
+    expect(page.get_by_label("Add a trigger of your own")).to_have_value("Cold floor")
+    expect(page.get_by_label("Add something you try")).to_have_value("Warm socks")
+    assert_accessible(page)
+    page.get_by_role("button", name="Add trigger").click()
+    expect(page.get_by_role("status").filter(has_text="is added")).to_contain_text(
+        "“Cold floor” is added to your list."
+    )
+    expect(page.get_by_label("Add a trigger of your own")).to_have_value("")
+    expect(page.get_by_label("Add something you try")).to_have_value("Warm socks")
+    assert len(drafts_kept(page)) == 2  # the pain problems' and the intervention's
+    assert console_errors == []
+
+
+def test_it_keeps_a_clinicians_review_note_as_a_draft(
+    page, live_server, console_errors, transactional_db
+):
+    fay = person("fay")
+    doctor = person("okafor", is_clinician=True)
+    CareAccess.objects.create(
+        person=fay, email=doctor.email, role="clinician", member=doctor, accepted_at=timezone.now()
+    )
+    sign_in(page, live_server, "okafor@example.org")
+    page.goto(f"{live_server.url}/people/{fay.pk}/notes/")
+    page.get_by_label("Add a review note").fill("Spasms down since the injection.")
+    page.reload()
+    expect(page.get_by_text("Draft restored")).to_be_visible()
+    expect(page.get_by_label("Add a review note")).to_have_value("Spasms down since the injection.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save the note").click()
+    expect(page.get_by_role("status")).to_contain_text("Your note is saved")
+    page.wait_for_load_state()  # the trends page's scripts have run
+    assert drafts_kept(page) == []
+    assert console_errors == []
+
+
+def test_it_saves_a_spasm_now_tapped_after_the_session_ended_once_signed_in_again(
+    page, live_server, console_errors, transactional_db
+):
+    gus = person("gus")
+    sign_in(page, live_server, "gus@example.org")
+    page.goto(f"{live_server.url}/log/")
+    Session.objects.all().delete()  # the session ends while the Log page is open
+
+    page.get_by_role("button", name=re.compile("^Spasm now")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    expect(page.get_by_role("status")).to_contain_text("this was not saved yet")
+    assert not SpasmEpisode.objects.exists()
+    page.get_by_label("E-mail address").fill("gus@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Spasm saved at")
+    spasm = SpasmEpisode.objects.get()
+    assert (spasm.owner, spasm.logged_by) == (gus, gus)
+    assert_accessible(page)
+    assert console_errors == []

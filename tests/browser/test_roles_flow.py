@@ -7,10 +7,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from sci_tracker.accounts.models import User
 from sci_tracker.diary.models import SpasmEpisode
 from sci_tracker.sharing.models import CareAccess
 from tests.browser.conftest import assert_accessible, sign_in, unfold
-from tests.conftest import make_user
+from tests.conftest import PASSWORD, make_user
 
 
 @pytest.fixture
@@ -108,5 +109,38 @@ def test_it_copies_shares_and_shows_a_new_link_on_a_phone(page, live_server, con
     expect(code).to_be_visible()
     width = code.bounding_box()["width"]
     assert 200 <= width <= 390
+    assert_accessible(page)
+    assert console_errors == []
+
+
+def test_it_signs_up_a_carer_who_is_told_how_to_get_an_invitation(
+    page, live_server, console_errors, dee
+):
+    page.goto(f"{live_server.url}/accounts/signup/")
+    group = page.get_by_role("group", name="Who is this account for?")
+    expect(group.get_by_role("radio", name="For my own diary")).to_be_checked()
+    page.get_by_label("E-mail address").fill("sam@example.org")
+    page.get_by_label("Display name").fill("Sam")
+    group.get_by_text("To help someone I care for").click()
+    page.get_by_label("Choose a password").fill(PASSWORD)
+    page.get_by_label("Type the password again").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
+    expect(page.get_by_text("ask the person you help to invite it")).to_be_visible()
+    assert_accessible(page)
+
+    User.objects.filter(email="sam@example.org").update(email_confirmed_at=timezone.now())
+    sign_in(page, live_server, "sam@example.org")
+    waiting = page.get_by_role("region", name="Waiting for an invitation")
+    expect(waiting).to_contain_text("Ask the person you help to invite you from their Sharing")
+    expect(page.get_by_text("What to do first")).to_have_count(0)
+    expect(page.get_by_role("link", name="Open your profile")).to_have_count(0)
+    assert_accessible(page)
+
+    # Dee invites Sam: the invitation takes the place of the wait.
+    CareAccess.objects.create(person=dee, email="sam@example.org", role="carer")
+    page.reload()
+    expect(page.get_by_text("Dee invited you as their carer")).to_be_visible()
+    expect(page.get_by_role("region", name="Waiting for an invitation")).to_have_count(0)
     assert_accessible(page)
     assert console_errors == []
