@@ -23,6 +23,7 @@ from sci_tracker.diary.forms import (
     ENTRY_FORMS,
     INTERVENTION_FORMSETS,
     READING_FORMSET,
+    RENAME_FORMS,
     ConfirmPainTypesForm,
     OwnInterventionForm,
     OwnTriggerForm,
@@ -47,6 +48,7 @@ from sci_tracker.diary.models import (
     SpasmSeverity,
     Trigger,
     get_entry_for_user,
+    hide_builtin,
     save_pain_problems,
 )
 from sci_tracker.diary.pain_types import problem_pain_types
@@ -199,7 +201,7 @@ def _entry_forms(request, person, kind, entry, data=None):
         formset = formset_class(data, instance=entry, form_kwargs={"owner": person}, prefix="tried")
         formset.learn_more = learn_more(
             "these treatments",
-            Intervention.objects.available_to(person).values_list("name", "guide"),
+            Intervention.objects.offered_to(person).values_list("name", "guide"),
         )
     return form, formset
 
@@ -589,9 +591,35 @@ def confirm_pain_types(request, person):
     )
 
 
+# The two lists of My lists, as their addresses name them.
+LISTS = {"triggers": Trigger, "interventions": Intervention}
+
+
+def _list_model(items: str):
+    model = LISTS.get(items)
+    if model is None:
+        raise Http404("No such list.")
+    return model
+
+
+def _own_item(person, items: str, pk: int):
+    """The one lookup for an own item: the person's, or 404 (a built-in one is never "own")."""
+    return get_object_or_404(_list_model(items).objects.filter(owner=person), pk=pk)
+
+
+def _builtin_item(items: str, slug: str):
+    return get_object_or_404(_list_model(items).objects.filter(owner=None), slug=slug)
+
+
+def _lists_url(model, anchor: str = "") -> str:
+    section = "triggers" if model is Trigger else "interventions"
+    return f"{reverse('diary:own_items')}#{anchor or section}"
+
+
 @person_view("manage")
 def own_items(request, person):
-    """The person's own triggers and interventions, next to the built-in lists."""
+    """The person's own triggers and interventions, next to the built-in lists: add, rename,
+    archive and bring back their own; hide the built-ins they never use, and show them again."""
     trigger_form = OwnTriggerForm(
         request.POST if "add_trigger" in request.POST else None,
         owner=person,
@@ -605,16 +633,112 @@ def own_items(request, person):
     for form in (trigger_form, intervention_form):
         if form.is_bound and form.is_valid():
             item = form.save()
-            messages.success(request, f"“{item.name}” is added to your list.")
+            messages.success(request, _("“%(name)s” is added to your list.") % {"name": item.name})
             return redirect("diary:own_items")
+    lists = []
+    for items, model, form, add_name, heading, add_label in (
+        ("triggers", Trigger, trigger_form, "add_trigger", _("Triggers"), _("Add trigger")),
+        (
+            "interventions",
+            Intervention,
+            intervention_form,
+            "add_intervention",
+            _("What you try"),
+            _("Add"),
+        ),
+    ):
+        own = list(model.objects.filter(owner=person).order_by("name"))
+        hidden = set(model.objects.hidden_from(person).values_list("pk", flat=True))
+        builtins = list(model.objects.filter(owner=None).order_by("category", "name"))
+        lists.append(
+            {
+                "items": items,
+                "heading": heading,
+                "form": form,
+                "add_name": add_name,
+                "add_label": add_label,
+                "own": [item for item in own if not item.archived],
+                "archived": [item for item in own if item.archived],
+                "builtins": [(item, item.pk in hidden) for item in builtins],
+                "hidden_count": len(hidden),
+            }
+        )
     return render(
         request,
         "diary/own_items.html",
-        {
-            "title": "Your triggers and what you try",
-            "trigger_form": trigger_form,
-            "intervention_form": intervention_form,
-            "own_triggers": Trigger.objects.filter(owner=person),
-            "own_interventions": Intervention.objects.filter(owner=person),
-        },
+        {"title": _("Your triggers and what you try"), "lists": lists},
     )
+
+
+@person_view("manage")
+def rename_item(request, person, items, pk):
+    """Rename one of the person's own items; the entries that have it show the new name."""
+    item = _own_item(person, items, pk)
+    old_name = item.name
+    form = RENAME_FORMS[type(item)](request.POST or None, instance=item, owner=person)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(
+            request,
+            _("“%(old)s” is now called “%(new)s”, on your old entries too.")
+            % {"old": old_name, "new": item.name},
+        )
+        return redirect(_lists_url(type(item), f"item-{items}-{item.pk}"))
+    return render(
+        request,
+        "diary/rename_item.html",
+        {"title": _("Rename “%(name)s”") % {"name": old_name}, "form": form, "item": item},
+    )
+
+
+@require_POST
+@person_view("manage")
+def archive_item(request, person, items, pk):
+    """Set an own item aside: no longer offered on new entries, kept on the old ones. Bringing
+    it back is the undo, so nothing is asked first."""
+    item = _own_item(person, items, pk)
+    type(item).objects.filter(pk=item.pk).update(archived=True)
+    messages.success(
+        request,
+        _(
+            "“%(name)s” is archived: it is no longer offered, and stays on the entries that "
+            "have it. Bring it back under “Archived”."
+        )
+        % {"name": item.name},
+    )
+    return redirect(_lists_url(type(item), f"archived-{items}"))
+
+
+@require_POST
+@person_view("manage")
+def bring_back_item(request, person, items, pk):
+    item = _own_item(person, items, pk)
+    type(item).objects.filter(pk=item.pk).update(archived=False)
+    messages.success(request, _("“%(name)s” is back on your list.") % {"name": item.name})
+    return redirect(_lists_url(type(item), f"item-{items}-{item.pk}"))
+
+
+@require_POST
+@person_view("manage")
+def hide_item(request, person, items, slug):
+    """Hide a built-in item from the person's forms; "Show again" is the undo."""
+    item = _builtin_item(items, slug)
+    hide_builtin(person, item, hidden=True)
+    messages.success(
+        request,
+        _(
+            "“%(name)s” is hidden from your forms; entries that have it still show it. "
+            "“Show again” brings it back."
+        )
+        % {"name": item.name},
+    )
+    return redirect(_lists_url(type(item), f"builtin-{items}-{item.slug}"))
+
+
+@require_POST
+@person_view("manage")
+def show_item(request, person, items, slug):
+    item = _builtin_item(items, slug)
+    hide_builtin(person, item, hidden=False)
+    messages.success(request, _("“%(name)s” is back in your forms.") % {"name": item.name})
+    return redirect(_lists_url(type(item), f"builtin-{items}-{item.slug}"))
