@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from sci_tracker.diary.models import (
     HiddenIntervention,
@@ -19,6 +20,8 @@ from sci_tracker.diary.models import (
     Trigger,
     hide_builtin,
 )
+from sci_tracker.sharing.models import CareAccess
+from tests.conftest import make_user
 from tests.entries import NOW, builtin, pain, spasm
 
 
@@ -335,3 +338,28 @@ def test_it_reaches_only_the_persons_own_items_and_built_ins(alice_client, alice
         ("show_item", ["triggers", "cold"]),
     ):
         assert alice_client.get(reverse(f"diary:{name}", args=args)).status_code == 405
+
+
+def test_it_keeps_my_lists_to_the_person_not_their_carer_or_clinician(client, alice):
+    """Only the person manages their lists ("manage" is theirs alone): a carer or clinician
+    with access has no address to reach them, and their own lists are their own."""
+    bus = own(Trigger, alice, "Bus ride")
+    for name, role in (("cara", "carer"), ("dr_lee", "clinician")):
+        member = make_user(name, is_clinician=role == "clinician")
+        CareAccess.objects.create(
+            person=alice, email=member.email, role=role, member=member, accepted_at=timezone.now()
+        )
+        client.force_login(member)
+        for url in (
+            reverse("diary:archive_item", args=["triggers", bus.pk]),
+            reverse("diary:rename_item", args=["triggers", bus.pk]),
+            f"/people/{alice.pk}/log/my-lists/",
+            f"/people/{alice.pk}/log/my-lists/triggers/built-in/cold/hide/",
+        ):
+            assert client.post(url, {"name": "Theirs"}).status_code == 404, (name, url)
+        # Hiding "Cold" here hides it in their own lists, never alice's.
+        client.post(reverse("diary:hide_item", args=["triggers", "cold"]))
+        assert not HiddenTrigger.objects.filter(person=alice).exists()
+        assert HiddenTrigger.objects.filter(person=member).exists()
+    bus.refresh_from_db()
+    assert (bus.name, bus.archived) == ("Bus ride", False)

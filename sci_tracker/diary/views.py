@@ -675,7 +675,8 @@ def rename_item(request, person, items, pk):
     """Rename one of the person's own items; the entries that have it show the new name."""
     item = _own_item(person, items, pk)
     old_name = item.name
-    form = RENAME_FORMS[type(item)](request.POST or None, instance=item, owner=person)
+    data = request.POST if request.method == "POST" else None  # an empty post is still one
+    form = RENAME_FORMS[type(item)](data, instance=item, owner=person)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(
