@@ -363,3 +363,14 @@ def test_it_keeps_my_lists_to_the_person_not_their_carer_or_clinician(client, al
         assert HiddenTrigger.objects.filter(person=member).exists()
     bus.refresh_from_db()
     assert (bus.name, bus.archived) == ("Bus ride", False)
+
+
+def test_it_shows_hidden_built_ins_and_archived_items_in_the_admin(client, staff, alice):
+    hide_builtin(alice, builtin(Trigger, "cold"), hidden=True)
+    own(Trigger, alice, "Bus ride", archived=True)
+    client.force_login(staff)
+    hidden = client.get(reverse("admin:diary_hiddentrigger_changelist"))
+    assert "Cold hidden by" in hidden.text
+    archived = client.get(reverse("admin:diary_trigger_changelist") + "?archived__exact=1")
+    assert "Bus ride" in archived.text
+    assert ">Cold<" not in archived.text
