@@ -232,6 +232,10 @@ def test_it_renames_an_own_item_and_old_entries_show_the_new_name(alice_client, 
         ("   ", "Fill this in."),
         ("!!!", "Use at least one letter or number."),
         ("COLD", "That is already on your list."),
+        (
+            "urinary tract INFECTION",
+            "That is a built-in one you hid: choose “Show again” under “Built-in” instead.",
+        ),
         ("long drive", "That is already on your list."),
         ("Old one", "You have that one archived: bring it back under “Archived” instead."),
         ("x" * 81, "Keep this to 80 characters or fewer (it has 81)."),
@@ -242,6 +246,7 @@ def test_it_refuses_a_rename_that_is_empty_or_taken(alice_client, alice, bob, na
     own(Trigger, alice, "Long drive")
     own(Trigger, alice, "Old one", archived=True)
     own(Trigger, bob, "Bobs one")
+    hide_builtin(alice, builtin(Trigger, "uti"), hidden=True)
     response = alice_client.post(
         reverse("diary:rename_item", args=["triggers", bus.pk]), {"name": name}
     )
@@ -261,6 +266,11 @@ def test_it_lets_a_rename_change_only_the_case_and_takes_another_persons_name(
     assert alice_client.post(url, {"name": "Tram ride"}).status_code == 302
     bus.refresh_from_db()
     assert bus.name == "Tram ride"
+    # A built-in's slug (its own slug stays) and an intervention's name are free for a trigger.
+    for name in ("uti", "Heat"):
+        assert alice_client.post(url, {"name": name}).status_code == 302
+        bus.refresh_from_db()
+        assert (bus.name, bus.slug) == (name, "bus-ride")
 
 
 def test_it_adds_a_new_item_whose_slug_a_renamed_one_kept(alice_client, alice):

@@ -777,6 +777,7 @@ class ConfirmPainTypesForm(OwnWords, forms.Form):
 
 TAKEN = _("That is already on your list.")
 TAKEN_ARCHIVED = _("You have that one archived: bring it back under “Archived” instead.")
+TAKEN_HIDDEN = _("That is a built-in one you hid: choose “Show again” under “Built-in” instead.")
 
 
 class OwnItemForm(OwnWords, forms.ModelForm):
@@ -806,9 +807,13 @@ class OwnItemForm(OwnWords, forms.ModelForm):
             # A new item's slug must be free among the built-in items too: filters and exports
             # use it. A renamed own item keeps its slug, so a later one may find it taken.
             same = others.filter(owner=None, slug=slug).first()
-        if same is not None:
-            raise ValidationError(TAKEN_ARCHIVED if same.archived else TAKEN)
-        return name
+        if same is None:
+            return name
+        if same.archived:
+            raise ValidationError(TAKEN_ARCHIVED)
+        if same.is_builtin and same.hidings.filter(person=self.owner).exists():
+            raise ValidationError(TAKEN_HIDDEN)
+        raise ValidationError(TAKEN)
 
     def free_slug(self, name):
         """The name's slug, or (when an own item renamed since holds it) one with a number."""
