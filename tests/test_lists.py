@@ -7,7 +7,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,7 +22,7 @@ from sci_tracker.diary.models import (
     hide_builtin,
 )
 from sci_tracker.sharing.models import CareAccess
-from tests.conftest import make_user
+from tests.conftest import diary_queries, make_user
 from tests.entries import NOW, builtin, pain, spasm
 
 
@@ -384,3 +385,22 @@ def test_it_shows_hidden_built_ins_and_archived_items_in_the_admin(client, staff
     archived = client.get(reverse("admin:diary_trigger_changelist") + "?archived__exact=1")
     assert "Bus ride" in archived.text
     assert ">Cold<" not in archived.text
+
+
+def test_it_shows_my_lists_in_the_same_queries_however_long_they_are(alice_client, alice):
+    def queries():
+        with CaptureQueriesContext(connection) as done:
+            page = alice_client.get(reverse("diary:own_items")).text
+        return page, len(diary_queries(done))
+
+    own(Trigger, alice, "Mine 0")
+    hide_builtin(alice, builtin(Trigger, "cold"), hidden=True)
+    page, few = queries()
+    assert "1 hidden from your forms." in page
+    for n in range(1, 9):
+        own(Trigger, alice, f"Mine {n}", archived=n % 2 == 1)
+        own(Intervention, alice, f"Tried {n}")
+        hide_builtin(alice, Trigger.objects.filter(owner=None).order_by("pk")[n], hidden=True)
+    page, many = queries()
+    assert "Mine 8" in page
+    assert many == few

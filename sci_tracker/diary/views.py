@@ -39,6 +39,7 @@ from sci_tracker.diary.history import (
     history_page,
 )
 from sci_tracker.diary.last_time import last_time, usual_interventions
+from sci_tracker.diary.lists import LISTS, my_list
 from sci_tracker.diary.models import (
     ENTRY_MODELS,
     CheckIn,
@@ -591,10 +592,6 @@ def confirm_pain_types(request, person):
     )
 
 
-# The two lists of My lists, as their addresses name them.
-LISTS = {"triggers": Trigger, "interventions": Intervention}
-
-
 def _list_model(items: str):
     model = LISTS.get(items)
     if model is None:
@@ -635,34 +632,22 @@ def own_items(request, person):
             item = form.save()
             messages.success(request, _("“%(name)s” is added to your list.") % {"name": item.name})
             return redirect("diary:own_items")
-    lists = []
-    for items, model, form, add_name, heading, add_label in (
-        ("triggers", Trigger, trigger_form, "add_trigger", _("Triggers"), _("Add trigger")),
-        (
-            "interventions",
-            Intervention,
-            intervention_form,
-            "add_intervention",
-            _("What you try"),
-            _("Add"),
-        ),
-    ):
-        own = list(model.objects.filter(owner=person).order_by("name"))
-        hidden = set(model.objects.hidden_from(person).values_list("pk", flat=True))
-        builtins = list(model.objects.filter(owner=None).order_by("category", "name"))
-        lists.append(
-            {
-                "items": items,
-                "heading": heading,
-                "form": form,
-                "add_name": add_name,
-                "add_label": add_label,
-                "own": [item for item in own if not item.archived],
-                "archived": [item for item in own if item.archived],
-                "builtins": [(item, item.pk in hidden) for item in builtins],
-                "hidden_count": len(hidden),
-            }
-        )
+    lists = [
+        {
+            "list": my_list(person, "triggers"),
+            "form": trigger_form,
+            "add_name": "add_trigger",
+            "heading": _("Triggers"),
+            "add_label": _("Add trigger"),
+        },
+        {
+            "list": my_list(person, "interventions"),
+            "form": intervention_form,
+            "add_name": "add_intervention",
+            "heading": _("What you try"),
+            "add_label": _("Add"),
+        },
+    ]
     return render(
         request,
         "diary/own_items.html",

@@ -56,9 +56,11 @@ def test_it_hides_renames_and_archives_items_and_forms_stop_offering_them(
     page.get_by_role("button", name="Save the name").click()
     expect(page.get_by_role("alert")).to_contain_text("Fill this in.")
     assert_accessible(page)
-    page.get_by_label("New name").fill("Cold")  # a built-in's name, hidden or not
+    page.get_by_label("New name").fill("Cold")  # the built-in just hidden
     page.get_by_role("button", name="Save the name").click()
-    expect(page.get_by_role("alert")).to_contain_text("That is already on your list.")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "That is a built-in one you hid: choose “Show again” under “Built-in” instead."
+    )
     page.get_by_label("New name").fill("Bumpy bus ride")
     page.get_by_role("button", name="Save the name").click()
     expect(page.get_by_role("status")).to_contain_text(
