@@ -404,3 +404,10 @@ def test_it_shows_my_lists_in_the_same_queries_however_long_they_are(alice_clien
     page, many = queries()
     assert "Mine 8" in page
     assert many == few
+
+
+def test_it_numbers_a_long_slug_within_the_column(alice_client, alice):
+    Trigger.objects.create(owner=alice, slug="a" * 60, name="Renamed since")
+    data = {"trigger-name": "A" * 70, "trigger-category": "other", "add_trigger": ""}
+    alice_client.post(reverse("diary:own_items"), data)
+    assert Trigger.objects.get(owner=alice, name="A" * 70).slug == "a" * 58 + "-2"

@@ -818,17 +818,15 @@ class OwnItemForm(OwnWords, forms.ModelForm):
     def free_slug(self, name):
         """The name's slug, or (when an own item renamed since holds it) one with a number."""
         base = self.slug_for(name)
-        taken = set(
-            self._meta.model.objects.filter(owner=self.owner, slug__startswith=base).values_list(
-                "slug", flat=True
-            )
-        )
+        longest = self._meta.model._meta.get_field("slug").max_length
+        stem = base[: longest - 10]  # what every numbered slug of this name starts with
+        mine = self._meta.model.objects.filter(owner=self.owner, slug__startswith=stem)
+        taken = set(mine.values_list("slug", flat=True))
         slug, number = base, 1
         while slug in taken:
             number += 1
             suffix = f"-{number}"
-            slug = base[: self._meta.model._meta.get_field("slug").max_length - len(suffix)]
-            slug += suffix
+            slug = base[: longest - len(suffix)] + suffix
         return slug
 
     def save(self, commit=True):
