@@ -82,6 +82,13 @@ PAGES = PUBLIC | {
     "diary:urgent": Page("log"),
     "diary:pain_problems": Page("manage", **FORM),
     "diary:own_items": Page("manage", **FORM),
+    # One of alice's own items, named by its id: hers alone (another account's 404, like an
+    # entry); a built-in named by slug: everyone hides and shows it in their own lists.
+    "diary:rename_item": Page("manage", **FORM),
+    "diary:archive_item": Page("manage", **ACTION),
+    "diary:bring_back_item": Page("manage", **ACTION),
+    "diary:hide_item": Page("manage", **ACTION),
+    "diary:show_item": Page("manage", **ACTION),
     # Which parts of the logging forms the one signed in keeps open: about themselves.
     "diary:fold": Page("member", get=None, post=400),
     # A carer's "fix" reaches only the entries they logged: alice's sample entries are cara's.
@@ -234,6 +241,7 @@ def world(db):
     # A pain problem, so the clinician's pain-type form has a question an empty post leaves out.
     PainProblem.objects.create(owner=alice, slot=3, name=f"{private_text('alice')} feet")
     entry = SpasmEpisode.objects.get(owner=alice)
+    own_trigger = Trigger.objects.get(owner=alice)
     samples = {
         "person_id": alice.pk,
         "kind": "spasm",
@@ -241,6 +249,7 @@ def world(db):
         "name": "spasms",
         "slug": "red-flags",
         "answer": "accept",
+        "items": "triggers",
     }
     by_name = {
         "sharing:revoke_link": {"pk": links["live"][0].pk},
@@ -248,6 +257,12 @@ def world(db):
         "sharing:answer_invitation": {"pk": invitation.pk},
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "confirm_email": {"key": "not-a-real-key"},
+        **{
+            name: {"pk": own_trigger.pk}
+            for name in ("diary:rename_item", "diary:archive_item", "diary:bring_back_item")
+        },
+        "diary:hide_item": {"slug": "cold"},
+        "diary:show_item": {"slug": "cold"},
     }
     return {"accounts": accounts, "links": links, "samples": samples, "by_name": by_name}
 

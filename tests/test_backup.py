@@ -14,6 +14,8 @@ from sci_tracker.accounts.models import User
 from sci_tracker.diary.models import (
     ENTRY_MODELS,
     CheckIn,
+    HiddenIntervention,
+    HiddenTrigger,
     Intervention,
     PainProblem,
     SpasmEpisode,
@@ -43,7 +45,7 @@ def test_it_downloads_a_versioned_backup_named_for_the_local_day(alice_client, a
     assert response["Cache-Control"] == "private, no-store"
     assert response["Content-Type"] == "application/json"
     assert data["format"] == "sci-tracker-backup"
-    assert data["version"] == backup.VERSION == 2
+    assert data["version"] == backup.VERSION == 3
     assert data["exported_at"] == "2026-03-15T00:30:00+13:00"
     assert data["profile"] == {
         "email": "alice@example.org",
@@ -71,6 +73,11 @@ def test_it_downloads_a_versioned_backup_named_for_the_local_day(alice_client, a
 def test_it_writes_every_field_of_an_entry_with_local_times_and_slugs(alice_client, alice):
     carer = make_user("cara")
     shoes = Trigger.objects.create(owner=alice, slug="tight-shoes", name="Tight shoes")
+    # Renamed since it was added (the slug stays) and archived.
+    Trigger.objects.create(owner=alice, slug="bus-ride", name="Bumpy coach", archived=True)
+    HiddenTrigger.objects.create(person=alice, trigger=builtin(Trigger, "uti"))
+    HiddenTrigger.objects.create(person=alice, trigger=builtin(Trigger, "cold"))
+    HiddenIntervention.objects.create(person=alice, intervention=builtin(Intervention, "heat"))
     feet = PainProblem.objects.create(owner=alice, slot=2, name="Burning feet")
     jerk = spasm(
         alice,
@@ -136,9 +143,25 @@ def test_it_writes_every_field_of_an_entry_with_local_times_and_slugs(alice_clie
         }
     ]
     assert data["triggers"] == [
-        {"slug": "tight-shoes", "name": "Tight shoes", "category": "other", "guide": ""}
+        {
+            "slug": "bus-ride",
+            "name": "Bumpy coach",
+            "category": "other",
+            "guide": "",
+            "archived": True,
+        },
+        {
+            "slug": "tight-shoes",
+            "name": "Tight shoes",
+            "category": "other",
+            "guide": "",
+            "archived": False,
+        },
     ]
     assert data["interventions"] == []  # built-ins are named by slug, not written out
+    # Hidden built-ins by slug, in slug order; an entry that has one still names it.
+    assert data["hidden_triggers"] == [{"trigger": "cold"}, {"trigger": "uti"}]
+    assert data["hidden_interventions"] == [{"intervention": "heat"}]
 
 
 def test_it_writes_what_clinicians_wrote_with_the_authors_name(alice_client, alice):
@@ -208,6 +231,7 @@ def test_it_never_writes_anyone_elses_data(alice_client, alice, bob):
     PainProblem.objects.create(owner=bob, slot=1, name="Bob's knees")
     Trigger.objects.create(owner=bob, slug="bobs-trigger", name="Bob's trigger")
     Intervention.objects.create(owner=bob, slug="bobs-thing", name="Bob's thing")
+    HiddenTrigger.objects.create(person=bob, trigger=builtin(Trigger, "cold"))
     ReviewNote.objects.create(person=bob, author_name="Dr Who", text="Bob's review note")
     # Alice is a clinician too: what she wrote about Bob is Bob's, not hers.
     ReviewNote.objects.create(person=bob, author=alice, author_name="Alice", text="For Bob")
@@ -226,6 +250,7 @@ def test_it_never_writes_anyone_elses_data(alice_client, alice, bob):
     assert [entry["note"] for entry in data["spasms"]] == ["Alice's own"]
     assert data["review_notes"] == []
     assert data["visit_measures"] == []
+    assert data["hidden_triggers"] == []  # Bob hid it, not Alice
 
 
 def test_it_sends_a_visitor_to_sign_in(client, db):
@@ -319,6 +344,8 @@ def test_it_writes_the_keys_each_section_names(alice_client, alice):
     ad_episode(alice, [(NOW, 160, 90, None)])
     Trigger.objects.create(owner=alice, slug="mine", name="Mine")
     Intervention.objects.create(owner=alice, slug="mine", name="Mine")
+    HiddenTrigger.objects.create(person=alice, trigger=builtin(Trigger, "cold"))
+    HiddenIntervention.objects.create(person=alice, intervention=builtin(Intervention, "heat"))
     ReviewNote.objects.create(person=alice, author_name="Dr Okafor", text="Looks better")
     VisitMeasure.objects.create(
         person=alice,
@@ -345,11 +372,11 @@ def test_it_reads_the_diary_a_chunk_at_a_time(
     monkeypatch.setattr(backup, "CHUNK", 2)
     for _ in range(5):
         spasm(alice).triggers.add(builtin(Trigger, "cold"))
-    # Session and user; problems, triggers, interventions (one each); one query for the spasms,
-    # read two at a time, and per chunk (3) its triggers and its uses; leg pain, check-ins,
-    # events, AD episodes, review notes, visit measures (one each, empty: no chunk, nothing to
-    # prefetch).
-    with django_assert_num_queries(2 + 3 + 1 + 3 * 2 + 6):
+    # Session and user; problems, triggers, interventions, hidden triggers and interventions
+    # (one each); one query for the spasms, read two at a time, and per chunk (3) its triggers
+    # and its uses; leg pain, check-ins, events, AD episodes, review notes, visit measures (one
+    # each, empty: no chunk, nothing to prefetch).
+    with django_assert_num_queries(2 + 5 + 1 + 3 * 2 + 6):
         _, data = download(alice_client)
     assert len(data["spasms"]) == 5
 

@@ -51,6 +51,8 @@ from sci_tracker.diary.models import (
     CheckIn,
     Effect,
     EventKind,
+    HiddenIntervention,
+    HiddenTrigger,
     Intervention,
     InterventionUse,
     LegPainEntry,
@@ -275,6 +277,8 @@ COUNTED = [
     PainProblem,
     Trigger,
     Intervention,
+    HiddenTrigger,
+    HiddenIntervention,
     ShareLink,
     CareAccess,
     ReviewNote,
@@ -1186,6 +1190,7 @@ def test_it_never_fails_on_hostile_pain_problem_names(client, alice, data, exist
 
 
 CATEGORIES = sorted(set(Trigger.Category.values) | set(Intervention.Category.values))
+SLUG = r"[-a-zA-Z0-9_]{1,30}"  # what a <slug:...> part of an address matches
 
 
 @time_machine.travel(NOW, tick=False)
@@ -1226,6 +1231,82 @@ def test_it_never_fails_on_hostile_own_triggers_and_interventions(client, alice,
         assert item.name == typed(sent(fields, "name"))
         assert item.category == sent(fields, "category")
         assert 0 < len(item.slug) <= model._meta.get_field("slug").max_length
+
+
+@time_machine.travel(NOW, tick=False)
+@example(kind="triggers", name="\u3371" * 80)
+@example(kind="interventions", name="  bobs BIKE ")
+@example(kind="triggers", name="COLD")
+@HYPOTHESIS
+@given(
+    kind=st.sampled_from(["triggers", "interventions"]),
+    name=st.one_of(
+        st.text(max_size=90),
+        st.sampled_from(["Cold", "heat", "Bus ride", "Old one", "Bob's bike", " "]),
+        hostile_text,
+        st.none(),
+    ),
+)
+def test_it_never_fails_on_hostile_renames(client, alice, bob, kind, name):
+    model = Trigger if kind == "triggers" else Intervention
+    with fresh():
+        bus = model.objects.create(owner=alice, slug="bus-ride", name="Bus ride")
+        model.objects.create(owner=alice, slug="old-one", name="Old one", archived=True)
+        bobs = model.objects.create(owner=bob, slug="bobs-bike", name="Bob's bike")
+        before = counts()
+        body = {} if name is None else {"name": name}
+        url = reverse("diary:rename_item", args=[kind, bus.pk])
+        response = signed_in(client, alice).post(url, body)
+        bus.refresh_from_db()
+        assert added(before) == {}
+        assert (bus.slug, bus.archived) == ("bus-ride", False)
+        bobs.refresh_from_db()
+        assert bobs.name == "Bob's bike"
+        if response.status_code == 200:
+            refused(response)
+            assert bus.name == "Bus ride"
+            return
+        assert response.status_code == 302
+        assert bus.name == typed(name)
+        others = model.objects.available_to(alice).exclude(pk=bus.pk)
+        assert not others.filter(name__iexact=bus.name).exists()
+
+
+@time_machine.travel(NOW, tick=False)
+@HYPOTHESIS
+@given(
+    action=st.sampled_from(["archive_item", "bring_back_item", "hide_item", "show_item"]),
+    items=st.one_of(
+        st.sampled_from(["triggers", "interventions"]), st.from_regex(SLUG, fullmatch=True)
+    ),
+    slug=st.one_of(
+        st.sampled_from(["cold", "heat", "mine", "bobs"]), st.from_regex(SLUG, fullmatch=True)
+    ),
+    number=st.one_of(st.sampled_from(["mine", "bobs", "cold"]), st.integers(0, 2**63 - 1)),
+)
+def test_it_never_fails_on_odd_list_actions(client, alice, bob, action, items, slug, number):
+    """Whatever list and item an action names, it changes only alice's own lists (the one
+    item she named, or her hidden built-ins); anything else is a 404."""
+    with fresh():
+        mine = Trigger.objects.create(owner=alice, slug="mine", name="Mine")
+        bobs = Trigger.objects.create(owner=bob, slug="bobs", name="Bob's", archived=True)
+        heat = Intervention.objects.get(owner=None, slug="heat")
+        HiddenIntervention.objects.create(person=bob, intervention=heat)
+        ids = {"mine": mine.pk, "bobs": bobs.pk, "cold": Trigger.objects.get(slug="cold").pk}
+        before = counts()
+        by_slug = action in ("hide_item", "show_item")
+        key = slug if by_slug else ids.get(number, number)
+        response = signed_in(client, alice).post(reverse(f"diary:{action}", args=[items, key]))
+        assert response.status_code in (302, 404)
+        assert set(added(before)) <= {label(HiddenTrigger), label(HiddenIntervention)}
+        bobs.refresh_from_db()
+        assert bobs.archived
+        assert list(HiddenIntervention.objects.filter(person=bob)) != []
+        assert not HiddenTrigger.objects.exclude(person=alice).exists()
+        assert not Trigger.objects.filter(owner=None, archived=True).exists()
+        if response.status_code == 302:
+            assert items in ("triggers", "interventions")
+            assert by_slug or key == mine.pk
 
 
 # History filter, trends range, report range and the JSON endpoint (GET) --------------------
@@ -1620,6 +1701,7 @@ def test_it_reads_bytes_that_are_not_utf8_as_replacement_characters(
         anonymous(client)
     else:
         signed_in(client, alice)
+
     before = counts()
     for bad in BAD_BYTES:
         body = "&".join(f"{name}=x{bad}y" for name in fields)
@@ -1748,7 +1830,10 @@ def good_entry(section):
             "name": "Tight shoes",
             "category": "clothing",
             "guide": "",
+            "archived": True,
         },
+        "hidden_triggers": {"trigger": "cold"},
+        "hidden_interventions": {"intervention": "heat"},
         "interventions": {
             "slug": "warm-bath",
             "name": "Warm bath",

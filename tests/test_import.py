@@ -17,6 +17,8 @@ from sci_tracker.accounts.models import User
 from sci_tracker.diary.models import (
     ENTRY_MODELS,
     CheckIn,
+    HiddenIntervention,
+    HiddenTrigger,
     Intervention,
     InterventionUse,
     LegPainEntry,
@@ -70,6 +72,12 @@ def fill_everything(owner, carer):
     shower = Intervention.objects.create(
         owner=owner, slug="cold-shower", name="Cold shower", category="lifestyle"
     )
+    # Renamed (the slug stays as it was made) and archived; and two built-ins hidden.
+    Trigger.objects.create(
+        owner=owner, slug="bus-ride", name="Bumpy coach", category="movement", archived=True
+    )
+    HiddenTrigger.objects.create(person=owner, trigger=builtin(Trigger, "cold"))
+    HiddenIntervention.objects.create(person=owner, intervention=builtin(Intervention, "massage"))
     feet = PainProblem.objects.create(owner=owner, slot=2, name="Burning feet")
     PainProblem.objects.create(owner=owner, slot=3, name="Knees")
     created = datetime(2025, 6, 1, 8, 15, 42, 654321, tzinfo=UTC)
@@ -327,7 +335,10 @@ def test_it_round_trips_every_field_through_the_backup(client, alice):
         "the spinal cord injury (other neuropathic))"
     ) in text
     assert "Your own trigger: Tight shoes" in text
+    assert "Your own trigger: Bumpy coach (archived)" in text
     assert "Your own intervention: Cold shower" in text
+    assert "Hidden from your lists: the built-in trigger “Cold”" in text
+    assert "Hidden from your lists: the built-in intervention “Massage”" in text
     assert "Time zone: Pacific/Auckland" in text
     assert "Injury level: C6" in text
     assert "Who the account is for: To help someone I care for" in text
@@ -437,6 +448,9 @@ def test_it_round_trips_what_csv_files_carry(client, alice):
         }
     ]
     expected["review_notes"] = expected["visit_measures"] = []  # only the backup holds them
+    # Own items come from a backup (or are added first, as above), and so do hidden built-ins.
+    expected["triggers"] = [item for item in expected["triggers"] if item["slug"] != "bus-ride"]
+    expected["hidden_triggers"] = expected["hidden_interventions"] = []
     assert got == expected
     assert not LegPainEntry.objects.filter(owner=dana, logged_by__isnull=False).exists()
 
@@ -619,7 +633,8 @@ def spasm_item(**fields):
 
 
 def checkin_item(**fields):
-    values = dict.fromkeys(backup.SECTIONS[5].fields[1:11])
+    (section,) = [section for section in backup.SECTIONS if section.key == "check_ins"]
+    values = dict.fromkeys(section.fields[1:11])
     values.update(recall_window="24h", psfs_frequency=0)
     return {"date": "2025-03-01", **values, **ENTRY_END, **fields}
 
@@ -776,7 +791,7 @@ def test_it_checks_review_notes_and_visit_measures(alice_client, alice):
     assert "b.json, review note 5: written_at '2025-03-01T10:00:00' has no time zone" in text
     assert "b.json, review note 6: text: This field cannot be blank." in text
     assert (
-        "b.json, review note 7: has no written_at; has author, which backup version 2 does not"
+        "b.json, review note 7: has no written_at; has author, which backup version 3 does not"
         in text
     )
     assert "b.json, visit measure 2: score '5' is not one of: 0, 1, 1+, 2, 3, 4" in text
@@ -1039,6 +1054,67 @@ def test_it_creates_own_items_and_pain_problems_and_reports_a_taken_slot(alice_c
     }
 
 
+def test_it_hides_the_built_ins_a_backup_hides_once_and_only_built_ins(alice_client, alice):
+    HiddenTrigger.objects.create(person=alice, trigger=builtin(Trigger, "cold"))
+    data = minimal_backup(
+        version=3,
+        triggers=[
+            {"slug": "wet-socks", "name": "Wet socks", "category": "skin", "guide": ""},
+            {
+                "slug": "old-one",
+                "name": "Old one",
+                "category": "other",
+                "guide": "",
+                "archived": True,
+            },
+        ],
+        hidden_triggers=[
+            {"trigger": "cold"},
+            {"trigger": "uti"},
+            {"trigger": "uti"},
+            {"trigger": "wet-socks"},
+            {"trigger": 7},
+        ],
+        hidden_interventions=[{"intervention": "heat"}, {"intervention": "made-up"}],
+    )
+    text = page_text(upload(alice_client, {"b.json": data}))
+    assert "Hidden from your lists: the built-in trigger “Urinary tract infection”" in text
+    assert "Hidden from your lists: the built-in intervention “Heat”" in text
+    assert "the built-in trigger “Cold”" not in text  # hidden already
+    assert (
+        "b.json, hidden trigger 4: trigger 'wet-socks' is not a built-in trigger; only those are "
+        "hidden (your own are archived)" in text
+    )
+    assert "b.json, hidden trigger 5: trigger 7 is not a built-in trigger's slug" in text
+    assert "b.json, hidden intervention 2: intervention 'made-up' is not a built-in" in text
+    assert "Your own trigger: Old one (archived)" in text
+    confirm(alice_client)
+    assert sorted(Trigger.objects.hidden_from(alice).values_list("slug", flat=True)) == [
+        "cold",
+        "uti",
+    ]
+    assert list(Intervention.objects.hidden_from(alice).values_list("slug", flat=True)) == ["heat"]
+    assert dict(Trigger.objects.filter(owner=alice).values_list("slug", "archived")) == {
+        "wet-socks": False,
+        "old-one": True,
+    }
+
+
+def test_it_imports_a_version_2_backup_with_nothing_hidden_or_archived(alice_client, alice):
+    data = json.loads(
+        minimal_backup(
+            version=2,
+            triggers=[{"slug": "wet-socks", "name": "Wet socks", "category": "skin", "guide": ""}],
+        )
+    )
+    del data["hidden_triggers"], data["hidden_interventions"]
+    text = page_text(upload(alice_client, {"b.json": json.dumps(data).encode()}))
+    assert "0 errors" in text
+    confirm(alice_client)
+    assert Trigger.objects.get(owner=alice, slug="wet-socks").archived is False
+    assert not HiddenTrigger.objects.exists()
+
+
 # Whole files refused, with the form kept -------------------------------------------------------
 
 
@@ -1058,9 +1134,9 @@ def test_it_refuses_an_upload_over_20_mb(alice_client):
         (b"\xff\xfe\x00garbage", "notes.json is not a text file in UTF-8."),
         (b'{"format": "something-else"}', "notes.json is not an SCI Tracker backup"),
         (
-            b'{"format": "sci-tracker-backup", "version": 3}',
-            "notes.json was made by a newer SCI Tracker (backup version 3); this one reads "
-            "version 2 and older.",
+            b'{"format": "sci-tracker-backup", "version": 4}',
+            "notes.json was made by a newer SCI Tracker (backup version 4); this one reads "
+            "version 3 and older.",
         ),
         (b'{"format": "sci-tracker-backup", "version": "1"}', "has no backup version"),
         (
@@ -1439,12 +1515,12 @@ def test_it_counts_a_backups_lists_and_values_before_parsing_it(alice_client, mo
     monkeypatch.setattr("sci_tracker.exports.importer.read.MAX_JSON_CONTAINERS", 50)
     empty_lists = minimal_backup(spasms=[[]] * 60)
     text = page_text(upload(alice_client, {"b.json": empty_lists}))
-    assert "b.json holds more lists and values (72 and 149) than a backup of 50,000 rows" in text
+    assert "b.json holds more lists and values (74 and 153) than a backup of 50,000 rows" in text
     assert "Upload the backup as SCI Tracker wrote it, or its CSV files." in text
     monkeypatch.setattr("sci_tracker.exports.importer.read.MAX_JSON_VALUES", 100)
     wide = minimal_backup(spasms=[[1, 2, 3] * 40])
     text = page_text(upload(alice_client, {"b.json": wide}))
-    assert "b.json holds more lists and values (13 and 150) than a backup" in text
+    assert "b.json holds more lists and values (15 and 154) than a backup" in text
     assert not PendingImport.objects.exists()
 
 

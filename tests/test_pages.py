@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from sci_tracker.accounts import confirmation
-from sci_tracker.diary.models import SpasmEpisode
+from sci_tracker.diary.models import SpasmEpisode, Trigger
 from sci_tracker.sharing.models import CareAccess, ShareLink
 from tests.conftest import make_user
 from tests.test_authorization import PAGES
@@ -31,6 +31,11 @@ def url_kwargs(alice):
         owner=alice, logged_by=alice, occurred_at=timezone.now(), red_flags=["fever"]
     )
     entry = {"kind": "spasm", "pk": spasm.pk}
+    own_item = {
+        "items": "triggers",
+        "pk": Trigger.objects.create(owner=alice, slug="x", name="X").pk,
+    }
+    builtin_item = {"items": "triggers", "slug": "cold"}
     link, token = ShareLink.make(alice, 7)
     invited = CareAccess.objects.create(person=alice, email="carol@example.org", role="carer")
     alice.is_clinician = True
@@ -60,6 +65,11 @@ def url_kwargs(alice):
         "diary:urgent": entry,
         "guides:page": {"slug": "red-flags"},
         "exports:csv": {"name": "spasms"},
+        "diary:rename_item": own_item,
+        "diary:archive_item": own_item,
+        "diary:bring_back_item": own_item,
+        "diary:hide_item": builtin_item,
+        "diary:show_item": builtin_item,
     }
 
 

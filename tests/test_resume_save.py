@@ -310,6 +310,12 @@ def test_it_saves_pain_problems_and_own_lists_sent_after_the_session_ended(alice
     after = kept_and_saved(browser, alice, url, data)
     assert "“Cold floor” is added to your list." in after.text
     assert Trigger.objects.filter(owner=alice, name="Cold floor").exists()
+    item = Trigger.objects.get(owner=alice, name="Cold floor")
+    url = reverse("diary:rename_item", kwargs={"items": "triggers", "pk": item.pk})
+    after = kept_and_saved(browser, alice, url, {"name": "Cold tiles"})
+    assert "“Cold floor” is now called “Cold tiles”, on your old entries too." in after.text
+    item.refresh_from_db()
+    assert item.name == "Cold tiles"
 
 
 def test_it_saves_a_clinicians_note_measures_and_pain_types_after_the_session_ended(alice):

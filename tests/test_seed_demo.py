@@ -16,11 +16,13 @@ from sci_tracker.diary.models import (
     ADEpisode,
     CheckIn,
     EventKind,
+    Intervention,
     InterventionUse,
     LegPainEntry,
     PainProblem,
     SpasmEpisode,
     TreatmentEvent,
+    Trigger,
 )
 
 LONDON = ZoneInfo("Europe/London")
@@ -229,3 +231,22 @@ def test_it_gives_the_t4_demo_a_few_ad_episodes_with_readings(db):
         assert readings[-1].systolic < readings[0].systolic
         assert readings[-1].taken_at <= timezone.now()
         assert episode.created_at == episode.occurred_at
+
+
+def test_it_shows_lists_that_learn_with_a_hidden_built_in_and_an_archived_own_item(db):
+    seed("--days", "30")
+    seed("--days", "30")  # again: nothing doubled
+    demo = User.objects.get(email="demo@example.org")
+    assert list(Trigger.objects.hidden_from(demo).values_list("slug", flat=True)) == [
+        "menstrual-cycle"
+    ]
+    assert list(Intervention.objects.hidden_from(demo).values_list("slug", flat=True)) == [
+        "surgery"
+    ]
+    cushion = Trigger.objects.get(owner=demo, archived=True)
+    first = SpasmEpisode.objects.filter(owner=demo).order_by("occurred_at")[:3]
+    assert all(cushion in spasm.triggers.all() for spasm in first)
+    assert cushion.spasms.count() == 3
+    offered = set(Trigger.objects.offered_to(demo).values_list("slug", flat=True))
+    assert not offered & {"menstrual-cycle", "old-cushion"}
+    assert "long-drive" in offered

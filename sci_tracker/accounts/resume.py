@@ -52,6 +52,7 @@ RESUMABLE = {
     "diary:spasm_now",
     "diary:pain_problems",
     "diary:own_items",
+    "diary:rename_item",
     "diary:confirm_pain_types",
     "profile",
     "sharing:add_note",

@@ -4,6 +4,8 @@ from sci_tracker.diary.models import (
     ADEpisode,
     BloodPressureReading,
     CheckIn,
+    HiddenIntervention,
+    HiddenTrigger,
     Intervention,
     LegPainEntry,
     PainProblem,
@@ -15,9 +17,17 @@ from sci_tracker.diary.models import (
 
 @admin.register(Trigger, Intervention)
 class CatalogueAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "category", "owner", "guide"]
-    list_filter = ["category", ("owner", admin.EmptyFieldListFilter)]
+    list_display = ["name", "slug", "category", "owner", "archived", "guide"]
+    list_filter = ["category", "archived", ("owner", admin.EmptyFieldListFilter)]
     search_fields = ["name", "slug"]
+
+
+@admin.register(HiddenTrigger, HiddenIntervention)
+class HiddenItemAdmin(admin.ModelAdmin):
+    """The built-ins each person hid from their forms (My lists)."""
+
+    list_display = ["__str__", "person"]
+    raw_id_fields = ["person"]
 
 
 @admin.register(SpasmEpisode, LegPainEntry)

@@ -42,6 +42,8 @@ from sci_tracker.diary.models import (
     BloodPressureReading,
     CheckIn,
     EventKind,
+    HiddenIntervention,
+    HiddenTrigger,
     Intervention,
     InterventionUse,
     LegPainEntry,
@@ -90,6 +92,12 @@ DAY_MINUTES = 24 * 60
 # The person's own catalogue items, to show that the lists can be extended.
 OWN_TRIGGERS = [("long-drive", "Long car journey", "activity")]
 OWN_INTERVENTIONS = [("emptied-bladder", "Emptied my bladder (catheter)", "other")]
+# To show that lists learn: an own trigger archived (renamed since it was added: its slug is its
+# first name), kept on the first spasms that had it; and built-ins this person never needs, hidden.
+ARCHIVED_TRIGGER = ("old-cushion", "Old cushion (before the new one)", "skin")
+ARCHIVED_TRIGGER_SPASMS = 3
+HIDDEN_TRIGGERS = ["menstrual-cycle"]
+HIDDEN_INTERVENTIONS = ["surgery"]
 
 PAIN_PROBLEMS = {
     # key: (slot, name)
@@ -674,6 +682,8 @@ def clear_diary(user):
     PainProblem.objects.filter(owner=user).delete()
     Trigger.objects.filter(owner=user).delete()
     Intervention.objects.filter(owner=user).delete()
+    HiddenTrigger.objects.filter(person=user).delete()
+    HiddenIntervention.objects.filter(person=user).delete()
 
 
 def fill_diary(user, days, rng):
@@ -696,6 +706,7 @@ def fill_diary(user, days, rng):
     TreatmentEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
     save_timed(SpasmEpisode, spasms, user, link_field="spasmepisode", use_field="spasm")
     save_timed(LegPainEntry, pains, user, link_field="legpainentry", use_field="pain")
+    set_lists_aside(user, spasms)
     # Drawn last, from a generator of their own: the rest of the diary stays as it was.
     episodes = plan_ad_episodes(timeline, user, random.Random(rng.random()), now)  # noqa: S311
     save_ad_episodes(episodes)
@@ -791,6 +802,28 @@ def create_catalogue(user):
     }
     PainProblem.objects.bulk_create(problems.values())
     return problems
+
+
+def set_lists_aside(user, spasms):
+    """The archived own trigger on the first few spasms, and the hidden built-ins. After the
+    entries are drawn, so the rest of the diary stays as it was."""
+    slug, name, category = ARCHIVED_TRIGGER
+    cushion = Trigger.objects.create(
+        owner=user, slug=slug, name=name, category=category, archived=True
+    )
+    first = sorted(spasms, key=lambda plan: plan.entry.occurred_at)[:ARCHIVED_TRIGGER_SPASMS]
+    Link = SpasmEpisode.triggers.through
+    Link.objects.bulk_create(
+        Link(spasmepisode_id=plan.entry.pk, trigger_id=cushion.pk) for plan in first
+    )
+    HiddenTrigger.objects.bulk_create(
+        HiddenTrigger(person=user, trigger=trigger)
+        for trigger in Trigger.objects.filter(owner=None, slug__in=HIDDEN_TRIGGERS)
+    )
+    HiddenIntervention.objects.bulk_create(
+        HiddenIntervention(person=user, intervention=item)
+        for item in Intervention.objects.filter(owner=None, slug__in=HIDDEN_INTERVENTIONS)
+    )
 
 
 DEMO_CLINICIAN = "Dr Rivera (demo clinician)"

@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.forms.boundfield import BoundField
 from django.utils import timezone
 from django.utils.html import conditional_escape
@@ -309,8 +308,10 @@ class EntryForm(OwnWords, forms.ModelForm):
         self.sent_at = sent_at  # None: now
         super().__init__(*args, **kwargs)
         if "triggers" in self.fields:
-            # The person's usual triggers first (diary.models.CatalogueQuerySet.by_use).
-            self.fields["triggers"].queryset = Trigger.objects.by_use(owner)
+            # The person's usual triggers first (diary.models.CatalogueQuerySet.by_use); hidden
+            # and archived ones only where this entry already names them.
+            keep = self.instance.triggers.values_list("pk", flat=True) if self.instance.pk else ()
+            self.fields["triggers"].queryset = Trigger.objects.by_use(owner, keep)
         if self.instance.pk:
             self.initial["version"] = self.instance.version
         if "note_for_clinician" in self.fields and self.writing.for_someone:
@@ -689,7 +690,8 @@ class InterventionUseForm(OwnWords, forms.ModelForm):
 
     def __init__(self, *args, owner, writer=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["intervention"].queryset = Intervention.objects.by_use(owner)
+        keep = [self.instance.intervention_id] if self.instance.intervention_id else []
+        self.fields["intervention"].queryset = Intervention.objects.by_use(owner, keep)
         self.fields["intervention"].label = Writing(owner, writer).says(
             _("What did you try?"), _("What was tried?")
         )
@@ -918,8 +920,14 @@ class ConfirmPainTypesForm(OwnWords, forms.Form):
         return [(problem, "" if value == NOT_CONFIRMED else value) for problem, value in chosen]
 
 
+TAKEN = _("That is already on your list.")
+TAKEN_ARCHIVED = _("You have that one archived: bring it back under “Archived” instead.")
+TAKEN_HIDDEN = _("That is a built-in one you hid: choose “Show again” under “Built-in” instead.")
+
+
 class OwnItemForm(OwnWords, forms.ModelForm):
-    """A person's own trigger or intervention, added to the built-in list."""
+    """A person's own trigger or intervention, added to the built-in list; or, with an
+    instance, renamed (its slug stays, so exports and filters still find it)."""
 
     def __init__(self, *args, owner, **kwargs):
         self.owner = owner
@@ -937,16 +945,39 @@ class OwnItemForm(OwnWords, forms.ModelForm):
         name = self.cleaned_data["name"].strip()
         slug = self.slug_for(name)
         if not slug:
-            raise ValidationError("Use at least one letter or number.")
-        existing = self._meta.model.objects.available_to(self.owner)
-        # The slug must be free among the built-in items too: filters and exports use it.
-        if existing.filter(Q(name__iexact=name) | Q(slug=slug)).exists():
-            raise ValidationError("That is already on your list.")
-        return name
+            raise ValidationError(_("Use at least one letter or number."))
+        others = self._meta.model.objects.available_to(self.owner).exclude(pk=self.instance.pk)
+        same = others.filter(name__iexact=name).first()
+        if same is None and self.instance.pk is None:
+            # A new item's slug must be free among the built-in items too: filters and exports
+            # use it. A renamed own item keeps its slug, so a later one may find it taken.
+            same = others.filter(owner=None, slug=slug).first()
+        if same is None:
+            return name
+        if same.archived:
+            raise ValidationError(TAKEN_ARCHIVED)
+        if same.is_builtin and same.hidings.filter(person=self.owner).exists():
+            raise ValidationError(TAKEN_HIDDEN)
+        raise ValidationError(TAKEN)
+
+    def free_slug(self, name):
+        """The name's slug, or (when an own item renamed since holds it) one with a number."""
+        base = self.slug_for(name)
+        longest = self._meta.model._meta.get_field("slug").max_length
+        stem = base[: longest - 10]  # what every numbered slug of this name starts with
+        mine = self._meta.model.objects.filter(owner=self.owner, slug__startswith=stem)
+        taken = set(mine.values_list("slug", flat=True))
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            suffix = f"-{number}"
+            slug = base[: longest - len(suffix)] + suffix
+        return slug
 
     def save(self, commit=True):
-        self.instance.owner = self.owner
-        self.instance.slug = self.slug_for(self.cleaned_data["name"])
+        if self.instance.pk is None:
+            self.instance.owner = self.owner
+            self.instance.slug = self.free_slug(self.cleaned_data["name"])
         return super().save(commit)
 
 
@@ -960,3 +991,18 @@ class OwnInterventionForm(OwnItemForm):
     class Meta(OwnItemForm.Meta):
         model = Intervention
         labels = {"name": "Add something you try"}
+
+
+class RenameTriggerForm(OwnTriggerForm):
+    class Meta(OwnTriggerForm.Meta):
+        fields = ["name"]
+        labels = {"name": _("New name")}
+
+
+class RenameInterventionForm(OwnInterventionForm):
+    class Meta(OwnInterventionForm.Meta):
+        fields = ["name"]
+        labels = {"name": _("New name")}
+
+
+RENAME_FORMS = {Trigger: RenameTriggerForm, Intervention: RenameInterventionForm}

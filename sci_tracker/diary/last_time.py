@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q
 
-from sci_tracker.diary.models import ENTRY_MODELS, Intervention
+from sci_tracker.diary.models import ENTRY_MODELS, Intervention, Trigger
 
 USUAL_COUNT = 6
 
@@ -30,7 +30,8 @@ class LastTime:
 
 def last_time(person, kind: str) -> LastTime | None:
     """The triggers and what was tried of the person's latest entry of this kind (spasm or
-    pain) outside the bin; None when there is none, or it named neither."""
+    pain) outside the bin; None when there is none, or it named neither. What the person hid
+    or archived since is left out: a new entry is offered only what the lists offer."""
     if kind not in ("spasm", "pain"):
         return None
     model = ENTRY_MODELS[kind]
@@ -44,10 +45,26 @@ def last_time(person, kind: str) -> LastTime | None:
     if entry is None:
         return None
     found = LastTime()
-    for trigger in sorted(entry.triggers.all(), key=lambda t: t.name):
+    triggers = list(entry.triggers.all())
+    uses = list(entry.uses.all())
+    offered_triggers = set(
+        Trigger.objects.offered_to(person)
+        .filter(pk__in=[trigger.pk for trigger in triggers])
+        .values_list("pk", flat=True)
+    )
+    offered_tried = set(
+        Intervention.objects.offered_to(person)
+        .filter(pk__in=[use.intervention_id for use in uses])
+        .values_list("pk", flat=True)
+    )
+    for trigger in sorted(triggers, key=lambda t: t.name):
+        if trigger.pk not in offered_triggers:
+            continue
         found.trigger_ids.append(trigger.pk)
         found.trigger_names.append(trigger.name)
-    for use in sorted(entry.uses.all(), key=lambda u: u.pk):
+    for use in sorted(uses, key=lambda u: u.pk):
+        if use.intervention_id not in offered_tried:
+            continue
         found.tried.append(
             {"intervention": use.intervention_id, "dose": use.dose, "effect": use.effect}
         )
@@ -59,10 +76,10 @@ def last_time(person, kind: str) -> LastTime | None:
 
 def usual_interventions(person, count: int = USUAL_COUNT) -> list:
     """The things this person tries most (then most recently), for chips above the rows of
-    what was tried; none until they have logged some."""
+    what was tried, leaving out what they hid or archived; none until they have logged some."""
     theirs = Q(uses__spasm__owner=person) | Q(uses__pain__owner=person)
     return list(
-        Intervention.objects.available_to(person)
+        Intervention.objects.offered_to(person)
         .annotate(times=Count("uses", filter=theirs), last=Max("uses__pk", filter=theirs))
         .filter(times__gt=0)
         .order_by("-times", "-last", "name")[:count]

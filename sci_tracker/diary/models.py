@@ -114,11 +114,24 @@ def _uses_since(through, item_field, entry_field, user, since):
 
 class CatalogueQuerySet(models.QuerySet):
     def available_to(self, user):
-        """The built-in items and the person's own."""
+        """The built-in items and the person's own, hidden and archived ones too: what old
+        entries may name, and what the history filters by."""
         return self.filter(Q(owner=None) | Q(owner=user)).order_by("category", "name")
 
-    def by_use(self, user):
-        """As available_to, with what the person used most in the last 90 days first (a use
+    def offered_to(self, user, keep=()):
+        """What a form offers: available_to without the built-ins the person hid and their
+        archived own items, except those in `keep` (the ids an entry being edited already
+        names), so that editing an old entry never drops what it holds."""
+        hidden = self.model.objects.filter(hidings__person=user).values("pk")
+        shown = Q(archived=False) & ~Q(pk__in=hidden)
+        return self.available_to(user).filter(shown | Q(pk__in=list(keep)))
+
+    def hidden_from(self, user):
+        """The built-ins the person hid from their lists."""
+        return self.filter(owner=None, hidings__person=user)
+
+    def by_use(self, user, keep=()):
+        """As offered_to, with what the person used most in the last 90 days first (a use
         in the last 14 days counts twice), and the rest in the catalogue's order. One query,
         whatever the size of the diary: the counts are subqueries."""
         now = timezone.now()
@@ -138,7 +151,7 @@ class CatalogueQuerySet(models.QuerySet):
             for span in (RECENT_USE, LATELY)
         ]
         return (
-            self.available_to(user)
+            self.offered_to(user, keep)
             .annotate(recent_uses=sum(uses[1:], uses[0]))
             .order_by("-recent_uses", "category", "name")
         )
@@ -157,6 +170,9 @@ class CatalogueItem(models.Model):
     guide = models.CharField(
         max_length=100, blank=True, help_text='The guide section that explains it: "page#anchor".'
     )
+    # An own item the person set aside: no longer offered on new entries, still named on the
+    # entries that have it. Built-ins are hidden per person instead (HiddenTrigger, ...).
+    archived = models.BooleanField(default=False)
 
     objects = CatalogueQuerySet.as_manager()
 
@@ -197,6 +213,10 @@ class Trigger(CatalogueItem):
             models.UniqueConstraint(
                 fields=["owner", "slug"], name="diary_trigger_owner_slug_unique"
             ),
+            models.CheckConstraint(
+                condition=Q(owner__isnull=False) | Q(archived=False),
+                name="diary_trigger_only_own_archived",
+            ),
         ]
 
 
@@ -221,7 +241,61 @@ class Intervention(CatalogueItem):
             models.UniqueConstraint(
                 fields=["owner", "slug"], name="diary_intervention_owner_slug_unique"
             ),
+            models.CheckConstraint(
+                condition=Q(owner__isnull=False) | Q(archived=False),
+                name="diary_intervention_only_own_archived",
+            ),
         ]
+
+
+class HiddenTrigger(models.Model):
+    """A built-in trigger the person hid from their lists (own items are archived instead).
+    Only built-ins are hidden: the one place that hides (hide_builtin) looks them up so."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    trigger = models.ForeignKey(Trigger, on_delete=models.CASCADE, related_name="hidings")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "trigger"], name="diary_hiddentrigger_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.trigger} hidden by {self.person_id}"
+
+
+class HiddenIntervention(models.Model):
+    """A built-in intervention the person hid from their lists, as HiddenTrigger."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE, related_name="hidings")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "intervention"], name="diary_hiddenintervention_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.intervention} hidden by {self.person_id}"
+
+
+HIDINGS = {Trigger: HiddenTrigger, Intervention: HiddenIntervention}
+
+
+def hide_builtin(person, item, hidden: bool) -> bool:
+    """Hide a built-in item from the person's lists, or show it again; False when it already
+    was so (a second tap, or another tab). Own items are archived, never hidden."""
+    if not item.is_builtin:
+        raise ValueError("Only built-in items are hidden; own items are archived.")
+    model = HIDINGS[type(item)]
+    field = type(item)._meta.model_name
+    if hidden:
+        _row, created = model.objects.get_or_create(person=person, **{field: item})
+        return created
+    deleted, _rows = model.objects.filter(person=person, **{field: item}).delete()
+    return bool(deleted)
 
 
 # Entries -------------------------------------------------------------------------------------

@@ -21,6 +21,15 @@ urlpatterns = [
     # Before `logging`, whose log/<kind>/ would take these words for kinds of entry.
     path("log/pain-problems/", views.pain_problems, name="pain_problems"),
     path("log/my-lists/", views.own_items, name="own_items"),
+    path("log/my-lists/<slug:items>/<int:pk>/rename/", views.rename_item, name="rename_item"),
+    path("log/my-lists/<slug:items>/<int:pk>/archive/", views.archive_item, name="archive_item"),
+    path(
+        "log/my-lists/<slug:items>/<int:pk>/bring-back/",
+        views.bring_back_item,
+        name="bring_back_item",
+    ),
+    path("log/my-lists/<slug:items>/built-in/<slug:slug>/hide/", views.hide_item, name="hide_item"),
+    path("log/my-lists/<slug:items>/built-in/<slug:slug>/show/", views.show_item, name="show_item"),
     path("log/folds/", views.fold, name="fold"),
     path("entries/bin/", views.bin, name="bin"),
     path("entries/bin/empty/", views.empty_bin, name="empty_bin"),

@@ -25,6 +25,7 @@ from sci_tracker.diary.forms import (
     ENTRY_FORMS,
     INTERVENTION_FORMSETS,
     READING_FORMSET,
+    RENAME_FORMS,
     ConfirmPainTypesForm,
     OwnInterventionForm,
     OwnTriggerForm,
@@ -40,6 +41,7 @@ from sci_tracker.diary.history import (
     history_page,
 )
 from sci_tracker.diary.last_time import last_time, usual_interventions
+from sci_tracker.diary.lists import LISTS, my_list
 from sci_tracker.diary.models import (
     ENTRY_MODELS,
     CheckIn,
@@ -49,6 +51,7 @@ from sci_tracker.diary.models import (
     SpasmSeverity,
     Trigger,
     get_entry_for_user,
+    hide_builtin,
     save_pain_problems,
 )
 from sci_tracker.diary.pain_types import problem_pain_types
@@ -217,7 +220,7 @@ def _entry_forms(request, person, kind, entry, data=None):
         formset = formset_class(data, instance=entry, form_kwargs=who, prefix="tried")
         formset.learn_more = learn_more(
             "these treatments",
-            Intervention.objects.available_to(person).values_list("name", "guide"),
+            Intervention.objects.offered_to(person).values_list("name", "guide"),
         )
     return form, formset
 
@@ -612,9 +615,31 @@ def confirm_pain_types(request, person):
     )
 
 
+def _list_model(items: str):
+    model = LISTS.get(items)
+    if model is None:
+        raise Http404("No such list.")
+    return model
+
+
+def _own_item(person, items: str, pk: int):
+    """The one lookup for an own item: the person's, or 404 (a built-in one is never "own")."""
+    return get_object_or_404(_list_model(items).objects.filter(owner=person), pk=pk)
+
+
+def _builtin_item(items: str, slug: str):
+    return get_object_or_404(_list_model(items).objects.filter(owner=None), slug=slug)
+
+
+def _lists_url(model, anchor: str = "") -> str:
+    section = "triggers" if model is Trigger else "interventions"
+    return f"{reverse('diary:own_items')}#{anchor or section}"
+
+
 @person_view("manage")
 def own_items(request, person):
-    """The person's own triggers and interventions, next to the built-in lists."""
+    """The person's own triggers and interventions, next to the built-in lists: add, rename,
+    archive and bring back their own; hide the built-ins they never use, and show them again."""
     trigger_form = OwnTriggerForm(
         request.POST if "add_trigger" in request.POST else None,
         owner=person,
@@ -628,16 +653,101 @@ def own_items(request, person):
     for form in (trigger_form, intervention_form):
         if form.is_bound and form.is_valid():
             item = form.save()
-            messages.success(request, f"“{item.name}” is added to your list.")
+            messages.success(request, _("“%(name)s” is added to your list.") % {"name": item.name})
             return redirect("diary:own_items")
+    lists = [
+        {
+            "list": my_list(person, "triggers"),
+            "form": trigger_form,
+            "add_name": "add_trigger",
+            "heading": _("Triggers"),
+            "add_label": _("Add trigger"),
+        },
+        {
+            "list": my_list(person, "interventions"),
+            "form": intervention_form,
+            "add_name": "add_intervention",
+            "heading": _("What you try"),
+            "add_label": _("Add"),
+        },
+    ]
     return render(
         request,
         "diary/own_items.html",
-        {
-            "title": "Your triggers and what you try",
-            "trigger_form": trigger_form,
-            "intervention_form": intervention_form,
-            "own_triggers": Trigger.objects.filter(owner=person),
-            "own_interventions": Intervention.objects.filter(owner=person),
-        },
+        {"title": _("Your triggers and what you try"), "lists": lists},
     )
+
+
+@person_view("manage")
+def rename_item(request, person, items, pk):
+    """Rename one of the person's own items; the entries that have it show the new name."""
+    item = _own_item(person, items, pk)
+    old_name = item.name
+    data = request.POST if request.method == "POST" else None  # an empty post is still one
+    form = RENAME_FORMS[type(item)](data, instance=item, owner=person)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(
+            request,
+            _("“%(old)s” is now called “%(new)s”, on your old entries too.")
+            % {"old": old_name, "new": item.name},
+        )
+        return redirect(_lists_url(type(item), f"item-{items}-{item.pk}"))
+    return render(
+        request,
+        "diary/rename_item.html",
+        {"title": _("Rename “%(name)s”") % {"name": old_name}, "form": form, "item": item},
+    )
+
+
+@require_POST
+@person_view("manage")
+def archive_item(request, person, items, pk):
+    """Set an own item aside: no longer offered on new entries, kept on the old ones. Bringing
+    it back is the undo, so nothing is asked first."""
+    item = _own_item(person, items, pk)
+    type(item).objects.filter(pk=item.pk).update(archived=True)
+    messages.success(
+        request,
+        _(
+            "“%(name)s” is archived: it is no longer offered, and stays on the entries that "
+            "have it. Bring it back under “Archived”."
+        )
+        % {"name": item.name},
+    )
+    return redirect(_lists_url(type(item), f"archived-{items}"))
+
+
+@require_POST
+@person_view("manage")
+def bring_back_item(request, person, items, pk):
+    item = _own_item(person, items, pk)
+    type(item).objects.filter(pk=item.pk).update(archived=False)
+    messages.success(request, _("“%(name)s” is back on your list.") % {"name": item.name})
+    return redirect(_lists_url(type(item), f"item-{items}-{item.pk}"))
+
+
+@require_POST
+@person_view("manage")
+def hide_item(request, person, items, slug):
+    """Hide a built-in item from the person's forms; "Show again" is the undo."""
+    item = _builtin_item(items, slug)
+    hide_builtin(person, item, hidden=True)
+    messages.success(
+        request,
+        _(
+            "“%(name)s” is hidden from your forms; entries that have it still show it. "
+            "“Show again” brings it back."
+        )
+        % {"name": item.name},
+    )
+    return redirect(_lists_url(type(item), f"builtin-{items}-{item.slug}"))
+
+
+@require_POST
+@person_view("manage")
+def show_item(request, person, items, slug):
+    item = _builtin_item(items, slug)
+    hide_builtin(person, item, hidden=False)
+    messages.success(request, _("“%(name)s” is back in your forms.") % {"name": item.name})
+    return redirect(_lists_url(type(item), f"builtin-{items}-{item.slug}"))

@@ -26,6 +26,8 @@ from sci_tracker.diary.models import (
     ADEpisode,
     BloodPressureReading,
     CheckIn,
+    HiddenIntervention,
+    HiddenTrigger,
     Intervention,
     InterventionUse,
     LegPainEntry,
@@ -40,7 +42,9 @@ from sci_tracker.sharing.models import ReviewNote, VisitMeasure
 FORMAT = "sci-tracker-backup"
 # 2: the autonomic dysreflexia episodes ("ad_episodes"), each with its readings. A version 1
 # file has none (importer.read.UPGRADES).
-VERSION = 2
+# 3: the built-ins the person hid ("hidden_triggers", "hidden_interventions", by slug) and the
+# "archived" flag of their own items. A version 2 file has no hidden ones and nothing archived.
+VERSION = 3
 
 # The profile: `email` says whose diary it is (an import maps entries logged with it to the
 # importing person) and is never restored; the others are restored when the person asks.
@@ -120,6 +124,13 @@ NOT_BACKED_UP = {
         }
         for model in (Trigger, Intervention)
     },
+    **{
+        model: {
+            "id": "nothing refers to it",
+            "person": "the file is one person's diary",
+        }
+        for model in (HiddenTrigger, HiddenIntervention)
+    },
     InterventionUse: {
         "id": "nothing refers to it",
         "spasm": "nested in its entry",
@@ -161,6 +172,9 @@ class Section:
             rows = rows.select_related("logged_by")
         if "problem" in self.fields:
             rows = rows.select_related("problem")
+        for named_by_slug in ("trigger", "intervention"):  # a hidden built-in
+            if named_by_slug in self.fields:
+                rows = rows.select_related(named_by_slug)
         if "triggers" in self.fields:
             rows = rows.prefetch_related("triggers")
         if self.nested_tried:
@@ -186,13 +200,37 @@ DEFINITION_SECTIONS = (
         order=("slot",),
         optional=CONFIRMED_TYPE_FIELDS,
     ),
-    Section("triggers", "trigger", Trigger, ("slug", "name", "category", "guide"), ("slug",)),
+    Section(
+        "triggers",
+        "trigger",
+        Trigger,
+        ("slug", "name", "category", "guide", "archived"),
+        ("slug",),
+        optional=("archived",),
+    ),
     Section(
         "interventions",
         "intervention",
         Intervention,
-        ("slug", "name", "category", "guide"),
+        ("slug", "name", "category", "guide", "archived"),
         ("slug",),
+        optional=("archived",),
+    ),
+    Section(
+        "hidden_triggers",
+        "hidden trigger",
+        HiddenTrigger,
+        ("trigger",),
+        ("trigger__slug",),
+        whose="person",
+    ),
+    Section(
+        "hidden_interventions",
+        "hidden intervention",
+        HiddenIntervention,
+        ("intervention",),
+        ("intervention__slug",),
+        whose="person",
     ),
 )
 ENTRY_SECTIONS = (
@@ -285,8 +323,8 @@ def writer(model, name):
         return lambda row, zone: row.logged_by.email if row.logged_by_id else None
     if name == "problem":
         return lambda row, zone: row.problem.slot if row.problem_id else None
-    if name == "intervention":
-        return lambda row, zone: row.intervention.slug
+    if name in ("intervention", "trigger"):  # what was tried, or a hidden built-in
+        return lambda row, zone: getattr(row, name).slug
     if isinstance(field, models.DateTimeField):
         return lambda row, zone: local_time(getattr(row, name), zone)
     if isinstance(field, models.DateField):

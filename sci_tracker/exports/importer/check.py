@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from sci_tracker.core.addresses import normalise_email
 from sci_tracker.diary.models import (
     ENTRY_MODELS,
+    HIDINGS,
     BloodPressureReading,
     ChoiceList,
     Intervention,
@@ -54,6 +55,8 @@ READINGS_FILE = "ad-readings"  # an AD episode's readings, joined to it by episo
 GUARDED_TEXT = {"note", "details", "dose", "problem"}
 # What clinicians wrote, by model, with what one of them is called ("2 review notes").
 CLINICIAN_LABELS = {section.model: section.label for section in backup.CLINICIAN_SECTIONS}
+# A section of hidden built-ins: the list it hides from, and the key naming the slug.
+HIDDEN_LISTS = {hiding: (model, model._meta.model_name) for model, hiding in HIDINGS.items()}
 # Relations the importer fills itself: read as e-mail, slot or slugs (and what was tried, as
 # items of its own), not as values of the entry.
 REFERENCES = {
@@ -428,6 +431,7 @@ class Upload:
     csv_readings: list = field(default_factory=list)  # (Reading, episode id)
     problems: list = field(default_factory=list)
     own_items: dict = field(default_factory=lambda: {Trigger: [], Intervention: []})
+    hidden: dict = field(default_factory=lambda: {Trigger: [], Intervention: []})  # by slug
     clinician: dict = field(default_factory=lambda: {model: [] for model in CLINICIAN_LABELS})
     profile: dict = field(default_factory=dict)
     file_errors: list = field(default_factory=list)
@@ -463,15 +467,28 @@ def backup_upload(payload):
             definition = Definition(where, {})
             if problem:
                 definition.errors.append(problem)
+            elif section.model in HIDDEN_LISTS:
+                definition.values = hidden_slug(item, *HIDDEN_LISTS[section.model], definition)
             else:
                 definition.values = check_fields(section.model, item, False, definition.errors)
-            if section.model is PainProblem:
+            if section.model in HIDDEN_LISTS:
+                upload.hidden[HIDDEN_LISTS[section.model][0]].append(definition)
+            elif section.model is PainProblem:
                 upload.problems.append(definition)
             elif section.model in upload.clinician:
                 upload.clinician[section.model].append(definition)
             else:
                 upload.own_items[section.model].append(definition)
     return upload
+
+
+def hidden_slug(item, model, key, definition):
+    """A hidden built-in names it by slug; whether it is one is the plan's to say."""
+    slug = item[key]
+    if not isinstance(slug, str) or not slug.strip():
+        definition.errors.append(f"{key} {shown(slug)} is not a built-in {key}'s slug")
+        return {}
+    return {"slug": slug.strip()}
 
 
 def consumed(data, key):

@@ -67,6 +67,8 @@ class ImportPlan:
     new_problems: list = field(default_factory=list)
     problem_slots: dict = field(default_factory=dict)  # slot in the file -> slot in the diary
     new_items: dict = field(default_factory=lambda: {Trigger: [], Intervention: []})
+    # The built-ins the file hides that the person has not hidden yet: (slug, name) by list.
+    new_hidden: dict = field(default_factory=lambda: {Trigger: [], Intervention: []})
     profile_changes: list = field(default_factory=list)  # (field, label, value as shown)
     profile: dict = field(default_factory=dict)
     mine: set = field(default_factory=set)  # e-mail addresses that mean the importing person
@@ -129,7 +131,16 @@ class ImportPlan:
             for slot, name, confirmed in self.new_problems
         ]
         for model, items in self.new_items.items():
-            added += [f"Your own {model._meta.verbose_name}: {item['name']}" for item in items]
+            added += [
+                f"Your own {model._meta.verbose_name}: {item['name']}"
+                + (" (archived)" if item.get("archived") else "")
+                for item in items
+            ]
+        for model, hidden in self.new_hidden.items():
+            added += [
+                f"Hidden from your lists: the built-in {model._meta.verbose_name} “{name}”"
+                for _slug, name in hidden
+            ]
         if self.clinician_to_add:
             added.append(self.clinician_to_add)
         return added
@@ -141,6 +152,8 @@ class ImportPlan:
             or self.new_problems
             or self.new_items[Trigger]
             or self.new_items[Intervention]
+            or self.new_hidden[Trigger]
+            or self.new_hidden[Intervention]
             or self.profile_changes
             or any(self.clinician_add.values())
         )
@@ -169,6 +182,8 @@ def plan_import(owner, payload, restore_profile=False, now=None):
         model: plan_own_items(owner, model, upload.own_items[model], plan)
         for model in (Trigger, Intervention)
     }
+    for model in (Trigger, Intervention):
+        plan_hidden(owner, model, upload.hidden[model], plan)
     # The person's own address, and in a backup the address of the account it came from.
     original_email = upload.profile.get("email") if upload.source == "backup" else ""
     mine = {normalise_email(owner.email)}
@@ -383,6 +398,28 @@ def plan_own_items(owner, model, definitions, plan):
         if definition.errors:
             plan.errors.append(f"{definition.where}: {'; '.join(definition.errors)}")
     return known
+
+
+def plan_hidden(owner, model, definitions, plan):
+    """The built-ins the file hides: a slug that is not a built-in one is an error; one the
+    person hid already (or the file names twice) is hidden once."""
+    if not definitions:
+        return  # most files hide nothing: no queries for them
+    builtins = dict(model.objects.filter(owner=None).values_list("slug", "name"))
+    hidden = set(model.objects.hidden_from(owner).values_list("slug", flat=True))
+    label = model._meta.verbose_name
+    for definition in definitions:
+        slug = definition.values.get("slug")
+        if not definition.errors and slug not in builtins:
+            definition.errors.append(
+                f"{model._meta.model_name} '{slug}' is not a built-in {label}; only those are "
+                "hidden (your own are archived)"
+            )
+        if definition.errors:
+            plan.errors.append(f"{definition.where}: {'; '.join(definition.errors)}")
+        elif slug not in hidden:
+            hidden.add(slug)
+            plan.new_hidden[model].append((slug, builtins[slug]))
 
 
 def existing_keys(owner):

@@ -305,7 +305,15 @@ def add_ad_episodes(data):
     return data
 
 
-UPGRADES = {1: add_ad_episodes}
+def add_hidden_builtins(data):
+    """Version 2 to 3: version 3 added the built-ins the person hid and the "archived" flag of
+    their own items (an own item without it is not archived: Section.optional)."""
+    data.setdefault("hidden_triggers", [])
+    data.setdefault("hidden_interventions", [])
+    return data
+
+
+UPGRADES = {1: add_ad_episodes, 2: add_hidden_builtins}
 
 
 def upgraded(data, version):

@@ -23,6 +23,7 @@ from django.utils import timezone
 from sci_tracker.accounts.models import User
 from sci_tracker.diary.models import (
     ENTRY_MODELS,
+    HIDINGS,
     ADEpisode,
     BloodPressureReading,
     Intervention,
@@ -108,7 +109,8 @@ class Written:
         """Delete what the committed batches wrote, in one transaction. Entries go first, and
         with them their trigger links and what was tried; then what only they used."""
         with transaction.atomic():
-            for model in (*ENTRY_MODELS.values(), ReviewNote, VisitMeasure, PainProblem, Trigger):
+            models = (*ENTRY_MODELS.values(), ReviewNote, VisitMeasure, PainProblem, Trigger)
+            for model in (*models, *HIDINGS.values()):
                 for ids in chunks(self.ids.get(model, []), BATCH):
                     model.objects.filter(pk__in=ids).delete()
             # An intervention the person logged in the meantime stays (it is PROTECTed).
@@ -174,6 +176,14 @@ def write_batches(owner, plan, written):
             # The person's own item wins over a built-in one with the same slug.
             items = model.objects.available_to(owner).order_by(F("owner").asc(nulls_first=True))
             catalogue[model] = dict(items.values_list("slug", "pk"))
+            builtins = dict(model.objects.filter(owner=None).values_list("slug", "pk"))
+            field = model._meta.model_name
+            written.add(
+                HIDINGS[model].objects.bulk_create(
+                    HIDINGS[model](person=owner, **{f"{field}_id": builtins[slug]})
+                    for slug, _name in plan.new_hidden[model]
+                )
+            )
     entry_of_row = {}  # id(row) -> its entry's pk (the entries themselves are let go)
     for kind, model in ENTRY_MODELS.items():
         rows = [row for row in plan.to_add if row.kind == kind]
