@@ -27,6 +27,8 @@ from sci_tracker.diary.models import (
     BloodPressureReading,
     CheckIn,
     FoldState,
+    HiddenIntervention,
+    HiddenTrigger,
     Intervention,
     InterventionUse,
     LegPainEntry,
@@ -102,6 +104,12 @@ MAKERS = {
         ),
     ),
     TreatmentEvent: lambda person, other: event(person, date(2026, 3, 1)),
+    HiddenTrigger: lambda person, other: HiddenTrigger.objects.create(
+        person=person, trigger=builtin(Trigger, "cold")
+    ),
+    HiddenIntervention: lambda person, other: HiddenIntervention.objects.create(
+        person=person, intervention=builtin(Intervention, "massage")
+    ),
     ADEpisode: lambda person, other: (
         ad_episode(person),
         ADEpisode.objects.create(owner=other, logged_by=person, occurred_at=NOW, outcome="settled"),
