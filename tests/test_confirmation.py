@@ -81,6 +81,7 @@ def test_it_refuses_an_invitation_to_an_account_that_only_typed_the_address(alic
             "time_zone": "UTC",
             "injury_level": "unknown",
             "completeness": "unknown",
+            "theme": "device",
             "is_clinician": "on",
         },
     )

@@ -47,6 +47,14 @@ class Completeness(models.TextChoices):
     NOT_SURE = NOT_SURE, "Not sure"
 
 
+class Theme(models.TextChoices):
+    """Light or dark pages: chosen, or as the device is set (prefers-color-scheme)."""
+
+    DEVICE = "device", _("Same as this device")
+    LIGHT = "light", _("Light")
+    DARK = "dark", _("Dark")
+
+
 def validate_time_zone(value):
     if value not in zoneinfo.available_timezones():
         raise ValidationError("Choose a time zone from the list, such as Europe/London.")
@@ -157,6 +165,16 @@ class User(AbstractBaseUser, PermissionsMixin):
             "300 characters: the card has room for that much."
         ),
     )
+    theme = models.CharField(
+        _("light or dark pages"),
+        max_length=8,
+        choices=Theme.choices,
+        default=Theme.DEVICE,
+        help_text=_(
+            "Dark pages are easier on the eyes at night. “Same as this device” follows the "
+            "light or dark setting of the phone or computer you use."
+        ),
+    )
     diary_version = models.PositiveBigIntegerField(
         default=0,
         editable=False,
@@ -199,6 +217,10 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 condition=models.Q(completeness__in=Completeness.values),
                 name="accounts_user_completeness_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(theme__in=Theme.values),
+                name="accounts_user_theme_valid",
             ),
             # Both numbers or neither; within what a person's usual pressure can be. The
             # second branch names both as not null: otherwise one number alone would make it

@@ -225,10 +225,11 @@ def plan_profile(owner, upload, restore_profile, plan):
         plan.notices.append("CSV files hold no profile settings, so your profile stays as it is.")
         return
     where = f"{upload.names[0]}, profile"
-    # A backup from before the safety profile has none of its keys: those keep their values.
+    # A backup from before the safety profile (or the light or dark choice) has none of their
+    # keys: those keep their values.
     kept = {
         name: backup.profile_value(owner, name)
-        for name in backup.SAFETY_SETTINGS
+        for name in backup.ADDED_LATER
         if name not in upload.profile
     }
     settings = {name: upload.profile.get(name) for name in backup.PROFILE_SETTINGS} | kept
