@@ -16,6 +16,7 @@ from tests.test_authorization import world as world  # the walker's visitors and
 
 DARK_PAGE = "rgb(33, 37, 41)"  # Bootstrap's dark --bs-body-bg
 LIGHT_PAGE = "rgb(255, 255, 255)"
+DARK_RING = "rgb(139, 185, 254)"  # --focus-ring in dark mode (app.css)
 # The walker's visitors who see pages: everyone but the ones turned away.
 SVG_TEXT_FILL = "getComputedStyle(document.querySelector('.report-svg text')).fill"
 VISITORS = ["anonymous", "owner", "carer", "clinician_with_access", "live_link"]
@@ -123,6 +124,20 @@ def test_the_profile_choice_wins_over_the_device(page, live_server, console_erro
     assert_accessible(page)
     page.reload()
     assert (mode(page), page_colour(page)) == ("dark", DARK_PAGE)
+    # A form with errors: the summary (an alert), the sticky Save bar in the page's colour, and
+    # a chip's focus ring in the dark mode's light blue (axe judges neither bar nor ring).
+    page.goto(f"{live_server.url}/log/event/")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("alert")).to_be_focused()
+    assert_accessible(page)
+    expect(page.locator(".save-bar")).to_have_css("background-color", DARK_PAGE)
+    for _ in range(10):  # past the summary's links, to the first chip
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('.btn-check')"):
+            break
+    chip = page.locator(".btn-check:focus-visible + .btn")
+    expect(chip).to_have_count(1)
+    expect(chip).to_have_css("outline-color", DARK_RING)
     # Paper stays light whatever the screen shows: the page, the report's charts, the AD card.
     for path in ("/accounts/profile/", "/report/", "/safety-card/"):
         page.goto(live_server.url + path)
