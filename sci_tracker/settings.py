@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "sci_tracker.accounts.drafts.drafts",
                 "sci_tracker.sharing.context_processors.roles",
+                "sci_tracker.core.theme.page_theme",
             ],
         },
     },

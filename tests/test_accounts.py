@@ -7,10 +7,12 @@ from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.db import IntegrityError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from sci_tracker.accounts.models import User
+from sci_tracker.core.theme import THEME_COLOURS
 from sci_tracker.diary.models import CheckIn, PainProblem, SpasmEpisode, Trigger
 from tests.conftest import PASSWORD, make_user
 
@@ -124,6 +126,7 @@ def test_it_saves_the_profile(alice_client, alice):
         "injury_level": "T4",
         "completeness": "C",
         "uses_app_as": "own",
+        "theme": "device",
     }
     response = alice_client.post(reverse("profile"), data, follow=True)
     assert "Your profile is saved." in response.text
@@ -136,6 +139,83 @@ def test_it_saves_the_profile(alice_client, alice):
     )
 
 
+# Light or dark pages ------------------------------------------------------------------------
+
+DEVICE_SCRIPT = "/static/js/theme.js"
+
+
+def profile_with(user, **changes):
+    return {
+        "display_name": user.display_name,
+        "time_zone": user.time_zone,
+        "injury_level": user.injury_level,
+        "completeness": user.completeness,
+        "theme": user.theme,
+        **changes,
+    }
+
+
+def chosen_mode(html):
+    """The mode the server drew the page in: the <html> tag's data-bs-theme, or None."""
+    found = re.search(r'<html lang="en"(?: data-bs-theme="(\w+)")?>', html)
+    assert found, "no <html> tag as base.html writes it"
+    return found.group(1)
+
+
+def theme_colours(html):
+    return re.findall(r'<meta name="theme-color" content="(#[0-9a-f]{6})"([^>]*)>', html)
+
+
+def test_it_follows_the_device_until_the_person_chooses(alice_client, alice):
+    visitor = Client()
+    for page in (alice_client.get(reverse("home")).text, visitor.get(reverse("login")).text):
+        assert chosen_mode(page) is None
+        assert DEVICE_SCRIPT in page  # sets the mode from prefers-color-scheme
+        assert theme_colours(page) == [
+            (THEME_COLOURS["light"], ' media="(prefers-color-scheme: light)"'),
+            (THEME_COLOURS["dark"], ' media="(prefers-color-scheme: dark)"'),
+        ]
+    assert alice.theme == "device"
+    profile = alice_client.get(reverse("profile")).text
+    assert "Light or dark pages" in profile
+    assert re.search(r'<input type="radio"[^>]*value="device"[^>]*checked>', profile)
+
+
+@pytest.mark.parametrize("mode", ["dark", "light"])
+def test_it_draws_every_page_in_the_mode_the_person_chose(alice_client, alice, mode):
+    response = alice_client.post(reverse("profile"), profile_with(alice, theme=mode), follow=True)
+    assert "Your profile is saved." in response.text
+    alice.refresh_from_db()
+    assert alice.theme == mode
+    for url in (reverse("profile"), reverse("home"), reverse("trends:overview")):
+        page = alice_client.get(url).text
+        assert chosen_mode(page) == mode, url
+        assert DEVICE_SCRIPT not in page  # drawn by the server: nothing to wait for
+        assert theme_colours(page) == [(THEME_COLOURS[mode], "")]
+    profile = alice_client.get(reverse("profile")).text
+    assert re.search(rf'<input type="radio"[^>]*value="{mode}"[^>]*checked>', profile)
+
+
+@pytest.mark.parametrize(
+    ("sent", "error"),
+    [("sepia", "Select a valid choice."), ("", "This field is required."), (None, "required")],
+)
+def test_it_refuses_a_mode_it_does_not_offer(alice_client, alice, sent, error):
+    data = profile_with(alice, theme=sent, display_name="Al")
+    if sent is None:
+        del data["theme"]
+    response = alice_client.post(reverse("profile"), data)
+    assert response.status_code == 200
+    assert error in response.text
+    alice.refresh_from_db()
+    assert (alice.display_name, alice.theme) == ("Alice", "device")
+
+
+def test_the_database_refuses_a_mode_it_does_not_offer(alice):
+    with pytest.raises(IntegrityError):
+        User.objects.filter(pk=alice.pk).update(theme="sepia")
+
+
 def test_it_refuses_an_unknown_time_zone_and_keeps_the_rest(alice_client, alice):
     data = {
         "display_name": "Al",
@@ -143,6 +223,7 @@ def test_it_refuses_an_unknown_time_zone_and_keeps_the_rest(alice_client, alice)
         "injury_level": "T4",
         "completeness": "C",
         "uses_app_as": "own",
+        "theme": "device",
     }
     response = alice_client.post(reverse("profile"), data)
     assert "Select a valid choice." in response.text

@@ -64,6 +64,7 @@ def test_it_downloads_a_versioned_backup_named_for_the_local_day(alice_client, a
         "emergency_contact_phone": "",
         "emergency_number": "",
         "card_medicines": "",
+        "theme": "device",
     }
     assert list(data) == list(backup.TOP_LEVEL_KEYS)
     for section in backup.SECTIONS:

@@ -37,7 +37,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sci_tracker.accounts.forms import TIME_ZONE_CHOICES
-from sci_tracker.accounts.models import SPINAL_LEVELS, Completeness, User, UsesAppAs
+from sci_tracker.accounts.models import SPINAL_LEVELS, Completeness, Theme, User, UsesAppAs
 from sci_tracker.core.addresses import normalise_email
 from sci_tracker.core.form_words import NOT_ON_THE_LIST as NOT_LISTED
 from sci_tracker.diary.forms import DAY_OUT_OF_RANGE, EARLIEST_DAY, LATEST_DAY, TOO_EARLY
@@ -493,6 +493,7 @@ SAFETY_FIELDS = {
             "uses_app_as": any_of(UsesAppAs.values),
             "is_clinician": st.sampled_from(["", "on"]),
             **SAFETY_FIELDS,
+            "theme": any_of(Theme.values),
         }
     )
 )
@@ -511,6 +512,7 @@ def test_it_never_fails_on_a_hostile_profile(client, alice, data):
             assert (alice.emergency_contact_phone, alice.card_medicines) == ("", "")
             assert alice.emergency_number == ""
             assert alice.uses_app_as == "own"
+            assert alice.theme == Theme.DEVICE
         else:
             assert response.status_code == 302
             assert alice.display_name == typed(sent(data, "display_name"))
@@ -521,6 +523,7 @@ def test_it_never_fails_on_a_hostile_profile(client, alice, data):
             assert alice.is_clinician == (
                 ticked(data, "is_clinician") or alice.uses_app_as == UsesAppAs.CLINICIAN
             )
+            assert alice.theme == sent(data, "theme")
             check_safety_profile(alice, data)
         assert added(before) == {}
 
@@ -1682,7 +1685,11 @@ BAD_BYTES = ["%ED%A0%80", "%C0%80", "%E2%82", "%80", "%FF%FE", "%00"]
             [],
             ["email", "display_name", "time_zone", "uses_app_as", "password1", "password2"],
         ),
-        ("profile", [], ["display_name", "time_zone", "uses_app_as", "injury_level"]),
+        (
+            "profile",
+            [],
+            ["display_name", "time_zone", "uses_app_as", "injury_level", "completeness", "theme"],
+        ),
         ("diary:new", ["spasm"], ["when", "occurred_local", "note", "tried-TOTAL_FORMS"]),
         ("diary:new", ["pain"], ["when", "intensity", "note", "tried-0-dose"]),
         ("diary:new", ["checkin"], ["date", "psfs_frequency", "note"]),
@@ -1897,6 +1904,10 @@ def backups(draw):
             "is_clinician": False,
         },
     }
+    # Often a good choice, sometimes a hostile one, sometimes none (a backup from before it).
+    theme = draw(st.one_of(st.sampled_from(["dark", "sepia", "(left out)"]), json_value))
+    if theme != "(left out)":
+        data["profile"]["theme"] = theme
     for key in SECTION_KEYS:
         items = []
         for _ in range(draw(st.integers(0, 2))):

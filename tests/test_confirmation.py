@@ -83,6 +83,7 @@ def test_it_refuses_an_invitation_to_an_account_that_only_typed_the_address(alic
             "injury_level": "unknown",
             "completeness": "unknown",
             "uses_app_as": "own",
+            "theme": "device",
             "is_clinician": "on",
         },
     )

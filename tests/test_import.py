@@ -65,7 +65,7 @@ def fill_everything(owner, carer):
     """Every kind of entry with every field away from its default, in the bin and out of it,
     logged by the person and by a carer, with the person's own items and pain problems, and what
     two clinicians wrote about the person (one of them with no account any more)."""
-    User.objects.filter(pk=owner.pk).update(**SAFETY_PROFILE)
+    User.objects.filter(pk=owner.pk).update(**SAFETY_PROFILE, theme="dark")
     shoes = Trigger.objects.create(
         owner=owner, slug="tight-shoes", name="Tight shoes", category="clothing", guide="x#y"
     )
@@ -342,6 +342,7 @@ def test_it_round_trips_every_field_through_the_backup(client, alice):
     assert "Time zone: Pacific/Auckland" in text
     assert "Injury level: C6" in text
     assert "Who the account is for: To help someone I care for" in text
+    assert "Light or dark pages: Dark" in text
     # The carer's address is neither Dana's nor Alice's: their entries keep no "logged by".
     assert "4 entries were logged by cara@example.org" in text
     assert SpasmEpisode.objects.filter(owner=dana).count() == 0  # nothing before confirming
@@ -894,6 +895,7 @@ def test_it_restores_the_profile_only_when_asked(alice_client, alice):
         "emergency_contact_phone": "",
         "emergency_number": "",
         "card_medicines": "",
+        "theme": "device",
     }
 
 
@@ -963,6 +965,39 @@ def test_it_restores_the_safety_profile_from_a_backup(alice_client, alice):
     assert alice.has_baclofen_pump
     assert (alice.pump_refill_date, alice.pump_alarm_date) == (date(2025, 3, 20), None)
     assert (alice.emergency_contact_name, alice.card_medicines) == ("Sam", "Baclofen")
+
+
+def test_it_keeps_the_light_or_dark_choice_when_a_backup_has_none(alice_client, alice):
+    User.objects.filter(pk=alice.pk).update(theme="dark")
+    text = page_text(upload(alice_client, {"b.json": minimal_backup()}, restore_profile="on"))
+    assert "light or dark" not in text.lower()
+    confirm(alice_client)
+    alice.refresh_from_db()
+    assert (alice.time_zone, alice.theme) == ("Asia/Tokyo", "dark")
+
+
+def test_it_restores_the_light_or_dark_choice_from_a_backup(alice_client, alice):
+    text = page_text(
+        upload(alice_client, {"b.json": backup_with_profile(theme="light")}, restore_profile="on")
+    )
+    assert "Light or dark pages: Light" in text
+    confirm(alice_client)
+    alice.refresh_from_db()
+    assert alice.theme == "light"
+
+
+@pytest.mark.parametrize("theme", ["sepia", "", None, 1, ["dark"]], ids=repr)
+def test_it_leaves_the_profile_as_it_is_when_the_light_or_dark_choice_is_not_one(
+    alice_client, alice, theme
+):
+    text = page_text(
+        upload(alice_client, {"b.json": backup_with_profile(theme=theme)}, restore_profile="on")
+    )
+    assert "theme" in text
+    assert "Your profile stays as it is." in text
+    before = profile_of(alice)
+    confirm(alice_client)
+    assert profile_of(alice) == before
 
 
 @pytest.mark.parametrize(

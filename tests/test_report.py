@@ -3,9 +3,11 @@ import random
 import re
 import zlib
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
@@ -713,3 +715,18 @@ def test_it_says_when_no_check_in_rated_spasticity_or_wakings(alice, alice_clien
     text = alice_client.get(reverse("reports:report")).text
     assert "No check-in in this period gave a spasticity rating or counted night wakings." in text
     assert "report-strip" not in text
+
+
+def test_it_gives_every_colour_of_the_charts_a_dark_one_on_screen():
+    """The charts' colours are SVG attributes; report.css gives each its dark colour (a CSS
+    rule outranks an attribute). The light blue of the bars reads on both and stays."""
+    source = Path(charts.__file__).read_text()
+    colours = set(re.findall(r'"(#[0-9a-f]{6})"', source)) - {charts.BAR}
+    assert {charts.INK, charts.EVENT, "#ffffff"} <= colours
+    css = (settings.BASE_DIR / "static" / "css" / "report.css").read_text()
+    dark = css[css.index("@media screen {") : css.index("/* ---- Print, and the PDF ---- */")]
+    for colour in sorted(colours):
+        for attribute in ("fill", "stroke"):
+            assert f'[data-bs-theme="dark"] .report-svg [{attribute}="{colour}"]' in dark
+    # Paper and the PDF keep the light colours: the dark ones are for the screen only.
+    assert "@media print" not in dark

@@ -79,6 +79,7 @@ def profile_data(user, **changes):
         "emergency_contact_phone": user.emergency_contact_phone,
         "emergency_number": user.emergency_number,
         "card_medicines": user.card_medicines,
+        "theme": user.theme,
     }
     if user.has_baclofen_pump:
         data["has_baclofen_pump"] = "on"

@@ -144,6 +144,7 @@ SAFETY_FIELDS = [
     "emergency_number",
     "card_medicines",
 ]
+APPEARANCE_FIELDS = ["theme"]
 PUMP_DATES = ("pump_refill_date", "pump_alarm_date")
 # A refill or alarm date further than this from today is a slip of the year.
 PUMP_DATES_WITHIN = timedelta(days=366)
@@ -184,7 +185,7 @@ class ProfileForm(UsesAppAsMixin, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = [*ABOUT_FIELDS, *SAFETY_FIELDS]
+        fields = [*ABOUT_FIELDS, *SAFETY_FIELDS, *APPEARANCE_FIELDS]
         labels = {
             "usual_systolic": _("Upper number (systolic)"),
             "usual_diastolic": _("Lower number (diastolic)"),
@@ -208,6 +209,7 @@ class ProfileForm(UsesAppAsMixin, forms.ModelForm):
             "pump_alarm_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "emergency_contact_name": forms.TextInput(attrs={"autocomplete": "off"}),
             "card_medicines": forms.Textarea(attrs={"rows": 3}),
+            "theme": forms.RadioSelect,
         }
 
     def __init__(self, *args, **kwargs):
@@ -223,6 +225,9 @@ class ProfileForm(UsesAppAsMixin, forms.ModelForm):
 
     def safety_fields(self):
         return [self[name] for name in SAFETY_FIELDS]
+
+    def appearance_fields(self):
+        return [self[name] for name in APPEARANCE_FIELDS]
 
     def clean(self):
         cleaned = super().clean()

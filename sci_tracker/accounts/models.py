@@ -57,6 +57,14 @@ class UsesAppAs(models.TextChoices):
     CLINICIAN = "clinician", _("As a clinician")
 
 
+class Theme(models.TextChoices):
+    """Light or dark pages: chosen, or as the device is set (prefers-color-scheme)."""
+
+    DEVICE = "device", _("Same as this device")
+    LIGHT = "light", _("Light")
+    DARK = "dark", _("Dark")
+
+
 def validate_time_zone(value):
     if value not in zoneinfo.available_timezones():
         raise ValidationError("Choose a time zone from the list, such as Europe/London.")
@@ -167,6 +175,16 @@ class User(AbstractBaseUser, PermissionsMixin):
             "300 characters: the card has room for that much."
         ),
     )
+    theme = models.CharField(
+        _("light or dark pages"),
+        max_length=8,
+        choices=Theme.choices,
+        default=Theme.DEVICE,
+        help_text=_(
+            "Dark pages are easier on the eyes at night. “Same as this device” follows the "
+            "light or dark setting of the phone or computer you use."
+        ),
+    )
     diary_version = models.PositiveBigIntegerField(
         default=0,
         editable=False,
@@ -223,6 +241,10 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 condition=models.Q(uses_app_as__in=UsesAppAs.values),
                 name="accounts_user_uses_app_as_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(theme__in=Theme.values),
+                name="accounts_user_theme_valid",
             ),
             # Both numbers or neither; within what a person's usual pressure can be. The
             # second branch names both as not null: otherwise one number alone would make it

@@ -48,8 +48,8 @@ VERSION = 3
 
 # The profile: `email` says whose diary it is (an import maps entries logged with it to the
 # importing person) and is never restored; the others are restored when the person asks.
-# The safety profile came later: a backup from before it lacks those keys, and an import keeps
-# the person's present values for them.
+# The safety profile and the light or dark choice came later: a backup from before them lacks
+# those keys (LATER_SETTINGS), and an import keeps the person's present values for them.
 SAFETY_SETTINGS = (
     "usual_systolic",
     "usual_diastolic",
@@ -69,9 +69,10 @@ PROFILE_SETTINGS = (
     "completeness",
     "is_clinician",
     *SAFETY_SETTINGS,
+    "theme",
 )
 # Settings a backup made before them lacks: an import keeps the person's present values.
-LATER_SETTINGS = ("uses_app_as", *SAFETY_SETTINGS)
+LATER_SETTINGS = ("uses_app_as", *SAFETY_SETTINGS, "theme")
 PROFILE_FIELDS = ("email", *PROFILE_SETTINGS)
 
 ENTRY_END = ("note", "note_for_clinician", "logged_by", "created_at", "updated_at", "deleted_at")

@@ -11,11 +11,22 @@
     orange: "#E69F00",
     pink: "#CC79A7",
     sky: "#56B4E9",
-    black: "#000000",
   };
-  const INK = "#212529"; // axis text and event labels: 15:1 on white
-  const TICK = "#6c757d"; // 4.7:1 on white
-  const GRID = "#e3e6ea";
+  // The page's colours for axes, labels, the 7-day lines and what is drawn "blank", light or
+  // dark as the page is: read from trends.css just before each chart is drawn.
+  let P = null;
+
+  function palette(element) {
+    const style = getComputedStyle(element);
+    const read = (name) => style.getPropertyValue(name).trim();
+    return {
+      ink: read("--chart-ink"),
+      tick: read("--chart-tick"),
+      grid: read("--chart-grid"),
+      paper: read("--chart-paper"),
+      labelPaper: read("--chart-label-paper"),
+    };
+  }
   const FONT = "12px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
   const HEIGHT = 240;
   const PRINT_WIDTH = 680; // about an A4 page less its margins, in CSS pixels
@@ -144,7 +155,7 @@
       label,
       scale,
       class: `trend-mk-${shape}`,
-      marker: { stroke: colour, fill: hollow ? "#fff" : colour, dash: "solid" },
+      marker: { stroke: colour, fill: hollow ? P.paper : colour, dash: "solid" },
       stroke: colour,
       width: 0,
       paths: () => null,
@@ -154,7 +165,7 @@
         size,
         width: hollow ? 1.5 : 1,
         stroke: colour,
-        fill: hollow ? "#fff" : colour,
+        fill: hollow ? P.paper : colour,
         paths: shapePoints(shape),
       },
     };
@@ -202,13 +213,14 @@
   // A dashed vertical line on each event's day, labelled at the top. Labels that would
   // overlap go on a lower row.
   function eventsPlugin(events) {
+    const colours = P; // the page's, when the chart was made
     const marks = events
       .map((event) => ({ x: dayToSeconds(event.date), text: shorten(event.label || "", 26) }))
       .sort((a, b) => a.x - b.x);
-    return { hooks: { draw: [(u) => drawEvents(u, marks)] } };
+    return { hooks: { draw: [(u) => drawEvents(u, marks, colours)] } };
   }
 
-  function drawEvents(u, marks) {
+  function drawEvents(u, marks, colours) {
     const px = uPlot.pxRatio;
     const { ctx } = u;
     const { left, top, width, height } = u.bbox;
@@ -223,19 +235,20 @@
         continue;
       }
       const x = Math.round(u.valToPos(mark.x, "x", true));
-      ctx.strokeStyle = INK;
+      ctx.strokeStyle = colours.ink;
       ctx.lineWidth = 1.5 * px;
       ctx.setLineDash([5 * px, 4 * px]);
       ctx.beginPath();
       ctx.moveTo(x, top);
       ctx.lineTo(x, top + height);
       ctx.stroke();
-      drawEventLabel(ctx, mark.text, x, { left, top, right: left + width }, rowEnds, px);
+      drawEventLabel(ctx, mark.text, x, { left, top, right: left + width }, rowEnds, colours);
     }
     ctx.restore();
   }
 
-  function drawEventLabel(ctx, text, x, box, rowEnds, px) {
+  function drawEventLabel(ctx, text, x, box, rowEnds, colours) {
+    const px = uPlot.pxRatio;
     const pad = 3 * px;
     const boxWidth = ctx.measureText(text).width + 2 * pad;
     const boxHeight = 16 * px;
@@ -250,9 +263,9 @@
     }
     rowEnds[row] = labelLeft + boxWidth;
     const labelTop = box.top + pad + row * (boxHeight + px);
-    ctx.fillStyle = "rgba(255, 255, 255, 0.9)";
+    ctx.fillStyle = colours.labelPaper;
     ctx.fillRect(labelLeft, labelTop, boxWidth, boxHeight);
-    ctx.fillStyle = INK;
+    ctx.fillStyle = colours.ink;
     ctx.fillText(text, labelLeft + pad, labelTop + 2 * px);
   }
 
@@ -263,15 +276,15 @@
       scale,
       side,
       label,
-      stroke: INK,
+      stroke: P.ink,
       font: FONT,
       labelFont: FONT,
       labelSize: 18,
       size: 34,
       gap: 4,
       incrs,
-      grid: { show: grid, stroke: GRID, width: 1 },
-      ticks: { stroke: TICK, width: 1, size: 4 },
+      grid: { show: grid, stroke: P.grid, width: 1 },
+      ticks: { stroke: P.tick, width: 1, size: 4 },
     };
   }
 
@@ -303,10 +316,10 @@
 
   function xAxis() {
     return {
-      stroke: INK,
+      stroke: P.ink,
       font: FONT,
-      grid: { stroke: GRID, width: 1 },
-      ticks: { stroke: TICK, width: 1, size: 4 },
+      grid: { stroke: P.grid, width: 1 },
+      ticks: { stroke: P.tick, width: 1, size: 4 },
     };
   }
 
@@ -354,7 +367,7 @@
     const series = [
       pointSeries("Daily average", C.blue, "circle", { size: 5 }),
       pointSeries("Daily worst", C.vermillion, "diamond", { hollow: true, size: 6 }),
-      lineSeries("7-day average", C.black, DASH.solid, { width: 3 }),
+      lineSeries("7-day average", P.ink, DASH.solid, { width: 3 }),
     ];
     const values = [pain.average, pain.worst, pain.average_7d];
     const problems = pain.problems || [];
@@ -417,7 +430,7 @@
     const spasticity = data.spasticity;
     const series = [
       pointSeries("Daily rating", C.green, "square", { size: 6 }),
-      lineSeries("7-day average", C.black, DASH.solid, { width: 3 }),
+      lineSeries("7-day average", P.ink, DASH.solid, { width: 3 }),
     ];
     const values = [spasticity.rating, spasticity.rating_7d];
     const axes = [yAxis("Spasticity (0-10)")];
@@ -429,7 +442,7 @@
     const wakings = data.night_wakings;
     const series = [
       pointSeries("Wakings", C.vermillion, "diamond", { hollow: true, size: 6 }),
-      lineSeries("7-day average", C.black, DASH.solid, { width: 3 }),
+      lineSeries("7-day average", P.ink, DASH.solid, { width: 3 }),
     ];
     const values = [wakings.count, wakings.count_7d];
     const axes = [yAxis("Wakings a night", { incrs: WHOLE_STEPS })];
@@ -451,15 +464,16 @@
     return `${pad2(start)}:00-${pad2((last + 1) % 24)}:00`;
   }
 
-  // Diagonal white stripes over the night colour: night bars differ in more than colour.
-  function hatch(colour) {
+  // Diagonal stripes of the page's colour over the night colour: night bars differ in more
+  // than colour.
+  function hatch(colour, paper) {
     const size = Math.round(8 * uPlot.pxRatio);
     const tile = document.createElement("canvas");
     tile.width = tile.height = size;
     const ctx = tile.getContext("2d");
     ctx.fillStyle = colour;
     ctx.fillRect(0, 0, size, size);
-    ctx.strokeStyle = "#fff";
+    ctx.strokeStyle = paper;
     ctx.lineWidth = size / 5;
     ctx.beginPath();
     for (const offset of [-size, 0, size]) {
@@ -474,8 +488,8 @@
     return {
       label,
       class: className,
-      marker: { stroke: INK, fill: colour, dash: "solid" },
-      stroke: INK,
+      marker: { stroke: P.ink, fill: colour, dash: "solid" },
+      stroke: P.ink,
       width: 1,
       fill,
       paths: uPlot.paths.bars({ size: [0.8, 40], align: 0 }),
@@ -491,12 +505,13 @@
     const hours = byHour.all.map((_, hour) => hour);
     // Made when drawn, and again if the pixel ratio changes (zoom, another screen).
     let nightFill = { ratio: null, pattern: null };
+    const paper = P.paper;
     const series = [
       { label: "Hour", value: (u, h, si, idx) => (idx == null ? "" : `${pad2(h)}:00`) },
       barSeries("Daytime", C.sky, C.sky, "trend-mk-bar"),
       barSeries(`Night is ${nightSpan(byHour.night_hours)}`, C.blue, () => {
         if (nightFill.ratio !== uPlot.pxRatio) {
-          nightFill = { ratio: uPlot.pxRatio, pattern: hatch(C.blue) };
+          nightFill = { ratio: uPlot.pxRatio, pattern: hatch(C.blue, paper) };
         }
         return nightFill.pattern;
       }, "trend-mk-hatch"),
@@ -540,22 +555,38 @@
   // ---- Drawing, resizing, printing ----
 
   const drawn = []; // { plot, container }
+  let trendsData = null;
 
   function chartWidth(container) {
     return Math.max(200, Math.floor(container.clientWidth));
   }
 
-  function draw(container, data) {
-    const build = CHARTS[container.dataset.chart];
-    if (!build) {
+  // A chart in its container, in the colours the container has now.
+  function makePlot(container, width) {
+    P = palette(container);
+    const chart = CHARTS[container.dataset.chart](trendsData);
+    const x = chart.x || trendsData.days.map(dayToSeconds);
+    const options = { ...chart.options, width };
+    return new uPlot(options, [x, ...chart.values], container);
+  }
+
+  function draw(container) {
+    if (!CHARTS[container.dataset.chart]) {
       return;
     }
-    const chart = build(data);
-    const x = chart.x || data.days.map(dayToSeconds);
-    const options = { ...chart.options, width: chartWidth(container) };
-    const plot = new uPlot(options, [x, ...chart.values], container);
+    const plot = makePlot(container, chartWidth(container));
     drawn.push({ plot, container });
     container.dataset.drawn = "yes";
+  }
+
+  // Light and dark have their own colours: when the page changes mode (the device's setting
+  // changed, or printing), each chart is made again in the new ones.
+  function redrawAll(widthOf = (entry) => chartWidth(entry.container)) {
+    for (const entry of drawn) {
+      const width = widthOf(entry);
+      entry.plot.destroy();
+      entry.plot = makePlot(entry.container, width);
+    }
   }
 
   function showError(container) {
@@ -584,7 +615,8 @@
     }
   }
 
-  // Printing: open every "Show the numbers" and narrow the charts to fit the page.
+  // Printing: open every "Show the numbers", and draw the charts light (paper is light whatever
+  // the screen shows) and narrow enough to fit the page.
   function setUpPrinting(root) {
     let opened = [];
     window.addEventListener("beforeprint", () => {
@@ -593,19 +625,26 @@
         details.open = true;
         opened.push(details);
       }
-      for (const { plot } of drawn) {
-        if (plot.width > PRINT_WIDTH) {
-          plot.setSize({ width: PRINT_WIDTH, height: HEIGHT });
-        }
+      for (const entry of drawn) {
+        entry.container.dataset.bsTheme = "light";
       }
+      redrawAll((entry) => Math.min(PRINT_WIDTH, entry.plot.width));
     });
     window.addEventListener("afterprint", () => {
       opened.forEach((details) => {
         details.open = false;
       });
       opened = [];
-      fitAll();
+      for (const entry of drawn) {
+        delete entry.container.dataset.bsTheme;
+      }
+      redrawAll();
     });
+  }
+
+  function followTheMode() {
+    const observer = new MutationObserver(() => redrawAll());
+    observer.observe(document.documentElement, { attributeFilter: ["data-bs-theme"] });
   }
 
   async function start() {
@@ -614,12 +653,11 @@
       return;
     }
     const containers = Array.from(root.querySelectorAll(".trend-chart[data-chart]"));
-    let data;
     try {
       if (typeof uPlot !== "function") {
         throw new Error("uPlot did not load");
       }
-      data = await fetchTrends(root.dataset.trendsSrc);
+      trendsData = await fetchTrends(root.dataset.trendsSrc);
     } catch (error) {
       console.warn("Trends charts:", error);
       containers.forEach(showError);
@@ -627,7 +665,7 @@
     }
     for (const container of containers) {
       try {
-        draw(container, data);
+        draw(container);
       } catch (error) {
         console.warn(`Trends chart ${container.dataset.chart}:`, error);
         container.replaceChildren();
@@ -638,6 +676,7 @@
     const observer = new ResizeObserver(refit);
     drawn.forEach(({ container }) => observer.observe(container));
     setUpPrinting(root);
+    followTheMode();
   }
 
   if (document.readyState === "loading") {

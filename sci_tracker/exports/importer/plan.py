@@ -240,8 +240,8 @@ def plan_profile(owner, upload, restore_profile, plan):
         plan.notices.append("CSV files hold no profile settings, so your profile stays as it is.")
         return
     where = f"{upload.names[0]}, profile"
-    # A backup from before the safety profile (or "who is this account for") has none of
-    # their keys: those keep their values.
+    # A backup from before the safety profile (or "who is this account for", or the light or
+    # dark choice) has none of their keys: those keep their values.
     kept = {
         name: backup.profile_value(owner, name)
         for name in backup.LATER_SETTINGS
