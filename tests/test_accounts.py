@@ -15,6 +15,7 @@ from sci_tracker.accounts.models import User
 from sci_tracker.core.theme import THEME_COLOURS
 from sci_tracker.diary.models import CheckIn, PainProblem, SpasmEpisode, Trigger
 from tests.conftest import PASSWORD, make_user
+from tests.test_safety import profile_data
 
 NEW_PASSWORD = "a brand new passphrase 42"
 
@@ -144,17 +145,6 @@ def test_it_saves_the_profile(alice_client, alice):
 DEVICE_SCRIPT = "/static/js/theme.js"
 
 
-def profile_with(user, **changes):
-    return {
-        "display_name": user.display_name,
-        "time_zone": user.time_zone,
-        "injury_level": user.injury_level,
-        "completeness": user.completeness,
-        "theme": user.theme,
-        **changes,
-    }
-
-
 def chosen_mode(html):
     """The mode the server drew the page in: the <html> tag's data-bs-theme, or None."""
     found = re.search(r'<html lang="en"(?: data-bs-theme="(\w+)")?>', html)
@@ -183,7 +173,7 @@ def test_it_follows_the_device_until_the_person_chooses(alice_client, alice):
 
 @pytest.mark.parametrize("mode", ["dark", "light"])
 def test_it_draws_every_page_in_the_mode_the_person_chose(alice_client, alice, mode):
-    response = alice_client.post(reverse("profile"), profile_with(alice, theme=mode), follow=True)
+    response = alice_client.post(reverse("profile"), profile_data(alice, theme=mode), follow=True)
     assert "Your profile is saved." in response.text
     alice.refresh_from_db()
     assert alice.theme == mode
@@ -201,9 +191,7 @@ def test_it_draws_every_page_in_the_mode_the_person_chose(alice_client, alice, m
     [("sepia", "Select a valid choice."), ("", "This field is required."), (None, "required")],
 )
 def test_it_refuses_a_mode_it_does_not_offer(alice_client, alice, sent, error):
-    data = profile_with(alice, theme=sent, display_name="Al")
-    if sent is None:
-        del data["theme"]
+    data = profile_data(alice, theme=sent, display_name="Al")  # None: not sent at all
     response = alice_client.post(reverse("profile"), data)
     assert response.status_code == 200
     assert error in response.text

@@ -508,7 +508,7 @@ def test_it_changes_who_the_account_is_for_on_the_profile(alice):
     client = signed_in(alice)
     assert 'name="uses_app_as" value="own"' in client.get(reverse("profile")).text
     data = {"display_name": "Alice", "time_zone": "UTC", "injury_level": "C6"}
-    data |= {"completeness": "B", "uses_app_as": "clinician"}
+    data |= {"completeness": "B", "uses_app_as": "clinician", "theme": "device"}
     client.post(reverse("profile"), data)
     alice.refresh_from_db()
     # "As a clinician" ticks "I am a clinician": people can invite the account as one.
