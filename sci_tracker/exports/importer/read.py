@@ -273,8 +273,10 @@ def read_backup(name, text):
             f"{name} has parts that backup version {backup.VERSION} does not have: "
             f"{', '.join(unknown)}."
         )
-    if not isinstance(data["profile"], dict) or not all(
-        isinstance(data[section.key], list) for section in backup.SECTIONS
+    if (
+        not isinstance(data["profile"], dict)
+        or not isinstance(data[backup.REMINDERS], dict | None)
+        or not all(isinstance(data[section.key], list) for section in backup.SECTIONS)
     ):
         raise UploadRejected(f"{name} is damaged: its profile or one of its lists is not whole.")
     entries = [item for section in backup.SECTIONS for item in data[section.key]]
@@ -305,7 +307,13 @@ def add_ad_episodes(data):
     return data
 
 
-UPGRADES = {1: add_ad_episodes}
+def add_no_reminders(data):
+    """Version 2 to 3: version 3 added the reminder settings; a version 2 file has none."""
+    data.setdefault(backup.REMINDERS, None)
+    return data
+
+
+UPGRADES = {1: add_ad_episodes, 2: add_no_reminders}
 
 
 def upgraded(data, version):
