@@ -166,3 +166,21 @@ class SentReminder(models.Model):
 
     def __str__(self):
         return f"Reminder {self.slot} of {self.user} for {self.local_date}"
+
+
+# The demo account (manage.py seed_demo): an evening reminder with quiet hours at night, by
+# notification only (its address is at example.org, where no mail is read). Nothing is sent
+# until someone signed in as the demo turns notifications on for their device.
+DEMO_REMINDERS = {
+    "first_at": time(20, 0),
+    "second_at": time(21, 30),
+    "quiet_from": time(22, 0),
+    "quiet_until": time(7, 0),
+    "by_push": True,
+    "by_email": False,
+}
+
+
+def demo_reminders(sender, user, **kwargs) -> None:
+    ReminderSettings.objects.update_or_create(user=user, defaults=DEMO_REMINDERS)
+    PushSubscription.objects.filter(user=user).delete()  # a re-seeded demo starts with none

@@ -68,8 +68,8 @@ def subscription_fields(request: HttpRequest) -> dict | None:
     return fields
 
 
-@login_required
 @require_POST
+@login_required
 def add_device(request: HttpRequest) -> HttpResponse:
     """Keep this device's subscription. A device that another account subscribed before (a
     shared phone) now gets the reminders of the one signed in, not both."""
@@ -85,8 +85,8 @@ def add_device(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"devices": count}, status=201)
 
 
-@login_required
 @require_POST
+@login_required
 def remove_device(request: HttpRequest) -> HttpResponse:
     """Stop reminders to this device: only the one signed in's own subscription goes."""
     try:
