@@ -17,6 +17,9 @@ from sci_tracker.reminders import channels
 from sci_tracker.reminders.forms import ReminderSettingsForm
 from sci_tracker.reminders.models import PushSubscription, ReminderSettings
 
+# Push services speak only HTTPS (a browser test's fake one on localhost adds http://).
+ENDPOINT_SCHEMES = ("https://",)
+
 
 def settings_for(user: User) -> ReminderSettings:
     """The person's reminder settings, or new unsaved ones (everything off)."""
@@ -56,7 +59,7 @@ def subscription_fields(request: HttpRequest) -> dict | None:
         return None
     if not all(isinstance(value, str) and value for value in fields.values()):
         return None
-    if not fields["endpoint"].startswith("https://"):  # push services speak only HTTPS
+    if not fields["endpoint"].startswith(ENDPOINT_SCHEMES):
         return None
     if not channels.usable_keys(fields["p256dh"], fields["auth"]):
         return None
