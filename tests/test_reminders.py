@@ -18,6 +18,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sci_tracker.accounts.models import User
@@ -738,3 +739,16 @@ def test_it_refuses_the_second_of_two_concurrent_claims_and_workers_on_sqlite(tm
     assert (
         device.decrypt(service.received[0].body)["title"] == "Your daily check-in is still waiting"
     )
+
+
+@pytest.mark.parametrize("people", [1, 20])
+def test_it_reads_a_round_in_the_same_queries_for_more_people(db, people):
+    """The people, what was sent and who checked in: three queries, however many are due."""
+    for number in range(people):
+        person = make_user(f"p{number}", time_zone="Europe/London")
+        remind(person, email=True)
+        checkin(person, date(2026, 6, 1))
+    with CaptureQueriesContext(connection) as captured:
+        counts = round_at(utc(2026, 6, 1, 19, 0))
+    assert counts["checked in"] == people
+    assert len(captured.captured_queries) == 3
