@@ -24,10 +24,14 @@ run: $(VENV)/.runtime
 	@# A demo account with a year of made-up entries, made once and then left alone.
 	@SCI_TRACKER_DEBUG=1 $(BIN)/python manage.py seed_demo --keep-existing > /dev/null
 	@echo
-	@echo "SCI Tracker is starting on http://$(HOST_PORT)/ (stop it with Ctrl+C)."
+	@echo "SCI Tracker is starting on http://$(HOST_PORT)/ with its reminder worker (stop both with Ctrl+C)."
 	@echo "Try the demo account: sign in as demo@example.org with password demo-tracker-2026"
 	@echo "(reset it with: $(BIN)/python manage.py seed_demo). Or create your own account there."
 	@echo
+	@# The reminder worker runs in the background beside the web server, and stops with it:
+	@# Ctrl+C ends runserver, then the trap sends the worker SIGTERM and waits for it.
+	@SCI_TRACKER_DEBUG=1 $(BIN)/python manage.py send_reminders & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	SCI_TRACKER_DEBUG=1 $(BIN)/python manage.py runserver $(HOST_PORT)
 
 test: $(VENV)/.dev

@@ -4,6 +4,7 @@ A wrong value stops start-up with a message that names the variable, so a typo i
 never falls back silently to a default.
 """
 
+import base64
 import contextlib
 import os
 import secrets
@@ -117,14 +118,19 @@ def private_database(path):
 
 def secret_key_in(folder):
     """The key kept in folder/secret_key, made on first use: a local install needs no set-up."""
-    path = private_folder(folder) / "secret_key"
+    return key_file_in(folder, "secret_key", lambda: secrets.token_urlsafe(50))
+
+
+def key_file_in(folder, name, make):
+    """The text kept in folder/name, made by make() on first use and kept private (0600)."""
+    path = private_folder(folder) / name
     if not path.exists():
         # Written whole to a private temporary file, then linked into place: if two processes
         # start at once, one link wins and both read the same complete key.
-        temporary = path.with_name(f".secret_key.{os.getpid()}")
+        temporary = path.with_name(f".{name}.{os.getpid()}")
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as file:
-            file.write(secrets.token_urlsafe(50))
+            file.write(make())
         try:
             os.link(temporary, path)
         except FileExistsError:
@@ -132,6 +138,50 @@ def secret_key_in(folder):
         finally:
             temporary.unlink()
     return path.read_text().strip()
+
+
+def new_vapid_key():
+    """A Web Push (VAPID) private key: a P-256 key's private number, 32 bytes in base64url
+    without padding, the form `vapid --gen` and the push libraries call "raw"."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    number = ec.generate_private_key(ec.SECP256R1()).private_numbers().private_value
+    return base64.urlsafe_b64encode(number.to_bytes(32, "big")).rstrip(b"=").decode()
+
+
+def env_vapid_key(name):
+    """A VAPID private key from the environment, as new_vapid_key writes one, or ""."""
+    raw = _raw(name)
+    if raw is None:
+        return ""
+    try:
+        decoded = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+    except ValueError:
+        decoded = b""
+    if len(decoded) != 32:
+        raise ImproperlyConfigured(
+            f"{name} must be a VAPID private key: 32 bytes in base64url (43 characters), as "
+            "`python -c 'from sci_tracker.env import new_vapid_key; print(new_vapid_key())'` "
+            "prints one."
+        )
+    return raw
+
+
+def vapid_key_in(folder):
+    """The VAPID private key kept in folder/vapid_private_key, made on first use."""
+    return key_file_in(folder, "vapid_private_key", new_vapid_key)
+
+
+def env_site_url(name, default):
+    """The address people reach the app at, for links in e-mails the worker sends (it has no
+    request to take the host from): http(s)://host[:port], no trailing slash."""
+    value = env_str(name, default).rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
+        raise ImproperlyConfigured(
+            f"{name} must be the app's address such as https://tracker.example.org, not {value!r}."
+        )
+    return value
 
 
 def built_in_cache(table, prefix="sci-tracker"):

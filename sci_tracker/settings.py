@@ -18,11 +18,14 @@ from sci_tracker.env import (
     env_int,
     env_list,
     env_path,
+    env_site_url,
     env_str,
     env_time_zone,
+    env_vapid_key,
     private_database,
     private_folder,
     secret_key_in,
+    vapid_key_in,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -53,6 +56,7 @@ INSTALLED_APPS = [
     "sci_tracker.sharing",
     "sci_tracker.reports",
     "sci_tracker.safety",
+    "sci_tracker.reminders",
 ]
 
 MIDDLEWARE = [
@@ -221,6 +225,22 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("SCI_TRACKER_FROM_EMAIL", "SCI Tracker <noreply@localhost>")
+# Where people reach the app: the links in reminder e-mails, which the worker sends without a
+# request to take the address from.
+SITE_URL = env_site_url("SCI_TRACKER_SITE_URL", "http://127.0.0.1:8000")
+
+# Reminders (sci_tracker.reminders). Web Push signs every message with one VAPID key pair, kept
+# like the secret key: from the environment, or made once into the data folder. Browsers tie a
+# subscription to the public key, so a new key silently ends every device's subscription.
+VAPID_PRIVATE_KEY = env_vapid_key("SCI_TRACKER_VAPID_PRIVATE_KEY") or vapid_key_in(DATA_DIR)
+# Who runs the server, for push services to contact (RFC 8292): a mailto: or https: URL.
+VAPID_SUBJECT = env_str("SCI_TRACKER_VAPID_SUBJECT", "mailto:noreply@localhost")
+if not VAPID_SUBJECT.startswith(("mailto:", "https:")):
+    raise ImproperlyConfigured(
+        f"SCI_TRACKER_VAPID_SUBJECT must start with mailto: or https:, not {VAPID_SUBJECT!r}."
+    )
+# How often the worker (manage.py send_reminders) looks for reminders that are due, in seconds.
+REMINDER_INTERVAL = env_int("SCI_TRACKER_REMINDER_INTERVAL", 60, minimum=1)
 
 # Security headers. Behind HTTPS, one switch turns on secure cookies, the redirect and HSTS.
 HTTPS = env_bool("SCI_TRACKER_HTTPS", False)

@@ -23,6 +23,9 @@ urlpatterns = [
     path("", include("sci_tracker.sharing.urls")),
     path("", include("sci_tracker.reports.urls")),
     path("", include("sci_tracker.safety.urls")),
+    path("reminders/", include("sci_tracker.reminders.urls")),
+    # The service worker, at the top of the site so that it may serve every page under it.
+    path("service-worker.js", views.service_worker, name="service_worker"),
     path("admin/", admin.site.urls),
 ]
 

@@ -6,7 +6,7 @@ missing.
 """
 
 import secrets
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog, AccessLog
@@ -38,6 +38,7 @@ from sci_tracker.diary.models import (
     Trigger,
 )
 from sci_tracker.exports.models import PendingImport
+from sci_tracker.reminders.models import PushSubscription, ReminderSettings, SentReminder
 from sci_tracker.sharing.models import (
     AccessRecord,
     CareAccess,
@@ -68,6 +69,15 @@ def own_link(person):
 # For each model: make rows that hang off `person`, some of them also pointing at `other`
 # (a carer's entries, a clinician's notes), as the app makes them.
 MAKERS = {
+    ReminderSettings: lambda person, other: ReminderSettings.objects.create(
+        user=person, first_at=time(20, 0), by_email=True
+    ),
+    PushSubscription: lambda person, other: PushSubscription.objects.create(
+        user=person, endpoint=f"https://push.example.net/{person.pk}", p256dh="k", auth="s"
+    ),
+    SentReminder: lambda person, other: SentReminder.objects.create(
+        user=person, slot=1, local_date=date(2026, 3, 1), claimed_at=NOW
+    ),
     FoldState: lambda person, other: FoldState.objects.create(
         user=person, open_parts={"spasm-note": True}
     ),

@@ -7,9 +7,10 @@ the test checks the status against `expected()` and that the body carries no dia
 visitor may not see.
 """
 
+import json
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.conf import settings
@@ -20,6 +21,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from sci_tracker.diary.models import ADEpisode, PainProblem, SpasmEpisode, Trigger
+from sci_tracker.reminders.channels import stop_key
+from sci_tracker.reminders.models import PushSubscription, ReminderSettings
 from sci_tracker.sharing.access import PERMISSIONS
 from sci_tracker.sharing.models import CareAccess, ShareLink
 from tests.conftest import make_user
@@ -61,6 +64,10 @@ PUBLIC = {
     "guides:search": Page("public"),
     # A share link's own address forwards to its trends, where the token is checked.
     "sharing:open": Page("public", get=302),
+    "service_worker": Page("public"),
+    # A reminder e-mail's stop link: the signed key in the address is the authority (the sample
+    # is alice's), so it answers anyone; GET asks, POST turns her reminder e-mails off.
+    "reminders:stop_email": Page("public", get=200, post=200),
 }
 PAGES = PUBLIC | {
     # "signed_out": a signed-in account is sent home. "member": any signed-in account, about
@@ -91,6 +98,11 @@ PAGES = PUBLIC | {
     "diary:show_item": Page("manage", **ACTION),
     # Which parts of the logging forms the one signed in keeps open: about themselves.
     "diary:fold": Page("member", get=None, post=400),
+    # Reminders and the devices that get them: about the one signed in. An empty post is not
+    # a push subscription (400).
+    "reminders:settings": Page("member", **FORM),
+    "reminders:add_device": Page("member", get=None, post=400),
+    "reminders:remove_device": Page("member", get=None, post=400),
     # A carer's "fix" reaches only the entries they logged: alice's sample entries are cara's.
     "diary:history": Page("fix"),
     "diary:bin": Page("manage"),
@@ -124,6 +136,12 @@ PAGES = PUBLIC | {
 }
 # Django's admin has its own sign-in and lets only staff in; see the admin test below.
 SEPARATELY_GUARDED = {"admin"}
+# Posts that come without a CSRF token by design, and what guards them instead.
+CSRF_EXEMPT = {
+    # A mail program's one-click unsubscribe (RFC 8058) has no cookie or token; the signed key
+    # in the address is the authority, and it can only turn reminder e-mails off.
+    "reminders:stop_email",
+}
 
 
 @dataclass(frozen=True)
@@ -215,6 +233,12 @@ def world(db):
         entry.triggers.add(trigger)
         pain(user, occurred_at=yesterday, note=f"{words} flagged", note_for_clinician=True)
         ad_episode(user, [(yesterday, 170, 100, 50)], occurred_at=yesterday, note=f"{words} AD")
+    # Everyone's reminders at a time of their own, and a device that gets them.
+    for number, (name, user) in enumerate(accounts.items()):
+        ReminderSettings.objects.create(user=user, first_at=time(6, 10 + number), by_email=True)
+        PushSubscription.objects.create(
+            user=user, endpoint=f"https://push.example.net/{name}", p256dh="key", auth="secret"
+        )
     alice = accounts["alice"]
     # Logged by her carer, so the carer's way to change them is walked (tests/test_roles.py
     # shows that a carer gets 404 on an entry the person logged).
@@ -263,6 +287,7 @@ def world(db):
         },
         "diary:hide_item": {"slug": "cold"},
         "diary:show_item": {"slug": "cold"},
+        "reminders:stop_email": {"key": stop_key(alice)},
     }
     return {"accounts": accounts, "links": links, "samples": samples, "by_name": by_name}
 
@@ -405,7 +430,13 @@ def test_it_gives_each_visitor_only_what_the_rule_allows_on_an_ad_episode(world,
 
 
 @pytest.mark.parametrize(
-    "pattern", [pattern for pattern in PATTERNS if PAGES[pattern.name].post], ids=str
+    "pattern",
+    [
+        pattern
+        for pattern in PATTERNS
+        if PAGES[pattern.name].post and pattern.name not in CSRF_EXEMPT
+    ],
+    ids=str,
 )
 def test_it_refuses_a_post_without_the_csrf_token(world, pattern):
     page = PAGES[pattern.name]
@@ -437,6 +468,36 @@ def test_it_shows_the_private_words_where_they_belong(world):
     assert words in clinician.get(f"/people/{alice.pk}/report/").text
     visitor = Client()
     assert words in visitor.get(f"/shared/{world['links']['live'][1]}/trends/triggers/").text
+
+
+def alices_reminders():
+    row = ReminderSettings.objects.get(user__email="alice@example.org")
+    return (row.first_at, row.by_email, PushSubscription.objects.filter(user=row.user).count())
+
+
+@pytest.mark.parametrize("role", [role for role in ROLES if role.account], ids=lambda r: r.name)
+def test_it_keeps_reminders_and_devices_to_their_owner(world, role):
+    """Every address of the reminders names no one: it is always the visitor's own."""
+    before = alices_reminders()
+    me = world["accounts"][role.account]
+    client = client_for(role, world)
+    page = client.get(reverse("reminders:settings")).text
+    mine = ReminderSettings.objects.get(user=me).first_at.strftime("%H:%M")
+    assert f'value="{mine}"' in page
+    assert "Notifications go to 1 device." in page
+    if role.name != "owner":
+        assert 'value="06:10"' not in page  # alice's
+        client.post(reverse("reminders:settings"), {"first_at": "09:00"})
+        client.post(
+            reverse("reminders:remove_device"),
+            json.dumps({"endpoint": "https://push.example.net/alice"}),
+            content_type="application/json",
+        )
+        client.post(reverse("reminders:stop_email", args=[stop_key(me)]))
+        assert alices_reminders() == before
+        assert ReminderSettings.objects.get(user=me).first_at == time(9, 0)
+        assert ReminderSettings.objects.get(user=me).by_email is False
+    assert PushSubscription.objects.filter(endpoint="https://push.example.net/alice").exists()
 
 
 @pytest.mark.parametrize("role", ROLES, ids=lambda role: role.name)

@@ -45,7 +45,7 @@ def test_it_downloads_a_versioned_backup_named_for_the_local_day(alice_client, a
     assert response["Cache-Control"] == "private, no-store"
     assert response["Content-Type"] == "application/json"
     assert data["format"] == "sci-tracker-backup"
-    assert data["version"] == backup.VERSION == 3
+    assert data["version"] == backup.VERSION == 4
     assert data["exported_at"] == "2026-03-15T00:30:00+13:00"
     assert data["profile"] == {
         "email": "alice@example.org",
@@ -66,6 +66,7 @@ def test_it_downloads_a_versioned_backup_named_for_the_local_day(alice_client, a
         "card_medicines": "",
         "theme": "device",
     }
+    assert data["reminders"] is None  # none were ever saved
     assert list(data) == list(backup.TOP_LEVEL_KEYS)
     for section in backup.SECTIONS:
         assert data[section.key] == []
@@ -376,8 +377,8 @@ def test_it_reads_the_diary_a_chunk_at_a_time(
     # Session and user; problems, triggers, interventions, hidden triggers and interventions
     # (one each); one query for the spasms, read two at a time, and per chunk (3) its triggers
     # and its uses; leg pain, check-ins, events, AD episodes, review notes, visit measures (one
-    # each, empty: no chunk, nothing to prefetch).
-    with django_assert_num_queries(2 + 5 + 1 + 3 * 2 + 6):
+    # each, empty: no chunk, nothing to prefetch); the reminder settings (one).
+    with django_assert_num_queries(2 + 5 + 1 + 3 * 2 + 6 + 1):
         _, data = download(alice_client)
     assert len(data["spasms"]) == 5
 

@@ -71,6 +71,8 @@ from sci_tracker.diary.models import (
 from sci_tracker.exports import backup, importer
 from sci_tracker.exports.csv_files import FILES, FILES_BY_NAME
 from sci_tracker.exports.models import PendingImport
+from sci_tracker.reminders.channels import usable_keys
+from sci_tracker.reminders.models import PushSubscription, ReminderSettings
 from sci_tracker.sharing.models import (
     AshworthScore,
     CareAccess,
@@ -284,6 +286,8 @@ COUNTED = [
     ReviewNote,
     VisitMeasure,
     PendingImport,
+    ReminderSettings,
+    PushSubscription,
 ]
 
 
@@ -1699,6 +1703,7 @@ BAD_BYTES = ["%ED%A0%80", "%C0%80", "%E2%82", "%80", "%FF%FE", "%00"]
         ("sharing:home", [], ["make_link", "label", "lifetime", "shows_from"]),
         ("sharing:home", [], ["invite", "email", "role"]),
         ("delete_account", [], ["password"]),
+        ("reminders:settings", [], ["first_at", "second_at", "quiet_from", "quiet_until"]),
     ],
 )
 def test_it_reads_bytes_that_are_not_utf8_as_replacement_characters(
@@ -1903,6 +1908,26 @@ def backups(draw):
             "completeness": "A",
             "is_clinician": False,
         },
+        "reminders": draw(
+            st.one_of(
+                st.none(),
+                st.fixed_dictionaries(
+                    {
+                        "first_at": st.one_of(
+                            st.sampled_from(["20:30", "25:00", "8pm"]), json_value
+                        ),
+                        "second_at": st.one_of(
+                            st.sampled_from([None, "21:00", "20:30"]), json_value
+                        ),
+                        "quiet_from": st.sampled_from([None, "22:00", "20:00"]),
+                        "quiet_until": st.sampled_from([None, "07:00", "22:00"]),
+                        "by_push": st.one_of(st.booleans(), json_value),
+                        "by_email": st.booleans(),
+                    }
+                ),
+                json_value,
+            )
+        ),
     }
     # Often a good choice, sometimes a hostile one, sometimes none (a backup from before it).
     theme = draw(st.one_of(st.sampled_from(["dark", "sepia", "(left out)"]), json_value))
@@ -2260,3 +2285,86 @@ def test_it_names_what_in_a_json_file_cannot_be_kept(alice_client, content, mess
     refused(response)
     assert message in rejected_text(response)
     assert not PendingImport.objects.exists()
+
+
+# Reminders -----------------------------------------------------------------------------------
+
+TIMES = ["", "20:30", "07:00", "00:00", "23:59", "22:00", "7:5", "20:30:15"]
+REMINDER_FIELDS = {
+    "first_at": st.sampled_from(TIMES),
+    "second_at": st.sampled_from(TIMES),
+    "quiet_from": st.sampled_from(TIMES),
+    "quiet_until": st.sampled_from(TIMES),
+    "by_push": st.sampled_from(["", "on"]),
+    "by_email": st.sampled_from(["", "on"]),
+}
+
+
+@time_machine.travel(NOW, tick=False)
+@HYPOTHESIS
+@given(data=form_data(REMINDER_FIELDS))
+def test_it_never_fails_on_hostile_reminder_settings(client, alice, data):
+    with fresh():
+        before = counts()
+        response = signed_in(client, alice).post(reverse("reminders:settings"), data)
+        if response.status_code == 200:
+            refused(response)
+            assert added(before) == {}
+            return
+        assert response.status_code == 302
+        assert added(before) == {label(ReminderSettings): 1}
+        row = ReminderSettings.objects.get(user=alice)
+        assert row.rule_errors() == {}
+        assert row.by_push == ticked(data, "by_push")
+        assert row.by_email == ticked(data, "by_email")
+        first = sent(data, "first_at").strip()
+        assert (row.first_at is None) == (first == "")
+
+
+# A browser's P-256 public key, as PushSubscription.toJSON() gives it.
+GOOD_P256DH = (
+    "BJFcIJS_2MTgX9ypZsti69y6kFqOzXPECYELXAFqwm4Lpl7-CBrewQEt-Iw8ylQab7jr-KsGOm3rr-0tRrKJOEE"
+)
+subscription_keys = st.fixed_dictionaries(
+    {
+        "p256dh": st.one_of(st.just(GOOD_P256DH), hostile_text, json_value),
+        "auth": st.one_of(st.just("c2VjcmV0LXNlY3JldC0xNg"), hostile_text, json_value),
+    }
+)
+subscription_body = st.one_of(
+    st.fixed_dictionaries(
+        {
+            "endpoint": st.one_of(
+                st.just("https://push.example.net/a"),
+                st.just("http://127.0.0.1/push"),
+                st.just("https://" + "x" * 1000),
+                hostile_text,
+                json_value,
+            ),
+            "keys": st.one_of(subscription_keys, json_value),
+        }
+    ).map(json.dumps),
+    json_value.map(json.dumps),
+    hostile_text,
+)
+
+
+@time_machine.travel(NOW, tick=False)
+@HYPOTHESIS
+@given(body=subscription_body, remove=st.booleans())
+def test_it_never_fails_on_a_hostile_push_subscription(client, alice, body, remove):
+    url = reverse("reminders:remove_device" if remove else "reminders:add_device")
+    with fresh():
+        before = counts()
+        response = signed_in(client, alice).post(url, body, content_type="application/json")
+        if remove:
+            assert response.status_code in (200, 400)
+            assert added(before) == {}
+            return
+        if response.status_code == 400:
+            assert added(before) == {}
+            return
+        assert response.status_code == 201
+        row = PushSubscription.objects.get(user=alice)
+        assert row.endpoint.startswith("https://")
+        assert usable_keys(row.p256dh, row.auth)

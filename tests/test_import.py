@@ -5,7 +5,7 @@ import io
 import json
 import re
 import threading
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -30,6 +30,7 @@ from sci_tracker.diary.models import (
 from sci_tracker.exports import backup, importer
 from sci_tracker.exports.csv_files import FILES
 from sci_tracker.exports.models import PendingImport
+from sci_tracker.reminders.models import PushSubscription, ReminderSettings
 from sci_tracker.sharing.models import ReviewNote, VisitMeasure
 from tests.conftest import make_user
 from tests.entries import ad_episode, at, builtin, checkin, event, pain, spasm
@@ -61,11 +62,31 @@ SAFETY_PROFILE = {
 }
 
 
+REMINDERS = {
+    "first_at": time(20, 30),
+    "second_at": time(21, 15),
+    "quiet_from": time(22, 0),
+    "quiet_until": time(7, 0),
+    "by_push": False,
+    "by_email": True,
+}
+
+
+def reminders_of(user):
+    row = ReminderSettings.objects.filter(user=user).first()
+    return {name: getattr(row, name) for name in backup.REMINDER_SETTINGS} if row else None
+
+
 def fill_everything(owner, carer):
     """Every kind of entry with every field away from its default, in the bin and out of it,
     logged by the person and by a carer, with the person's own items and pain problems, and what
     two clinicians wrote about the person (one of them with no account any more)."""
     User.objects.filter(pk=owner.pk).update(**SAFETY_PROFILE, theme="dark")
+    ReminderSettings.objects.create(user=owner, **REMINDERS)
+    # A device's subscription: its keys are that browser's secrets, never in a file.
+    PushSubscription.objects.create(
+        user=owner, endpoint="https://push.example.net/device", p256dh="key", auth="secret"
+    )
     shoes = Trigger.objects.create(
         owner=owner, slug="tight-shoes", name="Tight shoes", category="clothing", guide="x#y"
     )
@@ -343,6 +364,10 @@ def test_it_round_trips_every_field_through_the_backup(client, alice):
     assert "Injury level: C6" in text
     assert "Who the account is for: To help someone I care for" in text
     assert "Light or dark pages: Dark" in text
+    assert "Your reminders would change" in text
+    assert "Remind me at: 20:30" in text
+    assert "Quiet hours until: 07:00" in text
+    assert "E-mail: yes" in text
     # The carer's address is neither Dana's nor Alice's: their entries keep no "logged by".
     assert "4 entries were logged by cara@example.org" in text
     assert SpasmEpisode.objects.filter(owner=dana).count() == 0  # nothing before confirming
@@ -380,6 +405,10 @@ def test_it_round_trips_every_field_through_the_backup(client, alice):
         section.sort(key=repr)
     assert snapshot(dana) == expected
     assert profile_of(dana) == profile_of(alice)
+    assert reminders_of(dana) == reminders_of(alice) == REMINDERS
+    # Exact in the file too; the device's subscription stayed behind.
+    assert json.loads(backup_bytes(client))["reminders"] == json.loads(data)["reminders"]
+    assert not PushSubscription.objects.filter(user=dana).exists()
     assert not PendingImport.objects.exists()
 
 
@@ -916,6 +945,86 @@ def backup_with_profile(**profile):
     data = json.loads(minimal_backup())
     data["profile"].update(profile)
     return json.dumps(data).encode()
+
+
+def backup_with_reminders(reminders):
+    data = json.loads(minimal_backup())
+    data["version"] = backup.VERSION
+    data["reminders"] = reminders
+    return json.dumps(data).encode()
+
+
+REMINDERS_IN_A_FILE = {
+    "first_at": "19:45",
+    "second_at": None,
+    "quiet_from": "13:00",
+    "quiet_until": "14:00",
+    "by_push": True,
+    "by_email": False,
+}
+
+
+def test_it_restores_reminders_only_with_the_profile(alice_client, alice):
+    upload(alice_client, {"b.json": backup_with_reminders(REMINDERS_IN_A_FILE)})
+    confirm(alice_client)
+    assert reminders_of(alice) is None
+    text = page_text(
+        upload(
+            alice_client,
+            {"b.json": backup_with_reminders(REMINDERS_IN_A_FILE)},
+            restore_profile="on",
+        )
+    )
+    assert "Remind me at: 19:45" in text
+    confirm(alice_client)
+    assert reminders_of(alice) == {
+        "first_at": time(19, 45),
+        "second_at": None,
+        "quiet_from": time(13, 0),
+        "quiet_until": time(14, 0),
+        "by_push": True,
+        "by_email": False,
+    }
+
+
+def test_it_keeps_the_reminders_when_a_backup_has_none(alice_client, alice):
+    ReminderSettings.objects.create(user=alice, **REMINDERS)
+    for data in (minimal_backup(), backup_with_reminders(None)):  # version 1, and null
+        text = page_text(upload(alice_client, {"b.json": data}, restore_profile="on"))
+        assert "Your reminders would change" not in text
+        confirm(alice_client)
+        assert reminders_of(alice) == REMINDERS
+
+
+@pytest.mark.parametrize(
+    ("reminders", "error"),
+    [
+        ({"first_at": "25:00"}, "first_at '25:00' is not a time (HH:MM)"),
+        ({"first_at": "8pm"}, "first_at '8pm' is not a time (HH:MM)"),
+        ({"first_at": 2000}, "first_at 2000 is not text"),
+        ({"first_at": None, "second_at": "21:00"}, "Choose the time of the first reminder"),
+        ({"quiet_until": None}, "Give both ends of the quiet hours"),
+        ({"first_at": "13:30"}, "This time is in your quiet hours"),
+        ({"by_email": "yes"}, "by_email 'yes' is not true or false"),
+        ({"volume": 11}, "has volume, which backup version 3 does not"),
+    ],
+)
+def test_it_leaves_the_reminders_as_they_are_when_the_file_breaks_a_rule(
+    alice_client, alice, reminders, error
+):
+    data = backup_with_reminders(REMINDERS_IN_A_FILE | reminders)
+    text = page_text(upload(alice_client, {"b.json": data}, restore_profile="on"))
+    assert error in text
+    assert "Your reminders stay as they are." in text
+    confirm(alice_client)
+    assert reminders_of(alice) is None
+
+
+def test_it_refuses_a_backup_whose_reminders_are_not_settings(alice_client, alice):
+    data = backup_with_reminders(["20:00"])
+    text = page_text(upload(alice_client, {"b.json": data}, restore_profile="on"))
+    assert "b.json is damaged: its profile or one of its lists is not whole." in text
+    assert not PendingImport.objects.exists()
 
 
 def test_it_keeps_the_safety_profile_when_an_older_backup_has_none(alice_client, alice):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from sci_tracker.accounts import confirmation
 from sci_tracker.diary.models import SpasmEpisode, Trigger
+from sci_tracker.reminders.channels import stop_key
 from sci_tracker.sharing.models import CareAccess, ShareLink
 from tests.conftest import make_user
 from tests.test_authorization import PAGES
@@ -58,6 +59,7 @@ def url_kwargs(alice):
         "sharing:open": {"token": token},
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "confirm_email": {"key": confirmation.make_key(alice, "alice@new.example")},
+        "reminders:stop_email": {"key": stop_key(alice)},
         "diary:new": {"kind": "pain"},
         "diary:edit": entry,
         "diary:delete": entry,

@@ -24,6 +24,7 @@ from sci_tracker.diary.models import (
     TreatmentEvent,
     Trigger,
 )
+from sci_tracker.reminders.models import PushSubscription, ReminderSettings
 
 LONDON = ZoneInfo("Europe/London")
 CHECK_IN_VALUES = [
@@ -88,6 +89,11 @@ def test_it_creates_the_demo_account_with_a_diary_for_every_day(db):
     assert set(local_dates(pains, demo.zone)) == set(dates)
     assert InterventionUse.objects.filter(spasm__owner=demo).exists()
     assert TreatmentEvent.objects.filter(owner=demo, event_kind=EventKind.BOTOX).exists()
+    reminders = ReminderSettings.objects.get(user=demo)
+    assert (reminders.first_at, reminders.second_at) == (time(20, 0), time(21, 30))
+    assert (reminders.quiet_from, reminders.quiet_until) == (time(22, 0), time(7, 0))
+    assert (reminders.by_push, reminders.by_email) == (True, False)
+    assert reminders.rule_errors() == {}
 
 
 @pytest.mark.parametrize("clock", ["00:20", "07:30", "23:50"])
@@ -192,8 +198,17 @@ def test_it_replaces_the_diary_on_a_second_run_and_leaves_other_people_alone(db,
     demo.set_password("something else entirely")
     demo.time_zone = "Asia/Tokyo"
     demo.save()
+    ReminderSettings.objects.filter(user=demo).update(first_at=time(6, 0), by_email=True)
+    PushSubscription.objects.create(
+        user=demo, endpoint="https://push.example.net/demo", p256dh="k", auth="s"
+    )
 
     seed("--days", "10")
+
+    # The reminders are the demo's again, with no device from the last visitor.
+    assert ReminderSettings.objects.get(user=demo).first_at == time(20, 0)
+    assert not ReminderSettings.objects.get(user=demo).by_email
+    assert not PushSubscription.objects.filter(user=demo).exists()
 
     assert diary_counts(demo) == counts
     assert counts["check-ins"] == 10

@@ -37,6 +37,14 @@ def start_django(tmp_path, command="check", **variables):
             "SCI_TRACKER_TIME_ZONE must be an IANA time zone",
         ),
         ("DATABASE_URL", "oracle-ish://nowhere", "DATABASE_URL is not a usable database URL"),
+        (
+            "SCI_TRACKER_VAPID_PRIVATE_KEY",
+            "not-a-key",
+            "SCI_TRACKER_VAPID_PRIVATE_KEY must be a VAPID private key",
+        ),
+        ("SCI_TRACKER_VAPID_SUBJECT", "admin@example.org", "must start with mailto: or https:"),
+        ("SCI_TRACKER_SITE_URL", "tracker.example.org", "SCI_TRACKER_SITE_URL must be the app"),
+        ("SCI_TRACKER_SITE_URL", "https://x.org/app", "SCI_TRACKER_SITE_URL must be the app"),
     ],
 )
 def test_it_refuses_to_start_with_a_malformed_value(tmp_path, variable, value, message):
@@ -53,6 +61,29 @@ def test_it_starts_with_nothing_set_and_keeps_one_secret_key(tmp_path):
     assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
     assert start_django(tmp_path).returncode == 0
     assert (tmp_path / "secret_key").read_text() == key
+
+
+def vapid_key_of(result):
+    assert result.returncode == 0, result.stderr
+    [line] = [line for line in result.stdout.splitlines() if line.startswith("VAPID_PRIVATE_KEY")]
+    return line.split("=", 1)[1].removesuffix("###").strip().strip("'")  # ###: not Django's
+
+
+def test_it_makes_one_web_push_key_and_keeps_it_like_the_secret_key(tmp_path):
+    key = vapid_key_of(start_django(tmp_path, "diffsettings"))
+    assert (tmp_path / "vapid_private_key").read_text() == key
+    assert len(key) == 43  # 32 bytes in base64url
+    assert oct((tmp_path / "vapid_private_key").stat().st_mode & 0o777) == "0o600"
+    assert vapid_key_of(start_django(tmp_path, "diffsettings")) == key
+    # From the environment it wins, and no file is made.
+    chosen = env.new_vapid_key()
+    other = tmp_path / "other"
+    assert vapid_key_of(start_django(other, "diffsettings", SCI_TRACKER_VAPID_PRIVATE_KEY=chosen))
+    assert (
+        vapid_key_of(start_django(other, "diffsettings", SCI_TRACKER_VAPID_PRIVATE_KEY=chosen))
+        == chosen
+    )
+    assert not (other / "vapid_private_key").exists()
 
 
 def test_it_passes_the_deploy_check_with_the_documented_production_settings(tmp_path):

@@ -34,6 +34,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 
 from sci_tracker.accounts.models import User
@@ -625,6 +626,11 @@ class Outcome:
     counts: dict = field(default_factory=dict)
 
 
+# Sent with `user` once the demo account and its diary are ready (in the same transaction), so
+# that apps above the diary add their part of the demo (reminders) without the diary naming them.
+demo_seeded = Signal()
+
+
 def seed_demo(name=DEFAULT_NAME, days=DEFAULT_DAYS, seed=DEFAULT_SEED, keep_existing=False):
     """Create or refresh the demo account and its diary. Returns what was done."""
     if days < 1:
@@ -641,6 +647,7 @@ def seed_demo(name=DEFAULT_NAME, days=DEFAULT_DAYS, seed=DEFAULT_SEED, keep_exis
         # Made-up data, not secrets: a seeded, repeatable generator is what is wanted here.
         rng = random.Random(seed)  # noqa: S311
         counts = fill_diary(user, days, rng)
+        demo_seeded.send(sender=seed_demo, user=user)
     return Outcome(email=user.email, days=days, counts=counts)
 
 

@@ -15,7 +15,7 @@ years never sit in memory.
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 
 from django.db import models
 from django.db.models import Prefetch
@@ -37,6 +37,7 @@ from sci_tracker.diary.models import (
     Trigger,
 )
 from sci_tracker.exports.csv_files import CHUNK
+from sci_tracker.reminders.models import ReminderSettings
 from sci_tracker.sharing.models import ReviewNote, VisitMeasure
 
 FORMAT = "sci-tracker-backup"
@@ -44,7 +45,8 @@ FORMAT = "sci-tracker-backup"
 # file has none (importer.read.UPGRADES).
 # 3: the built-ins the person hid ("hidden_triggers", "hidden_interventions", by slug) and the
 # "archived" flag of their own items. A version 2 file has no hidden ones and nothing archived.
-VERSION = 3
+# 4: the reminder settings ("reminders"). A version 3 file has none.
+VERSION = 4
 
 # The profile: `email` says whose diary it is (an import maps entries logged with it to the
 # importing person) and is never restored; the others are restored when the person asks.
@@ -74,6 +76,12 @@ PROFILE_SETTINGS = (
 # Settings a backup made before them lacks: an import keeps the person's present values.
 LATER_SETTINGS = ("uses_app_as", *SAFETY_SETTINGS, "theme")
 PROFILE_FIELDS = ("email", *PROFILE_SETTINGS)
+
+# The reminder settings, restored with the profile (`null` in the file: none were ever saved).
+# The devices that get notifications are not in the file: a push subscription's keys are that
+# browser's secrets, and a subscription works only with this server's VAPID key anyway.
+REMINDERS = "reminders"
+REMINDER_SETTINGS = ("first_at", "second_at", "quiet_from", "quiet_until", "by_push", "by_email")
 
 ENTRY_END = ("note", "note_for_clinician", "logged_by", "created_at", "updated_at", "deleted_at")
 TIMED_END = ("triggers", "red_flags", *ENTRY_END)
@@ -140,6 +148,11 @@ NOT_BACKED_UP = {
     BloodPressureReading: {
         "id": "nothing refers to it",
         "episode": "nested in its episode",
+    },
+    ReminderSettings: {
+        "id": "nothing refers to it",
+        "user": "the file is one person's",
+        "updated_at": "when this server last saved them",
     },
     **{
         model: {
@@ -308,7 +321,14 @@ CLINICIAN_SECTIONS = (
     ),
 )
 SECTIONS = (*DEFINITION_SECTIONS, *ENTRY_SECTIONS, *CLINICIAN_SECTIONS)
-TOP_LEVEL_KEYS = ("format", "version", "exported_at", "profile", *(s.key for s in SECTIONS))
+TOP_LEVEL_KEYS = (
+    "format",
+    "version",
+    "exported_at",
+    "profile",
+    REMINDERS,
+    *(s.key for s in SECTIONS),
+)
 
 
 def local_time(moment, zone):
@@ -369,6 +389,18 @@ def profile_value(owner, name):
     return value.isoformat() if isinstance(value, date) else value
 
 
+def reminders(owner):
+    """The reminder settings as JSON holds them, times as HH:MM; None when there are none."""
+    row = ReminderSettings.objects.filter(user=owner).first()
+    if row is None:
+        return None
+    return {name: reminder_value(getattr(row, name)) for name in REMINDER_SETTINGS}
+
+
+def reminder_value(value):
+    return value.isoformat(timespec="minutes") if isinstance(value, time) else value
+
+
 def encoded(value):
     # Unicode as itself, not \u escapes: the file stays readable. NaN cannot occur here.
     return json.dumps(value, ensure_ascii=False)
@@ -379,7 +411,8 @@ def backup_pieces(owner, now=None):
     now = now or timezone.now()
     yield f'{{"format": {encoded(FORMAT)}, "version": {VERSION},\n'
     yield f' "exported_at": {encoded(local_time(now, owner.zone))},\n'
-    yield f' "profile": {encoded(profile(owner))}'
+    yield f' "profile": {encoded(profile(owner))},\n'
+    yield f' "{REMINDERS}": {encoded(reminders(owner))}'
     for section in SECTIONS:
         yield f',\n "{section.key}": ['
         separator = "\n  "

@@ -35,7 +35,8 @@ class ImportForm(forms.Form):
         required=False,
         help_text="From a backup only: your name, time zone, injury level, completeness, "
         "whether you are a clinician, and the safety profile (usual blood pressure, baclofen "
-        "pump, emergency contact, medicines). Left as they are if this is not ticked.",
+        "pump, emergency contact, medicines) and your reminders. Left as they are if this is "
+        "not ticked.",
     )
 
     def clean_files(self):

@@ -10,7 +10,7 @@ one bad cell leaves out one row, not the file. Nothing here reads the diary: tha
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from functools import cache
 
 from django.core.exceptions import ValidationError
@@ -191,6 +191,13 @@ def read_value(model_field, raw, from_csv):
             raise ValueError(f"{name} {shown(raw)} is out of range") from None
         within_days(name, raw, moment.date())
         return moment
+    if isinstance(model_field, models.TimeField):
+        if not re.fullmatch(r"\d\d:\d\d", raw):
+            raise ValueError(f"{name} {shown(raw)} is not a time (HH:MM)")
+        try:
+            return time.fromisoformat(raw)
+        except ValueError:
+            raise ValueError(f"{name} {shown(raw)} is not a time (HH:MM)") from None
     if isinstance(model_field, models.DateField):
         try:
             day = date.fromisoformat(raw.strip())
@@ -434,6 +441,7 @@ class Upload:
     hidden: dict = field(default_factory=lambda: {Trigger: [], Intervention: []})  # by slug
     clinician: dict = field(default_factory=lambda: {model: [] for model in CLINICIAN_LABELS})
     profile: dict = field(default_factory=dict)
+    reminders: dict | None = None  # the backup's reminder settings, as the file has them
     file_errors: list = field(default_factory=list)
 
 
@@ -441,7 +449,9 @@ def backup_upload(payload):
     name = payload["names"][0]
     # A payload kept before the file's text was (one parsed backup) is read as it is.
     data = read_backup(name, payload["text"])["backup"] if "text" in payload else payload["backup"]
-    upload = Upload("backup", payload["names"], profile=data["profile"])
+    upload = Upload(
+        "backup", payload["names"], profile=data["profile"], reminders=data.get(backup.REMINDERS)
+    )
     for section in backup.SECTIONS:
         nested = section.nested_key
         expected = (*section.fields, nested) if nested else section.fields

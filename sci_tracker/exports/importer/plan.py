@@ -31,10 +31,12 @@ from sci_tracker.exports.importer.check import (
     KIND_FILES,
     check_fields,
     check_references,
+    keys_error,
     read_payload,
     reading_time_errors,
     shown,
 )
+from sci_tracker.reminders.models import ReminderSettings
 from sci_tracker.sharing.models import MuscleGroup, ReviewNote, VisitMeasure
 
 ERRORS_SHOWN = 200  # a preview lists this many errors, then says how many more
@@ -71,6 +73,10 @@ class ImportPlan:
     new_hidden: dict = field(default_factory=lambda: {Trigger: [], Intervention: []})
     profile_changes: list = field(default_factory=list)  # (field, label, value as shown)
     profile: dict = field(default_factory=dict)
+    # The reminder settings to restore with the profile (None: leave them as they are), and
+    # what would change, as the preview lists it: (label, value as shown).
+    reminders: dict | None = None
+    reminder_changes: list = field(default_factory=list)
     mine: set = field(default_factory=set)  # e-mail addresses that mean the importing person
     # Review notes and visit measures, by model: the checked values of each one to add, and how
     # many are skipped as already in the diary.
@@ -155,6 +161,7 @@ class ImportPlan:
             or self.new_hidden[Trigger]
             or self.new_hidden[Intervention]
             or self.profile_changes
+            or self.reminder_changes
             or any(self.clinician_add.values())
         )
 
@@ -177,6 +184,7 @@ def plan_import(owner, payload, restore_profile=False, now=None):
     plan = ImportPlan(upload.source, upload.names, upload.rows)
     plan.errors.extend(upload.file_errors)
     plan_profile(owner, upload, restore_profile, plan)
+    plan_reminders(owner, upload, restore_profile, plan)
     plan_problems(owner, upload.problems, plan)
     known = {
         model: plan_own_items(owner, model, upload.own_items[model], plan)
@@ -267,6 +275,35 @@ def plan_profile(owner, upload, restore_profile, plan):
             elif value is None:
                 shown_value = "empty"
             plan.profile_changes.append((name, model_field.verbose_name, shown_value))
+
+
+def plan_reminders(owner, upload, restore_profile, plan):
+    """The reminder settings come back with the profile, checked by the model's own rules. A
+    file with none (`null`, or from before version 3) leaves the person's as they are."""
+    if not restore_profile or upload.source != "backup" or upload.reminders is None:
+        return
+    where = f"{upload.names[0]}, reminders"
+    raw = upload.reminders
+    errors = []
+    problem = keys_error(raw, backup.REMINDER_SETTINGS)  # read.py saw that it is an object
+    if problem:
+        errors.append(problem)
+    settings = {} if errors else check_fields(ReminderSettings, raw, False, errors)
+    if errors:
+        plan.errors.append(f"{where}: {'; '.join(errors)}. Your reminders stay as they are.")
+        return
+    current = ReminderSettings.objects.filter(user=owner).first() or ReminderSettings()
+    plan.reminders = settings
+    for name, value in settings.items():
+        if getattr(current, name) != value:
+            model_field = ReminderSettings._meta.get_field(name)
+            if isinstance(value, bool):
+                shown_value = "yes" if value else "no"
+            elif value is None:
+                shown_value = "none"
+            else:
+                shown_value = value.isoformat(timespec="minutes")
+            plan.reminder_changes.append((model_field.verbose_name, shown_value))
 
 
 def plan_clinician(owner, definitions, plan, today):

@@ -273,8 +273,10 @@ def read_backup(name, text):
             f"{name} has parts that backup version {backup.VERSION} does not have: "
             f"{', '.join(unknown)}."
         )
-    if not isinstance(data["profile"], dict) or not all(
-        isinstance(data[section.key], list) for section in backup.SECTIONS
+    if (
+        not isinstance(data["profile"], dict)
+        or not isinstance(data[backup.REMINDERS], dict | None)
+        or not all(isinstance(data[section.key], list) for section in backup.SECTIONS)
     ):
         raise UploadRejected(f"{name} is damaged: its profile or one of its lists is not whole.")
     entries = [item for section in backup.SECTIONS for item in data[section.key]]
@@ -313,7 +315,13 @@ def add_hidden_builtins(data):
     return data
 
 
-UPGRADES = {1: add_ad_episodes, 2: add_hidden_builtins}
+def add_no_reminders(data):
+    """Version 3 to 4: version 4 added the reminder settings; a version 3 file has none."""
+    data.setdefault(backup.REMINDERS, None)
+    return data
+
+
+UPGRADES = {1: add_ad_episodes, 2: add_hidden_builtins, 3: add_no_reminders}
 
 
 def upgraded(data, version):

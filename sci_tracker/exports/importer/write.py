@@ -37,6 +37,7 @@ from sci_tracker.diary.models import (
 from sci_tracker.exports.importer.check import CLINICIAN_LABELS
 from sci_tracker.exports.importer.plan import counted, plan_import
 from sci_tracker.exports.models import KEPT_FOR, PendingImport
+from sci_tracker.reminders.models import ReminderSettings
 from sci_tracker.sharing.models import ReviewNote, VisitMeasure
 
 # Entries written at a time, each batch its own transaction: the write lock is held for one
@@ -138,6 +139,8 @@ def run_import(owner, plan, finish=None):
     with written.batch(0):
         if plan.profile_changes:
             User.objects.filter(pk=owner.pk).update(**plan.profile)
+        if plan.reminder_changes:
+            ReminderSettings.objects.update_or_create(user=owner, defaults=plan.reminders)
         # Bulk writes skip save(), which is what moves the diary's version on (VisitMeasure.save
         # too: visits show on the trends): once, here.
         diary_changed(owner.pk)

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class RemindersConfig(AppConfig):
+    name = "sci_tracker.reminders"
+    label = "reminders"
+    verbose_name = "Reminders"
+
+    def ready(self):
+        from sci_tracker.diary.demo import demo_seeded
+        from sci_tracker.reminders.models import demo_reminders
+
+        demo_seeded.connect(demo_reminders, dispatch_uid="reminders.demo")
