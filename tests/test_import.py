@@ -821,8 +821,8 @@ def test_it_checks_review_notes_and_visit_measures(alice_client, alice):
     assert "b.json, review note 5: written_at '2025-03-01T10:00:00' has no time zone" in text
     assert "b.json, review note 6: text: This field cannot be blank." in text
     assert (
-        "b.json, review note 7: has no written_at; has author, which backup version 3 does not"
-        in text
+        "b.json, review note 7: has no written_at; has author, which backup version "
+        f"{backup.VERSION} does not" in text
     )
     assert "b.json, visit measure 2: score '5' is not one of: 0, 1, 1+, 2, 3, 4" in text
     assert "b.json, visit measure 3: muscle_group 'neck' is not one of: hip-flexors" in text
@@ -1006,7 +1006,7 @@ def test_it_keeps_the_reminders_when_a_backup_has_none(alice_client, alice):
         ({"quiet_until": None}, "Give both ends of the quiet hours"),
         ({"first_at": "13:30"}, "This time is in your quiet hours"),
         ({"by_email": "yes"}, "by_email 'yes' is not true or false"),
-        ({"volume": 11}, "has volume, which backup version 3 does not"),
+        ({"volume": 11}, f"has volume, which backup version {backup.VERSION} does not"),
     ],
 )
 def test_it_leaves_the_reminders_as_they_are_when_the_file_breaks_a_rule(
@@ -1278,9 +1278,9 @@ def test_it_refuses_an_upload_over_20_mb(alice_client):
         (b"\xff\xfe\x00garbage", "notes.json is not a text file in UTF-8."),
         (b'{"format": "something-else"}', "notes.json is not an SCI Tracker backup"),
         (
-            b'{"format": "sci-tracker-backup", "version": 4}',
-            "notes.json was made by a newer SCI Tracker (backup version 4); this one reads "
-            "version 3 and older.",
+            b'{"format": "sci-tracker-backup", "version": %d}' % (backup.VERSION + 1),
+            f"notes.json was made by a newer SCI Tracker (backup version {backup.VERSION + 1}); "
+            f"this one reads version {backup.VERSION} and older.",
         ),
         (b'{"format": "sci-tracker-backup", "version": "1"}', "has no backup version"),
         (
