@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "sci_tracker.accounts.drafts.drafts",
                 "sci_tracker.sharing.context_processors.roles",
+                "sci_tracker.pwa.theme.theme_colours",
             ],
         },
     },
@@ -246,6 +247,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
+        # The installable app: its service worker and manifest (sci_tracker.pwa).
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],
         "form-action": [SELF],
