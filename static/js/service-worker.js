@@ -35,16 +35,17 @@ function hash(text) {
 // does not come back as a page (signed out: sent to sign in) is not kept.
 async function keepPages(account) {
   const cache = await caches.open(PAGES_CACHE);
-  await Promise.all((await cache.keys()).map((key) => cache.delete(key)));
   const offline = await fetch(SHELL.offline_page, { credentials: "same-origin" });
   if (offline.ok) {
     await cache.put(SHELL.offline_page, offline);
   }
-  if (account) {
-    const copy = await fetch(SHELL.log_copy, { credentials: "same-origin", redirect: "manual" });
-    if (copy.ok && copy.type === "basic") {
-      await cache.put(SHELL.log_copy, copy);
-    }
+  const copy = account
+    ? await fetch(SHELL.log_copy, { credentials: "same-origin", redirect: "manual" })
+    : null;
+  if (copy && copy.ok && copy.type === "basic") {
+    await cache.put(SHELL.log_copy, copy);
+  } else {
+    await cache.delete(SHELL.log_copy);
   }
   await SciQueue.setMeta("pages-account", account);
 }
@@ -78,27 +79,30 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-// Each page says whose it is (pwa.js): {account, forget, logPage}.
+// Each page says whose it is (pwa.js): {account, forget, logPage}. One message at a time, so
+// the pages kept are always those of the last page's account.
+let messages = Promise.resolve();
+
+async function heard(message) {
+  if (message.forget) {
+    await SciQueue.forget(message.forget);
+    await dropPages();
+  }
+  const account = message.account || "";
+  await SciQueue.setMeta("account", account);
+  const keptFor = await SciQueue.getMeta("pages-account");
+  const missing = !(await fromCache(PAGES_CACHE, SHELL.offline_page));
+  if (keptFor !== account || missing || message.logPage) {
+    await keepPages(account);
+  }
+}
+
 self.addEventListener("message", (event) => {
   const message = event.data || {};
-  if (message.type !== "page") {
-    return;
+  if (message.type === "page") {
+    messages = messages.then(() => heard(message)).catch(() => {});
+    event.waitUntil(messages);
   }
-  event.waitUntil(
-    (async () => {
-      if (message.forget) {
-        await SciQueue.forget(message.forget);
-        await dropPages();
-      }
-      await SciQueue.setMeta("account", message.account || "");
-      const keptFor = await SciQueue.getMeta("pages-account");
-      const cache = await caches.open(PAGES_CACHE);
-      const missing = !(await cache.match(SHELL.offline_page));
-      if (keptFor !== (message.account || "") || missing || message.logPage) {
-        await keepPages(message.account || "");
-      }
-    })().catch(() => {}),
-  );
 });
 
 async function fromCache(cacheName, url) {
