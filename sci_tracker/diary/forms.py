@@ -316,6 +316,7 @@ class TapForm(forms.Form):
     client_id = forms.UUIDField(required=False)
     tapped_at = forms.IntegerField(required=False, min_value=0, max_value=10**14)
     account = forms.CharField(required=False, max_length=64)
+    said_in_words = ("tapped_at",)  # errors a person can make, shown to them as they are
 
     def clean_tapped_at(self):
         milliseconds = self.cleaned_data["tapped_at"]
@@ -360,6 +361,7 @@ class QuickCheckInForm(TapForm):
     psfs_severity = forms.TypedChoiceField(
         choices=CheckIn.Severity.choices, coerce=int, empty_value=None, required=False
     )
+    said_in_words = ("tapped_at", "psfs_severity")
 
     def clean(self):
         cleaned = super().clean()

@@ -54,9 +54,10 @@ class TapRefused(Exception):
         self.status = status
 
 
-def check_account(tap: Tap, user: Any) -> None:
-    """A tap made under another account is refused, whoever's diary it names."""
-    if tap.account and not constant_time_compare(tap.account, account_tag(user)):
+def check_account(account: str, user: Any) -> None:
+    """A tap made under another account (`account`, its tag: blank for a page without
+    JavaScript) is refused, whatever it says and whoever's diary it names."""
+    if account and not constant_time_compare(account, account_tag(user)):
         raise TapRefused(
             _(
                 "Not saved: this was logged on this device under another account. Sign in "

@@ -197,11 +197,17 @@ def _tap_refused(request, message: str, status: int = 400):
 
 def _take_tap(request, form_class, save):
     """The steps every one-tap entry shares: check the form and the account, save once."""
+    try:
+        check_account(request.POST.get("account", ""), request.user)
+    except TapRefused as refusal:
+        return None, _tap_refused(request, refusal.message, refusal.status)
     form = form_class(request.POST)
     if not form.is_valid():
-        refusal = form.errors.get("tapped_at")
-        if refusal and len(form.errors) == 1:
-            return None, _tap_refused(request, refusal[0])
+        # A person's slip (a time out of range, a strength not given) is said in words; any
+        # other error is a form the page never sends.
+        said = [form.errors[name][0] for name in form.said_in_words if name in form.errors]
+        if said:
+            return None, _tap_refused(request, said[0])
         return None, (
             JsonResponse({"saved": False, "error": str(UNKNOWN_TAP)}, status=400)
             if _wants_json(request)
@@ -209,7 +215,6 @@ def _take_tap(request, form_class, save):
         )
     tap = Tap.from_form(form.cleaned_data)
     try:
-        check_account(tap, request.user)
         entry, made = save(form.cleaned_data, tap)
     except TapRefused as refusal:
         return None, _tap_refused(request, refusal.message, refusal.status)
