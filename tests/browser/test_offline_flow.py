@@ -6,6 +6,7 @@ Time is controlled, not waited for: the page's clock is fixed (`page.clock.set_f
 a known moment before each tap, and the database must hold exactly those moments.
 """
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -28,7 +29,7 @@ def whole_milliseconds(moment):
 
 def controlled_log_page(page, live_server):
     page.goto(f"{live_server.url}/log/")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.wait_for_function(KEPT_LOG_PAGE)
 
 
@@ -78,7 +79,7 @@ def test_it_logs_offline_and_saves_once_with_the_tapped_times(
 
     page.reload()
     expect(page.get_by_role("heading", level=1)).to_have_text("Log")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     account = page.locator("[data-offline-queue]").get_attribute("data-account")
     assert page.evaluate("a => SciQueue.waiting(a).then(w => w.length)", account) == 0
     assert SpasmEpisode.objects.count() == 1
@@ -127,3 +128,23 @@ def test_it_never_sends_another_accounts_queue_and_signing_out_empties_it(
     # The other account's entry stays for that account; it was never sent here.
     left = page.evaluate("SciQueue.waiting('someone-else').then(w => w.length)")
     assert left == 1
+
+
+def test_it_passes_chromiums_installability_checks(page, live_server, transactional_db):
+    """What Lighthouse asks of an installable app, asked of Chromium itself: the manifest is
+    read without errors, its icons load, and nothing stands in the way of installing."""
+    page.goto(f"{live_server.url}/")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    session = page.context.new_cdp_session(page)
+    manifest = session.send("Page.getAppManifest")
+    assert manifest["url"] == f"{live_server.url}/manifest.webmanifest"
+    assert manifest["errors"] == []
+    errors = session.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    # Playwright's browser contexts are incognito ones, where Chromium installs nothing: that is
+    # about the test's browser, not the app, so it is the one error left out.
+    assert [error for error in errors if error["errorId"] != "in-incognito"] == []
+    icons = json.loads(manifest["data"])["icons"]
+    for icon in icons:
+        response = page.request.get(f"{live_server.url}{icon['src']}")
+        assert response.ok, icon
+        assert response.headers["content-type"] == icon["type"]
