@@ -51,6 +51,7 @@ def test_it_logs_offline_and_saves_once_with_the_tapped_times(
     expect(page.get_by_role("main")).to_contain_text(
         "Spasm now, Leg pain now and the check-in can still be logged on the Log page"
     )
+    assert_accessible(page)
     page.get_by_role("link", name="Go to the Log page").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Log")
 
