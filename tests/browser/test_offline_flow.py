@@ -149,3 +149,28 @@ def test_it_passes_chromiums_installability_checks(page, live_server, transactio
         response = page.request.get(f"{live_server.url}{icon['src']}")
         assert response.ok, icon
         assert response.headers["content-type"] == icon["type"]
+
+
+def test_it_queues_a_tap_whose_form_met_no_network_while_the_page_thought_it_was_online(
+    page, context, live_server, transactional_db
+):
+    """A connection that looks up but carries nothing: the form goes as ever, the worker finds
+    no network, keeps the tap in the queue and shows the kept Log page, which counts it."""
+    cy = make_user("cy", time_zone=ZONE)
+    sign_in(page, live_server, "cy@example.org")
+    controlled_log_page(page, live_server)
+    page.add_init_script("Object.defineProperty(navigator, 'onLine', { get: () => true })")
+    page.reload()
+    context.set_offline(True)
+    before = timezone.now()
+    page.get_by_role("button", name="Leg pain 3 out of 10").click()
+    expect(page.locator("[data-queue-count]")).to_have_text(re.compile("^1 entry waiting to send"))
+    after = timezone.now()
+    assert not LegPainEntry.objects.exists()
+    context.set_offline(False)
+    page.reload()  # the next page load sends it
+    expect(page.locator("[data-queue-count]")).to_contain_text("Sent: Leg pain 3/10 saved at")
+    pain = LegPainEntry.objects.get(owner=cy)
+    # The worker noted the moment it met no network: after the tap, before the count showed
+    # (the same machine's clock; the device sends whole milliseconds, hence the one allowed).
+    assert before - timedelta(milliseconds=1) <= pain.occurred_at <= after
