@@ -101,8 +101,15 @@ def manifest(request: HttpRequest) -> HttpResponse:
 
 
 @cache
-def _worker_source() -> str:
+def _kept_worker_source() -> str:
     return SERVICE_WORKER.read_text(encoding="utf-8")
+
+
+def _worker_source() -> str:
+    """Read once per process, or every time while developing (an edit shows at once)."""
+    if settings.DEBUG:
+        return SERVICE_WORKER.read_text(encoding="utf-8")
+    return _kept_worker_source()
 
 
 def shell() -> dict:
