@@ -167,8 +167,7 @@ def test_it_queues_a_tap_whose_form_met_no_network_while_the_page_thought_it_was
     expect(page.locator("[data-queue-count]")).to_have_text(re.compile("^1 entry waiting to send"))
     after = timezone.now()
     assert not LegPainEntry.objects.exists()
-    context.set_offline(False)
-    page.reload()  # the next page load sends it
+    context.set_offline(False)  # the `online` event sends it
     expect(page.locator("[data-queue-count]")).to_contain_text("Sent: Leg pain 3/10 saved at")
     pain = LegPainEntry.objects.get(owner=cy)
     # The worker noted the moment it met no network: after the tap, before the count showed
