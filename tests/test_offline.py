@@ -13,6 +13,7 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
 
+from sci_tracker.accounts.drafts import SAVED_COOKIE
 from sci_tracker.accounts.resume import account_tag
 from sci_tracker.diary.models import CheckIn, LegPainEntry, SpasmEpisode
 from sci_tracker.sharing.models import CareAccess
@@ -340,3 +341,14 @@ def test_it_sends_a_queued_tap_to_sign_in_when_the_session_ended(client, alice):
 def test_it_tells_the_next_page_whose_queue_to_empty_after_signing_out(alice_client, alice):
     response = alice_client.post(reverse("logout"), follow=True)
     assert f'data-forget="{account_tag(alice)}"' in response.text
+
+
+@pytest.mark.parametrize("kept", ["diary:log_offline_copy", "pwa:offline"])
+def test_it_keeps_the_drafts_notes_out_of_the_pages_the_worker_keeps(alice_client, alice, kept):
+    """A kept page is shown again later: it must not replay "this form was saved" or "this
+    account signed out", nor use those notes up before the page they are meant for."""
+    alice_client.cookies[SAVED_COOKIE] = "/log/pain/"
+    response = alice_client.get(reverse(kept))
+    assert 'data-saved=""' in response.text
+    assert SAVED_COOKIE not in response.cookies  # not deleted: still there for the next page
+    assert 'data-saved="/log/pain/"' in alice_client.get(reverse("home")).text

@@ -133,6 +133,7 @@ def log_offline_copy(request, person):
     the person's name, nothing of the diary (not even whether today's check-in is done), and no
     message (one waiting for the next page stays for it). Only one's own: a carer's Log page
     for someone else is never kept on a device."""
+    request.kept_offline = True  # see accounts.drafts.drafts
     return render(request, "diary/quick_log.html", _log_page(request, person, offline_copy=True))
 
 

@@ -145,5 +145,6 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def offline(request: HttpRequest) -> HttpResponse:
-    """Kept by the worker at install, and shown for any page it cannot serve offline."""
+    """Kept by the worker, and shown for any page it cannot serve offline."""
+    request.kept_offline = True  # see accounts.drafts.drafts
     return render(request, "pwa/offline.html", {"title": _("You are offline")})

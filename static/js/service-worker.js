@@ -31,21 +31,24 @@ function hash(text) {
   return (value >>> 0).toString(36);
 }
 
-// The two kept pages, fetched as the account signed in now sees them. A Log page copy that
-// does not come back as a page (signed out: sent to sign in) is not kept.
+// The two kept pages, fetched as the account signed in now sees them. The Log page's copy goes
+// when there is no account, or the server sends the fetch to sign in; a copy that could not be
+// fetched now (no network, a server error) stays as it was.
 async function keepPages(account) {
   const cache = await caches.open(PAGES_CACHE);
   const offline = await fetch(SHELL.offline_page, { credentials: "same-origin" });
   if (offline.ok) {
     await cache.put(SHELL.offline_page, offline);
   }
-  const copy = account
-    ? await fetch(SHELL.log_copy, { credentials: "same-origin", redirect: "manual" })
-    : null;
-  if (copy && copy.ok && copy.type === "basic") {
-    await cache.put(SHELL.log_copy, copy);
-  } else {
+  if (!account) {
     await cache.delete(SHELL.log_copy);
+  } else {
+    const copy = await fetch(SHELL.log_copy, { credentials: "same-origin", redirect: "manual" });
+    if (copy.ok && copy.type === "basic") {
+      await cache.put(SHELL.log_copy, copy);
+    } else if (copy.type === "opaqueredirect") {
+      await cache.delete(SHELL.log_copy);
+    }
   }
   await SciQueue.setMeta("pages-account", account);
 }
