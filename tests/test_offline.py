@@ -134,6 +134,7 @@ def test_it_keeps_nothing_of_the_diary_in_the_log_page_copy(alice_client, alice)
     alice_client.post(reverse("diary:spasm_now"))  # leaves "Spasm saved" for the next page
     copy = alice_client.get(reverse("diary:log_offline_copy"))
     assert copy["Cache-Control"] == "private, no-store"  # kept by the worker, not by a cache
+    assert copy["SCI-Tracker-Account"] == account_tag(alice)  # whose copy, for the worker
     assert "<h1>Log</h1>" in copy.text
     assert "Done today" not in copy.text
     assert "Spasm saved" not in copy.text

@@ -61,6 +61,7 @@ from sci_tracker.diary.taps import (
     save_pain,
     save_spasm,
 )
+from sci_tracker.pwa.views import ACCOUNT_HEADER
 from sci_tracker.sharing.access import person_view, scope_kwargs
 
 logger = logging.getLogger(__name__)
@@ -134,7 +135,12 @@ def log_offline_copy(request, person):
     message (one waiting for the next page stays for it). Only one's own: a carer's Log page
     for someone else is never kept on a device."""
     request.kept_offline = True  # see accounts.drafts.drafts
-    return render(request, "diary/quick_log.html", _log_page(request, person, offline_copy=True))
+    response = render(
+        request, "diary/quick_log.html", _log_page(request, person, offline_copy=True)
+    )
+    # Whose copy this is, for the worker (see static/js/service-worker.js: keepPages).
+    response[ACCOUNT_HEADER] = account_tag(request.user)
+    return response
 
 
 def _log_page(request, person, *, offline_copy: bool = False) -> dict:

@@ -22,6 +22,8 @@ from django.views.decorators.http import require_safe
 
 from sci_tracker.pwa.theme import BACKGROUND_LIGHT, THEME_LIGHT
 
+# On the kept Log page: the account it was drawn for (accounts.resume.account_tag, opaque).
+ACCOUNT_HEADER = "SCI-Tracker-Account"
 SERVICE_WORKER = Path(settings.BASE_DIR) / "static" / "js" / "service-worker.js"
 # What the worker keeps so that the Log page works offline: the page's CSS, scripts and icons
 # (hashed names, asked of the storage each time, so a new deploy is picked up by a new worker).
@@ -124,6 +126,7 @@ def shell() -> dict:
         "offline_page": reverse("pwa:offline"),
         "log_page": log,
         "log_copy": reverse("diary:log_offline_copy"),
+        "account_header": ACCOUNT_HEADER,
         # The one-tap forms, own or a carer's (/people/<id>/log/...): their address ends so.
         "taps": [
             reverse(name).removeprefix(log)

@@ -31,26 +31,25 @@ function hash(text) {
   return (value >>> 0).toString(36);
 }
 
-// The two kept pages, fetched as the account signed in now sees them. The Log page's copy goes
-// when there is no account, or the server sends the fetch to sign in; a copy that could not be
+// The two kept pages, fetched as the server sees this browser now: whoever the message that
+// asked came from, the copy kept is that of the account signed in at this moment (the copy's
+// answer names it), so a late message from an older page cannot keep the wrong one. The Log
+// page's copy goes when the server sends the fetch to sign in; a copy that could not be
 // fetched now (no network, a server error) stays as it was.
-async function keepPages(account) {
+async function keepPages() {
   const cache = await caches.open(PAGES_CACHE);
   const offline = await fetch(SHELL.offline_page, { credentials: "same-origin" });
   if (offline.ok) {
     await cache.put(SHELL.offline_page, offline);
   }
-  if (!account) {
+  const copy = await fetch(SHELL.log_copy, { credentials: "same-origin", redirect: "manual" });
+  if (copy.ok && copy.type === "basic") {
+    await cache.put(SHELL.log_copy, copy.clone());
+    await SciQueue.setMeta("pages-account", copy.headers.get(SHELL.account_header) || "");
+  } else if (copy.type === "opaqueredirect") {
     await cache.delete(SHELL.log_copy);
-  } else {
-    const copy = await fetch(SHELL.log_copy, { credentials: "same-origin", redirect: "manual" });
-    if (copy.ok && copy.type === "basic") {
-      await cache.put(SHELL.log_copy, copy);
-    } else if (copy.type === "opaqueredirect") {
-      await cache.delete(SHELL.log_copy);
-    }
+    await SciQueue.setMeta("pages-account", "");
   }
-  await SciQueue.setMeta("pages-account", account);
 }
 
 async function dropPages() {
@@ -96,7 +95,7 @@ async function heard(message) {
   const keptFor = await SciQueue.getMeta("pages-account");
   const missing = !(await fromCache(PAGES_CACHE, SHELL.offline_page));
   if (keptFor !== account || missing || message.logPage) {
-    await keepPages(account);
+    await keepPages();
   }
 }
 
