@@ -51,7 +51,9 @@ def security_headers(get_response):
     def middleware(request):
         response = get_response(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        if shows_private_data(request) and "no-store" not in response.get("Cache-Control", ""):
+        shared = getattr(response, "same_for_everyone", False)  # see sci_tracker.pwa.views
+        private = shows_private_data(request) and not shared
+        if private and "no-store" not in response.get("Cache-Control", ""):
             response["Cache-Control"] = PRIVATE
         return response
 

@@ -1,14 +1,27 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
 
 from sci_tracker import views
+from sci_tracker.pwa import views as pwa_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # At the root: a service worker's scope is its own folder and below.
+    path("service-worker.js", pwa_views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pwa_views.manifest, name="manifest"),
+    path("", include("sci_tracker.pwa.urls")),
+    # Plural forms for the scripts' few words ("2 entries waiting to send").
+    path(
+        "jsi18n/",
+        require_safe(cache_control(no_cache=True)(JavaScriptCatalog.as_view())),
+        name="javascript_catalogue",
+    ),
     path("accounts/", include("sci_tracker.accounts.urls")),
     path("", include("sci_tracker.diary.urls")),
     path("", include("sci_tracker.trends.urls")),
@@ -24,8 +37,6 @@ urlpatterns = [
     path("", include("sci_tracker.reports.urls")),
     path("", include("sci_tracker.safety.urls")),
     path("reminders/", include("sci_tracker.reminders.urls")),
-    # The service worker, at the top of the site so that it may serve every page under it.
-    path("service-worker.js", views.service_worker, name="service_worker"),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,9 +1,7 @@
 """The pages that belong to no app: home, the health check, and the server error page."""
 
 import sys
-from pathlib import Path
 
-from django.contrib.staticfiles import finders
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -28,18 +26,6 @@ def home(request):
         context["rise"] = sudden_rise_for(request.user, by_day)
         context["pump_reminders"] = pump_reminders(request.user)
     return render(request, "home.html", context)
-
-
-@require_safe
-def service_worker(request: HttpRequest) -> HttpResponse:
-    """static/js/service-worker.js at /service-worker.js: a worker may control only the pages
-    under its own address, so it cannot stay under /static/ (nor take its hashed name, which
-    changes with every release while a worker's address must not)."""
-    path = finders.find("js/service-worker.js")
-    response = HttpResponse(Path(path).read_bytes(), content_type="text/javascript")
-    # Browsers look for a new worker at least daily; no-cache makes them ask every time.
-    response["Cache-Control"] = "no-cache"
-    return response
 
 
 @require_safe

@@ -50,6 +50,11 @@ CONFIRM = {"get": 200, "post": 302}  # a page that asks first, then acts on POST
 PUBLIC = {
     "home": Page("public"),
     "healthz": Page("public"),
+    # The installable app: the same for everyone, nothing of a diary (sci_tracker.pwa).
+    "manifest": Page("public"),
+    "service_worker": Page("public"),
+    "pwa:offline": Page("public"),
+    "javascript_catalogue": Page("public"),
     "logout": Page("public", **ACTION),
     "password_reset": Page("public", **FORM),
     "password_reset_done": Page("public"),
@@ -64,7 +69,6 @@ PUBLIC = {
     "guides:search": Page("public"),
     # A share link's own address forwards to its trends, where the token is checked.
     "sharing:open": Page("public", get=302),
-    "service_worker": Page("public"),
     # A reminder e-mail's stop link: the signed key in the address is the authority (the sample
     # is alice's), so it answers anyone; GET asks, POST turns her reminder e-mails off.
     "reminders:stop_email": Page("public", get=200, post=200),
@@ -85,6 +89,11 @@ PAGES = PUBLIC | {
     # Diary pages: what the visitor's way in must allow (see sharing.access.PERMISSIONS).
     "diary:quick_log": Page("log"),
     "diary:spasm_now": Page("log", **ACTION),
+    # An empty post names no intensity or answer: refused, saving nothing.
+    "diary:pain_now": Page("log", get=None, post=400),
+    "diary:checkin_now": Page("log", get=None, post=400),
+    # One's own Log page only, as the service worker keeps it.
+    "diary:log_offline_copy": Page("log"),
     "diary:new": Page("log", **FORM),
     "diary:urgent": Page("log"),
     "diary:pain_problems": Page("manage", **FORM),

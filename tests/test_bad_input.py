@@ -38,6 +38,7 @@ from hypothesis import strategies as st
 
 from sci_tracker.accounts.forms import TIME_ZONE_CHOICES
 from sci_tracker.accounts.models import SPINAL_LEVELS, Completeness, Theme, User, UsesAppAs
+from sci_tracker.accounts.resume import account_tag
 from sci_tracker.core.addresses import normalise_email
 from sci_tracker.core.form_words import NOT_ON_THE_LIST as NOT_LISTED
 from sci_tracker.diary.forms import DAY_OUT_OF_RANGE, EARLIEST_DAY, LATEST_DAY, TOO_EARLY
@@ -892,6 +893,54 @@ def test_it_never_fails_on_a_hostile_one_tap_spasm(client, alice, severity, minu
         assert entry.severity == (int(severity) if severity else None)
         assert entry.occurred_at == NOW - timedelta(minutes=int(minutes or 0))
         assert (entry.pattern, entry.logged_by) == ("", alice)
+
+
+QUEUED_TAPS = {
+    "spasm": ("diary:spasm_now", SpasmEpisode, {"severity": ["", "1", "3"]}),
+    "pain": ("diary:pain_now", LegPainEntry, {"intensity": ["0", "6", "10"]}),
+    "checkin": (
+        "diary:checkin_now",
+        CheckIn,
+        {"psfs_frequency": ["0", "2"], "psfs_severity": ["", "1", "3"]},
+    ),
+}
+NOW_MS = int(NOW.timestamp() * 1000)
+
+
+@time_machine.travel(NOW, tick=False)
+@HYPOTHESIS
+@given(
+    kind=st.sampled_from(sorted(QUEUED_TAPS)),
+    client_id=st.one_of(st.uuids().map(str), hostile_text),
+    tapped_at=st.one_of(
+        st.integers(NOW_MS - 8 * 86_400_000, NOW_MS + 600_000).map(str),
+        st.sampled_from(["-1", "1e20", "99999999999999999999", "1.5", " 1 ", "\u0661"]),
+        hostile_text,
+    ),
+    answer=st.one_of(st.none(), hostile_text, st.sampled_from(["0", "2", "6", "10", "11"])),
+)
+def test_it_never_fails_on_a_hostile_queued_tap(client, alice, kind, client_id, tapped_at, answer):
+    """What the device's queue sends (static/js/queue.js), with any id, moment and answer: saved
+    once, or refused in JSON with nothing written."""
+    name, model, fields = QUEUED_TAPS[kind]
+    data = {"client_id": client_id, "tapped_at": tapped_at, "account": account_tag(alice)}
+    data |= {field: values[-1] for field, values in fields.items()}
+    if answer is not None:
+        data[next(iter(fields))] = answer
+    with fresh():
+        before = counts()
+        response = signed_in(client, alice).post(
+            reverse(name), data, headers={"Accept": "application/json"}
+        )
+        assert response["Content-Type"] == "application/json"
+        if response.status_code != 200:
+            assert response.status_code == 400
+            assert response.json()["error"]
+            assert added(before) == {}
+            return
+        entry = model.objects.get()
+        assert str(entry.client_id) == client_id.strip().lower()
+        assert response.json()["saved"] is True
 
 
 @pytest.mark.parametrize(("zone", "moment"), DST_GAPS)

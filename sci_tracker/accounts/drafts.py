@@ -62,8 +62,11 @@ def drafts(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None:
         return {}
-    saved = request.COOKIES.get(SAVED_COOKIE, "")
-    forget = request.COOKIES.get(FORGET_COOKIE, "")
+    # A page the service worker keeps (sci_tracker.pwa) is shown again later: it must neither
+    # carry nor use up a note meant for the next page.
+    kept = getattr(request, "kept_offline", False)
+    saved = "" if kept else request.COOKIES.get(SAVED_COOKIE, "")
+    forget = "" if kept else request.COOKIES.get(FORGET_COOKIE, "")
     if saved or forget:
         request.drafts_told = True
     return {

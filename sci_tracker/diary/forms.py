@@ -1,7 +1,7 @@
 import re
 import unicodedata
 from contextlib import nullcontext
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -46,10 +46,12 @@ from sci_tracker.diary.red_flags import offered_flags, symptom_guides
 from sci_tracker.diary.rules import (
     EARLIEST_DAY,
     LATEST_DAY,
+    QUEUED_TAP_MAX_AGE,
     check_in_day_has_come,
     event_day_near_enough,
     moment_has_come,
     on_calendar,
+    queued_tap_in_time,
 )
 
 ZERO_TO_TEN = [(n, str(n)) for n in range(11)]
@@ -404,7 +406,35 @@ class TimedEntryForm(EntryForm):
         return cleaned
 
 
-class QuickSpasmForm(forms.Form):
+class TapForm(forms.Form):
+    """What a one-tap form of the Log page carries besides its answer when the tap was queued
+    on the device (static/js/queue.js): the device's id for it, the moment it was tapped (UTC,
+    milliseconds since 1970) and the account it was made under. A tap sent straight from the
+    page carries none of them, and is saved now."""
+
+    client_id = forms.UUIDField(required=False)
+    tapped_at = forms.IntegerField(required=False, min_value=0, max_value=10**14)
+    account = forms.CharField(required=False, max_length=64)
+    said_in_words = ("tapped_at",)  # errors a person can make, shown to them as they are
+
+    def clean_tapped_at(self):
+        milliseconds = self.cleaned_data["tapped_at"]
+        if milliseconds is None:
+            return None
+        tapped = datetime.fromtimestamp(milliseconds / 1000, tz=UTC)
+        if not queued_tap_in_time(tapped):
+            days = QUEUED_TAP_MAX_AGE.days
+            raise ValidationError(
+                _(
+                    "Not saved: this was tapped more than %(days)d days ago, or the device's "
+                    "clock is wrong. Log it again with its time on the full form."
+                )
+                % {"days": days}
+            )
+        return tapped
+
+
+class QuickSpasmForm(TapForm):
     """What a one-tap button on the Log page sends: the severity tapped (none: not given) and
     how long ago (none: now)."""
 
@@ -414,6 +444,32 @@ class QuickSpasmForm(forms.Form):
     minutes_ago = forms.TypedChoiceField(
         choices=[(0, "0"), (15, "15"), (60, "60")], coerce=int, empty_value=0, required=False
     )
+
+
+class QuickPainForm(TapForm):
+    """The Log page's "Leg pain now": how bad, 0-10, in one tap; the rest can be added after."""
+
+    intensity = forms.TypedChoiceField(choices=ZERO_TO_TEN, coerce=int)
+
+
+class QuickCheckInForm(TapForm):
+    """The check-in's first question (the Penn Spasm Frequency Scale: how often, and how
+    strong when there were any), from the Log page; the rest of the check-in can follow."""
+
+    psfs_frequency = forms.TypedChoiceField(choices=CheckIn.Frequency.choices, coerce=int)
+    psfs_severity = forms.TypedChoiceField(
+        choices=CheckIn.Severity.choices, coerce=int, empty_value=None, required=False
+    )
+    said_in_words = ("tapped_at", "psfs_severity")
+
+    def clean(self):
+        cleaned = super().clean()
+        frequency = cleaned.get("psfs_frequency")
+        if frequency == 0:
+            cleaned["psfs_severity"] = None
+        elif frequency is not None and cleaned.get("psfs_severity") is None:
+            self.add_error("psfs_severity", _("Say how strong the spasms were."))
+        return cleaned
 
 
 def saved_time_label(saved: datetime, owner) -> str:

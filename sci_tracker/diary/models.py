@@ -5,6 +5,7 @@ cannot store what a form would refuse; forms add the friendly messages.
 """
 
 from datetime import datetime, time, timedelta
+from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -324,10 +325,13 @@ class SpasmQuerySet(EntryQuerySet):
         severity: int | None = None,
         minutes_ago: int = 0,
         tapped_at: datetime | None = None,
+        client_id: UUID | None = None,
     ) -> "SpasmEpisode":
         """A spasm at once, `minutes_ago` before the tap, with the severity tapped (or none:
         not given). Pattern and the rest stay not given until the person adds them.
-        `tapped_at`: now, unless the tap was kept over a sign-in (accounts.resume.sent_at)."""
+        `tapped_at`: now, unless the tap was queued offline (its moment on the device) or kept
+        over a sign-in (accounts.resume.sent_at). `client_id` is the device's id of a queued tap
+        (diary.taps saves each once)."""
         now = timezone.now()
         moment = (tapped_at or now) - timedelta(minutes=minutes_ago)
         with transaction.atomic():
@@ -348,7 +352,11 @@ class SpasmQuerySet(EntryQuerySet):
             )
             if recent is None:
                 return self.create(
-                    owner=owner, logged_by=logged_by, occurred_at=moment, severity=severity
+                    owner=owner,
+                    logged_by=logged_by,
+                    occurred_at=moment,
+                    severity=severity,
+                    client_id=client_id,
                 )
             if recent.severity is None and severity is not None:
                 # A tap on "Spasm now", then at once on a severity: one spasm, with it.
@@ -502,6 +510,12 @@ class CheckIn(Entry):
     night_wakings = models.PositiveSmallIntegerField(
         "times spasms or pain woke you", null=True, blank=True
     )
+    client_id = models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The id the device gave an entry queued offline: sent twice, saved once."),
+    )
 
     kind = "checkin"
     kind_label = "Daily check-in"
@@ -514,6 +528,11 @@ class CheckIn(Entry):
                 fields=["owner", "date"],
                 condition=Q(deleted_at__isnull=True),
                 name="diary_checkin_one_per_day",
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "client_id"],
+                condition=Q(client_id__isnull=False),
+                name="diary_checkin_client_id_unique",
             ),
             in_range("psfs_frequency", 0, 4, "diary_checkin_psfs_frequency_0_4"),
             models.CheckConstraint(
@@ -670,6 +689,12 @@ class SpasmEpisode(TimedEntry):
         validators=[ChoiceList(SpasmImpact.values)],
     )
     triggers = models.ManyToManyField(Trigger, blank=True, related_name="spasms")
+    client_id = models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The id the device gave an entry queued offline: sent twice, saved once."),
+    )
 
     objects = SpasmQuerySet.as_manager()
 
@@ -680,6 +705,11 @@ class SpasmEpisode(TimedEntry):
         indexes = [models.Index(fields=["owner", "occurred_at"], name="diary_spasm_owner_time")]
         constraints = [
             in_range("severity", 1, 3, "diary_spasm_severity_1_3", allow_null=True),
+            models.UniqueConstraint(
+                fields=["owner", "client_id"],
+                condition=Q(client_id__isnull=False),
+                name="diary_spasm_client_id_unique",
+            ),
             only_choices("pattern", ["", *SpasmPattern.values], "diary_spasm_pattern_valid"),
             only_choices("duration", ["", *SpasmDuration.values], "diary_spasm_duration_valid"),
         ]
@@ -905,6 +935,12 @@ class LegPainEntry(TimedEntry):
         default=PainType.UNKNOWN,
     )
     triggers = models.ManyToManyField(Trigger, blank=True, related_name="pain_entries")
+    client_id = models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The id the device gave an entry queued offline: sent twice, saved once."),
+    )
 
     kind = "pain"
     kind_label = "Leg pain"
@@ -914,6 +950,11 @@ class LegPainEntry(TimedEntry):
         indexes = [models.Index(fields=["owner", "occurred_at"], name="diary_pain_owner_time")]
         constraints = [
             in_range("intensity", 0, 10, "diary_pain_intensity_0_10"),
+            models.UniqueConstraint(
+                fields=["owner", "client_id"],
+                condition=Q(client_id__isnull=False),
+                name="diary_pain_client_id_unique",
+            ),
             only_choices("pain_type", PainType.values, "diary_pain_type_valid"),
         ]
 

@@ -20,6 +20,10 @@ LATEST_DAY = date(2999, 12, 31)
 
 # A time a few minutes ahead is a clock that runs fast; more than that is a typo.
 FUTURE_GRACE = timedelta(minutes=5)
+# A tap queued on a device while offline is saved with the moment it was tapped, if that moment
+# is at most this old when it reaches the server: a week covers a weekend away from signal, and
+# a phone whose clock or queue is far off is refused rather than written into the wrong week.
+QUEUED_TAP_MAX_AGE = timedelta(days=7)
 # A planned injection or refill can be entered ahead, but not years ahead by a slip.
 EVENTS_AHEAD = timedelta(days=366)
 
@@ -40,6 +44,13 @@ def moment_has_come(moment: datetime, now: datetime | None = None) -> bool:
     """A spasm or bout of pain happened at `moment`: not in the future, give or take the
     grace."""
     return moment <= (now or timezone.now()) + FUTURE_GRACE
+
+
+def queued_tap_in_time(tapped: datetime, now: datetime | None = None) -> bool:
+    """A tap queued offline: not in the future (FUTURE_GRACE covers a device clock a little
+    fast), and not older than QUEUED_TAP_MAX_AGE."""
+    now = now or timezone.now()
+    return now - QUEUED_TAP_MAX_AGE <= tapped <= now + FUTURE_GRACE
 
 
 def check_in_day_has_come(day: date, today: date) -> bool:

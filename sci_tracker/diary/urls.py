@@ -9,6 +9,8 @@ app_name = "diary"
 logging = [
     path("log/", views.quick_log, name="quick_log"),
     path("log/spasm-now/", views.spasm_now, name="spasm_now"),
+    path("log/pain-now/", views.pain_now, name="pain_now"),
+    path("log/checkin-now/", views.checkin_now, name="checkin_now"),
     path("log/<slug:kind>/", views.new_entry, name="new"),
     path("entries/", views.history, name="history"),
     path("entries/<slug:kind>/<int:pk>/", views.edit_entry, name="edit"),
@@ -31,6 +33,8 @@ urlpatterns = [
     path("log/my-lists/<slug:items>/built-in/<slug:slug>/hide/", views.hide_item, name="hide_item"),
     path("log/my-lists/<slug:items>/built-in/<slug:slug>/show/", views.show_item, name="show_item"),
     path("log/folds/", views.fold, name="fold"),
+    # Only one's own Log page is kept for offline use (see the view).
+    path("log/offline-copy/", views.log_offline_copy, name="log_offline_copy"),
     path("entries/bin/", views.bin, name="bin"),
     path("entries/bin/empty/", views.empty_bin, name="empty_bin"),
     *logging,

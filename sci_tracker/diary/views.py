@@ -6,7 +6,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, transaction
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from sci_tracker.accounts.emergency import emergency_number
-from sci_tracker.accounts.resume import sent_at
+from sci_tracker.accounts.resume import account_tag, sent_at
 from sci_tracker.diary.catalogue import learn_more
 from sci_tracker.diary.conflicts import differences
 from sci_tracker.diary.folds import KNOWN_KEYS, lay_out, remember_fold, remembered_folds
@@ -30,6 +30,8 @@ from sci_tracker.diary.forms import (
     OwnInterventionForm,
     OwnTriggerForm,
     PainProblemsForm,
+    QuickCheckInForm,
+    QuickPainForm,
     QuickSpasmForm,
     seen_version,
 )
@@ -47,7 +49,6 @@ from sci_tracker.diary.models import (
     CheckIn,
     EditConflict,
     Intervention,
-    SpasmEpisode,
     SpasmSeverity,
     Trigger,
     get_entry_for_user,
@@ -56,6 +57,15 @@ from sci_tracker.diary.models import (
 )
 from sci_tracker.diary.pain_types import problem_pain_types
 from sci_tracker.diary.red_flags import urgent_advice
+from sci_tracker.diary.taps import (
+    Tap,
+    TapRefused,
+    check_account,
+    save_check_in,
+    save_pain,
+    save_spasm,
+)
+from sci_tracker.pwa.views import ACCOUNT_HEADER
 from sci_tracker.sharing.access import person_view, scope_kwargs
 
 logger = logging.getLogger(__name__)
@@ -131,10 +141,33 @@ def fixable_entry(request, person, kind, pk):
 @person_view("log", page="Log page")
 @in_persons_zone
 def quick_log(request, person):
+    return render(request, "diary/quick_log.html", _log_page(request, person))
+
+
+@require_safe
+@person_view("log")
+def log_offline_copy(request, person):
+    """The person's own Log page as the service worker keeps it for offline use: the buttons and
+    the person's name, nothing of the diary (not even whether today's check-in is done), and no
+    message (one waiting for the next page stays for it). Only one's own: a carer's Log page
+    for someone else is never kept on a device."""
+    request.kept_offline = True  # see accounts.drafts.drafts
+    response = render(
+        request, "diary/quick_log.html", _log_page(request, person, offline_copy=True)
+    )
+    # Whose copy this is, for the worker (see static/js/service-worker.js: keepPages).
+    response[ACCOUNT_HEADER] = account_tag(request.user)
+    return response
+
+
+def _log_page(request, person, *, offline_copy: bool = False) -> dict:
     today = person.local_today()
-    todays_checkin = CheckIn.objects.for_user(person).active().filter(date=today).first()
+    todays_checkin = None
+    if not offline_copy:
+        todays_checkin = CheckIn.objects.for_user(person).active().filter(date=today).first()
     context = {
         "title": "Log" if request.access.is_own else f"Log for {person.name}",
+        "offline_copy": offline_copy,
         "todays_checkin": todays_checkin,
         "yesterday": (today - timedelta(days=1)).isoformat(),
         "ad_risk": person.ad_risk,
@@ -150,6 +183,10 @@ def quick_log(request, person):
             for minutes, chip, title, title_for in QUICK_WHEN
         ],
         "severities": SpasmSeverity.choices,
+        "intensities": range(11),
+        "frequencies": CheckIn.Frequency.choices,
+        "checkin_severities": CheckIn.Severity.choices,
+        "account": account_tag(request.user),
         "urgent_url": urgent_url(request),
     }
     if not request.access.is_own:
@@ -157,7 +194,59 @@ def quick_log(request, person):
         context["logged_today"], _more = history_page(
             person, HistoryFilter(start=today, end=today), within=request.access.fixable
         )
-    return render(request, "diary/quick_log.html", context)
+    return context
+
+
+def _wants_json(request) -> bool:
+    """The offline queue (static/js/queue.js) asks for JSON; a form sent by the page itself is
+    answered with a page, as ever."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _tap_answer(request, made: bool, done: str, next_url: str):
+    """A saved tap: JSON for the queue (no message kept for a later page: the queue says it
+    on the page it runs in), else the message and the page to go to."""
+    if _wants_json(request):
+        return JsonResponse({"saved": True, "duplicate": not made, "message": done})
+    messages.success(request, done)
+    return redirect(next_url)
+
+
+def _tap_refused(request, message: str, status: int = 400):
+    if _wants_json(request):
+        return JsonResponse({"saved": False, "error": message}, status=status)
+    messages.error(request, message)
+    return redirect(log_home(request))
+
+
+def _take_tap(request, form_class, save):
+    """The steps every one-tap entry shares: check the form and the account, save once."""
+    try:
+        check_account(request.POST.get("account", ""), request.user)
+    except TapRefused as refusal:
+        return None, _tap_refused(request, refusal.message, refusal.status)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        # A person's slip (a time out of range, a strength not given) is said in words; any
+        # other error is a form the page never sends.
+        said = [form.errors[name][0] for name in form.said_in_words if name in form.errors]
+        if said:
+            return None, _tap_refused(request, said[0])
+        return None, (
+            JsonResponse({"saved": False, "error": str(UNKNOWN_TAP)}, status=400)
+            if _wants_json(request)
+            else HttpResponseBadRequest(UNKNOWN_TAP)
+        )
+    # A tap kept over a sign-in (accounts.resume) keeps its moment, as a queued one does.
+    tap = Tap.from_form(form.cleaned_data, sent_at(request))
+    try:
+        entry, made = save(form.cleaned_data, tap)
+    except TapRefused as refusal:
+        return None, _tap_refused(request, refusal.message, refusal.status)
+    return (entry, made), None
+
+
+UNKNOWN_TAP = _lazy("That button sent something the app does not know.")
 
 
 @require_POST
@@ -166,16 +255,16 @@ def quick_log(request, person):
 def spasm_now(request, person):
     """One tap: a spasm now (or 15 minutes or an hour ago), with the severity tapped, if any.
     What was not tapped stays "not given"; details can be added right after."""
-    quick = QuickSpasmForm(request.POST)
-    if not quick.is_valid():
-        return HttpResponseBadRequest(_("That button sent something the app does not know."))
-    spasm = SpasmEpisode.objects.log_now(
-        owner=person,
-        logged_by=request.user,
-        severity=quick.cleaned_data["severity"],
-        minutes_ago=quick.cleaned_data["minutes_ago"],
-        tapped_at=sent_at(request),  # a tap kept over a sign-in keeps its moment
+    saved, refused = _take_tap(
+        request,
+        QuickSpasmForm,
+        lambda data, tap: save_spasm(
+            person, request.user, tap, data["severity"], data["minutes_ago"]
+        ),
     )
+    if refused:
+        return refused
+    spasm, made = saved
     saved_at = f"{spasm.occurred_at.astimezone(person.zone):%H:%M}"
     severity = spasm.get_severity_display().lower() if spasm.severity else ""
     if not request.access.is_own:
@@ -183,10 +272,8 @@ def spasm_now(request, person):
             done = _("Spasm (%(severity)s) saved for %(name)s at %(time)s.")
         else:
             done = _("Spasm saved for %(name)s at %(time)s.")
-        messages.success(
-            request, done % {"severity": severity, "name": person.name, "time": saved_at}
-        )
-        return redirect(log_home(request))
+        done = done % {"severity": severity, "name": person.name, "time": saved_at}
+        return _tap_answer(request, made, done, log_home(request))
     if severity:
         done = _(
             "Spasm (%(severity)s) saved at %(time)s. Add details below if you like, or "
@@ -194,8 +281,63 @@ def spasm_now(request, person):
         )
     else:
         done = _("Spasm saved at %(time)s. Add details below if you like, or leave it there.")
-    messages.success(request, done % {"severity": severity, "time": saved_at})
-    return redirect(spasm)
+    done = done % {"severity": severity, "time": saved_at}
+    return _tap_answer(request, made, done, spasm.get_absolute_url())
+
+
+@require_POST
+@person_view("log", page="Logged leg pain")
+def pain_now(request, person):
+    """One tap: leg pain now, how bad 0-10; where and what it feels like can be added after."""
+    saved, refused = _take_tap(
+        request,
+        QuickPainForm,
+        lambda data, tap: save_pain(person, request.user, tap, data["intensity"]),
+    )
+    if refused:
+        return refused
+    pain, made = saved
+    values = {
+        "intensity": pain.intensity,
+        "time": f"{pain.occurred_at.astimezone(person.zone):%H:%M}",
+        "name": person.name,
+    }
+    if not request.access.is_own:
+        done = _("Leg pain %(intensity)s/10 saved for %(name)s at %(time)s.") % values
+        return _tap_answer(request, made, done, log_home(request))
+    done = (
+        _(
+            "Leg pain %(intensity)s/10 saved at %(time)s. Add details below if you like, or leave "
+            "it there."
+        )
+        % values
+    )
+    return _tap_answer(request, made, done, pain.get_absolute_url())
+
+
+@require_POST
+@person_view("log", page="Logged a check-in")
+def checkin_now(request, person):
+    """The check-in's first question from the Log page: a check-in for the day it was
+    answered on, to which the rest can be added."""
+    saved, refused = _take_tap(
+        request,
+        QuickCheckInForm,
+        lambda data, tap: save_check_in(
+            person, request.user, tap, data["psfs_frequency"], data["psfs_severity"]
+        ),
+    )
+    if refused:
+        return refused
+    checkin, made = saved
+    day = f"{checkin.date:%-d %B}"
+    if not request.access.is_own:
+        done = _("Check-in for %(day)s saved for %(name)s.") % {"day": day, "name": person.name}
+        return _tap_answer(request, made, done, log_home(request))
+    done = _("Check-in for %(day)s saved. Answer the other questions below if you like.") % {
+        "day": day
+    }
+    return _tap_answer(request, made, done, checkin.get_absolute_url())
 
 
 NOT_SAVED = (

@@ -93,6 +93,11 @@ READINGS = "readings"  # the key of an AD episode's blood-pressure readings, nes
 # A clinician's confirmed ISCI pain type of a problem, who and when; older backups lack them.
 CONFIRMED_TYPE_FIELDS = ("confirmed_type", "confirmed_by_name", "confirmed_at")
 
+CLIENT_ID_REASON = (
+    "the id a device gave a tap queued offline, so that this server saves it once; it means "
+    "nothing once saved, nor on another server"
+)
+QUEUEABLE = (SpasmEpisode, LegPainEntry, CheckIn)
 ENTRY_VERSION_REASON = "counts the saves on this server, to catch two devices' edits clashing"
 NOT_BACKED_UP = {
     User: {
@@ -115,6 +120,8 @@ NOT_BACKED_UP = {
             # Like diary_version: a count of this server's saves, not diary content. An
             # imported entry starts again from the first version.
             "version": ENTRY_VERSION_REASON,
+            # Only the kinds the Log page can queue offline carry a device's id.
+            **({"client_id": CLIENT_ID_REASON} if model in QUEUEABLE else {}),
         }
         for model in (SpasmEpisode, LegPainEntry, CheckIn, TreatmentEvent, ADEpisode)
     },

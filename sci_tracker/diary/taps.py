@@ -1,0 +1,146 @@
+"""The Log page's one-tap entries (a spasm, leg pain, the check-in's first question), sent now or
+from the device's offline queue (static/js/queue.js).
+
+A queued tap carries three things a tap sent at once does not (diary.forms.TapForm): the id the
+device gave it, the moment it was tapped and the account it was made under. The id makes sending
+idempotent: the queue sends again whatever it heard no answer to, so a tap that reaches the
+server twice is saved once, and the second send answers with the entry saved the first time. The
+moment is the time saved (rules.queued_tap_in_time says how old it may be). The account is
+checked against the one signed in: a queue left on a shared device by someone else is never
+saved into the diary of whoever signs in next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+
+from sci_tracker.accounts.resume import account_tag
+from sci_tracker.diary.models import CheckIn, Entry, LegPainEntry, SpasmEpisode
+
+
+@dataclass(frozen=True)
+class Tap:
+    """A tap's bookkeeping, as TapForm cleaned it."""
+
+    client_id: UUID | None
+    tapped_at: datetime
+    account: str
+
+    @classmethod
+    def from_form(cls, cleaned: dict[str, Any], sent_at: datetime) -> Tap:
+        """`sent_at`: when the form was sent (accounts.resume.sent_at), the moment of a tap
+        that was not queued."""
+        return cls(
+            cleaned.get("client_id"),
+            cleaned.get("tapped_at") or sent_at,
+            cleaned.get("account", ""),
+        )
+
+    @property
+    def moment(self) -> datetime:
+        return self.tapped_at
+
+
+class TapRefused(Exception):
+    """Not saved, with the reason the page shows."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def check_account(account: str, user: Any) -> None:
+    """A tap made under another account (`account`, its tag: blank for a page without
+    JavaScript) is refused, whatever it says and whoever's diary it names."""
+    if account and not constant_time_compare(account, account_tag(user)):
+        raise TapRefused(
+            _(
+                "Not saved: this was logged on this device under another account. Sign in "
+                "with that account to send it."
+            ),
+            status=403,
+        )
+
+
+def save_once(model: type[Entry], owner: Any, tap: Tap, make: Callable[[], Entry]):
+    """(entry, made): the entry the tap's id already saved, or a new one from `make`.
+
+    The person's row is locked first (as SpasmQuerySet.log_now does), so two sends of one tap
+    at once take turns and the second finds the first's entry; the unique constraint on
+    (owner, client_id) holds it whatever happens."""
+    with transaction.atomic():
+        get_user_model().objects.select_for_update(no_key=True).only("pk").get(pk=owner.pk)
+        if tap.client_id is not None:
+            saved = model.objects.for_user(owner).filter(client_id=tap.client_id).first()
+            if saved is not None:
+                return saved, False
+        return make(), True
+
+
+def save_spasm(owner: Any, logged_by: Any, tap: Tap, severity: int | None, minutes_ago: int):
+    return save_once(
+        SpasmEpisode,
+        owner,
+        tap,
+        lambda: SpasmEpisode.objects.log_now(
+            owner=owner,
+            logged_by=logged_by,
+            severity=severity,
+            minutes_ago=minutes_ago,
+            tapped_at=tap.tapped_at,
+            client_id=tap.client_id,
+        ),
+    )
+
+
+def save_pain(owner: Any, logged_by: Any, tap: Tap, intensity: int):
+    return save_once(
+        LegPainEntry,
+        owner,
+        tap,
+        lambda: LegPainEntry.objects.create(
+            owner=owner,
+            logged_by=logged_by,
+            occurred_at=tap.moment,
+            intensity=intensity,
+            client_id=tap.client_id,
+        ),
+    )
+
+
+def save_check_in(owner: Any, logged_by: Any, tap: Tap, frequency: int, severity: int | None):
+    """The check-in of the day the tap was made on, in the person's zone. A day that has one
+    already keeps it: the answer is refused, saying where to change it."""
+
+    def make() -> CheckIn:
+        day = timezone.localdate(tap.moment, timezone=owner.zone)
+        if CheckIn.objects.for_user(owner).active().filter(date=day).exists():
+            raise TapRefused(
+                _(
+                    "Not saved: there is already a check-in for %(day)s. Open it from the "
+                    "history to change it."
+                )
+                % {"day": f"{day:%-d %B %Y}"},
+                status=409,
+            )
+        return CheckIn.objects.create(
+            owner=owner,
+            logged_by=logged_by,
+            date=day,
+            psfs_frequency=frequency,
+            psfs_severity=severity,
+            client_id=tap.client_id,
+        )
+
+    return save_once(CheckIn, owner, tap, make)

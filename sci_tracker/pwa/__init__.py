@@ -1,0 +1,1 @@
+"""The app on a phone's home screen: its manifest, service worker and offline page."""
