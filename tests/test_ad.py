@@ -413,7 +413,7 @@ def test_it_imports_an_old_backup_that_has_no_episodes(client, tara):
         "version": 1,
         "exported_at": "2025-03-02T00:00:00+00:00",
         "profile": {"email": "someone@example.org"},
-        **{key: [] for key in backup.TOP_LEVEL_KEYS[4:] if key != "ad_episodes"},
+        **{s.key: [] for s in backup.SECTIONS if s.key != "ad_episodes"},
         "spasms": [
             {
                 "occurred_at": "2025-03-01T08:00:00+00:00",
@@ -471,13 +471,14 @@ def test_it_takes_a_carers_times_in_the_persons_zone(client, tara):
 
 
 def backup_with(*episodes):
-    """A version 2 backup holding these AD episode items and nothing else."""
+    """A backup of today's version holding these AD episode items and nothing else."""
     return {
         "format": "sci-tracker-backup",
         "version": backup.VERSION,
         "exported_at": "2026-03-14T12:00:00+00:00",
         "profile": {"email": "tara@example.org"},
-        **{key: [] for key in backup.TOP_LEVEL_KEYS[4:]},
+        backup.REMINDERS: None,
+        **{s.key: [] for s in backup.SECTIONS},
         "ad_episodes": list(episodes),
     }
 
