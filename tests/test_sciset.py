@@ -1,16 +1,23 @@
 """The weekly SCI-SET (diary.sciset and SpasticityWeek): its answers, its score, when it is
 offered, and the bin, undo and version every entry has."""
 
-from datetime import date, timedelta
+import csv
+import io
+import json
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from sci_tracker.diary import sciset
 from sci_tracker.diary.models import SpasticityWeek
+from sci_tracker.sharing.models import CareAccess
 from tests.entries import sciset_week
+from tests.test_import import confirm, csv_bytes, minimal_backup, page_text, upload
 
 
 def answers(**ratings):
@@ -116,3 +123,146 @@ def test_it_moves_the_version_on_and_comes_back_from_the_bin(alice):
     assert stored.deleted_at is None
     assert stored.version == 4
     assert stored.answers["3"] == -2
+
+
+# History, bin and undo ---------------------------------------------------------------------
+
+
+def test_it_lists_a_week_with_its_score_in_words_and_bins_and_restores_it(alice_client, alice):
+    week = sciset_week(alice, date(2026, 3, 7), ratings={1: -3, 2: -2, 9: 2})
+    page = page_text(alice_client.get(reverse("diary:history")))
+    assert (
+        "Weekly spasticity questions (SCI-SET) , the 7 days to 7 Mar: -1.00: spasticity was "
+        "problematic on the whole." in page
+    )
+    # No page changes a week yet: no Open link, and its edit address is not found.
+    assert reverse("diary:edit", args=["sciset", week.pk]) not in alice_client.get(
+        reverse("diary:history")
+    ).text.replace(reverse("diary:delete", args=["sciset", week.pk]), "")
+    assert alice_client.get(reverse("diary:edit", args=["sciset", week.pk])).status_code == 404
+
+    response = alice_client.post(
+        reverse("diary:delete", args=["sciset", week.pk]), {"version": week.version}
+    )
+    assert response.url == f"{reverse('diary:history')}?binned=sciset-{week.pk}"
+    assert SpasticityWeek.objects.get().deleted_at is not None
+    assert "the 7 days to 7 Mar: -1.00" in page_text(alice_client.get(reverse("diary:bin")))
+    alice_client.post(reverse("diary:restore", args=["sciset", week.pk]))
+    assert SpasticityWeek.objects.get().deleted_at is None
+
+
+def test_it_keeps_a_binned_week_there_if_its_day_has_new_answers(alice_client, alice):
+    old = sciset_week(alice)
+    old.move_to_bin()
+    sciset_week(alice, ratings={4: 1})
+    response = alice_client.post(reverse("diary:restore", args=["sciset", old.pk]), follow=True)
+    assert "so these stay in the bin" in page_text(response)
+    old.refresh_from_db()
+    assert old.deleted_at is not None
+
+
+def test_it_lets_a_carer_see_and_bin_only_the_weeks_they_logged(client, alice, bob):
+    CareAccess.objects.create(
+        person=alice, email=bob.email, role="carer", member=bob, accepted_at=datetime.now(UTC)
+    )
+    theirs = sciset_week(alice, date(2026, 3, 7), logged_by=bob, ratings={1: 1})
+    own = sciset_week(alice, date(2026, 3, 14), ratings={1: -1})
+    client.force_login(bob)
+    page = page_text(client.get(reverse("diary:history", kwargs={"person_id": alice.pk})))
+    assert "the 7 days to 7 Mar: +1.00" in page
+    assert "the 7 days to 14 Mar" not in page
+    delete = "diary:delete"
+    kwargs = {"person_id": alice.pk, "kind": "sciset"}
+    assert client.post(reverse(delete, kwargs={**kwargs, "pk": own.pk})).status_code == 404
+    client.post(reverse(delete, kwargs={**kwargs, "pk": theirs.pk}), {"version": 1})
+    assert list(SpasticityWeek.objects.in_bin()) == [theirs]
+
+
+# Exports and import --------------------------------------------------------------------------
+
+
+def test_it_writes_a_row_a_week_with_the_score_and_every_item(alice_client, alice):
+    sciset_week(alice, date(2026, 3, 7), ratings={1: -3, 2: 3, 35: 1}, note="=better")
+    sciset_week(alice, date(2026, 3, 14))
+    sciset_week(alice, date(2026, 3, 1), ratings={1: 1}).move_to_bin()
+    response = alice_client.get(reverse("exports:csv", args=["sci-set"]))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [row["date"] for row in rows] == ["2026-03-07", "2026-03-14"]
+    first = rows[0]
+    assert first["score"] == "0.33"
+    assert (first["item_1"], first["item_2"], first["item_3"], first["item_35"]) == (
+        "-3",
+        "3",
+        "",
+        "1",
+    )
+    assert first["note"] == "'=better"
+    assert rows[1]["score"] == ""  # nothing applied: no score
+    assert len([name for name in first if name.startswith("item_")]) == 35
+
+
+def week_item(**fields):
+    return {
+        "date": "2025-03-01",
+        "answers": {**sciset.blank_answers(), "1": -2, "2": 0},
+        "note": "",
+        "note_for_clinician": False,
+        "logged_by": None,
+        "created_at": "2025-03-01T10:00:00+09:00",
+        "updated_at": "2025-03-01T10:00:00+09:00",
+        "deleted_at": None,
+        **fields,
+    }
+
+
+@time_machine.travel(datetime(2025, 3, 10, 3, tzinfo=UTC), tick=False)
+def test_it_checks_weeks_in_a_backup(alice_client, alice):
+    data = minimal_backup(
+        version=4,
+        sciset_weeks=[
+            week_item(),
+            week_item(date="2025-03-02", answers={**sciset.blank_answers(), "3": 4}),
+            week_item(date="2025-03-03", answers={"1": 1}),
+            week_item(date="2025-03-04", answers=[1, 2]),
+            week_item(date="2025-03-11"),  # 10 March in Tokyo, the file's zone: not yet
+            week_item(),  # the first one's day again
+        ],
+    )
+    text = page_text(upload(alice_client, {"b.json": data}))
+    assert "1 entry to add" in text
+    assert "b.json, SCI-SET week 2: answers: Ratings go from -3 to +3" in text
+    assert "not so for items 3." in text
+    assert "b.json, SCI-SET week 3: answers: Items without an answer: 2, 3" in text
+    assert "b.json, SCI-SET week 4: answers: The answers must be a set of item numbers" in text
+    assert "b.json, SCI-SET week 5: date 2025-03-11 is a day that has not come yet" in text
+    assert "b.json, SCI-SET week 6: an SCI-SET week for 2025-03-01 is already in the upload" in text
+
+
+@time_machine.travel(datetime(2025, 3, 10, 3, tzinfo=UTC), tick=False)
+def test_it_reads_a_version_3_backup_as_having_no_weeks(alice_client, alice):
+    data = json.loads(minimal_backup(version=3))
+    del data["sciset_weeks"]
+    text = page_text(upload(alice_client, {"b.json": json.dumps(data).encode()}))
+    assert "0 entries to add, 0 already in your diary (skipped), 0 errors." in text
+    with_unknown = json.loads(minimal_backup(version=3, sciset_weeks=[week_item()]))
+    text = page_text(upload(alice_client, {"b.json": json.dumps(with_unknown).encode()}))
+    assert "1 entry to add" in text  # the key is read whatever version says it has
+
+
+def test_it_checks_the_item_cells_of_a_sci_set_csv(alice_client, alice):
+    sciset_week(alice, date(2025, 3, 1), ratings={1: -2, 2: 3})
+    files = csv_bytes(alice_client)
+    SpasticityWeek.objects.all().delete()
+    header, row = list(csv.reader(io.StringIO(files["sci-set.csv"].decode())))
+    odd = list(row)
+    odd[header.index("item_4")] = "x"
+    odd[header.index("date")] = "2025-03-02"
+    out = io.StringIO()
+    csv.writer(out).writerows([header, row, odd])
+    text = page_text(upload(alice_client, {"sci-set.csv": out.getvalue().encode()}))
+    assert "1 entry to add" in text
+    assert "not so for items 4." in text
+    confirm(alice_client)
+    week = SpasticityWeek.objects.get()
+    assert week.answers == {**sciset.blank_answers(), "1": -2, "2": 3}
+    assert week.score == Decimal("0.50")

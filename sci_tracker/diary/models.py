@@ -400,6 +400,8 @@ class Entry(VersionedByOwner, models.Model):
 
     kind = ""  # the URL word for this kind of entry; set by each subclass
     kind_label = ""
+    # Whether the diary has a page to change it (SCI-SET weeks have none yet: see diary.sciset).
+    has_form = True
 
     class Meta:
         abstract = True
@@ -1038,6 +1040,7 @@ class SpasticityWeek(Entry):
 
     kind = "sciset"
     kind_label = _("Weekly spasticity questions (SCI-SET)")
+    has_form = False
 
     class Meta:
         ordering = ["-date"]
@@ -1234,7 +1237,8 @@ def triggers_changed(sender, instance, action, reverse, model, pk_set, **kwargs)
 
 
 ENTRY_MODELS = {
-    model.kind: model for model in (SpasmEpisode, LegPainEntry, CheckIn, TreatmentEvent, ADEpisode)
+    model.kind: model
+    for model in (SpasmEpisode, LegPainEntry, CheckIn, TreatmentEvent, ADEpisode, SpasticityWeek)
 }
 
 

@@ -313,7 +313,13 @@ def add_hidden_builtins(data):
     return data
 
 
-UPGRADES = {1: add_ad_episodes, 2: add_hidden_builtins}
+def add_sciset_weeks(data):
+    """Version 3 to 4: version 4 added the weekly SCI-SET answers; a version 3 file has none."""
+    data.setdefault("sciset_weeks", [])
+    return data
+
+
+UPGRADES = {1: add_ad_episodes, 2: add_hidden_builtins, 3: add_sciset_weeks}
 
 
 def upgraded(data, version):
