@@ -12,9 +12,12 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.observation import Observation
 
 from sci_tracker.diary import sciset
 from sci_tracker.diary.models import SpasticityWeek
+from sci_tracker.exports import fhir
 from sci_tracker.sharing.models import CareAccess
 from tests.entries import sciset_week
 from tests.test_import import confirm, csv_bytes, minimal_backup, page_text, upload
@@ -266,3 +269,43 @@ def test_it_checks_the_item_cells_of_a_sci_set_csv(alice_client, alice):
     week = SpasticityWeek.objects.get()
     assert week.answers == {**sciset.blank_answers(), "1": -2, "2": 3}
     assert week.score == Decimal("0.50")
+
+
+# FHIR ------------------------------------------------------------------------------------------
+
+
+def test_it_exports_each_week_as_a_valid_observation_with_the_score_and_items(alice):
+    week = sciset_week(
+        alice, date(2026, 3, 14), ratings={1: -3, 2: 2, 35: 0}, note="x", note_for_clinician=True
+    )
+    sciset_week(alice, date(2026, 3, 7))  # nothing applied
+    sciset_week(alice, date(2026, 3, 1), ratings={1: 3}).move_to_bin()
+    data = fhir.bundle(alice)
+    Bundle.model_validate(data)
+    found = [
+        entry["resource"]
+        for entry in data["entry"]
+        if (fhir.MEASURES, "sci-set-score")
+        in [(c["system"], c["code"]) for c in entry["resource"].get("code", {}).get("coding", [])]
+    ]
+    assert len(found) == 2
+    for resource in found:
+        Observation.model_validate(resource)
+    blank, full = found
+    assert blank["dataAbsentReason"]["coding"][0]["code"] == "not-applicable"
+    assert "valueQuantity" not in blank
+    assert full["valueQuantity"] == {
+        "value": float(week.score),
+        "unit": "{score}",
+        "system": "http://unitsofmeasure.org",
+        "code": "{score}",
+    }
+    assert full["valueQuantity"]["value"] == pytest.approx(-0.33)
+    assert full["effectivePeriod"] == {"start": "2026-03-08", "end": "2026-03-14"}
+    assert full["note"] == [{"text": "x"}]
+    items = {part["code"]["coding"][0]["code"]: part for part in full["component"]}
+    assert list(items) == list(sciset.ITEM_KEYS)
+    assert all(part["code"]["coding"][0]["system"] == fhir.SCISET_ITEMS for part in items.values())
+    assert items["1"]["valueInteger"] == -3
+    assert items["35"]["valueInteger"] == 0
+    assert items["3"]["dataAbsentReason"]["coding"][0]["code"] == "not-applicable"
