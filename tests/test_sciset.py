@@ -4,6 +4,7 @@ offered, and the bin, undo and version every entry has."""
 import csv
 import io
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -309,3 +310,50 @@ def test_it_exports_each_week_as_a_valid_observation_with_the_score_and_items(al
     assert items["1"]["valueInteger"] == -3
     assert items["35"]["valueInteger"] == 0
     assert items["3"]["dataAbsentReason"]["coding"][0]["code"] == "not-applicable"
+
+
+# Trends and the report -------------------------------------------------------------------------
+
+
+@time_machine.travel(datetime(2026, 3, 16, 1, tzinfo=UTC), tick=False)  # 16 March in Auckland
+def test_it_draws_the_weekly_score_on_the_trends_page_with_the_scales_words(alice_client, alice):
+    sciset_week(alice, date(2026, 3, 1), ratings={1: -3, 2: -2})  # -2.50
+    sciset_week(alice, date(2026, 3, 8))  # nothing applied: no point on the line
+    sciset_week(alice, date(2026, 3, 15), ratings={1: 1, 2: -1, 3: 1})  # +0.33
+    sciset_week(alice, date(2026, 3, 14), ratings={1: 3}).move_to_bin()
+    response = alice_client.get(
+        reverse("trends:overview"), {"from": "2026-02-16", "to": "2026-03-16"}
+    )
+    text = page_text(response)
+    assert (
+        "Latest, for the 7 days to 15 Mar: +0.33: spasticity was helpful on the whole. Change "
+        "since the week to 1 Mar: +2.83." in text
+    )
+    assert "Above the middle line (above 0): spasticity was helpful on the whole." in text
+    assert "1 Mar 2026 -2.50: spasticity was problematic on the whole 2/35" in text
+    assert "8 Mar 2026 No score: no item applied 0/35" in text
+    # Two points across the 29 days: 1 March (day 13) low, 15 March (day 27) just above 0.
+    points = re.search(r'class="sciset-score" points="([^"]*)"', response.text).group(1)
+    (x1, y1), (x2, y2) = (map(float, point.split(",")) for point in points.split())
+    assert y1 > 45 > y2
+    assert x1 < x2
+    assert "<script" not in response.text.split('id="sci-set"')[1].split("</section>")[0]
+
+
+def test_it_says_when_no_week_was_logged_on_the_trends_page(alice_client):
+    text = page_text(alice_client.get(reverse("trends:overview")))
+    assert "No weekly spasticity answers were logged in this period." in text
+
+
+@time_machine.travel(datetime(2026, 3, 16, 1, tzinfo=UTC), tick=False)
+def test_it_puts_the_latest_score_and_its_change_on_the_report(alice_client, alice):
+    sciset_week(alice, date(2026, 3, 8), ratings={1: -1})
+    sciset_week(alice, date(2026, 3, 15), ratings={1: -2, 2: -1})
+    text = page_text(alice_client.get(reverse("reports:report")))
+    assert (
+        "Weekly spasticity questions (SCI-SET) Latest, for the 7 days to 15 Mar 2026: -1.50: "
+        "spasticity was problematic on the whole. Change since the week to 8 Mar: -0.50." in text
+    )
+    SpasticityWeek.objects.all().delete()
+    text = page_text(alice_client.get(reverse("reports:report")))
+    assert "Weekly spasticity questions (SCI-SET)" not in text
