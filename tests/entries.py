@@ -12,9 +12,11 @@ from sci_tracker.diary.models import (
     LegPainEntry,
     PainProblem,
     SpasmEpisode,
+    SpasticityWeek,
     TreatmentEvent,
     Trigger,
 )
+from sci_tracker.diary.sciset import blank_answers
 
 AUCKLAND = ZoneInfo("Pacific/Auckland")
 
@@ -94,3 +96,12 @@ def fill_days(owner, last, days):
         entry = pain(owner, occurred_at=at(day, 9, zone=owner.zone), intensity=5, problem=feet)
         InterventionUse.objects.create(intervention=heat, pain=entry, effect="helped-a-little")
     event(owner, last - timedelta(days=days // 2))
+
+
+def sciset_week(owner, day=date(2026, 3, 14), ratings=None, **fields):
+    """An SCI-SET week; `ratings` maps item numbers to ratings, every other item not applicable."""
+    answers = blank_answers()
+    answers.update({str(item): value for item, value in (ratings or {}).items()})
+    return SpasticityWeek.objects.create(
+        owner=owner, logged_by=fields.pop("logged_by", owner), date=day, answers=answers, **fields
+    )

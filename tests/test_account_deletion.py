@@ -34,6 +34,7 @@ from sci_tracker.diary.models import (
     LegPainEntry,
     PainProblem,
     SpasmEpisode,
+    SpasticityWeek,
     TreatmentEvent,
     Trigger,
 )
@@ -47,7 +48,7 @@ from sci_tracker.sharing.models import (
     VisitMeasure,
 )
 from tests.conftest import PASSWORD
-from tests.entries import NOW, ad_episode, builtin, checkin, event, pain, spasm
+from tests.entries import NOW, ad_episode, builtin, checkin, event, pain, sciset_week, spasm
 
 
 def own_intervention(person):
@@ -114,6 +115,10 @@ MAKERS = {
         ),
     ),
     TreatmentEvent: lambda person, other: event(person, date(2026, 3, 1)),
+    SpasticityWeek: lambda person, other: (
+        sciset_week(person, ratings={1: -2, 7: 3}),
+        sciset_week(other, date(2026, 3, 7), logged_by=person),
+    ),
     HiddenTrigger: lambda person, other: HiddenTrigger.objects.create(
         person=person, trigger=builtin(Trigger, "cold")
     ),

@@ -20,13 +20,19 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
-from sci_tracker.diary.models import ADEpisode, PainProblem, SpasmEpisode, Trigger
+from sci_tracker.diary.models import (
+    ADEpisode,
+    PainProblem,
+    SpasmEpisode,
+    SpasticityWeek,
+    Trigger,
+)
 from sci_tracker.reminders.channels import stop_key
 from sci_tracker.reminders.models import PushSubscription, ReminderSettings
 from sci_tracker.sharing.access import PERMISSIONS
 from sci_tracker.sharing.models import CareAccess, ShareLink
 from tests.conftest import make_user
-from tests.entries import ad_episode, pain, spasm
+from tests.entries import ad_episode, pain, sciset_week, spasm
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
@@ -242,6 +248,7 @@ def world(db):
         entry.triggers.add(trigger)
         pain(user, occurred_at=yesterday, note=f"{words} flagged", note_for_clinician=True)
         ad_episode(user, [(yesterday, 170, 100, 50)], occurred_at=yesterday, note=f"{words} AD")
+        sciset_week(user, yesterday.date(), ratings={1: -1}, note=f"{words} SCI-SET")
     # Everyone's reminders at a time of their own, and a device that gets them.
     for number, (name, user) in enumerate(accounts.items()):
         ReminderSettings.objects.create(user=user, first_at=time(6, 10 + number), by_email=True)
@@ -251,7 +258,7 @@ def world(db):
     alice = accounts["alice"]
     # Logged by her carer, so the carer's way to change them is walked (tests/test_roles.py
     # shows that a carer gets 404 on an entry the person logged).
-    for model in (SpasmEpisode, ADEpisode):
+    for model in (SpasmEpisode, ADEpisode, SpasticityWeek):
         model.objects.filter(owner=alice).update(logged_by=accounts["cara"])
     now = timezone.now()
     for member, role in (("dr_okafor", "clinician"), ("cara", "carer")):
@@ -436,6 +443,33 @@ def test_it_gives_each_visitor_only_what_the_rule_allows_on_an_ad_episode(world,
     episode = ADEpisode.objects.get(owner=world["accounts"]["alice"])
     world["samples"] |= {"kind": "ad", "pk": episode.pk}
     test_it_gives_each_visitor_only_what_the_rule_allows(world, pattern)
+
+
+# The bin and undo again, on a week of SCI-SET answers: it has no page to change it yet
+# (diary:edit and diary:new answer 404 for its kind, to everyone), but it goes to the bin and back.
+@pytest.mark.parametrize(
+    "pattern",
+    [pattern for pattern in ENTRY_PATTERNS if pattern.name in ("diary:delete", "diary:restore")],
+    ids=str,
+)
+def test_it_gives_each_visitor_only_what_the_rule_allows_on_a_sci_set_week(world, pattern):
+    week = SpasticityWeek.objects.get(owner=world["accounts"]["alice"])
+    world["samples"] |= {"kind": "sciset", "pk": week.pk}
+    test_it_gives_each_visitor_only_what_the_rule_allows(world, pattern)
+
+
+def test_it_has_no_page_to_log_or_change_a_sci_set_week_for_anyone(world):
+    week = SpasticityWeek.objects.get(owner=world["accounts"]["alice"])
+    for name in ("alice", "cara"):
+        client = Client()
+        client.force_login(world["accounts"][name])
+        person = {} if name == "alice" else {"person_id": week.owner_id}
+        assert (
+            client.get(reverse("diary:new", kwargs={**person, "kind": "sciset"})).status_code == 404
+        )
+        edit = reverse("diary:edit", kwargs={**person, "kind": "sciset", "pk": week.pk})
+        assert client.get(edit).status_code == 404
+        assert client.post(edit, {}).status_code == 404
 
 
 @pytest.mark.parametrize(

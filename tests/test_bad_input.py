@@ -41,6 +41,7 @@ from sci_tracker.accounts.models import SPINAL_LEVELS, Completeness, Theme, User
 from sci_tracker.accounts.resume import account_tag
 from sci_tracker.core.addresses import normalise_email
 from sci_tracker.core.form_words import NOT_ON_THE_LIST as NOT_LISTED
+from sci_tracker.diary import sciset
 from sci_tracker.diary.forms import DAY_OUT_OF_RANGE, EARLIEST_DAY, LATEST_DAY, TOO_EARLY
 from sci_tracker.diary.models import (
     ADAction,
@@ -66,6 +67,7 @@ from sci_tracker.diary.models import (
     SpasmEpisode,
     SpasmImpact,
     SpasmPattern,
+    SpasticityWeek,
     TreatmentEvent,
     Trigger,
 )
@@ -792,6 +794,7 @@ MODELS = {
     "checkin": CheckIn,
     "event": TreatmentEvent,
     "ad": ADEpisode,
+    "sciset": SpasticityWeek,
 }
 
 
@@ -1858,6 +1861,11 @@ def good_entry(section):
             **end,
         },
         "treatment_events": {"date": "2026-05-04", "event_kind": "botox", "details": "", **end},
+        "sciset_weeks": {
+            "date": "2026-05-03",
+            "answers": {**sciset.blank_answers(), "1": -3, "2": 3, "35": 0},
+            **end,
+        },
         "ad_episodes": {
             "occurred_at": "2026-05-04T09:00:00+12:00",
             "causes": ["bladder"],
@@ -1993,6 +2001,15 @@ def backups(draw):
                     item[name] = draw(st.one_of(stamp_text, day_text, json_value))
                 else:
                     item[name] = draw(json_value)
+            if (
+                key == "sciset_weeks"
+                and isinstance(item.get("answers"), dict)
+                and draw(st.booleans())
+            ):
+                # One item's rating spoilt, or an item that is not the tool's.
+                item["answers"] = item["answers"] | {
+                    draw(st.sampled_from(["1", "35", "36", "0", "x", ""])): draw(json_value)
+                }
             if draw(st.booleans()) and item:
                 item.pop(draw(st.sampled_from(sorted(item))))
             items.append(item if draw(st.integers(0, 9)) else draw(json_value))
@@ -2038,6 +2055,8 @@ def csv_cell(column):
         "note_for_clinician": st.sampled_from(["0", "1"]),
         "triggers": st.sampled_from(["", "cold", "cold;full-bladder", "cold;cold"]),
     }.get(column, st.just(""))
+    if column.startswith("item_"):  # sci-set.csv's ratings
+        good = st.sampled_from(["", "-3", "0", "3", "4", "-0", "1.5", "+2", " 2 "])
     return st.one_of(good, good, hostile_text, numbers)
 
 
@@ -2167,6 +2186,8 @@ PAIN_ROW = {"id": "1", "occurred_at": "2026-05-01T10:00+12:00", "intensity": "3"
     files=csv_row("ad-episodes", id="1", occurred_at="2026-05-01T10:00+12:00", outcome="settled")
     | csv_row("ad-readings", episode_id="1", taken_at="2026-05-01T10:02+12:00", systolic=HUGE)
 )
+@example(files=csv_row("sci-set", id="1", date="2026-05-03", item_1=HUGE, item_2="-3"))
+@example(files=csv_row("sci-set", id="1", date="2026-05-03", score="x", item_35="\x00"))
 @HYPOTHESIS
 @given(files=csv_files())
 def test_it_parses_and_imports_any_csv_files_or_says_why_not(alice, files):

@@ -199,5 +199,5 @@ def test_it_documents_every_column_in_the_readme(csv_file):
     heading = rf"^### `{csv_file.name}\.csv`[^\n]*\n((?:\|[^\n]*\n)+)"
     documented = re.search(heading, section, re.MULTILINE)
     assert documented, csv_file.name
-    names = re.findall(r"^\| `([a-z_]+)` \|", documented.group(1), re.MULTILINE)
+    names = re.findall(r"^\| `([a-z0-9_]+)` \|", documented.group(1), re.MULTILINE)
     assert names == csv_file.header()

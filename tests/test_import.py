@@ -33,7 +33,7 @@ from sci_tracker.exports.models import PendingImport
 from sci_tracker.reminders.models import PushSubscription, ReminderSettings
 from sci_tracker.sharing.models import ReviewNote, VisitMeasure
 from tests.conftest import make_user
-from tests.entries import ad_episode, at, builtin, checkin, event, pain, spasm
+from tests.entries import ad_episode, at, builtin, checkin, event, pain, sciset_week, spasm
 
 PREVIEW = reverse("exports:import_preview")
 UPLOAD = reverse("exports:import")
@@ -198,6 +198,21 @@ def fill_everything(owner, carer):
     gone.move_to_bin()
     stamp(gone, created + timedelta(days=4))
 
+    # Every rating from -3 to 3 and not applicable, across the 35 items; and a week in the bin
+    # with the same day as one out of it, answering nothing.
+    blank_week = sciset_week(owner, date(2025, 6, 7))
+    blank_week.move_to_bin()
+    stamp(blank_week, created + timedelta(days=6, hours=1))
+    week = sciset_week(
+        owner,
+        date(2025, 6, 7),
+        ratings={item: (item % 8) - 3 if item % 8 != 7 else None for item in range(1, 36)},
+        note="=transfers easier",
+        note_for_clinician=True,
+    )
+    stamp(week, created + timedelta(days=6), logged_by=carer)
+    stamp(sciset_week(owner, date(2025, 6, 14), ratings={35: -3}), created + timedelta(days=13))
+
     doctor = make_user("okafor", is_clinician=True)
     ReviewNote.objects.create(
         person=owner,
@@ -348,7 +363,7 @@ def test_it_round_trips_every_field_through_the_backup(client, alice):
 
     response = upload(client, {"backup.json": data}, restore_profile="on")
     text = page_text(response)
-    assert "12 entries to add, 0 already in your diary (skipped), 0 errors." in text
+    assert "15 entries to add, 0 already in your diary (skipped), 0 errors." in text
     assert "With 4 blood-pressure readings for those episodes." in text
     assert "2 review notes, 4 visit measures to add" in text
     assert (
@@ -369,13 +384,13 @@ def test_it_round_trips_every_field_through_the_backup(client, alice):
     assert "Quiet hours until: 07:00" in text
     assert "E-mail: yes" in text
     # The carer's address is neither Dana's nor Alice's: their entries keep no "logged by".
-    assert "4 entries were logged by cara@example.org" in text
+    assert "5 entries were logged by cara@example.org" in text
     assert SpasmEpisode.objects.filter(owner=dana).count() == 0  # nothing before confirming
     assert not ReviewNote.objects.filter(person=dana).exists()
     version = User.objects.get(pk=dana.pk).diary_version
 
     response = confirm(client)
-    assert "Imported 12 entries, 2 review notes and 4 visit measures." in page_text(response)
+    assert "Imported 15 entries, 2 review notes and 4 visit measures." in page_text(response)
     assert User.objects.get(pk=dana.pk).diary_version == version + 1  # once, for everything
     # The author accounts stay out: Dana's notes and ratings name their authors only.
     for model in (ReviewNote, VisitMeasure):
@@ -397,7 +412,7 @@ def test_it_round_trips_every_field_through_the_backup(client, alice):
     assert feet.confirmed_imported_at is not None
     assert feet.confirmed_by_shown == "Dr Okafor (imported from a backup file)"
     expected = snapshot(alice)
-    for section in ("spasms", "leg_pain", "check_ins", "ad_episodes"):
+    for section in ("spasms", "leg_pain", "check_ins", "ad_episodes", "sciset_weeks"):
         for item in expected[section]:
             if item["logged_by"] == "cara@example.org":
                 item["logged_by"] = None
@@ -421,7 +436,7 @@ def test_it_imports_a_backup_again_without_doubling_anything(client, alice):
 
     response = upload(client, {"backup.json": data})
     text = page_text(response)
-    assert "0 entries to add, 12 already in your diary (skipped), 0 errors." in text
+    assert "0 entries to add, 15 already in your diary (skipped), 0 errors." in text
     assert "2 review notes, 4 visit measures already in your diary (skipped)." in text
     assert "to add" not in text.replace("0 entries to add", "")
     assert "There is nothing new to import." in text
@@ -449,7 +464,7 @@ def test_it_round_trips_what_csv_files_carry(client, alice):
     renamed = {f"download ({n}).csv": content for n, content in enumerate(files.values())}
     response = upload(client, renamed)
     text = page_text(response)
-    assert "8 entries to add, 0 already in your diary (skipped), 0 errors." in text
+    assert "10 entries to add, 0 already in your diary (skipped), 0 errors." in text
     assert "With 3 blood-pressure readings for those episodes." in text
     assert "With 3 things tried for those entries." in text
     assert "Pain problem 2: Burning feet" in text
@@ -460,7 +475,14 @@ def test_it_round_trips_what_csv_files_carry(client, alice):
     expected = snapshot(alice)
     got = snapshot(dana)
     for snap in (expected, got):
-        for key in ("spasms", "leg_pain", "check_ins", "treatment_events", "ad_episodes"):
+        for key in (
+            "spasms",
+            "leg_pain",
+            "check_ins",
+            "treatment_events",
+            "ad_episodes",
+            "sciset_weeks",
+        ):
             snap[key] = [
                 {**item, "created_at": None, "updated_at": None, "logged_by": None}
                 for item in snap[key]
@@ -488,7 +510,7 @@ def test_it_round_trips_what_csv_files_carry(client, alice):
     before = snapshot(dana)
     response = upload(client, renamed)
     text = page_text(response)
-    assert "0 entries to add, 8 already in your diary (skipped), 0 errors." in text
+    assert "0 entries to add, 10 already in your diary (skipped), 0 errors." in text
     confirm(client)
     assert snapshot(dana) == before
 
@@ -633,7 +655,14 @@ def test_it_skips_entries_already_in_the_diary_by_kind_and_time(alice_client, al
     text = page_text(upload(alice_client, {"b.json": json.dumps(data).encode()}))
     assert "3 entries to add, 3 already in your diary (skipped), 0 errors." in text
     confirm(alice_client)
-    assert entry_counts(alice) == {"spasm": 2, "pain": 0, "checkin": 2, "event": 2, "ad": 0}
+    assert entry_counts(alice) == {
+        "spasm": 2,
+        "pain": 0,
+        "checkin": 2,
+        "event": 2,
+        "ad": 0,
+        "sciset": 0,
+    }
 
 
 ENTRY_END = {
@@ -1355,16 +1384,30 @@ def test_it_writes_all_or_nothing(alice_client, alice, monkeypatch):
     monkeypatch.setattr(TreatmentEvent.objects, "bulk_create", fail_on_events)
     before = profile_of(alice)
     response = confirm(alice_client)
-    assert written == [{"spasm": 1, "pain": 0, "checkin": 1, "event": 0, "ad": 0}]
+    assert written == [{"spasm": 1, "pain": 0, "checkin": 1, "event": 0, "ad": 0, "sciset": 0}]
     assert "Nothing was imported: your diary changed while importing." in page_text(response)
-    assert entry_counts(alice) == {"spasm": 0, "pain": 0, "checkin": 0, "event": 0, "ad": 0}
+    assert entry_counts(alice) == {
+        "spasm": 0,
+        "pain": 0,
+        "checkin": 0,
+        "event": 0,
+        "ad": 0,
+        "sciset": 0,
+    }
     assert not Trigger.objects.filter(owner=alice).exists()
     assert profile_of(alice) == before
     assert PendingImport.objects.filter(owner=alice).exists()  # still there to try again
 
     monkeypatch.undo()
     confirm(alice_client)
-    assert entry_counts(alice) == {"spasm": 1, "pain": 0, "checkin": 1, "event": 1, "ad": 0}
+    assert entry_counts(alice) == {
+        "spasm": 1,
+        "pain": 0,
+        "checkin": 1,
+        "event": 1,
+        "ad": 0,
+        "sciset": 0,
+    }
 
 
 def save_elsewhere(person, number, seen):
@@ -1440,7 +1483,14 @@ def test_it_takes_back_committed_batches_when_a_later_one_fails(alice_client, al
     monkeypatch.setattr(TreatmentEvent.objects, "bulk_create", fail_on_events)
     text = page_text(confirm(alice_client))
     assert "Nothing was imported: your diary changed while importing." in text
-    assert entry_counts(alice) == {"spasm": 0, "pain": 0, "checkin": 0, "event": 0, "ad": 0}
+    assert entry_counts(alice) == {
+        "spasm": 0,
+        "pain": 0,
+        "checkin": 0,
+        "event": 0,
+        "ad": 0,
+        "sciset": 0,
+    }
     assert not Trigger.objects.filter(owner=alice).exists()
     assert not VisitMeasure.objects.exists()
     assert profile_of(alice) == before
@@ -1450,7 +1500,14 @@ def test_it_takes_back_committed_batches_when_a_later_one_fails(alice_client, al
 
     monkeypatch.undo()
     assert "Imported 4 entries and 1 visit measure." in page_text(confirm(alice_client))
-    assert entry_counts(alice) == {"spasm": 3, "pain": 0, "checkin": 0, "event": 1, "ad": 0}
+    assert entry_counts(alice) == {
+        "spasm": 3,
+        "pain": 0,
+        "checkin": 0,
+        "event": 1,
+        "ad": 0,
+        "sciset": 0,
+    }
 
 
 def test_it_says_nothing_was_saved_when_the_database_fails_mid_import(
@@ -1466,7 +1523,14 @@ def test_it_says_nothing_was_saved_when_the_database_fails_mid_import(
     response = confirm(alice_client, follow=False)
     assert response.status_code == 503
     assert "nothing was saved" in page_text(response)
-    assert entry_counts(alice) == {"spasm": 0, "pain": 0, "checkin": 0, "event": 0, "ad": 0}
+    assert entry_counts(alice) == {
+        "spasm": 0,
+        "pain": 0,
+        "checkin": 0,
+        "event": 0,
+        "ad": 0,
+        "sciset": 0,
+    }
     assert PendingImport.objects.get().started_at is None
 
 
@@ -1659,12 +1723,12 @@ def test_it_counts_a_backups_lists_and_values_before_parsing_it(alice_client, mo
     monkeypatch.setattr("sci_tracker.exports.importer.read.MAX_JSON_CONTAINERS", 50)
     empty_lists = minimal_backup(spasms=[[]] * 60)
     text = page_text(upload(alice_client, {"b.json": empty_lists}))
-    assert "b.json holds more lists and values (74 and 153) than a backup of 50,000 rows" in text
+    assert "b.json holds more lists and values (75 and 155) than a backup of 50,000 rows" in text
     assert "Upload the backup as SCI Tracker wrote it, or its CSV files." in text
     monkeypatch.setattr("sci_tracker.exports.importer.read.MAX_JSON_VALUES", 100)
     wide = minimal_backup(spasms=[[1, 2, 3] * 40])
     text = page_text(upload(alice_client, {"b.json": wide}))
-    assert "b.json holds more lists and values (15 and 154) than a backup" in text
+    assert "b.json holds more lists and values (16 and 156) than a backup" in text
     assert not PendingImport.objects.exists()
 
 

@@ -21,6 +21,7 @@ from sci_tracker.diary.models import (
     LegPainEntry,
     PainProblem,
     SpasmEpisode,
+    SpasticityWeek,
     TreatmentEvent,
     Trigger,
 )
@@ -265,3 +266,25 @@ def test_it_shows_lists_that_learn_with_a_hidden_built_in_and_an_archived_own_it
     offered = set(Trigger.objects.offered_to(demo).values_list("slug", flat=True))
     assert not offered & {"menstrual-cycle", "old-cushion"}
     assert "long-drive" in offered
+
+
+@time_machine.travel(datetime(2026, 3, 14, 0, 20, tzinfo=LONDON), tick=False)
+def test_it_gives_the_demo_a_few_weeks_of_sci_set_answers(db):
+    output = seed("--days", "60")
+    demo = User.objects.get(email="demo@example.org")
+    weeks = list(SpasticityWeek.objects.filter(owner=demo).order_by("date"))
+    # Eight weeks to yesterday, 7 days apart, all within the 60 days.
+    assert [week.date for week in weeks] == [
+        date(2026, 3, 13) - timedelta(days=7 * n) for n in range(7, -1, -1)
+    ]
+    now = timezone.now()
+    for week in weeks:
+        week.full_clean()  # every item answered or not applicable, in range
+        assert week.logged_by == demo
+        assert week.score is not None
+        assert week.created_at <= now
+        assert None in week.answers.values()
+    assert "8 SCI-SET weeks" in output
+    # Too few days for a whole week: none.
+    seed("--days", "6")
+    assert not SpasticityWeek.objects.filter(owner=demo).exists()

@@ -38,6 +38,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from sci_tracker.accounts.models import User
+from sci_tracker.diary import sciset
 from sci_tracker.diary.models import (
     ADEpisode,
     BloodPressureReading,
@@ -54,6 +55,7 @@ from sci_tracker.diary.models import (
     SpasmEpisode,
     SpasmImpact,
     SpasmPattern,
+    SpasticityWeek,
     TreatmentEvent,
     Trigger,
     diary_changed,
@@ -684,7 +686,7 @@ def pump_dates(today):
 
 def clear_diary(user):
     # Intervention uses and trigger links go with their entries.
-    for model in (SpasmEpisode, LegPainEntry, CheckIn, TreatmentEvent, ADEpisode):
+    for model in (SpasmEpisode, LegPainEntry, CheckIn, TreatmentEvent, ADEpisode, SpasticityWeek):
         model.objects.for_user(user).delete()
     PainProblem.objects.filter(owner=user).delete()
     Trigger.objects.filter(owner=user).delete()
@@ -717,7 +719,9 @@ def fill_diary(user, days, rng):
     # Drawn last, from a generator of their own: the rest of the diary stays as it was.
     episodes = plan_ad_episodes(timeline, user, random.Random(rng.random()), now)  # noqa: S311
     save_ad_episodes(episodes)
-    backdate(user, check_ins, events, now)
+    weeks = plan_sciset_weeks(timeline, user, random.Random(rng.random()), now)  # noqa: S311
+    SpasticityWeek.objects.bulk_create(weeks, batch_size=BATCH_SIZE)
+    backdate(user, check_ins, events, now, weeks)
     diary_changed(user.pk)  # bulk_create does not call save()
     return {
         "check-ins": len(check_ins),
@@ -727,6 +731,7 @@ def fill_diary(user, days, rng):
         "intervention uses": sum(len(plan.uses) for plan in spasms + pains),
         "AD episodes": len(episodes),
         "blood-pressure readings": sum(len(readings) for _, readings in episodes),
+        "SCI-SET weeks": len(weeks),
     }
 
 
@@ -781,6 +786,30 @@ def plan_ad_episodes(timeline, user, rng, now):
             pulse = min(72, pulse + rng.randint(2, 6))
         planned.append((episode, readings))
     return planned
+
+
+SCISET_WEEKS = 8  # the demo's last eight weeks have SCI-SET answers
+SCISET_NOT_APPLICABLE = 0.2  # the share of items that do not apply to the demo person
+
+
+def plan_sciset_weeks(timeline, user, rng, now):
+    """A week's SCI-SET answers every 7 days, the last for the week to yesterday (its evening
+    has passed), each within the diary's days. Made up: the items are numbers only, spasticity
+    mostly somewhat problematic, less so as the injection takes effect."""
+    weeks = []
+    for back in range(SCISET_WEEKS):
+        day = timeline.last - timedelta(days=1 + sciset.RECALL_DAYS * back)
+        if day - timedelta(days=sciset.RECALL_DAYS - 1) < timeline.first:
+            break
+        centre = -1.2 + 1.0 * botox_relief((day - timeline.botox).days)
+        answers = {
+            key: None
+            if rng.random() < SCISET_NOT_APPLICABLE
+            else max(sciset.LOWEST, min(sciset.HIGHEST, round(rng.gauss(centre, 1.0))))
+            for key in sciset.ITEM_KEYS
+        }
+        weeks.append(SpasticityWeek(owner=user, logged_by=user, date=day, answers=answers))
+    return weeks
 
 
 def save_ad_episodes(planned):
@@ -886,7 +915,7 @@ def save_timed(model, planned, user, link_field, use_field):
     InterventionUse.objects.bulk_create(uses, batch_size=BATCH_SIZE)
 
 
-def backdate(user, check_ins, events, now):
+def backdate(user, check_ins, events, now, weeks=()):
     """Make each entry look logged when it happened, not all at the moment of seeding.
 
     bulk_create fills created_at and updated_at with the current time (auto_now_add and
@@ -904,3 +933,7 @@ def backdate(user, check_ins, events, now):
         event.created_at = event.updated_at = min(evening, now)
     CheckIn.objects.bulk_update(check_ins, ["created_at", "updated_at"], batch_size=BATCH_SIZE)
     TreatmentEvent.objects.bulk_update(events, ["created_at", "updated_at"])
+    for week in weeks:
+        evening = local_time(week.date, 20 * 60, user.zone)
+        week.created_at = week.updated_at = min(evening, now)
+    SpasticityWeek.objects.bulk_update(weeks, ["created_at", "updated_at"])

@@ -17,6 +17,7 @@ from sci_tracker.diary.models import (
     InterventionUse,
     LegPainEntry,
     SpasmEpisode,
+    SpasticityWeek,
     TreatmentEvent,
 )
 
@@ -27,6 +28,7 @@ KIND_CHOICES = [
     ("checkin", "Check-ins"),
     ("event", "Treatment events"),
     ("ad", _("Autonomic dysreflexia")),
+    ("sciset", _("Weekly spasticity questions")),
 ]
 
 
@@ -112,6 +114,7 @@ def entry_sources(owner, wanted, within=None):
         "checkin": lambda: _dated(CheckIn, owner, wanted),
         "event": lambda: _dated(TreatmentEvent, owner, wanted),
         "ad": lambda: _timed(ADEpisode, owner, wanted, zone),
+        "sciset": lambda: _dated(SpasticityWeek, owner, wanted),
     }
     return [within(sources[kind]()) if within else sources[kind]() for kind in kinds]
 

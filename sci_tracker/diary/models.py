@@ -21,6 +21,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from sci_tracker.diary import sciset
 from sci_tracker.diary.catalogue import PAIN_TYPE_GUIDES
 
 
@@ -407,6 +408,8 @@ class Entry(VersionedByOwner, models.Model):
 
     kind = ""  # the URL word for this kind of entry; set by each subclass
     kind_label = ""
+    # Whether the diary has a page to change it (SCI-SET weeks have none yet: see diary.sciset).
+    has_form = True
 
     class Meta:
         abstract = True
@@ -1058,6 +1061,66 @@ class TreatmentEvent(Entry):
         return datetime.combine(self.date, time(0, 0), tzinfo=self.owner.zone)
 
 
+class SpasticityWeekQuerySet(EntryQuerySet):
+    def last_day(self, owner):
+        """The day of the person's latest week not in the bin, or None."""
+        latest = self.for_user(owner).active().order_by("-date").first()
+        return latest.date if latest else None
+
+
+class SpasticityWeek(Entry):
+    """A week's SCI Spasticity Evaluation Tool answers (diary.sciset): `date` is the last day
+    of the 7 days they look back on; `answers` maps each item number to a rating or null."""
+
+    date = models.DateField(_("last day of the week"))
+    answers = models.JSONField(
+        _("answers"), default=sciset.blank_answers, validators=[sciset.AnswersValidator()]
+    )
+
+    objects = SpasticityWeekQuerySet.as_manager()
+
+    kind = "sciset"
+    kind_label = _("Weekly spasticity questions (SCI-SET)")
+    has_form = False
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("SCI-SET week")
+        constraints = [
+            # One week per day among those not in the bin, so it can be answered again after a
+            # delete; when the next is offered is sciset.next_offered.
+            models.UniqueConstraint(
+                fields=["owner", "date"],
+                condition=Q(deleted_at__isnull=True),
+                name="diary_spasticityweek_one_per_day",
+            ),
+        ]
+
+    def __str__(self):
+        return f"SCI-SET for the week to {self.date:%d %b %Y}"
+
+    def save(self, *args, **kwargs):
+        # JSON lookups cannot name the numeric item keys portably in a CHECK, so the shape is
+        # checked on every save here (the importer and the forms call full_clean first).
+        problems = sciset.answer_problems(self.answers)
+        if problems:
+            raise ValidationError({"answers": problems})
+        super().save(*args, **kwargs)
+
+    @property
+    def score(self):
+        return sciset.score(self.answers)
+
+    @property
+    def score_words(self) -> str:
+        return sciset.score_words(self.score)
+
+    @property
+    def moment(self):
+        """Where it sorts among timed entries: the end of its last day, in the owner's zone."""
+        return datetime.combine(self.date, time(23, 59), tzinfo=self.owner.zone)
+
+
 # Autonomic dysreflexia -----------------------------------------------------------------------
 
 
@@ -1215,7 +1278,8 @@ def triggers_changed(sender, instance, action, reverse, model, pk_set, **kwargs)
 
 
 ENTRY_MODELS = {
-    model.kind: model for model in (SpasmEpisode, LegPainEntry, CheckIn, TreatmentEvent, ADEpisode)
+    model.kind: model
+    for model in (SpasmEpisode, LegPainEntry, CheckIn, TreatmentEvent, ADEpisode, SpasticityWeek)
 }
 
 

@@ -58,6 +58,11 @@ def check_in_day_has_come(day: date, today: date) -> bool:
     return day <= today
 
 
+def week_day_has_come(day: date, today: date) -> bool:
+    """A week's SCI-SET answers look back on the 7 days to `day`: that day must have come."""
+    return day <= today
+
+
 def visit_day_has_come(day: date, today: date) -> bool:
     """A clinic visit's ratings are recorded on or after the visit, never before it."""
     return day <= today

@@ -50,6 +50,7 @@ from sci_tracker.diary.models import (
     EditConflict,
     Intervention,
     SpasmSeverity,
+    SpasticityWeek,
     Trigger,
     get_entry_for_user,
     hide_builtin,
@@ -538,6 +539,8 @@ def _requested_day(request):
 @person_view("fix", page="Edit entry form")
 @in_persons_zone
 def edit_entry(request, person, kind, pk):
+    if kind not in ENTRY_FORMS:  # kept and listed, but with no page to change it yet
+        raise Http404("No page changes this kind of entry.")
     entry = fixable_entry(request, person, kind, pk)
     # A save sent from a page opened before the entry went to the bin goes on, to the conflict
     # page: what was typed is not lost.
@@ -579,6 +582,18 @@ def restore_entry(request, person, kind, pk):
                 request,
                 f"There is already a check-in for {entry.date:%-d %B %Y}, so this one stays in "
                 "the bin. Delete the other first if you want this one back.",
+            )
+            return redirect("diary:bin" if request.access.is_own else history_home(request))
+    if isinstance(entry, SpasticityWeek) and entry.deleted_at:
+        clash = SpasticityWeek.objects.for_user(person).active().filter(date=entry.date)
+        if clash.exists():
+            messages.error(
+                request,
+                _(
+                    "There are already weekly spasticity answers for the week to %(day)s, so "
+                    "these stay in the bin. Delete the others first if you want these back."
+                )
+                % {"day": formats.date_format(entry.date, "j F Y")},
             )
             return redirect("diary:bin" if request.access.is_own else history_home(request))
     entry.restore()

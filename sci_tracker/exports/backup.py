@@ -33,6 +33,7 @@ from sci_tracker.diary.models import (
     LegPainEntry,
     PainProblem,
     SpasmEpisode,
+    SpasticityWeek,
     TreatmentEvent,
     Trigger,
 )
@@ -46,7 +47,8 @@ FORMAT = "sci-tracker-backup"
 # 3: the built-ins the person hid ("hidden_triggers", "hidden_interventions", by slug) and the
 # "archived" flag of their own items. A version 2 file has no hidden ones and nothing archived.
 # 4: the reminder settings ("reminders"). A version 3 file has none.
-VERSION = 4
+# 5: the weekly SCI-SET answers ("sciset_weeks"). A version 4 file has none.
+VERSION = 5
 
 # The profile: `email` says whose diary it is (an import maps entries logged with it to the
 # importing person) and is never restored; the others are restored when the person asks.
@@ -123,7 +125,14 @@ NOT_BACKED_UP = {
             # Only the kinds the Log page can queue offline carry a device's id.
             **({"client_id": CLIENT_ID_REASON} if model in QUEUEABLE else {}),
         }
-        for model in (SpasmEpisode, LegPainEntry, CheckIn, TreatmentEvent, ADEpisode)
+        for model in (
+            SpasmEpisode,
+            LegPainEntry,
+            CheckIn,
+            TreatmentEvent,
+            ADEpisode,
+            SpasticityWeek,
+        )
     },
     PainProblem: {
         "id": "entries get new numbers; nothing in the file refers to them",
@@ -305,6 +314,14 @@ ENTRY_SECTIONS = (
         ("occurred_at", "causes", "actions", "outcome", *ENTRY_END),
         order=("occurred_at", "pk"),
         nested_readings=True,
+    ),
+    # answers: {"1": -3..3 or null (not applicable), ..., "35": ...} (diary.sciset).
+    Section(
+        "sciset_weeks",
+        "SCI-SET week",
+        SpasticityWeek,
+        ("date", "answers", *ENTRY_END),
+        order=("date", "pk"),
     ),
 )
 # What the person's clinicians wrote about them: restored for the importing person, with the

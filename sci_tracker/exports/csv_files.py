@@ -19,8 +19,10 @@ from sci_tracker.diary.models import (
     InterventionUse,
     LegPainEntry,
     SpasmEpisode,
+    SpasticityWeek,
     TreatmentEvent,
 )
+from sci_tracker.diary.sciset import ITEM_KEYS
 
 CHUNK = 500  # rows fetched at a time: memory stays flat however long the diary
 LIST_SEPARATOR = ";"
@@ -254,6 +256,29 @@ FILES = [
         reading_rows,
     ),
 ]
+FILES.append(
+    CsvFile(
+        "sci-set",
+        "Weekly spasticity questions (SCI-SET)",
+        (
+            ENTRY_ID,
+            ("date", lambda w, zone: w.date.isoformat()),
+            # diary.sciset.score: the one computation of it, written for reading only.
+            ("score", lambda w, zone: number(w.score)),
+            *(
+                (f"item_{key}", lambda w, zone, key=key: number(w.answers.get(key)))
+                for key in ITEM_KEYS
+            ),
+            NOTE,
+            FOR_CLINICIAN,
+            LOGGED_BY,
+        ),
+        entry_rows(SpasticityWeek, "date"),
+        export_only=("score",),
+    )
+)
+# The item columns of sci-set.csv, which an import gathers into the week's answers.
+SCISET_ITEM_COLUMNS = {f"item_{key}": key for key in ITEM_KEYS}
 FILES_BY_NAME = {csv_file.name: csv_file for csv_file in FILES}
 
 

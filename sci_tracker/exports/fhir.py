@@ -12,7 +12,7 @@ itself does not need the package, it only writes dicts.
 
 import json
 import uuid
-from datetime import UTC
+from datetime import UTC, timedelta
 
 from django.utils import timezone
 
@@ -34,7 +34,9 @@ from sci_tracker.diary.models import (
     SpasmEpisode,
     SpasmImpact,
     SpasmPattern,
+    SpasticityWeek,
 )
+from sci_tracker.diary.sciset import ITEM_KEYS, RECALL_DAYS
 
 CHUNK = 500  # rows fetched at a time: memory stays flat however long the diary
 CONTENT_TYPE = "application/fhir+json"
@@ -71,6 +73,8 @@ RED_FLAGS = f"{PROJECT}/CodeSystem/red-flag"
 AD_CAUSES = f"{PROJECT}/CodeSystem/ad-cause"
 AD_ACTIONS = f"{PROJECT}/CodeSystem/ad-action"
 AD_OUTCOMES = f"{PROJECT}/CodeSystem/ad-outcome"
+# The SCI-SET's items by their number in the tool ("1" to "35").
+SCISET_ITEMS = f"{PROJECT}/CodeSystem/sci-set-item"
 
 # Fixed for good: changing it would change every id ever exported.
 ID_NAMESPACE = uuid.UUID("6f1d3c52-2b0e-4f4e-9a57-3c1f0e8d9b21")
@@ -118,6 +122,7 @@ MEASURE_NAMES = {
     "ad-cause": "What may have set the episode off",
     "ad-action": "What was done",
     "ad-outcome": "How the episode ended",
+    "sci-set-score": "SCI Spasticity Evaluation Tool (SCI-SET) score, -3 to +3",
 }
 
 PAIN_SEVERITY_LOINC = ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported")
@@ -604,6 +609,55 @@ def ad_resources(owner, episode, patient, zone):
     )
 
 
+# SCI-SET weeks --------------------------------------------------------------------------------
+
+NOT_APPLICABLE = {
+    "coding": [
+        {
+            "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
+            "code": "not-applicable",
+            "display": "Not Applicable",
+        }
+    ],
+    "text": "Not applicable",
+}
+
+
+def score_quantity(value):
+    return {"value": float(value), "unit": "{score}", "system": UCUM, "code": "{score}"}
+
+
+def sciset_resource(week, patient):
+    """A week's SCI-SET: the score (the mean of the items that apply, diary.sciset.score) as the
+    value, each item's rating as a component, over the 7 days the answers look back on."""
+    ratings = [
+        {
+            "code": concept(coding(SCISET_ITEMS, key), text=f"SCI-SET item {key}"),
+            **(
+                {"valueInteger": week.answers[key]}
+                if week.answers[key] is not None
+                else {"dataAbsentReason": NOT_APPLICABLE}
+            ),
+        }
+        for key in ITEM_KEYS
+    ]
+    score = week.score
+    resource = observation(
+        entry_id(patient, "sciset", week.pk),
+        patient,
+        measure_concept("sci-set-score"),
+        None,
+        component=ratings,
+        note=clinician_note(week),
+        **({"valueQuantity": score_quantity(score)} if score is not None else {}),
+        **({} if score is not None else {"dataAbsentReason": NOT_APPLICABLE}),
+    )
+    del resource["effectiveDateTime"]
+    first = week.date - timedelta(days=RECALL_DAYS - 1)
+    resource["effectivePeriod"] = {"start": first.isoformat(), "end": week.date.isoformat()}
+    return resource
+
+
 # The bundle -----------------------------------------------------------------------------------
 
 
@@ -652,6 +706,9 @@ def resources(owner):
     )
     for episode in rows(episodes):
         yield from ad_resources(owner, episode, patient, zone)
+    weeks = SpasticityWeek.objects.for_user(owner).active().order_by("date", "pk")
+    for week in rows(weeks):
+        yield sciset_resource(week, patient)
 
 
 def bundle_header(owner, now=None):

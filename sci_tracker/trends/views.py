@@ -13,7 +13,7 @@ from django.views.decorators.http import condition
 from sci_tracker.diary.models import Effect
 from sci_tracker.sharing.access import person_view, scope_kwargs
 from sci_tracker.sharing.people import review_panel
-from sci_tracker.trends import ad_episodes, aggregates, insights, summaries
+from sci_tracker.trends import ad_episodes, aggregates, insights, sciset_weeks, summaries
 from sci_tracker.trends.aggregates import Period
 from sci_tracker.trends.forms import RANGES, RangeForm
 from sci_tracker.trends.templatetags.trends import figure
@@ -111,6 +111,7 @@ def overview(request, person):
             for hour, count in enumerate(found.by_hour)
         ],
         **ad_context(person, period),
+        **sciset_context(person, period),
     }
     return render(request, "trends/overview.html", context)
 
@@ -119,6 +120,18 @@ def ad_context(person, period):
     """The autonomic dysreflexia episodes of the period (see trends/ad_episodes.html)."""
     episodes = ad_episodes.episodes_in(person, period)
     return {"ad_episodes": episodes, "ad_shown": ad_episodes.shown_for(person, episodes)}
+
+
+def sciset_context(person, period):
+    """The weekly SCI-SET scores of the period (see trends/sciset_weeks.html)."""
+    weeks = sciset_weeks.weeks_in(person, period)
+    width, height = sciset_weeks.WIDTH, sciset_weeks.HEIGHT
+    return {
+        "sciset_weeks": weeks,
+        "sciset_latest": sciset_weeks.latest(weeks),
+        "sciset_points": sciset_weeks.line_points(weeks, period),
+        "sciset_box": (width, height, height / 2),
+    }
 
 
 def short_date(day):

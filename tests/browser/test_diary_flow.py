@@ -13,10 +13,12 @@ from sci_tracker.diary.models import (
     InterventionUse,
     LegPainEntry,
     SpasmEpisode,
+    SpasticityWeek,
     Trigger,
 )
 from tests.browser.conftest import assert_accessible, sign_in, unfold
 from tests.conftest import make_user
+from tests.entries import sciset_week
 
 ZONE = "Pacific/Auckland"  # the browser's zone too (see conftest), far from UTC
 
@@ -588,3 +590,19 @@ def test_the_diary_fits_a_small_phone_with_large_targets(page, live_server, tran
             assert box["width"] >= 44, name
             assert box["height"] >= 44, name
             assert target.evaluate(TEXT_FITS), name
+
+
+def test_it_lists_a_sci_set_week_and_bins_it_with_an_undo(page, live_server, transactional_db):
+    wen = person("wen")
+    day = wen.local_today() - timedelta(days=1)
+    sciset_week(wen, day, ratings={1: -2, 2: 1})
+    sign_in(page, live_server, wen.email)
+    page.goto(f"{live_server.url}/entries/")
+    expect(page.get_by_text("spasticity was problematic on the whole").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name=re.compile("Move to the bin")).click()
+    expect(page.get_by_role("button", name="Undo")).to_be_visible()
+    assert SpasticityWeek.objects.get().deleted_at is not None
+    page.get_by_role("button", name="Undo").click()
+    expect(page.get_by_text("spasticity was problematic on the whole").first).to_be_visible()
+    assert SpasticityWeek.objects.get().deleted_at is None

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.conftest import make_user
-from tests.entries import checkin, fill_days
+from tests.entries import checkin, fill_days, sciset_week
 
 CHARTS = ["pain", "spasms", "interference", "hours"]
 
@@ -147,4 +147,23 @@ def test_it_opens_the_triggers_page_with_what_stands_out(
     assert_accessible(page)
     standouts.get_by_role("link").first.click()
     expect(page).to_have_url(re.compile(r"#trigger-full-bladder$"))
+    assert console_errors == []
+
+
+def test_it_draws_the_weekly_sci_set_line_within_a_phone(page, live_server, console_errors, dee):
+    today = dee.local_today()
+    for weeks_back, rating in ((3, -2), (2, -1), (1, 0), (0, 2)):
+        sciset_week(dee, today - timedelta(days=7 * weeks_back), ratings={1: rating, 2: rating})
+    sign_in(page, live_server, dee.email)
+    page.goto(f"{live_server.url}/trends/?range=30d")
+    section = page.locator("#sci-set")
+    section.scroll_into_view_if_needed()
+    line = section.locator("svg")
+    expect(line).to_be_visible()
+    box = line.bounding_box()
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= 390  # the line fits the phone's width
+    expect(section.get_by_text("spasticity was helpful on the whole.").first).to_be_visible()
+    expect(section.get_by_role("img")).to_have_accessible_name(re.compile("SCI-SET"))
+    assert_accessible(page)
     assert console_errors == []

@@ -35,9 +35,15 @@ from sci_tracker.diary.rules import (
     event_day_near_enough,
     moment_has_come,
     on_calendar,
+    week_day_has_come,
 )
 from sci_tracker.exports import backup
-from sci_tracker.exports.csv_files import FILES_BY_NAME, LIST_SEPARATOR, safe_text
+from sci_tracker.exports.csv_files import (
+    FILES_BY_NAME,
+    LIST_SEPARATOR,
+    SCISET_ITEM_COLUMNS,
+    safe_text,
+)
 from sci_tracker.exports.importer.read import csv_records, csv_rows, read_backup, shown
 
 # Each CSV file's kind of entry, and each kind's CSV file (tried.csv has no kind of its own).
@@ -47,6 +53,7 @@ CSV_KINDS = {
     "check-ins": "checkin",
     "treatment-events": "event",
     "ad-episodes": "ad",
+    "sci-set": "sciset",
 }
 KIND_FILES = {kind: FILES_BY_NAME[name] for name, kind in CSV_KINDS.items()}
 TRIED_FILE = "tried"
@@ -138,6 +145,8 @@ def unguarded(text):
 def read_value(model_field, raw, from_csv):
     """The Python value of one field, or raises ValueError with what is wrong."""
     name = model_field.name
+    if name == "answers":  # a week's SCI-SET answers; its validator says what is wrong
+        return csv_answers(raw) if from_csv else raw
     if from_csv:
         raw = unguarded(raw) if name in GUARDED_TEXT else raw
         if isinstance(model_field, models.JSONField):
@@ -205,6 +214,18 @@ def read_value(model_field, raw, from_csv):
             raise ValueError(f"{name} {shown(raw)} is not a date (YYYY-MM-DD)") from None
         return within_days(name, raw, day)
     return raw
+
+
+def csv_answers(cells):
+    """sci-set.csv's item cells as a week's answers: empty is not applicable, a whole number is
+    a rating; anything else stays text, which the answers' validator names."""
+    answers = {}
+    for key, cell in cells.items():
+        cell = cell.strip()
+        answers[key] = (
+            None if cell == "" else int(cell) if re.fullmatch(r"-?\d{1,3}", cell) else cell
+        )
+    return answers
 
 
 def within_days(name, raw, day):
@@ -579,6 +600,10 @@ def csv_upload(payload):
             for column in FILES_BY_NAME[file_name].export_only:
                 raw.pop(column, None)  # not restored from a CSV file (see csv_files)
             row = Row(CSV_KINDS[file_name], where, csv_id=raw.pop("id").strip())
+            if file_name == "sci-set":
+                raw["answers"] = {
+                    key: raw.pop(column) for column, key in SCISET_ITEM_COLUMNS.items()
+                }
             slot_cell = raw.pop("problem_slot", "").strip()
             problem_name = unguarded(raw.pop("problem", "")).strip()
             read_entry(row, raw, from_csv=True)
@@ -647,6 +672,8 @@ def check_references(row, known, plan, today, now):
         )
     day = row.values.get("date")
     if row.kind == "checkin" and day is not None and not check_in_day_has_come(day, today):
+        row.errors.append(f"date {day} is a day that has not come yet")
+    if row.kind == "sciset" and day is not None and not week_day_has_come(day, today):
         row.errors.append(f"date {day} is a day that has not come yet")
     if row.kind == "event" and day is not None and not event_day_near_enough(day, today):
         row.errors.append(f"date {day} is more than a year ahead")

@@ -204,7 +204,7 @@ def plan_import(owner, payload, restore_profile=False, now=None):
     # "Today" in the zone the diary will have once imported: the file's, when it restores the
     # profile. A check-in written this evening in Auckland is for a day that has come there.
     todays = today_in(plan.profile.get("time_zone") or owner.time_zone, now)
-    days_taken = {}  # date -> where: one check-in out of the bin a day
+    days_taken = {}  # (kind, date) -> where: one check-in or week out of the bin a day
     for row in upload.rows:
         if not row.errors:
             check_references(row, known, plan, todays, now)
@@ -213,14 +213,15 @@ def plan_import(owner, payload, restore_profile=False, now=None):
         if row.key() in existing[row.kind]:
             row.skipped = True
             continue
-        if row.kind == "checkin" and row.values.get("deleted_at") is None:
+        if row.kind in ONE_A_DAY and row.values.get("deleted_at") is None:
             day = row.values["date"]
-            if day in days_taken:
+            if (row.kind, day) in days_taken:
                 row.errors.append(
-                    f"a check-in for {day} is already in the upload ({days_taken[day]})"
+                    f"{ONE_A_DAY[row.kind]} for {day} is already in the upload "
+                    f"({days_taken[row.kind, day]})"
                 )
                 continue
-            days_taken[day] = row.where
+            days_taken[row.kind, day] = row.where
         if row.logged_by and row.logged_by not in mine:
             strangers[row.logged_by] += 1
     for row in upload.rows:
@@ -457,6 +458,10 @@ def plan_hidden(owner, model, definitions, plan):
         elif slug not in hidden:
             hidden.add(slug)
             plan.new_hidden[model].append((slug, builtins[slug]))
+
+
+# Kinds of entry kept once a day out of the bin (their UniqueConstraint), as the errors name one.
+ONE_A_DAY = {"checkin": "a check-in", "sciset": "an SCI-SET week"}
 
 
 def existing_keys(owner):

@@ -321,7 +321,13 @@ def add_no_reminders(data):
     return data
 
 
-UPGRADES = {1: add_ad_episodes, 2: add_hidden_builtins, 3: add_no_reminders}
+def add_sciset_weeks(data):
+    """Version 4 to 5: version 5 added the weekly SCI-SET answers; a version 4 file has none."""
+    data.setdefault("sciset_weeks", [])
+    return data
+
+
+UPGRADES = {1: add_ad_episodes, 2: add_hidden_builtins, 3: add_no_reminders, 4: add_sciset_weeks}
 
 
 def upgraded(data, version):
