@@ -18,7 +18,7 @@ from fhir.resources.R4B.observation import Observation
 
 from sci_tracker.diary import sciset
 from sci_tracker.diary.models import SpasticityWeek
-from sci_tracker.exports import fhir
+from sci_tracker.exports import backup, fhir
 from sci_tracker.sharing.models import CareAccess
 from tests.entries import sciset_week
 from tests.test_import import confirm, csv_bytes, minimal_backup, page_text, upload
@@ -222,7 +222,8 @@ def week_item(**fields):
 @time_machine.travel(datetime(2025, 3, 10, 3, tzinfo=UTC), tick=False)
 def test_it_checks_weeks_in_a_backup(alice_client, alice):
     data = minimal_backup(
-        version=4,
+        version=backup.VERSION,
+        reminders=None,
         sciset_weeks=[
             week_item(),
             week_item(date="2025-03-02", answers={**sciset.blank_answers(), "3": 4}),
@@ -244,11 +245,11 @@ def test_it_checks_weeks_in_a_backup(alice_client, alice):
 
 @time_machine.travel(datetime(2025, 3, 10, 3, tzinfo=UTC), tick=False)
 def test_it_reads_a_version_4_backup_as_having_no_weeks(alice_client, alice):
-    data = json.loads(minimal_backup(version=4))
+    data = json.loads(minimal_backup(version=4, reminders=None))
     del data["sciset_weeks"]
     text = page_text(upload(alice_client, {"b.json": json.dumps(data).encode()}))
     assert "0 entries to add, 0 already in your diary (skipped), 0 errors." in text
-    with_unknown = json.loads(minimal_backup(version=4, sciset_weeks=[week_item()]))
+    with_unknown = json.loads(minimal_backup(version=4, reminders=None, sciset_weeks=[week_item()]))
     text = page_text(upload(alice_client, {"b.json": json.dumps(with_unknown).encode()}))
     assert "1 entry to add" in text  # the key is read whatever version says it has
 
