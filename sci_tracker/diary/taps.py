@@ -46,10 +46,6 @@ class Tap:
             cleaned.get("account", ""),
         )
 
-    @property
-    def moment(self) -> datetime:
-        return self.tapped_at
-
 
 class TapRefused(Exception):
     """Not saved, with the reason the page shows."""
@@ -112,7 +108,7 @@ def save_pain(owner: Any, logged_by: Any, tap: Tap, intensity: int):
         lambda: LegPainEntry.objects.create(
             owner=owner,
             logged_by=logged_by,
-            occurred_at=tap.moment,
+            occurred_at=tap.tapped_at,
             intensity=intensity,
             client_id=tap.client_id,
         ),
@@ -124,7 +120,7 @@ def save_check_in(owner: Any, logged_by: Any, tap: Tap, frequency: int, severity
     already keeps it: the answer is refused, saying where to change it."""
 
     def make() -> CheckIn:
-        day = timezone.localdate(tap.moment, timezone=owner.zone)
+        day = timezone.localdate(tap.tapped_at, timezone=owner.zone)
         if CheckIn.objects.for_user(owner).active().filter(date=day).exists():
             raise TapRefused(
                 _(
