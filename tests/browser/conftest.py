@@ -1,6 +1,7 @@
 """Playwright driving Debian's Chromium against Django's live server, on a phone-sized screen."""
 
 import os
+import time
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -62,6 +63,16 @@ def assert_accessible(page):
     """axe-core finds no WCAG 2.2 A or AA violation on the page as it is now."""
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def wait_until(page, script, arg=None, timeout_s=30):
+    """Wait until `script`, evaluated in the page, gives a truthy answer. For checks that await
+    (caches, IndexedDB): `page.wait_for_function` takes the promise such a check returns as
+    its truthy answer and stops waiting at once. As with `expect`, the timeout only stops a hang."""
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(script, arg):
+        assert time.monotonic() < deadline, f"Still false after {timeout_s} s: {script}"
+        page.wait_for_timeout(50)
 
 
 def sign_in(page, live_server, email, password=PASSWORD):

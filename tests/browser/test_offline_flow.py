@@ -14,7 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from sci_tracker.diary.models import LegPainEntry, SpasmEpisode
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, sign_in, wait_until
 from tests.conftest import make_user
 
 ZONE = "Pacific/Auckland"
@@ -30,7 +30,7 @@ def whole_milliseconds(moment):
 def controlled_log_page(page, live_server):
     page.goto(f"{live_server.url}/log/")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    page.wait_for_function(KEPT_LOG_PAGE)
+    wait_until(page, KEPT_LOG_PAGE)
 
 
 def test_it_logs_offline_and_saves_once_with_the_tapped_times(
@@ -123,8 +123,8 @@ def test_it_never_sends_another_accounts_queue_and_signing_out_empties_it(
     page.evaluate("item => SciQueue.add(item)", last)
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("status")).to_contain_text("You are signed out.")
-    page.wait_for_function("a => SciQueue.waiting(a).then(w => w.length === 0)", arg=account)
-    page.wait_for_function(NO_KEPT_LOG_PAGE)
+    wait_until(page, "a => SciQueue.waiting(a).then(w => w.length === 0)", account)
+    wait_until(page, NO_KEPT_LOG_PAGE)
     assert SpasmEpisode.objects.filter(owner=bea).count() == 1
     # The other account's entry stays for that account; it was never sent here.
     left = page.evaluate("SciQueue.waiting('someone-else').then(w => w.length)")
