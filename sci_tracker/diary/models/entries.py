@@ -13,8 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
@@ -1275,20 +1273,6 @@ def triggers_changed(sender, instance, action, reverse, model, pk_set, **kwargs)
     elif pk_set:  # trigger.spasms.add(...): the entries may be anyone's
         for owner_id in set(model.objects.filter(pk__in=pk_set).values_list("owner_id", flat=True)):
             diary_changed(owner_id)
-
-
-ENTRY_MODELS = {
-    model.kind: model
-    for model in (SpasmEpisode, LegPainEntry, CheckIn, TreatmentEvent, ADEpisode, SpasticityWeek)
-}
-
-
-def get_entry_for_user(user, kind, pk):
-    """The one owner-scoped lookup for an entry: a stranger's entry is a 404, never shown."""
-    model = ENTRY_MODELS.get(kind)
-    if model is None:
-        raise Http404("No such kind of entry.")
-    return get_object_or_404(model.objects.for_user(user), pk=pk)
 
 
 def save_pain_problems(owner, names):
