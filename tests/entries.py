@@ -6,10 +6,13 @@ from zoneinfo import ZoneInfo
 from sci_tracker.diary.models import (
     ADEpisode,
     BloodPressureReading,
+    CareEvent,
     CheckIn,
     Intervention,
     InterventionUse,
     LegPainEntry,
+    Medicine,
+    MedicineDose,
     PainProblem,
     SpasmEpisode,
     SpasticityWeek,
@@ -104,4 +107,34 @@ def sciset_week(owner, day=date(2026, 3, 14), ratings=None, **fields):
     answers.update({str(item): value for item, value in (ratings or {}).items()})
     return SpasticityWeek.objects.create(
         owner=owner, logged_by=fields.pop("logged_by", owner), date=day, answers=answers, **fields
+    )
+
+
+def medicine(owner, name="Baclofen", **fields):
+    return Medicine.objects.create(
+        owner=owner,
+        name=name,
+        unit=fields.pop("unit", "mg"),
+        reason=fields.pop("reason", "spasms"),
+        **fields,
+    )
+
+
+def dose(owner, medicine, **fields):
+    return MedicineDose.objects.create(
+        owner=owner,
+        logged_by=fields.pop("logged_by", owner),
+        medicine=medicine,
+        occurred_at=fields.pop("occurred_at", NOW),
+        **fields,
+    )
+
+
+def care(owner, event="catheter", **fields):
+    return CareEvent.objects.create(
+        owner=owner,
+        logged_by=fields.pop("logged_by", owner),
+        occurred_at=fields.pop("occurred_at", NOW),
+        event=event,
+        **fields,
     )

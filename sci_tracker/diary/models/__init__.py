@@ -2,6 +2,8 @@
 
 - entries: the lists (triggers, interventions), the entries of the diary (spasms, leg pain,
   check-ins, treatment events, AD episodes, SCI-SET weeks) and what hangs on them.
+- medicines: the person's medicine list and each dose taken or missed.
+- care: the bladder, bowel and skin programme.
 
 Each module imports only those above it, so the package has no cycle; ENTRY_MODELS, the one
 list of entry kinds that history, the bin, the edit pages and the exports share, is made here.
@@ -10,6 +12,7 @@ list of entry kinds that history, the bin, the edit pages and the exports share,
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from sci_tracker.diary.models.care import *  # noqa: F403
 from sci_tracker.diary.models.entries import *  # noqa: F403
 from sci_tracker.diary.models.entries import (
     ADEpisode,
@@ -19,6 +22,7 @@ from sci_tracker.diary.models.entries import (
     SpasticityWeek,
     TreatmentEvent,
 )
+from sci_tracker.diary.models.medicines import *  # noqa: F403
 
 ENTRY_MODELS = {
     model.kind: model

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sci_tracker.diary import sciset
 from sci_tracker.diary.catalogue import PAIN_TYPE_GUIDES
+from sci_tracker.diary.schedules import DoseTimes
 
 
 def in_range(field, lowest, highest, name, allow_null=False):
@@ -1031,6 +1032,15 @@ class EventKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# The treatment events that belong to a medicine on the list, and those that set its dose.
+MEDICINE_EVENT_KINDS = [
+    EventKind.MEDICINE_START.value,
+    EventKind.MEDICINE_CHANGE.value,
+    EventKind.MEDICINE_STOP.value,
+]
+DOSE_EVENT_KINDS = [EventKind.MEDICINE_START.value, EventKind.MEDICINE_CHANGE.value]
+
+
 class TreatmentEvent(Entry):
     """A dated change that matters for trends; shown as a marker on the charts."""
 
@@ -1041,6 +1051,24 @@ class TreatmentEvent(Entry):
         blank=True,
         help_text="Which muscles, which medicine and dose, what changed.",
     )
+    # A medicine on the person's list (diary.models.medicines) that this starts, changes or
+    # stops; a start or change also gives the dose and times from this day on.
+    medicine = models.ForeignKey(
+        "diary.Medicine",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("medicine"),
+    )
+    dose = models.DecimalField(_("dose"), max_digits=9, decimal_places=3, null=True, blank=True)
+    times = models.JSONField(
+        _("times of day"),
+        default=list,
+        blank=True,
+        help_text=_("When each dose is due, such as 08:00; none for a medicine taken as needed."),
+        validators=[DoseTimes()],
+    )
 
     kind = "event"
     kind_label = "Treatment event"
@@ -1049,6 +1077,17 @@ class TreatmentEvent(Entry):
         ordering = ["-date"]
         constraints = [
             only_choices("event_kind", EventKind.values, "diary_event_kind_valid"),
+            # Only a medicine's start, change or stop names a medicine, and only a start or a
+            # change gives a dose; a stop ends the medicine, so it has none.
+            models.CheckConstraint(
+                condition=Q(medicine__isnull=True) | Q(event_kind__in=MEDICINE_EVENT_KINDS),
+                name="diary_event_medicine_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(dose__isnull=True)
+                | Q(medicine__isnull=False, event_kind__in=DOSE_EVENT_KINDS, dose__gt=0),
+                name="diary_event_dose_with_medicine",
+            ),
         ]
 
     def __str__(self):
