@@ -1,0 +1,167 @@
+"""Spasms in the hours after a late catheterisation, a missed bowel routine, a skin problem or a
+missed, late or on-time dose, against the usual rate (trends.by_the_hour).
+
+The diary below is Alice's in Auckland over March and April 2026, across the end of daylight
+saving (5 April), so the local hours the rule reads are tested on both sides of a change."""
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from sci_tracker.trends import aggregates
+from sci_tracker.trends.aggregates import Period
+from sci_tracker.trends.by_the_hour import MIN_EVENTS, by_the_hour
+from tests.conftest import diary_queries, make_user
+from tests.entries import AUCKLAND, care, dose, medicine, spasm
+
+pytestmark = pytest.mark.django_db
+
+PERIOD = Period(date(2026, 3, 1), date(2026, 4, 20))  # 51 days
+CATHETER_TIMES = [time(8), time(12), time(16), time(20)]
+
+
+def at(day, moment, minutes=0):
+    return datetime.combine(day, moment, AUCKLAND) + timedelta(minutes=minutes)
+
+
+def usual_days(owner, days=PERIOD.days):
+    """Catheterised at 8, 12, 16 and 20 o'clock, and one spasm at 10:00 and one at 22:00."""
+    for day in days:
+        for moment in CATHETER_TIMES:
+            care(owner, "catheter", occurred_at=at(day, moment))
+        spasm(owner, occurred_at=at(day, time(10)))
+        spasm(owner, occurred_at=at(day, time(22)))
+
+
+def figures(owner):
+    return by_the_hour(owner, PERIOD, aggregates.daily(owner, PERIOD))
+
+
+def test_it_counts_the_spasms_after_each_catheterisation_later_than_usual(alice):
+    late_days = PERIOD.days[3:9]  # six days, across no change; and one after the change
+    late_days.append(date(2026, 4, 10))
+    usual_days(alice, [day for day in PERIOD.days if day not in late_days])
+    for day in late_days:
+        # 08:00, then 14:00 (six hours: two over the usual four), 16:00, 20:00.
+        for moment in (time(8), time(14), time(16), time(20)):
+            care(alice, "catheter", occurred_at=at(day, moment))
+        for minutes in (10, 70, 130):  # three spasms within six hours of 14:00
+            spasm(alice, occurred_at=at(day, time(14), minutes))
+        spasm(alice, occurred_at=at(day, time(22)))
+
+    found = figures(alice)
+
+    # The usual daytime gap: 4 hours, the night's 12-hour gaps (20:00 to 08:00) left out.
+    assert found.usual_gap == pytest.approx(timedelta(hours=4), abs=timedelta(minutes=10))
+    late = {after.kind: after for after in found.found}["catheter-late"]
+    # Each late one's six hours (14:00 to 20:00) hold its three spasms, not the one at 22:00.
+    assert (late.events, late.spasms, late.hours) == (7, 7 * 3, 42)
+    # Usual: 44 days of 2 spasms, 7 days of 4, over 51 days, per 6 hours.
+    assert found.usual == pytest.approx((44 * 2 + 7 * 4) / 51 / 4)
+    assert found.usual_days == 51
+
+
+def test_it_compares_missed_and_late_doses_with_doses_on_time(alice):
+    usual_days(alice)
+    baclofen = medicine(alice)
+    for n, day in enumerate(PERIOD.days[:30]):
+        due = at(day, time(8))
+        if n < 6:
+            dose(alice, baclofen, scheduled_for=due, occurred_at=due, status="missed")
+            for minutes in (30, 90, 150):
+                spasm(alice, occurred_at=due + timedelta(minutes=minutes))
+        elif n < 11:
+            dose(alice, baclofen, scheduled_for=due, occurred_at=due + timedelta(hours=2))
+        else:
+            dose(alice, baclofen, scheduled_for=due, occurred_at=due + timedelta(minutes=20))
+    # An as-needed dose is none of these.
+    dose(alice, baclofen, occurred_at=at(PERIOD.days[40], time(9)))
+
+    found = {after.kind: after for after in figures(alice).found}
+
+    assert (found["dose-missed"].events, found["dose-missed"].spasms) == (6, 6 * 4)
+    # A late dose's six hours start when it was taken (10:00), so they hold the 10:00 spasm.
+    assert (found["dose-late"].events, found["dose-late"].spasms) == (5, 5)
+    assert (found["dose-on-time"].events, found["dose-on-time"].spasms) == (19, 19)
+    assert "dose-as-needed" not in found
+
+
+def test_it_counts_after_a_missed_bowel_routine_and_a_skin_problem_found(alice):
+    usual_days(alice)
+    for day in PERIOD.days[:MIN_EVENTS]:
+        care(alice, "bowel-missed", occurred_at=at(day, time(7)))
+        care(alice, "skin-problem", occurred_at=at(day, time(19)), site="heel", stage="1")
+    found = {after.kind: after for after in figures(alice).found}
+    # 07:00 to 13:00 holds the 10:00 spasm; 19:00 to 01:00 holds the 22:00 one.
+    assert (found["bowel-missed"].events, found["bowel-missed"].spasms) == (MIN_EVENTS, MIN_EVENTS)
+    assert (found["skin-problem"].events, found["skin-problem"].spasms) == (MIN_EVENTS, MIN_EVENTS)
+
+
+def test_it_shows_nothing_on_too_few_events_or_too_few_days(alice):
+    usual_days(alice)
+    for day in PERIOD.days[: MIN_EVENTS - 1]:
+        care(alice, "bowel-missed", occurred_at=at(day, time(7)))
+    assert figures(alice).found == []
+
+    # Enough events, but only ten days with a record.
+    cy = make_user("cy", time_zone="Pacific/Auckland")
+    usual_days(cy, PERIOD.days[:10])
+    for day in PERIOD.days[:10]:
+        care(cy, "bowel-missed", occurred_at=at(day, time(7)))
+    found = figures(cy)
+    assert (found.found, found.usual_days) == ([], 10)
+
+
+def test_it_leaves_out_what_is_in_the_bin_and_other_peoples_diaries(alice, bob):
+    usual_days(alice)
+    for day in PERIOD.days[:MIN_EVENTS]:
+        care(alice, "bowel-missed", occurred_at=at(day, time(7)))
+        care(bob, "bowel-missed", occurred_at=at(day, time(7)))
+        spasm(bob, occurred_at=at(day, time(8)))
+    binned = care(alice, "bowel-missed", occurred_at=at(PERIOD.days[20], time(7)))
+    binned.move_to_bin()
+    spasm(alice, occurred_at=at(PERIOD.days[0], time(9))).move_to_bin()
+    found = {after.kind: after for after in figures(alice).found}
+    assert (found["bowel-missed"].events, found["bowel-missed"].spasms) == (MIN_EVENTS, MIN_EVENTS)
+
+
+def test_it_says_in_a_sentence_only_what_is_strong(alice):
+    usual_days(alice)
+    baclofen = medicine(alice)
+    for n, day in enumerate(PERIOD.days[:40]):
+        due = at(day, time(8))
+        missed = n < 10
+        dose(
+            alice,
+            baclofen,
+            scheduled_for=due,
+            occurred_at=due,
+            status="missed" if missed else "taken",
+        )
+        if missed:
+            for minutes in (30, 90, 150):
+                spasm(alice, occurred_at=due + timedelta(minutes=minutes))
+    found = figures(alice)
+    assert [after.kind for after in found.strong()] == ["dose-missed"]
+    (sentence,) = found.sentences()
+    assert sentence.startswith("Spasms came more often in the 6 hours after a missed dose: 4.0")
+    assert sentence.endswith("(10 events).")
+
+
+def test_it_reads_a_month_or_a_year_in_the_same_queries(alice):
+    def queries():
+        by_day = aggregates.daily(alice, PERIOD)
+        with CaptureQueriesContext(connection) as done:
+            by_the_hour(alice, PERIOD, by_day)
+        return len(diary_queries(done))
+
+    usual_days(alice, PERIOD.days[:5])
+    few = queries()
+    usual_days(alice, PERIOD.days[5:])
+    baclofen = medicine(alice)
+    for day in PERIOD.days:
+        dose(alice, baclofen, scheduled_for=at(day, time(8)), occurred_at=at(day, time(8)))
+        care(alice, "skin-problem", occurred_at=at(day, time(19)))
+    assert queries() == few == 3
