@@ -1,6 +1,7 @@
 """Named users and the test-wide settings, in one place."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,12 @@ def diary_queries(captured):
         for query in captured.captured_queries
         if "sci_tracker_cache" not in query["sql"] and "SAVEPOINT" not in query["sql"]
     ]
+
+
+def text_of(html: str) -> str:
+    """A page as a person reads it: tags gone, spaces collapsed, quotes as typed."""
+    text = re.sub(r"<[^>]+>", " ", html)
+    return " ".join(text.replace("&#x27;", "'").replace("&quot;", '"').split())
 
 
 def make_user(name, *, confirmed=True, **fields):

@@ -7,13 +7,15 @@ saving (5 April), so the local hours the rule reads are tested on both sides of 
 from datetime import date, datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from sci_tracker.trends import aggregates
 from sci_tracker.trends.aggregates import Period
 from sci_tracker.trends.by_the_hour import MIN_EVENTS, by_the_hour
-from tests.conftest import diary_queries, make_user
+from tests.conftest import diary_queries, make_user, text_of
 from tests.entries import AUCKLAND, care, dose, medicine, spasm
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +167,54 @@ def test_it_reads_a_month_or_a_year_in_the_same_queries(alice):
         dose(alice, baclofen, scheduled_for=at(day, time(8)), occurred_at=at(day, time(8)))
         care(alice, "skin-problem", occurred_at=at(day, time(19)))
     assert queries() == few == 3
+
+
+def strong_missed_doses(owner):
+    """Forty days of a dose at 8:00, missed on the last ten with three spasms in the hours after
+    (so the home page's last five weeks hold them all)."""
+    usual_days(owner)
+    baclofen = medicine(owner)
+    for n, day in enumerate(PERIOD.days[-40:]):
+        due = at(day, time(8))
+        missed = n >= 30
+        dose(
+            owner,
+            baclofen,
+            scheduled_for=due,
+            occurred_at=due,
+            status="missed" if missed else "taken",
+        )
+        if missed:
+            for minutes in (30, 90, 150):
+                spasm(owner, occurred_at=due + timedelta(minutes=minutes))
+
+
+def test_it_shows_the_figures_on_the_triggers_page_and_the_strong_one_on_home_and_report(
+    alice, alice_client
+):
+    strong_missed_doses(alice)
+    last_day = at(PERIOD.end, time(23))
+    with time_machine.travel(last_day, tick=False):
+        page = alice_client.get(
+            reverse("trends:triggers"),
+            {"range": "custom", "from": PERIOD.start, "to": PERIOD.end},
+        )
+        home = alice_client.get(reverse("home"))
+        report = alice_client.get(
+            reverse("reports:report"),
+            {"range": "custom", "from": PERIOD.start, "to": PERIOD.end},
+        )
+    text = text_of(page.content.decode())
+    assert "In the hours after bladder, bowel, skin and medicine events" in text
+    assert "A missed dose 4.0 10 events, 60 hours" in text
+    assert "A dose taken on time 1.0 30 events, 180 hours" in text
+    assert "A usual time 0.6 51 days with a record" in text
+    expected = "Spasms came more often in the 6 hours after a missed dose: 4.0 on average"
+    assert expected in text
+    for response in (home, report):
+        assert expected in text_of(response.content.decode())
+
+
+def test_it_says_what_to_log_when_there_is_not_enough(alice_client):
+    page = alice_client.get(reverse("trends:triggers"))
+    assert "Not enough yet to compare. Log catheterisations" in page.content.decode()

@@ -32,7 +32,7 @@ from sci_tracker.exports.csv_files import FILES
 from sci_tracker.exports.models import PendingImport
 from sci_tracker.reminders.models import PushSubscription, ReminderSettings
 from sci_tracker.sharing.models import ReviewNote, VisitMeasure
-from tests.conftest import make_user
+from tests.conftest import make_user, text_of
 from tests.entries import ad_episode, at, builtin, checkin, event, pain, sciset_week, spasm
 
 PREVIEW = reverse("exports:import_preview")
@@ -336,9 +336,7 @@ def confirm(client, follow=True):
 
 
 def page_text(response):
-    """The page as a person reads it: tags gone, spaces collapsed."""
-    text = re.sub(r"<[^>]+>", " ", response.text)
-    return " ".join(text.replace("&#x27;", "'").replace("&quot;", '"').split())
+    return text_of(response.text)
 
 
 def ticked(response, name):

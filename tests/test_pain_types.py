@@ -20,7 +20,7 @@ from sci_tracker.exports.models import PendingImport
 from sci_tracker.reports.report import build_report
 from sci_tracker.sharing.models import CareAccess, Role
 from sci_tracker.trends.aggregates import Period
-from tests.conftest import make_user
+from tests.conftest import make_user, text_of
 from tests.entries import NOW, at, pain
 
 SNOMED = "http://snomed.info/sct"
@@ -46,11 +46,6 @@ def doctor(alice):
 @pytest.fixture
 def feet(alice):
     return PainProblem.objects.create(owner=alice, slot=1, name="Burning feet")
-
-
-def text_of(html):
-    """The page as a person reads it: tags gone, spaces collapsed."""
-    return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&#x27;", "'").split())
 
 
 def confirm_url(person):

@@ -14,19 +14,13 @@ from django.urls import reverse
 from sci_tracker.diary.models import LegPainEntry, RedFlag, SpasmEpisode
 from sci_tracker.exports import fhir
 from sci_tracker.exports.models import PendingImport
-from tests.conftest import make_user
+from tests.conftest import make_user, text_of
 from tests.entries import AUCKLAND, at, spasm
 
 WEAKNESS = "new-weakness"
 LABEL = "New weakness or numbness, or a change in feeling"
 TODAY = date(2026, 3, 20)
 FROZEN = datetime.combine(TODAY, time(12), AUCKLAND)
-
-
-def text_of(html):
-    """The page as a person reads it: tags gone, spaces collapsed."""
-    text = re.sub(r"<[^>]+>", " ", html)
-    return " ".join(text.replace("&#x27;", "'").replace("&quot;", '"').split())
 
 
 def guide_section(client, anchor):

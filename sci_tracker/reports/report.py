@@ -30,7 +30,7 @@ from sci_tracker.diary.models import (
     labels,
 )
 from sci_tracker.diary.pain_types import problem_pain_types
-from sci_tracker.trends import ad_episodes, aggregates, sciset_weeks
+from sci_tracker.trends import ad_episodes, aggregates, by_the_hour, sciset_weeks
 from sci_tracker.trends.aggregates import NIGHT_HOURS, Period, mean, woken_share
 from sci_tracker.trends.window import EVERY_DAY, Window
 
@@ -320,6 +320,9 @@ class Report:
     strip: list | None = None  # StripColumn: the spasticity rating and night wakings
     # The latest weekly SCI-SET score of the period and its change (trends.sciset_weeks.Latest).
     sciset: object = None
+    # Sentences on the spasms after bladder, bowel, skin and medicine events, when strong
+    # (trends.by_the_hour).
+    after_events: list = field(default_factory=list)
 
     @property
     def strip_recorded(self):
@@ -385,4 +388,5 @@ def build_report(person, period, *, window: Window = EVERY_DAY):
         ad_episodes_left_out=episodes_left_out,
         usual_pressure=ad_episodes.usual_pressure(person),
         sciset=sciset_weeks.latest(sciset_weeks.weeks_in(person, period)),
+        after_events=by_the_hour.by_the_hour(person, period, this_days).sentences(),
     )

@@ -13,7 +13,14 @@ from django.views.decorators.http import condition
 from sci_tracker.diary.models import Effect
 from sci_tracker.sharing.access import person_view, scope_kwargs
 from sci_tracker.sharing.people import review_panel
-from sci_tracker.trends import ad_episodes, aggregates, insights, sciset_weeks, summaries
+from sci_tracker.trends import (
+    ad_episodes,
+    aggregates,
+    by_the_hour,
+    insights,
+    sciset_weeks,
+    summaries,
+)
 from sci_tracker.trends.aggregates import Period
 from sci_tracker.trends.forms import RANGES, RangeForm
 from sci_tracker.trends.templatetags.trends import figure
@@ -200,15 +207,17 @@ def heat_map(found, weeks=HEAT_MAP_WEEKS):
 @person_view("read", page="Trends: triggers")
 def triggers(request, person):
     form, period, window = chosen_period(request, person)
-    triggers = aggregates.trigger_stats(
-        person, period, cached_overview(person, period, window).by_day
-    )
+    by_day = cached_overview(person, period, window).by_day
+    triggers = aggregates.trigger_stats(person, period, by_day)
     context = {
         **range_context(request, form, period),
         "title": "Triggers",
         "triggers": triggers,
         "insights": insights.standouts(triggers),
         "min_days": aggregates.MIN_DAYS,
+        "after_events": by_the_hour.by_the_hour(person, period, by_day),
+        "min_events": by_the_hour.MIN_EVENTS,
+        "min_usual_days": by_the_hour.MIN_USUAL_DAYS,
     }
     return render(request, "trends/triggers.html", context)
 
@@ -285,7 +294,10 @@ def home_summary(owner, by_day: aggregates.Daily | None = None):
     if not any(item.this_days or item.last_days for item in changes):
         return None
     month = Period(today.replace(day=1), today)
+    read = Period(by_day.days[0], by_day.days[-1]) if by_day else None
     return {
+        # What came in the hours after bladder, bowel, skin and medicine events, when strong.
+        "after_events": by_the_hour.by_the_hour(owner, read, by_day).sentences() if read else [],
         "changes": changes,
         "sentences": [(summaries.change(item), item.chart) for item in changes if item.notable],
         "top_trigger": aggregates.most_logged_trigger(owner, month),
