@@ -25,7 +25,17 @@ from sci_tracker.trends import aggregates
 from sci_tracker.trends.aggregates import Period
 from sci_tracker.trends.local_time import LocalDate, LocalHour, offsets_between
 from tests.conftest import diary_queries
-from tests.entries import AUCKLAND, at, builtin, checkin, event, fill_days, pain, spasm
+from tests.entries import (
+    AUCKLAND,
+    at,
+    builtin,
+    care,
+    checkin,
+    event,
+    fill_days,
+    pain,
+    spasm,
+)
 
 # Noon on Friday 20 March 2026 in Auckland: alice's "today" in these tests.
 TODAY = date(2026, 3, 20)
@@ -209,6 +219,42 @@ def test_it_hides_a_comparison_with_fewer_than_five_days_on_a_side(alice, alice_
     assert "Logged 4 times, on 4 days." in response.text
     assert "Not shown: 4 days with it and 6 without; each side needs at least 5." in response.text
     assert "not what causes" in response.text
+
+
+def test_it_counts_bladder_bowel_and_skin_events_as_triggers_without_a_second_tick(alice):
+    uti = builtin(Trigger, "uti")
+    start = date(2026, 3, 1)
+    for n in range(12):
+        day = start + timedelta(days=n)
+        if n % 2 == 0:  # days 0, 2, 4, 6, 8, 10: signs of a urinary infection, logged once
+            care(alice, "uti-signs", occurred_at=at(day, 8))
+        for _ in range(3 if n % 2 == 0 else 1):
+            spasm(alice, occurred_at=at(day, 14))
+    # A spasm ticked with the same trigger on a day that has the event too: one day, two logs.
+    spasm(alice, occurred_at=at(start, 20)).triggers.add(uti)
+    care(alice, "constipation", occurred_at=at(start, 9))
+    care(alice, "skin-problem", occurred_at=at(start, 9), site="heel", stage="2")
+    care(alice, "skin-problem", occurred_at=at(start, 10), site="foot")
+    care(alice, "bowel-missed", occurred_at=at(start, 9))  # by the hour only, not a trigger day
+    care(alice, "uti-signs", occurred_at=at(start, 9)).move_to_bin()
+
+    found = {
+        stats.slug: stats
+        for stats in aggregates.trigger_stats(alice, Period(start, start + timedelta(days=11)))
+    }
+
+    assert set(found) == {"uti", "constipation", "pressure-injury", "skin-irritation"}
+    uti_stats = found["uti"]
+    assert (uti_stats.name, uti_stats.times_logged, uti_stats.days_logged) == (
+        "Urinary tract infection",
+        7,
+        6,
+    )
+    assert (uti_stats.spasms_same_day.with_mean, uti_stats.spasms_same_day.without_mean) == (
+        3 + 1 / 6,
+        1,
+    )
+    assert found["pressure-injury"].guide == "why-spasms-happen#trigger-skin"
 
 
 def test_it_names_the_most_logged_trigger(alice):

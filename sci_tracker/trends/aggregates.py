@@ -21,9 +21,11 @@ from statistics import fmean
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Min, Q, Subquery, Sum
+from django.db.models import Case, CharField, Count, Max, Min, Q, Subquery, Sum, Value, When
 
+from sci_tracker.diary.catalogue import TRIGGERS
 from sci_tracker.diary.models import (
+    CareEvent,
     CheckIn,
     Effect,
     EventKind,
@@ -510,8 +512,48 @@ class TriggerStats:
         ]
 
 
+# Bladder, bowel and skin events (diary.models.care) that count as a built-in trigger on their
+# day, as if it had been ticked on a spasm: logged once, never typed twice. A skin problem found
+# is a pressure injury when it was given a stage, else skin irritation.
+CARE_AS_TRIGGER = Case(
+    When(event="uti-signs", then=Value("uti")),
+    When(event="constipation", then=Value("constipation")),
+    When(event="skin-problem", stage="", then=Value("skin-irritation")),
+    When(event="skin-problem", then=Value("pressure-injury")),
+    default=Value(""),
+    output_field=CharField(),
+)
+BUILT_IN_TRIGGERS = {slug: (name, category, guide) for slug, name, category, guide in TRIGGERS}
+
+
+def care_trigger_rows(owner, period):
+    """Per built-in trigger and local day, the care events that count as it: one grouped query,
+    in the shape trigger_rows gives."""
+    entries, span = _timed_in(CareEvent, owner, period)
+    rows = (
+        entries.annotate(slug=CARE_AS_TRIGGER)
+        .exclude(slug="")
+        .annotate(day=LocalDate("occurred_at", *span))
+        .values("day", "slug")
+        .annotate(entries=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        name, category, guide = BUILT_IN_TRIGGERS[row["slug"]]
+        yield {
+            "day": row["day"],
+            "triggers__slug": row["slug"],
+            "triggers__name": name,
+            "triggers__category": category,
+            "triggers__guide": guide,
+            "entries": row["entries"],
+        }
+
+
 def trigger_rows(owner, period):
-    """Per trigger and local day, how many entries named it: two grouped queries."""
+    """Per trigger and local day, how many entries named it, the care events that count as a
+    trigger among them: three grouped queries."""
+    yield from care_trigger_rows(owner, period)
     for model in (SpasmEpisode, LegPainEntry):
         entries, span = _timed_in(model, owner, period)
         yield from (
