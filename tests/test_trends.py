@@ -23,8 +23,14 @@ from sci_tracker.diary.models import (
 from sci_tracker.sharing.models import ShareLink
 from sci_tracker.trends import aggregates
 from sci_tracker.trends.aggregates import Period
-from sci_tracker.trends.local_time import LocalDate, LocalHour, offsets_between
-from tests.conftest import diary_queries
+from sci_tracker.trends.local_time import (
+    LocalDate,
+    LocalDateByOwner,
+    LocalHour,
+    LocalHourByOwner,
+    offsets_between,
+)
+from tests.conftest import diary_queries, make_user
 from tests.entries import (
     AUCKLAND,
     at,
@@ -80,7 +86,63 @@ def test_it_finds_the_local_date_and_hour_in_the_database_as_python_does(alice, 
     assert wrong == []
 
 
+def test_it_finds_each_owners_local_date_and_hour_in_one_query(alice, bob):
+    carol = make_user("carol", time_zone="Europe/London")
+    people = (alice, bob, carol)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    moments = [start + timedelta(minutes=20 * n) for n in range(0, 2 * 365 * 72, 11)]
+    SpasmEpisode.objects.bulk_create(
+        SpasmEpisode(owner=person, logged_by=person, occurred_at=moment)
+        for person in people
+        for moment in moments
+    )
+    zones = {person.pk: person.zone for person in people}
+    span = (zones, start, moments[-1] + timedelta(seconds=1))
+    with CaptureQueriesContext(connection) as done:
+        rows = list(
+            SpasmEpisode.objects.annotate(
+                day=LocalDateByOwner("occurred_at", "owner", *span),
+                hour=LocalHourByOwner("occurred_at", "owner", *span),
+            ).values_list("owner", "occurred_at", "day", "hour")
+        )
+    wrong = [
+        row
+        for row in rows
+        if (row[1].astimezone(zones[row[0]]).date(), row[1].astimezone(zones[row[0]]).hour)
+        != row[2:]
+    ]
+    assert len(done) == 1
+    assert len(rows) == 3 * len(moments)
+    assert wrong == []
+
+
 # Day by day ---------------------------------------------------------------------------------
+
+
+def test_it_reads_many_peoples_days_in_three_queries_as_it_reads_each_ones(alice, bob):
+    carol = make_user("carol", time_zone="Europe/London")
+    people = (alice, bob, carol)
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    for offset, person in enumerate(people):
+        fill_days(person, TODAY - timedelta(days=offset), 10)
+        # Moments that fall on other local days and hours in each zone (some at night), and
+        # pain with and without a pain problem.
+        for n in range(60):
+            moment = start + timedelta(hours=7 * n, minutes=13 * offset)
+            spasm(person, occurred_at=moment)
+            if n % 3 == 0:
+                pain(person, occurred_at=moment, intensity=n % 11)
+    periods = {
+        alice: Period(date(2026, 3, 1), TODAY),
+        bob: Period(date(2026, 3, 3), TODAY - timedelta(days=1)),
+        carol: Period(date(2026, 2, 27), TODAY - timedelta(days=2)),
+    }
+    with CaptureQueriesContext(connection) as done:
+        together = aggregates.daily_for_people(periods)
+    assert len(done) == 3
+    for person, period in periods.items():
+        assert together[person.pk] == aggregates.daily(person, period)
+    assert sum(filter(None, together[alice.pk].spasms)) > 60
 
 
 def test_it_groups_entries_by_the_persons_local_day(alice):

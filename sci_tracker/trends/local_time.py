@@ -10,6 +10,7 @@ let SQLite's own date functions apply it.
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
+from django.db.models import DateField, Func, IntegerField
 from django.db.models.functions import ExtractHour, TruncDate
 
 STEP = timedelta(hours=6)  # no zone changes its offset twice within six hours
@@ -102,5 +103,87 @@ class LocalHour(_LocalSpan, ExtractHour):
     def as_sqlite(self, compiler, connection):
         field_sql, field_params = compiler.compile(self.lhs)
         offset_sql, offset_params = self.offset_sql(field_sql, field_params)
+        sql = f"CAST(strftime('%%H', {field_sql}, {offset_sql}) AS INTEGER)"
+        return sql, [*field_params, *offset_params]
+
+
+class _ByOwner(Func):
+    """The same for the rows of several people at once, each row read in its owner's zone:
+    `zones` maps each owner's id to their zone, and every row's owner must be among them. The
+    SQL picks the zone by owner with one CASE branch per zone (not per person), so its size
+    follows the number of zones, and the number of queries stays one."""
+
+    output_field = None
+
+    def __init__(self, expression, owner, zones: dict, since, until):
+        super().__init__(expression, owner)
+        self.zones = zones
+        self.span = (since, until)
+
+    def _by_zone(self):
+        owners = {}
+        for owner_id, zone in sorted(self.zones.items()):
+            owners.setdefault(zone, []).append(owner_id)
+        return owners.items()
+
+    def _choice(self, owner_sql, owner_params, branch):
+        """CASE WHEN owner IN (...) THEN <branch(zone)> ... END, with its parameters."""
+        parts, params = [], []
+        for zone, owner_ids in self._by_zone():
+            sql, branch_params = branch(zone)
+            marks = ", ".join(["%s"] * len(owner_ids))
+            parts.append(f"WHEN {owner_sql} IN ({marks}) THEN {sql}")
+            params += [*owner_params, *owner_ids, *branch_params]
+        return f"(CASE {' '.join(parts)} END)", params
+
+    def _local(self, compiler, connection):
+        """PostgreSQL: the moment as local wall time (`AT TIME ZONE` the owner's zone)."""
+        (field_sql, field_params), (owner_sql, owner_params) = (
+            compiler.compile(expression) for expression in self.source_expressions
+        )
+        zone_sql, zone_params = self._choice(
+            owner_sql, owner_params, lambda zone: ("%s", [zone.key])
+        )
+        return f"({field_sql} AT TIME ZONE {zone_sql})", [*field_params, *zone_params]
+
+    def _offset(self, compiler, connection):
+        """SQLite: the moment's SQL and the modifier that moves it to the owner's zone."""
+        (field_sql, field_params), (owner_sql, owner_params) = (
+            compiler.compile(expression) for expression in self.source_expressions
+        )
+
+        def offset(zone):
+            first, changes = offsets_between(zone, *self.span)
+            return _pick_offset(field_sql, field_params, first, changes)
+
+        offset_sql, offset_params = self._choice(owner_sql, owner_params, offset)
+        return field_sql, field_params, offset_sql, offset_params
+
+
+class LocalDateByOwner(_ByOwner):
+    """The local date of each row's moment, in its owner's zone."""
+
+    output_field = DateField()
+
+    def as_sql(self, compiler, connection):
+        sql, params = self._local(compiler, connection)
+        return f"({sql})::date", params
+
+    def as_sqlite(self, compiler, connection):
+        field_sql, field_params, offset_sql, offset_params = self._offset(compiler, connection)
+        return f"date({field_sql}, {offset_sql})", [*field_params, *offset_params]
+
+
+class LocalHourByOwner(_ByOwner):
+    """The local hour (0-23) of each row's moment, in its owner's zone."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection):
+        sql, params = self._local(compiler, connection)
+        return f"EXTRACT(HOUR FROM {sql})::integer", params
+
+    def as_sqlite(self, compiler, connection):
+        field_sql, field_params, offset_sql, offset_params = self._offset(compiler, connection)
         sql = f"CAST(strftime('%%H', {field_sql}, {offset_sql}) AS INTEGER)"
         return sql, [*field_params, *offset_params]
