@@ -17,7 +17,7 @@ from sci_tracker.diary.models import ADEpisode, BloodPressureReading, SpasmEpiso
 from sci_tracker.exports import backup, fhir
 from sci_tracker.exports.models import PendingImport
 from sci_tracker.sharing.models import CareAccess
-from sci_tracker.sharing.people import last_entry_day
+from sci_tracker.sharing.people import last_entries
 from tests.conftest import make_user
 from tests.entries import ad_episode
 
@@ -448,9 +448,10 @@ def test_it_imports_an_old_backup_that_has_no_episodes(client, tara):
 
 def test_it_counts_an_episode_as_the_persons_latest_entry(tara):
     """What a clinician's list of people shows as the last day something was logged."""
-    assert last_entry_day(tara) is None
-    ad_episode(tara, occurred_at=datetime(2026, 3, 14, 23, 30, tzinfo=UTC))
-    assert last_entry_day(tara) == date(2026, 3, 14)
+    assert last_entries([tara]) == {tara.pk: (None, None)}
+    moment = datetime(2026, 3, 14, 23, 30, tzinfo=UTC)
+    ad_episode(tara, occurred_at=moment)
+    assert last_entries([tara]) == {tara.pk: (date(2026, 3, 14), moment)}
 
 
 @time_machine.travel(NOW, tick=False)

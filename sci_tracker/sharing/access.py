@@ -102,11 +102,16 @@ def access_for(person, *, user=None, link=None):
     grant = CareAccess.objects.active().filter(person=person, member=user).first()
     if grant is None:
         return NO_ACCESS
+    return granted(grant, user)
+
+
+def granted(grant: CareAccess, user) -> Access:
+    """The access an active grant gives `user`, its member (for a list of grants read at once)."""
     if grant.role == Role.CLINICIAN and not (user.is_clinician and user.email_confirmed):
         # An account that stopped calling itself a clinician's, or whose address is no longer
         # proven (changed in the admin, say), loses the role until it is both again.
         return NO_ACCESS
-    return Access(person, grant.role, grant=grant)
+    return Access(grant.person, grant.role, grant=grant)
 
 
 def scope_kwargs(request):
@@ -156,6 +161,22 @@ def record_view(request, access, page, *, once_a_day=False):
         link=access.link,
         via=access.describe(),
         page=page,
+    )
+
+
+def record_list_view(request, accesses: list[Access], page: str) -> None:
+    """Note in each person's access log that this account looked at a list of people (My
+    patients): one row each, written in one INSERT whatever the number of people."""
+    AccessRecord.objects.bulk_create(
+        AccessRecord(
+            person=access.person,
+            viewer=request.user,
+            link=None,
+            via=access.describe(),
+            page=page,
+        )
+        for access in accesses
+        if not access.is_own
     )
 
 

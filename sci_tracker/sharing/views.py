@@ -12,7 +12,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from sci_tracker.sharing import people as people_lists
-from sci_tracker.sharing.access import access_for, person_view, record_view
+from sci_tracker.sharing.access import (
+    granted,
+    person_view,
+    record_list_view,
+)
 from sci_tracker.sharing.forms import InviteForm, ReviewNoteForm, ShareLinkForm, VisitForm
 from sci_tracker.sharing.models import (
     AccessRecord,
@@ -177,17 +181,24 @@ def access_log(request, person):
 def people(request):
     """My patients / People you help: the people who gave this account access, and invitations
     to answer."""
-    readable = []
-    for grant in CareAccess.objects.active().filter(member=request.user).select_related("person"):
-        access = access_for(grant.person, user=request.user)
-        if access.allows("read"):
-            record_view(request, access, "My patients list")
-            readable.append(people_lists.summary(grant))
+    grants = CareAccess.objects.active().filter(member=request.user)
+    grants = grants.select_related("person", "member")
+    accesses = [granted(grant, request.user) for grant in grants]
+    readable = [access for access in accesses if access.allows("read")]
+    record_list_view(request, readable, "My patients list")
+    rows = people_lists.summaries([access.grant for access in readable])
+    shown, filters = people_lists.filtered(rows, request.GET.get("show", ""))
     pending = CareAccess.objects.pending_for(request.user).select_related("person")
     return render(
         request,
         "sharing/people.html",
-        {"title": roles_of(request.user).people_title, "people": readable, "pending": pending},
+        {
+            "title": roles_of(request.user).people_title,
+            "people": shown,
+            "everyone": len(rows),
+            "filters": filters,
+            "pending": pending,
+        },
     )
 
 
