@@ -46,6 +46,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/export.py
 	$(BIN)/python bench/import_memory.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/patients.py
 
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .

@@ -151,3 +151,20 @@ def test_it_lists_and_logs_no_one_whose_access_has_lapsed(client, doctor):
     doctor.save()
     assert names_in_order(client.get(reverse("sharing:people"))) == []
     assert AccessRecord.objects.count() == 1
+
+
+def test_it_shows_a_long_list_a_page_at_a_time_keeping_the_filter(client, doctor):
+    for n in range(27):
+        person = patient(doctor, f"person{n:02}")
+        if n >= 2:  # two with entries, the rest quiet for a week
+            continue
+        spasm(person, occurred_at=local(TODAY, 8, person))
+    first = client.get(reverse("sharing:people"), {"show": "quiet"})
+    assert len(names_in_order(first)) == 25
+    assert "Page 1 of 2" not in text_of(first.text)  # 25 quiet people: one page
+    everyone = client.get(reverse("sharing:people"))
+    assert "Page 1 of 2" in text_of(everyone.text)
+    assert 'href="?show=&amp;page=2"' in everyone.text
+    second = client.get(reverse("sharing:people"), {"page": 2})
+    # The quiet ones first (by name), then the two with entries.
+    assert names_in_order(second) == ["Person00", "Person01"]

@@ -3,6 +3,7 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.mail import send_mail
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,6 +33,7 @@ from sci_tracker.sharing.roles import roles_of
 
 logger = logging.getLogger(__name__)
 ACCESS_LOG_LENGTH = 200
+PEOPLE_PER_PAGE = 25
 
 
 @person_view("manage")
@@ -187,14 +189,19 @@ def people(request):
     readable = [access for access in accesses if access.allows("read")]
     record_list_view(request, readable, "My patients list")
     rows = people_lists.summaries([access.grant for access in readable])
-    shown, filters = people_lists.filtered(rows, request.GET.get("show", ""))
+    show = request.GET.get("show", "")
+    shown, filters = people_lists.filtered(rows, show)
+    # Most in need of attention first, a page at a time: a long list stays quick to render.
+    page = Paginator(shown, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     pending = CareAccess.objects.pending_for(request.user).select_related("person")
     return render(
         request,
         "sharing/people.html",
         {
             "title": roles_of(request.user).people_title,
-            "people": shown,
+            "people": page.object_list,
+            "page": page,
+            "show": next((f.key for f in filters if f.chosen), ""),
             "everyone": len(rows),
             "filters": filters,
             "pending": pending,
