@@ -110,7 +110,7 @@ def test_it_rolls_back_the_whole_request_and_says_nothing_was_saved(client, alic
         person=alice, email=carer.email, role="carer", member=carer, accepted_at=timezone.now()
     )
     client.force_login(carer)
-    monkeypatch.setattr("sci_tracker.diary.models.diary_changed", fail)
+    monkeypatch.setattr("sci_tracker.diary.models.entries.diary_changed", fail)
     response = client.post(reverse("diary:spasm_now", kwargs={"person_id": alice.pk}))
     assert response.status_code == 503
     assert "<h1>Not saved</h1>" in response.text

@@ -54,7 +54,7 @@ def test_it_sends_the_safe_headers_with_every_refusal(alice, monkeypatch):
         )
     owner = Client(raise_request_exception=False)
     owner.force_login(alice)
-    monkeypatch.setattr("sci_tracker.diary.models.diary_changed", fail)
+    monkeypatch.setattr("sci_tracker.diary.models.entries.diary_changed", fail)
     answers["503"] = owner.post(reverse("diary:spasm_now"))
     # A database error on a page is a 503 too ("Not available right now"); a bug is a 500.
     monkeypatch.setattr("sci_tracker.diary.views.history_page", crash)
