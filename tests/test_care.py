@@ -14,9 +14,11 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.observation import Observation
 
 from sci_tracker.diary.models import CareEvent
-from sci_tracker.exports import backup
+from sci_tracker.exports import backup, fhir
 from sci_tracker.sharing.models import CareAccess
 from tests.conftest import make_user
 from tests.entries import NOW, care
@@ -387,3 +389,49 @@ def test_it_refuses_bad_cells_of_a_care_csv(alice_client, alice):
     assert "care.csv row 2: volume_ml: Only a catheterisation or a leak has a volume" in text
     assert "care.csv row 3: volume_ml: Enter a volume from 1 to 3000 ml." in text
     assert "care.csv row 4: volume_ml 'lots' is not a whole number" in text
+
+
+# FHIR ------------------------------------------------------------------------------------------
+
+
+def test_it_exports_each_care_event_as_a_valid_observation(alice):
+    care(alice, "catheter", volume_ml=450, note="cloudy", note_for_clinician=True)
+    care(alice, "skin-problem", site="heel", stage="deep-tissue", occurred_at=NOW)
+    care(alice, "bowel-routine", bowel_result="good", occurred_at=NOW)
+    care(alice, "skin-check", checked_by="carer", occurred_at=NOW)
+    care(alice, "leak").move_to_bin()
+    data = fhir.bundle(alice)
+    Bundle.model_validate(data)
+    found = {
+        entry["resource"]["code"]["coding"][0]["code"]: entry["resource"]
+        for entry in data["entry"]
+        if entry["resource"].get("code", {}).get("coding", [{}])[0].get("system")
+        == fhir.CARE_EVENTS
+    }
+    assert sorted(found) == ["bowel-routine", "catheter", "skin-check", "skin-problem"]
+    for resource in found.values():
+        Observation.model_validate(resource)
+        assert resource["effectiveDateTime"] == "2026-03-15T00:30:00+13:00"
+    emptied = found["catheter"]
+    assert emptied["code"]["text"] == "Catheterised or emptied the bladder"
+    assert emptied["valueQuantity"] == {
+        "value": 450,
+        "unit": "mL",
+        "system": "http://unitsofmeasure.org",
+        "code": "mL",
+    }
+    assert emptied["note"] == [{"text": "cloudy"}]
+    sore = found["skin-problem"]
+    assert sore["bodySite"]["text"] == "Heel"
+    assert "valueQuantity" not in sore
+    [stage] = sore["component"]
+    assert stage["code"]["coding"][0]["code"] == "pressure-injury-stage"
+    assert stage["valueCodeableConcept"]["coding"][0] == {
+        "system": fhir.PRESSURE_STAGES,
+        "code": "deep-tissue",
+        "display": "Deep tissue injury: purple or maroon skin",
+    }
+    [result] = found["bowel-routine"]["component"]
+    assert result["valueCodeableConcept"]["coding"][0]["code"] == "good"
+    [who] = found["skin-check"]["component"]
+    assert who["valueCodeableConcept"]["text"] == "A carer"
