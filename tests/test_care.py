@@ -6,13 +6,15 @@ import csv
 import io
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from html import unescape
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.observation import Observation
@@ -20,8 +22,8 @@ from fhir.resources.R4B.observation import Observation
 from sci_tracker.diary.models import CareEvent
 from sci_tracker.exports import backup, fhir
 from sci_tracker.sharing.models import CareAccess
-from tests.conftest import make_user
-from tests.entries import NOW, care
+from tests.conftest import diary_queries, make_user
+from tests.entries import NOW, at, care
 from tests.test_import import confirm, csv_bytes, minimal_backup, page_text, upload
 
 
@@ -435,3 +437,62 @@ def test_it_exports_each_care_event_as_a_valid_observation(alice):
     assert result["valueCodeableConcept"]["coding"][0]["code"] == "good"
     [who] = found["skin-check"]["component"]
     assert who["valueCodeableConcept"]["text"] == "A carer"
+
+
+# Trends ----------------------------------------------------------------------------------------
+
+TRENDS_NOW = datetime(2026, 3, 20, 9, tzinfo=UTC)  # Friday 20 March, 22:00 in Auckland
+
+
+def programme(owner, first: date, days: int) -> None:
+    """Five catheterisations a day, a bowel routine every other morning (every fourth missed),
+    a skin check every evening."""
+    for n in range(days):
+        day = first + timedelta(days=n)
+        for hour in (6, 10, 14, 18, 22):
+            care(owner, "catheter", occurred_at=at(day, hour), volume_ml=400)
+        if n % 2 == 0:
+            care(owner, "bowel-missed" if n % 4 == 2 else "bowel-routine", occurred_at=at(day, 8))
+        care(owner, "skin-check", occurred_at=at(day, 21), checked_by="self")
+
+
+@time_machine.travel(TRENDS_NOW, tick=False)
+def test_it_sums_up_the_programme_week_by_week_on_the_trends_page(alice_client, alice):
+    programme(alice, date(2026, 3, 9), 11)  # Monday 9 to Thursday 19 March
+    care(alice, "catheter", occurred_at=at(date(2026, 3, 20), 6))
+    care(alice, "catheter", occurred_at=at(date(2026, 3, 20), 7)).move_to_bin()
+    care(alice, "skin-problem", occurred_at=at(date(2026, 2, 1), 21), site="heel")  # before
+    care(alice, "skin-problem", occurred_at=at(date(2026, 3, 10), 21), site="sacrum", stage="1")
+    care(alice, "skin-healed", occurred_at=at(date(2026, 3, 17), 21), site="sacrum")
+    response = alice_client.get(reverse("trends:overview"), {"range": "14d"})
+    rows = re.findall(
+        r"<tr><td>(\d+ \w+ \d+)[^<]*(?:<span[^>]*>([^<]*)</span>)?</td>"
+        r"<td>([^<]*)</td><td>(\d+)</td><td>(\d+)</td><td>([^<]*)</td><td>(\d+)</td></tr>",
+        response.text,
+    )
+    # The 14 days from 7 March: a Saturday and Sunday first, then the week of 9 March, then
+    # the week of 16 March up to today; one problem open from February, one more from the 10th.
+    assert rows == [
+        ("9 Mar 2026", "", "5.0", "2", "2", "7/7", "2"),
+        ("16 Mar 2026", "(5 days)", "4.2", "1", "1", "4/5", "1"),
+    ]
+    assert "Bladder, bowel and skin" in text(response)
+
+
+@time_machine.travel(TRENDS_NOW, tick=False)
+def test_it_says_when_no_care_events_were_logged(alice_client):
+    response = alice_client.get(reverse("trends:overview"))
+    assert "No bladder, bowel or skin events were logged in this period." in text(response)
+
+
+@time_machine.travel(TRENDS_NOW, tick=False)
+def test_it_reads_two_or_ten_weeks_of_the_programme_in_the_same_queries(alice, alice_client):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as done:
+            assert alice_client.get(reverse("trends:overview"), {"range": "3m"}).status_code == 200
+        return len(diary_queries(done))
+
+    programme(alice, date(2026, 3, 6), 14)
+    two = queries()
+    programme(alice, date(2026, 1, 9), 56)
+    assert queries() == two
