@@ -268,11 +268,15 @@ def test_it_lets_a_carer_log_in_the_persons_diary(alice, cara):
     page = client.get(url)
     assert "Log skin for Alice" in text(page)
     assert "Who checked Alice’s skin?" in text(page)
+    assert re.search(r'value="self"[^>]*>\s*<label[^>]*>Alice</label>', page.text)
     client.post(url, {"event": "skin-healed", "when": "now", "site": "heel"})
     assert [(e.event, e.owner, e.logged_by) for e in CareEvent.objects.order_by("pk")] == [
         ("skin-check", alice, carer),
         ("skin-healed", alice, carer),
     ]
+    care(alice, "skin-check", checked_by="self", logged_by=carer)
+    listed = text(client.get(reverse("diary:history", kwargs=log)))
+    assert "Skin check done at 00:30; who checked: Alice." in listed
 
 
 # Exports and import --------------------------------------------------------------------------

@@ -944,6 +944,12 @@ class CareEventForm(TimedEntryForm):
         for name, (own, for_someone) in labels.items():
             if name in self.fields:
                 self.fields[name].label = says(own, for_someone or own)
+        if "checked_by" in self.fields and self.writing.for_someone:
+            # "Me" would be the carer: the person is named instead.
+            self.fields["checked_by"].choices = [
+                (value, says("", _("%(name)s"))) if value == "self" else (value, label)
+                for value, label in self.fields["checked_by"].choices
+            ]
         if "volume_ml" in self.fields:
             self.fields["volume_ml"].help_text = _(
                 "For a catheterisation or a leak; leave it empty if not measured."
