@@ -500,3 +500,15 @@ def test_it_reads_two_or_ten_weeks_of_the_programme_in_the_same_queries(alice, a
     two = queries()
     programme(alice, date(2026, 1, 9), 56)
     assert queries() == two
+
+
+@time_machine.travel(TRENDS_NOW, tick=False)
+def test_it_puts_the_programme_by_week_in_the_report(alice_client, alice):
+    programme(alice, date(2026, 3, 16), 4)
+    page = text(alice_client.get(reverse("reports:report"), {"range": "14d"}))
+    assert "Bladder, bowel and skin" in page
+    assert "16 Mar 2026 (5 days) 4.0 1 1 4/5 0" in page
+    care(alice, "catheter", occurred_at=at(date(2026, 3, 16), 2)).move_to_bin()  # not counted
+    assert "16 Mar 2026 (5 days) 4.0 1 1 4/5 0" in text(
+        alice_client.get(reverse("reports:report"), {"range": "14d"})
+    )
