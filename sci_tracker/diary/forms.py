@@ -956,7 +956,7 @@ class CareEventForm(TimedEntryForm):
             )
         if "site" in self.fields:
             self.fields["site"].help_text = _(
-                "If you find a mark: keep all weight off it and tell your care team."
+                "On finding a mark: keep all weight off it and tell the care team."
             )
         if "stage" in self.fields:
             self.fields["stage"].help_text = _(
