@@ -512,3 +512,14 @@ def test_it_puts_the_programme_by_week_in_the_report(alice_client, alice):
     assert "16 Mar 2026 (5 days) 4.0 1 1 4/5 0" in text(
         alice_client.get(reverse("reports:report"), {"range": "14d"})
     )
+
+
+# Offline ---------------------------------------------------------------------------------------
+
+
+def test_it_keeps_the_care_buttons_offline_and_the_worker_queues_them(alice_client, client):
+    copy = alice_client.get(reverse("diary:log_offline_copy"))
+    assert 'action="/log/care-now/" data-queue-kind="care"' in copy.text
+    worker = client.get("/service-worker.js").content.decode()
+    shell = json.loads(worker.split("\n", 1)[0].removeprefix("const SHELL = ").removesuffix(";"))
+    assert "care-now/" in shell["taps"]
