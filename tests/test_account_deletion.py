@@ -25,6 +25,7 @@ from sci_tracker.accounts.models import User
 from sci_tracker.diary.models import (
     ADEpisode,
     BloodPressureReading,
+    CareEvent,
     CheckIn,
     FoldState,
     HiddenIntervention,
@@ -48,7 +49,7 @@ from sci_tracker.sharing.models import (
     VisitMeasure,
 )
 from tests.conftest import PASSWORD
-from tests.entries import NOW, ad_episode, builtin, checkin, event, pain, sciset_week, spasm
+from tests.entries import NOW, ad_episode, builtin, care, checkin, event, pain, sciset_week, spasm
 
 
 def own_intervention(person):
@@ -98,6 +99,10 @@ MAKERS = {
     SpasmEpisode: lambda person, other: (
         spasm(person).triggers.add(Trigger.objects.create(owner=person, slug="t", name="T")),
         carer_spasm(other, person),
+    ),
+    CareEvent: lambda person, other: (
+        care(person, "skin-problem", site="heel"),
+        care(other, "catheter", logged_by=person, volume_ml=300),
     ),
     PainProblem: lambda person, other: PainProblem.objects.create(
         owner=person, slot=1, name="Burning feet"

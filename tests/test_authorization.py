@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from sci_tracker.diary.models import (
     ADEpisode,
+    CareEvent,
     PainProblem,
     SpasmEpisode,
     SpasticityWeek,
@@ -32,7 +33,7 @@ from sci_tracker.reminders.models import PushSubscription, ReminderSettings
 from sci_tracker.sharing.access import PERMISSIONS
 from sci_tracker.sharing.models import CareAccess, ShareLink
 from tests.conftest import make_user
-from tests.entries import ad_episode, pain, sciset_week, spasm
+from tests.entries import ad_episode, care, pain, sciset_week, spasm
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
@@ -98,6 +99,7 @@ PAGES = PUBLIC | {
     # An empty post names no intensity or answer: refused, saving nothing.
     "diary:pain_now": Page("log", get=None, post=400),
     "diary:checkin_now": Page("log", get=None, post=400),
+    "diary:care_now": Page("log", get=None, post=400),
     # One's own Log page only, as the service worker keeps it.
     "diary:log_offline_copy": Page("log"),
     "diary:new": Page("log", **FORM),
@@ -249,6 +251,7 @@ def world(db):
         pain(user, occurred_at=yesterday, note=f"{words} flagged", note_for_clinician=True)
         ad_episode(user, [(yesterday, 170, 100, 50)], occurred_at=yesterday, note=f"{words} AD")
         sciset_week(user, yesterday.date(), ratings={1: -1}, note=f"{words} SCI-SET")
+        care(user, "skin-problem", occurred_at=yesterday, site="heel", note=f"{words} skin")
     # Everyone's reminders at a time of their own, and a device that gets them.
     for number, (name, user) in enumerate(accounts.items()):
         ReminderSettings.objects.create(user=user, first_at=time(6, 10 + number), by_email=True)
@@ -258,7 +261,7 @@ def world(db):
     alice = accounts["alice"]
     # Logged by her carer, so the carer's way to change them is walked (tests/test_roles.py
     # shows that a carer gets 404 on an entry the person logged).
-    for model in (SpasmEpisode, ADEpisode, SpasticityWeek):
+    for model in (SpasmEpisode, ADEpisode, SpasticityWeek, CareEvent):
         model.objects.filter(owner=alice).update(logged_by=accounts["cara"])
     now = timezone.now()
     for member, role in (("dr_okafor", "clinician"), ("cara", "carer")):
@@ -442,6 +445,14 @@ ENTRY_PATTERNS = [
 def test_it_gives_each_visitor_only_what_the_rule_allows_on_an_ad_episode(world, pattern):
     episode = ADEpisode.objects.get(owner=world["accounts"]["alice"])
     world["samples"] |= {"kind": "ad", "pk": episode.pk}
+    test_it_gives_each_visitor_only_what_the_rule_allows(world, pattern)
+
+
+# The entry pages again, on a bladder, bowel or skin event (its form narrowed to its own area).
+@pytest.mark.parametrize("pattern", ENTRY_PATTERNS, ids=str)
+def test_it_gives_each_visitor_only_what_the_rule_allows_on_a_care_event(world, pattern):
+    event = CareEvent.objects.get(owner=world["accounts"]["alice"])
+    world["samples"] |= {"kind": "care", "pk": event.pk}
     test_it_gives_each_visitor_only_what_the_rule_allows(world, pattern)
 
 

@@ -50,6 +50,10 @@ from sci_tracker.diary.models import (
     ADOutcome,
     BloodPressureReading,
     BodyRegion,
+    BowelResult,
+    CareEvent,
+    CareEventKind,
+    CheckedBy,
     CheckIn,
     Effect,
     EventKind,
@@ -62,7 +66,9 @@ from sci_tracker.diary.models import (
     PainQuality,
     PainSite,
     PainType,
+    PressureStage,
     RedFlag,
+    SkinSite,
     SpasmDuration,
     SpasmEpisode,
     SpasmImpact,
@@ -276,6 +282,7 @@ COUNTED = [
     LegPainEntry,
     CheckIn,
     TreatmentEvent,
+    CareEvent,
     InterventionUse,
     SpasmEpisode.triggers.through,
     LegPainEntry.triggers.through,
@@ -785,6 +792,20 @@ def entry_fields(kind, diary):
             "details": st.one_of(st.text(max_size=200), hostile_text),
             **common,
         },
+        # Any detail on any kind: the ones a kind does not carry are refused in words.
+        "care": {
+            "when": any_of(WHEN),
+            "occurred_local": moment_text,
+            "event": any_of(CareEventKind.values),
+            "volume_ml": st.one_of(
+                st.just(""), st.sampled_from(["0", "1", "450", "3000", "3001"]), numbers
+            ),
+            "bowel_result": st.one_of(st.just(""), any_of(BowelResult.values)),
+            "checked_by": st.one_of(st.just(""), any_of(CheckedBy.values)),
+            "site": st.one_of(st.just(""), any_of(SkinSite.values)),
+            "stage": st.one_of(st.just(""), any_of(PressureStage.values)),
+            **common,
+        },
     }[kind]
 
 
@@ -795,6 +816,7 @@ MODELS = {
     "event": TreatmentEvent,
     "ad": ADEpisode,
     "sciset": SpasticityWeek,
+    "care": CareEvent,
 }
 
 
@@ -833,13 +855,26 @@ def check_entry(kind, entry, data, zone):
         assert entry.psfs_frequency == int(sent(data, "psfs_frequency"))
         for name in ("spasticity", "pain_worst", "pain_average", "night_wakings"):
             assert getattr(entry, name) == IntegerField(required=False).clean(sent(data, name))
+    if kind == "care":
+        when = sent(data, "when")
+        if when != "earlier":
+            assert entry.occurred_at == NOW - timedelta(minutes=0 if when == "now" else int(when))
+        else:
+            with timezone.override(zone):
+                assert entry.occurred_at == DateTimeField().clean(sent(data, "occurred_local"))
+        assert entry.event == sent(data, "event")
+        volume = IntegerField(required=False).clean(sent(data, "volume_ml"))
+        assert entry.volume_ml == volume
+        for name in ("bowel_result", "checked_by", "site", "stage"):
+            assert getattr(entry, name) == sent(data, name)
+        entry.clean()  # every detail is on a kind it describes
     if kind == "event":
         assert entry.event_kind == sent(data, "event_kind")
         assert entry.details == typed(sent(data, "details"))
         assert entry.date <= TODAY + timedelta(days=366)
 
 
-@pytest.mark.parametrize("kind", ["spasm", "pain", "checkin", "event"])
+@pytest.mark.parametrize("kind", ["spasm", "pain", "checkin", "event", "care"])
 @time_machine.travel(NOW, tick=False)
 @HYPOTHESIS
 @given(data=st.data())
@@ -906,6 +941,7 @@ QUEUED_TAPS = {
         CheckIn,
         {"psfs_frequency": ["0", "2"], "psfs_severity": ["", "1", "3"]},
     ),
+    "care": ("diary:care_now", CareEvent, {"event": ["catheter"], "volume_ml": ["", "450"]}),
 }
 NOW_MS = int(NOW.timestamp() * 1000)
 
@@ -1085,6 +1121,7 @@ ENTRY_BASICS = {
     "pain": {"intensity": "3", "pain_type": "unknown"},
     "checkin": {"psfs_frequency": "0"},
     "event": {"event_kind": "botox"},
+    "care": {"event": "catheter", "when": "now"},
 }
 
 
@@ -1123,6 +1160,17 @@ ENTRY_BASICS = {
         ("spasm", {"when": "now", "note": "a\x00b"}, "Take out the invisible “null” characters."),
         ("pain", {"when": "now", "tried-TOTAL_FORMS": "11"}, "Fill in at most 10 rows."),
         ("pain", {"when": "now", "tried-TOTAL_FORMS": "x"}, "This page came back incomplete"),
+        ("care", {"event": "sneeze"}, str(NOT_LISTED)),
+        ("care", {"event": "bowel-routine", "volume_ml": "300"}, "Only a catheterisation or a"),
+        ("care", {"volume_ml": "3001"}, "Enter a volume from 1 to 3000 ml."),
+        ("care", {"volume_ml": "-5"}, "Enter a volume from 1 to 3000 ml."),
+        ("care", {"volume_ml": "9" * 30}, "Enter a volume from 1 to 3000 ml."),
+        ("care", {"volume_ml": "1e3"}, "Enter the volume as a whole number of ml"),
+        ("care", {"event": "skin-check", "stage": "2"}, "Only a skin problem found has a stage"),
+        ("care", {"event": "skin-problem", "stage": "5"}, str(NOT_LISTED)),
+        ("care", {"event": "leak", "checked_by": "self"}, "Only a skin check says who checked"),
+        ("care", {"event": "uti-signs", "site": "heel"}, "Only a skin problem found or healed"),
+        ("care", {"bowel_result": "good"}, "Only a bowel routine done has a result"),
         ("spasm", {"when": "now", "triggers": str(2**63)}, str(NOT_LISTED)),
         ("pain", {"when": "now", "triggers": ["1", "-" + "9" * 30]}, str(NOT_LISTED)),
         (
@@ -1863,6 +1911,16 @@ def good_entry(section):
             **end,
         },
         "treatment_events": {"date": "2026-05-04", "event_kind": "botox", "details": "", **end},
+        "care_events": {
+            "occurred_at": "2026-05-04T07:00:00+12:00",
+            "event": "skin-problem",
+            "volume_ml": None,
+            "bowel_result": "",
+            "checked_by": "",
+            "site": "heel",
+            "stage": "2",
+            **end,
+        },
         "sciset_weeks": {
             "date": "2026-05-03",
             "answers": {**sciset.blank_answers(), "1": -3, "2": 3, "35": 0},
@@ -2056,6 +2114,13 @@ def csv_cell(column):
         "problem_confirmed_type": any_of(["", *PainType.values]),
         "note_for_clinician": st.sampled_from(["0", "1"]),
         "triggers": st.sampled_from(["", "cold", "cold;full-bladder", "cold;cold"]),
+        # care.csv: any detail on any kind, so some rows break the rules of CareEvent.clean.
+        "event": any_of(CareEventKind.values),
+        "volume_ml": st.sampled_from(["", "450", "0", "3001", "1.5"]),
+        "bowel_result": any_of(["", *BowelResult.values]),
+        "checked_by": any_of(["", *CheckedBy.values]),
+        "site": any_of(["", *SkinSite.values]),
+        "stage": any_of(["", *PressureStage.values]),
     }.get(column, st.just(""))
     if column.startswith("item_"):  # sci-set.csv's ratings
         good = st.sampled_from(["", "-3", "0", "3", "4", "-0", "1.5", "+2", " 2 "])

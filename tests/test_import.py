@@ -33,7 +33,7 @@ from sci_tracker.exports.models import PendingImport
 from sci_tracker.reminders.models import PushSubscription, ReminderSettings
 from sci_tracker.sharing.models import ReviewNote, VisitMeasure
 from tests.conftest import make_user, text_of
-from tests.entries import ad_episode, at, builtin, checkin, event, pain, sciset_week, spasm
+from tests.entries import ad_episode, at, builtin, care, checkin, event, pain, sciset_week, spasm
 
 PREVIEW = reverse("exports:import_preview")
 UPLOAD = reverse("exports:import")
@@ -213,6 +213,44 @@ def fill_everything(owner, carer):
     stamp(week, created + timedelta(days=6), logged_by=carer)
     stamp(sciset_week(owner, date(2025, 6, 14), ratings={35: -3}), created + timedelta(days=13))
 
+    # Every detail of the bladder, bowel and skin programme, each on a kind it describes; a
+    # catheterisation and a skin check at the same moment are two events, not one.
+    emptied = care(
+        owner,
+        "catheter",
+        occurred_at=at(date(2025, 6, 1), 7, 0),
+        volume_ml=450,
+        note="=cloudy",
+        note_for_clinician=True,
+    )
+    stamp(emptied, created + timedelta(hours=5), logged_by=carer)
+    stamp(
+        care(owner, "skin-check", occurred_at=at(date(2025, 6, 1), 7, 0), checked_by="nurse"),
+        created + timedelta(hours=5, microseconds=1),
+    )
+    stamp(care(owner, "leak", occurred_at=at(date(2025, 6, 2), 12, 0)), created + timedelta(days=1))
+    stamp(
+        care(owner, "bowel-routine", occurred_at=at(date(2025, 6, 2), 8, 0), bowel_result="small"),
+        created + timedelta(days=1, hours=2),
+    )
+    stamp(
+        care(
+            owner,
+            "skin-problem",
+            occurred_at=at(date(2025, 6, 3), 21, 0),
+            site="sacrum",
+            stage="deep-tissue",
+        ),
+        created + timedelta(days=2, hours=3),
+    )
+    healed = care(owner, "skin-healed", occurred_at=at(date(2025, 6, 20), 9, 0), site="sacrum")
+    healed.move_to_bin()
+    stamp(healed, created + timedelta(days=19))
+    stamp(
+        care(owner, "uti-signs", occurred_at=at(date(2025, 6, 4), 6, 0)),
+        created + timedelta(days=3),
+    )
+
     doctor = make_user("okafor", is_clinician=True)
     ReviewNote.objects.create(
         person=owner,
@@ -361,7 +399,7 @@ def test_it_round_trips_every_field_through_the_backup(client, alice):
 
     response = upload(client, {"backup.json": data}, restore_profile="on")
     text = page_text(response)
-    assert "15 entries to add, 0 already in your diary (skipped), 0 errors." in text
+    assert "22 entries to add, 0 already in your diary (skipped), 0 errors." in text
     assert "With 4 blood-pressure readings for those episodes." in text
     assert "2 review notes, 4 visit measures to add" in text
     assert (
@@ -382,13 +420,13 @@ def test_it_round_trips_every_field_through_the_backup(client, alice):
     assert "Quiet hours until: 07:00" in text
     assert "E-mail: yes" in text
     # The carer's address is neither Dana's nor Alice's: their entries keep no "logged by".
-    assert "5 entries were logged by cara@example.org" in text
+    assert "6 entries were logged by cara@example.org" in text
     assert SpasmEpisode.objects.filter(owner=dana).count() == 0  # nothing before confirming
     assert not ReviewNote.objects.filter(person=dana).exists()
     version = User.objects.get(pk=dana.pk).diary_version
 
     response = confirm(client)
-    assert "Imported 15 entries, 2 review notes and 4 visit measures." in page_text(response)
+    assert "Imported 22 entries, 2 review notes and 4 visit measures." in page_text(response)
     assert User.objects.get(pk=dana.pk).diary_version == version + 1  # once, for everything
     # The author accounts stay out: Dana's notes and ratings name their authors only.
     for model in (ReviewNote, VisitMeasure):
@@ -410,7 +448,14 @@ def test_it_round_trips_every_field_through_the_backup(client, alice):
     assert feet.confirmed_imported_at is not None
     assert feet.confirmed_by_shown == "Dr Okafor (imported from a backup file)"
     expected = snapshot(alice)
-    for section in ("spasms", "leg_pain", "check_ins", "ad_episodes", "sciset_weeks"):
+    for section in (
+        "spasms",
+        "leg_pain",
+        "check_ins",
+        "ad_episodes",
+        "sciset_weeks",
+        "care_events",
+    ):
         for item in expected[section]:
             if item["logged_by"] == "cara@example.org":
                 item["logged_by"] = None
@@ -434,7 +479,7 @@ def test_it_imports_a_backup_again_without_doubling_anything(client, alice):
 
     response = upload(client, {"backup.json": data})
     text = page_text(response)
-    assert "0 entries to add, 15 already in your diary (skipped), 0 errors." in text
+    assert "0 entries to add, 22 already in your diary (skipped), 0 errors." in text
     assert "2 review notes, 4 visit measures already in your diary (skipped)." in text
     assert "to add" not in text.replace("0 entries to add", "")
     assert "There is nothing new to import." in text
@@ -462,7 +507,7 @@ def test_it_round_trips_what_csv_files_carry(client, alice):
     renamed = {f"download ({n}).csv": content for n, content in enumerate(files.values())}
     response = upload(client, renamed)
     text = page_text(response)
-    assert "10 entries to add, 0 already in your diary (skipped), 0 errors." in text
+    assert "16 entries to add, 0 already in your diary (skipped), 0 errors." in text
     assert "With 3 blood-pressure readings for those episodes." in text
     assert "With 3 things tried for those entries." in text
     assert "Pain problem 2: Burning feet" in text
@@ -480,6 +525,7 @@ def test_it_round_trips_what_csv_files_carry(client, alice):
             "treatment_events",
             "ad_episodes",
             "sciset_weeks",
+            "care_events",
         ):
             snap[key] = [
                 {**item, "created_at": None, "updated_at": None, "logged_by": None}
@@ -508,7 +554,7 @@ def test_it_round_trips_what_csv_files_carry(client, alice):
     before = snapshot(dana)
     response = upload(client, renamed)
     text = page_text(response)
-    assert "0 entries to add, 10 already in your diary (skipped), 0 errors." in text
+    assert "0 entries to add, 16 already in your diary (skipped), 0 errors." in text
     confirm(client)
     assert snapshot(dana) == before
 
@@ -660,6 +706,7 @@ def test_it_skips_entries_already_in_the_diary_by_kind_and_time(alice_client, al
         "event": 2,
         "ad": 0,
         "sciset": 0,
+        "care": 0,
     }
 
 
@@ -1382,7 +1429,9 @@ def test_it_writes_all_or_nothing(alice_client, alice, monkeypatch):
     monkeypatch.setattr(TreatmentEvent.objects, "bulk_create", fail_on_events)
     before = profile_of(alice)
     response = confirm(alice_client)
-    assert written == [{"spasm": 1, "pain": 0, "checkin": 1, "event": 0, "ad": 0, "sciset": 0}]
+    assert written == [
+        {"spasm": 1, "pain": 0, "checkin": 1, "event": 0, "ad": 0, "sciset": 0, "care": 0}
+    ]
     assert "Nothing was imported: your diary changed while importing." in page_text(response)
     assert entry_counts(alice) == {
         "spasm": 0,
@@ -1391,6 +1440,7 @@ def test_it_writes_all_or_nothing(alice_client, alice, monkeypatch):
         "event": 0,
         "ad": 0,
         "sciset": 0,
+        "care": 0,
     }
     assert not Trigger.objects.filter(owner=alice).exists()
     assert profile_of(alice) == before
@@ -1405,6 +1455,7 @@ def test_it_writes_all_or_nothing(alice_client, alice, monkeypatch):
         "event": 1,
         "ad": 0,
         "sciset": 0,
+        "care": 0,
     }
 
 
@@ -1488,6 +1539,7 @@ def test_it_takes_back_committed_batches_when_a_later_one_fails(alice_client, al
         "event": 0,
         "ad": 0,
         "sciset": 0,
+        "care": 0,
     }
     assert not Trigger.objects.filter(owner=alice).exists()
     assert not VisitMeasure.objects.exists()
@@ -1505,6 +1557,7 @@ def test_it_takes_back_committed_batches_when_a_later_one_fails(alice_client, al
         "event": 1,
         "ad": 0,
         "sciset": 0,
+        "care": 0,
     }
 
 
@@ -1528,6 +1581,7 @@ def test_it_says_nothing_was_saved_when_the_database_fails_mid_import(
         "event": 0,
         "ad": 0,
         "sciset": 0,
+        "care": 0,
     }
     assert PendingImport.objects.get().started_at is None
 
@@ -1721,12 +1775,12 @@ def test_it_counts_a_backups_lists_and_values_before_parsing_it(alice_client, mo
     monkeypatch.setattr("sci_tracker.exports.importer.read.MAX_JSON_CONTAINERS", 50)
     empty_lists = minimal_backup(spasms=[[]] * 60)
     text = page_text(upload(alice_client, {"b.json": empty_lists}))
-    assert "b.json holds more lists and values (75 and 155) than a backup of 50,000 rows" in text
+    assert "b.json holds more lists and values (76 and 157) than a backup of 50,000 rows" in text
     assert "Upload the backup as SCI Tracker wrote it, or its CSV files." in text
     monkeypatch.setattr("sci_tracker.exports.importer.read.MAX_JSON_VALUES", 100)
     wide = minimal_backup(spasms=[[1, 2, 3] * 40])
     text = page_text(upload(alice_client, {"b.json": wide}))
-    assert "b.json holds more lists and values (16 and 156) than a backup" in text
+    assert "b.json holds more lists and values (17 and 158) than a backup" in text
     assert not PendingImport.objects.exists()
 
 

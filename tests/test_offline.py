@@ -16,7 +16,7 @@ from django.urls import reverse
 from sci_tracker.accounts.drafts import SAVED_COOKIE
 from sci_tracker.accounts.resume import account_tag
 from sci_tracker.core.theme import THEME_COLOURS
-from sci_tracker.diary.models import CheckIn, LegPainEntry, SpasmEpisode
+from sci_tracker.diary.models import CareEvent, CheckIn, LegPainEntry, SpasmEpisode
 from sci_tracker.sharing.models import CareAccess
 from tests.conftest import make_user
 from tests.entries import NOW, checkin
@@ -163,7 +163,8 @@ def test_it_offers_leg_pain_and_the_first_check_in_question_on_the_log_page(alic
     html = alice_client.get(reverse("diary:quick_log")).text
     tag = account_tag(alice)
     assert f'data-account="{tag}"' in html
-    assert html.count(f'<input type="hidden" name="account" value="{tag}">') == 3
+    # Spasm, leg pain, the check-in's first question, and bladder, bowel and skin.
+    assert html.count(f'<input type="hidden" name="account" value="{tag}">') == 4
     for value in range(11):
         assert f'name="intensity" value="{value}"' in html
     assert "In the past 24 hours, how often did you have spasms?" in html
@@ -232,6 +233,7 @@ def test_it_saves_a_queued_tap_at_the_moment_it_was_tapped(alice_client, alice):
         ("diary:spasm_now", {}, SpasmEpisode),
         ("diary:pain_now", {"intensity": "4"}, LegPainEntry),
         ("diary:checkin_now", {"psfs_frequency": "1", "psfs_severity": "1"}, CheckIn),
+        ("diary:care_now", {"event": "catheter", "volume_ml": "300"}, CareEvent),
     ],
 )
 def test_it_saves_a_tap_sent_twice_once(alice_client, alice, name, fields, model):

@@ -14,6 +14,7 @@ from sci_tracker.accounts.models import User
 from sci_tracker.diary.demo import DEMO_PASSWORD
 from sci_tracker.diary.models import (
     ADEpisode,
+    CareEvent,
     CheckIn,
     EventKind,
     Intervention,
@@ -288,3 +289,44 @@ def test_it_gives_the_demo_a_few_weeks_of_sci_set_answers(db):
     # Too few days for a whole week: none.
     seed("--days", "6")
     assert not SpasticityWeek.objects.filter(owner=demo).exists()
+
+
+@time_machine.travel(datetime(2026, 3, 14, 0, 20, tzinfo=LONDON), tick=False)
+def test_it_gives_the_demo_weeks_of_the_bladder_bowel_and_skin_programme(db):
+    output = seed("--days", "90")
+    demo = User.objects.get(email="demo@example.org")
+    events = list(CareEvent.objects.filter(owner=demo).order_by("occurred_at"))
+    now = timezone.now()
+    for event in events:
+        event.full_clean()  # every detail on a kind it describes
+        assert event.occurred_at <= now
+        assert event.created_at == event.occurred_at
+        assert event.logged_by == demo
+    days = {event.occurred_at.astimezone(LONDON).date() for event in events}
+    # Eight weeks to today, within the 90 days.
+    assert min(days) == date(2026, 3, 14) - timedelta(days=55)
+    catheters = [event.occurred_at for event in events if event.event == "catheter"]
+    gaps = [
+        (later - earlier) / timedelta(hours=1)
+        for earlier, later in zip(catheters, catheters[1:], strict=False)
+    ]
+    assert all(4 <= gap <= 9 for gap in gaps)
+    assert 4 <= sum(gap > 6 for gap in gaps) < len(gaps) / 5  # some late, most on time
+    volumes = [event.volume_ml for event in events if event.event == "catheter"]
+    assert None in volumes  # not every one measured
+    assert max(v for v in volumes if v) > 500
+    kinds = Counter(event.event for event in events)
+    assert kinds["bowel-routine"] + kinds["bowel-missed"] == 28  # every other day
+    assert 1 <= kinds["bowel-missed"] <= 8
+    assert kinds["skin-check"] == 55  # every evening but tonight's, still to come
+    assert [
+        (e.event, e.site, e.stage) for e in events if e.event.startswith("skin-") and e.site
+    ] == [
+        ("skin-problem", "sacrum", "1"),
+        ("skin-healed", "sacrum", ""),
+    ]
+    assert f"{len(events)} bladder, bowel and skin events" in output
+    # A diary shorter than the eight weeks has them from its first day.
+    seed("--days", "3")
+    first = CareEvent.objects.filter(owner=demo).earliest("occurred_at")
+    assert first.occurred_at.astimezone(LONDON).date() == date(2026, 3, 12)

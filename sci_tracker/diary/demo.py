@@ -42,6 +42,7 @@ from sci_tracker.diary import sciset
 from sci_tracker.diary.models import (
     ADEpisode,
     BloodPressureReading,
+    CareEvent,
     CheckIn,
     EventKind,
     HiddenIntervention,
@@ -686,7 +687,15 @@ def pump_dates(today):
 
 def clear_diary(user):
     # Intervention uses and trigger links go with their entries.
-    for model in (SpasmEpisode, LegPainEntry, CheckIn, TreatmentEvent, ADEpisode, SpasticityWeek):
+    for model in (
+        SpasmEpisode,
+        LegPainEntry,
+        CheckIn,
+        TreatmentEvent,
+        ADEpisode,
+        SpasticityWeek,
+        CareEvent,
+    ):
         model.objects.for_user(user).delete()
     PainProblem.objects.filter(owner=user).delete()
     Trigger.objects.filter(owner=user).delete()
@@ -721,6 +730,12 @@ def fill_diary(user, days, rng):
     save_ad_episodes(episodes)
     weeks = plan_sciset_weeks(timeline, user, random.Random(rng.random()), now)  # noqa: S311
     SpasticityWeek.objects.bulk_create(weeks, batch_size=BATCH_SIZE)
+    care_events = plan_care(timeline, user, random.Random(rng.random()), now)  # noqa: S311
+    # Logged when they happened (created_at and updated_at are set on create: see backdate).
+    CareEvent.objects.bulk_create(care_events, batch_size=BATCH_SIZE)
+    for event in care_events:
+        event.created_at = event.updated_at = event.occurred_at
+    CareEvent.objects.bulk_update(care_events, ["created_at", "updated_at"], batch_size=BATCH_SIZE)
     backdate(user, check_ins, events, now, weeks)
     diary_changed(user.pk)  # bulk_create does not call save()
     return {
@@ -732,6 +747,7 @@ def fill_diary(user, days, rng):
         "AD episodes": len(episodes),
         "blood-pressure readings": sum(len(readings) for _, readings in episodes),
         "SCI-SET weeks": len(weeks),
+        "bladder, bowel and skin events": len(care_events),
     }
 
 
@@ -810,6 +826,64 @@ def plan_sciset_weeks(timeline, user, rng, now):
         }
         weeks.append(SpasticityWeek(owner=user, logged_by=user, date=day, answers=answers))
     return weeks
+
+
+CARE_WEEKS = 8  # the demo's last eight weeks have the bladder, bowel and skin programme
+CATHETER_HOURS = (4, 6)  # the usual interval between catheterisations
+CATHETER_LATE = 1 / 12  # the share of intervals stretched to 7-9 hours: late against the usual
+BOWEL_MISSED = 0.12  # the share of every-other-day routines missed
+SKIN_PROBLEM_DAYS_BACK = (20, 9)  # a red patch on the tailbone found, then healed
+
+
+def plan_care(timeline, user, rng, now):
+    """CareEvents for the last CARE_WEEKS weeks, up to now: catheterisations every 4-6 hours
+    (some late, with more in the bag), a bowel routine every other morning (a few missed, with
+    a constipated day after), a skin check every evening, and one skin problem found and
+    healed. Made up: none of it is tied to the spasms drawn before it."""
+    first = max(timeline.first, timeline.last - timedelta(days=7 * CARE_WEEKS - 1))
+    zone = user.zone
+    planned = []
+
+    def add(moment, event, **details):
+        if moment <= now:
+            planned.append(
+                CareEvent(owner=user, logged_by=user, occurred_at=moment, event=event, **details)
+            )
+
+    moment = local_time(first, 7 * 60, zone)
+    end = local_time(timeline.last, DAY_MINUTES - 1, zone)
+    late = False  # whether the interval that ended at `moment` was stretched
+    while moment <= end:
+        # A late one holds more; it is measured, as a bag that full gets noticed.
+        volume = rng.randint(550, 800) if late else rng.randint(250, 500)
+        measured = late or rng.random() < 0.6
+        add(moment, "catheter", volume_ml=volume if measured else None)
+        late = rng.random() < CATHETER_LATE
+        hours = rng.uniform(7, 9) if late else rng.uniform(*CATHETER_HOURS)
+        moment += timedelta(minutes=round(hours * 60))
+    days = (timeline.last - first).days + 1
+    missed_before = False
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        if offset % 2 == 0:
+            morning = local_time(day, rng.randint(8 * 60, 9 * 60), zone)
+            if rng.random() < BOWEL_MISSED:
+                add(morning, "bowel-missed")
+                missed_before = True
+            else:
+                result = rng.choices(["good", "small", "none"], weights=[7, 2, 1])[0]
+                add(morning, "bowel-routine", bowel_result=result)
+        elif missed_before:
+            add(local_time(day, rng.randint(12 * 60, 16 * 60), zone), "constipation")
+            missed_before = False
+        who = "carer" if rng.random() < 0.3 else "self"
+        add(local_time(day, rng.randint(20 * 60, 21 * 60), zone), "skin-check", checked_by=who)
+    found, healed = (timeline.last - timedelta(days=back) for back in SKIN_PROBLEM_DAYS_BACK)
+    if found >= first:
+        add(local_time(found, 21 * 60 + 30, zone), "skin-problem", site="sacrum", stage="1")
+        add(local_time(healed, 21 * 60 + 30, zone), "skin-healed", site="sacrum")
+    planned.sort(key=lambda event: event.occurred_at)
+    return planned
 
 
 def save_ad_episodes(planned):

@@ -16,16 +16,21 @@ from sci_tracker.core.form_words import OwnWords, OwnWordsFormSet
 from sci_tracker.diary.catalogue import PAIN_TYPE_GUIDES, learn_more
 from sci_tracker.diary.models import (
     DIASTOLIC_RANGE,
+    ONE_TAP,
     PAIN_TYPE_TIERS,
     PULSE_RANGE,
     RECALL_PHRASES,
     SYSTOLIC_RANGE,
+    WITH_VOLUME,
     ADAction,
     ADCause,
     ADEpisode,
     ADOutcome,
     BloodPressureReading,
     BodyRegion,
+    CareArea,
+    CareEvent,
+    CareEventKind,
     CheckIn,
     EventKind,
     Intervention,
@@ -41,6 +46,7 @@ from sci_tracker.diary.models import (
     SpasmSeverity,
     TreatmentEvent,
     Trigger,
+    kinds_of,
 )
 from sci_tracker.diary.red_flags import offered_flags, symptom_guides
 from sci_tracker.diary.rules import (
@@ -452,6 +458,49 @@ class QuickPainForm(TapForm):
     intensity = forms.TypedChoiceField(choices=ZERO_TO_TEN, coerce=int)
 
 
+def volume_field(required: bool = False) -> forms.IntegerField:
+    """Millilitres, typed with a number pad; the range is the model's rule (CareEvent.clean)."""
+    return forms.IntegerField(
+        label=_("Volume in ml, if measured"),
+        required=required,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"invalid": _("Enter the volume as a whole number of ml, such as 400.")},
+    )
+
+
+class QuickCareForm(TapForm):
+    """The Log page's bladder, bowel and skin buttons: which was done (the button tapped), how
+    long ago (the time chips) and, for a catheterisation, the volume if it was measured."""
+
+    event = forms.ChoiceField(choices=[(kind, kind) for kind in ONE_TAP])
+    minutes_ago = forms.TypedChoiceField(
+        choices=[(0, "0"), (15, "15"), (60, "60")], coerce=int, empty_value=0, required=False
+    )
+    volume_ml = volume_field()
+    said_in_words = ("tapped_at", "volume_ml")
+
+    def clean(self):
+        cleaned = super().clean()
+        event, volume = cleaned.get("event"), cleaned.get("volume_ml")
+        if event and volume is not None and event not in WITH_VOLUME:
+            # The buttons share one form: a volume typed, then the wrong button tapped.
+            self.add_error(
+                "volume_ml",
+                _(
+                    "Not saved: a volume goes with a catheterisation. Tap “Catheterised or "
+                    "emptied” to save it with the volume, or clear it."
+                ),
+            )
+        elif event:
+            # The model's own rules, so a tap is judged as the full form and an import are.
+            try:
+                CareEvent(event=event, volume_ml=volume).clean()
+            except ValidationError as error:
+                for name, messages in error.message_dict.items():
+                    self.add_error(name, messages)
+        return cleaned
+
+
 class QuickCheckInForm(TapForm):
     """The check-in's first question (the Penn Spasm Frequency Scale: how often, and how
     strong when there were any), from the Log page; the rest of the check-in can follow."""
@@ -810,6 +859,114 @@ class ADEpisodeForm(TimedEntryForm):
         self.fields["outcome"].error_messages["required"] = _("Say how the episode ended.")
 
 
+# The guide section a skin problem points to: what a pressure sore is and what to do on finding a
+# mark (never a diagnosis: the stage is the person's or the nurse's own reading).
+PRESSURE_SORES_GUIDE = "leg-pain-causes#pressure-sores"
+# The details each area's form asks for; every detail its kinds may carry, so the model's rules
+# (CareEvent.clean) always name a field the form shows.
+CARE_DETAILS = {
+    CareArea.BLADDER: ("volume_ml",),
+    CareArea.BOWEL: ("bowel_result",),
+    CareArea.SKIN: ("checked_by", "site", "stage"),
+}
+
+
+def care_area(wanted: str, entry: CareEvent) -> str:
+    """The area a bladder, bowel or skin form is about: a saved event's own, else the one asked
+    for (?area=), else none (every kind and detail is offered)."""
+    if entry.pk is not None:
+        return entry.area
+    return wanted if wanted in CareArea.values else ""
+
+
+class CareEventForm(TimedEntryForm):
+    """A bladder, bowel or skin event: what happened and when, with the details its kind may
+    carry. `area` narrows the kinds and details to one part of the programme."""
+
+    triggers = None
+    red_flags = None
+    volume_ml = volume_field()
+
+    class Meta:
+        model = CareEvent
+        fields = [
+            "event",
+            "volume_ml",
+            "bowel_result",
+            "checked_by",
+            "site",
+            "stage",
+            "note",
+            "note_for_clinician",
+        ]
+        widgets = {
+            "event": forms.RadioSelect,
+            "bowel_result": forms.RadioSelect,
+            "checked_by": forms.RadioSelect,
+            "site": forms.RadioSelect,
+            "stage": forms.RadioSelect,
+            "note": forms.Textarea(attrs={"rows": 3}),
+            "note_for_clinician": Toggle,
+        }
+
+    field_order = ["event", "when", "occurred_local"]
+
+    def __init__(self, *args, area: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.area = area
+        if area:
+            self.fields["event"].choices = kinds_of(area)
+            for other, details in CARE_DETAILS.items():
+                if other != area:
+                    for name in details:
+                        del self.fields[name]
+        else:
+            self.fields["event"].choices = CareEventKind.choices
+        self.fields["event"].label = _("What happened?")
+        self.fields["event"].error_messages["required"] = _("Choose what happened.")
+        # Optional, and "not given" unless picked: no blank button, just none picked.
+        for name in ("bowel_result", "checked_by", "site", "stage"):
+            if name in self.fields:
+                self.fields[name].choices = [
+                    choice for choice in self.fields[name].choices if choice[0] != ""
+                ]
+        says = self.writing.says
+        labels = {
+            "volume_ml": (_("Volume in ml, if measured"), None),
+            "bowel_result": (_("Result (for a routine done)"), None),
+            "checked_by": (
+                _("Who checked? (for a skin check)"),
+                _("Who checked %(name)s’s skin? (for a skin check)"),
+            ),
+            "site": (_("Where on the body? (for a skin problem)"), None),
+            "stage": (_("Stage, if a nurse or doctor told you"), _("Stage, if known")),
+        }
+        for name, (own, for_someone) in labels.items():
+            if name in self.fields:
+                self.fields[name].label = says(own, for_someone or own)
+        if "checked_by" in self.fields and self.writing.for_someone:
+            # "Me" would be the carer: the person is named instead.
+            self.fields["checked_by"].choices = [
+                (value, says("", _("%(name)s"))) if value == "self" else (value, label)
+                for value, label in self.fields["checked_by"].choices
+            ]
+        if "volume_ml" in self.fields:
+            self.fields["volume_ml"].help_text = _(
+                "For a catheterisation or a leak; leave it empty if not measured."
+            )
+        if "site" in self.fields:
+            self.fields["site"].help_text = _(
+                "On finding a mark: keep all weight off it and tell the care team."
+            )
+        if "stage" in self.fields:
+            self.fields["stage"].help_text = _(
+                "Only if you know it: the app does not judge a sore. Leave it empty otherwise."
+            )
+            self.fields["stage"].learn_more = learn_more(
+                _("pressure sores"), [(_("Pressure sores"), PRESSURE_SORES_GUIDE)]
+            )
+
+
 def reading_number(label, limits, required=True, missing=""):
     low, high = limits
     message = _("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high}
@@ -906,6 +1063,7 @@ ENTRY_FORMS = {
     "checkin": CheckInForm,
     "event": EventForm,
     "ad": ADEpisodeForm,
+    "care": CareEventForm,
 }
 INTERVENTION_FORMSETS = {
     "spasm": intervention_formset(SpasmEpisode),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from sci_tracker.diary.models import (
     ENTRY_MODELS,
     ADEpisode,
+    CareEvent,
     CheckIn,
     InterventionUse,
     LegPainEntry,
@@ -29,6 +30,7 @@ KIND_CHOICES = [
     ("event", "Treatment events"),
     ("ad", _("Autonomic dysreflexia")),
     ("sciset", _("Weekly spasticity questions")),
+    ("care", _("Bladder, bowel and skin")),
 ]
 
 
@@ -115,6 +117,7 @@ def entry_sources(owner, wanted, within=None):
         "event": lambda: _dated(TreatmentEvent, owner, wanted),
         "ad": lambda: _timed(ADEpisode, owner, wanted, zone),
         "sciset": lambda: _dated(SpasticityWeek, owner, wanted),
+        "care": lambda: _timed(CareEvent, owner, wanted, zone),
     }
     return [within(sources[kind]()) if within else sources[kind]() for kind in kinds]
 

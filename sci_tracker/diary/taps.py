@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -25,7 +25,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from sci_tracker.accounts.resume import account_tag
-from sci_tracker.diary.models import CheckIn, Entry, LegPainEntry, SpasmEpisode
+from sci_tracker.diary.models import CareEvent, CheckIn, Entry, LegPainEntry, SpasmEpisode
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,26 @@ def save_pain(owner: Any, logged_by: Any, tap: Tap, intensity: int):
             logged_by=logged_by,
             occurred_at=tap.tapped_at,
             intensity=intensity,
+            client_id=tap.client_id,
+        ),
+    )
+
+
+def save_care(
+    owner: Any, logged_by: Any, tap: Tap, event: str, minutes_ago: int, volume_ml: int | None
+):
+    """A bladder, bowel or skin event from the Log page's buttons, at the tap's moment (less the
+    minutes of the time chip picked)."""
+    return save_once(
+        CareEvent,
+        owner,
+        tap,
+        lambda: CareEvent.objects.create(
+            owner=owner,
+            logged_by=logged_by,
+            occurred_at=tap.tapped_at - timedelta(minutes=minutes_ago),
+            event=event,
+            volume_ml=volume_ml,
             client_id=tap.client_id,
         ),
     )

@@ -11,6 +11,7 @@ logging = [
     path("log/spasm-now/", views.spasm_now, name="spasm_now"),
     path("log/pain-now/", views.pain_now, name="pain_now"),
     path("log/checkin-now/", views.checkin_now, name="checkin_now"),
+    path("log/care-now/", views.care_now, name="care_now"),
     path("log/<slug:kind>/", views.new_entry, name="new"),
     path("entries/", views.history, name="history"),
     path("entries/<slug:kind>/<int:pk>/", views.edit_entry, name="edit"),

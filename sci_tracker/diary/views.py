@@ -30,9 +30,11 @@ from sci_tracker.diary.forms import (
     OwnInterventionForm,
     OwnTriggerForm,
     PainProblemsForm,
+    QuickCareForm,
     QuickCheckInForm,
     QuickPainForm,
     QuickSpasmForm,
+    care_area,
     seen_version,
 )
 from sci_tracker.diary.history import (
@@ -46,6 +48,7 @@ from sci_tracker.diary.last_time import last_time, usual_interventions
 from sci_tracker.diary.lists import LISTS, my_list
 from sci_tracker.diary.models import (
     ENTRY_MODELS,
+    ONE_TAP,
     CheckIn,
     EditConflict,
     Intervention,
@@ -62,6 +65,7 @@ from sci_tracker.diary.taps import (
     Tap,
     TapRefused,
     check_account,
+    save_care,
     save_check_in,
     save_pain,
     save_spasm,
@@ -77,6 +81,7 @@ NEW_ENTRY_TITLES = {
     "checkin": "Daily check-in",
     "event": "Log a treatment event",
     "ad": _lazy("Log an autonomic dysreflexia episode"),
+    "care": _lazy("Log bladder, bowel or skin"),
 }
 # The same pages in someone else's diary: the title says whose diary the entry goes to.
 NEW_ENTRY_TITLES_FOR = {
@@ -85,6 +90,13 @@ NEW_ENTRY_TITLES_FOR = {
     "checkin": _lazy("Daily check-in for %(name)s"),
     "event": _lazy("Log a treatment event for %(name)s"),
     "ad": _lazy("Log an autonomic dysreflexia episode for %(name)s"),
+    "care": _lazy("Log bladder, bowel or skin for %(name)s"),
+}
+# The bladder, bowel and skin form of one area (?area=), and the same for a carer.
+CARE_TITLES = {
+    "bladder": (_lazy("Log bladder"), _lazy("Log bladder for %(name)s")),
+    "bowel": (_lazy("Log bowel"), _lazy("Log bowel for %(name)s")),
+    "skin": (_lazy("Log skin"), _lazy("Log skin for %(name)s")),
 }
 
 
@@ -189,6 +201,8 @@ def _log_page(request, person, *, offline_copy: bool = False) -> dict:
         "checkin_severities": CheckIn.Severity.choices,
         "account": account_tag(request.user),
         "urgent_url": urgent_url(request),
+        "care_taps": [(kind, CARE_TAP_TITLES[kind]) for kind in ONE_TAP],
+        "care_areas": CARE_AREA_LINKS,
     }
     if not request.access.is_own:
         # What this carer logged for the person today, to check and fix it from here.
@@ -316,6 +330,51 @@ def pain_now(request, person):
     return _tap_answer(request, made, done, pain.get_absolute_url())
 
 
+# The Log page's bladder, bowel and skin buttons (a carer's page says whose diary it is).
+CARE_TAP_TITLES = {
+    "catheter": _lazy("Catheterised or emptied"),
+    "bowel-routine": _lazy("Bowel routine done"),
+    "skin-check": _lazy("Skin check done"),
+}
+# The full forms, one per area: (area, link words).
+CARE_AREA_LINKS = [
+    ("bladder", _lazy("Bladder: a leak, signs of an infection, an infection treated")),
+    ("bowel", _lazy("Bowel: a routine with its result, missed, an accident, constipation")),
+    ("skin", _lazy("Skin: a problem found (where, and the stage if known), healed")),
+]
+
+
+@require_POST
+@person_view("log", page="Logged bladder, bowel or skin")
+@in_persons_zone
+def care_now(request, person):
+    """One tap: a catheterisation, a bowel routine or a skin check, now or a little earlier; a
+    catheterisation may carry the volume typed beside its button."""
+    saved, refused = _take_tap(
+        request,
+        QuickCareForm,
+        lambda data, tap: save_care(
+            person, request.user, tap, data["event"], data["minutes_ago"], data["volume_ml"]
+        ),
+    )
+    if refused:
+        return refused
+    event, made = saved
+    what = event.get_event_display()
+    if event.volume_ml is not None:
+        what = _("%(what)s (%(volume)d ml)") % {"what": what, "volume": event.volume_ml}
+    values = {
+        "what": what,
+        "time": f"{event.occurred_at.astimezone(person.zone):%H:%M}",
+        "name": person.name,
+    }
+    if request.access.is_own:
+        done = _("Saved at %(time)s: %(what)s.") % values
+    else:
+        done = _("Saved for %(name)s at %(time)s: %(what)s.") % values
+    return _tap_answer(request, made, done, log_home(request))
+
+
 @require_POST
 @person_view("log", page="Logged a check-in")
 def checkin_now(request, person):
@@ -353,6 +412,8 @@ def _entry_forms(request, person, kind, entry, data=None):
         data = request.POST
     # The writer: a carer's questions name the person, and say in whose zone times are read.
     who = {"owner": person, "writer": request.user}
+    if kind == "care":  # one area's kinds and details, or a saved event's own
+        who["area"] = care_area(request.GET.get("area", ""), entry)
     # "Now" is when the form was sent: for one kept over a sign-in, not the sign-in.
     form = ENTRY_FORMS[kind](data, instance=entry, sent_at=sent_at(request), **who)
     formset_class = INTERVENTION_FORMSETS.get(kind)
@@ -427,6 +488,9 @@ def _entry_form_page(request, person, kind, entry):
         title = f"Edit: {entry.kind_label.lower()}"
         if not request.access.is_own:
             title = _("%(title)s, in %(name)s’s diary") % {"title": title, "name": person.name}
+    elif kind == "care" and form.area:
+        own, for_someone = CARE_TITLES[form.area]
+        title = own if request.access.is_own else for_someone % {"name": person.name}
     elif request.access.is_own:
         title = NEW_ENTRY_TITLES[kind]
     else:

@@ -25,6 +25,7 @@ from sci_tracker.accounts.models import User
 from sci_tracker.diary.models import (
     ADEpisode,
     BloodPressureReading,
+    CareEvent,
     CheckIn,
     HiddenIntervention,
     HiddenTrigger,
@@ -48,7 +49,8 @@ FORMAT = "sci-tracker-backup"
 # "archived" flag of their own items. A version 2 file has no hidden ones and nothing archived.
 # 4: the reminder settings ("reminders"). A version 3 file has none.
 # 5: the weekly SCI-SET answers ("sciset_weeks"). A version 4 file has none.
-VERSION = 5
+# 6: the bladder, bowel and skin programme ("care_events"). A version 5 file has none.
+VERSION = 6
 
 # The profile: `email` says whose diary it is (an import maps entries logged with it to the
 # importing person) and is never restored; the others are restored when the person asks.
@@ -99,7 +101,7 @@ CLIENT_ID_REASON = (
     "the id a device gave a tap queued offline, so that this server saves it once; it means "
     "nothing once saved, nor on another server"
 )
-QUEUEABLE = (SpasmEpisode, LegPainEntry, CheckIn)
+QUEUEABLE = (SpasmEpisode, LegPainEntry, CheckIn, CareEvent)
 ENTRY_VERSION_REASON = "counts the saves on this server, to catch two devices' edits clashing"
 NOT_BACKED_UP = {
     User: {
@@ -132,6 +134,7 @@ NOT_BACKED_UP = {
             TreatmentEvent,
             ADEpisode,
             SpasticityWeek,
+            CareEvent,
         )
     },
     PainProblem: {
@@ -322,6 +325,23 @@ ENTRY_SECTIONS = (
         SpasticityWeek,
         ("date", "answers", *ENTRY_END),
         order=("date", "pk"),
+    ),
+    # The details a kind does not carry are empty (or null for the volume): CareEvent.clean.
+    Section(
+        "care_events",
+        "care event",
+        CareEvent,
+        (
+            "occurred_at",
+            "event",
+            "volume_ml",
+            "bowel_result",
+            "checked_by",
+            "site",
+            "stage",
+            *ENTRY_END,
+        ),
+        order=("occurred_at", "pk"),
     ),
 )
 # What the person's clinicians wrote about them: restored for the importing person, with the

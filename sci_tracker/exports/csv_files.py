@@ -15,6 +15,7 @@ from django.db.models import Q
 from sci_tracker.diary.models import (
     ADEpisode,
     BloodPressureReading,
+    CareEvent,
     CheckIn,
     InterventionUse,
     LegPainEntry,
@@ -275,6 +276,28 @@ FILES.append(
         ),
         entry_rows(SpasticityWeek, "date"),
         export_only=("score",),
+    )
+)
+FILES.append(
+    CsvFile(
+        "care",
+        "Bladder, bowel and skin",
+        (
+            *TIMED_FIRST,
+            # CareEvent.area: worked out from the event, written for sorting in a spreadsheet.
+            ("area", lambda e, zone: e.area),
+            ("event", lambda e, zone: e.event),
+            ("volume_ml", lambda e, zone: number(e.volume_ml)),
+            ("bowel_result", lambda e, zone: e.bowel_result),
+            ("checked_by", lambda e, zone: e.checked_by),
+            ("site", lambda e, zone: e.site),
+            ("stage", lambda e, zone: e.stage),
+            NOTE,
+            FOR_CLINICIAN,
+            LOGGED_BY,
+        ),
+        entry_rows(CareEvent, "occurred_at"),
+        export_only=("area",),
     )
 )
 # The item columns of sci-set.csv, which an import gathers into the week's answers.

@@ -2,7 +2,8 @@
 system. The README's "FHIR" subsection documents every resource and code.
 
 One Patient, then one Observation per score: check-ins (grouped by a panel Observation per day),
-spasms and bouts of leg pain. Entries in the bin and anything not the person's own are left out.
+spasms, bouts of leg pain, AD episodes, SCI-SET weeks, and bladder, bowel and skin events.
+Entries in the bin and anything not the person's own are left out.
 Ids are uuid5s of the database rows, so the same diary exports to the same ids every time and a
 receiving system can recognise what it already has.
 
@@ -23,13 +24,19 @@ from sci_tracker.diary.models import (
     ADEpisode,
     ADOutcome,
     BodyRegion,
+    BowelResult,
+    CareEvent,
+    CareEventKind,
+    CheckedBy,
     CheckIn,
     LegPainEntry,
     PainProblem,
     PainQuality,
     PainSite,
     PainType,
+    PressureStage,
     RedFlag,
+    SkinSite,
     SpasmDuration,
     SpasmEpisode,
     SpasmImpact,
@@ -75,6 +82,12 @@ AD_ACTIONS = f"{PROJECT}/CodeSystem/ad-action"
 AD_OUTCOMES = f"{PROJECT}/CodeSystem/ad-outcome"
 # The SCI-SET's items by their number in the tool ("1" to "35").
 SCISET_ITEMS = f"{PROJECT}/CodeSystem/sci-set-item"
+# The bladder, bowel and skin programme: the event, and the details each kind may carry.
+CARE_EVENTS = f"{PROJECT}/CodeSystem/care-event"
+BOWEL_RESULTS = f"{PROJECT}/CodeSystem/bowel-result"
+CHECKED_BY = f"{PROJECT}/CodeSystem/checked-by"
+SKIN_SITES = f"{PROJECT}/CodeSystem/skin-site"
+PRESSURE_STAGES = f"{PROJECT}/CodeSystem/pressure-injury-stage"
 
 # Fixed for good: changing it would change every id ever exported.
 ID_NAMESPACE = uuid.UUID("6f1d3c52-2b0e-4f4e-9a57-3c1f0e8d9b21")
@@ -123,6 +136,9 @@ MEASURE_NAMES = {
     "ad-action": "What was done",
     "ad-outcome": "How the episode ended",
     "sci-set-score": "SCI Spasticity Evaluation Tool (SCI-SET) score, -3 to +3",
+    "bowel-result": "Result of the bowel routine",
+    "checked-by": "Who checked the skin",
+    "pressure-injury-stage": "Pressure-injury stage, as the person or their nurse gave it",
 }
 
 PAIN_SEVERITY_LOINC = ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported")
@@ -658,6 +674,56 @@ def sciset_resource(week, patient):
     return resource
 
 
+# Bladder, bowel and skin ----------------------------------------------------------------------
+
+
+def care_resource(event, patient, zone):
+    """One bladder, bowel or skin event: what happened as the code (the project's own: no LOINC
+    or SNOMED CT code is claimed for a diary event), a catheterisation's or a leak's volume in
+    mL, the skin site as the body site, and the other details as components."""
+    components = []
+    if event.bowel_result:
+        components.append(
+            component(
+                "bowel-result",
+                valueCodeableConcept=choice_concept(
+                    BOWEL_RESULTS, BowelResult.choices, event.bowel_result
+                ),
+            )
+        )
+    if event.checked_by:
+        components.append(
+            component(
+                "checked-by",
+                valueCodeableConcept=choice_concept(
+                    CHECKED_BY, CheckedBy.choices, event.checked_by
+                ),
+            )
+        )
+    if event.stage:
+        components.append(
+            component(
+                "pressure-injury-stage",
+                valueCodeableConcept=choice_concept(
+                    PRESSURE_STAGES, PressureStage.choices, event.stage
+                ),
+            )
+        )
+    volume = None
+    if event.volume_ml is not None:
+        volume = {"value": event.volume_ml, "unit": "mL", "system": UCUM, "code": "mL"}
+    return observation(
+        entry_id(patient, "care", event.pk),
+        patient,
+        choice_concept(CARE_EVENTS, CareEventKind.choices, event.event),
+        local_time(event.occurred_at, zone),
+        valueQuantity=volume,
+        bodySite=choice_concept(SKIN_SITES, SkinSite.choices, event.site) if event.site else None,
+        component=components,
+        note=clinician_note(event),
+    )
+
+
 # The bundle -----------------------------------------------------------------------------------
 
 
@@ -709,6 +775,9 @@ def resources(owner):
     weeks = SpasticityWeek.objects.for_user(owner).active().order_by("date", "pk")
     for week in rows(weeks):
         yield sciset_resource(week, patient)
+    care_events = CareEvent.objects.for_user(owner).active().order_by("occurred_at", "pk")
+    for event in rows(care_events):
+        yield care_resource(event, patient, zone)
 
 
 def bundle_header(owner, now=None):

@@ -130,7 +130,12 @@ def shell() -> dict:
         # The one-tap forms, own or a carer's (/people/<id>/log/...): their address ends so.
         "taps": [
             reverse(name).removeprefix(log)
-            for name in ("diary:spasm_now", "diary:pain_now", "diary:checkin_now")
+            for name in (
+                "diary:spasm_now",
+                "diary:pain_now",
+                "diary:checkin_now",
+                "diary:care_now",
+            )
         ],
     }
 

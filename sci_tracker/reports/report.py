@@ -30,7 +30,7 @@ from sci_tracker.diary.models import (
     labels,
 )
 from sci_tracker.diary.pain_types import problem_pain_types
-from sci_tracker.trends import ad_episodes, aggregates, by_the_hour, sciset_weeks
+from sci_tracker.trends import ad_episodes, aggregates, by_the_hour, care_weeks, sciset_weeks
 from sci_tracker.trends.aggregates import NIGHT_HOURS, Period, mean, woken_share
 from sci_tracker.trends.window import EVERY_DAY, Window
 
@@ -323,6 +323,8 @@ class Report:
     # Sentences on the spasms after bladder, bowel, skin and medicine events, when strong
     # (trends.by_the_hour).
     after_events: list = field(default_factory=list)
+    # The bladder, bowel and skin programme by week (trends.care_weeks.CareWeek).
+    care_weeks: list = field(default_factory=list)
 
     @property
     def strip_recorded(self):
@@ -389,4 +391,5 @@ def build_report(person, period, *, window: Window = EVERY_DAY):
         usual_pressure=ad_episodes.usual_pressure(person),
         sciset=sciset_weeks.latest(sciset_weeks.weeks_in(person, period)),
         after_events=by_the_hour.by_the_hour(person, period, this_days).sentences(),
+        care_weeks=care_weeks.weeks_in(person, period),
     )

@@ -17,6 +17,7 @@ from sci_tracker.trends import (
     ad_episodes,
     aggregates,
     by_the_hour,
+    care_weeks,
     insights,
     sciset_weeks,
     summaries,
@@ -119,6 +120,7 @@ def overview(request, person):
         ],
         **ad_context(person, period),
         **sciset_context(person, period),
+        "care_weeks": care_weeks.weeks_in(person, period),
     }
     return render(request, "trends/overview.html", context)
 

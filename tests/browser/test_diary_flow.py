@@ -71,7 +71,7 @@ def test_it_quick_logs_a_spasm_and_refines_it_by_keyboard_alone(
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Something urgent?")).to_be_focused()
     page.keyboard.press("Tab")
-    expect(page.get_by_role("radio", name="Now")).to_be_focused()
+    expect(page.locator("form[data-quick-spasm]").get_by_role("radio", name="Now")).to_be_focused()
     page.keyboard.press("Tab")
     spasm_now = page.get_by_role("button", name=re.compile("^Spasm now"))
     expect(spasm_now).to_be_focused()

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from sci_tracker.diary.models.care import *  # noqa: F403
+from sci_tracker.diary.models.care import CareEvent
 from sci_tracker.diary.models.entries import *  # noqa: F403
 from sci_tracker.diary.models.entries import (
     ADEpisode,
@@ -26,7 +27,15 @@ from sci_tracker.diary.models.medicines import *  # noqa: F403
 
 ENTRY_MODELS = {
     model.kind: model
-    for model in (SpasmEpisode, LegPainEntry, CheckIn, TreatmentEvent, ADEpisode, SpasticityWeek)
+    for model in (
+        SpasmEpisode,
+        LegPainEntry,
+        CheckIn,
+        TreatmentEvent,
+        ADEpisode,
+        SpasticityWeek,
+        CareEvent,
+    )
 }
 
 

@@ -6,6 +6,7 @@ One model for the three areas, since each event is a moment and a kind with at m
 details; which details a kind may carry is checked by the database.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +52,17 @@ AREA_OF = {
 WITH_VOLUME = [CareEventKind.CATHETER.value, CareEventKind.LEAK.value]
 WITH_SITE = [CareEventKind.SKIN_PROBLEM.value, CareEventKind.SKIN_HEALED.value]
 MOST_ML = 3000
+# The Log page's one-tap buttons: the events of a daily programme, done many times a week.
+ONE_TAP = [
+    CareEventKind.CATHETER.value,
+    CareEventKind.BOWEL_ROUTINE.value,
+    CareEventKind.SKIN_CHECK.value,
+]
+
+
+def kinds_of(area: str) -> list[tuple[str, str]]:
+    """The (value, label) choices of one area's events, in CareEventKind's order."""
+    return [(kind.value, kind.label) for kind in CareEventKind if AREA_OF[kind] == area]
 
 
 class BowelResult(models.TextChoices):
@@ -155,6 +167,37 @@ class CareEvent(Entry):
 
     def __str__(self):
         return str(self.get_event_display())
+
+    def clean(self):
+        """The one home of the rules on details, in words (the forms, the one-tap buttons and
+        the importer all come here; the CHECK constraints hold the same rules in the database)."""
+        super().clean()
+        errors = {}
+        if self.volume_ml is not None:
+            if self.event not in WITH_VOLUME:
+                errors["volume_ml"] = _(
+                    "Only a catheterisation or a leak has a volume: clear it, or choose one of "
+                    "those."
+                )
+            elif not 1 <= self.volume_ml <= MOST_ML:
+                errors["volume_ml"] = _("Enter a volume from 1 to %(most)d ml.") % {"most": MOST_ML}
+        if self.bowel_result and self.event != CareEventKind.BOWEL_ROUTINE:
+            errors["bowel_result"] = _(
+                "Only a bowel routine done has a result: clear it, or choose that."
+            )
+        if self.checked_by and self.event != CareEventKind.SKIN_CHECK:
+            errors["checked_by"] = _(
+                "Only a skin check says who checked: clear it, or choose that."
+            )
+        if self.site and self.event not in WITH_SITE:
+            errors["site"] = _(
+                "Only a skin problem found or healed has a place on the body: clear it, or "
+                "choose one of those."
+            )
+        if self.stage and self.event != CareEventKind.SKIN_PROBLEM:
+            errors["stage"] = _("Only a skin problem found has a stage: clear it, or choose that.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def moment(self):

@@ -54,6 +54,7 @@ CSV_KINDS = {
     "treatment-events": "event",
     "ad-episodes": "ad",
     "sci-set": "sciset",
+    "care": "care",
 }
 KIND_FILES = {kind: FILES_BY_NAME[name] for name, kind in CSV_KINDS.items()}
 TRIED_FILE = "tried"
@@ -131,6 +132,8 @@ class Row:
         """What makes it the same entry as one already in the diary."""
         if self.kind == "event":
             return self.values["date"], self.values["event_kind"]
+        if self.kind == "care":  # a catheterisation and a skin check may share a minute
+            return self.values["occurred_at"], self.values["event"]
         return self.values["occurred_at" if "occurred_at" in self.values else "date"]
 
 

@@ -471,6 +471,8 @@ def existing_keys(owner):
         entries = model.objects.for_user(owner)
         if kind == "event":
             keys[kind] = set(entries.values_list("date", "event_kind"))
+        elif kind == "care":
+            keys[kind] = set(entries.values_list("occurred_at", "event"))
         else:
             time_field = "occurred_at" if kind in ("spasm", "pain", "ad") else "date"
             keys[kind] = set(entries.values_list(time_field, flat=True))

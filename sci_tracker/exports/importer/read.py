@@ -327,7 +327,20 @@ def add_sciset_weeks(data):
     return data
 
 
-UPGRADES = {1: add_ad_episodes, 2: add_hidden_builtins, 3: add_no_reminders, 4: add_sciset_weeks}
+def add_care_events(data):
+    """Version 5 to 6: version 6 added the bladder, bowel and skin programme; a version 5 file
+    has none."""
+    data.setdefault("care_events", [])
+    return data
+
+
+UPGRADES = {
+    1: add_ad_episodes,
+    2: add_hidden_builtins,
+    3: add_no_reminders,
+    4: add_sciset_weeks,
+    5: add_care_events,
+}
 
 
 def upgraded(data, version):
