@@ -11,6 +11,8 @@ import time_machine
 from sci_tracker.diary import medicines
 from sci_tracker.diary.medicines import MedicineRefused
 from sci_tracker.diary.models import Medicine, MedicineDose, TreatmentEvent
+from tests.conftest import make_user
+from tests.test_roles import grant
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +153,159 @@ def test_it_saves_an_as_needed_dose_once_per_device_id(alice):
     assert list(MedicineDose.objects.with_timing().values_list("timing", flat=True)) == [
         "as-needed"
     ]
+
+
+# The pages ------------------------------------------------------------------------------------
+
+
+def add(client, prefix="", **fields):
+    data = {
+        "name": "Baclofen",
+        "dose": "10",
+        "unit": "mg",
+        "schedule": "3",
+        "times": "",
+        "route": "mouth",
+        "reason": "spasms",
+        "day": "2026-03-14",
+        **fields,
+    }
+    return client.post(f"{prefix}/medicines/add/", data)
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_it_says_what_to_do_on_an_empty_list_and_adds_a_medicine_from_it(alice_client, alice):
+    page = alice_client.get("/medicines/")
+    assert "No medicines on the list yet." in page.text
+    assert 'list="common-medicines"' in alice_client.get("/medicines/add/").text
+    response = add(alice_client)
+    assert response.status_code == 302
+    page = alice_client.get(response["Location"])
+    assert "Baclofen is on your list." in page.text
+    assert "10 mg, 3 times a day: 08:00, 14:00, 20:00" in page.text
+    event = TreatmentEvent.objects.get()
+    assert (event.event_kind, event.times, event.date) == (
+        "medicine-start",
+        ["08:00", "14:00", "20:00"],
+        TODAY,
+    )
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_it_reads_other_times_typed_any_way_and_says_what_is_wrong(alice_client):
+    page = add(alice_client, schedule="custom", times="7:30 22.00, 13:00")
+    assert page.status_code == 302
+    assert TreatmentEvent.objects.get().times == ["07:30", "13:00", "22:00"]
+    again = add(alice_client, name="baclofen")
+    assert "Baclofen is on your list already" in again.text
+    wrong = add(alice_client, name="Tizanidine", schedule="custom", times="8 o'clock")
+    assert "Give each time as hours and minutes, such as 08:00." in wrong.text
+    assert Medicine.objects.count() == 1
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_it_changes_and_stops_a_medicine_as_events_from_the_pages(alice_client, alice):
+    medicine = baclofen(alice)
+    change = alice_client.post(
+        f"/medicines/{medicine.pk}/change/",
+        {"dose": "15", "schedule": "2", "day": "2026-03-14"},
+    )
+    assert change.status_code == 302
+    stop = alice_client.post(f"/medicines/{medicine.pk}/stop/", {"day": "2026-03-20"})
+    assert stop.status_code == 302
+    assert list(medicine.events.order_by("pk").values_list("event_kind", "dose", "date")) == [
+        ("medicine-start", Decimal("10.000"), TODAY - timedelta(days=10)),
+        ("medicine-change", Decimal("15.000"), TODAY),
+        ("medicine-stop", None, date(2026, 3, 20)),
+    ]
+    page = alice_client.get("/medicines/")
+    assert "15 mg, 2 times a day: 08:00, 20:00" in page.text
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_it_answers_a_due_dose_from_the_log_page_once(alice_client, alice):
+    medicine = baclofen(alice)
+    log = alice_client.get("/log/")
+    assert "Baclofen 08:00: taken" in log.text
+    data = {"medicine": medicine.pk, "day": "2026-03-14", "time": "08:00", "next": "/log/"}
+    first = alice_client.post("/medicines/dose/", {**data, "status": "taken"})
+    second = alice_client.post("/medicines/dose/", {**data, "status": "missed"}, follow=True)
+    assert first["Location"] == "/log/"
+    assert "Baclofen 08:00 was already saved as taken." in second.text
+    assert "Taken at 09:30" in second.text
+    assert MedicineDose.objects.get().status == "taken"
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_it_refuses_a_dose_of_someone_elses_medicine_or_a_time_not_scheduled(
+    alice_client, alice, bob
+):
+    theirs = baclofen(bob)
+    mine = baclofen(alice)
+    sent = {"day": "2026-03-14", "time": "08:00", "status": "taken"}
+    alice_client.post("/medicines/dose/", {**sent, "medicine": theirs.pk})
+    page = alice_client.post(
+        "/medicines/dose/", {**sent, "medicine": mine.pk, "time": "09:00"}, follow=True
+    )
+    assert "That dose is not on the schedule for that day." in page.text
+    assert not MedicineDose.objects.exists()
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_it_logs_an_as_needed_dose_with_a_time_chip(alice_client, alice):
+    medicine = baclofen(alice, times=())
+    page = alice_client.get("/medicines/as-needed/")
+    assert "15 min ago" in page.text
+    response = alice_client.post(
+        "/medicines/as-needed/", {"medicine": medicine.pk, "when": "15", "amount": "5"}
+    )
+    assert response.status_code == 302
+    dose = MedicineDose.objects.get()
+    assert (dose.occurred_at, dose.scheduled_for, dose.amount) == (
+        MORNING - timedelta(minutes=15),
+        None,
+        Decimal("5.000"),
+    )
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_a_carer_keeps_the_list_and_logs_doses_under_the_persons_address(client, alice):
+    cara = make_user("cara")
+    grant(alice, cara, "carer")
+    client.force_login(cara)
+    prefix = f"/people/{alice.pk}"
+    assert "Add a medicine for Alice" in client.get(f"{prefix}/medicines/add/").text
+    add(client, prefix)
+    medicine = Medicine.objects.get(owner=alice)
+    done = client.post(
+        f"{prefix}/medicines/dose/",
+        {"medicine": medicine.pk, "day": "2026-03-14", "time": "08:00", "status": "missed"},
+        follow=True,
+    )
+    assert "Baclofen 08:00: missed. Saved for Alice." in done.text
+    dose = MedicineDose.objects.get()
+    assert (dose.owner, dose.logged_by) == (alice, cara)
+    assert TreatmentEvent.objects.get().logged_by == cara
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_it_lists_doses_in_the_history_with_a_filter_and_sends_them_to_the_bin_and_back(
+    alice_client, alice
+):
+    medicine = baclofen(alice)
+    due = medicines.due_on(alice, TODAY)[0].due
+    dose, _made = medicines.answer_due_dose(alice, alice, medicine, due, "taken")
+    page = alice_client.get("/entries/?kind=dose")
+    assert "taken at 09:30 (due 08:00)" in page.text
+    assert "Started a medicine" not in page.text
+    alice_client.post(f"/entries/dose/{dose.pk}/delete/")
+    assert MedicineDose.objects.get().deleted_at is not None
+    assert "Baclofen" in alice_client.get("/entries/bin/").text
+    alice_client.post(f"/entries/dose/{dose.pk}/restore/")
+    assert MedicineDose.objects.get().deleted_at is None
+    edit = alice_client.post(
+        f"/entries/dose/{dose.pk}/",
+        {"status": "taken", "occurred_local": "2026-03-14T09:00", "version": "3", "amount": ""},
+    )
+    assert edit.status_code == 302
+    assert MedicineDose.objects.get().occurred_at == datetime(2026, 3, 13, 20, 0, tzinfo=UTC)

@@ -2,6 +2,7 @@ import re
 import unicodedata
 from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -27,10 +28,12 @@ from sci_tracker.diary.models import (
     BloodPressureReading,
     BodyRegion,
     CheckIn,
+    DoseStatus,
     EventKind,
     Intervention,
     InterventionUse,
     LegPainEntry,
+    MedicineDose,
     PainProblem,
     PainQuality,
     PainSite,
@@ -900,12 +903,64 @@ def reading_formset():
     )
 
 
+class DoseForm(OwnWords, forms.ModelForm):
+    """The edit page of a dose in the history: taken or missed, when, the amount, a note."""
+
+    version = SeenVersionField()
+    occurred_local = LocalDateTimeField(
+        label=_("When"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    class Meta:
+        model = MedicineDose
+        fields = ["status", "amount", "note", "note_for_clinician"]
+        widgets = {
+            "status": forms.RadioSelect,
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    field_order = ["status", "occurred_local", "amount"]
+
+    def __init__(self, *args: Any, owner: Any, writer: Any = None, sent_at: Any = None, **kw: Any):
+        self.owner = owner
+        self.writing = Writing(owner, writer)
+        super().__init__(*args, **kw)
+        self.fields["note_for_clinician"].widget = Toggle()
+        self.fields["status"].choices = DoseStatus.choices
+        self.writing.local_field(self.fields["occurred_local"])
+        self.fields["occurred_local"].help_text = self.writing.zone_help(_("The time"))
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
+            self.initial["occurred_local"] = timezone.localtime(
+                self.instance.occurred_at, owner.zone
+            )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        moment = cleaned.get("occurred_local")
+        if moment is not None:
+            if not moment_has_come(moment):
+                self.add_error("occurred_local", _("That time is in the future."))
+            else:
+                self.instance.occurred_at = moment
+        if cleaned.get("status") == "missed" and self.instance.scheduled_for is None:
+            self.add_error("status", _("An as-needed dose is taken or not logged at all."))
+        return cleaned
+
+    def _post_clean(self):
+        self.instance.owner = self.owner
+        super()._post_clean()
+
+
 ENTRY_FORMS = {
     "spasm": SpasmForm,
     "pain": PainForm,
     "checkin": CheckInForm,
     "event": EventForm,
     "ad": ADEpisodeForm,
+    "dose": DoseForm,
 }
 INTERVENTION_FORMSETS = {
     "spasm": intervention_formset(SpasmEpisode),

@@ -16,6 +16,7 @@ from sci_tracker.diary.models import (
     CheckIn,
     InterventionUse,
     LegPainEntry,
+    MedicineDose,
     SpasmEpisode,
     SpasticityWeek,
     TreatmentEvent,
@@ -29,6 +30,7 @@ KIND_CHOICES = [
     ("event", "Treatment events"),
     ("ad", _("Autonomic dysreflexia")),
     ("sciset", _("Weekly spasticity questions")),
+    ("dose", _("Medicine doses")),
 ]
 
 
@@ -54,6 +56,8 @@ def with_details(model, owner):
     if model in (SpasmEpisode, LegPainEntry):
         uses = Prefetch("uses", queryset=InterventionUse.objects.select_related("intervention"))
         entries = entries.prefetch_related("triggers", uses)
+    if model is MedicineDose:
+        entries = entries.select_related("medicine")
     if model is ADEpisode:
         # Each reading is marked raised against the owner's usual pressure: the owner is loaded.
         entries = entries.prefetch_related("readings")
@@ -115,6 +119,7 @@ def entry_sources(owner, wanted, within=None):
         "event": lambda: _dated(TreatmentEvent, owner, wanted),
         "ad": lambda: _timed(ADEpisode, owner, wanted, zone),
         "sciset": lambda: _dated(SpasticityWeek, owner, wanted),
+        "dose": lambda: _timed(MedicineDose, owner, wanted, zone),
     }
     return [within(sources[kind]()) if within else sources[kind]() for kind in kinds]
 

@@ -217,6 +217,11 @@ class DueDose:
     def label(self) -> str:
         return f"{self.medicine.name} {self.time}"
 
+    @property
+    def answerable(self) -> bool:
+        """Open for a tap: not answered, and due within ANSWER_AHEAD or earlier."""
+        return self.answer is None and self.due - ANSWER_AHEAD <= timezone.now()
+
 
 def due_on(owner: Any, day: date) -> list[DueDose]:
     """Every dose due on `day` (the person's zone), in time order, each with the dose not in

@@ -23,10 +23,19 @@ from sci_tracker.diary.models.entries import (
     TreatmentEvent,
 )
 from sci_tracker.diary.models.medicines import *  # noqa: F403
+from sci_tracker.diary.models.medicines import MedicineDose
 
 ENTRY_MODELS = {
     model.kind: model
-    for model in (SpasmEpisode, LegPainEntry, CheckIn, TreatmentEvent, ADEpisode, SpasticityWeek)
+    for model in (
+        SpasmEpisode,
+        LegPainEntry,
+        CheckIn,
+        TreatmentEvent,
+        ADEpisode,
+        SpasticityWeek,
+        MedicineDose,
+    )
 }
 
 
