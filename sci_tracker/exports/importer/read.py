@@ -327,7 +327,21 @@ def add_sciset_weeks(data):
     return data
 
 
-UPGRADES = {1: add_ad_episodes, 2: add_hidden_builtins, 3: add_no_reminders, 4: add_sciset_weeks}
+def add_medicines(data):
+    """Version 5 to 6: version 6 added the medicine list and the doses; a version 5 file has
+    none, and its treatment events name no medicine (Section.optional)."""
+    data.setdefault("medicines", [])
+    data.setdefault("doses", [])
+    return data
+
+
+UPGRADES = {
+    1: add_ad_episodes,
+    2: add_hidden_builtins,
+    3: add_no_reminders,
+    4: add_sciset_weeks,
+    5: add_medicines,
+}
 
 
 def upgraded(data, version):
