@@ -309,3 +309,123 @@ def test_it_lists_doses_in_the_history_with_a_filter_and_sends_them_to_the_bin_a
     )
     assert edit.status_code == 302
     assert MedicineDose.objects.get().occurred_at == datetime(2026, 3, 13, 20, 0, tzinfo=UTC)
+
+
+# Import ---------------------------------------------------------------------------------------
+
+
+def backup_file(**sections):
+    from sci_tracker.exports import backup  # noqa: PLC0415
+
+    data = {
+        "format": "sci-tracker-backup",
+        "version": backup.VERSION,
+        "exported_at": "2026-03-14T09:00:00+13:00",
+        "profile": {"email": "old@example.org"},
+        "reminders": None,
+        **{section.key: [] for section in backup.SECTIONS},
+        **sections,
+    }
+    return data
+
+
+END = {
+    "note": "",
+    "note_for_clinician": False,
+    "logged_by": None,
+    "created_at": "2026-03-01T09:00:00+13:00",
+    "updated_at": "2026-03-01T09:00:00+13:00",
+    "deleted_at": None,
+}
+BACLOFEN = {"name": "Baclofen", "unit": "mg", "route": "mouth", "reason": "spasms"}
+
+
+def dose_item(**fields):
+    return {
+        "medicine": "Baclofen",
+        "status": "taken",
+        "occurred_at": "2026-03-10T08:05:00+13:00",
+        "scheduled_for": "2026-03-10T08:00:00+13:00",
+        "amount": None,
+        **END,
+        **fields,
+    }
+
+
+def plan_of(owner, data):
+    import json  # noqa: PLC0415
+
+    from sci_tracker.exports import importer  # noqa: PLC0415
+
+    payload = {"source": "backup", "names": ["b.json"], "text": json.dumps(data)}
+    return importer.plan_import(owner, payload)
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_it_reads_a_version_5_backup_as_having_no_medicines(alice):
+    data = backup_file(
+        treatment_events=[
+            {"date": "2026-03-01", "event_kind": "medicine-start", "details": "baclofen", **END}
+        ]
+    )
+    data["version"] = 5
+    del data["medicines"], data["doses"]
+    plan = plan_of(alice, data)
+    assert plan.errors == []
+    assert plan.adding == 1
+    assert plan.new_medicines == []
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_it_refuses_doses_and_events_that_break_the_medicine_rules_with_a_reason(alice):
+    medicine = baclofen(alice)
+    due = medicines.due_on(alice, TODAY - timedelta(days=4))[0]
+    medicines.answer_due_dose(alice, alice, medicine, due.due, "taken")
+    data = backup_file(
+        medicines=[{**BACLOFEN, "unit": "tablets"}],
+        treatment_events=[
+            {
+                "date": "2026-03-02",
+                "event_kind": "botox",
+                "details": "",
+                "medicine": "Baclofen",
+                "dose": "10",
+                "times": [],
+                **END,
+            }
+        ],
+        doses=[
+            dose_item(medicine="Tizanidine"),
+            dose_item(occurred_at="2026-03-10T08:30:00+13:00"),  # 08:00 answered already
+            dose_item(occurred_at="2026-03-11T08:00:00+13:00", amount="0", scheduled_for=None),
+            dose_item(occurred_at="2026-03-12T08:00:00+13:00", status="missed", scheduled_for=None),
+        ],
+    )
+    plan = plan_of(alice, data)
+    assert plan.adding == 0
+    errors = "\n".join(plan.errors)
+    assert "event_kind 'botox' is not a medicine's start, change or stop" in errors
+    assert "dose is given only with a medicine's start or change" in errors
+    assert "medicine 'Tizanidine' is not on your list, nor in the file's medicines" in errors
+    assert "is answered already (in your diary)" in errors
+    assert "amount '0' is not more than 0" in errors
+    assert "break the rule diary_dose_missed_was_scheduled" in errors
+    assert "Baclofen is on your list already, as mg, by mouth; yours is kept." in plan.notices
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_it_imports_a_new_medicine_with_its_doses_matched_by_name(alice):
+    from sci_tracker.exports import importer  # noqa: PLC0415
+
+    data = backup_file(
+        medicines=[BACLOFEN],
+        doses=[dose_item(medicine="BACLOFEN"), dose_item(medicine="baclofen", status="missed")],
+    )
+    plan = plan_of(alice, data)
+    # The second answers the same time of the same medicine: one answer per scheduled time.
+    assert plan.adding == 1
+    assert "the dose of baclofen due at 2026-03-10T08:00:00+13:00 is answered already" in (
+        "\n".join(plan.errors)
+    )
+    importer.run_import(alice, plan)
+    assert MedicineDose.objects.get().medicine == Medicine.objects.get(owner=alice)
