@@ -429,3 +429,82 @@ def test_it_imports_a_new_medicine_with_its_doses_matched_by_name(alice):
     )
     importer.run_import(alice, plan)
     assert MedicineDose.objects.get().medicine == Medicine.objects.get(owner=alice)
+
+
+# FHIR -----------------------------------------------------------------------------------------
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_it_exports_each_medicine_and_dose_as_valid_fhir(alice):
+    from fhir.resources.R4B.bundle import Bundle  # noqa: PLC0415
+    from fhir.resources.R4B.medicationadministration import (  # noqa: PLC0415
+        MedicationAdministration,
+    )
+    from fhir.resources.R4B.medicationstatement import MedicationStatement  # noqa: PLC0415
+
+    from sci_tracker.exports import fhir  # noqa: PLC0415
+
+    medicine = baclofen(alice, day=date(2026, 3, 1))
+    medicines.change_medicine(
+        medicine, alice, dose=Decimal("12.5"), times=["08:00", "20:00"], day=date(2026, 3, 5)
+    )
+    stopped = medicines.start_medicine(
+        alice,
+        alice,
+        name="Tizanidine",
+        unit="tablets",
+        route="mouth",
+        reason="spasms",
+        dose=Decimal("1"),
+        times=[],
+        day=date(2026, 3, 2),
+    )
+    medicines.stop_medicine(stopped, alice, day=date(2026, 3, 8))
+    due = medicines.due_on(alice, TODAY)
+    medicines.answer_due_dose(
+        alice, alice, medicine, due[0].due, "taken", at=due[0].due + timedelta(minutes=30)
+    )
+    late = medicines.due_on(alice, TODAY - timedelta(days=1))
+    medicines.answer_due_dose(
+        alice, alice, medicine, late[0].due, "taken", at=late[0].due + timedelta(hours=2)
+    )
+    medicines.answer_due_dose(alice, alice, medicine, late[1].due, "missed")
+    medicines.as_needed_dose(
+        alice, alice, stopped, MORNING - timedelta(days=7), amount=Decimal("0.5")
+    )
+    data = fhir.bundle(alice)
+    Bundle.model_validate(data)
+    found = [entry["resource"] for entry in data["entry"]]
+    statements = [r for r in found if r["resourceType"] == "MedicationStatement"]
+    given = [r for r in found if r["resourceType"] == "MedicationAdministration"]
+    for resource in statements:
+        MedicationStatement.model_validate(resource)
+    for resource in given:
+        MedicationAdministration.model_validate(resource)
+    bac, tiz = statements
+    assert (bac["status"], bac["effectivePeriod"]) == ("active", {"start": "2026-03-01"})
+    assert bac["medicationCodeableConcept"] == {"text": "Baclofen"}
+    assert [d["text"] for d in bac["dosage"]] == [
+        "10 mg at 08:00, 14:00, 20:00",
+        "12.5 mg at 08:00, 20:00",
+    ]
+    assert bac["dosage"][0]["timing"]["repeat"]["boundsPeriod"] == {
+        "start": "2026-03-01",
+        "end": "2026-03-04",
+    }
+    assert bac["dosage"][1]["doseAndRate"][0]["doseQuantity"]["value"] == 12.5
+    assert (tiz["status"], tiz["effectivePeriod"]) == (
+        "stopped",
+        {"start": "2026-03-02", "end": "2026-03-08"},
+    )
+    assert tiz["dosage"][0]["asNeededBoolean"] is True
+    assert tiz["dosage"][0]["doseAndRate"][0]["doseQuantity"]["code"] == "{tablet}"
+    assert [(r["status"], r.get("category", {}).get("text")) for r in given] == [
+        ("completed", "As needed"),
+        ("completed", "Late"),
+        ("not-done", None),
+        ("completed", "On time"),
+    ]
+    assert given[2]["statusReason"] == [{"text": "Missed"}]
+    assert given[2]["extension"][0]["valueDateTime"] == "2026-03-13T20:00:00+13:00"
+    assert given[0]["supportingInformation"] == [{"reference": f"urn:uuid:{tiz['id']}"}]
