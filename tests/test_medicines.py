@@ -508,3 +508,66 @@ def test_it_exports_each_medicine_and_dose_as_valid_fhir(alice):
     assert given[2]["statusReason"] == [{"text": "Missed"}]
     assert given[2]["extension"][0]["valueDateTime"] == "2026-03-13T20:00:00+13:00"
     assert given[0]["supportingInformation"] == [{"reference": f"urn:uuid:{tiz['id']}"}]
+
+
+# Trends and the report ------------------------------------------------------------------------
+
+
+def two_weeks_of_doses(owner):
+    """Baclofen at 08:00 and 20:00 from Monday 2 March: week one all on time but one late, week
+    two one missed; and two as-needed doses of paracetamol."""
+    from tests.entries import dose  # noqa: PLC0415
+
+    bac = baclofen(owner, day=date(2026, 3, 2), times=("08:00", "20:00"))
+    para = medicines.start_medicine(
+        owner,
+        owner,
+        name="Paracetamol",
+        unit="tablets",
+        route="mouth",
+        reason="pain",
+        dose=Decimal("2"),
+        times=[],
+        day=date(2026, 3, 2),
+    )
+    for offset in range(14):
+        day = date(2026, 3, 2) + timedelta(days=offset)
+        for due in medicines.due_on(owner, day):
+            if offset == 3 and due.time == "20:00":
+                dose(owner, bac, scheduled_for=due.due, occurred_at=due.due + timedelta(hours=2))
+            elif offset == 9 and due.time == "08:00":
+                dose(owner, bac, scheduled_for=due.due, occurred_at=due.due, status="missed")
+            else:
+                dose(owner, bac, scheduled_for=due.due, occurred_at=due.due + timedelta(minutes=5))
+    for offset in (1, 8):
+        moment = medicines.due_on(owner, date(2026, 3, 2) + timedelta(days=offset))[0].due
+        dose(owner, para, occurred_at=moment + timedelta(hours=5))
+
+
+@time_machine.travel(datetime(2026, 3, 16, 0, 0, tzinfo=UTC), tick=False)
+def test_it_counts_each_medicines_doses_by_week_in_one_query(alice, django_assert_num_queries):
+    from sci_tracker.trends.adherence import adherence  # noqa: PLC0415
+    from sci_tracker.trends.aggregates import Period  # noqa: PLC0415
+
+    two_weeks_of_doses(alice)
+    with django_assert_num_queries(1):
+        found = adherence(alice, Period(date(2026, 3, 2), date(2026, 3, 15)))
+    bac, para = found
+    assert [(w.start, w.on_time, w.late, w.missed, w.as_needed) for w in bac.weeks] == [
+        (date(2026, 3, 2), 13, 1, 0, 0),
+        (date(2026, 3, 9), 13, 0, 1, 0),
+    ]
+    assert (para.name, para.as_needed, para.scheduled) == ("Paracetamol", 2, 0)
+
+
+@time_machine.travel(datetime(2026, 3, 16, 0, 0, tzinfo=UTC), tick=False)
+def test_it_shows_adherence_on_the_trends_page_and_a_line_on_the_report(alice_client, alice):
+    two_weeks_of_doses(alice)
+    query = "?range=custom&from=2026-03-02&to=2026-03-15"
+    trends = alice_client.get(f"/trends/{query}").text
+    assert "Medicines: doses by week" in trends
+    assert "Baclofen</strong>: 27 of 28 scheduled doses taken (1 late, 1 missed)" in trends
+    assert "<td>9 Mar 2026</td><td>13</td><td>0</td><td>1</td><td>0</td>" in trends
+    report = alice_client.get(f"/report/{query}").text
+    assert "Baclofen</strong>: 27 of 28 scheduled doses taken (1 late, 1 missed)" in report
+    assert "Paracetamol</strong>: 2 as-needed doses." in report

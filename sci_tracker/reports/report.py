@@ -30,7 +30,7 @@ from sci_tracker.diary.models import (
     labels,
 )
 from sci_tracker.diary.pain_types import problem_pain_types
-from sci_tracker.trends import ad_episodes, aggregates, sciset_weeks
+from sci_tracker.trends import ad_episodes, adherence, aggregates, sciset_weeks
 from sci_tracker.trends.aggregates import NIGHT_HOURS, Period, mean, woken_share
 from sci_tracker.trends.window import EVERY_DAY, Window
 
@@ -320,6 +320,8 @@ class Report:
     strip: list | None = None  # StripColumn: the spasticity rating and night wakings
     # The latest weekly SCI-SET score of the period and its change (trends.sciset_weeks.Latest).
     sciset: object = None
+    # Each medicine's doses of the period: on time, late, missed, as needed (trends.adherence).
+    adherence: list = field(default_factory=list)
 
     @property
     def strip_recorded(self):
@@ -385,4 +387,5 @@ def build_report(person, period, *, window: Window = EVERY_DAY):
         ad_episodes_left_out=episodes_left_out,
         usual_pressure=ad_episodes.usual_pressure(person),
         sciset=sciset_weeks.latest(sciset_weeks.weeks_in(person, period)),
+        adherence=adherence.adherence(person, period),
     )

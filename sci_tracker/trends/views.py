@@ -13,7 +13,14 @@ from django.views.decorators.http import condition
 from sci_tracker.diary.models import Effect
 from sci_tracker.sharing.access import person_view, scope_kwargs
 from sci_tracker.sharing.people import review_panel
-from sci_tracker.trends import ad_episodes, aggregates, insights, sciset_weeks, summaries
+from sci_tracker.trends import (
+    ad_episodes,
+    adherence,
+    aggregates,
+    insights,
+    sciset_weeks,
+    summaries,
+)
 from sci_tracker.trends.aggregates import Period
 from sci_tracker.trends.forms import RANGES, RangeForm
 from sci_tracker.trends.templatetags.trends import figure
@@ -112,6 +119,7 @@ def overview(request, person):
         ],
         **ad_context(person, period),
         **sciset_context(person, period),
+        "adherence": adherence.adherence(person, period),
     }
     return render(request, "trends/overview.html", context)
 
