@@ -84,7 +84,7 @@ def schedule_words(times: list[str] | tuple[str, ...]) -> str:
     return ", ".join(times) if times else _("as needed")
 
 
-def _event_words(medicine: Medicine, dose: Decimal | None, times: list[str]) -> str:
+def event_words(medicine: Medicine, dose: Decimal | None, times: list[str]) -> str:
     """The event's description in the charts and the report: a label, the facts are its fields."""
     if dose is None:
         return medicine.name[:200]
@@ -151,7 +151,7 @@ def _new_event(
         medicine=medicine,
         dose=dose,
         times=list(times or []),
-        details=_event_words(medicine, dose, list(times or [])),
+        details=event_words(medicine, dose, list(times or [])),
     )
     event.full_clean(exclude=["owner", "logged_by"])
     event.save()
