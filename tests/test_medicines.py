@@ -44,7 +44,9 @@ def test_it_starts_a_medicine_with_its_start_event_holding_dose_and_times(alice)
         Decimal("10"),
         ["08:00", "14:00", "20:00"],
     )
-    assert event.details == "Baclofen 10 mg, 08:00, 14:00, 20:00"
+    # The words the history, trends and report show come from the facts, kept once.
+    assert event.details == ""
+    assert event.described == "Baclofen 10 mg, 08:00, 14:00, 20:00"
     assert event.owner == alice
     assert event.logged_by == alice
 
@@ -220,6 +222,10 @@ def test_it_changes_and_stops_a_medicine_as_events_from_the_pages(alice_client, 
     ]
     page = alice_client.get("/medicines/")
     assert "15 mg, 2 times a day: 08:00, 20:00" in page.text
+    history = alice_client.get("/entries/?kind=event").text
+    assert (
+        "<strong>Changed a medicine&#x27;s dose</strong>: Baclofen 15 mg, 08:00, 20:00." in history
+    )
 
 
 @time_machine.travel(MORNING, tick=False)
@@ -571,3 +577,20 @@ def test_it_shows_adherence_on_the_trends_page_and_a_line_on_the_report(alice_cl
     report = alice_client.get(f"/report/{query}").text
     assert "Baclofen</strong>: 27 of 28 scheduled doses taken (1 late, 1 missed)" in report
     assert "Paracetamol</strong>: 2 as-needed doses." in report
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_it_keeps_a_medicines_event_one_of_its_kinds_on_the_event_page(alice_client, alice):
+    medicine = baclofen(alice)
+    start = medicine.events.get()
+    page = alice_client.post(
+        f"/entries/event/{start.pk}/",
+        {"date": start.date.isoformat(), "event_kind": "botox", "version": start.version},
+    )
+    assert "This is an event of Baclofen: it stays a start, change or stop." in page.text
+    stop = alice_client.post(
+        f"/entries/event/{start.pk}/",
+        {"date": start.date.isoformat(), "event_kind": "medicine-stop", "version": start.version},
+    )
+    assert "To stop Baclofen, use “Stop” on the Medicines page." in stop.text
+    assert TreatmentEvent.objects.get().event_kind == "medicine-start"

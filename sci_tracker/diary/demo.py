@@ -40,7 +40,6 @@ from django.utils import timezone
 
 from sci_tracker.accounts.models import User
 from sci_tracker.diary import sciset
-from sci_tracker.diary.medicines import event_words
 from sci_tracker.diary.models import (
     ADEpisode,
     BloodPressureReading,
@@ -606,7 +605,6 @@ def plan_medicine_events(timeline, user, baclofen):
             medicine=baclofen,
             dose=dose,
             times=BACLOFEN_TIMES,
-            details=event_words(baclofen, dose, BACLOFEN_TIMES),
         )
         for day, kind, dose in (
             (timeline.first, EventKind.MEDICINE_START, Decimal("10")),

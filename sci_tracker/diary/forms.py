@@ -17,6 +17,8 @@ from sci_tracker.core.form_words import OwnWords, OwnWordsFormSet
 from sci_tracker.diary.catalogue import PAIN_TYPE_GUIDES, learn_more
 from sci_tracker.diary.models import (
     DIASTOLIC_RANGE,
+    DOSE_EVENT_KINDS,
+    MEDICINE_EVENT_KINDS,
     PAIN_TYPE_TIERS,
     PULSE_RANGE,
     RECALL_PHRASES,
@@ -740,6 +742,23 @@ class EventForm(EntryForm):
         if not on_calendar(day):
             raise ValidationError(TOO_EARLY)
         return day
+
+    def clean_event_kind(self):
+        # A medicine's start, change or stop stays one (the database holds to it too); its
+        # dose and times are changed on the Medicines page.
+        kind = self.cleaned_data["event_kind"]
+        instance = self.instance
+        if instance.medicine_id is not None and kind not in MEDICINE_EVENT_KINDS:
+            raise ValidationError(
+                _("This is an event of %(medicine)s: it stays a start, change or stop.")
+                % {"medicine": instance.medicine.name}
+            )
+        if instance.dose is not None and kind not in DOSE_EVENT_KINDS:
+            raise ValidationError(
+                _("To stop %(medicine)s, use “Stop” on the Medicines page.")
+                % {"medicine": instance.medicine.name}
+            )
+        return kind
 
 
 class InterventionUseForm(OwnWords, forms.ModelForm):

@@ -56,7 +56,7 @@ def with_details(model, owner):
     if model in (SpasmEpisode, LegPainEntry):
         uses = Prefetch("uses", queryset=InterventionUse.objects.select_related("intervention"))
         entries = entries.prefetch_related("triggers", uses)
-    if model is MedicineDose:
+    if model in (MedicineDose, TreatmentEvent):
         entries = entries.select_related("medicine")
     if model is ADEpisode:
         # Each reading is marked raised against the owner's usual pressure: the owner is loaded.

@@ -84,13 +84,6 @@ def schedule_words(times: list[str] | tuple[str, ...]) -> str:
     return ", ".join(times) if times else _("as needed")
 
 
-def event_words(medicine: Medicine, dose: Decimal | None, times: list[str]) -> str:
-    """The event's description in the charts and the report: a label, the facts are its fields."""
-    if dose is None:
-        return medicine.name[:200]
-    return f"{medicine.name} {dose_words(medicine, dose)}, {schedule_words(times)}"[:200]
-
-
 def _medicine_events(medicine: Medicine) -> list[TreatmentEvent]:
     """The medicine's events not in the bin, oldest first (prefetched when the caller did)."""
     cached = getattr(medicine, "active_events", None)
@@ -151,7 +144,6 @@ def _new_event(
         medicine=medicine,
         dose=dose,
         times=list(times or []),
-        details=event_words(medicine, dose, list(times or [])),
     )
     event.full_clean(exclude=["owner", "logged_by"])
     event.save()
