@@ -594,3 +594,42 @@ def test_it_keeps_a_medicines_event_one_of_its_kinds_on_the_event_page(alice_cli
     )
     assert "To stop Baclofen, use “Stop” on the Medicines page." in stop.text
     assert TreatmentEvent.objects.get().event_kind == "medicine-start"
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_it_offers_todays_doses_on_the_home_page_in_the_same_queries_for_more_medicines(
+    alice_client, alice
+):
+    from django.db import connection  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    from tests.conftest import diary_queries  # noqa: PLC0415
+    from tests.entries import fill_days  # noqa: PLC0415
+
+    fill_days(alice, TODAY, 3)  # the home page's cards need a diary to show
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as done:
+            response = alice_client.get(url)
+        return response, len(diary_queries(done))
+
+    baclofen(alice)
+    home, one = queries("/")
+    assert "Baclofen 08:00: taken" in home.text
+    _log, one_log = queries("/log/")
+    for name in ("Tizanidine", "Gabapentin", "Oxybutynin"):
+        medicines.start_medicine(
+            alice,
+            alice,
+            name=name,
+            unit="mg",
+            route="mouth",
+            reason="spasms",
+            dose=Decimal("5"),
+            times=["07:00", "09:00"],
+            day=TODAY,
+        )
+    home, four = queries("/")
+    assert "Oxybutynin 09:00: missed" in home.text
+    assert four == one
+    assert queries("/log/")[1] == one_log
