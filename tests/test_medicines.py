@@ -633,3 +633,32 @@ def test_it_offers_todays_doses_on_the_home_page_in_the_same_queries_for_more_me
     assert "Oxybutynin 09:00: missed" in home.text
     assert four == one
     assert queries("/log/")[1] == one_log
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_it_saves_a_queued_dose_tap_once_with_the_moment_it_was_tapped(alice_client, alice):
+    import json  # noqa: PLC0415
+
+    from sci_tracker.accounts.resume import account_tag  # noqa: PLC0415
+
+    medicine = baclofen(alice)
+    assert 'data-queue-kind="dose"' in alice_client.get("/log/").text  # queued when offline
+    tapped = MORNING - timedelta(minutes=50)  # 08:40 in Auckland, sent now
+    sent = {
+        "medicine": medicine.pk,
+        "day": "2026-03-14",
+        "time": "08:00",
+        "status": "taken",
+        "client_id": str(uuid4()),
+        "tapped_at": int(tapped.timestamp() * 1000),
+        "account": account_tag(alice),
+    }
+    answers = [
+        json.loads(
+            alice_client.post("/medicines/dose/", sent, HTTP_ACCEPT="application/json").content
+        )
+        for _ in range(2)
+    ]
+    assert [answer["duplicate"] for answer in answers] == [False, True]
+    assert answers[0]["message"] == "Baclofen 08:00: taken. Saved."
+    assert MedicineDose.objects.get().occurred_at == tapped
