@@ -282,6 +282,9 @@ COUNTED = [
     LegPainEntry,
     CheckIn,
     TreatmentEvent,
+    SpasticityWeek,
+    Medicine,
+    MedicineDose,
     InterventionUse,
     SpasmEpisode.triggers.through,
     LegPainEntry.triggers.through,
@@ -801,6 +804,7 @@ MODELS = {
     "event": TreatmentEvent,
     "ad": ADEpisode,
     "sciset": SpasticityWeek,
+    "dose": MedicineDose,
 }
 
 
@@ -2190,6 +2194,7 @@ def import_everything(person, files, restore_profile):
     assert changes.get(label(InterventionUse), 0) == plan.tried_to_add
     assert changes.get(label(BloodPressureReading), 0) == plan.readings_to_add
     assert changes.get(label(PainProblem), 0) == len(plan.new_problems)
+    assert changes.get(label(Medicine), 0) == len(plan.new_medicines)
     assert changes.get(label(ReviewNote), 0) == len(plan.clinician_add[ReviewNote])
     assert changes.get(label(VisitMeasure), 0) == len(plan.clinician_add[VisitMeasure])
     return plan
