@@ -662,3 +662,52 @@ def test_it_saves_a_queued_dose_tap_once_with_the_moment_it_was_tapped(alice_cli
     assert [answer["duplicate"] for answer in answers] == [False, True]
     assert answers[0]["message"] == "Baclofen 08:00: taken. Saved."
     assert MedicineDose.objects.get().occurred_at == tapped
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_it_shows_a_dose_changed_on_another_device_beside_the_one_typed(alice_client, alice):
+    medicine = baclofen(alice)
+    due = medicines.due_on(alice, TODAY)[0].due
+    dose, _made = medicines.answer_due_dose(alice, alice, medicine, due, "taken")
+    opened = dose.version
+    dose.note = "From the phone"
+    dose.save()
+    page = alice_client.post(
+        f"/entries/dose/{dose.pk}/",
+        {
+            "status": "missed",
+            "occurred_local": "2026-03-14T08:00",
+            "amount": "",
+            "note": "From the laptop",
+            "version": opened,
+        },
+    )
+    assert page.status_code == 409
+    assert "From the phone" in page.text
+    assert "From the laptop" in page.text
+    assert MedicineDose.objects.get().status == "taken"
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_it_says_when_a_medicine_stopped_starts_or_was_never_started(alice_client, alice):
+    stopped = baclofen(alice, day=date(2026, 3, 1))
+    medicines.stop_medicine(stopped, alice, day=date(2026, 3, 10))
+    Medicine.objects.filter(pk=stopped.pk).update(name="Tizanidine")
+    baclofen(alice, day=date(2026, 3, 20))
+    never = medicines.start_medicine(
+        alice,
+        alice,
+        name="Gabapentin",
+        unit="mg",
+        route="mouth",
+        reason="nerve-pain",
+        dose=Decimal("300"),
+        times=["08:00"],
+        day=date(2026, 3, 1),
+    )
+    never.events.get().move_to_bin()  # its start went to the bin
+    page = alice_client.get("/medicines/").text
+    assert "Stopped 10 Mar 2026" in page
+    assert "Starts 20 Mar 2026" in page
+    assert "Not started" in page
+    assert "Taking now" not in page
