@@ -7,11 +7,9 @@ gives the medicines can keep the list and log the doses.
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.db import IntegrityError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from sci_tracker.accounts.models import User
 from sci_tracker.diary import medicines
 from sci_tracker.diary.medicine_forms import (
     AddMedicineForm,
@@ -47,7 +46,7 @@ def _says(request: HttpRequest, own: str, for_someone: str, **words: str) -> str
     return for_someone % {"name": request.access.person.name, **words}
 
 
-def _medicine(person, pk: int) -> Medicine:
+def _medicine(person: User, pk: int) -> Medicine:
     """The one lookup for a medicine: the person's, or 404."""
     return get_object_or_404(Medicine.objects.filter(owner=person), pk=pk)
 
@@ -55,7 +54,7 @@ def _medicine(person, pk: int) -> Medicine:
 @require_safe
 @person_view("log", page="Medicines")
 @in_persons_zone
-def medicine_list(request, person):
+def medicine_list(request: HttpRequest, person: User) -> HttpResponse:
     today = person.local_today()
     current, stopped = medicines.medicine_list(person, today)
     return render(
@@ -76,7 +75,7 @@ def medicine_list(request, person):
 
 @person_view("log", page="Added a medicine")
 @in_persons_zone
-def add_medicine(request, person):
+def add_medicine(request: HttpRequest, person: User) -> HttpResponse:
     form = AddMedicineForm(request.POST or None, owner=person, writer=request.user)
     if form.is_valid():
         data = form.cleaned_data
@@ -121,7 +120,7 @@ def add_medicine(request, person):
 
 @person_view("log", page="Changed a medicine")
 @in_persons_zone
-def change_medicine(request, person, pk):
+def change_medicine(request: HttpRequest, person: User, pk: int) -> HttpResponse:
     medicine = _medicine(person, pk)
     state = medicines.state_on(medicine, person.local_today())
     initial = {}
@@ -164,7 +163,7 @@ def change_medicine(request, person, pk):
 
 @person_view("log", page="Stopped a medicine")
 @in_persons_zone
-def stop_medicine(request, person, pk):
+def stop_medicine(request: HttpRequest, person: User, pk: int) -> HttpResponse:
     medicine = _medicine(person, pk)
     form = StopMedicineForm(request.POST or None, owner=person)
     if form.is_valid():
@@ -201,7 +200,7 @@ def _back(request: HttpRequest) -> str:
 @require_POST
 @person_view("log", page="Answered a due dose")
 @in_persons_zone
-def answer_dose(request, person):
+def answer_dose(request: HttpRequest, person: User) -> HttpResponse:
     """One tap on a due dose: "Baclofen 08:00 - Taken" or "Missed"; a second tap finds the
     first answer (diary.medicines.answer_due_dose)."""
 
@@ -246,7 +245,7 @@ def answer_dose(request, person):
 
 @person_view("log", page="As-needed dose")
 @in_persons_zone
-def as_needed(request, person):
+def as_needed(request: HttpRequest, person: User) -> HttpResponse:
     today = person.local_today()
     offered = medicines.current_on(person, today)
     form = AsNeededDoseForm(
@@ -280,8 +279,3 @@ def as_needed(request, person):
             "submit_label": _("Save the dose"),
         },
     )
-
-
-def due_doses_for(person, day: date | None = None) -> list[medicines.DueDose]:
-    """Today's due doses for the Log and home pages."""
-    return medicines.due_on(person, day or person.local_today())

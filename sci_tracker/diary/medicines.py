@@ -17,7 +17,7 @@ from uuid import UUID
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -113,7 +113,7 @@ def regimen_on(medicine: Medicine, day: date) -> Regimen | None:
     return state_on(medicine, day).regimen
 
 
-def with_events(medicines):
+def with_events(medicines: QuerySet[Medicine]) -> QuerySet[Medicine]:
     """Medicines with their events (not in the bin) loaded in one more query."""
     events = TreatmentEvent.objects.filter(deleted_at__isnull=True).order_by("date", "pk")
     return medicines.prefetch_related(Prefetch("events", queryset=events, to_attr="active_events"))
