@@ -711,3 +711,13 @@ def test_it_says_when_a_medicine_stopped_starts_or_was_never_started(alice_clien
     assert "Starts 20 Mar 2026" in page
     assert "Not started" in page
     assert "Taking now" not in page
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_it_offers_todays_doses_on_the_home_page_before_there_is_a_week_to_sum_up(
+    alice_client, alice
+):
+    baclofen(alice)
+    home = alice_client.get("/").text
+    assert "What to do first" in home
+    assert "Baclofen 08:00: taken" in home
