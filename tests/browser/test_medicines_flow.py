@@ -32,6 +32,9 @@ def test_it_adds_baclofen_and_answers_todays_doses_from_the_log_page(
         expect(page.get_by_role("heading", name="Add a medicine")).to_be_visible()
         page.locator("#id_name").fill("Baclofen")
         page.locator("#id_dose").fill("10")
+        expect(page.locator("#id_times")).to_be_hidden()  # only for "Other times…"
+        page.get_by_text("Other times…", exact=True).click()
+        expect(page.locator("#id_times")).to_be_visible()
         page.locator("label", has_text="Three times a day").click()
         page.locator("label", has_text="Spasms and stiffness").click()
         assert_accessible(page)
