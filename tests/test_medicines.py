@@ -721,3 +721,23 @@ def test_it_offers_todays_doses_on_the_home_page_before_there_is_a_week_to_sum_u
     home = alice_client.get("/").text
     assert "What to do first" in home
     assert "Baclofen 08:00: taken" in home
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_it_keeps_a_dose_marked_missed_at_the_time_it_was_due(alice_client, alice):
+    medicine = baclofen(alice)
+    due = medicines.due_on(alice, TODAY)[0].due
+    dose, _made = medicines.answer_due_dose(alice, alice, medicine, due, "taken")
+    page = alice_client.post(
+        f"/entries/dose/{dose.pk}/",
+        {"status": "missed", "occurred_local": "", "amount": "", "version": dose.version},
+    )
+    assert page.status_code == 302
+    dose.refresh_from_db()
+    assert (dose.status, dose.occurred_at) == ("missed", due)
+    extra = medicines.as_needed_dose(alice, alice, medicine, MORNING)[0]
+    refused = alice_client.post(
+        f"/entries/dose/{extra.pk}/",
+        {"status": "missed", "occurred_local": "", "amount": "", "version": extra.version},
+    )
+    assert "An as-needed dose is taken or not logged at all." in refused.text

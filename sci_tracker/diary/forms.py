@@ -2,7 +2,6 @@ import re
 import unicodedata
 from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -922,12 +921,13 @@ def reading_formset():
     )
 
 
-class DoseForm(OwnWords, forms.ModelForm):
-    """The edit page of a dose in the history: taken or missed, when, the amount, a note."""
+class DoseForm(EntryForm):
+    """The edit page of a dose in the history: taken or missed, when, the amount, a note. A dose
+    is logged from the medicine pages (diary.medicines), not from a form of this kind."""
 
-    version = SeenVersionField()
     occurred_local = LocalDateTimeField(
-        label=_("When"),
+        label=_("When it was taken"),
+        required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
@@ -938,39 +938,40 @@ class DoseForm(OwnWords, forms.ModelForm):
         widgets = {
             "status": forms.RadioSelect,
             "note": forms.Textarea(attrs={"rows": 3}),
+            "note_for_clinician": Toggle,
         }
 
     field_order = ["status", "occurred_local", "amount"]
 
-    def __init__(self, *args: Any, owner: Any, writer: Any = None, sent_at: Any = None, **kw: Any):
-        self.owner = owner
-        self.writing = Writing(owner, writer)
-        super().__init__(*args, **kw)
-        self.fields["note_for_clinician"].widget = Toggle()
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.fields["status"].choices = DoseStatus.choices
         self.writing.local_field(self.fields["occurred_local"])
-        self.fields["occurred_local"].help_text = self.writing.zone_help(_("The time"))
+        self.fields["occurred_local"].help_text = self.writing.zone_help(
+            _("For a dose taken; a missed one keeps the time it was due")
+        )
         if self.instance.pk:
-            self.initial["version"] = self.instance.version
             self.initial["occurred_local"] = timezone.localtime(
-                self.instance.occurred_at, owner.zone
+                self.instance.occurred_at, self.owner.zone
             )
 
-    def clean(self) -> dict:
+    def clean(self):
         cleaned = super().clean()
-        moment = cleaned.get("occurred_local")
-        if moment is not None:
-            if not moment_has_come(moment):
-                self.add_error("occurred_local", _("That time is in the future."))
+        status, moment = cleaned.get("status"), cleaned.get("occurred_local")
+        if status == "missed":
+            if self.instance.scheduled_for is None:
+                self.add_error("status", _("An as-needed dose is taken or not logged at all."))
             else:
-                self.instance.occurred_at = moment
-        if cleaned.get("status") == "missed" and self.instance.scheduled_for is None:
-            self.add_error("status", _("An as-needed dose is taken or not logged at all."))
+                self.instance.occurred_at = self.instance.scheduled_for  # the time it was due
+        elif moment is None:
+            self.add_error("occurred_local", _("Enter the date and time it was taken."))
+        elif not moment_has_come(moment):
+            self.add_error("occurred_local", _("That time is in the future."))
+        elif not on_calendar(moment.date()):
+            self.add_error("occurred_local", TOO_EARLY)
+        else:
+            self.instance.occurred_at = moment
         return cleaned
-
-    def _post_clean(self):
-        self.instance.owner = self.owner
-        super()._post_clean()
 
 
 ENTRY_FORMS = {
