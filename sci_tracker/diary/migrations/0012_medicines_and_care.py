@@ -10,622 +10,204 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("diary", "0011_spasticity_weeks"),
+        ('diary', '0011_spasticity_weeks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="MedicineDose",
+            name='MedicineDose',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("note", models.TextField(blank=True, max_length=2000)),
-                (
-                    "note_for_clinician",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Flagged notes are listed in the report for your clinician.",
-                        verbose_name="show this note to my clinician",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "deleted_at",
-                    models.DateTimeField(
-                        blank=True, help_text="Set while the entry is in the bin.", null=True
-                    ),
-                ),
-                (
-                    "version",
-                    models.PositiveIntegerField(
-                        default=1,
-                        editable=False,
-                        help_text="Moves on with every save, so an edit made from an older copy is caught.",
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("taken", "Taken"), ("missed", "Missed")],
-                        default="taken",
-                        max_length=8,
-                        verbose_name="taken or missed",
-                    ),
-                ),
-                ("occurred_at", models.DateTimeField(verbose_name="when")),
-                (
-                    "scheduled_for",
-                    models.DateTimeField(blank=True, null=True, verbose_name="due at"),
-                ),
-                (
-                    "amount",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=3,
-                        help_text="Leave empty for the dose on your list.",
-                        max_digits=9,
-                        null=True,
-                        verbose_name="amount",
-                    ),
-                ),
-                (
-                    "client_id",
-                    models.UUIDField(
-                        blank=True,
-                        editable=False,
-                        help_text="The id the device gave an entry queued offline: sent twice, saved once.",
-                        null=True,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('note', models.TextField(blank=True, max_length=2000)),
+                ('note_for_clinician', models.BooleanField(default=False, help_text='Flagged notes are listed in the report for your clinician.', verbose_name='show this note to my clinician')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('deleted_at', models.DateTimeField(blank=True, help_text='Set while the entry is in the bin.', null=True)),
+                ('version', models.PositiveIntegerField(default=1, editable=False, help_text='Moves on with every save, so an edit made from an older copy is caught.')),
+                ('status', models.CharField(choices=[('taken', 'Taken'), ('missed', 'Missed')], default='taken', max_length=8, verbose_name='taken or missed')),
+                ('occurred_at', models.DateTimeField(verbose_name='when')),
+                ('scheduled_for', models.DateTimeField(blank=True, null=True, verbose_name='due at')),
+                ('amount', models.DecimalField(blank=True, decimal_places=3, help_text='Leave empty for the dose on your list.', max_digits=9, null=True, verbose_name='amount')),
+                ('client_id', models.UUIDField(blank=True, editable=False, help_text='The id the device gave an entry queued offline: sent twice, saved once.', null=True)),
             ],
             options={
-                "ordering": ["-occurred_at"],
+                'ordering': ['-occurred_at'],
             },
             bases=(sci_tracker.diary.models.entries.VersionedByOwner, models.Model),
         ),
         migrations.AddField(
-            model_name="treatmentevent",
-            name="dose",
-            field=models.DecimalField(
-                blank=True, decimal_places=3, max_digits=9, null=True, verbose_name="dose"
-            ),
+            model_name='treatmentevent',
+            name='dose',
+            field=models.DecimalField(blank=True, decimal_places=3, max_digits=9, null=True, verbose_name='dose'),
         ),
         migrations.AddField(
-            model_name="treatmentevent",
-            name="times",
-            field=models.JSONField(
-                blank=True,
-                default=list,
-                help_text="When each dose is due, such as 08:00; none for a medicine taken as needed.",
-                validators=[sci_tracker.diary.schedules.DoseTimes()],
-                verbose_name="times of day",
-            ),
+            model_name='treatmentevent',
+            name='times',
+            field=models.JSONField(blank=True, default=list, help_text='When each dose is due, such as 08:00; none for a medicine taken as needed.', validators=[sci_tracker.diary.schedules.DoseTimes()], verbose_name='times of day'),
         ),
         migrations.CreateModel(
-            name="CareEvent",
+            name='CareEvent',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("note", models.TextField(blank=True, max_length=2000)),
-                (
-                    "note_for_clinician",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Flagged notes are listed in the report for your clinician.",
-                        verbose_name="show this note to my clinician",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "deleted_at",
-                    models.DateTimeField(
-                        blank=True, help_text="Set while the entry is in the bin.", null=True
-                    ),
-                ),
-                (
-                    "version",
-                    models.PositiveIntegerField(
-                        default=1,
-                        editable=False,
-                        help_text="Moves on with every save, so an edit made from an older copy is caught.",
-                    ),
-                ),
-                ("occurred_at", models.DateTimeField(verbose_name="when")),
-                (
-                    "event",
-                    models.CharField(
-                        choices=[
-                            ("catheter", "Catheterised or emptied the bladder"),
-                            ("leak", "Bladder leak"),
-                            ("uti-signs", "Signs of a urinary infection"),
-                            ("uti-treated", "Urinary infection treated"),
-                            ("bowel-routine", "Bowel routine done"),
-                            ("bowel-missed", "Bowel routine missed"),
-                            ("bowel-accident", "Bowel accident"),
-                            ("constipation", "Constipated"),
-                            ("skin-check", "Skin check done"),
-                            ("skin-problem", "Skin problem found"),
-                            ("skin-healed", "Skin problem healed"),
-                        ],
-                        max_length=16,
-                        verbose_name="what happened",
-                    ),
-                ),
-                (
-                    "volume_ml",
-                    models.PositiveIntegerField(blank=True, null=True, verbose_name="volume (ml)"),
-                ),
-                (
-                    "bowel_result",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("good", "Good result"),
-                            ("small", "Small result"),
-                            ("none", "No result"),
-                        ],
-                        max_length=8,
-                        verbose_name="result",
-                    ),
-                ),
-                (
-                    "checked_by",
-                    models.CharField(
-                        blank=True,
-                        choices=[("self", "Me"), ("carer", "A carer"), ("nurse", "A nurse")],
-                        max_length=8,
-                        verbose_name="who checked",
-                    ),
-                ),
-                (
-                    "site",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("sacrum", "Tailbone (sacrum)"),
-                            ("buttock", "Buttock or sitting bone"),
-                            ("hip", "Hip"),
-                            ("heel", "Heel"),
-                            ("ankle", "Ankle"),
-                            ("foot", "Foot or toes"),
-                            ("knee", "Knee"),
-                            ("leg", "Leg"),
-                            ("back", "Back or shoulder blade"),
-                            ("elbow", "Elbow"),
-                            ("head", "Back of the head"),
-                            ("other", "Somewhere else"),
-                        ],
-                        max_length=12,
-                        verbose_name="where",
-                    ),
-                ),
-                (
-                    "stage",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("1", "Stage 1: red skin that does not fade when pressed"),
-                            ("2", "Stage 2: a shallow open sore or blister"),
-                            ("3", "Stage 3: a deeper sore, through the skin"),
-                            ("4", "Stage 4: a deep sore to muscle or bone"),
-                            ("unstageable", "Unstageable: the base cannot be seen"),
-                            ("deep-tissue", "Deep tissue injury: purple or maroon skin"),
-                        ],
-                        max_length=12,
-                        verbose_name="stage",
-                    ),
-                ),
-                (
-                    "client_id",
-                    models.UUIDField(
-                        blank=True,
-                        editable=False,
-                        help_text="The id the device gave an entry queued offline: sent twice, saved once.",
-                        null=True,
-                    ),
-                ),
-                (
-                    "logged_by",
-                    models.ForeignKey(
-                        help_text="The account that logged it: the person, or a carer.",
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "owner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="%(class)s_entries",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('note', models.TextField(blank=True, max_length=2000)),
+                ('note_for_clinician', models.BooleanField(default=False, help_text='Flagged notes are listed in the report for your clinician.', verbose_name='show this note to my clinician')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('deleted_at', models.DateTimeField(blank=True, help_text='Set while the entry is in the bin.', null=True)),
+                ('version', models.PositiveIntegerField(default=1, editable=False, help_text='Moves on with every save, so an edit made from an older copy is caught.')),
+                ('occurred_at', models.DateTimeField(verbose_name='when')),
+                ('event', models.CharField(choices=[('catheter', 'Catheterised or emptied the bladder'), ('leak', 'Bladder leak'), ('uti-signs', 'Signs of a urinary infection'), ('uti-treated', 'Urinary infection treated'), ('bowel-routine', 'Bowel routine done'), ('bowel-missed', 'Bowel routine missed'), ('bowel-accident', 'Bowel accident'), ('constipation', 'Constipated'), ('skin-check', 'Skin check done'), ('skin-problem', 'Skin problem found'), ('skin-healed', 'Skin problem healed')], max_length=16, verbose_name='what happened')),
+                ('volume_ml', models.PositiveIntegerField(blank=True, null=True, verbose_name='volume (ml)')),
+                ('bowel_result', models.CharField(blank=True, choices=[('good', 'Good result'), ('small', 'Small result'), ('none', 'No result')], max_length=8, verbose_name='result')),
+                ('checked_by', models.CharField(blank=True, choices=[('self', 'Me'), ('carer', 'A carer'), ('nurse', 'A nurse')], max_length=8, verbose_name='who checked')),
+                ('site', models.CharField(blank=True, choices=[('sacrum', 'Tailbone (sacrum)'), ('buttock', 'Buttock or sitting bone'), ('hip', 'Hip'), ('heel', 'Heel'), ('ankle', 'Ankle'), ('foot', 'Foot or toes'), ('knee', 'Knee'), ('leg', 'Leg'), ('back', 'Back or shoulder blade'), ('elbow', 'Elbow'), ('head', 'Back of the head'), ('other', 'Somewhere else')], max_length=12, verbose_name='where')),
+                ('stage', models.CharField(blank=True, choices=[('1', 'Stage 1: red skin that does not fade when pressed'), ('2', 'Stage 2: a shallow open sore or blister'), ('3', 'Stage 3: a deeper sore, through the skin'), ('4', 'Stage 4: a deep sore to muscle or bone'), ('unstageable', 'Unstageable: the base cannot be seen'), ('deep-tissue', 'Deep tissue injury: purple or maroon skin')], max_length=12, verbose_name='stage')),
+                ('client_id', models.UUIDField(blank=True, editable=False, help_text='The id the device gave an entry queued offline: sent twice, saved once.', null=True)),
+                ('logged_by', models.ForeignKey(help_text='The account that logged it: the person, or a carer.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(class)s_entries', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-occurred_at"],
+                'ordering': ['-occurred_at'],
             },
             bases=(sci_tracker.diary.models.entries.VersionedByOwner, models.Model),
         ),
         migrations.CreateModel(
-            name="Medicine",
+            name='Medicine',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=80, verbose_name="name")),
-                (
-                    "unit",
-                    models.CharField(
-                        choices=[
-                            ("mg", "mg"),
-                            ("microgram", "micrograms"),
-                            ("ml", "ml"),
-                            ("units", "units"),
-                            ("tablets", "tablets"),
-                            ("capsules", "capsules"),
-                            ("patches", "patches"),
-                            ("drops", "drops"),
-                        ],
-                        max_length=12,
-                        verbose_name="unit",
-                    ),
-                ),
-                (
-                    "route",
-                    models.CharField(
-                        choices=[
-                            ("mouth", "By mouth"),
-                            ("patch", "Skin patch"),
-                            ("pump", "Intrathecal pump"),
-                            ("injection", "Injection"),
-                            ("other", "Other"),
-                        ],
-                        default="mouth",
-                        max_length=12,
-                        verbose_name="how it is taken",
-                    ),
-                ),
-                (
-                    "reason",
-                    models.CharField(
-                        choices=[
-                            ("spasms", "Spasms and stiffness"),
-                            ("nerve-pain", "Nerve pain"),
-                            ("pain", "Other pain"),
-                            ("bladder", "Bladder"),
-                            ("bowel", "Bowel"),
-                            ("other", "Something else"),
-                        ],
-                        max_length=12,
-                        verbose_name="what it is for",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "owner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="medicines",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=80, verbose_name='name')),
+                ('unit', models.CharField(choices=[('mg', 'mg'), ('microgram', 'micrograms'), ('ml', 'ml'), ('units', 'units'), ('tablets', 'tablets'), ('capsules', 'capsules'), ('patches', 'patches'), ('drops', 'drops')], max_length=12, verbose_name='unit')),
+                ('route', models.CharField(choices=[('mouth', 'By mouth'), ('patch', 'Skin patch'), ('pump', 'Intrathecal pump'), ('injection', 'Injection'), ('other', 'Other')], default='mouth', max_length=12, verbose_name='how it is taken')),
+                ('reason', models.CharField(choices=[('spasms', 'Spasms and stiffness'), ('nerve-pain', 'Nerve pain'), ('pain', 'Other pain'), ('bladder', 'Bladder'), ('bowel', 'Bowel'), ('other', 'Something else')], max_length=12, verbose_name='what it is for')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='medicines', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
             bases=(sci_tracker.diary.models.entries.VersionedByOwner, models.Model),
         ),
         migrations.AddField(
-            model_name="treatmentevent",
-            name="medicine",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="events",
-                to="diary.medicine",
-                verbose_name="medicine",
-            ),
+            model_name='treatmentevent',
+            name='medicine',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='diary.medicine', verbose_name='medicine'),
         ),
         migrations.AddConstraint(
-            model_name="treatmentevent",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("medicine__isnull", True),
-                    ("event_kind__in", ["medicine-start", "medicine-change", "medicine-stop"]),
-                    _connector="OR",
-                ),
-                name="diary_event_medicine_kind",
-            ),
+            model_name='treatmentevent',
+            constraint=models.CheckConstraint(condition=models.Q(('medicine__isnull', True), ('event_kind__in', ['medicine-start', 'medicine-change', 'medicine-stop']), _connector='OR'), name='diary_event_medicine_kind'),
         ),
         migrations.AddConstraint(
-            model_name="treatmentevent",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("dose__isnull", True),
-                    models.Q(
-                        ("dose__gt", 0),
-                        ("event_kind__in", ["medicine-start", "medicine-change"]),
-                        ("medicine__isnull", False),
-                    ),
-                    _connector="OR",
-                ),
-                name="diary_event_dose_with_medicine",
-            ),
+            model_name='treatmentevent',
+            constraint=models.CheckConstraint(condition=models.Q(('dose__isnull', True), models.Q(('dose__gt', 0), ('event_kind__in', ['medicine-start', 'medicine-change']), ('medicine__isnull', False)), _connector='OR'), name='diary_event_dose_with_medicine'),
         ),
         migrations.AddField(
-            model_name="medicinedose",
-            name="logged_by",
-            field=models.ForeignKey(
-                help_text="The account that logged it: the person, or a carer.",
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='medicinedose',
+            name='logged_by',
+            field=models.ForeignKey(help_text='The account that logged it: the person, or a carer.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="medicinedose",
-            name="medicine",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="doses",
-                to="diary.medicine",
-            ),
+            model_name='medicinedose',
+            name='medicine',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='doses', to='diary.medicine'),
         ),
         migrations.AddField(
-            model_name="medicinedose",
-            name="owner",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="%(class)s_entries",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='medicinedose',
+            name='owner',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(class)s_entries', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddIndex(
-            model_name="careevent",
-            index=models.Index(fields=["owner", "occurred_at"], name="diary_care_owner_time"),
+            model_name='careevent',
+            index=models.Index(fields=['owner', 'occurred_at'], name='diary_care_owner_time'),
         ),
         migrations.AddConstraint(
-            model_name="careevent",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "event__in",
-                        [
-                            "catheter",
-                            "leak",
-                            "uti-signs",
-                            "uti-treated",
-                            "bowel-routine",
-                            "bowel-missed",
-                            "bowel-accident",
-                            "constipation",
-                            "skin-check",
-                            "skin-problem",
-                            "skin-healed",
-                        ],
-                    )
-                ),
-                name="diary_care_event_valid",
-            ),
+            model_name='careevent',
+            constraint=models.CheckConstraint(condition=models.Q(('event__in', ['catheter', 'leak', 'uti-signs', 'uti-treated', 'bowel-routine', 'bowel-missed', 'bowel-accident', 'constipation', 'skin-check', 'skin-problem', 'skin-healed'])), name='diary_care_event_valid'),
         ),
         migrations.AddConstraint(
-            model_name="careevent",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("bowel_result__in", ["", "good", "small", "none"])),
-                name="diary_care_result_valid",
-            ),
+            model_name='careevent',
+            constraint=models.CheckConstraint(condition=models.Q(('bowel_result__in', ['', 'good', 'small', 'none'])), name='diary_care_result_valid'),
         ),
         migrations.AddConstraint(
-            model_name="careevent",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("checked_by__in", ["", "self", "carer", "nurse"])),
-                name="diary_care_checked_by_valid",
-            ),
+            model_name='careevent',
+            constraint=models.CheckConstraint(condition=models.Q(('checked_by__in', ['', 'self', 'carer', 'nurse'])), name='diary_care_checked_by_valid'),
         ),
         migrations.AddConstraint(
-            model_name="careevent",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "site__in",
-                        [
-                            "",
-                            "sacrum",
-                            "buttock",
-                            "hip",
-                            "heel",
-                            "ankle",
-                            "foot",
-                            "knee",
-                            "leg",
-                            "back",
-                            "elbow",
-                            "head",
-                            "other",
-                        ],
-                    )
-                ),
-                name="diary_care_site_valid",
-            ),
+            model_name='careevent',
+            constraint=models.CheckConstraint(condition=models.Q(('site__in', ['', 'sacrum', 'buttock', 'hip', 'heel', 'ankle', 'foot', 'knee', 'leg', 'back', 'elbow', 'head', 'other'])), name='diary_care_site_valid'),
         ),
         migrations.AddConstraint(
-            model_name="careevent",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("stage__in", ["", "1", "2", "3", "4", "unstageable", "deep-tissue"])
-                ),
-                name="diary_care_stage_valid",
-            ),
+            model_name='careevent',
+            constraint=models.CheckConstraint(condition=models.Q(('stage__in', ['', '1', '2', '3', '4', 'unstageable', 'deep-tissue'])), name='diary_care_stage_valid'),
         ),
         migrations.AddConstraint(
-            model_name="careevent",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("volume_ml__gte", 1), ("volume_ml__lte", 3000)),
-                    ("volume_ml__isnull", True),
-                    _connector="OR",
-                ),
-                name="diary_care_volume_range",
-            ),
+            model_name='careevent',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('volume_ml__gte', 1), ('volume_ml__lte', 3000)), ('volume_ml__isnull', True), _connector='OR'), name='diary_care_volume_range'),
         ),
         migrations.AddConstraint(
-            model_name="careevent",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("volume_ml__isnull", True),
-                    ("event__in", ["catheter", "leak"]),
-                    _connector="OR",
-                ),
-                name="diary_care_volume_kind",
-            ),
+            model_name='careevent',
+            constraint=models.CheckConstraint(condition=models.Q(('volume_ml__isnull', True), ('event__in', ['catheter', 'leak']), _connector='OR'), name='diary_care_volume_kind'),
         ),
         migrations.AddConstraint(
-            model_name="careevent",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("bowel_result", ""), ("event", "bowel-routine"), _connector="OR"
-                ),
-                name="diary_care_result_kind",
-            ),
+            model_name='careevent',
+            constraint=models.CheckConstraint(condition=models.Q(('bowel_result', ''), ('event', 'bowel-routine'), _connector='OR'), name='diary_care_result_kind'),
         ),
         migrations.AddConstraint(
-            model_name="careevent",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("checked_by", ""), ("event", "skin-check"), _connector="OR"),
-                name="diary_care_checked_by_kind",
-            ),
+            model_name='careevent',
+            constraint=models.CheckConstraint(condition=models.Q(('checked_by', ''), ('event', 'skin-check'), _connector='OR'), name='diary_care_checked_by_kind'),
         ),
         migrations.AddConstraint(
-            model_name="careevent",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("site", ""), ("event__in", ["skin-problem", "skin-healed"]), _connector="OR"
-                ),
-                name="diary_care_site_kind",
-            ),
+            model_name='careevent',
+            constraint=models.CheckConstraint(condition=models.Q(('site', ''), ('event__in', ['skin-problem', 'skin-healed']), _connector='OR'), name='diary_care_site_kind'),
         ),
         migrations.AddConstraint(
-            model_name="careevent",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("stage", ""), ("event", "skin-problem"), _connector="OR"),
-                name="diary_care_stage_kind",
-            ),
+            model_name='careevent',
+            constraint=models.CheckConstraint(condition=models.Q(('stage', ''), ('event', 'skin-problem'), _connector='OR'), name='diary_care_stage_kind'),
         ),
         migrations.AddConstraint(
-            model_name="careevent",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("client_id__isnull", False)),
-                fields=("owner", "client_id"),
-                name="diary_care_client_id_unique",
-            ),
+            model_name='careevent',
+            constraint=models.UniqueConstraint(condition=models.Q(('client_id__isnull', False)), fields=('owner', 'client_id'), name='diary_care_client_id_unique'),
         ),
         migrations.AddConstraint(
-            model_name="medicine",
-            constraint=models.UniqueConstraint(
-                models.F("owner"),
-                django.db.models.functions.text.Lower("name"),
-                name="diary_medicine_name_once",
-            ),
+            model_name='medicine',
+            constraint=models.UniqueConstraint(models.F('owner'), django.db.models.functions.text.Lower('name'), name='diary_medicine_name_once'),
         ),
         migrations.AddConstraint(
-            model_name="medicine",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "unit__in",
-                        [
-                            "mg",
-                            "microgram",
-                            "ml",
-                            "units",
-                            "tablets",
-                            "capsules",
-                            "patches",
-                            "drops",
-                        ],
-                    )
-                ),
-                name="diary_medicine_unit_valid",
-            ),
+            model_name='medicine',
+            constraint=models.CheckConstraint(condition=models.Q(('unit__in', ['mg', 'microgram', 'ml', 'units', 'tablets', 'capsules', 'patches', 'drops'])), name='diary_medicine_unit_valid'),
         ),
         migrations.AddConstraint(
-            model_name="medicine",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("route__in", ["mouth", "patch", "pump", "injection", "other"])),
-                name="diary_medicine_route_valid",
-            ),
+            model_name='medicine',
+            constraint=models.CheckConstraint(condition=models.Q(('route__in', ['mouth', 'patch', 'pump', 'injection', 'other'])), name='diary_medicine_route_valid'),
         ),
         migrations.AddConstraint(
-            model_name="medicine",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("reason__in", ["spasms", "nerve-pain", "pain", "bladder", "bowel", "other"])
-                ),
-                name="diary_medicine_reason_valid",
-            ),
+            model_name='medicine',
+            constraint=models.CheckConstraint(condition=models.Q(('reason__in', ['spasms', 'nerve-pain', 'pain', 'bladder', 'bowel', 'other'])), name='diary_medicine_reason_valid'),
         ),
         migrations.AddIndex(
-            model_name="medicinedose",
-            index=models.Index(fields=["owner", "occurred_at"], name="diary_dose_owner_time"),
+            model_name='medicinedose',
+            index=models.Index(fields=['owner', 'occurred_at'], name='diary_dose_owner_time'),
         ),
         migrations.AddConstraint(
-            model_name="medicinedose",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["taken", "missed"])),
-                name="diary_dose_status_valid",
-            ),
+            model_name='medicinedose',
+            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['taken', 'missed'])), name='diary_dose_status_valid'),
         ),
         migrations.AddConstraint(
-            model_name="medicinedose",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("status", "taken"), ("scheduled_for__isnull", False), _connector="OR"
-                ),
-                name="diary_dose_missed_was_scheduled",
-            ),
+            model_name='medicinedose',
+            constraint=models.CheckConstraint(condition=models.Q(('status', 'taken'), ('scheduled_for__isnull', False), _connector='OR'), name='diary_dose_missed_was_scheduled'),
         ),
         migrations.AddConstraint(
-            model_name="medicinedose",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("amount__isnull", True), ("amount__gt", Decimal("0")), _connector="OR"
-                ),
-                name="diary_dose_amount_positive",
-            ),
+            model_name='medicinedose',
+            constraint=models.CheckConstraint(condition=models.Q(('amount__isnull', True), ('amount__gt', Decimal('0')), _connector='OR'), name='diary_dose_amount_positive'),
         ),
         migrations.AddConstraint(
-            model_name="medicinedose",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("deleted_at__isnull", True), ("scheduled_for__isnull", False)),
-                fields=("medicine", "scheduled_for"),
-                name="diary_dose_once_per_time",
-            ),
+            model_name='medicinedose',
+            constraint=models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True), ('scheduled_for__isnull', False)), fields=('medicine', 'scheduled_for'), name='diary_dose_once_per_time'),
         ),
         migrations.AddConstraint(
-            model_name="medicinedose",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("client_id__isnull", False)),
-                fields=("owner", "client_id"),
-                name="diary_dose_client_id_unique",
-            ),
+            model_name='medicinedose',
+            constraint=models.UniqueConstraint(condition=models.Q(('client_id__isnull', False)), fields=('owner', 'client_id'), name='diary_dose_client_id_unique'),
         ),
     ]
