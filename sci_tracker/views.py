@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from sci_tracker.core.health import database_problem
+from sci_tracker.diary.medicines import due_on
 from sci_tracker.middleware import database_fault_response
 from sci_tracker.safety.card import pump_reminders
 from sci_tracker.trends.rise import days_read, sudden_rise_for
@@ -25,6 +26,8 @@ def home(request):
         context["summary"] = home_summary(request.user, by_day)
         context["rise"] = sudden_rise_for(request.user, by_day)
         context["pump_reminders"] = pump_reminders(request.user)
+        context["due_doses"] = due_on(request.user, request.user.local_today())
+        context["back"] = request.get_full_path()
     return render(request, "home.html", context)
 
 

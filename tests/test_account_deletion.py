@@ -33,6 +33,8 @@ from sci_tracker.diary.models import (
     Intervention,
     InterventionUse,
     LegPainEntry,
+    Medicine,
+    MedicineDose,
     PainProblem,
     SpasmEpisode,
     SpasticityWeek,
@@ -49,7 +51,19 @@ from sci_tracker.sharing.models import (
     VisitMeasure,
 )
 from tests.conftest import PASSWORD
-from tests.entries import NOW, ad_episode, builtin, care, checkin, event, pain, sciset_week, spasm
+from tests.entries import (
+    NOW,
+    ad_episode,
+    builtin,
+    care,
+    checkin,
+    dose,
+    event,
+    medicine,
+    pain,
+    sciset_week,
+    spasm,
+)
 
 
 def own_intervention(person):
@@ -120,6 +134,12 @@ MAKERS = {
         ),
     ),
     TreatmentEvent: lambda person, other: event(person, date(2026, 3, 1)),
+    Medicine: lambda person, other: medicine(person, "Baclofen"),
+    # A dose of one's own, and one logged for the other person as their carer.
+    MedicineDose: lambda person, other: (
+        dose(person, medicine(person, "Tizanidine")),
+        dose(other, medicine(other, "Gabapentin"), logged_by=person),
+    ),
     SpasticityWeek: lambda person, other: (
         sciset_week(person, ratings={1: -2, 7: 3}),
         sciset_week(other, date(2026, 3, 7), logged_by=person),

@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import time, timedelta
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -20,9 +21,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
+from sci_tracker.diary import medicines
 from sci_tracker.diary.models import (
     ADEpisode,
     CareEvent,
+    Medicine,
+    MedicineDose,
     PainProblem,
     SpasmEpisode,
     SpasticityWeek,
@@ -33,7 +37,7 @@ from sci_tracker.reminders.models import PushSubscription, ReminderSettings
 from sci_tracker.sharing.access import PERMISSIONS
 from sci_tracker.sharing.models import CareAccess, ShareLink
 from tests.conftest import make_user
-from tests.entries import ad_episode, care, pain, sciset_week, spasm
+from tests.entries import ad_episode, care, dose, pain, sciset_week, spasm
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
@@ -104,6 +108,15 @@ PAGES = PUBLIC | {
     "diary:log_offline_copy": Page("log"),
     "diary:new": Page("log", **FORM),
     "diary:urgent": Page("log"),
+    # Medicines: the list and its changes, and the doses, for the person and their carers (the
+    # one who gives the medicines keeps the list too). A medicine named by its id is alice's.
+    "diary:medicines": Page("log"),
+    "diary:add_medicine": Page("log", **FORM),
+    "diary:change_medicine": Page("log", **FORM),
+    "diary:stop_medicine": Page("log", **FORM),
+    # An empty post names no medicine or time: refused, saving nothing.
+    "diary:answer_dose": Page("log", get=None, post=400),
+    "diary:as_needed": Page("log", **FORM),
     "diary:pain_problems": Page("manage", **FORM),
     "diary:own_items": Page("manage", **FORM),
     # One of alice's own items, named by its id: hers alone (another account's 404, like an
@@ -252,6 +265,18 @@ def world(db):
         ad_episode(user, [(yesterday, 170, 100, 50)], occurred_at=yesterday, note=f"{words} AD")
         sciset_week(user, yesterday.date(), ratings={1: -1}, note=f"{words} SCI-SET")
         care(user, "skin-problem", occurred_at=yesterday, site="heel", note=f"{words} skin")
+        pills = medicines.start_medicine(
+            user,
+            user,
+            name=f"{words} pills",
+            unit="mg",
+            route="mouth",
+            reason="spasms",
+            dose=Decimal("10"),
+            times=["08:00"],
+            day=yesterday.date() - timedelta(days=2),
+        )
+        dose(user, pills, occurred_at=yesterday, note=f"{words} dose")
     # Everyone's reminders at a time of their own, and a device that gets them.
     for number, (name, user) in enumerate(accounts.items()):
         ReminderSettings.objects.create(user=user, first_at=time(6, 10 + number), by_email=True)
@@ -261,7 +286,7 @@ def world(db):
     alice = accounts["alice"]
     # Logged by her carer, so the carer's way to change them is walked (tests/test_roles.py
     # shows that a carer gets 404 on an entry the person logged).
-    for model in (SpasmEpisode, ADEpisode, SpasticityWeek, CareEvent):
+    for model in (SpasmEpisode, ADEpisode, SpasticityWeek, CareEvent, MedicineDose):
         model.objects.filter(owner=alice).update(logged_by=accounts["cara"])
     now = timezone.now()
     for member, role in (("dr_okafor", "clinician"), ("cara", "carer")):
@@ -303,6 +328,10 @@ def world(db):
         **{
             name: {"pk": own_trigger.pk}
             for name in ("diary:rename_item", "diary:archive_item", "diary:bring_back_item")
+        },
+        **{
+            name: {"pk": Medicine.objects.get(owner=alice).pk}
+            for name in ("diary:change_medicine", "diary:stop_medicine")
         },
         "diary:hide_item": {"slug": "cold"},
         "diary:show_item": {"slug": "cold"},
@@ -466,6 +495,23 @@ def test_it_gives_each_visitor_only_what_the_rule_allows_on_a_care_event(world, 
 def test_it_gives_each_visitor_only_what_the_rule_allows_on_a_sci_set_week(world, pattern):
     week = SpasticityWeek.objects.get(owner=world["accounts"]["alice"])
     world["samples"] |= {"kind": "sciset", "pk": week.pk}
+    test_it_gives_each_visitor_only_what_the_rule_allows(world, pattern)
+
+
+# The edit page, the bin and undo again, on a dose of a medicine (logged from the medicine pages:
+# diary:new has no page for one).
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        pattern
+        for pattern in ENTRY_PATTERNS
+        if pattern.name in ("diary:edit", "diary:delete", "diary:restore")
+    ],
+    ids=str,
+)
+def test_it_gives_each_visitor_only_what_the_rule_allows_on_a_dose(world, pattern):
+    taken = MedicineDose.objects.get(owner=world["accounts"]["alice"])
+    world["samples"] |= {"kind": "dose", "pk": taken.pk}
     test_it_gives_each_visitor_only_what_the_rule_allows(world, pattern)
 
 

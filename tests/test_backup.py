@@ -31,7 +31,9 @@ from tests.entries import (
     builtin,
     care,
     checkin,
+    dose,
     event,
+    medicine,
     pain,
     sciset_week,
     spasm,
@@ -56,7 +58,7 @@ def test_it_downloads_a_versioned_backup_named_for_the_local_day(alice_client, a
     assert response["Cache-Control"] == "private, no-store"
     assert response["Content-Type"] == "application/json"
     assert data["format"] == "sci-tracker-backup"
-    assert data["version"] == backup.VERSION == 6
+    assert data["version"] == backup.VERSION == 7
     assert data["exported_at"] == "2026-03-15T00:30:00+13:00"
     assert data["profile"] == {
         "email": "alice@example.org",
@@ -357,6 +359,7 @@ def test_it_writes_the_keys_each_section_names(alice_client, alice):
     ad_episode(alice, [(NOW, 160, 90, None)])
     sciset_week(alice)
     care(alice, "catheter", volume_ml=300)
+    dose(alice, medicine(alice), scheduled_for=NOW)
     Trigger.objects.create(owner=alice, slug="mine", name="Mine")
     Intervention.objects.create(owner=alice, slug="mine", name="Mine")
     HiddenTrigger.objects.create(person=alice, trigger=builtin(Trigger, "cold"))
@@ -388,11 +391,11 @@ def test_it_reads_the_diary_a_chunk_at_a_time(
     for _ in range(5):
         spasm(alice).triggers.add(builtin(Trigger, "cold"))
     # Session and user; problems, triggers, interventions, hidden triggers and interventions
-    # (one each); one query for the spasms, read two at a time, and per chunk (3) its triggers
-    # and its uses; leg pain, check-ins, events, AD episodes, SCI-SET weeks, care events, review
-    # notes, visit measures (one each, empty: no chunk, nothing to prefetch); the reminder
-    # settings (one).
-    with django_assert_num_queries(2 + 5 + 1 + 3 * 2 + 8 + 1):
+    # and medicines (one each); one query for the spasms, read two at a time, and per chunk (3)
+    # its triggers and its uses; leg pain, check-ins, events, AD episodes, SCI-SET weeks, care
+    # events, doses, review notes, visit measures (one each, empty: no chunk, nothing to
+    # prefetch); the reminder settings (one).
+    with django_assert_num_queries(2 + 6 + 1 + 3 * 2 + 9 + 1):
         _, data = download(alice_client)
     assert len(data["spasms"]) == 5
 

@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -41,7 +42,7 @@ from sci_tracker.accounts.models import SPINAL_LEVELS, Completeness, Theme, User
 from sci_tracker.accounts.resume import account_tag
 from sci_tracker.core.addresses import normalise_email
 from sci_tracker.core.form_words import NOT_ON_THE_LIST as NOT_LISTED
-from sci_tracker.diary import sciset
+from sci_tracker.diary import medicines, sciset
 from sci_tracker.diary.forms import DAY_OUT_OF_RANGE, EARLIEST_DAY, LATEST_DAY, TOO_EARLY
 from sci_tracker.diary.models import (
     ADAction,
@@ -55,6 +56,7 @@ from sci_tracker.diary.models import (
     CareEventKind,
     CheckedBy,
     CheckIn,
+    DoseUnit,
     Effect,
     EventKind,
     HiddenIntervention,
@@ -62,6 +64,10 @@ from sci_tracker.diary.models import (
     Intervention,
     InterventionUse,
     LegPainEntry,
+    Medicine,
+    MedicineDose,
+    MedicineReason,
+    MedicineRoute,
     PainProblem,
     PainQuality,
     PainSite,
@@ -283,6 +289,9 @@ COUNTED = [
     CheckIn,
     TreatmentEvent,
     CareEvent,
+    SpasticityWeek,
+    Medicine,
+    MedicineDose,
     InterventionUse,
     SpasmEpisode.triggers.through,
     LegPainEntry.triggers.through,
@@ -817,6 +826,7 @@ MODELS = {
     "ad": ADEpisode,
     "sciset": SpasticityWeek,
     "care": CareEvent,
+    "dose": MedicineDose,
 }
 
 
@@ -1910,7 +1920,24 @@ def good_entry(section):
             "night_wakings": 2,
             **end,
         },
-        "treatment_events": {"date": "2026-05-04", "event_kind": "botox", "details": "", **end},
+        "treatment_events": {
+            "date": "2026-05-04",
+            "event_kind": "medicine-start",
+            "details": "",
+            "medicine": "Baclofen",
+            "dose": "10",
+            "times": ["08:00", "20:00"],
+            **end,
+        },
+        "medicines": {"name": "Baclofen", "unit": "mg", "route": "mouth", "reason": "spasms"},
+        "doses": {
+            "medicine": "Baclofen",
+            "status": "taken",
+            "occurred_at": "2026-05-04T08:05:00+12:00",
+            "scheduled_for": "2026-05-04T08:00:00+12:00",
+            "amount": "2.5",
+            **end,
+        },
         "care_events": {
             "occurred_at": "2026-05-04T07:00:00+12:00",
             "event": "skin-problem",
@@ -2057,8 +2084,16 @@ def backups(draw):
             for name in draw(
                 st.lists(st.sampled_from(sorted(item) + ["extra"]), max_size=3, unique=True)
             ):
-                if name.endswith("_at") or name in ("date", "visit_date"):
+                if name.endswith("_at") or name in ("date", "visit_date", "scheduled_for"):
                     item[name] = draw(st.one_of(stamp_text, day_text, json_value))
+                elif name in ("dose", "amount"):  # doses and amounts, as text
+                    item[name] = draw(
+                        st.one_of(st.sampled_from(["0", "-1", "1e3", "0.0001", HUGE]), json_value)
+                    )
+                elif name == "times":
+                    item[name] = draw(
+                        st.one_of(st.sampled_from([["24:00"], ["20:00", "08:00"]]), json_value)
+                    )
                 else:
                     item[name] = draw(json_value)
             if (
@@ -2121,6 +2156,17 @@ def csv_cell(column):
         "checked_by": any_of(["", *CheckedBy.values]),
         "site": any_of(["", *SkinSite.values]),
         "stage": any_of(["", *PressureStage.values]),
+        # Medicines and doses: a name the list may or may not hold, the unit's words, amounts.
+        "name": st.sampled_from(["Baclofen", "baclofen", "", "=cmd"]),
+        "medicine": st.sampled_from(["Baclofen", "BACLOFEN", "Nope", ""]),
+        "unit": st.sampled_from(["mg", "bucket", ""]),
+        "route": st.sampled_from(["mouth", "pump", "ear"]),
+        "reason": st.sampled_from(["spasms", "bladder", "fun"]),
+        "status": st.sampled_from(["taken", "missed", "skipped"]),
+        "scheduled_for": st.one_of(stamp_text, st.just("2026-05-01T08:00:00+12:00"), st.just("")),
+        "amount": st.sampled_from(["", "2.5", "0", "-1", "1.0001", HUGE]),
+        "dose": st.sampled_from(["", "10", "0", "1e3"]),
+        "times": st.sampled_from(["", "08:00;20:00", "20:00;08:00", "8am"]),
     }.get(column, st.just(""))
     if column.startswith("item_"):  # sci-set.csv's ratings
         good = st.sampled_from(["", "-3", "0", "3", "4", "-0", "1.5", "+2", " 2 "])
@@ -2213,6 +2259,7 @@ def import_everything(person, files, restore_profile):
     assert changes.get(label(InterventionUse), 0) == plan.tried_to_add
     assert changes.get(label(BloodPressureReading), 0) == plan.readings_to_add
     assert changes.get(label(PainProblem), 0) == len(plan.new_problems)
+    assert changes.get(label(Medicine), 0) == len(plan.new_medicines)
     assert changes.get(label(ReviewNote), 0) == len(plan.clinician_add[ReviewNote])
     assert changes.get(label(VisitMeasure), 0) == len(plan.clinician_add[VisitMeasure])
     return plan
@@ -2230,8 +2277,9 @@ def test_it_parses_and_imports_any_backup_or_says_why_not(alice, data, ascii_onl
 HUGE = "9" * 5000  # more digits than Python's int() reads
 
 
-def csv_row(name, **cells):
+def csv_row(file_name, **cells):
     """One of our CSV files with one row: the cells named, the others empty."""
+    name = file_name
     header = FILES_BY_NAME[name].header()
     out = io.StringIO()
     writer = csv.writer(out)
@@ -2255,6 +2303,28 @@ PAIN_ROW = {"id": "1", "occurred_at": "2026-05-01T10:00+12:00", "intensity": "3"
 )
 @example(files=csv_row("sci-set", id="1", date="2026-05-03", item_1=HUGE, item_2="-3"))
 @example(files=csv_row("sci-set", id="1", date="2026-05-03", score="x", item_35="\x00"))
+@example(
+    files=csv_row("medicines", name="Baclofen", unit="mg", route="mouth", reason="spasms")
+    | csv_row(
+        "doses",
+        id="1",
+        medicine="baclofen",
+        status="missed",
+        occurred_at="2026-05-01T08:00+12:00",
+        amount=HUGE,
+    )
+)
+@example(
+    files=csv_row(
+        "treatment-events",
+        id="1",
+        date="2026-05-01",
+        event_kind="botox",
+        medicine="Nope",
+        dose="10",
+        times="08:00",
+    )
+)
 @HYPOTHESIS
 @given(files=csv_files())
 def test_it_parses_and_imports_any_csv_files_or_says_why_not(alice, files):
@@ -2505,3 +2575,79 @@ def test_it_never_fails_on_a_hostile_push_subscription(client, alice, body, remo
         row = PushSubscription.objects.get(user=alice)
         assert row.endpoint.startswith("https://")
         assert usable_keys(row.p256dh, row.auth)
+
+
+# Medicines: the pages that add, change and stop one, and a due dose's tap ------------------
+
+
+@time_machine.travel(NOW, tick=False)
+@HYPOTHESIS
+@given(
+    data=form_data(
+        {
+            "name": st.one_of(st.sampled_from(["Baclofen", "baclofen", " Tizanidine "]), junk),
+            "dose": st.sampled_from(["10", "2.5", "0", "-1", "1e3", "0.0001", "9999999"]),
+            "unit": any_of(DoseUnit.values),
+            "schedule": st.sampled_from(["1", "3", "as-needed", "custom", "9"]),
+            "times": st.sampled_from(
+                ["", "8:00 20:00", "20:00 8:00", "24:00", "8 8", "08:00;08:00"]
+            ),
+            "route": any_of(MedicineRoute.values),
+            "reason": any_of(MedicineReason.values),
+            "day": st.one_of(day_text, st.just("2026-05-01")),
+        }
+    )
+)
+def test_it_never_fails_on_a_hostile_new_medicine(client, alice, data):
+    with fresh():
+        signed_in(client, alice)
+        before = Medicine.objects.count()
+        response = client.post("/medicines/add/", data)
+        assert response.status_code in (200, 302)
+        if response.status_code == 200:
+            no_markup(response)
+            assert Medicine.objects.count() == before
+        else:
+            made = Medicine.objects.get(owner=alice, name=" ".join(sent(data, "name").split()))
+            event = made.events.get()
+            assert event.event_kind == "medicine-start"
+            assert event.dose > 0
+            assert event.times == sorted(set(event.times))
+
+
+@time_machine.travel(NOW, tick=False)
+@HYPOTHESIS
+@given(
+    data=form_data(
+        {
+            "medicine": st.sampled_from(["1", "0", "-1", "99999999999", HUGE[:30]]),
+            "day": st.one_of(day_text, st.just("2026-05-04")),
+            "time": st.sampled_from(["08:00", "8:00", "20:00", "24:00", "08:00\x00"]),
+            "status": st.sampled_from(["taken", "missed", "skipped"]),
+            "tapped_at": st.sampled_from(["", "0", HUGE[:30]]),
+            "client_id": st.sampled_from(
+                ["", "not-a-uuid", "6f0c6b4e-0f4a-4b5e-9a57-7a0a7a0a7a0a"]
+            ),
+        }
+    )
+)
+def test_it_never_fails_on_a_hostile_dose_tap(client, alice, data):
+    with fresh():
+        signed_in(client, alice)
+        medicines.start_medicine(
+            alice,
+            alice,
+            name="Baclofen",
+            unit="mg",
+            route="mouth",
+            reason="spasms",
+            dose=Decimal("10"),
+            times=["08:00", "20:00"],
+            day=date(2026, 5, 1),
+        )
+        response = client.post("/medicines/dose/", data)
+        assert response.status_code in (302, 400)
+        doses = list(MedicineDose.objects.filter(owner=alice))
+        assert len(doses) <= 1
+        for dose in doses:
+            assert dose.scheduled_for.astimezone(alice.zone).strftime("%H:%M") in ("08:00", "20:00")

@@ -424,8 +424,9 @@ def test_it_reads_with_the_same_queries_however_long_the_diary(
     fill_days(alice, date(2026, 3, 14), days)
     # Check-ins; spasms and their triggers; pain (with its problem) and its triggers; the
     # problems with a confirmed type; AD episodes (none here, so no readings to fetch); SCI-SET
-    # weeks; bladder, bowel and skin events.
-    with django_assert_num_queries(1 + 2 + 2 + 1 + 1 + 1 + 1):
+    # weeks; bladder, bowel and skin events; medicines (none here, so no events to fetch) and
+    # doses.
+    with django_assert_num_queries(1 + 2 + 2 + 1 + 1 + 1 + 1 + 2):
         data = fhir.bundle(alice)
     assert len(spasms(data)) == 2 * days
 
@@ -434,8 +435,9 @@ def test_it_reads_the_diary_a_chunk_at_a_time(alice, monkeypatch, django_assert_
     monkeypatch.setattr(fhir, "CHUNK", 2)
     fill_days(alice, date(2026, 3, 14), 4)
     # Triggers are fetched once per chunk: 8 spasms in 4 chunks, 4 bouts of pain in 2; then the
-    # confirmed pain types, the AD episodes, the SCI-SET weeks and the care events.
-    with django_assert_num_queries(1 + (1 + 4) + (1 + 2) + 1 + 1 + 1 + 1):
+    # confirmed pain types, the AD episodes, the SCI-SET weeks, the care events, the medicines
+    # and the doses.
+    with django_assert_num_queries(1 + (1 + 4) + (1 + 2) + 1 + 1 + 1 + 1 + 2):
         chunks = list(fhir.bundle_chunks(alice))
     data = json.loads("".join(chunks))
     assert len(pains(data)) == 4

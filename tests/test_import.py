@@ -6,6 +6,7 @@ import json
 import re
 import threading
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -22,6 +23,7 @@ from sci_tracker.diary.models import (
     Intervention,
     InterventionUse,
     LegPainEntry,
+    Medicine,
     PainProblem,
     SpasmEpisode,
     TreatmentEvent,
@@ -33,7 +35,19 @@ from sci_tracker.exports.models import PendingImport
 from sci_tracker.reminders.models import PushSubscription, ReminderSettings
 from sci_tracker.sharing.models import ReviewNote, VisitMeasure
 from tests.conftest import make_user, text_of
-from tests.entries import ad_episode, at, builtin, care, checkin, event, pain, sciset_week, spasm
+from tests.entries import (
+    ad_episode,
+    at,
+    builtin,
+    care,
+    checkin,
+    dose,
+    event,
+    medicine,
+    pain,
+    sciset_week,
+    spasm,
+)
 
 PREVIEW = reverse("exports:import_preview")
 UPLOAD = reverse("exports:import")
@@ -250,6 +264,67 @@ def fill_everything(owner, carer):
         care(owner, "uti-signs", occurred_at=at(date(2025, 6, 4), 6, 0)),
         created + timedelta(days=3),
     )
+    # Medicines: started, changed (by the carer, a dose with a fraction), stopped (the stop in
+    # the bin), and one as needed; doses on time, late, missed, as needed with an amount, and a
+    # scheduled time answered twice, the first answer in the bin.
+    baclofen = medicine(owner, "Baclofen", route="mouth", reason="spasms")
+    tablets = medicine(owner, "=Paracetamol ✓", unit="tablets", route="mouth", reason="pain")
+
+    def medicine_event(day, kind, medicine, **fields):
+        made = TreatmentEvent.objects.create(
+            owner=owner, logged_by=owner, date=day, event_kind=kind, medicine=medicine, **fields
+        )
+        stamp(made, created - timedelta(days=40) + timedelta(days=day.day))
+        return made
+
+    medicine_event(
+        date(2025, 5, 1),
+        "medicine-start",
+        baclofen,
+        dose=Decimal("10"),
+        times=["08:00", "14:00", "20:00"],
+        details="Baclofen 10 mg",
+    )
+    change = medicine_event(
+        date(2025, 5, 15),
+        "medicine-change",
+        baclofen,
+        dose=Decimal("12.5"),
+        times=["08:00", "20:00"],
+        note="=less at lunch",
+        note_for_clinician=True,
+    )
+    stamp(change, created - timedelta(days=17), logged_by=carer)
+    medicine_event(date(2025, 6, 10), "medicine-stop", baclofen).move_to_bin()
+    medicine_event(date(2025, 5, 1), "medicine-start", tablets, dose=Decimal("2"), times=[])
+    morning = at(date(2025, 6, 1), 8)
+    for due, taken, status, extra in (
+        (morning, morning + timedelta(minutes=5), "taken", {}),
+        (morning + timedelta(hours=12), morning + timedelta(hours=13, minutes=30), "taken", {}),
+        (morning + timedelta(days=1), morning + timedelta(days=1), "missed", {}),
+        (None, at(date(2025, 6, 1), 15, 0), "taken", {"amount": Decimal("1.5")}),
+    ):
+        given = dose(
+            owner,
+            tablets if due is None else baclofen,
+            scheduled_for=due,
+            occurred_at=taken,
+            status=status,
+            **extra,
+        )
+        stamp(given, taken + timedelta(minutes=1), logged_by=carer if status == "missed" else None)
+    first = dose(owner, baclofen, scheduled_for=morning + timedelta(days=1, hours=12))
+    first.move_to_bin()
+    stamp(first, created + timedelta(days=2))
+    answer = dose(
+        owner,
+        baclofen,
+        scheduled_for=morning + timedelta(days=1, hours=12),
+        occurred_at=morning + timedelta(days=1, hours=12, minutes=20),
+        note="@ after the bin",
+        note_for_clinician=True,
+    )
+    stamp(answer, created + timedelta(days=2, hours=1))
 
     doctor = make_user("okafor", is_clinician=True)
     ReviewNote.objects.create(
@@ -304,6 +379,8 @@ def snapshot(owner, same_person=()):
             return "the person" if row.logged_by_id in me else row.logged_by.email
         if name == "problem":
             return (row.problem.slot, row.problem.name) if row.problem_id else None
+        if name == "medicine":
+            return row.medicine.name if row.medicine_id else None
         return getattr(row, name)
 
     found = {}
@@ -327,6 +404,8 @@ def snapshot(owner, same_person=()):
                 "confirmed_imported_at",
             )
         ]
+        if model is Medicine:  # when it was put on the list, on this server
+            fields = [f for f in fields if f.name != "created_at"]
         rows = []
         for row in model.objects.filter(**{section.whose: owner}):
             item = {f.name: value(row, f) for f in fields}
@@ -399,7 +478,7 @@ def test_it_round_trips_every_field_through_the_backup(client, alice):
 
     response = upload(client, {"backup.json": data}, restore_profile="on")
     text = page_text(response)
-    assert "22 entries to add, 0 already in your diary (skipped), 0 errors." in text
+    assert "32 entries to add, 0 already in your diary (skipped), 0 errors." in text
     assert "With 4 blood-pressure readings for those episodes." in text
     assert "2 review notes, 4 visit measures to add" in text
     assert (
@@ -409,6 +488,8 @@ def test_it_round_trips_every_field_through_the_backup(client, alice):
     assert "Your own trigger: Tight shoes" in text
     assert "Your own trigger: Bumpy coach (archived)" in text
     assert "Your own intervention: Cold shower" in text
+    assert "Medicine: =Paracetamol ✓" in text
+    assert "Medicine: Baclofen" in text
     assert "Hidden from your lists: the built-in trigger “Cold”" in text
     assert "Hidden from your lists: the built-in intervention “Massage”" in text
     assert "Time zone: Pacific/Auckland" in text
@@ -420,13 +501,13 @@ def test_it_round_trips_every_field_through_the_backup(client, alice):
     assert "Quiet hours until: 07:00" in text
     assert "E-mail: yes" in text
     # The carer's address is neither Dana's nor Alice's: their entries keep no "logged by".
-    assert "6 entries were logged by cara@example.org" in text
+    assert "8 entries were logged by cara@example.org" in text
     assert SpasmEpisode.objects.filter(owner=dana).count() == 0  # nothing before confirming
     assert not ReviewNote.objects.filter(person=dana).exists()
     version = User.objects.get(pk=dana.pk).diary_version
 
     response = confirm(client)
-    assert "Imported 22 entries, 2 review notes and 4 visit measures." in page_text(response)
+    assert "Imported 32 entries, 2 review notes and 4 visit measures." in page_text(response)
     assert User.objects.get(pk=dana.pk).diary_version == version + 1  # once, for everything
     # The author accounts stay out: Dana's notes and ratings name their authors only.
     for model in (ReviewNote, VisitMeasure):
@@ -452,9 +533,11 @@ def test_it_round_trips_every_field_through_the_backup(client, alice):
         "spasms",
         "leg_pain",
         "check_ins",
+        "treatment_events",
         "ad_episodes",
         "sciset_weeks",
         "care_events",
+        "doses",
     ):
         for item in expected[section]:
             if item["logged_by"] == "cara@example.org":
@@ -479,7 +562,7 @@ def test_it_imports_a_backup_again_without_doubling_anything(client, alice):
 
     response = upload(client, {"backup.json": data})
     text = page_text(response)
-    assert "0 entries to add, 22 already in your diary (skipped), 0 errors." in text
+    assert "0 entries to add, 32 already in your diary (skipped), 0 errors." in text
     assert "2 review notes, 4 visit measures already in your diary (skipped)." in text
     assert "to add" not in text.replace("0 entries to add", "")
     assert "There is nothing new to import." in text
@@ -507,7 +590,7 @@ def test_it_round_trips_what_csv_files_carry(client, alice):
     renamed = {f"download ({n}).csv": content for n, content in enumerate(files.values())}
     response = upload(client, renamed)
     text = page_text(response)
-    assert "16 entries to add, 0 already in your diary (skipped), 0 errors." in text
+    assert "24 entries to add, 0 already in your diary (skipped), 0 errors." in text
     assert "With 3 blood-pressure readings for those episodes." in text
     assert "With 3 things tried for those entries." in text
     assert "Pain problem 2: Burning feet" in text
@@ -526,6 +609,7 @@ def test_it_round_trips_what_csv_files_carry(client, alice):
             "ad_episodes",
             "sciset_weeks",
             "care_events",
+            "doses",
         ):
             snap[key] = [
                 {**item, "created_at": None, "updated_at": None, "logged_by": None}
@@ -554,7 +638,7 @@ def test_it_round_trips_what_csv_files_carry(client, alice):
     before = snapshot(dana)
     response = upload(client, renamed)
     text = page_text(response)
-    assert "0 entries to add, 16 already in your diary (skipped), 0 errors." in text
+    assert "0 entries to add, 24 already in your diary (skipped), 0 errors." in text
     confirm(client)
     assert snapshot(dana) == before
 
@@ -707,6 +791,7 @@ def test_it_skips_entries_already_in_the_diary_by_kind_and_time(alice_client, al
         "ad": 0,
         "sciset": 0,
         "care": 0,
+        "dose": 0,
     }
 
 
@@ -1430,7 +1515,16 @@ def test_it_writes_all_or_nothing(alice_client, alice, monkeypatch):
     before = profile_of(alice)
     response = confirm(alice_client)
     assert written == [
-        {"spasm": 1, "pain": 0, "checkin": 1, "event": 0, "ad": 0, "sciset": 0, "care": 0}
+        {
+            "spasm": 1,
+            "pain": 0,
+            "checkin": 1,
+            "event": 0,
+            "ad": 0,
+            "sciset": 0,
+            "care": 0,
+            "dose": 0,
+        }
     ]
     assert "Nothing was imported: your diary changed while importing." in page_text(response)
     assert entry_counts(alice) == {
@@ -1441,6 +1535,7 @@ def test_it_writes_all_or_nothing(alice_client, alice, monkeypatch):
         "ad": 0,
         "sciset": 0,
         "care": 0,
+        "dose": 0,
     }
     assert not Trigger.objects.filter(owner=alice).exists()
     assert profile_of(alice) == before
@@ -1456,6 +1551,7 @@ def test_it_writes_all_or_nothing(alice_client, alice, monkeypatch):
         "ad": 0,
         "sciset": 0,
         "care": 0,
+        "dose": 0,
     }
 
 
@@ -1540,6 +1636,7 @@ def test_it_takes_back_committed_batches_when_a_later_one_fails(alice_client, al
         "ad": 0,
         "sciset": 0,
         "care": 0,
+        "dose": 0,
     }
     assert not Trigger.objects.filter(owner=alice).exists()
     assert not VisitMeasure.objects.exists()
@@ -1558,6 +1655,7 @@ def test_it_takes_back_committed_batches_when_a_later_one_fails(alice_client, al
         "ad": 0,
         "sciset": 0,
         "care": 0,
+        "dose": 0,
     }
 
 
@@ -1582,6 +1680,7 @@ def test_it_says_nothing_was_saved_when_the_database_fails_mid_import(
         "ad": 0,
         "sciset": 0,
         "care": 0,
+        "dose": 0,
     }
     assert PendingImport.objects.get().started_at is None
 
@@ -1703,7 +1802,8 @@ def test_it_previews_a_large_diary_in_a_few_queries(
 ):
     items = [spasm_item(occurred_at=f"2025-03-01T08:{n:02}:00+00:00") for n in range(count * 30)]
     upload(alice_client, {"b.json": minimal_backup(spasms=items)})
-    with django_assert_max_num_queries(20):
+    # A few per kind of entry (what the diary already holds, to skip), none per item.
+    with django_assert_max_num_queries(21):
         alice_client.get(PREVIEW)
 
 
@@ -1775,12 +1875,12 @@ def test_it_counts_a_backups_lists_and_values_before_parsing_it(alice_client, mo
     monkeypatch.setattr("sci_tracker.exports.importer.read.MAX_JSON_CONTAINERS", 50)
     empty_lists = minimal_backup(spasms=[[]] * 60)
     text = page_text(upload(alice_client, {"b.json": empty_lists}))
-    assert "b.json holds more lists and values (76 and 157) than a backup of 50,000 rows" in text
+    assert "b.json holds more lists and values (78 and 161) than a backup of 50,000 rows" in text
     assert "Upload the backup as SCI Tracker wrote it, or its CSV files." in text
     monkeypatch.setattr("sci_tracker.exports.importer.read.MAX_JSON_VALUES", 100)
     wide = minimal_backup(spasms=[[1, 2, 3] * 40])
     text = page_text(upload(alice_client, {"b.json": wide}))
-    assert "b.json holds more lists and values (17 and 158) than a backup" in text
+    assert "b.json holds more lists and values (19 and 162) than a backup" in text
     assert not PendingImport.objects.exists()
 
 

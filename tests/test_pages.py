@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from sci_tracker.accounts import confirmation
-from sci_tracker.diary.models import SpasmEpisode, Trigger
+from sci_tracker.diary.models import Medicine, SpasmEpisode, Trigger
 from sci_tracker.reminders.channels import stop_key
 from sci_tracker.sharing.models import CareAccess, ShareLink
 from tests.conftest import make_user
@@ -37,6 +37,9 @@ def url_kwargs(alice):
         "pk": Trigger.objects.create(owner=alice, slug="x", name="X").pk,
     }
     builtin_item = {"items": "triggers", "slug": "cold"}
+    medicine = {
+        "pk": Medicine.objects.create(owner=alice, name="Baclofen", unit="mg", reason="spasms").pk
+    }
     link, token = ShareLink.make(alice, 7)
     invited = CareAccess.objects.create(person=alice, email="carol@example.org", role="carer")
     alice.is_clinician = True
@@ -72,6 +75,8 @@ def url_kwargs(alice):
         "diary:bring_back_item": own_item,
         "diary:hide_item": builtin_item,
         "diary:show_item": builtin_item,
+        "diary:change_medicine": medicine,
+        "diary:stop_medicine": medicine,
     }
 
 

@@ -330,3 +330,32 @@ def test_it_gives_the_demo_weeks_of_the_bladder_bowel_and_skin_programme(db):
     seed("--days", "3")
     first = CareEvent.objects.filter(owner=demo).earliest("occurred_at")
     assert first.occurred_at.astimezone(LONDON).date() == date(2026, 3, 12)
+
+
+def test_it_sets_up_baclofen_three_times_a_day_with_weeks_of_doses(db):
+    from decimal import Decimal  # noqa: PLC0415
+
+    from sci_tracker.diary import medicines  # noqa: PLC0415
+    from sci_tracker.diary.models import Medicine, MedicineDose  # noqa: PLC0415
+
+    now = datetime.combine(date(2026, 3, 14), time(12, 0), tzinfo=LONDON)
+    with time_machine.travel(now, tick=False):
+        seed("--days", "60")
+    demo = User.objects.get(email="demo@example.org")
+    baclofen = Medicine.objects.get(owner=demo)
+    assert baclofen.name == "Baclofen"
+    regimen = medicines.regimen_on(baclofen, date(2026, 3, 14))
+    assert (regimen.dose, regimen.times) == (Decimal("15"), ("08:00", "14:00", "20:00"))
+    assert list(baclofen.events.order_by("date").values_list("event_kind", flat=True)) == [
+        "medicine-start",
+        "medicine-change",
+    ]
+    timings = list(
+        MedicineDose.objects.for_user(demo).with_timing().values_list("timing", flat=True)
+    )
+    assert {"on-time", "late", "missed"} <= set(timings)
+    assert timings.count("on-time") > 5 * timings.count("late")
+    # Six weeks of three a day, a few never tapped, none in the future.
+    assert 100 < len(timings) <= 6 * 7 * 3
+    assert not MedicineDose.objects.filter(occurred_at__gt=now).exists()
+    assert not MedicineDose.objects.exclude(created_at=F("occurred_at")).exists()

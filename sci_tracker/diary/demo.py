@@ -31,6 +31,7 @@ import math
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
@@ -50,6 +51,8 @@ from sci_tracker.diary.models import (
     Intervention,
     InterventionUse,
     LegPainEntry,
+    Medicine,
+    MedicineDose,
     PainProblem,
     PainType,
     RedFlag,
@@ -62,6 +65,7 @@ from sci_tracker.diary.models import (
     diary_changed,
 )
 from sci_tracker.diary.rules import today_in
+from sci_tracker.diary.schedules import due_at
 
 # Published on purpose: anyone trying the demo signs in with it.
 DEMO_PASSWORD = "demo-tracker-2026"  # noqa: S105
@@ -587,13 +591,31 @@ def plan_check_in(profile, rng, user, spasms, pains):
     )
 
 
+BACLOFEN_TIMES = ["08:00", "14:00", "20:00"]
+
+
+def plan_medicine_events(timeline, user, baclofen):
+    """Baclofen three times a day from the diary's first day, up from 10 mg to 15 mg on the day
+    of the change: the medicine's start and change events (diary.medicines)."""
+    return [
+        TreatmentEvent(
+            owner=user,
+            logged_by=user,
+            date=day,
+            event_kind=kind,
+            medicine=baclofen,
+            dose=dose,
+            times=BACLOFEN_TIMES,
+        )
+        for day, kind, dose in (
+            (timeline.first, EventKind.MEDICINE_START, Decimal("10")),
+            (timeline.medicine_change, EventKind.MEDICINE_CHANGE, Decimal("15")),
+        )
+    ]
+
+
 def plan_events(timeline, user):
     events = [
-        (
-            timeline.medicine_change,
-            EventKind.MEDICINE_CHANGE,
-            "Baclofen up from 10 mg to 15 mg three times a day",
-        ),
         (
             timeline.botox,
             EventKind.BOTOX,
@@ -686,7 +708,8 @@ def pump_dates(today):
 
 
 def clear_diary(user):
-    # Intervention uses and trigger links go with their entries.
+    # Intervention uses and trigger links go with their entries; events and doses with their
+    # medicine.
     for model in (
         SpasmEpisode,
         LegPainEntry,
@@ -697,6 +720,7 @@ def clear_diary(user):
         CareEvent,
     ):
         model.objects.for_user(user).delete()
+    Medicine.objects.filter(owner=user).delete()
     PainProblem.objects.filter(owner=user).delete()
     Trigger.objects.filter(owner=user).delete()
     Intervention.objects.filter(owner=user).delete()
@@ -717,7 +741,8 @@ def fill_diary(user, days, rng):
         spasms.extend(rows.spasms)
         pains.extend(rows.pains)
     add_event_day_notes(check_ins, timeline)
-    events = plan_events(timeline, user)
+    baclofen = Medicine.objects.create(owner=user, name="Baclofen", unit="mg", reason="spasms")
+    events = [*plan_medicine_events(timeline, user, baclofen), *plan_events(timeline, user)]
     confirm_feet_pain(problems["feet"], timeline, user)
 
     CheckIn.objects.bulk_create(check_ins, batch_size=BATCH_SIZE)
@@ -736,6 +761,8 @@ def fill_diary(user, days, rng):
     for event in care_events:
         event.created_at = event.updated_at = event.occurred_at
     CareEvent.objects.bulk_update(care_events, ["created_at", "updated_at"], batch_size=BATCH_SIZE)
+    doses = plan_doses(timeline, user, baclofen, random.Random(rng.random()), now)  # noqa: S311
+    MedicineDose.objects.bulk_create(doses, batch_size=BATCH_SIZE)
     backdate(user, check_ins, events, now, weeks)
     diary_changed(user.pk)  # bulk_create does not call save()
     return {
@@ -748,6 +775,7 @@ def fill_diary(user, days, rng):
         "blood-pressure readings": sum(len(readings) for _, readings in episodes),
         "SCI-SET weeks": len(weeks),
         "bladder, bowel and skin events": len(care_events),
+        "medicine doses": len(doses),
     }
 
 
@@ -886,6 +914,46 @@ def plan_care(timeline, user, rng, now):
     return planned
 
 
+DOSE_WEEKS = 6  # the demo's last six weeks have baclofen doses tapped
+# Of the doses due: not tapped at all, tapped missed, taken late (over an hour after); the rest
+# taken on time.
+NOT_TAPPED, MISSED, LATE = 0.04, 0.06, 0.12
+
+
+def plan_doses(timeline, user, baclofen, rng, now):
+    """Baclofen at 08:00, 14:00 and 20:00 for the last weeks, up to now: mostly taken on time,
+    some late, a few missed, a few never tapped. Made up."""
+    doses = []
+    first = max(timeline.first, timeline.last - timedelta(days=DOSE_WEEKS * 7 - 1))
+    for offset in range((timeline.last - first).days + 1):
+        day = first + timedelta(days=offset)
+        for moment in BACLOFEN_TIMES:
+            due = due_at(day, moment, user.zone)
+            if due > now:
+                continue
+            draw = rng.random()
+            if draw < NOT_TAPPED:
+                continue
+            status, taken = "taken", due + timedelta(minutes=rng.randint(0, 40))
+            if draw < NOT_TAPPED + MISSED:
+                status, taken = "missed", due
+            elif draw < NOT_TAPPED + MISSED + LATE:
+                taken = due + timedelta(minutes=rng.randint(70, 180))
+            if taken > now:
+                continue
+            doses.append(
+                MedicineDose(
+                    owner=user,
+                    logged_by=user,
+                    medicine=baclofen,
+                    status=status,
+                    scheduled_for=due,
+                    occurred_at=taken,
+                )
+            )
+    return doses
+
+
 def save_ad_episodes(planned):
     ADEpisode.objects.bulk_create([episode for episode, _ in planned], batch_size=BATCH_SIZE)
     for episode, readings in planned:
@@ -995,7 +1063,7 @@ def backdate(user, check_ins, events, now, weeks=()):
     bulk_create fills created_at and updated_at with the current time (auto_now_add and
     auto_now); QuerySet.update and bulk_update leave such fields to the values given.
     """
-    for model in (SpasmEpisode, LegPainEntry, ADEpisode):
+    for model in (SpasmEpisode, LegPainEntry, ADEpisode, MedicineDose):
         model.objects.for_user(user).update(
             created_at=F("occurred_at"), updated_at=F("occurred_at")
         )

@@ -61,6 +61,7 @@ FOLDS: dict[str, tuple[Fold, ...]] = {
     # An AD episode keeps its causes and first steps in view: the steps are safety guidance.
     "ad": (NOTE,),
     "care": (NOTE,),
+    "dose": (NOTE,),
 }
 KNOWN_KEYS = frozenset(f"{kind}-{fold.key}" for kind, folds in FOLDS.items() for fold in folds)
 

@@ -16,6 +16,8 @@ from sci_tracker.core.form_words import OwnWords, OwnWordsFormSet
 from sci_tracker.diary.catalogue import PAIN_TYPE_GUIDES, learn_more
 from sci_tracker.diary.models import (
     DIASTOLIC_RANGE,
+    DOSE_EVENT_KINDS,
+    MEDICINE_EVENT_KINDS,
     ONE_TAP,
     PAIN_TYPE_TIERS,
     PULSE_RANGE,
@@ -32,10 +34,12 @@ from sci_tracker.diary.models import (
     CareEvent,
     CareEventKind,
     CheckIn,
+    DoseStatus,
     EventKind,
     Intervention,
     InterventionUse,
     LegPainEntry,
+    MedicineDose,
     PainProblem,
     PainQuality,
     PainSite,
@@ -787,6 +791,23 @@ class EventForm(EntryForm):
             raise ValidationError(TOO_EARLY)
         return day
 
+    def clean_event_kind(self):
+        # A medicine's start, change or stop stays one (the database holds to it too); its
+        # dose and times are changed on the Medicines page.
+        kind = self.cleaned_data["event_kind"]
+        instance = self.instance
+        if instance.medicine_id is not None and kind not in MEDICINE_EVENT_KINDS:
+            raise ValidationError(
+                _("This is an event of %(medicine)s: it stays a start, change or stop.")
+                % {"medicine": instance.medicine.name}
+            )
+        if instance.dose is not None and kind not in DOSE_EVENT_KINDS:
+            raise ValidationError(
+                _("To stop %(medicine)s, use “Stop” on the Medicines page.")
+                % {"medicine": instance.medicine.name}
+            )
+        return kind
+
 
 class InterventionUseForm(OwnWords, forms.ModelForm):
     class Meta:
@@ -1057,6 +1078,59 @@ def reading_formset():
     )
 
 
+class DoseForm(EntryForm):
+    """The edit page of a dose in the history: taken or missed, when, the amount, a note. A dose
+    is logged from the medicine pages (diary.medicines), not from a form of this kind."""
+
+    occurred_local = LocalDateTimeField(
+        label=_("When it was taken"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    class Meta:
+        model = MedicineDose
+        fields = ["status", "amount", "note", "note_for_clinician"]
+        widgets = {
+            "status": forms.RadioSelect,
+            "note": forms.Textarea(attrs={"rows": 3}),
+            "note_for_clinician": Toggle,
+        }
+
+    field_order = ["status", "occurred_local", "amount"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = DoseStatus.choices
+        self.writing.local_field(self.fields["occurred_local"])
+        self.fields["occurred_local"].help_text = self.writing.zone_help(
+            _("For a dose taken; a missed one keeps the time it was due")
+        )
+        if self.instance.pk:
+            self.initial["occurred_local"] = timezone.localtime(
+                self.instance.occurred_at, self.owner.zone
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        status, moment = cleaned.get("status"), cleaned.get("occurred_local")
+        if status == "missed":
+            if self.instance.scheduled_for is None:
+                self.add_error("status", _("An as-needed dose is taken or not logged at all."))
+            else:
+                self.instance.occurred_at = self.instance.scheduled_for  # the time it was due
+        elif moment is None:
+            self.add_error("occurred_local", _("Enter the date and time it was taken."))
+        elif not moment_has_come(moment):
+            self.add_error("occurred_local", _("That time is in the future."))
+        elif not on_calendar(moment.date()):
+            self.add_error("occurred_local", TOO_EARLY)
+        else:
+            self.instance.occurred_at = moment
+        return cleaned
+
+
 ENTRY_FORMS = {
     "spasm": SpasmForm,
     "pain": PainForm,
@@ -1064,6 +1138,7 @@ ENTRY_FORMS = {
     "event": EventForm,
     "ad": ADEpisodeForm,
     "care": CareEventForm,
+    "dose": DoseForm,
 }
 INTERVENTION_FORMSETS = {
     "spasm": intervention_formset(SpasmEpisode),

@@ -17,6 +17,7 @@ from sci_tracker.diary.models import (
     CheckIn,
     InterventionUse,
     LegPainEntry,
+    MedicineDose,
     SpasmEpisode,
     SpasticityWeek,
     TreatmentEvent,
@@ -31,6 +32,7 @@ KIND_CHOICES = [
     ("ad", _("Autonomic dysreflexia")),
     ("sciset", _("Weekly spasticity questions")),
     ("care", _("Bladder, bowel and skin")),
+    ("dose", _("Medicine doses")),
 ]
 
 
@@ -56,6 +58,8 @@ def with_details(model, owner):
     if model in (SpasmEpisode, LegPainEntry):
         uses = Prefetch("uses", queryset=InterventionUse.objects.select_related("intervention"))
         entries = entries.prefetch_related("triggers", uses)
+    if model in (MedicineDose, TreatmentEvent):
+        entries = entries.select_related("medicine")
     if model is ADEpisode:
         # Each reading is marked raised against the owner's usual pressure: the owner is loaded.
         entries = entries.prefetch_related("readings")
@@ -118,6 +122,7 @@ def entry_sources(owner, wanted, within=None):
         "ad": lambda: _timed(ADEpisode, owner, wanted, zone),
         "sciset": lambda: _dated(SpasticityWeek, owner, wanted),
         "care": lambda: _timed(CareEvent, owner, wanted, zone),
+        "dose": lambda: _timed(MedicineDose, owner, wanted, zone),
     }
     return [within(sources[kind]()) if within else sources[kind]() for kind in kinds]
 

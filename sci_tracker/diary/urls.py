@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from sci_tracker.diary import views
+from sci_tracker.diary import medicine_views, views
 
 app_name = "diary"
 
@@ -13,6 +13,12 @@ logging = [
     path("log/checkin-now/", views.checkin_now, name="checkin_now"),
     path("log/care-now/", views.care_now, name="care_now"),
     path("log/<slug:kind>/", views.new_entry, name="new"),
+    path("medicines/", medicine_views.medicine_list, name="medicines"),
+    path("medicines/add/", medicine_views.add_medicine, name="add_medicine"),
+    path("medicines/<int:pk>/change/", medicine_views.change_medicine, name="change_medicine"),
+    path("medicines/<int:pk>/stop/", medicine_views.stop_medicine, name="stop_medicine"),
+    path("medicines/dose/", medicine_views.answer_dose, name="answer_dose"),
+    path("medicines/as-needed/", medicine_views.as_needed, name="as_needed"),
     path("entries/", views.history, name="history"),
     path("entries/<slug:kind>/<int:pk>/", views.edit_entry, name="edit"),
     path("entries/<slug:kind>/<int:pk>/delete/", views.delete_entry, name="delete"),

@@ -46,6 +46,7 @@ from sci_tracker.diary.history import (
 )
 from sci_tracker.diary.last_time import last_time, usual_interventions
 from sci_tracker.diary.lists import LISTS, my_list
+from sci_tracker.diary.medicines import due_on
 from sci_tracker.diary.models import (
     ENTRY_MODELS,
     ONE_TAP,
@@ -176,12 +177,17 @@ def log_offline_copy(request, person):
 def _log_page(request, person, *, offline_copy: bool = False) -> dict:
     today = person.local_today()
     todays_checkin = None
+    due_doses = []
     if not offline_copy:
         todays_checkin = CheckIn.objects.for_user(person).active().filter(date=today).first()
+        # Today's scheduled doses, one tap each; not in the offline copy (it keeps no diary).
+        due_doses = due_on(person, today)
     context = {
         "title": "Log" if request.access.is_own else f"Log for {person.name}",
         "offline_copy": offline_copy,
         "todays_checkin": todays_checkin,
+        "due_doses": due_doses,
+        "back": request.get_full_path(),
         "yesterday": (today - timedelta(days=1)).isoformat(),
         "ad_risk": person.ad_risk,
         "when_choices": [
@@ -573,7 +579,7 @@ def _conflict_page(request, person, kind, form, formset):
 @person_view("log", page="New entry form")
 @in_persons_zone
 def new_entry(request, person, kind):
-    if kind not in ENTRY_FORMS:
+    if kind not in NEW_ENTRY_TITLES:  # a dose is logged from the medicine pages
         raise Http404("No such kind of entry.")
     if kind == "ad" and not person.ad_risk:
         # Offered only at T6 and above (or an unknown level); episodes logged before a change

@@ -32,6 +32,8 @@ from sci_tracker.diary.models import (
     Intervention,
     InterventionUse,
     LegPainEntry,
+    Medicine,
+    MedicineDose,
     PainProblem,
     SpasmEpisode,
     SpasticityWeek,
@@ -50,7 +52,10 @@ FORMAT = "sci-tracker-backup"
 # 4: the reminder settings ("reminders"). A version 3 file has none.
 # 5: the weekly SCI-SET answers ("sciset_weeks"). A version 4 file has none.
 # 6: the bladder, bowel and skin programme ("care_events"). A version 5 file has none.
-VERSION = 6
+# 7: the medicine list ("medicines"), the doses taken or missed ("doses"), and a treatment
+# event's medicine (by name), dose and times. A version 6 file has no medicines or doses, and
+# its events name no medicine (Section.optional).
+VERSION = 7
 
 # The profile: `email` says whose diary it is (an import maps entries logged with it to the
 # importing person) and is never restored; the others are restored when the person asks.
@@ -94,6 +99,10 @@ TRIED = "tried"  # the key of what was tried, nested in its spasm or bout of pai
 READING_FIELDS = ("taken_at", "systolic", "diastolic", "pulse")
 READINGS = "readings"  # the key of an AD episode's blood-pressure readings, nested in it
 
+# A treatment event's medicine (by name), dose (as text, such as "10" or "2.5") and times of day;
+# a backup before version 6 lacks them.
+MEDICINE_EVENT_FIELDS = ("medicine", "dose", "times")
+
 # A clinician's confirmed ISCI pain type of a problem, who and when; older backups lack them.
 CONFIRMED_TYPE_FIELDS = ("confirmed_type", "confirmed_by_name", "confirmed_at")
 
@@ -101,7 +110,7 @@ CLIENT_ID_REASON = (
     "the id a device gave a tap queued offline, so that this server saves it once; it means "
     "nothing once saved, nor on another server"
 )
-QUEUEABLE = (SpasmEpisode, LegPainEntry, CheckIn, CareEvent)
+QUEUEABLE = (SpasmEpisode, LegPainEntry, CheckIn, CareEvent, MedicineDose)
 ENTRY_VERSION_REASON = "counts the saves on this server, to catch two devices' edits clashing"
 NOT_BACKED_UP = {
     User: {
@@ -135,7 +144,14 @@ NOT_BACKED_UP = {
             ADEpisode,
             SpasticityWeek,
             CareEvent,
+            MedicineDose,
         )
+    },
+    Medicine: {
+        "id": "events and doses name their medicine by name (one of a name per person)",
+        "owner": "the file is one person's diary",
+        "created_at": "when it was put on the list on this server; its start event says when "
+        "it was started",
     },
     PainProblem: {
         "id": "entries get new numbers; nothing in the file refers to them",
@@ -205,6 +221,8 @@ class Section:
             rows = rows.select_related("logged_by")
         if "problem" in self.fields:
             rows = rows.select_related("problem")
+        if "medicine" in self.fields:
+            rows = rows.select_related("medicine")
         for named_by_slug in ("trigger", "intervention"):  # a hidden built-in
             if named_by_slug in self.fields:
                 rows = rows.select_related(named_by_slug)
@@ -233,6 +251,8 @@ DEFINITION_SECTIONS = (
         order=("slot",),
         optional=CONFIRMED_TYPE_FIELDS,
     ),
+    # One of a name per person: events and doses name theirs by it.
+    Section("medicines", "medicine", Medicine, ("name", "unit", "route", "reason"), ("name",)),
     Section(
         "triggers",
         "trigger",
@@ -307,8 +327,9 @@ ENTRY_SECTIONS = (
         "treatment_events",
         "treatment event",
         TreatmentEvent,
-        ("date", "event_kind", "details", *ENTRY_END),
+        ("date", "event_kind", "details", *MEDICINE_EVENT_FIELDS, *ENTRY_END),
         order=("date", "pk"),
+        optional=MEDICINE_EVENT_FIELDS,
     ),
     Section(
         "ad_episodes",
@@ -341,6 +362,14 @@ ENTRY_SECTIONS = (
             "stage",
             *ENTRY_END,
         ),
+        order=("occurred_at", "pk"),
+    ),
+    # scheduled_for: the time the dose was due (null: as needed); amount null: the listed dose.
+    Section(
+        "doses",
+        "dose",
+        MedicineDose,
+        ("medicine", "status", "occurred_at", "scheduled_for", "amount", *ENTRY_END),
         order=("occurred_at", "pk"),
     ),
 )
@@ -388,6 +417,10 @@ def writer(model, name):
         return lambda row, zone: row.logged_by.email if row.logged_by_id else None
     if name == "problem":
         return lambda row, zone: row.problem.slot if row.problem_id else None
+    if name == "medicine":
+        return lambda row, zone: row.medicine.name if row.medicine_id else None
+    if isinstance(field, models.DecimalField):  # as text: JSON's numbers are binary fractions
+        return lambda row, zone: decimal_text(getattr(row, name))
     if name in ("intervention", "trigger"):  # what was tried, or a hidden built-in
         return lambda row, zone: getattr(row, name).slug
     if isinstance(field, models.DateTimeField):
@@ -397,6 +430,11 @@ def writer(model, name):
     if field.is_relation:
         raise ValueError(f"No way to write {model.__name__}.{name} yet: add one in writer().")
     return lambda row, zone: getattr(row, name)
+
+
+def decimal_text(value):
+    """ "10" for 10.000, "2.5" for 2.500; None for none."""
+    return None if value is None else f"{value.normalize():f}"
 
 
 def item_writer(model, fields):

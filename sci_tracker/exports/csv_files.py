@@ -19,6 +19,8 @@ from sci_tracker.diary.models import (
     CheckIn,
     InterventionUse,
     LegPainEntry,
+    Medicine,
+    MedicineDose,
     SpasmEpisode,
     SpasticityWeek,
     TreatmentEvent,
@@ -48,6 +50,11 @@ def number(value):
     return "" if value is None else value
 
 
+def decimal_text(value):
+    """A dose as typed: "10" for 10.000, "2.5" for 2.500; empty for none."""
+    return "" if value is None else f"{value.normalize():f}"
+
+
 @dataclass(frozen=True)
 class CsvFile:
     name: str  # the file is sci-tracker-<name>-<date>.csv
@@ -56,14 +63,21 @@ class CsvFile:
     rows: object  # rows(owner): the queryset, in order
     # Columns for reading only, which an import does not restore and older files lack.
     export_only: tuple = ()
+    # Columns added later, which an older file lacks: an import gives them the model's default.
+    later: tuple = ()
 
     def header(self):
         return [header for header, _ in self.columns]
 
     def headers_accepted(self):
-        """The header sets an import recognises: today's, and the one before export_only."""
+        """The header sets an import recognises: today's, and those before export_only and
+        the later columns."""
         full = set(self.header())
-        return [full, full - set(self.export_only)] if self.export_only else [full]
+        accepted = [full]
+        for left_out in (set(self.export_only), set(self.later)):
+            if left_out:
+                accepted += [columns - left_out for columns in accepted]
+        return accepted
 
     def lines(self, owner):
         """The header, then one list of cells per row."""
@@ -215,8 +229,13 @@ FILES = [
             NOTE,
             FOR_CLINICIAN,
             LOGGED_BY,
+            # A medicine's start, change or stop: the medicine (by name), its dose and times.
+            ("medicine", lambda t, zone: safe_text(t.medicine.name) if t.medicine_id else ""),
+            ("dose", lambda t, zone: decimal_text(t.dose)),
+            ("times", lambda t, zone: joined(t.times)),
         ),
-        entry_rows(TreatmentEvent, "date"),
+        entry_rows(TreatmentEvent, "date", related=["medicine"]),
+        later=("medicine", "dose", "times"),
     ),
     CsvFile(
         "tried",
@@ -300,6 +319,38 @@ FILES.append(
         export_only=("area",),
     )
 )
+FILES += [
+    CsvFile(
+        "medicines",
+        "Medicines",
+        (
+            ("name", lambda m, zone: safe_text(m.name)),
+            ("unit", lambda m, zone: m.unit),
+            ("route", lambda m, zone: m.route),
+            ("reason", lambda m, zone: m.reason),
+        ),
+        lambda owner: Medicine.objects.filter(owner=owner).order_by("name", "pk"),
+    ),
+    CsvFile(
+        "doses",
+        "Medicine doses",
+        (
+            ENTRY_ID,
+            ("medicine", lambda d, zone: safe_text(d.medicine.name)),
+            ("status", lambda d, zone: d.status),
+            ("occurred_at", lambda d, zone: local_time(d.occurred_at, zone)),
+            (
+                "scheduled_for",
+                lambda d, zone: local_time(d.scheduled_for, zone) if d.scheduled_for else "",
+            ),
+            ("amount", lambda d, zone: decimal_text(d.amount)),
+            NOTE,
+            FOR_CLINICIAN,
+            LOGGED_BY,
+        ),
+        entry_rows(MedicineDose, "occurred_at", related=["medicine"]),
+    ),
+]
 # The item columns of sci-set.csv, which an import gathers into the week's answers.
 SCISET_ITEM_COLUMNS = {f"item_{key}": key for key in ITEM_KEYS}
 FILES_BY_NAME = {csv_file.name: csv_file for csv_file in FILES}

@@ -2,10 +2,14 @@
 system. The README's "FHIR" subsection documents every resource and code.
 
 One Patient, then one Observation per score: check-ins (grouped by a panel Observation per day),
-spasms, bouts of leg pain, AD episodes, SCI-SET weeks, and bladder, bowel and skin events.
-Entries in the bin and anything not the person's own are left out.
-Ids are uuid5s of the database rows, so the same diary exports to the same ids every time and a
-receiving system can recognise what it already has.
+spasms, bouts of leg pain, AD episodes, SCI-SET weeks, and bladder, bowel and skin events;
+then a MedicationStatement per medicine on the list and a MedicationAdministration per dose taken
+or missed. Entries in the bin and anything not the person's own are left out. Ids are uuid5s of
+the database rows, so the same diary exports to the same ids every time and a receiving system can
+recognise what it already has.
+
+A dose is a MedicationAdministration, not an Observation: it is FHIR's record of a medicine
+taken (or, "not-done", not taken), filed with the medicines in the receiving system.
 
 The tests validate the output against the R4B models of the `fhir.resources` package; the app
 itself does not need the package, it only writes dicts.
@@ -17,6 +21,7 @@ from datetime import UTC, timedelta
 
 from django.utils import timezone
 
+from sci_tracker.diary.medicines import START, STOP, state_on, with_events
 from sci_tracker.diary.models import (
     NEUROPATHIC_TYPES,
     ADAction,
@@ -30,6 +35,8 @@ from sci_tracker.diary.models import (
     CheckedBy,
     CheckIn,
     LegPainEntry,
+    Medicine,
+    MedicineDose,
     PainProblem,
     PainQuality,
     PainSite,
@@ -43,6 +50,7 @@ from sci_tracker.diary.models import (
     SpasmPattern,
     SpasticityWeek,
 )
+from sci_tracker.diary.schedules import LATE_AFTER
 from sci_tracker.diary.sciset import ITEM_KEYS, RECALL_DAYS
 
 CHUNK = 500  # rows fetched at a time: memory stays flat however long the diary
@@ -88,6 +96,21 @@ BOWEL_RESULTS = f"{PROJECT}/CodeSystem/bowel-result"
 CHECKED_BY = f"{PROJECT}/CodeSystem/checked-by"
 SKIN_SITES = f"{PROJECT}/CodeSystem/skin-site"
 PRESSURE_STAGES = f"{PROJECT}/CodeSystem/pressure-injury-stage"
+MEDICINE_REASONS = f"{PROJECT}/CodeSystem/medicine-reason"
+MEDICINE_ROUTES = f"{PROJECT}/CodeSystem/medicine-route"
+# The time a scheduled dose was due: an extension on its MedicationAdministration.
+SCHEDULED_FOR = f"{PROJECT}/StructureDefinition/scheduled-for"
+# The diary's units in UCUM (tablets and the like as UCUM annotations).
+UCUM_UNITS = {
+    "mg": "mg",
+    "microgram": "ug",
+    "ml": "mL",
+    "units": "[U]",
+    "tablets": "{tablet}",
+    "capsules": "{capsule}",
+    "patches": "{patch}",
+    "drops": "[drp]",
+}
 
 # Fixed for good: changing it would change every id ever exported.
 ID_NAMESPACE = uuid.UUID("6f1d3c52-2b0e-4f4e-9a57-3c1f0e8d9b21")
@@ -106,6 +129,21 @@ OBSERVATION_STATUSES = frozenset(
     }
 )
 BUNDLE_TYPES = frozenset({"collection"})  # the only kind this module makes
+MEDICATION_STATEMENT_STATUSES = frozenset(
+    {
+        "active",
+        "completed",
+        "entered-in-error",
+        "intended",
+        "stopped",
+        "on-hold",
+        "unknown",
+        "not-taken",
+    }
+)
+MEDICATION_ADMINISTRATION_STATUSES = frozenset(
+    {"in-progress", "not-done", "on-hold", "completed", "entered-in-error", "stopped", "unknown"}
+)
 
 # The project's measure codes: (code, display). The README lists them.
 MEASURE_NAMES = {
@@ -202,6 +240,16 @@ def check_status(resource):
     kind = resource.get("resourceType")
     if kind == "Observation" and resource.get("status") not in OBSERVATION_STATUSES:
         raise ValueError(f"Observation status {resource.get('status')!r} is not an R4B status.")
+    if kind == "MedicationStatement" and resource.get("status") not in (
+        MEDICATION_STATEMENT_STATUSES
+    ):
+        raise ValueError(f"MedicationStatement status {resource.get('status')!r} is not R4B's.")
+    if kind == "MedicationAdministration" and resource.get("status") not in (
+        MEDICATION_ADMINISTRATION_STATUSES
+    ):
+        raise ValueError(
+            f"MedicationAdministration status {resource.get('status')!r} is not R4B's."
+        )
     if kind == "Bundle" and resource.get("type") not in BUNDLE_TYPES:
         raise ValueError(f"Bundle type {resource.get('type')!r}: this export makes collections.")
     return resource
@@ -724,6 +772,132 @@ def care_resource(event, patient, zone):
     )
 
 
+# Medicines and doses --------------------------------------------------------------------------
+
+
+def dose_quantity(amount, medicine):
+    return {
+        "value": float(amount),
+        "unit": medicine.get_unit_display(),
+        "system": UCUM,
+        "code": UCUM_UNITS[medicine.unit],
+    }
+
+
+def medicine_text(medicine):
+    """The medicine as text only: the diary keeps a name, not a coded product."""
+    return {"text": medicine.name}
+
+
+def dosages(medicine):
+    """One Dosage per start or change, in order, each bounded by the day it began and the day
+    before the next change or the stop (diary.medicines: the regimen lives in the events)."""
+    events = medicine.active_events
+    found = []
+    for index, event in enumerate(events):
+        if event.event_kind == STOP or event.dose is None:
+            continue
+        later = events[index + 1] if index + 1 < len(events) else None
+        bounds = {"start": event.date.isoformat()}
+        if later is not None:
+            bounds["end"] = (
+                later.date - timedelta(days=1 if later.date > event.date else 0)
+            ).isoformat()
+        amount = f"{event.dose.normalize():f} {medicine.get_unit_display()}"
+        repeat = {"boundsPeriod": bounds}
+        if event.times:
+            repeat["timeOfDay"] = [f"{moment}:00" for moment in event.times]
+            text = f"{amount} at {', '.join(event.times)}"
+        else:
+            text = f"{amount} as needed"
+        found.append(
+            {
+                "sequence": len(found) + 1,
+                "text": text,
+                "timing": {"repeat": repeat},
+                "asNeededBoolean": not event.times,
+                "route": choice_concept(
+                    MEDICINE_ROUTES, medicine._meta.get_field("route").choices, medicine.route
+                ),
+                "doseAndRate": [{"doseQuantity": dose_quantity(event.dose, medicine)}],
+            }
+        )
+    return found
+
+
+def statement_id(patient, medicine):
+    return entry_id(patient, "medicine", medicine.pk)
+
+
+def medication_statement(medicine, patient, today):
+    """The medicine on the list: active, stopped, intended (starts later) or unknown (never
+    started); effectivePeriod from its first start to its stop."""
+    state = state_on(medicine, today)
+    starts = [event.date for event in medicine.active_events if event.event_kind == START]
+    if state.current:
+        status = "active"
+    elif state.stopped is not None:
+        status = "stopped"
+    elif starts:
+        status = "intended"
+    else:
+        status = "unknown"
+    resource = {
+        "resourceType": "MedicationStatement",
+        "id": str(statement_id(patient, medicine)),
+        "status": status,
+        "medicationCodeableConcept": medicine_text(medicine),
+        "subject": {"reference": urn(patient)},
+        "reasonCode": [
+            choice_concept(
+                MEDICINE_REASONS, medicine._meta.get_field("reason").choices, medicine.reason
+            )
+        ],
+    }
+    if starts:
+        period = {"start": min(starts).isoformat()}
+        if state.stopped is not None:
+            period["end"] = state.stopped.isoformat()
+        resource["effectivePeriod"] = period
+    found = dosages(medicine)
+    if found:
+        resource["dosage"] = found
+    return check_status(resource)
+
+
+def medication_administration(dose, patient, zone):
+    """A dose: completed when taken, not-done when missed; the time it was due as an extension
+    (none for an as-needed dose); linked to its medicine's MedicationStatement."""
+    medicine = dose.medicine
+    resource = {
+        "resourceType": "MedicationAdministration",
+        "id": str(entry_id(patient, "dose", dose.pk)),
+        "status": "completed" if dose.status == "taken" else "not-done",
+        "medicationCodeableConcept": medicine_text(medicine),
+        "subject": {"reference": urn(patient)},
+        "supportingInformation": [{"reference": urn(statement_id(patient, medicine))}],
+        "effectiveDateTime": local_time(dose.occurred_at, zone),
+    }
+    if dose.scheduled_for is not None:
+        resource["extension"] = [
+            {"url": SCHEDULED_FOR, "valueDateTime": local_time(dose.scheduled_for, zone)}
+        ]
+    if dose.status == "missed":
+        resource["statusReason"] = [{"text": "Missed"}]
+    elif dose.scheduled_for is None:
+        resource["category"] = {"text": "As needed"}
+    elif dose.occurred_at > dose.scheduled_for + LATE_AFTER:
+        resource["category"] = {"text": "Late"}
+    else:
+        resource["category"] = {"text": "On time"}
+    if dose.amount is not None:
+        resource["dosage"] = {"dose": dose_quantity(dose.amount, medicine)}
+    note = clinician_note(dose)
+    if note:
+        resource["note"] = note
+    return check_status(resource)
+
+
 # The bundle -----------------------------------------------------------------------------------
 
 
@@ -778,6 +952,17 @@ def resources(owner):
     care_events = CareEvent.objects.for_user(owner).active().order_by("occurred_at", "pk")
     for event in rows(care_events):
         yield care_resource(event, patient, zone)
+    today = owner.local_today()
+    for medicine in with_events(Medicine.objects.filter(owner=owner).order_by("name", "pk")):
+        yield medication_statement(medicine, patient, today)
+    doses = (
+        MedicineDose.objects.for_user(owner)
+        .active()
+        .select_related("medicine")
+        .order_by("occurred_at", "pk")
+    )
+    for dose in rows(doses):
+        yield medication_administration(dose, patient, zone)
 
 
 def bundle_header(owner, now=None):

@@ -222,7 +222,7 @@ def event_markers(frame, events):
 
 
 def event_title(event):
-    details = f" ({event.details})" if event.details else ""
+    details = f" ({event.described})" if event.described else ""
     return f"{event.get_event_kind_display()}, {day_name(event.date)}{details}"
 
 

@@ -30,7 +30,14 @@ from sci_tracker.diary.models import (
     labels,
 )
 from sci_tracker.diary.pain_types import problem_pain_types
-from sci_tracker.trends import ad_episodes, aggregates, by_the_hour, care_weeks, sciset_weeks
+from sci_tracker.trends import (
+    ad_episodes,
+    adherence,
+    aggregates,
+    by_the_hour,
+    care_weeks,
+    sciset_weeks,
+)
 from sci_tracker.trends.aggregates import NIGHT_HOURS, Period, mean, woken_share
 from sci_tracker.trends.window import EVERY_DAY, Window
 
@@ -325,6 +332,8 @@ class Report:
     after_events: list = field(default_factory=list)
     # The bladder, bowel and skin programme by week (trends.care_weeks.CareWeek).
     care_weeks: list = field(default_factory=list)
+    # Each medicine's doses of the period: on time, late, missed, as needed (trends.adherence).
+    adherence: list = field(default_factory=list)
 
     @property
     def strip_recorded(self):
@@ -392,4 +401,5 @@ def build_report(person, period, *, window: Window = EVERY_DAY):
         sciset=sciset_weeks.latest(sciset_weeks.weeks_in(person, period)),
         after_events=by_the_hour.by_the_hour(person, period, this_days).sentences(),
         care_weeks=care_weeks.weeks_in(person, period),
+        adherence=adherence.adherence(person, period),
     )

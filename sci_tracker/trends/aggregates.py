@@ -351,6 +351,7 @@ def treatment_events(owner, period):
         TreatmentEvent.objects.for_user(owner)
         .active()
         .filter(date__gte=period.start, date__lte=period.end)
+        .select_related("medicine")  # a medicine's event is described from it
         .order_by("date", "pk")
     )
 
@@ -490,7 +491,7 @@ def chart_data(owner, found):
                 "date": event.date.isoformat(),
                 "kind": event.event_kind,
                 "label": event.get_event_kind_display(),
-                "details": event.details,
+                "details": event.described,
             }
             for event in found.events
         ]

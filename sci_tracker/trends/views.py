@@ -15,6 +15,7 @@ from sci_tracker.sharing.access import person_view, scope_kwargs
 from sci_tracker.sharing.people import review_panel
 from sci_tracker.trends import (
     ad_episodes,
+    adherence,
     aggregates,
     by_the_hour,
     care_weeks,
@@ -121,6 +122,7 @@ def overview(request, person):
         **ad_context(person, period),
         **sciset_context(person, period),
         "care_weeks": care_weeks.weeks_in(person, period),
+        "adherence": adherence.adherence(person, period),
     }
     return render(request, "trends/overview.html", context)
 

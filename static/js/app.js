@@ -84,6 +84,22 @@ document.addEventListener("DOMContentLoaded", () => {
   update();
 });
 
+// The medicine forms: the times box only matters for "Other times…"; show it when that is picked.
+document.addEventListener("DOMContentLoaded", () => {
+  const typed = document.querySelector('input[name="times"]');
+  const choices = document.querySelectorAll('input[name="schedule"]');
+  if (!typed || choices.length === 0) {
+    return;
+  }
+  const wrapper = typed.closest(".mb-3") || typed.parentElement;
+  const update = () => {
+    const custom = document.querySelector('input[name="schedule"]:checked')?.value === "custom";
+    wrapper.hidden = !custom && !typed.classList.contains("is-invalid");
+  };
+  choices.forEach((choice) => choice.addEventListener("change", update));
+  update();
+});
+
 // A spasm or a tremor can tap a button twice: send each form once, so one tap logs one entry.
 // The server still works without this; the guard is lifted when the page is shown again
 // (the browser's Back button can bring it back from its cache with the flag still set).

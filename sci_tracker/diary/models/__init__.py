@@ -24,6 +24,7 @@ from sci_tracker.diary.models.entries import (
     TreatmentEvent,
 )
 from sci_tracker.diary.models.medicines import *  # noqa: F403
+from sci_tracker.diary.models.medicines import MedicineDose
 
 ENTRY_MODELS = {
     model.kind: model
@@ -35,6 +36,7 @@ ENTRY_MODELS = {
         ADEpisode,
         SpasticityWeek,
         CareEvent,
+        MedicineDose,
     )
 }
 

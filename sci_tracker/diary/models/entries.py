@@ -1094,6 +1094,21 @@ class TreatmentEvent(Entry):
         return f"{self.get_event_kind_display()} on {self.date:%d %b %Y}"
 
     @property
+    def described(self) -> str:
+        """What the event says in the history, the trends and the report. A medicine's event is
+        described from its medicine, dose and times (the facts, kept once), then any details
+        typed; another event by its details. Load `medicine` with it (select_related)."""
+        if self.medicine_id is None:
+            return self.details
+        text = self.medicine.name
+        if self.dose is not None:
+            schedule = ", ".join(self.times) if self.times else str(_("as needed"))
+            text = (
+                f"{text} {self.dose.normalize():f} {self.medicine.get_unit_display()}, {schedule}"
+            )
+        return f"{text}; {self.details}" if self.details else text
+
+    @property
     def moment(self):
         return datetime.combine(self.date, time(0, 0), tzinfo=self.owner.zone)
 

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from functools import cache
 
 from django.core.exceptions import ValidationError
@@ -19,12 +20,15 @@ from django.db.models import F, Q
 
 from sci_tracker.core.addresses import normalise_email
 from sci_tracker.diary.models import (
+    DOSE_EVENT_KINDS,
     ENTRY_MODELS,
     HIDINGS,
+    MEDICINE_EVENT_KINDS,
     BloodPressureReading,
     ChoiceList,
     Intervention,
     InterventionUse,
+    Medicine,
     PainProblem,
     Trigger,
 )
@@ -55,7 +59,9 @@ CSV_KINDS = {
     "ad-episodes": "ad",
     "sci-set": "sciset",
     "care": "care",
+    "doses": "dose",
 }
+MEDICINES_FILE = "medicines"  # the list the doses and events name, by name
 KIND_FILES = {kind: FILES_BY_NAME[name] for name, kind in CSV_KINDS.items()}
 TRIED_FILE = "tried"
 READINGS_FILE = "ad-readings"  # an AD episode's readings, joined to it by episode_id
@@ -78,6 +84,7 @@ REFERENCES = {
     "tried",
     "episode",
     "readings",
+    "medicine",  # by name: check_medicine and the plan
 }
 
 
@@ -119,6 +126,7 @@ class Row:
     errors: list = field(default_factory=list)
     csv_id: str = ""
     skipped: bool = False
+    medicine: str = ""  # the name of the medicine a dose or a medicine's event belongs to
 
     @property
     def model(self):
@@ -131,9 +139,11 @@ class Row:
     def key(self):
         """What makes it the same entry as one already in the diary."""
         if self.kind == "event":
-            return self.values["date"], self.values["event_kind"]
+            return self.values["date"], self.values["event_kind"], self.medicine.casefold()
         if self.kind == "care":  # a catheterisation and a skin check may share a minute
             return self.values["occurred_at"], self.values["event"]
+        if self.kind == "dose":  # two medicines' doses are due at the same time
+            return self.values["occurred_at"], self.medicine.casefold()
         return self.values["occurred_at" if "occurred_at" in self.values else "date"]
 
 
@@ -186,8 +196,12 @@ def read_value(model_field, raw, from_csv):
         if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
             raise ValueError(f"{name} {shown(raw)} is not a list of names")
         return raw
+    if isinstance(model_field, models.DecimalField) and type(raw) is int:
+        raw = str(raw)  # a whole number typed into a backup by hand
     if not isinstance(raw, str):
         raise ValueError(f"{name} {shown(raw)} is not text")
+    if isinstance(model_field, models.DecimalField):
+        return amount(name, raw)
     if isinstance(model_field, models.DateTimeField):
         try:
             moment = datetime.fromisoformat(raw.strip())
@@ -217,6 +231,41 @@ def read_value(model_field, raw, from_csv):
             raise ValueError(f"{name} {shown(raw)} is not a date (YYYY-MM-DD)") from None
         return within_days(name, raw, day)
     return raw
+
+
+def amount(name, raw):
+    """A dose or an amount: more than 0, at most 6 digits before the point and 3 after."""
+    text = raw.strip()
+    if not re.fullmatch(r"\d{1,6}(?:\.\d{1,3})?", text):
+        raise ValueError(f"{name} {shown(raw)} is not an amount such as 10 or 2.5")
+    value = Decimal(text)
+    if value <= 0:
+        raise ValueError(f"{name} {shown(raw)} is not more than 0")
+    return value
+
+
+def check_medicine(row, raw, from_csv):
+    """The medicine a dose or an event names, by name, and the rules the database holds to
+    about it (the CHECKs on medicine are left to here: the importer links it itself)."""
+    name = raw.get("medicine")
+    if name is None or (from_csv and not name.strip()):
+        row.medicine = ""
+    elif not isinstance(name, str) or not name.strip():
+        row.errors.append(f"medicine {shown(name)} is not a medicine's name")
+        return
+    else:
+        row.medicine = (unguarded(name) if from_csv else name).strip()
+    if row.kind == "dose" and not row.medicine:
+        row.errors.append("medicine is empty: a dose is of a medicine on the list")
+    if row.kind == "event":
+        kind, dose = row.values.get("event_kind"), row.values.get("dose")
+        if row.medicine and kind not in MEDICINE_EVENT_KINDS:
+            row.errors.append(
+                f"medicine is given, but event_kind {shown(kind)} is not a medicine's start, "
+                "change or stop"
+            )
+        if dose is not None and (not row.medicine or kind not in DOSE_EVENT_KINDS):
+            row.errors.append("dose is given only with a medicine's start or change")
 
 
 def csv_answers(cells):
@@ -419,6 +468,8 @@ def read_entry(row, raw, from_csv):
         for slug, count in Counter(row.triggers).items():
             if count > 1:
                 row.errors.append(f"triggers lists '{slug}' twice")
+    if row.kind in ("dose", "event"):
+        check_medicine(row, raw, from_csv)
     if "problem" in raw and not from_csv:
         slot = raw["problem"]
         if slot is not None and type(slot) is not int:
@@ -462,6 +513,7 @@ class Upload:
     csv_readings: list = field(default_factory=list)  # (Reading, episode id)
     problems: list = field(default_factory=list)
     own_items: dict = field(default_factory=lambda: {Trigger: [], Intervention: []})
+    medicines: list = field(default_factory=list)  # Definition, from a backup or medicines.csv
     hidden: dict = field(default_factory=lambda: {Trigger: [], Intervention: []})  # by slug
     clinician: dict = field(default_factory=lambda: {model: [] for model in CLINICIAN_LABELS})
     profile: dict = field(default_factory=dict)
@@ -509,6 +561,8 @@ def backup_upload(payload):
                 upload.hidden[HIDDEN_LISTS[section.model][0]].append(definition)
             elif section.model is PainProblem:
                 upload.problems.append(definition)
+            elif section.model is Medicine:
+                upload.medicines.append(definition)
             elif section.model in upload.clinician:
                 upload.clinician[section.model].append(definition)
             else:
@@ -586,6 +640,8 @@ def csv_upload(payload):
                     upload.csv_tried.append((Tried(where, errors=[problem]), "", ""))
                 elif file_name == READINGS_FILE:
                     upload.csv_readings.append((Reading(where, errors=[problem]), ""))
+                elif file_name == MEDICINES_FILE:
+                    upload.medicines.append(Definition(where, {}, [problem]))
                 else:
                     upload.rows.append(Row(CSV_KINDS[file_name], where, errors=[problem]))
                 continue
@@ -594,6 +650,12 @@ def csv_upload(payload):
                 tried = Tried(where)
                 read_tried(tried, raw, from_csv=True)
                 upload.csv_tried.append((tried, raw["entry_kind"], raw["entry_id"].strip()))
+                continue
+            if file_name == MEDICINES_FILE:
+                definition = Definition(where, {})
+                raw["name"] = unguarded(raw["name"]).strip()
+                definition.values = check_fields(Medicine, raw, True, definition.errors)
+                upload.medicines.append(definition)
                 continue
             if file_name == READINGS_FILE:
                 reading = Reading(where)
@@ -649,6 +711,10 @@ def read_payload(payload):
 
 def check_references(row, known, plan, today, now):
     """What the row names must exist, and the forms' limits on when an entry can be."""
+    if row.medicine and row.medicine.casefold() not in plan.medicine_names:
+        row.errors.append(
+            f"medicine {shown(row.medicine)} is not on your list, nor in the file's medicines"
+        )
     unknown = [slug for slug in row.triggers if slug not in known[Trigger]]
     if unknown:
         row.errors.append(

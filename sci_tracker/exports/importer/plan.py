@@ -17,6 +17,8 @@ from sci_tracker.core.addresses import normalise_email
 from sci_tracker.diary.models import (
     ENTRY_MODELS,
     Intervention,
+    Medicine,
+    MedicineDose,
     PainProblem,
     Trigger,
     pain_type_label,
@@ -69,6 +71,10 @@ class ImportPlan:
     new_problems: list = field(default_factory=list)
     problem_slots: dict = field(default_factory=dict)  # slot in the file -> slot in the diary
     new_items: dict = field(default_factory=lambda: {Trigger: [], Intervention: []})
+    # The medicines the file adds (checked values), and every name entries may name: the
+    # person's and the new ones, casefolded.
+    new_medicines: list = field(default_factory=list)
+    medicine_names: set = field(default_factory=set)
     # The built-ins the file hides that the person has not hidden yet: (slug, name) by list.
     new_hidden: dict = field(default_factory=lambda: {Trigger: [], Intervention: []})
     profile_changes: list = field(default_factory=list)  # (field, label, value as shown)
@@ -136,6 +142,7 @@ class ImportPlan:
             f"Pain problem {slot}: {name}" + confirmed_shown(confirmed)
             for slot, name, confirmed in self.new_problems
         ]
+        added += [f"Medicine: {values['name']}" for values in self.new_medicines]
         for model, items in self.new_items.items():
             added += [
                 f"Your own {model._meta.verbose_name}: {item['name']}"
@@ -156,6 +163,7 @@ class ImportPlan:
         return bool(
             self.adding
             or self.new_problems
+            or self.new_medicines
             or self.new_items[Trigger]
             or self.new_items[Intervention]
             or self.new_hidden[Trigger]
@@ -192,6 +200,9 @@ def plan_import(owner, payload, restore_profile=False, now=None):
     }
     for model in (Trigger, Intervention):
         plan_hidden(owner, model, upload.hidden[model], plan)
+    if upload.medicines or any(row.medicine for row in upload.rows):
+        plan_medicines(owner, upload.medicines, plan)  # most files name none: no query
+    answered = answered_times(owner, upload.rows)
     # The person's own address, and in a backup the address of the account it came from.
     original_email = upload.profile.get("email") if upload.source == "backup" else ""
     mine = {normalise_email(owner.email)}
@@ -222,6 +233,17 @@ def plan_import(owner, payload, restore_profile=False, now=None):
                 )
                 continue
             days_taken[row.kind, day] = row.where
+        if row.kind == "dose" and row.values.get("deleted_at") is None:
+            due = row.values.get("scheduled_for")
+            key = (row.medicine.casefold(), due)
+            if due is not None and key in answered:
+                row.errors.append(
+                    f"the dose of {row.medicine} due at {due.isoformat()} is answered already "
+                    f"({answered[key]})"
+                )
+                continue
+            if due is not None:
+                answered[key] = row.where
         if row.logged_by and row.logged_by not in mine:
             strangers[row.logged_by] += 1
     for row in upload.rows:
@@ -460,6 +482,51 @@ def plan_hidden(owner, model, definitions, plan):
             plan.new_hidden[model].append((slug, builtins[slug]))
 
 
+def plan_medicines(owner, definitions, plan):
+    """The medicines entries may name: the person's, and the file's (new ones are added,
+    matched on name whatever its case; one the person has keeps the person's unit and route)."""
+    mine = {medicine.name.casefold(): medicine for medicine in Medicine.objects.filter(owner=owner)}
+    plan.medicine_names = set(mine)
+    for definition in definitions:
+        if definition.errors:
+            plan.errors.append(f"{definition.where}: {'; '.join(definition.errors)}")
+            continue
+        values = definition.values
+        values["name"] = values["name"].strip()
+        key = values["name"].casefold()
+        if key in mine:
+            kept = mine[key]
+            if (kept.unit, kept.route, kept.reason) != (
+                values["unit"],
+                values["route"],
+                values["reason"],
+            ):
+                plan.notices.append(
+                    f"{values['name']} is on your list already, as {kept.get_unit_display()}, "
+                    f"{kept.get_route_display().lower()}; yours is kept."
+                )
+            continue
+        if key in plan.medicine_names:
+            plan.errors.append(f"{definition.where}: {values['name']} is in the file twice")
+            continue
+        plan.medicine_names.add(key)
+        plan.new_medicines.append(values)
+
+
+def answered_times(owner, rows):
+    """(medicine name casefolded, due time) -> where, for each scheduled dose answered in the
+    diary (out of the bin): each is answered once (diary_dose_once_per_time)."""
+    if not any(row.kind == "dose" for row in rows):
+        return {}
+    return {
+        (name.casefold(), due): "in your diary"
+        for name, due in MedicineDose.objects.for_user(owner)
+        .active()
+        .filter(scheduled_for__isnull=False)
+        .values_list("medicine__name", "scheduled_for")
+    }
+
+
 # Kinds of entry kept once a day out of the bin (their UniqueConstraint), as the errors name one.
 ONE_A_DAY = {"checkin": "a check-in", "sciset": "an SCI-SET week"}
 
@@ -470,7 +537,17 @@ def existing_keys(owner):
     for kind, model in ENTRY_MODELS.items():
         entries = model.objects.for_user(owner)
         if kind == "event":
-            keys[kind] = set(entries.values_list("date", "event_kind"))
+            keys[kind] = {
+                (day, event_kind, (name or "").casefold())
+                for day, event_kind, name in entries.values_list(
+                    "date", "event_kind", "medicine__name"
+                )
+            }
+        elif kind == "dose":
+            keys[kind] = {
+                (moment, name.casefold())
+                for moment, name in entries.values_list("occurred_at", "medicine__name")
+            }
         elif kind == "care":
             keys[kind] = set(entries.values_list("occurred_at", "event"))
         else:

@@ -334,12 +334,21 @@ def add_care_events(data):
     return data
 
 
+def add_medicines(data):
+    """Version 6 to 7: version 7 added the medicine list and the doses; a version 6 file has
+    none, and its treatment events name no medicine (Section.optional)."""
+    data.setdefault("medicines", [])
+    data.setdefault("doses", [])
+    return data
+
+
 UPGRADES = {
     1: add_ad_episodes,
     2: add_hidden_builtins,
     3: add_no_reminders,
     4: add_sciset_weeks,
     5: add_care_events,
+    6: add_medicines,
 }
 
 

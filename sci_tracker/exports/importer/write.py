@@ -29,6 +29,7 @@ from sci_tracker.diary.models import (
     Intervention,
     InterventionUse,
     LegPainEntry,
+    Medicine,
     PainProblem,
     SpasmEpisode,
     Trigger,
@@ -110,7 +111,14 @@ class Written:
         """Delete what the committed batches wrote, in one transaction. Entries go first, and
         with them their trigger links and what was tried; then what only they used."""
         with transaction.atomic():
-            models = (*ENTRY_MODELS.values(), ReviewNote, VisitMeasure, PainProblem, Trigger)
+            models = (
+                *ENTRY_MODELS.values(),
+                ReviewNote,
+                VisitMeasure,
+                PainProblem,
+                Medicine,
+                Trigger,
+            )
             for model in (*models, *HIDINGS.values()):
                 for ids in chunks(self.ids.get(model, []), BATCH):
                     model.objects.filter(pk__in=ids).delete()
@@ -169,6 +177,15 @@ def write_batches(owner, plan, written):
             )
         )
         problem_ids = dict(PainProblem.objects.filter(owner=owner).values_list("slot", "pk"))
+        written.add(
+            Medicine.objects.bulk_create(
+                Medicine(owner=owner, **values) for values in plan.new_medicines
+            )
+        )
+        medicine_ids = {
+            name.casefold(): pk
+            for name, pk in Medicine.objects.filter(owner=owner).values_list("name", "pk")
+        }
         catalogue = {}
         for model in (Trigger, Intervention):
             written.add(
@@ -192,7 +209,9 @@ def write_batches(owner, plan, written):
         rows = [row for row in plan.to_add if row.kind == kind]
         for batch in chunks(rows, BATCH):
             with written.batch(len(batch)):
-                entries = write_entries(owner, model, batch, plan, problem_ids, catalogue)
+                entries = write_entries(
+                    owner, model, batch, plan, problem_ids, catalogue, medicine_ids
+                )
             written.add(entries)
             entry_of_row.update(
                 (id(row), entry.pk) for row, entry in zip(batch, entries, strict=True)
@@ -258,10 +277,12 @@ def restore_stamps(model, objects, values, names=("created_at", "updated_at")):
         cursor.executemany(sql, params)
 
 
-def write_entries(owner, model, rows, plan, problem_ids, catalogue):
+def write_entries(owner, model, rows, plan, problem_ids, catalogue, medicine_ids):
     entries = []
     for row in rows:
         entry = model(owner=owner, **row.values)
+        if row.medicine:
+            entry.medicine_id = medicine_ids[row.medicine.casefold()]
         entry.logged_by = owner if row.logged_by in plan.mine else None
         diary_slot = plan.problem_slots.get(row.problem_slot)
         if diary_slot is not None:
