@@ -2,7 +2,7 @@
 whatever writes to it (forms, importer, bulk_create): the rules live in constraints, and what
 on time, late and missed mean is worked out in one query."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -110,12 +110,14 @@ def test_it_refuses_a_schedule_that_is_not_distinct_times_in_order(times):
         DoseTimes()(times)
 
 
-def test_it_puts_a_dose_due_in_the_hour_the_clocks_skip_just_after_the_gap():
+def test_it_puts_a_dose_due_in_the_hour_the_clocks_skip_at_the_first_minute_after_it():
     london = ZoneInfo("Europe/London")
-    # 29 March 2026: 01:00 becomes 02:00 in London; 01:30 does not exist that day.
-    assert due_at(date(2026, 3, 29), "01:30", london) == datetime(2026, 3, 29, 2, 30, tzinfo=london)
-    assert due_at(date(2026, 3, 28), "01:30", london).utcoffset() == timedelta(0)
-    assert due_at(date(2026, 3, 30), "08:00", london).utcoffset() == timedelta(hours=1)
+    # 29 March 2026: 01:00 becomes 02:00 in London; 01:30 does not exist that day. As for the
+    # reminders (core.wall_clock): the first minute that exists after it.
+    assert due_at(date(2026, 3, 29), "01:30", london) == datetime(2026, 3, 29, 2, 0, tzinfo=london)
+    assert due_at(date(2026, 3, 28), "01:30", london) == datetime(2026, 3, 28, 1, 30, tzinfo=UTC)
+    # Summer time from then on: 08:00 is 07:00 UTC.
+    assert due_at(date(2026, 3, 30), "08:00", london) == datetime(2026, 3, 30, 7, 0, tzinfo=UTC)
 
 
 def test_it_keeps_each_care_detail_to_the_kinds_it_describes(alice):

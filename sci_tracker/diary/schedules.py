@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from sci_tracker.core.wall_clock import moment_of
+
 # A taken dose more than this after its scheduled time was taken late.
 LATE_AFTER = timedelta(hours=1)
 # More scheduled times than this in a day is a typo.
@@ -40,10 +42,8 @@ class DoseTimes:
 
 
 def due_at(day: date, moment: str, zone: ZoneInfo) -> datetime:
-    """The instant a dose scheduled at `moment` ("HH:MM") on `day` falls due in `zone`. On the
-    day the clocks go forward, a time in the skipped hour is the instant after the gap
-    (zoneinfo's fold=0 reading), so every scheduled time of every day names one instant."""
+    """The instant a dose scheduled at `moment` ("HH:MM") on `day` falls due in `zone`, as every
+    time of day the app keeps (core.wall_clock: a time the clocks skip is the first minute
+    after the gap)."""
     hours, minutes = (int(part) for part in moment.split(":"))
-    wall = datetime.combine(day, time(hours, minutes), zone)
-    # Round trip through UTC: a wall time in a gap comes back moved on past the gap.
-    return wall.astimezone(ZoneInfo("UTC")).astimezone(zone)
+    return moment_of(day, time(hours, minutes), zone)
