@@ -42,7 +42,12 @@ from sci_tracker.diary.models import (
     Trigger,
 )
 from sci_tracker.exports.models import PendingImport
-from sci_tracker.reminders.models import PushSubscription, ReminderSettings, SentReminder
+from sci_tracker.reminders.models import (
+    PushSubscription,
+    ReminderSettings,
+    SentDoseReminder,
+    SentReminder,
+)
 from sci_tracker.sharing.models import (
     AccessRecord,
     CareAccess,
@@ -93,6 +98,9 @@ MAKERS = {
     ),
     SentReminder: lambda person, other: SentReminder.objects.create(
         user=person, slot=1, local_date=date(2026, 3, 1), claimed_at=NOW
+    ),
+    SentDoseReminder: lambda person, other: SentDoseReminder.objects.create(
+        user=person, medicine=medicine(person, "Sent"), due_at=NOW, claimed_at=NOW
     ),
     FoldState: lambda person, other: FoldState.objects.create(
         user=person, open_parts={"spasm-note": True}

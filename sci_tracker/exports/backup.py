@@ -252,7 +252,15 @@ DEFINITION_SECTIONS = (
         optional=CONFIRMED_TYPE_FIELDS,
     ),
     # One of a name per person: events and doses name theirs by it.
-    Section("medicines", "medicine", Medicine, ("name", "unit", "route", "reason"), ("name",)),
+    # remind: whether a reminder goes out at each scheduled time (chosen on the Reminders page).
+    Section(
+        "medicines",
+        "medicine",
+        Medicine,
+        ("name", "unit", "route", "reason", "remind"),
+        ("name",),
+        optional=("remind",),
+    ),
     Section(
         "triggers",
         "trigger",

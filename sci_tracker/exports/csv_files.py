@@ -328,6 +328,7 @@ FILES += [
             ("unit", lambda m, zone: m.unit),
             ("route", lambda m, zone: m.route),
             ("reason", lambda m, zone: m.reason),
+            ("remind", lambda m, zone: int(m.remind)),
         ),
         lambda owner: Medicine.objects.filter(owner=owner).order_by("name", "pk"),
     ),

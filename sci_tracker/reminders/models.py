@@ -1,5 +1,5 @@
-"""Reminders to do the daily check-in: what a person chose, the devices that get them, and the
-record that each one went out once.
+"""Reminders to do the daily check-in and to take each dose of a medicine: what a person chose,
+the devices that get them, and the record that each one went out once.
 
 This app may use accounts and diary; they never import it (no cycles).
 """
@@ -166,6 +166,33 @@ class SentReminder(models.Model):
 
     def __str__(self):
         return f"Reminder {self.slot} of {self.user} for {self.local_date}"
+
+
+class SentDoseReminder(models.Model):
+    """A reminder of one scheduled dose claimed for sending: at most one per medicine and time
+    it is due, claimed before anything is sent, as SentReminder."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_dose_reminders"
+    )
+    medicine = models.ForeignKey(
+        "diary.Medicine", on_delete=models.CASCADE, related_name="sent_reminders"
+    )
+    due_at = models.DateTimeField(help_text="When the dose it reminded of was due.")
+    claimed_at = models.DateTimeField()
+    channels = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="Where it went: push and/or email, filled in once sent.",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["medicine", "due_at"], name="reminders_dose_sent_once"),
+        ]
+
+    def __str__(self):
+        return f"Reminder of {self.medicine_id} due {self.due_at:%Y-%m-%d %H:%M}"
 
 
 # The demo account (manage.py seed_demo): an evening reminder with quiet hours at night, by

@@ -86,6 +86,8 @@ class Medicine(VersionedByOwner, models.Model):
         _("how it is taken"), max_length=12, choices=MedicineRoute.choices, default="mouth"
     )
     reason = models.CharField(_("what it is for"), max_length=12, choices=MedicineReason.choices)
+    # Chosen on the Reminders page: a reminder at each scheduled time (sci_tracker.reminders).
+    remind = models.BooleanField(_("remind me of each dose"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
