@@ -2645,7 +2645,7 @@ def test_it_never_fails_on_a_hostile_dose_tap(client, alice, data):
             times=["08:00", "20:00"],
             day=date(2026, 5, 1),
         )
-        response = client.post("/medicines/dose/", data)
+        response = client.post("/log/dose-now/", data)
         assert response.status_code in (302, 400)
         doses = list(MedicineDose.objects.filter(owner=alice))
         assert len(doses) <= 1

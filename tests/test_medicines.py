@@ -234,8 +234,8 @@ def test_it_answers_a_due_dose_from_the_log_page_once(alice_client, alice):
     log = alice_client.get("/log/")
     assert "Baclofen 08:00: taken" in log.text
     data = {"medicine": medicine.pk, "day": "2026-03-14", "time": "08:00", "next": "/log/"}
-    first = alice_client.post("/medicines/dose/", {**data, "status": "taken"})
-    second = alice_client.post("/medicines/dose/", {**data, "status": "missed"}, follow=True)
+    first = alice_client.post("/log/dose-now/", {**data, "status": "taken"})
+    second = alice_client.post("/log/dose-now/", {**data, "status": "missed"}, follow=True)
     assert first["Location"] == "/log/"
     assert "Baclofen 08:00 was already saved as taken." in second.text
     assert "Taken at 09:30" in second.text
@@ -249,9 +249,9 @@ def test_it_refuses_a_dose_of_someone_elses_medicine_or_a_time_not_scheduled(
     theirs = baclofen(bob)
     mine = baclofen(alice)
     sent = {"day": "2026-03-14", "time": "08:00", "status": "taken"}
-    alice_client.post("/medicines/dose/", {**sent, "medicine": theirs.pk})
+    alice_client.post("/log/dose-now/", {**sent, "medicine": theirs.pk})
     page = alice_client.post(
-        "/medicines/dose/", {**sent, "medicine": mine.pk, "time": "09:00"}, follow=True
+        "/log/dose-now/", {**sent, "medicine": mine.pk, "time": "09:00"}, follow=True
     )
     assert "That dose is not on the schedule for that day." in page.text
     assert not MedicineDose.objects.exists()
@@ -284,7 +284,7 @@ def test_a_carer_keeps_the_list_and_logs_doses_under_the_persons_address(client,
     add(client, prefix)
     medicine = Medicine.objects.get(owner=alice)
     done = client.post(
-        f"{prefix}/medicines/dose/",
+        f"{prefix}/log/dose-now/",
         {"medicine": medicine.pk, "day": "2026-03-14", "time": "08:00", "status": "missed"},
         follow=True,
     )
@@ -655,13 +655,16 @@ def test_it_saves_a_queued_dose_tap_once_with_the_moment_it_was_tapped(alice_cli
     }
     answers = [
         json.loads(
-            alice_client.post("/medicines/dose/", sent, HTTP_ACCEPT="application/json").content
+            alice_client.post("/log/dose-now/", sent, HTTP_ACCEPT="application/json").content
         )
         for _ in range(2)
     ]
     assert [answer["duplicate"] for answer in answers] == [False, True]
     assert answers[0]["message"] == "Baclofen 08:00: taken. Saved."
     assert MedicineDose.objects.get().occurred_at == tapped
+    # Sent while the page thought it was online and met no network: the worker queues it too.
+    shell = alice_client.get("/service-worker.js").content.decode().split("\n", 1)[0]
+    assert '"dose-now/"' in shell
 
 
 @time_machine.travel(MORNING, tick=False)

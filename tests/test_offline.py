@@ -122,8 +122,8 @@ def test_it_shows_an_offline_page_that_points_to_the_log_page(client):
     response = client.get(reverse("pwa:offline"))
     assert "<h1>You are offline</h1>" in response.text
     assert (
-        "Spasm now, Leg pain now and the check-in can still be logged on the Log page"
-        in response.text
+        "Spasm now, Leg pain now, the check-in, the bladder, bowel and skin buttons and today’s "
+        "doses can still be logged on the Log page" in response.text
     )
 
 

@@ -135,6 +135,7 @@ def shell() -> dict:
                 "diary:pain_now",
                 "diary:checkin_now",
                 "diary:care_now",
+                "diary:answer_dose",
             )
         ],
     }

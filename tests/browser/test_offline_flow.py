@@ -49,7 +49,8 @@ def test_it_logs_offline_and_saves_once_with_the_tapped_times(
     page.goto(f"{live_server.url}/entries/")
     expect(page.get_by_role("heading", level=1)).to_have_text("You are offline")
     expect(page.get_by_role("main")).to_contain_text(
-        "Spasm now, Leg pain now and the check-in can still be logged on the Log page"
+        "Spasm now, Leg pain now, the check-in, the bladder, bowel and skin buttons and today’s "
+        "doses can still be logged on the Log page"
     )
     assert_accessible(page)
     page.get_by_role("link", name="Go to the Log page").click()
