@@ -60,7 +60,8 @@ FOLDS: dict[str, tuple[Fold, ...]] = {
     "event": (NOTE,),
     # An AD episode keeps its causes and first steps in view: the steps are safety guidance.
     "ad": (NOTE,),
-    "care": (NOTE,),
+    # The stage only when a nurse or doctor gave one: folded, so the skin form fits a phone.
+    "care": (Fold("stage", _("Pressure-injury stage, if one was given"), ("stage",)), NOTE),
     "dose": (NOTE,),
 }
 KNOWN_KEYS = frozenset(f"{kind}-{fold.key}" for kind, folds in FOLDS.items() for fold in folds)
@@ -95,8 +96,8 @@ def lay_out(form, formset, kind: str, remembered: dict, urgent: bool = False):
         key = f"{kind}-{fold.key}"
         fields = [form[name] for name in fold.fields if name in form.fields]
         is_tried = fold.key == TRIED
-        if is_tried and formset is None:
-            continue
+        if (is_tried and formset is None) or (not is_tried and not fields):
+            continue  # nothing of it on this form (the bladder form has no stage)
         needs_seeing = any(bf.errors for bf in fields) or (
             editing and any(_has_value(bf) for bf in fields)
         )

@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from sci_tracker.diary.models import CareEvent
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, sign_in, unfold
 from tests.conftest import make_user
 
 
@@ -46,6 +46,8 @@ def test_it_logs_bladder_bowel_and_skin_from_the_log_page(
     page.get_by_role("group", name="Where on the body? (for a skin problem)").get_by_text(
         "Heel", exact=True
     ).click()
+    # The stage is folded away (known only when a nurse or doctor gave one): opened here.
+    unfold(page, "Pressure-injury stage, if one was given")
     stage = page.get_by_role("group", name="Stage, if a nurse or doctor told you")
     stage.get_by_text("Stage 2: a shallow open sore or blister", exact=True).click()
     # The guide on pressure sores is one tap away; the stage is the person's, not a diagnosis.

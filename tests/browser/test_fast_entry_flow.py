@@ -3,10 +3,12 @@ the person left them, and "Something urgent?" straight to the red flags."""
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from sci_tracker.diary import medicines
 from sci_tracker.diary.models import FoldState, Intervention, LegPainEntry, SpasmEpisode, Trigger
 from tests.browser.conftest import PHONE, assert_accessible, sign_in, unfold
 from tests.conftest import make_user
@@ -90,14 +92,32 @@ def test_it_logs_a_spasm_15_minutes_ago_with_a_severity_in_three_taps(
 
 def test_it_keeps_save_in_reach_on_every_form(page, live_server, console_errors, transactional_db):
     # Offered the AD episode form too, with the usual blood pressure set (the safety profile).
-    person("cy", injury_level="C6", usual_systolic=110, usual_diastolic=70)
+    cy = person("cy", injury_level="C6", usual_systolic=110, usual_diastolic=70)
+    # One medicine taken as needed, so the as-needed dose form has one to offer.
+    medicines.start_medicine(
+        cy,
+        cy,
+        name="Paracetamol",
+        unit="tablets",
+        route="mouth",
+        reason="pain",
+        dose=Decimal("2"),
+        times=[],
+        day=cy.local_today(),
+    )
     sign_in(page, live_server, "cy@example.org")
     heights = {}
-    for kind in ("spasm", "pain", "checkin", "event", "ad"):
-        page.goto(f"{live_server.url}/log/{kind}/")
-        save = page.get_by_role("button", name="Save", exact=True)
+    forms = {
+        **{kind: (f"/log/{kind}/", "Save") for kind in ("spasm", "pain", "checkin", "event", "ad")},
+        **{area: (f"/log/care/?area={area}", "Save") for area in ("bladder", "bowel", "skin")},
+        "medicine": ("/medicines/add/", "Add the medicine"),
+        "as-needed dose": ("/medicines/as-needed/", "Save the dose"),
+    }
+    for kind, (address, button) in forms.items():
+        page.goto(f"{live_server.url}{address}")
+        save = page.get_by_role("button", name=button, exact=True)
         assert in_view(page, save), kind
-        heights[kind] = page.evaluate("document.querySelector('#entry-form').offsetHeight")
+        heights[kind] = page.evaluate("document.querySelector('main form').offsetHeight")
         assert_accessible(page)
         # Every fold open at once: the whole form, as a person who keeps them open sees it.
         shut = page.locator("details.fold:not([open]) > summary")
@@ -110,7 +130,7 @@ def test_it_keeps_save_in_reach_on_every_form(page, live_server, console_errors,
         assert in_view(page, save), kind
         page.evaluate("window.scrollTo(0, 0)")
     print("form heights at 390x844:", heights)
-    for kind in ("spasm", "pain", "checkin", "event", "ad"):
+    for kind in forms:
         assert heights[kind] <= 2 * PHONE["height"], heights
 
     # Sent with something missing: the errors as shown (the pain and check-in forms' are
