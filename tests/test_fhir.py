@@ -8,11 +8,26 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
+from fhir.resources.R4B.relatedperson import RelatedPerson
 
 from sci_tracker.accounts.models import User
 from sci_tracker.diary.models import PainProblem, Trigger
 from sci_tracker.exports import fhir
-from tests.entries import NOW, at, builtin, checkin, event, fill_days, pain, spasm
+from tests.conftest import make_user
+from tests.entries import (
+    NOW,
+    ad_episode,
+    at,
+    builtin,
+    care,
+    checkin,
+    dose,
+    event,
+    fill_days,
+    medicine,
+    pain,
+    spasm,
+)
 
 LOINC_PAIN = {"system": "http://loinc.org", "code": "72514-3"}
 EXPORTED_AT = datetime(2026, 3, 20, 1, 0, tzinfo=UTC)
@@ -154,6 +169,59 @@ def test_it_refers_every_observation_to_a_patient_without_name_or_contact(full_d
         assert entry["fullUrl"] == f"urn:uuid:{entry['resource']['id']}"
     full_urls = [entry["fullUrl"] for entry in data["entry"]]
     assert len(set(full_urls)) == len(full_urls)
+
+
+def of_kind(data, kind):
+    return [
+        entry["resource"] for entry in data["entry"] if entry["resource"]["resourceType"] == kind
+    ]
+
+
+def test_it_names_the_patient_as_performer_of_their_own_entries(full_diary):
+    data = fhir.bundle(full_diary)
+    patient = {"reference": data["entry"][0]["fullUrl"]}
+    for resource in observations(data):
+        assert resource["performer"] == [patient], resource["code"]
+    assert of_kind(data, "RelatedPerson") == []
+
+
+def test_it_names_a_carer_as_a_related_person_without_name_or_contact(alice):
+    cara, carl = make_user("cara"), make_user("carl")
+    own = pain(alice, intensity=2)
+    by_cara = pain(alice, intensity=6)
+    by_cara.logged_by = cara
+    by_cara.save()
+    care(alice, logged_by=cara)
+    episode = ad_episode(alice, readings=[(NOW, 180, 100, 50)])
+    type(episode).objects.filter(pk=episode.pk).update(logged_by=carl)
+    dose(alice, medicine(alice), logged_by=carl, status="taken")
+    data = fhir.bundle(alice)
+    Bundle.model_validate(data)
+    patient = data["entry"][0]["fullUrl"]
+    carers = of_kind(data, "RelatedPerson")
+    assert len(carers) == 2  # one per carer account, however many entries each logged
+    for carer in carers:
+        RelatedPerson.model_validate(carer)
+        assert set(carer) == {"resourceType", "id", "patient", "relationship"}
+        assert carer["patient"] == {"reference": patient}
+        assert codes(only(carer["relationship"])) == [
+            ("http://terminology.hl7.org/CodeSystem/v3-RoleCode", "CAREGIVER")
+        ]
+        assert uuid.UUID(carer["id"]).version == 5
+    dump = json.dumps(data).lower()
+    assert "cara" not in dump
+    assert "carl" not in dump
+    cara_ref, carl_ref = ({"reference": f"urn:uuid:{carer['id']}"} for carer in carers)
+    by_value = {found["valueInteger"]: found["performer"] for found in pains(data)}
+    assert by_value == {2: [{"reference": patient}], 6: [cara_ref]}
+    pain_ids = {found["id"] for found in pains(data)}
+    others = [found for found in observations(data) if found["id"] not in pain_ids]
+    # The AD reading, pulse and episode, then the care event.
+    assert [found["performer"] for found in others] == [[carl_ref]] * 3 + [[cara_ref]]
+    assert only(of_kind(data, "MedicationAdministration"))["performer"] == [{"actor": carl_ref}]
+    assert own.pk
+    # The same carer gets the same id in every export.
+    assert of_kind(fhir.bundle(alice), "RelatedPerson") == carers
 
 
 def test_it_codes_leg_pain_with_loinc_snomed_sites_and_the_iscip_type(full_diary):

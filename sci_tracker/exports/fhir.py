@@ -4,9 +4,11 @@ system. The README's "FHIR" subsection documents every resource and code.
 One Patient, then one Observation per score: check-ins (grouped by a panel Observation per day),
 spasms, bouts of leg pain, AD episodes, SCI-SET weeks, and bladder, bowel and skin events;
 then a MedicationStatement per medicine on the list and a MedicationAdministration per dose taken
-or missed. Entries in the bin and anything not the person's own are left out. Ids are uuid5s of
-the database rows, so the same diary exports to the same ids every time and a receiving system can
-recognise what it already has.
+or missed; last, a RelatedPerson (relationship only) for each carer who logged an entry, the
+performer of that entry's resources (the Patient performs their own). Entries in the bin and
+anything not the person's own are left out. Ids are uuid5s of the database rows, so the same
+diary exports to the same ids every time and a receiving system can recognise what it already
+has.
 
 A dose is a MedicationAdministration, not an Observation: it is FHIR's record of a medicine
 taken (or, "not-done", not taken), filed with the medicines in the receiving system.
@@ -60,6 +62,11 @@ LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
 UCUM = "http://unitsofmeasure.org"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+# A carer who logs for the person: v3 RoleCode CAREGIVER, "a person responsible for the primary
+# care of a patient at home". R4B binds RelatedPerson.relationship extensibly, and its value set
+# (family roles, v2 contact roles) has no carer concept, so the code system's own code is used.
+V3_ROLE_CODE = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
+CAREGIVER = ("CAREGIVER", "caregiver")
 # An observation with no value says why: a spasm logged in one tap has no severity given.
 DATA_ABSENT_UNKNOWN = {
     "coding": [
@@ -273,6 +280,12 @@ def urn(resource_id):
     return f"urn:uuid:{resource_id}"
 
 
+def carer_id(patient, account_id):
+    # One RelatedPerson per carer account; None (an account since deleted, or one an import did
+    # not know) is one more "someone else", never the person.
+    return entry_id(patient, "carer", "unknown" if account_id is None else account_id)
+
+
 # Building blocks ------------------------------------------------------------------------------
 
 
@@ -340,7 +353,7 @@ def local_time(moment, zone):
     return moment.astimezone(zone).isoformat()
 
 
-# The patient ----------------------------------------------------------------------------------
+# The patient and carers -----------------------------------------------------------------------
 
 
 def patient_resource(owner):
@@ -353,6 +366,48 @@ def patient_resource(owner):
         "id": resource_id,
         "identifier": [{"system": PERSON_IDENTIFIER, "value": resource_id}],
     }
+
+
+def related_person(patient, carer):
+    """A carer who logged entries for the person: the relationship alone, no name or e-mail
+    (the same reasons as the Patient's)."""
+    return {
+        "resourceType": "RelatedPerson",
+        "id": str(carer),
+        "patient": {"reference": urn(patient)},
+        "relationship": [concept(coding(V3_ROLE_CODE, *CAREGIVER), text="Carer")],
+    }
+
+
+class Performers:
+    """Who logged each entry: the Patient, or a RelatedPerson for each carer met so far, made
+    as the entries stream past so that finding the carers costs no query of its own."""
+
+    def __init__(self, owner, patient):
+        self.owner_id = owner.pk
+        self.patient = patient
+        self.carers = {}  # RelatedPerson id, in the order first met
+
+    def reference(self, diary_entry) -> dict:
+        if diary_entry.logged_by_id == self.owner_id:
+            return {"reference": urn(self.patient)}
+        carer = carer_id(self.patient, diary_entry.logged_by_id)
+        self.carers.setdefault(carer, None)
+        return {"reference": urn(carer)}
+
+    def add(self, resource: dict, diary_entry) -> dict:
+        """The resource with its performer: Observation.performer is a list of references,
+        MedicationAdministration.performer a list of actors."""
+        found = self.reference(diary_entry)
+        if resource["resourceType"] == "MedicationAdministration":
+            resource["performer"] = [{"actor": found}]
+        else:
+            resource["performer"] = [found]
+        return resource
+
+    def related_people(self):
+        for carer in self.carers:
+            yield related_person(self.patient, carer)
 
 
 # Check-ins ------------------------------------------------------------------------------------
@@ -911,13 +966,17 @@ def rows(queryset):
 
 
 def resources(owner):
-    """Every resource of the bundle, the Patient first, made one at a time."""
+    """Every resource of the bundle, the Patient first, made one at a time; the carers who
+    logged any entry come last, as RelatedPersons."""
     zone = owner.zone
     yield patient_resource(owner)
     patient = patient_id(owner)
+    performers = Performers(owner, patient)
+    by = performers.add
     check_ins = CheckIn.objects.for_user(owner).active().order_by("date", "pk")
     for check_in in rows(check_ins):
-        yield from check_in_resources(check_in, patient)
+        for found in check_in_resources(check_in, patient):
+            yield by(found, check_in)
     spasms = (
         SpasmEpisode.objects.for_user(owner)
         .active()
@@ -925,7 +984,7 @@ def resources(owner):
         .order_by("occurred_at", "pk")
     )
     for spasm in rows(spasms):
-        yield spasm_resource(spasm, patient, zone)
+        yield by(spasm_resource(spasm, patient, zone), spasm)
     pains = (
         LegPainEntry.objects.for_user(owner)
         .active()
@@ -934,9 +993,10 @@ def resources(owner):
         .order_by("occurred_at", "pk")
     )
     for pain in rows(pains):
-        yield pain_resource(pain, patient, zone)
+        yield by(pain_resource(pain, patient, zone), pain)
     confirmed = PainProblem.objects.filter(owner=owner).exclude(confirmed_type="")
     for problem in confirmed.order_by("slot"):
+        # A clinician's finding, not a diary entry: its performer is the clinician.
         yield confirmed_type_resource(problem, patient, zone)
     episodes = (
         ADEpisode.objects.for_user(owner)
@@ -945,13 +1005,14 @@ def resources(owner):
         .order_by("occurred_at", "pk")
     )
     for episode in rows(episodes):
-        yield from ad_resources(owner, episode, patient, zone)
+        for found in ad_resources(owner, episode, patient, zone):
+            yield by(found, episode)  # readings are part of the episode's entry
     weeks = SpasticityWeek.objects.for_user(owner).active().order_by("date", "pk")
     for week in rows(weeks):
-        yield sciset_resource(week, patient)
+        yield by(sciset_resource(week, patient), week)
     care_events = CareEvent.objects.for_user(owner).active().order_by("occurred_at", "pk")
     for event in rows(care_events):
-        yield care_resource(event, patient, zone)
+        yield by(care_resource(event, patient, zone), event)
     today = owner.local_today()
     for medicine in with_events(Medicine.objects.filter(owner=owner).order_by("name", "pk")):
         yield medication_statement(medicine, patient, today)
@@ -962,7 +1023,8 @@ def resources(owner):
         .order_by("occurred_at", "pk")
     )
     for dose in rows(doses):
-        yield medication_administration(dose, patient, zone)
+        yield by(medication_administration(dose, patient, zone), dose)
+    yield from performers.related_people()
 
 
 def bundle_header(owner, now=None):
