@@ -26,6 +26,7 @@ from tests.entries import (
     fill_days,
     medicine,
     pain,
+    sciset_week,
     spasm,
 )
 
@@ -158,7 +159,7 @@ def test_it_refers_every_observation_to_a_patient_without_name_or_contact(full_d
     patient_entry = data["entry"][0]
     patient = patient_entry["resource"]
     assert patient_entry["fullUrl"] == f"urn:uuid:{patient['id']}"
-    assert set(patient) == {"resourceType", "id", "identifier"}
+    assert set(patient) == {"resourceType", "id", "identifier", "text"}
     assert patient["identifier"] == [
         {"system": "https://sci-tracker.org/fhir/NamingSystem/person", "value": patient["id"]}
     ]
@@ -202,7 +203,7 @@ def test_it_names_a_carer_as_a_related_person_without_name_or_contact(alice):
     assert len(carers) == 2  # one per carer account, however many entries each logged
     for carer in carers:
         RelatedPerson.model_validate(carer)
-        assert set(carer) == {"resourceType", "id", "patient", "relationship"}
+        assert set(carer) == {"resourceType", "id", "patient", "relationship", "text"}
         assert carer["patient"] == {"reference": patient}
         assert codes(only(carer["relationship"])) == [
             ("http://terminology.hl7.org/CodeSystem/v3-RoleCode", "CAREGIVER")
@@ -222,6 +223,56 @@ def test_it_names_a_carer_as_a_related_person_without_name_or_contact(alice):
     assert own.pk
     # The same carer gets the same id in every export.
     assert of_kind(fhir.bundle(alice), "RelatedPerson") == carers
+
+
+def words(resource):
+    """The narrative's words, with its XHTML wrapper checked and taken off."""
+    text = resource["text"]
+    assert text["status"] == "generated"
+    start = '<div xmlns="http://www.w3.org/1999/xhtml"><p>'
+    assert text["div"].startswith(start)
+    assert text["div"].endswith("</p></div>")
+    return text["div"][len(start) : -len("</p></div>")]
+
+
+def test_it_says_what_every_resource_is_in_words(full_diary):
+    cara = make_user("cara")
+    ad_episode(full_diary, readings=[(NOW, 180, 100, 50)])
+    care(full_diary, volume_ml=300, logged_by=cara)
+    sciset_week(full_diary, ratings={1: 2, 3: -1})
+    dose(full_diary, medicine(full_diary), status="taken")
+    data = fhir.bundle(full_diary)
+    Bundle.model_validate(data)
+    kinds = {entry["resource"]["resourceType"] for entry in data["entry"]}
+    assert kinds == {
+        "Patient",
+        "Observation",
+        "MedicationStatement",
+        "MedicationAdministration",
+        "RelatedPerson",
+    }
+    said = [words(entry["resource"]) for entry in data["entry"]]
+    assert all(said)
+    assert "Muscle spasm: Severe (3 of 3), Left leg, 15 Mar 2026 00:30" in only(
+        [text for text in said if text.startswith("Muscle spasm")]
+    )
+    assert "Worst leg pain, 0-10: 7, 14 Mar 2026" in said
+    assert "Catheterised or emptied the bladder: 300 mL, 15 Mar 2026 00:30" in said
+    assert (
+        "Blood pressure, 15 Mar 2026 00:30, Systolic blood pressure: 180 mm[Hg], "
+        "Diastolic blood pressure: 100 mm[Hg]" in said
+    )
+    assert any(text.startswith("SCI Spasticity Evaluation Tool") for text in said)
+    assert "Baclofen, taken, 15 Mar 2026 00:30, As needed" in said
+
+
+def test_it_escapes_a_note_in_the_narrative(alice):
+    pain(alice, intensity=3, note="<script>alert('x')</script> & more", note_for_clinician=True)
+    found = only(pains(fhir.bundle(alice)))
+    Observation.model_validate(found)
+    assert "<script>" not in found["text"]["div"]
+    assert words(found).endswith("Note: &lt;script&gt;alert('x')&lt;/script&gt; &amp; more")
+    assert found["note"] == [{"text": "<script>alert('x')</script> & more"}]  # as typed
 
 
 def test_it_codes_leg_pain_with_loinc_snomed_sites_and_the_iscip_type(full_diary):

@@ -19,7 +19,8 @@ itself does not need the package, it only writes dicts.
 
 import json
 import uuid
-from datetime import UTC, timedelta
+from datetime import UTC, date, datetime, timedelta
+from html import escape
 
 from django.utils import timezone
 
@@ -351,6 +352,96 @@ def clinician_note(diary_entry):
 
 def local_time(moment, zone):
     return moment.astimezone(zone).isoformat()
+
+
+# Narrative ------------------------------------------------------------------------------------
+
+XHTML = "http://www.w3.org/1999/xhtml"
+
+
+def narrative(words: str) -> dict:
+    """The resource in words, as FHIR's narrative: a receiving system that cannot read a code
+    still shows this. The words are escaped: a note may hold anything, `<script>` included."""
+    words = escape(words, quote=False)  # text, not an attribute: only &, < and > matter
+    return {"status": "generated", "div": f'<div xmlns="{XHTML}"><p>{words}</p></div>'}
+
+
+def shown_time(value: str) -> str:
+    """An ISO date or date-time as people write it: "14 Mar 2026" or "14 Mar 2026 09:30" (the
+    wall time of the zone it was written in)."""
+    if "T" not in value:
+        day = date.fromisoformat(value)
+        return f"{day.day} {day:%b %Y}"
+    moment = datetime.fromisoformat(value)
+    return f"{moment.day} {moment:%b %Y %H:%M}"
+
+
+def shown_quantity(found: dict) -> str:
+    value = found["value"]
+    if found.get("code") == "{score}":
+        return f"score {value}"
+    return f"{value:g} {found['unit']}" if isinstance(value, float) else f"{value} {found['unit']}"
+
+
+def shown_value(resource: dict) -> str | None:
+    if "valueInteger" in resource:
+        return str(resource["valueInteger"])
+    if "valueQuantity" in resource:
+        return shown_quantity(resource["valueQuantity"])
+    if "valueCodeableConcept" in resource:
+        return resource["valueCodeableConcept"].get("text")
+    if "dataAbsentReason" in resource:
+        return resource["dataAbsentReason"].get("text")
+    return None
+
+
+def shown_period(period: dict) -> str:
+    start = shown_time(period["start"])
+    return f"{start} to {shown_time(period['end'])}" if "end" in period else f"from {start}"
+
+
+def describe(resource: dict) -> str:
+    """What a resource says, in a line: "Muscle spasm: Moderate (2 of 3), 14 Mar 2026 09:30"."""
+    kind = resource["resourceType"]
+    if kind == "Patient":
+        return "The person whose SCI Tracker diary this is (no name is sent)"
+    if kind == "RelatedPerson":
+        return "A carer who logged entries in the diary (no name is sent)"
+    parts = []
+    if kind == "Observation":
+        name = resource["code"].get("text") or resource["code"]["coding"][0]["display"]
+        value = shown_value(resource)
+        parts.append(f"{name}: {value}" if value else name)
+        parts.append(resource.get("bodySite", {}).get("text"))
+        if "effectiveDateTime" in resource:
+            parts.append(shown_time(resource["effectiveDateTime"]))
+        elif "effectivePeriod" in resource:
+            parts.append(shown_period(resource["effectivePeriod"]))
+        parts += [component_words(part) for part in resource.get("component", [])]
+    elif kind == "MedicationStatement":
+        parts.append(resource["medicationCodeableConcept"]["text"])
+        parts.append(f"status: {resource['status']}")
+        if "effectivePeriod" in resource:
+            parts.append(shown_period(resource["effectivePeriod"]))
+        parts += [dosage["text"] for dosage in resource.get("dosage", [])]
+    elif kind == "MedicationAdministration":
+        parts.append(resource["medicationCodeableConcept"]["text"])
+        parts.append("not taken" if resource["status"] == "not-done" else "taken")
+        parts.append(shown_time(resource["effectiveDateTime"]))
+        parts.append(resource.get("category", {}).get("text"))
+    parts += [f"Note: {note['text']}" for note in resource.get("note", [])]
+    return ", ".join(part for part in parts if part)
+
+
+def component_words(part: dict) -> str | None:
+    # An item not applicable is left out of the words (its component says so).
+    value = None if "dataAbsentReason" in part else shown_value(part)
+    return f"{part['code'].get('text')}: {value}" if value else None
+
+
+def with_text(resource: dict) -> dict:
+    resource["text"] = narrative(describe(resource))
+    return resource
 
 
 # The patient and carers -----------------------------------------------------------------------
@@ -967,7 +1058,12 @@ def rows(queryset):
 
 def resources(owner):
     """Every resource of the bundle, the Patient first, made one at a time; the carers who
-    logged any entry come last, as RelatedPersons."""
+    logged any entry come last, as RelatedPersons. Each gets its narrative here, in one place."""
+    for resource in coded_resources(owner):
+        yield with_text(resource)
+
+
+def coded_resources(owner):
     zone = owner.zone
     yield patient_resource(owner)
     patient = patient_id(owner)
