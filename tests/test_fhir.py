@@ -485,6 +485,73 @@ def test_it_gives_the_same_ids_to_the_same_diary_every_time(full_diary):
         assert uuid.UUID(entry["resource"]["id"]).version == 5
 
 
+def test_it_gives_the_bundle_an_identifier_that_stays_the_same(full_diary, bob):
+    first = fhir.bundle(full_diary, now=EXPORTED_AT)
+    identifier = first["identifier"]
+    assert set(identifier) == {"system", "value"}
+    assert identifier["system"] == "https://sci-tracker.org/fhir/NamingSystem/bundle"
+    assert uuid.UUID(identifier["value"]).version == 5
+    assert fhir.bundle(User.objects.get(pk=full_diary.pk))["identifier"] == identifier
+    assert fhir.bundle(bob)["identifier"]["value"] != identifier["value"]
+    assert Bundle.model_validate(first).identifier.value == identifier["value"]
+
+
+def put(server, data):
+    """A FHIR-like server's transaction: each PUT creates or replaces the resource at its URL.
+    Returns how many it created."""
+    created = 0
+    for found in data["entry"]:
+        assert found["request"]["method"] == "PUT"
+        created += found["request"]["url"] not in server
+        server[found["request"]["url"]] = found["resource"]
+    return created
+
+
+def test_it_sends_a_transaction_that_creates_nothing_twice(full_diary, alice_client):
+    cara = make_user("cara")
+    care(full_diary, logged_by=cara)
+    response = alice_client.get("/export/fhir.json?type=transaction")
+    assert response["Content-Type"] == "application/fhir+json"
+    assert response["Content-Disposition"].startswith(
+        'attachment; filename="sci-tracker-fhir-transaction-'
+    )
+    data = json.loads(b"".join(response.streaming_content))
+    assert Bundle.model_validate(data).type == "transaction"
+    collection = fhir.bundle(full_diary)
+    # The same resources as the collection, each a PUT to its own id.
+    assert [found["resource"] for found in data["entry"]] == [
+        found["resource"] for found in collection["entry"]
+    ]
+    assert [found["fullUrl"] for found in data["entry"]] == [
+        found["fullUrl"] for found in collection["entry"]
+    ]
+    for found in data["entry"]:
+        resource = found["resource"]
+        assert found["request"] == {
+            "method": "PUT",
+            "url": f"{resource['resourceType']}/{resource['id']}",
+        }
+    assert "RelatedPerson" in {found["resource"]["resourceType"] for found in data["entry"]}
+    assert data["identifier"]["value"] != collection["identifier"]["value"]
+    assert all("request" not in found for found in collection["entry"])
+    again = json.loads(
+        b"".join(alice_client.get("/export/fhir.json?type=transaction").streaming_content)
+    )
+    assert [found["request"] for found in again["entry"]] == [
+        found["request"] for found in data["entry"]
+    ]
+    assert again["identifier"] == data["identifier"]
+    server = {}
+    assert put(server, data) == len(data["entry"])
+    assert put(server, again) == 0  # sent twice: nothing new
+    assert len(server) == len(data["entry"])
+
+
+def test_it_refuses_a_kind_of_bundle_it_does_not_make(alice_client):
+    assert alice_client.get("/export/fhir.json?type=document").status_code == 404
+    assert alice_client.get("/export/fhir.json?type=collection").status_code == 200
+
+
 def test_it_streams_the_same_json_as_the_whole_bundle(full_diary):
     chunks = list(fhir.bundle_chunks(full_diary, now=EXPORTED_AT))
     assert all(isinstance(chunk, str) for chunk in chunks)
@@ -519,6 +586,7 @@ def test_it_accepts_every_r4b_observation_status():
         resource = {"resourceType": "Observation", "status": status}
         assert fhir.check_status(resource) is resource
     assert fhir.check_status({"resourceType": "Bundle", "type": "collection"})
+    assert fhir.check_status({"resourceType": "Bundle", "type": "transaction"})
     assert fhir.check_status({"resourceType": "Patient"})
 
 

@@ -84,6 +84,7 @@ DATA_ABSENT_UNKNOWN = {
 PROJECT = "https://sci-tracker.org/fhir"
 MEASURES = f"{PROJECT}/CodeSystem/measures"  # what an Observation or a component measures
 PERSON_IDENTIFIER = f"{PROJECT}/NamingSystem/person"
+BUNDLE_IDENTIFIER = f"{PROJECT}/NamingSystem/bundle"  # one value per person and kind of bundle
 # The answers, one code system each, with the diary's own slugs as codes (as in the CSV files).
 PAIN_TYPES = f"{PROJECT}/CodeSystem/pain-type"
 PAIN_QUALITIES = f"{PROJECT}/CodeSystem/pain-quality"
@@ -136,7 +137,7 @@ OBSERVATION_STATUSES = frozenset(
         "unknown",
     }
 )
-BUNDLE_TYPES = frozenset({"collection"})  # the only kind this module makes
+BUNDLE_TYPES = frozenset({"collection", "transaction"})  # the kinds this module makes
 MEDICATION_STATEMENT_STATUSES = frozenset(
     {
         "active",
@@ -259,7 +260,9 @@ def check_status(resource):
             f"MedicationAdministration status {resource.get('status')!r} is not R4B's."
         )
     if kind == "Bundle" and resource.get("type") not in BUNDLE_TYPES:
-        raise ValueError(f"Bundle type {resource.get('type')!r}: this export makes collections.")
+        raise ValueError(
+            f"Bundle type {resource.get('type')!r}: this export makes collections and transactions."
+        )
     return resource
 
 
@@ -339,8 +342,14 @@ def observation(resource_id, patient, code, effective, **fields):
     return check_status(resource)
 
 
-def entry(resource):
-    return {"fullUrl": urn(resource["id"]), "resource": resource}
+def entry(resource, kind="collection"):
+    found = {"fullUrl": urn(resource["id"]), "resource": resource}
+    if kind == "transaction":
+        # PUT to the resource's own id, a name-based uuid5: sending the same diary again updates
+        # what the server has instead of creating it twice. References between the resources use
+        # the urn:uuid fullUrls, which the server resolves to these ids.
+        found["request"] = {"method": "PUT", "url": f"{resource['resourceType']}/{resource['id']}"}
+    return found
 
 
 def clinician_note(diary_entry):
@@ -1123,32 +1132,41 @@ def coded_resources(owner):
     yield from performers.related_people()
 
 
-def bundle_header(owner, now=None):
+def bundle_header(owner, now=None, kind="collection"):
+    """The Bundle without its entries. Its identifier is the same for every export of this
+    person's diary as this kind of bundle: a receiving system sees a newer copy of the same one."""
     now = now or timezone.now()
     return check_status(
         {
             "resourceType": "Bundle",
-            "type": "collection",
+            "identifier": {
+                "system": BUNDLE_IDENTIFIER,
+                "value": str(entry_id(patient_id(owner), "bundle", kind)),
+            },
+            "type": kind,
             "timestamp": local_time(now, owner.zone),
         }
     )
 
 
-def bundle(owner, now=None):
+def bundle(owner, now=None, kind="collection"):
     """The whole bundle as a dict (for tests and small diaries; the view streams)."""
-    return {**bundle_header(owner, now), "entry": [entry(found) for found in resources(owner)]}
+    return {
+        **bundle_header(owner, now, kind),
+        "entry": [entry(found, kind) for found in resources(owner)],
+    }
 
 
 def to_json(value):
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def bundle_chunks(owner, now=None):
+def bundle_chunks(owner, now=None, kind="collection"):
     """The same bundle as JSON text, a resource at a time, for a StreamingHttpResponse."""
-    header = to_json(bundle_header(owner, now))
+    header = to_json(bundle_header(owner, now, kind))
     yield header[:-1] + ',"entry":['  # the header without its closing brace
     separator = ""
     for found in resources(owner):
-        yield separator + to_json(entry(found))
+        yield separator + to_json(entry(found, kind))
         separator = ","
     yield "]}"
