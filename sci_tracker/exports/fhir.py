@@ -2,13 +2,13 @@
 system. The README's "FHIR" subsection documents every resource and code.
 
 One Patient, then one Observation per score: check-ins (grouped by a panel Observation per day),
-spasms, bouts of leg pain, AD episodes, SCI-SET weeks, and bladder, bowel and skin events;
-then a MedicationStatement per medicine on the list and a MedicationAdministration per dose taken
-or missed; last, a RelatedPerson (relationship only) for each carer who logged an entry, the
-performer of that entry's resources (the Patient performs their own). Entries in the bin and
-anything not the person's own are left out. Ids are uuid5s of the database rows, so the same
-diary exports to the same ids every time and a receiving system can recognise what it already
-has.
+the number of spasms each day (the detail of each stays in spasms.csv), bouts of leg pain, AD
+episodes, SCI-SET weeks, and bladder, bowel and skin events; then a MedicationStatement per
+medicine on the list and a MedicationAdministration per dose taken or missed; last, a
+RelatedPerson (relationship only) for each carer who logged an entry, the performer of that
+entry's resources (the Patient performs their own). Entries in the bin and anything not the
+person's own are left out. Ids are uuid5s of the database rows, so the same diary exports to
+the same ids every time and a receiving system can recognise what it already has.
 
 A dose is a MedicationAdministration, not an Observation: it is FHIR's record of a medicine
 taken (or, "not-done", not taken), filed with the medicines in the receiving system.
@@ -19,9 +19,11 @@ itself does not need the package, it only writes dicts.
 
 import json
 import uuid
+from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from html import escape
 
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from sci_tracker.diary.medicines import START, STOP, state_on, with_events
@@ -31,7 +33,6 @@ from sci_tracker.diary.models import (
     ADCause,
     ADEpisode,
     ADOutcome,
-    BodyRegion,
     BowelResult,
     CareEvent,
     CareEventKind,
@@ -47,14 +48,12 @@ from sci_tracker.diary.models import (
     PressureStage,
     RedFlag,
     SkinSite,
-    SpasmDuration,
     SpasmEpisode,
-    SpasmImpact,
-    SpasmPattern,
     SpasticityWeek,
 )
 from sci_tracker.diary.schedules import LATE_AFTER
 from sci_tracker.diary.sciset import ITEM_KEYS, RECALL_DAYS
+from sci_tracker.trends.local_time import LocalDate
 
 CHUNK = 500  # rows fetched at a time: memory stays flat however long the diary
 CONTENT_TYPE = "application/fhir+json"
@@ -68,18 +67,6 @@ OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-catego
 # (family roles, v2 contact roles) has no carer concept, so the code system's own code is used.
 V3_ROLE_CODE = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
 CAREGIVER = ("CAREGIVER", "caregiver")
-# An observation with no value says why: a spasm logged in one tap has no severity given.
-DATA_ABSENT_UNKNOWN = {
-    "coding": [
-        {
-            "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
-            "code": "unknown",
-            "display": "Unknown",
-        }
-    ],
-    "text": "Severity not given",
-}
-
 # The project's own code systems. A canonical URL names a code system; it need not resolve.
 PROJECT = "https://sci-tracker.org/fhir"
 MEASURES = f"{PROJECT}/CodeSystem/measures"  # what an Observation or a component measures
@@ -89,9 +76,6 @@ BUNDLE_IDENTIFIER = f"{PROJECT}/NamingSystem/bundle"  # one value per person and
 PAIN_TYPES = f"{PROJECT}/CodeSystem/pain-type"
 PAIN_QUALITIES = f"{PROJECT}/CodeSystem/pain-quality"
 PAIN_PROBLEMS = f"{PROJECT}/CodeSystem/pain-problem"
-SPASM_PATTERNS = f"{PROJECT}/CodeSystem/spasm-pattern"
-SPASM_DURATIONS = f"{PROJECT}/CodeSystem/spasm-duration"
-SPASM_IMPACTS = f"{PROJECT}/CodeSystem/spasm-impact"
 TRIGGERS = f"{PROJECT}/CodeSystem/trigger"
 RED_FLAGS = f"{PROJECT}/CodeSystem/red-flag"
 AD_CAUSES = f"{PROJECT}/CodeSystem/ad-cause"
@@ -172,10 +156,7 @@ MEASURE_NAMES = {
     "pain-type-confirmed": "Kind of pain confirmed by a clinician (ISCI pain classification)",
     "pain-quality": "What the pain felt like",
     "pain-problem": "Which of the person's pain problems",
-    "spasm-pattern": "Spasm pattern",
-    "spasm-region": "Where the spasm was",
-    "spasm-duration": "How long the spasm lasted",
-    "spasm-impact": "How the spasm helped or got in the way",
+    "spasms-per-day": "Spasms logged in the day",
     "trigger": "What may have set it off",
     "red-flag": "Symptom that needs care now",
     "ad-episode": "Autonomic dysreflexia episode",
@@ -189,7 +170,6 @@ MEASURE_NAMES = {
 }
 
 PAIN_SEVERITY_LOINC = ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported")
-SPASM_SNOMED = ("45352006", "Spasm")
 NEUROPATHIC_PAIN_SNOMED = ("247398009", "Neuropathic pain")
 BLOOD_PRESSURE_LOINC = ("85354-9", "Blood pressure panel with all children optional")
 SYSTOLIC_LOINC = ("8480-6", "Systolic blood pressure")
@@ -214,18 +194,6 @@ PAIN_SITE_SNOMED = {
     PainSite.RIGHT_ANKLE: ("6685009", "Structure of right ankle"),
     PainSite.LEFT_FOOT: ("22335008", "Structure of left foot"),
     PainSite.RIGHT_FOOT: ("7769000", "Structure of right foot"),
-}
-SPASM_REGION_SNOMED = {
-    BodyRegion.LEFT_LEG: LEFT_LOWER_LIMB,
-    BodyRegion.RIGHT_LEG: RIGHT_LOWER_LIMB,
-    BodyRegion.BOTH_LEGS: LOWER_LIMB,  # no side: the text says "Both legs"
-    BodyRegion.TRUNK: ("22943007", "Trunk structure"),
-    BodyRegion.ARMS: ("53120007", "Upper limb structure"),
-}
-SPASM_SEVERITY_SNOMED = {
-    1: ("255604002", "Mild"),
-    2: ("6736007", "Moderate"),
-    3: ("24484000", "Severe"),
 }
 RECALL_HOURS = {"24h": 24}
 
@@ -389,6 +357,8 @@ def shown_quantity(found: dict) -> str:
     value = found["value"]
     if found.get("code") == "{score}":
         return f"score {value}"
+    if found.get("code") == "{spasms}":
+        return f"{value} spasm" if value == 1 else f"{value} spasms"
     return f"{value:g} {found['unit']}" if isinstance(value, float) else f"{value} {found['unit']}"
 
 
@@ -410,7 +380,7 @@ def shown_period(period: dict) -> str:
 
 
 def describe(resource: dict) -> str:
-    """What a resource says, in a line: "Muscle spasm: Moderate (2 of 3), 14 Mar 2026 09:30"."""
+    """What a resource says, in a line: "Worst leg pain, 0-10: 7, 14 Mar 2026"."""
     kind = resource["resourceType"]
     if kind == "Patient":
         return "The person whose SCI Tracker diary this is (no name is sent)"
@@ -577,14 +547,51 @@ def pain_body_site(sites):
     return snomed_concept(LOWER_LIMB, labels)
 
 
-def spasm_body_site(regions):
-    labels = ", ".join(dict(BodyRegion.choices)[region] for region in regions)
-    if len(regions) == 1:
-        return snomed_concept(SPASM_REGION_SNOMED[regions[0]], labels)
-    legs = {BodyRegion.LEFT_LEG, BodyRegion.RIGHT_LEG, BodyRegion.BOTH_LEGS}
-    if set(regions) <= legs:
-        return snomed_concept(LOWER_LIMB, labels)
-    return None  # legs and trunk, say: no one structure; the components name each
+def spasm_days(owner):
+    """The person's spasms per day of their own calendar, counted by the database: (day, count,
+    red flags, notes) in date order. What a clinician must not miss goes with the day: the red
+    flags ticked (each once, in the diary's order) and the notes flagged for them (with their
+    time). The rest of each spasm's detail stays in spasms.csv."""
+    spasms = SpasmEpisode.objects.for_user(owner).active()
+    span = spasms.aggregate(since=Min("occurred_at"), until=Max("occurred_at"))
+    if span["since"] is None:
+        return
+    # LocalDate needs the span only on SQLite, to pick the zone's offsets within it.
+    day = LocalDate("occurred_at", owner.zone, span["since"], span["until"] + timedelta(seconds=1))
+    # Few spasms carry a red flag or a flagged note: one query, kept by day.
+    details = defaultdict(lambda: ([], []))
+    flagged = Q(note_for_clinician=True) & ~Q(note="")
+    noted = spasms.filter(flagged | ~Q(red_flags=[])).annotate(day=day).order_by("occurred_at")
+    for row in noted.values("day", "occurred_at", "red_flags", "note", "note_for_clinician"):
+        flags, notes = details[row["day"]]
+        flags += [flag for flag in row["red_flags"] if flag not in flags]
+        if row["note_for_clinician"] and row["note"]:
+            notes.append({"time": local_time(row["occurred_at"], owner.zone), "text": row["note"]})
+    counted = spasms.annotate(day=day).values("day").annotate(spasms=Count("id")).order_by("day")
+    order = list(RedFlag.values)
+    for row in counted.iterator(chunk_size=CHUNK):
+        flags, notes = details.get(row["day"], ([], []))
+        yield row["day"], row["spasms"], sorted(flags, key=order.index), notes
+
+
+def spasm_day_resource(day, count, flags, notes, patient):
+    """One day's spasms as a count (UCUM annotation {spasms}), dated by the day alone as a
+    check-in is, with the day's red flags as components and flagged notes as notes. Counted by
+    the app from entries the person or a carer logged: no performer."""
+    return observation(
+        entry_id(patient, "spasm-day", day.isoformat()),
+        patient,
+        measure_concept("spasms-per-day"),
+        day.isoformat(),
+        valueQuantity={"value": count, "unit": "spasms", "system": UCUM, "code": "{spasms}"},
+        component=[
+            component(
+                "red-flag", valueCodeableConcept=choice_concept(RED_FLAGS, RedFlag.choices, f)
+            )
+            for f in flags
+        ],
+        note=notes,
+    )
 
 
 def trigger_components(diary_entry):
@@ -675,65 +682,6 @@ def pain_resource(pain, patient, zone):
         bodySite=pain_body_site(pain.sites) if pain.sites else None,
         component=components,
         note=clinician_note(pain),
-    )
-
-
-def spasm_resource(spasm, patient, zone):
-    # A pattern or severity the person did not give is left out, never guessed.
-    components = []
-    if spasm.pattern:
-        components.append(
-            component(
-                "spasm-pattern",
-                valueCodeableConcept=choice_concept(
-                    SPASM_PATTERNS, SpasmPattern.choices, spasm.pattern
-                ),
-            )
-        )
-    components += [
-        component(
-            "spasm-region",
-            valueCodeableConcept=snomed_concept(
-                SPASM_REGION_SNOMED[region], dict(BodyRegion.choices)[region]
-            ),
-        )
-        for region in spasm.regions
-    ]
-    if spasm.duration:
-        components.append(
-            component(
-                "spasm-duration",
-                valueCodeableConcept=choice_concept(
-                    SPASM_DURATIONS, SpasmDuration.choices, spasm.duration
-                ),
-            )
-        )
-    components += [
-        component(
-            "spasm-impact",
-            valueCodeableConcept=choice_concept(SPASM_IMPACTS, SpasmImpact.choices, impact),
-        )
-        for impact in spasm.impacts
-    ]
-    components += trigger_components(spasm) + red_flag_components(spasm)
-    if spasm.severity is None:
-        value = {"dataAbsentReason": DATA_ABSENT_UNKNOWN}
-    else:
-        severity = SPASM_SEVERITY_SNOMED[spasm.severity]
-        value = {
-            "valueCodeableConcept": snomed_concept(
-                severity, f"{severity[1]} ({spasm.severity} of 3)"
-            )
-        }
-    return observation(
-        entry_id(patient, "spasm", spasm.pk),
-        patient,
-        concept(coding(SNOMED, *SPASM_SNOMED), text="Muscle spasm"),
-        local_time(spasm.occurred_at, zone),
-        **value,
-        bodySite=spasm_body_site(spasm.regions) if spasm.regions else None,
-        component=components,
-        note=clinician_note(spasm),
     )
 
 
@@ -1082,14 +1030,8 @@ def coded_resources(owner):
     for check_in in rows(check_ins):
         for found in check_in_resources(check_in, patient):
             yield by(found, check_in)
-    spasms = (
-        SpasmEpisode.objects.for_user(owner)
-        .active()
-        .prefetch_related("triggers")
-        .order_by("occurred_at", "pk")
-    )
-    for spasm in rows(spasms):
-        yield by(spasm_resource(spasm, patient, zone), spasm)
+    for day, count, flags, notes in spasm_days(owner):
+        yield spasm_day_resource(day, count, flags, notes, patient)
     pains = (
         LegPainEntry.objects.for_user(owner)
         .active()
