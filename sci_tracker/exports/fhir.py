@@ -343,14 +343,18 @@ def narrative(words: str) -> dict:
     return {"status": "generated", "div": f'<div xmlns="{XHTML}"><p>{words}</p></div>'}
 
 
+# Spelled out rather than strftime's %b, which follows the process's C locale.
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def shown_time(value: str) -> str:
     """An ISO date or date-time as people write it: "14 Mar 2026" or "14 Mar 2026 09:30" (the
     wall time of the zone it was written in)."""
     if "T" not in value:
         day = date.fromisoformat(value)
-        return f"{day.day} {day:%b %Y}"
+        return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
     moment = datetime.fromisoformat(value)
-    return f"{moment.day} {moment:%b %Y %H:%M}"
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year} {moment:%H:%M}"
 
 
 def shown_quantity(found: dict) -> str:
