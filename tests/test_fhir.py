@@ -8,11 +8,27 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
+from fhir.resources.R4B.relatedperson import RelatedPerson
 
 from sci_tracker.accounts.models import User
 from sci_tracker.diary.models import PainProblem, Trigger
 from sci_tracker.exports import fhir
-from tests.entries import NOW, at, builtin, checkin, event, fill_days, pain, spasm
+from tests.conftest import make_user
+from tests.entries import (
+    NOW,
+    ad_episode,
+    at,
+    builtin,
+    care,
+    checkin,
+    dose,
+    event,
+    fill_days,
+    medicine,
+    pain,
+    sciset_week,
+    spasm,
+)
 
 LOINC_PAIN = {"system": "http://loinc.org", "code": "72514-3"}
 EXPORTED_AT = datetime(2026, 3, 20, 1, 0, tzinfo=UTC)
@@ -62,12 +78,8 @@ def pains(data):
     ]
 
 
-def spasms(data):
-    return [
-        resource
-        for resource in observations(data)
-        if has_code(resource, "http://snomed.info/sct", "45352006")
-    ]
+def spasm_days(data):
+    return by_measure(data, "spasms-per-day")
 
 
 @pytest.fixture
@@ -143,7 +155,7 @@ def test_it_refers_every_observation_to_a_patient_without_name_or_contact(full_d
     patient_entry = data["entry"][0]
     patient = patient_entry["resource"]
     assert patient_entry["fullUrl"] == f"urn:uuid:{patient['id']}"
-    assert set(patient) == {"resourceType", "id", "identifier"}
+    assert set(patient) == {"resourceType", "id", "identifier", "text"}
     assert patient["identifier"] == [
         {"system": "https://sci-tracker.org/fhir/NamingSystem/person", "value": patient["id"]}
     ]
@@ -154,6 +166,113 @@ def test_it_refers_every_observation_to_a_patient_without_name_or_contact(full_d
         assert entry["fullUrl"] == f"urn:uuid:{entry['resource']['id']}"
     full_urls = [entry["fullUrl"] for entry in data["entry"]]
     assert len(set(full_urls)) == len(full_urls)
+
+
+def of_kind(data, kind):
+    return [
+        entry["resource"] for entry in data["entry"] if entry["resource"]["resourceType"] == kind
+    ]
+
+
+def test_it_names_the_patient_as_performer_of_their_own_entries(full_diary):
+    data = fhir.bundle(full_diary)
+    patient = {"reference": data["entry"][0]["fullUrl"]}
+    counts = {resource["id"] for resource in spasm_days(data)}
+    for resource in observations(data):
+        if resource["id"] not in counts:  # a day's count is the app's: no performer
+            assert resource["performer"] == [patient], resource["code"]
+    assert counts
+    assert of_kind(data, "RelatedPerson") == []
+
+
+def test_it_names_a_carer_as_a_related_person_without_name_or_contact(alice):
+    cara, carl = make_user("cara"), make_user("carl")
+    own = pain(alice, intensity=2)
+    by_cara = pain(alice, intensity=6)
+    by_cara.logged_by = cara
+    by_cara.save()
+    care(alice, logged_by=cara)
+    episode = ad_episode(alice, readings=[(NOW, 180, 100, 50)])
+    type(episode).objects.filter(pk=episode.pk).update(logged_by=carl)
+    dose(alice, medicine(alice), logged_by=carl, status="taken")
+    data = fhir.bundle(alice)
+    Bundle.model_validate(data)
+    patient = data["entry"][0]["fullUrl"]
+    carers = of_kind(data, "RelatedPerson")
+    assert len(carers) == 2  # one per carer account, however many entries each logged
+    for carer in carers:
+        RelatedPerson.model_validate(carer)
+        assert set(carer) == {"resourceType", "id", "patient", "relationship", "text"}
+        assert carer["patient"] == {"reference": patient}
+        assert codes(only(carer["relationship"])) == [
+            ("http://terminology.hl7.org/CodeSystem/v3-RoleCode", "CAREGIVER")
+        ]
+        assert uuid.UUID(carer["id"]).version == 5
+    dump = json.dumps(data).lower()
+    assert "cara" not in dump
+    assert "carl" not in dump
+    cara_ref, carl_ref = ({"reference": f"urn:uuid:{carer['id']}"} for carer in carers)
+    by_value = {found["valueInteger"]: found["performer"] for found in pains(data)}
+    assert by_value == {2: [{"reference": patient}], 6: [cara_ref]}
+    pain_ids = {found["id"] for found in pains(data)}
+    others = [found for found in observations(data) if found["id"] not in pain_ids]
+    # The AD reading, pulse and episode, then the care event.
+    assert [found["performer"] for found in others] == [[carl_ref]] * 3 + [[cara_ref]]
+    assert only(of_kind(data, "MedicationAdministration"))["performer"] == [{"actor": carl_ref}]
+    assert own.pk
+    # The same carer gets the same id in every export.
+    assert of_kind(fhir.bundle(alice), "RelatedPerson") == carers
+
+
+def words(resource):
+    """The narrative's words, with its XHTML wrapper checked and taken off."""
+    text = resource["text"]
+    assert text["status"] == "generated"
+    start = '<div xmlns="http://www.w3.org/1999/xhtml"><p>'
+    assert text["div"].startswith(start)
+    assert text["div"].endswith("</p></div>")
+    return text["div"][len(start) : -len("</p></div>")]
+
+
+def test_it_says_what_every_resource_is_in_words(full_diary):
+    cara = make_user("cara")
+    ad_episode(full_diary, readings=[(NOW, 180, 100, 50)])
+    care(full_diary, volume_ml=300, logged_by=cara)
+    sciset_week(full_diary, ratings={1: 2, 3: -1})
+    dose(full_diary, medicine(full_diary), status="taken")
+    data = fhir.bundle(full_diary)
+    Bundle.model_validate(data)
+    kinds = {entry["resource"]["resourceType"] for entry in data["entry"]}
+    assert kinds == {
+        "Patient",
+        "Observation",
+        "MedicationStatement",
+        "MedicationAdministration",
+        "RelatedPerson",
+    }
+    said = [words(entry["resource"]) for entry in data["entry"]]
+    assert all(said)
+    assert (
+        "Spasms logged in the day: 1 spasm, 15 Mar 2026, "
+        "Symptom that needs care now: Fever or chills" in said
+    )
+    assert "Worst leg pain, 0-10: 7, 14 Mar 2026" in said
+    assert "Catheterised or emptied the bladder: 300 mL, 15 Mar 2026 00:30" in said
+    assert (
+        "Blood pressure, 15 Mar 2026 00:30, Systolic blood pressure: 180 mm[Hg], "
+        "Diastolic blood pressure: 100 mm[Hg]" in said
+    )
+    assert any(text.startswith("SCI Spasticity Evaluation Tool") for text in said)
+    assert "Baclofen, taken, 15 Mar 2026 00:30, As needed" in said
+
+
+def test_it_escapes_a_note_in_the_narrative(alice):
+    pain(alice, intensity=3, note="<script>alert('x')</script> & more", note_for_clinician=True)
+    found = only(pains(fhir.bundle(alice)))
+    Observation.model_validate(found)
+    assert "<script>" not in found["text"]["div"]
+    assert words(found).endswith("Note: &lt;script&gt;alert('x')&lt;/script&gt; &amp; more")
+    assert found["note"] == [{"text": "<script>alert('x')</script> & more"}]  # as typed
 
 
 def test_it_codes_leg_pain_with_loinc_snomed_sites_and_the_iscip_type(full_diary):
@@ -272,68 +391,59 @@ def test_it_leaves_out_questions_not_answered(alice):
     Bundle.model_validate(data)
 
 
-def test_it_codes_a_spasm_with_its_severity_regions_and_local_time(full_diary):
-    data = fhir.bundle(full_diary)
-    jerk = only(spasms(data))
-    assert codes(jerk["code"]) == [("http://snomed.info/sct", "45352006")]
-    # 11:30 UTC is 00:30 the next day in Auckland (UTC+13 in March).
-    assert jerk["effectiveDateTime"] == "2026-03-15T00:30:00+13:00"
-    assert codes(jerk["valueCodeableConcept"]) == [("http://snomed.info/sct", "24484000")]
-    assert codes(jerk["bodySite"]) == [("http://snomed.info/sct", "32153003")]
-    assert codes(only(components(jerk, "spasm-pattern"))) == [(fhir.SPASM_PATTERNS, "jerky")]
-    assert codes(only(components(jerk, "spasm-region"))) == [("http://snomed.info/sct", "32153003")]
-    assert codes(only(components(jerk, "spasm-duration"))) == [(fhir.SPASM_DURATIONS, "seconds")]
-    assert [codes(impact) for impact in components(jerk, "spasm-impact")] == [
-        [(fhir.SPASM_IMPACTS, "helped-transfer")],
-        [(fhir.SPASM_IMPACTS, "woke-me")],
-    ]
-    # A built-in trigger is coded; the person's own goes as words only.
-    assert components(jerk, "trigger") == [
+def test_it_counts_spasms_per_day_of_the_persons_calendar(alice, bob):
+    spasm(alice, occurred_at=at(date(2026, 3, 14), 23, 59), severity=3, note="Kept to myself")
+    # 11:30 UTC is 00:30 on the 15th in Auckland (UTC+13 in March).
+    spasm(alice, red_flags=["new-weakness", "fever"], note="Both legs", note_for_clinician=True)
+    spasm(alice, occurred_at=at(date(2026, 3, 15), 23, 59), red_flags=["fever"])
+    spasm(alice, occurred_at=at(date(2026, 3, 17), 8)).move_to_bin()
+    spasm(bob, occurred_at=at(date(2026, 3, 17), 8))
+    data = fhir.bundle(alice)
+    Bundle.model_validate(data)
+    found = spasm_days(data)
+    assert [day["effectiveDateTime"] for day in found] == ["2026-03-14", "2026-03-15"]
+    assert [day["valueQuantity"] for day in found] == [
         {
-            "coding": [
-                {"system": fhir.TRIGGERS, "code": "full-bladder", "display": "Full bladder"}
-            ],
-            "text": "Full bladder",
-        },
-        {"text": "New shoes"},
+            "value": count,
+            "unit": "spasms",
+            "system": "http://unitsofmeasure.org",
+            "code": "{spasms}",
+        }
+        for count in (1, 2)
     ]
-    assert codes(only(components(jerk, "red-flag"))) == [(fhir.RED_FLAGS, "fever")]
-    assert "note" not in jerk  # not flagged for the clinician: it stays in the app
-
-
-def test_it_leaves_out_a_spasm_pattern_and_severity_not_given(alice):
-    spasm(alice)  # as "Spasm now" logs it: nothing chosen
-    found = only(spasms(fhir.bundle(alice)))
-    Observation.model_validate(found)
-    assert "valueCodeableConcept" not in found
-    assert codes(found["dataAbsentReason"]) == [
-        ("http://terminology.hl7.org/CodeSystem/data-absent-reason", "unknown")
+    for day in found:
+        Observation.model_validate(day)
+        assert codes(day["code"]) == [(fhir.MEASURES, "spasms-per-day")]
+        assert uuid.UUID(day["id"]).version == 5
+        assert "performer" not in day  # counted by the app, from entries anyone may have logged
+    # What a clinician must not miss goes with the day: each red flag once, flagged notes.
+    assert "component" not in found[0]
+    assert "note" not in found[0]
+    assert [codes(flag) for flag in components(found[1], "red-flag")] == [
+        [(fhir.RED_FLAGS, "fever")],
+        [(fhir.RED_FLAGS, "new-weakness")],
     ]
-    assert components(found, "spasm-pattern") == []
+    assert found[1]["note"] == [{"time": "2026-03-15T00:30:00+13:00", "text": "Both legs"}]
+    # One Observation per day, not per spasm: the detail of each stays in spasms.csv.
+    assert len(observations(data)) == 2
+    assert "45352006" not in json.dumps(data)
+    # A later spasm that day updates the same day's Observation, under the same id.
+    spasm(alice, occurred_at=at(date(2026, 3, 15), 7))
+    again = spasm_days(fhir.bundle(alice))
+    assert [day["id"] for day in again] == [day["id"] for day in found]
+    assert again[1]["valueQuantity"]["value"] == 3
 
 
-@pytest.mark.parametrize(
-    ("regions", "body_site"),
-    [
-        (["right-leg"], "62175007"),
-        (["both-legs"], "61685007"),
-        (["left-leg", "right-leg"], "61685007"),
-        (["trunk"], "22943007"),
-        (["arms"], "53120007"),
-        (["left-leg", "trunk"], None),
-        ([], None),
-    ],
-)
-def test_it_gives_a_spasm_one_body_site_only_when_one_fits(alice, regions, body_site):
-    spasm(alice, regions=regions, severity=1)
-    found = only(spasms(fhir.bundle(alice)))
-    Observation.model_validate(found)
-    assert codes(found["valueCodeableConcept"]) == [("http://snomed.info/sct", "255604002")]
-    if body_site is None:
-        assert "bodySite" not in found
-    else:
-        assert codes(found["bodySite"]) == [("http://snomed.info/sct", body_site)]
-    assert len(components(found, "spasm-region")) == len(regions)
+def test_it_counts_spasms_in_a_zone_behind_utc(bob):
+    # Denver: 11:30 UTC on the 14th is 05:30 that morning (UTC-6), so the 14th, not the 15th.
+    spasm(bob)
+    spasm(bob, occurred_at=datetime(2026, 3, 15, 5, 59, tzinfo=UTC))  # 23:59 on the 14th
+    spasm(bob, occurred_at=datetime(2026, 3, 15, 6, 0, tzinfo=UTC))  # 00:00 on the 15th
+    found = spasm_days(fhir.bundle(bob))
+    assert [(day["effectiveDateTime"], day["valueQuantity"]["value"]) for day in found] == [
+        ("2026-03-14", 2),
+        ("2026-03-15", 1),
+    ]
 
 
 def test_it_leaves_out_the_bin_everyone_else_and_treatment_events(full_diary, bob):
@@ -346,9 +456,7 @@ def test_it_leaves_out_the_bin_everyone_else_and_treatment_events(full_diary, bo
     checkin(bob, date(2026, 3, 14), psfs_frequency=1, psfs_severity=1)
     event(bob, date(2026, 3, 1))
     data = fhir.bundle(full_diary)
-    assert [codes(found["valueCodeableConcept"]) for found in spasms(data)] == [
-        [("http://snomed.info/sct", "24484000")]
-    ]
+    assert [found["valueQuantity"]["value"] for found in spasm_days(data)] == [1]
     assert [found["valueInteger"] for found in pains(data)] == [7]
     assert [found["valueInteger"] for found in by_measure(data, "psfs-frequency")] == [3]
     assert "Bob's own" not in json.dumps(data)
@@ -364,6 +472,73 @@ def test_it_gives_the_same_ids_to_the_same_diary_every_time(full_diary):
     assert fhir.bundle(User.objects.get(pk=full_diary.pk), now=EXPORTED_AT) == first
     for entry in first["entry"]:
         assert uuid.UUID(entry["resource"]["id"]).version == 5
+
+
+def test_it_gives_the_bundle_an_identifier_that_stays_the_same(full_diary, bob):
+    first = fhir.bundle(full_diary, now=EXPORTED_AT)
+    identifier = first["identifier"]
+    assert set(identifier) == {"system", "value"}
+    assert identifier["system"] == "https://sci-tracker.org/fhir/NamingSystem/bundle"
+    assert uuid.UUID(identifier["value"]).version == 5
+    assert fhir.bundle(User.objects.get(pk=full_diary.pk))["identifier"] == identifier
+    assert fhir.bundle(bob)["identifier"]["value"] != identifier["value"]
+    assert Bundle.model_validate(first).identifier.value == identifier["value"]
+
+
+def put(server, data):
+    """A FHIR-like server's transaction: each PUT creates or replaces the resource at its URL.
+    Returns how many it created."""
+    created = 0
+    for found in data["entry"]:
+        assert found["request"]["method"] == "PUT"
+        created += found["request"]["url"] not in server
+        server[found["request"]["url"]] = found["resource"]
+    return created
+
+
+def test_it_sends_a_transaction_that_creates_nothing_twice(full_diary, alice_client):
+    cara = make_user("cara")
+    care(full_diary, logged_by=cara)
+    response = alice_client.get("/export/fhir.json?type=transaction")
+    assert response["Content-Type"] == "application/fhir+json"
+    assert response["Content-Disposition"].startswith(
+        'attachment; filename="sci-tracker-fhir-transaction-'
+    )
+    data = json.loads(b"".join(response.streaming_content))
+    assert Bundle.model_validate(data).type == "transaction"
+    collection = fhir.bundle(full_diary)
+    # The same resources as the collection, each a PUT to its own id.
+    assert [found["resource"] for found in data["entry"]] == [
+        found["resource"] for found in collection["entry"]
+    ]
+    assert [found["fullUrl"] for found in data["entry"]] == [
+        found["fullUrl"] for found in collection["entry"]
+    ]
+    for found in data["entry"]:
+        resource = found["resource"]
+        assert found["request"] == {
+            "method": "PUT",
+            "url": f"{resource['resourceType']}/{resource['id']}",
+        }
+    assert "RelatedPerson" in {found["resource"]["resourceType"] for found in data["entry"]}
+    assert data["identifier"]["value"] != collection["identifier"]["value"]
+    assert all("request" not in found for found in collection["entry"])
+    again = json.loads(
+        b"".join(alice_client.get("/export/fhir.json?type=transaction").streaming_content)
+    )
+    assert [found["request"] for found in again["entry"]] == [
+        found["request"] for found in data["entry"]
+    ]
+    assert again["identifier"] == data["identifier"]
+    server = {}
+    assert put(server, data) == len(data["entry"])
+    assert put(server, again) == 0  # sent twice: nothing new
+    assert len(server) == len(data["entry"])
+
+
+def test_it_refuses_a_kind_of_bundle_it_does_not_make(alice_client):
+    assert alice_client.get("/export/fhir.json?type=document").status_code == 404
+    assert alice_client.get("/export/fhir.json?type=collection").status_code == 200
 
 
 def test_it_streams_the_same_json_as_the_whole_bundle(full_diary):
@@ -400,6 +575,7 @@ def test_it_accepts_every_r4b_observation_status():
         resource = {"resourceType": "Observation", "status": status}
         assert fhir.check_status(resource) is resource
     assert fhir.check_status({"resourceType": "Bundle", "type": "collection"})
+    assert fhir.check_status({"resourceType": "Bundle", "type": "transaction"})
     assert fhir.check_status({"resourceType": "Patient"})
 
 
@@ -422,22 +598,25 @@ def test_it_reads_with_the_same_queries_however_long_the_diary(
     alice, days, django_assert_num_queries
 ):
     fill_days(alice, date(2026, 3, 14), days)
-    # Check-ins; spasms and their triggers; pain (with its problem) and its triggers; the
-    # problems with a confirmed type; AD episodes (none here, so no readings to fetch); SCI-SET
-    # weeks; bladder, bowel and skin events; medicines (none here, so no events to fetch) and
-    # doses.
-    with django_assert_num_queries(1 + 2 + 2 + 1 + 1 + 1 + 1 + 2):
+    # Check-ins; the spasms' first and last moments, those with a red flag or a flagged note,
+    # then their count per day (three queries however many days); pain (with its problem) and
+    # its triggers; the problems with a confirmed type; AD episodes (none here, so no readings
+    # to fetch); SCI-SET weeks; bladder, bowel and skin events; medicines (none here, so no
+    # events to fetch) and doses.
+    with django_assert_num_queries(1 + 3 + 2 + 1 + 1 + 1 + 1 + 2):
         data = fhir.bundle(alice)
-    assert len(spasms(data)) == 2 * days
+    assert [day["valueQuantity"]["value"] for day in spasm_days(data)] == [2] * days
 
 
 def test_it_reads_the_diary_a_chunk_at_a_time(alice, monkeypatch, django_assert_num_queries):
     monkeypatch.setattr(fhir, "CHUNK", 2)
     fill_days(alice, date(2026, 3, 14), 4)
-    # Triggers are fetched once per chunk: 8 spasms in 4 chunks, 4 bouts of pain in 2; then the
-    # confirmed pain types, the AD episodes, the SCI-SET weeks, the care events, the medicines
-    # and the doses.
-    with django_assert_num_queries(1 + (1 + 4) + (1 + 2) + 1 + 1 + 1 + 1 + 2):
+    # Spasms are counted per day by the database (their span, those with a red flag or a
+    # flagged note, then the counts: 3 queries, no longer 1 + 4 chunks of spasms with their
+    # triggers). Pain triggers are fetched once per
+    # chunk: 4 bouts of pain in 2; then the confirmed pain types, the AD episodes, the SCI-SET
+    # weeks, the care events, the medicines and the doses.
+    with django_assert_num_queries(1 + 3 + (1 + 2) + 1 + 1 + 1 + 1 + 2):
         chunks = list(fhir.bundle_chunks(alice))
     data = json.loads("".join(chunks))
     assert len(pains(data)) == 4

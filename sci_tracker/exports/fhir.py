@@ -2,11 +2,13 @@
 system. The README's "FHIR" subsection documents every resource and code.
 
 One Patient, then one Observation per score: check-ins (grouped by a panel Observation per day),
-spasms, bouts of leg pain, AD episodes, SCI-SET weeks, and bladder, bowel and skin events;
-then a MedicationStatement per medicine on the list and a MedicationAdministration per dose taken
-or missed. Entries in the bin and anything not the person's own are left out. Ids are uuid5s of
-the database rows, so the same diary exports to the same ids every time and a receiving system can
-recognise what it already has.
+the number of spasms each day (the detail of each stays in spasms.csv), bouts of leg pain, AD
+episodes, SCI-SET weeks, and bladder, bowel and skin events; then a MedicationStatement per
+medicine on the list and a MedicationAdministration per dose taken or missed; last, a
+RelatedPerson (relationship only) for each carer who logged an entry, the performer of that
+entry's resources (the Patient performs their own). Entries in the bin and anything not the
+person's own are left out. Ids are uuid5s of the database rows, so the same diary exports to
+the same ids every time and a receiving system can recognise what it already has.
 
 A dose is a MedicationAdministration, not an Observation: it is FHIR's record of a medicine
 taken (or, "not-done", not taken), filed with the medicines in the receiving system.
@@ -17,8 +19,11 @@ itself does not need the package, it only writes dicts.
 
 import json
 import uuid
-from datetime import UTC, timedelta
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+from html import escape
 
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from sci_tracker.diary.medicines import START, STOP, state_on, with_events
@@ -28,7 +33,6 @@ from sci_tracker.diary.models import (
     ADCause,
     ADEpisode,
     ADOutcome,
-    BodyRegion,
     BowelResult,
     CareEvent,
     CareEventKind,
@@ -44,14 +48,12 @@ from sci_tracker.diary.models import (
     PressureStage,
     RedFlag,
     SkinSite,
-    SpasmDuration,
     SpasmEpisode,
-    SpasmImpact,
-    SpasmPattern,
     SpasticityWeek,
 )
 from sci_tracker.diary.schedules import LATE_AFTER
 from sci_tracker.diary.sciset import ITEM_KEYS, RECALL_DAYS
+from sci_tracker.trends.local_time import LocalDate
 
 CHUNK = 500  # rows fetched at a time: memory stays flat however long the diary
 CONTENT_TYPE = "application/fhir+json"
@@ -60,29 +62,20 @@ LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
 UCUM = "http://unitsofmeasure.org"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
-# An observation with no value says why: a spasm logged in one tap has no severity given.
-DATA_ABSENT_UNKNOWN = {
-    "coding": [
-        {
-            "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
-            "code": "unknown",
-            "display": "Unknown",
-        }
-    ],
-    "text": "Severity not given",
-}
-
+# A carer who logs for the person: v3 RoleCode CAREGIVER, "a person responsible for the primary
+# care of a patient at home". R4B binds RelatedPerson.relationship extensibly, and its value set
+# (family roles, v2 contact roles) has no carer concept, so the code system's own code is used.
+V3_ROLE_CODE = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
+CAREGIVER = ("CAREGIVER", "caregiver")
 # The project's own code systems. A canonical URL names a code system; it need not resolve.
 PROJECT = "https://sci-tracker.org/fhir"
 MEASURES = f"{PROJECT}/CodeSystem/measures"  # what an Observation or a component measures
 PERSON_IDENTIFIER = f"{PROJECT}/NamingSystem/person"
+BUNDLE_IDENTIFIER = f"{PROJECT}/NamingSystem/bundle"  # one value per person and kind of bundle
 # The answers, one code system each, with the diary's own slugs as codes (as in the CSV files).
 PAIN_TYPES = f"{PROJECT}/CodeSystem/pain-type"
 PAIN_QUALITIES = f"{PROJECT}/CodeSystem/pain-quality"
 PAIN_PROBLEMS = f"{PROJECT}/CodeSystem/pain-problem"
-SPASM_PATTERNS = f"{PROJECT}/CodeSystem/spasm-pattern"
-SPASM_DURATIONS = f"{PROJECT}/CodeSystem/spasm-duration"
-SPASM_IMPACTS = f"{PROJECT}/CodeSystem/spasm-impact"
 TRIGGERS = f"{PROJECT}/CodeSystem/trigger"
 RED_FLAGS = f"{PROJECT}/CodeSystem/red-flag"
 AD_CAUSES = f"{PROJECT}/CodeSystem/ad-cause"
@@ -128,7 +121,7 @@ OBSERVATION_STATUSES = frozenset(
         "unknown",
     }
 )
-BUNDLE_TYPES = frozenset({"collection"})  # the only kind this module makes
+BUNDLE_TYPES = frozenset({"collection", "transaction"})  # the kinds this module makes
 MEDICATION_STATEMENT_STATUSES = frozenset(
     {
         "active",
@@ -163,10 +156,7 @@ MEASURE_NAMES = {
     "pain-type-confirmed": "Kind of pain confirmed by a clinician (ISCI pain classification)",
     "pain-quality": "What the pain felt like",
     "pain-problem": "Which of the person's pain problems",
-    "spasm-pattern": "Spasm pattern",
-    "spasm-region": "Where the spasm was",
-    "spasm-duration": "How long the spasm lasted",
-    "spasm-impact": "How the spasm helped or got in the way",
+    "spasms-per-day": "Spasms logged in the day",
     "trigger": "What may have set it off",
     "red-flag": "Symptom that needs care now",
     "ad-episode": "Autonomic dysreflexia episode",
@@ -180,7 +170,6 @@ MEASURE_NAMES = {
 }
 
 PAIN_SEVERITY_LOINC = ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported")
-SPASM_SNOMED = ("45352006", "Spasm")
 NEUROPATHIC_PAIN_SNOMED = ("247398009", "Neuropathic pain")
 BLOOD_PRESSURE_LOINC = ("85354-9", "Blood pressure panel with all children optional")
 SYSTOLIC_LOINC = ("8480-6", "Systolic blood pressure")
@@ -205,18 +194,6 @@ PAIN_SITE_SNOMED = {
     PainSite.RIGHT_ANKLE: ("6685009", "Structure of right ankle"),
     PainSite.LEFT_FOOT: ("22335008", "Structure of left foot"),
     PainSite.RIGHT_FOOT: ("7769000", "Structure of right foot"),
-}
-SPASM_REGION_SNOMED = {
-    BodyRegion.LEFT_LEG: LEFT_LOWER_LIMB,
-    BodyRegion.RIGHT_LEG: RIGHT_LOWER_LIMB,
-    BodyRegion.BOTH_LEGS: LOWER_LIMB,  # no side: the text says "Both legs"
-    BodyRegion.TRUNK: ("22943007", "Trunk structure"),
-    BodyRegion.ARMS: ("53120007", "Upper limb structure"),
-}
-SPASM_SEVERITY_SNOMED = {
-    1: ("255604002", "Mild"),
-    2: ("6736007", "Moderate"),
-    3: ("24484000", "Severe"),
 }
 RECALL_HOURS = {"24h": 24}
 
@@ -251,7 +228,9 @@ def check_status(resource):
             f"MedicationAdministration status {resource.get('status')!r} is not R4B's."
         )
     if kind == "Bundle" and resource.get("type") not in BUNDLE_TYPES:
-        raise ValueError(f"Bundle type {resource.get('type')!r}: this export makes collections.")
+        raise ValueError(
+            f"Bundle type {resource.get('type')!r}: this export makes collections and transactions."
+        )
     return resource
 
 
@@ -271,6 +250,12 @@ def entry_id(patient, *parts):
 
 def urn(resource_id):
     return f"urn:uuid:{resource_id}"
+
+
+def carer_id(patient, account_id):
+    # One RelatedPerson per carer account; None (an account since deleted, or one an import did
+    # not know) is one more "someone else", never the person.
+    return entry_id(patient, "carer", "unknown" if account_id is None else account_id)
 
 
 # Building blocks ------------------------------------------------------------------------------
@@ -325,8 +310,14 @@ def observation(resource_id, patient, code, effective, **fields):
     return check_status(resource)
 
 
-def entry(resource):
-    return {"fullUrl": urn(resource["id"]), "resource": resource}
+def entry(resource, kind="collection"):
+    found = {"fullUrl": urn(resource["id"]), "resource": resource}
+    if kind == "transaction":
+        # PUT to the resource's own id, a name-based uuid5: sending the same diary again updates
+        # what the server has instead of creating it twice. References between the resources use
+        # the urn:uuid fullUrls, which the server resolves to these ids.
+        found["request"] = {"method": "PUT", "url": f"{resource['resourceType']}/{resource['id']}"}
+    return found
 
 
 def clinician_note(diary_entry):
@@ -340,7 +331,103 @@ def local_time(moment, zone):
     return moment.astimezone(zone).isoformat()
 
 
-# The patient ----------------------------------------------------------------------------------
+# Narrative ------------------------------------------------------------------------------------
+
+XHTML = "http://www.w3.org/1999/xhtml"
+
+
+def narrative(words: str) -> dict:
+    """The resource in words, as FHIR's narrative: a receiving system that cannot read a code
+    still shows this. The words are escaped: a note may hold anything, `<script>` included."""
+    words = escape(words, quote=False)  # text, not an attribute: only &, < and > matter
+    return {"status": "generated", "div": f'<div xmlns="{XHTML}"><p>{words}</p></div>'}
+
+
+# Spelled out rather than strftime's %b, which follows the process's C locale.
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def shown_time(value: str) -> str:
+    """An ISO date or date-time as people write it: "14 Mar 2026" or "14 Mar 2026 09:30" (the
+    wall time of the zone it was written in)."""
+    if "T" not in value:
+        day = date.fromisoformat(value)
+        return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    moment = datetime.fromisoformat(value)
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year} {moment:%H:%M}"
+
+
+def shown_quantity(found: dict) -> str:
+    value = found["value"]
+    if found.get("code") == "{score}":
+        return f"score {value}"
+    if found.get("code") == "{spasms}":
+        return f"{value} spasm" if value == 1 else f"{value} spasms"
+    return f"{value:g} {found['unit']}" if isinstance(value, float) else f"{value} {found['unit']}"
+
+
+def shown_value(resource: dict) -> str | None:
+    if "valueInteger" in resource:
+        return str(resource["valueInteger"])
+    if "valueQuantity" in resource:
+        return shown_quantity(resource["valueQuantity"])
+    if "valueCodeableConcept" in resource:
+        return resource["valueCodeableConcept"].get("text")
+    if "dataAbsentReason" in resource:
+        return resource["dataAbsentReason"].get("text")
+    return None
+
+
+def shown_period(period: dict) -> str:
+    start = shown_time(period["start"])
+    return f"{start} to {shown_time(period['end'])}" if "end" in period else f"from {start}"
+
+
+def describe(resource: dict) -> str:
+    """What a resource says, in a line: "Worst leg pain, 0-10: 7, 14 Mar 2026"."""
+    kind = resource["resourceType"]
+    if kind == "Patient":
+        return "The person whose SCI Tracker diary this is (no name is sent)"
+    if kind == "RelatedPerson":
+        return "A carer who logged entries in the diary (no name is sent)"
+    parts = []
+    if kind == "Observation":
+        name = resource["code"].get("text") or resource["code"]["coding"][0]["display"]
+        value = shown_value(resource)
+        parts.append(f"{name}: {value}" if value else name)
+        parts.append(resource.get("bodySite", {}).get("text"))
+        if "effectiveDateTime" in resource:
+            parts.append(shown_time(resource["effectiveDateTime"]))
+        elif "effectivePeriod" in resource:
+            parts.append(shown_period(resource["effectivePeriod"]))
+        parts += [component_words(part) for part in resource.get("component", [])]
+    elif kind == "MedicationStatement":
+        parts.append(resource["medicationCodeableConcept"]["text"])
+        parts.append(f"status: {resource['status']}")
+        if "effectivePeriod" in resource:
+            parts.append(shown_period(resource["effectivePeriod"]))
+        parts += [dosage["text"] for dosage in resource.get("dosage", [])]
+    elif kind == "MedicationAdministration":
+        parts.append(resource["medicationCodeableConcept"]["text"])
+        parts.append("not taken" if resource["status"] == "not-done" else "taken")
+        parts.append(shown_time(resource["effectiveDateTime"]))
+        parts.append(resource.get("category", {}).get("text"))
+    parts += [f"Note: {note['text']}" for note in resource.get("note", [])]
+    return ", ".join(part for part in parts if part)
+
+
+def component_words(part: dict) -> str | None:
+    # An item not applicable is left out of the words (its component says so).
+    value = None if "dataAbsentReason" in part else shown_value(part)
+    return f"{part['code'].get('text')}: {value}" if value else None
+
+
+def with_text(resource: dict) -> dict:
+    resource["text"] = narrative(describe(resource))
+    return resource
+
+
+# The patient and carers -----------------------------------------------------------------------
 
 
 def patient_resource(owner):
@@ -353,6 +440,48 @@ def patient_resource(owner):
         "id": resource_id,
         "identifier": [{"system": PERSON_IDENTIFIER, "value": resource_id}],
     }
+
+
+def related_person(patient, carer):
+    """A carer who logged entries for the person: the relationship alone, no name or e-mail
+    (the same reasons as the Patient's)."""
+    return {
+        "resourceType": "RelatedPerson",
+        "id": str(carer),
+        "patient": {"reference": urn(patient)},
+        "relationship": [concept(coding(V3_ROLE_CODE, *CAREGIVER), text="Carer")],
+    }
+
+
+class Performers:
+    """Who logged each entry: the Patient, or a RelatedPerson for each carer met so far, made
+    as the entries stream past so that finding the carers costs no query of its own."""
+
+    def __init__(self, owner, patient):
+        self.owner_id = owner.pk
+        self.patient = patient
+        self.carers = {}  # RelatedPerson id, in the order first met
+
+    def reference(self, diary_entry) -> dict:
+        if diary_entry.logged_by_id == self.owner_id:
+            return {"reference": urn(self.patient)}
+        carer = carer_id(self.patient, diary_entry.logged_by_id)
+        self.carers.setdefault(carer, None)
+        return {"reference": urn(carer)}
+
+    def add(self, resource: dict, diary_entry) -> dict:
+        """The resource with its performer: Observation.performer is a list of references,
+        MedicationAdministration.performer a list of actors."""
+        found = self.reference(diary_entry)
+        if resource["resourceType"] == "MedicationAdministration":
+            resource["performer"] = [{"actor": found}]
+        else:
+            resource["performer"] = [found]
+        return resource
+
+    def related_people(self):
+        for carer in self.carers:
+            yield related_person(self.patient, carer)
 
 
 # Check-ins ------------------------------------------------------------------------------------
@@ -422,14 +551,51 @@ def pain_body_site(sites):
     return snomed_concept(LOWER_LIMB, labels)
 
 
-def spasm_body_site(regions):
-    labels = ", ".join(dict(BodyRegion.choices)[region] for region in regions)
-    if len(regions) == 1:
-        return snomed_concept(SPASM_REGION_SNOMED[regions[0]], labels)
-    legs = {BodyRegion.LEFT_LEG, BodyRegion.RIGHT_LEG, BodyRegion.BOTH_LEGS}
-    if set(regions) <= legs:
-        return snomed_concept(LOWER_LIMB, labels)
-    return None  # legs and trunk, say: no one structure; the components name each
+def spasm_days(owner):
+    """The person's spasms per day of their own calendar, counted by the database: (day, count,
+    red flags, notes) in date order. What a clinician must not miss goes with the day: the red
+    flags ticked (each once, in the diary's order) and the notes flagged for them (with their
+    time). The rest of each spasm's detail stays in spasms.csv."""
+    spasms = SpasmEpisode.objects.for_user(owner).active()
+    span = spasms.aggregate(since=Min("occurred_at"), until=Max("occurred_at"))
+    if span["since"] is None:
+        return
+    # LocalDate needs the span only on SQLite, to pick the zone's offsets within it.
+    day = LocalDate("occurred_at", owner.zone, span["since"], span["until"] + timedelta(seconds=1))
+    # Few spasms carry a red flag or a flagged note: one query, kept by day.
+    details = defaultdict(lambda: ([], []))
+    flagged = Q(note_for_clinician=True) & ~Q(note="")
+    noted = spasms.filter(flagged | ~Q(red_flags=[])).annotate(day=day).order_by("occurred_at")
+    for row in noted.values("day", "occurred_at", "red_flags", "note", "note_for_clinician"):
+        flags, notes = details[row["day"]]
+        flags += [flag for flag in row["red_flags"] if flag not in flags]
+        if row["note_for_clinician"] and row["note"]:
+            notes.append({"time": local_time(row["occurred_at"], owner.zone), "text": row["note"]})
+    counted = spasms.annotate(day=day).values("day").annotate(spasms=Count("id")).order_by("day")
+    order = list(RedFlag.values)
+    for row in counted.iterator(chunk_size=CHUNK):
+        flags, notes = details.get(row["day"], ([], []))
+        yield row["day"], row["spasms"], sorted(flags, key=order.index), notes
+
+
+def spasm_day_resource(day, count, flags, notes, patient):
+    """One day's spasms as a count (UCUM annotation {spasms}), dated by the day alone as a
+    check-in is, with the day's red flags as components and flagged notes as notes. Counted by
+    the app from entries the person or a carer logged: no performer."""
+    return observation(
+        entry_id(patient, "spasm-day", day.isoformat()),
+        patient,
+        measure_concept("spasms-per-day"),
+        day.isoformat(),
+        valueQuantity={"value": count, "unit": "spasms", "system": UCUM, "code": "{spasms}"},
+        component=[
+            component(
+                "red-flag", valueCodeableConcept=choice_concept(RED_FLAGS, RedFlag.choices, f)
+            )
+            for f in flags
+        ],
+        note=notes,
+    )
 
 
 def trigger_components(diary_entry):
@@ -520,65 +686,6 @@ def pain_resource(pain, patient, zone):
         bodySite=pain_body_site(pain.sites) if pain.sites else None,
         component=components,
         note=clinician_note(pain),
-    )
-
-
-def spasm_resource(spasm, patient, zone):
-    # A pattern or severity the person did not give is left out, never guessed.
-    components = []
-    if spasm.pattern:
-        components.append(
-            component(
-                "spasm-pattern",
-                valueCodeableConcept=choice_concept(
-                    SPASM_PATTERNS, SpasmPattern.choices, spasm.pattern
-                ),
-            )
-        )
-    components += [
-        component(
-            "spasm-region",
-            valueCodeableConcept=snomed_concept(
-                SPASM_REGION_SNOMED[region], dict(BodyRegion.choices)[region]
-            ),
-        )
-        for region in spasm.regions
-    ]
-    if spasm.duration:
-        components.append(
-            component(
-                "spasm-duration",
-                valueCodeableConcept=choice_concept(
-                    SPASM_DURATIONS, SpasmDuration.choices, spasm.duration
-                ),
-            )
-        )
-    components += [
-        component(
-            "spasm-impact",
-            valueCodeableConcept=choice_concept(SPASM_IMPACTS, SpasmImpact.choices, impact),
-        )
-        for impact in spasm.impacts
-    ]
-    components += trigger_components(spasm) + red_flag_components(spasm)
-    if spasm.severity is None:
-        value = {"dataAbsentReason": DATA_ABSENT_UNKNOWN}
-    else:
-        severity = SPASM_SEVERITY_SNOMED[spasm.severity]
-        value = {
-            "valueCodeableConcept": snomed_concept(
-                severity, f"{severity[1]} ({spasm.severity} of 3)"
-            )
-        }
-    return observation(
-        entry_id(patient, "spasm", spasm.pk),
-        patient,
-        concept(coding(SNOMED, *SPASM_SNOMED), text="Muscle spasm"),
-        local_time(spasm.occurred_at, zone),
-        **value,
-        bodySite=spasm_body_site(spasm.regions) if spasm.regions else None,
-        component=components,
-        note=clinician_note(spasm),
     )
 
 
@@ -911,21 +1018,24 @@ def rows(queryset):
 
 
 def resources(owner):
-    """Every resource of the bundle, the Patient first, made one at a time."""
+    """Every resource of the bundle, the Patient first, made one at a time; the carers who
+    logged any entry come last, as RelatedPersons. Each gets its narrative here, in one place."""
+    for resource in coded_resources(owner):
+        yield with_text(resource)
+
+
+def coded_resources(owner):
     zone = owner.zone
     yield patient_resource(owner)
     patient = patient_id(owner)
+    performers = Performers(owner, patient)
+    by = performers.add
     check_ins = CheckIn.objects.for_user(owner).active().order_by("date", "pk")
     for check_in in rows(check_ins):
-        yield from check_in_resources(check_in, patient)
-    spasms = (
-        SpasmEpisode.objects.for_user(owner)
-        .active()
-        .prefetch_related("triggers")
-        .order_by("occurred_at", "pk")
-    )
-    for spasm in rows(spasms):
-        yield spasm_resource(spasm, patient, zone)
+        for found in check_in_resources(check_in, patient):
+            yield by(found, check_in)
+    for day, count, flags, notes in spasm_days(owner):
+        yield spasm_day_resource(day, count, flags, notes, patient)
     pains = (
         LegPainEntry.objects.for_user(owner)
         .active()
@@ -934,9 +1044,10 @@ def resources(owner):
         .order_by("occurred_at", "pk")
     )
     for pain in rows(pains):
-        yield pain_resource(pain, patient, zone)
+        yield by(pain_resource(pain, patient, zone), pain)
     confirmed = PainProblem.objects.filter(owner=owner).exclude(confirmed_type="")
     for problem in confirmed.order_by("slot"):
+        # A clinician's finding, not a diary entry: its performer is the clinician.
         yield confirmed_type_resource(problem, patient, zone)
     episodes = (
         ADEpisode.objects.for_user(owner)
@@ -945,13 +1056,14 @@ def resources(owner):
         .order_by("occurred_at", "pk")
     )
     for episode in rows(episodes):
-        yield from ad_resources(owner, episode, patient, zone)
+        for found in ad_resources(owner, episode, patient, zone):
+            yield by(found, episode)  # readings are part of the episode's entry
     weeks = SpasticityWeek.objects.for_user(owner).active().order_by("date", "pk")
     for week in rows(weeks):
-        yield sciset_resource(week, patient)
+        yield by(sciset_resource(week, patient), week)
     care_events = CareEvent.objects.for_user(owner).active().order_by("occurred_at", "pk")
     for event in rows(care_events):
-        yield care_resource(event, patient, zone)
+        yield by(care_resource(event, patient, zone), event)
     today = owner.local_today()
     for medicine in with_events(Medicine.objects.filter(owner=owner).order_by("name", "pk")):
         yield medication_statement(medicine, patient, today)
@@ -962,35 +1074,45 @@ def resources(owner):
         .order_by("occurred_at", "pk")
     )
     for dose in rows(doses):
-        yield medication_administration(dose, patient, zone)
+        yield by(medication_administration(dose, patient, zone), dose)
+    yield from performers.related_people()
 
 
-def bundle_header(owner, now=None):
+def bundle_header(owner, now=None, kind="collection"):
+    """The Bundle without its entries. Its identifier is the same for every export of this
+    person's diary as this kind of bundle: a receiving system sees a newer copy of the same one."""
     now = now or timezone.now()
     return check_status(
         {
             "resourceType": "Bundle",
-            "type": "collection",
+            "identifier": {
+                "system": BUNDLE_IDENTIFIER,
+                "value": str(entry_id(patient_id(owner), "bundle", kind)),
+            },
+            "type": kind,
             "timestamp": local_time(now, owner.zone),
         }
     )
 
 
-def bundle(owner, now=None):
+def bundle(owner, now=None, kind="collection"):
     """The whole bundle as a dict (for tests and small diaries; the view streams)."""
-    return {**bundle_header(owner, now), "entry": [entry(found) for found in resources(owner)]}
+    return {
+        **bundle_header(owner, now, kind),
+        "entry": [entry(found, kind) for found in resources(owner)],
+    }
 
 
 def to_json(value):
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def bundle_chunks(owner, now=None):
+def bundle_chunks(owner, now=None, kind="collection"):
     """The same bundle as JSON text, a resource at a time, for a StreamingHttpResponse."""
-    header = to_json(bundle_header(owner, now))
+    header = to_json(bundle_header(owner, now, kind))
     yield header[:-1] + ',"entry":['  # the header without its closing brace
     separator = ""
     for found in resources(owner):
-        yield separator + to_json(entry(found))
+        yield separator + to_json(entry(found, kind))
         separator = ","
     yield "]}"

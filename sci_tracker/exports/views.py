@@ -55,10 +55,15 @@ def backup_file(request, person):
 @require_safe
 @person_view("manage")
 def fhir_bundle(request, person):
-    """The diary's scores as a FHIR R4B Bundle of Observations (see the README)."""
-    filename = f"sci-tracker-fhir-{person.local_today().isoformat()}.json"
+    """The diary's scores as a FHIR R4B Bundle of Observations (see the README): a collection,
+    or with ?type=transaction the same resources as PUTs to their stable ids."""
+    kind = request.GET.get("type", "collection")
+    if kind not in fhir.BUNDLE_TYPES:
+        raise Http404("No such kind of bundle")
+    middle = "-transaction" if kind == "transaction" else ""
+    filename = f"sci-tracker-fhir{middle}-{person.local_today().isoformat()}.json"
     return StreamingHttpResponse(
-        fhir.bundle_chunks(person),
+        fhir.bundle_chunks(person, kind=kind),
         content_type=fhir.CONTENT_TYPE,
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
