@@ -189,6 +189,9 @@ def test_it_lists_every_file_on_the_export_page(alice_client):
     for csv_file in FILES:
         assert f'href="/export/{csv_file.name}.csv"' in html
     assert "Pacific/Auckland" in html
+    # Both FHIR bundles: the collection, and the transaction a clinic system can send twice.
+    assert 'href="/export/fhir.json" download' in html
+    assert 'href="/export/fhir.json?type=transaction" download' in html
 
 
 @pytest.mark.parametrize("csv_file", FILES, ids=lambda csv_file: csv_file.name)
