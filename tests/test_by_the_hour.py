@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from sci_tracker.diary.models import MedicineDose
 from sci_tracker.trends import aggregates
 from sci_tracker.trends.aggregates import Period
 from sci_tracker.trends.by_the_hour import MIN_EVENTS, by_the_hour
@@ -218,3 +219,21 @@ def test_it_shows_the_figures_on_the_triggers_page_and_the_strong_one_on_home_an
 def test_it_says_what_to_log_when_there_is_not_enough(alice_client):
     page = alice_client.get(reverse("trends:triggers"))
     assert "Not enough yet to compare. Log catheterisations" in page.content.decode()
+
+
+def test_it_counts_in_the_databases_own_sql_without_calling_back_into_python(alice):
+    """On SQLite, Django writes time arithmetic as calls into Python functions (django_...),
+    which hold the connection while they wait for Python; the test server shares it between
+    threads, and one such query stalled the others. These queries use plain SQL instead."""
+    usual_days(alice, PERIOD.days[:3])
+    baclofen = medicine(alice)
+    dose(
+        alice,
+        baclofen,
+        scheduled_for=at(PERIOD.days[0], time(8)),
+        occurred_at=at(PERIOD.days[0], time(10)),
+    )
+    with CaptureQueriesContext(connection) as done:
+        figures(alice)
+        list(MedicineDose.objects.with_timing().values_list("timing", flat=True))
+    assert [query["sql"] for query in done if "django_" in query["sql"]] == []

@@ -22,8 +22,6 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    DurationField,
-    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -37,11 +35,13 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from sci_tracker.core.moments import HoursLater, SecondsBetween
 from sci_tracker.diary.models import CareEvent, MedicineDose, SpasmEpisode
 from sci_tracker.trends.aggregates import Daily, Period
 from sci_tracker.trends.local_time import LocalHour
 
-AFTER = timedelta(hours=6)
+AFTER_HOURS = 6
+AFTER = timedelta(hours=AFTER_HOURS)
 MIN_EVENTS = 5
 MIN_USUAL_DAYS = 14
 LATE_MARGIN = timedelta(hours=1)
@@ -136,7 +136,7 @@ def _spasms_after(owner) -> Subquery:
         .active()
         .filter(
             occurred_at__gte=OuterRef("occurred_at"),
-            occurred_at__lt=OuterRef("occurred_at") + AFTER,
+            occurred_at__lt=HoursLater(OuterRef("occurred_at"), AFTER_HOURS),
         )
         .order_by()
         .values("owner")
@@ -162,7 +162,7 @@ def _care_events(owner, since, until):
         .filter(occurred_at__gte=since, occurred_at__lt=until)
         .annotate(previous=Subquery(previous))
         .annotate(
-            gap=ExpressionWrapper(F("occurred_at") - F("previous"), output_field=DurationField()),
+            gap=SecondsBetween("occurred_at", "previous"),
             began=LocalHour("previous", owner.zone, since - LONGEST_GAP, until),
             ended=LocalHour("occurred_at", owner.zone, since, until),
         )
@@ -170,16 +170,22 @@ def _care_events(owner, since, until):
 
 
 # A catheterisation whose gap can be judged: a daytime gap, not a gap in the logging.
-JUDGED = Q(event="catheter", gap__lte=LONGEST_GAP, began__gte=DAY_BEGINS, ended__gt=F("began"))
+JUDGED = Q(
+    event="catheter",
+    gap__lte=LONGEST_GAP.total_seconds(),
+    began__gte=DAY_BEGINS,
+    ended__gt=F("began"),
+)
 
 
 def usual_gap(owner, since, until) -> timedelta | None:
     """The person's usual daytime gap between catheterisations in [since, until), or None."""
-    return _care_events(owner, since, until).filter(JUDGED).aggregate(usual=Avg("gap"))["usual"]
+    seconds = _care_events(owner, since, until).filter(JUDGED).aggregate(usual=Avg("gap"))["usual"]
+    return None if seconds is None else timedelta(seconds=round(seconds))
 
 
 def _care_counts(owner, since, until, usual: timedelta | None) -> dict:
-    late = JUDGED & Q(gap__gt=usual + LATE_MARGIN) if usual else Q(pk__in=[])
+    late = JUDGED & Q(gap__gt=(usual + LATE_MARGIN).total_seconds()) if usual else Q(pk__in=[])
     rows = (
         _care_events(owner, since, until)
         .annotate(

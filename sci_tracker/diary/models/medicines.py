@@ -7,6 +7,7 @@ is kept once. A dose answers one scheduled time of one day ("Baclofen 8:00 - tak
 as-needed dose with no scheduled time.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from sci_tracker.core.moments import HoursLater
 from sci_tracker.diary.models.entries import Entry, EntryQuerySet, VersionedByOwner, only_choices
 from sci_tracker.diary.schedules import LATE_AFTER
 
@@ -126,7 +128,7 @@ class DoseQuerySet(EntryQuerySet):
                 When(status=DoseStatus.MISSED, then=Value(DoseTiming.MISSED.value)),
                 When(scheduled_for__isnull=True, then=Value(DoseTiming.AS_NEEDED.value)),
                 When(
-                    occurred_at__gt=models.F("scheduled_for") + LATE_AFTER,
+                    occurred_at__gt=HoursLater("scheduled_for", LATE_AFTER / timedelta(hours=1)),
                     then=Value(DoseTiming.LATE.value),
                 ),
                 default=Value(DoseTiming.ON_TIME.value),
