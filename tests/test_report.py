@@ -28,7 +28,7 @@ from sci_tracker.reports.report import MAX_NOTES, MAX_RED_FLAGS, NOTE_CHARS, bui
 from sci_tracker.reports.views import ReportLinks, report_context
 from sci_tracker.trends.aggregates import Period
 from sci_tracker.trends.window import Window
-from tests.conftest import diary_queries, make_user
+from tests.conftest import diary_queries, make_user, text_of
 from tests.entries import AUCKLAND, ad_episode, at, builtin, checkin, event, fill_days, pain, spasm
 
 OWN_LINKS = ReportLinks(page="/report/", pdf="/report/pdf/", trends="/trends/")
@@ -70,8 +70,8 @@ def test_it_builds_the_figures_for_a_known_diary(alice, frozen):
     assert figures(headline(report, "Highest leg pain")) == (6, 30, None, 0)
     assert figures(headline(report, "Spasms logged per day")) == (2, 30, None, 0)
     assert figures(headline(report, "Night spasms per day")) == (1, 30, None, 0)
-    assert figures(headline(report, "Penn spasm frequency")) == (2, 30, None, 0)
-    assert figures(headline(report, "Penn spasm severity")) == (1, 30, None, 0)
+    assert figures(headline(report, "Penn spasm frequency, median")) == (2, 30, None, 0)
+    assert figures(headline(report, "Penn spasm severity, median")) == (1, 30, None, 0)
     assert figures(headline(report, "Affected sleep")) == (None, 0, None, 0)
     assert headline(report, "Average leg pain").change is None
     assert [(e.date, e.event_kind) for e in report.events] == [(date(2026, 3, 5), "botox")]
@@ -147,7 +147,7 @@ def test_it_leaves_out_the_bin(alice, frozen):
     report = build_report(alice, LAST_30)
     assert figures(headline(report, "Spasms logged per day")) == (1, 1, None, 0)
     assert figures(headline(report, "Highest leg pain")) == (None, 0, None, 0)
-    assert figures(headline(report, "Penn spasm frequency")) == (None, 0, None, 0)
+    assert figures(headline(report, "Penn spasm frequency, median")) == (None, 0, None, 0)
     assert (report.events, report.triggers, report.interventions, report.notes) == ([], [], [], [])
     assert [flag.symptom for flag in report.red_flags] == ["Fever or chills"]
     assert kept.pk
@@ -733,3 +733,38 @@ def test_it_gives_every_colour_of_the_charts_a_dark_one_on_screen():
             assert f'[data-bs-theme="dark"] .report-svg [{attribute}="{colour}"]' in dark
     # Paper and the PDF keep the light colours: the dark ones are for the screen only.
     assert "@media print" not in dark
+
+
+def test_it_gives_the_penn_answers_median_and_says_when_a_pain_change_matters(
+    alice, alice_client, frozen
+):
+    # The period before: average pain 5, Penn frequency 1, 1, 4 (a mean of 2, a median of 1).
+    for n, frequency in enumerate([1, 1, 4]):
+        day = LAST_30.start - timedelta(days=n + 1)
+        checkin(alice, day, psfs_frequency=frequency, psfs_severity=1, pain_average=5)
+    # This period: average pain 3.5 (1.5 points, 30% less), worst 4 against none before, Penn
+    # 2, 3, 3, 4 (a median of 3: the lower middle answer).
+    for n, frequency in enumerate([2, 3, 3, 4]):
+        checkin(
+            alice,
+            LAST_30.end - timedelta(days=n),
+            psfs_frequency=frequency,
+            psfs_severity=2,
+            pain_average=3 + n % 2,
+            pain_worst=4,
+        )
+    report = build_report(alice, LAST_30)
+
+    penn = headline(report, "Penn spasm frequency, median")
+    assert (penn.this, penn.previous, penn.change) == (3, 1, 2)
+    assert penn.important is None  # no size is published for the Penn scale
+    pain = headline(report, "Average leg pain")
+    assert (pain.this, pain.previous) == (3.5, 5)
+    assert pain.important is True  # 30% less, though under 2 points
+    assert headline(report, "Worst leg pain, mean of each day's worst").important is None
+
+    page = text_of(alice_client.get(reverse("reports:report")).text)
+    assert "\N{MINUS SIGN}1.5 meaningful" in page
+    assert "+2.0 meaningful" not in page  # the Penn change: a number, nothing of its size
+    assert "+2.0 less than" not in page
+    assert "Penn spasm frequency, median (0-4) 3 4 check-ins 1 3 check-ins +2.0" in page

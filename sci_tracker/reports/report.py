@@ -38,7 +38,7 @@ from sci_tracker.trends import (
     care_weeks,
     sciset_weeks,
 )
-from sci_tracker.trends.aggregates import NIGHT_HOURS, Period, mean, woken_share
+from sci_tracker.trends.aggregates import NIGHT_HOURS, Period, mean, median, woken_share
 from sci_tracker.trends.window import EVERY_DAY, Window
 
 MAX_DAYS = 366  # a report is for one visit; a longer look belongs on the trends pages
@@ -58,6 +58,12 @@ def highest(values):
     return (max(recorded) if recorded else None), len(recorded)
 
 
+# The smallest change people notice as meaningful on a 0-10 pain rating (IMMPACT): about 2
+# points or 30%. None is published for the other measures, so nothing is said of their size.
+PAIN_IMPORTANT_POINTS = 2
+PAIN_IMPORTANT_SHARE = 0.3
+
+
 @dataclass
 class Headline:
     """One measure this period against the period before, with the days behind each figure."""
@@ -69,6 +75,16 @@ class Headline:
     previous: float | None
     previous_days: int
     counted: str  # what the days are: "days" with a record, or "check-ins"
+    pain: bool = False  # a 0-10 pain rating, whose smallest important change is published
+
+    @property
+    def important(self) -> bool | None:
+        """Whether the change reaches the smallest one that matters (None: none is published,
+        or one side has no figure)."""
+        if not self.pain or self.change is None:
+            return None
+        share = abs(self.change) / self.previous if self.previous else 0
+        return abs(self.change) >= PAIN_IMPORTANT_POINTS or share >= PAIN_IMPORTANT_SHARE
 
     @property
     def this_count(self):
@@ -90,15 +106,22 @@ class Headline:
         return self.this - self.previous
 
 
-# (label, scale, Daily series, how it is summed up, what the days behind it are)
+# (label, scale, Daily series, how it is summed up, what the days behind it are). The Penn
+# scale is ordinal: its median, never a mean.
 HEADLINES = [
     ("Average leg pain", "0-10", "pain_average", mean, "days"),
     ("Worst leg pain, mean of each day's worst", "0-10", "pain_worst", mean, "days"),
     ("Highest leg pain", "0-10", "pain_worst", highest, "days"),
     ("Spasms logged per day", "", "spasms", mean, "days"),
     ("Night spasms per day", NIGHT, "night_spasms", mean, "days"),
-    ("Penn spasm frequency", "0-4", "psfs_frequency", mean, "check-ins"),
-    ("Penn spasm severity", "1-3, days with spasms", "psfs_severity", mean, "check-ins"),
+    (gettext_lazy("Penn spasm frequency, median"), "0-4", "psfs_frequency", median, "check-ins"),
+    (
+        gettext_lazy("Penn spasm severity, median"),
+        gettext_lazy("1-3, days with spasms"),
+        "psfs_severity",
+        median,
+        "check-ins",
+    ),
     (gettext_lazy("Spasticity rating"), "0-10", "spasticity", mean, "check-ins"),
     ("Got in the way of daily activities", "0-10", "interference_activities", mean, "check-ins"),
     ("Affected mood", "0-10", "interference_mood", mean, "check-ins"),
@@ -119,7 +142,8 @@ def headlines(this_period, previous_period):
     for label, scale, name, summed_up, counted in HEADLINES:
         this, this_days = summed_up(getattr(this_period, name))
         before, before_days = summed_up(getattr(previous_period, name))
-        rows.append(Headline(label, scale, this, this_days, before, before_days, counted))
+        pain = name.startswith("pain_")
+        rows.append(Headline(label, scale, this, this_days, before, before_days, counted, pain))
     return rows
 
 
