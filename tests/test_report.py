@@ -768,3 +768,23 @@ def test_it_gives_the_penn_answers_median_and_says_when_a_pain_change_matters(
     assert "+2.0 meaningful" not in page  # the Penn change: a number, nothing of its size
     assert "+2.0 less than" not in page
     assert "Penn spasm frequency, median (0-4) 3 4 check-ins 1 3 check-ins +2.0" in page
+
+
+def test_it_says_what_each_red_flag_may_mean_for_this_person(alice, bob, frozen):
+    day = LAST_30.end
+    spasm(alice, occurred_at=at(day, 9), red_flags=["ad-signs", "leg-swollen"])
+    pain(alice, occurred_at=at(day, 10), red_flags=["fever"])
+    spasm(bob, occurred_at=at(day, 9, zone=bob.zone), red_flags=["ad-signs"])
+
+    shown = [(row.symptom, row.may_mean) for row in build_report(alice, LAST_30).red_flags]
+    assert shown == [
+        (
+            "Pounding headache, flushing or sweating above the injury",
+            "possible autonomic dysreflexia",
+        ),
+        ("One leg swollen, red or warm", "possible deep vein thrombosis"),
+        ("Fever or chills", "possible infection"),
+    ]
+    # Below T6 the same symptom is not named autonomic dysreflexia.
+    [row] = build_report(bob, LAST_30).red_flags
+    assert row.may_mean == ""

@@ -27,9 +27,9 @@ from sci_tracker.diary.models import (
     RedFlag,
     SpasmEpisode,
     TreatmentEvent,
-    labels,
 )
 from sci_tracker.diary.pain_types import problem_pain_types
+from sci_tracker.diary.red_flags import may_mean
 from sci_tracker.trends import (
     ad_episodes,
     adherence,
@@ -207,6 +207,7 @@ class RedFlagRow:
     when: datetime  # the person's local time, naive: shown as it is whoever reads it
     symptom: str
     kind: str
+    may_mean: str = ""  # diary.red_flags.may_mean: "possible autonomic dysreflexia", or ""
 
 
 def red_flags(person, period):
@@ -223,9 +224,11 @@ def red_flags(person, period):
         )
         for moment, flags in entries:
             local = moment.astimezone(person.zone).replace(tzinfo=None)
+            symptoms = dict(RedFlag.choices)
             rows.extend(
-                RedFlagRow(local, symptom, model.kind_label)
-                for symptom in labels(RedFlag.choices, flags)
+                RedFlagRow(local, symptoms[flag], model.kind_label, may_mean(flag, person))
+                for flag in flags
+                if flag in symptoms
             )
     rows.sort(key=lambda row: row.when)
     return rows
