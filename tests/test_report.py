@@ -257,9 +257,9 @@ def test_it_reads_a_month_or_a_dense_year_in_the_same_queries(alice, alice_clien
     # 16, one for the AD episodes, one for the confirmed pain types, one for the SCI-SET weeks,
     # two for the care weeks (trends.care_weeks), one for the doses by week, one for the menu's
     # roles (sharing/roles.py: whom the account helps, one query whatever the diary holds),
-    # three for the spasms after bladder, bowel, skin and medicine events and one for those
-    # events that count as triggers.
-    assert month <= 27
+    # three for the spasms after bladder, bowel, skin and medicine events, one for those events
+    # that count as triggers, and two for what the spasms did (this period and the one before).
+    assert month <= 29
 
 
 # The charts ----------------------------------------------------------------------------------
@@ -788,3 +788,24 @@ def test_it_says_what_each_red_flag_may_mean_for_this_person(alice, bob, frozen)
     # Below T6 the same symptom is not named autonomic dysreflexia.
     [row] = build_report(bob, LAST_30).red_flags
     assert row.may_mean == ""
+
+
+def test_it_counts_falls_failed_transfers_and_spasms_that_helped(alice, alice_client, frozen):
+    day = LAST_30.end
+    spasm(alice, occurred_at=at(day, 9), impacts=["fall", "woke-me"])
+    spasm(alice, occurred_at=at(day, 10), impacts=["fall"])
+    spasm(alice, occurred_at=at(day, 11), impacts=["helped-standing"])
+    spasm(alice, occurred_at=at(day, 12), impacts=["helped-transfer", "failed-transfer"])
+    spasm(alice, occurred_at=at(day, 13), impacts=["fall"]).move_to_bin()
+    spasm(alice, occurred_at=at(LAST_30.start - timedelta(days=3), 9), impacts=["fall"])
+
+    report = build_report(alice, LAST_30)
+
+    assert (report.impacts.falls, report.impacts.failed_transfers) == (2, 1)
+    assert (report.impacts.woke, report.impacts.helped) == (1, 2)
+    assert report.previous_impacts.falls == 1
+    page = text_of(alice_client.get(reverse("reports:report")).text)
+    assert (
+        "falls or near-falls 2 (1), failed transfers 1 (0), woke the person 1 (0); helped a "
+        "stand or a transfer 2 (0)." in page
+    )

@@ -26,6 +26,7 @@ from sci_tracker.diary.models import (
     LegPainEntry,
     RedFlag,
     SpasmEpisode,
+    SpasmImpact,
     TreatmentEvent,
 )
 from sci_tracker.diary.pain_types import problem_pain_types
@@ -234,6 +235,40 @@ def red_flags(person, period):
     return rows
 
 
+@dataclass(frozen=True)
+class Impacts:
+    """What the period's spasms did, as logged: how many got in the way and how many helped."""
+
+    falls: int = 0
+    failed_transfers: int = 0
+    woke: int = 0
+    helped: int = 0  # helped the person stand or make a transfer
+
+    @property
+    def any(self) -> bool:
+        return bool(self.falls or self.failed_transfers or self.woke or self.helped)
+
+
+def spasm_impacts(person, period) -> Impacts:
+    """One query: the impacts of the period's spasms (only those that have any)."""
+    since, until = period.bounds(person.zone)
+    counts = Counter(
+        impact
+        for impacts in SpasmEpisode.objects.for_user(person)
+        .active()
+        .filter(occurred_at__gte=since, occurred_at__lt=until)
+        .exclude(impacts=[])
+        .values_list("impacts", flat=True)
+        for impact in impacts
+    )
+    return Impacts(
+        falls=counts[SpasmImpact.FALL],
+        failed_transfers=counts[SpasmImpact.FAILED_TRANSFER],
+        woke=counts[SpasmImpact.WOKE_ME],
+        helped=counts[SpasmImpact.HELPED_STANDING] + counts[SpasmImpact.HELPED_TRANSFER],
+    )
+
+
 @dataclass
 class Note:
     day: date
@@ -354,6 +389,9 @@ class Report:
     strip: list | None = None  # StripColumn: the spasticity rating and night wakings
     # The latest weekly SCI-SET score of the period and its change (trends.sciset_weeks.Latest).
     sciset: object = None
+    # What the spasms did, this period and the one before (falls, failed transfers, help).
+    impacts: Impacts = field(default_factory=Impacts)
+    previous_impacts: Impacts = field(default_factory=Impacts)
     # Sentences on the spasms after bladder, bowel, skin and medicine events, when strong
     # (trends.by_the_hour).
     after_events: list = field(default_factory=list)
@@ -396,6 +434,7 @@ def build_report(person, period, *, window: Window = EVERY_DAY):
     notes, notes_left_out = last(flagged_notes(person, period), MAX_NOTES)
     strip_days, strip = check_in_strip(this_days)
     episodes = ad_episodes.episodes_in(person, period)
+    previous_inside = window.clip(previous)  # a share link's days only
     shown_episodes, episodes_left_out = last(episodes, MAX_AD_EPISODES)
     return Report(
         person=person_facts(person),
@@ -427,6 +466,8 @@ def build_report(person, period, *, window: Window = EVERY_DAY):
         usual_pressure=ad_episodes.usual_pressure(person),
         sciset=sciset_weeks.latest(sciset_weeks.weeks_in(person, period)),
         after_events=by_the_hour.by_the_hour(person, period, this_days).sentences(),
+        impacts=spasm_impacts(person, period),
+        previous_impacts=spasm_impacts(person, previous_inside) if previous_inside else Impacts(),
         care_weeks=care_weeks.weeks_in(person, period),
         adherence=adherence.adherence(person, period),
     )
