@@ -10,8 +10,9 @@ log rows it wrote.
 Targets: the same number of queries for 5 and 500 patients, and one access-log INSERT per view.
 Time still grows with the number of patients: the page shows 25 at a time, but sorting by what
 needs attention reads 31 days of grouped rows for every one of them (measured on PostgreSQL on
-the project's 2-core machine: 5 patients 72 ms, 500 patients 592 ms, 28 queries each). Per-day
-summaries kept on write would make that read flat; the ratio is printed for the record.
+the project's 2-core machine, with tests running beside it: 5 patients 42 ms, 500 patients
+548 ms, 30 queries each, sessions and the menu's included). Per-day summaries kept on write
+would make that read flat; the ratio is printed for the record.
 
 The scratch database is SQLite in a temporary folder, or PostgreSQL with
 `--database-url postgres://...` (that database is emptied and filled): the issue's measurement
@@ -19,15 +20,14 @@ is on PostgreSQL.
 """
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
 import time
 from datetime import datetime, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from trends import set_up_django  # the scratch database, as every benchmark here sets it up
+
 ZONES = ["Pacific/Auckland", "America/Denver", "Europe/London"]
 DAYS = 30
 SIZES = (5, 500)
@@ -38,22 +38,6 @@ def parse_args():
     parser.add_argument("--database-url", help="a scratch PostgreSQL database (default: SQLite)")
     parser.add_argument("--repeat", type=int, default=10, help="timed requests per page")
     return parser.parse_args()
-
-
-def set_up_django(database_url, scratch):
-    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{scratch}/bench.sqlite3"
-    os.environ["SCI_TRACKER_DATA_DIR"] = scratch
-    os.environ["SCI_TRACKER_DEBUG"] = "0"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sci_tracker.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def fill(clinician, patients, start_at):

@@ -28,7 +28,7 @@ from sci_tracker.reports.report import MAX_NOTES, MAX_RED_FLAGS, NOTE_CHARS, bui
 from sci_tracker.reports.views import ReportLinks, report_context
 from sci_tracker.trends.aggregates import Period
 from sci_tracker.trends.window import Window
-from tests.conftest import diary_queries, make_user
+from tests.conftest import diary_queries, make_user, text_of
 from tests.entries import AUCKLAND, ad_episode, at, builtin, checkin, event, fill_days, pain, spasm
 
 OWN_LINKS = ReportLinks(page="/report/", pdf="/report/pdf/", trends="/trends/")
@@ -70,8 +70,8 @@ def test_it_builds_the_figures_for_a_known_diary(alice, frozen):
     assert figures(headline(report, "Highest leg pain")) == (6, 30, None, 0)
     assert figures(headline(report, "Spasms logged per day")) == (2, 30, None, 0)
     assert figures(headline(report, "Night spasms per day")) == (1, 30, None, 0)
-    assert figures(headline(report, "Penn spasm frequency")) == (2, 30, None, 0)
-    assert figures(headline(report, "Penn spasm severity")) == (1, 30, None, 0)
+    assert figures(headline(report, "Penn spasm frequency, median")) == (2, 30, None, 0)
+    assert figures(headline(report, "Penn spasm severity, median")) == (1, 30, None, 0)
     assert figures(headline(report, "Affected sleep")) == (None, 0, None, 0)
     assert headline(report, "Average leg pain").change is None
     assert [(e.date, e.event_kind) for e in report.events] == [(date(2026, 3, 5), "botox")]
@@ -147,7 +147,7 @@ def test_it_leaves_out_the_bin(alice, frozen):
     report = build_report(alice, LAST_30)
     assert figures(headline(report, "Spasms logged per day")) == (1, 1, None, 0)
     assert figures(headline(report, "Highest leg pain")) == (None, 0, None, 0)
-    assert figures(headline(report, "Penn spasm frequency")) == (None, 0, None, 0)
+    assert figures(headline(report, "Penn spasm frequency, median")) == (None, 0, None, 0)
     assert (report.events, report.triggers, report.interventions, report.notes) == ([], [], [], [])
     assert [flag.symptom for flag in report.red_flags] == ["Fever or chills"]
     assert kept.pk
@@ -257,9 +257,9 @@ def test_it_reads_a_month_or_a_dense_year_in_the_same_queries(alice, alice_clien
     # 16, one for the AD episodes, one for the confirmed pain types, one for the SCI-SET weeks,
     # two for the care weeks (trends.care_weeks), one for the doses by week, one for the menu's
     # roles (sharing/roles.py: whom the account helps, one query whatever the diary holds),
-    # three for the spasms after bladder, bowel, skin and medicine events and one for those
-    # events that count as triggers.
-    assert month <= 27
+    # three for the spasms after bladder, bowel, skin and medicine events, one for those events
+    # that count as triggers, and two for what the spasms did (this period and the one before).
+    assert month <= 29
 
 
 # The charts ----------------------------------------------------------------------------------
@@ -733,3 +733,79 @@ def test_it_gives_every_colour_of_the_charts_a_dark_one_on_screen():
             assert f'[data-bs-theme="dark"] .report-svg [{attribute}="{colour}"]' in dark
     # Paper and the PDF keep the light colours: the dark ones are for the screen only.
     assert "@media print" not in dark
+
+
+def test_it_gives_the_penn_answers_median_and_says_when_a_pain_change_matters(
+    alice, alice_client, frozen
+):
+    # The period before: average pain 5, Penn frequency 1, 1, 4 (a mean of 2, a median of 1).
+    for n, frequency in enumerate([1, 1, 4]):
+        day = LAST_30.start - timedelta(days=n + 1)
+        checkin(alice, day, psfs_frequency=frequency, psfs_severity=1, pain_average=5)
+    # This period: average pain 3.5 (1.5 points, 30% less), worst 4 against none before, Penn
+    # 2, 3, 3, 4 (a median of 3: the lower middle answer).
+    for n, frequency in enumerate([2, 3, 3, 4]):
+        checkin(
+            alice,
+            LAST_30.end - timedelta(days=n),
+            psfs_frequency=frequency,
+            psfs_severity=2,
+            pain_average=3 + n % 2,
+            pain_worst=4,
+        )
+    report = build_report(alice, LAST_30)
+
+    penn = headline(report, "Penn spasm frequency, median")
+    assert (penn.this, penn.previous, penn.change) == (3, 1, 2)
+    assert penn.important is None  # no size is published for the Penn scale
+    pain = headline(report, "Average leg pain")
+    assert (pain.this, pain.previous) == (3.5, 5)
+    assert pain.important is True  # 30% less, though under 2 points
+    assert headline(report, "Worst leg pain, mean of each day's worst").important is None
+
+    page = text_of(alice_client.get(reverse("reports:report")).text)
+    assert "\N{MINUS SIGN}1.5 meaningful" in page
+    assert "+2.0 meaningful" not in page  # the Penn change: a number, nothing of its size
+    assert "+2.0 less than" not in page
+    assert "Penn spasm frequency, median (0-4) 3 4 check-ins 1 3 check-ins +2.0" in page
+
+
+def test_it_says_what_each_red_flag_may_mean_for_this_person(alice, bob, frozen):
+    day = LAST_30.end
+    spasm(alice, occurred_at=at(day, 9), red_flags=["ad-signs", "leg-swollen"])
+    pain(alice, occurred_at=at(day, 10), red_flags=["fever"])
+    spasm(bob, occurred_at=at(day, 9, zone=bob.zone), red_flags=["ad-signs"])
+
+    shown = [(row.symptom, row.may_mean) for row in build_report(alice, LAST_30).red_flags]
+    assert shown == [
+        (
+            "Pounding headache, flushing or sweating above the injury",
+            "possible autonomic dysreflexia",
+        ),
+        ("One leg swollen, red or warm", "possible deep vein thrombosis"),
+        ("Fever or chills", "possible infection"),
+    ]
+    # Below T6 the same symptom is not named autonomic dysreflexia.
+    [row] = build_report(bob, LAST_30).red_flags
+    assert row.may_mean == ""
+
+
+def test_it_counts_falls_failed_transfers_and_spasms_that_helped(alice, alice_client, frozen):
+    day = LAST_30.end
+    spasm(alice, occurred_at=at(day, 9), impacts=["fall", "woke-me"])
+    spasm(alice, occurred_at=at(day, 10), impacts=["fall"])
+    spasm(alice, occurred_at=at(day, 11), impacts=["helped-standing"])
+    spasm(alice, occurred_at=at(day, 12), impacts=["helped-transfer", "failed-transfer"])
+    spasm(alice, occurred_at=at(day, 13), impacts=["fall"]).move_to_bin()
+    spasm(alice, occurred_at=at(LAST_30.start - timedelta(days=3), 9), impacts=["fall"])
+
+    report = build_report(alice, LAST_30)
+
+    assert (report.impacts.falls, report.impacts.failed_transfers) == (2, 1)
+    assert (report.impacts.woke, report.impacts.helped) == (1, 2)
+    assert report.previous_impacts.falls == 1
+    page = text_of(alice_client.get(reverse("reports:report")).text)
+    assert (
+        "falls or near-falls 2 (1), failed transfers 1 (0), woke the person 1 (0); helped a "
+        "stand or a transfer 2 (0)." in page
+    )

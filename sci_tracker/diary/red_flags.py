@@ -102,6 +102,27 @@ ADVICE = {
 }
 
 
+# What each symptom may mean, for the clinician's report: a "possible", never a diagnosis.
+MAY_MEAN = {
+    RedFlag.LEG_SWOLLEN: _("possible deep vein thrombosis"),
+    RedFlag.CHEST: _("possible pulmonary embolism"),
+    RedFlag.PUMP_ALARM: _("possible pump fault, with a risk of baclofen withdrawal"),
+    RedFlag.NEW_WEAKNESS: _("possible change in the spinal cord, such as a syrinx"),
+}
+
+
+def may_mean(flag: str, person) -> str:
+    """What a ticked symptom may mean for this person, or "" when nothing can be said: signs
+    of autonomic dysreflexia only at T6 or above (or a level not known), as urgent_advice."""
+    if flag == RedFlag.AD_SIGNS:
+        return str(_("possible autonomic dysreflexia")) if person.ad_risk else ""
+    if flag == RedFlag.FEVER:
+        if person.has_baclofen_pump:
+            return str(_("possible infection, or baclofen withdrawal"))
+        return str(_("possible infection"))
+    return str(MAY_MEAN.get(flag, ""))
+
+
 def urgent_advice(red_flags, person):
     """The advice for each ticked symptom, most urgent first."""
     advice = []

@@ -26,10 +26,11 @@ from sci_tracker.diary.models import (
     LegPainEntry,
     RedFlag,
     SpasmEpisode,
+    SpasmImpact,
     TreatmentEvent,
-    labels,
 )
 from sci_tracker.diary.pain_types import problem_pain_types
+from sci_tracker.diary.red_flags import may_mean
 from sci_tracker.trends import (
     ad_episodes,
     adherence,
@@ -38,7 +39,7 @@ from sci_tracker.trends import (
     care_weeks,
     sciset_weeks,
 )
-from sci_tracker.trends.aggregates import NIGHT_HOURS, Period, mean, woken_share
+from sci_tracker.trends.aggregates import NIGHT_HOURS, Period, mean, median, woken_share
 from sci_tracker.trends.window import EVERY_DAY, Window
 
 MAX_DAYS = 366  # a report is for one visit; a longer look belongs on the trends pages
@@ -58,6 +59,12 @@ def highest(values):
     return (max(recorded) if recorded else None), len(recorded)
 
 
+# The smallest change people notice as meaningful on a 0-10 pain rating (IMMPACT): about 2
+# points or 30%. None is published for the other measures, so nothing is said of their size.
+PAIN_IMPORTANT_POINTS = 2
+PAIN_IMPORTANT_SHARE = 0.3
+
+
 @dataclass
 class Headline:
     """One measure this period against the period before, with the days behind each figure."""
@@ -69,6 +76,16 @@ class Headline:
     previous: float | None
     previous_days: int
     counted: str  # what the days are: "days" with a record, or "check-ins"
+    pain: bool = False  # a 0-10 pain rating, whose smallest important change is published
+
+    @property
+    def important(self) -> bool | None:
+        """Whether the change reaches the smallest one that matters (None: none is published,
+        or one side has no figure)."""
+        if not self.pain or self.change is None:
+            return None
+        share = abs(self.change) / self.previous if self.previous else 0
+        return abs(self.change) >= PAIN_IMPORTANT_POINTS or share >= PAIN_IMPORTANT_SHARE
 
     @property
     def this_count(self):
@@ -90,15 +107,22 @@ class Headline:
         return self.this - self.previous
 
 
-# (label, scale, Daily series, how it is summed up, what the days behind it are)
+# (label, scale, Daily series, how it is summed up, what the days behind it are). The Penn
+# scale is ordinal: its median, never a mean.
 HEADLINES = [
     ("Average leg pain", "0-10", "pain_average", mean, "days"),
     ("Worst leg pain, mean of each day's worst", "0-10", "pain_worst", mean, "days"),
     ("Highest leg pain", "0-10", "pain_worst", highest, "days"),
     ("Spasms logged per day", "", "spasms", mean, "days"),
     ("Night spasms per day", NIGHT, "night_spasms", mean, "days"),
-    ("Penn spasm frequency", "0-4", "psfs_frequency", mean, "check-ins"),
-    ("Penn spasm severity", "1-3, days with spasms", "psfs_severity", mean, "check-ins"),
+    (gettext_lazy("Penn spasm frequency, median"), "0-4", "psfs_frequency", median, "check-ins"),
+    (
+        gettext_lazy("Penn spasm severity, median"),
+        gettext_lazy("1-3, days with spasms"),
+        "psfs_severity",
+        median,
+        "check-ins",
+    ),
     (gettext_lazy("Spasticity rating"), "0-10", "spasticity", mean, "check-ins"),
     ("Got in the way of daily activities", "0-10", "interference_activities", mean, "check-ins"),
     ("Affected mood", "0-10", "interference_mood", mean, "check-ins"),
@@ -119,7 +143,8 @@ def headlines(this_period, previous_period):
     for label, scale, name, summed_up, counted in HEADLINES:
         this, this_days = summed_up(getattr(this_period, name))
         before, before_days = summed_up(getattr(previous_period, name))
-        rows.append(Headline(label, scale, this, this_days, before, before_days, counted))
+        pain = name.startswith("pain_")
+        rows.append(Headline(label, scale, this, this_days, before, before_days, counted, pain))
     return rows
 
 
@@ -183,6 +208,7 @@ class RedFlagRow:
     when: datetime  # the person's local time, naive: shown as it is whoever reads it
     symptom: str
     kind: str
+    may_mean: str = ""  # diary.red_flags.may_mean: "possible autonomic dysreflexia", or ""
 
 
 def red_flags(person, period):
@@ -199,12 +225,48 @@ def red_flags(person, period):
         )
         for moment, flags in entries:
             local = moment.astimezone(person.zone).replace(tzinfo=None)
+            symptoms = dict(RedFlag.choices)
             rows.extend(
-                RedFlagRow(local, symptom, model.kind_label)
-                for symptom in labels(RedFlag.choices, flags)
+                RedFlagRow(local, symptoms[flag], model.kind_label, may_mean(flag, person))
+                for flag in flags
+                if flag in symptoms
             )
     rows.sort(key=lambda row: row.when)
     return rows
+
+
+@dataclass(frozen=True)
+class Impacts:
+    """What the period's spasms did, as logged: how many got in the way and how many helped."""
+
+    falls: int = 0
+    failed_transfers: int = 0
+    woke: int = 0
+    helped: int = 0  # helped the person stand or make a transfer
+
+    @property
+    def any(self) -> bool:
+        return bool(self.falls or self.failed_transfers or self.woke or self.helped)
+
+
+def spasm_impacts(person, period) -> Impacts:
+    """One query: the impacts of the period's spasms (only those that have any)."""
+    since, until = period.bounds(person.zone)
+    counts = Counter(
+        impact
+        for impacts in SpasmEpisode.objects.for_user(person)
+        .active()
+        .filter(occurred_at__gte=since, occurred_at__lt=until)
+        .exclude(impacts=[])
+        .values_list("impacts", flat=True)
+        for impact in impacts
+    )
+    return Impacts(
+        falls=counts[SpasmImpact.FALL],
+        failed_transfers=counts[SpasmImpact.FAILED_TRANSFER],
+        woke=counts[SpasmImpact.WOKE_ME],
+        helped=counts[SpasmImpact.HELPED_STANDING] + counts[SpasmImpact.HELPED_TRANSFER],
+    )
 
 
 @dataclass
@@ -327,6 +389,9 @@ class Report:
     strip: list | None = None  # StripColumn: the spasticity rating and night wakings
     # The latest weekly SCI-SET score of the period and its change (trends.sciset_weeks.Latest).
     sciset: object = None
+    # What the spasms did, this period and the one before (falls, failed transfers, help).
+    impacts: Impacts = field(default_factory=Impacts)
+    previous_impacts: Impacts = field(default_factory=Impacts)
     # Sentences on the spasms after bladder, bowel, skin and medicine events, when strong
     # (trends.by_the_hour).
     after_events: list = field(default_factory=list)
@@ -369,6 +434,7 @@ def build_report(person, period, *, window: Window = EVERY_DAY):
     notes, notes_left_out = last(flagged_notes(person, period), MAX_NOTES)
     strip_days, strip = check_in_strip(this_days)
     episodes = ad_episodes.episodes_in(person, period)
+    previous_inside = window.clip(previous)  # a share link's days only
     shown_episodes, episodes_left_out = last(episodes, MAX_AD_EPISODES)
     return Report(
         person=person_facts(person),
@@ -400,6 +466,8 @@ def build_report(person, period, *, window: Window = EVERY_DAY):
         usual_pressure=ad_episodes.usual_pressure(person),
         sciset=sciset_weeks.latest(sciset_weeks.weeks_in(person, period)),
         after_events=by_the_hour.by_the_hour(person, period, this_days).sentences(),
+        impacts=spasm_impacts(person, period),
+        previous_impacts=spasm_impacts(person, previous_inside) if previous_inside else Impacts(),
         care_weeks=care_weeks.weeks_in(person, period),
         adherence=adherence.adherence(person, period),
     )

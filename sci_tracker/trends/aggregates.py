@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from math import sqrt
-from statistics import fmean
+from statistics import fmean, median_low
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
@@ -329,6 +329,18 @@ def mean(values):
     """The mean of the recorded values, and how many there were."""
     recorded = [value for value in values if value is not None]
     return (fmean(recorded) if recorded else None), len(recorded)
+
+
+def median(values):
+    """The median of the recorded answers of an ordinal scale (the Penn scale: a mean of its
+    answers means nothing), the lower middle one of an even number so it is always an answer
+    of the scale, and how many were recorded."""
+    recorded = [value for value in values if value is not None]
+    return (median_low(recorded) if recorded else None), len(recorded)
+
+
+# The day series of an ordinal scale, summed up by their median wherever others take a mean.
+ORDINAL = ("psfs_frequency", "psfs_severity")
 
 
 def spasms_by_hour(owner, period):
@@ -837,7 +849,10 @@ def weekly(by_day):
     weeks = []
     for first in range(0, len(by_day.days), 7):
         cut = slice(first, first + 7)
-        figures = {name: mean(getattr(by_day, name)[cut]) for name in names}
+        figures = {
+            name: (median if name in ORDINAL else mean)(getattr(by_day, name)[cut])
+            for name in names
+        }
         weeks.append((by_day.days[cut][0], by_day.days[cut][-1], figures))
     return weeks
 

@@ -4,7 +4,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from sci_tracker.trends.aggregates import NIGHT_HOURS, RatingFigures, WakingFigures, mean
+from sci_tracker.trends.aggregates import NIGHT_HOURS, RatingFigures, WakingFigures, mean, median
+from sci_tracker.trends.rise import penn_label
 
 NIGHT = "22:00 to 06:00"
 
@@ -102,16 +103,17 @@ def spasms(found):
             _("The most in one day was %(most)d, on %(day)s.")
             % {"most": most, "day": day_name(most_day)},
         ]
-    frequency, check_ins = mean(by_day.psfs_frequency)
+    # An ordinal scale: its median answer, in the scale's own words.
+    frequency, check_ins = median(by_day.psfs_frequency)
     if check_ins:
         sentences.append(
             ngettext(
-                "Your daily check-in gave a Penn spasm frequency of %(frequency)s out of 4.",
-                "Your %(check_ins)d daily check-ins gave a Penn spasm frequency of "
-                "%(frequency)s out of 4 on average.",
+                "Your daily check-in gave a Penn spasm frequency of %(answer)s.",
+                "Your %(check_ins)d daily check-ins gave a median Penn spasm frequency of "
+                "%(answer)s.",
                 check_ins,
             )
-            % {"check_ins": check_ins, "frequency": one_decimal(frequency)}
+            % {"check_ins": check_ins, "answer": penn_label(frequency)}
         )
     return sentences
 
