@@ -14,6 +14,7 @@ from sci_tracker.core.models import CACHE_TABLE
 from sci_tracker.diary.catalogue import sync_catalogue
 from sci_tracker.diary.models import Intervention, Trigger
 from sci_tracker.env import built_in_cache
+from tests.push_service import PushService
 
 PASSWORD = "correct horse battery staple"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -73,6 +74,13 @@ def make_user(name, *, confirmed=True, **fields):
     return User.objects.create_user(
         email=f"{name}@example.org", password=PASSWORD, display_name=name.title(), **fields
     )
+
+
+@pytest.fixture
+def push_service():
+    """A fake push service on localhost (tests/push_service.py) that keeps what it receives."""
+    with PushService() as service:
+        yield service
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from sci_tracker.diary.models import Medicine
 from sci_tracker.reminders import worker
 from sci_tracker.reminders.models import SentDoseReminder
 from tests.conftest import make_user, text_of
-from tests.push_service import PushService
 from tests.test_reminders import remind, subscribe
 
 pytestmark = pytest.mark.django_db
@@ -24,12 +23,6 @@ DAY = date(2026, 6, 1)  # summer time in London: 08:00 there is 07:00 UTC
 
 def utc(hour, minute=0, day=DAY):
     return datetime.combine(day, time(hour, minute), UTC)
-
-
-@pytest.fixture
-def push_service():
-    with PushService() as service:
-        yield service
 
 
 @pytest.fixture

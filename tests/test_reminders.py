@@ -61,12 +61,6 @@ def round_at(moment):
         return worker.send_round()
 
 
-@pytest.fixture
-def push_service():
-    with PushService() as service:
-        yield service
-
-
 # When a reminder falls due --------------------------------------------------------------------
 
 

@@ -31,7 +31,7 @@ from sci_tracker.diary.models import (
 )
 from sci_tracker.diary.models.medicines import COMMON_MEDICINES
 from sci_tracker.diary.rules import event_day_near_enough, moment_has_come, on_calendar
-from sci_tracker.diary.schedules import DoseTimes
+from sci_tracker.diary.schedules import HOUR_MINUTE, DoseTimes
 
 # The usual schedules as one tap each; "custom" reads the times typed.
 SCHEDULES = {
@@ -203,7 +203,7 @@ class DueDoseForm(TapForm):
 
     medicine = forms.IntegerField(min_value=1, max_value=2**31 - 1)
     day = forms.DateField()
-    time = forms.RegexField(regex=r"^(?:[01]\d|2[0-3]):[0-5]\d$")
+    time = forms.RegexField(regex=rf"^{HOUR_MINUTE.pattern}$")  # diary.schedules' one form
     status = forms.ChoiceField(choices=DoseStatus.choices)
 
 
