@@ -5,6 +5,8 @@ the answers no URL pattern gives: a wrong Host, a missing CSRF token, a lockout,
 guesses, the "Not saved" 503 and a 500.
 """
 
+import gzip
+import json
 import stat
 import subprocess
 import sys
@@ -80,6 +82,27 @@ def test_it_keeps_private_pages_out_of_every_cache(alice_client, db):
     assert alice_client.get("/")["Cache-Control"] == "private, no-store"
     assert alice_client.get(reverse("trends:data"))["Cache-Control"] == "private, no-store"
     assert "Cache-Control" not in Client().get(reverse("guides:index"))  # public, signed out
+
+
+GZIP = {"Accept-Encoding": "gzip"}
+FNAME = 0x08  # the gzip header's flag for a file name: where Django puts its random padding
+
+
+def test_it_sends_pages_and_exports_gzipped_with_random_padding(alice_client, db):
+    page = alice_client.get(reverse("trends:overview"), {"range": "all"}, headers=GZIP)
+    assert page["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in page["Vary"]
+    assert "<h1" in gzip.decompress(page.content).decode()
+    # Django's BREACH mitigation: a random-length "file name" in each body's header, so the
+    # compressed size no longer tells an attacker how well a guess matched a secret on the page.
+    assert page.content[3] & FNAME
+    exported = alice_client.get(reverse("exports:fhir"), headers=GZIP)  # a streamed download
+    assert exported["Content-Encoding"] == "gzip"
+    body = gzip.decompress(b"".join(exported.streaming_content))
+    assert json.loads(body)["resourceType"] == "Bundle"
+    plain = alice_client.get(reverse("trends:overview"), {"range": "all"})
+    assert "Content-Encoding" not in plain  # only when the browser asks
+    assert "<h1" in plain.content.decode()
 
 
 def mode(path):
