@@ -23,7 +23,7 @@ from sci_tracker.diary.models import CareEvent
 from sci_tracker.exports import backup, fhir
 from sci_tracker.sharing.models import CareAccess
 from tests.conftest import diary_queries, make_user
-from tests.entries import NOW, at, care
+from tests.entries import NOW, at, care, dose, medicine
 from tests.test_import import confirm, csv_bytes, minimal_backup, page_text, upload
 
 
@@ -523,3 +523,16 @@ def test_it_keeps_the_care_buttons_offline_and_the_worker_queues_them(alice_clie
     worker = client.get("/service-worker.js").content.decode()
     shell = json.loads(worker.split("\n", 1)[0].removeprefix("const SHELL = ").removesuffix(";"))
     assert "care-now/" in shell["taps"]
+
+
+def test_it_lists_care_events_medicines_and_doses_in_the_admin(client, staff, alice):
+    care(alice, "bowel-routine", bowel_result="good")
+    baclofen = medicine(alice, "Baclofen")
+    dose(alice, baclofen)
+    client.force_login(staff)
+    events = client.get(reverse("admin:diary_careevent_changelist"))
+    assert "Bowel routine done" in events.text
+    medicines = client.get(reverse("admin:diary_medicine_changelist"))
+    assert "Baclofen" in medicines.text
+    doses = client.get(reverse("admin:diary_medicinedose_changelist"))
+    assert "Baclofen taken" in doses.text

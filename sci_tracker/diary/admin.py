@@ -3,11 +3,14 @@ from django.contrib import admin
 from sci_tracker.diary.models import (
     ADEpisode,
     BloodPressureReading,
+    CareEvent,
     CheckIn,
     HiddenIntervention,
     HiddenTrigger,
     Intervention,
     LegPainEntry,
+    Medicine,
+    MedicineDose,
     PainProblem,
     SpasmEpisode,
     TreatmentEvent,
@@ -30,7 +33,7 @@ class HiddenItemAdmin(admin.ModelAdmin):
     raw_id_fields = ["person"]
 
 
-@admin.register(SpasmEpisode, LegPainEntry)
+@admin.register(SpasmEpisode, LegPainEntry, CareEvent, MedicineDose)
 class TimedEntryAdmin(admin.ModelAdmin):
     list_display = ["__str__", "owner", "occurred_at", "logged_by", "deleted_at"]
     list_filter = ["occurred_at"]
@@ -55,3 +58,11 @@ class DatedEntryAdmin(admin.ModelAdmin):
 
 
 admin.site.register(PainProblem)
+
+
+@admin.register(Medicine)
+class MedicineAdmin(admin.ModelAdmin):
+    """A medicine's identity; its starts, changes and stop are its treatment events."""
+
+    list_display = ["name", "owner", "reason", "route", "remind"]
+    raw_id_fields = ["owner"]
