@@ -40,7 +40,7 @@ test: $(VENV)/.dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Speed figures on years of data (see README: Speed); not part of `make test`.
+# Speed figures on years of data (see docs/development.md: Speed); not part of `make test`.
 bench: $(VENV)/.dev
 	$(BIN)/python bench/trends.py
 	$(BIN)/python bench/export.py

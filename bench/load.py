@@ -60,8 +60,9 @@ WARM_UP_SECONDS = 3
 # Gunicorn on 2 cores: the app is CPU-bound Python (SQLite runs inside the worker), so threads add
 # little under the GIL and worker processes are what run in parallel. Three sync workers keep both
 # cores busy while one of them waits (on SQLite's write lock, or on this client, which shares the
-# two cores), as the README's production command does. More only add switching between processes,
-# and each keeps its own cache of trends figures (settings.CACHES), so more of them compute more.
+# two cores), as the production command in docs/operations.md does. More only add switching
+# between processes, and each keeps its own cache of trends figures (settings.CACHES), so more
+# of them compute more.
 # Measured on the project's 2-core machine, otherwise idle, 10 s phases: "Spasm now" 140 a second
 # with 2 workers, 154 with 3, 156 with 4, but 4 made the mixed phase's 95th percentile worse
 # (205 ms against 172 with 3).

@@ -1,7 +1,7 @@
 """SCI Tracker settings: one module, every value from an environment variable.
 
-Nothing needs to be set for a local install. The README lists every variable; a malformed value
-stops start-up with a message naming it (see sci_tracker/env.py).
+Nothing needs to be set for a local install. docs/operations.md lists every variable; a
+malformed value stops start-up with a message naming it (see sci_tracker/env.py).
 """
 
 from datetime import timedelta

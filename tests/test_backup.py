@@ -39,7 +39,7 @@ from tests.entries import (
     spasm,
 )
 
-README = Path(__file__).parent.parent / "README.md"
+FORMATS = Path(__file__).parent.parent / "docs" / "formats.md"
 
 
 def download(client):
@@ -416,13 +416,13 @@ def test_it_offers_the_backup_before_the_account_is_deleted(alice_client):
 
 
 def readme_backup_section():
-    readme = README.read_text()
+    readme = FORMATS.read_text()
     section = readme[readme.index("### `sci-tracker-backup-<date>.json`") :]
     return section[: section.index("\n### ", 1)]
 
 
 @pytest.mark.parametrize("section", backup.SECTIONS, ids=SECTION_IDS)
-def test_it_documents_every_key_in_the_readme(section):
+def test_it_documents_every_key_in_the_formats_doc(section):
     documented = readme_backup_section()
     for key in (section.key, *section.fields):
         assert re.search(rf"`{key}`", documented), f"{section.key}: {key}"

@@ -375,5 +375,5 @@ def test_it_points_to_pg_dump_and_pg_restore_on_postgresql(tmp_path, command, to
         call_command(command, str(path), "--no-input" if command == "restore" else "--force")
 
     assert tool in str(refusal.value)
-    assert "README: Backing up the database" in str(refusal.value)
+    assert "docs/operations.md: Backing up the database" in str(refusal.value)
     assert sorted(tmp_path.iterdir()) == ([path] if command == "restore" else [])

@@ -1,9 +1,10 @@
 """Everything a person owns in one JSON file they can keep, and bring back with the importer:
 their diary, and what their clinicians wrote about them (review notes and visit measures).
 
-The README's "Exports" section documents the format. Each section names the model fields it
-writes; every other field of the model is listed in NOT_BACKED_UP with the reason, and a test
-checks that the two together are exactly the model's fields, so a new field cannot be forgotten.
+The "Exports" section of docs/formats.md documents the format. Each section names the model
+fields it writes; every other field of the model is listed in NOT_BACKED_UP with the reason, and
+a test checks that the two together are exactly the model's fields, so a new field cannot be
+forgotten.
 
 Values are written by the kind of field: times as ISO 8601 in the person's zone with the offset,
 dates as YYYY-MM-DD, the account that logged an entry as its e-mail address (a clinician's note

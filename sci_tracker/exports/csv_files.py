@@ -1,6 +1,6 @@
 """The person's diary as CSV files, one per kind of entry, written a row at a time so that ten
-years stream out without being held in memory. The README's "Exports" section documents every
-column; a test checks that it does.
+years stream out without being held in memory. The "Exports" section of docs/formats.md
+documents every column; a test checks that it does.
 
 Conventions: times are ISO 8601 in the person's own zone, with the offset
 (2026-03-15T00:30:00+13:00); scale values are plain numbers; lists (triggers, regions, sites...)

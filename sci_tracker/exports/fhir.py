@@ -1,5 +1,5 @@
 """The person's diary as a FHIR R4B Bundle (type "collection") of plain JSON, for a clinician's
-system. The README's "FHIR" subsection documents every resource and code.
+system. The "FHIR" subsection of docs/formats.md documents every resource and code.
 
 One Patient, then one Observation per score: check-ins (grouped by a panel Observation per day),
 the number of spasms each day (the detail of each stays in spasms.csv), bouts of leg pain, AD
@@ -138,7 +138,7 @@ MEDICATION_ADMINISTRATION_STATUSES = frozenset(
     {"in-progress", "not-done", "on-hold", "completed", "entered-in-error", "stopped", "unknown"}
 )
 
-# The project's measure codes: (code, display). The README lists them.
+# The project's measure codes: (code, display). docs/formats.md lists them.
 MEASURE_NAMES = {
     "daily-check-in": "Daily check-in",
     "recall-window": "Recall window",

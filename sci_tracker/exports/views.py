@@ -55,7 +55,7 @@ def backup_file(request, person):
 @require_safe
 @person_view("manage")
 def fhir_bundle(request, person):
-    """The diary's scores as a FHIR R4B Bundle of Observations (see the README): a collection,
+    """The diary's scores as a FHIR R4B Bundle of Observations (see docs/formats.md): a collection,
     or with ?type=transaction the same resources as PUTs to their stable ids."""
     kind = request.GET.get("type", "collection")
     if kind not in fhir.BUNDLE_TYPES:

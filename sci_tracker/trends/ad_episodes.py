@@ -95,7 +95,7 @@ def usual_pressure(owner) -> dict | None:
 
 
 def as_json(owner, episodes: list[Episode]) -> dict:
-    """The trends JSON's "ad_episodes" part (documented in the README)."""
+    """The trends JSON's "ad_episodes" part (documented in docs/formats.md)."""
     return {
         "usual_blood_pressure": usual_pressure(owner),
         "raised_by": owner.RAISED_BY,

@@ -458,7 +458,7 @@ def _rounded(values):
 
 
 def chart_data(owner, found):
-    """The JSON the trends page draws (documented in the README)."""
+    """The JSON the trends page draws (documented in docs/formats.md)."""
     by_day = found.by_day
     return {
         "version": 1,

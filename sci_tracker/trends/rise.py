@@ -3,7 +3,7 @@
 A sudden, unexplained rise in spasms is often the first sign of a problem below the injury that
 the person cannot feel (a bladder infection, constipation, a pressure sore, a broken bone). The
 rule is meant to be quiet: it speaks only on enough diary, and only when the last days stand well
-clear of the person's own usual. The README ("A sudden rise in spasms") gives it in plain words.
+clear of the person's own usual. docs/using.md ("A sudden rise in spasms") gives it in plain words.
 
 - Days are the person's local days (aggregates.daily). The recent days are the last 3: today so
   far and the 2 before. The usual is the 28 days before those.

@@ -272,7 +272,7 @@ def data_etag(request, person):
 @person_view("read", page="Trends: chart data", once_a_day=True)
 @condition(etag_func=data_etag)
 def data(request, person):
-    """The series the trends charts draw (see the README). Like every diary page it is sent
+    """The series the trends charts draw (see docs/formats.md). Like every diary page it is sent
     "private, no-store" (sci_tracker.middleware); the ETag names the diary's version, so a
     client that asks with it gets 304 until something changes."""
     form = data_form(request, person)

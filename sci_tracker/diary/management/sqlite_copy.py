@@ -15,7 +15,8 @@ def live_sqlite():
     if connection.vendor != "sqlite":
         raise CommandError(
             f"The database is {connection.display_name}, not SQLite: back it up with "
-            "pg_dump -Fc and bring it back with pg_restore (README: Backing up the database)."
+            "pg_dump -Fc and bring it back with pg_restore "
+            "(docs/operations.md: Backing up the database)."
         )
     connection.ensure_connection()
     return connection.connection

@@ -1,4 +1,4 @@
-"""The reminder worker: a long-lived process beside the web server (see the README's
+"""The reminder worker: a long-lived process beside the web server (see docs/operations.md's
 Production section), or one round with --once (tests, cron)."""
 
 import logging
