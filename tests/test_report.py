@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from sci_tracker.diary import day_figures
 from sci_tracker.diary.models import (
     CheckIn,
     Intervention,
@@ -544,6 +545,7 @@ def dense_diary(person, last, days, seed=7):
             uses.append(InterventionUse(intervention=item, pain=entry, effect="not-sure"))
     SpasmEpisode.triggers.through.objects.bulk_create(links)
     InterventionUse.objects.bulk_create(uses)
+    day_figures.rebuild(person.pk)  # bulk_create skips the saves that count the days
 
 
 def report_html(person, period):

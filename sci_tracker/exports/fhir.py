@@ -26,6 +26,7 @@ from html import escape
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
+from sci_tracker.core.local_time import LocalDate
 from sci_tracker.diary.medicines import START, STOP, state_on, with_events
 from sci_tracker.diary.models import (
     NEUROPATHIC_TYPES,
@@ -53,7 +54,6 @@ from sci_tracker.diary.models import (
 )
 from sci_tracker.diary.schedules import LATE_AFTER
 from sci_tracker.diary.sciset import ITEM_KEYS, RECALL_DAYS
-from sci_tracker.trends.local_time import LocalDate
 
 CHUNK = 500  # rows fetched at a time: memory stays flat however long the diary
 CONTENT_TYPE = "application/fhir+json"
