@@ -99,7 +99,8 @@ def _write(owner_id: int, spasms, pains) -> None:
 
 
 def recount(owner_id: int, zone: tzinfo, days: Iterable[date]) -> None:
-    """Count these local days of the person's again from their entries."""
+    """Count these local days of the person's again from their entries. The caller holds the
+    owner's lock (locked_zones)."""
     days = sorted(set(days))
     if not days:
         return
@@ -120,10 +121,27 @@ def recount(owner_id: int, zone: tzinfo, days: Iterable[date]) -> None:
             _write(owner_id, spasm_rows(owner_id, zone, *span), pain_rows(owner_id, zone, *span))
 
 
+def locked_zones(owner_ids) -> dict:
+    """{owner id: zone}, with the owners' rows locked until the transaction ends.
+
+    Counting a day again is delete-then-insert: two transactions doing it for the same day at
+    once would each miss the other's new entry and both insert a row. On PostgreSQL the lock
+    makes them take turns (the second then sees the first's commit); SQLite's IMMEDIATE
+    transactions take turns already. In pk order, so two locks never wait on each other."""
+    rows = (
+        get_user_model()
+        .objects.select_for_update(no_key=True)
+        .filter(pk__in=owner_ids)
+        .order_by("pk")
+        .values_list("pk", "time_zone")
+    )
+    return {owner_id: ZoneInfo(name) for owner_id, name in rows}
+
+
 def rebuild(owner_id: int) -> None:
     """The person's rows made again from all their entries, in their zone as stored now."""
-    zone = ZoneInfo(get_user_model().objects.values_list("time_zone", flat=True).get(pk=owner_id))
     with transaction.atomic():
+        zone = locked_zones([owner_id])[owner_id]
         SpasmDay.objects.filter(owner_id=owner_id).delete()
         PainDay.objects.filter(owner_id=owner_id).delete()
         found = [
@@ -170,10 +188,11 @@ def recount_after_save(sender, instance, raw=False, update_fields=None, **kwargs
     before = getattr(instance, "_days_counted_before", None)
     if before is not None:
         moments.setdefault(before[1], set()).add(before[0])
-    zones = dict(get_user_model().objects.filter(pk__in=moments).values_list("pk", "time_zone"))
-    for owner_id, found in moments.items():
-        zone = ZoneInfo(zones[owner_id])
-        recount(owner_id, zone, {moment.astimezone(zone).date() for moment in found})
+    with transaction.atomic():
+        zones = locked_zones(moments)
+        for owner_id, found in moments.items():
+            zone = zones[owner_id]
+            recount(owner_id, zone, {moment.astimezone(zone).date() for moment in found})
 
 
 def note_zone_before(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
