@@ -672,11 +672,14 @@ def test_it_writes_each_check_in_as_a_questionnaire_response(full_diary, alice):
     assert second["authored"] == "2026-03-15"
 
 
-def test_it_sends_no_questionnaire_without_a_check_in(alice):
+def test_it_sends_the_questionnaire_only_with_a_check_in(alice):
     pain(alice)
     data = valid(fhir.bundle(alice))
     assert of_kind(data, "Questionnaire") == []
     assert of_kind(data, "QuestionnaireResponse") == []
+    checkin(alice)
+    kinds = [entry["resource"]["resourceType"] for entry in fhir.bundle(alice)["entry"]]
+    assert kinds[:3] == ["Patient", "Questionnaire", "QuestionnaireResponse"]
 
 
 def test_it_leaves_out_questions_not_answered(alice):
