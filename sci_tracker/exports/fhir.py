@@ -15,22 +15,24 @@ and a receiving system can recognise what it already has.
 A dose is a MedicationAdministration, not an Observation: it is FHIR's record of a medicine
 taken (or, "not-done", not taken), filed with the medicines in the receiving system.
 
-The tests validate the output against the R4B models of the `fhir.resources` package; the app
-itself does not need the package, it only writes dicts.
+The tests validate the output against the R4B models of the `fhir.resources` package and HL7's
+R4B JSON schema; the app itself needs neither, it only writes dicts.
 """
 
 import json
 import uuid
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from html import escape
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 
 from sci_tracker.diary.medicines import START, STOP, state_on, with_events
 from sci_tracker.diary.models import (
+    MEDICINE_EVENT_KINDS,
     NEUROPATHIC_TYPES,
     ADAction,
     ADCause,
@@ -56,7 +58,6 @@ from sci_tracker.diary.models import (
     SpasticityWeek,
     TreatmentEvent,
 )
-from sci_tracker.diary.models.entries import MEDICINE_EVENT_KINDS
 from sci_tracker.diary.schedules import LATE_AFTER
 from sci_tracker.diary.sciset import ITEM_KEYS, RECALL_DAYS
 from sci_tracker.trends.local_time import LocalDate
@@ -251,7 +252,7 @@ PAIN_SCORES = frozenset({"leg-pain-worst", "leg-pain-average"})  # also coded LO
 PENN_SYSTEMS = {"psfs_frequency": PSFS_FREQUENCIES, "psfs_severity": PSFS_SEVERITIES}
 
 
-def status_sets():
+def status_sets() -> dict[str, frozenset[str]]:
     # Read when called, so that a test can narrow a value set.
     return {
         "Observation": OBSERVATION_STATUSES,
@@ -363,7 +364,7 @@ def entry(resource, kind="collection"):
     return found
 
 
-def clinician_note(diary_entry, *texts):
+def clinician_note(diary_entry, *texts: str) -> list[dict] | None:
     """Only notes the person chose to show their clinician leave the app; other words they
     typed (a treatment event's details) leave on the same terms, before the note."""
     if not diary_entry.note_for_clinician:
@@ -550,19 +551,19 @@ class Performers:
 # Check-ins ------------------------------------------------------------------------------------
 
 
-def check_in_question(field):
+def check_in_question(field: str) -> str:
     """The question as the diary asks it: the model field's own label."""
     return str(capfirst(CheckIn._meta.get_field(field).verbose_name))
 
 
-def penn_coding(field, value):
+def penn_coding(field: str, value: int) -> dict:
     """A Penn answer as a coding whose display is the wording the app shows ("3: Spasms more
     than once an hour")."""
     label = str(dict(CheckIn._meta.get_field(field).choices)[value])
     return coding(PENN_SYSTEMS[field], value, label)
 
 
-def questionnaire_item(field, code, answer_kind):
+def questionnaire_item(field: str, code: str, answer_kind: str) -> dict:
     item = {"linkId": code, "text": check_in_question(field)}
     if answer_kind == "penn":
         choices = CheckIn._meta.get_field(field).choices
@@ -574,7 +575,7 @@ def questionnaire_item(field, code, answer_kind):
         if answer_kind == "rating":
             bounds.append({"url": MAX_VALUE, "valueInteger": 10})
         item["extension"] = bounds
-    item["required"] = field == "psfs_frequency"  # the one question the form requires
+    item["required"] = not CheckIn._meta.get_field(field).blank  # as the model requires it
     if field == "psfs_severity":
         # Asked only when there were spasms, as the form asks it.
         item["enableWhen"] = [
@@ -587,7 +588,7 @@ def questionnaire_item(field, code, answer_kind):
     return item
 
 
-def check_in_questionnaire():
+def check_in_questionnaire() -> dict:
     """The daily check-in as a Questionnaire the app publishes: the same for everyone, so its id
     is not the person's and a server that has it from one bundle keeps one copy."""
     return check_status(
@@ -608,13 +609,19 @@ def check_in_questionnaire():
     )
 
 
-def check_in_response(check_in, patient):
-    """The answers as given: Penn as codings with their wording, the rest as integers."""
-    items = []
+def answered(check_in: CheckIn):
+    """(field, code, kind of answer, value) for each question answered, in order: a question
+    not answered has no item and no Observation."""
     for field, code, answer_kind in CHECK_IN_SCORES:
         value = getattr(check_in, field)
-        if value is None:
-            continue
+        if value is not None:
+            yield field, code, answer_kind, value
+
+
+def check_in_response(check_in: CheckIn, patient: uuid.UUID) -> dict:
+    """The answers as given: Penn as codings with their wording, the rest as integers."""
+    items = []
+    for field, code, answer_kind, value in answered(check_in):
         if answer_kind == "penn":
             answer = {"valueCoding": penn_coding(field, value)}
         else:
@@ -633,7 +640,7 @@ def check_in_response(check_in, patient):
     )
 
 
-def score_code(code):
+def score_code(code: str) -> dict:
     """The score's code: the project's measure first (it tells worst from average pain), then
     LOINC's pain severity for the two pain scores."""
     codings = [measure(code)]
@@ -654,10 +661,7 @@ def check_in_resources(check_in, patient):
     source = [{"reference": urn(response["id"])}]
     day = check_in.date.isoformat()
     members = []
-    for field, code, answer_kind in CHECK_IN_SCORES:
-        value = getattr(check_in, field)
-        if value is None:
-            continue
+    for _field, code, answer_kind, value in answered(check_in):
         if answer_kind == "rating":
             answer = {"valueQuantity": score_quantity(value)}
         else:
@@ -957,7 +961,7 @@ NOT_APPLICABLE = {
 }
 
 
-def score_quantity(value):
+def score_quantity(value: int | float | Decimal) -> dict:
     """A score in UCUM's {score}: a 0-10 rating stays a whole number, a mean is a decimal."""
     value = value if isinstance(value, int) else float(value)
     return {"value": value, "unit": "{score}", "system": UCUM, "code": "{score}"}
@@ -1047,14 +1051,14 @@ def care_resource(event, patient, zone):
 # Treatment events -----------------------------------------------------------------------------
 
 
-def treatment_events(owner):
+def treatment_events(owner) -> QuerySet:
     """The treatment events that are not a medicine's: a medicine's start, change or stop is in
     its MedicationStatement."""
     events = TreatmentEvent.objects.for_user(owner).active()
     return events.exclude(event_kind__in=MEDICINE_EVENT_KINDS).order_by("date", "pk")
 
 
-def procedure(event, patient):
+def procedure(event: TreatmentEvent, patient: uuid.UUID) -> dict:
     """A treatment event as something done to the person: what it was as text with the project's
     code (no SNOMED CT procedure is claimed for a diary entry), on its day; the details typed
     leave only with a note flagged for the clinician."""
