@@ -45,11 +45,16 @@ SCHEMA = Path(__file__).parent / "fhir" / "fhir.r4b.schema.json.gz"
 
 
 @functools.cache
+def r4b_schema():
+    with gzip.open(SCHEMA, "rt", encoding="utf-8") as file:
+        return json.load(file)
+
+
+@functools.cache
 def schema_validator(kind=None):
     """A validator for one resource type (#/definitions/<kind>), or for any resource (the
     schema's own oneOf on resourceType) when no kind is given."""
-    with gzip.open(SCHEMA, "rt", encoding="utf-8") as file:
-        schema = json.load(file)
+    schema = r4b_schema()
     if kind is not None:
         schema = {
             "$schema": schema["$schema"],
