@@ -3,6 +3,7 @@ import random
 import re
 import zlib
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -13,11 +14,14 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from sci_tracker.diary.medicines import start_medicine
 from sci_tracker.diary.models import (
+    CareEvent,
     CheckIn,
     Intervention,
     InterventionUse,
     LegPainEntry,
+    MedicineDose,
     PainProblem,
     SpasmEpisode,
     TreatmentEvent,
@@ -26,10 +30,23 @@ from sci_tracker.diary.models import (
 from sci_tracker.reports import charts, pdf, views
 from sci_tracker.reports.report import MAX_NOTES, MAX_RED_FLAGS, NOTE_CHARS, build_report
 from sci_tracker.reports.views import ReportLinks, report_context
+from sci_tracker.sharing.models import ReviewNote, VisitMeasure
 from sci_tracker.trends.aggregates import Period
 from sci_tracker.trends.window import Window
 from tests.conftest import diary_queries, make_user, text_of
-from tests.entries import AUCKLAND, ad_episode, at, builtin, checkin, event, fill_days, pain, spasm
+from tests.entries import (
+    AUCKLAND,
+    ad_episode,
+    at,
+    builtin,
+    care,
+    checkin,
+    event,
+    fill_days,
+    pain,
+    sciset_week,
+    spasm,
+)
 
 OWN_LINKS = ReportLinks(page="/report/", pdf="/report/pdf/", trends="/trends/")
 
@@ -174,7 +191,9 @@ def test_it_lists_red_flags_with_the_local_date_and_time(alice, alice_client, fr
         (datetime(2026, 3, 15, 0, 30), "Fever or chills", "Spasm"),
     ]
     text = alice_client.get(reverse("reports:report")).text
-    assert re.search(r"<td>2 Mar 2026</td>\s*<td>17:45</td>\s*<td>One leg swollen", text)
+    assert re.search(
+        r"<td>2 Mar 2026</td>\s*<td>17:45</td>\s*<td class=\"wraps\">One leg swollen", text
+    )
     assert "Chest pain" not in text
 
 
@@ -198,11 +217,13 @@ def test_it_shows_flagged_notes_and_no_other(alice, alice_client, frozen):
     ).update(note="Dose up after the last visit", note_for_clinician=True)
     pain(alice, occurred_at=at(day, 12), note="", note_for_clinician=True)  # nothing to show
     report = build_report(alice, LAST_30)
+    # In the day's order: the event at its start, the check-in at its end; the most recent
+    # MAX_NOTES (2) shown.
     assert [(note.when, note.kind, note.text) for note in report.notes] == [
-        (None, "Treatment event: Changed a medicine's dose", "Dose up after the last visit"),
         (datetime(2026, 3, 10, 7, 5), "Spasm", "Woke me <b>twice</b>"),
         (None, "Daily check-in", "A bad day overall"),
     ]
+    assert report.notes_left_out == 1
     text = alice_client.get(reverse("reports:report")).text
     assert "<strong>10 Mar 2026, 07:05</strong>, spasm: Woke me &lt;b&gt;twice&lt;/b&gt;" in text
     assert "<strong>10 Mar 2026</strong>, daily check-in: A bad day overall" in text
@@ -259,7 +280,11 @@ def test_it_reads_a_month_or_a_dense_year_in_the_same_queries(alice, alice_clien
     # roles (sharing/roles.py: whom the account helps, one query whatever the diary holds),
     # three for the spasms after bladder, bowel, skin and medicine events, one for those events
     # that count as triggers, and two for what the spasms did (this period and the one before).
-    assert month <= 29
+    # Report version 2: the medicine list (one query, two once a medicine is on it), the last
+    # botulinum toxin injection (one) with the days around it (aggregates.daily's three), and
+    # the clinic's records on the person's own report (the Ashworth visit days, their ratings
+    # once there is a visit, the review notes and their count).
+    assert month <= 37
 
 
 # The charts ----------------------------------------------------------------------------------
@@ -474,7 +499,7 @@ def dense_diary(person, last, days, seed=7):
             "painkiller",
         )
     ]
-    kinds = ["botox", "medicine-change", "pump-dose", "therapy-start", "brace"]
+    kinds = ["medicine-change", "pump-dose", "therapy-start", "brace", "botox"]
     check_ins, spasms, pains = [], [], []
     for n in range(days):
         day = last - timedelta(days=n)
@@ -547,12 +572,16 @@ def dense_diary(person, last, days, seed=7):
 
 
 def report_html(person, period):
-    return render_to_string("reports/report_pdf.html", report_context(person, period, OWN_LINKS))
+    context = report_context(person, period, OWN_LINKS, clinic=True)
+    return render_to_string("reports/report_pdf.html", context)
 
 
 def everything_the_report_lists(person, days):
-    """A dense diary, as a full report: AD episodes and three pain problems with confirmed types
-    on top of dense_diary's busy days."""
+    """A dense diary, as a full report: on top of dense_diary's busy days, AD episodes, three
+    pain problems with confirmed types and their own pain, four medicines with their doses, a
+    botulinum toxin injection 20 days before the end, the bladder, bowel and skin programme,
+    weekly SCI-SET answers, spasms that fell or helped, Ashworth visits and review notes."""
+    first = TODAY - timedelta(days=days * 2 - 1)
     dense_diary(person, TODAY, days * 2)  # the previous period is dense too
     for n in range(8):  # more autonomic dysreflexia episodes than the report lists
         start = at(TODAY - timedelta(days=3 * n), 10, zone=person.zone)
@@ -569,6 +598,94 @@ def everything_the_report_lists(person, days):
         problem = PainProblem.objects.create(owner=person, slot=slot, name=name)
         problem.confirm_type(kind, doctor)
         pain(person, problem=problem, pain_type="unknown", occurred_at=at(TODAY, 8))
+        for n in range(1, days, 3):  # pain of its own every third day
+            pain(
+                person,
+                problem=problem,
+                intensity=slot + 2,
+                occurred_at=at(TODAY - timedelta(days=n), 13),
+            )
+    regimens = (
+        ("Baclofen", "mg", "spasms", Decimal(20), ["08:00", "14:00", "20:00"]),
+        ("Gabapentin", "mg", "nerve-pain", Decimal(300), ["08:00", "20:00"]),
+        ("Oxybutynin", "mg", "bladder", Decimal(5), ["08:00"]),
+        ("Paracetamol", "mg", "pain", Decimal(1000), []),
+    )
+    doses = []
+    for name, unit, reason, amount, times in regimens:
+        taken = start_medicine(
+            person,
+            person,
+            name=name,
+            unit=unit,
+            route="mouth",
+            reason=reason,
+            dose=amount,
+            times=times,
+            day=first,
+        )
+        for n in range(days):
+            day = TODAY - timedelta(days=n)
+            for k, due in enumerate(times or ["12:00"]):
+                hour, minute = map(int, due.split(":"))
+                moment = at(day, hour, minute, zone=person.zone)
+                scheduled = moment if times else None
+                missed = times and (n + k) % 11 == 0
+                doses.append(
+                    MedicineDose(
+                        owner=person,
+                        logged_by=person,
+                        medicine=taken,
+                        scheduled_for=scheduled,
+                        occurred_at=moment,
+                        status="missed" if missed else "taken",
+                    )
+                )
+    MedicineDose.objects.bulk_create(doses)
+    event(person, TODAY - timedelta(days=20), kind="botox", details="Both calves, 200 units")
+    cares = []
+    for n in range(days):
+        moment = at(TODAY - timedelta(days=n), 7, zone=person.zone)
+        for kind in ["catheter"] * 4 + ["skin-check"] + (["bowel-routine"] if n % 2 else []):
+            cares.append(CareEvent(owner=person, logged_by=person, occurred_at=moment, event=kind))
+    CareEvent.objects.bulk_create(cares)
+    care(person, "skin-problem", occurred_at=at(TODAY - timedelta(days=12), 8), site="sacrum")
+    for n in range(0, days, 7):
+        sciset_week(person, TODAY - timedelta(days=n), {1: -2, 2: 1, 3: -1, 7: 2})
+    spasm(
+        person, occurred_at=at(TODAY - timedelta(days=2), 15), impacts=["fall", "helped-standing"]
+    )
+    for visit in (
+        TODAY - timedelta(days=200),
+        TODAY - timedelta(days=100),
+        TODAY - timedelta(days=10),
+    ):
+        for group in ("hip-adductors", "knee-extensors", "knee-flexors", "ankle-plantarflexors"):
+            for side in ("left", "right"):
+                VisitMeasure.objects.create(
+                    person=person,
+                    author=doctor,
+                    author_name="Dr Okafor",
+                    visit_date=visit,
+                    muscle_group=group,
+                    side=side,
+                    score="1+",
+                )
+    for n, text in enumerate(("Started stretching programme.", "Review baclofen in 3 months.")):
+        ReviewNote.objects.create(
+            person=person,
+            author=doctor,
+            author_name="Dr Okafor",
+            text=text * 6,
+            written_at=at(TODAY - timedelta(days=40 - 30 * n), 11, zone=person.zone),
+        )
+    ReviewNote.objects.create(
+        person=person,
+        author=doctor,
+        author_name="Dr Okafor",
+        text="First visit.",
+        written_at=at(TODAY - timedelta(days=300), 11, zone=person.zone),
+    )
 
 
 # report.css sets the page to A4, so a browser printing on Letter paper scales the same two pages
