@@ -578,15 +578,16 @@ def report_html(person, period):
     return render_to_string("reports/report_pdf.html", context)
 
 
-def everything_the_report_lists(person, days):
+def everything_the_report_lists(person, days, last=TODAY):
     """A dense diary, as a full report: on top of dense_diary's busy days, AD episodes, three
     pain problems with confirmed types and their own pain, four medicines with their doses, a
     botulinum toxin injection 20 days before the end, the bladder, bowel and skin programme,
-    weekly SCI-SET answers, spasms that fell or helped, Ashworth visits and review notes."""
-    first = TODAY - timedelta(days=days * 2 - 1)
-    dense_diary(person, TODAY, days * 2)  # the previous period is dense too
+    weekly SCI-SET answers, spasms that fell or helped, Ashworth visits and review notes, up to
+    `last`."""
+    first = last - timedelta(days=days * 2 - 1)
+    dense_diary(person, last, days * 2)  # the previous period is dense too
     for n in range(8):  # more autonomic dysreflexia episodes than the report lists
-        start = at(TODAY - timedelta(days=3 * n), 10, zone=person.zone)
+        start = at(last - timedelta(days=3 * n), 10, zone=person.zone)
         readings = [
             (start + timedelta(minutes=4 * k), 190 - 15 * k, 110 - 8 * k, 50) for k in range(4)
         ]
@@ -599,13 +600,13 @@ def everything_the_report_lists(person, days):
     ):
         problem = PainProblem.objects.create(owner=person, slot=slot, name=name)
         problem.confirm_type(kind, doctor)
-        pain(person, problem=problem, pain_type="unknown", occurred_at=at(TODAY, 8))
+        pain(person, problem=problem, pain_type="unknown", occurred_at=at(last, 8))
         for n in range(1, days, 3):  # pain of its own every third day
             pain(
                 person,
                 problem=problem,
                 intensity=slot + 2,
-                occurred_at=at(TODAY - timedelta(days=n), 13),
+                occurred_at=at(last - timedelta(days=n), 13),
             )
     regimens = (
         ("Baclofen", "mg", "spasms", Decimal(20), ["08:00", "14:00", "20:00"]),
@@ -627,7 +628,7 @@ def everything_the_report_lists(person, days):
             day=first,
         )
         for n in range(days):
-            day = TODAY - timedelta(days=n)
+            day = last - timedelta(days=n)
             for k, due in enumerate(times or ["12:00"]):
                 hour, minute = map(int, due.split(":"))
                 moment = at(day, hour, minute, zone=person.zone)
@@ -644,23 +645,21 @@ def everything_the_report_lists(person, days):
                     )
                 )
     MedicineDose.objects.bulk_create(doses)
-    event(person, TODAY - timedelta(days=20), kind="botox", details="Both calves, 200 units")
+    event(person, last - timedelta(days=20), kind="botox", details="Both calves, 200 units")
     cares = []
     for n in range(days):
-        moment = at(TODAY - timedelta(days=n), 7, zone=person.zone)
+        moment = at(last - timedelta(days=n), 7, zone=person.zone)
         for kind in ["catheter"] * 4 + ["skin-check"] + (["bowel-routine"] if n % 2 else []):
             cares.append(CareEvent(owner=person, logged_by=person, occurred_at=moment, event=kind))
     CareEvent.objects.bulk_create(cares)
-    care(person, "skin-problem", occurred_at=at(TODAY - timedelta(days=12), 8), site="sacrum")
+    care(person, "skin-problem", occurred_at=at(last - timedelta(days=12), 8), site="sacrum")
     for n in range(0, days, 7):
-        sciset_week(person, TODAY - timedelta(days=n), {1: -2, 2: 1, 3: -1, 7: 2})
-    spasm(
-        person, occurred_at=at(TODAY - timedelta(days=2), 15), impacts=["fall", "helped-standing"]
-    )
+        sciset_week(person, last - timedelta(days=n), {1: -2, 2: 1, 3: -1, 7: 2})
+    spasm(person, occurred_at=at(last - timedelta(days=2), 15), impacts=["fall", "helped-standing"])
     for visit in (
-        TODAY - timedelta(days=200),
-        TODAY - timedelta(days=100),
-        TODAY - timedelta(days=10),
+        last - timedelta(days=200),
+        last - timedelta(days=100),
+        last - timedelta(days=10),
     ):
         for group in ("hip-adductors", "knee-extensors", "knee-flexors", "ankle-plantarflexors"):
             for side in ("left", "right"):
@@ -679,14 +678,14 @@ def everything_the_report_lists(person, days):
             author=doctor,
             author_name="Dr Okafor",
             text=" ".join([text] * 6),
-            written_at=at(TODAY - timedelta(days=40 - 30 * n), 11, zone=person.zone),
+            written_at=at(last - timedelta(days=40 - 30 * n), 11, zone=person.zone),
         )
     ReviewNote.objects.create(
         person=person,
         author=doctor,
         author_name="Dr Okafor",
         text="First visit.",
-        written_at=at(TODAY - timedelta(days=300), 11, zone=person.zone),
+        written_at=at(last - timedelta(days=300), 11, zone=person.zone),
     )
 
 
