@@ -3,8 +3,12 @@
 `build_report(person, period)` takes every figure from the trends' aggregates: one `daily()` over
 both periods (cut in two with `Daily.window`), `trigger_stats`, `intervention_stats` and
 `treatment_events`. It adds the two lists no aggregate gives: the red-flag symptoms logged and the
-notes the person flagged for their clinician. It returns plain data; the page, the PDF and the
-charts all read the same Report.
+notes the person flagged for their clinician. Each other section is computed where its rule
+lives: pain per problem (diary.pain_types), the medicine list beside adherence
+(trends.adherence.medicine_lines), the last injection's before and after
+(trends.aggregates.last_injection) and the clinic's records (sharing.people.clinic_records, only
+for a reader who may see them). It returns plain data; the page, the PDF and the charts all read
+the same Report.
 
 What fits on two pages is decided here: long lists keep their most recent (or most logged) items
 and the report says how many it left out; the check-in's spasticity rating and night wakings are
