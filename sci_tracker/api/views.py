@@ -1,0 +1,126 @@
+"""The API's views: thin. Who may do what is auth.py; how an entry is saved is entries.py."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from sci_tracker.api import serializers as api
+from sci_tracker.api.auth import access_of
+from sci_tracker.api.entries import KINDS, Kind, save, shows_note
+from sci_tracker.middleware import PRIVATE
+from sci_tracker.sharing.roles import roles_of
+
+PERSON = OpenApiParameter(
+    "person",
+    OpenApiTypes.INT,
+    description="The id of the person whose diary this is (see the profile's `people`). "
+    "Left out: your own.",
+)
+DAYS = [
+    OpenApiParameter("from", OpenApiTypes.DATE, description="The first day, in their zone."),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="The last day, in their zone."),
+]
+
+
+class Paging(LimitOffsetPagination):
+    default_limit = 50
+    max_limit = 500
+
+
+class PrivateView(APIView):
+    """Every answer is someone's health data: never kept by a browser or proxy cache."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Cache-Control"] = PRIVATE
+        return response
+
+
+class EntryList(PrivateView):
+    kind: Kind
+
+    def get(self, request: Request) -> Response:
+        access = access_of(request, "read", self.kind.label)
+        days = api.DaysQuery(data=request.query_params)
+        days.is_valid(raise_exception=True)
+        paging = Paging()
+        page = paging.paginate_queryset(
+            self.kind.entries(access.person, days.validated_data), request, view=self
+        )
+        context = {"shows_note": shows_note(access, request.user)}
+        return paging.get_paginated_response(self.kind.reads(page, many=True, context=context).data)
+
+    def post(self, request: Request) -> Response:
+        access = access_of(request, "log", self.kind.label)
+        sent = self.kind.writes(data=request.data)
+        sent.is_valid(raise_exception=True)
+        entry, made, errors = save(self.kind, access, request.user, sent.validated_data)
+        if errors:
+            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            self.kind.reads(entry).data, status=status.HTTP_201_CREATED if made else 200
+        )
+
+
+class EntryDetail(PrivateView):
+    kind: Kind
+
+    def get(self, request: Request, pk: int) -> Response:
+        access = access_of(request, "read", self.kind.label)
+        entry = get_object_or_404(self.kind.model.objects.for_user(access.person).active(), pk=pk)
+        context = {"shows_note": shows_note(access, request.user)}
+        return Response(self.kind.reads(entry, context=context).data)
+
+
+def entry_views(name: str, tag: str) -> tuple[type[EntryList], type[EntryDetail]]:
+    """The list (and log) view and the one-entry view of a kind, with their OpenAPI words."""
+    kind = KINDS[name]
+    listed = type(f"{kind.model.__name__}List", (EntryList,), {"kind": kind})
+    listed.get = extend_schema(
+        summary=f"List {tag}",
+        tags=[tag],
+        parameters=[PERSON, *DAYS],
+        responses=kind.reads(many=True),
+    )(listed.get)
+    listed.post = extend_schema(
+        summary=f"Log {tag}",
+        tags=[tag],
+        parameters=[PERSON],
+        request=kind.writes,
+        responses={201: kind.reads, 200: kind.reads},
+    )(listed.post)
+    one = type(f"{kind.model.__name__}Detail", (EntryDetail,), {"kind": kind})
+    one.get = extend_schema(
+        summary=f"Read one of the {tag}", tags=[tag], parameters=[PERSON], responses=kind.reads
+    )(one.get)
+    return listed, one
+
+
+SpasmList, SpasmDetail = entry_views("spasms", "spasms")
+PainList, PainDetail = entry_views("pains", "leg pain")
+CheckInList, CheckInDetail = entry_views("check-ins", "check-ins")
+
+
+class Profile(PrivateView):
+    @extend_schema(summary="Your profile", tags=["profile"], responses=api.ProfileOut)
+    def get(self, request: Request) -> Response:
+        user, roles = request.user, roles_of(request.user)
+        people = [{"id": p.pk, "name": p.name, "role": "carer"} for p in roles.helps]
+        people += [{"id": p.pk, "name": p.name, "role": "clinician"} for p in roles.patients]
+        profile = {
+            "id": user.pk,
+            "name": user.name,
+            "email": user.email,
+            "time_zone": user.time_zone,
+            "token_name": request.auth.name,
+            "token_scope": request.auth.scope,
+            "people": people,
+        }
+        return Response(api.ProfileOut(profile).data)
