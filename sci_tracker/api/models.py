@@ -21,7 +21,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 # Every token starts with this, so a token pasted somewhere it should not be is easy to spot.
-TOKEN_START = "sct_"
+TOKEN_START = "sct_"  # noqa: S105 - a marker at the start of every token, not a secret
 # How many characters of a token the profile shows to tell tokens apart (never enough to use).
 SHOWN_LENGTH = len(TOKEN_START) + 6
 # last_used_at is written at most this often: not one write for every request of a busy client.

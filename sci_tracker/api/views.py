@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -45,12 +46,13 @@ class PrivateView(APIView):
 
 class EntryList(PrivateView):
     kind: Kind
+    pagination_class = Paging  # also tells the OpenAPI document the list comes in pages
 
     def get(self, request: Request) -> Response:
         access = access_of(request, "read", self.kind.label)
         days = api.DaysQuery(data=request.query_params)
         days.is_valid(raise_exception=True)
-        paging = Paging()
+        paging = self.pagination_class()
         page = paging.paginate_queryset(
             self.kind.entries(access.person, days.validated_data), request, view=self
         )
@@ -60,7 +62,8 @@ class EntryList(PrivateView):
     def post(self, request: Request) -> Response:
         access = access_of(request, "log", self.kind.label)
         sent = self.kind.writes(data=request.data)
-        sent.is_valid(raise_exception=True)
+        with timezone.override(access.person.zone):  # a time without an offset is theirs
+            sent.is_valid(raise_exception=True)
         entry, made, errors = save(self.kind, access, request.user, sent.validated_data)
         if errors:
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
@@ -80,26 +83,43 @@ class EntryDetail(PrivateView):
 
 
 def entry_views(name: str, tag: str) -> tuple[type[EntryList], type[EntryDetail]]:
-    """The list (and log) view and the one-entry view of a kind, with their OpenAPI words."""
+    """The list (and log) view and the one-entry view of a kind, with their OpenAPI words.
+    Each gets methods of its own: extend_schema marks the function it is given."""
     kind = KINDS[name]
-    listed = type(f"{kind.model.__name__}List", (EntryList,), {"kind": kind})
-    listed.get = extend_schema(
+
+    @extend_schema(
         summary=f"List {tag}",
+        description="Newest first, outside the bin, a page at a time.",
         tags=[tag],
         parameters=[PERSON, *DAYS],
         responses=kind.reads(many=True),
-    )(listed.get)
-    listed.post = extend_schema(
+    )
+    def list_entries(self, request: Request) -> Response:
+        return EntryList.get(self, request)
+
+    @extend_schema(
         summary=f"Log {tag}",
+        description="Checked by the same rules as the web form. 201 with the entry saved; "
+        "200 with the entry a request with the same client_id saved before.",
         tags=[tag],
         parameters=[PERSON],
         request=kind.writes,
         responses={201: kind.reads, 200: kind.reads},
-    )(listed.post)
-    one = type(f"{kind.model.__name__}Detail", (EntryDetail,), {"kind": kind})
-    one.get = extend_schema(
-        summary=f"Read one of the {tag}", tags=[tag], parameters=[PERSON], responses=kind.reads
-    )(one.get)
+    )
+    def log_entry(self, request: Request) -> Response:
+        return EntryList.post(self, request)
+
+    @extend_schema(
+        summary=f"Read one entry ({tag})", tags=[tag], parameters=[PERSON], responses=kind.reads
+    )
+    def read_entry(self, request: Request, pk: int) -> Response:
+        return EntryDetail.get(self, request, pk)
+
+    model = kind.model.__name__
+    listed = type(
+        f"{model}List", (EntryList,), {"kind": kind, "get": list_entries, "post": log_entry}
+    )
+    one = type(f"{model}Detail", (EntryDetail,), {"kind": kind, "get": read_entry})
     return listed, one
 
 
@@ -109,7 +129,12 @@ CheckInList, CheckInDetail = entry_views("check-ins", "check-ins")
 
 
 class Profile(PrivateView):
-    @extend_schema(summary="Your profile", tags=["profile"], responses=api.ProfileOut)
+    @extend_schema(
+        summary="Your profile",
+        description="The token's account, and the people whose diaries it may open.",
+        tags=["profile"],
+        responses=api.ProfileOut,
+    )
     def get(self, request: Request) -> Response:
         user, roles = request.user, roles_of(request.user)
         people = [{"id": p.pk, "name": p.name, "role": "carer"} for p in roles.helps]
