@@ -426,6 +426,36 @@ def test_it_refuses_days_it_cannot_read(alice, query, errors):
     assert answer.json() == errors
 
 
+# Trends ----------------------------------------------------------------------------------------
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_gives_the_same_trends_figures_as_the_web_page(alice, dr_okafor, bob):
+    for days in range(0, 20, 3):
+        spasm(alice, occurred_at=NOW - timedelta(days=days), severity=2)
+        pain(alice, occurred_at=NOW - timedelta(days=days, hours=1), intensity=days % 10)
+    web = Client()
+    web.force_login(alice)
+    days = {"from": "2026-03-01", "to": "2026-03-15"}
+
+    own = api(alice, "read").get("/api/v1/trends/", days)
+    theirs = api(dr_okafor, "read").get("/api/v1/trends/", {**days, "person": alice.pk})
+
+    assert own.status_code == 200
+    assert own.json() == web.get("/trends/data.json", days).json()
+    assert sum(count or 0 for count in own.json()["spasms"]["count"]) == 5
+    assert theirs.json() == own.json()
+    # The last 30 days without a range, as data.json.
+    assert api(alice, "read").get("/api/v1/trends/").json() == web.get("/trends/data.json").json()
+    assert api(bob, "read").get("/api/v1/trends/", {"person": alice.pk}).status_code == 404
+
+
+def test_it_refuses_a_trends_range_it_cannot_read(alice):
+    answer = api(alice, "read").get("/api/v1/trends/", {"from": "2026-03-14", "to": "2026-03-01"})
+    assert answer.status_code == 400
+    assert "to" in answer.json()
+
+
 # Rate limit and documents ----------------------------------------------------------------------
 
 
@@ -460,6 +490,7 @@ def test_it_publishes_an_openapi_document_of_every_operation(db):
         ("get", "/api/v1/check-ins/"),
         ("post", "/api/v1/check-ins/"),
         ("get", "/api/v1/check-ins/{id}/"),
+        ("get", "/api/v1/trends/"),
     }
     assert schema["components"]["securitySchemes"]["token"] == {
         "type": "http",

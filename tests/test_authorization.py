@@ -102,6 +102,7 @@ API_PAGES = {
     "api:pain": Page("token"),
     "api:checkins": Page("token", post=400),
     "api:checkin": Page("token"),
+    "api:trends": Page("token"),
 }
 PAGES = (
     PUBLIC

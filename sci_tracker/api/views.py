@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -14,9 +15,10 @@ from rest_framework.views import APIView
 
 from sci_tracker.api import serializers as api
 from sci_tracker.api.auth import access_of
-from sci_tracker.api.entries import KINDS, Kind, save, shows_note
+from sci_tracker.api.entries import KINDS, Kind, form_errors, save, shows_note
 from sci_tracker.middleware import PRIVATE
 from sci_tracker.sharing.roles import roles_of
+from sci_tracker.trends.views import chart_json, data_range, placed_period
 
 PERSON = OpenApiParameter(
     "person",
@@ -149,3 +151,21 @@ class Profile(PrivateView):
             "people": people,
         }
         return Response(api.ProfileOut(profile).data)
+
+
+class Trends(PrivateView):
+    @extend_schema(
+        summary="Trends figures",
+        description="The figures the trends charts draw, the same as the web app's "
+        "`data.json` (see the README): the last 30 days, or the days from `from` to `to`.",
+        tags=["trends"],
+        parameters=[PERSON, *DAYS],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request: Request) -> HttpResponse | Response:
+        access = access_of(request, "read", "API: trends")
+        form = data_range(request.query_params, access.person)
+        if not form.is_valid():
+            return Response(form_errors(form), status=status.HTTP_400_BAD_REQUEST)
+        body = chart_json(access.person, *placed_period(form, access))
+        return HttpResponse(body, content_type="application/json")
