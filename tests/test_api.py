@@ -4,6 +4,7 @@ writes, paging and day filters, the web forms' rules, the rate limit and the Ope
 import hashlib
 import json
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from uuid import uuid4
 
 import pytest
@@ -13,7 +14,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from sci_tracker.api.models import PersonalAccessToken
-from sci_tracker.diary.models import CheckIn, LegPainEntry, SpasmEpisode
+from sci_tracker.diary import medicines
+from sci_tracker.diary.models import CheckIn, LegPainEntry, MedicineDose, SpasmEpisode
 from sci_tracker.sharing.models import AccessRecord, CareAccess
 from tests.conftest import make_user, text_of
 from tests.entries import AUCKLAND, NOW, pain, spasm
@@ -21,6 +23,7 @@ from tests.entries import AUCKLAND, NOW, pain, spasm
 SPASMS = "/api/v1/spasms/"
 PAINS = "/api/v1/pains/"
 CHECK_INS = "/api/v1/check-ins/"
+DOSES = "/api/v1/doses/"
 
 
 @pytest.fixture
@@ -373,6 +376,53 @@ def test_it_refuses_what_the_web_form_refuses(alice, url, sent, errors):
     assert not CheckIn.objects.exists()
 
 
+def baclofen(person):
+    return medicines.start_medicine(
+        person,
+        person,
+        name="Baclofen",
+        unit="mg",
+        route="mouth",
+        reason="spasms",
+        dose=Decimal("10"),
+        times=["08:00"],
+        day=date(2026, 3, 1),
+    )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_logs_an_as_needed_dose_once_for_the_person_a_carer_helps(alice, cara):
+    pills = baclofen(alice)
+    sent = {"medicine": pills.pk, "amount": "5", "client_id": str(uuid4())}
+    client = api(cara)
+
+    first = post(client, DOSES, sent, person=alice.pk)
+    again = post(client, DOSES, sent, person=alice.pk)
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json() == again.json()
+    taken = MedicineDose.objects.get()
+    assert (taken.owner, taken.logged_by, taken.medicine) == (alice, cara, pills)
+    assert (taken.status, taken.amount, taken.occurred_at) == ("taken", Decimal("5"), NOW)
+    assert first.json()["amount"] == "5.000"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_refuses_a_dose_the_web_page_refuses(alice, bob, dr_okafor):
+    pills, others = baclofen(alice), baclofen(bob)
+    client = api(alice)
+    not_listed = post(client, DOSES, {"medicine": others.pk})
+    future = post(client, DOSES, {"medicine": pills.pk, "occurred_at": "2026-03-14T12:00:00Z"})
+    by_clinician = post(api(dr_okafor), DOSES, {"medicine": pills.pk}, person=alice.pk)
+
+    assert not_listed.status_code == 400
+    assert list(not_listed.json()) == ["medicine"]
+    assert future.status_code == 400
+    assert future.json() == {"occurred_at": ["That time is in the future."]}
+    assert by_clinician.status_code == 403
+    assert not MedicineDose.objects.exists()
+
+
 # Lists -----------------------------------------------------------------------------------------
 
 
@@ -491,6 +541,7 @@ def test_it_publishes_an_openapi_document_of_every_operation(db):
         ("post", "/api/v1/check-ins/"),
         ("get", "/api/v1/check-ins/{id}/"),
         ("get", "/api/v1/trends/"),
+        ("post", "/api/v1/doses/"),
     }
     assert schema["components"]["securitySchemes"]["token"] == {
         "type": "http",

@@ -103,6 +103,8 @@ API_PAGES = {
     "api:checkins": Page("token", post=400),
     "api:checkin": Page("token"),
     "api:trends": Page("token"),
+    # Posted empty, it names no medicine: refused (400).
+    "api:doses": Page("token", get=None, post=400),
 }
 PAGES = (
     PUBLIC

@@ -18,8 +18,17 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from sci_tracker.api import serializers as api
+from sci_tracker.diary import medicines
 from sci_tracker.diary.forms import CheckInForm, PainForm, SpasmForm
-from sci_tracker.diary.models import CheckIn, Entry, LegPainEntry, PainType, SpasmEpisode
+from sci_tracker.diary.medicine_forms import AsNeededDoseForm
+from sci_tracker.diary.models import (
+    CheckIn,
+    Entry,
+    LegPainEntry,
+    MedicineDose,
+    PainType,
+    SpasmEpisode,
+)
 from sci_tracker.diary.taps import Tap, save_once
 from sci_tracker.sharing.access import Access
 
@@ -117,6 +126,39 @@ def save(kind: Kind, access: Access, writer, sent: dict[str, Any]):
     tap = Tap(sent.get("client_id"), timezone.now(), "")
     entry, made = save_once(kind.model, person, tap, make)
     return entry, made, {}
+
+
+def save_dose(access: Access, writer, sent: dict[str, Any]):
+    """(dose, made, errors): an as-needed dose, through the web page's form (a medicine in force
+    today, a time not in the future) and diary.medicines.as_needed_dose, saved once per
+    client_id."""
+    person = access.person
+    client_id = sent.get("client_id")
+    if client_id is not None:
+        saved = MedicineDose.objects.for_user(person).filter(client_id=client_id).first()
+        if saved is not None:
+            return saved, False, {}
+    moment = sent.get("occurred_at")
+    data = {
+        "medicine": sent["medicine"],
+        "when": "now" if moment is None else "earlier",
+        "occurred_local": "" if moment is None else moment.isoformat(),
+        "amount": "" if sent.get("amount") is None else str(sent["amount"]),
+    }
+    offered = medicines.current_on(person, person.local_today())
+    form = AsNeededDoseForm(data, owner=person, medicines=offered, writer=writer)
+    if not form.is_valid():
+        return None, False, form_errors(form)
+    cleaned = form.cleaned_data
+    dose, made = medicines.as_needed_dose(
+        person,
+        writer,
+        cleaned["medicine"],
+        cleaned["moment"],
+        amount=cleaned["amount"],
+        client_id=client_id,
+    )
+    return dose, made, {}
 
 
 def shows_note(access: Access, reader):

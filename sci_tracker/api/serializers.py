@@ -17,6 +17,7 @@ from sci_tracker.diary.models import (
     BodyRegion,
     CheckIn,
     LegPainEntry,
+    MedicineDose,
     PainQuality,
     PainSite,
     PainType,
@@ -34,22 +35,23 @@ def many(choices) -> serializers.ListField:
     return serializers.ListField(child=serializers.ChoiceField(choices=choices), required=False)
 
 
+CLIENT_ID_HELP = (
+    "An id the client makes (a UUID). Sent again, the entry is saved once: the second answer "
+    "is 200 with the entry saved the first time."
+)
+OCCURRED_AT_HELP = (
+    "When it happened (ISO 8601; without an offset, in the diary owner's time zone). Left out: now."
+)
+
+
 class EntryIn(serializers.Serializer):
-    client_id = serializers.UUIDField(
-        required=False,
-        help_text="An id the client makes (a UUID). Sent again, the entry is saved once: the "
-        "second answer is 200 with the entry saved the first time.",
-    )
+    client_id = serializers.UUIDField(required=False, help_text=CLIENT_ID_HELP)
     note = serializers.CharField(required=False, allow_blank=True)
     note_for_clinician = serializers.BooleanField(required=False)
 
 
 class TimedEntryIn(EntryIn):
-    occurred_at = serializers.DateTimeField(
-        required=False,
-        help_text="When it happened (ISO 8601; without an offset, in the diary owner's time "
-        "zone). Left out: now.",
-    )
+    occurred_at = serializers.DateTimeField(required=False, help_text=OCCURRED_AT_HELP)
     triggers = serializers.ListField(
         child=serializers.IntegerField(), required=False, help_text="Ids of triggers."
     )
@@ -85,6 +87,15 @@ class CheckInIn(EntryIn):
     interference_mood = serializers.IntegerField(required=False)
     interference_sleep = serializers.IntegerField(required=False)
     night_wakings = serializers.IntegerField(required=False)
+
+
+class DoseIn(serializers.Serializer):
+    client_id = serializers.UUIDField(required=False, help_text=CLIENT_ID_HELP)
+    medicine = serializers.IntegerField(help_text="The id of a medicine on the list.")
+    occurred_at = serializers.DateTimeField(required=False, help_text=OCCURRED_AT_HELP)
+    amount = serializers.DecimalField(
+        max_digits=9, decimal_places=3, required=False, help_text="If not the usual dose."
+    )
 
 
 class EntryOut(serializers.ModelSerializer):
@@ -148,6 +159,12 @@ class CheckInOut(EntryOut):
             "interference_sleep",
             "night_wakings",
         )
+
+
+class DoseOut(EntryOut):
+    class Meta:
+        model = MedicineDose
+        fields = (*EntryOut.COMMON, "medicine", "status", "occurred_at", "scheduled_for", "amount")
 
 
 class DaysQuery(serializers.Serializer):

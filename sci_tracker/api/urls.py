@@ -13,6 +13,7 @@ urlpatterns = [
     path("pains/<int:pk>/", views.PainDetail.as_view(), name="pain"),
     path("check-ins/", views.CheckInList.as_view(), name="checkins"),
     path("check-ins/<int:pk>/", views.CheckInDetail.as_view(), name="checkin"),
+    path("doses/", views.Doses.as_view(), name="doses"),
     path("trends/", views.Trends.as_view(), name="trends"),
     # The OpenAPI 3 document and Swagger UI, whose scripts come from drf-spectacular-sidecar as
     # static files: no CDN, so the site's Content-Security-Policy holds.

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from sci_tracker.api import serializers as api
 from sci_tracker.api.auth import access_of
-from sci_tracker.api.entries import KINDS, Kind, form_errors, save, shows_note
+from sci_tracker.api.entries import KINDS, Kind, form_errors, save, save_dose, shows_note
 from sci_tracker.middleware import PRIVATE
 from sci_tracker.sharing.roles import roles_of
 from sci_tracker.trends.views import chart_json, data_range, placed_period
@@ -128,6 +128,28 @@ def entry_views(name: str, tag: str) -> tuple[type[EntryList], type[EntryDetail]
 SpasmList, SpasmDetail = entry_views("spasms", "spasms")
 PainList, PainDetail = entry_views("pains", "leg pain")
 CheckInList, CheckInDetail = entry_views("check-ins", "check-ins")
+
+
+class Doses(PrivateView):
+    @extend_schema(
+        summary="Log an as-needed dose",
+        description="A dose of a medicine on the list, taken now or at `occurred_at`, checked "
+        "as on the web page. 201 with the dose saved; 200 with the dose a request with the "
+        "same client_id saved before.",
+        tags=["medicines"],
+        parameters=[PERSON],
+        request=api.DoseIn,
+        responses={201: api.DoseOut, 200: api.DoseOut},
+    )
+    def post(self, request: Request) -> Response:
+        access = access_of(request, "log", "API: doses")
+        sent = api.DoseIn(data=request.data)
+        with timezone.override(access.person.zone):  # a time without an offset is theirs
+            sent.is_valid(raise_exception=True)
+        dose, made, errors = save_dose(access, request.user, sent.validated_data)
+        if errors:
+            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+        return Response(api.DoseOut(dose).data, status=status.HTTP_201_CREATED if made else 200)
 
 
 class Profile(PrivateView):
