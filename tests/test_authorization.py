@@ -106,93 +106,90 @@ API_PAGES = {
     # Posted empty, it names no medicine: refused (400).
     "api:doses": Page("token", get=None, post=400),
 }
-PAGES = (
-    PUBLIC
-    | API_PAGES
-    | {
-        # "signed_out": a signed-in account is sent home. "member": any signed-in account, about
-        # itself. "invitee": only the account the invitation was sent to.
-        "signup": Page("signed_out", **FORM),
-        "login": Page("signed_out", **FORM),
-        "profile": Page("member", **FORM),
-        "change_email": Page("member", **FORM),
-        "send_confirmation": Page("member", **ACTION),
-        "password_change": Page("member", **FORM),
-        # The API's personal access tokens of the one signed in; one named by its id is alice's.
-        "api_tokens": Page("member", **FORM),
-        "api_token_revoke": Page("manage", **CONFIRM),
-        "delete_account": Page("member", **FORM),
-        "import": Page("member", get=302),
-        "sharing:people": Page("member"),
-        "sharing:answer_invitation": Page("invitee", **ACTION),
-        # Diary pages: what the visitor's way in must allow (see sharing.access.PERMISSIONS).
-        "diary:quick_log": Page("log"),
-        "diary:spasm_now": Page("log", **ACTION),
-        # An empty post names no intensity or answer: refused, saving nothing.
-        "diary:pain_now": Page("log", get=None, post=400),
-        "diary:checkin_now": Page("log", get=None, post=400),
-        "diary:care_now": Page("log", get=None, post=400),
-        # One's own Log page only, as the service worker keeps it.
-        "diary:log_offline_copy": Page("log"),
-        "diary:new": Page("log", **FORM),
-        "diary:urgent": Page("log"),
-        # Medicines: the list and its changes, and the doses, for the person and their carers (the
-        # one who gives the medicines keeps the list too). A medicine named by its id is alice's.
-        "diary:medicines": Page("log"),
-        "diary:add_medicine": Page("log", **FORM),
-        "diary:change_medicine": Page("log", **FORM),
-        "diary:stop_medicine": Page("log", **FORM),
-        # An empty post names no medicine or time: refused, saving nothing.
-        "diary:answer_dose": Page("log", get=None, post=400),
-        "diary:as_needed": Page("log", **FORM),
-        "diary:pain_problems": Page("manage", **FORM),
-        "diary:own_items": Page("manage", **FORM),
-        # One of alice's own items, named by its id: hers alone (another account's 404, like an
-        # entry); a built-in named by slug: everyone hides and shows it in their own lists.
-        "diary:rename_item": Page("manage", **FORM),
-        "diary:archive_item": Page("manage", **ACTION),
-        "diary:bring_back_item": Page("manage", **ACTION),
-        "diary:hide_item": Page("manage", **ACTION),
-        "diary:show_item": Page("manage", **ACTION),
-        # Which parts of the logging forms the one signed in keeps open: about themselves.
-        "diary:fold": Page("member", get=None, post=400),
-        # Reminders and the devices that get them: about the one signed in. An empty post is not
-        # a push subscription (400).
-        "reminders:settings": Page("member", **FORM),
-        "reminders:add_device": Page("member", get=None, post=400),
-        "reminders:remove_device": Page("member", get=None, post=400),
-        # A carer's "fix" reaches only the entries they logged: alice's sample entries are cara's.
-        "diary:history": Page("fix"),
-        "diary:bin": Page("manage"),
-        "diary:empty_bin": Page("manage", **CONFIRM),
-        "diary:edit": Page("fix", **FORM),
-        "diary:delete": Page("fix", **ACTION),
-        "diary:restore": Page("fix", **ACTION),
-        "trends:overview": Page("read"),
-        "trends:triggers": Page("read"),
-        "trends:interventions": Page("read"),
-        "trends:data": Page("read"),
-        "reports:report": Page("read"),
-        "reports:pdf": Page("read"),
-        # The AD safety card: the person and their carers, the ones who are with them ("log").
-        "safety:card": Page("log"),
-        "safety:pdf": Page("log"),
-        "exports:index": Page("manage"),
-        "exports:csv": Page("manage"),
-        "exports:backup": Page("manage"),
-        "exports:fhir": Page("manage"),
-        "exports:import": Page("manage", **FORM),
-        # Nothing is waiting to be imported: both methods send the person back to the upload.
-        "exports:import_preview": Page("manage", get=302, post=302),
-        "sharing:home": Page("manage", **FORM),
-        "sharing:revoke_link": Page("manage", **CONFIRM),
-        "sharing:end_access": Page("manage", **CONFIRM),
-        "sharing:access_log": Page("manage"),
-        "sharing:add_note": Page("review", **FORM),
-        "sharing:record_visit": Page("review", **FORM),
-        "diary:confirm_pain_types": Page("review", **FORM),
-    }
-)
+PAGES = PUBLIC | {
+    # "signed_out": a signed-in account is sent home. "member": any signed-in account, about
+    # itself. "invitee": only the account the invitation was sent to.
+    "signup": Page("signed_out", **FORM),
+    "login": Page("signed_out", **FORM),
+    "profile": Page("member", **FORM),
+    "change_email": Page("member", **FORM),
+    "send_confirmation": Page("member", **ACTION),
+    "password_change": Page("member", **FORM),
+    # The API's personal access tokens of the one signed in; one named by its id is alice's.
+    "api_tokens": Page("member", **FORM),
+    "api_token_revoke": Page("manage", **CONFIRM),
+    "delete_account": Page("member", **FORM),
+    "import": Page("member", get=302),
+    "sharing:people": Page("member"),
+    "sharing:answer_invitation": Page("invitee", **ACTION),
+    # Diary pages: what the visitor's way in must allow (see sharing.access.PERMISSIONS).
+    "diary:quick_log": Page("log"),
+    "diary:spasm_now": Page("log", **ACTION),
+    # An empty post names no intensity or answer: refused, saving nothing.
+    "diary:pain_now": Page("log", get=None, post=400),
+    "diary:checkin_now": Page("log", get=None, post=400),
+    "diary:care_now": Page("log", get=None, post=400),
+    # One's own Log page only, as the service worker keeps it.
+    "diary:log_offline_copy": Page("log"),
+    "diary:new": Page("log", **FORM),
+    "diary:urgent": Page("log"),
+    # Medicines: the list and its changes, and the doses, for the person and their carers (the
+    # one who gives the medicines keeps the list too). A medicine named by its id is alice's.
+    "diary:medicines": Page("log"),
+    "diary:add_medicine": Page("log", **FORM),
+    "diary:change_medicine": Page("log", **FORM),
+    "diary:stop_medicine": Page("log", **FORM),
+    # An empty post names no medicine or time: refused, saving nothing.
+    "diary:answer_dose": Page("log", get=None, post=400),
+    "diary:as_needed": Page("log", **FORM),
+    "diary:pain_problems": Page("manage", **FORM),
+    "diary:own_items": Page("manage", **FORM),
+    # One of alice's own items, named by its id: hers alone (another account's 404, like an
+    # entry); a built-in named by slug: everyone hides and shows it in their own lists.
+    "diary:rename_item": Page("manage", **FORM),
+    "diary:archive_item": Page("manage", **ACTION),
+    "diary:bring_back_item": Page("manage", **ACTION),
+    "diary:hide_item": Page("manage", **ACTION),
+    "diary:show_item": Page("manage", **ACTION),
+    # Which parts of the logging forms the one signed in keeps open: about themselves.
+    "diary:fold": Page("member", get=None, post=400),
+    # Reminders and the devices that get them: about the one signed in. An empty post is not
+    # a push subscription (400).
+    "reminders:settings": Page("member", **FORM),
+    "reminders:add_device": Page("member", get=None, post=400),
+    "reminders:remove_device": Page("member", get=None, post=400),
+    # A carer's "fix" reaches only the entries they logged: alice's sample entries are cara's.
+    "diary:history": Page("fix"),
+    "diary:bin": Page("manage"),
+    "diary:empty_bin": Page("manage", **CONFIRM),
+    "diary:edit": Page("fix", **FORM),
+    "diary:delete": Page("fix", **ACTION),
+    "diary:restore": Page("fix", **ACTION),
+    "trends:overview": Page("read"),
+    "trends:triggers": Page("read"),
+    "trends:interventions": Page("read"),
+    "trends:data": Page("read"),
+    "reports:report": Page("read"),
+    "reports:pdf": Page("read"),
+    # The AD safety card: the person and their carers, the ones who are with them ("log").
+    "safety:card": Page("log"),
+    "safety:pdf": Page("log"),
+    "exports:index": Page("manage"),
+    "exports:csv": Page("manage"),
+    "exports:backup": Page("manage"),
+    "exports:fhir": Page("manage"),
+    "exports:import": Page("manage", **FORM),
+    # Nothing is waiting to be imported: both methods send the person back to the upload.
+    "exports:import_preview": Page("manage", get=302, post=302),
+    "sharing:home": Page("manage", **FORM),
+    "sharing:revoke_link": Page("manage", **CONFIRM),
+    "sharing:end_access": Page("manage", **CONFIRM),
+    "sharing:access_log": Page("manage"),
+    "sharing:add_note": Page("review", **FORM),
+    "sharing:record_visit": Page("review", **FORM),
+    "diary:confirm_pain_types": Page("review", **FORM),
+}
+PAGES |= API_PAGES
 # Django's admin has its own sign-in and lets only staff in; see the admin test below.
 SEPARATELY_GUARDED = {"admin"}
 # Posts that come without a CSRF token by design, and what guards them instead.
