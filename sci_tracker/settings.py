@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "sci_tracker.core",
     "sci_tracker.accounts",
     "sci_tracker.diary",
@@ -57,6 +60,7 @@ INSTALLED_APPS = [
     "sci_tracker.reports",
     "sci_tracker.safety",
     "sci_tracker.reminders",
+    "sci_tracker.api",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +204,29 @@ ACCOUNT_EMAIL_LIMIT = env_int("SCI_TRACKER_ACCOUNT_EMAIL_LIMIT", 5, minimum=1)
 ACCOUNT_EMAIL_WINDOW = timedelta(hours=1)
 INVITATION_LIMIT = env_int("SCI_TRACKER_INVITATION_LIMIT", 10, minimum=1)
 INVITATION_WINDOW = timedelta(days=1)
+
+# The API (sci_tracker.api): personal access tokens only, no session, so no page in a browser can
+# make it act for whoever is signed in. Each token may send API_TOKEN_REQUEST_LIMIT requests a
+# minute, counted in the shared cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["sci_tracker.api.auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["sci_tracker.api.auth.ScopeAllows"],
+    "DEFAULT_THROTTLE_CLASSES": ["sci_tracker.api.auth.PerToken"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SCI Tracker API",
+    "DESCRIPTION": "Log and read a spasm and pain diary with a personal access token.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's files from drf-spectacular-sidecar, served by WhiteNoise: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
+API_TOKEN_REQUEST_LIMIT = env_int("SCI_TRACKER_API_REQUESTS_PER_MINUTE", 120, minimum=1)
+API_TOKEN_REQUEST_WINDOW = timedelta(minutes=1)
 
 # Time: stored in UTC, shown and grouped in each user's own zone (see accounts.middleware).
 USE_TZ = True

@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from sci_tracker import views
+from sci_tracker.api import pages as api_pages
 from sci_tracker.pwa import views as pwa_views
 
 urlpatterns = [
@@ -23,6 +24,9 @@ urlpatterns = [
         name="javascript_catalogue",
     ),
     path("accounts/", include("sci_tracker.accounts.urls")),
+    # The API's personal access tokens, made and revoked from the profile.
+    path("accounts/tokens/", api_pages.tokens, name="api_tokens"),
+    path("accounts/tokens/<int:pk>/revoke/", api_pages.revoke_token, name="api_token_revoke"),
     path("", include("sci_tracker.diary.urls")),
     path("", include("sci_tracker.trends.urls")),
     path("guides/", include("sci_tracker.guides.urls")),
@@ -37,6 +41,7 @@ urlpatterns = [
     path("", include("sci_tracker.reports.urls")),
     path("", include("sci_tracker.safety.urls")),
     path("reminders/", include("sci_tracker.reminders.urls")),
+    path("api/v1/", include("sci_tracker.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sci_tracker.accounts.models import User
+from sci_tracker.api.models import PersonalAccessToken
 from sci_tracker.diary.models import (
     ADEpisode,
     BloodPressureReading,
@@ -170,6 +171,11 @@ MAKERS = {
     BloodPressureReading: lambda person, other: ad_episode(person, [(NOW, 170, 100, 50)]),
     PendingImport: lambda person, other: PendingImport.objects.create(owner=person, payload={}),
     ShareLink: lambda person, other: own_link(person),
+    # A live token and a revoked one: credentials, which go with the account.
+    PersonalAccessToken: lambda person, other: (
+        PersonalAccessToken.make(person, "Phone", "log"),
+        PersonalAccessToken.make(person, "Old phone", "read")[0].revoke(),
+    ),
     # Made for both people, this is each one in the other's care team.
     CareAccess: lambda person, other: CareAccess.objects.create(
         person=person, email=other.email, role="carer", member=other, accepted_at=NOW

@@ -21,10 +21,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
+from sci_tracker.api.models import PersonalAccessToken
 from sci_tracker.diary import medicines
 from sci_tracker.diary.models import (
     ADEpisode,
     CareEvent,
+    LegPainEntry,
     Medicine,
     MedicineDose,
     PainProblem,
@@ -37,7 +39,7 @@ from sci_tracker.reminders.models import PushSubscription, ReminderSettings
 from sci_tracker.sharing.access import PERMISSIONS
 from sci_tracker.sharing.models import CareAccess, ShareLink
 from tests.conftest import make_user
-from tests.entries import ad_episode, care, dose, pain, sciset_week, spasm
+from tests.entries import ad_episode, care, checkin, dose, pain, sciset_week, spasm
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
@@ -83,6 +85,26 @@ PUBLIC = {
     # A reminder e-mail's stop link: the signed key in the address is the authority (the sample
     # is alice's), so it answers anyone; GET asks, POST turns her reminder e-mails off.
     "reminders:stop_email": Page("public", get=200, post=200),
+    # The API's OpenAPI document and interactive docs: about the API, nothing of a diary.
+    "api:schema": Page("public"),
+    "api:docs": Page("public"),
+}
+# The API (sci_tracker.api) answers a personal access token only: to every visitor above, with
+# or without a session, 401. test_it_gives_each_token_only_what_the_rule_allows walks it with
+# a token of each account. "token": a diary, alice's when the address names her as `person`;
+# "token_member": the token's own account. An empty post logs a spasm now (201); a leg pain
+# without its intensity or a check-in without its first answer is refused (400).
+API_PAGES = {
+    "api:profile": Page("token_member"),
+    "api:spasms": Page("token", post=201),
+    "api:spasm": Page("token"),
+    "api:pains": Page("token", post=400),
+    "api:pain": Page("token"),
+    "api:checkins": Page("token", post=400),
+    "api:checkin": Page("token"),
+    "api:trends": Page("token"),
+    # Posted empty, it names no medicine: refused (400).
+    "api:doses": Page("token", get=None, post=400),
 }
 PAGES = PUBLIC | {
     # "signed_out": a signed-in account is sent home. "member": any signed-in account, about
@@ -93,6 +115,9 @@ PAGES = PUBLIC | {
     "change_email": Page("member", **FORM),
     "send_confirmation": Page("member", **ACTION),
     "password_change": Page("member", **FORM),
+    # The API's personal access tokens of the one signed in; one named by its id is alice's.
+    "api_tokens": Page("member", **FORM),
+    "api_token_revoke": Page("manage", **CONFIRM),
     "delete_account": Page("member", **FORM),
     "import": Page("member", get=302),
     "sharing:people": Page("member"),
@@ -164,6 +189,7 @@ PAGES = PUBLIC | {
     "sharing:record_visit": Page("review", **FORM),
     "diary:confirm_pain_types": Page("review", **FORM),
 }
+PAGES |= API_PAGES
 # Django's admin has its own sign-in and lets only staff in; see the admin test below.
 SEPARATELY_GUARDED = {"admin"}
 # Posts that come without a CSRF token by design, and what guards them instead.
@@ -171,6 +197,9 @@ CSRF_EXEMPT = {
     # A mail program's one-click unsubscribe (RFC 8058) has no cookie or token; the signed key
     # in the address is the authority, and it can only turn reminder e-mails off.
     "reminders:stop_email",
+    # The API reads no cookie, only the token in the Authorization header, which another site
+    # cannot make a browser send: a forged post has no credential to ride on.
+    *(name for name, page in API_PAGES.items() if page.post),
 }
 
 
@@ -308,6 +337,7 @@ def world(db):
     links["revoked"][0].revoke()
     # A pain problem, so the clinician's pain-type form has a question an empty post leaves out.
     PainProblem.objects.create(owner=alice, slot=3, name=f"{private_text('alice')} feet")
+    token, _secret = PersonalAccessToken.make(alice, "Phone", "log")
     entry = SpasmEpisode.objects.get(owner=alice)
     own_trigger = Trigger.objects.get(owner=alice)
     samples = {
@@ -333,6 +363,9 @@ def world(db):
             name: {"pk": Medicine.objects.get(owner=alice).pk}
             for name in ("diary:change_medicine", "diary:stop_medicine")
         },
+        "api_token_revoke": {"pk": token.pk},
+        "api:pain": {"pk": LegPainEntry.objects.get(owner=alice).pk},
+        "api:checkin": {"pk": checkin(alice, timezone.localdate(yesterday, alice.zone)).pk},
         "diary:hide_item": {"slug": "cold"},
         "diary:show_item": {"slug": "cold"},
         "reminders:stop_email": {"key": stop_key(alice)},
@@ -361,6 +394,8 @@ def expected(page, pattern, role, method):
         return ok
     if page.who == "signed_out":
         return 302 if role.account else ok
+    if page.who.startswith("token"):
+        return 401  # a session or a share link is no token
     if pattern.scope == "link":
         if role.link in ("expired", "revoked"):
             return 410
@@ -461,6 +496,61 @@ def test_it_gives_each_visitor_only_what_the_rule_allows(world, pattern):
             if page.who not in ("public", "signed_out") and response.status_code == 200:
                 kept = {part.strip() for part in response["Cache-Control"].split(",")}
                 assert {"private", "no-store"} <= kept, where
+
+
+API_PATTERNS = [pattern for pattern in PATTERNS if pattern.name in API_PAGES]
+SCOPES = ("read", "log")
+
+
+def expected_by_token(page, pattern, role, scope, method, whose):
+    """The status the rule gives a token of `role`'s account with `scope`, at an address of
+    the token's own diary (`whose` "own") or of alice's (`whose` "alice", as `?person=`)."""
+    if method not in ("GET", "HEAD", "POST"):
+        return 405
+    ok = page.get if method in ("GET", "HEAD") else page.post
+    if ok is None:
+        return 405
+    if method == "POST" and scope == "read":
+        return 403  # the scope first, whoever's diary it names
+    if page.who == "token_member" or role.name == "owner":
+        return ok
+    if whose == "own":
+        # Everyone's own diary; an entry named by its id is alice's.
+        return 404 if "pk" in pattern.params else ok
+    if not role.way:
+        return 404  # nothing given away about a diary one may not open
+    need = "read" if method in ("GET", "HEAD") else "log"
+    return ok if need in PERMISSIONS[role.way] else 403
+
+
+@pytest.mark.parametrize("pattern", API_PATTERNS, ids=str)
+def test_it_gives_each_token_only_what_the_rule_allows(world, pattern):
+    page = PAGES[pattern.name]
+    alice = world["accounts"]["alice"]
+    others = {private_text(name) for name in world["accounts"]}
+    for role in [role for role in ROLES if role.account]:
+        me = world["accounts"][role.account]
+        for scope in SCOPES:
+            _token, secret = PersonalAccessToken.make(me, f"{scope} token", scope)
+            client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+            for whose in ("own", "alice"):
+                url = address(pattern, role, world)
+                if whose == "alice":
+                    url += f"?person={alice.pk}"
+                for method in METHODS:
+                    response = send(client, method, url)
+                    want = expected_by_token(page, pattern, role, scope, method, whose)
+                    where = f"{role.name} ({scope} token) {method} {url}"
+                    assert response.status_code == want, f"{where}: {response.status_code}"
+                    allowed = {private_text(role.account)}
+                    if (whose == "alice" or role.name == "owner") and response.status_code < 300:
+                        allowed.add(private_text("alice"))
+                    for words in others - allowed:
+                        assert words not in response.text, f"{where} shows {words}"
+                    assert_safe_headers(response, where)
+                    if response.status_code == 200:
+                        kept = {part.strip() for part in response["Cache-Control"].split(",")}
+                        assert {"private", "no-store"} <= kept, where
 
 
 # The entry pages again, on an autonomic dysreflexia episode (a form with its own formset of

@@ -1,17 +1,25 @@
 """The diary as a FHIR R4B Bundle: valid, coded, the person's own, the same every time."""
 
+import functools
+import gzip
 import json
 import uuid
 from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
+from fhir.resources.R4B.procedure import Procedure
+from fhir.resources.R4B.questionnaire import Questionnaire
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from fhir.resources.R4B.relatedperson import RelatedPerson
+from jsonschema import Draft6Validator
 
 from sci_tracker.accounts.models import User
-from sci_tracker.diary.models import PainProblem, Trigger
+from sci_tracker.diary.models import CheckIn, LegPainEntry, PainProblem, TreatmentEvent, Trigger
 from sci_tracker.exports import fhir
 from tests.conftest import make_user
 from tests.entries import (
@@ -32,6 +40,52 @@ from tests.entries import (
 
 LOINC_PAIN = {"system": "http://loinc.org", "code": "72514-3"}
 EXPORTED_AT = datetime(2026, 3, 20, 1, 0, tzinfo=UTC)
+# HL7's own R4B JSON schema, from the hl7.fhir.r4b.core 4.3.0 package (tests/fhir/README.md).
+SCHEMA = Path(__file__).parent / "fhir" / "fhir.r4b.schema.json.gz"
+
+
+@functools.cache
+def r4b_schema():
+    with gzip.open(SCHEMA, "rt", encoding="utf-8") as file:
+        return json.load(file)
+
+
+@functools.cache
+def schema_validator(kind=None):
+    """A validator for one resource type (#/definitions/<kind>), or for any resource (the
+    schema's own oneOf on resourceType) when no kind is given."""
+    schema = r4b_schema()
+    if kind is not None:
+        schema = {
+            "$schema": schema["$schema"],
+            "definitions": schema["definitions"],
+            "$ref": f"#/definitions/{kind}",
+        }
+    return Draft6Validator(schema)
+
+
+def schema_errors(data):
+    """What HL7's schema finds wrong: each resource against its own definition first, so that a
+    mistake is named by resource and path (the bundle's oneOf only says "not valid under any")."""
+    found = [
+        f"{entry['resource']['resourceType']} {error.json_path}: {error.message}"
+        for entry in data["entry"]
+        for error in schema_validator(entry["resource"]["resourceType"]).iter_errors(
+            entry["resource"]
+        )
+    ]
+    return found or [
+        f"Bundle {e.json_path}: {e.message}" for e in schema_validator().iter_errors(data)
+    ]
+
+
+def valid(data):
+    """The bundle, checked by the R4B models, by HL7's schema and by check_status."""
+    Bundle.model_validate(data)
+    assert schema_errors(data) == []
+    for entry in data["entry"]:
+        fhir.check_status(entry["resource"])
+    return data
 
 
 def observations(data):
@@ -131,23 +185,105 @@ def full_diary(alice):
     return alice
 
 
+def value(resource):
+    """An Observation's number: a 0-10 rating is a {score} quantity, a count an integer."""
+    if "valueQuantity" in resource:
+        return resource["valueQuantity"]["value"]
+    return resource["valueInteger"]
+
+
+MODELS = {
+    "Patient": Patient,
+    "Observation": Observation,
+    "Questionnaire": Questionnaire,
+    "QuestionnaireResponse": QuestionnaireResponse,
+    "Procedure": Procedure,
+}
+
+
 def test_it_validates_every_resource_with_the_r4b_models(full_diary):
     data = fhir.bundle(full_diary, now=EXPORTED_AT)
     assert Bundle.model_validate(data).type == "collection"
     kinds = [entry["resource"]["resourceType"] for entry in data["entry"]]
-    assert kinds[0] == "Patient"
-    Patient.model_validate(data["entry"][0]["resource"])
-    assert len(observations(data)) == len(kinds) - 1
+    assert kinds[:3] == ["Patient", "Questionnaire", "QuestionnaireResponse"]
+    assert kinds[-1] == "Procedure"  # the Botox injection
+    for entry in data["entry"]:
+        MODELS[entry["resource"]["resourceType"]].model_validate(entry["resource"])
+    assert len(observations(data)) == len(kinds) - 4
     for resource in observations(data):
-        Observation.model_validate(resource)
         assert resource["status"] == "final"
         assert codes(only(resource["category"])) == [
             ("http://terminology.hl7.org/CodeSystem/observation-category", "survey")
         ]
-    # 9 check-in scores + the day's panel, one spasm, one bout of pain; no treatment event.
+    # 9 check-in scores + the day's panel, one spasm, one bout of pain.
     assert len(observations(data)) == 12
     assert data["timestamp"] == "2026-03-20T14:00:00+13:00"
     assert json.loads(json.dumps(data)) == data  # plain JSON, nothing a view would choke on
+
+
+def test_it_validates_against_hl7s_r4b_json_schema(full_diary, alice_client):
+    """Every kind of entry, each optional part somewhere, as a collection and as a transaction."""
+    cara = make_user("cara")
+    ad_episode(full_diary, readings=[(NOW, 180, 100, 50), (NOW, 150, 90, None)])
+    care(full_diary, volume_ml=300, logged_by=cara)
+    care(full_diary, event="skin-check", checked_by="nurse")
+    care(full_diary, event="skin-problem", site="sacrum", stage="2")
+    care(full_diary, event="bowel-routine", bowel_result="good")
+    sciset_week(full_diary, ratings={1: 2, 3: -1})
+    pill = medicine(full_diary)
+    TreatmentEvent.objects.create(
+        owner=full_diary,
+        logged_by=full_diary,
+        date=date(2026, 3, 10),
+        event_kind="medicine-start",
+        medicine=pill,
+        dose=Decimal("10"),
+        times=["08:00", "20:00"],
+    )
+    dose(full_diary, pill, status="taken", amount=Decimal("10"))
+    dose(full_diary, pill, status="missed", scheduled_for=NOW)
+    PainProblem.objects.filter(owner=full_diary).update(
+        confirmed_type="neuropathic-below", confirmed_at=NOW, confirmed_by_name="Dr Lee"
+    )
+    event(full_diary, date(2026, 3, 2), kind="surgery", details="Tendon release")
+    kinds = set()
+    for kind in ("collection", "transaction"):
+        response = alice_client.get(f"/export/fhir.json?type={kind}")
+        data = valid(json.loads(b"".join(response.streaming_content)))
+        assert data["type"] == kind
+        kinds |= {entry["resource"]["resourceType"] for entry in data["entry"]}
+    assert kinds == {
+        "Patient",
+        "Questionnaire",
+        "QuestionnaireResponse",
+        "Observation",
+        "Procedure",
+        "MedicationStatement",
+        "MedicationAdministration",
+        "RelatedPerson",
+    }
+
+
+def test_it_finds_what_the_schema_forbids():
+    # The checker itself: a field R4B does not have, a date in the wrong form, no subject.
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {
+                "resource": {
+                    "resourceType": "Procedure",
+                    "status": "completed",
+                    "performedDateTime": "14/03/2026",
+                    "performedBy": "me",
+                }
+            }
+        ],
+    }
+    errors = schema_errors(bundle)
+    assert any("performedDateTime" in error and "does not match" in error for error in errors)
+    assert any("'performedBy' was unexpected" in error for error in errors)
+    assert any("'subject' is a required property" in error for error in errors)
 
 
 def test_it_refers_every_observation_to_a_patient_without_name_or_contact(full_diary):
@@ -162,8 +298,10 @@ def test_it_refers_every_observation_to_a_patient_without_name_or_contact(full_d
     dump = json.dumps(data)
     assert "alice" not in dump.lower()  # neither the display name nor the e-mail address
     for entry in data["entry"][1:]:
-        assert entry["resource"]["subject"] == {"reference": patient_entry["fullUrl"]}
         assert entry["fullUrl"] == f"urn:uuid:{entry['resource']['id']}"
+        if entry["resource"]["resourceType"] == "Questionnaire":
+            continue  # the app's questions, the same for everyone: about no one
+        assert entry["resource"]["subject"] == {"reference": patient_entry["fullUrl"]}
     full_urls = [entry["fullUrl"] for entry in data["entry"]]
     assert len(set(full_urls)) == len(full_urls)
 
@@ -182,6 +320,8 @@ def test_it_names_the_patient_as_performer_of_their_own_entries(full_diary):
         if resource["id"] not in counts:  # a day's count is the app's: no performer
             assert resource["performer"] == [patient], resource["code"]
     assert counts
+    assert only(of_kind(data, "QuestionnaireResponse"))["author"] == patient
+    assert only(of_kind(data, "Procedure"))["performer"] == [{"actor": patient}]
     assert of_kind(data, "RelatedPerson") == []
 
 
@@ -212,13 +352,21 @@ def test_it_names_a_carer_as_a_related_person_without_name_or_contact(alice):
     assert "cara" not in dump
     assert "carl" not in dump
     cara_ref, carl_ref = ({"reference": f"urn:uuid:{carer['id']}"} for carer in carers)
-    by_value = {found["valueInteger"]: found["performer"] for found in pains(data)}
+    by_value = {value(found): found["performer"] for found in pains(data)}
     assert by_value == {2: [{"reference": patient}], 6: [cara_ref]}
     pain_ids = {found["id"] for found in pains(data)}
     others = [found for found in observations(data) if found["id"] not in pain_ids]
     # The AD reading, pulse and episode, then the care event.
     assert [found["performer"] for found in others] == [[carl_ref]] * 3 + [[cara_ref]]
     assert only(of_kind(data, "MedicationAdministration"))["performer"] == [{"actor": carl_ref}]
+    # A check-in's answers and a treatment event name their carer too.
+    answers = checkin(alice, date(2026, 3, 1))
+    type(answers).objects.filter(pk=answers.pk).update(logged_by=cara)
+    botox = event(alice, date(2026, 3, 2))
+    type(botox).objects.filter(pk=botox.pk).update(logged_by=carl)
+    data = fhir.bundle(alice)
+    assert only(of_kind(data, "QuestionnaireResponse"))["author"] == cara_ref
+    assert only(of_kind(data, "Procedure"))["performer"] == [{"actor": carl_ref}]
     assert own.pk
     # The same carer gets the same id in every export.
     assert of_kind(fhir.bundle(alice), "RelatedPerson") == carers
@@ -245,18 +393,31 @@ def test_it_says_what_every_resource_is_in_words(full_diary):
     kinds = {entry["resource"]["resourceType"] for entry in data["entry"]}
     assert kinds == {
         "Patient",
+        "Questionnaire",
+        "QuestionnaireResponse",
         "Observation",
+        "Procedure",
         "MedicationStatement",
         "MedicationAdministration",
         "RelatedPerson",
     }
     said = [words(entry["resource"]) for entry in data["entry"]]
     assert all(said)
+    assert "SCI Tracker daily check-in, version 1, 9 questions" in said
+    assert (
+        "Daily check-in answers, 14 Mar 2026, How often spasms happened: 3: Spasms more than "
+        "once an hour, How strong they were: 2: Moderate, Stiffness and spasms overall (0-10): 6, "
+        "Worst leg pain (0-10): 7, Average leg pain (0-10): 4, Got in the way of daily "
+        "activities (0-10): 5, Affected your mood (0-10): 0, Affected your sleep (0-10): 8, "
+        "Times spasms or pain woke you: 2" in said
+    )
+    # The details typed stay in the app: the note was not flagged for the clinician.
+    assert "Botulinum toxin injection, 1 Mar 2026" in said
     assert (
         "Spasms logged in the day: 1 spasm, 15 Mar 2026, "
         "Symptom that needs care now: Fever or chills" in said
     )
-    assert "Worst leg pain, 0-10: 7, 14 Mar 2026" in said
+    assert "Worst leg pain, 0-10: score 7, 14 Mar 2026" in said
     assert "Catheterised or emptied the bladder: 300 mL, 15 Mar 2026 00:30" in said
     assert (
         "Blood pressure, 15 Mar 2026 00:30, Systolic blood pressure: 180 mm[Hg], "
@@ -279,7 +440,13 @@ def test_it_codes_leg_pain_with_loinc_snomed_sites_and_the_iscip_type(full_diary
     data = fhir.bundle(full_diary)
     burning = only(pains(data))
     assert codes(burning["code"]) == [("http://loinc.org", "72514-3")]
-    assert burning["valueInteger"] == 7
+    # A 0-10 rating as a UCUM {score}, as the SCI-SET's score is.
+    assert burning["valueQuantity"] == {
+        "value": 7,
+        "unit": "{score}",
+        "system": "http://unitsofmeasure.org",
+        "code": "{score}",
+    }
     assert burning["effectiveDateTime"] == "2026-03-15T09:00:00+13:00"
     assert codes(burning["bodySite"]) == [("http://snomed.info/sct", "22335008")]
     assert burning["bodySite"]["text"] == "Left foot or toes"
@@ -327,7 +494,7 @@ def test_it_codes_each_pain_site_in_snomed_ct_with_its_side(alice, sites, body_s
     data = fhir.bundle(alice)
     found = only(pains(data))
     Observation.model_validate(found)
-    assert found["valueInteger"] == 0  # a zero is a rating, not a missing answer
+    assert found["valueQuantity"]["value"] == 0  # a zero is a rating, not a missing answer
     assert codes(found["bodySite"]) == [("http://snomed.info/sct", body_site)]
     assert len(components(found, "pain-site")) == len(sites)
     # No nerve-pain code for pain the person thinks is musculoskeletal.
@@ -344,32 +511,51 @@ def test_it_leaves_out_the_body_site_when_no_site_was_given(alice):
 
 def test_it_writes_check_in_scores_with_loinc_and_project_codes(full_diary):
     data = fhir.bundle(full_diary)
-    expected = {
-        "psfs-frequency": 3,
-        "psfs-severity": 2,
+    # Penn answers and night wakings are integers; the 0-10 ratings are UCUM {score}s.
+    integers = {"psfs-frequency": 3, "psfs-severity": 2, "night-wakings": 2}
+    ratings = {
         "spasticity-nrs": 6,
         "leg-pain-worst": 7,
         "leg-pain-average": 4,
         "interference-activities": 5,
         "interference-mood": 0,
         "interference-sleep": 8,
-        "night-wakings": 2,
     }
-    for code, value in expected.items():
+    response = only(of_kind(data, "QuestionnaireResponse"))
+    for code, answer in {**integers, **ratings}.items():
         score = only(by_measure(data, code))
-        assert score["valueInteger"] == value, code
+        if code in ratings:
+            assert score["valueQuantity"] == {
+                "value": answer,
+                "unit": "{score}",
+                "system": "http://unitsofmeasure.org",
+                "code": "{score}",
+            }, code
+        else:
+            assert score["valueInteger"] == answer, code
         # A whole day in Alice's zone: the date, not a clock time.
         assert score["effectiveDateTime"] == "2026-03-14"
+        # The first coding tells the scores apart (worst from average pain too); the two pain
+        # scores are also LOINC's pain severity.
+        assert codes(score["code"])[0] == (fhir.MEASURES, code)
         is_pain = code.startswith("leg-pain")
         assert has_code(score, "http://loinc.org", "72514-3") is is_pain, code
         assert score["code"]["text"] == fhir.MEASURE_NAMES[code]
         assert "note" not in score
+        assert score["derivedFrom"] == [{"reference": f"urn:uuid:{response['id']}"}]
+    worst, average = (
+        only(by_measure(data, code)) for code in ("leg-pain-worst", "leg-pain-average")
+    )
+    assert worst["code"]["coding"][0] != average["code"]["coding"][0]
     panel = only(by_measure(data, "daily-check-in"))
     members = {member["reference"] for member in panel["hasMember"]}
     scores = {
-        f"urn:uuid:{resource['id']}" for code in expected for resource in by_measure(data, code)
+        f"urn:uuid:{resource['id']}"
+        for code in {**integers, **ratings}
+        for resource in by_measure(data, code)
     }
     assert members == scores
+    assert panel["derivedFrom"] == [{"reference": f"urn:uuid:{response['id']}"}]
     assert only(components(panel, "recall-window")) == {
         "value": 24,
         "unit": "h",
@@ -377,6 +563,128 @@ def test_it_writes_check_in_scores_with_loinc_and_project_codes(full_diary):
         "code": "h",
     }
     assert panel["note"] == [{"text": "Bad night"}]
+
+
+PENN = "https://sci-tracker.org/fhir/CodeSystem/psfs-"
+
+
+def test_it_publishes_the_check_in_as_a_questionnaire_in_the_apps_own_words(full_diary, bob):
+    data = valid(fhir.bundle(full_diary))
+    questionnaire = only(of_kind(data, "Questionnaire"))
+    Questionnaire.model_validate(questionnaire)
+    assert questionnaire["url"] == "https://sci-tracker.org/fhir/Questionnaire/daily-check-in"
+    assert questionnaire["version"] == "1"
+    assert questionnaire["status"] == "active"
+    items = {item["linkId"]: item for item in questionnaire["item"]}
+    assert list(items) == [
+        "psfs-frequency",
+        "psfs-severity",
+        "spasticity-nrs",
+        "leg-pain-worst",
+        "leg-pain-average",
+        "interference-activities",
+        "interference-mood",
+        "interference-sleep",
+        "night-wakings",
+    ]
+    frequency = items["psfs-frequency"]
+    assert (frequency["type"], frequency["required"]) == ("choice", True)
+    assert frequency["text"] == "How often spasms happened"
+    # The wording the check-in form shows, from the diary's own choices.
+    assert [option["valueCoding"] for option in frequency["answerOption"]] == [
+        {"system": f"{PENN}frequency", "code": "0", "display": "0: No spasms"},
+        {
+            "system": f"{PENN}frequency",
+            "code": "1",
+            "display": "1: Mild spasms only when something sets them off (touch, movement)",
+        },
+        {
+            "system": f"{PENN}frequency",
+            "code": "2",
+            "display": "2: Full spasms, less than once an hour",
+        },
+        {"system": f"{PENN}frequency", "code": "3", "display": "3: Spasms more than once an hour"},
+        {
+            "system": f"{PENN}frequency",
+            "code": "4",
+            "display": "4: Spasms more than ten times an hour",
+        },
+    ]
+    severity = items["psfs-severity"]
+    assert [option["valueCoding"]["display"] for option in severity["answerOption"]] == [
+        "1: Mild",
+        "2: Moderate",
+        "3: Severe",
+    ]
+    assert severity["enableWhen"] == [
+        {
+            "question": "psfs-frequency",
+            "operator": "!=",
+            "answerCoding": {"system": f"{PENN}frequency", "code": "0", "display": "0: No spasms"},
+        }
+    ]
+    worst = items["leg-pain-worst"]
+    assert (worst["type"], worst["text"], worst["required"]) == (
+        "integer",
+        "Worst leg pain (0-10)",
+        False,
+    )
+    assert [
+        (bound["url"].rsplit("/", 1)[1], bound["valueInteger"]) for bound in worst["extension"]
+    ] == [
+        ("minValue", 0),
+        ("maxValue", 10),
+    ]
+    assert items["night-wakings"]["type"] == "integer"
+    # One copy, whoever's diary: the same id in Bob's bundle.
+    checkin(bob, date(2026, 3, 1))
+    bobs = fhir.bundle(bob)
+    assert only(of_kind(bobs, "Questionnaire")) == questionnaire
+
+
+def test_it_writes_each_check_in_as_a_questionnaire_response(full_diary, alice):
+    checkin(alice, date(2026, 3, 15), psfs_frequency=0, pain_worst=2)
+    data = valid(fhir.bundle(alice))
+    assert len(of_kind(data, "Questionnaire")) == 1  # the questions once, however many answers
+    first, second = of_kind(data, "QuestionnaireResponse")
+    patient = {"reference": data["entry"][0]["fullUrl"]}
+    for response in (first, second):
+        QuestionnaireResponse.model_validate(response)
+        assert response["questionnaire"] == (
+            "https://sci-tracker.org/fhir/Questionnaire/daily-check-in|1"
+        )
+        assert response["status"] == "completed"
+        assert response["subject"] == patient
+        assert response["author"] == patient
+    assert first["authored"] == "2026-03-14"
+    answers = {item["linkId"]: only(item["answer"]) for item in first["item"]}
+    assert answers["psfs-frequency"] == {
+        "valueCoding": {
+            "system": f"{PENN}frequency",
+            "code": "3",
+            "display": "3: Spasms more than once an hour",
+        }
+    }
+    assert answers["psfs-severity"] == {
+        "valueCoding": {"system": f"{PENN}severity", "code": "2", "display": "2: Moderate"}
+    }
+    assert answers["leg-pain-worst"] == {"valueInteger": 7}
+    assert answers["interference-mood"] == {"valueInteger": 0}
+    assert answers["night-wakings"] == {"valueInteger": 2}
+    assert len(answers) == 9
+    # Only the questions answered: no spasms, so no severity.
+    assert [item["linkId"] for item in second["item"]] == ["psfs-frequency", "leg-pain-worst"]
+    assert second["authored"] == "2026-03-15"
+
+
+def test_it_sends_the_questionnaire_only_with_a_check_in(alice):
+    pain(alice)
+    data = valid(fhir.bundle(alice))
+    assert of_kind(data, "Questionnaire") == []
+    assert of_kind(data, "QuestionnaireResponse") == []
+    checkin(alice)
+    kinds = [entry["resource"]["resourceType"] for entry in fhir.bundle(alice)["entry"]]
+    assert kinds[:3] == ["Patient", "Questionnaire", "QuestionnaireResponse"]
 
 
 def test_it_leaves_out_questions_not_answered(alice):
@@ -446,24 +754,76 @@ def test_it_counts_spasms_in_a_zone_behind_utc(bob):
     ]
 
 
-def test_it_leaves_out_the_bin_everyone_else_and_treatment_events(full_diary, bob):
+def test_it_leaves_out_the_bin_and_everyone_else(full_diary, bob):
     binned = spasm(full_diary, severity=1)
     binned.move_to_bin()
     pain(full_diary, intensity=9).move_to_bin()
     checkin(full_diary, date(2026, 3, 2), psfs_frequency=4, psfs_severity=3).move_to_bin()
+    event(full_diary, date(2026, 3, 3), kind="surgery").move_to_bin()
     spasm(bob, severity=2)
     pain(bob, intensity=3, note="Bob's own", note_for_clinician=True)
     checkin(bob, date(2026, 3, 14), psfs_frequency=1, psfs_severity=1)
     event(bob, date(2026, 3, 1))
     data = fhir.bundle(full_diary)
     assert [found["valueQuantity"]["value"] for found in spasm_days(data)] == [1]
-    assert [found["valueInteger"] for found in pains(data)] == [7]
+    assert [value(found) for found in pains(data)] == [7]
     assert [found["valueInteger"] for found in by_measure(data, "psfs-frequency")] == [3]
     assert "Bob's own" not in json.dumps(data)
     assert len(observations(data)) == 12  # what full_diary alone gives
+    assert len(of_kind(data, "QuestionnaireResponse")) == 1
+    assert [found["code"]["text"] for found in of_kind(data, "Procedure")] == [
+        "Botulinum toxin injection"
+    ]
     bobs = fhir.bundle(bob)
     assert len(observations(bobs)) == 1 + 2 + 1 + 1  # spasm, check-in's 2 scores, panel, pain
+    assert len(of_kind(bobs, "Procedure")) == 1
     assert bobs["entry"][0]["fullUrl"] != data["entry"][0]["fullUrl"]
+
+
+def test_it_writes_a_treatment_event_as_a_procedure_and_a_medicines_in_its_statement(alice):
+    surgery = event(alice, date(2026, 3, 2), kind="surgery", details="Tendon release, left")
+    event(alice, date(2026, 3, 3), kind="brace")
+    pill = medicine(alice)
+    for kind in ("medicine-start", "medicine-stop"):
+        TreatmentEvent.objects.create(
+            owner=alice,
+            logged_by=alice,
+            date=date(2026, 3, 4 if kind == "medicine-start" else 9),
+            event_kind=kind,
+            medicine=pill,
+            dose=Decimal("5") if kind == "medicine-start" else None,
+        )
+    data = valid(fhir.bundle(alice))
+    first, second = of_kind(data, "Procedure")
+    assert only(of_kind(data, "MedicationStatement"))["status"] == "stopped"
+    patient = data["entry"][0]["fullUrl"]
+    assert first["status"] == "completed"
+    assert first["code"] == {
+        "coding": [
+            {
+                "system": "https://sci-tracker.org/fhir/CodeSystem/treatment-event",
+                "code": "surgery",
+                "display": "Surgery",
+            }
+        ],
+        "text": "Surgery",
+    }
+    assert first["performedDateTime"] == "2026-03-02"
+    assert first["subject"] == {"reference": patient}
+    assert first["performer"] == [{"actor": {"reference": patient}}]
+    assert uuid.UUID(first["id"]).version == 5
+    # The details typed leave the app only with a note flagged for the clinician.
+    assert "note" not in first
+    assert "Tendon release" not in json.dumps(data)
+    assert second["code"]["text"] == "Brace or splint fitted"
+    surgery.note = "Ask about physio"
+    surgery.note_for_clinician = True
+    surgery.save()
+    first = of_kind(valid(fhir.bundle(alice)), "Procedure")[0]
+    assert first["note"] == [{"text": "Tendon release, left"}, {"text": "Ask about physio"}]
+    assert words(first) == (
+        "Surgery, 2 Mar 2026, Note: Tendon release, left, Note: Ask about physio"
+    )
 
 
 def test_it_gives_the_same_ids_to_the_same_diary_every_time(full_diary):
@@ -536,6 +896,35 @@ def test_it_sends_a_transaction_that_creates_nothing_twice(full_diary, alice_cli
     assert len(server) == len(data["entry"])
 
 
+def test_it_updates_in_place_when_an_edited_diary_is_sent_again(full_diary, bob):
+    server = {}
+    first = valid(fhir.bundle(full_diary, kind="transaction"))
+    assert put(server, first) == len(first["entry"])
+    held = len(server)
+    answers = CheckIn.objects.get(owner=full_diary)
+    answers.pain_worst = 9
+    answers.save()
+    bout = LegPainEntry.objects.get(owner=full_diary)
+    bout.intensity = 2
+    bout.save()
+    again = valid(fhir.bundle(full_diary, kind="transaction"))
+    assert put(server, again) == 0  # nothing new: the same resources, updated
+    assert len(server) == held
+    worst = only(
+        by_measure({"entry": [{"resource": r} for r in server.values()]}, "leg-pain-worst")
+    )
+    assert worst["valueQuantity"]["value"] == 9
+    response = only([r for r in server.values() if r["resourceType"] == "QuestionnaireResponse"])
+    answered = {item["linkId"]: item["answer"] for item in response["item"]}
+    assert answered["leg-pain-worst"] == [{"valueInteger": 9}]
+    assert server[f"Observation/{only(pains(again))['id']}"]["valueQuantity"]["value"] == 2
+    # Another person's diary on the same server: their own resources, the same Questionnaire.
+    checkin(bob, date(2026, 3, 14))
+    bobs = valid(fhir.bundle(bob, kind="transaction"))
+    assert put(server, bobs) == len(bobs["entry"]) - 1
+    assert len([r for r in server.values() if r["resourceType"] == "Questionnaire"]) == 1
+
+
 def test_it_refuses_a_kind_of_bundle_it_does_not_make(alice_client):
     assert alice_client.get("/export/fhir.json?type=document").status_code == 404
     assert alice_client.get("/export/fhir.json?type=collection").status_code == 200
@@ -544,7 +933,9 @@ def test_it_refuses_a_kind_of_bundle_it_does_not_make(alice_client):
 def test_it_streams_the_same_json_as_the_whole_bundle(full_diary):
     chunks = list(fhir.bundle_chunks(full_diary, now=EXPORTED_AT))
     assert all(isinstance(chunk, str) for chunk in chunks)
-    assert len(chunks) == 1 + 13 + 1  # the header, one piece per resource, the end
+    # The header; the Patient, the Questionnaire, the response, 12 Observations, the Procedure;
+    # the end.
+    assert len(chunks) == 1 + 16 + 1
     assert json.loads("".join(chunks)) == fhir.bundle(full_diary, now=EXPORTED_AT)
 
 
@@ -562,6 +953,10 @@ def test_it_streams_a_diary_with_no_entries_as_just_the_patient(alice):
         {"resourceType": "Observation"},
         {"resourceType": "Bundle", "type": "document"},
         {"resourceType": "Bundle", "type": "colection"},
+        {"resourceType": "Procedure", "status": "done"},
+        {"resourceType": "QuestionnaireResponse", "status": "final"},
+        {"resourceType": "Questionnaire", "status": "published"},
+        {"resourceType": "MedicationStatement", "status": "taken"},
     ],
 )
 def test_it_rejects_a_status_or_type_outside_the_value_set(resource):
@@ -577,6 +972,15 @@ def test_it_accepts_every_r4b_observation_status():
     assert fhir.check_status({"resourceType": "Bundle", "type": "collection"})
     assert fhir.check_status({"resourceType": "Bundle", "type": "transaction"})
     assert fhir.check_status({"resourceType": "Patient"})
+    accepted = {
+        "Procedure": "preparation in-progress not-done on-hold stopped completed "
+        "entered-in-error unknown",
+        "QuestionnaireResponse": "in-progress completed amended entered-in-error stopped",
+        "Questionnaire": "draft active retired unknown",
+    }
+    for kind, statuses in accepted.items():
+        for status in statuses.split():
+            assert fhir.check_status({"resourceType": kind, "status": status})
 
 
 def test_it_checks_every_status_it_writes(alice, monkeypatch):
@@ -587,6 +991,15 @@ def test_it_checks_every_status_it_writes(alice, monkeypatch):
     spasm(alice)
     monkeypatch.setattr(fhir, "OBSERVATION_STATUSES", frozenset({"amended"}))
     with pytest.raises(ValueError, match="'final' is not an R4B status"):
+        fhir.bundle(alice)
+    event(alice, date(2026, 3, 1))
+    monkeypatch.setattr(fhir, "OBSERVATION_STATUSES", frozenset({"final"}))
+    monkeypatch.setattr(fhir, "PROCEDURE_STATUSES", frozenset({"not-done"}))
+    with pytest.raises(ValueError, match="Procedure status 'completed' is not an R4B status"):
+        fhir.bundle(alice)
+    checkin(alice)
+    monkeypatch.setattr(fhir, "QUESTIONNAIRE_RESPONSE_STATUSES", frozenset({"amended"}))
+    with pytest.raises(ValueError, match="QuestionnaireResponse status 'completed'"):
         fhir.bundle(alice)
     monkeypatch.setattr(fhir, "BUNDLE_TYPES", frozenset({"document"}))
     with pytest.raises(ValueError, match="this export makes collections"):
@@ -602,8 +1015,8 @@ def test_it_reads_with_the_same_queries_however_long_the_diary(
     # then their count per day (three queries however many days); pain (with its problem) and
     # its triggers; the problems with a confirmed type; AD episodes (none here, so no readings
     # to fetch); SCI-SET weeks; bladder, bowel and skin events; medicines (none here, so no
-    # events to fetch) and doses.
-    with django_assert_num_queries(1 + 3 + 2 + 1 + 1 + 1 + 1 + 2):
+    # events to fetch) and doses; treatment events.
+    with django_assert_num_queries(1 + 3 + 2 + 1 + 1 + 1 + 1 + 2 + 1):
         data = fhir.bundle(alice)
     assert [day["valueQuantity"]["value"] for day in spasm_days(data)] == [2] * days
 
@@ -615,8 +1028,8 @@ def test_it_reads_the_diary_a_chunk_at_a_time(alice, monkeypatch, django_assert_
     # flagged note, then the counts: 3 queries, no longer 1 + 4 chunks of spasms with their
     # triggers). Pain triggers are fetched once per
     # chunk: 4 bouts of pain in 2; then the confirmed pain types, the AD episodes, the SCI-SET
-    # weeks, the care events, the medicines and the doses.
-    with django_assert_num_queries(1 + 3 + (1 + 2) + 1 + 1 + 1 + 1 + 2):
+    # weeks, the care events, the treatment events, the medicines and the doses.
+    with django_assert_num_queries(1 + 3 + (1 + 2) + 1 + 1 + 1 + 1 + 1 + 2):
         chunks = list(fhir.bundle_chunks(alice))
     data = json.loads("".join(chunks))
     assert len(pains(data)) == 4

@@ -11,7 +11,7 @@ import time_machine
 from sci_tracker.diary import medicines
 from sci_tracker.diary.medicines import MedicineRefused
 from sci_tracker.diary.models import Medicine, MedicineDose, TreatmentEvent
-from tests.conftest import make_user
+from tests.conftest import make_user, text_of
 from tests.test_roles import grant
 
 pytestmark = pytest.mark.django_db
@@ -574,9 +574,16 @@ def test_it_shows_adherence_on_the_trends_page_and_a_line_on_the_report(alice_cl
     assert "Medicines: doses by week" in trends
     assert "Baclofen</strong>: 27 of 28 scheduled doses taken (1 late, 1 missed)" in trends
     assert "<td>9 Mar 2026</td><td>13</td><td>0</td><td>1</td><td>0</td>" in trends
-    report = alice_client.get(f"/report/{query}").text
-    assert "Baclofen</strong>: 27 of 28 scheduled doses taken (1 late, 1 missed)" in report
-    assert "Paracetamol</strong>: 2 as-needed doses." in report
+    # The report's medicine list: each medicine with its regimen, then how it was taken.
+    report = text_of(alice_client.get(f"/report/{query}").text)
+    assert (
+        "Baclofen 10 mg, 08:00, 20:00; since 2 Mar 2026, for spasms and stiffness. "
+        "27 of 28 scheduled doses taken (1 late, 1 missed)." in report
+    )
+    assert (
+        "Paracetamol 2 tablets, as needed; since 2 Mar 2026, for other pain. 2 as-needed doses."
+        in report
+    )
 
 
 @time_machine.travel(MORNING, tick=False)

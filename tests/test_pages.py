@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from sci_tracker.accounts import confirmation
+from sci_tracker.api.models import PersonalAccessToken
 from sci_tracker.diary.models import Medicine, SpasmEpisode, Trigger
 from sci_tracker.reminders.channels import stop_key
 from sci_tracker.sharing.models import CareAccess, ShareLink
@@ -20,6 +21,8 @@ from tests.test_authorization import PAGES
 PUBLIC = {name for name, page in PAGES.items() if page.who == "public" and page.get == 200}
 SIGNED_OUT_ONLY = {name for name, page in PAGES.items() if page.who == "signed_out"}
 POST_ONLY = {name for name, page in PAGES.items() if page.get is None}
+# The API answers a personal access token only (tests/test_api.py): 401 to a session.
+TOKEN_ONLY = {name for name, page in PAGES.items() if page.who.startswith("token")}
 # Opens with a share link's token, account or not: it forwards to the trends the link shows.
 SHARE_LINK_ONLY = {"sharing:open"}
 
@@ -77,6 +80,8 @@ def url_kwargs(alice):
         "diary:show_item": builtin_item,
         "diary:change_medicine": medicine,
         "diary:stop_medicine": medicine,
+        "api_token_revoke": {"pk": PersonalAccessToken.make(alice, "Phone", "log")[0].pk},
+        **{name: {"pk": spasm.pk} for name in ("api:spasm", "api:pain", "api:checkin")},
     }
 
 
@@ -103,6 +108,8 @@ def test_it_renders_every_named_url_for_a_visitor(client, url_kwargs, name):
     response = client.get(reverse(name, kwargs=url_kwargs.get(name)))
     if name in POST_ONLY:
         assert response.status_code in (302, 405)
+    elif name in TOKEN_ONLY:
+        assert response.status_code == 401
     elif name in SHARE_LINK_ONLY:
         assert response.status_code == 302
         assert response["Location"].startswith("/shared/")
@@ -120,6 +127,9 @@ def test_it_renders_every_named_url_for_a_member(alice_client, url_kwargs, name)
     response = alice_client.get(reverse(name, kwargs=url_kwargs.get(name)), follow=True)
     if name in POST_ONLY:
         assert response.status_code == 405
+        return
+    if name in TOKEN_ONLY:
+        assert response.status_code == 401
         return
     assert response.status_code == 200
     if name in SIGNED_OUT_ONLY:

@@ -277,7 +277,9 @@ def test_it_shows_both_in_the_report_and_its_pdf(alice, alice_client, confirmed,
     assert (found.problem, found.guess) == (confirmed, "neuropathic-below")
     html = alice_client.get(reverse("reports:report")).text
     expected = (
-        "Burning feet : Their guess: Nerve pain below the injury level (below-level SCI pain) · "
+        # The problem's pain in the period (mean, highest, entries), then its kind of pain.
+        "Burning feet 5.0 5 1 "
+        "Their guess: Nerve pain below the injury level (below-level SCI pain) · "
         "Confirmed by Okafor (10 Mar 2026): Muscle, joint or bone pain (musculoskeletal)"
     )
     assert expected in text_of(html)

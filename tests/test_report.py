@@ -3,6 +3,7 @@ import random
 import re
 import zlib
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -10,15 +11,19 @@ import time_machine
 from django.conf import settings
 from django.db import connection
 from django.template.loader import render_to_string
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sci_tracker.diary import day_figures
+from sci_tracker.diary.medicines import change_medicine, start_medicine, stop_medicine
 from sci_tracker.diary.models import (
+    CareEvent,
     CheckIn,
     Intervention,
     InterventionUse,
     LegPainEntry,
+    MedicineDose,
     PainProblem,
     SpasmEpisode,
     TreatmentEvent,
@@ -27,10 +32,24 @@ from sci_tracker.diary.models import (
 from sci_tracker.reports import charts, pdf, views
 from sci_tracker.reports.report import MAX_NOTES, MAX_RED_FLAGS, NOTE_CHARS, build_report
 from sci_tracker.reports.views import ReportLinks, report_context
+from sci_tracker.sharing.models import CareAccess, ReviewNote, ShareLink, VisitMeasure
+from sci_tracker.trends import aggregates
 from sci_tracker.trends.aggregates import Period
 from sci_tracker.trends.window import Window
 from tests.conftest import diary_queries, make_user, text_of
-from tests.entries import AUCKLAND, ad_episode, at, builtin, checkin, event, fill_days, pain, spasm
+from tests.entries import (
+    AUCKLAND,
+    ad_episode,
+    at,
+    builtin,
+    care,
+    checkin,
+    event,
+    fill_days,
+    pain,
+    sciset_week,
+    spasm,
+)
 
 OWN_LINKS = ReportLinks(page="/report/", pdf="/report/pdf/", trends="/trends/")
 
@@ -175,7 +194,9 @@ def test_it_lists_red_flags_with_the_local_date_and_time(alice, alice_client, fr
         (datetime(2026, 3, 15, 0, 30), "Fever or chills", "Spasm"),
     ]
     text = alice_client.get(reverse("reports:report")).text
-    assert re.search(r"<td>2 Mar 2026</td>\s*<td>17:45</td>\s*<td>One leg swollen", text)
+    assert re.search(
+        r"<td>2 Mar 2026</td>\s*<td>17:45</td>\s*<td class=\"wraps\">One leg swollen", text
+    )
     assert "Chest pain" not in text
 
 
@@ -199,11 +220,13 @@ def test_it_shows_flagged_notes_and_no_other(alice, alice_client, frozen):
     ).update(note="Dose up after the last visit", note_for_clinician=True)
     pain(alice, occurred_at=at(day, 12), note="", note_for_clinician=True)  # nothing to show
     report = build_report(alice, LAST_30)
+    # In the day's order: the event at its start, the check-in at its end; the most recent
+    # MAX_NOTES (2) shown.
     assert [(note.when, note.kind, note.text) for note in report.notes] == [
-        (None, "Treatment event: Changed a medicine's dose", "Dose up after the last visit"),
         (datetime(2026, 3, 10, 7, 5), "Spasm", "Woke me <b>twice</b>"),
         (None, "Daily check-in", "A bad day overall"),
     ]
+    assert report.notes_left_out == 1
     text = alice_client.get(reverse("reports:report")).text
     assert "<strong>10 Mar 2026, 07:05</strong>, spasm: Woke me &lt;b&gt;twice&lt;/b&gt;" in text
     assert "<strong>10 Mar 2026</strong>, daily check-in: A bad day overall" in text
@@ -260,7 +283,11 @@ def test_it_reads_a_month_or_a_dense_year_in_the_same_queries(alice, alice_clien
     # roles (sharing/roles.py: whom the account helps, one query whatever the diary holds),
     # three for the spasms after bladder, bowel, skin and medicine events, one for those events
     # that count as triggers, and two for what the spasms did (this period and the one before).
-    assert month <= 29
+    # Report version 2: the medicine list (one query, two once a medicine is on it), the last
+    # botulinum toxin injection (one) with the days around it (aggregates.daily's three), and
+    # the clinic's records on the person's own report (the Ashworth visit days, their ratings
+    # once there is a visit, the review notes and their count).
+    assert month <= 37
 
 
 # The charts ----------------------------------------------------------------------------------
@@ -475,7 +502,7 @@ def dense_diary(person, last, days, seed=7):
             "painkiller",
         )
     ]
-    kinds = ["botox", "medicine-change", "pump-dose", "therapy-start", "brace"]
+    kinds = ["medicine-change", "pump-dose", "therapy-start", "brace", "botox"]
     check_ins, spasms, pains = [], [], []
     for n in range(days):
         day = last - timedelta(days=n)
@@ -549,15 +576,20 @@ def dense_diary(person, last, days, seed=7):
 
 
 def report_html(person, period):
-    return render_to_string("reports/report_pdf.html", report_context(person, period, OWN_LINKS))
+    context = report_context(person, period, OWN_LINKS, clinic=True)
+    return render_to_string("reports/report_pdf.html", context)
 
 
-def everything_the_report_lists(person, days):
-    """A dense diary, as a full report: AD episodes and three pain problems with confirmed types
-    on top of dense_diary's busy days."""
-    dense_diary(person, TODAY, days * 2)  # the previous period is dense too
+def everything_the_report_lists(person, days, last=TODAY):
+    """A dense diary, as a full report: on top of dense_diary's busy days, AD episodes, three
+    pain problems with confirmed types and their own pain, four medicines with their doses, a
+    botulinum toxin injection 20 days before the end, the bladder, bowel and skin programme,
+    weekly SCI-SET answers, spasms that fell or helped, Ashworth visits and review notes, up to
+    `last`."""
+    first = last - timedelta(days=days * 2 - 1)
+    dense_diary(person, last, days * 2)  # the previous period is dense too
     for n in range(8):  # more autonomic dysreflexia episodes than the report lists
-        start = at(TODAY - timedelta(days=3 * n), 10, zone=person.zone)
+        start = at(last - timedelta(days=3 * n), 10, zone=person.zone)
         readings = [
             (start + timedelta(minutes=4 * k), 190 - 15 * k, 110 - 8 * k, 50) for k in range(4)
         ]
@@ -570,7 +602,93 @@ def everything_the_report_lists(person, days):
     ):
         problem = PainProblem.objects.create(owner=person, slot=slot, name=name)
         problem.confirm_type(kind, doctor)
-        pain(person, problem=problem, pain_type="unknown", occurred_at=at(TODAY, 8))
+        pain(person, problem=problem, pain_type="unknown", occurred_at=at(last, 8))
+        for n in range(1, days, 3):  # pain of its own every third day
+            pain(
+                person,
+                problem=problem,
+                intensity=slot + 2,
+                occurred_at=at(last - timedelta(days=n), 13),
+            )
+    regimens = (
+        ("Baclofen", "mg", "spasms", Decimal(20), ["08:00", "14:00", "20:00"]),
+        ("Gabapentin", "mg", "nerve-pain", Decimal(300), ["08:00", "20:00"]),
+        ("Oxybutynin", "mg", "bladder", Decimal(5), ["08:00"]),
+        ("Paracetamol", "mg", "pain", Decimal(1000), []),
+    )
+    doses = []
+    for name, unit, reason, amount, times in regimens:
+        taken = start_medicine(
+            person,
+            person,
+            name=name,
+            unit=unit,
+            route="mouth",
+            reason=reason,
+            dose=amount,
+            times=times,
+            day=first,
+        )
+        for n in range(days):
+            day = last - timedelta(days=n)
+            for k, due in enumerate(times or ["12:00"]):
+                hour, minute = map(int, due.split(":"))
+                moment = at(day, hour, minute, zone=person.zone)
+                scheduled = moment if times else None
+                missed = times and (n + k) % 11 == 0
+                doses.append(
+                    MedicineDose(
+                        owner=person,
+                        logged_by=person,
+                        medicine=taken,
+                        scheduled_for=scheduled,
+                        occurred_at=moment,
+                        status="missed" if missed else "taken",
+                    )
+                )
+    MedicineDose.objects.bulk_create(doses)
+    event(person, last - timedelta(days=20), kind="botox", details="Both calves, 200 units")
+    cares = []
+    for n in range(days):
+        moment = at(last - timedelta(days=n), 7, zone=person.zone)
+        for kind in ["catheter"] * 4 + ["skin-check"] + (["bowel-routine"] if n % 2 else []):
+            cares.append(CareEvent(owner=person, logged_by=person, occurred_at=moment, event=kind))
+    CareEvent.objects.bulk_create(cares)
+    care(person, "skin-problem", occurred_at=at(last - timedelta(days=12), 8), site="sacrum")
+    for n in range(0, days, 7):
+        sciset_week(person, last - timedelta(days=n), {1: -2, 2: 1, 3: -1, 7: 2})
+    spasm(person, occurred_at=at(last - timedelta(days=2), 15), impacts=["fall", "helped-standing"])
+    for visit in (
+        last - timedelta(days=200),
+        last - timedelta(days=100),
+        last - timedelta(days=10),
+    ):
+        for group in ("hip-adductors", "knee-extensors", "knee-flexors", "ankle-plantarflexors"):
+            for side in ("left", "right"):
+                VisitMeasure.objects.create(
+                    person=person,
+                    author=doctor,
+                    author_name="Dr Okafor",
+                    visit_date=visit,
+                    muscle_group=group,
+                    side=side,
+                    score="1+",
+                )
+    for n, text in enumerate(("Started stretching programme.", "Review baclofen in 3 months.")):
+        ReviewNote.objects.create(
+            person=person,
+            author=doctor,
+            author_name="Dr Okafor",
+            text=" ".join([text] * 6),
+            written_at=at(last - timedelta(days=40 - 30 * n), 11, zone=person.zone),
+        )
+    ReviewNote.objects.create(
+        person=person,
+        author=doctor,
+        author_name="Dr Okafor",
+        text="First visit.",
+        written_at=at(last - timedelta(days=300), 11, zone=person.zone),
+    )
 
 
 # report.css sets the page to A4, so a browser printing on Letter paper scales the same two pages
@@ -579,7 +697,7 @@ def everything_the_report_lists(person, days):
 def test_it_fits_a_dense_report_on_two_pages(alice, frozen, weasyprint, days):
     everything_the_report_lists(alice, days)
     period = Period(TODAY - timedelta(days=days - 1), TODAY)
-    report = build_report(alice, period)
+    report = build_report(alice, period, clinic=True)
     assert report.ad_episodes_left_out
     assert len(report.pain_types) == 3
     assert report.strip_recorded
@@ -588,8 +706,40 @@ def test_it_fits_a_dense_report_on_two_pages(alice, frozen, weasyprint, days):
     assert report.triggers_left_out
     assert report.interventions_left_out
     assert len(report.events) >= 3
+    logged = len(range(1, days, 3))  # each problem's own pain, 4 for the hip, and one 5 today
+    assert report.injection.found.event.date == TODAY - timedelta(days=20)
+    assert len(report.medicines) == 4
+    assert len(report.clinic.notes) == 2
     html = report_html(alice, period)
+    text = text_of(html)
     assert html.count("Confirmed by Okafor") == 3
+    for shown in (
+        "Spasticity (0-10)",  # the check-in strip: the 0-10 rating and night wakings
+        "Night wakings",
+        "falls or near-falls 1 (0), failed transfers 0 (0), woke the person 0 (0); "
+        "helped a stand or a transfer 1 (0)",
+        "Penn spasm frequency, median",
+        "less than meaningful",  # the pain headlines' size against IMMPACT's
+        # One row per pain problem: mean, highest, entries, then the kind of pain.
+        f"Aching right hip after transfers {(4 * logged + 5) / (logged + 1):.1f} 5 {logged + 1} "
+        "Their guess: Not sure",
+        "Baclofen 20 mg, 08:00, 14:00, 20:00; since",
+        "for spasms and stiffness",
+        "Paracetamol 1000 mg, as needed",
+        "scheduled doses taken",
+        "as-needed doses",
+        f"Injection on {TODAY - timedelta(days=20):%-d %b %Y}: 4 weeks before against weeks 2",
+        "Modified Ashworth, rated by Dr Okafor at 3 visits",
+        "Knee extensors, left",
+        "Review note, Dr Okafor, 10 Mar 2026 : Review baclofen in 3 months.",
+        "And 1 earlier review note.",
+        "possible infection",  # a red flag, labelled for what it may mean
+        "190/110",  # an autonomic dysreflexia episode's highest reading
+        "Weekly spasticity questions (SCI-SET)",
+        "Bladder, bowel and skin",
+        "Notes for the clinician",
+    ):
+        assert shown in text, shown
     document = weasyprint.HTML(
         string=html, base_url=pdf.BASE_URL, url_fetcher=pdf.fetcher_class(weasyprint)()
     ).render()
@@ -811,3 +961,150 @@ def test_it_counts_falls_failed_transfers_and_spasms_that_helped(alice, alice_cl
         "falls or near-falls 2 (1), failed transfers 1 (0), woke the person 1 (0); helped a "
         "stand or a transfer 2 (0)." in page
     )
+
+
+# Report version 2: pain per problem, medicines, the last injection, the clinic's records -------
+
+
+def test_it_gives_each_pain_problems_own_pain_in_the_period(alice, alice_client, frozen):
+    feet = PainProblem.objects.create(owner=alice, slot=1, name="Burning feet")
+    PainProblem.objects.create(owner=alice, slot=2, name="Sore shoulder")
+    for day, intensity in ((1, 4), (2, 7), (3, 6)):
+        pain(alice, problem=feet, intensity=intensity, occurred_at=at(TODAY - timedelta(day), 9))
+    pain(alice, problem=feet, intensity=10, occurred_at=at(TODAY - timedelta(days=40), 9))  # before
+    binned = pain(alice, problem=feet, intensity=9, occurred_at=at(TODAY, 9))
+    binned.deleted_at = FROZEN
+    binned.save()
+    pain(alice, intensity=8, occurred_at=at(TODAY, 10))  # no problem named
+    report = build_report(alice, LAST_30)
+    assert [(row.problem.name, row.entries, row.mean, row.worst) for row in report.pain_types] == [
+        ("Burning feet", 3, pytest.approx(17 / 3), 7),
+        ("Sore shoulder", 0, None, None),
+    ]
+    text = text_of(alice_client.get(reverse("reports:report")).text)
+    assert "Burning feet 5.7 7 3" in text
+    assert "Sore shoulder none logged" in text
+
+
+def test_it_lists_the_medicines_at_the_periods_end_with_how_they_were_taken(
+    alice, alice_client, frozen
+):
+    def start(name, reason, amount, times, day):
+        return start_medicine(
+            alice, alice, name=name, unit="mg", route="mouth", reason=reason,
+            dose=Decimal(amount), times=times, day=day,
+        )  # fmt: skip
+
+    baclofen = start("Baclofen", "spasms", 10, ["08:00", "20:00"], date(2026, 1, 5))
+    change_medicine(
+        baclofen, alice, dose=Decimal(15), times=["08:00", "20:00"], day=TODAY - timedelta(days=9)
+    )
+    for n, status in enumerate(["taken", "taken", "missed"]):
+        moment = at(TODAY - timedelta(days=n), 8)
+        MedicineDose.objects.create(
+            owner=alice, logged_by=alice, medicine=baclofen, scheduled_for=moment,
+            occurred_at=moment, status=status,
+        )  # fmt: skip
+    start("Paracetamol", "pain", 500, [], date(2026, 2, 1))
+    tizanidine = start("Tizanidine", "spasms", 2, ["08:00"], date(2026, 1, 5))
+    MedicineDose.objects.create(
+        owner=alice, logged_by=alice, medicine=tizanidine, occurred_at=at(date(2026, 3, 1), 8),
+        scheduled_for=at(date(2026, 3, 1), 8), status="taken",
+    )  # fmt: skip
+    stop_medicine(tizanidine, alice, day=date(2026, 3, 2))
+    stop_medicine(
+        start("Diazepam", "spasms", 2, ["22:00"], date(2026, 1, 5)), alice, day=date(2026, 1, 9)
+    )
+    start("Oxybutynin", "bladder", 5, ["08:00"], TODAY + timedelta(days=3))  # not yet
+    report = build_report(alice, LAST_30)
+    assert [
+        (line.name, line.current, line.dose, line.times, line.since) for line in report.medicines
+    ] == [
+        ("Baclofen", True, "15 mg", "08:00, 20:00", TODAY - timedelta(days=9)),
+        ("Paracetamol", True, "500 mg", "as needed", date(2026, 2, 1)),
+        ("Tizanidine", False, "", "", None),
+    ]
+    text = text_of(alice_client.get(reverse("reports:report")).text)
+    assert (
+        "Baclofen 15 mg, 08:00, 20:00; since 11 Mar 2026, for spasms and stiffness. "
+        "2 of 3 scheduled doses taken (0 late, 1 missed)." in text
+    )
+    assert (
+        "Paracetamol 500 mg, as needed; since 1 Feb 2026, for other pain. No doses logged" in text
+    )
+    assert "Tizanidine (not current at the period's end). 1 of 1 scheduled dose taken" in text
+    assert "Diazepam" not in text
+    assert "Oxybutynin" not in text
+
+
+def test_it_compares_before_and_after_the_last_injection_by_the_periods_end(alice, frozen):
+    injected = TODAY - timedelta(days=20)
+    for n in range(50):
+        day = TODAY - timedelta(days=n)
+        checkin(alice, day, pain_average=6 if day < injected else 3, pain_worst=7)
+    event(alice, injected - timedelta(days=120), kind="botox")  # an earlier one
+    event(alice, injected, kind="botox", details="Calves")
+    event(alice, TODAY - timedelta(days=2), kind="medicine-change")
+    period = Period(TODAY - timedelta(days=39), TODAY - timedelta(days=10))
+    report = build_report(alice, period)
+    item = report.injection.found
+    [same] = aggregates.before_and_after(alice, [item.event], TODAY)
+    assert (item.event.date, item.measures) == (injected, same.measures)
+    pain_average, pain_worst = report.injection.measures[:2]
+    assert (pain_average.comparison.difference, pain_average.important) == (-3, True)
+    assert (pain_worst.comparison.difference, pain_worst.important) == (0, False)
+    assert report.injection.measures[2].important is None  # spasms: no size is published
+    html = render_to_string("reports/report_pdf.html", report_context(alice, period, OWN_LINKS))
+    assert "Injection on 28 Feb 2026: 4 weeks before against weeks 2 to 12 after" in text_of(html)
+    assert "−3.0 meaningful" in text_of(html)
+    # A period that ends before any injection shows none.
+    assert build_report(alice, Period(date(2025, 9, 1), date(2025, 9, 30))).injection is None
+
+
+def test_it_shows_ashworth_ratings_and_review_notes_to_the_person_and_clinicians_only(
+    alice, alice_client, frozen
+):
+    doctor = make_user("okafor", is_clinician=True)
+    helper = make_user("cara")
+    for member, role in ((doctor, "clinician"), (helper, "carer")):
+        CareAccess.objects.create(
+            person=alice, email=member.email, role=role, member=member, accepted_at=FROZEN
+        )
+    VisitMeasure.objects.create(
+        person=alice, author=doctor, author_name="Dr Okafor", visit_date=TODAY - timedelta(5),
+        muscle_group="knee-flexors", side="left", score="2",
+    )  # fmt: skip
+    VisitMeasure.objects.create(
+        person=alice, author=doctor, author_name="Dr Okafor", visit_date=TODAY + timedelta(0),
+        muscle_group="hip-adductors", side="right", score="3",
+    )  # fmt: skip
+    for days_ago, text in ((3, "Keep stretching twice a day."), (1, "Written after the period.")):
+        ReviewNote.objects.create(
+            person=alice, author=doctor, author_name="Dr Okafor", text=text,
+            written_at=at(TODAY - timedelta(days=days_ago), 10),
+        )  # fmt: skip
+    query = {"from": "2026-02-17", "to": "2026-03-18"}
+    _, token = ShareLink.make(alice, 7)
+    pages = {}
+    for who, client, scope in (
+        ("alice", alice_client, {}),
+        ("doctor", signed_in(doctor), {"person_id": alice.pk}),
+        ("carer", signed_in(helper), {"person_id": alice.pk}),
+        ("link", Client(), {"token": token}),
+    ):
+        pages[who] = text_of(client.get(reverse("reports:report", kwargs=scope), query).text)
+    for who in ("alice", "doctor"):
+        assert "Review note, Dr Okafor, 17 Mar 2026 : Keep stretching twice a day." in pages[who]
+        assert "Knee flexors, left 2" in pages[who]
+        assert "Written after the period" not in pages[who]
+        assert "Hip adductors" not in pages[who]  # rated after the period's end
+    for who in ("carer", "link"):
+        assert "From the care team" not in pages[who]
+        assert "Keep stretching" not in pages[who]
+        assert "Knee flexors" not in pages[who]
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client

@@ -1,34 +1,39 @@
 """The person's diary as a FHIR R4B Bundle (type "collection") of plain JSON, for a clinician's
 system. The "FHIR" subsection of docs/formats.md documents every resource and code.
 
-One Patient, then one Observation per score: check-ins (grouped by a panel Observation per day),
-the number of spasms each day (the detail of each stays in spasms.csv), bouts of leg pain, AD
-episodes, SCI-SET weeks, and bladder, bowel and skin events; then a MedicationStatement per
-medicine on the list and a MedicationAdministration per dose taken or missed; last, a
-RelatedPerson (relationship only) for each carer who logged an entry, the performer of that
-entry's resources (the Patient performs their own). Entries in the bin and anything not the
-person's own are left out. Ids are uuid5s of the database rows, so the same diary exports to
-the same ids every time and a receiving system can recognise what it already has.
+One Patient; then, when the diary has a check-in, the daily check-in's Questionnaire, and for each
+check-in its QuestionnaireResponse and one Observation per score derived from it (grouped by a
+panel Observation per day); then the number of spasms each day (the detail of each stays in
+spasms.csv), bouts of leg pain, AD episodes, SCI-SET weeks, and bladder, bowel and skin events;
+a Procedure per treatment event that is not a medicine's; a MedicationStatement per medicine on
+the list and a MedicationAdministration per dose taken or missed; last, a RelatedPerson
+(relationship only) for each carer who logged an entry, the performer of that entry's resources
+(the Patient performs their own). Entries in the bin and anything not the person's own are left
+out. Ids are uuid5s of the database rows, so the same diary exports to the same ids every time
+and a receiving system can recognise what it already has.
 
 A dose is a MedicationAdministration, not an Observation: it is FHIR's record of a medicine
 taken (or, "not-done", not taken), filed with the medicines in the receiving system.
 
-The tests validate the output against the R4B models of the `fhir.resources` package; the app
-itself does not need the package, it only writes dicts.
+The tests validate the output against the R4B models of the `fhir.resources` package and HL7's
+R4B JSON schema; the app itself needs neither, it only writes dicts.
 """
 
 import json
 import uuid
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from html import escape
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from sci_tracker.core.local_time import LocalDate
 from sci_tracker.diary.medicines import START, STOP, state_on, with_events
 from sci_tracker.diary.models import (
+    MEDICINE_EVENT_KINDS,
     NEUROPATHIC_TYPES,
     ADAction,
     ADCause,
@@ -39,6 +44,7 @@ from sci_tracker.diary.models import (
     CareEventKind,
     CheckedBy,
     CheckIn,
+    EventKind,
     LegPainEntry,
     Medicine,
     MedicineDose,
@@ -51,6 +57,7 @@ from sci_tracker.diary.models import (
     SkinSite,
     SpasmEpisode,
     SpasticityWeek,
+    TreatmentEvent,
 )
 from sci_tracker.diary.schedules import LATE_AFTER
 from sci_tracker.diary.sciset import ITEM_KEYS, RECALL_DAYS
@@ -91,6 +98,17 @@ SKIN_SITES = f"{PROJECT}/CodeSystem/skin-site"
 PRESSURE_STAGES = f"{PROJECT}/CodeSystem/pressure-injury-stage"
 MEDICINE_REASONS = f"{PROJECT}/CodeSystem/medicine-reason"
 MEDICINE_ROUTES = f"{PROJECT}/CodeSystem/medicine-route"
+TREATMENT_EVENTS = f"{PROJECT}/CodeSystem/treatment-event"  # EventKind's slugs
+# The Penn Spasm Frequency Scale's answers, by their number on the scale.
+PSFS_FREQUENCIES = f"{PROJECT}/CodeSystem/psfs-frequency"
+PSFS_SEVERITIES = f"{PROJECT}/CodeSystem/psfs-severity"
+# The daily check-in as the Questionnaire the app publishes. The version changes only when a
+# question or an answer does; each QuestionnaireResponse names the version it answered.
+CHECK_IN_QUESTIONNAIRE = f"{PROJECT}/Questionnaire/daily-check-in"
+CHECK_IN_VERSION = "1"
+# Core extensions for a question's bounds (http://hl7.org/fhir/R4B/extensibility-registry.html).
+MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
+MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 # The time a scheduled dose was due: an extension on its MedicationAdministration.
 SCHEDULED_FOR = f"{PROJECT}/StructureDefinition/scheduled-for"
 # The diary's units in UCUM (tablets and the like as UCUM annotations).
@@ -137,6 +155,22 @@ MEDICATION_STATEMENT_STATUSES = frozenset(
 MEDICATION_ADMINISTRATION_STATUSES = frozenset(
     {"in-progress", "not-done", "on-hold", "completed", "entered-in-error", "stopped", "unknown"}
 )
+PUBLICATION_STATUSES = frozenset({"draft", "active", "retired", "unknown"})  # a Questionnaire's
+QUESTIONNAIRE_RESPONSE_STATUSES = frozenset(
+    {"in-progress", "completed", "amended", "entered-in-error", "stopped"}
+)
+PROCEDURE_STATUSES = frozenset(
+    {
+        "preparation",
+        "in-progress",
+        "not-done",
+        "on-hold",
+        "stopped",
+        "completed",
+        "entered-in-error",
+        "unknown",
+    }
+)
 
 # The project's measure codes: (code, display). docs/formats.md lists them.
 MEASURE_NAMES = {
@@ -170,6 +204,9 @@ MEASURE_NAMES = {
 }
 
 PAIN_SEVERITY_LOINC = ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported")
+# No LOINC code for "worst" and for "average" pain over the past 24 hours could be checked against
+# a public source (loinc.org or an HL7 guide) when this was written, so none is sent: worst and
+# average are told apart by the project's measure code, which comes first, with 72514-3 after it.
 NEUROPATHIC_PAIN_SNOMED = ("247398009", "Neuropathic pain")
 BLOOD_PRESSURE_LOINC = ("85354-9", "Blood pressure panel with all children optional")
 SYSTOLIC_LOINC = ("8480-6", "Systolic blood pressure")
@@ -197,36 +234,43 @@ PAIN_SITE_SNOMED = {
 }
 RECALL_HOURS = {"24h": 24}
 
-# The check-in's scores, in order: (field, measure code, also LOINC 72514-3).
+# The check-in's questions, in order: (field, measure code and linkId, what the answer is). A
+# "penn" answer is a coding; a "rating" a 0-10 score (an integer in the Questionnaire, a
+# {score} quantity in its Observation); a "count" an integer.
 CHECK_IN_SCORES = (
-    ("psfs_frequency", "psfs-frequency", False),
-    ("psfs_severity", "psfs-severity", False),
-    ("spasticity", "spasticity-nrs", False),
-    ("pain_worst", "leg-pain-worst", True),
-    ("pain_average", "leg-pain-average", True),
-    ("interference_activities", "interference-activities", False),
-    ("interference_mood", "interference-mood", False),
-    ("interference_sleep", "interference-sleep", False),
-    ("night_wakings", "night-wakings", False),
+    ("psfs_frequency", "psfs-frequency", "penn"),
+    ("psfs_severity", "psfs-severity", "penn"),
+    ("spasticity", "spasticity-nrs", "rating"),
+    ("pain_worst", "leg-pain-worst", "rating"),
+    ("pain_average", "leg-pain-average", "rating"),
+    ("interference_activities", "interference-activities", "rating"),
+    ("interference_mood", "interference-mood", "rating"),
+    ("interference_sleep", "interference-sleep", "rating"),
+    ("night_wakings", "night-wakings", "count"),
 )
+PAIN_SCORES = frozenset({"leg-pain-worst", "leg-pain-average"})  # also coded LOINC 72514-3
+PENN_SYSTEMS = {"psfs_frequency": PSFS_FREQUENCIES, "psfs_severity": PSFS_SEVERITIES}
+
+
+def status_sets() -> dict[str, frozenset[str]]:
+    # Read when called, so that a test can narrow a value set.
+    return {
+        "Observation": OBSERVATION_STATUSES,
+        "MedicationStatement": MEDICATION_STATEMENT_STATUSES,
+        "MedicationAdministration": MEDICATION_ADMINISTRATION_STATUSES,
+        "Questionnaire": PUBLICATION_STATUSES,
+        "QuestionnaireResponse": QUESTIONNAIRE_RESPONSE_STATUSES,
+        "Procedure": PROCEDURE_STATUSES,
+    }
 
 
 def check_status(resource):
     """Raise ValueError when a status or type is outside the R4B value set: fhir.resources
     checks only that it is a code, so a typo would otherwise leave as valid FHIR."""
     kind = resource.get("resourceType")
-    if kind == "Observation" and resource.get("status") not in OBSERVATION_STATUSES:
-        raise ValueError(f"Observation status {resource.get('status')!r} is not an R4B status.")
-    if kind == "MedicationStatement" and resource.get("status") not in (
-        MEDICATION_STATEMENT_STATUSES
-    ):
-        raise ValueError(f"MedicationStatement status {resource.get('status')!r} is not R4B's.")
-    if kind == "MedicationAdministration" and resource.get("status") not in (
-        MEDICATION_ADMINISTRATION_STATUSES
-    ):
-        raise ValueError(
-            f"MedicationAdministration status {resource.get('status')!r} is not R4B's."
-        )
+    statuses = status_sets().get(kind)
+    if statuses is not None and resource.get("status") not in statuses:
+        raise ValueError(f"{kind} status {resource.get('status')!r} is not an R4B status.")
     if kind == "Bundle" and resource.get("type") not in BUNDLE_TYPES:
         raise ValueError(
             f"Bundle type {resource.get('type')!r}: this export makes collections and transactions."
@@ -320,11 +364,12 @@ def entry(resource, kind="collection"):
     return found
 
 
-def clinician_note(diary_entry):
-    # Only notes the person chose to show their clinician leave the app.
-    if diary_entry.note_for_clinician and diary_entry.note:
-        return [{"text": diary_entry.note}]
-    return None
+def clinician_note(diary_entry, *texts: str) -> list[dict] | None:
+    """Only notes the person chose to show their clinician leave the app; other words they
+    typed (a treatment event's details) leave on the same terms, before the note."""
+    if not diary_entry.note_for_clinician:
+        return None
+    return [{"text": text} for text in (*texts, diary_entry.note) if text] or None
 
 
 def local_time(moment, zone):
@@ -412,6 +457,15 @@ def describe(resource: dict) -> str:
         parts.append("not taken" if resource["status"] == "not-done" else "taken")
         parts.append(shown_time(resource["effectiveDateTime"]))
         parts.append(resource.get("category", {}).get("text"))
+    elif kind == "Questionnaire":
+        parts.append(f"{resource['title']}, version {resource['version']}")
+        parts.append(f"{len(resource['item'])} questions")
+    elif kind == "QuestionnaireResponse":
+        parts.append(f"Daily check-in answers, {shown_time(resource['authored'])}")
+        parts += [answer_words(item) for item in resource["item"]]
+    elif kind == "Procedure":
+        parts.append(resource["code"]["text"])
+        parts.append(shown_time(resource["performedDateTime"]))
     parts += [f"Note: {note['text']}" for note in resource.get("note", [])]
     return ", ".join(part for part in parts if part)
 
@@ -420,6 +474,12 @@ def component_words(part: dict) -> str | None:
     # An item not applicable is left out of the words (its component says so).
     value = None if "dataAbsentReason" in part else shown_value(part)
     return f"{part['code'].get('text')}: {value}" if value else None
+
+
+def answer_words(item: dict) -> str:
+    answer = item["answer"][0]
+    value = answer["valueCoding"]["display"] if "valueCoding" in answer else answer["valueInteger"]
+    return f"{item['text']}: {value}"
 
 
 def with_text(resource: dict) -> dict:
@@ -470,10 +530,14 @@ class Performers:
         return {"reference": urn(carer)}
 
     def add(self, resource: dict, diary_entry) -> dict:
-        """The resource with its performer: Observation.performer is a list of references,
-        MedicationAdministration.performer a list of actors."""
+        """The resource with who logged it: Observation.performer is a list of references,
+        MedicationAdministration's and Procedure's a list of actors; a QuestionnaireResponse
+        has one author."""
         found = self.reference(diary_entry)
-        if resource["resourceType"] == "MedicationAdministration":
+        kind = resource["resourceType"]
+        if kind == "QuestionnaireResponse":
+            resource["author"] = found
+        elif kind in ("MedicationAdministration", "Procedure"):
             resource["performer"] = [{"actor": found}]
         else:
             resource["performer"] = [found]
@@ -487,27 +551,129 @@ class Performers:
 # Check-ins ------------------------------------------------------------------------------------
 
 
+def check_in_question(field: str) -> str:
+    """The question as the diary asks it: the model field's own label."""
+    return str(capfirst(CheckIn._meta.get_field(field).verbose_name))
+
+
+def penn_coding(field: str, value: int) -> dict:
+    """A Penn answer as a coding whose display is the wording the app shows ("3: Spasms more
+    than once an hour")."""
+    label = str(dict(CheckIn._meta.get_field(field).choices)[value])
+    return coding(PENN_SYSTEMS[field], value, label)
+
+
+def questionnaire_item(field: str, code: str, answer_kind: str) -> dict:
+    item = {"linkId": code, "text": check_in_question(field)}
+    if answer_kind == "penn":
+        choices = CheckIn._meta.get_field(field).choices
+        item["type"] = "choice"
+        item["answerOption"] = [{"valueCoding": penn_coding(field, value)} for value, _ in choices]
+    else:
+        item["type"] = "integer"
+        bounds = [{"url": MIN_VALUE, "valueInteger": 0}]
+        if answer_kind == "rating":
+            bounds.append({"url": MAX_VALUE, "valueInteger": 10})
+        item["extension"] = bounds
+    item["required"] = not CheckIn._meta.get_field(field).blank  # as the model requires it
+    if field == "psfs_severity":
+        # Asked only when there were spasms, as the form asks it.
+        item["enableWhen"] = [
+            {
+                "question": "psfs-frequency",
+                "operator": "!=",
+                "answerCoding": penn_coding("psfs_frequency", CheckIn.Frequency.NONE),
+            }
+        ]
+    return item
+
+
+def check_in_questionnaire() -> dict:
+    """The daily check-in as a Questionnaire the app publishes: the same for everyone, so its id
+    is not the person's and a server that has it from one bundle keeps one copy."""
+    return check_status(
+        {
+            "resourceType": "Questionnaire",
+            "id": str(uuid.uuid5(ID_NAMESPACE, f"{CHECK_IN_QUESTIONNAIRE}|{CHECK_IN_VERSION}")),
+            "url": CHECK_IN_QUESTIONNAIRE,
+            "version": CHECK_IN_VERSION,
+            "name": "DailyCheckIn",
+            "title": "SCI Tracker daily check-in",
+            "status": "active",
+            "subjectType": ["Patient"],
+            "description": "The questions SCI Tracker asks each day, about the past 24 hours: "
+            "spasms (the Penn Spasm Frequency Scale), stiffness, leg pain and how they got in "
+            "the way.",
+            "item": [questionnaire_item(*question) for question in CHECK_IN_SCORES],
+        }
+    )
+
+
+def answered(check_in: CheckIn):
+    """(field, code, kind of answer, value) for each question answered, in order: a question
+    not answered has no item and no Observation."""
+    for field, code, answer_kind in CHECK_IN_SCORES:
+        value = getattr(check_in, field)
+        if value is not None:
+            yield field, code, answer_kind, value
+
+
+def check_in_response(check_in: CheckIn, patient: uuid.UUID) -> dict:
+    """The answers as given: Penn as codings with their wording, the rest as integers."""
+    items = []
+    for field, code, answer_kind, value in answered(check_in):
+        if answer_kind == "penn":
+            answer = {"valueCoding": penn_coding(field, value)}
+        else:
+            answer = {"valueInteger": value}
+        items.append({"linkId": code, "text": check_in_question(field), "answer": [answer]})
+    return check_status(
+        {
+            "resourceType": "QuestionnaireResponse",
+            "id": str(entry_id(patient, "checkin", check_in.pk, "response")),
+            "questionnaire": f"{CHECK_IN_QUESTIONNAIRE}|{CHECK_IN_VERSION}",
+            "status": "completed",
+            "subject": {"reference": urn(patient)},
+            "authored": check_in.date.isoformat(),
+            "item": items,
+        }
+    )
+
+
+def score_code(code: str) -> dict:
+    """The score's code: the project's measure first (it tells worst from average pain), then
+    LOINC's pain severity for the two pain scores."""
+    codings = [measure(code)]
+    if code in PAIN_SCORES:
+        codings.append(coding(LOINC, *PAIN_SEVERITY_LOINC))
+    return concept(*codings, text=MEASURE_NAMES[code])
+
+
 def check_in_resources(check_in, patient):
-    """One Observation per answered score, then a panel for the day that lists them.
+    """The response, then one Observation per answered score (clinic systems chart
+    Observations), then a panel for the day that lists them; each is derived from the response.
 
     Effective is the date alone: the answers are about a whole day in the person's zone, and a
     clock time (say 23:59) would claim a precision the diary does not have.
     """
+    response = check_in_response(check_in, patient)
+    yield response
+    source = [{"reference": urn(response["id"])}]
     day = check_in.date.isoformat()
     members = []
-    for field, code, is_pain in CHECK_IN_SCORES:
-        value = getattr(check_in, field)
-        if value is None:
-            continue
-        codings = [coding(LOINC, *PAIN_SEVERITY_LOINC)] if is_pain else []
-        codings.append(measure(code))
+    for _field, code, answer_kind, value in answered(check_in):
+        if answer_kind == "rating":
+            answer = {"valueQuantity": score_quantity(value)}
+        else:
+            answer = {"valueInteger": value}
         members.append(
             observation(
                 entry_id(patient, "checkin", check_in.pk, code),
                 patient,
-                concept(*codings, text=MEASURE_NAMES[code]),
+                score_code(code),
                 day,
-                valueInteger=value,
+                derivedFrom=source,
+                **answer,
             )
         )
     yield from members
@@ -517,6 +683,7 @@ def check_in_resources(check_in, patient):
         measure_concept("daily-check-in"),
         day,
         hasMember=[{"reference": urn(member["id"])} for member in members],
+        derivedFrom=source,
         component=[
             component(
                 "recall-window",
@@ -682,7 +849,7 @@ def pain_resource(pain, patient, zone):
         patient,
         concept(coding(LOINC, *PAIN_SEVERITY_LOINC), text="Leg pain, 0-10"),
         local_time(pain.occurred_at, zone),
-        valueInteger=pain.intensity,
+        valueQuantity=score_quantity(pain.intensity),
         bodySite=pain_body_site(pain.sites) if pain.sites else None,
         component=components,
         note=clinician_note(pain),
@@ -794,8 +961,10 @@ NOT_APPLICABLE = {
 }
 
 
-def score_quantity(value):
-    return {"value": float(value), "unit": "{score}", "system": UCUM, "code": "{score}"}
+def score_quantity(value: int | float | Decimal) -> dict:
+    """A score in UCUM's {score}: a 0-10 rating stays a whole number, a mean is a decimal."""
+    value = value if isinstance(value, int) else float(value)
+    return {"value": value, "unit": "{score}", "system": UCUM, "code": "{score}"}
 
 
 def sciset_resource(week, patient):
@@ -876,6 +1045,33 @@ def care_resource(event, patient, zone):
         bodySite=choice_concept(SKIN_SITES, SkinSite.choices, event.site) if event.site else None,
         component=components,
         note=clinician_note(event),
+    )
+
+
+# Treatment events -----------------------------------------------------------------------------
+
+
+def treatment_events(owner) -> QuerySet:
+    """The treatment events that are not a medicine's: a medicine's start, change or stop is in
+    its MedicationStatement."""
+    events = TreatmentEvent.objects.for_user(owner).active()
+    return events.exclude(event_kind__in=MEDICINE_EVENT_KINDS).order_by("date", "pk")
+
+
+def procedure(event: TreatmentEvent, patient: uuid.UUID) -> dict:
+    """A treatment event as something done to the person: what it was as text with the project's
+    code (no SNOMED CT procedure is claimed for a diary entry), on its day; the details typed
+    leave only with a note flagged for the clinician."""
+    return check_status(
+        {
+            "resourceType": "Procedure",
+            "id": str(entry_id(patient, "event", event.pk)),
+            "status": "completed",
+            "code": choice_concept(TREATMENT_EVENTS, EventKind.choices, event.event_kind),
+            "subject": {"reference": urn(patient)},
+            "performedDateTime": event.date.isoformat(),
+            **({"note": note} if (note := clinician_note(event, event.details)) else {}),
+        }
     )
 
 
@@ -1031,7 +1227,9 @@ def coded_resources(owner):
     performers = Performers(owner, patient)
     by = performers.add
     check_ins = CheckIn.objects.for_user(owner).active().order_by("date", "pk")
-    for check_in in rows(check_ins):
+    for index, check_in in enumerate(rows(check_ins)):
+        if index == 0:  # the questions once, before the first answers
+            yield check_in_questionnaire()
         for found in check_in_resources(check_in, patient):
             yield by(found, check_in)
     for day, count, flags, notes in spasm_days(owner):
@@ -1064,6 +1262,8 @@ def coded_resources(owner):
     care_events = CareEvent.objects.for_user(owner).active().order_by("occurred_at", "pk")
     for event in rows(care_events):
         yield by(care_resource(event, patient, zone), event)
+    for event in rows(treatment_events(owner)):
+        yield by(procedure(event, patient), event)
     today = owner.local_today()
     for medicine in with_events(Medicine.objects.filter(owner=owner).order_by("name", "pk")):
         yield medication_statement(medicine, patient, today)

@@ -8,7 +8,7 @@ always renders, with an empty state that says what to log when there is nothing 
 from collections import Counter
 from datetime import timedelta
 
-from sci_tracker.diary.models import EventKind, SpasmEpisode, SpasmImpact, TreatmentEvent
+from sci_tracker.diary.models import SpasmEpisode, SpasmImpact
 from sci_tracker.trends import aggregates
 from sci_tracker.trends.aggregates import Period
 
@@ -39,16 +39,7 @@ def skin_triggers(person):
 
 
 def last_botox(person):
-    event = (
-        TreatmentEvent.objects.for_user(person)
-        .active()
-        .filter(event_kind=EventKind.BOTOX)
-        .order_by("-date", "-pk")
-        .first()
-    )
-    if event is None:
-        return {"found": None}
-    [found] = aggregates.before_and_after(person, [event], person.local_today())
+    found = aggregates.last_injection(person, person.local_today())
     return {"found": found, "min_days": aggregates.MIN_DAYS}
 
 

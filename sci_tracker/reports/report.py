@@ -3,8 +3,12 @@
 `build_report(person, period)` takes every figure from the trends' aggregates: one `daily()` over
 both periods (cut in two with `Daily.window`), `trigger_stats`, `intervention_stats` and
 `treatment_events`. It adds the two lists no aggregate gives: the red-flag symptoms logged and the
-notes the person flagged for their clinician. It returns plain data; the page, the PDF and the
-charts all read the same Report.
+notes the person flagged for their clinician. Each other section is computed where its rule
+lives: pain per problem (diary.pain_types), the medicine list beside adherence
+(trends.adherence.medicine_lines), the last injection's before and after
+(trends.aggregates.last_injection) and the clinic's records (sharing.people.clinic_records, only
+for a reader who may see them). It returns plain data; the page, the PDF and the charts all read
+the same Report.
 
 What fits on two pages is decided here: long lists keep their most recent (or most logged) items
 and the report says how many it left out; the check-in's spasticity rating and night wakings are
@@ -31,6 +35,7 @@ from sci_tracker.diary.models import (
 )
 from sci_tracker.diary.pain_types import problem_pain_types
 from sci_tracker.diary.red_flags import may_mean
+from sci_tracker.sharing.people import ClinicRecords, clinic_records
 from sci_tracker.trends import (
     ad_episodes,
     adherence,
@@ -43,13 +48,17 @@ from sci_tracker.trends.aggregates import NIGHT_HOURS, Period, mean, median, wok
 from sci_tracker.trends.window import EVERY_DAY, Window
 
 MAX_DAYS = 366  # a report is for one visit; a longer look belongs on the trends pages
-MAX_TRIGGERS = 4
-MAX_INTERVENTIONS = 5
+MAX_TRIGGERS = 3
+MAX_INTERVENTIONS = 3
 MAX_EVENT_KEYS = 6
-MAX_RED_FLAGS = 6
-MAX_NOTES = 3
-MAX_AD_EPISODES = 3  # one line each; with more the dense report runs to a third page
-NOTE_CHARS = 240
+MAX_RED_FLAGS = 4
+MAX_NOTES = 2  # with 3 the dense report runs to a third page
+MAX_AD_EPISODES = 2  # one line each; with more the dense report runs to a third page
+NOTE_CHARS = 160
+MAX_MEDICINES = 6  # with nine, the dense 90-day report still keeps to two pages
+MAX_CARE_WEEKS = 3  # the latest weeks; the trends page has them all
+MAX_REVIEW_NOTES = 2
+MAX_ASHWORTH_ROWS = 4  # muscle groups and sides; the visits are ashworth_table's last four
 NIGHT = f"{NIGHT_HOURS[0]:02d}:00 to {(NIGHT_HOURS[-1] + 1) % 24:02d}:00"
 
 
@@ -63,6 +72,16 @@ def highest(values):
 # points or 30%. None is published for the other measures, so nothing is said of their size.
 PAIN_IMPORTANT_POINTS = 2
 PAIN_IMPORTANT_SHARE = 0.3
+
+
+def pain_change_important(before: float | None, after: float | None) -> bool | None:
+    """Whether a change in a 0-10 pain rating reaches the smallest one that matters (None: one
+    side has no figure)."""
+    if before is None or after is None:
+        return None
+    change = after - before
+    share = abs(change) / before if before else 0
+    return abs(change) >= PAIN_IMPORTANT_POINTS or share >= PAIN_IMPORTANT_SHARE
 
 
 @dataclass
@@ -82,10 +101,9 @@ class Headline:
     def important(self) -> bool | None:
         """Whether the change reaches the smallest one that matters (None: none is published,
         or one side has no figure)."""
-        if not self.pain or self.change is None:
+        if not self.pain:
             return None
-        share = abs(self.change) / self.previous if self.previous else 0
-        return abs(self.change) >= PAIN_IMPORTANT_POINTS or share >= PAIN_IMPORTANT_SHARE
+        return pain_change_important(self.previous, self.this)
 
     @property
     def this_count(self):
@@ -333,6 +351,44 @@ def last(items, limit):
     return kept, len(items) - len(kept)
 
 
+# The last botulinum toxin injection -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InjectionMeasure:
+    label: str
+    comparison: aggregates.Comparison  # "with" = after, "without" = before
+    important: bool | None  # pain only: whether the change reaches the smallest that matters
+
+
+@dataclass(frozen=True)
+class Injection:
+    found: aggregates.BeforeAfter
+    measures: list[InjectionMeasure]
+
+
+PAIN_MEASURES = {label for label, name in aggregates.BEFORE_AFTER_MEASURES if "pain" in name}
+
+
+def last_injection(person, period: Period, window: Window) -> Injection | None:
+    """The last botulinum toxin injection by the period's end with the trends' before and after
+    (aggregates.last_injection); each pain change judged as the headlines' are."""
+    found = aggregates.last_injection(person, person.local_today(), until=period.end, window=window)
+    if found is None:
+        return None
+    measures = [
+        InjectionMeasure(
+            label,
+            comparison,
+            pain_change_important(comparison.without_mean, comparison.with_mean)
+            if label in PAIN_MEASURES and comparison.shown
+            else None,
+        )
+        for label, comparison in found.measures
+    ]
+    return Injection(found, measures)
+
+
 # The report ----------------------------------------------------------------------------------
 
 
@@ -396,9 +452,24 @@ class Report:
     # (trends.by_the_hour).
     after_events: list = field(default_factory=list)
     # The bladder, bowel and skin programme by week (trends.care_weeks.CareWeek).
-    care_weeks: list = field(default_factory=list)
-    # Each medicine's doses of the period: on time, late, missed, as needed (trends.adherence).
-    adherence: list = field(default_factory=list)
+    care_weeks: list = field(default_factory=list)  # the latest MAX_CARE_WEEKS
+    care_weeks_left_out: int = 0
+    # Each medicine current at the period's end, with its doses of the period (on time, late,
+    # missed, as needed), then those with doses that were stopped by then (trends.adherence).
+    medicines: list = field(default_factory=list)
+    medicines_left_out: int = 0
+    injection: Injection | None = None
+    # Modified Ashworth ratings and review notes (sharing.people.clinic_records); None for a
+    # reader who may not see them (Access.sees_clinic_records).
+    clinic: ClinicRecords | None = None
+
+    @property
+    def ashworth_rows(self):
+        return self.clinic.ashworth["rows"][:MAX_ASHWORTH_ROWS]
+
+    @property
+    def ashworth_rows_left_out(self):
+        return max(0, len(self.clinic.ashworth["rows"]) - MAX_ASHWORTH_ROWS)
 
     @property
     def strip_recorded(self):
@@ -418,11 +489,12 @@ class Report:
         return max(0, len(self.events) - MAX_EVENT_KEYS)
 
 
-def build_report(person, period, *, window: Window = EVERY_DAY):
+def build_report(person, period, *, window: Window = EVERY_DAY, clinic: bool = False):
     """Everything the report shows for `person` over `period`, against the period before.
 
     `window` (trends.window): the days the reader may see, such as a share link's. `period` lies
-    inside it already; days of the previous period outside it are not read and count as empty."""
+    inside it already; days of the previous period outside it are not read and count as empty.
+    `clinic`: whether the reader may see the clinic's records (Access.sees_clinic_records)."""
     previous = period.previous()
     both = aggregates.daily(person, Period(previous.start, period.end), window)
     this_days, previous_days = both.window(period), both.window(previous)
@@ -436,6 +508,8 @@ def build_report(person, period, *, window: Window = EVERY_DAY):
     episodes = ad_episodes.episodes_in(person, period)
     previous_inside = window.clip(previous)  # a share link's days only
     shown_episodes, episodes_left_out = last(episodes, MAX_AD_EPISODES)
+    weeks, weeks_left_out = last(care_weeks.weeks_in(person, period), MAX_CARE_WEEKS)
+    medicines = adherence.medicine_lines(person, period, adherence.adherence(person, period))
     return Report(
         person=person_facts(person),
         period=period,
@@ -468,6 +542,10 @@ def build_report(person, period, *, window: Window = EVERY_DAY):
         after_events=by_the_hour.by_the_hour(person, period, this_days).sentences(),
         impacts=spasm_impacts(person, period),
         previous_impacts=spasm_impacts(person, previous_inside) if previous_inside else Impacts(),
-        care_weeks=care_weeks.weeks_in(person, period),
-        adherence=adherence.adherence(person, period),
+        care_weeks=weeks,
+        care_weeks_left_out=weeks_left_out,
+        medicines=medicines[:MAX_MEDICINES],
+        medicines_left_out=max(0, len(medicines) - MAX_MEDICINES),
+        injection=last_injection(person, period, window),
+        clinic=clinic_records(person, period.end, MAX_REVIEW_NOTES) if clinic else None,
     )

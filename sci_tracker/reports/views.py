@@ -39,8 +39,9 @@ def chosen_period(request, person, window=EVERY_DAY):
     return form, window.place(form.period())
 
 
-def report_context(person, period, links, window=EVERY_DAY):
-    report = build_report(person, period, window=window)
+def report_context(person, period, links, window=EVERY_DAY, *, clinic=False):
+    """`clinic`: whether the reader may see review notes and visit measures (build_report)."""
+    report = build_report(person, period, window=window, clinic=clinic)
     query = urlencode({"from": period.start, "to": period.end})
     return {
         "title": f"Report for {report.person.name}",
@@ -58,7 +59,7 @@ def report_page(request, person, *, links, window=EVERY_DAY):
     reader may see, e.g. a share link's."""
     form, period = chosen_period(request, person, window)
     context = {
-        **report_context(person, period, links, window),
+        **report_context(person, period, links, window, clinic=sees_clinic_records(request)),
         "form": form,
         "ranges": REPORT_RANGES,
         "chosen": form.chosen,
@@ -77,7 +78,7 @@ def report_pdf(request, person, *, links, window=EVERY_DAY):
     if form.errors:
         # The page says what is wrong with the dates; a file cannot.
         return redirect(f"{links.page}?{request.GET.urlencode()}")
-    context = report_context(person, period, links, window)
+    context = report_context(person, period, links, window, clinic=sees_clinic_records(request))
     html = render_to_string("reports/report_pdf.html", context, request=request)
     try:
         body = pdf.render_pdf(html)
@@ -100,6 +101,11 @@ def report_pdf(request, person, *, links, window=EVERY_DAY):
             "Cache-Control": NO_STORE,
         },
     )
+
+
+def sees_clinic_records(request) -> bool:
+    access = getattr(request, "access", None)  # set by person_view
+    return access is not None and access.sees_clinic_records
 
 
 def links_for(request):

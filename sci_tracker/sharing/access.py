@@ -47,6 +47,12 @@ class Access:
         return self.way == "own"
 
     @property
+    def sees_clinic_records(self) -> bool:
+        """Review notes and visit measures: for the person and their clinicians, not for carers
+        or share links (a note is between the person and their care team)."""
+        return self.is_own or self.allows("review")
+
+    @property
     def can_log(self) -> bool:
         return self.allows("log")
 

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Max
 from django.utils import timezone
@@ -225,14 +225,15 @@ def filtered(rows: list[PersonSummary], show: str) -> tuple[list[PersonSummary],
     return [row for row in rows if tests[show][1](row)], filters
 
 
-def ashworth_table(person, visits=VISITS_SHOWN):
-    """The last few visits' Modified Ashworth ratings: a row per muscle group and side that was
-    ever rated in them, a column per visit, "" where it was not rated that day."""
+def ashworth_table(person, visits=VISITS_SHOWN, until: date | None = None):
+    """The last few visits' Modified Ashworth ratings (on or before `until`, when given): a row
+    per muscle group and side that was ever rated in them, a column per visit, "" where it was
+    not rated that day."""
+    measures = VisitMeasure.objects.filter(person=person)
+    if until is not None:
+        measures = measures.filter(visit_date__lte=until)
     days = list(
-        VisitMeasure.objects.filter(person=person)
-        .order_by("-visit_date")
-        .values_list("visit_date", flat=True)
-        .distinct()[:visits]
+        measures.order_by("-visit_date").values_list("visit_date", flat=True).distinct()[:visits]
     )[::-1]
     if not days:
         return None
@@ -252,12 +253,31 @@ def ashworth_table(person, visits=VISITS_SHOWN):
 
 
 def review_panel(person, access):
-    """Review notes and visit measures, for the person and their clinicians (not share links:
-    a note is between the person and their care team)."""
-    if not (access.is_own or access.allows("review")):
+    """Review notes and visit measures, for those who may see them (Access.sees_clinic_records)."""
+    if not access.sees_clinic_records:
         return None
     return {
         "notes": ReviewNote.objects.filter(person=person),
         "ashworth": ashworth_table(person),
         "can_review": access.allows("review"),
     }
+
+
+@dataclass(frozen=True)
+class ClinicRecords:
+    """What the report shows of the clinic's own records up to the period's end."""
+
+    ashworth: dict | None  # ashworth_table's
+    notes: list  # ReviewNote, the most recent first
+    notes_left_out: int
+
+
+def clinic_records(person, until: date, notes: int) -> ClinicRecords:
+    """The Modified Ashworth ratings of the last visits on or before `until` and the latest
+    `notes` review notes written by the end of that day (the person's zone): four queries.
+    Only for those who may see them (Access.sees_clinic_records): the caller checks."""
+    end = datetime.combine(until + timedelta(days=1), time(), person.zone)
+    written = ReviewNote.objects.filter(person=person, written_at__lt=end)
+    shown = list(written[:notes])
+    left_out = written.count() - len(shown)
+    return ClinicRecords(ashworth_table(person, until=until), shown, left_out)

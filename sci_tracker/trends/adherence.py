@@ -1,6 +1,7 @@
 """How regularly each medicine was taken, week by week: on time, late, missed and as-needed doses,
 counted in the database (one query, however many doses) from DoseQuerySet.with_timing, the one
-home of what on time, late and missed mean. Read by the trends page and the report.
+home of what on time, late and missed mean. Read by the trends page and the report; the report
+reads it beside the medicine list (`medicine_lines`).
 
 Weeks start on Monday in the person's zone. A scheduled dose tapped neither taken nor missed is
 not counted: the diary does not know what happened to it.
@@ -12,6 +13,7 @@ from datetime import date
 from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
 
+from sci_tracker.diary.medicines import MedicineState, dose_words, medicine_list, schedule_words
 from sci_tracker.diary.models import DoseTiming, MedicineDose
 from sci_tracker.trends.aggregates import Period
 
@@ -36,6 +38,7 @@ class Week:
 class MedicineAdherence:
     name: str
     weeks: list[Week] = field(default_factory=list)
+    medicine_id: int | None = None
 
     def total(self, name: str) -> int:
         return sum(getattr(week, name) for week in self.weeks)
@@ -83,8 +86,58 @@ def adherence(owner, period: Period) -> list[MedicineAdherence]:
     )
     found: dict[int, MedicineAdherence] = {}
     for row in rows:
-        medicine = found.setdefault(row["medicine_id"], MedicineAdherence(row["medicine__name"]))
+        medicine = found.setdefault(
+            row["medicine_id"],
+            MedicineAdherence(row["medicine__name"], medicine_id=row["medicine_id"]),
+        )
         week = row["week"]
         monday = week.date() if hasattr(week, "date") else week
         medicine.weeks.append(Week(monday, *(row[name] for name in COUNTED)))
     return list(found.values())
+
+
+@dataclass(frozen=True)
+class MedicineLine:
+    """One medicine in the report: its regimen at the period's end (None: not current then,
+    listed for the doses of the period) beside how it was taken in the period (None: no doses)."""
+
+    name: str
+    state: MedicineState | None
+    taken: MedicineAdherence | None
+
+    @property
+    def current(self) -> bool:
+        return self.state is not None and self.state.current
+
+    @property
+    def dose(self) -> str:
+        return dose_words(self.state.medicine, self.state.regimen.dose) if self.current else ""
+
+    @property
+    def times(self) -> str:
+        """ "08:00, 20:00", or "as needed"."""
+        return schedule_words(self.state.regimen.times) if self.current else ""
+
+    @property
+    def since(self) -> date | None:
+        """The day the dose and times in force began (the latest start or change)."""
+        return self.state.regimen.since if self.current else None
+
+    @property
+    def reason(self) -> str:
+        return self.state.medicine.get_reason_display() if self.state else ""
+
+
+def medicine_lines(owner, period: Period, taken: list[MedicineAdherence]) -> list[MedicineLine]:
+    """The medicines current on the period's end (diary.medicines' rules, two queries), by name,
+    each with its doses of the period from `taken` (`adherence`), then the medicines with doses
+    in the period that were no longer current at its end."""
+    by_id = {medicine.medicine_id: medicine for medicine in taken}
+    current, others = medicine_list(owner, period.end)
+    lines = [MedicineLine(s.medicine.name, s, by_id.pop(s.medicine.pk, None)) for s in current]
+    other_states = {s.medicine.pk: s for s in others}
+    lines.extend(
+        MedicineLine(medicine.name, other_states.get(medicine.medicine_id), medicine)
+        for medicine in by_id.values()
+    )
+    return lines

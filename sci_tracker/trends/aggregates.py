@@ -809,6 +809,22 @@ def before_and_after(owner, events, today, daily_for=daily, window: "Window | No
     return results
 
 
+def last_injection(
+    owner, today: date, until: date | None = None, window: "Window | None" = None
+) -> BeforeAfter | None:
+    """The latest botulinum toxin injection (on or before `until`, and inside `window` when
+    given; not in the bin) with its before and after (`before_and_after`), or None when there
+    is none. One query, and `daily`'s."""
+    injections = TreatmentEvent.objects.for_user(owner).active().filter(event_kind=EventKind.BOTOX)
+    if until is not None:
+        injections = injections.filter(date__lte=until)
+    event = injections.order_by("-date", "-pk").first()
+    if event is None or (window is not None and not window.clip(Period(event.date, event.date))):
+        return None
+    [found] = before_and_after(owner, [event], today, window=window)
+    return found
+
+
 # Summaries ---------------------------------------------------------------------------------
 
 

@@ -248,17 +248,40 @@ def interventions(request, person):
 
 
 def data_form(request, person):
-    """The JSON's range: ?from=YYYY-MM-DD&to=YYYY-MM-DD, or the last 30 days without either."""
-    if "from" in request.GET or "to" in request.GET:
-        query = {"range": "custom", "from": request.GET.get("from"), "to": request.GET.get("to")}
+    return data_range(request.GET, person)
+
+
+def data_range(sent, person) -> RangeForm:
+    """The JSON's range: ?from=YYYY-MM-DD&to=YYYY-MM-DD, or the last 30 days without either.
+    `sent`: the query (the page's, or the API's: sci_tracker.api)."""
+    if "from" in sent or "to" in sent:
+        query = {"range": "custom", "from": sent.get("from"), "to": sent.get("to")}
     else:
         query = {"range": "30d"}
     return RangeForm(query, owner=person)
 
 
 def data_period(request, person):
-    window = Window.of(request.access)
-    return window.place(data_form(request, person).period()), window
+    return placed_period(data_form(request, person), request.access)
+
+
+def placed_period(form: RangeForm, access) -> tuple[Period, Window]:
+    """The form's days inside what this way in may see (a share link's days: trends.window)."""
+    window = Window.of(access)
+    return window.place(form.period()), window
+
+
+def chart_json(person, period: Period, window: Window) -> str:
+    """The JSON of data.json (and of the API's trends), cached for this version of the diary."""
+    key = cache_key("json", person, period, window)
+    body = cache.get(key)
+    if body is None:
+        found = cached_overview(person, period, window)
+        chart = aggregates.chart_data(person, found)
+        chart["ad_episodes"] = ad_episodes.as_json(person, ad_episodes.episodes_in(person, period))
+        body = json.dumps(chart, cls=DjangoJSONEncoder)
+        cache.set(key, body, CACHE_SECONDS)
+    return body
 
 
 def data_etag(request, person):
@@ -278,15 +301,7 @@ def data(request, person):
     form = data_form(request, person)
     if not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400)
-    period, window = data_period(request, person)
-    key = cache_key("json", person, period, window)
-    body = cache.get(key)
-    if body is None:
-        found = cached_overview(person, period, window)
-        chart = aggregates.chart_data(person, found)
-        chart["ad_episodes"] = ad_episodes.as_json(person, ad_episodes.episodes_in(person, period))
-        body = json.dumps(chart, cls=DjangoJSONEncoder)
-        cache.set(key, body, CACHE_SECONDS)
+    body = chart_json(person, *data_period(request, person))
     return HttpResponse(body, content_type="application/json")
 
 

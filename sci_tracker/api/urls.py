@@ -1,0 +1,28 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
+
+from sci_tracker.api import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("profile/", views.Profile.as_view(), name="profile"),
+    path("spasms/", views.SpasmList.as_view(), name="spasms"),
+    path("spasms/<int:pk>/", views.SpasmDetail.as_view(), name="spasm"),
+    path("pains/", views.PainList.as_view(), name="pains"),
+    path("pains/<int:pk>/", views.PainDetail.as_view(), name="pain"),
+    path("check-ins/", views.CheckInList.as_view(), name="checkins"),
+    path("check-ins/<int:pk>/", views.CheckInDetail.as_view(), name="checkin"),
+    path("doses/", views.Doses.as_view(), name="doses"),
+    path("trends/", views.Trends.as_view(), name="trends"),
+    # The OpenAPI 3 document and Swagger UI, whose scripts come from drf-spectacular-sidecar as
+    # static files: no CDN, so the site's Content-Security-Policy holds.
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="api/swagger_ui.html"
+        ),
+        name="docs",
+    ),
+]
