@@ -45,6 +45,7 @@ def fill(clinician, patients, start_at):
     from django.utils import timezone
 
     from sci_tracker.accounts.models import User
+    from sci_tracker.diary import day_figures
     from sci_tracker.diary.models import (
         ADEpisode,
         CheckIn,
@@ -112,6 +113,7 @@ def fill(clinician, patients, start_at):
     ADEpisode.objects.bulk_create(episodes, batch_size=2000)
     for person in people:
         diary_changed(person.pk)
+        day_figures.rebuild(person.pk)  # bulk_create skips the saves that count the days
 
 
 def measure(client, url, repeat):

@@ -36,7 +36,9 @@ from sci_tracker.diary.models import (
     LegPainEntry,
     Medicine,
     MedicineDose,
+    PainDay,
     PainProblem,
+    SpasmDay,
     SpasmEpisode,
     SpasticityWeek,
     TreatmentEvent,
@@ -143,6 +145,9 @@ MAKERS = {
         ),
     ),
     TreatmentEvent: lambda person, other: event(person, date(2026, 3, 1)),
+    # The per-day figures, which saving a spasm or a pain entry writes.
+    SpasmDay: lambda person, other: spasm(person),
+    PainDay: lambda person, other: pain(person),
     Medicine: lambda person, other: medicine(person, "Baclofen"),
     # A dose of one's own, and one logged for the other person as their carer.
     MedicineDose: lambda person, other: (

@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from sci_tracker.diary.models import CheckIn, SpasmEpisode
+from tests.test_day_figures import counted_afresh, kept
 
 ROOT = Path(__file__).resolve().parent.parent
 WRITERS = 8
@@ -100,6 +101,7 @@ def expected():
         }
     counts["total"] = {"spasms": 50 * WRITERS + TAPPED, "check_ins": 50 * WRITERS}
     counts["shared_logged_by"] = {f"writer{n}": 25 for n in range(WRITERS)}
+    counts["day_figures_off"] = []  # the per-day figures of everyone equal a fresh count
     return counts
 
 
@@ -122,6 +124,11 @@ def tally():
         f"writer{n}": logged_by.filter(logged_by__email=f"writer{n}@example.org").count()
         for n in range(WRITERS)
     }
+    counts["day_figures_off"] = [
+        person.email
+        for person in get_user_model().objects.order_by("email")
+        if kept(person) != counted_afresh(person)
+    ]
     return counts
 
 

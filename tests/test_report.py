@@ -15,6 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from sci_tracker.diary import day_figures
 from sci_tracker.diary.medicines import change_medicine, start_medicine, stop_medicine
 from sci_tracker.diary.models import (
     CareEvent,
@@ -571,6 +572,7 @@ def dense_diary(person, last, days, seed=7):
             uses.append(InterventionUse(intervention=item, pain=entry, effect="not-sure"))
     SpasmEpisode.triggers.through.objects.bulk_create(links)
     InterventionUse.objects.bulk_create(uses)
+    day_figures.rebuild(person.pk)  # bulk_create skips the saves that count the days
 
 
 def report_html(person, period):

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sci_tracker.accounts.models import User
+from sci_tracker.diary import day_figures
 from sci_tracker.diary.demo import seed_demo
 from sci_tracker.diary.models import SpasmEpisode
 from sci_tracker.trends.aggregates import Daily, Period
@@ -172,6 +173,7 @@ def keep_days(owner, counts, last=TODAY, hour=10, minute=0):
             moment = at(day, hour, minute + n)
             episodes.append(SpasmEpisode(owner=owner, logged_by=owner, occurred_at=moment))
     SpasmEpisode.objects.bulk_create(episodes)
+    day_figures.rebuild(owner.pk)  # bulk_create skips the saves that count the days
 
 
 def test_it_reads_the_persons_own_local_days(alice, frozen):

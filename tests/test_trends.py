@@ -13,6 +13,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from sci_tracker.core.local_time import (
+    LocalDate,
+    LocalDateByOwner,
+    LocalHour,
+    LocalHourByOwner,
+    offsets_between,
+)
 from sci_tracker.diary.models import (
     Intervention,
     InterventionUse,
@@ -23,13 +30,6 @@ from sci_tracker.diary.models import (
 from sci_tracker.sharing.models import ShareLink
 from sci_tracker.trends import aggregates
 from sci_tracker.trends.aggregates import Period
-from sci_tracker.trends.local_time import (
-    LocalDate,
-    LocalDateByOwner,
-    LocalHour,
-    LocalHourByOwner,
-    offsets_between,
-)
 from tests.conftest import diary_queries, make_user
 from tests.entries import (
     AUCKLAND,

@@ -39,7 +39,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from sci_tracker.accounts.models import User
-from sci_tracker.diary import sciset
+from sci_tracker.diary import day_figures, sciset
 from sci_tracker.diary.models import (
     ADEpisode,
     BloodPressureReading,
@@ -726,6 +726,7 @@ def clear_diary(user):
     Intervention.objects.filter(owner=user).delete()
     HiddenTrigger.objects.filter(person=user).delete()
     HiddenIntervention.objects.filter(person=user).delete()
+    day_figures.rebuild(user.pk)  # the entries went without save()
 
 
 def fill_diary(user, days, rng):
@@ -765,6 +766,7 @@ def fill_diary(user, days, rng):
     MedicineDose.objects.bulk_create(doses, batch_size=BATCH_SIZE)
     backdate(user, check_ins, events, now, weeks)
     diary_changed(user.pk)  # bulk_create does not call save()
+    day_figures.rebuild(user.pk)  # nor count the days
     return {
         "check-ins": len(check_ins),
         "spasms": len(spasms),

@@ -30,6 +30,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from sci_tracker.core.local_time import LocalDate
 from sci_tracker.diary.medicines import START, STOP, state_on, with_events
 from sci_tracker.diary.models import (
     MEDICINE_EVENT_KINDS,
@@ -60,7 +61,6 @@ from sci_tracker.diary.models import (
 )
 from sci_tracker.diary.schedules import LATE_AFTER
 from sci_tracker.diary.sciset import ITEM_KEYS, RECALL_DAYS
-from sci_tracker.trends.local_time import LocalDate
 
 CHUNK = 500  # rows fetched at a time: memory stays flat however long the diary
 CONTENT_TYPE = "application/fhir+json"

@@ -24,6 +24,11 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from django.db.models import Case, CharField, Count, Max, Min, Q, Subquery, Sum, Value, When
 
+from sci_tracker.core.local_time import (
+    LocalDate,
+    LocalHour,
+)
+from sci_tracker.diary import day_figures
 from sci_tracker.diary.catalogue import TRIGGERS
 from sci_tracker.diary.models import (
     CareEvent,
@@ -32,22 +37,18 @@ from sci_tracker.diary.models import (
     EventKind,
     InterventionUse,
     LegPainEntry,
+    PainDay,
+    SpasmDay,
     SpasmEpisode,
     TreatmentEvent,
 )
 from sci_tracker.sharing.models import VisitMeasure, authors_shown
-from sci_tracker.trends.local_time import (
-    LocalDate,
-    LocalDateByOwner,
-    LocalHour,
-    LocalHourByOwner,
-)
 
 if TYPE_CHECKING:
     from sci_tracker.trends.window import Window
 
 ROLLING_DAYS = 7
-NIGHT_HOURS = (22, 23, 0, 1, 2, 3, 4, 5)
+NIGHT_HOURS = day_figures.NIGHT_HOURS
 MIN_DAYS = 5  # a with/without or before/after figure needs this many days on each side
 
 
@@ -136,32 +137,18 @@ def _timed_in(model, owner, period):
     return entries.filter(occurred_at__gte=since, occurred_at__lt=until), (owner.zone, since, until)
 
 
-def pain_rows(owner, period):
-    """Per local day and pain problem: the sum, count and highest of the pain entries."""
-    entries, span = _timed_in(LegPainEntry, owner, period)
+def pain_day_rows(days, *by):
+    """Per local day and pain problem (and `by`): the sum, count and highest of the pain
+    entries, read from the per-day figures (diary.day_figures keeps them as entries change)."""
     return (
-        entries.annotate(day=LocalDate("occurred_at", *span))
-        .values("day", "problem__slot", "problem__name")
-        .annotate(total=Sum("intensity"), entries=Count("id"), worst=Max("intensity"))
+        days.values(*by, "day", "problem__slot", "problem__name")
+        .annotate(total=Sum("total"), entries=Sum("entries"), worst=Max("worst"))
         .order_by()
     )
 
 
 # A spasm at night, by its `local_hour` annotation.
-NIGHT = Q(local_hour__gte=NIGHT_HOURS[0]) | Q(local_hour__lt=NIGHT_HOURS[-1] + 1)
-
-
-def spasm_rows(owner, period):
-    """Per local day: the episodes, and those at night."""
-    entries, span = _timed_in(SpasmEpisode, owner, period)
-    return (
-        entries.annotate(
-            day=LocalDate("occurred_at", *span), local_hour=LocalHour("occurred_at", *span)
-        )
-        .values("day")
-        .annotate(episodes=Count("id"), night=Count("id", filter=NIGHT))
-        .order_by()
-    )
+NIGHT = day_figures.NIGHT
 
 
 CHECK_IN_FIELDS = [
@@ -199,11 +186,12 @@ def daily(owner, period, window: "Window | None" = None):
         inside = window.clip(period)
         if inside != period:
             return (daily(owner, inside) if inside else NOTHING).window(period)
+    inside = {"owner": owner, "day__gte": period.start, "day__lte": period.end}
     return _assemble(
         period.days,
         {row["date"]: row for row in check_in_rows(owner, period)},
-        {row["day"]: row for row in spasm_rows(owner, period)},
-        pain_rows(owner, period),
+        {row["day"]: row for row in SpasmDay.objects.filter(**inside).values()},
+        pain_day_rows(PainDay.objects.filter(**inside)),
     )
 
 
@@ -266,43 +254,25 @@ def _assemble(days: list, check_ins: dict, spasms: dict, pain_entries) -> Daily:
 
 def daily_for_people(periods: dict) -> dict:
     """Each person's days over their own period (`periods`: {person: Period}), as `daily`
-    gives them, in three grouped queries whatever the number of people: each row's local day
-    is read in its owner's zone (LocalDateByOwner). Returns {person id: Daily}."""
+    gives them, in three queries whatever the number of people: the per-day figures are kept by
+    each owner's local date already. Returns {person id: Daily}."""
     if not periods:
         return {}
-    zones = {person.pk: person.zone for person in periods}
-    bounds = [period.bounds(person.zone) for person, period in periods.items()]
-    span = (zones, min(since for since, _ in bounds), max(until for _, until in bounds))
+    people = {person.pk for person in periods}
     first, last = min(p.start for p in periods.values()), max(p.end for p in periods.values())
     check_ins, spasms, pain = defaultdict(dict), defaultdict(dict), defaultdict(list)
     for row in (
         CheckIn.objects.active()
-        .filter(owner__in=zones, date__gte=first, date__lte=last)
+        .filter(owner__in=people, date__gte=first, date__lte=last)
         .values("owner", *CHECK_IN_FIELDS)
         .order_by()
     ):
         check_ins[row["owner"]][row["date"]] = row
 
-    def grouped(model):
-        entries = model.objects.active().filter(
-            owner__in=zones, occurred_at__gte=span[1], occurred_at__lt=span[2]
-        )
-        return entries.annotate(day=LocalDateByOwner("occurred_at", "owner", *span))
-
-    for row in (
-        grouped(SpasmEpisode)
-        .annotate(local_hour=LocalHourByOwner("occurred_at", "owner", *span))
-        .values("owner", "day")
-        .annotate(episodes=Count("id"), night=Count("id", filter=NIGHT))
-        .order_by()
-    ):
-        spasms[row["owner"]][row["day"]] = row
-    for row in (
-        grouped(LegPainEntry)
-        .values("owner", "day", "problem__slot", "problem__name")
-        .annotate(total=Sum("intensity"), entries=Count("id"), worst=Max("intensity"))
-        .order_by()
-    ):
+    inside = {"owner__in": people, "day__gte": first, "day__lte": last}
+    for row in SpasmDay.objects.filter(**inside).values():
+        spasms[row["owner_id"]][row["day"]] = row
+    for row in pain_day_rows(PainDay.objects.filter(**inside), "owner"):
         pain[row["owner"]].append(row)
     return {
         person.pk: _assemble(period.days, check_ins[person.pk], spasms[person.pk], pain[person.pk])

@@ -35,10 +35,10 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from sci_tracker.core.local_time import LocalHour
 from sci_tracker.core.moments import HoursLater, SecondsBetween
 from sci_tracker.diary.models import CareEvent, MedicineDose, SpasmEpisode
 from sci_tracker.trends.aggregates import Daily, Period
-from sci_tracker.trends.local_time import LocalHour
 
 AFTER_HOURS = 6
 AFTER = timedelta(hours=AFTER_HOURS)

@@ -3,7 +3,7 @@ done and missed, skin checks, and the skin problems still open at each week's en
 trends page.
 
 Two queries, however long the period: each local day's counts, grouped in the database by the
-person's local date (trends.local_time.LocalDate, as the other trends), then added up into weeks
+person's local date (core.local_time.LocalDate, as the other trends), then added up into weeks
 from Monday; and the skin problems found and healed before the period, which the first week's
 open count starts from. Entries in the bin are left out.
 """
@@ -13,9 +13,9 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q
 
+from sci_tracker.core.local_time import LocalDate
 from sci_tracker.diary.models import CareEvent, CareEventKind
 from sci_tracker.trends.aggregates import Period
-from sci_tracker.trends.local_time import LocalDate
 
 COUNTED = {
     "catheter": CareEventKind.CATHETER,

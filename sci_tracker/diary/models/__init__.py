@@ -4,6 +4,7 @@
   check-ins, treatment events, AD episodes, SCI-SET weeks) and what hangs on them.
 - medicines: the person's medicine list and each dose taken or missed.
 - care: the bladder, bowel and skin programme.
+- days: spasms and leg pain added up by local day (kept by diary.day_figures as entries change).
 
 Each module imports only those above it, so the package has no cycle; ENTRY_MODELS, the one
 list of entry kinds that history, the bin, the edit pages and the exports share, is made here.
@@ -14,6 +15,7 @@ from django.shortcuts import get_object_or_404
 
 from sci_tracker.diary.models.care import *  # noqa: F403
 from sci_tracker.diary.models.care import CareEvent
+from sci_tracker.diary.models.days import *  # noqa: F403
 from sci_tracker.diary.models.entries import *  # noqa: F403
 from sci_tracker.diary.models.entries import (
     ADEpisode,

@@ -21,6 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from sci_tracker.accounts.models import User
+from sci_tracker.diary import day_figures
 from sci_tracker.diary.models import (
     ENTRY_MODELS,
     HIDINGS,
@@ -126,6 +127,7 @@ class Written:
             for ids in chunks(self.ids.get(Intervention, []), BATCH):
                 Intervention.objects.filter(pk__in=ids, uses__isnull=True).delete()
             diary_changed(self.owner.pk)  # trends cached while the batches were in are stale
+            day_figures.rebuild(self.owner.pk)  # a save meanwhile may have counted them
 
 
 def run_import(owner, plan, finish=None):
@@ -152,6 +154,7 @@ def run_import(owner, plan, finish=None):
         # Bulk writes skip save(), which is what moves the diary's version on (VisitMeasure.save
         # too: visits show on the trends): once, here.
         diary_changed(owner.pk)
+        day_figures.rebuild(owner.pk)  # in the zone the profile may just have changed
         if finish:
             finish()
     added = {model: len(values) for model, values in plan.clinician_add.items()}

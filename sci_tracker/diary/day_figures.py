@@ -1,0 +1,214 @@
+"""The per-day figures (SpasmDay, PainDay) kept in step with the entries they add up.
+
+Every figure is counted again from the entries, never nudged up or down: a save recounts the
+local day the entry left and the day it is on now, in the save's own transaction, so the rows
+are exactly what grouping the entries would give. Paths that write many entries at once without
+save() (an import, the demo diary) and a change of the person's time zone, which moves every
+entry's local day, rebuild the person's rows whole. `manage.py rebuild_day_figures` does the
+same for everyone, and a test holds the rows equal to a fresh count over random diaries.
+
+A day is the owner's local date in their current zone; night is 22:00 to 06:00 local time (a
+02:00 spasm counts on the day it happened, in that day's night figure).
+"""
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, Max, Min, Q, Sum
+
+from sci_tracker.core.local_time import LocalDate, LocalHour
+from sci_tracker.diary.models import LegPainEntry, PainDay, SpasmDay, SpasmEpisode
+
+NIGHT_HOURS = (22, 23, 0, 1, 2, 3, 4, 5)
+NIGHT = Q(local_hour__gte=NIGHT_HOURS[0]) | Q(local_hour__lt=NIGHT_HOURS[-1] + 1)
+
+# The entries counted, and the fields whose change can move a figure: a save that writes only
+# other fields (a severity tapped after "Spasm now", a note) recounts nothing.
+COUNTED = (SpasmEpisode, LegPainEntry)
+COUNTED_FIELDS = frozenset({"occurred_at", "deleted_at", "intensity", "problem", "owner"})
+BATCH = 1000
+
+
+def bounds(first: date, last: date, zone: tzinfo) -> tuple[datetime, datetime]:
+    """The local days first to last as aware datetimes [from, until)."""
+    return (
+        datetime.combine(first, time(), zone),
+        datetime.combine(last + timedelta(days=1), time(), zone),
+    )
+
+
+def spasm_rows(owner_id: int, zone: tzinfo, since: datetime, until: datetime):
+    """Counted from the entries: per local day, the active spasms and those at night."""
+    span = (zone, since, until)
+    return (
+        SpasmEpisode.objects.filter(
+            owner_id=owner_id,
+            deleted_at__isnull=True,
+            occurred_at__gte=since,
+            occurred_at__lt=until,
+        )
+        .annotate(day=LocalDate("occurred_at", *span), local_hour=LocalHour("occurred_at", *span))
+        .values("day")
+        .annotate(episodes=Count("id"), night=Count("id", filter=NIGHT))
+        .order_by()
+    )
+
+
+def pain_rows(owner_id: int, zone: tzinfo, since: datetime, until: datetime):
+    """Counted from the entries: per local day and pain problem, the sum, count and highest of
+    the active leg-pain ratings."""
+    return (
+        LegPainEntry.objects.filter(
+            owner_id=owner_id,
+            deleted_at__isnull=True,
+            occurred_at__gte=since,
+            occurred_at__lt=until,
+        )
+        .annotate(day=LocalDate("occurred_at", zone, since, until))
+        .values("day", "problem")
+        .annotate(total=Sum("intensity"), entries=Count("id"), worst=Max("intensity"))
+        .order_by()
+    )
+
+
+def _write(owner_id: int, spasms, pains) -> None:
+    SpasmDay.objects.bulk_create(
+        (
+            SpasmDay(owner_id=owner_id, day=r["day"], episodes=r["episodes"], night=r["night"])
+            for r in spasms
+        ),
+        batch_size=BATCH,
+    )
+    PainDay.objects.bulk_create(
+        (
+            PainDay(
+                owner_id=owner_id,
+                day=r["day"],
+                problem_id=r["problem"],
+                total=r["total"],
+                entries=r["entries"],
+                worst=r["worst"],
+            )
+            for r in pains
+        ),
+        batch_size=BATCH,
+    )
+
+
+def recount(owner_id: int, zone: tzinfo, days: Iterable[date]) -> None:
+    """Count these local days of the person's again from their entries. The caller holds the
+    owner's lock (locked_zones)."""
+    days = sorted(set(days))
+    if not days:
+        return
+    # Two far-apart days (an entry moved by months) are counted apart, not across the months
+    # between them; the usual case is one day, or two side by side.
+    runs, run = [], [days[0]]
+    for day in days[1:]:
+        if day - run[-1] > timedelta(days=1):
+            runs.append(run)
+            run = []
+        run.append(day)
+    runs.append(run)
+    with transaction.atomic():
+        SpasmDay.objects.filter(owner_id=owner_id, day__in=days).delete()
+        PainDay.objects.filter(owner_id=owner_id, day__in=days).delete()
+        for run in runs:
+            span = bounds(run[0], run[-1], zone)
+            _write(owner_id, spasm_rows(owner_id, zone, *span), pain_rows(owner_id, zone, *span))
+
+
+def locked_zones(owner_ids) -> dict:
+    """{owner id: zone}, with the owners' rows locked until the transaction ends.
+
+    Counting a day again is delete-then-insert: two transactions doing it for the same day at
+    once would each miss the other's new entry and both insert a row. On PostgreSQL the lock
+    makes them take turns (the second then sees the first's commit); SQLite's IMMEDIATE
+    transactions take turns already. In pk order, so two locks never wait on each other."""
+    rows = (
+        get_user_model()
+        .objects.select_for_update(no_key=True)
+        .filter(pk__in=owner_ids)
+        .order_by("pk")
+        .values_list("pk", "time_zone")
+    )
+    return {owner_id: ZoneInfo(name) for owner_id, name in rows}
+
+
+def rebuild(owner_id: int) -> None:
+    """The person's rows made again from all their entries, in their zone as stored now."""
+    with transaction.atomic():
+        zone = locked_zones([owner_id])[owner_id]
+        SpasmDay.objects.filter(owner_id=owner_id).delete()
+        PainDay.objects.filter(owner_id=owner_id).delete()
+        found = [
+            model.objects.filter(owner_id=owner_id, deleted_at__isnull=True).aggregate(
+                since=Min("occurred_at"), until=Max("occurred_at")
+            )
+            for model in COUNTED
+        ]
+        moments = [moment for span in found for moment in span.values() if moment is not None]
+        if not moments:
+            return
+        since, until = min(moments), max(moments) + timedelta(seconds=1)
+        _write(
+            owner_id,
+            spasm_rows(owner_id, zone, since, until).iterator(chunk_size=BATCH),
+            pain_rows(owner_id, zone, since, until).iterator(chunk_size=BATCH),
+        )
+
+
+# Keeping step with saves (connected in apps.py) ------------------------------------------------
+
+
+def _counts_change(update_fields) -> bool:
+    return update_fields is None or bool(COUNTED_FIELDS & set(update_fields))
+
+
+def note_day_before(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    """pre_save: remember the local day the entry is on before this save (it may move)."""
+    instance._days_counted_before = None
+    if raw or instance._state.adding or not _counts_change(update_fields):
+        return
+    instance._days_counted_before = (
+        sender._base_manager.filter(pk=instance.pk).values_list("occurred_at", "owner_id").first()
+    )
+
+
+def recount_after_save(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    """post_save: recount the day the entry left and the day it is on, for each owner."""
+    if raw or not _counts_change(update_fields):
+        return
+    # to_python: a moment given as text is saved as such, and stays text on the instance.
+    moment = sender._meta.get_field("occurred_at").to_python(instance.occurred_at)
+    moments = {instance.owner_id: {moment}}
+    before = getattr(instance, "_days_counted_before", None)
+    if before is not None:
+        moments.setdefault(before[1], set()).add(before[0])
+    with transaction.atomic():
+        zones = locked_zones(moments)
+        for owner_id, found in moments.items():
+            zone = zones[owner_id]
+            recount(owner_id, zone, {moment.astimezone(zone).date() for moment in found})
+
+
+def note_zone_before(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    """pre_save of an account: remember its stored zone, when this save may change it."""
+    instance._zone_before = None
+    if raw or instance._state.adding:
+        return
+    if update_fields is not None and "time_zone" not in update_fields:
+        return
+    instance._zone_before = (
+        sender._base_manager.filter(pk=instance.pk).values_list("time_zone", flat=True).first()
+    )
+
+
+def rebuild_after_zone_change(sender, instance, raw=False, **kwargs) -> None:
+    """post_save of an account: a new zone moves every entry's local day."""
+    before = getattr(instance, "_zone_before", None)
+    if not raw and before is not None and before != instance.time_zone:
+        rebuild(instance.pk)
