@@ -224,6 +224,9 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI's files from drf-spectacular-sidecar, served by WhiteNoise: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Without deep links each operation's path is text, not a link inside its toggle button
+    # (a control inside a control, which screen readers may not announce).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
 }
 API_TOKEN_REQUEST_LIMIT = env_int("SCI_TRACKER_API_REQUESTS_PER_MINUTE", 120, minimum=1)
 API_TOKEN_REQUEST_WINDOW = timedelta(minutes=1)
