@@ -40,6 +40,17 @@ from tests.entries import (
 
 LOINC_PAIN = {"system": "http://loinc.org", "code": "72514-3"}
 EXPORTED_AT = datetime(2026, 3, 20, 1, 0, tzinfo=UTC)
+# Every kind of resource a diary holding every kind of entry exports.
+EVERY_KIND = {
+    "Patient",
+    "Questionnaire",
+    "QuestionnaireResponse",
+    "Observation",
+    "Procedure",
+    "MedicationStatement",
+    "MedicationAdministration",
+    "RelatedPerson",
+}
 # HL7's own R4B JSON schema, from the hl7.fhir.r4b.core 4.3.0 package (tests/fhir/README.md).
 SCHEMA = Path(__file__).parent / "fhir" / "fhir.r4b.schema.json.gz"
 
@@ -252,16 +263,7 @@ def test_it_validates_against_hl7s_r4b_json_schema(full_diary, alice_client):
         data = valid(json.loads(b"".join(response.streaming_content)))
         assert data["type"] == kind
         kinds |= {entry["resource"]["resourceType"] for entry in data["entry"]}
-    assert kinds == {
-        "Patient",
-        "Questionnaire",
-        "QuestionnaireResponse",
-        "Observation",
-        "Procedure",
-        "MedicationStatement",
-        "MedicationAdministration",
-        "RelatedPerson",
-    }
+    assert kinds == EVERY_KIND
 
 
 def test_it_finds_what_the_schema_forbids():
@@ -391,16 +393,7 @@ def test_it_says_what_every_resource_is_in_words(full_diary):
     data = fhir.bundle(full_diary)
     Bundle.model_validate(data)
     kinds = {entry["resource"]["resourceType"] for entry in data["entry"]}
-    assert kinds == {
-        "Patient",
-        "Questionnaire",
-        "QuestionnaireResponse",
-        "Observation",
-        "Procedure",
-        "MedicationStatement",
-        "MedicationAdministration",
-        "RelatedPerson",
-    }
+    assert kinds == EVERY_KIND
     said = [words(entry["resource"]) for entry in data["entry"]]
     assert all(said)
     assert "SCI Tracker daily check-in, version 1, 9 questions" in said

@@ -149,15 +149,7 @@ class CheckInOut(EntryOut):
             *EntryOut.COMMON,
             "date",
             "recall_window",
-            "psfs_frequency",
-            "psfs_severity",
-            "spasticity",
-            "pain_worst",
-            "pain_average",
-            "interference_activities",
-            "interference_mood",
-            "interference_sleep",
-            "night_wakings",
+            *CheckIn.ANSWERS,
         )
 
 

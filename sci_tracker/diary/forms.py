@@ -702,20 +702,7 @@ class CheckInForm(EntryForm):
 
     class Meta:
         model = CheckIn
-        fields = [
-            "date",
-            "psfs_frequency",
-            "psfs_severity",
-            "spasticity",
-            "pain_worst",
-            "pain_average",
-            "interference_activities",
-            "interference_mood",
-            "interference_sleep",
-            "night_wakings",
-            "note",
-            "note_for_clinician",
-        ]
+        fields = ["date", *CheckIn.ANSWERS, "note", "note_for_clinician"]
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "night_wakings": forms.NumberInput(attrs={"min": 0, "max": 50, "inputmode": "numeric"}),

@@ -151,18 +151,7 @@ def pain_day_rows(days, *by):
 NIGHT = day_figures.NIGHT
 
 
-CHECK_IN_FIELDS = [
-    "date",
-    "psfs_frequency",
-    "psfs_severity",
-    "pain_average",
-    "pain_worst",
-    "interference_activities",
-    "interference_mood",
-    "interference_sleep",
-    "spasticity",
-    "night_wakings",
-]
+CHECK_IN_FIELDS = ["date", *CheckIn.ANSWERS]
 
 
 def check_in_rows(owner, period):

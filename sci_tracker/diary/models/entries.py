@@ -520,6 +520,18 @@ class CheckIn(Entry):
     )
 
     kind = "checkin"
+    # The answers, in the order the form asks them: the form, the API and the trends read this.
+    ANSWERS = (
+        "psfs_frequency",
+        "psfs_severity",
+        "spasticity",
+        "pain_worst",
+        "pain_average",
+        "interference_activities",
+        "interference_mood",
+        "interference_sleep",
+        "night_wakings",
+    )
     kind_label = "Daily check-in"
 
     class Meta:
