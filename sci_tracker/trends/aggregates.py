@@ -147,10 +147,6 @@ def pain_day_rows(days, *by):
     )
 
 
-# A spasm at night, by its `local_hour` annotation.
-NIGHT = day_figures.NIGHT
-
-
 CHECK_IN_FIELDS = ["date", *CheckIn.ANSWERS]
 
 
