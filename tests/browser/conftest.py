@@ -75,6 +75,20 @@ def wait_until(page, script, arg=None, timeout_s=30):
         page.wait_for_timeout(50)
 
 
+ACTIVE_WORKER = "async () => Boolean((await navigator.serviceWorker.getRegistration())?.active)"
+
+
+def wait_until_controlled(page):
+    """Wait until the service worker controls the page. A worker that activates while the page's
+    own load is under way cannot claim it (a claim reaches only pages already running), so a
+    page left uncontrolled once the worker is active is loaded again, as a person's next visit
+    would be."""
+    wait_until(page, ACTIVE_WORKER)
+    if not page.evaluate("navigator.serviceWorker.controller !== null"):
+        page.reload()
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+
+
 def sign_in(page, live_server, email, password=PASSWORD):
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("E-mail address").fill(email)

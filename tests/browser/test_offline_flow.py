@@ -14,7 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from sci_tracker.diary.models import LegPainEntry, SpasmEpisode
-from tests.browser.conftest import assert_accessible, sign_in, wait_until
+from tests.browser.conftest import assert_accessible, sign_in, wait_until, wait_until_controlled
 from tests.conftest import make_user
 
 ZONE = "Pacific/Auckland"
@@ -29,7 +29,7 @@ def whole_milliseconds(moment):
 
 def controlled_log_page(page, live_server):
     page.goto(f"{live_server.url}/log/")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    wait_until_controlled(page)
     wait_until(page, KEPT_LOG_PAGE)
 
 
@@ -81,7 +81,7 @@ def test_it_logs_offline_and_saves_once_with_the_tapped_times(
 
     page.reload()
     expect(page.get_by_role("heading", level=1)).to_have_text("Log")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    wait_until_controlled(page)
     account = page.locator("[data-offline-queue]").get_attribute("data-account")
     assert page.evaluate("a => SciQueue.waiting(a).then(w => w.length)", account) == 0
     assert SpasmEpisode.objects.count() == 1
@@ -136,7 +136,7 @@ def test_it_passes_chromiums_installability_checks(page, live_server, transactio
     """What Lighthouse asks of an installable app, asked of Chromium itself: the manifest is
     read without errors, its icons load, and nothing stands in the way of installing."""
     page.goto(f"{live_server.url}/")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    wait_until_controlled(page)
     session = page.context.new_cdp_session(page)
     manifest = session.send("Page.getAppManifest")
     assert manifest["url"] == f"{live_server.url}/manifest.webmanifest"
