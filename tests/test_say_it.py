@@ -4,16 +4,31 @@ The clock is stopped at 15:30 on Tuesday 10 March 2026 in Denver (UTC-6 that day
 went forward on the 8th), the diary owner's zone; each row says the fields its entry gets,
 and nothing else may be set."""
 
-from datetime import datetime
+import re
+from datetime import date, datetime, timedelta
+from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
-from sci_tracker.diary.models import Intervention, PainProblem, Trigger
+from sci_tracker.diary.models import (
+    CheckIn,
+    Intervention,
+    InterventionUse,
+    LegPainEntry,
+    PainProblem,
+    SpasmEpisode,
+    Trigger,
+)
 from sci_tracker.diary.say_it import TRIED, read
-from tests.conftest import make_user
+from sci_tracker.sharing.models import CareAccess
+from tests.conftest import make_user, text_of
+from tests.entries import NOW as AT
+from tests.test_api import api, post
 
 DENVER = ZoneInfo("America/Denver")
 NOW = datetime(2026, 3, 10, 15, 30, tzinfo=DENVER)
@@ -218,6 +233,7 @@ def test_it_says_what_it_understood_in_plain_words(sam):
     )
 
     assert reading.understood == [
+        "A spasm",
         "When: 15:20 today",
         "How strong: Severe",
         "Where: Left leg",
@@ -256,3 +272,222 @@ def test_a_hidden_trigger_is_not_offered(sam):
 
     assert "triggers" not in reading.data
     assert reading.not_understood == ["cold"]
+
+
+# The API: POST /api/v1/say-it/ ---------------------------------------------------------------
+
+SAY_IT = "/api/v1/say-it/"
+
+
+@pytest.fixture
+def cara(alice):
+    """Alice's carer."""
+    carer = make_user("cara", time_zone="Europe/London")
+    CareAccess.objects.create(
+        person=alice, email=carer.email, role="carer", member=carer, accepted_at=AT
+    )
+    return carer
+
+
+@pytest.fixture
+def dr_okafor(alice):
+    """Alice's clinician."""
+    doctor = make_user("dr_okafor", is_clinician=True)
+    CareAccess.objects.create(
+        person=alice, email=doctor.email, role="clinician", member=doctor, accepted_at=AT
+    )
+    return doctor
+
+
+@time_machine.travel(AT, tick=False)
+def test_it_answers_the_reading_and_saves_nothing(alice):
+    answer = post(api(alice), SAY_IT, {"text": "bad spasm in my left leg ten minutes ago"})
+
+    assert answer.status_code == 200
+    assert answer.json()["entry"] is None
+    reading = answer.json()["reading"]
+    assert reading["kind"] == "spasm"
+    # 00:30 on 15 March in Auckland; answered in UTC, as every time the API gives.
+    assert reading["occurred_at"] == "2026-03-14T11:20:00Z"
+    assert reading["form_data"]["severity"] == "3"
+    assert reading["understood"] == [
+        "A spasm",
+        "When: 00:20 today",
+        "How strong: Severe",
+        "Where: Left leg",
+    ]
+    assert reading["not_understood"] == []
+    assert not SpasmEpisode.objects.exists()
+
+
+@time_machine.travel(AT, tick=False)
+def test_it_saves_the_entry_read_once_per_client_id(alice):
+    client, client_id = api(alice), str(uuid4())
+    sentence = "pain 6, burning in both feet, after a transfer, took 300 mg gabapentin"
+
+    first = post(client, SAY_IT, {"text": sentence, "save": True, "client_id": client_id})
+    again = post(client, SAY_IT, {"text": sentence, "save": True, "client_id": client_id})
+
+    assert first.status_code == 201
+    assert again.status_code == 200
+    assert first.json()["entry"]["id"] == again.json()["entry"]["id"]
+    entry = LegPainEntry.objects.get()
+    assert (entry.intensity, entry.sites, entry.qualities) == (
+        6,
+        ["left-foot", "right-foot"],
+        ["burning"],
+    )
+    assert entry.occurred_at == AT
+    assert [t.slug for t in entry.triggers.all()] == ["position-change"]
+    used = InterventionUse.objects.get()
+    assert (used.pain, used.intervention.slug, used.dose) == (entry, "gabapentin", "300 mg")
+    assert (entry.logged_by, str(entry.client_id)) == (alice, client_id)
+    assert first.json()["entry"]["intensity"] == 6
+
+
+@time_machine.travel(AT, tick=False)
+def test_it_saves_by_the_web_forms_rules(alice):
+    client = api(alice)
+    future = post(client, SAY_IT, {"text": "spasm at 11pm", "save": True})
+    unread = post(client, SAY_IT, {"text": "the weather is lovely", "save": True})
+    first = post(client, SAY_IT, {"text": "check-in: no spasms", "save": True})
+    second = post(client, SAY_IT, {"text": "check-in: no spasms", "save": True})
+
+    assert future.status_code == 400
+    assert future.json()["errors"] == {"occurred_at": ["That time is in the future."]}
+    assert future.json()["reading"]["occurred_at"] == "2026-03-15T10:00:00Z"  # 23:00 in Auckland
+    assert unread.status_code == 400
+    assert unread.json()["errors"] == {
+        "text": ["Whether it was a spasm, leg pain or a daily check-in."]
+    }
+    assert first.status_code == 201
+    assert second.status_code == 400
+    assert "already have a check-in for 15 March 2026" in second.json()["errors"]["date"][0]
+    assert not SpasmEpisode.objects.exists()
+    assert CheckIn.objects.get().date == date(2026, 3, 15)
+
+
+@time_machine.travel(AT, tick=False)
+def test_a_carer_says_it_for_the_person(alice, cara):
+    answer = post(api(cara), SAY_IT, {"text": "spasm 5 minutes ago", "save": True}, person=alice.pk)
+
+    assert answer.status_code == 201
+    spasm = SpasmEpisode.objects.get()
+    assert (spasm.owner, spasm.logged_by) == (alice, cara)
+    assert spasm.occurred_at == AT - timedelta(minutes=5)
+
+
+@time_machine.travel(AT, tick=False)
+def test_a_clinician_or_a_read_only_token_cannot_say_it(alice, dr_okafor):
+    clinician = post(api(dr_okafor), SAY_IT, {"text": "spasm", "save": True}, person=alice.pk)
+    reading_only = post(api(dr_okafor), SAY_IT, {"text": "spasm"}, person=alice.pk)
+    read_token = post(api(alice, scope="read"), SAY_IT, {"text": "spasm", "save": True})
+    stranger = post(api(make_user("zed")), SAY_IT, {"text": "spasm"}, person=alice.pk)
+
+    assert (clinician.status_code, reading_only.status_code) == (403, 403)
+    assert read_token.status_code == 403
+    assert "may only read" in read_token.json()["detail"]
+    assert stranger.status_code == 404
+    assert not SpasmEpisode.objects.exists()
+
+
+def test_the_openapi_document_describes_say_it(db):
+    document = Client().get("/api/v1/openapi.json").json()
+
+    operation = document["paths"][SAY_IT]["post"]
+    assert operation["summary"] == "Say it: log from a sentence"
+    assert set(operation["responses"]) >= {"200", "201", "400"}
+    body = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert body.endswith("/SayItIn")
+
+
+# The Log page's box --------------------------------------------------------------------------
+
+
+@time_machine.travel(AT, tick=False)
+def test_the_log_page_has_the_box(alice_client):
+    page = alice_client.get(reverse("diary:quick_log"))
+
+    assert 'action="/log/say-it/"' in page.text
+    assert '<label class="form-label" for="id_text">What happened?</label>' in page.text
+    assert "Read it" in text_of(page.text)
+
+
+@time_machine.travel(AT, tick=False)
+def test_it_reads_the_sentence_then_saves_it(alice_client, alice):
+    said = "strong spasm in both legs after a transfer, twenty minutes ago"
+
+    page = alice_client.post(reverse("diary:say_it"), {"text": said})
+
+    shown = text_of(page.text)
+    assert page.status_code == 200
+    assert (
+        "What was understood A spasm When: 00:10 today How strong: Severe Where: Both legs "
+        "What might have set it off: Position change or transfer"
+    ) in shown
+    assert "Not understood" not in shown
+    assert said in page.text  # still in the box, to change and read again
+    assert not SpasmEpisode.objects.exists()
+    # "Save it" sends the reading to the spasm form, as the page's hidden fields carry it.
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page.text))
+    assert hidden["occurred_local"] == "2026-03-15T00:10"
+    saved = alice_client.post(reverse("diary:new", kwargs={"kind": "spasm"}), hidden)
+
+    assert saved.status_code == 302
+    spasm = SpasmEpisode.objects.get()
+    assert (spasm.severity, spasm.regions) == (3, ["both-legs"])
+    assert spasm.occurred_at == AT - timedelta(minutes=20)
+    assert [t.slug for t in spasm.triggers.all()] == ["position-change"]
+    assert "Spasm saved." in text_of(alice_client.get(saved.url).text)
+
+
+@time_machine.travel(AT, tick=False)
+def test_a_sentence_not_understood_shows_what_and_keeps_the_text(alice_client):
+    page = alice_client.post(reverse("diary:say_it"), {"text": "burning pain while gardening"})
+
+    shown = text_of(page.text)
+    assert "Not understood gardening" in shown
+    assert "Still needed How bad the pain is, from 0 to 10." in shown
+    assert "Save it" not in shown
+    assert ">burning pain while gardening</textarea>" in page.text
+    assert "Finish it in the full form" in shown
+    assert not LegPainEntry.objects.exists()
+
+
+@time_machine.travel(AT, tick=False)
+def test_the_full_form_opens_filled_in(alice_client):
+    page = alice_client.post(reverse("diary:say_it"), {"text": "mild spasm, took baclofen"})
+    link = re.search(r'href="(/log/spasm/\?said=1[^"]*)"', page.text).group(1)
+
+    form = alice_client.get(link.replace("&amp;", "&"))
+
+    assert form.status_code == 200
+    assert form.context["form"].initial["severity"] == "1"
+    assert form.context["formset"].forms[0].initial["intervention"] == str(
+        Intervention.objects.get(slug="baclofen", owner=None).pk
+    )
+    assert re.search(r'<input[^>]*name="severity"[^>]*value="1"[^>]*checked', form.text)
+    assert not SpasmEpisode.objects.exists()
+
+
+@time_machine.travel(AT, tick=False)
+def test_an_empty_sentence_is_asked_for_again(alice_client):
+    page = alice_client.post(reverse("diary:say_it"), {"text": "  "})
+
+    assert "This field is required." in text_of(page.text)
+    assert "What was understood" not in text_of(page.text)
+
+
+@time_machine.travel(AT, tick=False)
+def test_a_carer_sees_whose_diary(client, alice, cara):
+    client.force_login(cara)
+    url = reverse("diary:say_it", kwargs={"person_id": alice.pk})
+
+    page = client.post(url, {"text": "spasm in my right leg"})
+
+    shown = text_of(page.text)
+    assert "Say it for Alice" in shown
+    assert "What happened to Alice?" in shown
+    assert "What you save goes to Alice’s diary." in shown
+    assert "Save it to Alice’s diary" in shown
+    assert f'action="/people/{alice.pk}/log/spasm/"' in page.text

@@ -281,6 +281,7 @@ def read(text: str, owner, now: datetime) -> Reading:
     if reading.kind == "checkin":
         _check_in(words, reading, local_now)
     elif reading.kind:
+        reading.understood.append(_("A spasm") if reading.kind == "spasm" else _("Leg pain"))
         _moment(words, reading, owner, local_now)
         # Read in this order: "failed transfer" is what a spasm did, not a trigger; then "tight
         # shoes" is a trigger before "tight" can be a kind of spasm. Listed in the form's order.
@@ -633,19 +634,20 @@ def _catalogue(words: Sentence, reading: Reading, owner) -> list[str]:
     for item, pattern in _phrases(offered_tried, INTERVENTION_WORDS, trigger_names):
         if item not in tried and words.find(INTERVENTION_CUE + pattern):
             tried.append(item)
+    # The formset's own bookkeeping, as the page sends it: none tried is zero forms.
+    data.update(
+        {
+            f"{TRIED}-TOTAL_FORMS": str(len(tried)),
+            f"{TRIED}-INITIAL_FORMS": "0",
+            f"{TRIED}-MIN_NUM_FORMS": "0",
+            f"{TRIED}-MAX_NUM_FORMS": "10",
+        }
+    )
     if tried:
         if said_dose is not None:
             words.take(said_dose)
             dose = f"{said_dose.group(1)} {said_dose.group(2)}"
         effect = _first(words, EFFECT_WORDS) or Effect.NOT_SURE
-        data.update(
-            {
-                f"{TRIED}-TOTAL_FORMS": str(len(tried)),
-                f"{TRIED}-INITIAL_FORMS": "0",
-                f"{TRIED}-MIN_NUM_FORMS": "0",
-                f"{TRIED}-MAX_NUM_FORMS": "10",
-            }
-        )
         for index, item in enumerate(tried):
             data[f"{TRIED}-{index}-intervention"] = str(item.pk)
             data[f"{TRIED}-{index}-dose"] = dose if dose and index == 0 else ""
@@ -735,6 +737,36 @@ def _check_in(words: Sentence, reading: Reading, local_now: datetime) -> None:
         data["night_wakings"] = str(wakings)
         reading.understood.append(_("Times woken: %(n)s") % {"n": wakings})
     words.find(r"\bspasms?\b")
+
+
+def said_initial(query, kind: str) -> tuple[dict, list[dict]]:
+    """A new entry's form filled in from Say it's "Change it first" link (?said=1 and the
+    reading's form data): the answers, and the things tried. Only shown, never saved: the
+    person sends the form themselves."""
+    if query.get("said") != "1":
+        return {}, []
+    from sci_tracker.diary.forms import ENTRY_FORMS  # the forms read the models; so do we
+
+    fields = ENTRY_FORMS[kind].base_fields
+    initial = {
+        name: query.getlist(name) if fields[name].widget.allow_multiple_selected else value
+        for name, value in query.items()
+        if name in fields
+    }
+    tried = []
+    if kind in ("spasm", "pain"):
+        for index in range(10):
+            pick = query.get(f"{TRIED}-{index}-intervention")
+            if not pick:
+                break
+            tried.append(
+                {
+                    "intervention": pick,
+                    "dose": query.get(f"{TRIED}-{index}-dose", ""),
+                    "effect": query.get(f"{TRIED}-{index}-effect", Effect.NOT_SURE),
+                }
+            )
+    return initial, tried
 
 
 def _join(choices) -> str:
