@@ -30,7 +30,7 @@ def form_pairs(reading: Reading) -> list[tuple[str, str]]:
     return pairs
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @person_view("log", page="Say it")
 @in_persons_zone
 def say_it(request, person):
