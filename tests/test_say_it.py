@@ -408,7 +408,7 @@ def test_the_openapi_document_describes_say_it(db):
 def test_the_log_page_has_the_box(alice_client):
     page = alice_client.get(reverse("diary:quick_log"))
 
-    assert 'action="/log/say-it/"' in page.text
+    assert 'action="/log/say-it/#reading"' in page.text
     assert '<label class="form-label" for="id_text">What happened?</label>' in page.text
     assert "Read it" in text_of(page.text)
 
@@ -439,6 +439,32 @@ def test_it_reads_the_sentence_then_saves_it(alice_client, alice):
     assert spasm.occurred_at == AT - timedelta(minutes=20)
     assert [t.slug for t in spasm.triggers.all()] == ["position-change"]
     assert "Spasm saved." in text_of(alice_client.get(saved.url).text)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "model"),
+    [
+        ("pain 6, burning in both feet, after a transfer, took paracetamol", LegPainEntry),
+        ("check-in: spasms more than once an hour, moderate", CheckIn),
+        ("spasm at midnight in my right leg, stretched, it helped a lot", SpasmEpisode),
+    ],
+)
+@time_machine.travel(AT, tick=False)
+def test_each_kind_saves_through_its_web_form(alice_client, alice, sentence, model):
+    page = alice_client.post(reverse("diary:say_it"), {"text": sentence})
+    action = re.search(r'<form method="post" action="(/log/\w+/)">', page.text).group(1)
+    fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page.text)
+    sent = {}
+    for name, value in fields:
+        sent.setdefault(name, []).append(value)
+
+    saved = alice_client.post(action, sent)
+
+    assert saved.status_code == 302
+    entry = model.objects.get()
+    assert (entry.owner, entry.logged_by) == (alice, alice)
+    if model is not CheckIn:
+        assert InterventionUse.objects.get().intervention.slug in ("painkiller", "stretching")
 
 
 @time_machine.travel(AT, tick=False)
