@@ -745,7 +745,7 @@ def said_initial(query, kind: str) -> tuple[dict, list[dict]]:
     person sends the form themselves."""
     if query.get("said") != "1":
         return {}, []
-    from sci_tracker.diary.forms import ENTRY_FORMS  # the forms read the models; so do we
+    from sci_tracker.diary.forms import ENTRY_FORMS  # here: diary.forms imports this module
 
     fields = ENTRY_FORMS[kind].base_fields
     initial = {
