@@ -14,6 +14,8 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sci_tracker.diary.models import (
     CheckIn,
@@ -262,6 +264,47 @@ def test_it_says_what_is_missing(sam):
     assert no_score.kind == "pain"
     assert no_score.missing == ["How bad the pain is, from 0 to 10."]
     assert no_frequency.missing[0].startswith("How often spasms came")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_time_it_cannot_read_is_never_taken_for_now(sam):
+    past_a_clock = read("spasm at 27", sam, timezone.now())
+    too_long_ago = read("spasm 99999999999999 days ago", sam, timezone.now())
+
+    for reading in (past_a_clock, too_long_ago):
+        assert "when" not in reading.data
+        assert reading.missing == [
+            "When it happened, said as “10 minutes ago”, “at 3pm” or “yesterday evening”."
+        ]
+        assert not reading.complete
+    assert past_a_clock.not_understood == ["27"]
+    assert too_long_ago.not_understood == ["99999999999999", "days", "ago"]
+
+
+# Words the rules look for, and others, in any order: whatever is said, a reading comes back.
+VOCABULARY = (
+    "spasm pain check-in at am pm 3 27 0 10 99999999999 minutes hours days ago half an a "
+    "yesterday last night this morning left right both feet knee legs for lasted woke me "
+    "twice took mg baclofen helped a lot more than once less ten times per hour no spasms "
+    "mild severe bad cold transfer after out of / : . , worst average stiffness"
+)
+SAID = st.lists(st.sampled_from(VOCABULARY.split()) | st.text(max_size=12), max_size=25).map(
+    " ".join
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(said=SAID)
+def test_it_reads_anything_without_failing(sam, said):
+    with time_machine.travel(NOW, tick=False):
+        reading = read(said, sam, timezone.now())
+
+    assert reading.kind in ("", "spasm", "pain", "checkin")
+    assert reading.complete == (bool(reading.kind) and not reading.missing)
+    for value in reading.data.values():
+        assert isinstance(value, str | list)
 
 
 @time_machine.travel(NOW, tick=False)

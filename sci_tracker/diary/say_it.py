@@ -243,9 +243,13 @@ class Sentence:
             found.append(match)
         return found
 
-    def take(self, match: re.Match, group: int | str = 0) -> None:
+    def take(self, match: re.Match, group: int | str = 0, *, taken: bool = True) -> None:
         for index in range(match.start(group), match.end(group)):
-            self.taken[index] = True
+            self.taken[index] = taken
+
+    def give_back(self, match: re.Match) -> None:
+        """Words a rule found but could not read ("at 99"): left over, so not understood."""
+        self.take(match, taken=False)
 
     def left_over(self) -> list[str]:
         """The words no rule took, less the filler words."""
@@ -363,10 +367,13 @@ def _ago(match: re.Match) -> str:
 
 
 def _moment(words: Sentence, reading: Reading, owner, local_now: datetime) -> None:
-    moment = None
+    moment, unreadable = None, False
     ago = words.find(AGO)
     if ago is not None:
         moment = _parse(_ago(ago), owner, local_now)
+        if moment is None:
+            words.give_back(ago)
+            unreadable = True
     else:
         part = words.find(PART_OF_DAY)
         clock = words.find(CLOCK)
@@ -375,8 +382,17 @@ def _moment(words: Sentence, reading: Reading, owner, local_now: datetime) -> No
             day -= timedelta(days=1)
         if clock is not None:
             moment = _clock(clock, part, day, local_now)
+            if moment is None:
+                words.give_back(clock)
+                unreadable = True
         elif part is not None:
             moment = _parse(part.group(), owner, local_now)
+    if unreadable:
+        # A time was said but not read: never saved as "now" instead.
+        reading.missing.append(
+            _("When it happened, said as “10 minutes ago”, “at 3pm” or “yesterday evening”.")
+        )
+        return
     if moment is None:
         words.find(NOW_WORDS)
         reading.data["when"] = "now"
@@ -389,9 +405,11 @@ def _moment(words: Sentence, reading: Reading, owner, local_now: datetime) -> No
     reading.understood.append(_("When: %(time)s") % {"time": _time_words(moment, local_now)})
 
 
-def _clock(clock: re.Match, part: re.Match | None, day: date, local_now: datetime) -> datetime:
+def _clock(
+    clock: re.Match, part: re.Match | None, day: date, local_now: datetime
+) -> datetime | None:
     """A time of day said on its own ("at 3"): am or pm as said, or by the part of the day, or
-    else the latest such time that has come."""
+    else the latest such time that has come. None for a time no clock shows ("at 27")."""
     named = clock.group("named")
     if named:
         hour, minute, ampm = (0 if named == "midnight" else 12), 0, ""
@@ -399,8 +417,8 @@ def _clock(clock: re.Match, part: re.Match | None, day: date, local_now: datetim
         hour = int(clock.group("h") or clock.group("h2"))
         minute = int(clock.group("m") or clock.group("m2") or 0)
         ampm = (clock.group("ampm") or clock.group("ampm2") or "").replace(".", "")
-    hour %= 24
-    minute = min(minute, 59)
+    if hour > 23 or minute > 59 or (ampm and hour > 12):
+        return None
     said = None
     if part is not None:
         said = "night" if part.group("tonight") else part.group("part")
