@@ -540,11 +540,15 @@ def test_the_full_form_opens_filled_in(alice_client):
 
 
 @time_machine.travel(AT, tick=False)
-def test_an_empty_sentence_is_asked_for_again(alice_client):
+def test_an_empty_or_too_long_sentence_is_asked_for_again(alice_client):
     page = alice_client.post(reverse("diary:say_it"), {"text": "  "})
 
-    assert "This field is required." in text_of(page.text)
+    assert "Say or type what happened, then read it." in text_of(page.text)
     assert "What was understood" not in text_of(page.text)
+    long = alice_client.post(reverse("diary:say_it"), {"text": "spasm " * 100})
+    assert "Keep this to 500 characters or fewer (it has 599)." in text_of(long.text)
+    assert "spasm spasm" in long.text  # kept in the box
+    assert "What was understood" not in text_of(long.text)
 
 
 @time_machine.travel(AT, tick=False)

@@ -1285,10 +1285,14 @@ class RenameInterventionForm(OwnInterventionForm):
 RENAME_FORMS = {Trigger: RenameTriggerForm, Intervention: RenameInterventionForm}
 
 
-class SayItForm(forms.Form):
+class SayItForm(OwnWords, forms.Form):
     """The Log page's Say it box: one sentence, read by diary.say_it."""
 
-    text = forms.CharField(label=_("What happened?"), max_length=say_it.MAX_LENGTH)
+    text = forms.CharField(
+        label=_("What happened?"),
+        max_length=say_it.MAX_LENGTH,
+        error_messages={"required": _("Say or type what happened, then read it.")},
+    )
 
     def __init__(self, *args, owner, writer, **kwargs):
         super().__init__(*args, **kwargs)
