@@ -541,6 +541,7 @@ def test_it_publishes_an_openapi_document_of_every_operation(db):
         ("post", "/api/v1/check-ins/"),
         ("get", "/api/v1/check-ins/{id}/"),
         ("get", "/api/v1/trends/"),
+        ("post", "/api/v1/say-it/"),
         ("post", "/api/v1/doses/"),
     }
     assert schema["components"]["securitySchemes"]["token"] == {

@@ -105,6 +105,8 @@ API_PAGES = {
     "api:trends": Page("token"),
     # Posted empty, it names no medicine: refused (400).
     "api:doses": Page("token", get=None, post=400),
+    # Posted empty, it has no sentence to read: refused (400); it needs the log scope to read.
+    "api:say_it": Page("token", get=None, post=400),
 }
 PAGES = PUBLIC | {
     # "signed_out": a signed-in account is sent home. "member": any signed-in account, about
@@ -132,6 +134,8 @@ PAGES = PUBLIC | {
     # One's own Log page only, as the service worker keeps it.
     "diary:log_offline_copy": Page("log"),
     "diary:new": Page("log", **FORM),
+    # Say it: an empty post is asked for its sentence again; nothing is saved from this page.
+    "diary:say_it": Page("log", **FORM),
     "diary:urgent": Page("log"),
     # Medicines: the list and its changes, and the doses, for the person and their carers (the
     # one who gives the medicines keeps the list too). A medicine named by its id is alice's.

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
-from sci_tracker.api import views
+from sci_tracker.api import say_it, views
 
 app_name = "api"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("check-ins/<int:pk>/", views.CheckInDetail.as_view(), name="checkin"),
     path("doses/", views.Doses.as_view(), name="doses"),
     path("trends/", views.Trends.as_view(), name="trends"),
+    path("say-it/", say_it.SayIt.as_view(), name="say_it"),
     # The OpenAPI 3 document and Swagger UI, whose scripts come from drf-spectacular-sidecar as
     # static files: no CDN, so the site's Content-Security-Policy holds.
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from sci_tracker.core.form_words import OwnWords, OwnWordsFormSet
+from sci_tracker.diary import say_it
 from sci_tracker.diary.catalogue import PAIN_TYPE_GUIDES, learn_more
 from sci_tracker.diary.models import (
     DIASTOLIC_RANGE,
@@ -1282,3 +1283,19 @@ class RenameInterventionForm(OwnInterventionForm):
 
 
 RENAME_FORMS = {Trigger: RenameTriggerForm, Intervention: RenameInterventionForm}
+
+
+class SayItForm(OwnWords, forms.Form):
+    """The Log page's Say it box: one sentence, read by diary.say_it."""
+
+    text = forms.CharField(
+        label=_("What happened?"),
+        max_length=say_it.MAX_LENGTH,
+        error_messages={"required": _("Say or type what happened, then read it.")},
+    )
+
+    def __init__(self, *args, owner, writer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = Writing(owner, writer).says(
+            _("What happened?"), _("What happened to %(name)s?")
+        )

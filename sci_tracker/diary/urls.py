@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from sci_tracker.diary import medicine_views, views
+from sci_tracker.diary import medicine_views, say_it_views, views
 
 app_name = "diary"
 
@@ -13,6 +13,7 @@ logging = [
     path("log/checkin-now/", views.checkin_now, name="checkin_now"),
     path("log/care-now/", views.care_now, name="care_now"),
     path("log/dose-now/", medicine_views.answer_dose, name="answer_dose"),
+    path("log/say-it/", say_it_views.say_it, name="say_it"),
     path("log/<slug:kind>/", views.new_entry, name="new"),
     path("medicines/", medicine_views.medicine_list, name="medicines"),
     path("medicines/add/", medicine_views.add_medicine, name="add_medicine"),

@@ -34,6 +34,7 @@ from sci_tracker.diary.forms import (
     QuickCheckInForm,
     QuickPainForm,
     QuickSpasmForm,
+    SayItForm,
     care_area,
     seen_version,
 )
@@ -62,6 +63,7 @@ from sci_tracker.diary.models import (
 )
 from sci_tracker.diary.pain_types import problem_pain_types
 from sci_tracker.diary.red_flags import urgent_advice
+from sci_tracker.diary.say_it import said_initial
 from sci_tracker.diary.taps import (
     Tap,
     TapRefused,
@@ -209,6 +211,7 @@ def _log_page(request, person, *, offline_copy: bool = False) -> dict:
         "urgent_url": urgent_url(request),
         "care_taps": [(kind, CARE_TAP_TITLES[kind]) for kind in ONE_TAP],
         "care_areas": CARE_AREA_LINKS,
+        "say_it_form": SayItForm(owner=person, writer=request.user),
     }
     if not request.access.is_own:
         # What this carer logged for the person today, to check and fix it from here.
@@ -420,14 +423,19 @@ def _entry_forms(request, person, kind, entry, data=None):
     who = {"owner": person, "writer": request.user}
     if kind == "care":  # one area's kinds and details, or a saved event's own
         who["area"] = care_area(request.GET.get("area", ""), entry)
+    # A new entry opened from Say it (?said=1) starts with what was read; see diary.say_it.
+    initial, tried = said_initial(request.GET, kind) if entry.pk is None else ({}, [])
     # "Now" is when the form was sent: for one kept over a sign-in, not the sign-in.
-    form = ENTRY_FORMS[kind](data, instance=entry, sent_at=sent_at(request), **who)
+    form = ENTRY_FORMS[kind](data, instance=entry, initial=initial, sent_at=sent_at(request), **who)
     formset_class = INTERVENTION_FORMSETS.get(kind)
     formset = None
     if kind == "ad":
         formset = READING_FORMSET(data, instance=entry, form_kwargs=who, prefix="readings")
     elif formset_class:
-        formset = formset_class(data, instance=entry, form_kwargs=who, prefix="tried")
+        formset = formset_class(
+            data, instance=entry, form_kwargs=who, prefix="tried", initial=tried or None
+        )
+        formset.extra = max(formset.extra, len(tried))
         formset.learn_more = learn_more(
             "these treatments",
             Intervention.objects.offered_to(person).values_list("name", "guide"),
