@@ -8,6 +8,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from sci_tracker import views
 from sci_tracker.api import pages as api_pages
+from sci_tracker.api import voice as api_voice
 from sci_tracker.pwa import views as pwa_views
 
 urlpatterns = [
@@ -27,6 +28,7 @@ urlpatterns = [
     # The API's personal access tokens, made and revoked from the profile.
     path("accounts/tokens/", api_pages.tokens, name="api_tokens"),
     path("accounts/tokens/<int:pk>/revoke/", api_pages.revoke_token, name="api_token_revoke"),
+    path("accounts/tokens/voice/", api_voice.voice, name="api_voice"),
     path("", include("sci_tracker.diary.urls")),
     path("", include("sci_tracker.trends.urls")),
     path("guides/", include("sci_tracker.guides.urls")),

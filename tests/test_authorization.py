@@ -120,6 +120,7 @@ PAGES = PUBLIC | {
     # The API's personal access tokens of the one signed in; one named by its id is alice's.
     "api_tokens": Page("member", **FORM),
     "api_token_revoke": Page("manage", **CONFIRM),
+    "api_voice": Page("member"),
     "delete_account": Page("member", **FORM),
     "import": Page("member", get=302),
     "sharing:people": Page("member"),

@@ -360,6 +360,9 @@ def test_it_answers_the_reading_and_saves_nothing(alice):
         "Where: Left leg",
     ]
     assert reading["not_understood"] == []
+    assert answer.json()["summary"] == (
+        "Understood: A spasm; When: 00:20 today; How strong: Severe; Where: Left leg."
+    )
     assert not SpasmEpisode.objects.exists()
 
 
@@ -386,6 +389,7 @@ def test_it_saves_the_entry_read_once_per_client_id(alice):
     assert (used.pain, used.intervention.slug, used.dose) == (entry, "gabapentin", "300 mg")
     assert (entry.logged_by, str(entry.client_id)) == (alice, client_id)
     assert first.json()["entry"]["intensity"] == 6
+    assert first.json()["summary"].startswith("Saved: Leg pain; When: now; How bad: 6 out of 10;")
 
 
 @time_machine.travel(AT, tick=False)
@@ -399,10 +403,14 @@ def test_it_saves_by_the_web_forms_rules(alice):
     assert future.status_code == 400
     assert future.json()["errors"] == {"occurred_at": ["That time is in the future."]}
     assert future.json()["reading"]["occurred_at"] == "2026-03-15T10:00:00Z"  # 23:00 in Auckland
+    assert future.json()["summary"] == "Not saved. That time is in the future."
     assert unread.status_code == 400
     assert unread.json()["errors"] == {
         "text": ["Whether it was a spasm, leg pain or a daily check-in."]
     }
+    assert unread.json()["summary"] == (
+        "Not saved. Whether it was a spasm, leg pain or a daily check-in."
+    )
     assert first.status_code == 201
     assert second.status_code == 400
     assert "already have a check-in for 15 March 2026" in second.json()["errors"]["date"][0]

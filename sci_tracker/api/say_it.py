@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -65,6 +66,10 @@ class ReadingOut(serializers.Serializer):
 
 
 class SayItOut(serializers.Serializer):
+    summary = serializers.CharField(
+        help_text="One sentence for a voice assistant to read back: what was saved, what was "
+        "read, or why it was not saved."
+    )
     reading = ReadingOut()
     entry = serializers.JSONField(
         allow_null=True,
@@ -124,6 +129,17 @@ def save_reading(access: Access, writer, reading: say_it.Reading, client_id=None
     return entry, made, {}
 
 
+def spoken(reading: say_it.Reading, saved: bool, errors: dict[str, Any]) -> str:
+    """The answer in one sentence, for a phone's assistant to read back."""
+    if errors:
+        reasons = " ".join(str(message) for messages in errors.values() for message in messages)
+        return _("Not saved. %(reasons)s") % {"reasons": reasons}
+    if not reading.kind:
+        return _("Not understood. %(missing)s") % {"missing": " ".join(reading.missing)}
+    what = "; ".join(str(line) for line in reading.understood)
+    return (_("Saved: %(what)s.") if saved else _("Understood: %(what)s.")) % {"what": what}
+
+
 class SayIt(PrivateView):
     @extend_schema(
         summary="Say it: log from a sentence",
@@ -147,10 +163,12 @@ class SayIt(PrivateView):
         reading = say_it.read(text, access.person, timezone.now())
         answer: dict[str, Any] = {"reading": ReadingOut(reading).data, "entry": None}
         if not sent.validated_data["save"]:
-            return Response(answer)
+            return Response({"summary": spoken(reading, False, {}), **answer})
         entry, made, errors = save_reading(access, request.user, reading, client_id)
         if errors:
             answer["errors"] = errors
+            answer["summary"] = spoken(reading, False, errors)
             return Response(answer, status=status.HTTP_400_BAD_REQUEST)
         answer["entry"] = API_KINDS[reading.kind].reads(entry).data
+        answer["summary"] = spoken(reading, True, {})
         return Response(answer, status=status.HTTP_201_CREATED if made else status.HTTP_200_OK)
