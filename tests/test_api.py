@@ -18,12 +18,14 @@ from sci_tracker.diary import medicines
 from sci_tracker.diary.models import CheckIn, LegPainEntry, MedicineDose, SpasmEpisode
 from sci_tracker.sharing.models import AccessRecord, CareAccess
 from tests.conftest import make_user, text_of
-from tests.entries import AUCKLAND, NOW, pain, spasm
+from tests.entries import AUCKLAND, NOW, dose, pain, spasm
 
 SPASMS = "/api/v1/spasms/"
 PAINS = "/api/v1/pains/"
 CHECK_INS = "/api/v1/check-ins/"
 DOSES = "/api/v1/doses/"
+DUE = "/api/v1/doses/due/"
+MEDICINES = "/api/v1/medicines/"
 
 
 @pytest.fixture
@@ -423,6 +425,156 @@ def test_it_refuses_a_dose_the_web_page_refuses(alice, bob, dr_okafor):
     assert not MedicineDose.objects.exists()
 
 
+@time_machine.travel(NOW, tick=False)
+def test_it_answers_a_due_dose_as_the_log_pages_one_tap(alice, cara):
+    pills = baclofen(alice)
+    # NOW is 00:30 on the 15th in Auckland: the 14th's 08:00 dose is due, the 15th's is not yet.
+    sent = {"medicine": pills.pk, "day": "2026-03-14", "time": "08:00", "status": "taken"}
+    client = api(cara)
+
+    first = post(client, DUE, sent, person=alice.pk)
+    again = post(client, DUE, {**sent, "status": "missed"}, person=alice.pk)
+    early = post(client, DUE, {**sent, "day": "2026-03-15"}, person=alice.pk)
+    off_schedule = post(client, DUE, {**sent, "time": "09:00"}, person=alice.pk)
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json() == again.json()
+    taken = MedicineDose.objects.get()
+    assert (taken.owner, taken.logged_by, taken.medicine, taken.status) == (
+        alice,
+        cara,
+        pills,
+        "taken",
+    )
+    assert taken.scheduled_for == datetime(2026, 3, 13, 19, 0, tzinfo=UTC)
+    assert taken.occurred_at == NOW
+    assert first.json()["scheduled_for"] == "2026-03-13T19:00:00Z"  # 08:00 in Auckland
+    assert early.status_code == 400
+    assert early.json() == {"non_field_errors": ["That dose is not due yet."]}
+    assert off_schedule.json() == {
+        "non_field_errors": ["That dose is not on the schedule for that day."]
+    }
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_refuses_a_due_dose_the_one_tap_refuses(alice, bob, dr_okafor):
+    pills, others = baclofen(alice), baclofen(bob)
+    sent = {"medicine": pills.pk, "day": "2026-03-14", "time": "08:00", "status": "missed"}
+    client = api(alice)
+
+    not_listed = post(client, DUE, {**sent, "medicine": others.pk})
+    no_such_time = post(client, DUE, {**sent, "time": "8 o'clock"})
+    by_clinician = post(api(dr_okafor), DUE, sent, person=alice.pk)
+    read_only = post(api(alice, "read"), DUE, sent)
+
+    assert not_listed.status_code == 400
+    assert not_listed.json() == {"medicine": ["That medicine is not on the list."]}
+    assert list(no_such_time.json()) == ["time"]
+    assert (by_clinician.status_code, read_only.status_code) == (403, 403)
+    assert not MedicineDose.objects.exists()
+    # And one the rule allows, missed: saved at the time it was due.
+    assert post(client, DUE, sent).status_code == 201
+    assert MedicineDose.objects.get().occurred_at == datetime(2026, 3, 13, 19, 0, tzinfo=UTC)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_lists_and_reads_doses_for_who_may_read_them(alice, bob, dr_okafor):
+    pills = baclofen(alice)
+    late = dose(alice, pills, occurred_at=datetime(2026, 3, 14, 10, 30, tzinfo=UTC), note="mine")
+    early = dose(alice, pills, occurred_at=datetime(2026, 3, 14, 11, 0, tzinfo=UTC))
+    binned = dose(alice, pills, occurred_at=NOW, deleted_at=NOW)
+    dose(bob, baclofen(bob))
+    own = api(alice, "read")
+
+    listed = own.get(DOSES).json()
+    by_day = own.get(DOSES, {"from": "2026-03-15"}).json()
+    paged = own.get(DOSES, {"limit": 1, "offset": 1}).json()
+    theirs = api(dr_okafor, "read").get(DOSES, {"person": alice.pk}).json()
+
+    assert [entry["id"] for entry in listed["results"]] == [early.pk, late.pk]
+    assert [entry["id"] for entry in by_day["results"]] == [early.pk]  # the 15th in Auckland
+    assert (paged["count"], [entry["id"] for entry in paged["results"]]) == (2, [late.pk])
+    assert listed["results"][1]["note"] == "mine"
+    assert [entry["id"] for entry in theirs["results"]] == [early.pk, late.pk]
+    assert theirs["results"][1]["note"] == ""  # not flagged for the clinician
+    assert own.get(f"{DOSES}{late.pk}/").json()["medicine"] == pills.pk
+    assert own.get(f"{DOSES}{binned.pk}/").status_code == 404
+    assert api(bob, "read").get(f"{DOSES}{late.pk}/").status_code == 404
+    assert api(bob, "read").get(DOSES, {"person": alice.pk}).status_code == 404
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_lists_the_medicines_with_what_is_in_force_today(alice, dr_okafor, bob):
+    pills = baclofen(alice)
+    medicines.start_medicine(
+        alice,
+        alice,
+        name="Gabapentin",
+        unit="mg",
+        route="mouth",
+        reason="pain",
+        dose=Decimal("300"),
+        times=[],
+        day=date(2026, 3, 1),
+    )
+    stopped = medicines.start_medicine(
+        alice,
+        alice,
+        name="Tizanidine",
+        unit="mg",
+        route="mouth",
+        reason="spasms",
+        dose=Decimal("2"),
+        times=["08:00", "20:00"],
+        day=date(2026, 2, 1),
+    )
+    medicines.stop_medicine(stopped, alice, day=date(2026, 3, 10))
+
+    listed = api(dr_okafor, "read").get(MEDICINES, {"person": alice.pk})
+
+    assert listed.status_code == 200
+    assert listed.json() == [
+        {
+            "id": pills.pk,
+            "name": "Baclofen",
+            "unit": "mg",
+            "route": "mouth",
+            "reason": "spasms",
+            "current": True,
+            "dose": "10.000",
+            "times": ["08:00"],
+            "started": "2026-03-01",
+            "stopped": None,
+        },
+        {
+            "id": pills.pk + 1,
+            "name": "Gabapentin",
+            "unit": "mg",
+            "route": "mouth",
+            "reason": "pain",
+            "current": True,
+            "dose": "300.000",
+            "times": [],
+            "started": "2026-03-01",
+            "stopped": None,
+        },
+        {
+            "id": stopped.pk,
+            "name": "Tizanidine",
+            "unit": "mg",
+            "route": "mouth",
+            "reason": "spasms",
+            "current": False,
+            "dose": None,
+            "times": None,
+            "started": "2026-02-01",
+            "stopped": "2026-03-10",
+        },
+    ]
+    assert api(bob, "read").get(MEDICINES).json() == []
+    assert api(bob, "read").get(MEDICINES, {"person": alice.pk}).status_code == 404
+
+
 # Lists -----------------------------------------------------------------------------------------
 
 
@@ -541,7 +693,11 @@ def test_it_publishes_an_openapi_document_of_every_operation(db):
         ("post", "/api/v1/check-ins/"),
         ("get", "/api/v1/check-ins/{id}/"),
         ("get", "/api/v1/trends/"),
+        ("get", "/api/v1/doses/"),
         ("post", "/api/v1/doses/"),
+        ("get", "/api/v1/doses/{id}/"),
+        ("post", "/api/v1/doses/due/"),
+        ("get", "/api/v1/medicines/"),
     }
     assert schema["components"]["securitySchemes"]["token"] == {
         "type": "http",
