@@ -3,6 +3,7 @@ writes, paging and day filters, the web forms' rules, the rate limit and the Ope
 
 import hashlib
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from uuid import uuid4
@@ -10,6 +11,7 @@ from uuid import uuid4
 import pytest
 import time_machine
 from django.contrib.staticfiles import finders
+from django.db import OperationalError
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -93,6 +95,34 @@ def test_it_asks_a_name_for_a_new_token(alice_client, alice):
     page = alice_client.post(reverse("api_tokens"), {"name": "", "scope": "log"})
     assert "This field is required." in page.text
     assert not PersonalAccessToken.objects.exists()
+
+
+@override_settings(API_TOKENS_PER_ACCOUNT=2)
+def test_it_caps_the_live_tokens_of_an_account_and_keeps_what_was_typed(alice_client, alice, bob):
+    old, _secret = PersonalAccessToken.make(alice, "Old phone", "read")
+    old.revoke()  # a revoked token does not count
+    PersonalAccessToken.make(alice, "Phone", "log")
+    PersonalAccessToken.make(bob, "Bob's phone", "log")  # nor another account's
+    assert alice_client.post(reverse("api_tokens"), {"name": "Watch", "scope": "log"}).status_code
+
+    page = alice_client.post(reverse("api_tokens"), {"name": "Tablet", "scope": "log"})
+
+    assert page.status_code == 200
+    assert "secret" not in page.context
+    shown = text_of(page.text)
+    assert (
+        "You already have 2 working tokens, the most an account may have. Revoke one you no "
+        "longer use, then make this one."
+    ) in shown
+    assert 'value="Tablet"' in page.text
+    assert re.search(r'value="log"[^>]*checked', page.text)
+    assert not PersonalAccessToken.objects.filter(name="Tablet").exists()
+    assert PersonalAccessToken.objects.for_user(alice).live().count() == 2
+    # Revoke one, and there is room again.
+    PersonalAccessToken.objects.get(name="Watch").revoke()
+    made = alice_client.post(reverse("api_tokens"), {"name": "Tablet", "scope": "log"})
+    assert made.context["secret"].startswith("sct_")
+    assert PersonalAccessToken.objects.filter(owner=alice, name="Tablet").exists()
 
 
 def test_it_refuses_a_revoked_token(alice_client, alice):
@@ -727,3 +757,67 @@ def test_it_serves_the_interactive_docs_from_its_own_files(db):
     setup = Client().get("/api/v1/docs/?script=")
     assert setup["Content-Type"] == "application/javascript"
     assert "/api/v1/openapi.json" in setup.text
+
+
+# Errors ----------------------------------------------------------------------------------------
+
+
+def assert_json_error(answer, status):
+    assert answer.status_code == status
+    assert answer["Content-Type"] == "application/json"
+    assert list(answer.json()) == ["detail"]
+    assert answer.json()["detail"]
+    return answer.json()["detail"]
+
+
+def test_it_answers_an_address_it_does_not_have_in_json(alice):
+    client = api(alice, "read")
+    assert assert_json_error(client.get("/api/v1/nothing/"), 404) == (
+        "Nothing here: no such address or entry."
+    )
+    assert_json_error(client.get("/api/v1/spasms/not-a-number/"), 404)
+    assert_json_error(Client().get("/api/v1/nothing/"), 404)
+    assert_json_error(client.get(f"{SPASMS}999999/"), 404)
+    # Outside the API, the site's own page.
+    assert Client().get("/nothing/")["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete", "options"])
+def test_it_answers_a_method_it_refuses_in_json(alice, method):
+    answer = getattr(api(alice), method)(SPASMS)
+    assert assert_json_error(answer, 405) == "This address does not take that method."
+    assert answer["Allow"] == "GET, HEAD, POST"
+    assert not SpasmEpisode.objects.exists()
+
+
+def failing(error):
+    def fail(*args, **kwargs):
+        raise error
+
+    return fail
+
+
+def test_it_answers_a_server_error_in_json(alice, monkeypatch):
+    monkeypatch.setattr("sci_tracker.api.views.roles_of", failing(RuntimeError("a bug")))
+    _token, secret = PersonalAccessToken.make(alice, "Phone", "read")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}", raise_request_exception=False)
+    assert assert_json_error(client.get("/api/v1/profile/"), 500) == (
+        "Something went wrong on the server. Nothing was saved; try again later."
+    )
+
+
+def test_it_answers_a_database_that_failed_with_a_json_503(alice, monkeypatch):
+    monkeypatch.setattr("sci_tracker.api.views.roles_of", failing(OperationalError("gone")))
+    monkeypatch.setattr("sci_tracker.api.entries.save_once", failing(OperationalError("gone")))
+    _token, secret = PersonalAccessToken.make(alice, "Phone", "log")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}", raise_request_exception=False)
+
+    read = client.get("/api/v1/profile/")
+    written = post(client, SPASMS, {"severity": "2"})
+
+    for answer in (read, written):
+        assert assert_json_error(answer, 503) == (
+            "The database is not available just now. Nothing was saved; try again."
+        )
+        assert answer["Retry-After"] == "10"
+    assert not SpasmEpisode.objects.exists()
