@@ -227,6 +227,11 @@ SPECTACULAR_SETTINGS = {
     # Without deep links each operation's path is text, not a link inside its toggle button
     # (a control inside a control, which screen readers may not announce).
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
+    # The error answers of every operation (drf-spectacular documents only the successes).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "sci_tracker.api.schema.error_responses",
+    ],
 }
 API_TOKEN_REQUEST_LIMIT = env_int("SCI_TRACKER_API_REQUESTS_PER_MINUTE", 120, minimum=1)
 API_TOKEN_REQUEST_WINDOW = timedelta(minutes=1)
