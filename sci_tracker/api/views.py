@@ -208,9 +208,9 @@ class DoseDetail(EntryDetail):
 class Medicines(PrivateView):
     @extend_schema(
         summary="The medicine list",
-        description="Every medicine on the list, by name, with the dose and times in force "
-        "today (the owner's day); stopped ones and ones not started yet too, with `current` "
-        "false.",
+        description="Every medicine on the list with the dose and times in force today (the "
+        "owner's day), by name: first those in force, then those stopped or not started yet "
+        "(`current` false).",
         tags=["medicines"],
         parameters=[PERSON],
         responses=api.MedicineOut(many=True),
