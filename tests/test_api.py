@@ -821,3 +821,11 @@ def test_it_answers_a_database_that_failed_with_a_json_503(alice, monkeypatch):
         )
         assert answer["Retry-After"] == "10"
     assert not SpasmEpisode.objects.exists()
+
+
+def test_it_answers_a_request_for_another_host_in_json(alice):
+    _token, secret = PersonalAccessToken.make(alice, "Phone", "read")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_HOST="elsewhere.example")
+    assert (
+        assert_json_error(client.get("/api/v1/profile/"), 400) == "The request could not be read."
+    )
