@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 
+from sci_tracker.core.json_errors import DATABASE_DOWN, METHOD_NOT_ALLOWED, json_error, wants_json
+
 ALLOWED_METHODS = ("GET", "HEAD", "POST")
 PRIVATE = "private, no-store"  # health information: never kept by a browser or proxy cache
 logger = logging.getLogger(__name__)
@@ -66,6 +68,10 @@ def allowed_methods(get_response):
 
     def middleware(request):
         if request.method not in ALLOWED_METHODS:
+            if wants_json(request):
+                refused = json_error(405, METHOD_NOT_ALLOWED)
+                refused["Allow"] = ", ".join(ALLOWED_METHODS)
+                return refused
             return HttpResponseNotAllowed(ALLOWED_METHODS)
         return get_response(request)
 
@@ -126,7 +132,11 @@ def database_fault_response(request: HttpRequest) -> HttpResponse:
     was sent carried back, to send again with one button; for a page, "try again".
 
     It is drawn without the database and without the request's context processors, because
-    the connection, the session or the account lookup may be what failed."""
+    the connection, the session or the account lookup may be what failed. Under /api/, JSON."""
+    if wants_json(request):
+        response = json_error(503, DATABASE_DOWN)
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
     if request.method == "POST":
         html = render_to_string("not_saved.html", _resend_form(request))
     else:

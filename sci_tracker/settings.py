@@ -227,9 +227,17 @@ SPECTACULAR_SETTINGS = {
     # Without deep links each operation's path is text, not a link inside its toggle button
     # (a control inside a control, which screen readers may not announce).
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
+    # The error answers of every operation (drf-spectacular documents only the successes).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "sci_tracker.api.schema.error_responses",
+    ],
 }
 API_TOKEN_REQUEST_LIMIT = env_int("SCI_TRACKER_API_REQUESTS_PER_MINUTE", 120, minimum=1)
 API_TOKEN_REQUEST_WINDOW = timedelta(minutes=1)
+# Live (not revoked) personal access tokens one account may hold: one per device is a handful;
+# hundreds would be a script making them in a loop, each a live credential.
+API_TOKENS_PER_ACCOUNT = env_int("SCI_TRACKER_API_TOKENS_PER_ACCOUNT", 20, minimum=1)
 
 # Time: stored in UTC, shown and grouped in each user's own zone (see accounts.middleware).
 USE_TZ = True

@@ -49,3 +49,7 @@ urlpatterns = [
 
 # A database that fails outside a view (the session, the sign-in, a commit) answers 503, not 500.
 handler500 = "sci_tracker.views.server_error"
+# Under /api/ these answer JSON with a `detail` (sci_tracker.core.json_errors); elsewhere Django's.
+handler400 = "sci_tracker.views.bad_request"
+handler403 = "sci_tracker.views.permission_denied"
+handler404 = "sci_tracker.views.page_not_found"

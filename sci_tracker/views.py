@@ -9,6 +9,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from sci_tracker.core import json_errors
 from sci_tracker.core.health import database_problem
 from sci_tracker.diary.medicines import due_on
 from sci_tracker.middleware import database_fault_response
@@ -48,4 +49,24 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # Django calls this while it handles the exception, so the exception is at hand.
     if isinstance(sys.exc_info()[1], DatabaseError):
         return database_fault_response(request)
+    if json_errors.wants_json(request):
+        return json_errors.json_error(500, json_errors.SERVER_ERROR)
     return defaults.server_error(request)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if json_errors.wants_json(request):
+        return json_errors.json_error(404, json_errors.NOT_FOUND)
+    return defaults.page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if json_errors.wants_json(request):
+        return json_errors.json_error(400, json_errors.BAD_REQUEST)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if json_errors.wants_json(request):
+        return json_errors.json_error(403, json_errors.FORBIDDEN)
+    return defaults.permission_denied(request, exception)

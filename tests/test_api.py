@@ -3,6 +3,7 @@ writes, paging and day filters, the web forms' rules, the rate limit and the Ope
 
 import hashlib
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from uuid import uuid4
@@ -10,6 +11,7 @@ from uuid import uuid4
 import pytest
 import time_machine
 from django.contrib.staticfiles import finders
+from django.db import OperationalError
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -18,12 +20,14 @@ from sci_tracker.diary import medicines
 from sci_tracker.diary.models import CheckIn, LegPainEntry, MedicineDose, SpasmEpisode
 from sci_tracker.sharing.models import AccessRecord, CareAccess
 from tests.conftest import make_user, text_of
-from tests.entries import AUCKLAND, NOW, pain, spasm
+from tests.entries import AUCKLAND, NOW, dose, pain, spasm
 
 SPASMS = "/api/v1/spasms/"
 PAINS = "/api/v1/pains/"
 CHECK_INS = "/api/v1/check-ins/"
 DOSES = "/api/v1/doses/"
+DUE = "/api/v1/doses/due/"
+MEDICINES = "/api/v1/medicines/"
 
 
 @pytest.fixture
@@ -91,6 +95,34 @@ def test_it_asks_a_name_for_a_new_token(alice_client, alice):
     page = alice_client.post(reverse("api_tokens"), {"name": "", "scope": "log"})
     assert "This field is required." in page.text
     assert not PersonalAccessToken.objects.exists()
+
+
+@override_settings(API_TOKENS_PER_ACCOUNT=2)
+def test_it_caps_the_live_tokens_of_an_account_and_keeps_what_was_typed(alice_client, alice, bob):
+    old, _secret = PersonalAccessToken.make(alice, "Old phone", "read")
+    old.revoke()  # a revoked token does not count
+    PersonalAccessToken.make(alice, "Phone", "log")
+    PersonalAccessToken.make(bob, "Bob's phone", "log")  # nor another account's
+    assert alice_client.post(reverse("api_tokens"), {"name": "Watch", "scope": "log"}).status_code
+
+    page = alice_client.post(reverse("api_tokens"), {"name": "Tablet", "scope": "log"})
+
+    assert page.status_code == 200
+    assert "secret" not in page.context
+    shown = text_of(page.text)
+    assert (
+        "You already have 2 working tokens, the most an account may have. Revoke one you no "
+        "longer use, then make this one."
+    ) in shown
+    assert 'value="Tablet"' in page.text
+    assert re.search(r'value="log"[^>]*checked', page.text)
+    assert not PersonalAccessToken.objects.filter(name="Tablet").exists()
+    assert PersonalAccessToken.objects.for_user(alice).live().count() == 2
+    # Revoke one, and there is room again.
+    PersonalAccessToken.objects.get(name="Watch").revoke()
+    made = alice_client.post(reverse("api_tokens"), {"name": "Tablet", "scope": "log"})
+    assert made.context["secret"].startswith("sct_")
+    assert PersonalAccessToken.objects.filter(owner=alice, name="Tablet").exists()
 
 
 def test_it_refuses_a_revoked_token(alice_client, alice):
@@ -423,6 +455,156 @@ def test_it_refuses_a_dose_the_web_page_refuses(alice, bob, dr_okafor):
     assert not MedicineDose.objects.exists()
 
 
+@time_machine.travel(NOW, tick=False)
+def test_it_answers_a_due_dose_as_the_log_pages_one_tap(alice, cara):
+    pills = baclofen(alice)
+    # NOW is 00:30 on the 15th in Auckland: the 14th's 08:00 dose is due, the 15th's is not yet.
+    sent = {"medicine": pills.pk, "day": "2026-03-14", "time": "08:00", "status": "taken"}
+    client = api(cara)
+
+    first = post(client, DUE, sent, person=alice.pk)
+    again = post(client, DUE, {**sent, "status": "missed"}, person=alice.pk)
+    early = post(client, DUE, {**sent, "day": "2026-03-15"}, person=alice.pk)
+    off_schedule = post(client, DUE, {**sent, "time": "09:00"}, person=alice.pk)
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json() == again.json()
+    taken = MedicineDose.objects.get()
+    assert (taken.owner, taken.logged_by, taken.medicine, taken.status) == (
+        alice,
+        cara,
+        pills,
+        "taken",
+    )
+    assert taken.scheduled_for == datetime(2026, 3, 13, 19, 0, tzinfo=UTC)
+    assert taken.occurred_at == NOW
+    assert first.json()["scheduled_for"] == "2026-03-13T19:00:00Z"  # 08:00 in Auckland
+    assert early.status_code == 400
+    assert early.json() == {"non_field_errors": ["That dose is not due yet."]}
+    assert off_schedule.json() == {
+        "non_field_errors": ["That dose is not on the schedule for that day."]
+    }
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_refuses_a_due_dose_the_one_tap_refuses(alice, bob, dr_okafor):
+    pills, others = baclofen(alice), baclofen(bob)
+    sent = {"medicine": pills.pk, "day": "2026-03-14", "time": "08:00", "status": "missed"}
+    client = api(alice)
+
+    not_listed = post(client, DUE, {**sent, "medicine": others.pk})
+    no_such_time = post(client, DUE, {**sent, "time": "8 o'clock"})
+    by_clinician = post(api(dr_okafor), DUE, sent, person=alice.pk)
+    read_only = post(api(alice, "read"), DUE, sent)
+
+    assert not_listed.status_code == 400
+    assert not_listed.json() == {"medicine": ["That medicine is not on the list."]}
+    assert list(no_such_time.json()) == ["time"]
+    assert (by_clinician.status_code, read_only.status_code) == (403, 403)
+    assert not MedicineDose.objects.exists()
+    # And one the rule allows, missed: saved at the time it was due.
+    assert post(client, DUE, sent).status_code == 201
+    assert MedicineDose.objects.get().occurred_at == datetime(2026, 3, 13, 19, 0, tzinfo=UTC)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_lists_and_reads_doses_for_who_may_read_them(alice, bob, dr_okafor):
+    pills = baclofen(alice)
+    late = dose(alice, pills, occurred_at=datetime(2026, 3, 14, 10, 30, tzinfo=UTC), note="mine")
+    early = dose(alice, pills, occurred_at=datetime(2026, 3, 14, 11, 0, tzinfo=UTC))
+    binned = dose(alice, pills, occurred_at=NOW, deleted_at=NOW)
+    dose(bob, baclofen(bob))
+    own = api(alice, "read")
+
+    listed = own.get(DOSES).json()
+    by_day = own.get(DOSES, {"from": "2026-03-15"}).json()
+    paged = own.get(DOSES, {"limit": 1, "offset": 1}).json()
+    theirs = api(dr_okafor, "read").get(DOSES, {"person": alice.pk}).json()
+
+    assert [entry["id"] for entry in listed["results"]] == [early.pk, late.pk]
+    assert [entry["id"] for entry in by_day["results"]] == [early.pk]  # the 15th in Auckland
+    assert (paged["count"], [entry["id"] for entry in paged["results"]]) == (2, [late.pk])
+    assert listed["results"][1]["note"] == "mine"
+    assert [entry["id"] for entry in theirs["results"]] == [early.pk, late.pk]
+    assert theirs["results"][1]["note"] == ""  # not flagged for the clinician
+    assert own.get(f"{DOSES}{late.pk}/").json()["medicine"] == pills.pk
+    assert own.get(f"{DOSES}{binned.pk}/").status_code == 404
+    assert api(bob, "read").get(f"{DOSES}{late.pk}/").status_code == 404
+    assert api(bob, "read").get(DOSES, {"person": alice.pk}).status_code == 404
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_lists_the_medicines_with_what_is_in_force_today(alice, dr_okafor, bob):
+    pills = baclofen(alice)
+    medicines.start_medicine(
+        alice,
+        alice,
+        name="Gabapentin",
+        unit="mg",
+        route="mouth",
+        reason="pain",
+        dose=Decimal("300"),
+        times=[],
+        day=date(2026, 3, 1),
+    )
+    stopped = medicines.start_medicine(
+        alice,
+        alice,
+        name="Tizanidine",
+        unit="mg",
+        route="mouth",
+        reason="spasms",
+        dose=Decimal("2"),
+        times=["08:00", "20:00"],
+        day=date(2026, 2, 1),
+    )
+    medicines.stop_medicine(stopped, alice, day=date(2026, 3, 10))
+
+    listed = api(dr_okafor, "read").get(MEDICINES, {"person": alice.pk})
+
+    assert listed.status_code == 200
+    assert listed.json() == [
+        {
+            "id": pills.pk,
+            "name": "Baclofen",
+            "unit": "mg",
+            "route": "mouth",
+            "reason": "spasms",
+            "current": True,
+            "dose": "10.000",
+            "times": ["08:00"],
+            "started": "2026-03-01",
+            "stopped": None,
+        },
+        {
+            "id": pills.pk + 1,
+            "name": "Gabapentin",
+            "unit": "mg",
+            "route": "mouth",
+            "reason": "pain",
+            "current": True,
+            "dose": "300.000",
+            "times": [],
+            "started": "2026-03-01",
+            "stopped": None,
+        },
+        {
+            "id": stopped.pk,
+            "name": "Tizanidine",
+            "unit": "mg",
+            "route": "mouth",
+            "reason": "spasms",
+            "current": False,
+            "dose": None,
+            "times": None,
+            "started": "2026-02-01",
+            "stopped": "2026-03-10",
+        },
+    ]
+    assert api(bob, "read").get(MEDICINES).json() == []
+    assert api(bob, "read").get(MEDICINES, {"person": alice.pk}).status_code == 404
+
+
 # Lists -----------------------------------------------------------------------------------------
 
 
@@ -542,7 +724,11 @@ def test_it_publishes_an_openapi_document_of_every_operation(db):
         ("get", "/api/v1/check-ins/{id}/"),
         ("get", "/api/v1/trends/"),
         ("post", "/api/v1/say-it/"),
+        ("get", "/api/v1/doses/"),
         ("post", "/api/v1/doses/"),
+        ("get", "/api/v1/doses/{id}/"),
+        ("post", "/api/v1/doses/due/"),
+        ("get", "/api/v1/medicines/"),
     }
     assert schema["components"]["securitySchemes"]["token"] == {
         "type": "http",
@@ -572,3 +758,75 @@ def test_it_serves_the_interactive_docs_from_its_own_files(db):
     setup = Client().get("/api/v1/docs/?script=")
     assert setup["Content-Type"] == "application/javascript"
     assert "/api/v1/openapi.json" in setup.text
+
+
+# Errors ----------------------------------------------------------------------------------------
+
+
+def assert_json_error(answer, status):
+    assert answer.status_code == status
+    assert answer["Content-Type"] == "application/json"
+    assert list(answer.json()) == ["detail"]
+    assert answer.json()["detail"]
+    return answer.json()["detail"]
+
+
+def test_it_answers_an_address_it_does_not_have_in_json(alice):
+    client = api(alice, "read")
+    assert assert_json_error(client.get("/api/v1/nothing/"), 404) == (
+        "Nothing here: no such address or entry."
+    )
+    assert_json_error(client.get("/api/v1/spasms/not-a-number/"), 404)
+    assert_json_error(Client().get("/api/v1/nothing/"), 404)
+    assert_json_error(client.get(f"{SPASMS}999999/"), 404)
+    # Outside the API, the site's own page.
+    assert Client().get("/nothing/")["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete", "options"])
+def test_it_answers_a_method_it_refuses_in_json(alice, method):
+    answer = getattr(api(alice), method)(SPASMS)
+    assert assert_json_error(answer, 405) == "This address does not take that method."
+    assert answer["Allow"] == "GET, HEAD, POST"
+    assert not SpasmEpisode.objects.exists()
+
+
+def failing(error):
+    def fail(*args, **kwargs):
+        raise error
+
+    return fail
+
+
+def test_it_answers_a_server_error_in_json(alice, monkeypatch):
+    monkeypatch.setattr("sci_tracker.api.views.roles_of", failing(RuntimeError("a bug")))
+    _token, secret = PersonalAccessToken.make(alice, "Phone", "read")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}", raise_request_exception=False)
+    assert assert_json_error(client.get("/api/v1/profile/"), 500) == (
+        "Something went wrong on the server. Nothing was saved; try again later."
+    )
+
+
+def test_it_answers_a_database_that_failed_with_a_json_503(alice, monkeypatch):
+    monkeypatch.setattr("sci_tracker.api.views.roles_of", failing(OperationalError("gone")))
+    monkeypatch.setattr("sci_tracker.api.entries.save_once", failing(OperationalError("gone")))
+    _token, secret = PersonalAccessToken.make(alice, "Phone", "log")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}", raise_request_exception=False)
+
+    read = client.get("/api/v1/profile/")
+    written = post(client, SPASMS, {"severity": "2"})
+
+    for answer in (read, written):
+        assert assert_json_error(answer, 503) == (
+            "The database is not available just now. Nothing was saved; try again."
+        )
+        assert answer["Retry-After"] == "10"
+    assert not SpasmEpisode.objects.exists()
+
+
+def test_it_answers_a_request_for_another_host_in_json(alice):
+    _token, secret = PersonalAccessToken.make(alice, "Phone", "read")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_HOST="elsewhere.example")
+    assert (
+        assert_json_error(client.get("/api/v1/profile/"), 400) == "The request could not be read."
+    )

@@ -103,8 +103,11 @@ API_PAGES = {
     "api:checkins": Page("token", post=400),
     "api:checkin": Page("token"),
     "api:trends": Page("token"),
-    # Posted empty, it names no medicine: refused (400).
-    "api:doses": Page("token", get=None, post=400),
+    # Posted empty, a dose names no medicine, a due dose not its time either: refused (400).
+    "api:doses": Page("token", post=400),
+    "api:dose": Page("token"),
+    "api:due_doses": Page("token", get=None, post=400),
+    "api:medicines": Page("token"),
     # Posted empty, it has no sentence to read: refused (400); it needs the log scope to read.
     "api:say_it": Page("token", get=None, post=400),
 }
@@ -371,6 +374,7 @@ def world(db):
         "api_token_revoke": {"pk": token.pk},
         "api:pain": {"pk": LegPainEntry.objects.get(owner=alice).pk},
         "api:checkin": {"pk": checkin(alice, timezone.localdate(yesterday, alice.zone)).pk},
+        "api:dose": {"pk": MedicineDose.objects.get(owner=alice).pk},
         "diary:hide_item": {"slug": "cold"},
         "diary:show_item": {"slug": "cold"},
         "reminders:stop_email": {"key": stop_key(alice)},
@@ -553,9 +557,33 @@ def test_it_gives_each_token_only_what_the_rule_allows(world, pattern):
                     for words in others - allowed:
                         assert words not in response.text, f"{where} shows {words}"
                     assert_safe_headers(response, where)
+                    # Refusals too: JSON with a `detail`, never an HTML page.
+                    assert response["Content-Type"] == "application/json", where
+                    if response.status_code >= 400 and method != "HEAD":
+                        assert "detail" in response.json() or want == 400, where
                     if response.status_code == 200:
                         kept = {part.strip() for part in response["Cache-Control"].split(",")}
                         assert {"private", "no-store"} <= kept, where
+
+
+@pytest.mark.parametrize("pattern", API_PATTERNS, ids=str)
+def test_it_lets_a_revoked_token_or_a_closed_accounts_token_open_nothing(world, pattern):
+    alice, cara = world["accounts"]["alice"], world["accounts"]["cara"]
+    revoked, revoked_secret = PersonalAccessToken.make(alice, "Old phone", "log")
+    revoked.revoke()
+    _token, closed_secret = PersonalAccessToken.make(cara, "Phone", "log")
+    cara.is_active = False
+    cara.save(update_fields=["is_active"])
+    for secret in (revoked_secret, closed_secret):
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+        for whose in ("", f"?person={alice.pk}"):
+            url = address(pattern, ROLES[1], world) + whose
+            # The token is judged first, before the method (DRF authenticates, then dispatches).
+            for method in ("GET", "POST"):
+                response = send(client, method, url)
+                assert response.status_code == 401, f"{method} {url}: {response.status_code}"
+                assert response.json() == {"detail": "This token is not known, or it was revoked."}
+                assert private_text("alice") not in response.text
 
 
 # The entry pages again, on an autonomic dysreflexia episode (a form with its own formset of

@@ -81,7 +81,7 @@ def url_kwargs(alice):
         "diary:change_medicine": medicine,
         "diary:stop_medicine": medicine,
         "api_token_revoke": {"pk": PersonalAccessToken.make(alice, "Phone", "log")[0].pk},
-        **{name: {"pk": spasm.pk} for name in ("api:spasm", "api:pain", "api:checkin")},
+        **{name: {"pk": spasm.pk} for name in ("api:spasm", "api:pain", "api:checkin", "api:dose")},
     }
 
 

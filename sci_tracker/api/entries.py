@@ -20,7 +20,8 @@ from rest_framework import serializers
 from sci_tracker.api import serializers as api
 from sci_tracker.diary import medicines
 from sci_tracker.diary.forms import CheckInForm, PainForm, SpasmForm
-from sci_tracker.diary.medicine_forms import AsNeededDoseForm
+from sci_tracker.diary.medicine_forms import AsNeededDoseForm, DueDoseForm
+from sci_tracker.diary.medicines import MedicineRefused
 from sci_tracker.diary.models import (
     CheckIn,
     Entry,
@@ -39,7 +40,7 @@ API_NAMES = {"when": "occurred_at", "occurred_local": "occurred_at", "__all__": 
 @dataclass(frozen=True)
 class Kind:
     model: type[Entry]
-    form: type[forms.ModelForm]
+    form: type[forms.BaseForm]
     reads: type[serializers.Serializer]
     writes: type[serializers.Serializer]
     timed: bool  # occurred_at, or a check-in's date
@@ -71,6 +72,9 @@ KINDS = {
     "pains": Kind(LegPainEntry, PainForm, api.PainOut, api.PainIn, True, "API: leg pain"),
     "check-ins": Kind(CheckIn, CheckInForm, api.CheckInOut, api.CheckInIn, False, "API: check-ins"),
 }
+
+# Doses are listed and read as the other kinds; they are logged by save_dose and save_due_dose.
+DOSES = Kind(MedicineDose, AsNeededDoseForm, api.DoseOut, api.DoseIn, True, "API: doses")
 
 
 def form_data(kind: Kind, sent: dict[str, Any], person) -> dict[str, Any]:
@@ -158,6 +162,43 @@ def save_dose(access: Access, writer, sent: dict[str, Any]):
         amount=cleaned["amount"],
         client_id=client_id,
     )
+    return dose, made, {}
+
+
+def save_due_dose(access: Access, writer, sent: dict[str, Any]):
+    """(dose, made, errors): a scheduled dose answered taken (now) or missed, checked by the Log
+    page's one-tap form (DueDoseForm) and saved by the same rule (diary.medicines.answer_scheduled:
+    on the schedule that day, not more than two hours ahead, answered once)."""
+    person = access.person
+    client_id = sent.get("client_id")
+    if client_id is not None:
+        saved = MedicineDose.objects.for_user(person).filter(client_id=client_id).first()
+        if saved is not None:
+            return saved, False, {}
+    data = {
+        "medicine": sent["medicine"],
+        "day": sent["day"].isoformat(),
+        "time": sent["time"],
+        "status": sent["status"],
+        "client_id": "" if client_id is None else str(client_id),
+    }
+    form = DueDoseForm(data)
+    if not form.is_valid():
+        return None, False, form_errors(form)
+    cleaned = form.cleaned_data
+    try:
+        dose, made = medicines.answer_scheduled(
+            person,
+            writer,
+            cleaned["medicine"],
+            cleaned["day"],
+            cleaned["time"],
+            cleaned["status"],
+            client_id=client_id,
+        )
+    except MedicineRefused as refusal:
+        field = "medicine" if refusal.status == 404 else "non_field_errors"
+        return None, False, {field: [refusal.message]}
     return dose, made, {}
 
 

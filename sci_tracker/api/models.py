@@ -98,6 +98,11 @@ class PersonalAccessToken(models.Model):
             return None
         return token
 
+    @classmethod
+    def room_for_another(cls, owner) -> bool:
+        """Whether `owner` holds fewer live tokens than API_TOKENS_PER_ACCOUNT."""
+        return cls.objects.for_user(owner).live().count() < settings.API_TOKENS_PER_ACCOUNT
+
     @property
     def can_log(self) -> bool:
         return self.scope == Scope.LOG

@@ -13,7 +13,7 @@ from sci_tracker.api.models import PersonalAccessToken
 
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST or None, owner=request.user)
     if form.is_valid():
         token, secret = PersonalAccessToken.make(request.user, **form.cleaned_data)
         # In this response only: the token itself is not kept anywhere.

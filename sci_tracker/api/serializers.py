@@ -16,8 +16,12 @@ from sci_tracker.diary.forms import DAY_OUT_OF_RANGE
 from sci_tracker.diary.models import (
     BodyRegion,
     CheckIn,
+    DoseStatus,
+    DoseUnit,
     LegPainEntry,
     MedicineDose,
+    MedicineReason,
+    MedicineRoute,
     PainQuality,
     PainSite,
     PainType,
@@ -29,6 +33,7 @@ from sci_tracker.diary.models import (
     SpasmSeverity,
 )
 from sci_tracker.diary.rules import on_calendar
+from sci_tracker.diary.schedules import HOUR_MINUTE
 
 
 def many(choices) -> serializers.ListField:
@@ -98,6 +103,24 @@ class DoseIn(serializers.Serializer):
     )
 
 
+class DueDoseIn(serializers.Serializer):
+    """A scheduled dose's answer, named as the Log page's one tap names it (DueDoseForm)."""
+
+    client_id = serializers.UUIDField(required=False, help_text=CLIENT_ID_HELP)
+    medicine = serializers.IntegerField(help_text="The id of a medicine on the list.")
+    day = serializers.DateField(help_text="The day the dose is due, in the owner's zone.")
+    time = serializers.RegexField(
+        rf"^{HOUR_MINUTE.pattern}$",
+        help_text="The scheduled time, HH:MM, one of the medicine's `times` that day.",
+    )
+    status = serializers.ChoiceField(choices=DoseStatus.choices)
+
+    def validate_day(self, day: date) -> date:
+        if not on_calendar(day):
+            raise serializers.ValidationError(DAY_OUT_OF_RANGE)
+        return day
+
+
 class EntryOut(serializers.ModelSerializer):
     person = serializers.IntegerField(source="owner_id", read_only=True)
     logged_by = serializers.IntegerField(source="logged_by_id", read_only=True, allow_null=True)
@@ -157,6 +180,33 @@ class DoseOut(EntryOut):
     class Meta:
         model = MedicineDose
         fields = (*EntryOut.COMMON, "medicine", "status", "occurred_at", "scheduled_for", "amount")
+
+
+class MedicineOut(serializers.Serializer):
+    """A medicine on the list as its treatment events leave it today (a MedicineState)."""
+
+    id = serializers.IntegerField(source="medicine.pk")
+    name = serializers.CharField(source="medicine.name")
+    unit = serializers.ChoiceField(choices=DoseUnit.choices, source="medicine.unit")
+    route = serializers.ChoiceField(choices=MedicineRoute.choices, source="medicine.route")
+    reason = serializers.ChoiceField(choices=MedicineReason.choices, source="medicine.reason")
+    current = serializers.BooleanField(help_text="In force today: started, and not stopped.")
+    dose = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=3,
+        source="regimen.dose",
+        allow_null=True,
+        help_text="The usual dose today, in `unit`; null when not in force.",
+    )
+    times = serializers.ListField(
+        child=serializers.CharField(),
+        source="regimen.times",
+        allow_null=True,
+        help_text="Today's scheduled times (HH:MM, the owner's zone); empty: as needed; null "
+        "when not in force.",
+    )
+    started = serializers.DateField(allow_null=True, help_text="The first start.")
+    stopped = serializers.DateField(allow_null=True, help_text="The day of the stop in force.")
 
 
 class DaysQuery(serializers.Serializer):

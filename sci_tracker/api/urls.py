@@ -14,6 +14,9 @@ urlpatterns = [
     path("check-ins/", views.CheckInList.as_view(), name="checkins"),
     path("check-ins/<int:pk>/", views.CheckInDetail.as_view(), name="checkin"),
     path("doses/", views.Doses.as_view(), name="doses"),
+    path("doses/<int:pk>/", views.DoseDetail.as_view(), name="dose"),
+    path("doses/due/", views.DueDoses.as_view(), name="due_doses"),
+    path("medicines/", views.Medicines.as_view(), name="medicines"),
     path("trends/", views.Trends.as_view(), name="trends"),
     path("say-it/", say_it.SayIt.as_view(), name="say_it"),
     # The OpenAPI 3 document and Swagger UI, whose scripts come from drf-spectacular-sidecar as

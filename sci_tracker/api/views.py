@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,7 +15,17 @@ from rest_framework.views import APIView
 
 from sci_tracker.api import serializers as api
 from sci_tracker.api.auth import access_of
-from sci_tracker.api.entries import KINDS, Kind, form_errors, save, save_dose, shows_note
+from sci_tracker.api.entries import (
+    DOSES,
+    KINDS,
+    Kind,
+    form_errors,
+    save,
+    save_dose,
+    save_due_dose,
+    shows_note,
+)
+from sci_tracker.diary import medicines
 from sci_tracker.middleware import PRIVATE
 from sci_tracker.sharing.roles import roles_of
 from sci_tracker.trends.views import chart_json, data_range, placed_period
@@ -130,7 +140,20 @@ PainList, PainDetail = entry_views("pains", "leg pain")
 CheckInList, CheckInDetail = entry_views("check-ins", "check-ins")
 
 
-class Doses(PrivateView):
+class Doses(EntryList):
+    kind = DOSES
+
+    @extend_schema(
+        summary="List medicine doses",
+        description="Taken and missed, scheduled and as needed: newest first, outside the bin, "
+        "a page at a time.",
+        tags=["medicines"],
+        parameters=[PERSON, *DAYS],
+        responses=api.DoseOut(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        return super().get(request)
+
     @extend_schema(
         summary="Log an as-needed dose",
         description="A dose of a medicine on the list, taken now or at `occurred_at`, checked "
@@ -142,14 +165,60 @@ class Doses(PrivateView):
         responses={201: api.DoseOut, 200: api.DoseOut},
     )
     def post(self, request: Request) -> Response:
-        access = access_of(request, "log", "API: doses")
-        sent = api.DoseIn(data=request.data)
-        with timezone.override(access.person.zone):  # a time without an offset is theirs
-            sent.is_valid(raise_exception=True)
-        dose, made, errors = save_dose(access, request.user, sent.validated_data)
-        if errors:
-            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
-        return Response(api.DoseOut(dose).data, status=status.HTTP_201_CREATED if made else 200)
+        return log_dose(request, api.DoseIn, save_dose)
+
+
+def log_dose(request: Request, shape: type[serializers.Serializer], saver) -> Response:
+    """A dose sent in `shape`, saved by `saver` (entries.save_dose or save_due_dose)."""
+    access = access_of(request, "log", DOSES.label)
+    sent = shape(data=request.data)
+    with timezone.override(access.person.zone):  # a time without an offset is theirs
+        sent.is_valid(raise_exception=True)
+    dose, made, errors = saver(access, request.user, sent.validated_data)
+    if errors:
+        return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+    return Response(api.DoseOut(dose).data, status=status.HTTP_201_CREATED if made else 200)
+
+
+class DueDoses(PrivateView):
+    @extend_schema(
+        summary="Answer a due dose",
+        description="A scheduled dose (a medicine's `time` on `day`) taken now or missed, as the "
+        "Log page's one tap: on the schedule that day and due within two hours. 201 with the "
+        "dose saved; 200 with the answer saved before (the same time, or the same client_id).",
+        tags=["medicines"],
+        parameters=[PERSON],
+        request=api.DueDoseIn,
+        responses={201: api.DoseOut, 200: api.DoseOut},
+    )
+    def post(self, request: Request) -> Response:
+        return log_dose(request, api.DueDoseIn, save_due_dose)
+
+
+class DoseDetail(EntryDetail):
+    kind = DOSES
+
+    @extend_schema(
+        summary="Read one dose", tags=["medicines"], parameters=[PERSON], responses=api.DoseOut
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        return super().get(request, pk)
+
+
+class Medicines(PrivateView):
+    @extend_schema(
+        summary="The medicine list",
+        description="Every medicine on the list with the dose and times in force today (the "
+        "owner's day), by name: first those in force, then those stopped or not started yet "
+        "(`current` false).",
+        tags=["medicines"],
+        parameters=[PERSON],
+        responses=api.MedicineOut(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        access = access_of(request, "read", "API: medicines")
+        current, others = medicines.medicine_list(access.person, access.person.local_today())
+        return Response(api.MedicineOut([*current, *others], many=True).data)
 
 
 class Profile(PrivateView):

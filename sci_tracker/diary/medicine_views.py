@@ -29,7 +29,6 @@ from sci_tracker.diary.medicine_forms import (
 )
 from sci_tracker.diary.medicines import MedicineRefused
 from sci_tracker.diary.models import Medicine
-from sci_tracker.diary.schedules import due_at
 from sci_tracker.diary.taps import TapRefused
 from sci_tracker.diary.views import _take_tap, _tap_answer, in_persons_zone, log_home
 from sci_tracker.sharing.access import person_view, scope_kwargs
@@ -205,16 +204,13 @@ def answer_dose(request: HttpRequest, person: User) -> HttpResponse:
     first answer (diary.medicines.answer_due_dose)."""
 
     def save(data, tap):
-        medicine = Medicine.objects.filter(owner=person, pk=data["medicine"]).first()
-        if medicine is None:
-            raise TapRefused(_("That medicine is not on the list."), status=404)
-        due = due_at(data["day"], data["time"], person.zone)
         try:
-            return medicines.answer_due_dose(
+            return medicines.answer_scheduled(
                 person,
                 request.user,
-                medicine,
-                due,
+                data["medicine"],
+                data["day"],
+                data["time"],
                 data["status"],
                 at=tap.tapped_at,
                 client_id=tap.client_id,

@@ -286,6 +286,26 @@ def answer_due_dose(
     return dose, True
 
 
+def answer_scheduled(
+    owner: Any,
+    logged_by: Any,
+    medicine_id: int,
+    day: date,
+    moment: str,
+    status: str,
+    *,
+    at: datetime | None = None,
+    client_id: UUID | None = None,
+) -> tuple[MedicineDose, bool]:
+    """A due dose's answer named as the one-tap form (DueDoseForm) and the API name it: the id of
+    a medicine on the person's list, the day and the scheduled time ("HH:MM") in their zone."""
+    medicine = Medicine.objects.filter(owner=owner, pk=medicine_id).first()
+    if medicine is None:
+        raise MedicineRefused(_("That medicine is not on the list."), status=404)
+    due = due_at(day, moment, owner.zone)
+    return answer_due_dose(owner, logged_by, medicine, due, status, at=at, client_id=client_id)
+
+
 @transaction.atomic
 def as_needed_dose(
     owner: Any,
