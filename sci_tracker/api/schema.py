@@ -48,11 +48,15 @@ def error_responses(result: dict[str, Any], generator, request, public) -> dict[
             if names & {"person", "id"}:
                 codes[404] = error
             for code, schema in sorted(codes.items()):
-                operation["responses"].setdefault(
-                    str(code),
-                    {
+                declared = operation["responses"].get(str(code))
+                if declared is None:
+                    operation["responses"][str(code)] = {
                         "description": WORDS[code],
                         "content": {"application/json": {"schema": schema}},
-                    },
-                )
+                    }
+                elif code == 400:
+                    # An operation's own 400 (Say it's reading with the errors) comes after
+                    # its body was read; a body that cannot be read is refused as any other.
+                    body = declared["content"]["application/json"]
+                    body["schema"] = {"anyOf": [body["schema"], *invalid["anyOf"]]}
     return result
