@@ -218,6 +218,21 @@ def environment_file_names():
     ]
 
 
+def slug(heading):
+    """The anchor GitHub gives a heading."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_the_guides_links_lead_to_pages_and_headings():
+    links = re.findall(r"\]\(([\w.]+\.md)?(?:#([\w-]+))?\)", GUIDE.read_text())
+    assert len(links) > 5
+    for page, anchor in links:
+        text = (GUIDE.parent / (page or GUIDE.name)).read_text()
+        if anchor:
+            headings = {slug(h) for h in re.findall(r"^#+ (.+)$", text, re.MULTILINE)}
+            assert anchor in headings, f"{page}#{anchor}"
+
+
 # The documented commands, against PostgreSQL -----------------------------------------------------
 
 
