@@ -5,7 +5,7 @@ a 50+ character secret key, ALLOWED_HOSTS 127.0.0.1, SQLite in a temporary data 
 files collected into STATIC_ROOT and served by whitenoise. Makes a few people with some months of
 demo diary each, signs each one in over HTTP through the real sign-in form, and then keeps a fixed
 number of requests in flight (asyncio and httpx; each person makes one request at a time, with no
-pause between them) for a fixed time, in two phases:
+pause between them) for a fixed time, in three phases:
 
 1. Quick log: each person opens the Log page and taps "Spasm now" (the one-tap POST), over and
    over. The spasm page the POST redirects to is not loaded in this phase (the mixed phase loads
@@ -13,18 +13,17 @@ pause between them) for a fixed time, in two phases:
    page would. A tap within 5 seconds of the person's last one answers with that spasm instead of
    saving a second (the app's double-tap rule), so most taps here save no new row, but each one is
    a write transaction all the same (it holds SQLite's write lock). The new rows are counted.
-2. Mixed: a day's use in fixed proportions. Out of every ten errands: four quick-log taps (the Log
+2. Writes: every request saves a new spasm, as a phone's offline queue sends the taps it kept
+   (static/js/queue.js): one POST each, a new client id and a moment of its own (11 s after the
+   person's last one, so the double-tap rule never returns an earlier spasm), answered in JSON.
+   An answer that is not "saved", or says "duplicate", is an error. Each person's taps take turns
+   (the app locks the person's row), so the people write side by side, one request each at a time.
+3. Mixed: a day's use in fixed proportions. Out of every ten errands: four quick-log taps (the Log
    page, "Spasm now", the spasm page it redirects to), one leg pain entry, one daily check-in for
    an earlier day (each for a day with none yet: one check-in a day is a database rule, so every
    save succeeds), one check-in for today, which the view answers by opening today's existing one
    (saved again as an edit), two looks at the trends (the page and the data.json it loads) and
    one at the clinician's report. Every redirect after a save is followed, as a browser does.
-3. Writes: every request saves a new spasm, as a phone's offline queue sends the taps it kept
-   (static/js/queue.js): one POST each, a new client id and a moment of its own (11 s after the
-   person's last one, so the double-tap rule never returns an earlier spasm), answered in JSON.
-   An answer that is not "saved", or says "duplicate", is an error. Each person's taps take turns
-   (the app locks the person's row), so the people write side by side, one request each at a time.
-   This phase runs between the other two (a day's use meets a diary that keeps growing).
 
 With --two-servers it runs as a clinic would (docs/deployment.md): two gunicorn servers on two
 ports, started with the command of deploy/sci-tracker-web@.service (its workers and threads), one
@@ -37,8 +36,8 @@ Prints, for each phase, the requests a second in all and for each page with thei
 95th-percentile latency (as the client sees it, so it includes waiting for a free worker), and the
 errors: any status other than 2xx or 3xx, any exception, and any answer that means the request did
 not do its job (a redirect to the sign-in page, a form shown again with an error); the first few
-are printed in full. It also prints how busy the cores were (the server, this client, and anything
-else running on the machine, which would lower the figures).
+are printed in full. It also prints how busy the cores were (the servers, PostgreSQL and Redis, this
+client, and anything else running on the machine, which would lower the figures).
 
 Targets, on a 2-core machine: no errors in any phase, and in the quick-log phase the one-tap POST
 ("Spasm now") at least 100 a second with its 95th percentile under 150 ms. With --two-servers also
