@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: run test bench format clean
+.PHONY: run test bench bench-servers format clean
 
 # Reinstall only when a requirements file changes (the stamp files record the last install).
 $(BIN)/python:
@@ -47,6 +47,10 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/import_memory.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/patients.py
+
+# The load bench on two servers with PostgreSQL and Redis (docs/deployment.md); needs both running.
+bench-servers: $(VENV)/.dev
+	$(BIN)/python bench/load.py --two-servers
 
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .

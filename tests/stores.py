@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -46,8 +46,9 @@ HANG = 300
 
 
 @contextmanager
-def gunicorn(environment: dict[str, str]) -> Iterator[str]:
-    """gunicorn serving the app with `environment`; yields its base URL.
+def gunicorn(environment: dict[str, str], options: Sequence[str] = ()) -> Iterator[str]:
+    """gunicorn serving the app with `environment` (and gunicorn's `options`, no --bind);
+    yields its base URL.
 
     The test opens the listening socket and hands it to gunicorn, so a request sent before
     gunicorn is ready waits in the socket's queue until it is: nothing to poll, and no guess at
@@ -63,6 +64,7 @@ def gunicorn(environment: dict[str, str]) -> Iterator[str]:
             "sci_tracker.wsgi",
             "--bind",
             f"fd://{listener.fileno()}",
+            *options,
         ],
         cwd=ROOT,
         env=environment,

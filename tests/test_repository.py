@@ -5,9 +5,10 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FOLDERS = ["sci_tracker", "templates", "static", "tests", "bench", "docs", ".ci"]
+FOLDERS = ["sci_tracker", "templates", "static", "tests", "bench", "docs", "deploy", ".ci"]
 FILES = ["README.md", "Makefile", "pyproject.toml", "requirements.txt", "requirements-dev.txt"]
-TEXT = {".py", ".html", ".css", ".js", ".md", ".txt", ".json", ".toml", ".yml", ".svg", ""}
+TEXT = {".py", ".html", ".css", ".js", ".md", ".txt", ".json", ".toml", ".yml", ".svg", ".conf"}
+TEXT |= {".service", ""}
 MARKER = re.compile(r"^(<{7}|>{7}) ", re.M)
 
 
