@@ -167,8 +167,8 @@ def summary(results: dict) -> int:
         failures += post > TARGET_POST_QUERIES
         print(
             f"\n   full leg-pain POST (sites, qualities, triggers, 2 things tried, pain problem, "
-            f"type, note...): {post} queries, target <= {TARGET_POST_QUERIES}: "
-            f"{verdict(post <= TARGET_POST_QUERIES)}"
+            f"type, note...): {post} statements besides BEGIN/COMMIT, "
+            f"target <= {TARGET_POST_QUERIES}: {verdict(post <= TARGET_POST_QUERIES)}"
         )
     print(f"\n{'All targets met.' if not failures else f'{failures} targets NOT met.'}")
     return 1 if failures else 0
@@ -342,7 +342,11 @@ def post_query_count(client) -> int:
         or LegPainEntry.objects.filter(owner=person).count() != before + 1
     ):
         raise SystemExit(f"the leg-pain POST was not saved ({response.status_code})")
-    return len(queries.captured_queries)
+    # SQLite's backend logs the transaction's BEGIN and COMMIT, PostgreSQL's does not: left
+    # out, so the figure is the same on both (tests/test_query_counts.py counts the same way).
+    return sum(
+        not query["sql"].startswith(("BEGIN", "COMMIT")) for query in queries.captured_queries
+    )
 
 
 if __name__ == "__main__":
