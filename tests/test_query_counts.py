@@ -124,3 +124,13 @@ def test_it_reads_every_trends_page_in_as_many_queries_for_3_years_as_for_1(db, 
     assert {url: found[1] for url, found in counts.items()} == {
         url: found[3] for url, found in counts.items()
     }
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_widens_the_all_range_at_once_for_an_earlier_entry(alice_client, alice):
+    from tests.entries import spasm
+
+    spasm(alice, occurred_at=NOW.replace(year=2025))
+    assert "from=2025-03-15" in alice_client.get("/trends/?range=all").text  # Auckland's day
+    spasm(alice, occurred_at=NOW.replace(year=2024))  # the first day is kept per diary version
+    assert "from=2024-03-15" in alice_client.get("/trends/?range=all").text
