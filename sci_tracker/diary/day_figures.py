@@ -16,10 +16,11 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q, Sum
 
 from sci_tracker.core.local_time import LocalDate, LocalHour
+from sci_tracker.diary import one_change
 from sci_tracker.diary.models import LegPainEntry, PainDay, SpasmDay, SpasmEpisode
 
 NIGHT_HOURS = (22, 23, 0, 1, 2, 3, 4, 5)
@@ -98,9 +99,32 @@ def _write(owner_id: int, spasms, pains) -> None:
     )
 
 
-def recount(owner_id: int, zone: tzinfo, days: Iterable[date]) -> None:
-    """Count these local days of the person's again from their entries. The caller holds the
-    owner's lock (locked_zones)."""
+# What each counted model's days are kept in, and the columns its count fills, in order.
+DAY_ROWS = {
+    SpasmEpisode: (SpasmDay, spasm_rows, ("day", "episodes", "night")),
+    LegPainEntry: (PainDay, pain_rows, ("day", "problem", "total", "entries", "worst")),
+}
+
+
+def _insert_counted(owner_id: int, zone: tzinfo, model, since: datetime, until: datetime) -> None:
+    """INSERT ... SELECT: the count goes from the entries into the day rows in one statement,
+    without coming through Python."""
+    day_model, rows, names = DAY_ROWS[model]
+    select, params = rows(owner_id, zone, since, until).query.sql_with_params()
+    quote = connection.ops.quote_name
+    columns = [day_model._meta.get_field(name).column for name in ("owner", *names)]
+    # Names from the models' own metadata, values as parameters.
+    sql = (
+        f"INSERT INTO {quote(day_model._meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608
+        f"SELECT %s, {', '.join(map(quote, names))} FROM ({select}) counted"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [owner_id, *params])
+
+
+def recount(owner_id: int, zone: tzinfo, days: Iterable[date], models=COUNTED) -> None:
+    """Count these local days of the person's again from their entries (of `models`: the
+    spasms, the pain entries or both). The caller holds the owner's lock (locked_zones)."""
     days = sorted(set(days))
     if not days:
         return
@@ -113,12 +137,12 @@ def recount(owner_id: int, zone: tzinfo, days: Iterable[date]) -> None:
             run = []
         run.append(day)
     runs.append(run)
-    with transaction.atomic():
-        SpasmDay.objects.filter(owner_id=owner_id, day__in=days).delete()
-        PainDay.objects.filter(owner_id=owner_id, day__in=days).delete()
-        for run in runs:
-            span = bounds(run[0], run[-1], zone)
-            _write(owner_id, spasm_rows(owner_id, zone, *span), pain_rows(owner_id, zone, *span))
+    with transaction.atomic(savepoint=False):
+        for model in models:
+            day_model = DAY_ROWS[model][0]
+            day_model.objects.filter(owner_id=owner_id, day__in=days).delete()
+            for run in runs:
+                _insert_counted(owner_id, zone, model, *bounds(run[0], run[-1], zone))
 
 
 def locked_zones(owner_ids) -> dict:
@@ -136,6 +160,28 @@ def locked_zones(owner_ids) -> dict:
         .values_list("pk", "time_zone")
     )
     return {owner_id: ZoneInfo(name) for owner_id, name in rows}
+
+
+def moved_on_and_locked(owner_ids) -> dict:
+    """{owner id: zone} for these owners, with each one's diary version moved on (see
+    diary_changed) and their rows locked until the transaction ends, as locked_zones does: one
+    UPDATE ... RETURNING a person, in pk order, so two never wait on each other."""
+    user = get_user_model()._meta
+    quote = connection.ops.quote_name
+    version, zone = (quote(user.get_field(name).column) for name in ("diary_version", "time_zone"))
+    # Names from the model's metadata, the id a parameter.
+    sql = (
+        f"UPDATE {quote(user.db_table)} SET {version} = {version} + 1 "  # noqa: S608
+        f"WHERE {quote(user.pk.column)} = %s RETURNING {zone}"
+    )
+    zones = {}
+    with connection.cursor() as cursor:
+        for owner_id in sorted(owner_ids):
+            cursor.execute(sql, [owner_id])
+            row = cursor.fetchone()
+            if row is not None:
+                zones[owner_id] = ZoneInfo(row[0])
+    return zones
 
 
 def rebuild(owner_id: int) -> None:
@@ -188,11 +234,13 @@ def recount_after_save(sender, instance, raw=False, update_fields=None, **kwargs
     before = getattr(instance, "_days_counted_before", None)
     if before is not None:
         moments.setdefault(before[1], set()).add(before[0])
+    if one_change.note_days(sender, moments):
+        return  # counted once, at the end of the change (diary.one_change)
     with transaction.atomic():
         zones = locked_zones(moments)
         for owner_id, found in moments.items():
             zone = zones[owner_id]
-            recount(owner_id, zone, {moment.astimezone(zone).date() for moment in found})
+            recount(owner_id, zone, {moment.astimezone(zone).date() for moment in found}, [sender])
 
 
 def note_zone_before(sender, instance, raw=False, update_fields=None, **kwargs) -> None:

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
@@ -51,6 +52,7 @@ from sci_tracker.diary.models import (
     SpasmSeverity,
     TreatmentEvent,
     Trigger,
+    diary_changed,
     kinds_of,
 )
 from sci_tracker.diary.red_flags import offered_flags, symptom_guides
@@ -156,6 +158,28 @@ def toggles(choices, label, help_text=""):
     return forms.MultipleChoiceField(
         label=label, choices=choices, required=False, widget=Toggles, help_text=help_text
     )
+
+
+class ReadOnce(forms.ModelChoiceField):
+    """A choice field whose choices are read once (`found`: a dict, None to read as Django does,
+    one query for the value sent): the forms of a formset share one, and a form that reads its
+    choices for other reasons looks the value sent up among them."""
+
+    found: dict | None = None
+
+    def to_python(self, value):
+        if self.found is None or value in self.empty_values:
+            return super().to_python(value)
+        if "by_pk" not in self.found:
+            self.found["by_pk"] = {str(item.pk): item for item in self.queryset}
+        try:
+            return self.found["by_pk"][str(value)]
+        except KeyError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
 
 
 class ModelToggles(forms.ModelMultipleChoiceField):
@@ -366,14 +390,35 @@ class TimedEntryForm(EntryForm):
 
     field_order = ["when", "occurred_local"]
 
+    def _save_m2m(self):
+        """A new entry's triggers in one INSERT (Django's set() first reads, twice, the links an
+        entry just made cannot have). The entry's own save moved the diary version on."""
+        chosen = self.cleaned_data.get("triggers")
+        if not (self.creating and "triggers" in self.fields and chosen):
+            return super()._save_m2m()
+        del self.cleaned_data["triggers"]
+        try:
+            super()._save_m2m()
+        finally:
+            self.cleaned_data["triggers"] = chosen
+        links = type(self.instance).triggers.through
+        entry = f"{self.instance._meta.model_name}_id"
+        links.objects.bulk_create(
+            [links(**{entry: self.instance.pk, "trigger_id": trigger.pk}) for trigger in chosen]
+        )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Typed in the person's zone, whoever types it; the help says which zone that is.
         self.writing.local_field(self.fields["occurred_local"])
         self.fields["occurred_local"].help_text = self.writing.zone_help(_("The time it happened"))
+        # Whether this form makes the entry (its triggers can then be written in one go).
+        self.creating = self.instance.pk is None
         if "triggers" in self.fields:  # an AD episode asks for its causes instead
-            self.fields["triggers"].learn_more = learn_more(
-                "these triggers", self.fields["triggers"].queryset.values_list("name", "guide")
+            # Read when the page is drawn: a post that saves draws nothing.
+            names = self.fields["triggers"].queryset.values_list("name", "guide")
+            self.fields["triggers"].learn_more = SimpleLazyObject(
+                lambda: learn_more("these triggers", names)
             )
         if "red_flags" in self.fields:
             flags = offered_flags(self.owner, self.instance.red_flags or ())
@@ -583,6 +628,7 @@ class PainForm(TimedEntryForm):
 
     class Meta:
         model = LegPainEntry
+        field_classes = {"problem": ReadOnce}
         fields = [
             "intensity",
             "problem",
@@ -609,8 +655,10 @@ class PainForm(TimedEntryForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        problems = PainProblem.objects.filter(owner=self.owner)
-        self.fields["problem"].queryset = problems
+        self.fields["problem"].queryset = PainProblem.objects.filter(owner=self.owner)
+        # The same list, read once, checks the choice sent and writes the help texts below.
+        self.fields["problem"].found = {}
+        problems = self.fields["problem"].queryset
         self.fields["pain_type"].learn_more = pain_type_learn_more()
         self.fields["pain_type"].help_text = self.writing.helps(
             self.fields["pain_type"].help_text,
@@ -801,11 +849,15 @@ class InterventionUseForm(OwnWords, forms.ModelForm):
     class Meta:
         model = InterventionUse
         fields = ["intervention", "dose", "effect"]
+        field_classes = {"intervention": ReadOnce}
 
-    def __init__(self, *args, owner, writer=None, **kwargs):
+    def __init__(self, *args, owner, writer=None, read_once=None, **kwargs):
+        """`read_once`: a dict the formset's forms share, so their choices are read once."""
         super().__init__(*args, **kwargs)
         keep = [self.instance.intervention_id] if self.instance.intervention_id else []
         self.fields["intervention"].queryset = Intervention.objects.by_use(owner, keep)
+        if read_once is not None:  # forms that keep different items read their own
+            self.fields["intervention"].found = read_once.setdefault(tuple(keep), {})
         self.fields["intervention"].label = Writing(owner, writer).says(
             _("What did you try?"), _("What was tried?")
         )
@@ -819,12 +871,24 @@ class InterventionUseForm(OwnWords, forms.ModelForm):
         self.fields["effect"].choices = [c for c in self.fields["effect"].choices if c[0]]
 
 
+class InterventionFormSet(OwnWordsFormSet):
+    def save_new_objects(self, commit=True):
+        """What was tried, added in one INSERT, not one a row."""
+        if commit:
+            self.saved_forms = []  # what save(commit=False) sets up; uses have no m2m to save
+        made = super().save_new_objects(commit=False)
+        if commit and made:
+            InterventionUse.objects.bulk_create(made)
+            diary_changed(self.instance.owner_id)  # bulk_create calls no save()
+        return made
+
+
 def intervention_formset(parent_model):
     return forms.inlineformset_factory(
         parent_model,
         InterventionUse,
         form=InterventionUseForm,
-        formset=OwnWordsFormSet,
+        formset=InterventionFormSet,
         fk_name="spasm" if parent_model is SpasmEpisode else "pain",
         extra=2,
         max_num=10,

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonRespo
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -61,6 +62,7 @@ from sci_tracker.diary.models import (
     hide_builtin,
     save_pain_problems,
 )
+from sci_tracker.diary.one_change import one_change
 from sci_tracker.diary.pain_types import problem_pain_types
 from sci_tracker.diary.red_flags import urgent_advice
 from sci_tracker.diary.say_it import said_initial
@@ -433,18 +435,22 @@ def _entry_forms(request, person, kind, entry, data=None):
         formset = READING_FORMSET(data, instance=entry, form_kwargs=who, prefix="readings")
     elif formset_class:
         formset = formset_class(
-            data, instance=entry, form_kwargs=who, prefix="tried", initial=tried or None
+            data,
+            instance=entry,
+            form_kwargs={**who, "read_once": {}},
+            prefix="tried",
+            initial=tried or None,
         )
         formset.extra = max(formset.extra, len(tried))
-        formset.learn_more = learn_more(
-            "these treatments",
-            Intervention.objects.offered_to(person).values_list("name", "guide"),
-        )
+        # Read when the page is drawn: a post that saves draws nothing.
+        names = Intervention.objects.offered_to(person).values_list("name", "guide")
+        formset.learn_more = SimpleLazyObject(lambda: learn_more("these treatments", names))
     return form, formset
 
 
 def _save_entry(request, person, form, formset, is_new):
-    with transaction.atomic():
+    # One transaction; the diary's version and day figures settled once, at its end.
+    with one_change():
         entry = form.save(commit=False)
         entry.owner = person
         if is_new:

@@ -506,7 +506,9 @@ def pooled_spread(*sides: list[float]) -> float | None:
     degrees = sum(len(side) - 1 for side in sides if side)
     if degrees <= 0:
         return None
-    squares = sum(sum((v - fmean(side)) ** 2 for v in side) for side in sides if side)
+    # Each side's mean worked out once, not once a value (that made twenty years take seconds).
+    means = [(side, fmean(side)) for side in sides if side]
+    squares = sum(sum((v - centre) ** 2 for v in side) for side, centre in means)
     return sqrt(squares / degrees)
 
 

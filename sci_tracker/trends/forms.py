@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.core.cache import cache
 
 from sci_tracker.diary.forms import DAY_OUT_OF_RANGE
 from sci_tracker.diary.rules import on_calendar
@@ -19,6 +20,18 @@ RANGES = [
 RANGE_DAYS = {key: days for key, _, days in RANGES}
 DEFAULT_RANGE = "30d"
 MAX_DAYS = 20 * 366  # twenty years: far more than anyone has logged, small enough to draw
+FIRST_DAY_SECONDS = 6 * 60 * 60
+
+
+def first_day(owner):
+    """first_recorded_day, kept for this version of the diary (any change moves it on): the
+    "All" range asks on every view, and the answer reads the earliest of every kind of entry."""
+    key = f"first-day:{owner.pk}:{owner.diary_version}:{owner.time_zone}"
+    found = cache.get(key)
+    if found is None:
+        found = first_recorded_day(owner) or ""  # "": none recorded, and that is kept too
+        cache.set(key, found, FIRST_DAY_SECONDS)
+    return found or None
 
 
 class RangeForm(forms.Form):
@@ -61,7 +74,7 @@ class RangeForm(forms.Form):
         if key == "custom":
             return Period(self.cleaned_data["from"], self.cleaned_data["to"])
         if key == "all":
-            first = first_recorded_day(self.owner) or today
+            first = first_day(self.owner) or today
             return Period(max(min(first, today), today - timedelta(days=MAX_DAYS - 1)), today)
         return Period(today - timedelta(days=RANGE_DAYS[key] - 1), today)
 

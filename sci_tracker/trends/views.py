@@ -7,7 +7,10 @@ from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import condition
 
 from sci_tracker.diary.models import Effect
@@ -79,6 +82,37 @@ def cached_overview(user, period, window=EVERY_DAY):
     )
 
 
+def cached_body(request, what: str, period, window, parts: dict) -> dict:
+    """The page's figures drawn as HTML, each of `parts` ({name: (template, context maker)}),
+    cached for this version of the diary: a repeated view draws no table again.
+
+    The key holds all a drawn part depends on besides the diary: who reads it and by which way
+    in (the wording and links), the language, today (what is complete), and the account fields
+    the parts show (the name, the injury level's warnings, the usual blood pressure)."""
+    person, access = request.access.person, request.access
+    reader = [
+        access.is_own,
+        sorted(scope_kwargs(request).items()),
+        get_language(),
+        person.local_today(),
+        person.name,
+        person.ad_risk,
+        person.usual_systolic,
+        person.usual_diastolic,
+        request.GET.urlencode(),
+    ]
+    reader_key = hashlib.sha256(repr(reader).encode()).hexdigest()[:16]
+    key = f"{cache_key(what, person, period, window)}:{reader_key}"
+    found = cache.get(key)
+    if found is None:
+        found, context = {}, {}
+        for name, (template, make) in parts.items():
+            context = context or make()
+            found[name] = str(render_to_string(template, context, request))
+        cache.set(key, found, CACHE_SECONDS)
+    return {name: mark_safe(html) for name, html in found.items()}  # noqa: S308 (drawn here)
+
+
 def chosen_period(request, person):
     """The range form and the days it shows, inside the reader's window (see trends.window)."""
     form = RangeForm(request.GET or None, owner=person)
@@ -89,17 +123,40 @@ def chosen_period(request, person):
 @person_view("read", page="Trends: overview")
 def overview(request, person):
     form, period, window = chosen_period(request, person)
-    found = cached_overview(person, period, window)
     data_query = urlencode({"from": period.start, "to": period.end})
+    ranges = range_context(request, form, period)
+
+    def figures():
+        return {**ranges, **overview_figures(person, period, window)}
+
+    context = {
+        **ranges,
+        "title": "Trends" if request.access.is_own else f"{person.name}: trends",
+        "review": review_panel(person, request.access),
+        "data_url": f"{reverse('trends:data', kwargs=scope_kwargs(request))}?{data_query}",
+        "by_week": period.length > DAILY_TABLE_DAYS,
+        **cached_body(
+            request,
+            "overview-html",
+            period,
+            window,
+            {
+                "charts": ("trends/overview_charts.html", figures),
+                "days": ("trends/overview_days.html", figures),
+            },
+        ),
+    }
+    return render(request, "trends/overview.html", context)
+
+
+def overview_figures(person, period, window) -> dict:
+    """What the overview's charts and tables draw (trends/overview_charts.html, _days.html)."""
+    found = cached_overview(person, period, window)
     by_day = found.by_day
     spasticity = aggregates.rating_figures(by_day.days, by_day.spasticity)
     wakings = aggregates.waking_figures(by_day.days, by_day.night_wakings)
-    context = {
-        **range_context(request, form, period),
-        "title": "Trends" if request.access.is_own else f"{person.name}: trends",
+    return {
         "found": found,
-        "review": review_panel(person, request.access),
-        "data_url": f"{reverse('trends:data', kwargs=scope_kwargs(request))}?{data_query}",
         "summaries": {
             "pain": summaries.pain(found),
             "spasms": summaries.spasms(found),
@@ -124,7 +181,6 @@ def overview(request, person):
         "care_weeks": care_weeks.weeks_in(person, period),
         "adherence": adherence.adherence(person, period),
     }
-    return render(request, "trends/overview.html", context)
 
 
 def ad_context(person, period):
@@ -211,17 +267,31 @@ def heat_map(found, weeks=HEAT_MAP_WEEKS):
 @person_view("read", page="Trends: triggers")
 def triggers(request, person):
     form, period, window = chosen_period(request, person)
-    by_day = cached_overview(person, period, window).by_day
-    triggers = aggregates.trigger_stats(person, period, by_day)
+    ranges = range_context(request, form, period)
+
+    def figures():
+        by_day = cached_overview(person, period, window).by_day
+        triggers = aggregates.trigger_stats(person, period, by_day)
+        return {
+            **ranges,
+            "triggers": triggers,
+            "insights": insights.standouts(triggers),
+            "min_days": aggregates.MIN_DAYS,
+            "after_events": by_the_hour.by_the_hour(person, period, by_day),
+            "min_events": by_the_hour.MIN_EVENTS,
+            "min_usual_days": by_the_hour.MIN_USUAL_DAYS,
+        }
+
     context = {
-        **range_context(request, form, period),
+        **ranges,
         "title": "Triggers",
-        "triggers": triggers,
-        "insights": insights.standouts(triggers),
-        "min_days": aggregates.MIN_DAYS,
-        "after_events": by_the_hour.by_the_hour(person, period, by_day),
-        "min_events": by_the_hour.MIN_EVENTS,
-        "min_usual_days": by_the_hour.MIN_USUAL_DAYS,
+        **cached_body(
+            request,
+            "triggers-html",
+            period,
+            window,
+            {"body": ("trends/triggers_body.html", figures)},
+        ),
     }
     return render(request, "trends/triggers.html", context)
 
@@ -229,20 +299,34 @@ def triggers(request, person):
 @person_view("read", page="Trends: what helped")
 def interventions(request, person):
     form, period, window = chosen_period(request, person)
-    events = aggregates.treatment_events(person, period)
+    ranges = range_context(request, form, period)
+
+    def figures():
+        events = aggregates.treatment_events(person, period)
+        return {
+            **ranges,
+            "interventions": aggregates.intervention_stats(person, period),
+            "before_after": aggregates.before_and_after(
+                person,
+                events,
+                person.local_today(),
+                daily_for=lambda user, span: cached_overview(user, span, window).by_day,
+                window=window,
+            ),
+            "effects": Effect.choices,
+            "min_days": aggregates.MIN_DAYS,
+        }
+
     context = {
-        **range_context(request, form, period),
+        **ranges,
         "title": "What helped",
-        "interventions": aggregates.intervention_stats(person, period),
-        "before_after": aggregates.before_and_after(
-            person,
-            events,
-            person.local_today(),
-            daily_for=lambda user, span: cached_overview(user, span, window).by_day,
-            window=window,
+        **cached_body(
+            request,
+            "interventions-html",
+            period,
+            window,
+            {"body": ("trends/interventions_body.html", figures)},
         ),
-        "effects": Effect.choices,
-        "min_days": aggregates.MIN_DAYS,
     }
     return render(request, "trends/interventions.html", context)
 

@@ -19,20 +19,72 @@ from django.utils.deconstruct import deconstructible
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from sci_tracker.diary import sciset
+from sci_tracker.diary import one_change, sciset
 from sci_tracker.diary.catalogue import PAIN_TYPE_GUIDES
 from sci_tracker.diary.schedules import DoseTimes
+
+
+class FieldCheck(models.CheckConstraint):
+    """A CHECK on one field's value, made by in_range or only_choices from the figures given.
+
+    Django validates a CheckConstraint by asking the database, one query per constraint per
+    form; this one judges the value in Python from the same figures the SQL CHECK is written
+    from (`allows`), so a form costs no query for it. The database still enforces the SQL one,
+    and migrations see a plain CheckConstraint."""
+
+    def __init__(self, *, field, allows, **kwargs):
+        super().__init__(**kwargs)
+        self.field, self.allows = field, allows
+
+    def validate(self, model, instance, exclude=None, using=None):
+        if exclude and self.field in exclude:
+            return
+        value = getattr(instance, model._meta.get_field(self.field).attname)
+        # As in SQL, a CHECK whose condition is unknown (a NULL value) passes.
+        if value is not None and not self.allows(value):
+            raise ValidationError(
+                self.get_violation_error_message(), code=self.violation_error_code
+            )
+
+    def deconstruct(self):
+        path, args, kwargs = super().deconstruct()
+        return "django.db.models.CheckConstraint", args, kwargs
+
+    def clone(self):
+        _, args, kwargs = self.deconstruct()
+        return type(self)(*args, field=self.field, allows=self.allows, **kwargs)
 
 
 def in_range(field, lowest, highest, name, allow_null=False):
     condition = Q(**{f"{field}__gte": lowest, f"{field}__lte": highest})
     if allow_null:
         condition |= Q(**{f"{field}__isnull": True})
-    return models.CheckConstraint(condition=condition, name=name)
+    return FieldCheck(
+        field=field, allows=lambda value: lowest <= value <= highest, condition=condition, name=name
+    )
 
 
 def only_choices(field, choices, name):
-    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices}), name=name)
+    allowed = frozenset(choices)
+    return FieldCheck(
+        field=field,
+        allows=lambda value: value in allowed,
+        condition=Q(**{f"{field}__in": choices}),
+        name=name,
+    )
+
+
+class FetchedRelations:
+    """A foreign key set to an object just read (a form's choice field fetched it from the
+    choices it offers) is not looked up again to prove it exists (Django's ForeignKey.validate
+    asks the database once per key); the database's own foreign key still holds."""
+
+    def clean_fields(self, exclude=None):
+        exclude = set(exclude or ())
+        for field in self._meta.concrete_fields:
+            if field.many_to_one and field.is_cached(self) and getattr(self, field.name):
+                exclude.add(field.name)
+        super().clean_fields(exclude=exclude)
 
 
 @deconstructible
@@ -64,6 +116,8 @@ def diary_changed(owner_id):
     writes with bulk_create or QuerySet.update (the demo data) calls it itself. Entries leave
     the trends through the bin (a save), so emptying the bin changes nothing they show.
     """
+    if one_change.note_changed(owner_id):
+        return  # moved on once, at the end of the change
     get_user_model().objects.filter(pk=owner_id).update(diary_version=F("diary_version") + 1)
 
 
@@ -369,7 +423,7 @@ class EditConflict(Exception):
     """The entry was saved elsewhere after the page that edits it was opened (see save_edit)."""
 
 
-class Entry(VersionedByOwner, models.Model):
+class Entry(FetchedRelations, VersionedByOwner, models.Model):
     """What every diary entry shares: whose it is, who logged it, when, and the bin.
 
     `version` counts the saves of the row, so an edit page opened on one device can tell that
@@ -995,7 +1049,7 @@ class Effect(models.TextChoices):
     NOT_SURE = "not-sure", "Not sure yet"
 
 
-class InterventionUse(VersionedByOwner, models.Model):
+class InterventionUse(FetchedRelations, VersionedByOwner, models.Model):
     """An intervention tried for one spasm or one bout of pain, with its dose and effect."""
 
     intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="uses")

@@ -1,0 +1,83 @@
+"""One change to a diary made of several rows (an entry, its triggers, the things tried): the
+diary's version moved on once and the per-day figures counted once, at the end of the change's
+own transaction, instead of after every row.
+
+Outside `one_change()` every save moves the version on and recounts its day at once, as before.
+Inside, saves only note what they touched (`note_changed`, `note_days`), and the end of the
+block does it all, still inside the transaction, so a reader never sees the entry without its
+figures. Noting too much costs a recount, never a wrong figure: days are counted again from the
+entries, so a row rolled back to a savepoint inside the block changes nothing.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+
+
+@dataclass
+class Pending:
+    owners: set = field(default_factory=set)
+    # (owner id, counted model) -> moments whose local day needs counting again
+    moments: dict = field(default_factory=lambda: defaultdict(set))
+
+
+_pending: ContextVar[Pending | None] = ContextVar("diary_one_change", default=None)
+
+
+@contextmanager
+def one_change() -> Iterator[None]:
+    """A transaction whose diary changes are settled once, at its end (see the module)."""
+    if _pending.get() is not None:  # already inside one: its end settles these too
+        with transaction.atomic():
+            yield
+        return
+    pending = Pending()
+    token = _pending.set(pending)
+    try:
+        with transaction.atomic():
+            yield
+            _pending.set(None)  # what settling saves (none today) is settled at once
+            settle(pending)
+    finally:
+        _pending.reset(token)
+
+
+def note_changed(owner_id: int) -> bool:
+    """Within one_change: remember the owner's diary changed, and say True (the caller then
+    leaves the version alone). Outside: False."""
+    pending = _pending.get()
+    if pending is None:
+        return False
+    pending.owners.add(owner_id)
+    return True
+
+
+def note_days(model, moments: dict[int, set[datetime]]) -> bool:
+    """Within one_change: remember the days to count again, {owner id: moments}, and say
+    True. Outside: False."""
+    pending = _pending.get()
+    if pending is None:
+        return False
+    for owner_id, found in moments.items():
+        pending.owners.add(owner_id)
+        pending.moments[(owner_id, model)] |= found
+    return True
+
+
+def settle(pending: Pending) -> None:
+    from sci_tracker.diary import day_figures
+
+    if not pending.owners:
+        return
+    # One statement moves the versions on, takes the owners' locks and reads their zones.
+    zones = day_figures.moved_on_and_locked(pending.owners)
+    for (owner_id, model), moments in sorted(
+        pending.moments.items(), key=lambda item: (item[0][0], item[0][1].__name__)
+    ):
+        zone = zones[owner_id]
+        day_figures.recount(owner_id, zone, {m.astimezone(zone).date() for m in moments}, [model])

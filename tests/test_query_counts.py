@@ -1,0 +1,136 @@
+"""What a request costs in SQL queries: a full leg-pain entry, and the trends pages whatever
+the length of the diary (bench/trends.py times them)."""
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from sci_tracker.accounts.models import User
+from sci_tracker.diary import demo
+from sci_tracker.diary.models import (
+    Intervention,
+    LegPainEntry,
+    PainDay,
+    PainProblem,
+    Trigger,
+)
+from tests.conftest import diary_queries
+from tests.entries import NOW, builtin
+
+FULL_PAIN_POST_QUERIES = 12
+# Transaction control: SQLite's backend logs its BEGIN and COMMIT as queries, PostgreSQL's
+# (psycopg's autocommit off, then commit) does not. Left out so the count is the same on both.
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT")
+
+
+def statements(captured) -> list:
+    return [q["sql"] for q in captured if not q["sql"].startswith(TRANSACTION_CONTROL)]
+
+
+def full_pain_entry(problem):
+    """The web form's leg-pain entry with every field filled."""
+    return {
+        "when": "15",
+        "intensity": "7",
+        "problem": problem.pk,
+        "sites": ["left-foot", "right-foot"],
+        "qualities": ["burning", "tingling"],
+        "pain_type": "neuropathic-below",
+        "triggers": [builtin(Trigger, "full-bladder").pk, builtin(Trigger, "cold").pk],
+        "red_flags": [],
+        "note": "Worse after the bus ride",
+        "note_for_clinician": "on",
+        "tried-TOTAL_FORMS": "2",
+        "tried-INITIAL_FORMS": "0",
+        "tried-0-intervention": builtin(Intervention, "stretching").pk,
+        "tried-0-effect": "helped-a-little",
+        "tried-0-dose": "",
+        "tried-1-intervention": builtin(Intervention, "baclofen").pk,
+        "tried-1-effect": "not-sure",
+        "tried-1-dose": "10 mg",
+    }
+
+
+# Committed for real, as in production: the entry's transaction is the request's own, not a
+# savepoint inside a test's.
+@pytest.mark.django_db(transaction=True)
+@time_machine.travel(NOW, tick=False)
+def test_it_saves_a_full_leg_pain_entry_in_at_most_12_queries(catalogue, alice, client):
+    client.force_login(alice)
+    problem = PainProblem.objects.create(owner=alice, slot=1, name="Burning feet")
+    client.get(reverse("diary:history"))  # the session is read, as on any later request
+    version = User.objects.get(pk=alice.pk).diary_version
+    data = full_pain_entry(problem)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("diary:new", args=["pain"]), data)
+
+    sent = statements(queries.captured_queries)
+    assert len(sent) <= FULL_PAIN_POST_QUERIES, "\n".join(sent)
+    assert response.status_code == 302
+    entry = LegPainEntry.objects.get()
+    assert (entry.intensity, entry.problem, entry.note_for_clinician) == (7, problem, True)
+    assert {t.slug for t in entry.triggers.all()} == {"full-bladder", "cold"}
+    assert {(u.intervention.slug, u.dose, u.effect) for u in entry.uses.all()} == {
+        ("stretching", "", "helped-a-little"),
+        ("baclofen", "10 mg", "not-sure"),
+    }
+    # The day's figures were counted in the same request, and the version moved on once.
+    day = entry.occurred_at.astimezone(alice.zone).date()
+    assert list(PainDay.objects.values_list("day", "problem", "total", "entries", "worst")) == [
+        (day, problem.pk, 7, 1, 7)
+    ]
+    assert User.objects.get(pk=alice.pk).diary_version == version + 1
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_refuses_an_intervention_not_offered_without_saving(alice_client, alice, bob):
+    problem = PainProblem.objects.create(owner=alice, slot=1, name="Burning feet")
+    theirs = Intervention.objects.create(owner=bob, slug="bobs", name="Bob's own")
+    data = full_pain_entry(problem) | {"tried-1-intervention": theirs.pk}
+    response = alice_client.post(reverse("diary:new", args=["pain"]), data)
+    assert response.status_code == 200
+    assert "That answer is not on the list any more." in response.text
+    assert not LegPainEntry.objects.exists()
+    assert not PainDay.objects.exists()
+
+
+TRENDS_PAGES = [
+    *(f"/trends/?range={key}" for key in ("14d", "30d", "90d", "1y", "all")),
+    "/trends/triggers/?range=all",
+    "/trends/triggers/?range=30d",
+    "/trends/interventions/?range=all",
+    "/trends/data.json",
+    "/trends/data.json?from=2022-01-01&to=2026-03-14",
+]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_reads_every_trends_page_in_as_many_queries_for_3_years_as_for_1(db, client):
+    from django.core.cache import cache
+
+    counts = {}
+    for years in (1, 3):
+        outcome = demo.seed_demo(name=f"years{years}", days=365 * years)
+        client.force_login(User.objects.get(email=outcome.email))
+        for url in TRENDS_PAGES:
+            cache.clear()  # the first view after a change
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            assert response.status_code == 200, url
+            counts.setdefault(url, {})[years] = len(diary_queries(queries))
+    assert {url: found[1] for url, found in counts.items()} == {
+        url: found[3] for url, found in counts.items()
+    }
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_widens_the_all_range_at_once_for_an_earlier_entry(alice_client, alice):
+    from tests.entries import spasm
+
+    spasm(alice, occurred_at=NOW.replace(year=2025))
+    assert "from=2025-03-15" in alice_client.get("/trends/?range=all").text  # Auckland's day
+    spasm(alice, occurred_at=NOW.replace(year=2024))  # the first day is kept per diary version
+    assert "from=2024-03-15" in alice_client.get("/trends/?range=all").text
