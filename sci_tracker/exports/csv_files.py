@@ -30,7 +30,7 @@ from sci_tracker.diary.models import (
     TreatmentEvent,
 )
 from sci_tracker.diary.sciset import ITEM_KEYS
-from sci_tracker.exports.rows import Read, Related, Row, Tags, row_class
+from sci_tracker.exports.rows import BOOKKEEPING, Read, Related, Row, Tags, row_class
 
 CHUNK = 500  # rows fetched at a time: memory stays flat however long the diary
 LIST_SEPARATOR = ";"
@@ -129,7 +129,7 @@ def entry_rows(model, order, related=(), many=(), kind=Row):
 
     def rows(owner):
         entries = model.objects.for_user(owner).active().order_by(order, "pk")
-        return Read(entries, (LOGGED_BY_EMAIL, *related), many, kind)
+        return Read(entries, (LOGGED_BY_EMAIL, *related), many, kind, leave_out=BOOKKEEPING)
 
     return rows
 

@@ -22,6 +22,7 @@ R4B JSON schema; the app itself needs neither, it only writes dicts.
 import json
 import uuid
 from collections import defaultdict
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from html import escape
@@ -62,7 +63,7 @@ from sci_tracker.diary.models import (
 )
 from sci_tracker.diary.schedules import LATE_AFTER
 from sci_tracker.diary.sciset import ITEM_KEYS, RECALL_DAYS
-from sci_tracker.exports.rows import Many, Read, Related, Tags, row_class
+from sci_tracker.exports.rows import BOOKKEEPING, Many, Read, Related, Tags, row_class
 
 CHUNK = 500  # rows fetched at a time: memory stays flat however long the diary
 CONTENT_TYPE = "application/fhir+json"
@@ -1215,7 +1216,8 @@ SCISET_WEEK = row_class(SpasticityWeek, "score")
 
 
 def rows(read: Read):
-    """The rows a chunk at a time, as plain values."""
+    """The rows a chunk at a time, as plain values (without the bookkeeping: the backup's)."""
+    read = replace(read, leave_out=BOOKKEEPING)
     for chunk in read.chunks(CHUNK):
         yield from chunk
 

@@ -44,6 +44,10 @@ def row_class(model: type[models.Model], *properties: str) -> type[Row]:
     return type(f"{model.__name__}Row", (Row,), {name: getattr(model, name) for name in properties})
 
 
+# An entry's bookkeeping, which only the backup writes.
+BOOKKEEPING = ("owner_id", "created_at", "updated_at", "deleted_at", "version", "client_id")
+
+
 def concrete(model: type[models.Model]) -> tuple[str, ...]:
     """The names of the model's own columns, foreign keys as `<name>_id`."""
     return tuple(field.attname for field in model._meta.concrete_fields)
@@ -105,9 +109,19 @@ class Related:
     def lookups(self) -> list[str]:
         return [f"{self.name}__{field}" for field in self.fields]
 
-    def attach(self, values: dict) -> None:
-        found = {field: values.pop(f"{self.name}__{field}") for field in self.fields}
-        values[self.name] = None if values[f"{self.name}_id"] is None else self.kind(found)
+    def attach(self, values: dict, seen: dict) -> None:
+        """row.<name> from the joined values; one Row per account, problem or medicine, since
+        a diary names the same few thousands of times (`seen`: those met so far)."""
+        key = values[f"{self.name}_id"]
+        if key is None:
+            values[self.name] = None
+            return
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = self.kind(
+                {field: values[f"{self.name}__{field}"] for field in self.fields}
+            )
+        values[self.name] = found
 
 
 @dataclass(frozen=True)
@@ -124,10 +138,11 @@ class Many:
         lookups = [*self.fields, *(name for r in self.related for name in r.lookups())]
         query = link.model.objects.filter(**{f"{link.attname}__in": ids}).order_by(*self.order)
         found = defaultdict(Items)
+        seen = {related: {} for related in self.related}
         for values in query.values(link.attname, *lookups):
             owner = values.pop(link.attname)
             for related in self.related:
-                related.attach(values)
+                related.attach(values, seen[related])
             found[owner].append(Row(values))
         return found
 
@@ -160,20 +175,20 @@ class Read:
     related: tuple[Related, ...] = ()
     many: tuple[Many | Tags, ...] = ()
     kind: type[Row] = Row
-    fields: tuple[str, ...] | None = None  # None: every column of the model
+    fields: tuple[str, ...] | None = None  # None: every column of the model...
+    leave_out: tuple[str, ...] = ()  # ...but these
 
     def chunks(self, size: int) -> Iterator[list[Row]]:
         """The rows, `size` at a time: one query for the rows, read a chunk at a time, and
         one per chunk for each list."""
         model = self.rows.model
-        own = self.fields or concrete(model)
+        own = [name for name in self.fields or concrete(model) if name not in self.leave_out]
         lookups = [*own, *(name for related in self.related for name in related.lookups())]
-        if self.rows.query.is_empty():
-            return
+        seen = {related: {} for related in self.related}
         for found in value_chunks(self.rows.values(*lookups), size):
             for values in found:
                 for related in self.related:
-                    related.attach(values)
+                    related.attach(values, seen[related])
             yield self.complete(model, [self.kind(values) for values in found])
 
     def complete(self, model: type[models.Model], chunk: list[Row]) -> list[Row]:
