@@ -3,11 +3,11 @@
 Creates, in a scratch database, one person with 10 years of demo diary, and downloads every
 export (each CSV file, the JSON backup, both FHIR bundles) through Django's full stack in this
 process, reading the streamed response a piece at a time as a browser would. Prints each one's
-size, time and speed, by the clock and by this process's CPU time (the better of two runs). Target: every export streams
-at 10 MB/s or more of CPU time (1 MB = 10^6 bytes): the machine is shared, and the clock counts
-the other processes' work too (with PostgreSQL, the CPU time leaves out the database server's,
-which the clock includes). A file under 1 MB must be done as soon as 1 MB would be at that speed
-(0.1 s), since a speed means little on a few bytes.
+size, time and speed, by the clock and by this process's CPU time (the better of two runs).
+Target: every export streams at 10 MB/s or more of CPU time (1 MB = 10^6 bytes): the machine is
+shared, and the clock counts the other processes' work too (with PostgreSQL, the CPU time leaves
+out the database server's, which the clock includes). A file under 1 MB must be done as soon as
+1 MB would be at that speed (0.1 s), since a speed means little on a few bytes.
 
 Then memory: the same downloads for a person with 2 years, the peak memory Python allocated
 while each ran (tracemalloc, a separate run: tracing slows Python several times). Target: peak
