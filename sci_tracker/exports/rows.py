@@ -14,7 +14,9 @@ prefetch_related did.
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import JSONField, QuerySet
 from django.db.models.sql.constants import MULTI
@@ -38,6 +40,9 @@ class Items(list):
         return self
 
 
+NONE = Items()  # the list of a row that has none (read, never changed)
+
+
 def row_class(model: type[models.Model], *properties: str) -> type[Row]:
     """A Row with some of the model's own properties (`SpasticityWeek.score`, `CareEvent.area`):
     the property is the model's, so the computation stays in one place."""
@@ -53,10 +58,27 @@ def concrete(model: type[models.Model]) -> tuple[str, ...]:
     return tuple(field.attname for field in model._meta.concrete_fields)
 
 
+def sqlite_moment(value):
+    """SQLite's text of a UTC moment as an aware datetime: what Django's converter makes of it
+    (the database's zone is UTC), in one step."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
 def converter(convs: list, expression, connection):
     """One column's conversion from the database's value, as Django's own converters do it; a
     JSON list or object (a spasm's regions, a week's answers) is decoded once per distinct text,
     since a diary repeats a few of them thousands of times. Rows only read what they get."""
+    if (
+        connection.vendor == "sqlite"
+        and convs == [connection.ops.convert_datetimefield_value]
+        and settings.USE_TZ
+        and connection.timezone == UTC
+    ):
+        return sqlite_moment
 
     def convert(value):
         for each in convs:
@@ -196,5 +218,5 @@ class Read:
         for many in self.many:
             found = many.fetch(model, ids)
             for row in chunk:
-                setattr(row, many.name, found.get(row.id, Items()))
+                setattr(row, many.name, found.get(row.id, NONE))
         return chunk
