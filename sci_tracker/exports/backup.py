@@ -10,8 +10,8 @@ Values are written by the kind of field: times as ISO 8601 in the person's zone 
 dates as YYYY-MM-DD, the account that logged an entry as its e-mail address (a clinician's note
 or rating names its author by the name it keeps, author_name, not by account), a pain problem as
 its slot, triggers and interventions as their slugs. Entries in the bin are included (with
-deleted_at). The file is written an entry at a time, a chunk of rows fetched at once, so ten
-years never sit in memory.
+deleted_at). The rows are read as plain values a chunk at a time (exports.rows), so ten years
+never sit in memory.
 """
 
 import json
@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from django.db import models
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from sci_tracker.accounts.models import User
@@ -41,7 +40,8 @@ from sci_tracker.diary.models import (
     TreatmentEvent,
     Trigger,
 )
-from sci_tracker.exports.csv_files import CHUNK
+from sci_tracker.exports.csv_files import CHUNK, LOGGED_BY_EMAIL, MEDICINE_NAME, TRIGGER_SLUGS
+from sci_tracker.exports.rows import Many, Read, Related
 from sci_tracker.reminders.models import ReminderSettings
 from sci_tracker.sharing.models import ReviewNote, VisitMeasure
 
@@ -203,6 +203,19 @@ NOT_BACKED_UP = {
 }
 
 
+# What an item names, read with it: an account by e-mail, a problem by slot, a medicine by name,
+# a hidden built-in or what was tried by slug (writer() writes each).
+NAMED = {
+    "logged_by": LOGGED_BY_EMAIL,
+    "problem": Related("problem", ("slot",)),
+    "medicine": MEDICINE_NAME,
+    "trigger": Related("trigger", ("slug",)),
+    "intervention": Related("intervention", ("slug",)),
+}
+USES = Many("uses", ("intervention_id", "dose", "effect"), related=(NAMED["intervention"],))
+READINGS_READ = Many("readings", READING_FIELDS, order=("taken_at", "pk"))
+
+
 @dataclass(frozen=True)
 class Section:
     key: str  # the top-level key of the list
@@ -215,27 +228,16 @@ class Section:
     whose: str = "owner"  # the field naming the person the row belongs to
     optional: tuple = ()  # fields an older backup may not have: they take the model's default
 
-    def rows(self, owner):
-        """The person's own rows, in the bin or not, with what each item names loaded."""
-        rows = self.model.objects.filter(**{self.whose: owner})
-        if "logged_by" in self.fields:
-            rows = rows.select_related("logged_by")
-        if "problem" in self.fields:
-            rows = rows.select_related("problem")
-        if "medicine" in self.fields:
-            rows = rows.select_related("medicine")
-        for named_by_slug in ("trigger", "intervention"):  # a hidden built-in
-            if named_by_slug in self.fields:
-                rows = rows.select_related(named_by_slug)
-        if "triggers" in self.fields:
-            rows = rows.prefetch_related("triggers")
+    def rows(self, owner) -> Read:
+        """The person's own rows, in the bin or not, with what each item names."""
+        rows = self.model.objects.filter(**{self.whose: owner}).order_by(*self.order)
+        related = [found for name, found in NAMED.items() if name in self.fields]
+        many = [TRIGGER_SLUGS] if "triggers" in self.fields else []
         if self.nested_tried:
-            uses = InterventionUse.objects.select_related("intervention").order_by("pk")
-            rows = rows.prefetch_related(Prefetch("uses", queryset=uses))
+            many.append(USES)
         if self.nested_readings:
-            readings = BloodPressureReading.objects.order_by("taken_at", "pk")
-            rows = rows.prefetch_related(Prefetch("readings", queryset=readings))
-        return rows.order_by(*self.order)
+            many.append(READINGS_READ)
+        return Read(rows, tuple(related), tuple(many))
 
     @property
     def nested_key(self):
@@ -451,15 +453,14 @@ def section_items(section, owner):
     """One dict per row, the rows read a chunk at a time."""
     zone = owner.zone
     write = item_writer(section.model, section.fields)
-    for row in section.rows(owner).iterator(chunk_size=CHUNK):
-        item = write(row, zone)
-        if section.nested_tried:
-            item[TRIED] = [TRIED_ITEM(use, zone) for use in row.uses.all()]
-        if section.nested_readings:
-            item[READINGS] = [READING_ITEM(reading, zone) for reading in row.readings.all()]
-        # As in csv_files: break the row/prefetch cycle so the row is freed at once.
-        row.__dict__.pop("_prefetched_objects_cache", None)
-        yield item
+    for chunk in section.rows(owner).chunks(CHUNK):
+        for row in chunk:
+            item = write(row, zone)
+            if section.nested_tried:
+                item[TRIED] = [TRIED_ITEM(use, zone) for use in row.uses]
+            if section.nested_readings:
+                item[READINGS] = [READING_ITEM(reading, zone) for reading in row.readings]
+            yield item
 
 
 def profile(owner):

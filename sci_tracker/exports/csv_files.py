@@ -1,6 +1,7 @@
-"""The person's diary as CSV files, one per kind of entry, written a row at a time so that ten
-years stream out without being held in memory. The "Exports" section of docs/formats.md
-documents every column; a test checks that it does.
+"""The person's diary as CSV files, one per kind of entry, read as plain values a chunk of
+rows at a time (exports.rows) and written a chunk at a time, so that ten years stream out fast
+without being held in memory. The "Exports" section of docs/formats.md documents every column;
+a test checks that it does.
 
 Conventions: times are ISO 8601 in the person's own zone, with the offset
 (2026-03-15T00:30:00+13:00); scale values are plain numbers; lists (triggers, regions, sites...)
@@ -8,6 +9,8 @@ are slugs joined by ";"; an empty cell means not answered. Entries in the bin ar
 """
 
 import csv
+import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -21,11 +24,13 @@ from sci_tracker.diary.models import (
     LegPainEntry,
     Medicine,
     MedicineDose,
+    PainProblem,
     SpasmEpisode,
     SpasticityWeek,
     TreatmentEvent,
 )
 from sci_tracker.diary.sciset import ITEM_KEYS
+from sci_tracker.exports.rows import BOOKKEEPING, Read, Related, Row, Tags, row_class
 
 CHUNK = 500  # rows fetched at a time: memory stays flat however long the diary
 LIST_SEPARATOR = ";"
@@ -59,8 +64,8 @@ def decimal_text(value):
 class CsvFile:
     name: str  # the file is sci-tracker-<name>-<date>.csv
     title: str
-    columns: tuple  # (header, value(row, zone))
-    rows: object  # rows(owner): the queryset, in order
+    columns: tuple  # (header, value(row, zone)): row is an exports.rows.Row
+    rows: object  # rows(owner): an exports.rows.Read of the rows, in order
     # Columns for reading only, which an import does not restore and older files lack.
     export_only: tuple = ()
     # Columns added later, which an older file lacks: an import gives them the model's default.
@@ -79,15 +84,12 @@ class CsvFile:
                 accepted += [columns - left_out for columns in accepted]
         return accepted
 
-    def lines(self, owner):
-        """The header, then one list of cells per row."""
+    def chunks(self, owner) -> Iterator[list[list]]:
+        """The rows' cells, one list of cells per row, a chunk of rows at a time."""
         zone = owner.zone
-        yield self.header()
-        for row in self.rows(owner).iterator(chunk_size=CHUNK):
-            yield [value(row, zone) for _, value in self.columns]
-            # A prefetched row and its cache refer to each other; breaking that cycle frees the
-            # row now rather than at the next garbage collection, so memory stays flat.
-            row.__dict__.pop("_prefetched_objects_cache", None)
+        values = [value for _, value in self.columns]
+        for chunk in self.rows(owner).chunks(CHUNK):
+            yield [[value(row, zone) for value in values] for row in chunk]
 
 
 def local_time(moment, zone):
@@ -112,17 +114,22 @@ def slugs(related):
     return joined(sorted(item.slug for item in related.all()))
 
 
-def entry_rows(model, order, related=(), prefetch=()):
+LOGGED_BY_EMAIL = Related("logged_by", ("email",))
+TRIGGER_SLUGS = Tags("triggers", ("slug",))
+MEDICINE_NAME = Related("medicine", ("name",))
+PROBLEM = Related(
+    "problem",
+    ("slot", "name", "confirmed_type", "confirmed_by_name", "confirmed_imported_at"),
+    row_class(PainProblem, "confirmed_by_shown"),
+)
+
+
+def entry_rows(model, order, related=(), many=(), kind=Row):
     """rows(owner) for one kind of entry: the person's own, out of the bin, oldest first."""
 
     def rows(owner):
-        return (
-            model.objects.for_user(owner)
-            .active()
-            .select_related("logged_by", *related)
-            .prefetch_related(*prefetch)
-            .order_by(order, "pk")
-        )
+        entries = model.objects.for_user(owner).active().order_by(order, "pk")
+        return Read(entries, (LOGGED_BY_EMAIL, *related), many, kind, leave_out=BOOKKEEPING)
 
     return rows
 
@@ -130,17 +137,15 @@ def entry_rows(model, order, related=(), prefetch=()):
 def tried_rows(owner):
     on_spasm = Q(spasm__owner=owner, spasm__deleted_at__isnull=True)
     on_pain = Q(pain__owner=owner, pain__deleted_at__isnull=True)
-    return (
-        InterventionUse.objects.filter(on_spasm | on_pain)
-        .select_related("intervention")
-        .order_by("pk")
-    )
+    uses = InterventionUse.objects.filter(on_spasm | on_pain).order_by("pk")
+    return Read(uses, (Related("intervention", ("slug",)),))
 
 
 def reading_rows(owner):
-    return BloodPressureReading.objects.filter(
+    readings = BloodPressureReading.objects.filter(
         episode__owner=owner, episode__deleted_at__isnull=True
     ).order_by("episode_id", "taken_at", "pk")
+    return Read(readings)
 
 
 ENTRY_ID = ("id", lambda entry, zone: entry.pk)
@@ -170,7 +175,7 @@ FILES = [
             ("impacts", lambda e, zone: joined(e.impacts)),
             *TIMED_LAST,
         ),
-        entry_rows(SpasmEpisode, "occurred_at", prefetch=["triggers"]),
+        entry_rows(SpasmEpisode, "occurred_at", many=[TRIGGER_SLUGS]),
     ),
     CsvFile(
         "leg-pain",
@@ -191,7 +196,7 @@ FILES = [
             ),
             ("problem_confirmed_by", lambda e, zone: confirmed_by(e.problem)),
         ),
-        entry_rows(LegPainEntry, "occurred_at", related=["problem"], prefetch=["triggers"]),
+        entry_rows(LegPainEntry, "occurred_at", [PROBLEM], [TRIGGER_SLUGS]),
         # A clinician's classification comes back only from a backup, marked imported there:
         # a spreadsheet cell proves nothing about who confirmed it.
         export_only=("problem_confirmed_type", "problem_confirmed_by"),
@@ -234,7 +239,7 @@ FILES = [
             ("dose", lambda t, zone: decimal_text(t.dose)),
             ("times", lambda t, zone: joined(t.times)),
         ),
-        entry_rows(TreatmentEvent, "date", related=["medicine"]),
+        entry_rows(TreatmentEvent, "date", [MEDICINE_NAME]),
         later=("medicine", "dose", "times"),
     ),
     CsvFile(
@@ -293,7 +298,7 @@ FILES.append(
             FOR_CLINICIAN,
             LOGGED_BY,
         ),
-        entry_rows(SpasticityWeek, "date"),
+        entry_rows(SpasticityWeek, "date", kind=row_class(SpasticityWeek, "score")),
         export_only=("score",),
     )
 )
@@ -315,7 +320,7 @@ FILES.append(
             FOR_CLINICIAN,
             LOGGED_BY,
         ),
-        entry_rows(CareEvent, "occurred_at"),
+        entry_rows(CareEvent, "occurred_at", kind=row_class(CareEvent, "area")),
         export_only=("area",),
     )
 )
@@ -330,7 +335,7 @@ FILES += [
             ("reason", lambda m, zone: m.reason),
             ("remind", lambda m, zone: int(m.remind)),
         ),
-        lambda owner: Medicine.objects.filter(owner=owner).order_by("name", "pk"),
+        lambda owner: Read(Medicine.objects.filter(owner=owner).order_by("name", "pk")),
     ),
     CsvFile(
         "doses",
@@ -349,7 +354,7 @@ FILES += [
             FOR_CLINICIAN,
             LOGGED_BY,
         ),
-        entry_rows(MedicineDose, "occurred_at", related=["medicine"]),
+        entry_rows(MedicineDose, "occurred_at", [MEDICINE_NAME]),
     ),
 ]
 # The item columns of sci-set.csv, which an import gathers into the week's answers.
@@ -357,14 +362,15 @@ SCISET_ITEM_COLUMNS = {f"item_{key}": key for key in ITEM_KEYS}
 FILES_BY_NAME = {csv_file.name: csv_file for csv_file in FILES}
 
 
-class Echo:
-    """A file-like object that hands each written line straight back (for streaming)."""
-
-    def write(self, value):
-        return value
-
-
-def csv_lines(csv_file, owner):
-    writer = csv.writer(Echo())
-    for cells in csv_file.lines(owner):
-        yield writer.writerow(cells)
+def csv_lines(csv_file, owner) -> Iterator[str]:
+    """The file as text: the header, then a chunk of rows at a time."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(csv_file.header())
+    for chunk in csv_file.chunks(owner):
+        writer.writerows(chunk)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():  # the header of a file with no rows
+        yield buffer.getvalue()

@@ -22,6 +22,7 @@ R4B JSON schema; the app itself needs neither, it only writes dicts.
 import json
 import uuid
 from collections import defaultdict
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from html import escape
@@ -58,9 +59,11 @@ from sci_tracker.diary.models import (
     SpasmEpisode,
     SpasticityWeek,
     TreatmentEvent,
+    Trigger,
 )
 from sci_tracker.diary.schedules import LATE_AFTER
 from sci_tracker.diary.sciset import ITEM_KEYS, RECALL_DAYS
+from sci_tracker.exports.rows import BOOKKEEPING, Many, Read, Related, Tags, row_class
 
 CHUNK = 500  # rows fetched at a time: memory stays flat however long the diary
 CONTENT_TYPE = "application/fhir+json"
@@ -1204,13 +1207,19 @@ def medication_administration(dose, patient, zone):
 # The bundle -----------------------------------------------------------------------------------
 
 
-def rows(queryset):
-    """The rows a chunk at a time, each let go once its resources are made."""
-    for row in queryset.iterator(chunk_size=CHUNK):
-        yield row
-        # A prefetched row and its cache refer to each other; breaking the cycle frees the row
-        # now rather than at the next garbage collection (as in csv_files).
-        row.__dict__.pop("_prefetched_objects_cache", None)
+# What each kind of entry is read with (exports.rows): plain values, not model instances.
+PAIN_TRIGGERS = Tags("triggers", ("slug", "name", "owner_id"), row_class(Trigger, "is_builtin"))
+PAIN_PROBLEM = Related("problem", ("slot", "name"))
+READING_FIELDS = ("id", "taken_at", "systolic", "diastolic", "pulse")
+READINGS = Many("readings", READING_FIELDS, order=("taken_at", "pk"))
+SCISET_WEEK = row_class(SpasticityWeek, "score")
+
+
+def rows(read: Read):
+    """The rows a chunk at a time, as plain values (without the bookkeeping: the backup's)."""
+    read = replace(read, leave_out=BOOKKEEPING)
+    for chunk in read.chunks(CHUNK):
+        yield from chunk
 
 
 def resources(owner):
@@ -1227,53 +1236,42 @@ def coded_resources(owner):
     performers = Performers(owner, patient)
     by = performers.add
     check_ins = CheckIn.objects.for_user(owner).active().order_by("date", "pk")
-    for index, check_in in enumerate(rows(check_ins)):
+    for index, check_in in enumerate(rows(Read(check_ins))):
         if index == 0:  # the questions once, before the first answers
             yield check_in_questionnaire()
         for found in check_in_resources(check_in, patient):
             yield by(found, check_in)
     for day, count, flags, notes in spasm_days(owner):
         yield spasm_day_resource(day, count, flags, notes, patient)
-    pains = (
-        LegPainEntry.objects.for_user(owner)
-        .active()
-        .select_related("problem")
-        .prefetch_related("triggers")
-        .order_by("occurred_at", "pk")
-    )
-    for pain in rows(pains):
+    pains = LegPainEntry.objects.for_user(owner).active().order_by("occurred_at", "pk")
+    for pain in rows(Read(pains, (PAIN_PROBLEM,), (PAIN_TRIGGERS,))):
         yield by(pain_resource(pain, patient, zone), pain)
     confirmed = PainProblem.objects.filter(owner=owner).exclude(confirmed_type="")
     for problem in confirmed.order_by("slot"):
         # A clinician's finding, not a diary entry: its performer is the clinician.
         yield confirmed_type_resource(problem, patient, zone)
-    episodes = (
-        ADEpisode.objects.for_user(owner)
-        .active()
-        .prefetch_related("readings")
-        .order_by("occurred_at", "pk")
-    )
-    for episode in rows(episodes):
+    episodes = ADEpisode.objects.for_user(owner).active().order_by("occurred_at", "pk")
+    for episode in rows(Read(episodes, many=(READINGS,))):
         for found in ad_resources(owner, episode, patient, zone):
             yield by(found, episode)  # readings are part of the episode's entry
     weeks = SpasticityWeek.objects.for_user(owner).active().order_by("date", "pk")
-    for week in rows(weeks):
+    for week in rows(Read(weeks, kind=SCISET_WEEK)):
         yield by(sciset_resource(week, patient), week)
     care_events = CareEvent.objects.for_user(owner).active().order_by("occurred_at", "pk")
-    for event in rows(care_events):
+    for event in rows(Read(care_events)):
         yield by(care_resource(event, patient, zone), event)
-    for event in rows(treatment_events(owner)):
+    for event in rows(Read(treatment_events(owner))):
         yield by(procedure(event, patient), event)
     today = owner.local_today()
-    for medicine in with_events(Medicine.objects.filter(owner=owner).order_by("name", "pk")):
+    # A handful of medicines: model instances, with their events; each dose names one of them.
+    medicines = list(with_events(Medicine.objects.filter(owner=owner).order_by("name", "pk")))
+    for medicine in medicines:
         yield medication_statement(medicine, patient, today)
-    doses = (
-        MedicineDose.objects.for_user(owner)
-        .active()
-        .select_related("medicine")
-        .order_by("occurred_at", "pk")
-    )
-    for dose in rows(doses):
+    listed = {medicine.pk: medicine for medicine in medicines}
+    doses = MedicineDose.objects.for_user(owner).active().order_by("occurred_at", "pk")
+    for dose in rows(Read(doses)):
+        # Every dose is of a medicine on the person's list; the database alone does not say so.
+        dose.medicine = listed.get(dose.medicine_id) or Medicine.objects.get(pk=dose.medicine_id)
         yield by(medication_administration(dose, patient, zone), dose)
     yield from performers.related_people()
 

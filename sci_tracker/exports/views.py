@@ -2,18 +2,17 @@ import logging
 
 from django.contrib import messages
 from django.db import DatabaseError, IntegrityError, transaction
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from sci_tracker.exports import fhir, importer
+from sci_tracker.exports import fhir, importer, streams
 from sci_tracker.exports.backup import backup_filename, backup_pieces
 from sci_tracker.exports.csv_files import FILES, FILES_BY_NAME, csv_lines
 from sci_tracker.exports.forms import ImportForm
 from sci_tracker.sharing.access import person_view
 
-PRIVATE = "private, no-store"
-logger = logging.getLogger(__name__)  # health information: never kept by a browser or proxy cache
+logger = logging.getLogger(__name__)
 
 
 @require_safe
@@ -29,27 +28,13 @@ def csv_file(request, person, name):
     if found is None:
         raise Http404("No such file")
     filename = f"sci-tracker-{name}-{person.local_today().isoformat()}.csv"
-    return StreamingHttpResponse(
-        csv_lines(found, person),
-        content_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": PRIVATE,
-        },
-    )
+    return streams.download(csv_lines(found, person), "text/csv; charset=utf-8", filename)
 
 
 @require_safe
 @person_view("manage")
 def backup_file(request, person):
-    return StreamingHttpResponse(
-        backup_pieces(person),
-        content_type="application/json",
-        headers={
-            "Content-Disposition": f'attachment; filename="{backup_filename(person)}"',
-            "Cache-Control": PRIVATE,
-        },
-    )
+    return streams.download(backup_pieces(person), "application/json", backup_filename(person))
 
 
 @require_safe
@@ -62,14 +47,7 @@ def fhir_bundle(request, person):
         raise Http404("No such kind of bundle")
     middle = "-transaction" if kind == "transaction" else ""
     filename = f"sci-tracker-fhir{middle}-{person.local_today().isoformat()}.json"
-    return StreamingHttpResponse(
-        fhir.bundle_chunks(person, kind=kind),
-        content_type=fhir.CONTENT_TYPE,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": PRIVATE,
-        },
-    )
+    return streams.download(fhir.bundle_chunks(person, kind=kind), fhir.CONTENT_TYPE, filename)
 
 
 # Parsing a large upload takes seconds; only its one row needs writing (see AtomicWrites).

@@ -1,0 +1,222 @@
+"""The exports' rows as plain values, a chunk at a time.
+
+Ten years of diary are hundreds of thousands of rows; building a model instance for each was
+most of an export's time. Each export reads its rows with `.values()` instead, and `Row` gives a
+row's values as attributes, as a model instance has them (`row.occurred_at`, `row.logged_by_id`,
+`row.problem.name`, `row.triggers.all()`), so the code that turns a row into a CSV line, a
+backup item or a FHIR resource is written once and reads either.
+
+What a row names is read with it: a foreign key's fields by a join (`Related`), a list per row
+(what was tried, the readings, the triggers) by one query per chunk of rows (`Many`, `Tags`), as
+prefetch_related did.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import JSONField, QuerySet
+from django.db.models.sql.constants import MULTI
+
+
+class Row:
+    """One row's values as attributes, without the cost of a model instance."""
+
+    def __init__(self, values: dict):
+        self.__dict__ = values
+
+    @property
+    def pk(self):
+        return self.id
+
+
+class Items(list):
+    """A row's list of related rows, read as a prefetched manager is: `row.triggers.all()`."""
+
+    def all(self) -> "Items":
+        return self
+
+
+NONE = Items()  # the list of a row that has none (read, never changed)
+
+
+def row_class(model: type[models.Model], *properties: str) -> type[Row]:
+    """A Row with some of the model's own properties (`SpasticityWeek.score`, `CareEvent.area`):
+    the property is the model's, so the computation stays in one place."""
+    return type(f"{model.__name__}Row", (Row,), {name: getattr(model, name) for name in properties})
+
+
+# An entry's bookkeeping, which only the backup writes.
+BOOKKEEPING = ("owner_id", "created_at", "updated_at", "deleted_at", "version", "client_id")
+
+
+def concrete(model: type[models.Model]) -> tuple[str, ...]:
+    """The names of the model's own columns, foreign keys as `<name>_id`."""
+    return tuple(field.attname for field in model._meta.concrete_fields)
+
+
+def sqlite_moment(value):
+    """SQLite's text of a UTC moment as an aware datetime: what Django's converter makes of it
+    (the database's zone is UTC), in one step."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def converter(convs: list, expression, connection):
+    """One column's conversion from the database's value, as Django's own converters do it; a
+    JSON list or object (a spasm's regions, a week's answers) is decoded once per distinct text,
+    since a diary repeats a few of them thousands of times. Rows only read what they get."""
+    if (
+        connection.vendor == "sqlite"
+        and convs == [connection.ops.convert_datetimefield_value]
+        and settings.USE_TZ
+        and connection.timezone == UTC
+    ):
+        return sqlite_moment
+
+    def convert(value):
+        for each in convs:
+            value = each(value, expression, connection)
+        return value
+
+    if not isinstance(getattr(expression, "output_field", None), JSONField):
+        return convert
+    decoded = {}
+
+    def remembered(value):
+        if not isinstance(value, str):
+            return convert(value)
+        if value not in decoded:
+            decoded[value] = convert(value)
+        return decoded[value]
+
+    return remembered
+
+
+def value_chunks(rows: QuerySet, size: int) -> Iterator[list[dict]]:
+    """`rows` (a .values() queryset) as lists of at most `size` dicts: one query, read `size`
+    rows at a time, converted as .values() converts them with less work per row."""
+    compiler = rows.query.get_compiler(using=rows.db)
+    results = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=size)
+    columns = [select[0] for select in compiler.select[: compiler.col_count]]
+    names = [*rows.query.extra_select, *rows.query.values_select, *rows.query.annotation_select]
+    conversions = [
+        (index, converter(convs, expression, compiler.connection))
+        for index, (convs, expression) in compiler.get_converters(columns).items()
+    ]
+    for raw in results:
+        chunk = []
+        for row in raw:
+            row = list(row)
+            for index, convert in conversions:
+                row[index] = convert(row[index])
+            chunk.append(dict(zip(names, row, strict=True)))
+        yield chunk
+
+
+@dataclass(frozen=True)
+class Related:
+    """A foreign key read by a join: `row.<name>` is a Row of `fields`, or None."""
+
+    name: str
+    fields: tuple[str, ...]
+    kind: type[Row] = Row
+
+    def lookups(self) -> list[str]:
+        return [f"{self.name}__{field}" for field in self.fields]
+
+    def attach(self, values: dict, seen: dict) -> None:
+        """row.<name> from the joined values; one Row per account, problem or medicine, since
+        a diary names the same few thousands of times (`seen`: those met so far)."""
+        key = values[f"{self.name}_id"]
+        if key is None:
+            values[self.name] = None
+            return
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = self.kind(
+                {field: values[f"{self.name}__{field}"] for field in self.fields}
+            )
+        values[self.name] = found
+
+
+@dataclass(frozen=True)
+class Many:
+    """The rows of another model that point at each row (`row.<name>.all()`), in `order`."""
+
+    name: str  # the reverse relation's name on the row's model: "uses", "readings"
+    fields: tuple[str, ...]
+    order: tuple[str, ...] = ("pk",)
+    related: tuple[Related, ...] = ()
+
+    def fetch(self, model: type[models.Model], ids: list) -> dict:
+        link = model._meta.get_field(self.name).field
+        lookups = [*self.fields, *(name for r in self.related for name in r.lookups())]
+        query = link.model.objects.filter(**{f"{link.attname}__in": ids}).order_by(*self.order)
+        found = defaultdict(Items)
+        seen = {related: {} for related in self.related}
+        for values in query.values(link.attname, *lookups):
+            owner = values.pop(link.attname)
+            for related in self.related:
+                related.attach(values, seen[related])
+            found[owner].append(Row(values))
+        return found
+
+
+@dataclass(frozen=True)
+class Tags:
+    """A many-to-many list (the triggers): `row.<name>.all()` are Rows of the items' `fields`."""
+
+    name: str
+    fields: tuple[str, ...]
+    kind: type[Row] = Row
+
+    def fetch(self, model: type[models.Model], ids: list) -> dict:
+        field = model._meta.get_field(self.name)
+        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        links = field.remote_field.through.objects.filter(**{f"{source}_id__in": ids})
+        found = defaultdict(Items)
+        lookups = [f"{target}__{name}" for name in self.fields]
+        for owner, *values in links.values_list(f"{source}_id", *lookups):
+            found[owner].append(self.kind(dict(zip(self.fields, values, strict=True))))
+        return found
+
+
+@dataclass(frozen=True)
+class Read:
+    """How to read one export's rows: the queryset (filtered and ordered), its own columns,
+    the foreign keys read with it and the lists read for each chunk."""
+
+    rows: QuerySet
+    related: tuple[Related, ...] = ()
+    many: tuple[Many | Tags, ...] = ()
+    kind: type[Row] = Row
+    fields: tuple[str, ...] | None = None  # None: every column of the model...
+    leave_out: tuple[str, ...] = ()  # ...but these
+
+    def chunks(self, size: int) -> Iterator[list[Row]]:
+        """The rows, `size` at a time: one query for the rows, read a chunk at a time, and
+        one per chunk for each list."""
+        model = self.rows.model
+        own = [name for name in self.fields or concrete(model) if name not in self.leave_out]
+        lookups = [*own, *(name for related in self.related for name in related.lookups())]
+        seen = {related: {} for related in self.related}
+        for found in value_chunks(self.rows.values(*lookups), size):
+            for values in found:
+                for related in self.related:
+                    related.attach(values, seen[related])
+            yield self.complete(model, [self.kind(values) for values in found])
+
+    def complete(self, model: type[models.Model], chunk: list[Row]) -> list[Row]:
+        ids = [row.id for row in chunk]
+        for many in self.many:
+            found = many.fetch(model, ids)
+            for row in chunk:
+                setattr(row, many.name, found.get(row.id, NONE))
+        return chunk
