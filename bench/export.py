@@ -14,7 +14,7 @@ while each ran (tracemalloc, a separate run: tracing slows Python several times)
 memory for 10 years under 1.5 times that for 2 years, while the file is five times as long.
 
 Then two downloads at once under gunicorn: the app served on 127.0.0.1 with the worker class
-docs/deployment-exports.md recommends (gthread) and, for comparison, sync workers. While two
+docs/deployment.md recommends (gthread) and, for comparison, sync workers. While two
 10-year FHIR bundles download, /healthz is requested again and again; its latency is printed
 against the same server idle. Target (gthread): the 95th percentile during the downloads under
 100 ms, i.e. a small request is not stuck behind the downloads.
@@ -45,7 +45,7 @@ MB = 1_000_000
 TARGET_MEMORY_RATIO = 1.5
 TARGET_HEALTHZ_P95_MS = 100
 IDLE_REQUESTS = 40
-# The recommended server for downloads (docs/deployment-exports.md), and sync for comparison.
+# The recommended server for downloads (docs/deployment.md), and sync for comparison.
 SERVERS = (("gthread", 2, 4), ("sync", 2, 1))
 
 
