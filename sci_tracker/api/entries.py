@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
+from uuid import UUID
 
 from django import forms
 from django.db.models import QuerySet
@@ -99,11 +100,11 @@ def form_errors(form: forms.Form) -> dict[str, list[str]]:
     return errors
 
 
-def already_saved(kind: Kind, person, sent: dict[str, Any]) -> Entry | None:
-    client_id = sent.get("client_id")
+def already_saved(model: type[Entry] | type[MedicineDose], person, client_id: UUID | None):
+    """What a request with the same client_id saved before, so a retry answers it again."""
     if client_id is None:
         return None
-    return kind.model.objects.for_user(person).filter(client_id=client_id).first()
+    return model.objects.for_user(person).filter(client_id=client_id).first()
 
 
 def save(kind: Kind, access: Access, writer, sent: dict[str, Any]):
@@ -111,7 +112,7 @@ def save(kind: Kind, access: Access, writer, sent: dict[str, Any]):
     form's errors, by field."""
     person = access.person
     # Sent again: the first answer again, before the form would call it a clash (a check-in).
-    saved = already_saved(kind, person, sent)
+    saved = already_saved(kind.model, person, sent.get("client_id"))
     if saved is not None:
         return saved, False, {}
     form = kind.form(form_data(kind, sent, person), owner=person, writer=writer)
@@ -138,10 +139,9 @@ def save_dose(access: Access, writer, sent: dict[str, Any]):
     client_id."""
     person = access.person
     client_id = sent.get("client_id")
-    if client_id is not None:
-        saved = MedicineDose.objects.for_user(person).filter(client_id=client_id).first()
-        if saved is not None:
-            return saved, False, {}
+    saved = already_saved(MedicineDose, person, client_id)
+    if saved is not None:
+        return saved, False, {}
     moment = sent.get("occurred_at")
     data = {
         "medicine": sent["medicine"],
@@ -171,10 +171,9 @@ def save_due_dose(access: Access, writer, sent: dict[str, Any]):
     on the schedule that day, not more than two hours ahead, answered once)."""
     person = access.person
     client_id = sent.get("client_id")
-    if client_id is not None:
-        saved = MedicineDose.objects.for_user(person).filter(client_id=client_id).first()
-        if saved is not None:
-            return saved, False, {}
+    saved = already_saved(MedicineDose, person, client_id)
+    if saved is not None:
+        return saved, False, {}
     data = {
         "medicine": sent["medicine"],
         "day": sent["day"].isoformat(),

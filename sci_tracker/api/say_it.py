@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sci_tracker.api.auth import access_of
-from sci_tracker.api.entries import KINDS, form_errors
+from sci_tracker.api.entries import KINDS, already_saved, form_errors
 from sci_tracker.api.serializers import CLIENT_ID_HELP
 from sci_tracker.api.views import PERSON, PrivateView
 from sci_tracker.diary import say_it
@@ -89,10 +89,9 @@ def save_reading(access: Access, writer, reading: say_it.Reading, client_id=None
     if not reading.kind:
         return None, False, {"text": reading.missing}
     person, kind = access.person, API_KINDS[reading.kind]
-    if client_id is not None:
-        saved = kind.model.objects.for_user(person).filter(client_id=client_id).first()
-        if saved is not None:
-            return saved, False, {}
+    saved = already_saved(kind.model, person, client_id)
+    if saved is not None:
+        return saved, False, {}
     who = {"owner": person, "writer": writer}
     form = kind.form(reading.data, **who)
     tried_class = INTERVENTION_FORMSETS.get(reading.kind)
