@@ -208,6 +208,12 @@ def prepare(env, people, days):
         + ", ".join(f"{n:,} {kind}" for kind, n in made.items())
         + ")."
     )
+    if connections["default"].vendor == "postgresql":
+        # Planner statistics, as a database in use has them (autovacuum gathers them in its own
+        # time): without them PostgreSQL guesses one row per person and picks nested loops that
+        # made the catalogue's most-used-first query 15 times slower.
+        with connections["default"].cursor() as cursor:
+            cursor.execute("ANALYZE")
     connections.close_all()  # the server is another process; leave the database to it
     return earlier, demo.DEMO_PASSWORD
 

@@ -1,5 +1,5 @@
-"""What a request costs in SQL queries: a full leg-pain entry, and the trends pages whatever
-the length of the diary (bench/trends.py times them)."""
+"""What a request costs in SQL queries: a full leg-pain entry, and the trends pages and the
+logging forms whatever the length of the diary (bench/trends.py and bench/load.py time them)."""
 
 import pytest
 import time_machine
@@ -14,6 +14,7 @@ from sci_tracker.diary.models import (
     LegPainEntry,
     PainDay,
     PainProblem,
+    SpasmEpisode,
     Trigger,
 )
 from tests.conftest import diary_queries
@@ -134,3 +135,56 @@ def test_it_widens_the_all_range_at_once_for_an_earlier_entry(alice_client, alic
     assert "from=2025-03-15" in alice_client.get("/trends/?range=all").text  # Auckland's day
     spasm(alice, occurred_at=NOW.replace(year=2024))  # the first day is kept per diary version
     assert "from=2024-03-15" in alice_client.get("/trends/?range=all").text
+
+
+def diary_with(owner, count, hours_back=0):
+    """`count` spasms and leg pain entries, each with a trigger and something tried, an hour
+    apart, from `hours_back` hours before NOW."""
+    from datetime import timedelta
+
+    from sci_tracker.diary.models import InterventionUse
+    from tests.entries import pain, spasm
+
+    for n in range(count):
+        moment = NOW - timedelta(hours=hours_back + n + 1)
+        entry = spasm(owner, occurred_at=moment)
+        entry.triggers.add(builtin(Trigger, "cold"))
+        InterventionUse.objects.create(intervention=builtin(Intervention, "heat"), spasm=entry)
+        entry = pain(owner, occurred_at=moment)
+        InterventionUse.objects.create(intervention=builtin(Intervention, "stretching"), pain=entry)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_draws_the_logging_pages_in_as_many_queries_for_30_entries_as_for_1(
+    catalogue, alice, alice_client
+):
+    counts = {}
+    for total, more in ((1, 1), (30, 29)):
+        diary_with(alice, more, hours_back=total - more)
+        newest = SpasmEpisode.objects.filter(owner=alice).latest("occurred_at")
+        pages = ["/log/", "/log/spasm/", "/log/pain/", f"/entries/spasm/{newest.pk}/"]
+        for url in pages:
+            key = url if "/entries/" not in url else "/entries/spasm/<id>/"
+            with CaptureQueriesContext(connection) as queries:
+                response = alice_client.get(url)
+            assert response.status_code == 200, url
+            counts.setdefault(key, {})[total] = len(diary_queries(queries))
+    assert {url: found[1] for url, found in counts.items()} == {
+        url: found[30] for url, found in counts.items()
+    }
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_reads_the_things_tried_once_for_every_row_of_the_form(catalogue, alice, alice_client):
+    diary_with(alice, 3)
+    with CaptureQueriesContext(connection) as queries:
+        text = alice_client.get("/log/pain/").text
+    # Two empty rows of what was tried, each offering the catalogue, most used first.
+    assert text.count('<option value="" selected>Choose…</option>') == 2
+    by_use = [
+        sql
+        for sql in statements(queries)
+        if '"recent_uses"' in sql and 'FROM "diary_intervention"' in sql
+    ]
+    assert len(by_use) == 1  # one read of the interventions by use, not one a row
+    assert not [sql for sql in by_use if "COUNT(*)" in sql]

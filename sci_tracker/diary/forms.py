@@ -167,6 +167,22 @@ class ReadOnce(forms.ModelChoiceField):
 
     found: dict | None = None
 
+    def share(self, found: dict) -> None:
+        """Read the choices once for every form given the same `found`: the list is kept there,
+        and the widget draws each form's select from it."""
+        self.found = found
+        self.widget.choices = self.choices
+
+    def _get_choices(self):
+        if self.found is None:
+            return super()._get_choices()
+        if "choices" not in self.found:
+            # iter(): list() of the iterator itself would count the rows first (one more query).
+            self.found["choices"] = list(iter(super()._get_choices()))
+        return self.found["choices"]
+
+    choices = property(_get_choices, forms.ModelChoiceField.choices.fset)
+
     def to_python(self, value):
         if self.found is None or value in self.empty_values:
             return super().to_python(value)
@@ -855,13 +871,19 @@ class InterventionUseForm(OwnWords, forms.ModelForm):
         """`read_once`: a dict the formset's forms share, so their choices are read once."""
         super().__init__(*args, **kwargs)
         keep = [self.instance.intervention_id] if self.instance.intervention_id else []
-        self.fields["intervention"].queryset = Intervention.objects.by_use(owner, keep)
-        if read_once is not None:  # forms that keep different items read their own
-            self.fields["intervention"].found = read_once.setdefault(tuple(keep), {})
+        if read_once is None:
+            self.fields["intervention"].queryset = Intervention.objects.by_use(owner, keep)
+        else:  # forms that keep different items read their own
+            found = read_once.setdefault(tuple(keep), {})
+            if "queryset" not in found:  # built once too: its subqueries take a while to build
+                found["queryset"] = Intervention.objects.by_use(owner, keep)
+            self.fields["intervention"].queryset = found["queryset"]
         self.fields["intervention"].label = Writing(owner, writer).says(
             _("What did you try?"), _("What was tried?")
         )
         self.fields["intervention"].empty_label = "Choose…"
+        if read_once is not None:  # after the empty label, which the choices list begins with
+            self.fields["intervention"].share(found)
         self.fields["intervention"].error_messages["required"] = (
             "Choose what you tried, or clear the dose and effect."
         )

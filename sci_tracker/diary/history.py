@@ -52,7 +52,8 @@ class HistoryFilter:
 def with_details(model, owner):
     """The person's entries of one kind, with everything their summaries show loaded up front,
     so a list costs the same few queries however long it is."""
-    entries = model.objects.for_user(owner).select_related("logged_by", "owner")
+    # The owner is not joined in: every row's is `owner`, given to each by with_owner.
+    entries = model.objects.for_user(owner).select_related("logged_by")
     if model is LegPainEntry:
         entries = entries.select_related("problem")
     if model in (SpasmEpisode, LegPainEntry):
@@ -64,6 +65,14 @@ def with_details(model, owner):
         # Each reading is marked raised against the owner's usual pressure: the owner is loaded.
         entries = entries.prefetch_related("readings")
     return entries
+
+
+def with_owner(entries, owner):
+    """`entries`, each given the owner object at hand (one object, not one read for each, and
+    read before a dated entry's moment, which is in the owner's zone, is asked for)."""
+    for entry in entries:
+        entry.owner = owner
+        yield entry
 
 
 def midnight(day, zone, days_on=0):
@@ -140,7 +149,7 @@ def history_page(owner, wanted, page=1, within=None):
     end = start + PAGE_SIZE + 1  # one more than the page shows: is there a next page?
     # No kind can put more than `end` rows on this page, so none is read (or prefetched) further.
     streams = [
-        queryset[:end].iterator(chunk_size=min(end, 200))
+        with_owner(queryset[:end].iterator(chunk_size=min(end, 200)), owner)
         for queryset in entry_sources(owner, wanted, within)
     ]
     merged = heapq.merge(*streams, key=lambda entry: entry.moment, reverse=True)
@@ -153,7 +162,7 @@ def binned_entries(owner):
     entries = [
         entry for model in ENTRY_MODELS.values() for entry in with_details(model, owner).in_bin()
     ]
-    return sorted(entries, key=lambda entry: entry.deleted_at, reverse=True)
+    return sorted(with_owner(entries, owner), key=lambda entry: entry.deleted_at, reverse=True)
 
 
 def empty_the_bin(owner):
