@@ -380,19 +380,24 @@ class SpasmQuerySet(EntryQuerySet):
         minutes_ago: int = 0,
         tapped_at: datetime | None = None,
         client_id: UUID | None = None,
+        locked: bool = False,
     ) -> "SpasmEpisode":
         """A spasm at once, `minutes_ago` before the tap, with the severity tapped (or none:
         not given). Pattern and the rest stay not given until the person adds them.
         `tapped_at`: now, unless the tap was queued offline (its moment on the device) or kept
         over a sign-in (accounts.resume.sent_at). `client_id` is the device's id of a queued tap
-        (diary.taps saves each once)."""
+        (diary.taps saves each once). `locked`: the caller's transaction holds the person's
+        lock already (diary.taps.save_once)."""
         now = timezone.now()
         moment = (tapped_at or now) - timedelta(minutes=minutes_ago)
-        with transaction.atomic():
+        # No savepoint: nothing here is caught and carried on from, an error ends the caller's
+        # transaction.
+        with transaction.atomic(savepoint=False):
             # Taps for one person take turns, so a second tap sees the first one's spasm: on
             # PostgreSQL, by locking the person's row; SQLite's IMMEDIATE transaction already
             # holds the write lock (select_for_update adds nothing there).
-            get_user_model().objects.select_for_update(no_key=True).only("pk").get(pk=owner.pk)
+            if not locked:
+                get_user_model().objects.select_for_update(no_key=True).only("pk").get(pk=owner.pk)
             recent = (
                 self.for_user(owner)
                 .active()
