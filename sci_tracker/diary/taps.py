@@ -18,12 +18,12 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from sci_tracker.accounts.resume import account_tag
+from sci_tracker.core.locks import lock_person
 from sci_tracker.diary.models import CareEvent, CheckIn, Entry, LegPainEntry, SpasmEpisode
 from sci_tracker.diary.one_change import one_change
 
@@ -85,7 +85,7 @@ def save_once(
     moved on and the day counted once, at the end. `savepoint=False` when nothing `make` raises
     is caught by the caller (a refusal is, so the check-in keeps its savepoint)."""
     with one_change(savepoint=savepoint):
-        get_user_model().objects.select_for_update(no_key=True).only("pk").get(pk=owner.pk)
+        lock_person(owner.pk)
         if tap.client_id is not None:
             saved = model.objects.for_user(owner).filter(client_id=tap.client_id).first()
             if saved is not None:
@@ -123,6 +123,7 @@ def save_pain(owner: Any, logged_by: Any, tap: Tap, intensity: int):
             intensity=intensity,
             client_id=tap.client_id,
         ),
+        savepoint=False,
     )
 
 
@@ -143,6 +144,7 @@ def save_care(
             volume_ml=volume_ml,
             client_id=tap.client_id,
         ),
+        savepoint=False,
     )
 
 

@@ -19,6 +19,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from sci_tracker.core.locks import lock_person
 from sci_tracker.diary import one_change, sciset
 from sci_tracker.diary.catalogue import PAIN_TYPE_GUIDES
 from sci_tracker.diary.schedules import DoseTimes
@@ -397,7 +398,7 @@ class SpasmQuerySet(EntryQuerySet):
             # PostgreSQL, by locking the person's row; SQLite's IMMEDIATE transaction already
             # holds the write lock (select_for_update adds nothing there).
             if not locked:
-                get_user_model().objects.select_for_update(no_key=True).only("pk").get(pk=owner.pk)
+                lock_person(owner.pk)
             recent = (
                 self.for_user(owner)
                 .active()
