@@ -1,5 +1,9 @@
-"""What a request costs in SQL queries: a full leg-pain entry, and the trends pages and the
-logging forms whatever the length of the diary (bench/trends.py and bench/load.py time them)."""
+"""What a request costs in SQL queries: a full leg-pain entry, a spasm from the offline queue,
+and the trends pages and the logging forms whatever the length of the diary (bench/trends.py
+and bench/load.py time them)."""
+
+import uuid
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -8,12 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sci_tracker.accounts.models import User
+from sci_tracker.accounts.resume import account_tag
 from sci_tracker.diary import demo
 from sci_tracker.diary.models import (
     Intervention,
     LegPainEntry,
     PainDay,
     PainProblem,
+    SpasmDay,
     SpasmEpisode,
     Trigger,
 )
@@ -21,6 +27,9 @@ from tests.conftest import diary_queries
 from tests.entries import NOW, builtin
 
 FULL_PAIN_POST_QUERIES = 12
+# The session, the account, the person's lock, the tap's id looked up, a double tap looked for,
+# the spasm, the version moved on, the day's figures deleted and counted again.
+SPASM_NOW_POST_QUERIES = 9
 # Transaction control: SQLite's backend logs its BEGIN and COMMIT as queries, PostgreSQL's
 # (psycopg's autocommit off, then commit) does not. Left out so the count is the same on both.
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT")
@@ -83,6 +92,38 @@ def test_it_saves_a_full_leg_pain_entry_in_at_most_12_queries(catalogue, alice, 
     assert list(PainDay.objects.values_list("day", "problem", "total", "entries", "worst")) == [
         (day, problem.pk, 7, 1, 7)
     ]
+    assert User.objects.get(pk=alice.pk).diary_version == version + 1
+
+
+@pytest.mark.django_db(transaction=True)
+@time_machine.travel(NOW, tick=False)
+def test_it_saves_a_queued_spasm_in_at_most_9_queries(alice, client):
+    # What the offline queue sends (static/js/queue.js), as the load bench's writes phase does.
+    client.force_login(alice)
+    client.get(reverse("diary:history"))
+    version = User.objects.get(pk=alice.pk).diary_version
+    tapped = NOW - timedelta(minutes=3)
+    tap = uuid.uuid4()
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            reverse("diary:spasm_now"),
+            {
+                "client_id": str(tap),
+                "tapped_at": str(int(tapped.timestamp() * 1000)),
+                "account": account_tag(alice),
+            },
+            headers={"Accept": "application/json"},
+        )
+
+    sent = statements(queries.captured_queries)
+    assert len(sent) <= SPASM_NOW_POST_QUERIES, "\n".join(sent)
+    assert response.json()["saved"] is True
+    assert response.json()["duplicate"] is False
+    spasm = SpasmEpisode.objects.get()
+    assert (spasm.client_id, spasm.occurred_at, spasm.severity) == (tap, tapped, None)
+    day = tapped.astimezone(alice.zone).date()
+    assert list(SpasmDay.objects.values_list("day", "episodes")) == [(day, 1)]
     assert User.objects.get(pk=alice.pk).diary_version == version + 1
 
 

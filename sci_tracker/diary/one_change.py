@@ -30,16 +30,19 @@ _pending: ContextVar[Pending | None] = ContextVar("diary_one_change", default=No
 
 
 @contextmanager
-def one_change() -> Iterator[None]:
-    """A transaction whose diary changes are settled once, at its end (see the module)."""
+def one_change(*, savepoint: bool = True) -> Iterator[None]:
+    """A transaction whose diary changes are settled once, at its end (see the module).
+
+    `savepoint=False` inside another transaction: no savepoint of its own, for a caller that
+    lets every error end the outer transaction (one round trip each way fewer)."""
     if _pending.get() is not None:  # already inside one: its end settles these too
-        with transaction.atomic():
+        with transaction.atomic(savepoint=savepoint):
             yield
         return
     pending = Pending()
     token = _pending.set(pending)
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=savepoint):
             yield
             _pending.set(None)  # what settling saves (none today) is settled at once
             settle(pending)

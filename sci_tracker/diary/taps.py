@@ -18,14 +18,14 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from sci_tracker.accounts.resume import account_tag
+from sci_tracker.core.locks import lock_person
 from sci_tracker.diary.models import CareEvent, CheckIn, Entry, LegPainEntry, SpasmEpisode
+from sci_tracker.diary.one_change import one_change
 
 
 @dataclass(frozen=True)
@@ -69,14 +69,23 @@ def check_account(account: str, user: Any) -> None:
         )
 
 
-def save_once(model: type[Entry], owner: Any, tap: Tap, make: Callable[[], Entry]):
+def save_once(
+    model: type[Entry],
+    owner: Any,
+    tap: Tap,
+    make: Callable[[], Entry],
+    *,
+    savepoint: bool = True,
+):
     """(entry, made): the entry the tap's id already saved, or a new one from `make`.
 
     The person's row is locked first (as SpasmQuerySet.log_now does), so two sends of one tap
     at once take turns and the second finds the first's entry; the unique constraint on
-    (owner, client_id) holds it whatever happens."""
-    with transaction.atomic():
-        get_user_model().objects.select_for_update(no_key=True).only("pk").get(pk=owner.pk)
+    (owner, client_id) holds it whatever happens. One change (diary.one_change): the version
+    moved on and the day counted once, at the end. `savepoint=False` when nothing `make` raises
+    is caught by the caller (a refusal is, so the check-in keeps its savepoint)."""
+    with one_change(savepoint=savepoint):
+        lock_person(owner.pk)
         if tap.client_id is not None:
             saved = model.objects.for_user(owner).filter(client_id=tap.client_id).first()
             if saved is not None:
@@ -96,7 +105,9 @@ def save_spasm(owner: Any, logged_by: Any, tap: Tap, severity: int | None, minut
             minutes_ago=minutes_ago,
             tapped_at=tap.tapped_at,
             client_id=tap.client_id,
+            locked=True,
         ),
+        savepoint=False,
     )
 
 
@@ -112,6 +123,7 @@ def save_pain(owner: Any, logged_by: Any, tap: Tap, intensity: int):
             intensity=intensity,
             client_id=tap.client_id,
         ),
+        savepoint=False,
     )
 
 
@@ -132,6 +144,7 @@ def save_care(
             volume_ml=volume_ml,
             client_id=tap.client_id,
         ),
+        savepoint=False,
     )
 
 

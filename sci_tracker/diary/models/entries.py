@@ -19,6 +19,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from sci_tracker.core.locks import lock_person
 from sci_tracker.diary import one_change, sciset
 from sci_tracker.diary.catalogue import PAIN_TYPE_GUIDES
 from sci_tracker.diary.schedules import DoseTimes
@@ -380,19 +381,24 @@ class SpasmQuerySet(EntryQuerySet):
         minutes_ago: int = 0,
         tapped_at: datetime | None = None,
         client_id: UUID | None = None,
+        locked: bool = False,
     ) -> "SpasmEpisode":
         """A spasm at once, `minutes_ago` before the tap, with the severity tapped (or none:
         not given). Pattern and the rest stay not given until the person adds them.
         `tapped_at`: now, unless the tap was queued offline (its moment on the device) or kept
         over a sign-in (accounts.resume.sent_at). `client_id` is the device's id of a queued tap
-        (diary.taps saves each once)."""
+        (diary.taps saves each once). `locked`: the caller's transaction holds the person's
+        lock already (diary.taps.save_once)."""
         now = timezone.now()
         moment = (tapped_at or now) - timedelta(minutes=minutes_ago)
-        with transaction.atomic():
+        # No savepoint: nothing here is caught and carried on from, an error ends the caller's
+        # transaction.
+        with transaction.atomic(savepoint=False):
             # Taps for one person take turns, so a second tap sees the first one's spasm: on
             # PostgreSQL, by locking the person's row; SQLite's IMMEDIATE transaction already
             # holds the write lock (select_for_update adds nothing there).
-            get_user_model().objects.select_for_update(no_key=True).only("pk").get(pk=owner.pk)
+            if not locked:
+                lock_person(owner.pk)
             recent = (
                 self.for_user(owner)
                 .active()
