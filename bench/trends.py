@@ -177,6 +177,12 @@ def summary(results: dict) -> int:
 # The child: one database ---------------------------------------------------------------------
 
 
+def percentile(values: list[float], fraction: float) -> float:
+    """The value `fraction` of the way up the sorted values (bench/export.py's latencies)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
 def set_up_django(database_url: str, scratch: str) -> None:
     os.environ["DATABASE_URL"] = database_url or f"sqlite:///{scratch}/bench.sqlite3"
     os.environ["SCI_TRACKER_DATA_DIR"] = scratch
