@@ -117,7 +117,7 @@ def test_it_lists_every_page_on_the_index_in_reading_order(client, db):
 def test_it_shows_a_page_to_anyone_with_its_notice_contents_and_sources(client, db, slug):
     found = all_pages()[slug]
     html = page_html(client, slug)
-    assert f"<h1>{found.title}</h1>" in html
+    assert f'<h1 lang="en">{found.title}</h1>' in html
     assert "General information, not medical advice." in html
     assert "a clinician about your own situation" in html
     # A table of contents entry for every section, and the sources at the end.
