@@ -38,8 +38,11 @@ def page_html(client, slug):
 
 
 def section_html(client, slug, anchor):
+    return section_of(page_html(client, slug), anchor)
+
+
+def section_of(html, anchor):
     """The rendered section from its heading to the next heading of the same or a higher level."""
-    html = page_html(client, slug)
     start = html.index(f'id="{anchor}"')
     level = html[html.rindex("<h", 0, start) + 2]
     ends = [html.find(f"<h{n}", start) for n in range(2, int(level) + 1)]

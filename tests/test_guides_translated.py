@@ -12,7 +12,7 @@ from django.utils import translation
 
 from sci_tracker.guides import pages
 from sci_tracker.guides.pages import CONTENT, ENGLISH, PAGE_ORDER, all_pages, get_page
-from tests.test_guides import assert_section_exists, guide_links
+from tests.test_guides import assert_section_exists, guide_links, section_of
 
 SPANISH = "es"
 TRANSLATED = sorted(
@@ -245,3 +245,70 @@ def test_it_measures_harder_spanish_as_less_readable(spanish_textstat):
         "meticulosa, considerando potenciales manifestaciones catastróficas de abstinencia."
     )
     assert textstat.szigriszt_pazos(hard) < MIN_SZIGRISZT_PAZOS / 2
+
+
+# Clinically right in Spanish too: the corrections the English pages carry --------------------
+
+
+def spanish_section(client, slug, anchor):
+    """A section of the Spanish page, from its heading to the next heading of its level or above."""
+    html = spanish_get(client, reverse("guides:page", args=[slug])).text
+    assert get_page(slug, SPANISH).language == SPANISH, f"{slug} is not translated yet"
+    return section_of(html, anchor)
+
+
+def test_it_names_the_pressure_sites_and_how_often_to_relieve_pressure_in_spanish(client, db):
+    html = spanish_section(client, "leg-pain-causes", "pressure-sores")
+    for site in ("sacro", "isquiones", "caderas", "talones"):
+        assert site in html
+    assert "1 a 2 minutos más o menos cada 30 minutos" in html  # seated
+    assert "suele ser cada 2 horas" in html  # turning in bed
+    assert "al menos una vez al día" in html
+    assert "espejo" in html
+    assert "tobillos" not in html  # the article's unsafe list of sites
+
+
+def test_it_keeps_the_medicine_warnings_in_spanish(client, db):
+    html = spanish_section(client, "managing-spasms", "medicines")
+    assert "Nunca deje de tomar las pastillas de baclofeno de golpe." in html
+    assert "alucinaciones" in html
+    assert "convulsiones" in html
+    dantrolene = html[html.index("<strong>Dantroleno</strong>") :]
+    dantrolene = dantrolene[: dantrolene.index("</li>")]
+    assert "Actúa en el propio músculo" in dantrolene
+    assert "hígado" in dantrolene
+    tizanidine = html[html.index("<strong>Tizanidina</strong>") :]
+    assert "presión arterial" in tizanidine[: tizanidine.index("</li>")]
+    pump = spanish_section(client, "managing-spasms", "baclofen-pump")
+    assert "Es una emergencia." in pump
+    assert 'href="/guides/red-flags/#baclofen-pump-withdrawal"' in pump
+
+
+def test_it_hedges_stretching_and_times_botulinum_toxin_in_spanish(client, db):
+    stretching = spanish_section(client, "managing-spasms", "stretching")
+    assert "solo un poco" in stretching
+    assert "no como una forma segura de evitar las contracturas" in stretching
+    toxin = spanish_section(client, "managing-spasms", "botulinum-toxin")
+    assert "2 a 6 semanas" in toxin
+    assert "3 a 4 meses" in toxin
+    assert "12 semanas" in toxin
+    assert "3 a 6" not in toxin
+
+
+def test_it_puts_spinal_shock_down_to_the_loss_of_signals_in_spanish(client, db):
+    html = spanish_section(client, "why-spasms-happen", "spinal-shock")
+    assert "hinch" not in html  # not swelling
+    assert "deja de recibir de golpe las señales del cerebro" in html
+    assert "señales que calman los reflejos" in html
+
+
+def test_it_explains_at_level_nerve_pain_in_spanish(client, db):
+    html = spanish_section(client, "leg-pain-causes", "at-level-nerve-pain")
+    assert "una banda alrededor del nivel de su lesión" in html
+    assert "tres niveles de la columna" in html
+    assert "más o menos igual de común" in html
+    muscle = spanish_section(client, "leg-pain-causes", "muscle-and-joint-pain")
+    assert "El dolor por espasmos también cuenta como dolor musculoesquelético." in muscle
+    clot = spanish_section(client, "leg-pain-causes", "deep-vein-thrombosis")
+    assert "busque atención médica el mismo día" in clot
+    assert "es una emergencia" in clot

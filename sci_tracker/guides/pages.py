@@ -258,6 +258,7 @@ class Hit:
 
 
 # One letter for one letter, so a match found in folded text sits at the same place in the text.
+# Not ñ: it is a letter of its own (año is not ano).
 ACCENTS = str.maketrans("áàâäéèêëíìîïóòôöúùûüç", "aaaaeeeeiiiioooouuuuc")
 
 
