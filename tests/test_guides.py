@@ -38,8 +38,11 @@ def page_html(client, slug):
 
 
 def section_html(client, slug, anchor):
+    return section_of(page_html(client, slug), anchor)
+
+
+def section_of(html, anchor):
     """The rendered section from its heading to the next heading of the same or a higher level."""
-    html = page_html(client, slug)
     start = html.index(f'id="{anchor}"')
     level = html[html.rindex("<h", 0, start) + 2]
     ends = [html.find(f"<h{n}", start) for n in range(2, int(level) + 1)]
@@ -117,7 +120,7 @@ def test_it_lists_every_page_on_the_index_in_reading_order(client, db):
 def test_it_shows_a_page_to_anyone_with_its_notice_contents_and_sources(client, db, slug):
     found = all_pages()[slug]
     html = page_html(client, slug)
-    assert f"<h1>{found.title}</h1>" in html
+    assert f'<h1 lang="en">{found.title}</h1>' in html
     assert "General information, not medical advice." in html
     assert "a clinician about your own situation" in html
     # A table of contents entry for every section, and the sources at the end.

@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from sci_tracker.guides import diary_boxes, pages
-from sci_tracker.guides.pages import RED_FLAGS
+from sci_tracker.guides.pages import ENGLISH, RED_FLAGS
 
 
 @require_safe
@@ -17,7 +17,8 @@ def index(request):
 
 @require_safe
 def page(request, slug):
-    found = pages.get_page(slug)
+    # ?lang=en opens the English page whatever the reader's language: a translation links to it.
+    found = pages.get_page(slug, ENGLISH if request.GET.get("lang") == ENGLISH else None)
     if found is None:
         raise Http404("No such guide")
     # Each piece of HTML is followed by the box its marker named (None after the last piece).
