@@ -11,8 +11,9 @@ from uuid import uuid4
 import pytest
 import time_machine
 from django.contrib.staticfiles import finders
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sci_tracker.api.models import PersonalAccessToken
@@ -123,6 +124,27 @@ def test_it_caps_the_live_tokens_of_an_account_and_keeps_what_was_typed(alice_cl
     made = alice_client.post(reverse("api_tokens"), {"name": "Tablet", "scope": "log"})
     assert made.context["secret"].startswith("sct_")
     assert PersonalAccessToken.objects.filter(owner=alice, name="Tablet").exists()
+
+
+def test_it_counts_and_makes_a_token_in_one_transaction_holding_the_account(alice_client):
+    # Two pages posted at once take turns, so both cannot pass the cap.
+    with CaptureQueriesContext(connection) as seen:
+        alice_client.post(reverse("api_tokens"), {"name": "Watch", "scope": "log"})
+    statements = [query["sql"].upper() for query in seen]
+    counted = next(i for i, sql in enumerate(statements) if "COUNT(" in sql and "TOKEN" in sql)
+    made = next(
+        i for i, sql in enumerate(statements) if sql.startswith("INSERT INTO") and "TOKEN" in sql
+    )
+    # A transaction (a savepoint, inside the test's own) begun before the count, ended after the
+    # insert, that takes the account's lock first where the database has row locks.
+    begun = {sql.split()[1]: i for i, sql in enumerate(statements) if sql.startswith("SAVEPOINT")}
+    ended = {sql.split()[2]: i for i, sql in enumerate(statements) if sql.startswith("RELEASE")}
+    holding = [at for name, at in begun.items() if at < counted and ended.get(name, 0) > made]
+    assert holding
+    if connection.features.has_select_for_update:
+        locked = [i for i, sql in enumerate(statements) if "FOR NO KEY UPDATE" in sql]
+        assert any(max(holding) < i < counted for i in locked)
+    assert PersonalAccessToken.objects.filter(name="Watch").exists()
 
 
 def test_it_refuses_a_revoked_token(alice_client, alice):

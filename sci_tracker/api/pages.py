@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,13 +10,21 @@ from django.utils.translation import gettext as _
 
 from sci_tracker.api.forms import TokenForm
 from sci_tracker.api.models import PersonalAccessToken
+from sci_tracker.core.locks import lock_person
 
 
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None, owner=request.user)
-    if form.is_valid():
-        token, secret = PersonalAccessToken.make(request.user, **form.cleaned_data)
+    made = None
+    if request.method == "POST":
+        with transaction.atomic():
+            # Two requests at once take turns, so the second counts the token the first made.
+            lock_person(request.user.pk)
+            if form.is_valid():
+                made = PersonalAccessToken.make(request.user, **form.cleaned_data)
+    if made:
+        token, secret = made
         # In this response only: the token itself is not kept anywhere.
         response = render(
             request,

@@ -15,12 +15,12 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sci_tracker.core.locks import lock_person
 from sci_tracker.diary.models import (
     EventKind,
     Medicine,
@@ -242,11 +242,6 @@ def due_on(owner: Any, day: date) -> list[DueDose]:
     ]
 
 
-def _lock_person(owner: Any) -> None:
-    # Two taps for one person take turns (as diary.taps.save_once), so the second finds the first.
-    get_user_model().objects.select_for_update(no_key=True).only("pk").get(pk=owner.pk)
-
-
 @transaction.atomic
 def answer_due_dose(
     owner: Any,
@@ -267,7 +262,8 @@ def answer_due_dose(
         raise MedicineRefused(_("That dose is not on the schedule for that day."))
     if due - ANSWER_AHEAD > now:
         raise MedicineRefused(_("That dose is not due yet."))
-    _lock_person(owner)
+    # Two taps for one person take turns (as diary.taps.save_once): the second finds the first.
+    lock_person(owner.pk)
     answered = Q(scheduled_for=due) & Q(deleted_at__isnull=True)
     if client_id is not None:
         answered |= Q(client_id=client_id)
@@ -318,7 +314,7 @@ def as_needed_dose(
 ) -> tuple[MedicineDose, bool]:
     """(dose, made): a dose taken at `when` with no scheduled time; sent twice with the same
     `client_id`, saved once."""
-    _lock_person(owner)
+    lock_person(owner.pk)
     if client_id is not None:
         saved = MedicineDose.objects.for_user(owner).filter(client_id=client_id).first()
         if saved is not None:
