@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from sci_tracker.reports import charts, pdf
 from sci_tracker.reports.forms import REPORT_RANGES, ReportRangeForm
@@ -122,11 +123,11 @@ def links_for(request):
     )
 
 
-@person_view("read", page="Report")
+@person_view("read", page=gettext_noop("Report"))
 def report(request, person):
     return report_page(request, person, links=links_for(request), window=Window.of(request.access))
 
 
-@person_view("read", page="Report PDF")
+@person_view("read", page=gettext_noop("Report PDF"))
 def report_download(request, person):
     return report_pdf(request, person, links=links_for(request), window=Window.of(request.access))

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -203,7 +204,7 @@ def people(request):
     grants = grants.select_related("person", "member")
     accesses = [granted(grant, request.user) for grant in grants]
     readable = [access for access in accesses if access.allows("read")]
-    record_list_view(request, readable, "My patients list")
+    record_list_view(request, readable, gettext_noop("My patients list"))
     rows = people_lists.summaries([access.grant for access in readable])
     show = request.GET.get("show", "")
     shown, filters = people_lists.filtered(rows, show)
@@ -259,7 +260,7 @@ def review_section(person):
     return reverse("trends:overview", kwargs={"person_id": person.pk}) + "#review"
 
 
-@person_view("review", page="Review note form")
+@person_view("review", page=gettext_noop("Review note form"))
 def add_note(request, person):
     form = ReviewNoteForm(request.POST or None)
     if form.is_valid():
@@ -285,7 +286,7 @@ def add_note(request, person):
     )
 
 
-@person_view("review", page="Visit measures")
+@person_view("review", page=gettext_noop("Visit measures"))
 def record_visit(request, person):
     form = VisitForm(request.POST or None, person=person)
     if form.is_valid():

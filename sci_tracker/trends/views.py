@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
@@ -128,7 +128,7 @@ def chosen_period(request, person):
     return form, window.place(form.period()), window
 
 
-@person_view("read", page="Trends: overview")
+@person_view("read", page=gettext_noop("Trends: overview"))
 def overview(request, person):
     form, period, window = chosen_period(request, person)
     data_query = urlencode({"from": period.start, "to": period.end})
@@ -275,7 +275,7 @@ def heat_map(found, weeks=HEAT_MAP_WEEKS):
     return rows
 
 
-@person_view("read", page="Trends: triggers")
+@person_view("read", page=gettext_noop("Trends: triggers"))
 def triggers(request, person):
     form, period, window = chosen_period(request, person)
     ranges = range_context(request, form, period)
@@ -307,7 +307,7 @@ def triggers(request, person):
     return render(request, "trends/triggers.html", context)
 
 
-@person_view("read", page="Trends: what helped")
+@person_view("read", page=gettext_noop("Trends: what helped"))
 def interventions(request, person):
     form, period, window = chosen_period(request, person)
     ranges = range_context(request, form, period)
@@ -387,7 +387,7 @@ def data_etag(request, person):
 
 
 # A chart asks for it again and again: the access log keeps one line a day per viewer.
-@person_view("read", page="Trends: chart data", once_a_day=True)
+@person_view("read", page=gettext_noop("Trends: chart data"), once_a_day=True)
 @condition(etag_func=data_etag)
 def data(request, person):
     """The series the trends charts draw (see docs/formats.md). Like every diary page it is sent
