@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from sci_tracker.accounts.models import User
 from sci_tracker.reminders import channels, schedule, worker
@@ -27,7 +28,7 @@ from sci_tracker.reminders.management.commands import send_reminders
 from sci_tracker.reminders.models import PushSubscription, ReminderSettings, SentReminder
 from tests.conftest import make_user
 from tests.entries import checkin
-from tests.push_service import PushService, vapid_claims
+from tests.push_service import Device, PushService, vapid_claims
 from tests.test_concurrency import ROOT, migrated_data_folder
 
 LONDON = ZoneInfo("Europe/London")
@@ -746,3 +747,22 @@ def test_it_reads_a_round_in_the_same_queries_for_more_people(db, people):
         counts = round_at(utc(2026, 6, 1, 19, 0))
     assert counts["checked in"] == people
     assert len(captured.captured_queries) == 4
+
+
+def test_it_writes_each_reminder_in_its_recipients_language(db, monkeypatch):
+    # The account's language (when it has one) decides, not the site's: push and e-mail alike.
+    monkeypatch.setattr(User, "language", "es", raising=False)
+    person = make_user("lena", time_zone="Europe/London")
+    subscribe(person, Device("https://push.example/phone"))
+    remind(person, email=True)
+    spoken = []
+    monkeypatch.setattr(
+        channels, "send_push", lambda device, text: not spoken.append(("push", get_language()))
+    )
+    monkeypatch.setattr(
+        channels,
+        "send_email",
+        lambda user, subject, body: not spoken.append(("email", get_language())),
+    )
+    round_at(utc(2026, 6, 1, 19, 0))
+    assert spoken == [("push", "es"), ("email", "es")]

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from sci_tracker.core.local_time import (
     LocalDate,
@@ -30,6 +31,8 @@ from sci_tracker.diary.models import (
 from sci_tracker.sharing.models import ShareLink
 from sci_tracker.trends import aggregates
 from sci_tracker.trends.aggregates import Period
+from sci_tracker.trends.dates import short_date, short_month
+from sci_tracker.trends.views import json_key
 from tests.conftest import diary_queries, make_user
 from tests.entries import (
     AUCKLAND,
@@ -767,3 +770,28 @@ def test_it_keeps_the_rating_and_wakings_to_the_days_a_share_link_shows(alice, f
     rating = section(text, "spasticity")
     assert "Nothing to draw yet: the rating comes from the daily check-in." in rating
     assert "<a " not in rating
+
+
+# In the reader's language ----------------------------------------------------------------------
+
+
+def test_it_writes_short_dates_in_the_readers_language():
+    # Django's own catalogue names the months, so this holds before the app has any of its own.
+    day = date(2025, 12, 5)
+    with translation.override("en-gb"):
+        assert short_date(day) == "5 Dec 2025"
+        assert short_date(day, year=False) == "5 Dec"
+    with translation.override("es"):
+        assert short_date(day) == "5 Dic 2025"
+        assert short_month(day, year=True) == "Dic 2025"
+
+
+def test_it_keeps_a_copy_of_the_chart_data_for_each_language(alice):
+    # The JSON names treatment events and clinic visits in words: one language's copy must not
+    # be served to a reader of another.
+    period = Period(date(2026, 1, 1), date(2026, 1, 31))
+    with translation.override("en-gb"):
+        english = json_key(alice, period)
+    with translation.override("es"):
+        spanish = json_key(alice, period)
+    assert english != spanish

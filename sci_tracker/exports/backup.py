@@ -20,6 +20,7 @@ from datetime import date, time
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from sci_tracker.accounts.models import User
 from sci_tracker.diary.models import (
@@ -219,7 +220,7 @@ READINGS_READ = Many("readings", READING_FIELDS, order=("taken_at", "pk"))
 @dataclass(frozen=True)
 class Section:
     key: str  # the top-level key of the list
-    label: str  # one item, for messages: "spasm 4"
+    label: str  # one item, for messages: "spasm 4" (translated; the key stays English)
     model: type
     fields: tuple  # the model fields each item holds, in the order written
     order: tuple = ("pk",)
@@ -248,7 +249,7 @@ class Section:
 DEFINITION_SECTIONS = (
     Section(
         "pain_problems",
-        "pain problem",
+        pgettext_lazy('an item of an import, as in "spasm 4"', "pain problem"),
         PainProblem,
         ("slot", "name", *CONFIRMED_TYPE_FIELDS),
         order=("slot",),
@@ -258,7 +259,7 @@ DEFINITION_SECTIONS = (
     # remind: whether a reminder goes out at each scheduled time (chosen on the Reminders page).
     Section(
         "medicines",
-        "medicine",
+        pgettext_lazy('an item of an import, as in "spasm 4"', "medicine"),
         Medicine,
         ("name", "unit", "route", "reason", "remind"),
         ("name",),
@@ -266,7 +267,7 @@ DEFINITION_SECTIONS = (
     ),
     Section(
         "triggers",
-        "trigger",
+        pgettext_lazy('an item of an import, as in "spasm 4"', "trigger"),
         Trigger,
         ("slug", "name", "category", "guide", "archived"),
         ("slug",),
@@ -274,7 +275,7 @@ DEFINITION_SECTIONS = (
     ),
     Section(
         "interventions",
-        "intervention",
+        pgettext_lazy('an item of an import, as in "spasm 4"', "intervention"),
         Intervention,
         ("slug", "name", "category", "guide", "archived"),
         ("slug",),
@@ -282,7 +283,7 @@ DEFINITION_SECTIONS = (
     ),
     Section(
         "hidden_triggers",
-        "hidden trigger",
+        pgettext_lazy('an item of an import, as in "spasm 4"', "hidden trigger"),
         HiddenTrigger,
         ("trigger",),
         ("trigger__slug",),
@@ -290,7 +291,7 @@ DEFINITION_SECTIONS = (
     ),
     Section(
         "hidden_interventions",
-        "hidden intervention",
+        pgettext_lazy('an item of an import, as in "spasm 4"', "hidden intervention"),
         HiddenIntervention,
         ("intervention",),
         ("intervention__slug",),
@@ -300,7 +301,7 @@ DEFINITION_SECTIONS = (
 ENTRY_SECTIONS = (
     Section(
         "spasms",
-        "spasm",
+        pgettext_lazy('an item of an import, as in "spasm 4"', "spasm"),
         SpasmEpisode,
         ("occurred_at", "pattern", "severity", "regions", "duration", "impacts", *TIMED_END),
         order=("occurred_at", "pk"),
@@ -308,7 +309,7 @@ ENTRY_SECTIONS = (
     ),
     Section(
         "leg_pain",
-        "leg pain",
+        pgettext_lazy('an item of an import, as in "spasm 4"', "leg pain"),
         LegPainEntry,
         ("occurred_at", "intensity", "problem", "sites", "qualities", "pain_type", *TIMED_END),
         order=("occurred_at", "pk"),
@@ -316,7 +317,7 @@ ENTRY_SECTIONS = (
     ),
     Section(
         "check_ins",
-        "check-in",
+        pgettext_lazy('an item of an import, as in "spasm 4"', "check-in"),
         CheckIn,
         (
             "date",
@@ -328,7 +329,7 @@ ENTRY_SECTIONS = (
     ),
     Section(
         "treatment_events",
-        "treatment event",
+        pgettext_lazy('an item of an import, as in "spasm 4"', "treatment event"),
         TreatmentEvent,
         ("date", "event_kind", "details", *MEDICINE_EVENT_FIELDS, *ENTRY_END),
         order=("date", "pk"),
@@ -353,7 +354,7 @@ ENTRY_SECTIONS = (
     # The details a kind does not carry are empty (or null for the volume): CareEvent.clean.
     Section(
         "care_events",
-        "care event",
+        pgettext_lazy('an item of an import, as in "spasm 4"', "care event"),
         CareEvent,
         (
             "occurred_at",
@@ -370,7 +371,7 @@ ENTRY_SECTIONS = (
     # scheduled_for: the time the dose was due (null: as needed); amount null: the listed dose.
     Section(
         "doses",
-        "dose",
+        pgettext_lazy('an item of an import, as in "spasm 4"', "dose"),
         MedicineDose,
         ("medicine", "status", "occurred_at", "scheduled_for", "amount", *ENTRY_END),
         order=("occurred_at", "pk"),
@@ -381,7 +382,7 @@ ENTRY_SECTIONS = (
 CLINICIAN_SECTIONS = (
     Section(
         "review_notes",
-        "review note",
+        pgettext_lazy('an item of an import, as in "spasm 4"', "review note"),
         ReviewNote,
         ("author_name", "written_at", "text"),
         order=("written_at", "pk"),
@@ -389,7 +390,7 @@ CLINICIAN_SECTIONS = (
     ),
     Section(
         "visit_measures",
-        "visit measure",
+        pgettext_lazy('an item of an import, as in "spasm 4"', "visit measure"),
         VisitMeasure,
         ("author_name", "visit_date", "muscle_group", "side", "score", "recorded_at"),
         order=("visit_date", "muscle_group", "side", "pk"),

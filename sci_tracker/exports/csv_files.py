@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from sci_tracker.diary.models import (
     ADEpisode,
@@ -63,7 +64,7 @@ def decimal_text(value):
 @dataclass(frozen=True)
 class CsvFile:
     name: str  # the file is sci-tracker-<name>-<date>.csv
-    title: str
+    title: str  # shown to people (translated); the file's name and columns stay English
     columns: tuple  # (header, value(row, zone)): row is an exports.rows.Row
     rows: object  # rows(owner): an exports.rows.Read of the rows, in order
     # Columns for reading only, which an import does not restore and older files lack.
@@ -72,7 +73,7 @@ class CsvFile:
     later: tuple = ()
 
     def header(self):
-        return [header for header, _ in self.columns]
+        return [header for header, _value in self.columns]
 
     def headers_accepted(self):
         """The header sets an import recognises: today's, and those before export_only and
@@ -87,7 +88,7 @@ class CsvFile:
     def chunks(self, owner) -> Iterator[list[list]]:
         """The rows' cells, one list of cells per row, a chunk of rows at a time."""
         zone = owner.zone
-        values = [value for _, value in self.columns]
+        values = [value for _header, value in self.columns]
         for chunk in self.rows(owner).chunks(CHUNK):
             yield [[value(row, zone) for value in values] for row in chunk]
 
@@ -165,7 +166,7 @@ TIMED_LAST = (
 FILES = [
     CsvFile(
         "spasms",
-        "Spasms",
+        _("Spasms"),
         (
             *TIMED_FIRST,
             ("pattern", lambda e, zone: e.pattern),
@@ -179,7 +180,7 @@ FILES = [
     ),
     CsvFile(
         "leg-pain",
-        "Leg pain",
+        _("Leg pain"),
         (
             *TIMED_FIRST,
             ("intensity", lambda e, zone: e.intensity),
@@ -203,7 +204,7 @@ FILES = [
     ),
     CsvFile(
         "check-ins",
-        "Daily check-ins",
+        _("Daily check-ins"),
         (
             ENTRY_ID,
             ("date", lambda c, zone: c.date.isoformat()),
@@ -225,7 +226,7 @@ FILES = [
     ),
     CsvFile(
         "treatment-events",
-        "Treatment events",
+        _("Treatment events"),
         (
             ENTRY_ID,
             ("date", lambda t, zone: t.date.isoformat()),
@@ -244,7 +245,7 @@ FILES = [
     ),
     CsvFile(
         "tried",
-        "What was tried",
+        _("What was tried"),
         (
             ("entry_kind", lambda use, zone: "spasm" if use.spasm_id else "pain"),
             ("entry_id", lambda use, zone: use.spasm_id or use.pain_id),
@@ -256,7 +257,7 @@ FILES = [
     ),
     CsvFile(
         "ad-episodes",
-        "Autonomic dysreflexia episodes",
+        _("Autonomic dysreflexia episodes"),
         (
             *TIMED_FIRST,
             ("causes", lambda e, zone: joined(e.causes)),
@@ -270,7 +271,7 @@ FILES = [
     ),
     CsvFile(
         "ad-readings",
-        "Blood-pressure readings",
+        _("Blood-pressure readings"),
         (
             ("episode_id", lambda reading, zone: reading.episode_id),
             ("taken_at", lambda reading, zone: local_time(reading.taken_at, zone)),
@@ -284,7 +285,7 @@ FILES = [
 FILES.append(
     CsvFile(
         "sci-set",
-        "Weekly spasticity questions (SCI-SET)",
+        _("Weekly spasticity questions (SCI-SET)"),
         (
             ENTRY_ID,
             ("date", lambda w, zone: w.date.isoformat()),
@@ -305,7 +306,7 @@ FILES.append(
 FILES.append(
     CsvFile(
         "care",
-        "Bladder, bowel and skin",
+        _("Bladder, bowel and skin"),
         (
             *TIMED_FIRST,
             # CareEvent.area: worked out from the event, written for sorting in a spreadsheet.
@@ -327,7 +328,7 @@ FILES.append(
 FILES += [
     CsvFile(
         "medicines",
-        "Medicines",
+        _("Medicines"),
         (
             ("name", lambda m, zone: safe_text(m.name)),
             ("unit", lambda m, zone: m.unit),
@@ -339,7 +340,7 @@ FILES += [
     ),
     CsvFile(
         "doses",
-        "Medicine doses",
+        _("Medicine doses"),
         (
             ENTRY_ID,
             ("medicine", lambda d, zone: safe_text(d.medicine.name)),

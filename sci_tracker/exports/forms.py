@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
 from sci_tracker.exports.importer import MAX_UPLOAD_BYTES, UploadRejected, read_upload
 
@@ -24,19 +26,29 @@ class MultipleFileField(forms.FileField):
 
 class ImportForm(forms.Form):
     files = MultipleFileField(
-        label="Your backup file, or your CSV files",
-        help_text="The backup (.json) on its own, or any of the CSV files from the export "
-        f"page, chosen together. Up to {MAX_UPLOAD_BYTES // 1024 // 1024} MB in all.",
-        error_messages={"required": "Choose the backup file or the CSV files to import."},
+        label=_("Your backup file, or your CSV files"),
+        help_text=lazy(
+            lambda: (
+                _(
+                    "The backup (.json) on its own, or any of the CSV files from the export "
+                    "page, chosen together. Up to %(megabytes)d MB in all."
+                )
+                % {"megabytes": MAX_UPLOAD_BYTES // 1024 // 1024}
+            ),
+            str,
+        )(),
+        error_messages={"required": _("Choose the backup file or the CSV files to import.")},
         widget=MultipleFileInput(attrs={"accept": ".json,.csv,application/json,text/csv"}),
     )
     restore_profile = forms.BooleanField(
-        label="Also restore my profile settings",
+        label=_("Also restore my profile settings"),
         required=False,
-        help_text="From a backup only: your name, time zone, injury level, completeness, "
-        "whether you are a clinician, and the safety profile (usual blood pressure, baclofen "
-        "pump, emergency contact, medicines) and your reminders. Left as they are if this is "
-        "not ticked.",
+        help_text=_(
+            "From a backup only: your name, time zone, injury level, completeness, "
+            "whether you are a clinician, and the safety profile (usual blood pressure, baclofen "
+            "pump, emergency contact, medicines) and your reminders. Left as they are if this is "
+            "not ticked."
+        ),
     )
 
     def clean_files(self):

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.db import DatabaseError, IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from sci_tracker.exports import fhir, importer, streams
@@ -18,7 +19,7 @@ logger = logging.getLogger(__name__)
 @require_safe
 @person_view("manage")
 def index(request, person):
-    return render(request, "exports/index.html", {"title": "Take your data out", "files": FILES})
+    return render(request, "exports/index.html", {"title": _("Take your data out"), "files": FILES})
 
 
 @require_safe
@@ -62,8 +63,8 @@ def import_upload(request, person):
         importer.keep_pending(person, form.payload, form.cleaned_data["restore_profile"])
         return redirect("exports:import_preview")
     context = {
-        "title": "Import a diary",
-        "submit_label": "Upload and preview",
+        "title": _("Import a diary"),
+        "submit_label": _("Upload and preview"),
         "form": form,
         "waiting": importer.waiting_import(person),
     }
@@ -81,10 +82,10 @@ def import_preview(request, person):
         return _confirm_or_cancel(request, person)
     pending = importer.waiting_import(person)
     if pending is None:
-        messages.info(request, "Nothing is waiting to be imported. Choose a file to start.")
+        messages.info(request, _("Nothing is waiting to be imported. Choose a file to start."))
         return redirect("exports:import")
     plan = importer.plan_import(person, pending.payload, pending.restore_profile)
-    context = {"title": "Check before importing", "pending": pending, "plan": plan}
+    context = {"title": _("Check before importing"), "pending": pending, "plan": plan}
     return render(request, "exports/import_preview.html", context)
 
 
@@ -94,7 +95,7 @@ def _confirm_or_cancel(request, person):
         return redirect("exports:import_preview")
     if "cancel" in request.POST:
         importer.cancel_import(person, pending_id)
-        messages.info(request, "Import cancelled. Nothing was added to your diary.")
+        messages.info(request, _("Import cancelled. Nothing was added to your diary."))
         return redirect("exports:import")
     try:
         result = importer.confirm_import(person, pending_id)
@@ -103,8 +104,10 @@ def _confirm_or_cancel(request, person):
         # transaction was rolled back whole, and the upload still waits.
         messages.error(
             request,
-            "Nothing was imported: your diary changed while importing. Check the preview "
-            "again and import once more.",
+            _(
+                "Nothing was imported: your diary changed while importing. Check the preview "
+                "again and import once more."
+            ),
         )
         return redirect("exports:import_preview")
     except DatabaseError:
@@ -114,7 +117,7 @@ def _confirm_or_cancel(request, person):
         logger.exception("An import failed and was taken back")
         return render(request, "not_saved.html", status=503)
     if result is None:
-        messages.info(request, "That import is already finished or cancelled.")
+        messages.info(request, _("That import is already finished or cancelled."))
         return redirect("diary:history")
     messages.success(request, result.message())
     return redirect("diary:history")

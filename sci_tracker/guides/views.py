@@ -1,5 +1,6 @@
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from sci_tracker.guides import diary_boxes, pages
@@ -11,7 +12,7 @@ def index(request):
     return render(
         request,
         "guides/index.html",
-        {"title": "Guides", "pages": pages.all_pages().values(), "red_flags": RED_FLAGS},
+        {"title": _("Guides"), "pages": pages.all_pages().values(), "red_flags": RED_FLAGS},
     )
 
 
@@ -33,5 +34,5 @@ def page(request, slug):
 def search(request):
     query = request.GET.get("q", "").strip()[:200]
     hits = pages.search(query)
-    title = f"Search: {query}" if query else "Search the guides"
+    title = _("Search: %(words)s") % {"words": query} if query else _("Search the guides")
     return render(request, "guides/search.html", {"title": title, "query": query, "hits": hits})

@@ -57,7 +57,8 @@ class ReminderSettings(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = "reminder settings"
+        verbose_name = _("reminder settings")
+        verbose_name_plural = _("reminder settings")
         constraints = [
             models.CheckConstraint(
                 condition=Q(second_at__isnull=True) | Q(first_at__isnull=False),
@@ -149,12 +150,12 @@ class SentReminder(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_reminders"
     )
     slot = models.PositiveSmallIntegerField(choices=Slot.choices)
-    local_date = models.DateField(help_text="The person's day the reminder was for.")
+    local_date = models.DateField(help_text=_("The person's day the reminder was for."))
     claimed_at = models.DateTimeField()
     channels = models.CharField(
         max_length=40,
         blank=True,
-        help_text="Where it went: push and/or email, filled in once sent.",
+        help_text=_("Where it went: push and/or email, filled in once sent."),
     )
 
     class Meta:
@@ -178,12 +179,12 @@ class SentDoseReminder(models.Model):
     medicine = models.ForeignKey(
         "diary.Medicine", on_delete=models.CASCADE, related_name="sent_reminders"
     )
-    due_at = models.DateTimeField(help_text="When the dose it reminded of was due.")
+    due_at = models.DateTimeField(help_text=_("When the dose it reminded of was due."))
     claimed_at = models.DateTimeField()
     channels = models.CharField(
         max_length=40,
         blank=True,
-        help_text="Where it went: push and/or email, filled in once sent.",
+        help_text=_("Where it went: push and/or email, filled in once sent."),
     )
 
     class Meta:

@@ -46,6 +46,12 @@ def claim(user_id: int, slot: int, day: date, now: datetime) -> bool:
     return True
 
 
+def recipient_language(user) -> str:
+    """The language a reminder to `user` is written in: their own choice when the account has
+    one, else the site's."""
+    return getattr(user, "language", None) or settings.LANGUAGE_CODE
+
+
 def message(slot: int) -> dict:
     """What the notification says, and where tapping it goes: today's check-in."""
     if slot == Slot.FIRST:
@@ -153,7 +159,9 @@ def deliver(row: ReminderSettings, slot: int, day: date, now: datetime) -> str:
         return "checked in"
     if not claim(user.pk, slot, day, now):
         return "already sent"
-    channels_used = send(row, devices, by_email, message(slot))
+    # Rendered for the recipient: the title, body and the e-mail's stop line in their language.
+    with translation.override(recipient_language(user)):
+        channels_used = send(row, devices, by_email, message(slot))
     SentReminder.objects.filter(user=user, slot=slot, local_date=day).update(
         channels=",".join(channels_used)
     )
@@ -227,7 +235,8 @@ def deliver_dose(row: ReminderSettings, dose, now: datetime) -> str:
         return "dose answered"
     if not claim_dose(row.user_id, dose.medicine.pk, dose.due, now):
         return "already sent"
-    channels_used = send(row, devices, by_email, dose_message(dose))
+    with translation.override(recipient_language(row.user)):
+        channels_used = send(row, devices, by_email, dose_message(dose))
     SentDoseReminder.objects.filter(medicine=dose.medicine, due_at=dose.due).update(
         channels=",".join(channels_used)
     )

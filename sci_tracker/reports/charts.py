@@ -16,9 +16,12 @@ from math import ceil
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from sci_tracker.trends.aggregates import NIGHT_HOURS, mean, weekly
+from sci_tracker.trends.aggregates import mean, weekly
+from sci_tracker.trends.dates import short_date, short_month
+from sci_tracker.trends.summaries import NIGHT, one_decimal
 
 WIDTH, HEIGHT = 720, 180
 LEFT, RIGHT, TOP = 46, 10, 24
@@ -26,7 +29,6 @@ PLOT_WIDTH = WIDTH - LEFT - RIGHT
 PLOT_HEIGHT = 112
 BOTTOM = TOP + PLOT_HEIGHT  # the x axis
 WEEKLY_AFTER_DAYS = 92  # longer periods are drawn as weekly means, as the trends tables are
-NIGHT = f"{NIGHT_HOURS[0]:02d}:00 to {(NIGHT_HOURS[-1] + 1) % 24:02d}:00"
 
 INK = "#212529"
 GRID = "#c9ced6"
@@ -72,11 +74,7 @@ def label(x, y, content, **attributes):
 
 
 def day_name(day, year=True):
-    return f"{day.day} {day:%b %Y}" if year else f"{day.day} {day:%b}"
-
-
-def one_decimal(value):
-    return f"{value:.1f}"
+    return short_date(day, year=year)
 
 
 @dataclass
@@ -132,9 +130,7 @@ def x_ticks(start, length):
         ticks, day = [], start
         while (day - start).days < length:
             if day.day == 1:
-                ticks.append(
-                    ((day - start).days, f"{day:%b %Y}" if day.month == 1 else f"{day:%b}")
-                )
+                ticks.append(((day - start).days, short_month(day, year=day.month == 1)))
             day += timedelta(days=1)
         return ticks
     step = next(step for step in (1, 2, 7, 14, 28) if length / step <= 8)
@@ -222,18 +218,17 @@ def event_markers(frame, events):
 
 
 def event_title(event):
-    details = f" ({event.described})" if event.described else ""
-    return f"{event.get_event_kind_display()}, {day_name(event.date)}{details}"
+    words = {"kind": event.get_event_kind_display(), "day": day_name(event.date)}
+    if event.described:
+        return _("%(kind)s, %(day)s (%(details)s)") % {**words, "details": event.described}
+    return _("%(kind)s, %(day)s") % words
 
 
 def events_sentence(events):
     if not events:
-        return "No treatment events in this period."
-    return (
-        "Treatment events, as numbered on the chart: "
-        + "; ".join(f"{n}, {event_title(event)}" for n, event in enumerate(events, start=1))
-        + "."
-    )
+        return _("No treatment events in this period.")
+    listed = "; ".join(f"{n}, {event_title(event)}" for n, event in enumerate(events, start=1))
+    return _("Treatment events, as numbered on the chart: %(events)s.") % {"events": listed}
 
 
 def legend(entries):
@@ -303,12 +298,15 @@ def _highest_day(days, values):
     recorded = [(value, day) for day, value in zip(days, values, strict=True) if value is not None]
     if not recorded:
         return None, None
-    top = max(value for value, _ in recorded)
+    top = max(value for value, _day in recorded)
     return top, next(day for value, day in recorded if value == top)
 
 
 def period_words(by_day):
-    return f"{day_name(by_day.days[0])} to {day_name(by_day.days[-1])}"
+    return _("%(start)s to %(end)s") % {
+        "start": day_name(by_day.days[0]),
+        "end": day_name(by_day.days[-1]),
+    }
 
 
 # The charts ----------------------------------------------------------------------------------
@@ -337,11 +335,11 @@ def pain_chart(by_day, events, chart_id="pain-chart"):
             "day": day_name(worst_day),
         }
     else:
-        figures = "No leg pain was recorded in this period."
-    drawn_as = " Drawn as weekly means." if weekly_means else ""
+        figures = _("No leg pain was recorded in this period.")
+    drawn_as = " " + _("Drawn as weekly means.") if weekly_means else ""
     description = f"{figures}{drawn_as} {events_sentence(events)}"
 
-    body = [axes(frame, range(0, 11, 2), "Leg pain (0-10)")]
+    body = [axes(frame, range(0, 11, 2), _("Leg pain (0-10)"))]
     runs, every = points(frame, drawn, "pain_worst")
     for run in runs:
         body.append(polyline(run, stroke=WORST, stroke_width=1.5, stroke_dasharray="6 3"))
@@ -354,13 +352,13 @@ def pain_chart(by_day, events, chart_id="pain-chart"):
     body.append(
         legend(
             [
-                (lambda x, y: line_swatch(x, y, AVERAGE, None, "circle"), "Average pain"),
-                (lambda x, y: line_swatch(x, y, WORST, "6 3", "square"), "Worst pain"),
-                (event_swatch, "Treatment event (numbered)"),
+                (lambda x, y: line_swatch(x, y, AVERAGE, None, "circle"), _("Average pain")),
+                (lambda x, y: line_swatch(x, y, WORST, "6 3", "square"), _("Worst pain")),
+                (event_swatch, _("Treatment event (numbered)")),
             ]
         )
     )
-    title = f"Leg pain, {period_words(by_day)}"
+    title = _("Leg pain, %(period)s") % {"period": period_words(by_day)}
     return svg(chart_id, title, description, *body)
 
 
@@ -398,8 +396,8 @@ def spasm_chart(by_day, events, chart_id="spasm-chart"):
             "day": day_name(most_day),
         }
     else:
-        figures = "No spasms were logged in this period."
-    drawn_as = " Drawn as weekly means per day." if weekly_means else ""
+        figures = _("No spasms were logged in this period.")
+    drawn_as = " " + _("Drawn as weekly means per day.") if weekly_means else ""
     description = f"{figures}{drawn_as} {events_sentence(events)}"
 
     hatch_id = f"{chart_id}-night"
@@ -422,7 +420,7 @@ def spasm_chart(by_day, events, chart_id="spasm-chart"):
         ),
     )
     step = top // 4 if top % 4 == 0 else top // 5
-    body = [axes(frame, range(0, top + 1, step), "Spasms per day")]
+    body = [axes(frame, range(0, top + 1, step), _("Spasms per day"))]
     for bucket in drawn:
         count, night = bucket.values["spasms"], bucket.values["night_spasms"]
         if count is None:
@@ -462,13 +460,16 @@ def spasm_chart(by_day, events, chart_id="spasm-chart"):
     body.append(
         legend(
             [
-                (lambda x, y: box_swatch(x, y, BAR, BAR_EDGE), "All spasms"),
-                (lambda x, y: box_swatch(x, y, f"url(#{hatch_id})", HATCH), f"At night, {NIGHT}"),
-                (event_swatch, "Treatment event (numbered)"),
+                (lambda x, y: box_swatch(x, y, BAR, BAR_EDGE), _("All spasms")),
+                (
+                    lambda x, y: box_swatch(x, y, f"url(#{hatch_id})", HATCH),
+                    _("At night, %(hours)s") % {"hours": NIGHT},
+                ),
+                (event_swatch, _("Treatment event (numbered)")),
             ]
         )
     )
-    title = f"Spasms logged per day, {period_words(by_day)}"
+    title = _("Spasms logged per day, %(period)s") % {"period": period_words(by_day)}
     return svg(chart_id, title, description, *body, defs=defs)
 
 

@@ -1,5 +1,8 @@
 """Which days the report covers: the trends' RangeForm, kept to what fits one visit."""
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from sci_tracker.reports.report import MAX_DAYS
 from sci_tracker.trends.forms import RANGES, RangeForm
 
@@ -13,12 +16,14 @@ class ReportRangeForm(RangeForm):
 
     def __init__(self, data, *, owner):
         super().__init__(data, owner=owner)
-        self.fields["range"].choices = [*REPORT_RANGES, ("custom", "Custom dates")]
+        self.fields["range"].choices = [*REPORT_RANGES, ("custom", gettext_lazy("Custom dates"))]
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("from"), cleaned.get("to")
         chosen = cleaned.get("range") == "custom" and start and end and not self.errors
         if chosen and (end - start).days + 1 > MAX_DAYS:
-            self.add_error("from", "Choose a range of a year or less: a report covers one visit.")
+            self.add_error(
+                "from", _("Choose a range of a year or less: a report covers one visit.")
+            )
         return cleaned

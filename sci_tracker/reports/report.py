@@ -21,7 +21,7 @@ from datetime import date, datetime, time
 from math import ceil
 
 from django.utils.text import Truncator
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from sci_tracker.accounts.models import NOT_SURE, Completeness
 from sci_tracker.diary.models import (
@@ -44,7 +44,15 @@ from sci_tracker.trends import (
     care_weeks,
     sciset_weeks,
 )
-from sci_tracker.trends.aggregates import NIGHT_HOURS, Period, mean, median, woken_share
+from sci_tracker.trends.aggregates import (
+    NIGHT_SPASMS_PER_DAY,
+    Period,
+    mean,
+    median,
+    woken_share,
+)
+from sci_tracker.trends.dates import short_date
+from sci_tracker.trends.summaries import NIGHT
 from sci_tracker.trends.window import EVERY_DAY, Window
 
 MAX_DAYS = 366  # a report is for one visit; a longer look belongs on the trends pages
@@ -59,7 +67,7 @@ MAX_MEDICINES = 6  # with nine, the dense 90-day report still keeps to two pages
 MAX_CARE_WEEKS = 3  # the latest weeks; the trends page has them all
 MAX_REVIEW_NOTES = 2
 MAX_ASHWORTH_ROWS = 4  # muscle groups and sides; the visits are ashworth_table's last four
-NIGHT = f"{NIGHT_HOURS[0]:02d}:00 to {(NIGHT_HOURS[-1] + 1) % 24:02d}:00"
+NOT_GIVEN = pgettext_lazy("injury level or AIS grade", "not given")
 
 
 def highest(values):
@@ -128,13 +136,21 @@ class Headline:
 # (label, scale, Daily series, how it is summed up, what the days behind it are). The Penn
 # scale is ordinal: its median, never a mean.
 HEADLINES = [
-    ("Average leg pain", "0-10", "pain_average", mean, "days"),
-    ("Worst leg pain, mean of each day's worst", "0-10", "pain_worst", mean, "days"),
-    ("Highest leg pain", "0-10", "pain_worst", highest, "days"),
-    ("Spasms logged per day", "", "spasms", mean, "days"),
-    ("Night spasms per day", NIGHT, "night_spasms", mean, "days"),
+    (gettext_lazy("Average leg pain"), "0-10", "pain_average", mean, "days"),
+    (
+        gettext_lazy("Worst leg pain, mean of each day's worst"),
+        "0-10",
+        "pain_worst",
+        mean,
+        "days",
+    ),
+    (gettext_lazy("Highest leg pain"), "0-10", "pain_worst", highest, "days"),
+    (gettext_lazy("Spasms logged per day"), "", "spasms", mean, "days"),
+    (NIGHT_SPASMS_PER_DAY, NIGHT, "night_spasms", mean, "days"),
+    # Translators: the Penn Spasm Frequency Scale, a published clinical scale: keep its name.
     (gettext_lazy("Penn spasm frequency, median"), "0-4", "psfs_frequency", median, "check-ins"),
     (
+        # Translators: the Penn Spasm Frequency Scale, a published clinical scale.
         gettext_lazy("Penn spasm severity, median"),
         gettext_lazy("1-3, days with spasms"),
         "psfs_severity",
@@ -142,9 +158,15 @@ HEADLINES = [
         "check-ins",
     ),
     (gettext_lazy("Spasticity rating"), "0-10", "spasticity", mean, "check-ins"),
-    ("Got in the way of daily activities", "0-10", "interference_activities", mean, "check-ins"),
-    ("Affected mood", "0-10", "interference_mood", mean, "check-ins"),
-    ("Affected sleep", "0-10", "interference_sleep", mean, "check-ins"),
+    (
+        gettext_lazy("Got in the way of daily activities"),
+        "0-10",
+        "interference_activities",
+        mean,
+        "check-ins",
+    ),
+    (gettext_lazy("Affected mood"), "0-10", "interference_mood", mean, "check-ins"),
+    (gettext_lazy("Affected sleep"), "0-10", "interference_sleep", mean, "check-ins"),
     (gettext_lazy("Night wakings per night"), "", "night_wakings", mean, "check-ins"),
     (
         gettext_lazy("Nights woken by spasms or pain"),
@@ -210,7 +232,7 @@ def check_in_strip(by_day) -> tuple[int, list[StripColumn]]:
             StripColumn(
                 first,
                 end,
-                f"{first.day} {first:%b}" if with_month else str(first.day),
+                short_date(first, year=False) if with_month else str(first.day),
                 figure(by_day.spasticity, start),
                 figure(by_day.night_wakings, start),
             )
@@ -405,8 +427,8 @@ def person_facts(person):
     grade = person.completeness
     return Person(
         name=person.name,
-        injury_level="not given" if level == NOT_SURE else level,
-        ais_grade="not given" if grade == NOT_SURE else Completeness(grade).label,
+        injury_level=NOT_GIVEN if level == NOT_SURE else level,
+        ais_grade=NOT_GIVEN if grade == NOT_SURE else Completeness(grade).label,
         time_zone=person.time_zone,
     )
 

@@ -10,6 +10,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from sci_tracker.reports import charts, pdf
 from sci_tracker.reports.forms import REPORT_RANGES, ReportRangeForm
@@ -44,7 +46,7 @@ def report_context(person, period, links, window=EVERY_DAY, *, clinic=False):
     report = build_report(person, period, window=window, clinic=clinic)
     query = urlencode({"from": period.start, "to": period.end})
     return {
-        "title": f"Report for {report.person.name}",
+        "title": _("Report for %(name)s") % {"name": report.person.name},
         "report": report,
         "charts": charts.report_charts(report),
         "min_days": MIN_DAYS,
@@ -87,7 +89,10 @@ def report_pdf(request, person, *, links, window=EVERY_DAY):
         response = render(
             request,
             "reports/pdf_unavailable.html",
-            {"title": "PDF not available", "page_url": f"{links.page}?{request.GET.urlencode()}"},
+            {
+                "title": _("PDF not available"),
+                "page_url": f"{links.page}?{request.GET.urlencode()}",
+            },
             status=503,
         )
         response["Cache-Control"] = NO_STORE
@@ -118,11 +123,11 @@ def links_for(request):
     )
 
 
-@person_view("read", page="Report")
+@person_view("read", page=gettext_noop("Report"))
 def report(request, person):
     return report_page(request, person, links=links_for(request), window=Window.of(request.access))
 
 
-@person_view("read", page="Report PDF")
+@person_view("read", page=gettext_noop("Report PDF"))
 def report_download(request, person):
     return report_pdf(request, person, links=links_for(request), window=Window.of(request.access))

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_safe
 
 from sci_tracker.reports import pdf
@@ -42,7 +43,7 @@ def card_context(request: HttpRequest, person) -> dict:
 
 
 @require_safe
-@person_view("log", page="AD safety card")
+@person_view("log", page=gettext_noop("AD safety card"))
 def card(request: HttpRequest, person) -> HttpResponse:
     response = render(request, "safety/card.html", card_context(request, person))
     response["Cache-Control"] = NO_STORE
@@ -50,7 +51,7 @@ def card(request: HttpRequest, person) -> HttpResponse:
 
 
 @require_safe
-@person_view("log", page="AD safety card PDF")
+@person_view("log", page=gettext_noop("AD safety card PDF"))
 def card_pdf(request: HttpRequest, person) -> HttpResponse:
     context = card_context(request, person)
     html = render_to_string("safety/card_pdf.html", context, request=request)

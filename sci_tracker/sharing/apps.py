@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SharingConfig(AppConfig):
     name = "sci_tracker.sharing"
     label = "sharing"
-    verbose_name = "Sharing"
+    verbose_name = _("Sharing")

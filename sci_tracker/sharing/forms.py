@@ -26,20 +26,20 @@ INVITATIONS = Limit("invitations", "INVITATION_LIMIT", "INVITATION_WINDOW")
 class ShareLinkForm(forms.Form):
     label = ShareLink._meta.get_field("label").formfield()
     lifetime = forms.TypedChoiceField(
-        label="How long it works",
+        label=gettext_lazy("How long it works"),
         choices=ShareLink.Lifetime.choices,
         coerce=int,
         initial=ShareLink.Lifetime.MONTH,
         widget=forms.RadioSelect,
     )
     shows_from = forms.DateField(
-        label="First day it shows (optional)", required=False, widget=DATE_INPUT
+        label=gettext_lazy("First day it shows (optional)"), required=False, widget=DATE_INPUT
     )
     shows_to = forms.DateField(
-        label="Last day it shows (optional)",
+        label=gettext_lazy("Last day it shows (optional)"),
         required=False,
         widget=DATE_INPUT,
-        help_text="Leave both dates empty to let the link show any dates.",
+        help_text=gettext_lazy("Leave both dates empty to let the link show any dates."),
     )
 
     def clean(self):
@@ -50,20 +50,20 @@ class ShareLinkForm(forms.Form):
                 self.add_error(name, DAY_OUT_OF_RANGE)
                 first = last = None
         if first and last and first > last:
-            self.add_error("shows_to", "The last day must be on or after the first day.")
+            self.add_error("shows_to", _("The last day must be on or after the first day."))
         return cleaned
 
 
 class InviteForm(forms.Form):
     email = forms.EmailField(
-        label="Their e-mail address",
+        label=gettext_lazy("Their e-mail address"),
         max_length=CareAccess._meta.get_field("email").max_length,
         help_text=gettext_lazy(
             "They accept with an SCI Tracker account that has confirmed this address."
         ),
     )
     role = forms.ChoiceField(
-        label="What they may do", choices=Role.choices, widget=forms.RadioSelect
+        label=gettext_lazy("What they may do"), choices=Role.choices, widget=forms.RadioSelect
     )
 
     def __init__(self, *args, person, **kwargs):
@@ -73,10 +73,10 @@ class InviteForm(forms.Form):
     def clean_email(self):
         email = normalise_email(self.cleaned_data["email"])
         if email == normalise_email(self.person.email):
-            raise ValidationError("That is your own address: invite someone else.")
+            raise ValidationError(_("That is your own address: invite someone else."))
         if CareAccess.objects.for_user(self.person).open().filter(email=email).exists():
             raise ValidationError(
-                "This address already has an invitation or access. End that first to change it."
+                _("This address already has an invitation or access. End that first to change it.")
             )
         return email
 
@@ -103,26 +103,29 @@ class ReviewNoteForm(forms.ModelForm):
     class Meta:
         model = ReviewNote
         fields = ["text"]
-        labels = {"text": "Add a review note"}
-        help_texts = {"text": "The person sees it, dated and with your name."}
+        labels = {"text": gettext_lazy("Add a review note")}
+        help_texts = {"text": gettext_lazy("The person sees it, dated and with your name.")}
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
 class VisitForm(forms.Form):
     """One visit's Modified Ashworth ratings: a choice per muscle group and side."""
 
-    visit_date = forms.DateField(label="Date of the visit", widget=DATE_INPUT)
+    visit_date = forms.DateField(label=gettext_lazy("Date of the visit"), widget=DATE_INPUT)
 
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
         self.person = person
         self.fields["visit_date"].initial = person.local_today()
         self.fields["visit_date"].widget.attrs["max"] = person.local_today().isoformat()
-        choices = [("", "Not rated"), *AshworthScore.choices]
+        choices = [("", _("Not rated")), *AshworthScore.choices]
         for group, group_label in MuscleGroup.choices:
             for side, side_label in Side.choices:
                 self.fields[f"{group}__{side}"] = forms.ChoiceField(
-                    label=f"{group_label}, {side_label.lower()}", choices=choices, required=False
+                    label=_("%(muscle_group)s, %(side)s")
+                    % {"muscle_group": group_label, "side": side_label.lower()},
+                    choices=choices,
+                    required=False,
                 )
 
     def rows(self):
@@ -135,7 +138,7 @@ class VisitForm(forms.Form):
     def clean_visit_date(self):
         day = self.cleaned_data["visit_date"]
         if not visit_day_has_come(day, self.person.local_today()):
-            raise ValidationError("A visit cannot be on a day that has not come yet.")
+            raise ValidationError(_("A visit cannot be on a day that has not come yet."))
         if not on_calendar(day):
             raise ValidationError(TOO_EARLY)
         return day
@@ -143,7 +146,7 @@ class VisitForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not self.ratings() and not self.errors:
-            raise ValidationError("Rate at least one muscle group.")
+            raise ValidationError(_("Rate at least one muscle group."))
         return cleaned
 
     def ratings(self):

@@ -9,7 +9,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from sci_tracker.core.addresses import normalise_email
 from sci_tracker.diary.models import diary_changed, only_choices
@@ -33,22 +35,24 @@ class ShareLink(models.Model):
     link itself is shown once, when it is made."""
 
     class Lifetime(models.IntegerChoices):
-        WEEK = 7, "7 days"
-        MONTH = 30, "30 days"
-        QUARTER = 90, "90 days"
+        WEEK = 7, gettext_lazy("7 days")
+        MONTH = 30, gettext_lazy("30 days")
+        QUARTER = 90, gettext_lazy("90 days")
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_links"
     )
     label = models.CharField(
-        "who it is for",
+        gettext_lazy("who it is for"),
         max_length=80,
         blank=True,
-        help_text="For example \u201cDr Okafor, spasm clinic\u201d. Only you see this.",
+        help_text=gettext_lazy(
+            "For example \u201cDr Okafor, spasm clinic\u201d. Only you see this."
+        ),
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    shows_from = models.DateField("first day it shows", null=True, blank=True)
-    shows_to = models.DateField("last day it shows", null=True, blank=True)
+    shows_from = models.DateField(gettext_lazy("first day it shows"), null=True, blank=True)
+    shows_to = models.DateField(gettext_lazy("last day it shows"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -67,7 +71,9 @@ class ShareLink(models.Model):
         ]
 
     def __str__(self):
-        return self.label or f"Link made {self.created_at:%d %b %Y}"
+        # Translators: a date format (Django's date filter letters), as in "05 Dec 2025".
+        made = date_format(self.created_at, _("d M Y"))
+        return self.label or _("Link made %(day)s") % {"day": made}
 
     @classmethod
     def make(cls, person, days, label="", shows_from=None, shows_to=None):
@@ -102,8 +108,11 @@ class ShareLink(models.Model):
 
 
 class Role(models.TextChoices):
-    CLINICIAN = "clinician", "Clinician: sees your trends and report, adds review notes"
-    CARER = "carer", "Carer: logs entries for you and sees your trends"
+    CLINICIAN = (
+        "clinician",
+        gettext_lazy("Clinician: sees your trends and report, adds review notes"),
+    )
+    CARER = "carer", gettext_lazy("Carer: logs entries for you and sees your trends")
 
 
 class CareAccessQuerySet(models.QuerySet):
@@ -131,7 +140,7 @@ class CareAccess(models.Model):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="care_team"
     )
-    email = models.EmailField("their e-mail address")
+    email = models.EmailField(gettext_lazy("their e-mail address"))
     role = models.CharField(max_length=12, choices=Role.choices)
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -139,7 +148,7 @@ class CareAccess(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="cares_for",
-        help_text="The account that accepted the invitation.",
+        help_text=gettext_lazy("The account that accepted the invitation."),
     )
     invited_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -193,7 +202,7 @@ class ClinicRecordQuerySet(models.QuerySet):
         return self.filter(imported_at__isnull=False)
 
 
-IMPORTED_HELP = (
+IMPORTED_HELP = gettext_lazy(
     "When it came in from a backup file; empty for one written in SCI Tracker by the clinician's "
     "own account. An imported one has no author account: only the name the file gave."
 )
@@ -243,7 +252,7 @@ class ReviewNote(models.Model):
     # Kept apart from the account, so the note still says who wrote it if that account goes.
     author_name = models.CharField(max_length=120)
     written_at = models.DateTimeField(default=timezone.now)
-    text = models.TextField("note", max_length=2000)
+    text = models.TextField(pgettext_lazy("a clinician's review note", "note"), max_length=2000)
     imported_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text=IMPORTED_HELP
     )
@@ -263,30 +272,46 @@ class ReviewNote(models.Model):
 
 
 class MuscleGroup(models.TextChoices):
-    HIP_FLEXORS = "hip-flexors", "Hip flexors"
-    HIP_ADDUCTORS = "hip-adductors", "Hip adductors"
-    KNEE_EXTENSORS = "knee-extensors", "Knee extensors"
-    KNEE_FLEXORS = "knee-flexors", "Knee flexors"
-    ANKLE_PLANTARFLEXORS = "ankle-plantarflexors", "Ankle plantar flexors"
-    ELBOW_FLEXORS = "elbow-flexors", "Elbow flexors"
-    ELBOW_EXTENSORS = "elbow-extensors", "Elbow extensors"
-    WRIST_FLEXORS = "wrist-flexors", "Wrist flexors"
+    HIP_FLEXORS = "hip-flexors", gettext_lazy("Hip flexors")
+    HIP_ADDUCTORS = "hip-adductors", gettext_lazy("Hip adductors")
+    KNEE_EXTENSORS = "knee-extensors", gettext_lazy("Knee extensors")
+    KNEE_FLEXORS = "knee-flexors", gettext_lazy("Knee flexors")
+    ANKLE_PLANTARFLEXORS = "ankle-plantarflexors", gettext_lazy("Ankle plantar flexors")
+    ELBOW_FLEXORS = "elbow-flexors", gettext_lazy("Elbow flexors")
+    ELBOW_EXTENSORS = "elbow-extensors", gettext_lazy("Elbow extensors")
+    WRIST_FLEXORS = "wrist-flexors", gettext_lazy("Wrist flexors")
 
 
 class Side(models.TextChoices):
-    LEFT = "left", "Left"
-    RIGHT = "right", "Right"
+    LEFT = "left", pgettext_lazy("side of the body", "Left")
+    RIGHT = "right", pgettext_lazy("side of the body", "Right")
 
 
 class AshworthScore(models.TextChoices):
     """The Modified Ashworth Scale: resistance to passive movement, rated by a clinician."""
 
-    NONE = "0", "0: no increase in tone"
-    CATCH = "1", "1: a catch and release, or minimal resistance at the end of the range"
-    CATCH_AND_RESISTANCE = "1+", "1+: a catch, then minimal resistance through under half the range"
-    MARKED = "2", "2: more marked increase through most of the range, part still moves easily"
-    CONSIDERABLE = "3", "3: considerable increase, passive movement difficult"
-    RIGID = "4", "4: rigid in flexion or extension"
+    # Translators: the Modified Ashworth Scale (Bohannon and Smith, 1987), a published clinical
+    # scale: use its published translation's wording where one exists.
+    NONE = "0", gettext_lazy("0: no increase in tone")
+    # Translators: Modified Ashworth Scale, a published clinical scale's wording.
+    CATCH = (
+        "1",
+        gettext_lazy("1: a catch and release, or minimal resistance at the end of the range"),
+    )
+    # Translators: Modified Ashworth Scale, a published clinical scale's wording.
+    CATCH_AND_RESISTANCE = (
+        "1+",
+        gettext_lazy("1+: a catch, then minimal resistance through under half the range"),
+    )
+    # Translators: Modified Ashworth Scale, a published clinical scale's wording.
+    MARKED = (
+        "2",
+        gettext_lazy("2: more marked increase through most of the range, part still moves easily"),
+    )
+    # Translators: Modified Ashworth Scale, a published clinical scale's wording.
+    CONSIDERABLE = "3", gettext_lazy("3: considerable increase, passive movement difficult")
+    # Translators: Modified Ashworth Scale, a published clinical scale's wording.
+    RIGID = "4", gettext_lazy("4: rigid in flexion or extension")
 
 
 class VisitMeasure(models.Model):
@@ -302,7 +327,11 @@ class VisitMeasure(models.Model):
     visit_date = models.DateField()
     muscle_group = models.CharField(max_length=24, choices=MuscleGroup.choices)
     side = models.CharField(max_length=5, choices=Side.choices)
-    score = models.CharField("Modified Ashworth score", max_length=2, choices=AshworthScore.choices)
+    score = models.CharField(
+        gettext_lazy("Modified Ashworth score"),
+        max_length=2,
+        choices=AshworthScore.choices,
+    )
     recorded_at = models.DateTimeField(auto_now=True)
     imported_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text=IMPORTED_HELP

@@ -140,14 +140,15 @@ def flags_for(person, by_day, last_entry, last_ad, red_flag_entries, last_inject
         ) % {"count": red_flag_entries}
         flags.append(Flag("red-flag", text, FLAGS["red-flag"][1]))
     if last_ad is not None and last_ad >= now - RECENT:
-        day = date_format(last_ad.astimezone(person.zone).date(), "j M")
+        # Translators: a short date format (Django's date filter letters), as in "5 Dec".
+        day = date_format(last_ad.astimezone(person.zone).date(), _("j M"))
         text = _("Autonomic dysreflexia episode on %(day)s") % {"day": day}
         flags.append(Flag("ad", text, FLAGS["ad"][1]))
     if sudden_rise(by_day, today) is not None:
         flags.append(Flag("rise", str(_("Sudden rise in spasms")), FLAGS["rise"][1]))
     for reminder in pump_reminders(person, today):
         if reminder.what == "refill":
-            day = date_format(reminder.day, "j M")
+            day = date_format(reminder.day, _("j M"))
             text = _("Pump refill due %(day)s") % {"day": day}
             flags.append(Flag("due", text, FLAGS["due"][1]))
     if last_injection is not None:

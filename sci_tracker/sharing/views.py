@@ -8,7 +8,9 @@ from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -57,7 +59,7 @@ def sharing_home(request, person):
         )
         return redirect("sharing:home")
     context = {
-        "title": "Sharing",
+        "title": _("Sharing"),
         "link_form": link_form,
         "invite_form": invite_form,
         "links": ShareLink.objects.for_user(person),
@@ -80,7 +82,7 @@ def link_made(request, person, chosen):
     response = render(
         request,
         "sharing/link_made.html",
-        {"title": "Your new link", "link": link, "url": url, "qr": qr_drawing(url)},
+        {"title": _("Your new link"), "link": link, "url": url, "qr": qr_drawing(url)},
     )
     response["Cache-Control"] = "no-store"
     return response
@@ -130,16 +132,21 @@ def revoke_link(request, person, pk):
     link = get_object_or_404(ShareLink.objects.for_user(person), pk=pk)
     if request.method == "POST":
         link.revoke()
-        messages.success(request, f"The link \u201c{link}\u201d no longer works.")
+        messages.success(
+            request, _("The link \u201c%(link)s\u201d no longer works.") % {"link": link}
+        )
         return redirect("sharing:home")
     return render(
         request,
         "sharing/confirm.html",
         {
-            "title": "Revoke this link?",
-            "message": f"\u201c{link}\u201d will stop working at once, for anyone who has it. "
-            "You can make a new link at any time.",
-            "button": "Revoke the link",
+            "title": _("Revoke this link?"),
+            "message": _(
+                "\u201c%(link)s\u201d will stop working at once, for anyone who has it. "
+                "You can make a new link at any time."
+            )
+            % {"link": link},
+            "button": _("Revoke the link"),
         },
     )
 
@@ -150,18 +157,28 @@ def end_access(request, person, pk):
     who = grant.member.name if grant.member else grant.email
     if request.method == "POST":
         grant.end()
-        messages.success(request, f"{who} no longer has access to your diary.")
+        messages.success(request, _("%(who)s no longer has access to your diary.") % {"who": who})
         return redirect("sharing:home")
     waiting = grant.member is None
     return render(
         request,
         "sharing/confirm.html",
         {
-            "title": "Cancel this invitation?" if waiting else f"End {who}\u2019s access?",
-            "message": f"{who} will no longer be able to "
-            + ("accept it." if waiting else "see your diary. Notes they wrote stay with you.")
-            + " You can invite them again later.",
-            "button": "Cancel the invitation" if waiting else "End their access",
+            "title": (
+                _("Cancel this invitation?")
+                if waiting
+                else _("End %(who)s\u2019s access?") % {"who": who}
+            ),
+            "message": (
+                _("%(who)s will no longer be able to accept it. You can invite them again later.")
+                if waiting
+                else _(
+                    "%(who)s will no longer be able to see your diary. Notes they wrote stay "
+                    "with you. You can invite them again later."
+                )
+            )
+            % {"who": who},
+            "button": _("Cancel the invitation") if waiting else _("End their access"),
         },
     )
 
@@ -173,7 +190,7 @@ def access_log(request, person):
     return render(
         request,
         "sharing/access_log.html",
-        {"title": "Who looked at your diary", "records": records, "limit": ACCESS_LOG_LENGTH},
+        {"title": _("Who looked at your diary"), "records": records, "limit": ACCESS_LOG_LENGTH},
     )
 
 
@@ -187,7 +204,7 @@ def people(request):
     grants = grants.select_related("person", "member")
     accesses = [granted(grant, request.user) for grant in grants]
     readable = [access for access in accesses if access.allows("read")]
-    record_list_view(request, readable, "My patients list")
+    record_list_view(request, readable, gettext_noop("My patients list"))
     rows = people_lists.summaries([access.grant for access in readable])
     show = request.GET.get("show", "")
     shown, filters = people_lists.filtered(rows, show)
@@ -217,16 +234,23 @@ def answer_invitation(request, pk, answer):
     grant = get_object_or_404(CareAccess.objects.pending_for(request.user), pk=pk)
     if answer == "decline":
         grant.end()
-        messages.success(request, f"You declined {grant.person.name}\u2019s invitation.")
+        messages.success(
+            request, _("You declined %(name)s\u2019s invitation.") % {"name": grant.person.name}
+        )
     elif grant.role == Role.CLINICIAN and not request.user.is_clinician:
         messages.error(
             request,
-            "This invitation is for a clinician. Tick \u201cI am a clinician\u201d in your "
-            "profile first, then accept it.",
+            _(
+                "This invitation is for a clinician. Tick \u201cI am a clinician\u201d in your "
+                "profile first, then accept it."
+            ),
         )
     else:
         grant.accept(request.user)
-        messages.success(request, f"You now have access to {grant.person.name}\u2019s diary.")
+        messages.success(
+            request,
+            _("You now have access to %(name)s\u2019s diary.") % {"name": grant.person.name},
+        )
     # Answered on the home page: back there, where the person they now help shows first.
     return redirect("home" if request.POST.get("back") == "home" else "sharing:people")
 
@@ -236,7 +260,7 @@ def review_section(person):
     return reverse("trends:overview", kwargs={"person_id": person.pk}) + "#review"
 
 
-@person_view("review", page="Review note form")
+@person_view("review", page=gettext_noop("Review note form"))
 def add_note(request, person):
     form = ReviewNoteForm(request.POST or None)
     if form.is_valid():
@@ -246,20 +270,23 @@ def add_note(request, person):
             author_name=request.user.name,
             text=form.cleaned_data["text"],
         )
-        messages.success(request, f"Your note is saved; {person.name} sees it on their trends.")
+        messages.success(
+            request,
+            _("Your note is saved; %(name)s sees it on their trends.") % {"name": person.name},
+        )
         return redirect(review_section(person))
     return render(
         request,
         "sharing/note_form.html",
         {
-            "title": f"A review note for {person.name}",
+            "title": _("A review note for %(name)s") % {"name": person.name},
             "form": form,
-            "submit_label": "Save the note",
+            "submit_label": _("Save the note"),
         },
     )
 
 
-@person_view("review", page="Visit measures")
+@person_view("review", page=gettext_noop("Visit measures"))
 def record_visit(request, person):
     form = VisitForm(request.POST or None, person=person)
     if form.is_valid():
@@ -278,13 +305,17 @@ def record_visit(request, person):
                         "imported_at": None,  # rated again here: no longer the file's
                     },
                 )
-        messages.success(request, f"Modified Ashworth ratings for {day:%-d %b %Y} are saved.")
+        messages.success(
+            request,
+            _("Modified Ashworth ratings for %(day)s are saved.")
+            % {"day": date_format(day, "DATE_FORMAT")},
+        )
         return redirect(review_section(person))
     return render(
         request,
         "sharing/visit.html",
         {
-            "title": f"Visit measures for {person.name}",
+            "title": _("Visit measures for %(name)s") % {"name": person.name},
             "form": form,
             "scores": AshworthScore.choices,
         },

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, CharField, Count, Max, Min, Q, Subquery, Sum, Value, When
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from sci_tracker.core.local_time import (
     LocalDate,
@@ -50,6 +52,13 @@ if TYPE_CHECKING:
 ROLLING_DAYS = 7
 NIGHT_HOURS = day_figures.NIGHT_HOURS
 MIN_DAYS = 5  # a with/without or before/after figure needs this many days on each side
+
+# Labels of the measures, shared by the trigger and before-and-after tables and the home cards.
+PAIN_AVERAGE = gettext_lazy("Leg pain (average, 0-10)")
+SPASMS_PER_DAY = gettext_lazy("Spasms per day")
+NIGHT_SPASMS_PER_DAY = gettext_lazy("Night spasms per day")
+SAME_DAY = pgettext_lazy("compared on", "same day")
+NEXT_DAY = pgettext_lazy("compared on", "next day")
 
 
 @dataclass(frozen=True)
@@ -466,8 +475,9 @@ def chart_data(owner, found):
             {
                 "date": visit.date.isoformat(),
                 "kind": "visit",
-                "label": "Clinic visit",
-                "details": f"Modified Ashworth ratings by {visit.clinicians}",
+                "label": _("Clinic visit"),
+                "details": _("Modified Ashworth ratings by %(clinicians)s")
+                % {"clinicians": visit.clinicians},
             }
             for visit in found.visits
         ],
@@ -538,10 +548,10 @@ class TriggerStats:
     @property
     def comparisons(self):
         return [
-            ("Leg pain (average, 0-10)", "same day", self.pain_same_day),
-            ("Spasms per day", "same day", self.spasms_same_day),
-            ("Leg pain (average, 0-10)", "next day", self.pain_next_day),
-            ("Spasms per day", "next day", self.spasms_next_day),
+            (PAIN_AVERAGE, SAME_DAY, self.pain_same_day),
+            (SPASMS_PER_DAY, SAME_DAY, self.spasms_same_day),
+            (PAIN_AVERAGE, NEXT_DAY, self.pain_next_day),
+            (SPASMS_PER_DAY, NEXT_DAY, self.spasms_next_day),
         ]
 
 
@@ -726,22 +736,27 @@ class EventWindows:
         return Period(day + timedelta(days=self.after_first), day + timedelta(days=self.after_last))
 
 
-DEFAULT_WINDOWS = EventWindows(28, 7, 34, "4 weeks before against weeks 2 to 5 after")
+DEFAULT_WINDOWS = EventWindows(28, 7, 34, gettext_lazy("4 weeks before against weeks 2 to 5 after"))
 EVENT_WINDOWS = {
     # Botulinum toxin starts to work within days to two weeks and lasts about three months.
     EventKind.BOTOX: EventWindows(
-        28, 7, 83, "4 weeks before against weeks 2 to 12 after, when the injection works"
+        28,
+        7,
+        83,
+        gettext_lazy("4 weeks before against weeks 2 to 12 after, when the injection works"),
     ),
     # A therapy programme builds up over weeks.
-    EventKind.THERAPY_START: EventWindows(28, 28, 83, "4 weeks before against weeks 5 to 12 after"),
+    EventKind.THERAPY_START: EventWindows(
+        28, 28, 83, gettext_lazy("4 weeks before against weeks 5 to 12 after")
+    ),
 }
 
 BEFORE_AFTER_MEASURES = [
-    ("Leg pain (average, 0-10)", "pain_average"),
-    ("Worst leg pain (0-10)", "pain_worst"),
-    ("Spasms per day", "spasms"),
-    ("Night spasms per day", "night_spasms"),
-    ("Sleep interference (0-10)", "interference_sleep"),
+    (PAIN_AVERAGE, "pain_average"),
+    (gettext_lazy("Worst leg pain (0-10)"), "pain_worst"),
+    (SPASMS_PER_DAY, "spasms"),
+    (NIGHT_SPASMS_PER_DAY, "night_spasms"),
+    (gettext_lazy("Sleep interference (0-10)"), "interference_sleep"),
 ]
 
 
@@ -863,10 +878,10 @@ def week_on_week(owner, today, by_day: Daily | None = None):
     this_week = by_day.window(Period(today - timedelta(days=6), today))
     changes = []
     for label, name, chart, notable_at in [
-        ("Average leg pain", "pain_average", "pain", 1),
-        ("Spasms per day", "spasms", "spasms", 1),
-        ("Night spasms per day", "night_spasms", "spasms", 1),
-        ("Sleep interference", "interference_sleep", "interference", 1),
+        (gettext_lazy("Average leg pain"), "pain_average", "pain", 1),
+        (SPASMS_PER_DAY, "spasms", "spasms", 1),
+        (NIGHT_SPASMS_PER_DAY, "night_spasms", "spasms", 1),
+        (gettext_lazy("Sleep interference"), "interference_sleep", "interference", 1),
     ]:
         now, now_days = mean(getattr(this_week, name))
         before, before_days = mean(getattr(last_week, name))

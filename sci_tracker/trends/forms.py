@@ -4,20 +4,22 @@ from datetime import timedelta
 
 from django import forms
 from django.core.cache import cache
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from sci_tracker.diary.forms import DAY_OUT_OF_RANGE
 from sci_tracker.diary.rules import on_calendar
 from sci_tracker.trends.aggregates import Period, first_recorded_day
 
 RANGES = [
-    ("14d", "2 weeks", 14),
-    ("30d", "30 days", 30),
-    ("90d", "90 days", 90),
-    ("1y", "1 year", 365),
-    ("all", "All", None),
-    ("custom", "Custom dates", None),
+    ("14d", gettext_lazy("2 weeks"), 14),
+    ("30d", gettext_lazy("30 days"), 30),
+    ("90d", gettext_lazy("90 days"), 90),
+    ("1y", gettext_lazy("1 year"), 365),
+    ("all", pgettext_lazy("the whole diary, as a range of dates", "All"), None),
+    ("custom", gettext_lazy("Custom dates"), None),
 ]
-RANGE_DAYS = {key: days for key, _, days in RANGES}
+RANGE_DAYS = {key: days for key, _label, days in RANGES}
 DEFAULT_RANGE = "30d"
 MAX_DAYS = 20 * 366  # twenty years: far more than anyone has logged, small enough to draw
 FIRST_DAY_SECONDS = 6 * 60 * 60
@@ -54,17 +56,17 @@ class RangeForm(forms.Form):
         if key != "custom" or self.errors:
             return cleaned
         if not start:
-            self.add_error("from", "Enter the first day to show.")
+            self.add_error("from", _("Enter the first day to show."))
         if not end:
-            self.add_error("to", "Enter the last day to show.")
+            self.add_error("to", _("Enter the last day to show."))
         for name, day in (("from", start), ("to", end)):
             if day and not on_calendar(day):
                 self.add_error(name, DAY_OUT_OF_RANGE)
         if start and end and not self.errors:
             if start > end:
-                self.add_error("to", "The last day must be on or after the first day.")
+                self.add_error("to", _("The last day must be on or after the first day."))
             elif (end - start).days + 1 > MAX_DAYS:
-                self.add_error("from", "Choose a range of 20 years or less.")
+                self.add_error("from", _("Choose a range of 20 years or less."))
         return cleaned
 
     def period(self):

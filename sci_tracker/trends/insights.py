@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from sci_tracker.trends.aggregates import Comparison, TriggerStats
+from sci_tracker.trends.summaries import one_decimal
 
 # An effect size from about 0.5 is a "medium" difference (Cohen); below it, days vary that much
 # anyway. A spread under FLOOR (nearly identical days) would make a tiny difference look huge.
@@ -38,9 +39,9 @@ class Standout:
         found = self.comparison
         numbers = {
             "name": self.trigger.name,
-            "by": f"{abs(found.difference):.1f}",
-            "with": f"{found.with_mean:.1f}",
-            "without": f"{found.without_mean:.1f}",
+            "by": one_decimal(abs(found.difference)),
+            "with": one_decimal(found.with_mean),
+            "without": one_decimal(found.without_mean),
         }
         up = found.difference > 0
         # Means a day are decimals ("1.0 more spasms"), so the plural reads right throughout.

@@ -1,21 +1,23 @@
 """Plain sentences that say what each chart shows, for screen readers, print and a quick read."""
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from sci_tracker.trends.aggregates import NIGHT_HOURS, RatingFigures, WakingFigures, mean, median
 from sci_tracker.trends.rise import penn_label
 
-NIGHT = "22:00 to 06:00"
+# The night of NIGHT_HOURS, in words.
+NIGHT = gettext_lazy("22:00 to 06:00")
 
 
 def one_decimal(value):
-    return f"{value:.1f}"
+    """One decimal place, with the language's decimal mark."""
+    return number_format(f"{value:.1f}")
 
 
 def day_name(day):
-    return date_format(day, "j M Y")
+    return date_format(day, "DATE_FORMAT")
 
 
 def _highest(days, values):
@@ -32,7 +34,10 @@ def pain(found):
     average, rated_days = mean(by_day.pain_average)
     if not rated_days:
         return [
-            "No leg pain was recorded in this period. Log leg pain or a daily check-in to see it."
+            _(
+                "No leg pain was recorded in this period. Log leg pain or a daily check-in "
+                "to see it."
+            )
         ]
     worst, worst_day = _highest(by_day.days, by_day.pain_worst)
     sentences = [
@@ -51,8 +56,8 @@ def pain(found):
         last, _last_days = mean(by_day.pain_average[-7:])
         if first is not None and last is not None:
             sentences.append(
-                f"In the last 7 days it averaged {one_decimal(last)}, "
-                f"against {one_decimal(first)} in the first 7 days."
+                _("In the last 7 days it averaged %(last)s, against %(first)s in the first 7 days.")
+                % {"last": one_decimal(last), "first": one_decimal(first)}
             )
     if len(by_day.problems) > 1:
         parts = []
@@ -67,7 +72,8 @@ def pain(found):
                     )
                     % {"name": problem.name, "average": one_decimal(problem_average), "days": days}
                 )
-        sentences.append("By pain problem: " + "; ".join(parts) + ".")
+        # Translators: %(problems)s is a list of "name: average (N days)", joined with "; ".
+        sentences.append(_("By pain problem: %(problems)s.") % {"problems": "; ".join(parts)})
     return sentences
 
 
@@ -76,7 +82,7 @@ def spasms(found):
     recorded = [count for count in by_day.spasms if count is not None]
     total = sum(recorded)
     if not total:
-        sentences = ["No spasms were logged in this period."]
+        sentences = [_("No spasms were logged in this period.")]
     else:
         night = sum(count for count in by_day.night_spasms if count is not None)
         most, most_day = _highest(by_day.days, by_day.spasms)
@@ -119,9 +125,9 @@ def spasms(found):
 
 
 INTERFERENCE = [
-    ("daily activities", "interference_activities"),
-    ("mood", "interference_mood"),
-    ("sleep", "interference_sleep"),
+    (gettext_lazy("daily activities"), "interference_activities"),
+    (pgettext_lazy("how spasms got in the way of", "mood"), "interference_mood"),
+    (pgettext_lazy("how spasms got in the way of", "sleep"), "interference_sleep"),
 ]
 
 
@@ -129,8 +135,13 @@ def interference(found):
     figures = [(label, *mean(getattr(found.by_day, name))) for label, name in INTERFERENCE]
     days = max(count for _, _, count in figures)
     if not days:
-        return ["No check-in rated how spasms and pain got in the way in this period."]
-    parts = [f"{label} {one_decimal(value)}" for label, value, count in figures if count]
+        return [_("No check-in rated how spasms and pain got in the way in this period.")]
+    parts = [
+        # Translators: one part of a list, as in "mood 3.5".
+        _("%(what)s %(rating)s") % {"what": label, "rating": one_decimal(value)}
+        for label, value, count in figures
+        if count
+    ]
     return [
         ngettext(
             "In %(days)d check-in, spasms and pain got in the way (0 not at all, 10 completely) "
@@ -146,7 +157,7 @@ def interference(found):
 def hours(found):
     total = sum(found.by_hour)
     if not total:
-        return ["No spasms were logged in this period."]
+        return [_("No spasms were logged in this period.")]
     busiest = max(range(24), key=lambda hour: found.by_hour[hour])
     night = sum(found.by_hour[hour] for hour in NIGHT_HOURS)
     return [
@@ -157,31 +168,34 @@ def hours(found):
             "busiest": found.by_hour[busiest],
             "total": total,
         },
-        f"The night, {NIGHT}, is a third of the day and held {round(100 * night / total)}% "
-        "of the spasms.",
+        _("The night, %(hours)s, is a third of the day and held %(share)d%% of the spasms.")
+        % {"hours": NIGHT, "share": round(100 * night / total)},
     ]
 
 
 def events(found):
     if not found.events:
-        return ["No treatment events were logged in this period."]
-    return [
-        "Treatment events in this period: "
-        + "; ".join(
-            f"{event.get_event_kind_display()} on {day_name(event.date)}" for event in found.events
-        )
-        + "."
-    ]
+        return [_("No treatment events were logged in this period.")]
+    listed = "; ".join(
+        _("%(kind)s on %(day)s")
+        % {"kind": event.get_event_kind_display(), "day": day_name(event.date)}
+        for event in found.events
+    )
+    return [_("Treatment events in this period: %(events)s.") % {"events": listed}]
 
 
 def change(item):
     """A sentence for a notable week-on-week change, e.g. 'Spasms per day went down from 5.1 to
     3.2.'"""
-    direction = "down" if item.this_week < item.last_week else "up"
-    return (
-        f"{item.label} went {direction} from {one_decimal(item.last_week)} "
-        f"to {one_decimal(item.this_week)}."
-    )
+    if item.this_week < item.last_week:
+        sentence = _("%(measure)s went down from %(before)s to %(after)s.")
+    else:
+        sentence = _("%(measure)s went up from %(before)s to %(after)s.")
+    return sentence % {
+        "measure": item.label,
+        "before": one_decimal(item.last_week),
+        "after": one_decimal(item.this_week),
+    }
 
 
 def spasticity(figures: RatingFigures) -> list[str]:

@@ -10,7 +10,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy, gettext_noop
+from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
 from sci_tracker.diary.models import Effect
@@ -27,6 +28,7 @@ from sci_tracker.trends import (
     summaries,
 )
 from sci_tracker.trends.aggregates import Period
+from sci_tracker.trends.dates import short_date
 from sci_tracker.trends.forms import RANGES, RangeForm
 from sci_tracker.trends.templatetags.trends import figure
 from sci_tracker.trends.templatetags.trends import heat as heat_class
@@ -37,9 +39,9 @@ DAILY_TABLE_DAYS = 92  # longer ranges list weekly means, so a table stays reada
 HEAT_MAP_WEEKS = 53
 
 TRENDS_PAGES = [
-    ("trends:overview", "Overview"),
-    ("trends:triggers", "Triggers"),
-    ("trends:interventions", "What helped"),
+    ("trends:overview", gettext_lazy("Overview")),
+    ("trends:triggers", gettext_lazy("Triggers")),
+    ("trends:interventions", gettext_lazy("What helped")),
 ]
 
 
@@ -56,7 +58,7 @@ def range_context(request, form, period):
         "form": form,
         "period": period,
         "chosen": form.chosen,
-        "ranges": [(key, label) for key, label, _ in RANGES if key != "custom"],
+        "ranges": [(key, label) for key, label, _days in RANGES if key != "custom"],
         "query": urlencode(query),
         "tabs": [
             (reverse(name, kwargs=scope), label, name == here) for name, label in TRENDS_PAGES
@@ -72,6 +74,12 @@ def cache_key(what, user, period, window=EVERY_DAY):
     parts = [what, user.pk, user.diary_version, user.time_zone, period.start, period.end]
     # trends-3: the JSON holds the check-in ratings and the AD episodes.
     return "trends-3:" + ":".join(str(part) for part in [*parts, window.key()])
+
+
+def json_key(person, period, window=EVERY_DAY) -> str:
+    """The chart JSON's key: its labels (treatment events, clinic visits) are in the reader's
+    language, so each language has its own copy."""
+    return f"{cache_key('json', person, period, window)}:{get_language()}"
 
 
 def cached_overview(user, period, window=EVERY_DAY):
@@ -120,7 +128,7 @@ def chosen_period(request, person):
     return form, window.place(form.period()), window
 
 
-@person_view("read", page="Trends: overview")
+@person_view("read", page=gettext_noop("Trends: overview"))
 def overview(request, person):
     form, period, window = chosen_period(request, person)
     data_query = urlencode({"from": period.start, "to": period.end})
@@ -131,7 +139,9 @@ def overview(request, person):
 
     context = {
         **ranges,
-        "title": "Trends" if request.access.is_own else f"{person.name}: trends",
+        "title": _("Trends")
+        if request.access.is_own
+        else _("%(name)s: trends") % {"name": person.name},
         "review": review_panel(person, request.access),
         "data_url": f"{reverse('trends:data', kwargs=scope_kwargs(request))}?{data_query}",
         "by_week": period.length > DAILY_TABLE_DAYS,
@@ -201,11 +211,6 @@ def sciset_context(person, period):
     }
 
 
-def short_date(day):
-    # strftime, not Django's date filter: a long range has hundreds of these to write.
-    return f"{day.day} {day:%b %Y}"
-
-
 def table_rows(found):
     """The chart numbers as table rows: one per day, or one per week for long ranges."""
     by_day = found.by_day
@@ -239,7 +244,13 @@ def table_rows(found):
         row["days"] = figures["pain_average"][1]
         row["spasticity_days"] = figures["spasticity"][1]
         row["night_wakings_days"] = figures["night_wakings"][1]
-        rows.append({"label": f"{first.day} {first:%b} to {short_date(last)}", **row})
+        rows.append(
+            {
+                "label": _("%(first)s to %(last)s")
+                % {"first": short_date(first, year=False), "last": short_date(last)},
+                **row,
+            }
+        )
     return rows
 
 
@@ -259,12 +270,12 @@ def heat_map(found, weeks=HEAT_MAP_WEEKS):
             else None
             for day in days
         ]
-        rows.append({"label": f"{monday.day} {monday:%b %y}", "cells": cells})
+        rows.append({"label": short_date(monday, two_digit_year=True), "cells": cells})
         monday += timedelta(days=7)
     return rows
 
 
-@person_view("read", page="Trends: triggers")
+@person_view("read", page=gettext_noop("Trends: triggers"))
 def triggers(request, person):
     form, period, window = chosen_period(request, person)
     ranges = range_context(request, form, period)
@@ -284,7 +295,7 @@ def triggers(request, person):
 
     context = {
         **ranges,
-        "title": "Triggers",
+        "title": _("Triggers"),
         **cached_body(
             request,
             "triggers-html",
@@ -296,7 +307,7 @@ def triggers(request, person):
     return render(request, "trends/triggers.html", context)
 
 
-@person_view("read", page="Trends: what helped")
+@person_view("read", page=gettext_noop("Trends: what helped"))
 def interventions(request, person):
     form, period, window = chosen_period(request, person)
     ranges = range_context(request, form, period)
@@ -319,7 +330,7 @@ def interventions(request, person):
 
     context = {
         **ranges,
-        "title": "What helped",
+        "title": _("What helped"),
         **cached_body(
             request,
             "interventions-html",
@@ -357,7 +368,7 @@ def placed_period(form: RangeForm, access) -> tuple[Period, Window]:
 
 def chart_json(person, period: Period, window: Window) -> str:
     """The JSON of data.json (and of the API's trends), cached for this version of the diary."""
-    key = cache_key("json", person, period, window)
+    key = json_key(person, period, window)
     body = cache.get(key)
     if body is None:
         found = cached_overview(person, period, window)
@@ -370,13 +381,13 @@ def chart_json(person, period: Period, window: Window) -> str:
 
 def data_etag(request, person):
     if data_form(request, person).is_valid():
-        key = cache_key("json", person, *data_period(request, person))
+        key = json_key(person, *data_period(request, person))
         return hashlib.sha256(key.encode()).hexdigest()[:32]
     return None
 
 
 # A chart asks for it again and again: the access log keeps one line a day per viewer.
-@person_view("read", page="Trends: chart data", once_a_day=True)
+@person_view("read", page=gettext_noop("Trends: chart data"), once_a_day=True)
 @condition(etag_func=data_etag)
 def data(request, person):
     """The series the trends charts draw (see docs/formats.md). Like every diary page it is sent

@@ -17,6 +17,7 @@ from functools import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext as _
 
 from sci_tracker.core.addresses import normalise_email
 from sci_tracker.diary.models import (
@@ -167,68 +168,100 @@ def read_value(model_field, raw, from_csv):
         if raw.strip() == "" and not isinstance(model_field, models.CharField | models.TextField):
             if model_field.null:
                 return None
-            raise ValueError(f"{name} is empty")
+            raise ValueError(_("%(field)s is empty") % {"field": name})
         if isinstance(model_field, models.BooleanField):
             flags = {"1": True, "0": False, "true": True, "false": False}
             if raw.strip().lower() not in flags:
-                raise ValueError(f"{name} {shown(raw)} is not 1 or 0")
+                raise ValueError(
+                    _("%(field)s %(value)s is not 1 or 0") % {"field": name, "value": shown(raw)}
+                )
             return flags[raw.strip().lower()]
         if isinstance(model_field, models.IntegerField):
             if not re.fullmatch(r"-?\d+", raw.strip()):
-                raise ValueError(f"{name} {shown(raw)} is not a whole number")
+                raise ValueError(
+                    _("%(field)s %(value)s is not a whole number")
+                    % {"field": name, "value": shown(raw)}
+                )
             try:
                 return int(raw.strip())
             except ValueError:  # more digits than Python reads (4,300)
-                raise ValueError(f"{name} {shown(raw)} is too large") from None
+                raise ValueError(
+                    _("%(field)s %(value)s is too large") % {"field": name, "value": shown(raw)}
+                ) from None
     elif raw is None:
         if model_field.null:
             return None
-        raise ValueError(f"{name} is missing (null)")
+        raise ValueError(_("%(field)s is missing (null)") % {"field": name})
     if isinstance(model_field, models.BooleanField):
         if not isinstance(raw, bool):
-            raise ValueError(f"{name} {shown(raw)} is not true or false")
+            raise ValueError(
+                _("%(field)s %(value)s is not true or false") % {"field": name, "value": shown(raw)}
+            )
         return raw
     if isinstance(model_field, models.IntegerField):
         if type(raw) is not int:
-            raise ValueError(f"{name} {shown(raw)} is not a whole number")
+            raise ValueError(
+                _("%(field)s %(value)s is not a whole number")
+                % {"field": name, "value": shown(raw)}
+            )
         return raw
     if isinstance(model_field, models.JSONField):
         if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
-            raise ValueError(f"{name} {shown(raw)} is not a list of names")
+            raise ValueError(
+                _("%(field)s %(value)s is not a list of names")
+                % {"field": name, "value": shown(raw)}
+            )
         return raw
     if isinstance(model_field, models.DecimalField) and type(raw) is int:
         raw = str(raw)  # a whole number typed into a backup by hand
     if not isinstance(raw, str):
-        raise ValueError(f"{name} {shown(raw)} is not text")
+        raise ValueError(
+            _("%(field)s %(value)s is not text") % {"field": name, "value": shown(raw)}
+        )
     if isinstance(model_field, models.DecimalField):
         return amount(name, raw)
     if isinstance(model_field, models.DateTimeField):
         try:
             moment = datetime.fromisoformat(raw.strip())
         except ValueError:
-            raise ValueError(f"{name} {shown(raw)} is not a date and time") from None
+            raise ValueError(
+                _("%(field)s %(value)s is not a date and time")
+                % {"field": name, "value": shown(raw)}
+            ) from None
         if moment.tzinfo is None:
             raise ValueError(
-                f"{name} {shown(raw)} has no time zone offset (such as +13:00 at the end)"
+                _("%(field)s %(value)s has no time zone offset (such as +13:00 at the end)")
+                % {"field": name, "value": shown(raw)}
             )
         try:
             moment.astimezone(UTC)  # the database stores UTC: 0001-01-01 in +14:00 is not one
         except OverflowError:
-            raise ValueError(f"{name} {shown(raw)} is out of range") from None
+            raise ValueError(
+                _("%(field)s %(value)s is out of range") % {"field": name, "value": shown(raw)}
+            ) from None
         within_days(name, raw, moment.date())
         return moment
     if isinstance(model_field, models.TimeField):
         if not re.fullmatch(r"\d\d:\d\d", raw):
-            raise ValueError(f"{name} {shown(raw)} is not a time (HH:MM)")
+            raise ValueError(
+                _("%(field)s %(value)s is not a time (HH:MM)")
+                % {"field": name, "value": shown(raw)}
+            )
         try:
             return time.fromisoformat(raw)
         except ValueError:
-            raise ValueError(f"{name} {shown(raw)} is not a time (HH:MM)") from None
+            raise ValueError(
+                _("%(field)s %(value)s is not a time (HH:MM)")
+                % {"field": name, "value": shown(raw)}
+            ) from None
     if isinstance(model_field, models.DateField):
         try:
             day = date.fromisoformat(raw.strip())
         except ValueError:
-            raise ValueError(f"{name} {shown(raw)} is not a date (YYYY-MM-DD)") from None
+            raise ValueError(
+                _("%(field)s %(value)s is not a date (YYYY-MM-DD)")
+                % {"field": name, "value": shown(raw)}
+            ) from None
         return within_days(name, raw, day)
     return raw
 
@@ -237,10 +270,15 @@ def amount(name, raw):
     """A dose or an amount: more than 0, at most 6 digits before the point and 3 after."""
     text = raw.strip()
     if not re.fullmatch(r"\d{1,6}(?:\.\d{1,3})?", text):
-        raise ValueError(f"{name} {shown(raw)} is not an amount such as 10 or 2.5")
+        raise ValueError(
+            _("%(field)s %(value)s is not an amount such as 10 or 2.5")
+            % {"field": name, "value": shown(raw)}
+        )
     value = Decimal(text)
     if value <= 0:
-        raise ValueError(f"{name} {shown(raw)} is not more than 0")
+        raise ValueError(
+            _("%(field)s %(value)s is not more than 0") % {"field": name, "value": shown(raw)}
+        )
     return value
 
 
@@ -251,21 +289,24 @@ def check_medicine(row, raw, from_csv):
     if name is None or (from_csv and not name.strip()):
         row.medicine = ""
     elif not isinstance(name, str) or not name.strip():
-        row.errors.append(f"medicine {shown(name)} is not a medicine's name")
+        row.errors.append(_("medicine %(value)s is not a medicine's name") % {"value": shown(name)})
         return
     else:
         row.medicine = (unguarded(name) if from_csv else name).strip()
     if row.kind == "dose" and not row.medicine:
-        row.errors.append("medicine is empty: a dose is of a medicine on the list")
+        row.errors.append(_("medicine is empty: a dose is of a medicine on the list"))
     if row.kind == "event":
         kind, dose = row.values.get("event_kind"), row.values.get("dose")
         if row.medicine and kind not in MEDICINE_EVENT_KINDS:
             row.errors.append(
-                f"medicine is given, but event_kind {shown(kind)} is not a medicine's start, "
-                "change or stop"
+                _(
+                    "medicine is given, but event_kind %(value)s is not a medicine's start, "
+                    "change or stop"
+                )
+                % {"value": shown(kind)}
             )
         if dose is not None and (not row.medicine or kind not in DOSE_EVENT_KINDS):
-            row.errors.append("dose is given only with a medicine's start or change")
+            row.errors.append(_("dose is given only with a medicine's start or change"))
 
 
 def csv_answers(cells):
@@ -284,7 +325,10 @@ def within_days(name, raw, day):
     """The range of days every page can show (diary.rules): a time or date outside it could not
     be shown in every time zone."""
     if not on_calendar(day):
-        raise ValueError(f"{name} {shown(raw)} is outside {EARLIEST_DAY} to {LATEST_DAY}")
+        raise ValueError(
+            _("%(field)s %(value)s is outside %(earliest)s to %(latest)s")
+            % {"field": name, "value": shown(raw), "earliest": EARLIEST_DAY, "latest": LATEST_DAY}
+        )
     return day
 
 
@@ -301,16 +345,32 @@ def choice_error(model_field, value):
         if isinstance(validator, ChoiceList):
             wrong = [item for item in value if item not in validator.allowed]
             if wrong:
-                return f"{name} {shown(wrong[0])} is not one of: {', '.join(validator.allowed)}"
+                return _("%(field)s %(value)s is not one of: %(allowed)s") % {
+                    "field": name,
+                    "value": shown(wrong[0]),
+                    "allowed": ", ".join(validator.allowed),
+                }
             twice = [item for item, count in Counter(value).items() if count > 1]
             if twice:
-                return f"{name} lists {shown(twice[0])} twice"
+                return _("%(field)s lists %(value)s twice") % {
+                    "field": name,
+                    "value": shown(twice[0]),
+                }
     if not allowed or value in allowed or (model_field.blank and value in ("", None)):
         return ""
     scale = all(type(choice) is int for choice in allowed) and type(value) is int
     if scale and allowed == list(range(min(allowed), max(allowed) + 1)):
-        return f"{name} {value} is outside {min(allowed)}-{max(allowed)}"
-    return f"{name} {shown(value)} is not one of: {', '.join(str(c) for c in allowed)}"
+        return _("%(field)s %(value)s is outside %(lowest)s-%(highest)s") % {
+            "field": name,
+            "value": value,
+            "lowest": min(allowed),
+            "highest": max(allowed),
+        }
+    return _("%(field)s %(value)s is not one of: %(allowed)s") % {
+        "field": name,
+        "value": shown(value),
+        "allowed": ", ".join(str(c) for c in allowed),
+    }
 
 
 def sql_truth(condition, values):
@@ -324,7 +384,7 @@ def sql_truth(condition, values):
             results.append(sql_truth(child, values))
             continue
         path, expected = child
-        name, _, lookup = path.partition("__")
+        name, _sep, lookup = path.partition("__")
         actual = values[name]
         if isinstance(expected, F):
             expected = values[expected.name]
@@ -384,9 +444,11 @@ def broken_constraints(model, values, errored):
 def length_error(model_field, value):
     # A TextField's max_length is kept by its form, not the model: the import keeps it too.
     if model_field.max_length and isinstance(value, str) and len(value) > model_field.max_length:
-        return (
-            f"{model_field.name} is {len(value)} characters long; at most {model_field.max_length}"
-        )
+        return _("%(field)s is %(length)d characters long; at most %(most)d") % {
+            "field": model_field.name,
+            "length": len(value),
+            "most": model_field.max_length,
+        }
     return ""
 
 
@@ -440,9 +502,12 @@ def keys_error(item, expected, optional=()):
     unknown = sorted(key for key in item if key not in expected)  # jsonb reorders keys
     problems = []
     if missing:
-        problems.append(f"has no {', '.join(missing)}")
+        problems.append(_("has no %(missing)s") % {"missing": ", ".join(missing)})
     if unknown:
-        problems.append(f"has {', '.join(unknown)}, which backup version {backup.VERSION} does not")
+        problems.append(
+            _("has %(unknown)s, which backup version %(version)s does not")
+            % {"unknown": ", ".join(unknown), "version": backup.VERSION}
+        )
     return "; ".join(problems)
 
 
@@ -450,7 +515,9 @@ def slugs(raw, name, from_csv, errors):
     if from_csv:
         return [part.strip() for part in raw.split(LIST_SEPARATOR) if part.strip()]
     if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
-        errors.append(f"{name} {shown(raw)} is not a list of slugs")
+        errors.append(
+            _("%(field)s %(value)s is not a list of slugs") % {"field": name, "value": shown(raw)}
+        )
         return []
     return raw
 
@@ -461,19 +528,23 @@ def read_entry(row, raw, from_csv):
     row.values = check_fields(model, raw, from_csv, row.errors)
     logged_by = raw.get("logged_by")
     if logged_by is not None and not isinstance(logged_by, str):
-        row.errors.append(f"logged_by {shown(logged_by)} is not an e-mail address")
+        row.errors.append(
+            _("logged_by %(value)s is not an e-mail address") % {"value": shown(logged_by)}
+        )
     row.logged_by = normalise_email(logged_by) if isinstance(logged_by, str) else ""
     if "triggers" in raw:
         row.triggers = slugs(raw["triggers"], "triggers", from_csv, row.errors)
         for slug, count in Counter(row.triggers).items():
             if count > 1:
-                row.errors.append(f"triggers lists '{slug}' twice")
+                row.errors.append(_("triggers lists '%(slug)s' twice") % {"slug": slug})
     if row.kind in ("dose", "event"):
         check_medicine(row, raw, from_csv)
     if "problem" in raw and not from_csv:
         slot = raw["problem"]
         if slot is not None and type(slot) is not int:
-            row.errors.append(f"problem {shown(slot)} is not a pain problem's slot (1-3)")
+            row.errors.append(
+                _("problem %(value)s is not a pain problem's slot (1-3)") % {"value": shown(slot)}
+            )
         else:
             row.problem_slot = slot
 
@@ -483,7 +554,10 @@ def read_tried(tried, raw, from_csv):
     if isinstance(intervention, str) and intervention.strip():
         tried.intervention = intervention.strip()
     else:
-        tried.errors.append(f"intervention {shown(intervention)} is not an intervention's slug")
+        tried.errors.append(
+            _("intervention %(value)s is not an intervention's slug")
+            % {"value": shown(intervention)}
+        )
     fields = {name: raw[name] for name in ("dose", "effect")}
     tried.values = check_fields(InterventionUse, fields, from_csv, tried.errors)
 
@@ -532,9 +606,15 @@ def backup_upload(payload):
         nested = section.nested_key
         expected = (*section.fields, nested) if nested else section.fields
         for number, item in enumerate(consumed(data, section.key), start=1):
-            where = f"{name}, {section.label} {number}"
+            where = _("%(file)s, %(item)s %(number)d") % {
+                "file": name,
+                "item": section.label,
+                "number": number,
+            }
             if not isinstance(item, dict):
-                upload.file_errors.append(f"{where}: is not a set of named fields")
+                upload.file_errors.append(
+                    _("%(where)s: is not a set of named fields") % {"where": where}
+                )
                 continue
             problem = keys_error(item, expected, section.optional)
             if section.model in ENTRY_MODELS.values():
@@ -574,7 +654,10 @@ def hidden_slug(item, model, key, definition):
     """A hidden built-in names it by slug; whether it is one is the plan's to say."""
     slug = item[key]
     if not isinstance(slug, str) or not slug.strip():
-        definition.errors.append(f"{key} {shown(slug)} is not a built-in {key}'s slug")
+        definition.errors.append(
+            _("%(key)s %(value)s is not a built-in %(key)s's slug")
+            % {"key": key, "value": shown(slug)}
+        )
         return {}
     return {"slug": slug.strip()}
 
@@ -593,7 +676,7 @@ def backup_nested(items, row, key, word, fields, part, read):
     each read into a `part` by `read`. They belong to their entry: an error in one holds the entry
     back."""
     if not isinstance(items, list):
-        row.errors.append(f"{key} is not a list")
+        row.errors.append(_("%(key)s is not a list") % {"key": key})
         return []
     parts = []
     for number, item in enumerate(items, start=1):
@@ -603,7 +686,10 @@ def backup_nested(items, row, key, word, fields, part, read):
         else:
             problem = "is not a set of named fields"
         if problem:
-            row.errors.append(f"{word} {number} {problem}")
+            row.errors.append(
+                _("%(item)s %(number)s %(problem)s")
+                % {"item": word, "number": number, "problem": problem}
+            )
             continue
         read(one, item, from_csv=False)
         row.errors.extend(f"{word} {number}: {error}" for error in one.errors)
@@ -633,7 +719,7 @@ def csv_upload(payload):
         else:  # a payload kept before the file's text was
             rows = found["rows"]
         for number, cells in rows:
-            where = f"{name} row {number}"
+            where = _("%(file)s row %(number)d") % {"file": name, "number": number}
             if len(cells) != len(header):
                 problem = f"has {len(cells)} cells but the first row names {len(header)} columns"
                 if file_name == TRIED_FILE:
@@ -681,15 +767,22 @@ def csv_upload(payload):
 def csv_problem(row, slot_cell, name, seen_slots, upload):
     """leg-pain.csv names a row's problem by slot and name: the first row for a slot defines it."""
     if not re.fullmatch(r"\d{1,9}", slot_cell):
-        row.errors.append(f"problem_slot {shown(slot_cell)} is not 1, 2 or 3")
+        row.errors.append(
+            _("problem_slot %(value)s is not 1, 2 or 3") % {"value": shown(slot_cell)}
+        )
         return
     slot = int(slot_cell)
     if slot in seen_slots:
         first_name, first_where = seen_slots[slot]
         if first_name != name:
             row.errors.append(
-                f"problem {shown(name)} for slot {slot}, but {first_where} calls it "
-                f"{shown(first_name)}"
+                _("problem %(value)s for slot %(slot)s, but %(where)s calls it %(first)s")
+                % {
+                    "value": shown(name),
+                    "slot": slot,
+                    "where": first_where,
+                    "first": shown(first_name),
+                }
             )
             return
     else:
@@ -713,39 +806,54 @@ def check_references(row, known, plan, today, now):
     """What the row names must exist, and the forms' limits on when an entry can be."""
     if row.medicine and row.medicine.casefold() not in plan.medicine_names:
         row.errors.append(
-            f"medicine {shown(row.medicine)} is not on your list, nor in the file's medicines"
+            _("medicine %(value)s is not on your list, nor in the file's medicines")
+            % {"value": shown(row.medicine)}
         )
     unknown = [slug for slug in row.triggers if slug not in known[Trigger]]
     if unknown:
         row.errors.append(
-            f"trigger '{unknown[0]}' is not a built-in trigger, one of yours, or one the file adds"
+            _("trigger '%(slug)s' is not a built-in trigger, one of yours, or one the file adds")
+            % {"slug": unknown[0]}
         )
     seen = set()
     for number, tried in enumerate(row.tried, start=1):
         if tried.intervention not in known[Intervention]:
             row.errors.append(
-                f"tried {number}: intervention '{tried.intervention}' is not a built-in one, one "
-                "of yours, or one the file adds"
+                _(
+                    "tried %(number)s: intervention '%(slug)s' is not a built-in one, one "
+                    "of yours, or one the file adds"
+                )
+                % {"number": number, "slug": tried.intervention}
             )
         elif tried.intervention in seen:
-            row.errors.append(f"tried {number}: '{tried.intervention}' is listed twice")
+            row.errors.append(
+                _("tried %(number)s: '%(intervention)s' is listed twice")
+                % {"number": number, "intervention": tried.intervention}
+            )
         seen.add(tried.intervention)
     if row.problem_slot is not None and row.problem_slot not in plan.problem_slots:
-        row.errors.append(f"problem {row.problem_slot} is not one of the file's pain problems")
+        row.errors.append(
+            _("problem %(problem_slot)s is not one of the file's pain problems")
+            % {"problem_slot": row.problem_slot}
+        )
     occurred_at = row.values.get("occurred_at")
     if occurred_at is not None and not moment_has_come(occurred_at, now):
-        row.errors.append(f"occurred_at {occurred_at.isoformat()} is in the future")
+        row.errors.append(
+            _("occurred_at %(occurred_at)s is in the future")
+            % {"occurred_at": occurred_at.isoformat()}
+        )
     for number, reading in enumerate(row.readings, start=1):
         row.errors.extend(
-            f"reading {number}: {error}" for error in reading_time_errors(reading, now)
+            _("reading %(number)s: %(error)s") % {"number": number, "error": error}
+            for error in reading_time_errors(reading, now)
         )
     day = row.values.get("date")
     if row.kind == "checkin" and day is not None and not check_in_day_has_come(day, today):
-        row.errors.append(f"date {day} is a day that has not come yet")
+        row.errors.append(_("date %(day)s is a day that has not come yet") % {"day": day})
     if row.kind == "sciset" and day is not None and not week_day_has_come(day, today):
-        row.errors.append(f"date {day} is a day that has not come yet")
+        row.errors.append(_("date %(day)s is a day that has not come yet") % {"day": day})
     if row.kind == "event" and day is not None and not event_day_near_enough(day, today):
-        row.errors.append(f"date {day} is more than a year ahead")
+        row.errors.append(_("date %(day)s is more than a year ahead") % {"day": day})
 
 
 def reading_time_errors(reading, now):

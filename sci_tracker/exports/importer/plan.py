@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from sci_tracker.accounts.models import User
 from sci_tracker.core.addresses import normalise_email
@@ -132,26 +134,36 @@ class ImportPlan:
     def clinician_to_add(self):
         """The preview's line for them, "2 review notes, 6 visit measures to add", or ""."""
         counts = {model: len(values) for model, values in self.clinician_add.items()}
-        return f"{clinician_counts(counts)} to add" if any(counts.values()) else ""
+        if not any(counts.values()):
+            return ""
+        return _("%(counts)s to add") % {"counts": clinician_counts(counts)}
 
     @property
     def also_added(self):
         """The pain problems and own items the import would create, and how many review notes
         and visit measures it would add, as the preview lists them."""
         added = [
-            f"Pain problem {slot}: {name}" + confirmed_shown(confirmed)
+            _("Pain problem %(slot)s: %(name)s") % {"slot": slot, "name": name}
+            + confirmed_shown(confirmed)
             for slot, name, confirmed in self.new_problems
         ]
-        added += [f"Medicine: {values['name']}" for values in self.new_medicines]
+        added += [
+            _("Medicine: %(name)s") % {"name": values["name"]} for values in self.new_medicines
+        ]
         for model, items in self.new_items.items():
             added += [
-                f"Your own {model._meta.verbose_name}: {item['name']}"
-                + (" (archived)" if item.get("archived") else "")
+                (
+                    _("Your own %(kind)s: %(name)s (archived)")
+                    if item.get("archived")
+                    else _("Your own %(kind)s: %(name)s")
+                )
+                % {"kind": model._meta.verbose_name, "name": item["name"]}
                 for item in items
             ]
         for model, hidden in self.new_hidden.items():
             added += [
-                f"Hidden from your lists: the built-in {model._meta.verbose_name} “{name}”"
+                _("Hidden from your lists: the built-in %(kind)s “%(name)s”")
+                % {"kind": model._meta.verbose_name, "name": name}
                 for _slug, name in hidden
             ]
         if self.clinician_to_add:
@@ -174,15 +186,16 @@ class ImportPlan:
         )
 
 
-def counted(count, label):
-    return f"{count} {label}{'' if count == 1 else 's'}"
+def counted(count, model):
+    """ "1 review note", "6 visit measures": a plural for each kind, in the reader's language."""
+    if model is ReviewNote:
+        return ngettext("%(count)d review note", "%(count)d review notes", count) % {"count": count}
+    return ngettext("%(count)d visit measure", "%(count)d visit measures", count) % {"count": count}
 
 
 def clinician_counts(counts):
     """{model: count} as "2 review notes, 6 visit measures", leaving out the kinds with none."""
-    return ", ".join(
-        counted(counts[model], label) for model, label in CLINICIAN_LABELS.items() if counts[model]
-    )
+    return ", ".join(counted(counts[model], model) for model in CLINICIAN_LABELS if counts[model])
 
 
 def plan_import(owner, payload, restore_profile=False, now=None):
@@ -228,8 +241,8 @@ def plan_import(owner, payload, restore_profile=False, now=None):
             day = row.values["date"]
             if (row.kind, day) in days_taken:
                 row.errors.append(
-                    f"{ONE_A_DAY[row.kind]} for {day} is already in the upload "
-                    f"({days_taken[row.kind, day]})"
+                    _("%(kind)s for %(day)s is already in the upload (%(where)s)")
+                    % {"kind": ONE_A_DAY[row.kind], "day": day, "where": days_taken[row.kind, day]}
                 )
                 continue
             days_taken[row.kind, day] = row.where
@@ -238,8 +251,8 @@ def plan_import(owner, payload, restore_profile=False, now=None):
             key = (row.medicine.casefold(), due)
             if due is not None and key in answered:
                 row.errors.append(
-                    f"the dose of {row.medicine} due at {due.isoformat()} is answered already "
-                    f"({answered[key]})"
+                    _("the dose of %(medicine)s due at %(due)s is answered already (%(where)s)")
+                    % {"medicine": row.medicine, "due": due.isoformat(), "where": answered[key]}
                 )
                 continue
             if due is not None:
@@ -248,18 +261,27 @@ def plan_import(owner, payload, restore_profile=False, now=None):
             strangers[row.logged_by] += 1
     for row in upload.rows:
         if row.errors:
-            plan.errors.append(f"{row.where}: {'; '.join(row.errors)}")
+            plan.errors.append(
+                _("%(where)s: %(errors)s") % {"where": row.where, "errors": "; ".join(row.errors)}
+            )
     if upload.source == "csv":
         plan_csv_tried(upload.csv_tried, csv_entries, known, plan)
         plan_csv_readings(upload.csv_readings, csv_entries, plan, now)
     plan_clinician(owner, upload.clinician, plan, todays)
     if strangers:
         count = sum(strangers.values())
+        who = ", ".join(sorted(strangers)[:3])
+        if len(strangers) > 3:
+            who = _("%(some)s and others") % {"some": who}
         plan.notices.append(
-            f"{count} entr{'y was' if count == 1 else 'ies were'} logged by "
-            f"{', '.join(sorted(strangers)[:3])}{' and others' if len(strangers) > 3 else ''}: "
-            "not you, and not the account the file came from. They are imported without saying "
-            "who logged them."
+            ngettext(
+                "%(count)d entry was logged by %(who)s: not you, and not the account the file "
+                "came from. It is imported without saying who logged it.",
+                "%(count)d entries were logged by %(who)s: not you, and not the account the file "
+                "came from. They are imported without saying who logged them.",
+                count,
+            )
+            % {"count": count, "who": who}
         )
     return plan
 
@@ -268,9 +290,11 @@ def plan_profile(owner, upload, restore_profile, plan):
     if not restore_profile:
         return
     if upload.source != "backup":
-        plan.notices.append("CSV files hold no profile settings, so your profile stays as it is.")
+        plan.notices.append(
+            _("CSV files hold no profile settings, so your profile stays as it is.")
+        )
         return
-    where = f"{upload.names[0]}, profile"
+    where = _("%(file)s, profile") % {"file": upload.names[0]}
     # A backup from before the safety profile (or "who is this account for", or the light or
     # dark choice) has none of their keys: those keep their values.
     kept = {
@@ -284,7 +308,10 @@ def plan_profile(owner, upload, restore_profile, plan):
     if not errors:
         settings = check_fields(User, settings, False, errors)
     if errors:
-        plan.errors.append(f"{where}: {'; '.join(errors)}. Your profile stays as it is.")
+        plan.errors.append(
+            _("%(where)s: %(errors)s. Your profile stays as it is.")
+            % {"where": where, "errors": "; ".join(errors)}
+        )
         return
     plan.profile = settings
     for name, value in settings.items():
@@ -305,7 +332,7 @@ def plan_reminders(owner, upload, restore_profile, plan):
     file with none (`null`, or from before version 3) leaves the person's as they are."""
     if not restore_profile or upload.source != "backup" or upload.reminders is None:
         return
-    where = f"{upload.names[0]}, reminders"
+    where = _("%(file)s, reminders") % {"file": upload.names[0]}
     raw = upload.reminders
     errors = []
     problem = keys_error(raw, backup.REMINDER_SETTINGS)  # read.py saw that it is an object
@@ -313,7 +340,10 @@ def plan_reminders(owner, upload, restore_profile, plan):
         errors.append(problem)
     settings = {} if errors else check_fields(ReminderSettings, raw, False, errors)
     if errors:
-        plan.errors.append(f"{where}: {'; '.join(errors)}. Your reminders stay as they are.")
+        plan.errors.append(
+            _("%(where)s: %(errors)s. Your reminders stay as they are.")
+            % {"where": where, "errors": "; ".join(errors)}
+        )
         return
     current = ReminderSettings.objects.filter(user=owner).first() or ReminderSettings()
     plan.reminders = settings
@@ -336,7 +366,10 @@ def plan_clinician(owner, definitions, plan, today):
     notes = set(ReviewNote.objects.filter(person=owner).values_list("written_at", "text"))
     for definition in definitions[ReviewNote]:
         if definition.errors:
-            plan.errors.append(f"{definition.where}: {'; '.join(definition.errors)}")
+            plan.errors.append(
+                _("%(where)s: %(errors)s")
+                % {"where": definition.where, "errors": "; ".join(definition.errors)}
+            )
             continue
         values = definition.values
         key = (values["written_at"], values["text"])
@@ -360,28 +393,36 @@ def plan_clinician(owner, definitions, plan, today):
             key = (day, group, side)
             name = f"{day}, {MuscleGroup(group).label.lower()}, {side}"
             if not visit_day_has_come(day, today):
-                errors.append(f"visit_date {day} is a day that has not come yet")
+                errors.append(_("visit_date %(day)s is a day that has not come yet") % {"day": day})
             elif key in in_upload:
                 errors.append(
-                    f"a visit measure for {name} is already in the upload ({in_upload[key]})"
+                    _("a visit measure for %(name)s is already in the upload (%(where)s)")
+                    % {"name": name, "where": in_upload[key]}
                 )
         if errors:
-            plan.errors.append(f"{definition.where}: {'; '.join(errors)}")
+            plan.errors.append(
+                _("%(where)s: %(errors)s")
+                % {"where": definition.where, "errors": "; ".join(errors)}
+            )
             continue
         in_upload[key] = definition.where
         if key in scores:
             plan.clinician_skip[VisitMeasure] += 1
             if scores[key] != values["score"]:
                 plan.notices.append(
-                    f"The visit measure for {name} is {values['score']} in the file but "
-                    f"{scores[key]} in your diary; yours is kept."
+                    _(
+                        "The visit measure for %(name)s is %(in_file)s in the file but "
+                        "%(yours)s in your diary; yours is kept."
+                    )
+                    % {"name": name, "in_file": values["score"], "yours": scores[key]}
                 )
             continue
         plan.clinician_add[VisitMeasure].append(values)
 
     if any(plan.clinician_skip.values()):
         plan.notices.append(
-            f"{clinician_counts(plan.clinician_skip)} already in your diary (skipped)."
+            _("%(counts)s already in your diary (skipped).")
+            % {"counts": clinician_counts(plan.clinician_skip)}
         )
 
 
@@ -390,7 +431,10 @@ def confirmed_shown(confirmed):
     if not confirmed:
         return ""
     label = pain_type_label(confirmed["confirmed_type"])
-    return f" (type confirmed by {confirmed['confirmed_by_name']}: {label})"
+    return " " + _("(type confirmed by %(name)s: %(type)s)") % {
+        "name": confirmed["confirmed_by_name"],
+        "type": label,
+    }
 
 
 def plan_problems(owner, definitions, plan):
@@ -400,7 +444,10 @@ def plan_problems(owner, definitions, plan):
     slot_of_name = {name.casefold(): slot for slot, name in current.items()}
     for definition in definitions:
         if definition.errors:
-            plan.errors.append(f"{definition.where}: {'; '.join(definition.errors)}")
+            plan.errors.append(
+                _("%(where)s: %(errors)s")
+                % {"where": definition.where, "errors": "; ".join(definition.errors)}
+            )
             continue
         slot, name = definition.values["slot"], definition.values["name"].strip()
         plan.problem_slots[slot] = None  # known to the file; linked below if it can be
@@ -421,13 +468,20 @@ def plan_problems(owner, definitions, plan):
         elif name.casefold() in slot_of_name:
             plan.problem_slots[slot] = slot_of_name[name.casefold()]
             plan.notices.append(
-                f"Pain problem “{name}” is number {slot} in the file and number "
-                f"{slot_of_name[name.casefold()]} in your diary; its entries go to yours."
+                _(
+                    "Pain problem “%(name)s” is number %(in_file)s in the file and number "
+                    "%(yours)s in your diary; its entries go to yours."
+                )
+                % {"name": name, "in_file": slot, "yours": slot_of_name[name.casefold()]}
             )
         else:
             plan.notices.append(
-                f"Pain problem {slot} is “{name}” in the file but “{current[slot]}” in your "
-                f"diary, so the file's entries for “{name}” are imported without a pain problem."
+                _(
+                    "Pain problem %(slot)s is “%(name)s” in the file but “%(yours)s” in your "
+                    "diary, so the file's entries for “%(name)s” are imported without a pain "
+                    "problem."
+                )
+                % {"slot": slot, "name": name, "yours": current[slot]}
             )
 
 
@@ -445,18 +499,27 @@ def plan_own_items(owner, model, definitions, plan):
         values = definition.values
         if not definition.errors and values["slug"] in builtin:
             definition.errors.append(
-                f"slug '{values['slug']}' is a built-in {label}'s: entries that name it get the "
-                "built-in one"
+                _(
+                    "slug '%(slug)s' is a built-in %(kind)s's: entries that name it get the "
+                    "built-in one"
+                )
+                % {"slug": values["slug"], "kind": label}
             )
         elif not definition.errors and values["slug"] not in own:
             if values["name"].strip().casefold() in names:
-                definition.errors.append(f"you already have a {label} called “{values['name']}”")
+                definition.errors.append(
+                    _("you already have a %(label)s called “%(name)s”")
+                    % {"label": label, "name": values["name"]}
+                )
             else:
                 plan.new_items[model].append(values)
                 known.add(values["slug"])
                 names.add(values["name"].strip().casefold())
         if definition.errors:
-            plan.errors.append(f"{definition.where}: {'; '.join(definition.errors)}")
+            plan.errors.append(
+                _("%(where)s: %(errors)s")
+                % {"where": definition.where, "errors": "; ".join(definition.errors)}
+            )
     return known
 
 
@@ -472,11 +535,17 @@ def plan_hidden(owner, model, definitions, plan):
         slug = definition.values.get("slug")
         if not definition.errors and slug not in builtins:
             definition.errors.append(
-                f"{model._meta.model_name} '{slug}' is not a built-in {label}; only those are "
-                "hidden (your own are archived)"
+                _(
+                    "%(key)s '%(slug)s' is not a built-in %(kind)s; only those are "
+                    "hidden (your own are archived)"
+                )
+                % {"key": model._meta.model_name, "slug": slug, "kind": label}
             )
         if definition.errors:
-            plan.errors.append(f"{definition.where}: {'; '.join(definition.errors)}")
+            plan.errors.append(
+                _("%(where)s: %(errors)s")
+                % {"where": definition.where, "errors": "; ".join(definition.errors)}
+            )
         elif slug not in hidden:
             hidden.add(slug)
             plan.new_hidden[model].append((slug, builtins[slug]))
@@ -489,7 +558,10 @@ def plan_medicines(owner, definitions, plan):
     plan.medicine_names = set(mine)
     for definition in definitions:
         if definition.errors:
-            plan.errors.append(f"{definition.where}: {'; '.join(definition.errors)}")
+            plan.errors.append(
+                _("%(where)s: %(errors)s")
+                % {"where": definition.where, "errors": "; ".join(definition.errors)}
+            )
             continue
         values = definition.values
         values["name"] = values["name"].strip()
@@ -502,12 +574,19 @@ def plan_medicines(owner, definitions, plan):
                 values["reason"],
             ):
                 plan.notices.append(
-                    f"{values['name']} is on your list already, as {kept.get_unit_display()}, "
-                    f"{kept.get_route_display().lower()}; yours is kept."
+                    _("%(name)s is on your list already, as %(unit)s, %(route)s; yours is kept.")
+                    % {
+                        "name": values["name"],
+                        "unit": kept.get_unit_display(),
+                        "route": kept.get_route_display().lower(),
+                    }
                 )
             continue
         if key in plan.medicine_names:
-            plan.errors.append(f"{definition.where}: {values['name']} is in the file twice")
+            plan.errors.append(
+                _("%(where)s: %(name)s is in the file twice")
+                % {"where": definition.where, "name": values["name"]}
+            )
             continue
         plan.medicine_names.add(key)
         plan.new_medicines.append(values)
@@ -528,7 +607,7 @@ def answered_times(owner, rows):
 
 
 # Kinds of entry kept once a day out of the bin (their UniqueConstraint), as the errors name one.
-ONE_A_DAY = {"checkin": "a check-in", "sciset": "an SCI-SET week"}
+ONE_A_DAY = {"checkin": gettext_lazy("a check-in"), "sciset": gettext_lazy("an SCI-SET week")}
 
 
 def existing_keys(owner):
@@ -563,7 +642,10 @@ def csv_ids(rows):
     for row in rows:
         if row.csv_id:
             if row.csv_id in by_id[row.kind]:
-                row.errors.append(f"id {row.csv_id} is also {by_id[row.kind][row.csv_id].where}")
+                row.errors.append(
+                    _("id %(csv_id)s is also %(where)s")
+                    % {"csv_id": row.csv_id, "where": by_id[row.kind][row.csv_id].where}
+                )
             else:
                 by_id[row.kind][row.csv_id] = row
     return by_id
@@ -575,20 +657,35 @@ def plan_csv_tried(csv_tried, by_id, known, plan):
     for tried, entry_kind, entry_id in csv_tried:
         entry = by_id.get(entry_kind, {}).get(entry_id) if entry_kind in ("spasm", "pain") else None
         if not tried.errors and entry_kind not in ("spasm", "pain"):
-            tried.errors.append(f"entry_kind {shown(entry_kind)} is not spasm or pain")
+            tried.errors.append(
+                _("entry_kind %(value)s is not spasm or pain") % {"value": shown(entry_kind)}
+            )
         elif not tried.errors and entry is None:
             csv_name = KIND_FILES[entry_kind].name
-            tried.errors.append(f"no entry with id {entry_id} in the upload's {csv_name}.csv")
+            tried.errors.append(
+                _("no entry with id %(id)s in the upload's %(csv_name)s.csv")
+                % {"id": entry_id, "csv_name": csv_name}
+            )
         elif not tried.errors and tried.intervention not in known[Intervention]:
             tried.errors.append(
-                f"intervention '{tried.intervention}' is not a built-in one or one of yours"
+                _("intervention '%(slug)s' is not a built-in one or one of yours")
+                % {"slug": tried.intervention}
             )
         elif not tried.errors and (entry_kind, entry_id, tried.intervention) in used:
-            tried.errors.append(f"'{tried.intervention}' is listed twice for that entry")
+            tried.errors.append(
+                _("'%(intervention)s' is listed twice for that entry")
+                % {"intervention": tried.intervention}
+            )
         elif not tried.errors and entry.status == "error":
-            tried.errors.append(f"its entry ({entry.where}) has an error, so it is left out too")
+            tried.errors.append(
+                _("its entry (%(where)s) has an error, so it is left out too")
+                % {"where": entry.where}
+            )
         if tried.errors:
-            plan.errors.append(f"{tried.where}: {'; '.join(tried.errors)}")
+            plan.errors.append(
+                _("%(where)s: %(errors)s")
+                % {"where": tried.where, "errors": "; ".join(tried.errors)}
+            )
             continue
         used.add((entry_kind, entry_id, tried.intervention))
         if entry.status == "add":  # an entry already in the diary keeps what it has
@@ -604,14 +701,18 @@ def plan_csv_readings(csv_readings, by_id, plan, now):
             reading.errors.extend(reading_time_errors(reading, now))
         if not reading.errors and episode is None:
             reading.errors.append(
-                f"no episode with id {episode_id} in the upload's ad-episodes.csv"
+                _("no episode with id %(id)s in the upload's ad-episodes.csv") % {"id": episode_id}
             )
         elif not reading.errors and episode.status == "error":
             reading.errors.append(
-                f"its episode ({episode.where}) has an error, so it is left out too"
+                _("its episode (%(where)s) has an error, so it is left out too")
+                % {"where": episode.where}
             )
         if reading.errors:
-            plan.errors.append(f"{reading.where}: {'; '.join(reading.errors)}")
+            plan.errors.append(
+                _("%(where)s: %(errors)s")
+                % {"where": reading.where, "errors": "; ".join(reading.errors)}
+            )
             continue
         if episode.status == "add":  # an episode already in the diary keeps what it has
             plan.csv_readings.append((reading, episode))

@@ -14,6 +14,7 @@ import math
 import re
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from sci_tracker.exports import backup
 from sci_tracker.exports.csv_files import FILES
@@ -56,14 +57,19 @@ def read_upload(files):
     total = sum(upload.size for upload in files)
     if total > MAX_UPLOAD_BYTES:
         raise UploadRejected(
-            f"The upload is {total / 1024 / 1024:.1f} MB; the largest that can be imported is "
-            f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB. Upload fewer CSV files at a time."
+            _(
+                "The upload is %(size).1f MB; the largest that can be imported is %(most)d MB. "
+                "Upload fewer CSV files at a time."
+            )
+            % {"size": total / 1024 / 1024, "most": MAX_UPLOAD_BYTES // 1024 // 1024}
         )
     backups = [upload for upload in files if starts_a_backup(upload)]
     if not backups:
         return read_csv_files(files)
     if len(files) > 1:
-        raise UploadRejected("Upload a backup file on its own, or the CSV files without a backup.")
+        raise UploadRejected(
+            _("Upload a backup file on its own, or the CSV files without a backup.")
+        )
     (upload,) = backups
     name, text = upload.name, as_text(upload.name, upload.read())
     read_backup(name, text)  # refuses what cannot be imported at all; the parse is let go
@@ -152,13 +158,15 @@ class NotANumber(ValueError):
 
 
 def refuse_constant(name):
-    raise NotANumber(f"{name}, which is not a number JSON allows")  # NaN, Infinity, -Infinity
+    raise NotANumber(
+        _("%(name)s, which is not a number JSON allows") % {"name": name}
+    )  # NaN, Infinity, -Infinity
 
 
 def finite_number(text):
     number = float(text)
     if not math.isfinite(number):  # 1e400: Python reads it as infinity, a database cannot
-        raise NotANumber(f"a number too large to read ({text[:20]})")
+        raise NotANumber(_("a number too large to read (%(number)s)") % {"number": text[:20]})
     return number
 
 
@@ -178,7 +186,9 @@ def unstorable(text, data):
     level, depth = [data], 1
     while level:
         if depth > MAX_DEPTH:
-            return f"is nested deeper than a backup ever is (more than {MAX_DEPTH} levels)"
+            return _("is nested deeper than a backup ever is (more than %(levels)d levels)") % {
+                "levels": MAX_DEPTH
+            }
         level = [
             item
             for value in level
@@ -189,9 +199,11 @@ def unstorable(text, data):
     if ODD_ESCAPE.search(text):
         for value in strings(data):
             if NUL in value:
-                return f"holds text with a NUL character ({shown(value.replace(NUL, ''))})"
+                return _("holds text with a NUL character (%(text)s)") % {
+                    "text": shown(value.replace(NUL, ""))
+                }
             if SURROGATE.search(value):
-                return "holds text with half of a character (an unpaired UTF-16 surrogate)"
+                return _("holds text with half of a character (an unpaired UTF-16 surrogate)")
     return ""
 
 
@@ -238,47 +250,69 @@ def read_backup(name, text):
         data = json.loads(text, parse_constant=refuse_constant, parse_float=finite_number)
     except json.JSONDecodeError as error:
         raise UploadRejected(
-            f"{name} is not a JSON file that can be read (line {error.lineno}: {error.msg}). "
-            "Upload the backup as SCI Tracker wrote it."
+            _(
+                "%(name)s is not a JSON file that can be read (line %(line)d: %(error)s). "
+                "Upload the backup as SCI Tracker wrote it."
+            )
+            % {"name": name, "line": error.lineno, "error": error.msg}
         ) from None
     except NotANumber as error:
         raise UploadRejected(
-            f"{name} holds {error}. Upload the backup as SCI Tracker wrote it."
+            _("%(name)s holds %(problem)s. Upload the backup as SCI Tracker wrote it.")
+            % {"name": name, "problem": error}
         ) from None
     except (ValueError, RecursionError):
-        raise UploadRejected(f"{name} is not a JSON file that can be read.") from None
+        raise UploadRejected(
+            _("%(name)s is not a JSON file that can be read.") % {"name": name}
+        ) from None
     problem = unstorable(text, data)
     if problem:
-        raise UploadRejected(f"{name} {problem}. Upload the backup as SCI Tracker wrote it.")
+        raise UploadRejected(
+            # Translators: %(problem)s continues the sentence, as in "holds text with a NUL
+            # character".
+            _("%(name)s %(problem)s. Upload the backup as SCI Tracker wrote it.")
+            % {"name": name, "problem": problem}
+        )
     if not isinstance(data, dict) or data.get("format") != backup.FORMAT:
         raise UploadRejected(
-            f'{name} is not an SCI Tracker backup: it does not say "format": "{backup.FORMAT}".'
+            _('%(name)s is not an SCI Tracker backup: it does not say "format": "%(format)s".')
+            % {"name": name, "format": backup.FORMAT}
         )
     version = data.get("version")
     if type(version) is not int or version < 1:
-        raise UploadRejected(f"{name} has no backup version that SCI Tracker knows.")
+        raise UploadRejected(
+            _("%(name)s has no backup version that SCI Tracker knows.") % {"name": name}
+        )
     if version > backup.VERSION:
         raise UploadRejected(
-            f"{name} was made by a newer SCI Tracker (backup version {version}); this one "
-            f"reads version {backup.VERSION} and older. Import it where it was made, or use the "
-            "CSV files."
+            _(
+                "%(name)s was made by a newer SCI Tracker (backup version %(version)d); this one "
+                "reads version %(known)d and older. Import it where it was made, or use the "
+                "CSV files."
+            )
+            % {"name": name, "version": version, "known": backup.VERSION}
         )
     data = upgraded(data, version)
     missing = [key for key in backup.TOP_LEVEL_KEYS if key not in data]
     unknown = [key for key in data if key not in backup.TOP_LEVEL_KEYS]
     if missing:
-        raise UploadRejected(f"{name} is not complete: it has no {', '.join(missing)}.")
+        raise UploadRejected(
+            _("%(name)s is not complete: it has no %(missing)s.")
+            % {"name": name, "missing": ", ".join(missing)}
+        )
     if unknown:
         raise UploadRejected(
-            f"{name} has parts that backup version {backup.VERSION} does not have: "
-            f"{', '.join(unknown)}."
+            _("%(name)s has parts that backup version %(version)d does not have: %(parts)s.")
+            % {"name": name, "version": backup.VERSION, "parts": ", ".join(unknown)}
         )
     if (
         not isinstance(data["profile"], dict)
         or not isinstance(data[backup.REMINDERS], dict | None)
         or not all(isinstance(data[section.key], list) for section in backup.SECTIONS)
     ):
-        raise UploadRejected(f"{name} is damaged: its profile or one of its lists is not whole.")
+        raise UploadRejected(
+            _("%(name)s is damaged: its profile or one of its lists is not whole.") % {"name": name}
+        )
     entries = [item for section in backup.SECTIONS for item in data[section.key]]
     tried = sum(
         len(item[key])
@@ -287,14 +321,16 @@ def read_backup(name, text):
         for key in (backup.TRIED, backup.READINGS)
         if isinstance(item.get(key), list)
     )
-    too_many(name, len(entries) + tried, "Import its CSV files instead, a few at a time.")
+    too_many(name, len(entries) + tried, _("Import its CSV files instead, a few at a time."))
     return {"source": "backup", "names": [name], "backup": data}
 
 
 def too_many(name, rows, advice):
     if rows > MAX_ROWS:
         raise UploadRejected(
-            f"{name} holds {rows:,} rows; one import takes at most {MAX_ROWS:,}. {advice}"
+            _("{name} holds {rows:,} rows; one import takes at most {most:,}. {advice}").format(
+                name=name, rows=rows, most=MAX_ROWS, advice=advice
+            )
         )
 
 
@@ -368,20 +404,27 @@ def read_csv_files(files):
         try:
             first = next(records, None)
             if first is None:
-                raise UploadRejected(f"{name} is empty.")
+                raise UploadRejected(_("%(name)s is empty.") % {"name": name})
             csv_file = recognised(name, first)
             if csv_file.name in found:
                 raise UploadRejected(
-                    f"{found[csv_file.name]['name']} and {name} are both "
-                    f"{csv_file.title.lower()} files. Upload one of each."
+                    _("%(first)s and %(second)s are both %(kind)s files. Upload one of each.")
+                    % {
+                        "first": found[csv_file.name]["name"],
+                        "second": name,
+                        "kind": str(csv_file.title).lower(),
+                    }
                 )
             total += sum(1 for _row in csv_rows(name, records))
         except csv.Error as error:
-            raise UploadRejected(f"{name} is not a CSV file that can be read ({error}).") from None
+            raise UploadRejected(
+                _("%(name)s is not a CSV file that can be read (%(error)s).")
+                % {"name": name, "error": error}
+            ) from None
         header = [cell.strip() for cell in first]
         found[csv_file.name] = {"name": name, "header": header, "text": text}
     names = [upload.name for upload in files]
-    too_many(", ".join(names), total, "Upload fewer files at a time.")
+    too_many(", ".join(names), total, _("Upload fewer files at a time."))
     return {"source": "csv", "names": names, "csv": found}
 
 
@@ -398,12 +441,19 @@ def recognised(name, header):
     )
     if len(columns & expected) * 2 < len(expected):
         raise UploadRejected(
-            f"{name} is not a backup or a CSV file from SCI Tracker: its first row does not "
-            "name the columns of any of its files."
+            _(
+                "%(name)s is not a backup or a CSV file from SCI Tracker: its first row does not "
+                "name the columns of any of its files."
+            )
+            % {"name": name}
         )
-    lacking = ", ".join(sorted(expected - columns)) or "nothing"
-    extra = ", ".join(sorted(columns - expected)) or "nothing"
+    nothing = pgettext("no columns", "nothing")
+    lacking = ", ".join(sorted(expected - columns)) or nothing
+    extra = ", ".join(sorted(columns - expected)) or nothing
     raise UploadRejected(
-        f"{name} looks like {closest.name}.csv, but its first row lacks {lacking} and has "
-        f"{extra} besides. Keep the columns as SCI Tracker wrote them."
+        _(
+            "%(name)s looks like %(file)s.csv, but its first row lacks %(lacking)s and has "
+            "%(extra)s besides. Keep the columns as SCI Tracker wrote them."
+        )
+        % {"name": name, "file": closest.name, "lacking": lacking, "extra": extra}
     )

@@ -19,6 +19,8 @@ from django.db.models import F, Q
 from django.dispatch import Signal
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sci_tracker.accounts.models import User
 from sci_tracker.diary import day_figures
@@ -65,22 +67,33 @@ class ImportResult:
 
     def message(self):
         def entries(count):
-            return f"{count} entr{'y' if count == 1 else 'ies'}"
+            return ngettext("%(count)d entry", "%(count)d entries", count) % {"count": count}
 
         extra = [
-            counted(self.clinician[model], label)
-            for model, label in CLINICIAN_LABELS.items()
+            counted(self.clinician[model], model)
+            for model in CLINICIAN_LABELS
             if self.clinician.get(model)
         ]
         added = [entries(self.added)] if self.added or not extra else []
         added += extra
-        listed = added[0] if len(added) == 1 else f"{', '.join(added[:-1])} and {added[-1]}"
-        parts = [f"Imported {listed}"]
+        if len(added) == 1:
+            listed = added[0]
+        else:
+            # Translators: the last two of a list, as in "3 entries, 2 review notes and 1 visit
+            # measure".
+            listed = _("%(all_but_last)s and %(last)s") % {
+                "all_but_last": ", ".join(added[:-1]),
+                "last": added[-1],
+            }
+        parts = [_("Imported %(what)s") % {"what": listed}]
         if self.skipped:
-            parts.append(f"{entries(self.skipped)} already in your diary skipped")
+            parts.append(
+                _("%(entries)s already in your diary skipped") % {"entries": entries(self.skipped)}
+            )
         if self.left_out:
-            parts.append(f"{self.left_out} with errors left out")
-        return "; ".join(parts) + "."
+            parts.append(_("%(count)d with errors left out") % {"count": self.left_out})
+        # Translators: the parts of an import's summary, joined with "; ".
+        return _("%(parts)s.") % {"parts": "; ".join(parts)}
 
 
 class Written:

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -13,7 +14,8 @@ def figure(value):
     if value is None:
         return "–"
     if isinstance(value, float):
-        return f"{value:.1f}"
+        # The language's decimal mark (get_format is cached): tables write hundreds of these.
+        return f"{value:.1f}".replace(".", get_format("DECIMAL_SEPARATOR"))
     return str(value)
 
 
