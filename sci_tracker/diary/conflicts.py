@@ -81,8 +81,10 @@ def _tried_typed(formset) -> str:
 
 def _reading(moment, systolic, diastolic, pulse) -> str:
     when = long_moment(timezone.localtime(moment)) if moment else ""
-    text = f"{when}: {systolic}/{diastolic} mmHg"
-    return text + (_(", pulse %(pulse)s") % {"pulse": pulse} if pulse else "")
+    words = {"when": when, "systolic": systolic, "diastolic": diastolic, "pulse": pulse}
+    if pulse:
+        return _("%(when)s: %(systolic)s/%(diastolic)s mmHg, pulse %(pulse)s") % words
+    return _("%(when)s: %(systolic)s/%(diastolic)s mmHg") % words
 
 
 def _readings_saved(entry: Entry) -> str:
