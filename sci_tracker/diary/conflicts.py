@@ -53,11 +53,11 @@ def _moment(entry: Entry) -> str:
 
 
 def _triggers_saved(entry: Entry) -> str:
-    return _plain(", ".join(trigger.name for trigger in entry.triggers.all()))
+    return _plain(", ".join(trigger.label for trigger in entry.triggers.all()))
 
 
 def _triggers_typed(form) -> str:
-    return _plain(", ".join(trigger.name for trigger in form.cleaned_data.get("triggers") or []))
+    return _plain(", ".join(trigger.label for trigger in form.cleaned_data.get("triggers") or []))
 
 
 def _tried(intervention, dose: str, effect: str) -> str:

@@ -996,7 +996,7 @@ def hide_item(request, person, items, slug):
             "“%(name)s” is hidden from your forms; entries that have it still show it. "
             "“Show again” brings it back."
         )
-        % {"name": item.name},
+        % {"name": item.label},
     )
     return redirect(_lists_url(type(item), f"builtin-{items}-{item.slug}"))
 
@@ -1006,5 +1006,5 @@ def hide_item(request, person, items, slug):
 def show_item(request, person, items, slug):
     item = _builtin_item(items, slug)
     hide_builtin(person, item, hidden=False)
-    messages.success(request, _("“%(name)s” is back in your forms.") % {"name": item.name})
+    messages.success(request, _("“%(name)s” is back in your forms.") % {"name": item.label})
     return redirect(_lists_url(type(item), f"builtin-{items}-{item.slug}"))

@@ -50,8 +50,8 @@ class DoseUnit(models.TextChoices):
 
 
 # Common medicines after SCI, offered as the person types a name (any other name is fine too).
-# Translators: names of medicines offered as the person types one; the local names people use.
 COMMON_MEDICINES = [
+    # Translators: names of medicines offered as the person types one: the local names.
     _("Baclofen"),
     _("Tizanidine"),
     _("Dantrolene"),
