@@ -5,6 +5,7 @@ keeps it, on its page and when edited."""
 
 import re
 from datetime import timedelta
+from unittest.mock import patch
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -411,3 +412,16 @@ def test_it_numbers_a_long_slug_within_the_column(alice_client, alice):
     data = {"trigger-name": "A" * 70, "trigger-category": "other", "add_trigger": ""}
     alice_client.post(reverse("diary:own_items"), data)
     assert Trigger.objects.get(owner=alice, name="A" * 70).slug == "a" * 58 + "-2"
+
+
+def test_it_shows_built_ins_in_the_language_and_own_items_as_typed(alice_client, alice):
+    # A built-in item's English name is its message id; what the person typed is never looked
+    # up, even when it reads like a built-in's name.
+    own(Trigger, alice, "Cold")
+    spanish = {"Cold": "Frío"}
+    with patch("sci_tracker.diary.models.entries.gettext", lambda text: spanish.get(text, text)):
+        page = alice_client.get(reverse("diary:own_items")).text
+        assert str(builtin(Trigger, "cold")) == "Frío"
+    assert re.search(r'id="builtin-triggers-cold">\s*<span>Frío<', page)
+    assert re.search(r'id="item-triggers-\d+">\s*<span>Cold <', page)
+    assert "<span>Cold<" not in page

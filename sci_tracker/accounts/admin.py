@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
 
 from sci_tracker.accounts.models import User
 
@@ -37,9 +38,9 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ["email_confirmed_at"]
     fieldsets = [
         (None, {"fields": ["email", "email_confirmed_at", "password"]}),
-        ("Profile", {"fields": ["display_name", "time_zone", "injury_level", "completeness"]}),
-        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
+        (_("Profile"), {"fields": ["display_name", "time_zone", "injury_level", "completeness"]}),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (

@@ -24,20 +24,22 @@ class TimeZoneField(forms.ChoiceField):
 
 class SignInForm(AuthenticationForm):
     username = forms.EmailField(
-        label="E-mail address",
+        label=_("E-mail address"),
         max_length=User._meta.get_field("email").max_length,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "That e-mail address and password do not match an account. "
-        "Check both and try again; the password is case-sensitive.",
+        "invalid_login": _(
+            "That e-mail address and password do not match an account. "
+            "Check both and try again; the password is case-sensitive."
+        ),
     }
 
 
 class ResetPasswordForm(PasswordResetForm):
     email = forms.EmailField(
-        label="E-mail address",
+        label=_("E-mail address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
@@ -77,8 +79,8 @@ class UsesAppAsMixin:
 
 class SignUpForm(UsesAppAsMixin, BaseUserCreationForm):
     time_zone = TimeZoneField(
-        label="Time zone",
-        help_text="Your diary's days follow this zone. We have picked your device's zone.",
+        label=_("Time zone"),
+        help_text=_("Your diary's days follow this zone. We have picked your device's zone."),
     )
     # Asked here, so a carer's or clinician's first home page says how to get an invitation
     # instead of a new diary's first steps (it can be changed in the profile later).
@@ -93,11 +95,11 @@ class SignUpForm(UsesAppAsMixin, BaseUserCreationForm):
         super().__init__(*args, **kwargs)
         # app.js sets this to the browser's zone; without JavaScript the server default stays.
         self.fields["time_zone"].widget.attrs["data-browser-time-zone"] = "fill"
-        self.fields["password1"].label = "Choose a password"
+        self.fields["password1"].label = _("Choose a password")
         self.fields[
             "password1"
         ].help_text = password_validation.password_validators_help_text_html()
-        self.fields["password2"].label = "Type the password again"
+        self.fields["password2"].label = _("Type the password again")
         self.fields["password2"].help_text = ""
 
     def _get_validation_exclusions(self):
@@ -154,8 +156,8 @@ class ProfileForm(UsesAppAsMixin, forms.ModelForm):
     """Who you are, and the safety profile (what the AD card and the pump reminders show)."""
 
     time_zone = TimeZoneField(
-        label="Time zone",
-        help_text="Your diary's days start and end at midnight in this zone.",
+        label=_("Time zone"),
+        help_text=_("Your diary's days start and end at midnight in this zone."),
     )
     uses_app_as = uses_app_as_field()
     emergency_contact_phone = forms.RegexField(
@@ -281,10 +283,10 @@ class ChangeEmailForm(forms.Form):
 
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="To be sure it is you.",
+        help_text=_("To be sure it is you."),
     )
 
     def __init__(self, user, *args, **kwargs):
@@ -294,5 +296,5 @@ class DeleteAccountForm(forms.Form):
     def clean_password(self):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("That password is not right. Nothing was deleted.")
+            raise forms.ValidationError(_("That password is not right. Nothing was deleted."))
         return password

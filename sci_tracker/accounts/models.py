@@ -25,11 +25,11 @@ SPINAL_LEVELS = (
 )
 NOT_SURE = "unknown"
 INJURY_LEVEL_CHOICES = {
-    "Neck (cervical)": [(level, level) for level in SPINAL_LEVELS if level[0] == "C"],
-    "Upper back (thoracic)": [(level, level) for level in SPINAL_LEVELS if level[0] == "T"],
-    "Lower back (lumbar)": [(level, level) for level in SPINAL_LEVELS if level[0] == "L"],
-    "Base of the spine (sacral)": [(level, level) for level in SPINAL_LEVELS if level[0] == "S"],
-    NOT_SURE: "Not sure",
+    _("Neck (cervical)"): [(level, level) for level in SPINAL_LEVELS if level[0] == "C"],
+    _("Upper back (thoracic)"): [(level, level) for level in SPINAL_LEVELS if level[0] == "T"],
+    _("Lower back (lumbar)"): [(level, level) for level in SPINAL_LEVELS if level[0] == "L"],
+    _("Base of the spine (sacral)"): [(level, level) for level in SPINAL_LEVELS if level[0] == "S"],
+    NOT_SURE: _("Not sure"),
 }
 # Autonomic dysreflexia is a risk for injuries at this level and above.
 LOWEST_LEVEL_WITH_AD_RISK = "T6"
@@ -39,12 +39,12 @@ USUAL_DIASTOLIC = (30, 140)
 
 
 class Completeness(models.TextChoices):
-    AIS_A = "A", "AIS A: complete, no feeling or movement below the injury"
-    AIS_B = "B", "AIS B: some feeling below the injury, no movement"
-    AIS_C = "C", "AIS C: some movement below the injury, most muscles weak"
-    AIS_D = "D", "AIS D: movement below the injury, most muscles can lift against gravity"
+    AIS_A = "A", _("AIS A: complete, no feeling or movement below the injury")
+    AIS_B = "B", _("AIS B: some feeling below the injury, no movement")
+    AIS_C = "C", _("AIS C: some movement below the injury, most muscles weak")
+    AIS_D = "D", _("AIS D: movement below the injury, most muscles can lift against gravity")
     AIS_E = "E", _("AIS E: feeling and movement have come back to normal")
-    NOT_SURE = NOT_SURE, "Not sure"
+    NOT_SURE = NOT_SURE, _("Not sure")
 
 
 class UsesAppAs(models.TextChoices):
@@ -67,7 +67,7 @@ class Theme(models.TextChoices):
 
 def validate_time_zone(value):
     if value not in zoneinfo.available_timezones():
-        raise ValidationError("Choose a time zone from the list, such as Europe/London.")
+        raise ValidationError(_("Choose a time zone from the list, such as Europe/London."))
 
 
 def default_time_zone():
@@ -99,28 +99,30 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """An account: the person with SCI, and later a carer or clinician, signs in by e-mail."""
 
-    email = models.EmailField("e-mail address", max_length=254, unique=True)
+    email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
     display_name = models.CharField(
         max_length=80,
         blank=True,
-        help_text="What the app calls you. Leave blank to use your e-mail.",
+        help_text=_("What the app calls you. Leave blank to use your e-mail."),
     )
     time_zone = models.CharField(
         max_length=64,
         default=default_time_zone,
         validators=[validate_time_zone],
-        help_text="Your diary's days start and end at midnight in this zone.",
+        help_text=_("Your diary's days start and end at midnight in this zone."),
     )
     injury_level = models.CharField(
-        "injury level",
+        _("injury level"),
         max_length=8,
         choices=INJURY_LEVEL_CHOICES,
         default=NOT_SURE,
-        help_text="The neurological level of your injury, if you know it. "
-        "It changes which safety advice the app gives you.",
+        help_text=_(
+            "The neurological level of your injury, if you know it. "
+            "It changes which safety advice the app gives you."
+        ),
     )
     completeness = models.CharField(
-        "completeness (AIS grade)",
+        _("completeness (AIS grade)"),
         max_length=8,
         choices=Completeness.choices,
         default=Completeness.NOT_SURE,
@@ -188,8 +190,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     diary_version = models.PositiveBigIntegerField(
         default=0,
         editable=False,
-        help_text="Goes up with every change to the diary, so trends worked out for an older "
-        "version are never shown.",
+        help_text=_(
+            "Goes up with every change to the diary, so trends worked out for an older "
+            "version are never shown."
+        ),
     )
     uses_app_as = models.CharField(
         _("who the account is for"),
@@ -202,10 +206,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         ),
     )
     is_clinician = models.BooleanField(
-        "I am a clinician",
+        _("I am a clinician"),
         default=False,
-        help_text="A physiatrist, physiotherapist, nurse or other clinician: people can invite "
-        "you to review their diary.",
+        help_text=_(
+            "A physiatrist, physiotherapist, nurse or other clinician: people can invite "
+            "you to review their diary."
+        ),
     )
     email_confirmed_at = models.DateTimeField(
         _("e-mail address confirmed"),

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -45,7 +45,7 @@ def sign_up(request):
     return render(
         request,
         "accounts/sign_up.html",
-        {"form": form, "title": "Create your account", "submit_label": "Create account"},
+        {"form": form, "title": _("Create your account"), "submit_label": _("Create account")},
     )
 
 
@@ -166,13 +166,13 @@ def change_email(request: HttpRequest) -> HttpResponse:
 class SignInView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
-    extra_context = {"title": "Sign in", "submit_label": "Sign in"}
+    extra_context = {"title": gettext_lazy("Sign in"), "submit_label": gettext_lazy("Sign in")}
 
 
 @require_POST
 def sign_out(request):
     logout(request)
-    messages.success(request, "You are signed out.")
+    messages.success(request, _("You are signed out."))
     return redirect("home")
 
 
@@ -184,15 +184,15 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if form.is_valid():
         form.save()
-        messages.success(request, "Your profile is saved.")
+        messages.success(request, _("Your profile is saved."))
         return redirect("profile")
     return render(
         request,
         "accounts/profile.html",
         {
             "form": form,
-            "title": "Your profile",
-            "submit_label": "Save profile",
+            "title": _("Your profile"),
+            "submit_label": _("Save profile"),
             "card_shown": card_shown,
         },
     )
@@ -200,8 +200,11 @@ def profile(request):
 
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     success_url = reverse_lazy("profile")
-    extra_context = {"title": "Change your password", "submit_label": "Change password"}
-    success_message = (
+    extra_context = {
+        "title": gettext_lazy("Change your password"),
+        "submit_label": gettext_lazy("Change password"),
+    }
+    success_message = gettext_lazy(
         "Your password is changed. Other devices signed in to your account are signed out."
     )
 
@@ -213,10 +216,10 @@ def delete_account(request):
         user = request.user
         logout(request)
         user.delete_account()
-        messages.success(request, "Your account and everything in it are deleted.")
+        messages.success(request, _("Your account and everything in it are deleted."))
         return redirect("home")
     return render(
-        request, "accounts/delete_account.html", {"form": form, "title": "Delete your account"}
+        request, "accounts/delete_account.html", {"form": form, "title": _("Delete your account")}
     )
 
 

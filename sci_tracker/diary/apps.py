@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DiaryConfig(AppConfig):
     name = "sci_tracker.diary"
     label = "diary"
-    verbose_name = "Diary"
+    verbose_name = _("Diary")
 
     def ready(self):
         from django.contrib.auth import get_user_model

@@ -7,85 +7,154 @@ catalogue, edit these lists and add a migration that calls it again.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, gettext_noop
+
+# The names are stored in English (the database and the backups keep one name); marked here so
+# a translation has them, and shown translated through CatalogueItem.label.
 TRIGGERS = [
     # slug, name, category, guide section
-    ("full-bladder", "Full bladder", "bladder", "why-spasms-happen#trigger-bladder"),
-    ("uti", "Urinary tract infection", "bladder", "why-spasms-happen#trigger-bladder"),
-    ("constipation", "Constipation or impaction", "bowel", "why-spasms-happen#trigger-bowel"),
-    ("haemorrhoids", "Haemorrhoids", "bowel", "why-spasms-happen#trigger-bowel"),
-    ("skin-irritation", "Skin irritation", "skin", "why-spasms-happen#trigger-skin"),
-    ("pressure-injury", "Pressure injury or sore", "skin", "why-spasms-happen#trigger-skin"),
-    ("ingrown-toenail", "Ingrown toenail", "skin", "why-spasms-happen#trigger-skin"),
-    ("wound", "Wound or cut", "skin", "why-spasms-happen#trigger-skin"),
+    ("full-bladder", gettext_noop("Full bladder"), "bladder", "why-spasms-happen#trigger-bladder"),
+    (
+        "uti",
+        gettext_noop("Urinary tract infection"),
+        "bladder",
+        "why-spasms-happen#trigger-bladder",
+    ),
+    (
+        "constipation",
+        gettext_noop("Constipation or impaction"),
+        "bowel",
+        "why-spasms-happen#trigger-bowel",
+    ),
+    ("haemorrhoids", gettext_noop("Haemorrhoids"), "bowel", "why-spasms-happen#trigger-bowel"),
+    ("skin-irritation", gettext_noop("Skin irritation"), "skin", "why-spasms-happen#trigger-skin"),
+    (
+        "pressure-injury",
+        gettext_noop("Pressure injury or sore"),
+        "skin",
+        "why-spasms-happen#trigger-skin",
+    ),
+    ("ingrown-toenail", gettext_noop("Ingrown toenail"), "skin", "why-spasms-happen#trigger-skin"),
+    ("wound", gettext_noop("Wound or cut"), "skin", "why-spasms-happen#trigger-skin"),
     (
         "tight-clothing",
-        "Tight clothing or straps",
+        gettext_noop("Tight clothing or straps"),
         "clothing",
         "why-spasms-happen#trigger-clothing",
     ),
-    ("cold", "Cold", "temperature", "why-spasms-happen#trigger-cold"),
+    ("cold", gettext_noop("Cold"), "temperature", "why-spasms-happen#trigger-cold"),
     (
         "position-change",
-        "Position change or transfer",
+        gettext_noop("Position change or transfer"),
         "movement",
         "why-spasms-happen#trigger-movement",
     ),
     (
         "stretching-movement",
-        "Stretching or movement",
+        gettext_noop("Stretching or movement"),
         "movement",
         "why-spasms-happen#trigger-movement",
     ),
-    ("illness", "Infection or illness", "illness", "why-spasms-happen#trigger-illness"),
+    (
+        "illness",
+        gettext_noop("Infection or illness"),
+        "illness",
+        "why-spasms-happen#trigger-illness",
+    ),
     (
         "hidden-injury",
-        "Fracture or injury below the injury level",
+        gettext_noop("Fracture or injury below the injury level"),
         "injury",
         "why-spasms-happen#trigger-hidden-injury",
     ),
-    ("stress", "Emotional stress", "emotional", "why-spasms-happen#trigger-stress"),
-    ("menstrual-cycle", "Menstrual cycle", "hormonal", "why-spasms-happen#trigger-menstrual-cycle"),
-    ("fatigue", "Fatigue", "activity", "why-spasms-happen#trigger-fatigue-overuse"),
-    ("overuse", "Overuse", "activity", "why-spasms-happen#trigger-fatigue-overuse"),
-    ("inactivity", "Long inactivity", "activity", "why-spasms-happen#trigger-inactivity"),
+    ("stress", gettext_noop("Emotional stress"), "emotional", "why-spasms-happen#trigger-stress"),
+    (
+        "menstrual-cycle",
+        gettext_noop("Menstrual cycle"),
+        "hormonal",
+        "why-spasms-happen#trigger-menstrual-cycle",
+    ),
+    ("fatigue", gettext_noop("Fatigue"), "activity", "why-spasms-happen#trigger-fatigue-overuse"),
+    ("overuse", gettext_noop("Overuse"), "activity", "why-spasms-happen#trigger-fatigue-overuse"),
+    (
+        "inactivity",
+        gettext_noop("Long inactivity"),
+        "activity",
+        "why-spasms-happen#trigger-inactivity",
+    ),
 ]
 
 INTERVENTIONS = [
-    ("stretching", "Stretching or range of motion", "physical", "managing-spasms#stretching"),
+    (
+        "stretching",
+        gettext_noop("Stretching or range of motion"),
+        "physical",
+        "managing-spasms#stretching",
+    ),
     (
         "standing-frame",
-        "Standing frame or long stretch",
+        gettext_noop("Standing frame or long stretch"),
         "physical",
         "managing-spasms#standing-frame",
     ),
-    ("exercise", "Physical therapy exercise", "physical", "managing-spasms#physical-therapy"),
+    (
+        "exercise",
+        gettext_noop("Physical therapy exercise"),
+        "physical",
+        "managing-spasms#physical-therapy",
+    ),
     (
         "electrical-stimulation",
-        "Electrical stimulation (FES, TENS)",
+        gettext_noop("Electrical stimulation (FES, TENS)"),
         "physical",
         "managing-leg-pain#electrical-stimulation",
     ),
-    ("massage", "Massage", "physical", "managing-spasms#massage"),
-    ("heat", "Heat", "physical", "managing-leg-pain#heat"),
-    ("cold-pack", "Cold", "physical", "managing-leg-pain#cold"),
-    ("brace", "Orthotics, brace or splint", "equipment", "managing-spasms#orthotics-braces"),
-    ("rest", "Rest", "lifestyle", "managing-leg-pain#rest"),
-    ("diet", "Diet or weight management", "lifestyle", "managing-leg-pain#diet-and-weight"),
-    ("baclofen", "Baclofen (tablets)", "medicine", "managing-spasms#medicines"),
-    ("tizanidine", "Tizanidine", "medicine", "managing-spasms#medicines"),
-    ("dantrolene", "Dantrolene", "medicine", "managing-spasms#medicines"),
-    ("gabapentin", "Gabapentin", "medicine", "managing-leg-pain#medicines"),
-    ("pregabalin", "Pregabalin", "medicine", "managing-leg-pain#medicines"),
-    ("painkiller", "Over-the-counter painkiller", "medicine", "managing-leg-pain#medicines"),
-    ("topical-cream", "Topical cream", "medicine", "managing-leg-pain#medicines"),
+    ("massage", gettext_noop("Massage"), "physical", "managing-spasms#massage"),
+    ("heat", gettext_noop("Heat"), "physical", "managing-leg-pain#heat"),
+    ("cold-pack", gettext_noop("Cold"), "physical", "managing-leg-pain#cold"),
+    (
+        "brace",
+        gettext_noop("Orthotics, brace or splint"),
+        "equipment",
+        "managing-spasms#orthotics-braces",
+    ),
+    ("rest", gettext_noop("Rest"), "lifestyle", "managing-leg-pain#rest"),
+    (
+        "diet",
+        gettext_noop("Diet or weight management"),
+        "lifestyle",
+        "managing-leg-pain#diet-and-weight",
+    ),
+    ("baclofen", gettext_noop("Baclofen (tablets)"), "medicine", "managing-spasms#medicines"),
+    ("tizanidine", gettext_noop("Tizanidine"), "medicine", "managing-spasms#medicines"),
+    ("dantrolene", gettext_noop("Dantrolene"), "medicine", "managing-spasms#medicines"),
+    ("gabapentin", gettext_noop("Gabapentin"), "medicine", "managing-leg-pain#medicines"),
+    ("pregabalin", gettext_noop("Pregabalin"), "medicine", "managing-leg-pain#medicines"),
+    (
+        "painkiller",
+        gettext_noop("Over-the-counter painkiller"),
+        "medicine",
+        "managing-leg-pain#medicines",
+    ),
+    ("topical-cream", gettext_noop("Topical cream"), "medicine", "managing-leg-pain#medicines"),
     (
         "botulinum-toxin",
-        "Botulinum toxin injection",
+        gettext_noop("Botulinum toxin injection"),
         "procedure",
         "managing-spasms#botulinum-toxin",
     ),
-    ("baclofen-pump", "Intrathecal baclofen pump", "procedure", "managing-spasms#baclofen-pump"),
-    ("surgery", "Surgery (rhizotomy, tendon lengthening)", "procedure", "managing-spasms#surgery"),
+    (
+        "baclofen-pump",
+        gettext_noop("Intrathecal baclofen pump"),
+        "procedure",
+        "managing-spasms#baclofen-pump",
+    ),
+    (
+        "surgery",
+        gettext_noop("Surgery (rhizotomy, tendon lengthening)"),
+        "procedure",
+        "managing-spasms#surgery",
+    ),
 ]
 
 # The guide section for each ISCI pain type (PainType's values). The leg-pain guide explains
@@ -117,7 +186,10 @@ def learn_more(about, items):
     sections = {}
     for name, guide in items:
         if guide:
-            sections.setdefault(guide, []).append(name)
+            # A name read from the database (a str) is a built-in item's English name: only
+            # built-in items have a guide section. Labels of choices come translated already.
+            shown = gettext(name) if isinstance(name, str) else name
+            sections.setdefault(guide, []).append(shown)
     return LearnMore(about, [(names, guide) for guide, names in sections.items()])
 
 

@@ -8,9 +8,10 @@ entry and the typed form into rows of plain text, one per answer that differs.
 from dataclasses import dataclass
 
 from django.db import models
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sci_tracker.core.dates import long_day, long_moment
 from sci_tracker.diary.models import BloodPressureReading, Effect, Entry
 
 # Form fields that are not answers: the page's version, and the "when" controls (compared as
@@ -43,20 +44,20 @@ def _answer(entry: Entry, name: str, form) -> str:
     if field.choices and value not in (None, ""):
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.DateField) and value:
-        return formats.date_format(value, "j F Y")
+        return long_day(value)
     return _plain(value)
 
 
 def _moment(entry: Entry) -> str:
-    return formats.date_format(timezone.localtime(entry.occurred_at), "j F Y, H:i")
+    return long_moment(timezone.localtime(entry.occurred_at))
 
 
 def _triggers_saved(entry: Entry) -> str:
-    return _plain(", ".join(trigger.name for trigger in entry.triggers.all()))
+    return _plain(", ".join(trigger.label for trigger in entry.triggers.all()))
 
 
 def _triggers_typed(form) -> str:
-    return _plain(", ".join(trigger.name for trigger in form.cleaned_data.get("triggers") or []))
+    return _plain(", ".join(trigger.label for trigger in form.cleaned_data.get("triggers") or []))
 
 
 def _tried(intervention, dose: str, effect: str) -> str:
@@ -79,9 +80,11 @@ def _tried_typed(formset) -> str:
 
 
 def _reading(moment, systolic, diastolic, pulse) -> str:
-    when = formats.date_format(timezone.localtime(moment), "j F Y, H:i") if moment else ""
-    text = f"{when}: {systolic}/{diastolic} mmHg"
-    return text + (_(", pulse %(pulse)s") % {"pulse": pulse} if pulse else "")
+    when = long_moment(timezone.localtime(moment)) if moment else ""
+    words = {"when": when, "systolic": systolic, "diastolic": diastolic, "pulse": pulse}
+    if pulse:
+        return _("%(when)s: %(systolic)s/%(diastolic)s mmHg, pulse %(pulse)s") % words
+    return _("%(when)s: %(systolic)s/%(diastolic)s mmHg") % words
 
 
 def _readings_saved(entry: Entry) -> str:

@@ -7,12 +7,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, lazy
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import slugify
+from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
 
+from sci_tracker.core.dates import long_day, short_day
 from sci_tracker.core.form_words import OwnWords, OwnWordsFormSet
 from sci_tracker.diary import say_it
 from sci_tracker.diary.catalogue import PAIN_TYPE_GUIDES, learn_more
@@ -69,8 +70,12 @@ from sci_tracker.diary.rules import (
 
 ZERO_TO_TEN = [(n, str(n)) for n in range(11)]
 
-TOO_EARLY = f"Enter a date from {EARLIEST_DAY:%-d %B %Y} on."
-DAY_OUT_OF_RANGE = f"Choose a day from {EARLIEST_DAY:%-d %b %Y} to {LATEST_DAY:%-d %b %Y}."
+TOO_EARLY = format_lazy(_("Enter a date from {day} on."), day=lazy(long_day, str)(EARLIEST_DAY))
+DAY_OUT_OF_RANGE = format_lazy(
+    _("Choose a day from {first} to {last}."),
+    first=lazy(short_day, str)(EARLIEST_DAY),
+    last=lazy(short_day, str)(LATEST_DAY),
+)
 
 
 class Scale(forms.RadioSelect):
@@ -144,7 +149,7 @@ class Toggle(forms.CheckboxInput):
 def scale_field(label, required=False, help_text=""):
     return forms.TypedChoiceField(
         label=label,
-        error_messages={"required": "Choose a number from 0 to 10."},
+        error_messages={"required": _("Choose a number from 0 to 10.")},
         choices=ZERO_TO_TEN,
         coerce=int,
         empty_value=None,
@@ -220,7 +225,12 @@ class ModelToggles(forms.ModelMultipleChoiceField):
 
 # When: "now", "15 min ago", "1 hour ago", or a date and time typed in the person's zone ------
 
-WHEN_CHOICES = [("now", "Now"), ("15", "15 min ago"), ("60", "1 hour ago"), ("earlier", "Earlier…")]
+WHEN_CHOICES = [
+    ("now", _("Now")),
+    ("15", _("15 min ago")),
+    ("60", _("1 hour ago")),
+    ("earlier", _("Earlier…")),
+]
 # An entry being changed keeps the time it was saved with, shown on a chip of its own, until
 # another time is picked: "Earlier…" ticked would read as if the time were the person's guess.
 AS_SAVED = "saved"
@@ -386,22 +396,22 @@ class TimedEntryForm(EntryForm):
     """What spasm and pain forms share: when it happened, triggers and red-flag symptoms."""
 
     when = forms.ChoiceField(
-        label="When", choices=WHEN_CHOICES, initial="now", widget=forms.RadioSelect
+        label=_("When"), choices=WHEN_CHOICES, initial="now", widget=forms.RadioSelect
     )
     occurred_local = LocalDateTimeField(
-        label="Date and time (for “Earlier…”)",
+        label=_("Date and time (for “Earlier…”)"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         help_text=_("In your own time zone."),
     )
     triggers = ModelToggles(
-        queryset=Trigger.objects.none(), required=False, label="What might have set it off?"
+        queryset=Trigger.objects.none(), required=False, label=_("What might have set it off?")
     )
     red_flags = toggles(
         RedFlag.choices,
-        "Other symptoms right now",
-        help_text="Tick any you have. The app will tell you what to do next.",
+        _("Other symptoms right now"),
+        help_text=_("Tick any you have. The app will tell you what to do next."),
     )
 
     field_order = ["when", "occurred_local"]
@@ -434,13 +444,13 @@ class TimedEntryForm(EntryForm):
             # Read when the page is drawn: a post that saves draws nothing.
             names = self.fields["triggers"].queryset.values_list("name", "guide")
             self.fields["triggers"].learn_more = SimpleLazyObject(
-                lambda: learn_more("these triggers", names)
+                lambda: learn_more(_("these triggers"), names)
             )
         if "red_flags" in self.fields:
             flags = offered_flags(self.owner, self.instance.red_flags or ())
             self.fields["red_flags"].choices = [(flag.value, flag.label) for flag in flags]
             self.fields["red_flags"].learn_more = learn_more(
-                "these symptoms", symptom_guides(flags)
+                _("these symptoms"), symptom_guides(flags)
             )
             self.fields["red_flags"].help_text = self.writing.helps(
                 self.fields["red_flags"].help_text,
@@ -463,9 +473,9 @@ class TimedEntryForm(EntryForm):
         elif when == "earlier":
             moment = cleaned.get("occurred_local")
             if moment is None:
-                self.add_error("occurred_local", "Enter the date and time, or pick “Now”.")
+                self.add_error("occurred_local", _("Enter the date and time, or pick “Now”."))
             elif not moment_has_come(moment):
-                self.add_error("occurred_local", "That time is in the future.")
+                self.add_error("occurred_local", _("That time is in the future."))
             elif not on_calendar(moment.date()):
                 self.add_error("occurred_local", TOO_EARLY)
             else:
@@ -591,12 +601,12 @@ def saved_time_label(saved: datetime, owner) -> str:
     """The chip of an entry's saved time: "At 14:05", with the day when it is not today."""
     if saved.date() == owner.local_today():
         return _("At %(time)s") % {"time": f"{saved:%H:%M}"}
-    return _("At %(time)s on %(day)s") % {"time": f"{saved:%H:%M}", "day": f"{saved:%-d %b %Y}"}
+    return _("At %(time)s on %(day)s") % {"time": f"{saved:%H:%M}", "day": short_day(saved)}
 
 
 class SpasmForm(TimedEntryForm):
-    regions = toggles(BodyRegion.choices, "Where")
-    impacts = toggles(SpasmImpact.choices, "Did it help or get in the way?")
+    regions = toggles(BodyRegion.choices, _("Where"))
+    impacts = toggles(SpasmImpact.choices, _("Did it help or get in the way?"))
 
     class Meta:
         model = SpasmEpisode
@@ -636,11 +646,11 @@ def pain_type_learn_more():
 
 
 class PainForm(TimedEntryForm):
-    intensity = scale_field("How bad is the pain? (0 none, 10 worst imaginable)", required=True)
+    intensity = scale_field(_("How bad is the pain? (0 none, 10 worst imaginable)"), required=True)
     sites = forms.MultipleChoiceField(
-        label="Where", choices=PainSite.choices, required=False, widget=SiteToggles
+        label=_("Where"), choices=PainSite.choices, required=False, widget=SiteToggles
     )
-    qualities = toggles(PainQuality.choices, "What does it feel like?")
+    qualities = toggles(PainQuality.choices, _("What does it feel like?"))
 
     class Meta:
         model = LegPainEntry
@@ -700,7 +710,9 @@ class PainForm(TimedEntryForm):
             _("Not one of my pain problems"), _("Not one of %(name)s’s pain problems")
         )
         if not problems:
-            self.fields["problem"].help_text = "Name up to three pain problems to follow each one."
+            self.fields["problem"].help_text = _(
+                "Name up to three pain problems to follow each one."
+            )
 
 
 # The check-in's questions, each after the recall phrase of the stored window ("In the past
@@ -749,7 +761,7 @@ class CheckInForm(EntryForm):
         choices=CheckIn.Frequency.choices,
         coerce=int,
         widget=forms.RadioSelect,
-        help_text="Penn Spasm Frequency Scale.",
+        help_text=_("Penn Spasm Frequency Scale."),
     )
     psfs_severity = forms.TypedChoiceField(
         choices=CheckIn.Severity.choices,
@@ -790,7 +802,7 @@ class CheckInForm(EntryForm):
     def clean_date(self):
         day = self.cleaned_data["date"]
         if not check_in_day_has_come(day, self.owner.local_today()):
-            raise ValidationError("A check-in cannot be for a day that has not come yet.")
+            raise ValidationError(_("A check-in cannot be for a day that has not come yet."))
         if not on_calendar(day):
             raise ValidationError(TOO_EARLY)
         clash = (
@@ -807,7 +819,7 @@ class CheckInForm(EntryForm):
                         "change it."
                     ),
                     _("%(name)s already has a check-in for %(day)s."),
-                    day=f"{day:%-d %B %Y}",
+                    day=long_day(day),
                 )
             )
         return day
@@ -815,7 +827,7 @@ class CheckInForm(EntryForm):
     def clean_night_wakings(self):
         value = self.cleaned_data["night_wakings"]
         if value is not None and value > 50:
-            raise ValidationError("Enter a number from 0 to 50.")
+            raise ValidationError(_("Enter a number from 0 to 50."))
         return value
 
 
@@ -838,7 +850,7 @@ class EventForm(EntryForm):
     def clean_date(self):
         day = self.cleaned_data["date"]
         if not event_day_near_enough(day, self.owner.local_today()):
-            raise ValidationError("Enter a date within the next year.")
+            raise ValidationError(_("Enter a date within the next year."))
         if not on_calendar(day):
             raise ValidationError(TOO_EARLY)
         return day
@@ -881,13 +893,13 @@ class InterventionUseForm(OwnWords, forms.ModelForm):
         self.fields["intervention"].label = Writing(owner, writer).says(
             _("What did you try?"), _("What was tried?")
         )
-        self.fields["intervention"].empty_label = "Choose…"
+        self.fields["intervention"].empty_label = _("Choose…")
         if read_once is not None:  # after the empty label, which the choices list begins with
             self.fields["intervention"].share(found)
-        self.fields["intervention"].error_messages["required"] = (
+        self.fields["intervention"].error_messages["required"] = _(
             "Choose what you tried, or clear the dose and effect."
         )
-        self.fields["effect"].label = "Did it help?"
+        self.fields["effect"].label = _("Did it help?")
         # Chips, not a native select: one tap for a weak grip (issue 16).
         self.fields["effect"].widget = forms.RadioSelect(choices=self.fields["effect"].choices)
         self.fields["effect"].choices = [c for c in self.fields["effect"].choices if c[0]]
@@ -1226,7 +1238,7 @@ def starts_visibly(name):
     looks the same as one without it; and save_pain_problems parks each name as a zero-width
     space and its slot while it renames them, so "\u200b2" typed for slot 1 would clash."""
     if name and unicodedata.category(name[0]) == "Cf":
-        raise ValidationError("Start the name with a letter, number or sign you can see.")
+        raise ValidationError(_("Start the name with a letter, number or sign you can see."))
 
 
 class PainProblemsForm(OwnWords, forms.Form):
@@ -1238,7 +1250,7 @@ class PainProblemsForm(OwnWords, forms.Form):
         names = dict(PainProblem.objects.filter(owner=owner).values_list("slot", "name"))
         for slot in (1, 2, 3):
             self.fields[f"slot_{slot}"] = forms.CharField(
-                label=f"Pain problem {slot}",
+                label=format_lazy(_("Pain problem {slot}"), slot=slot),
                 max_length=60,
                 required=False,
                 initial=names.get(slot, ""),
@@ -1249,7 +1261,7 @@ class PainProblemsForm(OwnWords, forms.Form):
         cleaned = super().clean()
         names = [name.strip().lower() for name in cleaned.values() if name and name.strip()]
         if len(names) != len(set(names)):
-            raise ValidationError("Give each pain problem a different name.")
+            raise ValidationError(_("Give each pain problem a different name."))
         return cleaned
 
 
@@ -1347,13 +1359,13 @@ class OwnItemForm(OwnWords, forms.ModelForm):
 class OwnTriggerForm(OwnItemForm):
     class Meta(OwnItemForm.Meta):
         model = Trigger
-        labels = {"name": "Add a trigger of your own"}
+        labels = {"name": _("Add a trigger of your own")}
 
 
 class OwnInterventionForm(OwnItemForm):
     class Meta(OwnItemForm.Meta):
         model = Intervention
-        labels = {"name": "Add something you try"}
+        labels = {"name": _("Add something you try")}
 
 
 class RenameTriggerForm(OwnTriggerForm):

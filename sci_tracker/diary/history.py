@@ -25,10 +25,10 @@ from sci_tracker.diary.models import (
 
 PAGE_SIZE = 25
 KIND_CHOICES = [
-    ("spasm", "Spasms"),
-    ("pain", "Leg pain"),
-    ("checkin", "Check-ins"),
-    ("event", "Treatment events"),
+    ("spasm", _("Spasms")),
+    ("pain", _("Leg pain")),
+    ("checkin", _("Check-ins")),
+    ("event", _("Treatment events")),
     ("ad", _("Autonomic dysreflexia")),
     ("sciset", _("Weekly spasticity questions")),
     ("care", _("Bladder, bowel and skin")),

@@ -61,14 +61,14 @@ def last_time(person, kind: str) -> LastTime | None:
         if trigger.pk not in offered_triggers:
             continue
         found.trigger_ids.append(trigger.pk)
-        found.trigger_names.append(trigger.name)
+        found.trigger_names.append(trigger.label)
     for use in sorted(uses, key=lambda u: u.pk):
         if use.intervention_id not in offered_tried:
             continue
         found.tried.append(
             {"intervention": use.intervention_id, "dose": use.dose, "effect": use.effect}
         )
-        found.tried_names.append(use.intervention.name)
+        found.tried_names.append(use.intervention.label)
     if not found.trigger_ids and not found.tried:
         return None
     return found

@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST, require_safe
 
 from sci_tracker.accounts.models import User
+from sci_tracker.core.dates import long_day
 from sci_tracker.diary import medicines
 from sci_tracker.diary.medicine_forms import (
     AddMedicineForm,
@@ -51,7 +53,7 @@ def _medicine(person: User, pk: int) -> Medicine:
 
 
 @require_safe
-@person_view("log", page="Medicines")
+@person_view("log", page=gettext_noop("Medicines"))
 @in_persons_zone
 def medicine_list(request: HttpRequest, person: User) -> HttpResponse:
     today = person.local_today()
@@ -72,7 +74,7 @@ def medicine_list(request: HttpRequest, person: User) -> HttpResponse:
     )
 
 
-@person_view("log", page="Added a medicine")
+@person_view("log", page=gettext_noop("Added a medicine"))
 @in_persons_zone
 def add_medicine(request: HttpRequest, person: User) -> HttpResponse:
     form = AddMedicineForm(request.POST or None, owner=person, writer=request.user)
@@ -117,7 +119,7 @@ def add_medicine(request: HttpRequest, person: User) -> HttpResponse:
     )
 
 
-@person_view("log", page="Changed a medicine")
+@person_view("log", page=gettext_noop("Changed a medicine"))
 @in_persons_zone
 def change_medicine(request: HttpRequest, person: User, pk: int) -> HttpResponse:
     medicine = _medicine(person, pk)
@@ -138,10 +140,10 @@ def change_medicine(request: HttpRequest, person: User, pk: int) -> HttpResponse
         messages.success(
             request,
             _("%(medicine)s started again from %(day)s.")
-            % {"medicine": medicine.name, "day": f"{event.date:%-d %B %Y}"}
+            % {"medicine": medicine.name, "day": long_day(event.date)}
             if started
             else _("%(medicine)s changed from %(day)s.")
-            % {"medicine": medicine.name, "day": f"{event.date:%-d %B %Y}"},
+            % {"medicine": medicine.name, "day": long_day(event.date)},
         )
         return redirect(medicines_home(request))
     title = (_("Change %(medicine)s") if state.current else _("Start %(medicine)s again")) % {
@@ -160,7 +162,7 @@ def change_medicine(request: HttpRequest, person: User, pk: int) -> HttpResponse
     )
 
 
-@person_view("log", page="Stopped a medicine")
+@person_view("log", page=gettext_noop("Stopped a medicine"))
 @in_persons_zone
 def stop_medicine(request: HttpRequest, person: User, pk: int) -> HttpResponse:
     medicine = _medicine(person, pk)
@@ -174,7 +176,7 @@ def stop_medicine(request: HttpRequest, person: User, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 _("%(medicine)s stopped from %(day)s. It stays on the list under “Stopped”.")
-                % {"medicine": medicine.name, "day": f"{event.date:%-d %B %Y}"},
+                % {"medicine": medicine.name, "day": long_day(event.date)},
             )
             return redirect(medicines_home(request))
     return render(
@@ -197,7 +199,7 @@ def _back(request: HttpRequest) -> str:
 
 
 @require_POST
-@person_view("log", page="Answered a due dose")
+@person_view("log", page=gettext_noop("Answered a due dose"))
 @in_persons_zone
 def answer_dose(request: HttpRequest, person: User) -> HttpResponse:
     """One tap on a due dose: "Baclofen 08:00 - Taken" or "Missed"; a second tap finds the
@@ -239,7 +241,7 @@ def answer_dose(request: HttpRequest, person: User) -> HttpResponse:
     return _tap_answer(request, made, done, _back(request))
 
 
-@person_view("log", page="As-needed dose")
+@person_view("log", page=gettext_noop("As-needed dose"))
 @in_persons_zone
 def as_needed(request: HttpRequest, person: User) -> HttpResponse:
     today = person.local_today()

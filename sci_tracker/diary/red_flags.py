@@ -21,20 +21,26 @@ class UrgentAdvice:
 
 
 AUTONOMIC_DYSREFLEXIA = UrgentAdvice(
-    heading="This may be autonomic dysreflexia: a medical emergency",
-    text="A pounding headache with flushing or sweating above your injury can mean your blood "
-    "pressure is rising fast. A full bladder or bowel often sets it off.",
-    action="Sit upright now, loosen anything tight, and check your bladder and bowel. If it does "
-    "not ease quickly, call your emergency number and say you have a spinal cord injury and may "
-    "have autonomic dysreflexia.",
+    heading=_("This may be autonomic dysreflexia: a medical emergency"),
+    text=_(
+        "A pounding headache with flushing or sweating above your injury can mean your blood "
+        "pressure is rising fast. A full bladder or bowel often sets it off."
+    ),
+    action=_(
+        "Sit upright now, loosen anything tight, and check your bladder and bowel. If it "
+        "does not ease quickly, call your emergency number and say you have a spinal cord "
+        "injury and may have autonomic dysreflexia."
+    ),
     guide="red-flags#autonomic-dysreflexia",
     card=True,
 )
 HEADACHE_WITHOUT_AD_RISK = UrgentAdvice(
-    heading="Get medical advice today",
-    text="A pounding headache with flushing or sweating is a sign to check with a doctor.",
-    action="Contact your doctor or an urgent care service today. If it is sudden and severe, "
-    "call your emergency number.",
+    heading=_("Get medical advice today"),
+    text=_("A pounding headache with flushing or sweating is a sign to check with a doctor."),
+    action=_(
+        "Contact your doctor or an urgent care service today. If it is sudden and severe, "
+        "call your emergency number."
+    ),
     guide="red-flags#if-in-doubt",
 )
 # Fever for someone without a baclofen pump: the pump's lines are left out (see urgent_advice).
@@ -52,35 +58,49 @@ FEVER_WITHOUT_PUMP = UrgentAdvice(
 )
 ADVICE = {
     RedFlag.LEG_SWOLLEN: UrgentAdvice(
-        heading="This may be a blood clot (deep vein thrombosis)",
-        text="One leg that is swollen, red or warm can mean a clot in a deep vein, even when you "
-        "feel no pain.",
-        action="Contact your doctor or an urgent care service today. Do not massage the leg. If "
-        "you also have chest pain or sudden breathlessness, call your emergency number now.",
+        heading=_("This may be a blood clot (deep vein thrombosis)"),
+        text=_(
+            "One leg that is swollen, red or warm can mean a clot in a deep vein, even when you "
+            "feel no pain."
+        ),
+        action=_(
+            "Contact your doctor or an urgent care service today. Do not massage the leg. If "
+            "you also have chest pain or sudden breathlessness, call your emergency number now."
+        ),
         guide="red-flags#dvt-and-pulmonary-embolism",
     ),
     RedFlag.CHEST: UrgentAdvice(
-        heading="Call your emergency number now",
-        text="Chest pain or sudden breathlessness can mean a blood clot has reached the lungs "
-        "(pulmonary embolism). This is an emergency.",
-        action="Call your emergency number now. Say you have a spinal cord injury.",
+        heading=_("Call your emergency number now"),
+        text=_(
+            "Chest pain or sudden breathlessness can mean a blood clot has reached the lungs "
+            "(pulmonary embolism). This is an emergency."
+        ),
+        action=_("Call your emergency number now. Say you have a spinal cord injury."),
         guide="red-flags#dvt-and-pulmonary-embolism",
     ),
     RedFlag.FEVER: UrgentAdvice(
-        heading="Fever needs checking today",
-        text="A fever or chills can mean an infection, such as a bladder or skin infection, which "
-        "often makes spasms worse. If you have a baclofen pump, fever can also be a sign of "
-        "withdrawal.",
-        action="Contact your doctor today. If you have a baclofen pump and also feel confused, "
-        "itchy or much stiffer than usual, call your emergency number now.",
+        heading=_("Fever needs checking today"),
+        text=_(
+            "A fever or chills can mean an infection, such as a bladder or skin infection, which "
+            "often makes spasms worse. If you have a baclofen pump, fever can also be a sign of "
+            "withdrawal."
+        ),
+        action=_(
+            "Contact your doctor today. If you have a baclofen pump and also feel confused, "
+            "itchy or much stiffer than usual, call your emergency number now."
+        ),
         guide="red-flags#fever",
     ),
     RedFlag.PUMP_ALARM: UrgentAdvice(
-        heading="A pump alarm is urgent",
-        text="A baclofen pump alarm can mean the pump is low or not working. Stopping baclofen "
-        "suddenly can cause dangerous withdrawal.",
-        action="Call your pump team now. If you have fever, confusion, itching or strong rebound "
-        "stiffness, call your emergency number.",
+        heading=_("A pump alarm is urgent"),
+        text=_(
+            "A baclofen pump alarm can mean the pump is low or not working. Stopping baclofen "
+            "suddenly can cause dangerous withdrawal."
+        ),
+        action=_(
+            "Call your pump team now. If you have fever, confusion, itching or strong rebound "
+            "stiffness, call your emergency number."
+        ),
         guide="red-flags#baclofen-pump-withdrawal",
     ),
     # A syrinx or pressure on the cord can show years after the injury; sudden loss, or loss of

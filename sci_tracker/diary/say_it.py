@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 import dateparser
 from django.utils.translation import gettext as _
 
+from sci_tracker.core.dates import short_day
 from sci_tracker.diary.models import (
     BodyRegion,
     CheckIn,
@@ -454,7 +455,7 @@ def _time_words(moment: datetime, local_now: datetime) -> str:
         return _("%(time)s today") % {"time": f"{moment:%H:%M}"}
     if moment.date() == local_now.date() - timedelta(days=1):
         return _("%(time)s yesterday") % {"time": f"{moment:%H:%M}"}
-    return f"{moment:%-d %b %Y, %H:%M}"
+    return _("%(day)s, %(time)s") % {"day": short_day(moment), "time": f"{moment:%H:%M}"}
 
 
 # Spasms --------------------------------------------------------------------------------------
@@ -670,7 +671,7 @@ def _catalogue(words: Sentence, reading: Reading, owner) -> list[str]:
             data[f"{TRIED}-{index}-intervention"] = str(item.pk)
             data[f"{TRIED}-{index}-dose"] = dose if dose and index == 0 else ""
             data[f"{TRIED}-{index}-effect"] = effect.value
-        names = ", ".join(item.name for item in tried)
+        names = ", ".join(item.label for item in tried)
         if dose:
             names = f"{names} ({dose})"
         understood.append(_("What was tried: %(names)s") % {"names": names})
@@ -684,7 +685,7 @@ def _catalogue(words: Sentence, reading: Reading, owner) -> list[str]:
         data["triggers"] = [str(item.pk) for item in triggers]
         understood.append(
             _("What might have set it off: %(names)s")
-            % {"names": ", ".join(item.name for item in triggers)}
+            % {"names": ", ".join(item.label for item in triggers)}
         )
     return understood
 

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from sci_tracker.diary.forms import SayItForm
@@ -31,7 +32,7 @@ def form_pairs(reading: Reading) -> list[tuple[str, str]]:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@person_view("log", page="Say it")
+@person_view("log", page=gettext_noop("Say it"))
 @in_persons_zone
 def say_it(request, person):
     reading = None

@@ -23,6 +23,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from sci_tracker.accounts.resume import account_tag
+from sci_tracker.core.dates import long_day
 from sci_tracker.core.locks import lock_person
 from sci_tracker.diary.models import CareEvent, CheckIn, Entry, LegPainEntry, SpasmEpisode
 from sci_tracker.diary.one_change import one_change
@@ -160,7 +161,7 @@ def save_check_in(owner: Any, logged_by: Any, tap: Tap, frequency: int, severity
                     "Not saved: there is already a check-in for %(day)s. Open it from the "
                     "history to change it."
                 )
-                % {"day": f"{day:%-d %B %Y}"},
+                % {"day": long_day(day)},
                 status=409,
             )
         return CheckIn.objects.create(

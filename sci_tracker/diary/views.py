@@ -14,11 +14,12 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext, pgettext
 from django.views.decorators.http import require_POST, require_safe
 
 from sci_tracker.accounts.emergency import emergency_number
 from sci_tracker.accounts.resume import account_tag, sent_at
+from sci_tracker.core.dates import day_and_month, long_day
 from sci_tracker.diary.catalogue import learn_more
 from sci_tracker.diary.conflicts import differences
 from sci_tracker.diary.folds import KNOWN_KEYS, lay_out, remember_fold, remembered_folds
@@ -81,10 +82,10 @@ from sci_tracker.sharing.access import person_view, scope_kwargs
 logger = logging.getLogger(__name__)
 
 NEW_ENTRY_TITLES = {
-    "spasm": "Log a spasm",
-    "pain": "Log leg pain",
-    "checkin": "Daily check-in",
-    "event": "Log a treatment event",
+    "spasm": _lazy("Log a spasm"),
+    "pain": _lazy("Log leg pain"),
+    "checkin": _lazy("Daily check-in"),
+    "event": _lazy("Log a treatment event"),
     "ad": _lazy("Log an autonomic dysreflexia episode"),
     "care": _lazy("Log bladder, bowel or skin"),
 }
@@ -156,7 +157,7 @@ def fixable_entry(request, person, kind, pk):
 
 
 @require_safe
-@person_view("log", page="Log page")
+@person_view("log", page=gettext_noop("Log page"))
 @in_persons_zone
 def quick_log(request, person):
     return render(request, "diary/quick_log.html", _log_page(request, person))
@@ -187,7 +188,9 @@ def _log_page(request, person, *, offline_copy: bool = False) -> dict:
         # Today's scheduled doses, one tap each; not in the offline copy (it keeps no diary).
         due_doses = due_on(person, today)
     context = {
-        "title": "Log" if request.access.is_own else f"Log for {person.name}",
+        "title": _("Log")
+        if request.access.is_own
+        else _("Log for %(name)s") % {"name": person.name},
         "offline_copy": offline_copy,
         "todays_checkin": todays_checkin,
         "due_doses": due_doses,
@@ -276,7 +279,7 @@ UNKNOWN_TAP = _lazy("That button sent something the app does not know.")
 
 
 @require_POST
-@person_view("log", page="Logged a spasm")
+@person_view("log", page=gettext_noop("Logged a spasm"))
 @in_persons_zone
 def spasm_now(request, person):
     """One tap: a spasm now (or 15 minutes or an hour ago), with the severity tapped, if any.
@@ -312,7 +315,7 @@ def spasm_now(request, person):
 
 
 @require_POST
-@person_view("log", page="Logged leg pain")
+@person_view("log", page=gettext_noop("Logged leg pain"))
 def pain_now(request, person):
     """One tap: leg pain now, how bad 0-10; where and what it feels like can be added after."""
     saved, refused = _take_tap(
@@ -356,7 +359,7 @@ CARE_AREA_LINKS = [
 
 
 @require_POST
-@person_view("log", page="Logged bladder, bowel or skin")
+@person_view("log", page=gettext_noop("Logged bladder, bowel or skin"))
 @in_persons_zone
 def care_now(request, person):
     """One tap: a catheterisation, a bowel routine or a skin check, now or a little earlier; a
@@ -387,7 +390,7 @@ def care_now(request, person):
 
 
 @require_POST
-@person_view("log", page="Logged a check-in")
+@person_view("log", page=gettext_noop("Logged a check-in"))
 def checkin_now(request, person):
     """The check-in's first question from the Log page: a check-in for the day it was
     answered on, to which the rest can be added."""
@@ -401,7 +404,7 @@ def checkin_now(request, person):
     if refused:
         return refused
     checkin, made = saved
-    day = f"{checkin.date:%-d %B}"
+    day = day_and_month(checkin.date)
     if not request.access.is_own:
         done = _("Check-in for %(day)s saved for %(name)s.") % {"day": day, "name": person.name}
         return _tap_answer(request, made, done, log_home(request))
@@ -411,7 +414,7 @@ def checkin_now(request, person):
     return _tap_answer(request, made, done, checkin.get_absolute_url())
 
 
-NOT_SAVED = (
+NOT_SAVED = _lazy(
     "This was not saved: the database did not answer. Nothing was written, and what you typed is "
     "still here. Wait a moment, then save again."
 )
@@ -444,7 +447,7 @@ def _entry_forms(request, person, kind, entry, data=None):
         formset.extra = max(formset.extra, len(tried))
         # Read when the page is drawn: a post that saves draws nothing.
         names = Intervention.objects.offered_to(person).values_list("name", "guide")
-        formset.learn_more = SimpleLazyObject(lambda: learn_more("these treatments", names))
+        formset.learn_more = SimpleLazyObject(lambda: learn_more(_("these treatments"), names))
     return form, formset
 
 
@@ -496,16 +499,21 @@ def _entry_form_page(request, person, kind, entry):
             if getattr(entry, "red_flags", None):
                 # No cheerful banner above urgent advice: the page says it was saved itself.
                 return redirect("diary:urgent", kind=kind, pk=entry.pk, **scope_kwargs(request))
-            done = f"{entry.kind_label} {'saved' if is_new else 'updated'}"
+            words = {"kind": entry.kind_label, "name": person.name}
             if request.access.is_own:
-                messages.success(request, f"{done}.")
+                done = _("%(kind)s saved.") if is_new else _("%(kind)s updated.")
             else:
-                messages.success(request, f"{done} for {person.name}.")
+                done = (
+                    _("%(kind)s saved for %(name)s.")
+                    if is_new
+                    else _("%(kind)s updated for %(name)s.")
+                )
+            messages.success(request, done % words)
             return redirect(
                 log_home(request) if is_new and not request.access.is_own else history_home(request)
             )
     if entry.pk is not None:
-        title = f"Edit: {entry.kind_label.lower()}"
+        title = _("Edit: %(kind)s") % {"kind": entry.kind_label.lower()}
         if not request.access.is_own:
             title = _("%(title)s, in %(name)s’s diary") % {"title": title, "name": person.name}
     elif kind == "care" and form.area:
@@ -590,7 +598,7 @@ def _conflict_page(request, person, kind, form, formset):
 # The entry pages keep their own transaction (_save_entry), so a failure to begin or to commit
 # it happens inside the view, where the form can come back with everything typed.
 @transaction.non_atomic_requests
-@person_view("log", page="New entry form")
+@person_view("log", page=gettext_noop("New entry form"))
 @in_persons_zone
 def new_entry(request, person, kind):
     if kind not in NEW_ENTRY_TITLES:  # a dose is logged from the medicine pages
@@ -605,9 +613,12 @@ def new_entry(request, person, kind):
         existing = CheckIn.objects.for_user(person).active().filter(date=entry.date).first()
         if existing and request.method == "GET":
             if not request.access.is_own:
-                messages.info(request, f"{person.name} already has a check-in for that day.")
+                messages.info(
+                    request,
+                    _("%(name)s already has a check-in for that day.") % {"name": person.name},
+                )
                 return redirect(log_home(request))
-            messages.info(request, "You already have a check-in for that day. Here it is.")
+            messages.info(request, _("You already have a check-in for that day. Here it is."))
             return redirect(existing)
     return _entry_page(request, person, kind, entry)
 
@@ -620,7 +631,7 @@ def _requested_day(request):
 
 
 @transaction.non_atomic_requests
-@person_view("fix", page="Edit entry form")
+@person_view("fix", page=gettext_noop("Edit entry form"))
 @in_persons_zone
 def edit_entry(request, person, kind, pk):
     if kind not in ENTRY_FORMS:  # kept and listed, but with no page to change it yet
@@ -635,7 +646,7 @@ def edit_entry(request, person, kind, pk):
 
 
 @require_POST
-@person_view("fix", page="Moved an entry to the bin")
+@person_view("fix", page=gettext_noop("Moved an entry to the bin"))
 def delete_entry(request, person, kind, pk):
     entry = fixable_entry(request, person, kind, pk)
     seen = seen_version(request.POST.get("version"))
@@ -656,7 +667,7 @@ def delete_entry(request, person, kind, pk):
 
 
 @require_POST
-@person_view("fix", page="Restored an entry")
+@person_view("fix", page=gettext_noop("Restored an entry"))
 def restore_entry(request, person, kind, pk):
     entry = fixable_entry(request, person, kind, pk)
     if isinstance(entry, CheckIn) and entry.deleted_at:
@@ -664,8 +675,11 @@ def restore_entry(request, person, kind, pk):
         if clash.exists():
             messages.error(
                 request,
-                f"There is already a check-in for {entry.date:%-d %B %Y}, so this one stays in "
-                "the bin. Delete the other first if you want this one back.",
+                _(
+                    "There is already a check-in for %(day)s, so this one stays in the bin. "
+                    "Delete the other first if you want this one back."
+                )
+                % {"day": long_day(entry.date)},
             )
             return redirect("diary:bin" if request.access.is_own else history_home(request))
     if isinstance(entry, SpasticityWeek) and entry.deleted_at:
@@ -689,7 +703,7 @@ def restore_entry(request, person, kind, pk):
 
 
 @require_safe
-@person_view("log", page="Urgent advice")
+@person_view("log", page=gettext_noop("Urgent advice"))
 @in_persons_zone
 def urgent(request, person, kind, pk):
     entry = fixable_entry(request, person, kind, pk)
@@ -741,7 +755,7 @@ def _binned_entry(request, person):
 
 
 @require_safe
-@person_view("fix", page="Entries they logged")
+@person_view("fix", page=gettext_noop("Entries they logged"))
 @in_persons_zone
 def history(request, person):
     wanted = _history_filter(request)
@@ -757,7 +771,7 @@ def history(request, person):
         request,
         "diary/history.html",
         {
-            "title": "History"
+            "title": _("History")
             if request.access.is_own
             else _("What you logged for %(name)s") % {"name": person.name},
             "entries": entries,
@@ -780,7 +794,9 @@ def history(request, person):
 @person_view("manage")
 def bin(request, person):
     entries = binned_entries(person)
-    return render(request, "diary/bin.html", {"title": "Bin", "entries": entries})
+    return render(
+        request, "diary/bin.html", {"title": pgettext("deleted entries", "Bin"), "entries": entries}
+    )
 
 
 @person_view("manage")
@@ -799,7 +815,7 @@ def empty_bin(request, person):
         )
         return redirect("diary:history")
     count = len(binned_entries(person))
-    return render(request, "diary/empty_bin.html", {"title": "Empty the bin", "count": count})
+    return render(request, "diary/empty_bin.html", {"title": _("Empty the bin"), "count": count})
 
 
 @person_view("manage")
@@ -807,21 +823,21 @@ def pain_problems(request, person):
     form = PainProblemsForm(request.POST or None, owner=person)
     if form.is_valid():
         save_pain_problems(person, [form.cleaned_data[f"slot_{slot}"] for slot in (1, 2, 3)])
-        messages.success(request, "Your pain problems are saved.")
+        messages.success(request, _("Your pain problems are saved."))
         return redirect("diary:pain_problems")
     return render(
         request,
         "diary/pain_problems.html",
         {
-            "title": "Your pain problems",
+            "title": _("Your pain problems"),
             "form": form,
-            "submit_label": "Save pain problems",
+            "submit_label": _("Save pain problems"),
             "problem_types": problem_pain_types(person),
         },
     )
 
 
-@person_view("review", page="Pain types confirmed")
+@person_view("review", page=gettext_noop("Pain types confirmed"))
 def confirm_pain_types(request, person):
     """A clinician with access sets the ISCI pain type of each pain problem, beside the
     person's own latest guess (which stays as the person logged it)."""
@@ -980,7 +996,7 @@ def hide_item(request, person, items, slug):
             "“%(name)s” is hidden from your forms; entries that have it still show it. "
             "“Show again” brings it back."
         )
-        % {"name": item.name},
+        % {"name": item.label},
     )
     return redirect(_lists_url(type(item), f"builtin-{items}-{item.slug}"))
 
@@ -990,5 +1006,5 @@ def hide_item(request, person, items, slug):
 def show_item(request, person, items, slug):
     item = _builtin_item(items, slug)
     hide_builtin(person, item, hidden=False)
-    messages.success(request, _("“%(name)s” is back in your forms.") % {"name": item.name})
+    messages.success(request, _("“%(name)s” is back in your forms.") % {"name": item.label})
     return redirect(_lists_url(type(item), f"builtin-{items}-{item.slug}"))

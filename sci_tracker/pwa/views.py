@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -70,7 +71,7 @@ def manifest(request: HttpRequest) -> HttpResponse:
         "name": "SCI Tracker",
         "short_name": "SCI Tracker",
         "description": _("A private diary of spasms and leg pain after a spinal cord injury."),
-        "lang": settings.LANGUAGE_CODE,
+        "lang": get_language(),
         "start_url": log,
         "scope": "/",
         "display": "standalone",

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sci_tracker.core.locks import lock_person
@@ -97,9 +98,9 @@ class ChoiceList:
 
     def __call__(self, values):
         if not isinstance(values, list) or any(value not in self.allowed for value in values):
-            raise ValidationError("Choose from the options shown.")
+            raise ValidationError(_("Choose from the options shown."))
         if len(set(values)) != len(values):
-            raise ValidationError("Each option can be chosen once.")
+            raise ValidationError(_("Each option can be chosen once."))
 
     def __eq__(self, other):
         return isinstance(other, ChoiceList) and self.allowed == other.allowed
@@ -224,7 +225,9 @@ class CatalogueItem(models.Model):
     slug = models.SlugField(max_length=60)
     name = models.CharField(max_length=80)
     guide = models.CharField(
-        max_length=100, blank=True, help_text='The guide section that explains it: "page#anchor".'
+        max_length=100,
+        blank=True,
+        help_text=_('The guide section that explains it: "page#anchor".'),
     )
     # An own item the person set aside: no longer offered on new entries, still named on the
     # entries that have it. Built-ins are hidden per person instead (HiddenTrigger, ...).
@@ -237,7 +240,13 @@ class CatalogueItem(models.Model):
         ordering = ["category", "name"]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name to show: a built-in item's in the active language (its English name is
+        the message id, see catalogue.py), an own item's as the person typed it."""
+        return gettext(self.name) if self.owner_id is None else self.name
 
     @property
     def is_builtin(self):
@@ -246,18 +255,18 @@ class CatalogueItem(models.Model):
 
 class Trigger(CatalogueItem):
     class Category(models.TextChoices):
-        BLADDER = "bladder", "Bladder"
-        BOWEL = "bowel", "Bowel"
-        SKIN = "skin", "Skin"
-        CLOTHING = "clothing", "Clothing and straps"
-        TEMPERATURE = "temperature", "Temperature"
-        MOVEMENT = "movement", "Movement and position"
-        ILLNESS = "illness", "Illness"
-        INJURY = "injury", "Injury"
-        EMOTIONAL = "emotional", "Emotions"
-        HORMONAL = "hormonal", "Hormones"
-        ACTIVITY = "activity", "Activity and rest"
-        OTHER = "other", "Other"
+        BLADDER = "bladder", _("Bladder")
+        BOWEL = "bowel", _("Bowel")
+        SKIN = "skin", _("Skin")
+        CLOTHING = "clothing", _("Clothing and straps")
+        TEMPERATURE = "temperature", _("Temperature")
+        MOVEMENT = "movement", _("Movement and position")
+        ILLNESS = "illness", _("Illness")
+        INJURY = "injury", _("Injury")
+        EMOTIONAL = "emotional", _("Emotions")
+        HORMONAL = "hormonal", _("Hormones")
+        ACTIVITY = "activity", _("Activity and rest")
+        OTHER = "other", _("Other")
 
     category = models.CharField(max_length=20, choices=Category.choices, default=Category.OTHER)
 
@@ -278,12 +287,12 @@ class Trigger(CatalogueItem):
 
 class Intervention(CatalogueItem):
     class Category(models.TextChoices):
-        PHYSICAL = "physical", "Physical"
-        EQUIPMENT = "equipment", "Equipment"
-        LIFESTYLE = "lifestyle", "Lifestyle"
-        MEDICINE = "medicine", "Medicine"
-        PROCEDURE = "procedure", "Procedure"
-        OTHER = "other", "Other"
+        PHYSICAL = "physical", _("Physical")
+        EQUIPMENT = "equipment", _("Equipment")
+        LIFESTYLE = "lifestyle", _("Lifestyle")
+        MEDICINE = "medicine", _("Medicine")
+        PROCEDURE = "procedure", _("Procedure")
+        OTHER = "other", _("Other")
 
     category = models.CharField(max_length=20, choices=Category.choices, default=Category.OTHER)
 
@@ -448,14 +457,14 @@ class Entry(FetchedRelations, VersionedByOwner, models.Model):
     )
     note = models.TextField(blank=True, max_length=2000)
     note_for_clinician = models.BooleanField(
-        "show this note to my clinician",
+        _("show this note to my clinician"),
         default=False,
-        help_text="Flagged notes are listed in the report for your clinician.",
+        help_text=_("Flagged notes are listed in the report for your clinician."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(
-        null=True, blank=True, help_text="Set while the entry is in the bin."
+        null=True, blank=True, help_text=_("Set while the entry is in the bin.")
     )
     version = models.PositiveIntegerField(
         default=1,
@@ -520,7 +529,7 @@ class Entry(FetchedRelations, VersionedByOwner, models.Model):
 
 
 class RecallWindow(models.TextChoices):
-    PAST_24_HOURS = "24h", "Past 24 hours"
+    PAST_24_HOURS = "24h", _("Past 24 hours")
 
 
 # How each check-in question names its window: every question of a check-in says the one
@@ -532,45 +541,45 @@ class CheckIn(Entry):
     """The daily check-in: Penn Spasm Frequency Scale, spasticity, pain and interference."""
 
     class Frequency(models.IntegerChoices):
-        NONE = 0, "0: No spasms"
-        TRIGGERED = 1, "1: Mild spasms only when something sets them off (touch, movement)"
-        LESS_THAN_HOURLY = 2, "2: Full spasms, less than once an hour"
-        MORE_THAN_HOURLY = 3, "3: Spasms more than once an hour"
-        MORE_THAN_TEN_HOURLY = 4, "4: Spasms more than ten times an hour"
+        NONE = 0, _("0: No spasms")
+        TRIGGERED = 1, _("1: Mild spasms only when something sets them off (touch, movement)")
+        LESS_THAN_HOURLY = 2, _("2: Full spasms, less than once an hour")
+        MORE_THAN_HOURLY = 3, _("3: Spasms more than once an hour")
+        MORE_THAN_TEN_HOURLY = 4, _("4: Spasms more than ten times an hour")
 
     class Severity(models.IntegerChoices):
         MILD = 1, "1: Mild"
         MODERATE = 2, "2: Moderate"
         SEVERE = 3, "3: Severe"
 
-    date = models.DateField(help_text="The day this check-in is about, in your time zone.")
+    date = models.DateField(help_text=_("The day this check-in is about, in your time zone."))
     recall_window = models.CharField(
         max_length=8, choices=RecallWindow.choices, default=RecallWindow.PAST_24_HOURS
     )
     psfs_frequency = models.PositiveSmallIntegerField(
-        "how often spasms happened", choices=Frequency.choices
+        _("how often spasms happened"), choices=Frequency.choices
     )
     psfs_severity = models.PositiveSmallIntegerField(
-        "how strong they were", choices=Severity.choices, null=True, blank=True
+        _("how strong they were"), choices=Severity.choices, null=True, blank=True
     )
     spasticity = models.PositiveSmallIntegerField(
-        "stiffness and spasms overall (0-10)", null=True, blank=True
+        _("stiffness and spasms overall (0-10)"), null=True, blank=True
     )
-    pain_worst = models.PositiveSmallIntegerField("worst leg pain (0-10)", null=True, blank=True)
+    pain_worst = models.PositiveSmallIntegerField(_("worst leg pain (0-10)"), null=True, blank=True)
     pain_average = models.PositiveSmallIntegerField(
-        "average leg pain (0-10)", null=True, blank=True
+        _("average leg pain (0-10)"), null=True, blank=True
     )
     interference_activities = models.PositiveSmallIntegerField(
-        "got in the way of daily activities (0-10)", null=True, blank=True
+        _("got in the way of daily activities (0-10)"), null=True, blank=True
     )
     interference_mood = models.PositiveSmallIntegerField(
-        "affected your mood (0-10)", null=True, blank=True
+        _("affected your mood (0-10)"), null=True, blank=True
     )
     interference_sleep = models.PositiveSmallIntegerField(
-        "affected your sleep (0-10)", null=True, blank=True
+        _("affected your sleep (0-10)"), null=True, blank=True
     )
     night_wakings = models.PositiveSmallIntegerField(
-        "times spasms or pain woke you", null=True, blank=True
+        _("times spasms or pain woke you"), null=True, blank=True
     )
     client_id = models.UUIDField(
         null=True,
@@ -592,7 +601,7 @@ class CheckIn(Entry):
         "interference_sleep",
         "night_wakings",
     )
-    kind_label = "Daily check-in"
+    kind_label = _("Daily check-in")
 
     class Meta:
         ordering = ["-date"]
@@ -657,14 +666,14 @@ class CheckIn(Entry):
         if self.psfs_frequency == 0:
             self.psfs_severity = None
         elif self.psfs_frequency is not None and self.psfs_severity is None:
-            raise ValidationError({"psfs_severity": "Say how strong the spasms were."})
+            raise ValidationError({"psfs_severity": _("Say how strong the spasms were.")})
         if (
             self.pain_worst is not None
             and self.pain_average is not None
             and self.pain_average > self.pain_worst
         ):
             raise ValidationError(
-                {"pain_average": "The average cannot be higher than the worst pain of the day."}
+                {"pain_average": _("The average cannot be higher than the worst pain of the day.")}
             )
 
     @property
@@ -676,11 +685,11 @@ class CheckIn(Entry):
 class RedFlag(models.TextChoices):
     """Symptoms that need care now; ticking one shows urgent guidance after saving."""
 
-    LEG_SWOLLEN = "leg-swollen", "One leg swollen, red or warm"
-    AD_SIGNS = "ad-signs", "Pounding headache, flushing or sweating above the injury"
-    FEVER = "fever", "Fever or chills"
-    CHEST = "chest", "Chest pain or sudden breathlessness"
-    PUMP_ALARM = "pump-alarm", "Baclofen pump alarm"
+    LEG_SWOLLEN = "leg-swollen", _("One leg swollen, red or warm")
+    AD_SIGNS = "ad-signs", _("Pounding headache, flushing or sweating above the injury")
+    FEVER = "fever", _("Fever or chills")
+    CHEST = "chest", _("Chest pain or sudden breathlessness")
+    PUMP_ALARM = "pump-alarm", _("Baclofen pump alarm")
     NEW_WEAKNESS = "new-weakness", _("New weakness or numbness, or a change in feeling")
 
 
@@ -689,7 +698,7 @@ class TimedEntry(Entry):
 
     occurred_at = models.DateTimeField("when")
     red_flags = models.JSONField(
-        "other symptoms right now",
+        _("other symptoms right now"),
         default=list,
         blank=True,
         validators=[ChoiceList(RedFlag.values)],
@@ -708,39 +717,39 @@ class TimedEntry(Entry):
 
 
 class SpasmPattern(models.TextChoices):
-    JERKY = "jerky", "Sudden jerky spasm"
-    STIFFNESS = "stiffness", "Sustained stiffness"
-    CLONUS = "clonus", "Clonus (rhythmic jerking)"
+    JERKY = "jerky", _("Sudden jerky spasm")
+    STIFFNESS = "stiffness", _("Sustained stiffness")
+    CLONUS = "clonus", _("Clonus (rhythmic jerking)")
 
 
 class BodyRegion(models.TextChoices):
-    LEFT_LEG = "left-leg", "Left leg"
-    RIGHT_LEG = "right-leg", "Right leg"
-    BOTH_LEGS = "both-legs", "Both legs"
-    TRUNK = "trunk", "Trunk"
-    ARMS = "arms", "Arms"
+    LEFT_LEG = "left-leg", _("Left leg")
+    RIGHT_LEG = "right-leg", _("Right leg")
+    BOTH_LEGS = "both-legs", _("Both legs")
+    TRUNK = "trunk", _("Trunk")
+    ARMS = "arms", _("Arms")
 
 
 class SpasmSeverity(models.IntegerChoices):
-    MILD = 1, "Mild"
-    MODERATE = 2, "Moderate"
-    SEVERE = 3, "Severe"
+    MILD = 1, _("Mild")
+    MODERATE = 2, _("Moderate")
+    SEVERE = 3, _("Severe")
 
 
 class SpasmDuration(models.TextChoices):
-    SECONDS = "seconds", "A few seconds"
-    UNDER_A_MINUTE = "under-1-min", "Under a minute"
-    MINUTES = "1-5-min", "1 to 5 minutes"
-    LONGER = "5-30-min", "5 to 30 minutes"
-    LONGEST = "over-30-min", "Over 30 minutes"
+    SECONDS = "seconds", _("A few seconds")
+    UNDER_A_MINUTE = "under-1-min", _("Under a minute")
+    MINUTES = "1-5-min", _("1 to 5 minutes")
+    LONGER = "5-30-min", _("5 to 30 minutes")
+    LONGEST = "over-30-min", _("Over 30 minutes")
 
 
 class SpasmImpact(models.TextChoices):
-    HELPED_STANDING = "helped-standing", "Helped me stand"
-    HELPED_TRANSFER = "helped-transfer", "Helped a transfer"
-    FALL = "fall", "A fall or near-fall"
-    FAILED_TRANSFER = "failed-transfer", "A failed transfer"
-    WOKE_ME = "woke-me", "Woke me up"
+    HELPED_STANDING = "helped-standing", _("Helped me stand")
+    HELPED_TRANSFER = "helped-transfer", _("Helped a transfer")
+    FALL = "fall", _("A fall or near-fall")
+    FAILED_TRANSFER = "failed-transfer", _("A failed transfer")
+    WOKE_ME = "woke-me", _("Woke me up")
 
 
 class SpasmEpisode(TimedEntry):
@@ -754,10 +763,10 @@ class SpasmEpisode(TimedEntry):
         choices=SpasmSeverity.choices, null=True, blank=True
     )
     duration = models.CharField(
-        "how long", max_length=12, choices=SpasmDuration.choices, blank=True, default=""
+        _("how long"), max_length=12, choices=SpasmDuration.choices, blank=True, default=""
     )
     impacts = models.JSONField(
-        "did it help or get in the way?",
+        _("did it help or get in the way?"),
         default=list,
         blank=True,
         validators=[ChoiceList(SpasmImpact.values)],
@@ -773,7 +782,7 @@ class SpasmEpisode(TimedEntry):
     objects = SpasmQuerySet.as_manager()
 
     kind = "spasm"
-    kind_label = "Spasm"
+    kind_label = _("Spasm")
 
     class Meta(TimedEntry.Meta):
         indexes = [models.Index(fields=["owner", "occurred_at"], name="diary_spasm_owner_time")]
@@ -861,7 +870,7 @@ class PainProblem(VersionedByOwner, models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pain_problems"
     )
-    slot = models.PositiveSmallIntegerField(help_text="1, 2 or 3: at most three problems.")
+    slot = models.PositiveSmallIntegerField(help_text=_("1, 2 or 3: at most three problems."))
     name = models.CharField(max_length=60)
     confirmed_type = models.CharField(
         _("pain type confirmed by a clinician"),
@@ -959,32 +968,32 @@ class PainProblem(VersionedByOwner, models.Model):
 
 class PainSite(models.TextChoices):
     # Each site on each side, e.g. "left-thigh": the ISCI basic data set records side per site.
-    LEFT_HIP = "left-hip", "Left hip or buttock"
-    RIGHT_HIP = "right-hip", "Right hip or buttock"
-    LEFT_THIGH = "left-thigh", "Left thigh"
-    RIGHT_THIGH = "right-thigh", "Right thigh"
-    LEFT_KNEE = "left-knee", "Left knee"
-    RIGHT_KNEE = "right-knee", "Right knee"
-    LEFT_CALF = "left-calf", "Left calf or lower leg"
-    RIGHT_CALF = "right-calf", "Right calf or lower leg"
-    LEFT_ANKLE = "left-ankle", "Left ankle"
-    RIGHT_ANKLE = "right-ankle", "Right ankle"
-    LEFT_FOOT = "left-foot", "Left foot or toes"
-    RIGHT_FOOT = "right-foot", "Right foot or toes"
+    LEFT_HIP = "left-hip", _("Left hip or buttock")
+    RIGHT_HIP = "right-hip", _("Right hip or buttock")
+    LEFT_THIGH = "left-thigh", _("Left thigh")
+    RIGHT_THIGH = "right-thigh", _("Right thigh")
+    LEFT_KNEE = "left-knee", _("Left knee")
+    RIGHT_KNEE = "right-knee", _("Right knee")
+    LEFT_CALF = "left-calf", _("Left calf or lower leg")
+    RIGHT_CALF = "right-calf", _("Right calf or lower leg")
+    LEFT_ANKLE = "left-ankle", _("Left ankle")
+    RIGHT_ANKLE = "right-ankle", _("Right ankle")
+    LEFT_FOOT = "left-foot", _("Left foot or toes")
+    RIGHT_FOOT = "right-foot", _("Right foot or toes")
 
 
 class PainQuality(models.TextChoices):
-    BURNING = "burning", "Burning"
-    TINGLING = "tingling", "Tingling or pins and needles"
-    SHOOTING = "shooting", "Shooting"
-    ELECTRIC = "electric", "Electric"
-    ACHING = "aching", "Aching"
-    CRAMPING = "cramping", "Cramping"
-    STIFFNESS = "stiffness", "Stiffness"
+    BURNING = "burning", _("Burning")
+    TINGLING = "tingling", _("Tingling or pins and needles")
+    SHOOTING = "shooting", _("Shooting")
+    ELECTRIC = "electric", _("Electric")
+    ACHING = "aching", _("Aching")
+    CRAMPING = "cramping", _("Cramping")
+    STIFFNESS = "stiffness", _("Stiffness")
 
 
 class LegPainEntry(TimedEntry):
-    intensity = models.PositiveSmallIntegerField("how bad (0-10)")
+    intensity = models.PositiveSmallIntegerField(_("how bad (0-10)"))
     problem = models.ForeignKey(
         PainProblem,
         null=True,
@@ -997,13 +1006,13 @@ class LegPainEntry(TimedEntry):
         "where", default=list, blank=True, validators=[ChoiceList(PainSite.values)]
     )
     qualities = models.JSONField(
-        "what it feels like",
+        _("what it feels like"),
         default=list,
         blank=True,
         validators=[ChoiceList(PainQuality.values)],
     )
     pain_type = models.CharField(
-        "what kind of pain you think it is",
+        _("what kind of pain you think it is"),
         max_length=20,
         choices=PainType.choices,
         default=PainType.UNKNOWN,
@@ -1017,10 +1026,10 @@ class LegPainEntry(TimedEntry):
     )
 
     kind = "pain"
-    kind_label = "Leg pain"
+    kind_label = _("Leg pain")
 
     class Meta(TimedEntry.Meta):
-        verbose_name_plural = "leg pain entries"
+        verbose_name_plural = _("leg pain entries")
         indexes = [models.Index(fields=["owner", "occurred_at"], name="diary_pain_owner_time")]
         constraints = [
             in_range("intensity", 0, 10, "diary_pain_intensity_0_10"),
@@ -1048,11 +1057,11 @@ class LegPainEntry(TimedEntry):
 
 
 class Effect(models.TextChoices):
-    HELPED_A_LOT = "helped-a-lot", "Helped a lot"
-    HELPED_A_LITTLE = "helped-a-little", "Helped a little"
-    NO_CHANGE = "no-change", "No change"
-    WORSE = "worse", "Made it worse"
-    NOT_SURE = "not-sure", "Not sure yet"
+    HELPED_A_LOT = "helped-a-lot", _("Helped a lot")
+    HELPED_A_LITTLE = "helped-a-little", _("Helped a little")
+    NO_CHANGE = "no-change", _("No change")
+    WORSE = "worse", _("Made it worse")
+    NOT_SURE = "not-sure", _("Not sure yet")
 
 
 class InterventionUse(FetchedRelations, VersionedByOwner, models.Model):
@@ -1065,7 +1074,7 @@ class InterventionUse(FetchedRelations, VersionedByOwner, models.Model):
     pain = models.ForeignKey(
         LegPainEntry, null=True, blank=True, on_delete=models.CASCADE, related_name="uses"
     )
-    dose = models.CharField(max_length=60, blank=True, help_text='Optional, e.g. "10 mg".')
+    dose = models.CharField(max_length=60, blank=True, help_text=_('Optional, e.g. "10 mg".'))
     effect = models.CharField(max_length=16, choices=Effect.choices, default=Effect.NOT_SURE)
 
     class Meta:
@@ -1092,16 +1101,16 @@ class InterventionUse(FetchedRelations, VersionedByOwner, models.Model):
 
 
 class EventKind(models.TextChoices):
-    BOTOX = "botox", "Botulinum toxin injection"
-    MEDICINE_START = "medicine-start", "Started a medicine"
-    MEDICINE_CHANGE = "medicine-change", "Changed a medicine's dose"
-    MEDICINE_STOP = "medicine-stop", "Stopped a medicine"
-    PUMP_REFILL = "pump-refill", "Baclofen pump refill"
-    PUMP_DOSE = "pump-dose", "Baclofen pump dose change"
-    THERAPY_START = "therapy-start", "Started a therapy programme"
-    BRACE = "brace", "Brace or splint fitted"
-    SURGERY = "surgery", "Surgery"
-    OTHER = "other", "Other"
+    BOTOX = "botox", _("Botulinum toxin injection")
+    MEDICINE_START = "medicine-start", _("Started a medicine")
+    MEDICINE_CHANGE = "medicine-change", _("Changed a medicine's dose")
+    MEDICINE_STOP = "medicine-stop", _("Stopped a medicine")
+    PUMP_REFILL = "pump-refill", _("Baclofen pump refill")
+    PUMP_DOSE = "pump-dose", _("Baclofen pump dose change")
+    THERAPY_START = "therapy-start", _("Started a therapy programme")
+    BRACE = "brace", _("Brace or splint fitted")
+    SURGERY = "surgery", _("Surgery")
+    OTHER = "other", _("Other")
 
 
 # The treatment events that belong to a medicine on the list, and those that set its dose.
@@ -1116,12 +1125,12 @@ DOSE_EVENT_KINDS = [EventKind.MEDICINE_START.value, EventKind.MEDICINE_CHANGE.va
 class TreatmentEvent(Entry):
     """A dated change that matters for trends; shown as a marker on the charts."""
 
-    date = models.DateField(help_text="The day it happened, in your time zone.")
-    event_kind = models.CharField("what happened", max_length=20, choices=EventKind.choices)
+    date = models.DateField(help_text=_("The day it happened, in your time zone."))
+    event_kind = models.CharField(_("what happened"), max_length=20, choices=EventKind.choices)
     details = models.CharField(
         max_length=200,
         blank=True,
-        help_text="Which muscles, which medicine and dose, what changed.",
+        help_text=_("Which muscles, which medicine and dose, what changed."),
     )
     # A medicine on the person's list (diary.models.medicines) that this starts, changes or
     # stops; a start or change also gives the dose and times from this day on.
@@ -1143,7 +1152,7 @@ class TreatmentEvent(Entry):
     )
 
     kind = "event"
-    kind_label = "Treatment event"
+    kind_label = _("Treatment event")
 
     class Meta:
         ordering = ["-date"]
