@@ -453,8 +453,10 @@ def test_it_starts_with_the_documented_settings_and_no_deploy_warning(deployment
     static = deployment.folder / "static"
     assert (static / "staticfiles.json").exists()
     # Pages and scripts go out compressed; source maps, for developers' tools only, are not.
-    assert list(static.glob("js/app.*.js.br")) and list(static.rglob("*.js.map"))
-    assert not list(static.rglob("*.map.br")) and not list(static.rglob("*.map.gz"))
+    assert list(static.glob("js/app.*.js.br"))
+    assert list(static.rglob("*.js.map"))
+    assert not list(static.rglob("*.map.br"))
+    assert not list(static.rglob("*.map.gz"))
 
 
 def test_the_units_gunicorn_command_answers_on_a_free_port(deployment):

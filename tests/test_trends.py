@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from sci_tracker.core.dates import short_date, short_month
 from sci_tracker.core.local_time import (
     LocalDate,
     LocalDateByOwner,
@@ -31,7 +32,6 @@ from sci_tracker.diary.models import (
 from sci_tracker.sharing.models import ShareLink
 from sci_tracker.trends import aggregates
 from sci_tracker.trends.aggregates import Period
-from sci_tracker.trends.dates import short_date, short_month
 from sci_tracker.trends.views import json_key
 from tests.conftest import diary_queries, make_user
 from tests.entries import (

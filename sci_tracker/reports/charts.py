@@ -19,8 +19,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from sci_tracker.core.dates import short_date, short_month
 from sci_tracker.trends.aggregates import mean, weekly
-from sci_tracker.trends.dates import short_date, short_month
 from sci_tracker.trends.summaries import NIGHT, one_decimal
 
 WIDTH, HEIGHT = 720, 180

@@ -24,6 +24,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from sci_tracker.accounts.models import NOT_SURE, Completeness
+from sci_tracker.core.dates import short_date
 from sci_tracker.diary.models import (
     ADEpisode,
     CheckIn,
@@ -51,7 +52,6 @@ from sci_tracker.trends.aggregates import (
     median,
     woken_share,
 )
-from sci_tracker.trends.dates import short_date
 from sci_tracker.trends.summaries import NIGHT
 from sci_tracker.trends.window import EVERY_DAY, Window
 

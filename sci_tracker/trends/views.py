@@ -14,6 +14,7 @@ from django.utils.translation import get_language, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
+from sci_tracker.core.dates import short_date
 from sci_tracker.diary.models import Effect
 from sci_tracker.sharing.access import person_view, scope_kwargs
 from sci_tracker.sharing.people import review_panel
@@ -28,7 +29,6 @@ from sci_tracker.trends import (
     summaries,
 )
 from sci_tracker.trends.aggregates import Period
-from sci_tracker.trends.dates import short_date
 from sci_tracker.trends.forms import RANGES, RangeForm
 from sci_tracker.trends.templatetags.trends import figure
 from sci_tracker.trends.templatetags.trends import heat as heat_class
