@@ -815,19 +815,32 @@ def last_injection(
 # Summaries ---------------------------------------------------------------------------------
 
 
-def weekly(by_day):
-    """The day series folded into weeks starting on the day's weekday of the period's start:
-    (first day, last day, {measure: (mean, days recorded)}) per week."""
+def _folded(by_day, starts: list[int]):
+    """The day series folded into runs of days, each starting at an index of `starts`:
+    (first day, last day, {measure: (mean, or median of an ordinal scale, days recorded)})."""
     names = [name for name in vars(by_day) if name not in ("days", "problems")]
-    weeks = []
-    for first in range(0, len(by_day.days), 7):
-        cut = slice(first, first + 7)
+    runs = []
+    for first, end in zip(starts, [*starts[1:], len(by_day.days)], strict=True):
+        cut = slice(first, end)
         figures = {
             name: (median if name in ORDINAL else mean)(getattr(by_day, name)[cut])
             for name in names
         }
-        weeks.append((by_day.days[cut][0], by_day.days[cut][-1], figures))
-    return weeks
+        runs.append((by_day.days[first], by_day.days[end - 1], figures))
+    return runs
+
+
+def weekly(by_day):
+    """The day series folded into weeks starting on the day's weekday of the period's start:
+    (first day, last day, {measure: (mean, days recorded)}) per week."""
+    return _folded(by_day, list(range(0, len(by_day.days), 7)))
+
+
+def monthly(by_day):
+    """The day series folded into calendar months (the first and last may be part of one), as
+    `weekly` gives weeks: a range of years reads as a table of some dozens of rows."""
+    days = by_day.days
+    return _folded(by_day, [n for n, day in enumerate(days) if n == 0 or day.day == 1])
 
 
 @dataclass

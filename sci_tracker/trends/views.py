@@ -34,6 +34,7 @@ from sci_tracker.trends.window import EVERY_DAY, Window
 
 CACHE_SECONDS = 6 * 60 * 60
 DAILY_TABLE_DAYS = 92  # longer ranges list weekly means, so a table stays readable
+WEEKLY_TABLE_DAYS = 366  # and ranges over a year monthly means: hundreds of weeks read as none
 HEAT_MAP_WEEKS = 53
 
 TRENDS_PAGES = [
@@ -135,6 +136,7 @@ def overview(request, person):
         "review": review_panel(person, request.access),
         "data_url": f"{reverse('trends:data', kwargs=scope_kwargs(request))}?{data_query}",
         "by_week": period.length > DAILY_TABLE_DAYS,
+        "by_month": period.length > WEEKLY_TABLE_DAYS,
         **cached_body(
             request,
             "overview-html",
@@ -170,6 +172,7 @@ def overview_figures(person, period, window) -> dict:
         "wakings": wakings,
         "table": table_rows(found),
         "by_week": period.length > DAILY_TABLE_DAYS,
+        "by_month": period.length > WEEKLY_TABLE_DAYS,
         "heat_map": heat_map(found),
         "heat_map_cut": period.length > HEAT_MAP_WEEKS * 7,
         "hour_rows": [
@@ -207,7 +210,8 @@ def short_date(day):
 
 
 def table_rows(found):
-    """The chart numbers as table rows: one per day, or one per week for long ranges."""
+    """The chart numbers as table rows: one per day, one per week for long ranges, one per
+    month for ranges over a year."""
     by_day = found.by_day
     if found.period.length <= DAILY_TABLE_DAYS:
         columns = {
@@ -234,7 +238,8 @@ def table_rows(found):
             rows.append({"label": short_date(day), **row})
         return rows
     rows = []
-    for first, last, figures in aggregates.weekly(by_day):
+    fold = aggregates.monthly if found.period.length > WEEKLY_TABLE_DAYS else aggregates.weekly
+    for first, last, figures in fold(by_day):
         row = {name: figure[0] for name, figure in figures.items()}
         row["days"] = figures["pain_average"][1]
         row["spasticity_days"] = figures["spasticity"][1]
