@@ -172,17 +172,30 @@ def daily(owner, period, window: "Window | None" = None):
         if inside != period:
             return (daily(owner, inside) if inside else NOTHING).window(period)
     inside = {"owner": owner, "day__gte": period.start, "day__lte": period.end}
+    spasm_days = SpasmDay.objects.filter(**inside).values_list("day", "episodes", "night")
     return _assemble(
         period.days,
         {row["date"]: row for row in check_in_rows(owner, period)},
-        {row["day"]: row for row in SpasmDay.objects.filter(**inside).values()},
+        {day: (episodes, night) for day, episodes, night in spasm_days.order_by()},
         pain_day_rows(PainDay.objects.filter(**inside)),
     )
 
 
+CHECK_IN_SERIES = [
+    "psfs_frequency",
+    "psfs_severity",
+    "interference_activities",
+    "interference_mood",
+    "interference_sleep",
+    "spasticity",
+    "night_wakings",
+]
+
+
 def _assemble(days: list, check_ins: dict, spasms: dict, pain_entries) -> Daily:
-    """The day series from the grouped rows: check-ins and spasms by day, pain rows per day
-    and problem (one person's, from daily or daily_for_people)."""
+    """The day series from the grouped rows: check-ins by day, spasms as {day: (episodes,
+    night)}, pain rows per day and problem (one person's, from daily or daily_for_people).
+    One pass over the days: a range of twenty years has 7,300 of them."""
     pain = {}  # day -> [total, entries, worst]
     problem_days = {}  # (slot, name) -> {day: average}
     for row in pain_entries:
@@ -194,46 +207,39 @@ def _assemble(days: list, check_ins: dict, spasms: dict, pain_entries) -> Daily:
             key = (row["problem__slot"], row["problem__name"])
             problem_days.setdefault(key, {})[row["day"]] = row["total"] / row["entries"]
 
-    recorded = set(check_ins) | set(spasms) | set(pain)
+    check_in_of = [check_ins.get(day) for day in days]
+    pain_average, pain_worst, episodes, night = [], [], [], []
+    for day, check_in in zip(days, check_in_of, strict=True):
+        entries = pain.get(day)
+        rated = check_in["pain_average"] if check_in else None
+        if rated is None and entries:
+            rated = entries[0] / entries[1]
+        pain_average.append(rated)
+        worst = check_in["pain_worst"] if check_in else None
+        if entries and (worst is None or entries[2] > worst):
+            worst = entries[2]
+        pain_worst.append(worst)
+        counted = spasms.get(day)
+        if counted is None:
+            # A day with a check-in or pain entry but no spasm had none; else nothing was recorded.
+            counted = (0, 0) if check_in or entries else (None, None)
+        episodes.append(counted[0])
+        night.append(counted[1])
 
     def from_check_ins(name):
-        return [check_ins[day][name] if day in check_ins else None for day in days]
-
-    def pain_average(day):
-        rated = check_ins.get(day, {}).get("pain_average")
-        if rated is not None:
-            return rated
-        if day in pain:
-            return pain[day][0] / pain[day][1]
-        return None
-
-    def pain_worst(day):
-        values = [check_ins.get(day, {}).get("pain_worst"), pain.get(day, [None] * 3)[2]]
-        values = [value for value in values if value is not None]
-        return max(values) if values else None
-
-    def spasm_figure(day, name):
-        if day in spasms:
-            return spasms[day][name]
-        return 0 if day in recorded else None
+        return [check_in[name] if check_in else None for check_in in check_in_of]
 
     return Daily(
         days=days,
-        pain_average=[pain_average(day) for day in days],
-        pain_worst=[pain_worst(day) for day in days],
+        pain_average=pain_average,
+        pain_worst=pain_worst,
         problems=[
             ProblemSeries(slot, name, [averages.get(day) for day in days])
             for (slot, name), averages in sorted(problem_days.items())
         ],
-        spasms=[spasm_figure(day, "episodes") for day in days],
-        night_spasms=[spasm_figure(day, "night") for day in days],
-        psfs_frequency=from_check_ins("psfs_frequency"),
-        psfs_severity=from_check_ins("psfs_severity"),
-        interference_activities=from_check_ins("interference_activities"),
-        interference_mood=from_check_ins("interference_mood"),
-        interference_sleep=from_check_ins("interference_sleep"),
-        spasticity=from_check_ins("spasticity"),
-        night_wakings=from_check_ins("night_wakings"),
+        spasms=episodes,
+        night_spasms=night,
+        **{name: from_check_ins(name) for name in CHECK_IN_SERIES},
     )
 
 
@@ -255,8 +261,12 @@ def daily_for_people(periods: dict) -> dict:
         check_ins[row["owner"]][row["date"]] = row
 
     inside = {"owner__in": people, "day__gte": first, "day__lte": last}
-    for row in SpasmDay.objects.filter(**inside).values():
-        spasms[row["owner_id"]][row["day"]] = row
+    for owner, day, episodes, night in (
+        SpasmDay.objects.filter(**inside)
+        .values_list("owner", "day", "episodes", "night")
+        .order_by()
+    ):
+        spasms[owner][day] = (episodes, night)
     for row in pain_day_rows(PainDay.objects.filter(**inside), "owner"):
         pain[row["owner"]].append(row)
     return {
@@ -349,28 +359,30 @@ def clinic_visits(owner, period):
 
 
 def first_recorded_day(owner):
-    """The earliest day with a check-in, entry or event, or None: one query."""
+    """The earliest day with a check-in, entry or event, or None: one query. Spasms and pain
+    entries are read from their per-day figures (diary.day_figures), which hold each entry's
+    local day already: the first row by the (owner, day) index, not a scan of the entries."""
 
     def earliest(queryset, field_name):
         first = queryset.for_user(owner).active().order_by().values("owner")
         return Subquery(first.annotate(first=Min(field_name)).values("first")[:1])
 
+    def first_day(model):
+        return Subquery(model.objects.filter(owner=owner).order_by("day").values("day")[:1])
+
     row = (
         get_user_model()
         .objects.filter(pk=owner.pk)
         .annotate(
-            spasm=earliest(SpasmEpisode.objects, "occurred_at"),
-            pain=earliest(LegPainEntry.objects, "occurred_at"),
+            spasm=first_day(SpasmDay),
+            pain=first_day(PainDay),
             check_in=earliest(CheckIn.objects, "date"),
             event=earliest(TreatmentEvent.objects, "date"),
         )
         .values("spasm", "pain", "check_in", "event")
         .get()
     )
-    moments = [row["spasm"], row["pain"]]
-    days = [row["check_in"], row["event"]]
-    days += [moment.astimezone(owner.zone).date() for moment in moments if moment]
-    days = [day for day in days if day is not None]
+    days = [day for day in row.values() if day is not None]
     return min(days) if days else None
 
 
@@ -508,7 +520,7 @@ def pooled_spread(*sides: list[float]) -> float | None:
         return None
     # Each side's mean worked out once, not once a value (that made twenty years take seconds).
     means = [(side, fmean(side)) for side in sides if side]
-    squares = sum(sum((v - centre) ** 2 for v in side) for side, centre in means)
+    squares = sum(sum([(v - centre) ** 2 for v in side]) for side, centre in means)
     return sqrt(squares / degrees)
 
 
@@ -604,28 +616,49 @@ def trigger_stats(owner, period, by_day=None):
     """Each trigger logged in the period, most logged first, with its with/without comparisons
     for the same day and the next day. Only days with a record take part."""
     by_day = by_day or daily(owner, period)
-    found, days_with = {}, {}
+    found, days_with = {}, defaultdict(set)
     for row in trigger_rows(owner, period):
         slug = row["triggers__slug"]
-        stats = found.setdefault(
-            slug, TriggerStats(slug, row["triggers__name"], row["triggers__guide"], 0, 0)
-        )
+        stats = found.get(slug)
+        if stats is None:
+            stats = found[slug] = TriggerStats(
+                slug, row["triggers__name"], row["triggers__guide"], 0, 0
+            )
         stats.times_logged += row["entries"]
-        days_with.setdefault(slug, set()).add(row["day"])
+        days_with[slug].add(row["day"])
 
-    days = by_day.days
+    # Each measure's recorded days, listed once for every trigger: (the day whose trigger
+    # counts, the value). For the next day that is the day before; the first day's day before
+    # lies outside the period, so it is left out of next-day figures.
+    days, one = by_day.days, timedelta(days=1)
+    pain_same = recorded_on(days, by_day.pain_average)
+    spasms_same = recorded_on(days, by_day.spasms)
+    pain_next = recorded_on([day - one for day in days[1:]], by_day.pain_average[1:])
+    spasms_next = recorded_on([day - one for day in days[1:]], by_day.spasms[1:])
     for slug, stats in found.items():
         trigger_days = days_with[slug]
         stats.days_logged = len(trigger_days)
-        same_day = [day in trigger_days for day in days]
-        day_before = [day - timedelta(days=1) in trigger_days for day in days]
-        # The first day's day before lies outside the period: leave it out of next-day figures.
-        next_pain, next_spasms = by_day.pain_average[1:], by_day.spasms[1:]
-        stats.pain_same_day = compare(by_day.pain_average, same_day)
-        stats.spasms_same_day = compare(by_day.spasms, same_day)
-        stats.pain_next_day = compare(next_pain, day_before[1:])
-        stats.spasms_next_day = compare(next_spasms, day_before[1:])
+        stats.pain_same_day = compare_on(pain_same, trigger_days)
+        stats.spasms_same_day = compare_on(spasms_same, trigger_days)
+        stats.pain_next_day = compare_on(pain_next, trigger_days)
+        stats.spasms_next_day = compare_on(spasms_next, trigger_days)
     return sorted(found.values(), key=lambda s: (-s.times_logged, s.name))
+
+
+def recorded_on(days: list, values: list) -> list[tuple]:
+    """(day, value) for each day with a recorded value, in order."""
+    return [(day, value) for day, value in zip(days, values, strict=True) if value is not None]
+
+
+def compare_on(recorded: list[tuple], marked_days: set) -> "Comparison":
+    """`compare` for values already paired with their days: those on a marked day against
+    the others (the same values in the same order, so the same figures)."""
+    with_values = [value for day, value in recorded if day in marked_days]
+    without_values = [value for day, value in recorded if day not in marked_days]
+    with_mean, with_days = mean(with_values)
+    without_mean, without_days = mean(without_values)
+    spread = pooled_spread(with_values, without_values)
+    return Comparison(with_mean, with_days, without_mean, without_days, spread)
 
 
 @dataclass

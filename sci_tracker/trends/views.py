@@ -275,7 +275,8 @@ def triggers(request, person):
     ranges = range_context(request, form, period)
 
     def figures():
-        by_day = cached_overview(person, period, window).by_day
+        # The days alone: the overview's hours, events and 7-day means are not drawn here.
+        by_day = aggregates.daily(person, period, window)
         triggers = aggregates.trigger_stats(person, period, by_day)
         return {
             **ranges,
@@ -315,7 +316,7 @@ def interventions(request, person):
                 person,
                 events,
                 person.local_today(),
-                daily_for=lambda user, span: cached_overview(user, span, window).by_day,
+                daily_for=lambda user, span: aggregates.daily(user, span, window),
                 window=window,
             ),
             "effects": Effect.choices,
