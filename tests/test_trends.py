@@ -319,6 +319,25 @@ def test_it_counts_bladder_bowel_and_skin_events_as_triggers_without_a_second_ti
     assert found["pressure-injury"].guide == "why-spasms-happen#trigger-skin"
 
 
+def test_it_reads_the_same_trigger_days_grouped_by_id_as_by_name(alice):
+    start = date(2026, 3, 1)
+    for n in range(6):
+        day = start + timedelta(days=n)
+        spasm(alice, occurred_at=at(day, 23, 30)).triggers.add(builtin(Trigger, "cold"))
+        pain(alice, occurred_at=at(day, 0, 15)).triggers.add(
+            builtin(Trigger, "full-bladder"), builtin(Trigger, "cold")
+        )
+        if n % 2:
+            care(alice, "constipation", occurred_at=at(day, 8))
+    period = Period(start, start + timedelta(days=5))
+    by_name = sorted(aggregates.trigger_rows(alice, period), key=repr)
+    by_id = sorted(aggregates.trigger_rows(alice, period, by_id=True), key=repr)
+    assert by_id == by_name
+    cold = [(day, entries) for day, trigger, entries in by_id if trigger.slug == "cold"]
+    assert len(cold) == 12  # a spasm and a pain entry a day, each row its own query's
+    assert {day for day, _ in cold} == set(period.days)  # local days (Auckland), not UTC ones
+
+
 def test_it_names_the_most_logged_trigger(alice):
     day = date(2026, 3, 5)
     for slug, times in [("cold", 2), ("full-bladder", 3)]:

@@ -22,7 +22,7 @@ from statistics import fmean, median_low
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, CharField, Count, Max, Min, Q, Subquery, Sum, Value, When
+from django.db.models import Case, CharField, Count, Min, Q, Subquery, Value, When
 
 from sci_tracker.core.local_time import (
     LocalDate,
@@ -41,6 +41,7 @@ from sci_tracker.diary.models import (
     SpasmDay,
     SpasmEpisode,
     TreatmentEvent,
+    Trigger,
 )
 from sci_tracker.sharing.models import VisitMeasure, authors_shown
 
@@ -137,48 +138,13 @@ def _timed_in(model, owner, period):
     return entries.filter(occurred_at__gte=since, occurred_at__lt=until), (owner.zone, since, until)
 
 
+PAIN_DAY_FIELDS = ("day", "problem__slot", "problem__name", "total", "entries", "worst")
+
+
 def pain_day_rows(days, *by):
-    """Per local day and pain problem (and `by`): the sum, count and highest of the pain
-    entries, read from the per-day figures (diary.day_figures keeps them as entries change)."""
-    return (
-        days.values(*by, "day", "problem__slot", "problem__name")
-        .annotate(total=Sum("total"), entries=Sum("entries"), worst=Max("worst"))
-        .order_by()
-    )
-
-
-CHECK_IN_FIELDS = ["date", *CheckIn.ANSWERS]
-
-
-def check_in_rows(owner, period):
-    return (
-        CheckIn.objects.for_user(owner)
-        .active()
-        .filter(date__gte=period.start, date__lte=period.end)
-        .values(*CHECK_IN_FIELDS)
-        .order_by()
-    )
-
-
-NOTHING = Daily([], [], [], [], [], [], [], [], [], [], [], [], [])
-
-
-def daily(owner, period, window: "Window | None" = None):
-    """Every day of the period with its figures: three grouped queries, whatever the length.
-
-    With a `window` (trends.window), days outside it are not read and have no figures."""
-    if window is not None and window.limited:
-        inside = window.clip(period)
-        if inside != period:
-            return (daily(owner, inside) if inside else NOTHING).window(period)
-    inside = {"owner": owner, "day__gte": period.start, "day__lte": period.end}
-    spasm_days = SpasmDay.objects.filter(**inside).values_list("day", "episodes", "night")
-    return _assemble(
-        period.days,
-        {row["date"]: row for row in check_in_rows(owner, period)},
-        {day: (episodes, night) for day, episodes, night in spasm_days.order_by()},
-        pain_day_rows(PainDay.objects.filter(**inside)),
-    )
+    """The per-day pain figures (diary.day_figures keeps them as entries change) as tuples:
+    `by`, then PAIN_DAY_FIELDS. A row per day and pain problem; `_assemble` adds them up."""
+    return days.values_list(*by, *PAIN_DAY_FIELDS).order_by()
 
 
 CHECK_IN_SERIES = [
@@ -190,32 +156,70 @@ CHECK_IN_SERIES = [
     "spasticity",
     "night_wakings",
 ]
+# The answers read from each check-in, as tuples in this order (tuples, not dicts: twenty
+# years are 7,300 rows).
+CHECK_IN_FIELDS = ["date", "pain_average", "pain_worst", *CHECK_IN_SERIES]
+
+
+def check_in_rows(owner, period):
+    return (
+        CheckIn.objects.for_user(owner)
+        .active()
+        .filter(date__gte=period.start, date__lte=period.end)
+        .values_list(*CHECK_IN_FIELDS)
+        .order_by()
+    )
+
+
+NOTHING = Daily([], [], [], [], [], [], [], [], [], [], [], [], [])
+
+
+def daily(owner, period, window: "Window | None" = None):
+    """Every day of the period with its figures: three queries, whatever the length.
+
+    With a `window` (trends.window), days outside it are not read and have no figures."""
+    if window is not None and window.limited:
+        inside = window.clip(period)
+        if inside != period:
+            return (daily(owner, inside) if inside else NOTHING).window(period)
+    inside = {"owner": owner, "day__gte": period.start, "day__lte": period.end}
+    spasm_days = SpasmDay.objects.filter(**inside).values_list("day", "episodes", "night")
+    return _assemble(
+        period.days,
+        {row[0]: row for row in check_in_rows(owner, period)},
+        {day: (episodes, night) for day, episodes, night in spasm_days.order_by()},
+        pain_day_rows(PainDay.objects.filter(**inside)),
+    )
 
 
 def _assemble(days: list, check_ins: dict, spasms: dict, pain_entries) -> Daily:
-    """The day series from the grouped rows: check-ins by day, spasms as {day: (episodes,
-    night)}, pain rows per day and problem (one person's, from daily or daily_for_people).
-    One pass over the days: a range of twenty years has 7,300 of them."""
+    """The day series from the rows: check-ins by day (CHECK_IN_FIELDS), spasms as {day:
+    (episodes, night)}, pain rows per day and problem (PAIN_DAY_FIELDS) (one person's, from
+    daily or daily_for_people). One pass over the days: twenty years are 7,300 of them."""
     pain = {}  # day -> [total, entries, worst]
-    problem_days = {}  # (slot, name) -> {day: average}
-    for row in pain_entries:
-        day_total = pain.setdefault(row["day"], [0, 0, 0])
-        day_total[0] += row["total"]
-        day_total[1] += row["entries"]
-        day_total[2] = max(day_total[2], row["worst"])
-        if row["problem__slot"] is not None:
-            key = (row["problem__slot"], row["problem__name"])
-            problem_days.setdefault(key, {})[row["day"]] = row["total"] / row["entries"]
+    problem_days = {}  # (slot, name) -> {day: [total, entries]}
+    for day, slot, name, total, entries, worst in pain_entries:
+        day_total = pain.get(day)
+        if day_total is None:
+            pain[day] = [total, entries, worst]
+        else:
+            day_total[0] += total
+            day_total[1] += entries
+            day_total[2] = max(day_total[2], worst)
+        if slot is not None:
+            problem_total = problem_days.setdefault((slot, name), {}).setdefault(day, [0, 0])
+            problem_total[0] += total
+            problem_total[1] += entries
 
     check_in_of = [check_ins.get(day) for day in days]
     pain_average, pain_worst, episodes, night = [], [], [], []
     for day, check_in in zip(days, check_in_of, strict=True):
         entries = pain.get(day)
-        rated = check_in["pain_average"] if check_in else None
+        rated = check_in[1] if check_in else None
         if rated is None and entries:
             rated = entries[0] / entries[1]
         pain_average.append(rated)
-        worst = check_in["pain_worst"] if check_in else None
+        worst = check_in[2] if check_in else None
         if entries and (worst is None or entries[2] > worst):
             worst = entries[2]
         pain_worst.append(worst)
@@ -226,20 +230,23 @@ def _assemble(days: list, check_ins: dict, spasms: dict, pain_entries) -> Daily:
         episodes.append(counted[0])
         night.append(counted[1])
 
-    def from_check_ins(name):
-        return [check_in[name] if check_in else None for check_in in check_in_of]
+    def from_check_ins(column):
+        return [check_in[column] if check_in else None for check_in in check_in_of]
+
+    def average(totals):
+        return None if totals is None else totals[0] / totals[1]
 
     return Daily(
         days=days,
         pain_average=pain_average,
         pain_worst=pain_worst,
         problems=[
-            ProblemSeries(slot, name, [averages.get(day) for day in days])
+            ProblemSeries(slot, name, [average(averages.get(day)) for day in days])
             for (slot, name), averages in sorted(problem_days.items())
         ],
         spasms=episodes,
         night_spasms=night,
-        **{name: from_check_ins(name) for name in CHECK_IN_SERIES},
+        **{name: from_check_ins(n) for n, name in enumerate(CHECK_IN_SERIES, start=3)},
     )
 
 
@@ -252,13 +259,13 @@ def daily_for_people(periods: dict) -> dict:
     people = {person.pk for person in periods}
     first, last = min(p.start for p in periods.values()), max(p.end for p in periods.values())
     check_ins, spasms, pain = defaultdict(dict), defaultdict(dict), defaultdict(list)
-    for row in (
+    for owner, *row in (
         CheckIn.objects.active()
         .filter(owner__in=people, date__gte=first, date__lte=last)
-        .values("owner", *CHECK_IN_FIELDS)
+        .values_list("owner", *CHECK_IN_FIELDS)
         .order_by()
     ):
-        check_ins[row["owner"]][row["date"]] = row
+        check_ins[owner][row[0]] = row
 
     inside = {"owner__in": people, "day__gte": first, "day__lte": last}
     for owner, day, episodes, night in (
@@ -267,8 +274,8 @@ def daily_for_people(periods: dict) -> dict:
         .order_by()
     ):
         spasms[owner][day] = (episodes, night)
-    for row in pain_day_rows(PainDay.objects.filter(**inside), "owner"):
-        pain[row["owner"]].append(row)
+    for owner, *row in pain_day_rows(PainDay.objects.filter(**inside), "owner"):
+        pain[owner].append(row)
     return {
         person.pk: _assemble(period.days, check_ins[person.pk], spasms[person.pk], pain[person.pk])
         for person, period in periods.items()
@@ -571,6 +578,14 @@ CARE_AS_TRIGGER = Case(
 BUILT_IN_TRIGGERS = {slug: (name, category, guide) for slug, name, category, guide in TRIGGERS}
 
 
+@dataclass(frozen=True)
+class TriggerName:
+    slug: str
+    name: str
+    category: str
+    guide: str
+
+
 def care_trigger_rows(owner, period):
     """Per built-in trigger and local day, the care events that count as it: one grouped query,
     in the shape trigger_rows gives."""
@@ -579,37 +594,49 @@ def care_trigger_rows(owner, period):
         entries.annotate(slug=CARE_AS_TRIGGER)
         .exclude(slug="")
         .annotate(day=LocalDate("occurred_at", *span))
-        .values("day", "slug")
+        .values_list("day", "slug")
         .annotate(entries=Count("id"))
         .order_by()
     )
-    for row in rows:
-        name, category, guide = BUILT_IN_TRIGGERS[row["slug"]]
-        yield {
-            "day": row["day"],
-            "triggers__slug": row["slug"],
-            "triggers__name": name,
-            "triggers__category": category,
-            "triggers__guide": guide,
-            "entries": row["entries"],
-        }
+    named = {slug: TriggerName(slug, *BUILT_IN_TRIGGERS[slug]) for slug in BUILT_IN_TRIGGERS}
+    for day, slug, entries_that_day in rows:
+        yield day, named[slug], entries_that_day
 
 
-def trigger_rows(owner, period):
-    """Per trigger and local day, how many entries named it, the care events that count as a
-    trigger among them: three grouped queries."""
+TRIGGER_FIELDS = ("triggers__slug", "triggers__name", "triggers__category", "triggers__guide")
+
+
+def trigger_rows(owner, period, by_id: bool = False):
+    """(local day, TriggerName, how many entries named it that day) per trigger and day, the
+    care events that count as a trigger among them: three grouped queries.
+
+    `by_id`: group the entries by the trigger's id alone and read the names in a fourth query.
+    Grouping by four text columns costs most over years of entries (the triggers page's "All"
+    range: about 40% less with ids); a page that reads a month (the home page's top trigger)
+    saves the query instead."""
     yield from care_trigger_rows(owner, period)
+    grouped = []
     for model in (SpasmEpisode, LegPainEntry):
         entries, span = _timed_in(model, owner, period)
-        yield from (
-            entries.filter(triggers__isnull=False)
-            .annotate(day=LocalDate("occurred_at", *span))
-            .values(
-                "day", "triggers__slug", "triggers__name", "triggers__category", "triggers__guide"
-            )
-            .annotate(entries=Count("id"))
-            .order_by()
+        by_day = entries.filter(triggers__isnull=False).annotate(
+            day=LocalDate("occurred_at", *span)
         )
+        fields = ("triggers",) if by_id else TRIGGER_FIELDS
+        grouped.append(by_day.values_list("day", *fields).annotate(entries=Count("id")).order_by())
+    if not by_id:
+        for query in grouped:
+            for day, *fields, entries_that_day in query:
+                yield day, TriggerName(*fields), entries_that_day
+        return
+    rows = [row for query in grouped for row in query]
+    names = {
+        pk: TriggerName(*fields)
+        for pk, *fields in Trigger.objects.filter(pk__in={row[1] for row in rows})
+        .values_list("pk", "slug", "name", "category", "guide")
+        .order_by()
+    }
+    for day, trigger, entries_that_day in rows:
+        yield day, names[trigger], entries_that_day
 
 
 def trigger_stats(owner, period, by_day=None):
@@ -617,15 +644,14 @@ def trigger_stats(owner, period, by_day=None):
     for the same day and the next day. Only days with a record take part."""
     by_day = by_day or daily(owner, period)
     found, days_with = {}, defaultdict(set)
-    for row in trigger_rows(owner, period):
-        slug = row["triggers__slug"]
-        stats = found.get(slug)
+    for day, trigger, entries in trigger_rows(owner, period, by_id=True):
+        stats = found.get(trigger.slug)
         if stats is None:
-            stats = found[slug] = TriggerStats(
-                slug, row["triggers__name"], row["triggers__guide"], 0, 0
+            stats = found[trigger.slug] = TriggerStats(
+                trigger.slug, trigger.name, trigger.guide, 0, 0
             )
-        stats.times_logged += row["entries"]
-        days_with[slug].add(row["day"])
+        stats.times_logged += entries
+        days_with[trigger.slug].add(day)
 
     # Each measure's recorded days, listed once for every trigger: (the day whose trigger
     # counts, the value). For the next day that is the day before; the first day's day before
@@ -672,14 +698,11 @@ class TriggerCount:
 def trigger_counts(owner, period):
     """How many entries named each trigger in the period, most first."""
     found = {}
-    for row in trigger_rows(owner, period):
+    for _, trigger, entries in trigger_rows(owner, period):
         counted = found.setdefault(
-            row["triggers__slug"],
-            TriggerCount(
-                row["triggers__name"], row["triggers__category"], row["triggers__guide"], 0
-            ),
+            trigger.slug, TriggerCount(trigger.name, trigger.category, trigger.guide, 0)
         )
-        counted.times += row["entries"]
+        counted.times += entries
     return sorted(found.values(), key=lambda counted: (-counted.times, counted.name))
 
 
