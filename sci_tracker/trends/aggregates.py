@@ -118,6 +118,14 @@ class Daily:
     def window(self, period):
         """The series for another period (inside this one, or not), with None for days this one
         does not cover."""
+        days = self.days
+        if days and days[0] <= period.start and period.end <= days[-1]:
+            # Inside: the days run one after another, so the period is a slice of every series.
+            first = (period.start - days[0]).days
+            cut = slice(first, first + period.length)
+            series = {name: value[cut] for name, value in vars(self).items() if name != "problems"}
+            problems = [ProblemSeries(p.slot, p.name, p.average[cut]) for p in self.problems]
+            return Daily(problems=problems, **series)
         index = {day: n for n, day in enumerate(self.days)}
         picks = [index.get(day) for day in period.days]
 
@@ -639,12 +647,13 @@ def trigger_rows(owner, period, by_id: bool = False):
         yield day, names[trigger], entries_that_day
 
 
-def trigger_stats(owner, period, by_day=None):
+def trigger_stats(owner, period, by_day=None, by_id: bool = False):
     """Each trigger logged in the period, most logged first, with its with/without comparisons
-    for the same day and the next day. Only days with a record take part."""
+    for the same day and the next day. Only days with a record take part. `by_id`: as for
+    `trigger_rows` (the triggers page, whose "All" range reads years of entries)."""
     by_day = by_day or daily(owner, period)
     found, days_with = {}, defaultdict(set)
-    for day, trigger, entries in trigger_rows(owner, period, by_id=True):
+    for day, trigger, entries in trigger_rows(owner, period, by_id=by_id):
         stats = found.get(trigger.slug)
         if stats is None:
             stats = found[trigger.slug] = TriggerStats(

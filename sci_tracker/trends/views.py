@@ -277,7 +277,7 @@ def triggers(request, person):
     def figures():
         # The days alone: the overview's hours, events and 7-day means are not drawn here.
         by_day = aggregates.daily(person, period, window)
-        triggers = aggregates.trigger_stats(person, period, by_day)
+        triggers = aggregates.trigger_stats(person, period, by_day, by_id=True)
         return {
             **ranges,
             "triggers": triggers,
