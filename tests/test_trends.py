@@ -322,6 +322,25 @@ def test_it_counts_bladder_bowel_and_skin_events_as_triggers_without_a_second_ti
     assert found["pressure-injury"].guide == "why-spasms-happen#trigger-skin"
 
 
+def test_it_reads_the_same_trigger_days_grouped_by_id_as_by_name(alice):
+    start = date(2026, 3, 1)
+    for n in range(6):
+        day = start + timedelta(days=n)
+        spasm(alice, occurred_at=at(day, 23, 30)).triggers.add(builtin(Trigger, "cold"))
+        pain(alice, occurred_at=at(day, 0, 15)).triggers.add(
+            builtin(Trigger, "full-bladder"), builtin(Trigger, "cold")
+        )
+        if n % 2:
+            care(alice, "constipation", occurred_at=at(day, 8))
+    period = Period(start, start + timedelta(days=5))
+    by_name = sorted(aggregates.trigger_rows(alice, period), key=repr)
+    by_id = sorted(aggregates.trigger_rows(alice, period, by_id=True), key=repr)
+    assert by_id == by_name
+    cold = [(day, entries) for day, trigger, entries in by_id if trigger.slug == "cold"]
+    assert len(cold) == 12  # a spasm and a pain entry a day, each row its own query's
+    assert {day for day, _ in cold} == set(period.days)  # local days (Auckland), not UTC ones
+
+
 def test_it_names_the_most_logged_trigger(alice):
     day = date(2026, 3, 5)
     for slug, times in [("cold", 2), ("full-bladder", 3)]:
@@ -446,7 +465,7 @@ def test_it_shows_everything_from_the_first_day_logged(alice, alice_client, froz
     checkin(alice, date(2024, 2, 29), pain_average=1, pain_worst=2)
     text = alice_client.get(reverse("trends:overview"), {"range": "all"}).text
     assert "Showing 29 Feb 2024 to 20 Mar 2026 (751 days)" in text
-    assert "the tables give weekly means" in text
+    assert "the tables give monthly means" in text
 
 
 def test_it_tells_a_new_person_what_the_trends_need(alice_client, frozen):
@@ -717,6 +736,26 @@ def test_it_gives_weekly_means_of_the_rating_and_wakings_for_a_long_range(
     row = r'<th scope="row">6 Mar to 12 Mar 2026</th>\s*<td>{}</td>\s*<td>6</td>'
     assert re.search(row.format("6.3"), rating)
     assert re.search(row.format("2.0"), section(text, "night-wakings"))
+
+
+def test_it_gives_monthly_means_for_a_range_over_a_year(alice, alice_client, frozen):
+    checkin(alice, date(2024, 2, 29), spasticity=9, night_wakings=4)
+    spasticity_diary(alice)
+    text = alice_client.get(reverse("trends:overview"), {"range": "all"}).text
+    rating = section(text, "spasticity")
+    # Calendar months, the first and last cut by the range: 29 Feb 2024, then 25 months.
+    assert len(re.findall(r'<th scope="row">', rating)) == 26
+    assert re.search(
+        r'<th scope="row">29 Feb to 29 Feb 2024</th>\s*<td>9.0</td>\s*<td>1</td>', rating
+    )
+    # The month's mean is the mean of its days as data.json gives them (13 rated days).
+    data = alice_client.get(reverse("trends:data"), {"from": "2026-03-01", "to": "2026-03-20"})
+    rated = [value for value in data.json()["spasticity"]["rating"] if value is not None]
+    assert f"{sum(rated) / len(rated):.1f}" == "4.5"
+    row = r'<th scope="row">1 Mar to 20 Mar 2026</th>\s*<td>{}</td>\s*<td>13</td>'
+    assert re.search(row.format("4.5"), rating)
+    assert re.search(row.format("1.0"), section(text, "night-wakings"))
+    assert '<th scope="col">Month</th>' in rating
 
 
 def test_it_says_what_to_do_when_no_check_in_rated_spasticity(alice, alice_client, frozen):

@@ -22,9 +22,9 @@ from statistics import fmean, median_low
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, CharField, Count, Max, Min, Q, Subquery, Sum, Value, When
+from django.db.models import Case, CharField, Count, Min, Q, Subquery, Value, When
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from sci_tracker.core.local_time import (
     LocalDate,
@@ -43,6 +43,8 @@ from sci_tracker.diary.models import (
     SpasmDay,
     SpasmEpisode,
     TreatmentEvent,
+    Trigger,
+    shown_name,
 )
 from sci_tracker.sharing.models import VisitMeasure, authors_shown
 
@@ -126,6 +128,14 @@ class Daily:
     def window(self, period):
         """The series for another period (inside this one, or not), with None for days this one
         does not cover."""
+        days = self.days
+        if days and days[0] <= period.start and period.end <= days[-1]:
+            # Inside: the days run one after another, so the period is a slice of every series.
+            first = (period.start - days[0]).days
+            cut = slice(first, first + period.length)
+            series = {name: value[cut] for name, value in vars(self).items() if name != "problems"}
+            problems = [ProblemSeries(p.slot, p.name, p.average[cut]) for p in self.problems]
+            return Daily(problems=problems, **series)
         index = {day: n for n, day in enumerate(self.days)}
         picks = [index.get(day) for day in period.days]
 
@@ -146,17 +156,27 @@ def _timed_in(model, owner, period):
     return entries.filter(occurred_at__gte=since, occurred_at__lt=until), (owner.zone, since, until)
 
 
+PAIN_DAY_FIELDS = ("day", "problem__slot", "problem__name", "total", "entries", "worst")
+
+
 def pain_day_rows(days, *by):
-    """Per local day and pain problem (and `by`): the sum, count and highest of the pain
-    entries, read from the per-day figures (diary.day_figures keeps them as entries change)."""
-    return (
-        days.values(*by, "day", "problem__slot", "problem__name")
-        .annotate(total=Sum("total"), entries=Sum("entries"), worst=Max("worst"))
-        .order_by()
-    )
+    """The per-day pain figures (diary.day_figures keeps them as entries change) as tuples:
+    `by`, then PAIN_DAY_FIELDS. A row per day and pain problem; `_assemble` adds them up."""
+    return days.values_list(*by, *PAIN_DAY_FIELDS).order_by()
 
 
-CHECK_IN_FIELDS = ["date", *CheckIn.ANSWERS]
+CHECK_IN_SERIES = [
+    "psfs_frequency",
+    "psfs_severity",
+    "interference_activities",
+    "interference_mood",
+    "interference_sleep",
+    "spasticity",
+    "night_wakings",
+]
+# The answers read from each check-in, as tuples in this order (tuples, not dicts: twenty
+# years are 7,300 rows).
+CHECK_IN_FIELDS = ["date", "pain_average", "pain_worst", *CHECK_IN_SERIES]
 
 
 def check_in_rows(owner, period):
@@ -164,7 +184,7 @@ def check_in_rows(owner, period):
         CheckIn.objects.for_user(owner)
         .active()
         .filter(date__gte=period.start, date__lte=period.end)
-        .values(*CHECK_IN_FIELDS)
+        .values_list(*CHECK_IN_FIELDS)
         .order_by()
     )
 
@@ -173,7 +193,7 @@ NOTHING = Daily([], [], [], [], [], [], [], [], [], [], [], [], [])
 
 
 def daily(owner, period, window: "Window | None" = None):
-    """Every day of the period with its figures: three grouped queries, whatever the length.
+    """Every day of the period with its figures: three queries, whatever the length.
 
     With a `window` (trends.window), days outside it are not read and have no figures."""
     if window is not None and window.limited:
@@ -181,68 +201,70 @@ def daily(owner, period, window: "Window | None" = None):
         if inside != period:
             return (daily(owner, inside) if inside else NOTHING).window(period)
     inside = {"owner": owner, "day__gte": period.start, "day__lte": period.end}
+    spasm_days = SpasmDay.objects.filter(**inside).values_list("day", "episodes", "night")
     return _assemble(
         period.days,
-        {row["date"]: row for row in check_in_rows(owner, period)},
-        {row["day"]: row for row in SpasmDay.objects.filter(**inside).values()},
+        {row[0]: row for row in check_in_rows(owner, period)},
+        {day: (episodes, night) for day, episodes, night in spasm_days.order_by()},
         pain_day_rows(PainDay.objects.filter(**inside)),
     )
 
 
 def _assemble(days: list, check_ins: dict, spasms: dict, pain_entries) -> Daily:
-    """The day series from the grouped rows: check-ins and spasms by day, pain rows per day
-    and problem (one person's, from daily or daily_for_people)."""
+    """The day series from the rows: check-ins by day (CHECK_IN_FIELDS), spasms as {day:
+    (episodes, night)}, pain rows per day and problem (PAIN_DAY_FIELDS) (one person's, from
+    daily or daily_for_people). One pass over the days: twenty years are 7,300 of them."""
     pain = {}  # day -> [total, entries, worst]
-    problem_days = {}  # (slot, name) -> {day: average}
-    for row in pain_entries:
-        day_total = pain.setdefault(row["day"], [0, 0, 0])
-        day_total[0] += row["total"]
-        day_total[1] += row["entries"]
-        day_total[2] = max(day_total[2], row["worst"])
-        if row["problem__slot"] is not None:
-            key = (row["problem__slot"], row["problem__name"])
-            problem_days.setdefault(key, {})[row["day"]] = row["total"] / row["entries"]
+    problem_days = {}  # (slot, name) -> {day: [total, entries]}
+    for day, slot, name, total, entries, worst in pain_entries:
+        day_total = pain.get(day)
+        if day_total is None:
+            pain[day] = [total, entries, worst]
+        else:
+            day_total[0] += total
+            day_total[1] += entries
+            day_total[2] = max(day_total[2], worst)
+        if slot is not None:
+            problem_total = problem_days.setdefault((slot, name), {}).setdefault(day, [0, 0])
+            problem_total[0] += total
+            problem_total[1] += entries
 
-    recorded = set(check_ins) | set(spasms) | set(pain)
+    check_in_of = [check_ins.get(day) for day in days]
+    pain_average, pain_worst, episodes, night = [], [], [], []
+    for day, check_in in zip(days, check_in_of, strict=True):
+        entries = pain.get(day)
+        rated = check_in[1] if check_in else None
+        if rated is None and entries:
+            rated = entries[0] / entries[1]
+        pain_average.append(rated)
+        worst = check_in[2] if check_in else None
+        if entries and (worst is None or entries[2] > worst):
+            worst = entries[2]
+        pain_worst.append(worst)
+        counted = spasms.get(day)
+        if counted is None:
+            # A day with a check-in or pain entry but no spasm had none; else nothing was recorded.
+            counted = (0, 0) if check_in or entries else (None, None)
+        episodes.append(counted[0])
+        night.append(counted[1])
 
-    def from_check_ins(name):
-        return [check_ins[day][name] if day in check_ins else None for day in days]
+    def from_check_ins(column):
+        return [check_in[column] if check_in else None for check_in in check_in_of]
 
-    def pain_average(day):
-        rated = check_ins.get(day, {}).get("pain_average")
-        if rated is not None:
-            return rated
-        if day in pain:
-            return pain[day][0] / pain[day][1]
-        return None
-
-    def pain_worst(day):
-        values = [check_ins.get(day, {}).get("pain_worst"), pain.get(day, [None] * 3)[2]]
-        values = [value for value in values if value is not None]
-        return max(values) if values else None
-
-    def spasm_figure(day, name):
-        if day in spasms:
-            return spasms[day][name]
-        return 0 if day in recorded else None
+    def average(totals):
+        return None if totals is None else totals[0] / totals[1]
 
     return Daily(
         days=days,
-        pain_average=[pain_average(day) for day in days],
-        pain_worst=[pain_worst(day) for day in days],
+        pain_average=pain_average,
+        pain_worst=pain_worst,
         problems=[
-            ProblemSeries(slot, name, [averages.get(day) for day in days])
+            ProblemSeries(slot, name, [average(averages.get(day)) for day in days])
             for (slot, name), averages in sorted(problem_days.items())
         ],
-        spasms=[spasm_figure(day, "episodes") for day in days],
-        night_spasms=[spasm_figure(day, "night") for day in days],
-        psfs_frequency=from_check_ins("psfs_frequency"),
-        psfs_severity=from_check_ins("psfs_severity"),
-        interference_activities=from_check_ins("interference_activities"),
-        interference_mood=from_check_ins("interference_mood"),
-        interference_sleep=from_check_ins("interference_sleep"),
-        spasticity=from_check_ins("spasticity"),
-        night_wakings=from_check_ins("night_wakings"),
+        spasms=episodes,
+        night_spasms=night,
+        **{name: from_check_ins(n) for n, name in enumerate(CHECK_IN_SERIES, start=3)},
     )
 
 
@@ -255,19 +277,23 @@ def daily_for_people(periods: dict) -> dict:
     people = {person.pk for person in periods}
     first, last = min(p.start for p in periods.values()), max(p.end for p in periods.values())
     check_ins, spasms, pain = defaultdict(dict), defaultdict(dict), defaultdict(list)
-    for row in (
+    for owner, *row in (
         CheckIn.objects.active()
         .filter(owner__in=people, date__gte=first, date__lte=last)
-        .values("owner", *CHECK_IN_FIELDS)
+        .values_list("owner", *CHECK_IN_FIELDS)
         .order_by()
     ):
-        check_ins[row["owner"]][row["date"]] = row
+        check_ins[owner][row[0]] = row
 
     inside = {"owner__in": people, "day__gte": first, "day__lte": last}
-    for row in SpasmDay.objects.filter(**inside).values():
-        spasms[row["owner_id"]][row["day"]] = row
-    for row in pain_day_rows(PainDay.objects.filter(**inside), "owner"):
-        pain[row["owner"]].append(row)
+    for owner, day, episodes, night in (
+        SpasmDay.objects.filter(**inside)
+        .values_list("owner", "day", "episodes", "night")
+        .order_by()
+    ):
+        spasms[owner][day] = (episodes, night)
+    for owner, *row in pain_day_rows(PainDay.objects.filter(**inside), "owner"):
+        pain[owner].append(row)
     return {
         person.pk: _assemble(period.days, check_ins[person.pk], spasms[person.pk], pain[person.pk])
         for person, period in periods.items()
@@ -358,28 +384,30 @@ def clinic_visits(owner, period):
 
 
 def first_recorded_day(owner):
-    """The earliest day with a check-in, entry or event, or None: one query."""
+    """The earliest day with a check-in, entry or event, or None: one query. Spasms and pain
+    entries are read from their per-day figures (diary.day_figures), which hold each entry's
+    local day already: the first row by the (owner, day) index, not a scan of the entries."""
 
     def earliest(queryset, field_name):
         first = queryset.for_user(owner).active().order_by().values("owner")
         return Subquery(first.annotate(first=Min(field_name)).values("first")[:1])
 
+    def first_day(model):
+        return Subquery(model.objects.filter(owner=owner).order_by("day").values("day")[:1])
+
     row = (
         get_user_model()
         .objects.filter(pk=owner.pk)
         .annotate(
-            spasm=earliest(SpasmEpisode.objects, "occurred_at"),
-            pain=earliest(LegPainEntry.objects, "occurred_at"),
+            spasm=first_day(SpasmDay),
+            pain=first_day(PainDay),
             check_in=earliest(CheckIn.objects, "date"),
             event=earliest(TreatmentEvent.objects, "date"),
         )
         .values("spasm", "pain", "check_in", "event")
         .get()
     )
-    moments = [row["spasm"], row["pain"]]
-    days = [row["check_in"], row["event"]]
-    days += [moment.astimezone(owner.zone).date() for moment in moments if moment]
-    days = [day for day in days if day is not None]
+    days = [day for day in row.values() if day is not None]
     return min(days) if days else None
 
 
@@ -518,7 +546,7 @@ def pooled_spread(*sides: list[float]) -> float | None:
         return None
     # Each side's mean worked out once, not once a value (that made twenty years take seconds).
     means = [(side, fmean(side)) for side in sides if side]
-    squares = sum(sum((v - centre) ** 2 for v in side) for side, centre in means)
+    squares = sum(sum([(v - centre) ** 2 for v in side]) for side, centre in means)
     return sqrt(squares / degrees)
 
 
@@ -569,6 +597,14 @@ CARE_AS_TRIGGER = Case(
 BUILT_IN_TRIGGERS = {slug: (name, category, guide) for slug, name, category, guide in TRIGGERS}
 
 
+@dataclass(frozen=True)
+class TriggerName:
+    slug: str
+    name: str
+    category: str
+    guide: str
+
+
 def care_trigger_rows(owner, period):
     """Per built-in trigger and local day, the care events that count as it: one grouped query,
     in the shape trigger_rows gives."""
@@ -577,65 +613,111 @@ def care_trigger_rows(owner, period):
         entries.annotate(slug=CARE_AS_TRIGGER)
         .exclude(slug="")
         .annotate(day=LocalDate("occurred_at", *span))
-        .values("day", "slug")
+        .values_list("day", "slug")
         .annotate(entries=Count("id"))
         .order_by()
     )
-    for row in rows:
-        name, category, guide = BUILT_IN_TRIGGERS[row["slug"]]
-        yield {
-            "day": row["day"],
-            "triggers__slug": row["slug"],
-            "triggers__name": name,
-            "triggers__category": category,
-            "triggers__guide": guide,
-            "entries": row["entries"],
-        }
+    named = {
+        slug: TriggerName(slug, gettext(name), category, guide)
+        for slug, (name, category, guide) in BUILT_IN_TRIGGERS.items()
+    }
+    for day, slug, entries_that_day in rows:
+        yield day, named[slug], entries_that_day
 
 
-def trigger_rows(owner, period):
-    """Per trigger and local day, how many entries named it, the care events that count as a
-    trigger among them: three grouped queries."""
+TRIGGER_FIELDS = (
+    "triggers__slug",
+    "triggers__name",
+    "triggers__category",
+    "triggers__guide",
+    "triggers__owner",
+)
+
+
+def _trigger_name(slug: str, name: str, category: str, guide: str, owner_id: int | None):
+    return TriggerName(slug, shown_name(name, owner_id), category, guide)
+
+
+def trigger_rows(owner, period, by_id: bool = False):
+    """(local day, TriggerName, how many entries named it that day) per trigger and day, the
+    care events that count as a trigger among them: three grouped queries.
+
+    `by_id`: group the entries by the trigger's id alone and read the names in a fourth query.
+    Grouping by four text columns costs most over years of entries (the triggers page's "All"
+    range: about 40% less with ids); a page that reads a month (the home page's top trigger)
+    saves the query instead."""
     yield from care_trigger_rows(owner, period)
+    grouped = []
     for model in (SpasmEpisode, LegPainEntry):
         entries, span = _timed_in(model, owner, period)
-        yield from (
-            entries.filter(triggers__isnull=False)
-            .annotate(day=LocalDate("occurred_at", *span))
-            .values(
-                "day", "triggers__slug", "triggers__name", "triggers__category", "triggers__guide"
-            )
-            .annotate(entries=Count("id"))
-            .order_by()
+        by_day = entries.filter(triggers__isnull=False).annotate(
+            day=LocalDate("occurred_at", *span)
         )
+        fields = ("triggers",) if by_id else TRIGGER_FIELDS
+        grouped.append(by_day.values_list("day", *fields).annotate(entries=Count("id")).order_by())
+    if not by_id:
+        for query in grouped:
+            for day, *fields, entries_that_day in query:
+                yield day, _trigger_name(*fields), entries_that_day
+        return
+    rows = [row for query in grouped for row in query]
+    names = {
+        pk: _trigger_name(*fields)
+        for pk, *fields in Trigger.objects.filter(pk__in={row[1] for row in rows})
+        .values_list("pk", "slug", "name", "category", "guide", "owner")
+        .order_by()
+    }
+    for day, trigger, entries_that_day in rows:
+        yield day, names[trigger], entries_that_day
 
 
-def trigger_stats(owner, period, by_day=None):
+def trigger_stats(owner, period, by_day=None, by_id: bool = False):
     """Each trigger logged in the period, most logged first, with its with/without comparisons
-    for the same day and the next day. Only days with a record take part."""
+    for the same day and the next day. Only days with a record take part. `by_id`: as for
+    `trigger_rows` (the triggers page, whose "All" range reads years of entries)."""
     by_day = by_day or daily(owner, period)
-    found, days_with = {}, {}
-    for row in trigger_rows(owner, period):
-        slug = row["triggers__slug"]
-        stats = found.setdefault(
-            slug, TriggerStats(slug, row["triggers__name"], row["triggers__guide"], 0, 0)
-        )
-        stats.times_logged += row["entries"]
-        days_with.setdefault(slug, set()).add(row["day"])
+    found, days_with = {}, defaultdict(set)
+    for day, trigger, entries in trigger_rows(owner, period, by_id=by_id):
+        stats = found.get(trigger.slug)
+        if stats is None:
+            stats = found[trigger.slug] = TriggerStats(
+                trigger.slug, trigger.name, trigger.guide, 0, 0
+            )
+        stats.times_logged += entries
+        days_with[trigger.slug].add(day)
 
-    days = by_day.days
+    # Each measure's recorded days, listed once for every trigger: (the day whose trigger
+    # counts, the value). For the next day that is the day before; the first day's day before
+    # lies outside the period, so it is left out of next-day figures.
+    days, one = by_day.days, timedelta(days=1)
+    pain_same = recorded_on(days, by_day.pain_average)
+    spasms_same = recorded_on(days, by_day.spasms)
+    pain_next = recorded_on([day - one for day in days[1:]], by_day.pain_average[1:])
+    spasms_next = recorded_on([day - one for day in days[1:]], by_day.spasms[1:])
     for slug, stats in found.items():
         trigger_days = days_with[slug]
         stats.days_logged = len(trigger_days)
-        same_day = [day in trigger_days for day in days]
-        day_before = [day - timedelta(days=1) in trigger_days for day in days]
-        # The first day's day before lies outside the period: leave it out of next-day figures.
-        next_pain, next_spasms = by_day.pain_average[1:], by_day.spasms[1:]
-        stats.pain_same_day = compare(by_day.pain_average, same_day)
-        stats.spasms_same_day = compare(by_day.spasms, same_day)
-        stats.pain_next_day = compare(next_pain, day_before[1:])
-        stats.spasms_next_day = compare(next_spasms, day_before[1:])
+        stats.pain_same_day = compare_on(pain_same, trigger_days)
+        stats.spasms_same_day = compare_on(spasms_same, trigger_days)
+        stats.pain_next_day = compare_on(pain_next, trigger_days)
+        stats.spasms_next_day = compare_on(spasms_next, trigger_days)
     return sorted(found.values(), key=lambda s: (-s.times_logged, s.name))
+
+
+def recorded_on(days: list, values: list) -> list[tuple]:
+    """(day, value) for each day with a recorded value, in order."""
+    return [(day, value) for day, value in zip(days, values, strict=True) if value is not None]
+
+
+def compare_on(recorded: list[tuple], marked_days: set) -> "Comparison":
+    """`compare` for values already paired with their days: those on a marked day against
+    the others (the same values in the same order, so the same figures)."""
+    with_values = [value for day, value in recorded if day in marked_days]
+    without_values = [value for day, value in recorded if day not in marked_days]
+    with_mean, with_days = mean(with_values)
+    without_mean, without_days = mean(without_values)
+    spread = pooled_spread(with_values, without_values)
+    return Comparison(with_mean, with_days, without_mean, without_days, spread)
 
 
 @dataclass
@@ -649,14 +731,11 @@ class TriggerCount:
 def trigger_counts(owner, period):
     """How many entries named each trigger in the period, most first."""
     found = {}
-    for row in trigger_rows(owner, period):
+    for _day, trigger, entries in trigger_rows(owner, period):
         counted = found.setdefault(
-            row["triggers__slug"],
-            TriggerCount(
-                row["triggers__name"], row["triggers__category"], row["triggers__guide"], 0
-            ),
+            trigger.slug, TriggerCount(trigger.name, trigger.category, trigger.guide, 0)
         )
-        counted.times += row["entries"]
+        counted.times += entries
     return sorted(found.values(), key=lambda counted: (-counted.times, counted.name))
 
 
@@ -702,7 +781,13 @@ def intervention_stats(owner, period):
     )
     rows = (
         InterventionUse.objects.filter(on_spasm | on_pain)
-        .values("intervention__slug", "intervention__name", "intervention__guide", "effect")
+        .values(
+            "intervention__slug",
+            "intervention__name",
+            "intervention__guide",
+            "intervention__owner",
+            "effect",
+        )
         .annotate(times=Count("id"))
         .order_by()
     )
@@ -711,7 +796,11 @@ def intervention_stats(owner, period):
         slug = row["intervention__slug"]
         stats = found.setdefault(
             slug,
-            InterventionStats(slug, row["intervention__name"], row["intervention__guide"]),
+            InterventionStats(
+                slug,
+                shown_name(row["intervention__name"], row["intervention__owner"]),
+                row["intervention__guide"],
+            ),
         )
         stats.effects[row["effect"]] = row["times"]
     return sorted(found.values(), key=lambda s: (-s.times_tried, s.name))
@@ -830,19 +919,32 @@ def last_injection(
 # Summaries ---------------------------------------------------------------------------------
 
 
-def weekly(by_day):
-    """The day series folded into weeks starting on the day's weekday of the period's start:
-    (first day, last day, {measure: (mean, days recorded)}) per week."""
+def _folded(by_day, starts: list[int]):
+    """The day series folded into runs of days, each starting at an index of `starts`:
+    (first day, last day, {measure: (mean, or median of an ordinal scale, days recorded)})."""
     names = [name for name in vars(by_day) if name not in ("days", "problems")]
-    weeks = []
-    for first in range(0, len(by_day.days), 7):
-        cut = slice(first, first + 7)
+    runs = []
+    for first, end in zip(starts, [*starts[1:], len(by_day.days)], strict=True):
+        cut = slice(first, end)
         figures = {
             name: (median if name in ORDINAL else mean)(getattr(by_day, name)[cut])
             for name in names
         }
-        weeks.append((by_day.days[cut][0], by_day.days[cut][-1], figures))
-    return weeks
+        runs.append((by_day.days[first], by_day.days[end - 1], figures))
+    return runs
+
+
+def weekly(by_day):
+    """The day series folded into weeks starting on the day's weekday of the period's start:
+    (first day, last day, {measure: (mean, days recorded)}) per week."""
+    return _folded(by_day, list(range(0, len(by_day.days), 7)))
+
+
+def monthly(by_day):
+    """The day series folded into calendar months (the first and last may be part of one), as
+    `weekly` gives weeks: a range of years reads as a table of some dozens of rows."""
+    days = by_day.days
+    return _folded(by_day, [n for n, day in enumerate(days) if n == 0 or day.day == 1])
 
 
 @dataclass

@@ -36,6 +36,7 @@ from sci_tracker.trends.window import EVERY_DAY, Window
 
 CACHE_SECONDS = 6 * 60 * 60
 DAILY_TABLE_DAYS = 92  # longer ranges list weekly means, so a table stays readable
+WEEKLY_TABLE_DAYS = 366  # and ranges over a year monthly means: hundreds of weeks read as none
 HEAT_MAP_WEEKS = 53
 
 TRENDS_PAGES = [
@@ -145,6 +146,7 @@ def overview(request, person):
         "review": review_panel(person, request.access),
         "data_url": f"{reverse('trends:data', kwargs=scope_kwargs(request))}?{data_query}",
         "by_week": period.length > DAILY_TABLE_DAYS,
+        "by_month": period.length > WEEKLY_TABLE_DAYS,
         **cached_body(
             request,
             "overview-html",
@@ -180,6 +182,7 @@ def overview_figures(person, period, window) -> dict:
         "wakings": wakings,
         "table": table_rows(found),
         "by_week": period.length > DAILY_TABLE_DAYS,
+        "by_month": period.length > WEEKLY_TABLE_DAYS,
         "heat_map": heat_map(found),
         "heat_map_cut": period.length > HEAT_MAP_WEEKS * 7,
         "hour_rows": [
@@ -212,7 +215,8 @@ def sciset_context(person, period):
 
 
 def table_rows(found):
-    """The chart numbers as table rows: one per day, or one per week for long ranges."""
+    """The chart numbers as table rows: one per day, one per week for long ranges, one per
+    month for ranges over a year."""
     by_day = found.by_day
     if found.period.length <= DAILY_TABLE_DAYS:
         columns = {
@@ -239,7 +243,8 @@ def table_rows(found):
             rows.append({"label": short_date(day), **row})
         return rows
     rows = []
-    for first, last, figures in aggregates.weekly(by_day):
+    fold = aggregates.monthly if found.period.length > WEEKLY_TABLE_DAYS else aggregates.weekly
+    for first, last, figures in fold(by_day):
         row = {name: figure[0] for name, figure in figures.items()}
         row["days"] = figures["pain_average"][1]
         row["spasticity_days"] = figures["spasticity"][1]
@@ -281,8 +286,9 @@ def triggers(request, person):
     ranges = range_context(request, form, period)
 
     def figures():
-        by_day = cached_overview(person, period, window).by_day
-        triggers = aggregates.trigger_stats(person, period, by_day)
+        # The days alone: the overview's hours, events and 7-day means are not drawn here.
+        by_day = aggregates.daily(person, period, window)
+        triggers = aggregates.trigger_stats(person, period, by_day, by_id=True)
         return {
             **ranges,
             "triggers": triggers,
@@ -321,7 +327,7 @@ def interventions(request, person):
                 person,
                 events,
                 person.local_today(),
-                daily_for=lambda user, span: cached_overview(user, span, window).by_day,
+                daily_for=lambda user, span: aggregates.daily(user, span, window),
                 window=window,
             ),
             "effects": Effect.choices,

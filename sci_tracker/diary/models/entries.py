@@ -106,6 +106,12 @@ class ChoiceList:
         return isinstance(other, ChoiceList) and self.allowed == other.allowed
 
 
+def shown_name(name: str, owner_id: int | None) -> str:
+    """A trigger's or intervention's name to show: a built-in item's in the active language (its
+    English name is the message id, see catalogue.py), an own item's as the person typed it."""
+    return gettext(name) if owner_id is None else name
+
+
 def labels(choices, values):
     names = dict(choices)
     return [names[value] for value in values if value in names]
@@ -244,9 +250,7 @@ class CatalogueItem(models.Model):
 
     @property
     def label(self) -> str:
-        """The name to show: a built-in item's in the active language (its English name is
-        the message id, see catalogue.py), an own item's as the person typed it."""
-        return gettext(self.name) if self.owner_id is None else self.name
+        return shown_name(self.name, self.owner_id)
 
     @property
     def is_builtin(self):
