@@ -67,10 +67,24 @@ def sqlite_moment(value):
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
+class Remembered(dict):
+    """A column's values converted once per distinct value: a diary repeats a few JSON lists
+    (a spasm's regions) and two booleans thousands of times. `remembered[value]` is a lookup in
+    C for a value met before."""
+
+    def __init__(self, convert):
+        super().__init__()
+        self.convert = convert
+
+    def __missing__(self, value):
+        self[value] = converted = self.convert(value)
+        return converted
+
+
 def converter(convs: list, expression, connection):
-    """One column's conversion from the database's value, as Django's own converters do it; a
-    JSON list or object (a spasm's regions, a week's answers) is decoded once per distinct text,
-    since a diary repeats a few of them thousands of times. Rows only read what they get."""
+    """One column's conversion from the database's value, as Django's own converters do it. A
+    JSON text (text on both databases) and SQLite's 0 or 1 are converted once per distinct
+    value (rows only read what they get, so they may share one list)."""
     if (
         connection.vendor == "sqlite"
         and convs == [connection.ops.convert_datetimefield_value]
@@ -84,18 +98,10 @@ def converter(convs: list, expression, connection):
             value = each(value, expression, connection)
         return value
 
-    if not isinstance(getattr(expression, "output_field", None), JSONField):
-        return convert
-    decoded = {}
-
-    def remembered(value):
-        if not isinstance(value, str):
-            return convert(value)
-        if value not in decoded:
-            decoded[value] = convert(value)
-        return decoded[value]
-
-    return remembered
+    repeated = isinstance(getattr(expression, "output_field", None), JSONField) or (
+        connection.vendor == "sqlite" and convs == [connection.ops.convert_booleanfield_value]
+    )
+    return Remembered(convert).__getitem__ if repeated else convert
 
 
 def value_chunks(rows: QuerySet, size: int) -> Iterator[list[dict]]:
@@ -250,12 +256,12 @@ class Read:
         model = self.rows.model
         own = [name for name in self.fields or concrete(model) if name not in self.leave_out]
         lookups = [*own, *(name for related in self.related for name in related.lookups())]
-        seen = {related: {} for related in self.related}
+        related = [(related, {}) for related in self.related]
         lists = [Dealt(many.name, many.pairs(self.rows, size)) for many in self.many]
         for found in value_chunks(self.rows.values(*lookups), size):
             for values in found:
-                for related in self.related:
-                    related.attach(values, seen[related])
+                for each, seen in related:
+                    each.attach(values, seen)
             chunk = [self.kind(values) for values in found]
             for dealt in lists:
                 dealt.deal(chunk)
