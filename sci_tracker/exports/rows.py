@@ -14,6 +14,7 @@ rows' own order and dealt out to each chunk as it comes (`Many`, `Tags`, `Dealt`
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 
 from django.conf import settings
 from django.db import models
@@ -173,10 +174,14 @@ class Related:
     def lookups(self) -> list[str]:
         return [f"{self.name}__{field}" for field in self.fields]
 
+    @cached_property
+    def key(self) -> str:
+        return f"{self.name}_id"
+
     def attach(self, values: dict, seen: dict) -> None:
         """row.<name> from the joined values; one Row per account, problem or medicine, since
         a diary names the same few thousands of times (`seen`: those met so far)."""
-        key = values[f"{self.name}_id"]
+        key = values[self.key]
         if key is None:
             values[self.name] = None
             return
