@@ -142,9 +142,13 @@ class Dealt:
     def __init__(self, name: str, pairs: Iterator[tuple]):
         self.name = name
         self.pairs = iter(pairs)
-        self.head = next(self.pairs, None)
+        self.head = None
+        self.started = False  # no query for the lists of no rows
 
     def deal(self, chunk: list[Row]) -> None:
+        if not self.started:
+            self.started = True
+            self.head = next(self.pairs, None)
         name, pairs, head = self.name, self.pairs, self.head
         for row in chunk:
             if head is None or head[0] != row.id:
