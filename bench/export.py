@@ -6,8 +6,10 @@ process, reading the streamed response a piece at a time as a browser would. Pri
 size, time and speed, by the clock and by this process's CPU time (the better of two runs).
 Target: every export streams at 10 MB/s or more of CPU time (1 MB = 10^6 bytes): the machine is
 shared, and the clock counts the other processes' work too (with PostgreSQL, the CPU time leaves
-out the database server's, which the clock includes). A file under 1 MB must be done as soon as
-1 MB would be at that speed (0.1 s), since a speed means little on a few bytes.
+out the database server's, which the clock includes). Every export is judged by that one rule. A
+file under 1 MB is downloaded again and again until 1 MB has been read (at most MAX_REPEATS
+times), and judged on all of those bytes and all of that time: a speed means little on a few
+bytes, and the time of the request around the rows counts as the rows' does.
 
 Then memory: the same downloads for a person with 2 years, the peak memory Python allocated
 while each ran (tracemalloc, a separate run: tracing slows Python several times). Target: peak
@@ -45,6 +47,7 @@ MB = 1_000_000
 TARGET_MEMORY_RATIO = 1.5
 TARGET_HEALTHZ_P95_MS = 100
 IDLE_REQUESTS = 40
+MAX_REPEATS = 200  # downloads of a small file, at most, to read 1 MB of it
 # The recommended server for downloads (docs/deployment.md), and sync for comparison.
 SERVERS = (("gthread", 2, 4), ("sync", 2, 1))
 
@@ -118,14 +121,19 @@ def read(client, url):
 
 
 def timed_download(client, url):
-    """Bytes, pieces, and seconds by the clock and of this process's CPU time: the better of
-    two downloads, as the machine's other work slows one or the other."""
+    """Bytes, pieces, downloads, and seconds by the clock and of this process's CPU time: the
+    better of two runs, as the machine's other work slows one or the other. A run is one
+    download, or as many as make 1 MB (at most MAX_REPEATS) for a smaller file."""
     runs = []
     for _ in range(2):
+        size = pieces = downloads = 0
         start, cpu = time.perf_counter(), time.process_time()
-        size, pieces = read(client, url)
-        runs.append((size, pieces, time.perf_counter() - start, time.process_time() - cpu))
-    return min(runs, key=lambda run: run[3])
+        while downloads == 0 or (size < MB and downloads < MAX_REPEATS):
+            got, got_pieces = read(client, url)
+            size, pieces, downloads = size + got, got_pieces, downloads + 1
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        runs.append((size, pieces, downloads, seconds, cpu))
+    return min(runs, key=lambda run: run[4])
 
 
 def peak_memory(client, url):
@@ -154,20 +162,24 @@ def signed_in(days):
 
 def speed_phase(client):
     """Each export's size, time and speed; returns the verdict lines."""
-    print(f"\n  {'export':28} {'size':>9} {'pieces':>7} {'clock':>14} {'CPU':>14}")
+    print(f"\n  {'export':28} {'size':>9} {'pieces':>7} {'reads':>6} {'clock':>14} {'CPU':>14}")
     verdicts = []
     read(client, "/export/medicines.csv")  # the first request loads what every export uses
     for name, url in exports():
-        size, pieces, seconds, cpu = timed_download(client, url)
+        size, pieces, downloads, seconds, cpu = timed_download(client, url)
         print(
-            f"  {name:28} {size / MB:6.2f} MB {pieces:7} {seconds * 1000:6.0f} ms "
-            f"{size / MB / seconds:5.1f}/s {cpu * 1000:6.0f} ms {size / MB / cpu:5.1f}/s"
+            f"  {name:28} {size / downloads / MB:6.2f} MB {pieces:7} {downloads:6} "
+            f"{seconds * 1000:6.0f} ms {size / MB / seconds:5.1f}/s "
+            f"{cpu * 1000:6.0f} ms {size / MB / cpu:5.1f}/s"
         )
         # Judged on this process's CPU time: the machine's other work is not the export's.
-        met = cpu <= max(size, MB) / MB / TARGET_MB_S
+        met = size / MB / cpu >= TARGET_MB_S
+        read_as = f"{size / downloads / MB:.2f} MB"
+        if downloads > 1:
+            read_as += f", read {downloads} times"
         verdicts.append(
             f"{'met' if met else 'NOT met':7} {name}: {size / MB / cpu:.1f} MB/s of CPU time, "
-            f"{size / MB / seconds:.1f} MB/s by the clock ({size / MB:.2f} MB; target >= "
+            f"{size / MB / seconds:.1f} MB/s by the clock ({read_as}; target >= "
             f"{TARGET_MB_S} MB/s)"
         )
     return verdicts

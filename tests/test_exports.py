@@ -3,7 +3,7 @@
 import csv
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -171,13 +171,16 @@ def test_it_reads_the_diary_a_chunk_at_a_time(
     alice_client, alice, monkeypatch, django_assert_num_queries
 ):
     monkeypatch.setattr(csv_files, "CHUNK", 2)
-    for _ in range(5):
-        spasm(alice).triggers.add(builtin(Trigger, "cold"))
-    # Session and user; one query for the rows, read two at a time; one per chunk for triggers.
-    with django_assert_num_queries(2 + 1 + 3):
+    cold, stress = builtin(Trigger, "cold"), builtin(Trigger, "stress")
+    # Made out of the order of time (the file's order), some with no triggers, one on a tie.
+    made = [(4, [cold]), (1, []), (3, [stress, cold]), (2, [stress]), (3, []), (0, [cold])]
+    for hours, triggers in made:
+        spasm(alice, occurred_at=NOW - timedelta(hours=hours)).triggers.set(triggers)
+    # Session and user; one query for the rows, read two at a time; one for all the triggers,
+    # however many chunks, each row given its own.
+    with django_assert_num_queries(2 + 1 + 1):
         _, rows = download(alice_client, "spasms")
-    assert len(rows) == 5
-    assert {row["triggers"] for row in rows} == {"cold"}
+    assert [row["triggers"] for row in rows] == ["cold", "cold;stress", "", "stress", "", "cold"]
 
 
 def test_it_answers_404_for_a_file_that_does_not_exist(alice_client):

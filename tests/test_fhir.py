@@ -1019,10 +1019,10 @@ def test_it_reads_the_diary_a_chunk_at_a_time(alice, monkeypatch, django_assert_
     fill_days(alice, date(2026, 3, 14), 4)
     # Spasms are counted per day by the database (their span, those with a red flag or a
     # flagged note, then the counts: 3 queries, no longer 1 + 4 chunks of spasms with their
-    # triggers). Pain triggers are fetched once per
-    # chunk: 4 bouts of pain in 2; then the confirmed pain types, the AD episodes, the SCI-SET
-    # weeks, the care events, the treatment events, the medicines and the doses.
-    with django_assert_num_queries(1 + 3 + (1 + 2) + 1 + 1 + 1 + 1 + 1 + 2):
+    # triggers). Pain and its triggers are read by one query each, however many chunks (4 bouts
+    # of pain in 2); then the confirmed pain types, the AD episodes, the SCI-SET weeks, the care
+    # events, the treatment events, the medicines and the doses.
+    with django_assert_num_queries(1 + 3 + (1 + 1) + 1 + 1 + 1 + 1 + 1 + 2):
         chunks = list(fhir.bundle_chunks(alice))
     data = json.loads("".join(chunks))
     assert len(pains(data)) == 4

@@ -45,11 +45,12 @@ def safe_text(text):
     formula character, or with apostrophes and then one, so that an import can take exactly one
     away (importer.check.unguarded): "=1+1" is written "'=1+1", "'=1+1" is written "''=1+1". Other
     text, "'plain" included, is written as it is."""
+    if not text:  # most notes: nothing to guard
+        return text
     return f"'{text}" if text.lstrip("'").startswith(FORMULA_STARTS) else text
 
 
-def joined(values):
-    return LIST_SEPARATOR.join(values)
+joined = LIST_SEPARATOR.join  # a list's slugs in one cell (a call in C: once or more per row)
 
 
 def number(value):
@@ -112,7 +113,8 @@ def logged_by(entry, zone):
 
 
 def slugs(related):
-    return joined(sorted(item.slug for item in related.all()))
+    items = related.all()
+    return joined(sorted([item.slug for item in items])) if items else ""
 
 
 LOGGED_BY_EMAIL = Related("logged_by", ("email",))

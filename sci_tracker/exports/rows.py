@@ -7,14 +7,14 @@ row's values as attributes, as a model instance has them (`row.occurred_at`, `ro
 backup item or a FHIR resource is written once and reads either.
 
 What a row names is read with it: a foreign key's fields by a join (`Related`), a list per row
-(what was tried, the readings, the triggers) by one query per chunk of rows (`Many`, `Tags`), as
-prefetch_related did.
+(what was tried, the readings, the triggers) by one more query for the whole export, read in the
+rows' own order and dealt out to each chunk as it comes (`Many`, `Tags`, `Dealt`).
 """
 
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 
 from django.conf import settings
 from django.db import models
@@ -68,10 +68,24 @@ def sqlite_moment(value):
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
+class Remembered(dict):
+    """A column's values converted once per distinct value: a diary repeats a few JSON lists
+    (a spasm's regions) and two booleans thousands of times. `remembered[value]` is a lookup in
+    C for a value met before."""
+
+    def __init__(self, convert):
+        super().__init__()
+        self.convert = convert
+
+    def __missing__(self, value):
+        self[value] = converted = self.convert(value)
+        return converted
+
+
 def converter(convs: list, expression, connection):
-    """One column's conversion from the database's value, as Django's own converters do it; a
-    JSON list or object (a spasm's regions, a week's answers) is decoded once per distinct text,
-    since a diary repeats a few of them thousands of times. Rows only read what they get."""
+    """One column's conversion from the database's value, as Django's own converters do it. A
+    JSON text (text on both databases) and SQLite's 0 or 1 are converted once per distinct
+    value (rows only read what they get, so they may share one list)."""
     if (
         connection.vendor == "sqlite"
         and convs == [connection.ops.convert_datetimefield_value]
@@ -85,23 +99,16 @@ def converter(convs: list, expression, connection):
             value = each(value, expression, connection)
         return value
 
-    if not isinstance(getattr(expression, "output_field", None), JSONField):
-        return convert
-    decoded = {}
-
-    def remembered(value):
-        if not isinstance(value, str):
-            return convert(value)
-        if value not in decoded:
-            decoded[value] = convert(value)
-        return decoded[value]
-
-    return remembered
+    repeated = isinstance(getattr(expression, "output_field", None), JSONField) or (
+        connection.vendor == "sqlite" and convs == [connection.ops.convert_booleanfield_value]
+    )
+    return Remembered(convert).__getitem__ if repeated else convert
 
 
 def value_chunks(rows: QuerySet, size: int) -> Iterator[list[dict]]:
     """`rows` (a .values() queryset) as lists of at most `size` dicts: one query, read `size`
-    rows at a time, converted as .values() converts them with less work per row."""
+    rows at a time, converted as .values() converts them, a column at a time (fewer steps of
+    Python per value than a row at a time)."""
     compiler = rows.query.get_compiler(using=rows.db)
     results = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=size)
     columns = [select[0] for select in compiler.select[: compiler.col_count]]
@@ -111,13 +118,53 @@ def value_chunks(rows: QuerySet, size: int) -> Iterator[list[dict]]:
         for index, (convs, expression) in compiler.get_converters(columns).items()
     ]
     for raw in results:
-        chunk = []
-        for row in raw:
-            row = list(row)
+        if conversions:
+            by_column = list(zip(*raw, strict=True))
             for index, convert in conversions:
-                row[index] = convert(row[index])
-            chunk.append(dict(zip(names, row, strict=True)))
-        yield chunk
+                by_column[index] = map(convert, by_column[index])
+            raw = zip(*by_column, strict=True)
+        yield [dict(zip(names, row, strict=True)) for row in raw]
+
+
+def following(rows: QuerySet, link: str) -> list[str]:
+    """The order of `rows`, for the rows of another model that point at them by `link`. It must
+    end with the primary key: then each row has its own place, the same in both queries."""
+    order = list(rows.query.order_by)
+    if not order or order[-1].lstrip("-") not in ("pk", rows.model._meta.pk.name):
+        raise ValueError(f"{rows.model.__name__} rows with lists must be ordered by pk last.")
+    return [f"-{link}__{name[1:]}" if name[0] == "-" else f"{link}__{name}" for name in order]
+
+
+class Dealt:
+    """(row id, item) pairs read in the order of the rows they belong to, dealt out to each
+    chunk of rows as it comes: one query for a whole export, memory flat, no list of ids."""
+
+    def __init__(self, name: str, pairs: Iterator[tuple]):
+        self.name = name
+        self.pairs = iter(pairs)
+        self.head = None
+        self.started = False  # no query for the lists of no rows
+
+    def deal(self, chunk: list[Row]) -> None:
+        if not self.started:
+            self.started = True
+            self.head = next(self.pairs, None)
+        name, pairs, head = self.name, self.pairs, self.head
+        for row in chunk:
+            if head is None or head[0] != row.id:
+                row.__dict__[name] = NONE
+                continue
+            items = Items()
+            while head is not None and head[0] == row.id:
+                items.append(head[1])
+                head = next(pairs, None)
+            row.__dict__[name] = items
+        self.head = head
+
+    def check_done(self) -> None:
+        """Every pair was dealt: one left over means the two orders differ (a bug, not data)."""
+        if self.head is not None:
+            raise RuntimeError(f"The {self.name} were not read in the order of their rows.")
 
 
 @dataclass(frozen=True)
@@ -131,10 +178,14 @@ class Related:
     def lookups(self) -> list[str]:
         return [f"{self.name}__{field}" for field in self.fields]
 
+    @cached_property
+    def key(self) -> str:
+        return f"{self.name}_id"
+
     def attach(self, values: dict, seen: dict) -> None:
         """row.<name> from the joined values; one Row per account, problem or medicine, since
         a diary names the same few thousands of times (`seen`: those met so far)."""
-        key = values[f"{self.name}_id"]
+        key = values[self.key]
         if key is None:
             values[self.name] = None
             return
@@ -155,18 +206,19 @@ class Many:
     order: tuple[str, ...] = ("pk",)
     related: tuple[Related, ...] = ()
 
-    def fetch(self, model: type[models.Model], ids: list) -> dict:
-        link = model._meta.get_field(self.name).field
+    def pairs(self, rows: QuerySet, size: int) -> Iterator[tuple]:
+        """(row id, item) for every item of `rows`, in their order, then in `order`."""
+        link = rows.model._meta.get_field(self.name).field
         lookups = [*self.fields, *(name for r in self.related for name in r.lookups())]
-        query = link.model.objects.filter(**{f"{link.attname}__in": ids}).order_by(*self.order)
-        found = defaultdict(Items)
+        items = link.model.objects.filter(**{f"{link.name}__in": rows.values("pk")})
+        items = items.order_by(*following(rows, link.name), *self.order)
         seen = {related: {} for related in self.related}
-        for values in query.values(link.attname, *lookups):
-            owner = values.pop(link.attname)
-            for related in self.related:
-                related.attach(values, seen[related])
-            found[owner].append(Row(values))
-        return found
+        for chunk in value_chunks(items.values(link.attname, *lookups), size):
+            for values in chunk:
+                owner = values.pop(link.attname)
+                for related in self.related:
+                    related.attach(values, seen[related])
+                yield owner, Row(values)
 
 
 @dataclass(frozen=True)
@@ -177,15 +229,22 @@ class Tags:
     fields: tuple[str, ...]
     kind: type[Row] = Row
 
-    def fetch(self, model: type[models.Model], ids: list) -> dict:
-        field = model._meta.get_field(self.name)
+    def pairs(self, rows: QuerySet, size: int) -> Iterator[tuple]:
+        """(row id, item) for every link of `rows`, in their order; one Row per item named,
+        since a diary names the same few triggers thousands of times."""
+        field = rows.model._meta.get_field(self.name)
         source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-        links = field.remote_field.through.objects.filter(**{f"{source}_id__in": ids})
-        found = defaultdict(Items)
+        links = field.remote_field.through.objects.filter(**{f"{source}__in": rows.values("pk")})
+        links = links.order_by(*following(rows, source), "pk")
         lookups = [f"{target}__{name}" for name in self.fields]
-        for owner, *values in links.values_list(f"{source}_id", *lookups):
-            found[owner].append(self.kind(dict(zip(self.fields, values, strict=True))))
-        return found
+        seen = {}
+        for owner, key, *values in links.values_list(
+            f"{source}_id", f"{target}_id", *lookups
+        ).iterator(chunk_size=size):
+            item = seen.get(key)
+            if item is None:
+                item = seen[key] = self.kind(dict(zip(self.fields, values, strict=True)))
+            yield owner, item
 
 
 @dataclass(frozen=True)
@@ -201,22 +260,20 @@ class Read:
     leave_out: tuple[str, ...] = ()  # ...but these
 
     def chunks(self, size: int) -> Iterator[list[Row]]:
-        """The rows, `size` at a time: one query for the rows, read a chunk at a time, and
-        one per chunk for each list."""
+        """The rows, `size` at a time: one query for the rows and one for each list, both
+        read a chunk at a time."""
         model = self.rows.model
         own = [name for name in self.fields or concrete(model) if name not in self.leave_out]
         lookups = [*own, *(name for related in self.related for name in related.lookups())]
-        seen = {related: {} for related in self.related}
+        related = [(related, {}) for related in self.related]
+        lists = [Dealt(many.name, many.pairs(self.rows, size)) for many in self.many]
         for found in value_chunks(self.rows.values(*lookups), size):
             for values in found:
-                for related in self.related:
-                    related.attach(values, seen[related])
-            yield self.complete(model, [self.kind(values) for values in found])
-
-    def complete(self, model: type[models.Model], chunk: list[Row]) -> list[Row]:
-        ids = [row.id for row in chunk]
-        for many in self.many:
-            found = many.fetch(model, ids)
-            for row in chunk:
-                setattr(row, many.name, found.get(row.id, NONE))
-        return chunk
+                for each, seen in related:
+                    each.attach(values, seen)
+            chunk = [self.kind(values) for values in found]
+            for dealt in lists:
+                dealt.deal(chunk)
+            yield chunk
+        for dealt in lists:
+            dealt.check_done()
