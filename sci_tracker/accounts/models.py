@@ -2,6 +2,7 @@
 
 import zoneinfo
 from functools import cached_property
+from importlib import import_module
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
@@ -415,9 +416,11 @@ class User(AbstractBaseUser, PermissionsMixin):
                     models.Q(username=self.email) | models.Q(username__iexact=self.email)
                 ).delete()
             # Expired sessions too: until clearsessions runs they still hold the account's id.
+            # Through the session engine, which also forgets a session cached in Redis.
+            store = import_module(settings.SESSION_ENGINE).SessionStore
             for session in Session.objects.iterator():
                 if session.get_decoded().get(SESSION_KEY) == str(self.pk):
-                    session.delete()
+                    store(session.session_key).delete()
             # Everything else the person owns hangs off the account and goes with it (CASCADE),
             # but a row that another row PROTECTs (an own intervention that entries used) would
             # stop the whole deletion. So the person's other rows go first, taking the rows that
