@@ -1,10 +1,11 @@
-"""The few statements every tap runs, written once a process from the models' metadata.
+"""The few statements every tap (and every signed-in request) runs, written once a process from
+the models' metadata.
 
 Building a query through the ORM (filters, lookups, compiling) costs more CPU than the
-database's answer to a one-row lookup by index; on the write path these lookups ran on every
-tap (bench/load.py's writes phase). Names come from the models' metadata and every value is a
-parameter, converted as the ORM converts it (`db_value`), so SQLite and PostgreSQL compare what
-the ORM would.
+database's answer to a one-row lookup by index; these lookups ran on every tap (bench/load.py's
+writes phase), and the account's on every request. Names come from the models' metadata and
+every value is a parameter, converted as the ORM converts it (`db_value`), so SQLite and
+PostgreSQL compare what the ORM would.
 """
 
 from functools import cache
