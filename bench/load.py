@@ -32,6 +32,10 @@ cache under a key prefix of its own, removed after (--redis). The client sends e
 next server in turn, as the proxy's round robin would; one cookie jar per person serves both. Each
 phase prints both servers' shares of its requests.
 
+With --floor, instead of the three phases, it measures what the stack itself allows: a
+signed-in POST through the whole middleware stack that inserts one row (bench/floor_urls.py,
+served only under bench/floor_settings.py), then GET /healthz, each for --seconds.
+
 Prints, for each phase, the requests a second in all and for each page with their median and
 95th-percentile latency (as the client sees it, so it includes waiting for a free worker), and the
 errors: any status other than 2xx or 3xx, any exception, and any answer that means the request did
