@@ -32,6 +32,10 @@ cache under a key prefix of its own, removed after (--redis). The client sends e
 next server in turn, as the proxy's round robin would; one cookie jar per person serves both. Each
 phase prints both servers' shares of its requests.
 
+With --floor, instead of the three phases, it measures what the stack itself allows: a
+signed-in POST through the whole middleware stack that inserts one row (bench/floor_urls.py,
+served only under bench/floor_settings.py), then GET /healthz, each for --seconds.
+
 Prints, for each phase, the requests a second in all and for each page with their median and
 95th-percentile latency (as the client sees it, so it includes waiting for a free worker), and the
 errors: any status other than 2xx or 3xx, any exception, and any answer that means the request did
@@ -112,6 +116,12 @@ def parse_args():
         help="two gunicorn servers as deploy/sci-tracker-web@.service runs them, PostgreSQL, Redis",
     )
     parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="instead of the three phases, the stack's own cost: a trivial signed-in POST "
+        "(bench/floor_urls.py) and /healthz",
+    )
+    parser.add_argument(
         "--postgres",
         default="postgres://postgres@127.0.0.1:5432/sci_tracker_load",
         help="with --two-servers: the run makes a database of this name plus a random ending",
@@ -125,13 +135,14 @@ def parse_args():
 # The server ------------------------------------------------------------------------------------
 
 
-def production_environment(scratch, shared=None):
+def production_environment(scratch, shared=None, floor=False):
     """The server's environment; `shared`: the variables that name PostgreSQL and Redis (else
-    SQLite in the data folder and the built-in cache, as configured by default)."""
+    SQLite in the data folder and the built-in cache, as configured by default); `floor`: the
+    settings that add bench/floor_urls.py's trivial save."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("SCI_TRACKER_")}
     env.pop("DATABASE_URL", None)
     env.update(
-        DJANGO_SETTINGS_MODULE="sci_tracker.settings",
+        DJANGO_SETTINGS_MODULE="bench.floor_settings" if floor else "sci_tracker.settings",
         SCI_TRACKER_DATA_DIR=scratch,
         SCI_TRACKER_SECRET_KEY=secrets.token_urlsafe(48),  # 64 characters
         SCI_TRACKER_DEBUG="false",
@@ -525,6 +536,22 @@ class Person:
             raise Failed(answer)
         phase.new_spasms += 1
 
+    async def floor_save(self, phase):
+        """The least a signed-in save can do (bench/floor_urls.py): one INSERT, JSON back."""
+        response = await self.request(
+            phase,
+            "POST /bench/floor/",
+            "POST",
+            "/bench/floor/",
+            headers={"Accept": "application/json", "X-CSRFToken": self.token},
+        )
+        if not response.json().get("saved"):
+            phase.fail(f"POST /bench/floor/ as {self.email}: answered {response.text[:300]!r}")
+            raise Failed(response.text)
+
+    async def healthz(self, phase):
+        await self.request(phase, "GET /healthz", "GET", "/healthz")
+
     async def save_leg_pain(self, phase):
         fields = self.form(
             when="now",
@@ -641,6 +668,16 @@ def write_errands(n):
         yield Person.write_spasm
 
 
+def floor_errands(n):
+    while True:
+        yield Person.floor_save
+
+
+def healthz_errands(n):
+    while True:
+        yield Person.healthz
+
+
 async def run_phase(phase, people, args, seconds, errands_for, cpu_meter):
     """`args.concurrency` loops, each a person doing errands back to back until time is up (the
     errand under way is finished). With more loops than people, some people have two."""
@@ -686,6 +723,14 @@ async def drive(base_urls, earlier, password, args, cpu_meter):
             f"Signed in {len(people)} people through the sign-in form "
             f"({time.perf_counter() - started:.1f} s)."
         )
+        if args.floor:
+            warm_up = Phase("warm-up")
+            await run_phase(warm_up, people, args, WARM_UP_SECONDS, floor_errands, cpu_meter)
+            floor = Phase("floor, a signed-in POST that saves one row (bench/floor_urls.py)")
+            await run_phase(floor, people, args, args.seconds, floor_errands, cpu_meter)
+            health = Phase("floor, GET /healthz (no session read; a write rolled back)")
+            await run_phase(health, people, args, args.seconds, healthz_errands, cpu_meter)
+            return floor, health
         # Uncounted: every worker loads its templates and the people's trends once.
         warm_up = Phase("warm-up")
         await run_phase(warm_up, people, args, WARM_UP_SECONDS, mixed_errands, cpu_meter)
@@ -846,6 +891,8 @@ def main():
     for phase in phases:
         print_phase(phase)
     print()
+    if args.floor:
+        return 0
     lines = verdicts(*phases, args.two_servers)
     print("\n".join(lines))
     met = not any(line.startswith("NOT met") for line in lines)
@@ -854,7 +901,7 @@ def main():
 
 
 def run(args, scratch, stores):
-    env = production_environment(scratch, stores.variables if stores else None)
+    env = production_environment(scratch, stores.variables if stores else None, args.floor)
     earlier, password = prepare(env, args.people, args.days)
     options, described = server_options(args)
     count = 2 if args.two_servers else 1

@@ -198,9 +198,10 @@ def built_in_cache(table, prefix="sci-tracker"):
 
 
 def env_caches(name, prefix_name, table):
-    """CACHES for the URL in `name`: Redis for `redis://` or `rediss://` (Django's own backend),
-    or, when unset, the database cache in `table`, which every process sharing the database
-    shares too. `prefix_name` sets a key prefix, for a Redis that other apps use as well."""
+    """CACHES for the URL in `name`: Redis for `redis://` or `rediss://` (Django's own backend,
+    one client a pool: core.cache.RedisCache), or, when unset, the database cache in `table`,
+    which every process sharing the database shares too. `prefix_name` sets a key prefix, for a
+    Redis that other apps use as well."""
     url = _raw(name)
     prefix = env_str(prefix_name, "sci-tracker")
     if url is None:
@@ -222,7 +223,7 @@ def env_caches(name, prefix_name, table):
         )
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "sci_tracker.core.cache.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": prefix,
         }

@@ -13,11 +13,12 @@ from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog
 from django.apps import apps
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends import cached_db
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.db import models
 from django.db.models import ProtectedError
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -309,3 +310,26 @@ def test_it_still_refuses_to_delete_an_own_intervention_that_entries_use(alice):
     with pytest.raises(ProtectedError):
         used.intervention.delete()
     assert InterventionUse.objects.filter(pk=used.pk).exists()
+
+
+# With Redis, sessions are cached there in front of the database (settings: cached_db).
+CACHED_SESSIONS = {
+    "SESSION_ENGINE": "django.contrib.sessions.backends.cached_db",
+    "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+}
+
+
+def test_it_forgets_the_sessions_kept_in_the_cache_too(alice):
+    with override_settings(**CACHED_SESSIONS):
+        device, other_device = Client(), Client()
+        sign_in(device, alice.email)
+        sign_in(other_device, alice.email)
+        other_key = other_device.cookies["sessionid"].value
+        assert cached_db.SessionStore(other_key).load().get(SESSION_KEY) == str(alice.pk)
+
+        device.post(reverse("delete_account"), {"password": PASSWORD})
+
+        assert not User.objects.filter(pk=alice.pk).exists()
+        # Neither the table nor the cache holds the other device's session any more.
+        assert not Session.objects.filter(session_key=other_key).exists()
+        assert cached_db.SessionStore(other_key).load() == {}

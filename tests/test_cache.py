@@ -112,7 +112,7 @@ def test_it_chooses_redis_or_the_built_in_cache(monkeypatch):
     assert (built_in["LOCATION"], built_in["KEY_PREFIX"]) == ("t", "clinic-a")
     monkeypatch.setenv("SCI_TRACKER_CACHE_URL", "rediss://:secret@cache.internal:6380/2")
     chosen = env_caches("SCI_TRACKER_CACHE_URL", "SCI_TRACKER_CACHE_KEY_PREFIX", "t")["default"]
-    assert chosen["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert chosen["BACKEND"] == "sci_tracker.core.cache.RedisCache"
     assert chosen["LOCATION"] == "rediss://:secret@cache.internal:6380/2"
 
 

@@ -2,6 +2,7 @@
 
 import zoneinfo
 from functools import cached_property
+from importlib import import_module
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sci_tracker.core import plain_sql
 from sci_tracker.core.addresses import normalise_email
 
 # Neurological levels from the top of the spine down; the order matters (see ad_risk).
@@ -75,6 +77,16 @@ def default_time_zone():
 
 
 class UserManager(BaseUserManager):
+    def get(self, *args, **kwargs):
+        """As Django's, but an account asked for by its key alone (what ModelBackend.get_user
+        does on every signed-in request) is read with a statement made once a process
+        (core.plain_sql.get_by_pk): building the query cost more CPU than running it."""
+        if not args and len(kwargs) == 1 and ("pk" in kwargs or "id" in kwargs):
+            (pk,) = kwargs.values()
+            if type(pk) is int:  # anything else (text, an expression) the ORM's way
+                return plain_sql.get_by_pk(self.model, pk, self.db)
+        return super().get(*args, **kwargs)
+
     def get_by_natural_key(self, email):
         # Addresses are stored normalised, so an exact match on the normalised form finds the
         # account however the address was typed (SQLite's iexact only folds ASCII).
@@ -421,9 +433,11 @@ class User(AbstractBaseUser, PermissionsMixin):
                     models.Q(username=self.email) | models.Q(username__iexact=self.email)
                 ).delete()
             # Expired sessions too: until clearsessions runs they still hold the account's id.
+            # Through the session engine, which also forgets a session cached in Redis.
+            store = import_module(settings.SESSION_ENGINE).SessionStore
             for session in Session.objects.iterator():
                 if session.get_decoded().get(SESSION_KEY) == str(self.pk):
-                    session.delete()
+                    store(session.session_key).delete()
             # Everything else the person owns hangs off the account and goes with it (CASCADE),
             # but a row that another row PROTECTs (an own intervention that entries used) would
             # stop the whole deletion. So the person's other rows go first, taking the rows that

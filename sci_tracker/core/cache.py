@@ -10,6 +10,7 @@ read and the write happen as one step and `Limit.hit` is exact under any number 
 import base64
 import pickle
 
+from django.core.cache.backends import redis as django_redis
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router, transaction
 from django.utils.timezone import now
@@ -50,3 +51,25 @@ class SharedDatabaseCache(DatabaseCache):
                 [encoded, key],
             )
         return count
+
+
+class _OneClientPerPool(django_redis.RedisCacheClient):
+    """Django's client makes a new redis.Redis (about 0.15 ms of CPU: its table of reply
+    handlers) for every cache operation; one per connection pool does the same work. A
+    redis.Redis may be shared by threads (each command takes a connection from the pool)."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class RedisCache(django_redis.RedisCache):
+    """Django's Redis cache, with one client per connection pool (see _OneClientPerPool)."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _OneClientPerPool

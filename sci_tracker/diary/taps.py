@@ -23,6 +23,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from sci_tracker.accounts.resume import account_tag
+from sci_tracker.core import plain_sql
 from sci_tracker.core.dates import long_day
 from sci_tracker.core.locks import lock_person
 from sci_tracker.diary.models import CareEvent, CheckIn, Entry, LegPainEntry, SpasmEpisode
@@ -88,10 +89,23 @@ def save_once(
     with one_change(savepoint=savepoint):
         lock_person(owner.pk)
         if tap.client_id is not None:
-            saved = model.objects.for_user(owner).filter(client_id=tap.client_id).first()
+            saved = saved_by_client_id(model, owner, tap.client_id)
             if saved is not None:
                 return saved, False
         return make(), True
+
+
+def saved_by_client_id(model: type[Entry], owner: Any, client_id: UUID) -> Entry | None:
+    """The person's entry that the device's id `client_id` saved, if any: one plain statement
+    (core.plain_sql), as every queued tap asks it; the entry is read only when there is one."""
+    pk, owner_column, client_column, table = plain_sql.columns(model, "pk", "owner", "client_id")
+    # Names from the model's metadata, values as parameters.
+    pk = plain_sql.first_pk(
+        f"SELECT {pk} FROM {table} WHERE {owner_column} = %s AND {client_column} = %s "  # noqa: S608
+        f"ORDER BY {pk} LIMIT 1",
+        [owner.pk, plain_sql.db_value(model, "client_id", client_id)],
+    )
+    return None if pk is None else model.objects.get(pk=pk)
 
 
 def save_spasm(owner: Any, logged_by: Any, tap: Tap, severity: int | None, minutes_ago: int):

@@ -20,6 +20,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from sci_tracker.core import plain_sql
 from sci_tracker.core.locks import lock_person
 from sci_tracker.diary import one_change, sciset
 from sci_tracker.diary.catalogue import PAIN_TYPE_GUIDES
@@ -412,17 +413,7 @@ class SpasmQuerySet(EntryQuerySet):
             # holds the write lock (select_for_update adds nothing there).
             if not locked:
                 lock_person(owner.pk)
-            recent = (
-                self.for_user(owner)
-                .active()
-                .filter(
-                    occurred_at__gte=moment - self.DOUBLE_TAP,
-                    occurred_at__lte=moment + self.DOUBLE_TAP,
-                    created_at__gte=now - self.DOUBLE_TAP,
-                )
-                .order_by("-created_at")
-                .first()
-            )
+            recent = self._double_tap_of(owner, moment, now)
             if recent is None:
                 return self.create(
                     owner=owner,
@@ -436,6 +427,27 @@ class SpasmQuerySet(EntryQuerySet):
                 recent.severity = severity
                 recent.save(update_fields=["severity"])
             return recent
+
+    def _double_tap_of(self, owner, moment: datetime, now: datetime):
+        """The person's spasm, not in the bin, saved in the last DOUBLE_TAP at a moment within
+        DOUBLE_TAP of `moment` (the latest such), or None. One plain statement (every tap asks
+        it, see core.plain_sql); the spasm is read only when there is one."""
+        model = self.model
+        names = ("pk", "owner", "deleted_at", "occurred_at", "created_at")
+        pk, owner_column, deleted, occurred, created, table = plain_sql.columns(model, *names)
+        # Names from the model's metadata, values as parameters.
+        pk = plain_sql.first_pk(
+            f"SELECT {pk} FROM {table} WHERE {owner_column} = %s AND {deleted} IS NULL "  # noqa: S608
+            f"AND {occurred} >= %s AND {occurred} <= %s AND {created} >= %s "
+            f"ORDER BY {created} DESC LIMIT 1",
+            [
+                owner.pk,
+                plain_sql.db_value(model, "occurred_at", moment - self.DOUBLE_TAP),
+                plain_sql.db_value(model, "occurred_at", moment + self.DOUBLE_TAP),
+                plain_sql.db_value(model, "created_at", now - self.DOUBLE_TAP),
+            ],
+        )
+        return None if pk is None else self.get(pk=pk)
 
 
 class EditConflict(Exception):
