@@ -254,6 +254,7 @@ TIME_ZONE = env_time_zone("SCI_TRACKER_TIME_ZONE", "UTC")
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["sci_tracker.formats"]
 # The footer menu's choice, kept a year (a session cookie would forget it with the browser).
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
