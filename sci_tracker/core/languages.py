@@ -23,3 +23,10 @@ def language_names() -> list[tuple[str, str]]:
 def is_offered(code: str) -> bool:
     """Whether `code` is one of settings.LANGUAGES exactly (a saved choice must be)."""
     return any(code == offered for offered, _name in settings.LANGUAGES)
+
+
+def language_for(user) -> str:
+    """The language to write to someone in where no request says it (the reminder worker's
+    notifications and e-mails): their profile's choice, else the site's LANGUAGE_CODE."""
+    chosen = getattr(user, "language", "")
+    return chosen if is_offered(chosen) else settings.LANGUAGE_CODE

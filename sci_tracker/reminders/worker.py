@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from sci_tracker.core.languages import language_for
 from sci_tracker.diary import medicines
 from sci_tracker.diary.models import CheckIn, MedicineDose
 from sci_tracker.reminders import channels
@@ -153,7 +154,9 @@ def deliver(row: ReminderSettings, slot: int, day: date, now: datetime) -> str:
         return "checked in"
     if not claim(user.pk, slot, day, now):
         return "already sent"
-    channels_used = send(row, devices, by_email, message(slot))
+    # In the person's language: the profile's choice (no request here to take one from).
+    with translation.override(language_for(user)):
+        channels_used = send(row, devices, by_email, message(slot))
     SentReminder.objects.filter(user=user, slot=slot, local_date=day).update(
         channels=",".join(channels_used)
     )
@@ -227,7 +230,8 @@ def deliver_dose(row: ReminderSettings, dose, now: datetime) -> str:
         return "dose answered"
     if not claim_dose(row.user_id, dose.medicine.pk, dose.due, now):
         return "already sent"
-    channels_used = send(row, devices, by_email, dose_message(dose))
+    with translation.override(language_for(row.user)):
+        channels_used = send(row, devices, by_email, dose_message(dose))
     SentDoseReminder.objects.filter(medicine=dose.medicine, due_at=dose.due).update(
         channels=",".join(channels_used)
     )
