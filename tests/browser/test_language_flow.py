@@ -31,7 +31,8 @@ def test_it_switches_a_visitor_to_spanish_from_the_footer(
     assert page.url == f"{live_server.url}/guides/"
     expect(page.get_by_role("link", name="Saltar al contenido principal")).to_be_attached()
     expect(page.get_by_role("button", name="Español")).to_have_attribute("aria-current", "true")
-    assert_accessible(page)
+    if javascript:  # axe-core is a script: it runs only where scripts do
+        assert_accessible(page)
     context.close()
 
 
@@ -42,6 +43,6 @@ def test_it_draws_the_charts_in_the_persons_language(page, live_server, console_
     page.goto(f"{live_server.url}/trends/")
     container = page.locator('[data-chart="spasms"]')
     expect(container).to_have_attribute("data-drawn", "yes")
-    # uPlot writes the axis labels and the legend as HTML; the words come from /jsi18n/.
-    expect(container.get_by_text("Espasmos al día")).to_be_attached()
+    # uPlot writes the legend as HTML (the axes are drawn); its words come from /jsi18n/.
+    expect(container.get_by_text("Espasmos, media de 7 días")).to_be_attached()
     assert console_errors == []
