@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: run test bench bench-servers format clean
+.PHONY: run test bench bench-servers format messages clean
 
 # Reinstall only when a requirements file changes (the stamp files record the last install).
 $(BIN)/python:
@@ -55,6 +55,14 @@ bench-servers: $(VENV)/.dev
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The message catalogues made again from the code, then compiled (docs/translating.md). Needs
+# GNU gettext (Debian: apt-get install gettext); running and testing the app do not.
+MESSAGES_IGNORE := -i "static/vendor/*" -i "staticfiles/*" -i "bench/*" -i "tests/*" -i "data/*" -i "deploy/*"
+messages: $(VENV)/.dev
+	$(BIN)/python manage.py makemessages --all --add-location=file $(MESSAGES_IGNORE)
+	$(BIN)/python manage.py makemessages --all -d djangojs --add-location=file $(MESSAGES_IGNORE)
+	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 from whitenoise.compress import Compressor
 
 from sci_tracker.env import (
@@ -79,10 +80,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sci_tracker.middleware.allowed_methods",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the footer menu's cookie, else the browser's Accept-Language. After the
+    # session, before CommonMiddleware (as Django asks); a signed-in person's profile choice
+    # overrides it in accounts.middleware.user_language, once the account is known.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sci_tracker.accounts.middleware.user_time_zone",
+    "sci_tracker.accounts.middleware.user_language",
     "sci_tracker.accounts.middleware.renew_session",
     "sci_tracker.accounts.limits.PasswordCheckThrottle",
     "sci_tracker.middleware.AtomicWrites",
@@ -249,7 +255,17 @@ API_TOKENS_PER_ACCOUNT = env_int("SCI_TRACKER_API_TOKENS_PER_ACCOUNT", 20, minim
 # Time: stored in UTC, shown and grouped in each user's own zone (see accounts.middleware).
 USE_TZ = True
 TIME_ZONE = env_time_zone("SCI_TRACKER_TIME_ZONE", "UTC")
+# Languages (docs/translating.md). The source strings are British English; a browser asking for
+# any English (en-US too) gets it, one asking for Spanish (es-MX too) gets Spanish. Dates, numbers
+# and times follow the active language's formats (Django's locale formats).
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", _("English")), ("es", _("Spanish"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["sci_tracker.formats"]
+# The footer menu's choice, kept a year (a session cookie would forget it with the browser).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 USE_I18N = True
 
 # Static files: vendored libraries and our own CSS/JS, served compressed with hashed names.
@@ -300,6 +316,7 @@ HTTPS = env_bool("SCI_TRACKER_HTTPS", False)
 SECURE_SSL_REDIRECT = env_bool("SCI_TRACKER_SSL_REDIRECT", HTTPS)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("SCI_TRACKER_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SCI_TRACKER_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
 SECURE_HSTS_PRELOAD = env_bool("SCI_TRACKER_HSTS_PRELOAD", HTTPS)

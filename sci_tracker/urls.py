@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from sci_tracker import views
+from sci_tracker.accounts import language
 from sci_tracker.api import pages as api_pages
 from sci_tracker.api import voice as api_voice
 from sci_tracker.pwa import views as pwa_views
@@ -24,6 +25,8 @@ urlpatterns = [
         require_safe(cache_control(no_cache=True)(JavaScriptCatalog.as_view())),
         name="javascript_catalogue",
     ),
+    # The footer's language menu (Django's set_language, and the profile's choice when signed in).
+    path("language/", language.set_language, name="set_language"),
     path("accounts/", include("sci_tracker.accounts.urls")),
     # The API's personal access tokens, made and revoked from the profile.
     path("accounts/tokens/", api_pages.tokens, name="api_tokens"),

@@ -147,7 +147,7 @@ DEVICE_SCRIPT = "/static/js/theme.js"
 
 def chosen_mode(html):
     """The mode the server drew the page in: the <html> tag's data-bs-theme, or None."""
-    found = re.search(r'<html lang="en"(?: data-bs-theme="(\w+)")?>', html)
+    found = re.search(r'<html lang="[\w-]+"(?: data-bs-theme="(\w+)")?>', html)
     assert found, "no <html> tag as base.html writes it"
     return found.group(1)
 

@@ -68,6 +68,8 @@ PUBLIC = {
     "service_worker": Page("public"),
     "pwa:offline": Page("public"),
     "javascript_catalogue": Page("public"),
+    # The footer's language menu: a POST that sets a cookie (and a signed-in person's profile).
+    "set_language": Page("public", **ACTION),
     "logout": Page("public", **ACTION),
     "password_reset": Page("public", **FORM),
     "password_reset_done": Page("public"),

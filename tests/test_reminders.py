@@ -301,6 +301,20 @@ def test_it_does_not_claim_a_reminder_with_nowhere_to_go(db):
 # E-mail and its stop link ---------------------------------------------------------------------
 
 
+def test_it_writes_reminders_in_the_language_on_the_persons_profile(db):
+    for name, language in (("lucia", "es"), ("lena", "")):
+        remind(
+            make_user(name, time_zone="Europe/London", language=language), push=False, email=True
+        )
+    round_at(utc(2026, 6, 1, 19, 0))
+    sent = {message.to[0]: message for message in mail.outbox}
+    spanish = sent["lucia@example.org"]
+    assert spanish.subject == "Es la hora de su registro diario"
+    assert spanish.body.startswith("¿Cómo fueron hoy los espasmos y el dolor? Lleva un minuto.")
+    assert "Para dejar de recibir estos correos, abra este enlace:" in spanish.body
+    assert sent["lena@example.org"].subject == "Time for your daily check-in"
+
+
 def test_it_e_mails_a_reminder_with_a_one_click_stop_link(db, client):
     person = make_user("lena", time_zone="Europe/London")
     remind(person, push=False, email=True)

@@ -57,7 +57,9 @@ def heading(html):
 
 
 def buttons(html):
-    found = re.findall(r'<button type="submit"[^>]*>(.*?)</button>', html, re.S)
+    """The page's own buttons: those in <main>, not the footer's language menu."""
+    main = html.split("<main", 1)[-1].split("</main>", 1)[0]
+    found = re.findall(r'<button type="submit"[^>]*>(.*?)</button>', main, re.S)
     return [" ".join(unescape(re.sub(r"<[^>]+>", " ", text)).split()) for text in found]
 
 

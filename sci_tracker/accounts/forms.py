@@ -146,7 +146,7 @@ SAFETY_FIELDS = [
     "emergency_number",
     "card_medicines",
 ]
-APPEARANCE_FIELDS = ["theme"]
+APPEARANCE_FIELDS = ["language", "theme"]
 PUMP_DATES = ("pump_refill_date", "pump_alarm_date")
 # A refill or alarm date further than this from today is a slip of the year.
 PUMP_DATES_WITHIN = timedelta(days=366)

@@ -3,7 +3,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
+
+from sci_tracker.core.languages import is_offered
 
 
 def user_time_zone(get_response):
@@ -15,6 +17,39 @@ def user_time_zone(get_response):
         else:
             timezone.deactivate()
         return get_response(request)
+
+    return middleware
+
+
+def user_language(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
+    """A signed-in person's language is the one on their profile, on every device and every
+    request: read from the account that AuthenticationMiddleware loads anyway (no query of its
+    own), so a choice made on the phone holds on the laptop at the next page, where a cookie
+    set at sign-in would keep the old language until the next sign-in. With no choice on the
+    profile (or one no longer offered), LocaleMiddleware's pick stands: the footer menu's
+    cookie, else the browser's Accept-Language.
+
+    The cookie follows the profile too, so the pages stay in that language after signing out."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        chosen = request.user.language if request.user.is_authenticated else ""
+        if chosen and is_offered(chosen):
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = chosen
+        response = get_response(request)
+        cookie = settings.LANGUAGE_COOKIE_NAME
+        if chosen and is_offered(chosen) and request.COOKIES.get(cookie) != chosen:
+            response.set_cookie(
+                cookie,
+                chosen,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response
 
     return middleware
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sci_tracker.core import plain_sql
 from sci_tracker.core.addresses import normalise_email
+from sci_tracker.core.languages import language_names
 
 # Neurological levels from the top of the spine down; the order matters (see ad_risk).
 SPINAL_LEVELS = (
@@ -65,6 +66,12 @@ class Theme(models.TextChoices):
     DEVICE = "device", _("Same as this device")
     LIGHT = "light", _("Light")
     DARK = "dark", _("Dark")
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The profile's language menu: the browser's own setting, or one of settings.LANGUAGES
+    (a callable, so adding a language needs no migration)."""
+    return [("", _("Same as this browser")), *language_names()]
 
 
 def validate_time_zone(value):
@@ -197,6 +204,20 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_(
             "Dark pages are easier on the eyes at night. “Same as this device” follows the "
             "light or dark setting of the phone or computer you use."
+        ),
+    )
+    # Empty: the browser's Accept-Language (or the footer menu's cookie) decides. No CHECK in the
+    # database: its values follow settings.LANGUAGES, and a code no longer offered is ignored
+    # where it is used (accounts.middleware.user_language), so the page falls back to the browser.
+    language = models.CharField(
+        _("language"),
+        max_length=12,
+        choices=language_choices,
+        blank=True,
+        default="",
+        help_text=_(
+            "The language of the pages on every device you sign in on. “Same as this "
+            "browser” follows the language the browser asks for."
         ),
     )
     diary_version = models.PositiveBigIntegerField(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from sci_tracker.accounts import confirmation
+from sci_tracker.accounts import confirmation, language
 from sci_tracker.accounts.forms import (
     ChangeEmailForm,
     DeleteAccountForm,
@@ -185,7 +185,7 @@ def profile(request):
     if form.is_valid():
         form.save()
         messages.success(request, _("Your profile is saved."))
-        return redirect("profile")
+        return language.follow_profile(form, redirect("profile"))
     return render(
         request,
         "accounts/profile.html",

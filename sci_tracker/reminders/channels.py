@@ -127,9 +127,11 @@ def absolute(path: str) -> str:
 
 def send_email(user, subject: str, body: str) -> bool:
     stop = absolute(reverse("reminders:stop_email", args=[stop_key(user)]))
+    # Outside the f-string, where makemessages finds it.
+    stop_words = _("To stop these e-mails, open this link:")
     message = EmailMessage(
         subject,
-        f"{body}\n\n{_('To stop these e-mails, open this link:')}\n{stop}\n",
+        f"{body}\n\n{stop_words}\n{stop}\n",
         to=[user.email],
         headers={
             # RFC 2369 and RFC 8058: mail programs show an "Unsubscribe" button that POSTs

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from sci_tracker.core.languages import language_for
 from sci_tracker.diary import medicines
 from sci_tracker.diary.models import CheckIn, MedicineDose
 from sci_tracker.reminders import channels
@@ -44,12 +45,6 @@ def claim(user_id: int, slot: int, day: date, now: datetime) -> bool:
     except IntegrityError:
         return False
     return True
-
-
-def recipient_language(user) -> str:
-    """The language a reminder to `user` is written in: their own choice when the account has
-    one, else the site's."""
-    return getattr(user, "language", None) or settings.LANGUAGE_CODE
 
 
 def message(slot: int) -> dict:
@@ -159,8 +154,8 @@ def deliver(row: ReminderSettings, slot: int, day: date, now: datetime) -> str:
         return "checked in"
     if not claim(user.pk, slot, day, now):
         return "already sent"
-    # Rendered for the recipient: the title, body and the e-mail's stop line in their language.
-    with translation.override(recipient_language(user)):
+    # In the person's language: the profile's choice (no request here to take one from).
+    with translation.override(language_for(user)):
         channels_used = send(row, devices, by_email, message(slot))
     SentReminder.objects.filter(user=user, slot=slot, local_date=day).update(
         channels=",".join(channels_used)
@@ -235,7 +230,7 @@ def deliver_dose(row: ReminderSettings, dose, now: datetime) -> str:
         return "dose answered"
     if not claim_dose(row.user_id, dose.medicine.pk, dose.due, now):
         return "already sent"
-    with translation.override(recipient_language(row.user)):
+    with translation.override(language_for(row.user)):
         channels_used = send(row, devices, by_email, dose_message(dose))
     SentDoseReminder.objects.filter(medicine=dose.medicine, due_at=dose.due).update(
         channels=",".join(channels_used)

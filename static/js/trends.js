@@ -3,6 +3,13 @@
 "use strict";
 
 (() => {
+  // Words from the JavaScript catalogue (/jsi18n/, loaded before this file); English if the
+  // catalogue could not be loaded.
+  const gettext = window.gettext || ((text) => text);
+  const interpolate = window.interpolate || ((text, values) => text.replace(/%\((\w+)\)s/g, (m, key) => values[key]));
+  // The page's language (<html lang>), for dates.
+  const LANGUAGE = document.documentElement.lang || "en-GB";
+
   // Okabe-Ito: told apart with the common kinds of colour blindness.
   const C = {
     blue: "#0072B2",
@@ -58,7 +65,7 @@
     return Date.UTC(year, month - 1, date) / 1000;
   }
 
-  const dayFormat = new Intl.DateTimeFormat("en-GB", {
+  const dayFormat = new Intl.DateTimeFormat(LANGUAGE, {
     timeZone: "UTC",
     weekday: "short",
     day: "numeric",
@@ -291,8 +298,15 @@
   const DAY = 86400;
   const MONTH = 30 * DAY; // uPlot's own month and year, which it steps by the calendar
   const YEAR = 365 * DAY;
-  // Three letters each (Intl's en-GB says "Sept"), so ticks are evenly wide.
-  const MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ");
+  // In English three letters each (Intl's en-GB says "Sept"), so ticks are evenly wide; other
+  // languages' short names from Intl.
+  const MONTHS = LANGUAGE.startsWith("en")
+    ? "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ")
+    : Array.from({ length: 12 }, (_, month) =>
+        new Intl.DateTimeFormat(LANGUAGE, { month: "short", timeZone: "UTC" }).format(
+          Date.UTC(2000, month, 15),
+        ),
+      );
 
   // "23 Oct", or "Oct" when ticks are months apart; the year under the first tick of each.
   // Written out rather than uPlot's default, which is American ("10/23").
@@ -352,7 +366,7 @@
     return {
       height: HEIGHT,
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
-      series: [{ label: "Day", value: formatDay }, ...series],
+      series: [{ label: gettext("Day"), value: formatDay }, ...series],
       axes: [xTimeAxis(), ...axes],
       scales: { x: { time: true }, ...scales },
       legend,
@@ -365,33 +379,33 @@
   function painChart(data) {
     const pain = data.pain;
     const series = [
-      pointSeries("Daily average", C.blue, "circle", { size: 5 }),
-      pointSeries("Daily worst", C.vermillion, "diamond", { hollow: true, size: 6 }),
-      lineSeries("7-day average", P.ink, DASH.solid, { width: 3 }),
+      pointSeries(gettext("Daily average"), C.blue, "circle", { size: 5 }),
+      pointSeries(gettext("Daily worst"), C.vermillion, "diamond", { hollow: true, size: 6 }),
+      lineSeries(gettext("7-day average"), P.ink, DASH.solid, { width: 3 }),
     ];
     const values = [pain.average, pain.worst, pain.average_7d];
     const problems = pain.problems || [];
     if (problems.length >= 2) {
       problems.forEach((problem, i) => {
         const style = PROBLEM_STYLES[i % PROBLEM_STYLES.length];
-        series.push(lineSeries(`${problem.name}, 7-day`, style.colour, style.dash));
+        series.push(lineSeries(interpolate(gettext("%(problem)s, 7-day"), { problem: problem.name }, true), style.colour, style.dash));
         values.push(problem.average_7d);
       });
     }
     const scales = { y: { range: [0, 10] } };
-    return { options: timeOptions(data, series, [yAxis("Pain (0-10)")], scales), values };
+    return { options: timeOptions(data, series, [yAxis(gettext("Pain (0-10)"))], scales), values };
   }
 
   function spasmsChart(data) {
     const spasms = data.spasms;
     const series = [
-      pointSeries("Spasms", C.blue, "circle", { size: 5 }),
-      pointSeries("At night", C.vermillion, "diamond", { hollow: true, size: 6 }),
-      lineSeries("Spasms, 7-day average", C.blue, DASH.solid, { width: 3 }),
-      lineSeries("At night, 7-day average", C.vermillion, DASH.dashed, { width: 2.5 }),
+      pointSeries(gettext("Spasms"), C.blue, "circle", { size: 5 }),
+      pointSeries(gettext("At night"), C.vermillion, "diamond", { hollow: true, size: 6 }),
+      lineSeries(gettext("Spasms, 7-day average"), C.blue, DASH.solid, { width: 3 }),
+      lineSeries(gettext("At night, 7-day average"), C.vermillion, DASH.dashed, { width: 2.5 }),
       // Penn score, one a day: points, as a line joining them zigzags over everything else.
-      pointSeries("PSFS frequency (right scale)", C.green, "square", { size: 6, scale: "psfs" }),
-      pointSeries("PSFS severity (right scale)", C.pink, "diamond", {
+      pointSeries(gettext("PSFS frequency (right scale)"), C.green, "square", { size: 6, scale: "psfs" }),
+      pointSeries(gettext("PSFS severity (right scale)"), C.pink, "diamond", {
         hollow: true,
         size: 6,
         scale: "psfs",
@@ -406,8 +420,8 @@
       spasms.psfs_severity,
     ];
     const axes = [
-      yAxis("Spasms a day", { incrs: WHOLE_STEPS }),
-      yAxis("Penn scale", { scale: "psfs", side: 1, grid: false, incrs: [1] }),
+      yAxis(gettext("Spasms a day"), { incrs: WHOLE_STEPS }),
+      yAxis(gettext("Penn scale"), { scale: "psfs", side: 1, grid: false, incrs: [1] }),
     ];
     const scales = { y: { range: fromZero(4) }, psfs: { range: [0, 4] } };
     return { options: timeOptions(data, series, axes, scales), values };
@@ -416,12 +430,12 @@
   function interferenceChart(data) {
     const interference = data.interference;
     const series = [
-      lineSeries("Daily activities", C.blue, DASH.solid, { shape: "circle" }),
-      lineSeries("Mood", C.vermillion, DASH.dashed, { shape: "diamond" }),
-      lineSeries("Sleep", C.green, DASH.dotted, { shape: "square" }),
+      lineSeries(gettext("Daily activities"), C.blue, DASH.solid, { shape: "circle" }),
+      lineSeries(gettext("Mood"), C.vermillion, DASH.dashed, { shape: "diamond" }),
+      lineSeries(gettext("Sleep"), C.green, DASH.dotted, { shape: "square" }),
     ];
     const values = [interference.activities, interference.mood, interference.sleep];
-    const axes = [yAxis("Interference (0-10)")];
+    const axes = [yAxis(gettext("Interference (0-10)"))];
     return { options: timeOptions(data, series, axes, { y: { range: [0, 10] } }), values };
   }
 
@@ -429,11 +443,11 @@
   function spasticityChart(data) {
     const spasticity = data.spasticity;
     const series = [
-      pointSeries("Daily rating", C.green, "square", { size: 6 }),
-      lineSeries("7-day average", P.ink, DASH.solid, { width: 3 }),
+      pointSeries(gettext("Daily rating"), C.green, "square", { size: 6 }),
+      lineSeries(gettext("7-day average"), P.ink, DASH.solid, { width: 3 }),
     ];
     const values = [spasticity.rating, spasticity.rating_7d];
-    const axes = [yAxis("Spasticity (0-10)")];
+    const axes = [yAxis(gettext("Spasticity (0-10)"))];
     return { options: timeOptions(data, series, axes, { y: { range: [0, 10] } }), values };
   }
 
@@ -441,11 +455,11 @@
   function wakingsChart(data) {
     const wakings = data.night_wakings;
     const series = [
-      pointSeries("Wakings", C.vermillion, "diamond", { hollow: true, size: 6 }),
-      lineSeries("7-day average", P.ink, DASH.solid, { width: 3 }),
+      pointSeries(gettext("Wakings"), C.vermillion, "diamond", { hollow: true, size: 6 }),
+      lineSeries(gettext("7-day average"), P.ink, DASH.solid, { width: 3 }),
     ];
     const values = [wakings.count, wakings.count_7d];
-    const axes = [yAxis("Wakings a night", { incrs: WHOLE_STEPS })];
+    const axes = [yAxis(gettext("Wakings a night"), { incrs: WHOLE_STEPS })];
     return { options: timeOptions(data, series, axes, { y: { range: fromZero(4) } }), values };
   }
 
@@ -507,9 +521,10 @@
     let nightFill = { ratio: null, pattern: null };
     const paper = P.paper;
     const series = [
-      { label: "Hour", value: (u, h, si, idx) => (idx == null ? "" : `${pad2(h)}:00`) },
-      barSeries("Daytime", C.sky, C.sky, "trend-mk-bar"),
-      barSeries(`Night is ${nightSpan(byHour.night_hours)}`, C.blue, () => {
+      { label: gettext("Hour"), value: (u, h, si, idx) => (idx == null ? "" : `${pad2(h)}:00`) },
+      barSeries(gettext("Daytime"), C.sky, C.sky, "trend-mk-bar"),
+      barSeries(
+        interpolate(gettext("Night is %(hours)s"), { hours: nightSpan(byHour.night_hours) }, true), C.blue, () => {
         if (nightFill.ratio !== uPlot.pxRatio) {
           nightFill = { ratio: uPlot.pxRatio, pattern: hatch(C.blue, paper) };
         }
@@ -523,7 +538,7 @@
       axes: [
         {
           ...xAxis(),
-          label: "Hour of the day",
+          label: gettext("Hour of the day"),
           labelFont: FONT,
           labelSize: 18,
           size: 28, // one line of hours, not the two of a date axis
@@ -531,7 +546,7 @@
           values: (u, splits) => splits.map((h) => pad2(h)),
           grid: { show: false },
         },
-        yAxis("Spasms logged", { incrs: WHOLE_STEPS }),
+        yAxis(gettext("Spasms logged"), { incrs: WHOLE_STEPS }),
       ],
       legend,
       cursor: { points: { show: false } },
@@ -593,7 +608,9 @@
     container.dataset.drawn = "no";
     const message = document.createElement("p");
     message.className = "trend-chart-error";
-    message.textContent = "Sorry, this chart could not be drawn. The table below has the numbers.";
+    message.textContent = gettext(
+      "Sorry, this chart could not be drawn. The table below has the numbers.",
+    );
     // After the container, which is hidden from screen readers.
     container.after(message);
   }
