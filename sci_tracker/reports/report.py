@@ -170,6 +170,7 @@ HEADLINES = [
     (gettext_lazy("Night wakings per night"), "", "night_wakings", mean, "check-ins"),
     (
         gettext_lazy("Nights woken by spasms or pain"),
+        # xgettext:no-python-format
         gettext_lazy("% of nights"),
         "night_wakings",
         woken_share,

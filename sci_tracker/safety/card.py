@@ -29,7 +29,7 @@ STEPS = (
     _("With a cuff, check my blood pressure every 2 to 5 minutes."),
     _("If it does not come down, call the emergency number."),
 )
-WHAT_TO_SAY = _("Tell them: \u201cspinal cord injury, possible autonomic dysreflexia.\u201d")
+WHAT_TO_SAY = _("Tell them: “spinal cord injury, possible autonomic dysreflexia.”")
 
 # A refill or alarm this many days ahead (or already passed) shows on the home page.
 PUMP_NOTICE_DAYS = 7

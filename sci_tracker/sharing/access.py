@@ -83,7 +83,7 @@ class Access:
         """How this way in reads in the person's access log."""
         if self.link is not None:
             made = f"{self.link.created_at:%-d %b %Y}"
-            named = f"\u201c{self.link.label}\u201d, " if self.link.label else ""
+            named = f"“{self.link.label}”, " if self.link.label else ""
             return f"Share link ({named}made {made})"
         if self.grant is not None:
             member = self.grant.member

@@ -47,7 +47,7 @@ class ShareLink(models.Model):
         max_length=80,
         blank=True,
         help_text=gettext_lazy(
-            "For example \u201cDr Okafor, spasm clinic\u201d. Only you see this."
+            "For example “Dr Okafor, spasm clinic”. Only you see this."
         ),
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)

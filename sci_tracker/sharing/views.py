@@ -99,12 +99,12 @@ def tell_invitee(request: HttpRequest, grant: CareAccess) -> None:
     role = _("clinician") if grant.role == Role.CLINICIAN else _("carer")
     if sender.email_confirmed:
         who = _(
-            "The account that sent it calls itself \u201c%(name)s\u201d and uses the address "
+            "The account that sent it calls itself “%(name)s” and uses the address "
             "%(address)s."
         )
     else:
         who = _(
-            "The account that sent it calls itself \u201c%(name)s\u201d and gives the address "
+            "The account that sent it calls itself “%(name)s” and gives the address "
             "%(address)s, which it has not confirmed."
         )
     body = _(
@@ -133,7 +133,7 @@ def revoke_link(request, person, pk):
     if request.method == "POST":
         link.revoke()
         messages.success(
-            request, _("The link \u201c%(link)s\u201d no longer works.") % {"link": link}
+            request, _("The link “%(link)s” no longer works.") % {"link": link}
         )
         return redirect("sharing:home")
     return render(
@@ -142,7 +142,7 @@ def revoke_link(request, person, pk):
         {
             "title": _("Revoke this link?"),
             "message": _(
-                "\u201c%(link)s\u201d will stop working at once, for anyone who has it. "
+                "“%(link)s” will stop working at once, for anyone who has it. "
                 "You can make a new link at any time."
             )
             % {"link": link},
@@ -167,7 +167,7 @@ def end_access(request, person, pk):
             "title": (
                 _("Cancel this invitation?")
                 if waiting
-                else _("End %(who)s\u2019s access?") % {"who": who}
+                else _("End %(who)s’s access?") % {"who": who}
             ),
             "message": (
                 _("%(who)s will no longer be able to accept it. You can invite them again later.")
@@ -235,13 +235,13 @@ def answer_invitation(request, pk, answer):
     if answer == "decline":
         grant.end()
         messages.success(
-            request, _("You declined %(name)s\u2019s invitation.") % {"name": grant.person.name}
+            request, _("You declined %(name)s’s invitation.") % {"name": grant.person.name}
         )
     elif grant.role == Role.CLINICIAN and not request.user.is_clinician:
         messages.error(
             request,
             _(
-                "This invitation is for a clinician. Tick \u201cI am a clinician\u201d in your "
+                "This invitation is for a clinician. Tick “I am a clinician” in your "
                 "profile first, then accept it."
             ),
         )
@@ -249,7 +249,7 @@ def answer_invitation(request, pk, answer):
         grant.accept(request.user)
         messages.success(
             request,
-            _("You now have access to %(name)s\u2019s diary.") % {"name": grant.person.name},
+            _("You now have access to %(name)s’s diary.") % {"name": grant.person.name},
         )
     # Answered on the home page: back there, where the person they now help shows first.
     return redirect("home" if request.POST.get("back") == "home" else "sharing:people")
