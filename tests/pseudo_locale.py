@@ -32,10 +32,11 @@ class PseudoTranslation(trans_real.DjangoTranslation):
         return wrap(result.split(CONTEXT_SEPARATOR, 1)[-1])
 
 
-def outside_markers(text: str) -> list[str]:
+def outside_markers(text: str, depth: int = 0) -> tuple[list[str], int]:
     """The runs of text outside every marker (markers nest: a marked sentence may take a
-    marked word)."""
-    runs, current, depth = [], [], 0
+    marked word), and the depth at the end: `depth` carries a marked sentence that holds
+    elements (<strong>a name</strong>) on from one text node to the next."""
+    runs, current = [], []
     for char in text:
         if char == OPEN:
             if depth == 0:
@@ -47,7 +48,7 @@ def outside_markers(text: str) -> list[str]:
         elif depth == 0:
             current.append(char)
     runs.append("".join(current))
-    return [" ".join(run.split()) for run in runs if run.strip()]
+    return [" ".join(run.split()) for run in runs if run.strip()], depth
 
 
 # Attributes a person reads or hears (a screen reader says aria-label, title and alt).
@@ -66,7 +67,9 @@ class VisibleText(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.texts: list[str] = []
+        # (text, whether it is a text node: those follow on from each other, attributes stand
+        # alone)
+        self.texts: list[tuple[str, bool]] = []
         self.skipping = 0
         self.in_body = False
         self.own_language: list[str] = []  # tags of the open elements with a lang of their own
@@ -88,9 +91,9 @@ class VisibleText(HTMLParser):
             button = name == "value" and tag == "input" and values.get("type") in BUTTON_INPUTS
             sentence = name.startswith("data-") and re.search(r"[A-Za-z]{2,} [A-Za-z]{2,}", value)
             if read or button or sentence:
-                self.texts.append(value)
+                self.texts.append((value, False))
         if tag == "meta" and values.get("name") == "description" and values.get("content"):
-            self.texts.append(values["content"])
+            self.texts.append((values["content"], False))
 
     def handle_startendtag(self, tag: str, attrs: list) -> None:
         self.handle_starttag(tag, attrs)
@@ -105,10 +108,10 @@ class VisibleText(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self.skipping and not self.own_language and data.strip():
-            self.texts.append(data)
+            self.texts.append((data, True))
 
 
-def visible_texts(html: str) -> list[str]:
+def visible_texts(html: str) -> list[tuple[str, bool]]:
     parser = VisibleText()
     parser.feed(html)
     parser.close()

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import trans_real
 
+from sci_tracker.core import dates
 from tests.pseudo_locale import (
     CLOSE,
     OPEN,
@@ -73,15 +74,21 @@ def pseudo_locale(monkeypatch, settings):
     """English, with every translated string between markers."""
     monkeypatch.setitem(trans_real._translations, "en-gb", PseudoTranslation("en-gb"))
     settings.LANGUAGE_CODE = "en-gb"
+    # Month names and date patterns are looked up once per language and kept: forget the
+    # real English ones before, and the marked ones after.
+    dates._patterns.cache_clear()
     yield
     translation.deactivate()
+    dates._patterns.cache_clear()
 
 
 def page_findings(html: str) -> list[str]:
     """The runs of unmarked English on a page, each once, in page order."""
-    found = []
-    for text in visible_texts(html):
-        for run in outside_markers(DATA.sub(" ", text)):
+    found, flowing = [], 0
+    for text, in_flow in visible_texts(html):
+        runs, depth = outside_markers(DATA.sub(" ", text), flowing if in_flow else 0)
+        flowing = depth if in_flow else flowing
+        for run in runs:
             if english_words(run, ALLOWED) and run not in found:
                 found.append(run[:200])
     return found
