@@ -120,6 +120,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
     display_name = models.CharField(
+        _("display name"),
         max_length=80,
         blank=True,
         help_text=_("What the app calls you. Leave blank to use your e-mail."),

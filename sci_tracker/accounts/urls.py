@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from sci_tracker.accounts import views
 from sci_tracker.accounts.forms import ResetPasswordForm
@@ -18,26 +19,29 @@ urlpatterns = [
         "password/reset/",
         auth_views.PasswordResetView.as_view(
             form_class=ResetPasswordForm,
-            extra_context={"title": "Reset your password", "submit_label": "Send reset link"},
+            extra_context={"title": _("Reset your password"), "submit_label": _("Send reset link")},
         ),
         name="password_reset",
     ),
     path(
         "password/reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(extra_context={"title": "Check your e-mail"}),
+        auth_views.PasswordResetDoneView.as_view(extra_context={"title": _("Check your e-mail")}),
         name="password_reset_done",
     ),
     path(
         "password/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
-            extra_context={"title": "Choose a new password", "submit_label": "Save new password"}
+            extra_context={
+                "title": _("Choose a new password"),
+                "submit_label": _("Save new password"),
+            }
         ),
         name="password_reset_confirm",
     ),
     path(
         "password/reset/done/",
         auth_views.PasswordResetCompleteView.as_view(
-            extra_context={"title": "Your password is reset"}
+            extra_context={"title": _("Your password is reset")}
         ),
         name="password_reset_complete",
     ),

@@ -46,9 +46,7 @@ class ShareLink(models.Model):
         gettext_lazy("who it is for"),
         max_length=80,
         blank=True,
-        help_text=gettext_lazy(
-            "For example “Dr Okafor, spasm clinic”. Only you see this."
-        ),
+        help_text=gettext_lazy("For example “Dr Okafor, spasm clinic”. Only you see this."),
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     shows_from = models.DateField(gettext_lazy("first day it shows"), null=True, blank=True)

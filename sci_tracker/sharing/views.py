@@ -99,8 +99,7 @@ def tell_invitee(request: HttpRequest, grant: CareAccess) -> None:
     role = _("clinician") if grant.role == Role.CLINICIAN else _("carer")
     if sender.email_confirmed:
         who = _(
-            "The account that sent it calls itself “%(name)s” and uses the address "
-            "%(address)s."
+            "The account that sent it calls itself “%(name)s” and uses the address %(address)s."
         )
     else:
         who = _(
@@ -132,9 +131,7 @@ def revoke_link(request, person, pk):
     link = get_object_or_404(ShareLink.objects.for_user(person), pk=pk)
     if request.method == "POST":
         link.revoke()
-        messages.success(
-            request, _("The link “%(link)s” no longer works.") % {"link": link}
-        )
+        messages.success(request, _("The link “%(link)s” no longer works.") % {"link": link})
         return redirect("sharing:home")
     return render(
         request,

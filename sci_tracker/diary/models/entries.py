@@ -227,7 +227,7 @@ class CatalogueItem(models.Model):
         null=True,
         blank=True,
         on_delete=models.CASCADE,
-        help_text="Empty for the built-in catalogue.",
+        help_text=_("Empty for the built-in catalogue."),
     )
     slug = models.SlugField(max_length=60)
     name = models.CharField(max_length=80)
@@ -273,7 +273,9 @@ class Trigger(CatalogueItem):
         ACTIVITY = "activity", _("Activity and rest")
         OTHER = "other", _("Other")
 
-    category = models.CharField(max_length=20, choices=Category.choices, default=Category.OTHER)
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default=Category.OTHER
+    )
 
     class Meta(CatalogueItem.Meta):
         constraints = [
@@ -299,7 +301,9 @@ class Intervention(CatalogueItem):
         PROCEDURE = "procedure", _("Procedure")
         OTHER = "other", _("Other")
 
-    category = models.CharField(max_length=20, choices=Category.choices, default=Category.OTHER)
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default=Category.OTHER
+    )
 
     class Meta(CatalogueItem.Meta):
         constraints = [
@@ -469,9 +473,9 @@ class Entry(FetchedRelations, VersionedByOwner, models.Model):
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The account that logged it: the person, or a carer.",
+        help_text=_("The account that logged it: the person, or a carer."),
     )
-    note = models.TextField(blank=True, max_length=2000)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
     note_for_clinician = models.BooleanField(
         _("show this note to my clinician"),
         default=False,
@@ -564,9 +568,10 @@ class CheckIn(Entry):
         MORE_THAN_TEN_HOURLY = 4, _("4: Spasms more than ten times an hour")
 
     class Severity(models.IntegerChoices):
-        MILD = 1, "1: Mild"
-        MODERATE = 2, "2: Moderate"
-        SEVERE = 3, "3: Severe"
+        # Translators: the Penn Spasm Frequency Scale's severity levels (published wording).
+        MILD = 1, _("1: Mild")
+        MODERATE = 2, _("2: Moderate")
+        SEVERE = 3, _("3: Severe")
 
     date = models.DateField(help_text=_("The day this check-in is about, in your time zone."))
     recall_window = models.CharField(
@@ -712,7 +717,7 @@ class RedFlag(models.TextChoices):
 class TimedEntry(Entry):
     """An event at a moment: a spasm or a bout of leg pain, with triggers and red flags."""
 
-    occurred_at = models.DateTimeField("when")
+    occurred_at = models.DateTimeField(_("when"))
     red_flags = models.JSONField(
         _("other symptoms right now"),
         default=list,
@@ -771,12 +776,14 @@ class SpasmImpact(models.TextChoices):
 class SpasmEpisode(TimedEntry):
     # Pattern and severity are "not given" ("" and NULL) unless the person chose one: a
     # one-tap "Spasm now" stores no guess, and severity means leave the not-given ones out.
-    pattern = models.CharField(max_length=12, choices=SpasmPattern.choices, blank=True, default="")
+    pattern = models.CharField(
+        _("pattern"), max_length=12, choices=SpasmPattern.choices, blank=True, default=""
+    )
     regions = models.JSONField(
-        "where", default=list, blank=True, validators=[ChoiceList(BodyRegion.values)]
+        _("where"), default=list, blank=True, validators=[ChoiceList(BodyRegion.values)]
     )
     severity = models.PositiveSmallIntegerField(
-        choices=SpasmSeverity.choices, null=True, blank=True
+        _("severity"), choices=SpasmSeverity.choices, null=True, blank=True
     )
     duration = models.CharField(
         _("how long"), max_length=12, choices=SpasmDuration.choices, blank=True, default=""
@@ -1016,10 +1023,10 @@ class LegPainEntry(TimedEntry):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="entries",
-        verbose_name="which pain problem",
+        verbose_name=_("which pain problem"),
     )
     sites = models.JSONField(
-        "where", default=list, blank=True, validators=[ChoiceList(PainSite.values)]
+        _("where"), default=list, blank=True, validators=[ChoiceList(PainSite.values)]
     )
     qualities = models.JSONField(
         _("what it feels like"),
@@ -1090,7 +1097,9 @@ class InterventionUse(FetchedRelations, VersionedByOwner, models.Model):
     pain = models.ForeignKey(
         LegPainEntry, null=True, blank=True, on_delete=models.CASCADE, related_name="uses"
     )
-    dose = models.CharField(max_length=60, blank=True, help_text=_('Optional, e.g. "10 mg".'))
+    dose = models.CharField(
+        _("dose"), max_length=60, blank=True, help_text=_('Optional, e.g. "10 mg".')
+    )
     effect = models.CharField(max_length=16, choices=Effect.choices, default=Effect.NOT_SURE)
 
     class Meta:
