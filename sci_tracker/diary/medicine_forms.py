@@ -240,7 +240,6 @@ class AsNeededDoseForm(OwnWords, forms.Form):
         self.fields["medicine"].queryset = Medicine.objects.filter(
             pk__in=[medicine.pk for medicine in medicines]
         )
-        self.fields["when"].choices = [(value, _(label)) for value, label in WHEN_CHOICES]
         self.writing.local_field(self.fields["occurred_local"])
         self.fields["occurred_local"].help_text = self.writing.zone_help(_("The time it was taken"))
         if len(medicines) == 1:

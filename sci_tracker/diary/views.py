@@ -13,8 +13,7 @@ from django.utils import formats, timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import gettext_noop, ngettext, pgettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext, pgettext
 from django.views.decorators.http import require_POST, require_safe
 
 from sci_tracker.accounts.emergency import emergency_number
@@ -82,35 +81,45 @@ from sci_tracker.sharing.access import person_view, scope_kwargs
 logger = logging.getLogger(__name__)
 
 NEW_ENTRY_TITLES = {
-    "spasm": _lazy("Log a spasm"),
-    "pain": _lazy("Log leg pain"),
-    "checkin": _lazy("Daily check-in"),
-    "event": _lazy("Log a treatment event"),
-    "ad": _lazy("Log an autonomic dysreflexia episode"),
-    "care": _lazy("Log bladder, bowel or skin"),
+    "spasm": gettext_lazy("Log a spasm"),
+    "pain": gettext_lazy("Log leg pain"),
+    "checkin": gettext_lazy("Daily check-in"),
+    "event": gettext_lazy("Log a treatment event"),
+    "ad": gettext_lazy("Log an autonomic dysreflexia episode"),
+    "care": gettext_lazy("Log bladder, bowel or skin"),
 }
 # The same pages in someone else's diary: the title says whose diary the entry goes to.
 NEW_ENTRY_TITLES_FOR = {
-    "spasm": _lazy("Log a spasm for %(name)s"),
-    "pain": _lazy("Log leg pain for %(name)s"),
-    "checkin": _lazy("Daily check-in for %(name)s"),
-    "event": _lazy("Log a treatment event for %(name)s"),
-    "ad": _lazy("Log an autonomic dysreflexia episode for %(name)s"),
-    "care": _lazy("Log bladder, bowel or skin for %(name)s"),
+    "spasm": gettext_lazy("Log a spasm for %(name)s"),
+    "pain": gettext_lazy("Log leg pain for %(name)s"),
+    "checkin": gettext_lazy("Daily check-in for %(name)s"),
+    "event": gettext_lazy("Log a treatment event for %(name)s"),
+    "ad": gettext_lazy("Log an autonomic dysreflexia episode for %(name)s"),
+    "care": gettext_lazy("Log bladder, bowel or skin for %(name)s"),
 }
 # The bladder, bowel and skin form of one area (?area=), and the same for a carer.
 CARE_TITLES = {
-    "bladder": (_lazy("Log bladder"), _lazy("Log bladder for %(name)s")),
-    "bowel": (_lazy("Log bowel"), _lazy("Log bowel for %(name)s")),
-    "skin": (_lazy("Log skin"), _lazy("Log skin for %(name)s")),
+    "bladder": (gettext_lazy("Log bladder"), gettext_lazy("Log bladder for %(name)s")),
+    "bowel": (gettext_lazy("Log bowel"), gettext_lazy("Log bowel for %(name)s")),
+    "skin": (gettext_lazy("Log skin"), gettext_lazy("Log skin for %(name)s")),
 }
 
 
 # The Log page's time chips for a one-tap spasm: (minutes ago, chip, the big button's title).
 QUICK_WHEN = [
-    (0, _lazy("Now"), _lazy("Spasm now"), _lazy("Spasm now for %(name)s")),
-    (15, _lazy("15 min ago"), _lazy("Spasm 15 min ago"), _lazy("Spasm 15 min ago for %(name)s")),
-    (60, _lazy("1 hour ago"), _lazy("Spasm 1 hour ago"), _lazy("Spasm 1 hour ago for %(name)s")),
+    (0, gettext_lazy("Now"), gettext_lazy("Spasm now"), gettext_lazy("Spasm now for %(name)s")),
+    (
+        15,
+        gettext_lazy("15 min ago"),
+        gettext_lazy("Spasm 15 min ago"),
+        gettext_lazy("Spasm 15 min ago for %(name)s"),
+    ),
+    (
+        60,
+        gettext_lazy("1 hour ago"),
+        gettext_lazy("Spasm 1 hour ago"),
+        gettext_lazy("Spasm 1 hour ago for %(name)s"),
+    ),
 ]
 RED_FLAGS_ANCHOR = "#id_red_flags"
 
@@ -275,7 +284,7 @@ def _take_tap(request, form_class, save):
     return (entry, made), None
 
 
-UNKNOWN_TAP = _lazy("That button sent something the app does not know.")
+UNKNOWN_TAP = gettext_lazy("That button sent something the app does not know.")
 
 
 @require_POST
@@ -346,15 +355,15 @@ def pain_now(request, person):
 
 # The Log page's bladder, bowel and skin buttons (a carer's page says whose diary it is).
 CARE_TAP_TITLES = {
-    "catheter": _lazy("Catheterised or emptied"),
-    "bowel-routine": _lazy("Bowel routine done"),
-    "skin-check": _lazy("Skin check done"),
+    "catheter": gettext_lazy("Catheterised or emptied"),
+    "bowel-routine": gettext_lazy("Bowel routine done"),
+    "skin-check": gettext_lazy("Skin check done"),
 }
 # The full forms, one per area: (area, link words).
 CARE_AREA_LINKS = [
-    ("bladder", _lazy("Bladder: a leak, signs of an infection, an infection treated")),
-    ("bowel", _lazy("Bowel: a routine with its result, missed, an accident, constipation")),
-    ("skin", _lazy("Skin: a problem found (where, and the stage if known), healed")),
+    ("bladder", gettext_lazy("Bladder: a leak, signs of an infection, an infection treated")),
+    ("bowel", gettext_lazy("Bowel: a routine with its result, missed, an accident, constipation")),
+    ("skin", gettext_lazy("Skin: a problem found (where, and the stage if known), healed")),
 ]
 
 
@@ -414,7 +423,7 @@ def checkin_now(request, person):
     return _tap_answer(request, made, done, checkin.get_absolute_url())
 
 
-NOT_SAVED = _lazy(
+NOT_SAVED = gettext_lazy(
     "This was not saved: the database did not answer. Nothing was written, and what you typed is "
     "still here. Wait a moment, then save again."
 )

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0009_user_language'),
+        ("accounts", "0009_user_language"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='display_name',
-            field=models.CharField(blank=True, help_text='What the app calls you. Leave blank to use your e-mail.', max_length=80, verbose_name='display name'),
+            model_name="user",
+            name="display_name",
+            field=models.CharField(
+                blank=True,
+                help_text="What the app calls you. Leave blank to use your e-mail.",
+                max_length=80,
+                verbose_name="display name",
+            ),
         ),
     ]

@@ -4,75 +4,121 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('diary', '0014_day_figures'),
+        ("diary", "0014_day_figures"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='adepisode',
-            name='note',
-            field=models.TextField(blank=True, max_length=2000, verbose_name='note'),
+            model_name="adepisode",
+            name="note",
+            field=models.TextField(blank=True, max_length=2000, verbose_name="note"),
         ),
         migrations.AlterField(
-            model_name='careevent',
-            name='note',
-            field=models.TextField(blank=True, max_length=2000, verbose_name='note'),
+            model_name="careevent",
+            name="note",
+            field=models.TextField(blank=True, max_length=2000, verbose_name="note"),
         ),
         migrations.AlterField(
-            model_name='checkin',
-            name='note',
-            field=models.TextField(blank=True, max_length=2000, verbose_name='note'),
+            model_name="checkin",
+            name="note",
+            field=models.TextField(blank=True, max_length=2000, verbose_name="note"),
         ),
         migrations.AlterField(
-            model_name='intervention',
-            name='category',
-            field=models.CharField(choices=[('physical', 'Physical'), ('equipment', 'Equipment'), ('lifestyle', 'Lifestyle'), ('medicine', 'Medicine'), ('procedure', 'Procedure'), ('other', 'Other')], default='other', max_length=20, verbose_name='category'),
+            model_name="intervention",
+            name="category",
+            field=models.CharField(
+                choices=[
+                    ("physical", "Physical"),
+                    ("equipment", "Equipment"),
+                    ("lifestyle", "Lifestyle"),
+                    ("medicine", "Medicine"),
+                    ("procedure", "Procedure"),
+                    ("other", "Other"),
+                ],
+                default="other",
+                max_length=20,
+                verbose_name="category",
+            ),
         ),
         migrations.AlterField(
-            model_name='interventionuse',
-            name='dose',
-            field=models.CharField(blank=True, help_text='Optional, e.g. "10 mg".', max_length=60, verbose_name='dose'),
+            model_name="interventionuse",
+            name="dose",
+            field=models.CharField(
+                blank=True, help_text='Optional, e.g. "10 mg".', max_length=60, verbose_name="dose"
+            ),
         ),
         migrations.AlterField(
-            model_name='legpainentry',
-            name='note',
-            field=models.TextField(blank=True, max_length=2000, verbose_name='note'),
+            model_name="legpainentry",
+            name="note",
+            field=models.TextField(blank=True, max_length=2000, verbose_name="note"),
         ),
         migrations.AlterField(
-            model_name='medicinedose',
-            name='note',
-            field=models.TextField(blank=True, max_length=2000, verbose_name='note'),
+            model_name="medicinedose",
+            name="note",
+            field=models.TextField(blank=True, max_length=2000, verbose_name="note"),
         ),
         migrations.AlterField(
-            model_name='spasmepisode',
-            name='note',
-            field=models.TextField(blank=True, max_length=2000, verbose_name='note'),
+            model_name="spasmepisode",
+            name="note",
+            field=models.TextField(blank=True, max_length=2000, verbose_name="note"),
         ),
         migrations.AlterField(
-            model_name='spasmepisode',
-            name='pattern',
-            field=models.CharField(blank=True, choices=[('jerky', 'Sudden jerky spasm'), ('stiffness', 'Sustained stiffness'), ('clonus', 'Clonus (rhythmic jerking)')], default='', max_length=12, verbose_name='pattern'),
+            model_name="spasmepisode",
+            name="pattern",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("jerky", "Sudden jerky spasm"),
+                    ("stiffness", "Sustained stiffness"),
+                    ("clonus", "Clonus (rhythmic jerking)"),
+                ],
+                default="",
+                max_length=12,
+                verbose_name="pattern",
+            ),
         ),
         migrations.AlterField(
-            model_name='spasmepisode',
-            name='severity',
-            field=models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Mild'), (2, 'Moderate'), (3, 'Severe')], null=True, verbose_name='severity'),
+            model_name="spasmepisode",
+            name="severity",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                choices=[(1, "Mild"), (2, "Moderate"), (3, "Severe")],
+                null=True,
+                verbose_name="severity",
+            ),
         ),
         migrations.AlterField(
-            model_name='spasticityweek',
-            name='note',
-            field=models.TextField(blank=True, max_length=2000, verbose_name='note'),
+            model_name="spasticityweek",
+            name="note",
+            field=models.TextField(blank=True, max_length=2000, verbose_name="note"),
         ),
         migrations.AlterField(
-            model_name='treatmentevent',
-            name='note',
-            field=models.TextField(blank=True, max_length=2000, verbose_name='note'),
+            model_name="treatmentevent",
+            name="note",
+            field=models.TextField(blank=True, max_length=2000, verbose_name="note"),
         ),
         migrations.AlterField(
-            model_name='trigger',
-            name='category',
-            field=models.CharField(choices=[('bladder', 'Bladder'), ('bowel', 'Bowel'), ('skin', 'Skin'), ('clothing', 'Clothing and straps'), ('temperature', 'Temperature'), ('movement', 'Movement and position'), ('illness', 'Illness'), ('injury', 'Injury'), ('emotional', 'Emotions'), ('hormonal', 'Hormones'), ('activity', 'Activity and rest'), ('other', 'Other')], default='other', max_length=20, verbose_name='category'),
+            model_name="trigger",
+            name="category",
+            field=models.CharField(
+                choices=[
+                    ("bladder", "Bladder"),
+                    ("bowel", "Bowel"),
+                    ("skin", "Skin"),
+                    ("clothing", "Clothing and straps"),
+                    ("temperature", "Temperature"),
+                    ("movement", "Movement and position"),
+                    ("illness", "Illness"),
+                    ("injury", "Injury"),
+                    ("emotional", "Emotions"),
+                    ("hormonal", "Hormones"),
+                    ("activity", "Activity and rest"),
+                    ("other", "Other"),
+                ],
+                default="other",
+                max_length=20,
+                verbose_name="category",
+            ),
         ),
     ]
