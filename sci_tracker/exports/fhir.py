@@ -711,7 +711,7 @@ def snomed_concept(code_and_display, text):
 
 def pain_body_site(sites):
     """R4B allows one bodySite: the one site, or the limb that holds them all."""
-    labels = ", ".join(dict(PainSite.choices)[site] for site in sites)
+    labels = ", ".join(str(dict(PainSite.choices)[site]) for site in sites)
     if len(sites) == 1:
         return snomed_concept(PAIN_SITE_SNOMED[sites[0]], labels)
     if all(site.startswith("left-") for site in sites):
@@ -827,7 +827,7 @@ def pain_resource(pain, patient, zone):
         component(
             "pain-site",
             valueCodeableConcept=snomed_concept(
-                PAIN_SITE_SNOMED[site], dict(PainSite.choices)[site]
+                PAIN_SITE_SNOMED[site], str(dict(PainSite.choices)[site])
             ),
         )
         for site in pain.sites
