@@ -237,3 +237,22 @@ def test_a_new_person_spends_a_first_day_in_spanish_without_meeting_english(
 
     assert {name: found for name, found in pages.items() if found} == {}
     assert sorted(recording.missed) == []
+
+
+OWN_TRANSLATION = "traducción propia de SCI Tracker"
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"), [("es", True), ("en-GB", False)], ids=["spanish", "english"]
+)
+def test_the_scales_say_their_wording_is_the_apps_own_translation(
+    alice_client, alice, language, shown
+):
+    alice_client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    for page in (reverse("diary:new", args=["checkin"]), reverse("diary:new", args=["pain"])):
+        text = alice_client.get(page).text
+        assert (OWN_TRANSLATION in text) is shown, page
+        assert ("SCI Tracker’s own translation" in text) is False, page
+    # Pages without a scale carry no such note.
+    assert OWN_TRANSLATION not in alice_client.get(reverse("diary:new", args=["event"])).text
+    assert (OWN_TRANSLATION in alice_client.get(reverse("reports:report")).text) is shown

@@ -30,3 +30,14 @@ def language_for(user) -> str:
     notifications and e-mails): their profile's choice, else the site's LANGUAGE_CODE."""
     chosen = getattr(user, "language", "")
     return chosen if is_offered(chosen) else settings.LANGUAGE_CODE
+
+
+# The languages in which the clinical scales (Penn Spasm Frequency Scale, the 0-10 ratings,
+# Modified Ashworth) are shown in a validated translation. None yet: in every language but
+# English their wording is the app's own, and the pages that ask or show them say so.
+VALIDATED_SCALE_LANGUAGES: frozenset[str] = frozenset({"en"})
+
+
+def scales_in_own_translation(code: str | None) -> bool:
+    """Whether the clinical scales' wording in language `code` is the app's own translation."""
+    return (code or settings.LANGUAGE_CODE).split("-")[0] not in VALIDATED_SCALE_LANGUAGES
