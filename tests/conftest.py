@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sci_tracker.accounts.models import User
 from sci_tracker.core.models import CACHE_TABLE
@@ -38,6 +38,15 @@ def _test_settings():
         },
     ):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    # A request leaves its language active in the thread (LocaleMiddleware activates it and
+    # nothing resets it): a later test that builds a page or a report without a request would
+    # find the last request's language instead of the site's.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
