@@ -63,7 +63,8 @@ class VisibleText(HTMLParser):
     """The text of a page as people meet it: text nodes outside scripts and styles, the
     attributes read out or shown, the value of button inputs, and data-* attributes that hold
     sentences for the page's scripts to show. Text inside an element of the body that says its
-    own language (lang="es": the language menu's names) is in that language on purpose."""
+    own language (lang="es": the language menu's names; lang="en": an English guide's title)
+    is in that language on purpose."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -80,7 +81,7 @@ class VisibleText(HTMLParser):
         values = dict(attrs)
         if tag == "body":
             self.in_body = True
-        elif self.in_body and values.get("lang") and tag not in VOID_ELEMENTS:
+        elif tag != "html" and values.get("lang") and tag not in VOID_ELEMENTS:
             self.own_language.append(tag)
         if self.own_language:
             return

@@ -103,6 +103,8 @@ def test_it_serves_the_service_worker_from_the_root_for_everyone_alike(client, a
     assert shell["queue_script"] == "/static/js/queue.js"
     assert (shell["log_page"], shell["log_copy"]) == ("/log/", "/log/offline-copy/")
     assert shell["offline_page"] == "/offline/"
+    # One worker for every language: its last resort's words in each, picked by the browser's.
+    assert shell["offline_words"] == {"en-gb": "You are offline.", "es": "No tiene conexión."}
     assert "importScripts(SHELL.queue_script)" in rest
     assert 'addEventListener("fetch"' in rest
     assert 'addEventListener("sync"' in rest

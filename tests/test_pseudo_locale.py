@@ -12,6 +12,7 @@ rewrites the file without the fixed ones and adds nothing). docs/translating.md 
 import json
 import os
 import re
+import zoneinfo
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,8 +45,11 @@ ALLOWED = frozenset(
         "SCI",  # the product's name, SCI Tracker
         "Tracker",  # the product's name
         "mmHg",  # the unit of blood pressure, written so in every language
+        "API",  # an acronym read as it is in every language (the API's own page)
     }
 )
+# Time zones by their names in the IANA database (the profile's menu), the same in every language.
+ZONES = frozenset(zone.replace("_", " ") for zone in zoneinfo.available_timezones())
 # The world's own data (tests/test_authorization.py): what people typed, not the app's words.
 DATA = re.compile(
     r"PRIVATE-[A-Z_]+(?: (?:trigger|flagged|AD|SCI-SET|skin|pills|dose|feet))?"
@@ -89,7 +93,7 @@ def page_findings(html: str) -> list[str]:
         runs, depth = outside_markers(DATA.sub(" ", text), flowing if in_flow else 0)
         flowing = depth if in_flow else flowing
         for run in runs:
-            if english_words(run, ALLOWED) and run not in found:
+            if run not in ZONES and english_words(run, ALLOWED) and run not in found:
                 found.append(run[:200])
     return found
 

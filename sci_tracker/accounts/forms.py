@@ -147,6 +147,19 @@ SAFETY_FIELDS = [
     "card_medicines",
 ]
 APPEARANCE_FIELDS = ["language", "theme"]
+
+
+class LanguageSelect(forms.Select):
+    """The profile's language menu: each language is named in its own language ("Español"), so
+    its option says so, and a screen reader reads the name as its speakers say it."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value:
+            option["attrs"]["lang"] = value
+        return option
+
+
 PUMP_DATES = ("pump_refill_date", "pump_alarm_date")
 # A refill or alarm date further than this from today is a slip of the year.
 PUMP_DATES_WITHIN = timedelta(days=366)
@@ -212,6 +225,7 @@ class ProfileForm(UsesAppAsMixin, forms.ModelForm):
             "emergency_contact_name": forms.TextInput(attrs={"autocomplete": "off"}),
             "card_medicines": forms.Textarea(attrs={"rows": 3}),
             "theme": forms.RadioSelect,
+            "language": LanguageSelect,
         }
 
     def __init__(self, *args, **kwargs):

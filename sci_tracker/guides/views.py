@@ -26,7 +26,15 @@ def page(request, slug):
     boxes = [diary_boxes.fill(name, request.user) for name in found.diary_boxes] + [None]
     pieces = list(zip(found.parts[::2], boxes, strict=True))
     return render(
-        request, "guides/page.html", {"title": found.title, "page": found, "pieces": pieces}
+        request,
+        "guides/page.html",
+        {
+            "title": found.title,
+            # An untranslated guide shown in English says so to a screen reader.
+            "title_language": found.language,
+            "page": found,
+            "pieces": pieces,
+        },
     )
 
 

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -115,6 +116,15 @@ def _worker_source() -> str:
     return _kept_worker_source()
 
 
+def offline_words() -> dict[str, str]:
+    """ "You are offline." in each language the app speaks, by language code."""
+    words = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            words[code] = _("You are offline.")
+    return words
+
+
 def shell() -> dict:
     """What the worker keeps for offline use, by the names this deploy serves them under, and
     the addresses it treats apart (the Log page and its offline copy, the one-tap forms)."""
@@ -128,6 +138,9 @@ def shell() -> dict:
         "log_page": log,
         "log_copy": reverse("diary:log_offline_copy"),
         "account_header": ACCOUNT_HEADER,
+        # The words of the last resort (no network, and the offline page not kept yet), in each
+        # language: one worker serves every page, so it picks by the browser's language.
+        "offline_words": offline_words(),
         # The one-tap forms, own or a carer's (/people/<id>/log/...): their address ends so.
         "taps": [
             reverse(name).removeprefix(log)

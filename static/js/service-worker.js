@@ -24,6 +24,17 @@ importScripts(SHELL.queue_script);
 const SHELL_CACHE = `sci-shell-${hash(JSON.stringify(SHELL.static))}`;
 const PAGES_CACHE = "sci-pages";
 
+// The last resort's words in the browser's language, else the site's first.
+function offlineWords() {
+  const words = SHELL.offline_words;
+  const wanted = (self.navigator.language || "").toLowerCase();
+  const code =
+    Object.keys(words).find((each) => each === wanted) ||
+    Object.keys(words).find((each) => each.split("-")[0] === wanted.split("-")[0]) ||
+    Object.keys(words)[0];
+  return words[code];
+}
+
 function hash(text) {
   let value = 0;
   for (let index = 0; index < text.length; index += 1) {
@@ -120,7 +131,7 @@ async function page(request, url) {
     const own = url.pathname === SHELL.log_page && (await SciQueue.getMeta("pages-account"));
     const copy = own ? await fromCache(PAGES_CACHE, SHELL.log_copy) : null;
     const offline = copy || (await fromCache(PAGES_CACHE, SHELL.offline_page));
-    return offline || new Response("You are offline.", { status: 503 });
+    return offline || new Response(offlineWords(), { status: 503 });
   }
 }
 
