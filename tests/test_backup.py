@@ -78,6 +78,7 @@ def test_it_downloads_a_versioned_backup_named_for_the_local_day(alice_client, a
         "emergency_number": "",
         "card_medicines": "",
         "theme": "device",
+        "language": "",
     }
     assert data["reminders"] is None  # none were ever saved
     assert list(data) == list(backup.TOP_LEVEL_KEYS)

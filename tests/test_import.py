@@ -1084,6 +1084,7 @@ def test_it_restores_the_profile_only_when_asked(alice_client, alice):
         "emergency_number": "",
         "card_medicines": "",
         "theme": "device",
+        "language": "",
     }
 
 
@@ -1252,6 +1253,40 @@ def test_it_restores_the_light_or_dark_choice_from_a_backup(alice_client, alice)
     confirm(alice_client)
     alice.refresh_from_db()
     assert alice.theme == "light"
+
+
+def test_it_keeps_the_language_when_a_backup_has_none(alice_client, alice):
+    User.objects.filter(pk=alice.pk).update(language="es")
+    data = json.loads(minimal_backup())
+    data["profile"].pop("language", None)
+    upload(alice_client, {"b.json": json.dumps(data).encode()}, restore_profile="on")
+    confirm(alice_client)
+    alice.refresh_from_db()
+    assert alice.language == "es"
+
+
+def test_it_restores_the_language_from_a_backup(alice_client, alice):
+    text = page_text(
+        upload(alice_client, {"b.json": backup_with_profile(language="es")}, restore_profile="on")
+    )
+    assert "Language: Español" in text
+    confirm(alice_client)
+    alice.refresh_from_db()
+    assert alice.language == "es"
+
+
+@pytest.mark.parametrize("language", ["klingon", "es-mx", None, 1, ["es"]], ids=repr)
+def test_it_leaves_the_profile_as_it_is_when_the_language_is_not_one(alice_client, alice, language):
+    text = page_text(
+        upload(
+            alice_client, {"b.json": backup_with_profile(language=language)}, restore_profile="on"
+        )
+    )
+    assert "language" in text
+    assert "Your profile stays as it is." in text
+    before = profile_of(alice)
+    confirm(alice_client)
+    assert profile_of(alice) == before
 
 
 @pytest.mark.parametrize("theme", ["sepia", "", None, 1, ["dark"]], ids=repr)

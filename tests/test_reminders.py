@@ -309,8 +309,10 @@ def test_it_writes_reminders_in_the_language_on_the_persons_profile(db):
     round_at(utc(2026, 6, 1, 19, 0))
     sent = {message.to[0]: message for message in mail.outbox}
     spanish = sent["lucia@example.org"]
-    assert spanish.subject == "Es la hora de su registro diario"
-    assert spanish.body.startswith("¿Cómo fueron hoy los espasmos y el dolor? Lleva un minuto.")
+    assert spanish.subject == "Es hora de su revisión diaria"
+    assert spanish.body.startswith(
+        "¿Cómo han ido hoy los espasmos y el dolor? Solo lleva un minuto."
+    )
     assert "Para dejar de recibir estos correos, abra este enlace:" in spanish.body
     assert sent["lena@example.org"].subject == "Time for your daily check-in"
 
@@ -764,9 +766,8 @@ def test_it_reads_a_round_in_the_same_queries_for_more_people(db, people):
 
 
 def test_it_writes_each_reminder_in_its_recipients_language(db, monkeypatch):
-    # The account's language (when it has one) decides, not the site's: push and e-mail alike.
-    monkeypatch.setattr(User, "language", "es", raising=False)
-    person = make_user("lena", time_zone="Europe/London")
+    # The account's language decides, not the site's: push and e-mail alike.
+    person = make_user("lena", time_zone="Europe/London", language="es")
     subscribe(person, Device("https://push.example/phone"))
     remind(person, email=True)
     spoken = []

@@ -61,8 +61,8 @@ VERSION = 7
 
 # The profile: `email` says whose diary it is (an import maps entries logged with it to the
 # importing person) and is never restored; the others are restored when the person asks.
-# The safety profile and the light or dark choice came later: a backup from before them lacks
-# those keys (LATER_SETTINGS), and an import keeps the person's present values for them.
+# The safety profile, the light or dark choice and the language came later: a backup from before
+# them lacks those keys (LATER_SETTINGS), and an import keeps the person's present values for them.
 SAFETY_SETTINGS = (
     "usual_systolic",
     "usual_diastolic",
@@ -83,9 +83,10 @@ PROFILE_SETTINGS = (
     "is_clinician",
     *SAFETY_SETTINGS,
     "theme",
+    "language",
 )
 # Settings a backup made before them lacks: an import keeps the person's present values.
-LATER_SETTINGS = ("uses_app_as", *SAFETY_SETTINGS, "theme")
+LATER_SETTINGS = ("uses_app_as", *SAFETY_SETTINGS, "theme", "language")
 PROFILE_FIELDS = ("email", *PROFILE_SETTINGS)
 
 # The reminder settings, restored with the profile (`null` in the file: none were ever saved).
