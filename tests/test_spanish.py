@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import trans_real
@@ -197,6 +198,9 @@ def test_a_new_person_spends_a_first_day_in_spanish_without_meeting_english(
     }
     sent = visit("signed up", client.post(reverse("signup"), form, follow=True))
     assert "Revise su correo electrónico" in sent.text
+    (confirmation,) = mail.outbox  # written in the language she signed up in
+    for line in [confirmation.subject, *confirmation.body.splitlines()]:
+        assert len({word.lower() for word in WORD.findall(line)} & ENGLISH) < 2, line
     lucia = User.objects.get(email="lucia@example.org")
     signed_in = client.post(
         reverse("login"), {"username": lucia.email, "password": PASSWORD}, follow=True
