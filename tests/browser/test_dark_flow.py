@@ -17,9 +17,7 @@ from tests.test_authorization import world as world  # the walker's visitors and
 DARK_PAGE = "rgb(33, 37, 41)"  # Bootstrap's dark --bs-body-bg
 LIGHT_PAGE = "rgb(255, 255, 255)"
 DARK_RING = "rgb(139, 185, 254)"  # --focus-ring in dark mode (app.css)
-# The walker's visitors who see pages: everyone but the ones turned away.
 SVG_TEXT_FILL = "getComputedStyle(document.querySelector('.report-svg text')).fill"
-VISITORS = ["anonymous", "owner", "carer", "clinician_with_access", "live_link"]
 
 
 def mode(page):
@@ -46,8 +44,21 @@ def pages_for(role, world):
             yield pattern.name, address(pattern, role, world)
 
 
+# The walker's visitors who see pages (everyone but the ones turned away), and the pages each
+# way in is for, all of which must be seen dark (so the walker's list was not empty).
+MUST_SEE = {
+    "anonymous": {"login", "signup", "guides:page"},
+    "owner": {"profile", "diary:new", "diary:history", "trends:overview", "safety:card"},
+    "carer": {"diary:quick_log", "safety:card", "trends:overview"},
+    "clinician_with_access": {"reports:report", "sharing:add_note", "diary:confirm_pain_types"},
+    "live_link": {"trends:overview", "reports:report"},
+}
+
+
+# One test per visitor: each scans dozens of pages, and apart they can run side by side.
+@pytest.mark.parametrize("visitor", MUST_SEE)
 def test_every_page_passes_an_accessibility_scan_in_dark_mode(
-    page, live_server, console_errors, world
+    page, live_server, console_errors, world, visitor
 ):
     alice = world["accounts"]["alice"]
     # Enough of a diary for the charts, the heat map and the report, and an AD card to show.
@@ -57,36 +68,27 @@ def test_every_page_passes_an_accessibility_scan_in_dark_mode(
     alice.refresh_from_db()
     fill_days(alice, alice.local_today() - timedelta(days=2), 30)
     page.emulate_media(color_scheme="dark")
-    seen = {}
-    for role in (r for r in ROLES if r.name in VISITORS):
-        page.context.clear_cookies()
-        if role.account:
-            sign_in(page, live_server, world["accounts"][role.account].email)
-            expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-        for name, path in pages_for(role, world):
-            url = live_server.url + path
-            # Files (CSV, JSON, PDF) are downloads, not pages.
-            if "text/html" not in page.request.get(url).headers["content-type"]:
-                continue
-            page.goto(url)
-            assert mode(page) == "dark", url
-            assert page_colour(page) == DARK_PAGE, url
-            if page.locator("[data-chart]").count():
-                expect(page.locator('[data-chart="pain"]')).to_have_attribute("data-drawn", "yes")
-            # What axe does not read: the report's SVG charts, their text light on the dark page.
-            if page.locator(".report-svg").count():
-                assert page.evaluate(SVG_TEXT_FILL) == "rgb(233, 236, 239)", url
-            assert_accessible(page)
-            seen.setdefault(role.name, set()).add(name)
-    # The pages each way in is for, all seen dark (and the walker's list was not empty).
-    assert {"login", "signup", "guides:page"} <= seen["anonymous"]
-    for name in ("profile", "diary:new", "diary:history", "trends:overview", "safety:card"):
-        assert name in seen["owner"], name
-    assert {"diary:quick_log", "safety:card", "trends:overview"} <= seen["carer"]
-    assert {"reports:report", "sharing:add_note", "diary:confirm_pain_types"} <= seen[
-        "clinician_with_access"
-    ]
-    assert {"trends:overview", "reports:report"} <= seen["live_link"]
+    role = next(r for r in ROLES if r.name == visitor)
+    if role.account:
+        sign_in(page, live_server, world["accounts"][role.account].email)
+        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    seen = set()
+    for name, path in pages_for(role, world):
+        url = live_server.url + path
+        # Files (CSV, JSON, PDF) are downloads, not pages.
+        if "text/html" not in page.request.get(url).headers["content-type"]:
+            continue
+        page.goto(url)
+        assert mode(page) == "dark", url
+        assert page_colour(page) == DARK_PAGE, url
+        if page.locator("[data-chart]").count():
+            expect(page.locator('[data-chart="pain"]')).to_have_attribute("data-drawn", "yes")
+        # What axe does not read: the report's SVG charts, their text light on the dark page.
+        if page.locator(".report-svg").count():
+            assert page.evaluate(SVG_TEXT_FILL) == "rgb(233, 236, 239)", url
+        assert_accessible(page)
+        seen.add(name)
+    assert MUST_SEE[visitor] <= seen
     assert console_errors == []
 
 
