@@ -26,7 +26,7 @@ from sci_tracker.diary.models import (
     SpasmEpisode,
     Trigger,
 )
-from sci_tracker.diary.say_it import TRIED, read
+from sci_tracker.diary.say_it import EXAMPLES, TRIED, read
 from sci_tracker.sharing.models import CareAccess
 from tests.conftest import make_user, text_of
 from tests.entries import NOW as AT
@@ -226,6 +226,15 @@ def test_it_reads_the_sentence_as_the_entry(sam, sentence, entry):
 
 def test_the_table_is_long_enough():
     assert len(TABLE) >= 60
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_examples_the_box_offers_are_read_whole(sam):
+    readings = [read(example, sam, timezone.now()) for example in EXAMPLES]
+
+    assert [reading.kind for reading in readings] == ["spasm", "pain", "checkin"]
+    assert [reading.not_understood for reading in readings] == [[], [], []]
+    assert [reading.missing for reading in readings] == [[], [], []]
 
 
 @time_machine.travel(NOW, tick=False)

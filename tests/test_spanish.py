@@ -260,3 +260,20 @@ def test_the_scales_say_their_wording_is_the_apps_own_translation(
     # Pages without a scale carry no such note.
     assert OWN_TRANSLATION not in alice_client.get(reverse("diary:new", args=["event"])).text
     assert (OWN_TRANSLATION in alice_client.get(reverse("reports:report")).text) is shown
+
+
+SAY_IT_NOTE = "Por ahora, Dígalo solo entiende frases en inglés"
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"), [("es", True), ("en-GB", False)], ids=["spanish", "english"]
+)
+def test_the_say_it_box_says_it_reads_english_and_gives_english_examples(
+    alice_client, language, shown
+):
+    alice_client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    for page in (reverse("diary:quick_log"), reverse("diary:say_it")):
+        html = alice_client.get(page).text
+        assert (SAY_IT_NOTE in html) is shown, page
+        # The examples are the sentences it reads, in English, marked so for screen readers.
+        assert '<span lang="en">“bad spasm in my left leg ten minutes ago”, ' in html, page

@@ -41,6 +41,22 @@ from sci_tracker.diary.models import (
 TRIED = "tried"
 MAX_LENGTH = 500
 
+# The languages whose words this reader knows (the tables below are English). Pages in another
+# language say so, and give their examples in English (diary/say_it_help.html).
+READS_LANGUAGES = frozenset({"en"})
+# The sentences the box offers as examples, one of each kind; a test reads each of them.
+EXAMPLES = (
+    "bad spasm in my left leg ten minutes ago",
+    "pain 6, burning in both feet, after a transfer",
+    "check-in: spasms more than once an hour, moderate",
+)
+
+
+def reads_language(code: str | None) -> bool:
+    """Whether a sentence in language `code` ("es", "en-gb") can be read here."""
+    return (code or "en").split("-")[0] in READS_LANGUAGES
+
+
 NUMBER_WORDS = {
     "zero": 0, "nought": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
