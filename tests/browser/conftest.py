@@ -1,16 +1,53 @@
 """Playwright driving Debian's Chromium against Django's live server, on a phone-sized screen."""
 
 import os
+import threading
 import time
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import expect
 
 from tests.conftest import CHROMIUM, PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class OneRequestAtATime:
+    """A WSGI app that answers one request at a time, reading each answer whole (a streamed
+    download included) before the next request starts."""
+
+    def __init__(self, app):
+        self.app = app
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            response = self.app(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
+
+
+class SharedConnectionServer(ThreadedWSGIServer):
+    """The live server, answering one request at a time when its threads share the test's
+    database connection (SQLite in memory: on PostgreSQL each thread has its own). Two threads
+    on one SQLite connection can deadlock: one holds the connection's mutex inside a query and
+    waits for the GIL to run one of Django's SQL functions in Python, while the other holds the
+    GIL and waits for the mutex. Seen as a report page that never loaded."""
+
+    def set_app(self, application):
+        shared = bool(self.connections_override)
+        super().set_app(OneRequestAtATime(application) if shared else application)
+
+
+# pytest-django makes its live server from Django's LiveServerThread, which has no other hook.
+LiveServerThread.server_class = SharedConnectionServer
 
 CHROMIUM_FLAGS = [
     "--headless",
