@@ -1,7 +1,9 @@
 """Named users and the test-wide settings, in one place."""
 
+import faulthandler
 import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -38,6 +40,20 @@ def _test_settings():
         },
     ):
         yield
+
+
+# A process frozen whole (two threads deadlocked, one of them holding the GIL) runs no Python,
+# so pytest-timeout (600 s, pyproject.toml) cannot fail its test. faulthandler's watchdog is a
+# thread of C: after this long it prints every thread's stack and ends the process, and the run
+# reports that test instead of waiting out CI's own limit.
+FROZEN_AFTER_S = 900
+
+
+@pytest.fixture(autouse=True)
+def _end_a_frozen_process():
+    faulthandler.dump_traceback_later(FROZEN_AFTER_S, exit=True, file=sys.__stderr__)
+    yield
+    faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture(autouse=True)
