@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone, translation
+from pytest_django.plugin import blocking_manager_key
 
 from sci_tracker.accounts.models import User
 from sci_tracker.core.models import CACHE_TABLE
@@ -111,9 +112,29 @@ def push_service():
 @pytest.fixture
 def catalogue(transactional_db):
     """The built-in triggers and interventions for a test that commits for real. A data
-    migration loads them, but a transactional test empties every table when it ends (and
-    pytest-django runs these tests last), so each one loads them again."""
+    migration loads them, but a transactional test empties every table when it ends, so each
+    one loads them again."""
     sync_catalogue(Trigger, Intervention)
+
+
+def commits_for_real(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(item.fixturenames)
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a test that committed for real has emptied every table, the built-in catalogue
+    (which the other tests take from the data migration) goes back. pytest-django runs such
+    tests after the others in one process, but pytest-xdist gives each process its tests a file
+    at a time, so other files' tests can follow."""
+    result = yield
+    if commits_for_real(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            sync_catalogue(Trigger, Intervention)
+    return result
 
 
 @pytest.fixture

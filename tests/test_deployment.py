@@ -25,6 +25,8 @@ import pytest
 
 from tests.stores import HANG, REDIS_URL, gunicorn
 
+# The tests below walk one deployment through the guide's blocks in order (first start, backup,
+# restore, upgrade): `make test` keeps a file's tests in one process (--dist loadfile).
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "docs" / "deployment.md"
 DEPLOY = ROOT / "deploy"
