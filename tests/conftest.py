@@ -132,7 +132,8 @@ def pytest_runtest_teardown(item, nextitem):
     tests after the others in one process, but pytest-xdist gives each process its tests a file
     at a time, so other files' tests can follow."""
     result = yield
-    if commits_for_real(item):
+    # With no test next, the session's own teardown has just removed the test database.
+    if nextitem is not None and commits_for_real(item):
         with item.config.stash[blocking_manager_key].unblock():
             sync_catalogue(Trigger, Intervention)
     return result
