@@ -112,10 +112,9 @@ def push_service():
 
 @pytest.fixture
 def catalogue(transactional_db):
-    """The built-in triggers and interventions for a test that commits for real. A data
-    migration loads them, but a transactional test empties every table when it ends, so each
-    one loads them again."""
-    sync_catalogue(Trigger, Intervention)
+    """The built-in triggers and interventions for a test that commits for real: the data
+    migration loaded them, and pytest_runtest_teardown below loads them again after every
+    test that empties the tables."""
 
 
 def commits_for_real(item: pytest.Item) -> bool:
