@@ -34,16 +34,68 @@ class OneRequestAtATime:
                     response.close()
 
 
+class CountedRequests:
+    """A WSGI app that knows how many requests it is still answering, so that the end of a test
+    can wait for them before the tables are emptied."""
+
+    def __init__(self, app):
+        self.app = app
+        self.changed = threading.Condition()
+        self.answering = 0
+
+    def __call__(self, environ, start_response):
+        with self.changed:
+            self.answering += 1
+        try:
+            response = self.app(environ, start_response)
+        except BaseException:
+            self._answered()
+            raise
+        return _Answer(response, self._answered)
+
+    def _answered(self):
+        with self.changed:
+            self.answering -= 1
+            self.changed.notify_all()
+
+    def wait_until_idle(self, timeout_s: float) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: self.answering == 0, timeout_s)
+
+
+class _Answer:
+    """A response whose closing (which the server does once it has sent it, or given up on
+    it) counts the request as answered."""
+
+    def __init__(self, response, answered):
+        self.response = response
+        self.answered = answered
+
+    def __iter__(self):
+        return iter(self.response)
+
+    def close(self):
+        try:
+            if hasattr(self.response, "close"):
+                self.response.close()
+        finally:
+            if self.answered:
+                self.answered, answered = None, self.answered
+                answered()
+
+
 class SharedConnectionServer(ThreadedWSGIServer):
-    """The live server, answering one request at a time when its threads share the test's
-    database connection (SQLite in memory: on PostgreSQL each thread has its own). Two threads
-    on one SQLite connection can deadlock: one holds the connection's mutex inside a query and
-    waits for the GIL to run one of Django's SQL functions in Python, while the other holds the
-    GIL and waits for the mutex. Seen as a report page that never loaded."""
+    """The live server, counting the requests it is answering, and answering one at a time when
+    its threads share the test's database connection (SQLite in memory: on PostgreSQL each thread
+    has its own). Two threads on one SQLite connection can deadlock: one holds the connection's
+    mutex inside a query and waits for the GIL to run one of Django's SQL functions in Python,
+    while the other holds the GIL and waits for the mutex. Seen as a report page that never
+    loaded."""
 
     def set_app(self, application):
         shared = bool(self.connections_override)
-        super().set_app(OneRequestAtATime(application) if shared else application)
+        self.requests = CountedRequests(OneRequestAtATime(application) if shared else application)
+        super().set_app(self.requests)
 
 
 # pytest-django makes its live server from Django's LiveServerThread, which has no other hook.
@@ -74,8 +126,18 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture(autouse=True)
-def _every_browser_test_has_the_catalogue(catalogue):
-    """The live server needs a transactional database: see `catalogue` in tests/conftest.py."""
+def _every_browser_test_has_the_catalogue(catalogue, request):
+    """The live server needs a transactional database: see `catalogue` in tests/conftest.py.
+
+    When the test ends, its browser is closed first (being set up after this fixture) and the
+    tables are emptied last (`catalogue` comes before it). In between, the server finishes what
+    it was still answering: a page's last requests can outlive the page. On PostgreSQL, a save
+    still in its transaction and the emptying's TRUNCATE can lock each other's tables, and the
+    database then ends one of them: seen as a test that passed and then could not be flushed."""
+    yield
+    if "live_server" in request.fixturenames:
+        server = request.getfixturevalue("live_server").thread.httpd
+        assert server.requests.wait_until_idle(timeout_s=60), "The live server is still answering"
 
 
 # Every wait here is on a condition (a heading shows, a field is filled), so its timeout only
