@@ -46,10 +46,12 @@ document.addEventListener("DOMContentLoaded", () => {
       next.querySelector('input[type="number"]').focus();
     }
   });
-  // A restored draft (static/js/drafts.js) fills a waiting row: show it.
+  // A restored draft (static/js/drafts.js) with numbers in a waiting row: show it. Its time
+  // alone does not count: every new row's time is filled in ahead, to the minute the page
+  // was made, so a draft kept a minute earlier brings back a different one.
   group.addEventListener("input", (event) => {
     const row = event.target.closest("[data-reading-row]");
-    if (row && row.hidden) {
+    if (row && row.hidden && typedIn(row)) {
       show(row);
     }
   });

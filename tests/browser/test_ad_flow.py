@@ -1,7 +1,9 @@
 """An autonomic dysreflexia episode logged on a phone: three readings, marked against the usual."""
 
 import re
+from datetime import UTC, datetime, timedelta
 
+import time_machine
 from playwright.sync_api import expect
 
 from sci_tracker.diary.models import ADEpisode
@@ -95,3 +97,25 @@ def test_it_logs_an_episode_with_three_readings_and_marks_the_raised_ones(
         (129, 80, 60),
     ]
     assert console_errors == []
+
+
+def test_a_draft_kept_a_minute_earlier_brings_back_no_empty_reading_rows(
+    page, live_server, transactional_db
+):
+    # Every new row's time is filled in to the minute the page is made; a draft kept in the
+    # minute before brings back that earlier time, which is not a reading typed.
+    with time_machine.travel(datetime(2026, 5, 4, 9, 54, 1, tzinfo=UTC), tick=True) as clock:
+        make_user("uma", time_zone="Pacific/Auckland", injury_level="T4")
+        sign_in(page, live_server, "uma@example.org")
+        page.goto(f"{live_server.url}/log/ad/")
+        reading(page, 1, "165", "95")
+        clock.shift(timedelta(minutes=1))
+        page.reload()
+
+        first = page.get_by_role("group", name="Reading 1")
+        expect(first.get_by_label("Upper (systolic)")).to_have_value("165")
+        expect(first.get_by_label("Time taken")).to_have_value("2026-05-04T21:54")
+        # The rows after it wait for "Add a reading", as they did before the reload.
+        expect(page.get_by_role("group", name="Reading 2")).to_be_hidden()
+        expect(page.get_by_role("group", name="Reading 3")).to_be_hidden()
+        expect(page.get_by_role("button", name="Add a reading")).to_be_visible()
