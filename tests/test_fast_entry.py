@@ -301,9 +301,10 @@ def test_it_offers_the_last_entrys_triggers_and_what_was_tried(alice_client, ali
     assert "data-same-" not in client.get(reverse("diary:new", args=["spasm"])).text
 
 
+@time_machine.travel(NOW, tick=False)
 def test_it_orders_the_usual_things_tried_by_this_persons_use(alice_client, alice, bob):
-    stretching, heat, baclofen = (
-        builtin(Intervention, slug) for slug in ("stretching", "heat", "baclofen")
+    stretching, heat, baclofen, cold_pack = (
+        builtin(Intervention, slug) for slug in ("stretching", "heat", "baclofen", "cold-pack")
     )
     for _ in range(2):
         spasm(alice).uses.create(intervention=heat)
@@ -311,6 +312,11 @@ def test_it_orders_the_usual_things_tried_by_this_persons_use(alice_client, alic
     pain(alice).uses.create(intervention=heat)
     for _ in range(5):
         spasm(bob).uses.create(intervention=baclofen)  # Bob's use is not Alice's
+    # "Usual" looks back a year, and leaves out entries in the bin.
+    for _ in range(3):
+        spasm(alice, occurred_at=NOW - timedelta(days=366)).uses.create(intervention=cold_pack)
+    for _ in range(3):
+        pain(alice, deleted_at=NOW).uses.create(intervention=baclofen)
     assert usual_interventions(alice) == [heat, stretching]
     html = alice_client.get(reverse("diary:new", args=["pain"])).text
     chips = re.findall(r'data-intervention="(\d+)"', html)

@@ -2,13 +2,17 @@
 they tried for it, offered on a new entry of that kind so one tap fills them in."""
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
+from django.utils import timezone
 
-from sci_tracker.diary.models import ENTRY_MODELS, Intervention, Trigger
+from sci_tracker.diary.models import ENTRY_MODELS, Intervention, InterventionUse, Trigger
 
 USUAL_COUNT = 6
+USUAL_SPAN = timedelta(days=365)  # what "usual" looks back over
 
 
 @dataclass
@@ -75,12 +79,35 @@ def last_time(person, kind: str) -> LastTime | None:
 
 
 def usual_interventions(person, count: int = USUAL_COUNT) -> list:
-    """The things this person tries most (then most recently), for chips above the rows of
-    what was tried, leaving out what they hid or archived; none until they have logged some."""
-    theirs = Q(uses__spasm__owner=person) | Q(uses__pain__owner=person)
-    return list(
-        Intervention.objects.offered_to(person)
-        .annotate(times=Count("uses", filter=theirs), last=Max("uses__pk", filter=theirs))
-        .filter(times__gt=0)
-        .order_by("-times", "-last", "name")[:count]
-    )
+    """The things this person tried most in the last year (then most recently), for chips above
+    the rows of what was tried, leaving out what they hid or archived and entries in the bin;
+    none until they have logged some.
+
+    Counted from the person's own recent entries (by their owner-and-time index), so the cost
+    follows their own diary: counted from the catalogue instead, a built-in's uses by every
+    person on the server were read and then filtered."""
+    since = timezone.now() - USUAL_SPAN
+    times: Counter = Counter()
+    last: dict[int, int] = {}
+    for entry in ("spasm", "pain"):
+        rows = (
+            InterventionUse.objects.filter(
+                **{
+                    f"{entry}__owner": person,
+                    f"{entry}__deleted_at__isnull": True,
+                    f"{entry}__occurred_at__gte": since,
+                }
+            )
+            .values("intervention")
+            .annotate(times=Count("pk"), last=Max("pk"))
+            .values_list("intervention", "times", "last")
+            .order_by()
+        )
+        for intervention, used, latest in rows:
+            times[intervention] += used
+            last[intervention] = max(latest, last.get(intervention, 0))
+    if not times:
+        return []
+    offered = Intervention.objects.offered_to(person).filter(pk__in=list(times))
+    ranked = sorted(offered, key=lambda item: (-times[item.pk], -last[item.pk], item.name))
+    return ranked[:count]
