@@ -2,14 +2,20 @@
 they tried for it, offered on a new entry of that kind so one tap fills them in."""
 
 import json
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from sci_tracker.diary.models import ENTRY_MODELS, Intervention, InterventionUse, Trigger
+from sci_tracker.diary.models import (
+    ENTRY_MODELS,
+    Intervention,
+    InterventionUse,
+    LegPainEntry,
+    SpasmEpisode,
+    Trigger,
+)
 
 USUAL_COUNT = 6
 USUAL_SPAN = timedelta(days=365)  # what "usual" looks back over
@@ -87,27 +93,20 @@ def usual_interventions(person, count: int = USUAL_COUNT) -> list:
     follows their own diary: counted from the catalogue instead, a built-in's uses by every
     person on the server were read and then filtered."""
     since = timezone.now() - USUAL_SPAN
-    times: Counter = Counter()
-    last: dict[int, int] = {}
-    for entry in ("spasm", "pain"):
-        rows = (
-            InterventionUse.objects.filter(
-                **{
-                    f"{entry}__owner": person,
-                    f"{entry}__deleted_at__isnull": True,
-                    f"{entry}__occurred_at__gte": since,
-                }
-            )
-            .values("intervention")
-            .annotate(times=Count("pk"), last=Max("pk"))
-            .values_list("intervention", "times", "last")
-            .order_by()
-        )
-        for intervention, used, latest in rows:
-            times[intervention] += used
-            last[intervention] = max(latest, last.get(intervention, 0))
+    spasms, pains = (
+        model.objects.for_user(person).active().filter(occurred_at__gte=since)
+        for model in (SpasmEpisode, LegPainEntry)
+    )
+    rows = (
+        InterventionUse.objects.on(spasms, pains)
+        .values("intervention")
+        .annotate(times=Count("pk"), last=Max("pk"))
+        .values_list("intervention", "times", "last")
+        .order_by()
+    )
+    times = {intervention: (used, latest) for intervention, used, latest in rows}
     if not times:
         return []
     offered = Intervention.objects.offered_to(person).filter(pk__in=list(times))
-    ranked = sorted(offered, key=lambda item: (-times[item.pk], -last[item.pk], item.name))
+    ranked = sorted(offered, key=lambda item: (-times[item.pk][0], -times[item.pk][1], item.name))
     return ranked[:count]

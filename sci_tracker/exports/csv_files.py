@@ -13,7 +13,6 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sci_tracker.diary.models import (
@@ -138,9 +137,9 @@ def entry_rows(model, order, related=(), many=(), kind=Row):
 
 
 def tried_rows(owner):
-    on_spasm = Q(spasm__owner=owner, spasm__deleted_at__isnull=True)
-    on_pain = Q(pain__owner=owner, pain__deleted_at__isnull=True)
-    uses = InterventionUse.objects.filter(on_spasm | on_pain).order_by("pk")
+    uses = InterventionUse.objects.on(
+        SpasmEpisode.objects.for_user(owner).active(), LegPainEntry.objects.for_user(owner).active()
+    ).order_by("pk")
     return Read(uses, (Related("intervention", ("slug",)),))
 
 

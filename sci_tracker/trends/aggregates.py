@@ -22,7 +22,7 @@ from statistics import fmean, median_low
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, CharField, Count, Min, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Count, Min, Subquery, Value, When
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 
@@ -767,20 +767,12 @@ class InterventionStats:
 def intervention_stats(owner, period):
     """Each intervention tried in the period, most tried first, with the effects reported."""
     since, until = period.bounds(owner.zone)
-    on_spasm = Q(
-        spasm__owner=owner,
-        spasm__deleted_at__isnull=True,
-        spasm__occurred_at__gte=since,
-        spasm__occurred_at__lt=until,
-    )
-    on_pain = Q(
-        pain__owner=owner,
-        pain__deleted_at__isnull=True,
-        pain__occurred_at__gte=since,
-        pain__occurred_at__lt=until,
+    spasms, pains = (
+        model.objects.for_user(owner).active().filter(occurred_at__gte=since, occurred_at__lt=until)
+        for model in (SpasmEpisode, LegPainEntry)
     )
     rows = (
-        InterventionUse.objects.filter(on_spasm | on_pain)
+        InterventionUse.objects.on(spasms, pains)
         .values(
             "intervention__slug",
             "intervention__name",

@@ -1087,6 +1087,14 @@ class Effect(models.TextChoices):
     NOT_SURE = "not-sure", _("Not sure yet")
 
 
+class InterventionUseQuerySet(models.QuerySet):
+    def on(self, spasms, pains):
+        """The uses on these spasms and these pain entries (querysets of them), found from the
+        entries by their own indexes. Asked through the two joins with an OR, the database read
+        every use of every person and filtered them (a built-in item's uses are everyone's)."""
+        return self.filter(Q(spasm__in=spasms.values("pk")) | Q(pain__in=pains.values("pk")))
+
+
 class InterventionUse(FetchedRelations, VersionedByOwner, models.Model):
     """An intervention tried for one spasm or one bout of pain, with its dose and effect."""
 
@@ -1101,6 +1109,8 @@ class InterventionUse(FetchedRelations, VersionedByOwner, models.Model):
         _("dose"), max_length=60, blank=True, help_text=_('Optional, e.g. "10 mg".')
     )
     effect = models.CharField(max_length=16, choices=Effect.choices, default=Effect.NOT_SURE)
+
+    objects = InterventionUseQuerySet.as_manager()
 
     class Meta:
         constraints = [
