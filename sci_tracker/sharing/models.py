@@ -126,9 +126,23 @@ class CareAccessQuerySet(models.QuerySet):
     def pending_for(self, user):
         """Invitations this account may see and answer: only once it has proven it reads mail at
         the invited address, or anyone could sign up with that address and accept."""
-        if not user.is_authenticated or not user.email_confirmed:
-            return self.none()
-        return self.open().filter(member__isnull=True, email=normalise_email(user.email))
+        invited = invitations_to(user)
+        return self.none() if invited is None else self.open().filter(invited)
+
+    def standing_and_pending_for(self, user):
+        """The account's open grants to active people and the invitations it may answer
+        (pending_for), in one query: the menu reads it on every page, and combining the two
+        querysets cost more to build than the database took to answer."""
+        standing = Q(member=user, person__is_active=True)
+        invited = invitations_to(user)
+        return self.open().filter(standing if invited is None else standing | invited)
+
+
+def invitations_to(user) -> Q | None:
+    """The condition of the invitations `user` may see (see pending_for); None for none."""
+    if not user.is_authenticated or not user.email_confirmed:
+        return None
+    return Q(member__isnull=True, email=normalise_email(user.email))
 
 
 class CareAccess(models.Model):

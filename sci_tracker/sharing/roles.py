@@ -73,10 +73,7 @@ def roles_of(user) -> Roles:
     roles = Roles(user)
     if not user.is_authenticated:
         return roles
-    invited = CareAccess.objects.pending_for(user)
-    rows = (
-        CareAccess.objects.active().filter(member=user, person__is_active=True) | invited
-    ).select_related("person")
+    rows = CareAccess.objects.standing_and_pending_for(user).select_related("person")
     for grant in rows.order_by("person__display_name", "pk"):
         if grant.member_id is None:
             roles.pending.append(grant)
