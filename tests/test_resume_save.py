@@ -214,6 +214,25 @@ def test_it_saves_a_spasm_tapped_after_the_session_ended_at_the_moment_of_the_ta
     assert after.redirect_chain[-1][0] == spasm.get_absolute_url()
 
 
+def test_it_waits_for_the_page_opened_after_signing_in_not_a_scripts_fetch(alice):
+    with time_machine.travel(NOW, tick=False):
+        browser = signed_in(alice)
+        session_ends()
+        browser.post(reverse("diary:spasm_now"), {"severity": "2"})
+        log = reverse("diary:quick_log")
+        signing_in = {"username": alice.email, "password": PASSWORD, "next": log}
+        assert browser.post(f"{reverse('login')}?next={log}", signing_in).status_code == 302
+        # The service worker keeps its offline copies before the browser opens the Log page.
+        for kept_copy in (reverse("pwa:offline"), reverse("diary:log_offline_copy")):
+            fetched = browser.get(kept_copy, headers={"Sec-Fetch-Mode": "same-origin"})
+            assert fetched.status_code == 200
+        assert not SpasmEpisode.objects.exists()
+        after = browser.get(log, headers={"Sec-Fetch-Mode": "navigate"}, follow=True)
+    spasm = SpasmEpisode.objects.get()
+    assert (spasm.occurred_at, spasm.severity) == (NOW, 2)
+    assert "Spasm (moderate) saved at 00:30." in after.text
+
+
 def test_it_saves_a_carers_earlier_tap_for_the_person_at_its_moment(alice):
     carer = make_user("cara", time_zone="America/Denver")
     CareAccess.objects.create(

@@ -11,12 +11,13 @@ what they typed was gone. Here, in three steps:
    before it gets here and is never kept.
 2. Signing in keeps session data (Django's `login` cycles the key). If the account is the one
    that sent the form, the kept form is marked for it; any other account drops it unread.
-3. The page after signing in is the form's own address (the sign-in's `next`; for a button
-   that only posts, such as "Spasm now", the page it sits on: BACK_TO). There the kept POST goes
-   to the view again, as if just sent, under the view's usual rules: the form carries the
-   version it was opened at, so an entry changed elsewhere meanwhile shows the edit-conflict
-   page; a form with errors comes back with everything typed. A "now" in it means the moment
-   it was sent (`sent_at`), not the sign-in: a spasm tapped at 02:10 is saved at 02:10.
+3. The page opened after signing in (a script's fetch does not count) is the form's own
+   address (the sign-in's `next`; for a button that only posts, such as "Spasm now", the page it
+   sits on: BACK_TO). There the kept POST goes to the view again, as if just sent, under the
+   view's usual rules: the form carries the version it was opened at, so an entry changed
+   elsewhere meanwhile shows the edit-conflict page; a form with errors comes back with
+   everything typed. A "now" in it means the moment it was sent (`sent_at`), not the sign-in: a
+   spasm tapped at 02:10 is saved at 02:10.
 
 What is kept lives in the database's sessions table, so it is kept for RESUME_WITHIN at most;
 later, the browser's draft of the form (static/js/drafts.js) still has it. Passwords and files
@@ -166,6 +167,13 @@ def _send_again(request: HttpRequest, kept: dict) -> None:
     request.csrf_processing_done = True
 
 
+def _opened_as_page(request: HttpRequest) -> bool:
+    """A page the person opened: browsers say so (Sec-Fetch-Mode: navigate), and a request that
+    says nothing is taken as one. A script's or the service worker's fetch that arrives first
+    after signing in (the offline copies it keeps) neither sends the kept save nor drops it."""
+    return request.headers.get("Sec-Fetch-Mode", "navigate") == "navigate"
+
+
 class ResumeSave:
     """Near the end of MIDDLEWARE: after the session, the account and messages. Also names the
     account in ACCOUNT_COOKIE while it is signed in, and forgets it at sign-out."""
@@ -176,7 +184,7 @@ class ResumeSave:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         signed_in = request.user.is_authenticated
         resent = False
-        if signed_in and SESSION_KEY in request.session:
+        if signed_in and SESSION_KEY in request.session and _opened_as_page(request):
             # The first page after signing in decides: the form's own address sends it.
             kept = request.session.pop(SESSION_KEY)
             if (
