@@ -359,3 +359,30 @@ def test_it_sets_up_baclofen_three_times_a_day_with_weeks_of_doses(db):
     assert 100 < len(timings) <= 6 * 7 * 3
     assert not MedicineDose.objects.filter(occurred_at__gt=now).exists()
     assert not MedicineDose.objects.exclude(created_at=F("occurred_at")).exists()
+
+
+@time_machine.travel(datetime(2026, 3, 14, 12, 0, tzinfo=LONDON), tick=False)
+def test_it_fills_every_day_with_every_record_when_asked_to_throughout(db):
+    """--throughout (the export benchmark's heavy diary): the care programme, the doses and
+    the SCI-SET weeks from the diary's first days, not only its last weeks."""
+    from sci_tracker.diary.models import MedicineDose  # noqa: PLC0415
+
+    output = seed("--days", "100", "--throughout")
+    demo = User.objects.get(email="demo@example.org")
+    first_day = date(2026, 3, 14) - timedelta(days=99)
+
+    def days_of(model):
+        moments = model.objects.filter(owner=demo).values_list("occurred_at", flat=True)
+        return {moment.astimezone(LONDON).date() for moment in moments}
+
+    assert min(days_of(CareEvent)) == first_day
+    assert min(days_of(MedicineDose)) <= first_day + timedelta(days=1)  # a few never tapped
+    assert len(days_of(MedicineDose)) > 95
+    weeks = SpasticityWeek.objects.filter(owner=demo)
+    assert weeks.count() == 14  # every 7 days to yesterday, each inside the 100 days
+    assert min(weeks.values_list("date", flat=True)) - timedelta(days=6) >= first_day
+    assert "14 SCI-SET weeks" in output
+    # Without it, the last weeks only (as the tests above say).
+    seed("--days", "100")
+    assert min(days_of(CareEvent)) == date(2026, 3, 14) - timedelta(days=55)
+    assert SpasticityWeek.objects.filter(owner=demo).count() == 8

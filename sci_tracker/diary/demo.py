@@ -656,8 +656,18 @@ class Outcome:
 demo_seeded = Signal()
 
 
-def seed_demo(name=DEFAULT_NAME, days=DEFAULT_DAYS, seed=DEFAULT_SEED, keep_existing=False):
-    """Create or refresh the demo account and its diary. Returns what was done."""
+def seed_demo(
+    name=DEFAULT_NAME,
+    days=DEFAULT_DAYS,
+    seed=DEFAULT_SEED,
+    keep_existing=False,
+    throughout: bool = False,
+):
+    """Create or refresh the demo account and its diary. Returns what was done.
+
+    `throughout`: the bladder, bowel and skin programme, the baclofen doses and the SCI-SET
+    weeks fill every day of the diary, not only its last weeks: the records of someone who
+    has logged all of it for years, as the export benchmark needs."""
     if days < 1:
         raise ValueError("The number of days must be at least 1.")
     email = f"{name}@example.org"
@@ -671,7 +681,7 @@ def seed_demo(name=DEFAULT_NAME, days=DEFAULT_DAYS, seed=DEFAULT_SEED, keep_exis
         user = prepare_account(user, email)
         # Made-up data, not secrets: a seeded, repeatable generator is what is wanted here.
         rng = random.Random(seed)  # noqa: S311
-        counts = fill_diary(user, days, rng)
+        counts = fill_diary(user, days, rng, throughout)
         demo_seeded.send(sender=seed_demo, user=user)
     return Outcome(email=user.email, days=days, counts=counts)
 
@@ -729,7 +739,7 @@ def clear_diary(user):
     day_figures.rebuild(user.pk)  # the entries went without save()
 
 
-def fill_diary(user, days, rng):
+def fill_diary(user, days, rng, throughout=False):
     problems = create_catalogue(user)
     now = timezone.now()
     timeline = plan_timeline(user.local_today(), days, rng)
@@ -754,15 +764,17 @@ def fill_diary(user, days, rng):
     # Drawn last, from a generator of their own: the rest of the diary stays as it was.
     episodes = plan_ad_episodes(timeline, user, random.Random(rng.random()), now)  # noqa: S311
     save_ad_episodes(episodes)
-    weeks = plan_sciset_weeks(timeline, user, random.Random(rng.random()), now)  # noqa: S311
+    # Every kind's weeks: the last few, or the whole diary.
+    span = {"weeks": days // 7 + 1} if throughout else {}
+    weeks = plan_sciset_weeks(timeline, user, random.Random(rng.random()), now, **span)  # noqa: S311
     SpasticityWeek.objects.bulk_create(weeks, batch_size=BATCH_SIZE)
-    care_events = plan_care(timeline, user, random.Random(rng.random()), now)  # noqa: S311
+    care_events = plan_care(timeline, user, random.Random(rng.random()), now, **span)  # noqa: S311
     # Logged when they happened (created_at and updated_at are set on create: see backdate).
     CareEvent.objects.bulk_create(care_events, batch_size=BATCH_SIZE)
     for event in care_events:
         event.created_at = event.updated_at = event.occurred_at
     CareEvent.objects.bulk_update(care_events, ["created_at", "updated_at"], batch_size=BATCH_SIZE)
-    doses = plan_doses(timeline, user, baclofen, random.Random(rng.random()), now)  # noqa: S311
+    doses = plan_doses(timeline, user, baclofen, random.Random(rng.random()), now, **span)  # noqa: S311
     MedicineDose.objects.bulk_create(doses, batch_size=BATCH_SIZE)
     backdate(user, check_ins, events, now, weeks)
     diary_changed(user.pk)  # bulk_create does not call save()
@@ -838,12 +850,12 @@ SCISET_WEEKS = 8  # the demo's last eight weeks have SCI-SET answers
 SCISET_NOT_APPLICABLE = 0.2  # the share of items that do not apply to the demo person
 
 
-def plan_sciset_weeks(timeline, user, rng, now):
+def plan_sciset_weeks(timeline, user, rng, now, weeks=SCISET_WEEKS):
     """A week's SCI-SET answers every 7 days, the last for the week to yesterday (its evening
     has passed), each within the diary's days. Made up: the items are numbers only, spasticity
     mostly somewhat problematic, less so as the injection takes effect."""
-    weeks = []
-    for back in range(SCISET_WEEKS):
+    answered = []
+    for back in range(weeks):
         day = timeline.last - timedelta(days=1 + sciset.RECALL_DAYS * back)
         if day - timedelta(days=sciset.RECALL_DAYS - 1) < timeline.first:
             break
@@ -854,8 +866,8 @@ def plan_sciset_weeks(timeline, user, rng, now):
             else max(sciset.LOWEST, min(sciset.HIGHEST, round(rng.gauss(centre, 1.0))))
             for key in sciset.ITEM_KEYS
         }
-        weeks.append(SpasticityWeek(owner=user, logged_by=user, date=day, answers=answers))
-    return weeks
+        answered.append(SpasticityWeek(owner=user, logged_by=user, date=day, answers=answers))
+    return answered
 
 
 CARE_WEEKS = 8  # the demo's last eight weeks have the bladder, bowel and skin programme
@@ -865,12 +877,12 @@ BOWEL_MISSED = 0.12  # the share of every-other-day routines missed
 SKIN_PROBLEM_DAYS_BACK = (20, 9)  # a red patch on the tailbone found, then healed
 
 
-def plan_care(timeline, user, rng, now):
-    """CareEvents for the last CARE_WEEKS weeks, up to now: catheterisations every 4-6 hours
+def plan_care(timeline, user, rng, now, weeks=CARE_WEEKS):
+    """CareEvents for the last `weeks` weeks, up to now: catheterisations every 4-6 hours
     (some late, with more in the bag), a bowel routine every other morning (a few missed, with
     a constipated day after), a skin check every evening, and one skin problem found and
     healed. Made up: none of it is tied to the spasms drawn before it."""
-    first = max(timeline.first, timeline.last - timedelta(days=7 * CARE_WEEKS - 1))
+    first = max(timeline.first, timeline.last - timedelta(days=7 * weeks - 1))
     zone = user.zone
     planned = []
 
@@ -922,11 +934,11 @@ DOSE_WEEKS = 6  # the demo's last six weeks have baclofen doses tapped
 NOT_TAPPED, MISSED, LATE = 0.04, 0.06, 0.12
 
 
-def plan_doses(timeline, user, baclofen, rng, now):
+def plan_doses(timeline, user, baclofen, rng, now, weeks=DOSE_WEEKS):
     """Baclofen at 08:00, 14:00 and 20:00 for the last weeks, up to now: mostly taken on time,
     some late, a few missed, a few never tapped. Made up."""
     doses = []
-    first = max(timeline.first, timeline.last - timedelta(days=DOSE_WEEKS * 7 - 1))
+    first = max(timeline.first, timeline.last - timedelta(days=weeks * 7 - 1))
     for offset in range((timeline.last - first).days + 1):
         day = first + timedelta(days=offset)
         for moment in BACLOFEN_TIMES:

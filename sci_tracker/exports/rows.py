@@ -68,17 +68,23 @@ def sqlite_moment(value):
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
+REMEMBERED_AT_MOST = 64  # distinct values kept per column: memory stays flat
+
+
 class Remembered(dict):
     """A column's values converted once per distinct value: a diary repeats a few JSON lists
     (a spasm's regions) and two booleans thousands of times. `remembered[value]` is a lookup in
-    C for a value met before."""
+    C for a value met before. A column whose values seldom repeat (a SCI-SET week's answers)
+    keeps only its first REMEMBERED_AT_MOST: else it would hold every row of the diary."""
 
     def __init__(self, convert):
         super().__init__()
         self.convert = convert
 
     def __missing__(self, value):
-        self[value] = converted = self.convert(value)
+        converted = self.convert(value)
+        if len(self) < REMEMBERED_AT_MOST:
+            self[value] = converted
         return converted
 
 

@@ -39,13 +39,22 @@ class Command(BaseCommand):
             f"(default {demo.DEFAULT_SEED}).",
         )
 
-    def handle(self, *args, days, user, keep_existing, seed, **options):
+        parser.add_argument(
+            "--throughout",
+            action="store_true",
+            help="Fill every day with the bladder, bowel and skin programme, baclofen doses and "
+            "SCI-SET weeks, not only the last weeks: years of every record, for benchmarks.",
+        )
+
+    def handle(self, *args, days, user, keep_existing, seed, throughout, **options):
         try:
             validate_email(f"{user}@example.org")
         except ValidationError:
             raise CommandError(f"{user!r} cannot start an e-mail address.") from None
         try:
-            outcome = demo.seed_demo(name=user, days=days, seed=seed, keep_existing=keep_existing)
+            outcome = demo.seed_demo(
+                name=user, days=days, seed=seed, keep_existing=keep_existing, throughout=throughout
+            )
         except ValueError as error:
             raise CommandError(str(error)) from None
 
