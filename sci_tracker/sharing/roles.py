@@ -69,12 +69,17 @@ class Roles:
 
 
 def roles_of(user) -> Roles:
-    """The account's roles, in one query: its standing access and its open invitations."""
+    """The account's roles: its standing access and its open invitations."""
     roles = Roles(user)
     if not user.is_authenticated:
         return roles
-    rows = CareAccess.objects.standing_and_pending_for(user).select_related("person")
-    for grant in rows.order_by("person__display_name", "pk"):
+    grants = CareAccess.objects.standing_and_pending_for(user)
+    # Most accounts keep their own diary and have none: asking that is cheap to build, where
+    # the rows with their people (every column of the account, in name order) are not, and the
+    # menu asks on every page.
+    if not grants.exists():
+        return roles
+    for grant in grants.select_related("person").order_by("person__display_name", "pk"):
         if grant.member_id is None:
             roles.pending.append(grant)
         elif grant.role == Role.CARER:

@@ -11,11 +11,15 @@ register = template.Library()
 def figure(value):
     """A number for a table cell: whole numbers as they are, others to one decimal, and a dash
     for a day with nothing recorded."""
+    return _figure(value, get_format("DECIMAL_SEPARATOR"))
+
+
+def _figure(value, mark: str) -> str:
+    """figure, with the language's decimal mark given: a table looks it up once."""
     if value is None:
         return "–"
     if isinstance(value, float):
-        # The language's decimal mark (get_format is cached): tables write hundreds of these.
-        return f"{value:.1f}".replace(".", get_format("DECIMAL_SEPARATOR"))
+        return f"{value:.1f}".replace(".", mark)
     return str(value)
 
 
@@ -40,11 +44,50 @@ def table_rows(rows: list, *columns: str) -> SafeString:
     """The rows of a trends table: each row's label as its header cell, then a cell with the
     figure of each column named ("name[]": a list of values, a cell each). Written here, not by
     template loops: the weekly tables of twenty years hold thousands of cells."""
+    # A figure is digits, a dash and the decimal mark: the mark is escaped once, not each
+    # cell (Django's escape is a lazy-aware call, and a year's tables hold 1,500 cells).
+    mark = str(escape(get_format("DECIMAL_SEPARATOR")))
     lines = []
     for row in rows:
         cells = []
         for name in columns:
-            values = row[name[:-2]] if name.endswith("[]") else (row[name],)
-            cells.extend(f"<td>{escape(figure(value))}</td>" for value in values)
+            if name.endswith("[]"):
+                cells.extend(f"<td>{_figure(value, mark)}</td>" for value in row[name[:-2]])
+            else:
+                value = row[name]
+                if value is not None and not isinstance(value, int | float):
+                    value = str(escape(value))  # not a number: escaped as any text is
+                cells.append(f"<td>{_figure(value, mark)}</td>")
         lines.append(f'<tr><th scope="row">{escape(row["label"])}</th>{"".join(cells)}</tr>\n')
+    return mark_safe("".join(lines))  # noqa: S308 (numbers, and text escaped above)
+
+
+@register.simple_tag
+def heat_rows(weeks: list) -> SafeString:
+    """The rows of the worst-pain calendar (trends.views.heat_map): a week a row, a cell a day,
+    an empty cell for a day outside the period. Written here, not by template loops: a year's
+    calendar holds 371 cells."""
+    lines = []
+    for week in weeks:
+        cells = "".join(
+            f'<td class="{escape(cell["css"])}" title="{escape(cell["title"])}">'
+            f"{escape(cell['text'])}</td>"
+            if cell
+            else '<td class="heat-outside"></td>'
+            for cell in week["cells"]
+        )
+        lines.append(f'<tr><th scope="row">{escape(week["label"])}</th>{cells}</tr>\n')
     return mark_safe("".join(lines))  # noqa: S308 (every value escaped above)
+
+
+@register.simple_tag
+def hour_rows(rows: list) -> SafeString:
+    """The rows of the spasms-by-hour table: (hour, spasms, whether a night hour) each."""
+    yes, no = escape(gettext("Yes")), escape(gettext("No"))
+    return mark_safe(  # noqa: S308 (numbers and escaped words)
+        "".join(
+            f'<tr><th scope="row">{hour:02d}:00</th><td>{int(count)}</td>'
+            f"<td>{yes if night else no}</td></tr>\n"
+            for hour, count, night in rows
+        )
+    )
