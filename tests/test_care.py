@@ -484,6 +484,35 @@ def test_it_sums_up_the_programme_week_by_week_on_the_trends_page(alice_client, 
 
 
 @time_machine.travel(TRENDS_NOW, tick=False)
+def test_it_sums_up_the_programme_month_by_month_over_a_range_of_more_than_a_year(
+    alice_client, alice
+):
+    programme(alice, date(2026, 1, 26), 14)  # Monday 26 January to Sunday 8 February
+    care(alice, "skin-problem", occurred_at=at(date(2026, 2, 3), 21), site="heel")
+    over_a_year = {"range": "custom", "from": "2025-01-01", "to": "2026-03-20"}
+    response = alice_client.get(reverse("trends:overview"), over_a_year)
+    rows = re.findall(
+        r"<tr><td>(\w+ \d{4})[^<]*(?:<span[^>]*>([^<]*)</span>)?</td>"
+        r"<td>([^<]*)</td><td>(\d+)</td><td>(\d+)</td><td>([^<]*)</td><td>(\d+)</td></tr>",
+        response.text,
+    )
+    # A row a calendar month, each day of it counted (a catheterisation rate over the month),
+    # and March, the month the range ends in, cut to its 20 days.
+    assert rows == [
+        ("January 2026", "", "1.0", "2", "1", "6/31", "0"),
+        ("February 2026", "", "1.4", "2", "2", "8/28", "1"),
+    ]
+    assert "Bladder, bowel and skin by month" in response.text
+    assert "at the end of the month" in text(response)
+    care(alice, "catheter", occurred_at=at(date(2026, 3, 2), 6))
+    rows = re.findall(
+        r"<tr><td>(\w+ \d{4}) <span[^>]*>([^<]*)</span>",
+        alice_client.get(reverse("trends:overview"), over_a_year).text,
+    )
+    assert rows == [("March 2026", "(20 days)")]
+
+
+@time_machine.travel(TRENDS_NOW, tick=False)
 def test_it_says_when_no_care_events_were_logged(alice_client):
     response = alice_client.get(reverse("trends:overview"))
     assert "No bladder, bowel or skin events were logged in this period." in text(response)

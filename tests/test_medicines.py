@@ -586,6 +586,17 @@ def test_it_shows_adherence_on_the_trends_page_and_a_line_on_the_report(alice_cl
     )
 
 
+@time_machine.travel(datetime(2026, 3, 16, 0, 0, tzinfo=UTC), tick=False)
+def test_it_counts_doses_by_month_on_the_trends_page_over_more_than_a_year(alice_client, alice):
+    two_weeks_of_doses(alice)
+    trends = alice_client.get("/trends/?range=custom&from=2025-01-01&to=2026-03-15").text
+    assert "Medicines: doses by month" in trends
+    assert "Baclofen</strong>: 27 of 28 scheduled doses taken (1 late, 1 missed)" in trends
+    # The two weeks' doses in one row: March 2026.
+    assert "<td>March 2026</td><td>26</td><td>1</td><td>1</td><td>0</td>" in trends
+    assert "Week from" not in trends
+
+
 @time_machine.travel(MORNING, tick=False)
 def test_it_keeps_a_medicines_event_one_of_its_kinds_on_the_event_page(alice_client, alice):
     medicine = baclofen(alice)

@@ -341,6 +341,24 @@ def test_it_draws_the_weekly_score_on_the_trends_page_with_the_scales_words(alic
     assert "<script" not in response.text.split('id="sci-set"')[1].split("</section>")[0]
 
 
+@time_machine.travel(datetime(2026, 3, 16, 1, tzinfo=UTC), tick=False)  # 16 March in Auckland
+def test_its_table_lists_the_latest_weeks_and_its_line_draws_them_all(alice_client, alice):
+    from sci_tracker.trends.views import SCISET_TABLE_WEEKS  # noqa: PLC0415
+
+    weeks = SCISET_TABLE_WEEKS + 2
+    for n in range(weeks):  # a week every 7 days to 15 March, 55 in all
+        sciset_week(alice, date(2026, 3, 15) - timedelta(days=7 * n), ratings={1: n % 3 - 1})
+    over_a_year = {"range": "custom", "from": "2025-01-01", "to": "2026-03-16"}
+    response = alice_client.get(reverse("trends:overview"), over_a_year)
+    section = response.text.split('id="sci-set"')[1].split("</section>")[0]
+    days = re.findall(r"<tr><td>(\d+ \w+ \d{4})</td>", section)
+    assert len(days) == SCISET_TABLE_WEEKS
+    assert (days[0], days[-1]) == ("16 Mar 2025", "15 Mar 2026")  # the latest 53, oldest first
+    assert "2 earlier weeks are on the line above, and in a shorter range" in page_text(response)
+    points = re.search(r'class="sciset-score" points="([^"]*)"', section).group(1)
+    assert len(points.split()) == weeks  # every week had an item that applied
+
+
 def test_it_says_when_no_week_was_logged_on_the_trends_page(alice_client):
     text = page_text(alice_client.get(reverse("trends:overview")))
     assert "No weekly spasticity answers were logged in this period." in text

@@ -468,6 +468,27 @@ def test_it_shows_everything_from_the_first_day_logged(alice, alice_client, froz
     assert "the tables give monthly means" in text
 
 
+@pytest.mark.parametrize("record", ["care", "dose", "ad", "sci-set"])
+def test_everything_starts_from_the_first_day_of_any_record(alice, alice_client, frozen, record):
+    """Someone may log only their bladder programme, doses, AD episodes or SCI-SET weeks: the
+    "All" range starts at the first of those too, on its day in the person's zone (00:30 on
+    1 March 2025 in Auckland is still 28 February in UTC)."""
+    from tests.entries import ad_episode, dose, medicine, sciset_week  # noqa: PLC0415
+
+    moment = at(date(2025, 3, 1), 0, 30)
+    checkin(alice, date(2026, 1, 5), pain_average=1, pain_worst=2)
+    if record == "care":
+        care(alice, occurred_at=moment)
+    elif record == "dose":
+        dose(alice, medicine(alice), occurred_at=moment)
+    elif record == "ad":
+        ad_episode(alice, occurred_at=moment)
+    else:
+        sciset_week(alice, date(2025, 3, 1))
+    text = alice_client.get(reverse("trends:overview"), {"range": "all"}).text
+    assert "Showing 1 Mar 2025 to 20 Mar 2026 (385 days)" in text
+
+
 def test_it_tells_a_new_person_what_the_trends_need(alice_client, frozen):
     text = alice_client.get(reverse("trends:overview")).text
     assert "No leg pain was recorded in this period." in text

@@ -1,9 +1,12 @@
 """How regularly each medicine was taken, week by week: on time, late, missed and as-needed doses,
-counted in the database (one query, however many doses) from DoseQuerySet.with_timing, the one
-home of what on time, late and missed mean. Read by the trends page and the report; the report
-reads it beside the medicine list (`medicine_lines`).
+counted in the database by local day (one query, however many doses) from
+DoseQuerySet.with_timing, the one home of what on time, late and missed mean, then added up into
+weeks here (a zone's TruncWeek runs Python for every row on SQLite; core.local_time does not).
+Read by the trends page and the report; the report reads it beside the medicine list
+(`medicine_lines`).
 
-Weeks start on Monday in the person's zone. A scheduled dose tapped neither taken nor missed is
+Weeks start on Monday in the person's zone; the trends page counts calendar months instead for a
+range over a year, as its other tables do. A scheduled dose tapped neither taken nor missed is
 not counted: the diary does not know what happened to it.
 """
 
@@ -11,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncWeek
 
+from sci_tracker.core.local_time import LocalDate
 from sci_tracker.diary.medicines import MedicineState, dose_words, medicine_list, schedule_words
 from sci_tracker.diary.models import DoseTiming, MedicineDose
-from sci_tracker.trends.aggregates import Period
+from sci_tracker.trends.aggregates import Period, week_or_month
 
 COUNTED = {
     "on_time": DoseTiming.ON_TIME.value,
@@ -27,7 +30,7 @@ COUNTED = {
 
 @dataclass(frozen=True)
 class Week:
-    start: date  # the Monday
+    start: date  # the Monday, or the month's first day
     on_time: int
     late: int
     missed: int
@@ -69,8 +72,9 @@ class MedicineAdherence:
         return self.on_time + self.late
 
 
-def adherence(owner, period: Period) -> list[MedicineAdherence]:
-    """Each medicine with doses in the period, by name, with its weeks oldest first."""
+def adherence(owner, period: Period, by_month: bool = False) -> list[MedicineAdherence]:
+    """Each medicine with doses in the period, by name, with its weeks (or months) oldest
+    first."""
     zone = owner.zone
     start, until = period.bounds(zone)
     counts = {name: Count("pk", filter=Q(timing=timing)) for name, timing in COUNTED.items()}
@@ -79,21 +83,25 @@ def adherence(owner, period: Period) -> list[MedicineAdherence]:
         .active()
         .filter(occurred_at__gte=start, occurred_at__lt=until)
         .with_timing()
-        .annotate(week=TruncWeek("occurred_at", tzinfo=zone))
-        .values("medicine_id", "medicine__name", "week")
+        .annotate(day=LocalDate("occurred_at", zone, start, until))
+        .values_list("medicine_id", "medicine__name", "day")
         .annotate(**counts)
-        .order_by("medicine__name", "medicine_id", "week")
+        .order_by("medicine__name", "medicine_id", "day")
     )
-    found: dict[int, MedicineAdherence] = {}
-    for row in rows:
-        medicine = found.setdefault(
-            row["medicine_id"],
-            MedicineAdherence(row["medicine__name"], medicine_id=row["medicine_id"]),
+    found: dict[int, tuple[str, dict[date, list[int]]]] = {}
+    for medicine_id, name, day, *counted in rows:
+        units = found.setdefault(medicine_id, (name, {}))[1]
+        unit = units.setdefault(week_or_month(day, by_month)[0], [0] * len(COUNTED))
+        for n, count in enumerate(counted):
+            unit[n] += count
+    return [
+        MedicineAdherence(
+            name,
+            [Week(first, *counted) for first, counted in units.items()],
+            medicine_id=medicine_id,
         )
-        week = row["week"]
-        monday = week.date() if hasattr(week, "date") else week
-        medicine.weeks.append(Week(monday, *(row[name] for name in COUNTED)))
-    return list(found.values())
+        for medicine_id, (name, units) in found.items()
+    ]
 
 
 @dataclass(frozen=True)

@@ -33,15 +33,18 @@ from sci_tracker.core.local_time import (
 from sci_tracker.diary import day_figures
 from sci_tracker.diary.catalogue import TRIGGERS
 from sci_tracker.diary.models import (
+    ADEpisode,
     CareEvent,
     CheckIn,
     Effect,
     EventKind,
     InterventionUse,
     LegPainEntry,
+    MedicineDose,
     PainDay,
     SpasmDay,
     SpasmEpisode,
+    SpasticityWeek,
     TreatmentEvent,
     Trigger,
     shown_name,
@@ -383,10 +386,16 @@ def clinic_visits(owner, period):
     ]
 
 
+# The timed records besides spasms and pain, whose first moment starts a diary too: someone may
+# log only their bladder programme, their doses or their AD episodes.
+TIMED_RECORDS = (CareEvent, MedicineDose, ADEpisode)
+
+
 def first_recorded_day(owner):
     """The earliest day with a check-in, entry or event, or None: one query. Spasms and pain
     entries are read from their per-day figures (diary.day_figures), which hold each entry's
-    local day already: the first row by the (owner, day) index, not a scan of the entries."""
+    local day already: the first row by the (owner, day) index, not a scan of the entries; the
+    other timed records by their (owner, time) index."""
 
     def earliest(queryset, field_name):
         first = queryset.for_user(owner).active().order_by().values("owner")
@@ -395,19 +404,24 @@ def first_recorded_day(owner):
     def first_day(model):
         return Subquery(model.objects.filter(owner=owner).order_by("day").values("day")[:1])
 
-    row = (
-        get_user_model()
-        .objects.filter(pk=owner.pk)
-        .annotate(
-            spasm=first_day(SpasmDay),
-            pain=first_day(PainDay),
-            check_in=earliest(CheckIn.objects, "date"),
-            event=earliest(TreatmentEvent.objects, "date"),
-        )
-        .values("spasm", "pain", "check_in", "event")
-        .get()
-    )
-    days = [day for day in row.values() if day is not None]
+    def first_moment(model):
+        first = model.objects.for_user(owner).active().order_by("occurred_at")
+        return Subquery(first.values("occurred_at")[:1])
+
+    firsts = {
+        "spasm": first_day(SpasmDay),
+        "pain": first_day(PainDay),
+        "check_in": earliest(CheckIn.objects, "date"),
+        "event": earliest(TreatmentEvent.objects, "date"),
+        "sciset": earliest(SpasticityWeek.objects, "date"),
+        **{model.__name__: first_moment(model) for model in TIMED_RECORDS},
+    }
+    row = get_user_model().objects.filter(pk=owner.pk).annotate(**firsts).values(*firsts).get()
+    days = [
+        value.astimezone(owner.zone).date() if isinstance(value, datetime) else value
+        for value in row.values()
+        if value is not None
+    ]
     return min(days) if days else None
 
 
@@ -930,6 +944,16 @@ def weekly(by_day):
     """The day series folded into weeks starting on the day's weekday of the period's start:
     (first day, last day, {measure: (mean, days recorded)}) per week."""
     return _folded(by_day, list(range(0, len(by_day.days), 7)))
+
+
+def week_or_month(day: date, by_month: bool) -> tuple[date, date]:
+    """The first and last day of the week (from Monday) or the calendar month holding `day`:
+    the rows of the tables that list weeks, or months for a range over a year."""
+    if not by_month:
+        monday = day - timedelta(days=day.weekday())
+        return monday, monday + timedelta(days=6)
+    first = day.replace(day=1)
+    return first, (first + timedelta(days=31)).replace(day=1) - timedelta(days=1)
 
 
 def monthly(by_day):

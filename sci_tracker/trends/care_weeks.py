@@ -1,6 +1,7 @@
 """The bladder, bowel and skin programme week by week: catheterisations a day, bowel routines
 done and missed, skin checks, and the skin problems still open at each week's end. Read by the
-trends page.
+trends page, which lists calendar months instead for a range over a year (as its other tables
+do: ten years are 121 rows, not 522), and the report.
 
 Two queries, however long the period: each local day's counts, grouped in the database by the
 person's local date (core.local_time.LocalDate, as the other trends), then added up into weeks
@@ -9,13 +10,13 @@ open count starts from. Entries in the bin are left out.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Count, Q
 
 from sci_tracker.core.local_time import LocalDate
 from sci_tracker.diary.models import CareEvent, CareEventKind
-from sci_tracker.trends.aggregates import Period
+from sci_tracker.trends.aggregates import Period, week_or_month
 
 COUNTED = {
     "catheter": CareEventKind.CATHETER,
@@ -29,8 +30,11 @@ COUNTED = {
 
 @dataclass(frozen=True)
 class CareWeek:
-    monday: date
-    days: int  # the days of this week inside the period
+    """A week from Monday, or a calendar month."""
+
+    start: date  # the Monday, or the month's first day
+    days: int  # the days of it inside the period
+    length: int  # the days of the whole week or month
     catheterisations: int
     routines: int
     missed: int
@@ -45,8 +49,9 @@ class CareWeek:
 COUNTS = {name: Count("pk", filter=Q(event=kind.value)) for name, kind in COUNTED.items()}
 
 
-def weeks_in(owner, period: Period) -> list[CareWeek]:
-    """The weeks of the period with any bladder, bowel or skin event, oldest first."""
+def weeks_in(owner, period: Period, by_month: bool = False) -> list[CareWeek]:
+    """The weeks (or months) of the period with any bladder, bowel or skin event, oldest
+    first."""
     since, until = period.bounds(owner.zone)
     events = CareEvent.objects.for_user(owner).active()
     days = (
@@ -56,26 +61,27 @@ def weeks_in(owner, period: Period) -> list[CareWeek]:
         .annotate(**COUNTS)
         .order_by("day")
     )
-    before = events.filter(occurred_at__lt=since).aggregate(
+    skin = (CareEventKind.SKIN_PROBLEM.value, CareEventKind.SKIN_HEALED.value)
+    before = events.filter(event__in=skin, occurred_at__lt=since).aggregate(
         found=Count("pk", filter=Q(event=CareEventKind.SKIN_PROBLEM.value)),
         healed=Count("pk", filter=Q(event=CareEventKind.SKIN_HEALED.value)),
     )
-    by_week: dict[date, dict[str, int]] = {}
+    by_unit: dict[tuple[date, date], dict[str, int]] = {}
     for row in days:
-        monday = row["day"] - timedelta(days=row["day"].weekday())
-        week = by_week.setdefault(monday, dict.fromkeys(COUNTED, 0))
+        unit = by_unit.setdefault(week_or_month(row["day"], by_month), dict.fromkeys(COUNTED, 0))
         for name in COUNTED:
-            week[name] += row[name]
+            unit[name] += row[name]
     # Never below none: a healing logged for a problem found before the diary began.
     still_open = max(before["found"] - before["healed"], 0)
     weeks = []
-    for monday, counts in by_week.items():
-        first, last = max(monday, period.start), min(monday + timedelta(days=6), period.end)
+    for (start, end), counts in by_unit.items():
+        first, last = max(start, period.start), min(end, period.end)
         still_open = max(still_open + counts["found"] - counts["healed"], 0)
         weeks.append(
             CareWeek(
-                monday=monday,
+                start=start,
                 days=(last - first).days + 1,
+                length=(end - start).days + 1,
                 catheterisations=counts["catheter"],
                 routines=counts["routines"],
                 missed=counts["missed"],

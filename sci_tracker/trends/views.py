@@ -38,6 +38,9 @@ CACHE_SECONDS = 6 * 60 * 60
 DAILY_TABLE_DAYS = 92  # longer ranges list weekly means, so a table stays readable
 WEEKLY_TABLE_DAYS = 366  # and ranges over a year monthly means: hundreds of weeks read as none
 HEAT_MAP_WEEKS = 53
+# The SCI-SET table's latest weeks (its line draws them all): ten years of weekly answers would
+# be a table of 522 rows.
+SCISET_TABLE_WEEKS = 53
 
 TRENDS_PAGES = [
     ("trends:overview", gettext_lazy("Overview")),
@@ -167,6 +170,7 @@ def overview_figures(person, period, window) -> dict:
     by_day = found.by_day
     spasticity = aggregates.rating_figures(by_day.days, by_day.spasticity)
     wakings = aggregates.waking_figures(by_day.days, by_day.night_wakings)
+    by_month = period.length > WEEKLY_TABLE_DAYS
     return {
         "found": found,
         "summaries": {
@@ -182,7 +186,7 @@ def overview_figures(person, period, window) -> dict:
         "wakings": wakings,
         "table": table_rows(found),
         "by_week": period.length > DAILY_TABLE_DAYS,
-        "by_month": period.length > WEEKLY_TABLE_DAYS,
+        "by_month": by_month,
         "heat_map": heat_map(found),
         "heat_map_cut": period.length > HEAT_MAP_WEEKS * 7,
         "hour_rows": [
@@ -191,8 +195,8 @@ def overview_figures(person, period, window) -> dict:
         ],
         **ad_context(person, period),
         **sciset_context(person, period),
-        "care_weeks": care_weeks.weeks_in(person, period),
-        "adherence": adherence.adherence(person, period),
+        "care_weeks": care_weeks.weeks_in(person, period, by_month=by_month),
+        "adherence": adherence.adherence(person, period, by_month=by_month),
     }
 
 
@@ -207,7 +211,8 @@ def sciset_context(person, period):
     weeks = sciset_weeks.weeks_in(person, period)
     width, height = sciset_weeks.WIDTH, sciset_weeks.HEIGHT
     return {
-        "sciset_weeks": weeks,
+        "sciset_weeks": weeks[-SCISET_TABLE_WEEKS:],
+        "sciset_weeks_left_out": max(len(weeks) - SCISET_TABLE_WEEKS, 0),
         "sciset_latest": sciset_weeks.latest(weeks),
         "sciset_points": sciset_weeks.line_points(weeks, period),
         "sciset_box": (width, height, height / 2),

@@ -129,7 +129,12 @@ class CareEvent(Entry):
 
     class Meta:
         ordering = ["-occurred_at"]
-        indexes = [models.Index(fields=["owner", "occurred_at"], name="diary_care_owner_time")]
+        indexes = [
+            models.Index(fields=["owner", "occurred_at"], name="diary_care_owner_time"),
+            # The skin problems found and healed before a period (trends.care_weeks): a read of
+            # those alone, not of years of catheterisations.
+            models.Index(fields=["owner", "event", "occurred_at"], name="diary_care_owner_event"),
+        ]
         constraints = [
             only_choices("event", CareEventKind.values, "diary_care_event_valid"),
             only_choices("bowel_result", ["", *BowelResult.values], "diary_care_result_valid"),
