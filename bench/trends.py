@@ -3,8 +3,9 @@
 For SQLite (a temporary folder) and for PostgreSQL (when DATABASE_URL or --database-url names a
 server: the bench creates its own database there, h_bench_trends, and drops it after), it makes
 people with 1, 10 and 20 years of demo diary (about 4 spasms, 1.3 pain entries and a check-in a
-day, with triggers and interventions) and requests every trends page through Django's full
-middleware stack with DEBUG off, in one process per database.
+day, with triggers and interventions; with --throughout also the bladder, bowel and skin
+programme, three doses a day and a SCI-SET week every week for all the years) and requests every
+trends page through Django's full middleware stack with DEBUG off, in one process per database.
 
 Each page is timed against the floor, `/healthz`, requested between the page's own requests in
 the same run (page, floor, page, floor...), so a busy machine slows both alike. Two states:
@@ -58,6 +59,12 @@ def parse_args():
     parser.add_argument("--repeat", type=int, default=15, help="timed requests per page and state")
     parser.add_argument("--years", default=",".join(map(str, YEARS)), help="e.g. 1,10,20")
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help="one database only")
+    parser.add_argument(
+        "--throughout",
+        action="store_true",
+        help="a heavier diary: the bladder, bowel and skin programme, three doses a day and a "
+        "SCI-SET week every week for all the years (seed_demo --throughout), not their last weeks",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)  # sqlite | a PostgreSQL URL
     return parser.parse_args()
 
@@ -113,6 +120,7 @@ def main() -> int:
                     str(args.repeat),
                     "--years",
                     args.years,
+                    *(["--throughout"] if args.throughout else []),
                 ],
                 check=True,
                 stdout=subprocess.PIPE,
@@ -212,7 +220,7 @@ def worker(args) -> int:
         clients, seeded = {}, {}
         for n in years:
             started = time.perf_counter()
-            clients[n], seeded[n] = seeded_client(n)
+            clients[n], seeded[n] = seeded_client(n, args.throughout)
             log(f"{n} years seeded in {time.perf_counter() - started:.1f} s: {seeded[n]}")
         found = {"repeat": args.repeat, "seeded": seeded, "timings": [], "queries": {}}
         for n in years:
@@ -231,16 +239,16 @@ def worker(args) -> int:
     return 0
 
 
-def seeded_client(years: int):
+def seeded_client(years: int, throughout: bool = False):
     from django.test import Client
 
     from sci_tracker.accounts.models import User
     from sci_tracker.diary import demo
 
-    outcome = demo.seed_demo(name=f"bench{years}", days=years * 365)
+    outcome = demo.seed_demo(name=f"bench{years}", days=years * 365, throughout=throughout)
     client = Client(SERVER_NAME="localhost")
     client.force_login(User.objects.get(email=outcome.email))
-    counts = ", ".join(f"{n:,} {kind}" for kind, n in list(outcome.counts.items())[:4])
+    counts = ", ".join(f"{n:,} {kind}" for kind, n in outcome.counts.items())
     return client, counts
 
 

@@ -68,7 +68,6 @@ class CsvFile:
     export_only: tuple = ()
     # Columns added later, which an older file lacks: an import gives them the model's default.
     later: tuple = ()
-    chunk: int | None = None  # rows read at a time (None: CHUNK); fewer for heavy rows
 
     def header(self):
         return [header for header, _value in self.columns]
@@ -87,7 +86,7 @@ class CsvFile:
         """The rows' cells, one list of cells per row, a chunk of rows at a time."""
         zone = owner.zone
         values = [value for _header, value in self.columns]
-        for chunk in self.rows(owner).chunks(self.chunk or CHUNK):
+        for chunk in self.rows(owner).chunks(CHUNK):
             yield [[value(row, zone) for value in values] for row in chunk]
 
 
@@ -297,9 +296,6 @@ FILES.append(
         ),
         entry_rows(SpasticityWeek, "date", kind=row_class(SpasticityWeek, "score")),
         export_only=("score",),
-        # A week's 35 answers weigh as much as a few dozen spasms: a chunk of 100 weeks (two
-        # years) holds about what 500 spasms do.
-        chunk=100,
     )
 )
 FILES.append(

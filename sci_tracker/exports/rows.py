@@ -266,9 +266,10 @@ class Read:
     leave_out: tuple[str, ...] = ()  # ...but these
 
     def chunks(self, size: int) -> Iterator[list[Row]]:
-        """The rows, `size` at a time: one query for the rows and one for each list, both
-        read a chunk at a time."""
+        """The rows, `size` at a time (or the model's ROWS_AT_A_TIME, if fewer: its rows are
+        heavy): one query for the rows and one for each list, both read a chunk at a time."""
         model = self.rows.model
+        size = min(size, getattr(model, "ROWS_AT_A_TIME", size))
         own = [name for name in self.fields or concrete(model) if name not in self.leave_out]
         lookups = [*own, *(name for related in self.related for name in related.lookups())]
         related = [(related, {}) for related in self.related]

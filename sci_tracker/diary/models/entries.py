@@ -1240,6 +1240,10 @@ class SpasticityWeek(Entry):
     """A week's SCI Spasticity Evaluation Tool answers (diary.sciset): `date` is the last day
     of the 7 days they look back on; `answers` maps each item number to a rating or null."""
 
+    # Exports read rows a chunk at a time (exports.rows); a week's 35 answers weigh as much as a
+    # few dozen spasms, so its chunks are smaller and memory stays flat however many years.
+    ROWS_AT_A_TIME = 50
+
     date = models.DateField(_("last day of the week"))
     answers = models.JSONField(
         _("answers"), default=sciset.blank_answers, validators=[sciset.AnswersValidator()]
