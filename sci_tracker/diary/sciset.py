@@ -92,7 +92,7 @@ def blank_answers() -> dict[str, None]:
 
 def answered(answers: dict) -> list[int]:
     """The ratings of the items that apply, in item order."""
-    return [answers[key] for key in ITEM_KEYS if answers.get(key) is not None]
+    return [rating for rating in map(answers.get, ITEM_KEYS) if rating is not None]
 
 
 def score(answers: dict) -> Decimal | None:

@@ -59,10 +59,19 @@ def decimal_text(value):
 
 
 @dataclass(frozen=True)
+class Spread:
+    """Several columns written by one call a row (a SCI-SET week's 35 items), not one call a
+    cell: `values(row, zone)` gives a cell for each of `headers`."""
+
+    headers: tuple
+    values: object
+
+
+@dataclass(frozen=True)
 class CsvFile:
     name: str  # the file is sci-tracker-<name>-<date>.csv
     title: str  # shown to people (translated); the file's name and columns stay English
-    columns: tuple  # (header, value(row, zone)): row is an exports.rows.Row
+    columns: tuple  # (header, value(row, zone)) or a Spread: row is an exports.rows.Row
     rows: object  # rows(owner): an exports.rows.Read of the rows, in order
     # Columns for reading only, which an import does not restore and older files lack.
     export_only: tuple = ()
@@ -70,7 +79,11 @@ class CsvFile:
     later: tuple = ()
 
     def header(self):
-        return [header for header, _value in self.columns]
+        return [
+            header
+            for column in self.columns
+            for header in (column.headers if isinstance(column, Spread) else column[:1])
+        ]
 
     def headers_accepted(self):
         """The header sets an import recognises: today's, and those before export_only and
@@ -85,9 +98,26 @@ class CsvFile:
     def chunks(self, owner) -> Iterator[list[list]]:
         """The rows' cells, one list of cells per row, a chunk of rows at a time."""
         zone = owner.zone
-        values = [value for _header, value in self.columns]
+        if not any(isinstance(column, Spread) for column in self.columns):
+            values = [value for _header, value in self.columns]
+            for chunk in self.rows(owner).chunks(CHUNK):
+                yield [[value(row, zone) for value in values] for row in chunk]
+            return
+        parts = [
+            (column.values, True) if isinstance(column, Spread) else (column[1], False)
+            for column in self.columns
+        ]
         for chunk in self.rows(owner).chunks(CHUNK):
-            yield [[value(row, zone) for value in values] for row in chunk]
+            found = []
+            for row in chunk:
+                cells = []
+                for value, spread in parts:
+                    if spread:
+                        cells.extend(value(row, zone))
+                    else:
+                        cells.append(value(row, zone))
+                found.append(cells)
+            yield found
 
 
 def local_time(moment, zone):
@@ -289,7 +319,10 @@ FILES.append(
             ("date", lambda w, zone: w.date.isoformat()),
             # diary.sciset.score: the one computation of it, written for reading only.
             ("score", lambda w, zone: w.score),
-            *((f"item_{key}", lambda w, zone, key=key: w.answers.get(key)) for key in ITEM_KEYS),
+            Spread(
+                tuple(f"item_{key}" for key in ITEM_KEYS),
+                lambda w, zone: list(map(w.answers.get, ITEM_KEYS)),
+            ),
             NOTE,
             FOR_CLINICIAN,
             LOGGED_BY,
