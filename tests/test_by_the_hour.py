@@ -167,8 +167,8 @@ def test_it_reads_a_month_or_a_year_in_the_same_queries(alice):
     for day in PERIOD.days:
         dose(alice, baclofen, scheduled_for=at(day, time(8)), occurred_at=at(day, time(8)))
         care(alice, "skin-problem", occurred_at=at(day, time(19)))
-    # The catheterisations, the other care events, the spasms after them, the doses.
-    assert queries() == few == 4
+    # The care events, the spasms after them, the doses.
+    assert queries() == few == 3
 
 
 def strong_missed_doses(owner):

@@ -5,7 +5,7 @@ counted and summed per kind: a catheterisation later than usual, a missed bowel 
 problem found, and a dose missed, taken late or taken on time (the last as the comparison). The
 doses are counted by the database (a subquery per dose, one grouped query). The care events are
 worked out here, from the catheterisations' moments, those events' moments and the spasms'
-moments (three plain reads): each catheterisation's gap since the one before and the local hours
+moments (two plain reads): each catheterisation's gap since the one before and the local hours
 it began and ended, asked of the database a row at a time, ran the previous catheterisation's
 subquery once for every daylight-saving change of the range (core.local_time's CASE) for every
 event, and took about half a second for ten years of a catheterisation every five hours.
@@ -146,18 +146,33 @@ class Catheterisation:
     judged_gap: float | None  # seconds since the one before, if a gap that can be judged
 
 
-def _catheterisations(owner, since, until) -> list[Catheterisation]:
-    """The period's catheterisations, each with its gap since the one before when that gap
-    can be judged: a daytime gap, not a gap in the logging (at most LONGEST_GAP, begun at
-    DAY_BEGINS or later and ended at a later hour). One read, from LONGEST_GAP before the
-    period: a catheterisation before that leaves a longer gap, which is never judged."""
-    moments = list(
+# The care events this module reads: catheterisations for their gaps, and two kinds counted as
+# they are.
+READ_EVENTS = ("catheter", "bowel-missed", "skin-problem")
+
+
+def _care_moments(owner, since, until) -> dict[str, list[datetime]]:
+    """{event: its moments, oldest first} for READ_EVENTS, in one read. The catheterisations
+    from LONGEST_GAP before the period, for the gap of its first ones: one before that leaves a
+    longer gap, which is never judged."""
+    rows = (
         CareEvent.objects.for_user(owner)
         .active()
-        .filter(event="catheter", occurred_at__gte=since - LONGEST_GAP, occurred_at__lt=until)
+        .filter(event__in=READ_EVENTS, occurred_at__gte=since - LONGEST_GAP, occurred_at__lt=until)
         .order_by("occurred_at")
-        .values_list("occurred_at", flat=True)
+        .values_list("event", "occurred_at")
     )
+    found = {event: [] for event in READ_EVENTS}
+    for event, moment in rows:
+        if event == "catheter" or moment >= since:
+            found[event].append(moment)
+    return found
+
+
+def _catheterisations(owner, moments: list[datetime], since) -> list[Catheterisation]:
+    """The period's catheterisations (`moments`: from LONGEST_GAP before it), each with its gap
+    since the one before when that gap can be judged: a daytime gap, not a gap in the logging
+    (at most LONGEST_GAP, begun at DAY_BEGINS or later and ended at a later hour)."""
     zone, longest = owner.zone, LONGEST_GAP.total_seconds()
     hours = [moment.astimezone(zone).hour for moment in moments]
     found = []
@@ -189,7 +204,7 @@ def _spasm_moments(owner, since, until) -> list[datetime]:
     return list(window.order_by("occurred_at").values_list("occurred_at", flat=True))
 
 
-def _care_counts(owner, since, until, catheterisations, usual: timedelta | None) -> dict:
+def _care_counts(owner, since, until, care: dict, catheterisations, usual) -> dict:
     """{kind: (events, spasms in the AFTER hours after them)} for the care events' kinds."""
     events = {
         "catheter-late": [
@@ -198,17 +213,10 @@ def _care_counts(owner, since, until, catheterisations, usual: timedelta | None)
             if usual is not None
             and each.judged_gap is not None
             and each.judged_gap > (usual + LATE_MARGIN).total_seconds()
-        ]
+        ],
+        "bowel-missed": care["bowel-missed"],
+        "skin-problem": care["skin-problem"],
     }
-    rows = (
-        CareEvent.objects.for_user(owner)
-        .active()
-        .filter(event__in=("bowel-missed", "skin-problem"))
-        .filter(occurred_at__gte=since, occurred_at__lt=until)
-        .values_list("event", "occurred_at")
-    )
-    for event, moment in rows:
-        events.setdefault(event, []).append(moment)
     spasms = _spasm_moments(owner, since, until)
     counts = {}
     for kind, moments in events.items():
@@ -242,10 +250,11 @@ def by_the_hour(owner, period: Period, by_day: Daily) -> ByTheHour:
     windows_a_day = timedelta(days=1) / AFTER
     usual = sum(recorded) / (len(recorded) * windows_a_day) if recorded else None
     since, until = period.bounds(owner.zone)
-    catheterisations = _catheterisations(owner, since, until)
+    care = _care_moments(owner, since, until)
+    catheterisations = _catheterisations(owner, care["catheter"], since)
     gap = _usual(catheterisations)
     counts = {
-        **_care_counts(owner, since, until, catheterisations, gap),
+        **_care_counts(owner, since, until, care, catheterisations, gap),
         **_dose_counts(owner, since, until),
     }
     enough = len(recorded) >= MIN_USUAL_DAYS
