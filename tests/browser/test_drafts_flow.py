@@ -15,6 +15,10 @@ from tests.entries import pain
 
 
 def drafts_kept(page):
+    """The drafts in the browser's storage once the page's script has read the server's notes
+    (static/js/drafts.js, at DOMContentLoaded). A heading can show before that handler has run
+    (Chromium 156.0.8078.114 does, in most runs): the load event comes after it, every time."""
+    page.wait_for_load_state()
     return page.evaluate(
         "() => Object.keys(localStorage).filter((key) => key.startsWith('sci-draft:'))"
     )
