@@ -164,12 +164,22 @@ def assert_accessible(page):
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 
+def evaluate_loaded(page, script, arg=None):
+    """`page.evaluate` once the page's own scripts have run, for a check that reads what they
+    define or do (SciQueue, the drafts in storage). Chromium 156.0.8078.114 shows a page, and
+    `expect` passes on it, before its scripts and DOMContentLoaded handlers have run; the load
+    event comes after them, every time."""
+    page.wait_for_load_state()
+    return page.evaluate(script, arg)
+
+
 def wait_until(page, script, arg=None, timeout_s=30):
-    """Wait until `script`, evaluated in the page, gives a truthy answer. For checks that await
-    (caches, IndexedDB): `page.wait_for_function` takes the promise such a check returns as
-    its truthy answer and stops waiting at once. As with `expect`, the timeout only stops a hang."""
+    """Wait until `script`, evaluated in the page once it has loaded (evaluate_loaded), gives a
+    truthy answer. For checks that await (caches, IndexedDB): `page.wait_for_function` takes
+    the promise such a check returns as its truthy answer and stops waiting at once. As with
+    `expect`, the timeout only stops a hang."""
     deadline = time.monotonic() + timeout_s
-    while not page.evaluate(script, arg):
+    while not evaluate_loaded(page, script, arg):
         assert time.monotonic() < deadline, f"Still false after {timeout_s} s: {script}"
         page.wait_for_timeout(50)
 

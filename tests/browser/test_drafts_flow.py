@@ -8,19 +8,17 @@ from playwright.sync_api import expect
 
 from sci_tracker.diary.models import LegPainEntry, SpasmEpisode
 from sci_tracker.sharing.models import CareAccess
-from tests.browser.conftest import assert_accessible, sign_in, unfold
+from tests.browser.conftest import assert_accessible, evaluate_loaded, sign_in, unfold
 from tests.browser.test_diary_flow import choose, person
 from tests.conftest import PASSWORD
 from tests.entries import pain
 
 
 def drafts_kept(page):
-    """The drafts in the browser's storage once the page's script has read the server's notes
-    (static/js/drafts.js, at DOMContentLoaded). A heading can show before that handler has run
-    (Chromium 156.0.8078.114 does, in most runs): the load event comes after it, every time."""
-    page.wait_for_load_state()
-    return page.evaluate(
-        "() => Object.keys(localStorage).filter((key) => key.startsWith('sci-draft:'))"
+    """The drafts in the browser's storage once static/js/drafts.js has read the server's notes
+    (at DOMContentLoaded: see evaluate_loaded)."""
+    return evaluate_loaded(
+        page, "() => Object.keys(localStorage).filter((key) => key.startsWith('sci-draft:'))"
     )
 
 

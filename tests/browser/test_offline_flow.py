@@ -14,7 +14,13 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from sci_tracker.diary.models import LegPainEntry, SpasmEpisode
-from tests.browser.conftest import assert_accessible, sign_in, wait_until, wait_until_controlled
+from tests.browser.conftest import (
+    assert_accessible,
+    evaluate_loaded,
+    sign_in,
+    wait_until,
+    wait_until_controlled,
+)
 from tests.conftest import make_user
 
 ZONE = "Pacific/Auckland"
@@ -83,7 +89,7 @@ def test_it_logs_offline_and_saves_once_with_the_tapped_times(
     expect(page.get_by_role("heading", level=1)).to_have_text("Log")
     wait_until_controlled(page)
     account = page.locator("[data-offline-queue]").get_attribute("data-account")
-    assert page.evaluate("a => SciQueue.waiting(a).then(w => w.length)", account) == 0
+    assert evaluate_loaded(page, "a => SciQueue.waiting(a).then(w => w.length)", account) == 0
     assert SpasmEpisode.objects.count() == 1
     assert LegPainEntry.objects.count() == 1
     assert console_errors == []
@@ -109,26 +115,26 @@ def test_it_never_sends_another_accounts_queue_and_signing_out_empties_it(
         {**waiting, "id": "00000000-0000-4000-8000-000000000001", "account": "someone-else"},
         {**waiting, "id": "00000000-0000-4000-8000-000000000002", "account": account},
     ):
-        page.evaluate("item => SciQueue.add(item)", item)
+        evaluate_loaded(page, "item => SciQueue.add(item)", item)
     page.reload()
     # Bea's is sent on the next page load; the other account's is neither sent nor counted.
     expect(page.locator("[data-queue-count]")).to_contain_text("Sent: Spasm saved at")
     assert SpasmEpisode.objects.get(owner=bea).occurred_at == datetime.fromtimestamp(
         tapped / 1000, tz=UTC
     )
-    left = page.evaluate("SciQueue.waiting('someone-else').then(w => w.map(i => i.id))")
+    left = evaluate_loaded(page, "SciQueue.waiting('someone-else').then(w => w.map(i => i.id))")
     assert left == ["00000000-0000-4000-8000-000000000001"]
 
     # Something of bea's still waiting when she signs out: it goes, with the kept Log page.
     last = {**waiting, "id": "00000000-0000-4000-8000-000000000003", "account": account}
-    page.evaluate("item => SciQueue.add(item)", last)
+    evaluate_loaded(page, "item => SciQueue.add(item)", last)
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("status")).to_contain_text("You are signed out.")
     wait_until(page, "a => SciQueue.waiting(a).then(w => w.length === 0)", account)
     wait_until(page, NO_KEPT_LOG_PAGE)
     assert SpasmEpisode.objects.filter(owner=bea).count() == 1
     # The other account's entry stays for that account; it was never sent here.
-    left = page.evaluate("SciQueue.waiting('someone-else').then(w => w.length)")
+    left = evaluate_loaded(page, "SciQueue.waiting('someone-else').then(w => w.length)")
     assert left == 1
 
 
