@@ -460,6 +460,18 @@ def programme(owner, first: date, days: int) -> None:
         care(owner, "skin-check", occurred_at=at(day, 21), checked_by="self")
 
 
+CARE_ROW = (
+    r"<tr><td>({label})[^<]*(?:<span[^>]*>([^<]*)</span>)?</td>"
+    r"<td>([^<]*)</td><td>(\d+)</td><td>(\d+)</td><td>([^<]*)</td><td>(\d+)</td></tr>"
+)
+WEEK, MONTH = r"\d+ \w+ \d+", r"\w+ \d{4}"
+
+
+def care_rows(html: str, label: str = WEEK) -> list[tuple]:
+    """The care table's rows: the week (or month), its days if cut short, then each figure."""
+    return re.findall(CARE_ROW.format(label=label), html)
+
+
 @time_machine.travel(TRENDS_NOW, tick=False)
 def test_it_sums_up_the_programme_week_by_week_on_the_trends_page(alice_client, alice):
     programme(alice, date(2026, 3, 9), 11)  # Monday 9 to Thursday 19 March
@@ -469,11 +481,7 @@ def test_it_sums_up_the_programme_week_by_week_on_the_trends_page(alice_client, 
     care(alice, "skin-problem", occurred_at=at(date(2026, 3, 10), 21), site="sacrum", stage="1")
     care(alice, "skin-healed", occurred_at=at(date(2026, 3, 17), 21), site="sacrum")
     response = alice_client.get(reverse("trends:overview"), {"range": "14d"})
-    rows = re.findall(
-        r"<tr><td>(\d+ \w+ \d+)[^<]*(?:<span[^>]*>([^<]*)</span>)?</td>"
-        r"<td>([^<]*)</td><td>(\d+)</td><td>(\d+)</td><td>([^<]*)</td><td>(\d+)</td></tr>",
-        response.text,
-    )
+    rows = care_rows(response.text)
     # The 14 days from 7 March: a Saturday and Sunday first, then the week of 9 March, then
     # the week of 16 March up to today; one problem open from February, one more from the 10th.
     assert rows == [
@@ -491,11 +499,7 @@ def test_it_sums_up_the_programme_month_by_month_over_a_range_of_more_than_a_yea
     care(alice, "skin-problem", occurred_at=at(date(2026, 2, 3), 21), site="heel")
     over_a_year = {"range": "custom", "from": "2025-01-01", "to": "2026-03-20"}
     response = alice_client.get(reverse("trends:overview"), over_a_year)
-    rows = re.findall(
-        r"<tr><td>(\w+ \d{4})[^<]*(?:<span[^>]*>([^<]*)</span>)?</td>"
-        r"<td>([^<]*)</td><td>(\d+)</td><td>(\d+)</td><td>([^<]*)</td><td>(\d+)</td></tr>",
-        response.text,
-    )
+    rows = care_rows(response.text, MONTH)
     # A row a calendar month, each day of it counted (a catheterisation rate over the month),
     # and March, the month the range ends in, cut to its 20 days.
     assert rows == [
