@@ -47,17 +47,18 @@ def table_rows(rows: list, *columns: str) -> SafeString:
     # A figure is digits, a dash and the decimal mark: the mark is escaped once, not each
     # cell (Django's escape is a lazy-aware call, and a year's tables hold 1,500 cells).
     mark = str(escape(get_format("DECIMAL_SEPARATOR")))
+
+    def cell(value) -> str:
+        if value is not None and not isinstance(value, int | float):
+            value = str(escape(value))  # not a number: escaped as any text is
+        return f"<td>{_figure(value, mark)}</td>"
+
     lines = []
     for row in rows:
         cells = []
         for name in columns:
-            if name.endswith("[]"):
-                cells.extend(f"<td>{_figure(value, mark)}</td>" for value in row[name[:-2]])
-            else:
-                value = row[name]
-                if value is not None and not isinstance(value, int | float):
-                    value = str(escape(value))  # not a number: escaped as any text is
-                cells.append(f"<td>{_figure(value, mark)}</td>")
+            values = row[name[:-2]] if name.endswith("[]") else (row[name],)
+            cells.extend(cell(value) for value in values)
         lines.append(f'<tr><th scope="row">{escape(row["label"])}</th>{"".join(cells)}</tr>\n')
     return mark_safe("".join(lines))  # noqa: S308 (numbers, and text escaped above)
 
