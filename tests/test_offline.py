@@ -133,19 +133,31 @@ def test_it_shows_an_offline_page_that_points_to_the_log_page(client):
 
 
 @time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("kept", ["diary:log_offline_copy", "pwa:offline"])
+def test_it_leaves_a_waiting_message_to_the_next_page_not_a_page_the_worker_keeps(
+    alice_client, alice, kept
+):
+    """The worker fetches its copies at any moment, between a save's redirect and the page it
+    leads to too: a copy neither shows the message nor uses it up."""
+    alice_client.post(reverse("diary:spasm_now"))  # leaves "Spasm saved" for the next page
+    copy = alice_client.get(reverse(kept), headers={"Sec-Fetch-Mode": "same-origin"})
+    assert copy.status_code == 200
+    assert "Spasm saved" not in copy.text
+    assert 'class="messages"' not in copy.text
+    page = alice_client.get(reverse("diary:quick_log"), headers={"Sec-Fetch-Mode": "navigate"})
+    assert "Spasm saved at 00:30" in page.text
+
+
+@time_machine.travel(NOW, tick=False)
 def test_it_keeps_nothing_of_the_diary_in_the_log_page_copy(alice_client, alice):
     checkin(alice, day=alice.local_today())
-    alice_client.post(reverse("diary:spasm_now"))  # leaves "Spasm saved" for the next page
     copy = alice_client.get(reverse("diary:log_offline_copy"))
     assert copy["Cache-Control"] == "private, no-store"  # kept by the worker, not by a cache
     assert copy["SCI-Tracker-Account"] == account_tag(alice)  # whose copy, for the worker
     assert "<h1>Log</h1>" in copy.text
     assert "Done today" not in copy.text
-    assert "Spasm saved" not in copy.text
     assert 'action="/log/checkin-now/"' in copy.text  # its day is not known offline
-    # The message waits for the person's next page.
     page = alice_client.get(reverse("diary:quick_log"))
-    assert "Spasm saved at 00:30" in page.text
     assert "Done today: open to change it" in page.text
     assert 'action="/log/checkin-now/"' not in page.text
     assert page["Cache-Control"] == "private, no-store"
