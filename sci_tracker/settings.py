@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sci_tracker.middleware.allowed_methods",
+    # A fetch's answer never deletes the session cookie, only a page's (a kept save lives there).
+    "sci_tracker.accounts.resume.keep_session_cookie",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language: the footer menu's cookie, else the browser's Accept-Language. After the
     # session, before CommonMiddleware (as Django asks); a signed-in person's profile choice

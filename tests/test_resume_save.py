@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import time_machine
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
@@ -354,3 +355,26 @@ def test_it_saves_a_clinicians_note_measures_and_pain_types_after_the_session_en
     url = reverse("diary:confirm_pain_types", kwargs=scope)
     kept_and_saved(browser, doctor, url, {"problem_1": "neuropathic-below"})
     assert PainProblem.objects.get(owner=alice).confirmed_type == "neuropathic-below"
+
+
+def test_it_keeps_the_save_when_a_fetch_sent_before_it_answers_after_it(alice):
+    """The worker's fetch of its offline copies, sent with the session that just ended, can
+    arrive after the kept save's answer: its answer must not delete the new session's cookie,
+    which holds the kept save."""
+    with time_machine.travel(NOW, tick=False):
+        browser = signed_in(alice)
+        ended = browser.cookies[settings.SESSION_COOKIE_NAME].value
+        session_ends()
+        browser.post(reverse("diary:spasm_now"), {"severity": "2"})
+        for kept_copy in (reverse("pwa:offline"), reverse("diary:log_offline_copy")):
+            late = browser.get(
+                kept_copy,
+                headers={"Sec-Fetch-Mode": "same-origin"},
+                HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}={ended}",
+            )
+            assert late.status_code in (200, 302)
+        log = reverse("diary:quick_log")
+        after = sign_in_again(browser, alice, log)
+    spasm = SpasmEpisode.objects.get()
+    assert (spasm.occurred_at, spasm.severity) == (NOW, 2)
+    assert "Spasm (moderate) saved at 00:30." in after.text

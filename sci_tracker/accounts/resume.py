@@ -8,7 +8,8 @@ what they typed was gone. Here, in three steps:
    anonymous session, with the account this browser last signed in as (ACCOUNT_COOKIE, an opaque
    keyed hash), and the visitor is sent to sign in. It has passed the CSRF check already: the CSRF
    cookie outlives the session (CSRF_USE_SESSIONS is off), so a forged cross-site post is refused
-   before it gets here and is never kept.
+   before it gets here and is never kept. A fetch answered after it, sent with the session
+   that ended, does not delete the new session's cookie (keep_session_cookie).
 2. Signing in keeps session data (Django's `login` cycles the key). If the account is the one
    that sent the form, the kept form is marked for it; any other account drops it unread.
 3. The page opened after signing in (a script's fetch does not count) is the form's own
@@ -172,6 +173,23 @@ def _opened_as_page(request: HttpRequest) -> bool:
     says nothing is taken as one. A script's or the service worker's fetch that arrives first
     after signing in (the offline copies it keeps) neither sends the kept save nor drops it."""
     return request.headers.get("Sec-Fetch-Mode", "navigate") == "navigate"
+
+
+def keep_session_cookie(get_response):
+    """Before SessionMiddleware in MIDDLEWARE, to see its answer. A request sent with a session
+    that has ended deletes the session's cookie in its answer. A fetch by a script or the
+    service worker, sent just before a save was kept, can be answered just after it: it would
+    delete the new session's cookie, and the kept save with it. Only a page the person opens
+    deletes the cookie; the next one does, if it is still stale."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        cookie = response.cookies.get(settings.SESSION_COOKIE_NAME)
+        if cookie is not None and cookie["max-age"] == 0 and not _opened_as_page(request):
+            del response.cookies[settings.SESSION_COOKIE_NAME]
+        return response
+
+    return middleware
 
 
 class ResumeSave:
