@@ -175,10 +175,15 @@ def entry_rows(model, order, related=(), many=(), kind=Row):
 
 
 def tried_rows(owner):
-    uses = InterventionUse.objects.on(
-        SpasmEpisode.objects.for_user(owner).active(), LegPainEntry.objects.for_user(owner).active()
-    ).order_by("pk")
-    return Read(uses, (Related("intervention", ("slug",)),))
+    """The uses on the person's spasms, then on their pain entries, joined from each entry's
+    (owner, time) index: an OR of the two read every use twice over and took twice as long."""
+    uses = InterventionUse.objects.order_by("pk")
+    return Read(
+        uses.filter(spasm__owner=owner, spasm__deleted_at__isnull=True),
+        # The item's slug by the join, as a column of the row: one use names one item.
+        fields=("id", "spasm_id", "pain_id", "intervention__slug", "dose", "effect"),
+        union_with=(uses.filter(pain__owner=owner, pain__deleted_at__isnull=True),),
+    )
 
 
 def reading_rows(owner):
@@ -289,7 +294,7 @@ FILES = [
         (
             ("entry_kind", lambda use, zone: "spasm" if use.spasm_id else "pain"),
             ("entry_id", lambda use, zone: use.spasm_id or use.pain_id),
-            ("intervention", lambda use, zone: use.intervention.slug),
+            ("intervention", lambda use, zone: use.intervention__slug),
             ("dose", lambda use, zone: safe_text(use.dose)),
             *stored("effect"),
         ),
