@@ -87,11 +87,14 @@ def json_key(person, period, window=EVERY_DAY) -> str:
 
 
 def cached_overview(user, period, window=EVERY_DAY):
-    return cache.get_or_set(
-        cache_key("overview", user, period, window),
-        lambda: aggregates.overview(user, period, window),
-        CACHE_SECONDS,
-    )
+    # Not cache.get_or_set: it reads the key again after writing it, one query more with the
+    # database's cache on every first view.
+    key = cache_key("overview", user, period, window)
+    found = cache.get(key)
+    if found is None:
+        found = aggregates.overview(user, period, window)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 def cached_body(request, what: str, period, window, parts: dict) -> dict:
