@@ -11,13 +11,13 @@ from sci_tracker import env
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def start_django(tmp_path, command="check", **variables):
+def start_django(tmp_path, command="check", *arguments, **variables):
     """Run manage.py in a fresh process with only these variables set, as a deployment would."""
     keep = {"PATH", "HOME", "LANG"}
     environment = {name: value for name, value in os.environ.items() if name in keep}
     environment.update(SCI_TRACKER_DATA_DIR=str(tmp_path), **variables)
     return subprocess.run(
-        [sys.executable, "manage.py", *command.split()],
+        [sys.executable, "manage.py", *command.split(), *arguments],
         cwd=ROOT,
         env=environment,
         capture_output=True,
@@ -61,6 +61,24 @@ def test_it_starts_with_nothing_set_and_keeps_one_secret_key(tmp_path):
     assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
     assert start_django(tmp_path).returncode == 0
     assert (tmp_path / "secret_key").read_text() == key
+
+
+@pytest.mark.parametrize("named", [False, True], ids=["the data folder's", "by DATABASE_URL"])
+def test_it_runs_sqlite_in_wal_mode_however_the_file_is_named(tmp_path, named):
+    """A DATABASE_URL of sqlite:///... gets the same settings as the data folder's database:
+    without them, each commit waited for the disk and writers at once met "database is
+    locked"."""
+    variables = {"DATABASE_URL": f"sqlite:///{tmp_path}/named.sqlite3"} if named else {}
+    asked = (
+        "from django.db import connection; cursor = connection.cursor(); "
+        "print([cursor.execute(f'PRAGMA {name}').fetchone()[0] "
+        "for name in ('journal_mode', 'synchronous', 'busy_timeout')], "
+        "connection.settings_dict['CONN_MAX_AGE'])"
+    )
+    result = start_django(tmp_path, "shell -v 0 -c", asked, **variables)
+    assert result.returncode == 0, result.stderr
+    # WAL; synchronous NORMAL (1); a 20 s wait for the write lock; one connection kept.
+    assert result.stdout.split() == ["['wal',", "1,", "20000]", "None"]
 
 
 def vapid_key_of(result):
