@@ -480,11 +480,14 @@ def test_it_sums_up_the_programme_week_by_week_on_the_trends_page(alice_client, 
     care(alice, "skin-problem", occurred_at=at(date(2026, 2, 1), 21), site="heel")  # before
     care(alice, "skin-problem", occurred_at=at(date(2026, 3, 10), 21), site="sacrum", stage="1")
     care(alice, "skin-healed", occurred_at=at(date(2026, 3, 17), 21), site="sacrum")
+    care(alice, "leak", occurred_at=at(date(2026, 3, 8), 12))  # a week with nothing counted
     response = alice_client.get(reverse("trends:overview"), {"range": "14d"})
     rows = care_rows(response.text)
-    # The 14 days from 7 March: a Saturday and Sunday first, then the week of 9 March, then
-    # the week of 16 March up to today; one problem open from February, one more from the 10th.
+    # The 14 days from 7 March: a Saturday and Sunday first (a leak, listed with none of the
+    # counted events), then the week of 9 March, then the week of 16 March up to today; one
+    # problem open from February, one more from the 10th.
     assert rows == [
+        ("2 Mar 2026", "(2 days)", "0.0", "0", "0", "0/2", "1"),
         ("9 Mar 2026", "", "5.0", "2", "2", "7/7", "2"),
         ("16 Mar 2026", "(5 days)", "4.2", "1", "1", "4/5", "1"),
     ]

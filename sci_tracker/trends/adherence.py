@@ -13,7 +13,7 @@ not counted: the diary does not know what happened to it.
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from sci_tracker.core.local_time import LocalDate
 from sci_tracker.diary.medicines import MedicineState, dose_words, medicine_list, schedule_words
@@ -77,23 +77,24 @@ def adherence(owner, period: Period, by_month: bool = False) -> list[MedicineAdh
     first."""
     zone = owner.zone
     start, until = period.bounds(zone)
-    counts = {name: Count("pk", filter=Q(timing=timing)) for name, timing in COUNTED.items()}
+    # Grouped by timing, not counted with a FILTER per timing: each FILTER held the whole
+    # timing expression again, and building that SQL took 25 times as long as running it.
     rows = (
         MedicineDose.objects.for_user(owner)
         .active()
         .filter(occurred_at__gte=start, occurred_at__lt=until)
         .with_timing()
         .annotate(day=LocalDate("occurred_at", zone, start, until))
-        .values_list("medicine_id", "medicine__name", "day")
-        .annotate(**counts)
+        .values_list("medicine_id", "medicine__name", "day", "timing")
+        .annotate(doses=Count("pk"))
         .order_by("medicine__name", "medicine_id", "day")
     )
+    column = {timing: n for n, timing in enumerate(COUNTED.values())}
     found: dict[int, tuple[str, dict[date, list[int]]]] = {}
-    for medicine_id, name, day, *counted in rows:
+    for medicine_id, name, day, timing, doses in rows:
         units = found.setdefault(medicine_id, (name, {}))[1]
         unit = units.setdefault(week_or_month(day, by_month)[0], [0] * len(COUNTED))
-        for n, count in enumerate(counted):
-            unit[n] += count
+        unit[column[timing]] += doses
     return [
         MedicineAdherence(
             name,

@@ -12,7 +12,7 @@ open count starts from. Entries in the bin are left out.
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from sci_tracker.core.local_time import LocalDate
 from sci_tracker.diary.models import CareEvent, CareEventKind
@@ -46,7 +46,7 @@ class CareWeek:
         return round(self.catheterisations / self.days, 1)
 
 
-COUNTS = {name: Count("pk", filter=Q(event=kind.value)) for name, kind in COUNTED.items()}
+NAMED = {kind.value: name for name, kind in COUNTED.items()}
 
 
 def weeks_in(owner, period: Period, by_month: bool = False) -> list[CareWeek]:
@@ -54,25 +54,29 @@ def weeks_in(owner, period: Period, by_month: bool = False) -> list[CareWeek]:
     first."""
     since, until = period.bounds(owner.zone)
     events = CareEvent.objects.for_user(owner).active()
+    # Grouped by kind of event rather than counted with a FILTER per kind: the SQL is built
+    # in a fraction of the time (building it took far longer than running it).
     days = (
         events.filter(occurred_at__gte=since, occurred_at__lt=until)
         .annotate(day=LocalDate("occurred_at", owner.zone, since, until))
-        .values("day")
-        .annotate(**COUNTS)
+        .values_list("day", "event")
+        .annotate(events=Count("pk"))
         .order_by("day")
     )
     skin = (CareEventKind.SKIN_PROBLEM.value, CareEventKind.SKIN_HEALED.value)
-    before = events.filter(event__in=skin, occurred_at__lt=since).aggregate(
-        found=Count("pk", filter=Q(event=CareEventKind.SKIN_PROBLEM.value)),
-        healed=Count("pk", filter=Q(event=CareEventKind.SKIN_HEALED.value)),
+    before = dict(
+        events.filter(event__in=skin, occurred_at__lt=since)
+        .values_list("event")
+        .annotate(events=Count("pk"))
+        .order_by()
     )
     by_unit: dict[tuple[date, date], dict[str, int]] = {}
-    for row in days:
-        unit = by_unit.setdefault(week_or_month(row["day"], by_month), dict.fromkeys(COUNTED, 0))
-        for name in COUNTED:
-            unit[name] += row[name]
+    for day, event, count in days:
+        unit = by_unit.setdefault(week_or_month(day, by_month), dict.fromkeys(COUNTED, 0))
+        if event in NAMED:  # a week of other events only (a leak...) is listed, with none
+            unit[NAMED[event]] += count
     # Never below none: a healing logged for a problem found before the diary began.
-    still_open = max(before["found"] - before["healed"], 0)
+    still_open = max(before.get(skin[0], 0) - before.get(skin[1], 0), 0)
     weeks = []
     for (start, end), counts in by_unit.items():
         first, last = max(start, period.start), min(end, period.end)
