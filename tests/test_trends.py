@@ -2,7 +2,9 @@ import gzip
 import json
 import re
 from datetime import UTC, date, datetime, time, timedelta
+from math import sqrt
 from pathlib import Path
+from statistics import variance
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -263,6 +265,22 @@ def test_it_compares_days_with_a_trigger_against_days_without(alice):
     assert (next_day.with_mean, next_day.with_days) == (2, 6)
     assert (next_day.without_mean, next_day.without_days) == (6, 5)
     assert next_day.shown
+
+
+@pytest.mark.parametrize(
+    "sides",
+    [
+        ([6.0, 5.5, 7.25, 6.0], [2.0, 3.5, 2.0, 1.0, 2.5]),
+        ([4.0 + n / 3 for n in range(3650)], [4.0 - n / 7 for n in range(900)]),
+        ([5.0, 5.0, 5.0], [5.0, 5.0]),  # no spread at all, not a rounding error below 0
+        ([3.0], [1.0, 2.0, 4.0]),  # one value on a side adds nothing to the degrees
+    ],
+)
+def test_it_pools_the_spread_of_the_two_sides_as_the_textbook_does(sides):
+    degrees = sum(len(side) - 1 for side in sides)
+    textbook = sqrt(sum((len(side) - 1) * variance(side) for side in sides if len(side) > 1))
+    assert aggregates.pooled_spread(*sides) == pytest.approx(textbook / sqrt(degrees), rel=1e-12)
+    assert aggregates.pooled_spread([1.0], [2.0]) is None  # no degrees of freedom
 
 
 def test_it_hides_a_comparison_with_fewer_than_five_days_on_a_side(alice, alice_client):

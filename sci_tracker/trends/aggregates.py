@@ -17,7 +17,9 @@ How a day's figures are made:
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from math import sqrt
+from itertools import compress
+from math import fsum, sqrt
+from operator import mul, not_
 from statistics import fmean, median_low
 from typing import TYPE_CHECKING
 
@@ -558,10 +560,13 @@ def pooled_spread(*sides: list[float]) -> float | None:
     degrees = sum(len(side) - 1 for side in sides if side)
     if degrees <= 0:
         return None
-    # Each side's mean worked out once, not once a value (that made twenty years take seconds).
-    means = [(side, fmean(side)) for side in sides if side]
-    squares = sum(sum([(v - centre) ** 2 for v in side]) for side, centre in means)
-    return sqrt(squares / degrees)
+    # Each side's squared distances from its mean, as the sum of squares less n times the
+    # squared mean: fsum adds exactly, and map(mul) runs in C (the triggers page compares ten
+    # years of days for every trigger four times over).
+    squares = sum(
+        fsum(map(mul, side, side)) - len(side) * fmean(side) ** 2 for side in sides if side
+    )
+    return sqrt(max(squares, 0.0) / degrees)  # never below 0 from rounding
 
 
 def compare(values, marked):
@@ -718,20 +723,35 @@ def trigger_stats(owner, period, by_day=None, by_id: bool = False):
     return sorted(found.values(), key=lambda s: (-s.times_logged, s.name))
 
 
-def recorded_on(days: list, values: list) -> list[tuple]:
-    """(day, value) for each day with a recorded value, in order."""
-    return [(day, value) for day, value in zip(days, values, strict=True) if value is not None]
+@dataclass(frozen=True)
+class Recorded:
+    """A measure's days with a recorded value, and those values, in order."""
+
+    days: list
+    values: list
 
 
-def compare_on(recorded: list[tuple], marked_days: set) -> "Comparison":
+def recorded_on(days: list, values: list) -> Recorded:
+    """The days with a recorded value, and their values."""
+    pairs = [(day, value) for day, value in zip(days, values, strict=True) if value is not None]
+    return Recorded([day for day, _value in pairs], [value for _day, value in pairs])
+
+
+def compare_on(recorded: Recorded, marked_days: set) -> "Comparison":
     """`compare` for values already paired with their days: those on a marked day against
-    the others (the same values in the same order, so the same figures)."""
-    with_values = [value for day, value in recorded if day in marked_days]
-    without_values = [value for day, value in recorded if day not in marked_days]
-    with_mean, with_days = mean(with_values)
-    without_mean, without_days = mean(without_values)
-    spread = pooled_spread(with_values, without_values)
-    return Comparison(with_mean, with_days, without_mean, without_days, spread)
+    the others (the same values in the same order, so the same figures). Split in C (map,
+    compress): it runs four times for every trigger over every day of the range."""
+    marks = list(map(marked_days.__contains__, recorded.days))
+    with_values = list(compress(recorded.values, marks))
+    without_values = list(compress(recorded.values, map(not_, marks)))
+    # Every value is recorded already: `mean` would look for the unrecorded ones again.
+    return Comparison(
+        fmean(with_values) if with_values else None,
+        len(with_values),
+        fmean(without_values) if without_values else None,
+        len(without_values),
+        pooled_spread(with_values, without_values),
+    )
 
 
 @dataclass
