@@ -520,9 +520,13 @@ def test_it_sums_up_the_programme_month_by_month_over_a_range_of_more_than_a_yea
 
 
 @time_machine.travel(TRENDS_NOW, tick=False)
-def test_it_says_when_no_care_events_were_logged(alice_client):
-    response = alice_client.get(reverse("trends:overview"))
+def test_it_says_when_no_care_events_were_logged(alice_client, alice):
+    care(alice, "skin-problem", occurred_at=at(date(2025, 1, 6), 21), site="heel")  # long before
+    with CaptureQueriesContext(connection) as done:
+        response = alice_client.get(reverse("trends:overview"))
     assert "No bladder, bowel or skin events were logged in this period." in text(response)
+    # One read of the period's events; with none, the problems open before it are not asked for.
+    assert len([query for query in done if "diary_careevent" in query["sql"]]) == 1
 
 
 @time_machine.travel(TRENDS_NOW, tick=False)

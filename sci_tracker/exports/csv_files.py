@@ -176,7 +176,8 @@ def entry_rows(model, order, related=(), many=(), kind=Row):
 
 def tried_rows(owner):
     """The uses on the person's spasms, then on their pain entries, joined from each entry's
-    (owner, time) index: an OR of the two read every use twice over and took twice as long."""
+    (owner, time) index: an OR of the two read both lists of entries twice and took twice as
+    long."""
     uses = InterventionUse.objects.order_by("pk")
     return Read(
         uses.filter(spasm__owner=owner, spasm__deleted_at__isnull=True),

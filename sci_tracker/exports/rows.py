@@ -290,6 +290,7 @@ class Read:
             dealt.check_done()
 
     def values(self, lookups: list[str]) -> QuerySet:
+        """The rows' `lookups`, one query: the union's parts unordered, the whole in order."""
         if not self.union_with:
             return self.rows.values(*lookups)
         parts = [part.order_by().values(*lookups) for part in self.union_with]

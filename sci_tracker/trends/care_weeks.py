@@ -5,8 +5,8 @@ do: ten years are 121 rows, not 522), and the report.
 
 Two queries, however long the period: each local day's counts, grouped in the database by the
 person's local date (core.local_time.LocalDate, as the other trends), then added up into weeks
-from Monday; and the skin problems found and healed before the period, which the first week's
-open count starts from. Entries in the bin are left out.
+from Monday; and, if the period has any event, the skin problems found and healed before it,
+which the first week's open count starts from. Entries in the bin are left out.
 """
 
 from dataclasses import dataclass
@@ -56,13 +56,15 @@ def weeks_in(owner, period: Period, by_month: bool = False) -> list[CareWeek]:
     events = CareEvent.objects.for_user(owner).active()
     # Grouped by kind of event rather than counted with a FILTER per kind: the SQL is built
     # in a fraction of the time (building it took far longer than running it).
-    days = (
+    days = list(
         events.filter(occurred_at__gte=since, occurred_at__lt=until)
         .annotate(day=LocalDate("occurred_at", owner.zone, since, until))
         .values_list("day", "event")
         .annotate(events=Count("pk"))
         .order_by("day")
     )
+    if not days:  # no week to list: the problems still open before it do not matter
+        return []
     skin = (CareEventKind.SKIN_PROBLEM.value, CareEventKind.SKIN_HEALED.value)
     before = dict(
         events.filter(event__in=skin, occurred_at__lt=since)
