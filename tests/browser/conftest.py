@@ -203,6 +203,10 @@ def sign_in(page, live_server, email, password=PASSWORD):
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    # Signed in once the page it leads to has loaded: a test's next page.goto would otherwise
+    # cancel the sign-in's navigation while its answer (the session, the new CSRF cookie) is
+    # still on the way.
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def unfold(page, title):
