@@ -252,18 +252,7 @@ FILES = [
         (
             ENTRY_ID,
             ("date", lambda c, zone: c.date.isoformat()),
-            *stored(
-                "recall_window",
-                "psfs_frequency",
-                "psfs_severity",
-                "spasticity",
-                "pain_worst",
-                "pain_average",
-                "interference_activities",
-                "interference_mood",
-                "interference_sleep",
-                "night_wakings",
-            ),
+            *stored("recall_window", *CheckIn.ANSWERS),  # the answers in the form's order
             NOTE,
             FOR_CLINICIAN,
             LOGGED_BY,
