@@ -41,6 +41,7 @@ from sci_tracker.diary.models import (
     PainProblem,
     SpasmDay,
     SpasmEpisode,
+    SpasmHour,
     SpasticityWeek,
     TreatmentEvent,
     Trigger,
@@ -148,6 +149,7 @@ MAKERS = {
     TreatmentEvent: lambda person, other: event(person, date(2026, 3, 1)),
     # The per-day figures, which saving a spasm or a pain entry writes.
     SpasmDay: lambda person, other: spasm(person),
+    SpasmHour: lambda person, other: spasm(person),
     PainDay: lambda person, other: pain(person),
     Medicine: lambda person, other: medicine(person, "Baclofen"),
     # A dose of one's own, and one logged for the other person as their carer.

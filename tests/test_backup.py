@@ -339,6 +339,7 @@ def test_it_has_a_section_for_every_model_of_the_diary():
     covered.add(apps.get_model("diary", "FoldState"))
     # The per-day figures: counted from the entries again when a backup comes back in.
     covered.add(apps.get_model("diary", "SpasmDay"))
+    covered.add(apps.get_model("diary", "SpasmHour"))
     covered.add(apps.get_model("diary", "PainDay"))
     assert set(apps.get_app_config("diary").get_models()) == covered
     assert {section.model for section in backup.ENTRY_SECTIONS} == set(ENTRY_MODELS.values())

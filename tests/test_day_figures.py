@@ -25,9 +25,10 @@ from sci_tracker.diary.models import (
     PainProblem,
     SpasmDay,
     SpasmEpisode,
+    SpasmHour,
     save_pain_problems,
 )
-from sci_tracker.trends.aggregates import Period, daily
+from sci_tracker.trends.aggregates import Period, daily, spasms_by_hour
 from tests.conftest import make_user
 
 ZONES = ["Pacific/Auckland", "Europe/London", "America/Denver", "Asia/Kolkata"]
@@ -51,34 +52,38 @@ operation = st.one_of(
 
 
 def counted_afresh(owner):
-    """{day: (spasms, at night)} and {(day, problem id): (total, entries, worst)}."""
+    """{day: (spasms, at night)}, {(day, hour): spasms} and {(day, problem id): (total,
+    entries, worst)}."""
     zone = ZoneInfo(User.objects.get(pk=owner.pk).time_zone)  # as stored (User.zone is cached)
-    spasms, night = Counter(), Counter()
+    spasms, night, hours = Counter(), Counter(), Counter()
     active = {"owner": owner, "deleted_at__isnull": True}
     for occurred_at in SpasmEpisode.objects.filter(**active).values_list("occurred_at", flat=True):
         local = occurred_at.astimezone(zone)
         spasms[local.date()] += 1
         night[local.date()] += local.hour in day_figures.NIGHT_HOURS
+        hours[(local.date(), local.hour)] += 1
     pain = defaultdict(list)
     rows = LegPainEntry.objects.filter(**active).values_list("occurred_at", "intensity", "problem")
     for occurred_at, intensity, problem in rows:
         pain[(occurred_at.astimezone(zone).date(), problem)].append(intensity)
     return (
         {day: (count, night[day]) for day, count in spasms.items()},
+        dict(hours),
         {key: (sum(found), len(found), max(found)) for key, found in pain.items()},
     )
 
 
 def kept(owner):
-    """The same two, from the rows the app keeps (rows of one day and problem added up)."""
+    """The same three, from the rows the app keeps (rows of one day and problem added up)."""
     spasms = {row.day: (row.episodes, row.night) for row in SpasmDay.objects.filter(owner=owner)}
+    hours = {(row.day, row.hour): row.episodes for row in SpasmHour.objects.filter(owner=owner)}
     pain = defaultdict(lambda: [0, 0, 0])
     for row in PainDay.objects.filter(owner=owner):
         found = pain[(row.day, row.problem_id)]
         found[0] += row.total
         found[1] += row.entries
         found[2] = max(found[2], row.worst)
-    return spasms, {key: tuple(found) for key, found in pain.items()}
+    return spasms, hours, {key: tuple(found) for key, found in pain.items()}
 
 
 def apply(owner, step, entries):
@@ -148,12 +153,17 @@ def test_it_counts_each_day_in_the_persons_zone_and_again_when_it_changes(alice)
     march_15 = Period(datetime(2026, 3, 15).date(), datetime(2026, 3, 15).date())
     found = daily(alice, march_15)
     assert (found.spasms, found.night_spasms, found.pain_average) == ([1], [1], [6])
+    assert spasms_by_hour(alice, march_15)[0] == 1
     alice.time_zone = "Europe/London"
     alice.save()
     assert list(SpasmDay.objects.filter(owner=alice).values_list("day", "night")) == [
         (datetime(2026, 3, 14).date(), 0)
     ]
+    assert list(SpasmHour.objects.filter(owner=alice).values_list("day", "hour")) == [
+        (datetime(2026, 3, 14).date(), 11)
+    ]
     assert daily(alice, march_15).spasms == [None]
+    assert sum(spasms_by_hour(alice, march_15)) == 0
 
 
 def test_a_severity_tapped_after_spasm_now_recounts_nothing(alice, django_assert_num_queries):
@@ -175,6 +185,7 @@ def test_the_command_rebuilds_figures_that_drifted(alice, bob):
             )
     right = {person.pk: kept(person) for person in (alice, bob)}
     SpasmDay.objects.filter(owner=alice).update(episodes=99)  # written around the app
+    SpasmHour.objects.filter(owner=bob).update(episodes=7)
     PainDay.objects.filter(owner=bob).delete()
     out = StringIO()
     call_command("rebuild_day_figures", stdout=out)
@@ -185,12 +196,13 @@ def test_the_command_rebuilds_figures_that_drifted(alice, bob):
 @pytest.mark.parametrize("zone", ["Pacific/Auckland", "America/Denver"])
 def test_the_bulk_written_demo_diary_is_counted_in_each_zone_it_moves_to(db, zone):
     demo = User.objects.get(email=seed_demo("dana", days=60, seed=5).email)
-    spasms, pain = kept(demo)
+    spasms, hours, pain = kept(demo)
     assert len(spasms) >= 55
+    assert len(hours) >= len(spasms)
     assert len(pain) >= 30
     assert kept(demo) == counted_afresh(demo)
     demo.time_zone = zone
     demo.save()
     assert kept(demo) == counted_afresh(demo)
     clear_diary(demo)
-    assert kept(demo) == ({}, {})
+    assert kept(demo) == ({}, {}, {})

@@ -82,3 +82,34 @@ def test_it_keeps_every_pain_entry_and_its_type_through_the_isci_migration(at_la
     problem = PainProblem.objects.get(pk=feet.pk)
     assert (problem.name, problem.confirmed_type, problem.confirmed_by_name) == ("Feet", "", "")
     assert problem.confirmed_at is None
+
+
+BEFORE_DAY_FIGURES = ("diary", "0013_medicine_reminders")
+
+
+def test_a_diary_kept_before_the_per_day_figures_has_them_counted_after_migrating(at_latest):
+    person = make_user("mig", time_zone="Europe/London")  # 23:30 UTC on 14 March: 23:30 there
+    old = migrate(BEFORE_DAY_FIGURES)
+    OldSpasm = old.get_model("diary", "SpasmEpisode")
+    OldPain = old.get_model("diary", "LegPainEntry")
+    for at in ("2026-03-14T23:30:00Z", "2026-03-14T23:50:00Z", "2026-03-15T09:10:00Z"):
+        OldSpasm.objects.create(owner_id=person.pk, logged_by_id=person.pk, occurred_at=at)
+    OldPain.objects.create(
+        owner_id=person.pk, logged_by_id=person.pk, occurred_at="2026-03-15T09:00:00Z", intensity=6
+    )
+
+    latest()
+    from sci_tracker.diary.models import PainDay, SpasmDay, SpasmHour
+
+    days = SpasmDay.objects.filter(owner_id=person.pk).order_by("day")
+    assert [(str(d.day), d.episodes, d.night) for d in days] == [
+        ("2026-03-14", 2, 2),
+        ("2026-03-15", 1, 0),
+    ]
+    hours = SpasmHour.objects.filter(owner_id=person.pk).order_by("day", "hour")
+    assert [(str(h.day), h.hour, h.episodes) for h in hours] == [
+        ("2026-03-14", 23, 2),
+        ("2026-03-15", 9, 1),
+    ]
+    pain = PainDay.objects.get(owner_id=person.pk)
+    assert (str(pain.day), pain.total, pain.entries, pain.worst) == ("2026-03-15", 6, 1, 6)

@@ -8,7 +8,8 @@ entry's local day, rebuild the person's rows whole. `manage.py rebuild_day_figur
 same for everyone, and a test holds the rows equal to a fresh count over random diaries.
 
 A day is the owner's local date in their current zone; night is 22:00 to 06:00 local time (a
-02:00 spasm counts on the day it happened, in that day's night figure).
+02:00 spasm counts on the day it happened, in that day's night figure). SpasmHour splits each
+day's spasms by local hour, for the hours of the day over long ranges.
 """
 
 from collections.abc import Iterable
@@ -22,7 +23,7 @@ from django.db.models import Count, Max, Min, Q, Sum
 from sci_tracker.core import plain_sql
 from sci_tracker.core.local_time import LocalDate, LocalHour
 from sci_tracker.diary import one_change
-from sci_tracker.diary.models import LegPainEntry, PainDay, SpasmDay, SpasmEpisode
+from sci_tracker.diary.models import LegPainEntry, PainDay, SpasmDay, SpasmEpisode, SpasmHour
 
 NIGHT_HOURS = (22, 23, 0, 1, 2, 3, 4, 5)
 NIGHT = Q(local_hour__gte=NIGHT_HOURS[0]) | Q(local_hour__lt=NIGHT_HOURS[-1] + 1)
@@ -59,6 +60,23 @@ def spasm_rows(owner_id: int, zone: tzinfo, since: datetime, until: datetime):
     )
 
 
+def hour_rows(owner_id: int, zone: tzinfo, since: datetime, until: datetime):
+    """Counted from the entries: per local day and local hour, the active spasms."""
+    span = (zone, since, until)
+    return (
+        SpasmEpisode.objects.filter(
+            owner_id=owner_id,
+            deleted_at__isnull=True,
+            occurred_at__gte=since,
+            occurred_at__lt=until,
+        )
+        .annotate(day=LocalDate("occurred_at", *span), hour=LocalHour("occurred_at", *span))
+        .values("day", "hour")
+        .annotate(episodes=Count("id"))
+        .order_by()
+    )
+
+
 def pain_rows(owner_id: int, zone: tzinfo, since: datetime, until: datetime):
     """Counted from the entries: per local day and pain problem, the sum, count and highest of
     the active leg-pain ratings."""
@@ -76,11 +94,18 @@ def pain_rows(owner_id: int, zone: tzinfo, since: datetime, until: datetime):
     )
 
 
-def _write(owner_id: int, spasms, pains) -> None:
+def _write(owner_id: int, spasms, hours, pains) -> None:
     SpasmDay.objects.bulk_create(
         (
             SpasmDay(owner_id=owner_id, day=r["day"], episodes=r["episodes"], night=r["night"])
             for r in spasms
+        ),
+        batch_size=BATCH,
+    )
+    SpasmHour.objects.bulk_create(
+        (
+            SpasmHour(owner_id=owner_id, day=r["day"], hour=r["hour"], episodes=r["episodes"])
+            for r in hours
         ),
         batch_size=BATCH,
     )
@@ -100,17 +125,23 @@ def _write(owner_id: int, spasms, pains) -> None:
     )
 
 
-# What each counted model's days are kept in, and the columns its count fills, in order.
+# What each counted model's days are kept in: each table, the count that fills it and the
+# columns that count fills, in order.
 DAY_ROWS = {
-    SpasmEpisode: (SpasmDay, spasm_rows, ("day", "episodes", "night")),
-    LegPainEntry: (PainDay, pain_rows, ("day", "problem", "total", "entries", "worst")),
+    SpasmEpisode: (
+        (SpasmDay, spasm_rows, ("day", "episodes", "night")),
+        (SpasmHour, hour_rows, ("day", "hour", "episodes")),
+    ),
+    LegPainEntry: ((PainDay, pain_rows, ("day", "problem", "total", "entries", "worst")),),
 }
 
 
-def _insert_counted(owner_id: int, zone: tzinfo, model, since: datetime, until: datetime) -> None:
+def _insert_counted(
+    owner_id: int, zone: tzinfo, kept_in: tuple, since: datetime, until: datetime
+) -> None:
     """INSERT ... SELECT: the count goes from the entries into the day rows in one statement,
-    without coming through Python."""
-    sql, params = _counted_statement(model, zone, owner_id, since, until)
+    without coming through Python. `kept_in` is one of DAY_ROWS' (table, count, columns)."""
+    sql, params = _counted_statement(kept_in, zone, owner_id, since, until)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
@@ -121,24 +152,26 @@ _OWNER, _SINCE, _UNTIL = (
     datetime(1901, 2, 3, 4, 5, 6, 7, tzinfo=UTC),
     datetime(1901, 3, 4, 5, 6, 7, 8, tzinfo=UTC),
 )
-# (model, zone name) -> the statement and its parameters: each a stand-in's name, or a value.
+# (table, zone name) -> the statement and its parameters: each a stand-in's name, or a value.
 _STATEMENTS: dict = {}
 
 
-def _counted_statement(model, zone: tzinfo, owner_id: int, since: datetime, until: datetime):
-    """The INSERT ... SELECT and its parameters. On PostgreSQL the statement for a model and a
+def _counted_statement(
+    kept_in: tuple, zone: tzinfo, owner_id: int, since: datetime, until: datetime
+):
+    """The INSERT ... SELECT and its parameters. On PostgreSQL the statement for a table and a
     zone is the same whatever the person and days, so it is compiled once a process with
     stand-ins, whose places then take each recount's values: compiling it took more CPU than
     running it. On SQLite the statement itself follows the daylight-saving changes within the
     days counted (core.local_time), so it is compiled every time."""
     if connection.vendor != "postgresql":
-        return _compile_counted(model, zone, owner_id, since, until)
-    key = (model, str(zone))
+        return _compile_counted(kept_in, zone, owner_id, since, until)
+    key = (kept_in[0], str(zone))
     if key not in _STATEMENTS:
-        sql, params = _compile_counted(model, zone, _OWNER, _SINCE, _UNTIL)
+        sql, params = _compile_counted(kept_in, zone, _OWNER, _SINCE, _UNTIL)
         places = [_stand_in(param) for param in params]
         if {"owner", "since", "until"} - {name for name, _value in places}:
-            return _compile_counted(model, zone, owner_id, since, until)  # not as expected
+            return _compile_counted(kept_in, zone, owner_id, since, until)  # not as expected
         _STATEMENTS[key] = sql, places
     sql, places = _STATEMENTS[key]
     values = {"owner": owner_id, "since": since, "until": until}
@@ -153,8 +186,10 @@ def _stand_in(param) -> tuple[str, object]:
     return "", param
 
 
-def _compile_counted(model, zone: tzinfo, owner_id: int, since: datetime, until: datetime):
-    day_model, rows, names = DAY_ROWS[model]
+def _compile_counted(
+    kept_in: tuple, zone: tzinfo, owner_id: int, since: datetime, until: datetime
+):
+    day_model, rows, names = kept_in
     select, params = rows(owner_id, zone, since, until).query.sql_with_params()
     quote = connection.ops.quote_name
     columns = [day_model._meta.get_field(name).column for name in ("owner", *names)]
@@ -182,11 +217,10 @@ def recount(owner_id: int, zone: tzinfo, days: Iterable[date], models=COUNTED) -
         run.append(day)
     runs.append(run)
     with transaction.atomic(savepoint=False):
-        for model in models:
-            day_model = DAY_ROWS[model][0]
-            _delete_days(day_model, owner_id, days)
+        for kept_in in (kept_in for model in models for kept_in in DAY_ROWS[model]):
+            _delete_days(kept_in[0], owner_id, days)
             for run in runs:
-                _insert_counted(owner_id, zone, model, *bounds(run[0], run[-1], zone))
+                _insert_counted(owner_id, zone, kept_in, *bounds(run[0], run[-1], zone))
 
 
 def _delete_days(day_model, owner_id: int, days: list[date]) -> None:
@@ -243,8 +277,8 @@ def rebuild(owner_id: int) -> None:
     """The person's rows made again from all their entries, in their zone as stored now."""
     with transaction.atomic():
         zone = locked_zones([owner_id])[owner_id]
-        SpasmDay.objects.filter(owner_id=owner_id).delete()
-        PainDay.objects.filter(owner_id=owner_id).delete()
+        for model in (SpasmDay, SpasmHour, PainDay):
+            model.objects.filter(owner_id=owner_id).delete()
         found = [
             model.objects.filter(owner_id=owner_id, deleted_at__isnull=True).aggregate(
                 since=Min("occurred_at"), until=Max("occurred_at")
@@ -258,6 +292,7 @@ def rebuild(owner_id: int) -> None:
         _write(
             owner_id,
             spasm_rows(owner_id, zone, since, until).iterator(chunk_size=BATCH),
+            hour_rows(owner_id, zone, since, until).iterator(chunk_size=BATCH),
             pain_rows(owner_id, zone, since, until).iterator(chunk_size=BATCH),
         )
 

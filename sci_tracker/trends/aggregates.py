@@ -24,14 +24,11 @@ from statistics import fmean, median_low
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, CharField, Count, Min, Subquery, Value, When
+from django.db.models import Case, CharField, Count, Min, Subquery, Sum, Value, When
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 
-from sci_tracker.core.local_time import (
-    LocalDate,
-    LocalHour,
-)
+from sci_tracker.core.local_time import LocalDate
 from sci_tracker.diary import day_figures
 from sci_tracker.diary.catalogue import TRIGGERS
 from sci_tracker.diary.models import (
@@ -46,6 +43,7 @@ from sci_tracker.diary.models import (
     PainDay,
     SpasmDay,
     SpasmEpisode,
+    SpasmHour,
     SpasticityWeek,
     TreatmentEvent,
     Trigger,
@@ -339,17 +337,17 @@ ORDINAL = ("psfs_frequency", "psfs_severity")
 
 
 def spasms_by_hour(owner, period):
-    """How many spasms were logged in each local hour of the day, 0 to 23."""
-    entries, span = _timed_in(SpasmEpisode, owner, period)
+    """How many spasms were logged in each local hour of the day, 0 to 23: added up from the
+    per-hour figures (diary.day_figures keeps them), not from every entry's local hour."""
     rows = (
-        entries.annotate(local_hour=LocalHour("occurred_at", *span))
-        .values("local_hour")
-        .annotate(episodes=Count("id"))
+        SpasmHour.objects.filter(owner=owner, day__gte=period.start, day__lte=period.end)
+        .values_list("hour")
+        .annotate(episodes=Sum("episodes"))
         .order_by()
     )
     counts = [0] * 24
-    for row in rows:
-        counts[row["local_hour"]] = row["episodes"]
+    for hour, episodes in rows:
+        counts[hour] = episodes
     return counts
 
 

@@ -31,6 +31,26 @@ class SpasmDay(models.Model):
         return f"{self.day}: {self.episodes} spasms"
 
 
+class SpasmHour(models.Model):
+    """The active spasms logged in one local hour (0 to 23) of one local day: "spasms by the
+    hour of the day" over years reads these rows, not every spasm's local hour."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="spasm_hours"
+    )
+    day = models.DateField()
+    hour = models.PositiveSmallIntegerField()
+    episodes = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "day", "hour"], name="diary_spasmhour_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.hour:02d}:00: {self.episodes} spasms"
+
+
 class PainDay(models.Model):
     """The active leg-pain entries of one local day and one pain problem (none for entries
     logged without one): their sum, count and highest rating. A problem that is deleted
