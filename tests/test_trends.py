@@ -486,6 +486,22 @@ def test_it_shows_everything_from_the_first_day_logged(alice, alice_client, froz
     assert "the tables give monthly means" in text
 
 
+def test_each_person_s_everything_starts_from_their_own_first_day(alice, bob, alice_client, frozen):
+    """The first day's query is compiled once a process (core.plain_sql.one_row_for): the
+    second person to ask gets their own first day, not the first one's, nor a day of nobody's."""
+    checkin(alice, date(2024, 2, 29), pain_average=1, pain_worst=2)
+    checkin(bob, date(2025, 6, 2), pain_average=1, pain_worst=2)
+    bob_client = Client()
+    bob_client.force_login(bob)
+    for client, shown in (
+        (alice_client, "Showing 29 Feb 2024 to 20 Mar 2026 (751 days)"),
+        (bob_client, "Showing 2 Jun 2025 to 19 Mar 2026 (291 days)"),  # still the 19th in Denver
+    ):
+        assert shown in client.get(reverse("trends:overview"), {"range": "all"}).text
+    carol = make_user("carol")
+    assert aggregates.first_recorded_day(carol) is None
+
+
 @pytest.mark.parametrize("record", ["care", "dose", "ad", "sci-set"])
 def test_everything_starts_from_the_first_day_of_any_record(alice, alice_client, frozen, record):
     """Someone may log only their bladder programme, doses, AD episodes or SCI-SET weeks: the

@@ -186,9 +186,7 @@ def _stand_in(param) -> tuple[str, object]:
     return "", param
 
 
-def _compile_counted(
-    kept_in: tuple, zone: tzinfo, owner_id: int, since: datetime, until: datetime
-):
+def _compile_counted(kept_in: tuple, zone: tzinfo, owner_id: int, since: datetime, until: datetime):
     day_model, rows, names = kept_in
     select, params = rows(owner_id, zone, since, until).query.sql_with_params()
     quote = connection.ops.quote_name
