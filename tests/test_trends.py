@@ -845,6 +845,25 @@ def test_it_serves_the_spasticity_rating_and_night_wakings_as_json(alice, alice_
     }
 
 
+def test_the_7_day_means_reach_back_before_the_range_whichever_page_came_first(
+    alice, alice_client, frozen
+):
+    """The overview is worked out once for both the page and its JSON (the page first here):
+    the JSON's 7-day means, a pain problem's too, still count the days before the range."""
+    feet = PainProblem.objects.create(owner=alice, slot=1, name="Feet")
+    pain(alice, problem=feet, intensity=8, occurred_at=at(date(2026, 3, 15), 9))
+    pain(alice, problem=feet, intensity=2, occurred_at=at(date(2026, 3, 18), 9))
+    days = {"from": "2026-03-17", "to": "2026-03-20"}
+    alice_client.get(reverse("trends:overview"), {"range": "custom", **days})
+    data = alice_client.get(reverse("trends:data"), days).json()
+    # 15 March's 8 is inside every day's seven: 8 alone on the 17th, then (8 + 2) / 2.
+    assert data["pain"]["average"] == [None, 2, None, None]
+    assert data["pain"]["average_7d"] == [8, 5, 5, 5]
+    assert data["pain"]["problems"] == [
+        {"slot": 1, "name": "Feet", "average": [None, 2, None, None], "average_7d": [8, 5, 5, 5]}
+    ]
+
+
 def test_it_keeps_the_rating_and_wakings_to_the_days_a_share_link_shows(alice, frozen):
     checkin(alice, date(2026, 3, 1), spasticity=9, night_wakings=5)
     checkin(alice, date(2026, 3, 10), spasticity=2, night_wakings=1)

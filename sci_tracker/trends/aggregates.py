@@ -17,6 +17,7 @@ How a day's figures are made:
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from itertools import compress
 from math import fsum, sqrt
 from operator import mul, not_
@@ -439,28 +440,48 @@ class Overview:
 
     period: Period
     by_day: Daily
-    rolling: dict  # measure -> 7-day rolling mean, lined up with by_day.days
-    problems_rolling: list  # one rolling mean per pain problem
+    lead: Daily  # the ROLLING_DAYS - 1 days before the period, for the first days' 7-day means
     by_hour: list
     events: list
     visits: list
+
+    # The 7-day means are worked out when first read: the JSON's charts draw them for every day,
+    # but the page's tables only for ranges they list day by day (views.DAILY_TABLE_DAYS), and
+    # ten years of them took about 10 ms. Once worked out they are kept, cached with the rest.
+    @cached_property
+    def rolling(self) -> dict:
+        """measure -> 7-day rolling mean, lined up with by_day.days."""
+        return {
+            name: rolling_mean(getattr(self.lead, name) + getattr(self.by_day, name))[
+                len(self.lead.days) :
+            ]
+            for name in ROLLED
+        }
+
+    @cached_property
+    def problems_rolling(self) -> list:
+        """One rolling mean per pain problem (the lead and the days list the same problems)."""
+        return [
+            rolling_mean(before.average + problem.average)[len(self.lead.days) :]
+            for before, problem in zip(self.lead.problems, self.by_day.problems, strict=True)
+        ]
 
 
 ROLLED = ["pain_average", "spasms", "night_spasms", "spasticity", "night_wakings"]
 
 
 def overview(owner, period, window: "Window | None" = None):
-    """Day-by-day figures with their 7-day means, spasms by hour, the treatment events and
-    clinic visits: six queries, however long the period. `period` lies inside `window`; the
-    7-day means read no day outside it either."""
+    """Day-by-day figures (with their 7-day means when read), spasms by hour, the treatment
+    events and clinic visits: six queries, however long the period. `period` lies inside
+    `window`; the 7-day means read no day outside it either."""
     # The 7-day mean of the first day needs the six days before it.
     lead = ROLLING_DAYS - 1
     wide = daily(owner, period.widened(before=lead), window)
+    before = Period(period.start - timedelta(days=lead), period.start - timedelta(days=1))
     return Overview(
         period=period,
         by_day=wide.window(period),
-        rolling={name: rolling_mean(getattr(wide, name))[lead:] for name in ROLLED},
-        problems_rolling=[rolling_mean(problem.average)[lead:] for problem in wide.problems],
+        lead=wide.window(before),
         by_hour=spasms_by_hour(owner, period),
         events=treatment_events(owner, period),
         visits=clinic_visits(owner, period),

@@ -76,8 +76,8 @@ def cache_key(what, user, period, window=EVERY_DAY):
     through this window. Any change to the diary moves the version on, so a cached figure is
     never out of date."""
     parts = [what, user.pk, user.diary_version, user.time_zone, period.start, period.end]
-    # trends-3: the JSON holds the check-in ratings and the AD episodes.
-    return "trends-3:" + ":".join(str(part) for part in [*parts, window.key()])
+    # trends-4: the overview keeps the days before the period, and its 7-day means when read.
+    return "trends-4:" + ":".join(str(part) for part in [*parts, window.key()])
 
 
 def json_key(person, period, window=EVERY_DAY) -> str:
@@ -270,10 +270,14 @@ def table_rows(found):
 def heat_map(found, weeks=HEAT_MAP_WEEKS):
     """The calendar of worst pain: rows of 7 days from Monday, the last `weeks` weeks of the
     period; a cell is None for a day outside the period."""
-    worst = dict(zip(found.by_day.days, found.by_day.pain_worst, strict=True))
     last = found.period.end
     monday = max(found.period.start, last - timedelta(days=7 * weeks - 1))
     monday -= timedelta(days=monday.weekday())
+    # The days run one after another from the period's first: only the calendar's are looked up
+    # (ten years are 3,650 days, the calendar at most 371).
+    days, values = found.by_day.days, found.by_day.pain_worst
+    shown = max((monday - days[0]).days, 0) if days else 0
+    worst = dict(zip(days[shown:], values[shown:], strict=True))
     rows = []
     while monday <= last:
         days = [monday + timedelta(days=n) for n in range(7)]
