@@ -192,7 +192,13 @@ class ReadOnce(forms.ModelChoiceField):
         if self.found is None or value in self.empty_values:
             return super().to_python(value)
         if "by_pk" not in self.found:
-            self.found["by_pk"] = {str(item.pk): item for item in self.queryset}
+            # The choices read already (the widget's) hold each item: no second query for them.
+            read = self.found.get("choices")
+            self.found["by_pk"] = (
+                {str(option.value): option.instance for option, _label in read if option}
+                if read is not None
+                else {str(item.pk): item for item in self.queryset}
+            )
         try:
             return self.found["by_pk"][str(value)]
         except KeyError:
