@@ -2651,3 +2651,26 @@ def test_it_never_fails_on_a_hostile_dose_tap(client, alice, data):
         assert len(doses) <= 1
         for dose in doses:
             assert dose.scheduled_for.astimezone(alice.zone).strftime("%H:%M") in ("08:00", "20:00")
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_dose_tap_for_a_day_off_the_calendar_is_refused_not_a_server_error(client, alice, day):
+    """The first and last days Python holds: 08:00 on 1 January of year 1 in Auckland comes
+    before the first moment there is in UTC (the fault hypothesis found above)."""
+    signed_in(client, alice)
+    medicine = medicines.start_medicine(
+        alice,
+        alice,
+        name="Baclofen",
+        unit="mg",
+        route="mouth",
+        reason="spasms",
+        dose=Decimal("10"),
+        times=["08:00", "20:00"],
+        day=date(2026, 5, 1),
+    )
+    sent = {"medicine": medicine.pk, "day": day, "time": "08:00", "status": "taken"}
+    response = client.post("/log/dose-now/", sent)
+    assert response.status_code == 400
+    assert not MedicineDose.objects.filter(owner=alice).exists()

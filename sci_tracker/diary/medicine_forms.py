@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sci_tracker.core.form_words import OwnWords
 from sci_tracker.diary.forms import (
+    DAY_OUT_OF_RANGE,
     TOO_EARLY,
     WHEN_CHOICES,
     LocalDateTimeField,
@@ -205,6 +206,14 @@ class DueDoseForm(TapForm):
     day = forms.DateField()
     time = forms.RegexField(regex=rf"^{HOUR_MINUTE.pattern}$")  # diary.schedules' one form
     status = forms.ChoiceField(choices=DoseStatus.choices)
+
+    def clean_day(self) -> date:
+        # A day the calendar pages never show has no dose due, and its moment can lie before
+        # the first one Python can hold (0001-01-01 08:00 in Auckland is still year 0 in UTC).
+        day = self.cleaned_data["day"]
+        if not on_calendar(day):
+            raise ValidationError(DAY_OUT_OF_RANGE)
+        return day
 
 
 class AsNeededDoseForm(OwnWords, forms.Form):
