@@ -2615,6 +2615,21 @@ def test_it_never_fails_on_a_hostile_new_medicine(client, alice, data):
             assert event.times == sorted(set(event.times))
 
 
+def baclofen_at_8_and_20(person):
+    """A medicine due at 08:00 and 20:00 every day, for the dose taps below."""
+    return medicines.start_medicine(
+        person,
+        person,
+        name="Baclofen",
+        unit="mg",
+        route="mouth",
+        reason="spasms",
+        dose=Decimal("10"),
+        times=["08:00", "20:00"],
+        day=date(2026, 5, 1),
+    )
+
+
 @time_machine.travel(NOW, tick=False)
 @HYPOTHESIS
 @given(
@@ -2634,17 +2649,7 @@ def test_it_never_fails_on_a_hostile_new_medicine(client, alice, data):
 def test_it_never_fails_on_a_hostile_dose_tap(client, alice, data):
     with fresh():
         signed_in(client, alice)
-        medicines.start_medicine(
-            alice,
-            alice,
-            name="Baclofen",
-            unit="mg",
-            route="mouth",
-            reason="spasms",
-            dose=Decimal("10"),
-            times=["08:00", "20:00"],
-            day=date(2026, 5, 1),
-        )
+        baclofen_at_8_and_20(alice)
         response = client.post("/log/dose-now/", data)
         assert response.status_code in (302, 400)
         doses = list(MedicineDose.objects.filter(owner=alice))
@@ -2659,17 +2664,7 @@ def test_a_dose_tap_for_a_day_off_the_calendar_is_refused_not_a_server_error(cli
     """The first and last days Python holds: 08:00 on 1 January of year 1 in Auckland comes
     before the first moment there is in UTC (the fault hypothesis found above)."""
     signed_in(client, alice)
-    medicine = medicines.start_medicine(
-        alice,
-        alice,
-        name="Baclofen",
-        unit="mg",
-        route="mouth",
-        reason="spasms",
-        dose=Decimal("10"),
-        times=["08:00", "20:00"],
-        day=date(2026, 5, 1),
-    )
+    medicine = baclofen_at_8_and_20(alice)
     sent = {"medicine": medicine.pk, "day": day, "time": "08:00", "status": "taken"}
     response = client.post("/log/dose-now/", sent)
     assert response.status_code == 400

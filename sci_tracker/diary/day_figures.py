@@ -43,16 +43,18 @@ def bounds(first: date, last: date, zone: tzinfo) -> tuple[datetime, datetime]:
     )
 
 
+def _counted(model, owner_id: int, since: datetime, until: datetime):
+    """The person's active entries of `model` (spasms or pain) from `since` until `until`."""
+    return model.objects.filter(
+        owner_id=owner_id, deleted_at__isnull=True, occurred_at__gte=since, occurred_at__lt=until
+    )
+
+
 def spasm_rows(owner_id: int, zone: tzinfo, since: datetime, until: datetime):
     """Counted from the entries: per local day, the active spasms and those at night."""
     span = (zone, since, until)
     return (
-        SpasmEpisode.objects.filter(
-            owner_id=owner_id,
-            deleted_at__isnull=True,
-            occurred_at__gte=since,
-            occurred_at__lt=until,
-        )
+        _counted(SpasmEpisode, owner_id, since, until)
         .annotate(day=LocalDate("occurred_at", *span), local_hour=LocalHour("occurred_at", *span))
         .values("day")
         .annotate(episodes=Count("id"), night=Count("id", filter=NIGHT))
@@ -64,12 +66,7 @@ def hour_rows(owner_id: int, zone: tzinfo, since: datetime, until: datetime):
     """Counted from the entries: per local day and local hour, the active spasms."""
     span = (zone, since, until)
     return (
-        SpasmEpisode.objects.filter(
-            owner_id=owner_id,
-            deleted_at__isnull=True,
-            occurred_at__gte=since,
-            occurred_at__lt=until,
-        )
+        _counted(SpasmEpisode, owner_id, since, until)
         .annotate(day=LocalDate("occurred_at", *span), hour=LocalHour("occurred_at", *span))
         .values("day", "hour")
         .annotate(episodes=Count("id"))
@@ -81,12 +78,7 @@ def pain_rows(owner_id: int, zone: tzinfo, since: datetime, until: datetime):
     """Counted from the entries: per local day and pain problem, the sum, count and highest of
     the active leg-pain ratings."""
     return (
-        LegPainEntry.objects.filter(
-            owner_id=owner_id,
-            deleted_at__isnull=True,
-            occurred_at__gte=since,
-            occurred_at__lt=until,
-        )
+        _counted(LegPainEntry, owner_id, since, until)
         .annotate(day=LocalDate("occurred_at", zone, since, until))
         .values("day", "problem")
         .annotate(total=Sum("intensity"), entries=Count("id"), worst=Max("intensity"))
