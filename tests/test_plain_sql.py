@@ -5,9 +5,11 @@ from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
+from django.db.models import Value
 from django.test.utils import CaptureQueriesContext
 
 from sci_tracker.accounts.models import User
+from sci_tracker.core import plain_sql
 
 
 def test_it_reads_an_account_by_its_key_as_the_orm_does(alice):
@@ -36,3 +38,29 @@ def test_it_says_when_there_is_no_such_account(db):
 def test_it_leaves_every_other_lookup_to_the_orm(alice):
     assert User.objects.get(email=alice.email) == alice
     assert User.objects.get(pk=str(alice.pk)) == alice
+
+
+def test_a_row_compiled_once_answers_for_each_person_as_the_orm_does(alice, bob):
+    """core.plain_sql.one_row_for: the same values, of the same types, as the ORM gives."""
+
+    def account(owner_id):
+        return User.objects.filter(pk=owner_id).values_list("email", "date_joined", "time_zone")
+
+    for person in (alice, bob, alice):
+        assert plain_sql.one_row_for(account, account, person.pk) == account(person.pk).get()
+    assert plain_sql.one_row_for(account, account, 987_654) is None
+
+
+def test_a_query_without_the_person_among_its_parameters_is_compiled_each_time(alice, bob):
+    """No parameter to put the person's id in (here it is text): one_row_for gives the ORM's
+    answer for this person, not the stand-in's."""
+
+    def named(owner_id):
+        return (
+            User.objects.filter(pk=alice.pk)
+            .annotate(asked=Value(f"#{owner_id}"))
+            .values_list("asked")
+        )
+
+    assert plain_sql.one_row_for(named, named, bob.pk) == (f"#{bob.pk}",)
+    assert plain_sql.one_row_for(named, named, alice.pk) == (f"#{alice.pk}",)

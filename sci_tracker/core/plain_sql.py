@@ -101,6 +101,8 @@ def one_row_for(key: Hashable, build: Callable[[int], QuerySet], owner_id: int) 
         compiler = build(_OWNER).query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
         places = [param == _OWNER and type(param) is int for param in params]
+        if not any(places):  # the person's id is not a parameter: compile it each time
+            return build(owner_id).first()
         columns = [select[0] for select in compiler.select[: compiler.col_count]]
         found = _ONE_ROW[(key, connection.alias)] = (
             sql,
