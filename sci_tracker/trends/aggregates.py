@@ -447,7 +447,8 @@ class Overview:
 
     # The 7-day means are worked out when first read: the JSON's charts draw them for every day,
     # but the page's tables only for ranges they list day by day (views.DAILY_TABLE_DAYS), and
-    # ten years of them took about 10 ms. Once worked out they are kept, cached with the rest.
+    # ten years of them took about 10 ms. Once worked out they are kept on this object (the
+    # cached copy is stored before anything reads them, so each reader of it works them out).
     @cached_property
     def rolling(self) -> dict:
         """measure -> 7-day rolling mean, lined up with by_day.days."""
