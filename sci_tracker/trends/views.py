@@ -275,9 +275,9 @@ def heat_map(found, weeks=HEAT_MAP_WEEKS):
     monday -= timedelta(days=monday.weekday())
     # The days run one after another from the period's first: only the calendar's are looked up
     # (ten years are 3,650 days, the calendar at most 371).
-    days, values = found.by_day.days, found.by_day.pain_worst
-    shown = max((monday - days[0]).days, 0) if days else 0
-    worst = dict(zip(days[shown:], values[shown:], strict=True))
+    every_day, values = found.by_day.days, found.by_day.pain_worst
+    shown = max((monday - every_day[0]).days, 0) if every_day else 0
+    worst = dict(zip(every_day[shown:], values[shown:], strict=True))
     rows = []
     while monday <= last:
         days = [monday + timedelta(days=n) for n in range(7)]
