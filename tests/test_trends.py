@@ -486,6 +486,17 @@ def test_it_shows_everything_from_the_first_day_logged(alice, alice_client, froz
     assert "the tables give monthly means" in text
 
 
+def test_the_calendar_of_a_long_range_shows_its_last_weeks(alice, alice_client, frozen):
+    """Over a year, the calendar of worst pain keeps to the last 53 weeks, read from the end."""
+    checkin(alice, date(2024, 2, 29), pain_average=1, pain_worst=2)
+    checkin(alice, TODAY, pain_average=4, pain_worst=7)
+    checkin(alice, TODAY - timedelta(days=364), pain_average=3, pain_worst=5)
+    text = alice_client.get(reverse("trends:overview"), {"range": "all"}).text
+    assert '<td class="heat-7" title="20 Mar 2026">7</td>' in text
+    assert '<td class="heat-5" title="21 Mar 2025">5</td>' in text
+    assert 'title="29 Feb 2024"' not in text
+
+
 def test_each_person_s_everything_starts_from_their_own_first_day(alice, bob, alice_client, frozen):
     """The first day's query is compiled once a process (core.plain_sql.one_row_for): the
     second person to ask gets their own first day, not the first one's, nor a day of nobody's."""
