@@ -83,9 +83,9 @@ def get_by_pk(model: type[Model], pk: Any, alias: str) -> Model:
     return model.from_db(alias, names, row)
 
 
-# A person's id that no account has: where it stands among a compiled query's parameters, the
-# person's own id goes.
-_OWNER = -7_654_321
+# A person's id that no account has, for statements compiled once a process (here and in
+# diary.day_figures): where it stands among the parameters, each person's own id goes.
+OWNER_STAND_IN = -7_654_321
 _ONE_ROW: dict = {}
 
 
@@ -98,9 +98,9 @@ def one_row_for(key: Hashable, build: Callable[[int], QuerySet], owner_id: int) 
     id that equals the stand-in."""
     found = _ONE_ROW.get((key, connection.alias))
     if found is None:
-        compiler = build(_OWNER).query.get_compiler(connection=connection)
+        compiler = build(OWNER_STAND_IN).query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
-        places = [param == _OWNER and type(param) is int for param in params]
+        places = [param == OWNER_STAND_IN and type(param) is int for param in params]
         if not any(places):  # the person's id is not a parameter: compile it each time
             return build(owner_id).first()
         columns = [select[0] for select in compiler.select[: compiler.col_count]]

@@ -140,7 +140,7 @@ def _insert_counted(
 
 # Stand-ins for the values that change from one recount to the next, unlike any real value.
 _OWNER, _SINCE, _UNTIL = (
-    -7_654_321,
+    plain_sql.OWNER_STAND_IN,
     datetime(1901, 2, 3, 4, 5, 6, 7, tzinfo=UTC),
     datetime(1901, 3, 4, 5, 6, 7, 8, tzinfo=UTC),
 )
