@@ -1,8 +1,10 @@
 """Diary entries for tests, with the fields that do not matter filled in."""
 
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from sci_tracker.diary import medicines
 from sci_tracker.diary.models import (
     ADEpisode,
     BloodPressureReading,
@@ -117,6 +119,22 @@ def medicine(owner, name="Baclofen", **fields):
         unit=fields.pop("unit", "mg"),
         reason=fields.pop("reason", "spasms"),
         **fields,
+    )
+
+
+def started_medicine(owner, times=("08:00",), day=date(2026, 3, 1)):
+    """Baclofen 10 mg by mouth, started on `day` as the Medicines page starts one, due at
+    `times` every day."""
+    return medicines.start_medicine(
+        owner,
+        owner,
+        name="Baclofen",
+        unit="mg",
+        route="mouth",
+        reason="spasms",
+        dose=Decimal("10"),
+        times=list(times),
+        day=day,
     )
 
 

@@ -21,7 +21,7 @@ from sci_tracker.diary import medicines
 from sci_tracker.diary.models import CheckIn, LegPainEntry, MedicineDose, SpasmEpisode
 from sci_tracker.sharing.models import AccessRecord, CareAccess
 from tests.conftest import make_user, text_of
-from tests.entries import AUCKLAND, NOW, dose, pain, spasm
+from tests.entries import AUCKLAND, NOW, dose, pain, spasm, started_medicine
 
 SPASMS = "/api/v1/spasms/"
 PAINS = "/api/v1/pains/"
@@ -430,23 +430,9 @@ def test_it_refuses_what_the_web_form_refuses(alice, url, sent, errors):
     assert not CheckIn.objects.exists()
 
 
-def baclofen(person):
-    return medicines.start_medicine(
-        person,
-        person,
-        name="Baclofen",
-        unit="mg",
-        route="mouth",
-        reason="spasms",
-        dose=Decimal("10"),
-        times=["08:00"],
-        day=date(2026, 3, 1),
-    )
-
-
 @time_machine.travel(NOW, tick=False)
 def test_it_logs_an_as_needed_dose_once_for_the_person_a_carer_helps(alice, cara):
-    pills = baclofen(alice)
+    pills = started_medicine(alice)
     sent = {"medicine": pills.pk, "amount": "5", "client_id": str(uuid4())}
     client = api(cara)
 
@@ -463,7 +449,7 @@ def test_it_logs_an_as_needed_dose_once_for_the_person_a_carer_helps(alice, cara
 
 @time_machine.travel(NOW, tick=False)
 def test_it_refuses_a_dose_the_web_page_refuses(alice, bob, dr_okafor):
-    pills, others = baclofen(alice), baclofen(bob)
+    pills, others = started_medicine(alice), started_medicine(bob)
     client = api(alice)
     not_listed = post(client, DOSES, {"medicine": others.pk})
     future = post(client, DOSES, {"medicine": pills.pk, "occurred_at": "2026-03-14T12:00:00Z"})
@@ -479,7 +465,7 @@ def test_it_refuses_a_dose_the_web_page_refuses(alice, bob, dr_okafor):
 
 @time_machine.travel(NOW, tick=False)
 def test_it_answers_a_due_dose_as_the_log_pages_one_tap(alice, cara):
-    pills = baclofen(alice)
+    pills = started_medicine(alice)
     # NOW is 00:30 on the 15th in Auckland: the 14th's 08:00 dose is due, the 15th's is not yet.
     sent = {"medicine": pills.pk, "day": "2026-03-14", "time": "08:00", "status": "taken"}
     client = api(cara)
@@ -510,7 +496,7 @@ def test_it_answers_a_due_dose_as_the_log_pages_one_tap(alice, cara):
 
 @time_machine.travel(NOW, tick=False)
 def test_it_refuses_a_due_dose_the_one_tap_refuses(alice, bob, dr_okafor):
-    pills, others = baclofen(alice), baclofen(bob)
+    pills, others = started_medicine(alice), started_medicine(bob)
     sent = {"medicine": pills.pk, "day": "2026-03-14", "time": "08:00", "status": "missed"}
     client = api(alice)
 
@@ -531,11 +517,11 @@ def test_it_refuses_a_due_dose_the_one_tap_refuses(alice, bob, dr_okafor):
 
 @time_machine.travel(NOW, tick=False)
 def test_it_lists_and_reads_doses_for_who_may_read_them(alice, bob, dr_okafor):
-    pills = baclofen(alice)
+    pills = started_medicine(alice)
     late = dose(alice, pills, occurred_at=datetime(2026, 3, 14, 10, 30, tzinfo=UTC), note="mine")
     early = dose(alice, pills, occurred_at=datetime(2026, 3, 14, 11, 0, tzinfo=UTC))
     binned = dose(alice, pills, occurred_at=NOW, deleted_at=NOW)
-    dose(bob, baclofen(bob))
+    dose(bob, started_medicine(bob))
     own = api(alice, "read")
 
     listed = own.get(DOSES).json()
@@ -557,7 +543,7 @@ def test_it_lists_and_reads_doses_for_who_may_read_them(alice, bob, dr_okafor):
 
 @time_machine.travel(NOW, tick=False)
 def test_it_lists_the_medicines_with_what_is_in_force_today(alice, dr_okafor, bob):
-    pills = baclofen(alice)
+    pills = started_medicine(alice)
     medicines.start_medicine(
         alice,
         alice,

@@ -7,7 +7,6 @@ requests."""
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
 from typing import NamedTuple
 
 import pytest
@@ -28,10 +27,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from sci_tracker.api.models import PersonalAccessToken
-from sci_tracker.diary import medicines
 from sci_tracker.sharing.models import CareAccess
 from tests.conftest import make_user
-from tests.entries import checkin, dose, pain, spasm
+from tests.entries import checkin, dose, pain, spasm, started_medicine
 
 # A read-only token's or a clinician's write is refused (403) before its body is read, so the
 # first writes of each operation show it; every write is sent with the tokens that may log.
@@ -77,17 +75,7 @@ def diary(db):
     and that only reads, her carer's and her clinician's (naming her diary)."""
     alice = make_user("alice", time_zone="Pacific/Auckland")
     now = timezone.now()
-    pills = medicines.start_medicine(
-        alice,
-        alice,
-        name="Baclofen",
-        unit="mg",
-        route="mouth",
-        reason="spasms",
-        dose=Decimal("10"),
-        times=["08:00", "20:00"],
-        day=alice.local_today() - timedelta(days=3),
-    )
+    pills = started_medicine(alice, ["08:00", "20:00"], alice.local_today() - timedelta(days=3))
     due = {"day": (alice.local_today() - timedelta(days=1)).isoformat(), "time": "08:00"}
     entries = {
         "/spasms/{id}/": spasm(alice, occurred_at=now - timedelta(hours=2), note="mine").pk,

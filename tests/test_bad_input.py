@@ -18,7 +18,6 @@ import re
 from collections import Counter
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 
 import pytest
 import time_machine
@@ -42,7 +41,7 @@ from sci_tracker.accounts.models import SPINAL_LEVELS, Completeness, Theme, User
 from sci_tracker.accounts.resume import account_tag
 from sci_tracker.core.addresses import normalise_email
 from sci_tracker.core.form_words import NOT_ON_THE_LIST as NOT_LISTED
-from sci_tracker.diary import medicines, sciset
+from sci_tracker.diary import sciset
 from sci_tracker.diary.forms import DAY_OUT_OF_RANGE, EARLIEST_DAY, LATEST_DAY, TOO_EARLY
 from sci_tracker.diary.models import (
     ADAction,
@@ -99,7 +98,7 @@ from sci_tracker.sharing.models import (
     VisitMeasure,
 )
 from tests.conftest import PASSWORD, make_user
-from tests.entries import builtin, checkin, spasm
+from tests.entries import builtin, checkin, spasm, started_medicine
 
 # 10:00 UTC is 22:00 in Auckland (alice), 11:00 in London, 06:00 in New York: every zone's
 # daylight-saving change of spring 2026 has passed.
@@ -2615,21 +2614,6 @@ def test_it_never_fails_on_a_hostile_new_medicine(client, alice, data):
             assert event.times == sorted(set(event.times))
 
 
-def baclofen_at_8_and_20(person):
-    """A medicine due at 08:00 and 20:00 every day, for the dose taps below."""
-    return medicines.start_medicine(
-        person,
-        person,
-        name="Baclofen",
-        unit="mg",
-        route="mouth",
-        reason="spasms",
-        dose=Decimal("10"),
-        times=["08:00", "20:00"],
-        day=date(2026, 5, 1),
-    )
-
-
 @time_machine.travel(NOW, tick=False)
 @HYPOTHESIS
 @given(
@@ -2649,7 +2633,7 @@ def baclofen_at_8_and_20(person):
 def test_it_never_fails_on_a_hostile_dose_tap(client, alice, data):
     with fresh():
         signed_in(client, alice)
-        baclofen_at_8_and_20(alice)
+        started_medicine(alice, ["08:00", "20:00"], date(2026, 5, 1))
         response = client.post("/log/dose-now/", data)
         assert response.status_code in (302, 400)
         doses = list(MedicineDose.objects.filter(owner=alice))
@@ -2664,7 +2648,7 @@ def test_a_dose_tap_for_a_day_off_the_calendar_is_refused_not_a_server_error(cli
     """The first and last days Python holds: 08:00 on 1 January of year 1 in Auckland comes
     before the first moment there is in UTC (the fault hypothesis found above)."""
     signed_in(client, alice)
-    medicine = baclofen_at_8_and_20(alice)
+    medicine = started_medicine(alice, ["08:00", "20:00"], date(2026, 5, 1))
     sent = {"medicine": medicine.pk, "day": day, "time": "08:00", "status": "taken"}
     response = client.post("/log/dose-now/", sent)
     assert response.status_code == 400
