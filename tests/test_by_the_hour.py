@@ -160,15 +160,40 @@ def test_it_reads_a_month_or_a_year_in_the_same_queries(alice):
             by_the_hour(alice, PERIOD, by_day)
         return len(diary_queries(done))
 
-    usual_days(alice, PERIOD.days[:5])
+    usual_days(alice, PERIOD.days[:MIN_EVENTS])
+    for day in PERIOD.days[:MIN_EVENTS]:
+        care(alice, "skin-problem", occurred_at=at(day, time(19)))
     few = queries()
-    usual_days(alice, PERIOD.days[5:])
+    usual_days(alice, PERIOD.days[MIN_EVENTS:])
     baclofen = medicine(alice)
-    for day in PERIOD.days:
+    for day in PERIOD.days[MIN_EVENTS:]:
         dose(alice, baclofen, scheduled_for=at(day, time(8)), occurred_at=at(day, time(8)))
         care(alice, "skin-problem", occurred_at=at(day, time(19)))
     # The care events, the spasms after them, the doses.
     assert queries() == few == 3
+
+
+def test_it_reads_no_spasm_when_no_care_event_is_frequent_enough_to_show(alice):
+    """The spasms after the care events are read only for a kind with MIN_EVENTS events, and
+    only over those events' hours: years of spasms before the first are not read."""
+    usual_days(alice)
+    for day in PERIOD.days[: MIN_EVENTS - 1]:
+        care(alice, "bowel-missed", occurred_at=at(day, time(7)))
+    by_day = aggregates.daily(alice, PERIOD)
+    with CaptureQueriesContext(connection) as done:
+        found = by_the_hour(alice, PERIOD, by_day)
+    # The care events and the doses: no read of the spasms.
+    assert len(diary_queries(done)) == 2
+    assert found.found == []
+
+    care(alice, "bowel-missed", occurred_at=at(PERIOD.days[-2], time(7)))
+    by_day = aggregates.daily(alice, PERIOD)
+    with CaptureQueriesContext(connection) as done:
+        found = {after.kind: after for after in by_the_hour(alice, PERIOD, by_day).found}
+    assert len(diary_queries(done)) == 3
+    # The first routine missed on the first day, the last on the day before the last: each
+    # followed by the 10:00 spasm, whatever lies outside the events' hours.
+    assert (found["bowel-missed"].events, found["bowel-missed"].spasms) == (MIN_EVENTS, MIN_EVENTS)
 
 
 def strong_missed_doses(owner):
