@@ -173,26 +173,36 @@ def test_it_reads_a_month_or_a_year_in_the_same_queries(alice):
     assert queries() == few == 3
 
 
-def test_it_reads_no_spasm_when_no_care_event_is_frequent_enough_to_show(alice):
+def test_it_reads_the_spasms_only_over_the_hours_after_the_events_it_shows(alice, monkeypatch):
     """The spasms after the care events are read only for a kind with MIN_EVENTS events, and
     only over those events' hours: years of spasms before the first are not read."""
+    from sci_tracker.trends import by_the_hour as module
+
+    read, spasm_moments = [], module._spasm_moments
+    monkeypatch.setattr(
+        module,
+        "_spasm_moments",
+        lambda owner, since, until: (
+            read.append((since, until)) or spasm_moments(owner, since, until)
+        ),
+    )
     usual_days(alice)
     for day in PERIOD.days[: MIN_EVENTS - 1]:
         care(alice, "bowel-missed", occurred_at=at(day, time(7)))
     by_day = aggregates.daily(alice, PERIOD)
     with CaptureQueriesContext(connection) as done:
         found = by_the_hour(alice, PERIOD, by_day)
-    # The care events and the doses: no read of the spasms.
-    assert len(diary_queries(done)) == 2
     assert found.found == []
-
-    care(alice, "bowel-missed", occurred_at=at(PERIOD.days[-2], time(7)))
-    by_day = aggregates.daily(alice, PERIOD)
-    with CaptureQueriesContext(connection) as done:
-        found = {after.kind: after for after in by_the_hour(alice, PERIOD, by_day).found}
+    # Too few to show: the read runs over no time (the same queries whatever the diary holds).
+    ((since, until),) = read
+    assert since == until
     assert len(diary_queries(done)) == 3
-    # The first routine missed on the first day, the last on the day before the last: each
-    # followed by the 10:00 spasm, whatever lies outside the events' hours.
+
+    read.clear()
+    care(alice, "bowel-missed", occurred_at=at(PERIOD.days[-2], time(7)))
+    found = {after.kind: after for after in figures(alice).found}
+    assert read == [(at(PERIOD.days[0], time(7)), at(PERIOD.days[-2], time(13)))]
+    # Each routine missed is followed by the 10:00 spasm.
     assert (found["bowel-missed"].events, found["bowel-missed"].spasms) == (MIN_EVENTS, MIN_EVENTS)
 
 

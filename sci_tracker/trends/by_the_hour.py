@@ -204,13 +204,14 @@ def _spasm_moments(owner, since, until) -> list[datetime]:
     return list(window.order_by("occurred_at").values_list("occurred_at", flat=True))
 
 
-def _care_counts(owner, care: dict, catheterisations, usual) -> dict:
+def _care_counts(owner, since, care: dict, catheterisations, usual) -> dict:
     """{kind: (events, spasms in the AFTER hours after them)} for the care events' kinds with
     MIN_EVENTS events or more (no other kind is shown).
 
     Only the spasms from the first of those events to the AFTER hours after the last are read:
     a diary whose bladder, bowel and skin records began last month reads a month of spasms, not
-    every spasm of an "All" range (16,000 in the demo's ten years)."""
+    every spasm of an "All" range (16,000 in the demo's ten years). `since`: the period's
+    start."""
     events = {
         "catheter-late": [
             each.moment
@@ -223,10 +224,11 @@ def _care_counts(owner, care: dict, catheterisations, usual) -> dict:
         "skin-problem": care["skin-problem"],
     }
     events = {kind: moments for kind, moments in events.items() if len(moments) >= MIN_EVENTS}
-    if not events:
-        return {}
     every = [moment for moments in events.values() for moment in moments]
-    spasms = _spasm_moments(owner, min(every), max(every) + AFTER)
+    # With no such kind the read still runs, over no time: a page's queries stay the same
+    # whatever the diary holds.
+    since, until = (min(every), max(every) + AFTER) if every else (since, since)
+    spasms = _spasm_moments(owner, since, until)
     return {
         kind: (
             len(moments),
@@ -264,7 +266,7 @@ def by_the_hour(owner, period: Period, by_day: Daily) -> ByTheHour:
     catheterisations = _catheterisations(owner, care["catheter"], since)
     gap = _usual(catheterisations)
     counts = {
-        **_care_counts(owner, care, catheterisations, gap),
+        **_care_counts(owner, since, care, catheterisations, gap),
         **_dose_counts(owner, since, until),
     }
     enough = len(recorded) >= MIN_USUAL_DAYS
