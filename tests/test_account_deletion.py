@@ -39,9 +39,11 @@ from sci_tracker.diary.models import (
     MedicineDose,
     PainDay,
     PainProblem,
+    PainTriggerDay,
     SpasmDay,
     SpasmEpisode,
     SpasmHour,
+    SpasmTriggerDay,
     SpasticityWeek,
     TreatmentEvent,
     Trigger,
@@ -151,6 +153,8 @@ MAKERS = {
     SpasmDay: lambda person, other: spasm(person),
     SpasmHour: lambda person, other: spasm(person),
     PainDay: lambda person, other: pain(person),
+    SpasmTriggerDay: lambda person, other: spasm(person).triggers.add(builtin(Trigger, "cold")),
+    PainTriggerDay: lambda person, other: pain(person).triggers.add(builtin(Trigger, "cold")),
     Medicine: lambda person, other: medicine(person, "Baclofen"),
     # A dose of one's own, and one logged for the other person as their carer.
     MedicineDose: lambda person, other: (

@@ -341,6 +341,8 @@ def test_it_has_a_section_for_every_model_of_the_diary():
     covered.add(apps.get_model("diary", "SpasmDay"))
     covered.add(apps.get_model("diary", "SpasmHour"))
     covered.add(apps.get_model("diary", "PainDay"))
+    covered.add(apps.get_model("diary", "SpasmTriggerDay"))
+    covered.add(apps.get_model("diary", "PainTriggerDay"))
     assert set(apps.get_app_config("diary").get_models()) == covered
     assert {section.model for section in backup.ENTRY_SECTIONS} == set(ENTRY_MODELS.values())
 

@@ -23,11 +23,15 @@ from sci_tracker.diary.models import (
     LegPainEntry,
     PainDay,
     PainProblem,
+    PainTriggerDay,
     SpasmDay,
     SpasmEpisode,
     SpasmHour,
+    SpasmTriggerDay,
+    Trigger,
     save_pain_problems,
 )
+from sci_tracker.diary.one_change import one_change
 from sci_tracker.trends.aggregates import Period, daily, spasms_by_hour
 from tests.conftest import make_user
 
@@ -48,12 +52,22 @@ operation = st.one_of(
     st.tuples(st.just("zone"), st.sampled_from(ZONES)),
     st.tuples(st.just("problems"), st.integers(1, 3)),
     st.tuples(st.just("spasm now"), moment),
+    # Triggers: from the entry's side and from the trigger's, a new entry with its links written
+    # as the web form writes them, and a trigger deleted.
+    st.tuples(st.just("link"), st.integers(0, 99), st.integers(0, 2)),
+    st.tuples(st.just("unlink"), st.integers(0, 99), st.integers(0, 2)),
+    st.tuples(st.just("clear"), st.integers(0, 99)),
+    st.tuples(st.just("link back"), st.integers(0, 2), st.integers(0, 99)),
+    st.tuples(st.just("unlink back"), st.integers(0, 2), st.integers(0, 99)),
+    st.tuples(st.just("clear back"), st.integers(0, 2)),
+    st.tuples(st.just("new with triggers"), moment, st.booleans(), st.integers(0, 2)),
+    st.tuples(st.just("delete trigger"), st.integers(0, 2)),
 )
 
 
 def counted_afresh(owner):
-    """{day: (spasms, at night)}, {(day, hour): spasms} and {(day, problem id): (total,
-    entries, worst)}."""
+    """{day: (spasms, at night)}, {(day, hour): spasms}, {(day, problem id): (total,
+    entries, worst)} and {(kind, day, trigger id): entries}."""
     zone = ZoneInfo(User.objects.get(pk=owner.pk).time_zone)  # as stored (User.zone is cached)
     spasms, night, hours = Counter(), Counter(), Counter()
     active = {"owner": owner, "deleted_at__isnull": True}
@@ -66,15 +80,22 @@ def counted_afresh(owner):
     rows = LegPainEntry.objects.filter(**active).values_list("occurred_at", "intensity", "problem")
     for occurred_at, intensity, problem in rows:
         pain[(occurred_at.astimezone(zone).date(), problem)].append(intensity)
+    triggers = Counter()
+    for model in (SpasmEpisode, LegPainEntry):
+        for entry in model.objects.filter(**active).prefetch_related("triggers"):
+            for trigger in entry.triggers.all():
+                day = entry.occurred_at.astimezone(zone).date()
+                triggers[(model.__name__, day, trigger.pk)] += 1
     return (
         {day: (count, night[day]) for day, count in spasms.items()},
         dict(hours),
         {key: (sum(found), len(found), max(found)) for key, found in pain.items()},
+        dict(triggers),
     )
 
 
 def kept(owner):
-    """The same three, from the rows the app keeps (rows of one day and problem added up)."""
+    """The same four, from the rows the app keeps (rows of one day and problem added up)."""
     spasms = {row.day: (row.episodes, row.night) for row in SpasmDay.objects.filter(owner=owner)}
     hours = {(row.day, row.hour): row.episodes for row in SpasmHour.objects.filter(owner=owner)}
     pain = defaultdict(lambda: [0, 0, 0])
@@ -83,12 +104,46 @@ def kept(owner):
         found[0] += row.total
         found[1] += row.entries
         found[2] = max(found[2], row.worst)
-    return spasms, hours, {key: tuple(found) for key, found in pain.items()}
+    triggers = {
+        (model, row.day, row.trigger_id): row.entries
+        for model, rows in (("SpasmEpisode", SpasmTriggerDay), ("LegPainEntry", PainTriggerDay))
+        for row in rows.objects.filter(owner=owner)
+    }
+    return spasms, hours, {key: tuple(found) for key, found in pain.items()}, triggers
 
 
-def apply(owner, step, entries):
+def own_triggers(owner):
+    return [Trigger.objects.create(owner=owner, slug=f"own-{n}", name=f"Own {n}") for n in range(3)]
+
+
+def apply(owner, step, entries, triggers):
     kind, *args = step
-    if kind == "spasm":
+    if kind == "new with triggers":
+        at, spasm, n = args
+        model = SpasmEpisode if spasm else LegPainEntry
+        fields = {} if spasm else {"intensity": 5}
+        with one_change():
+            entry = model.objects.create(owner=owner, logged_by=owner, occurred_at=at, **fields)
+            links = model.triggers.through
+            name = f"{model._meta.model_name}_id"
+            links.objects.bulk_create(
+                [links(**{name: entry.pk, "trigger_id": t.pk}) for t in triggers[: n + 1]]
+            )
+        entries.append(entry)
+    elif kind == "delete trigger":
+        triggers[args[0]].delete()
+        triggers[args[0]] = Trigger.objects.create(
+            owner=owner, slug=f"own-{len(entries)}-{args[0]}", name="Another"
+        )
+    elif kind == "clear back":
+        triggers[args[0]].spasms.clear()
+        triggers[args[0]].pain_entries.clear()
+    elif kind in ("link back", "unlink back") and entries:
+        entry = entries[args[1] % len(entries)]
+        reverse = "spasms" if isinstance(entry, SpasmEpisode) else "pain_entries"
+        related = getattr(triggers[args[0]], reverse)
+        (related.add if kind == "link back" else related.remove)(entry)
+    elif kind == "spasm":
         entries.append(
             SpasmEpisode.objects.create(owner=owner, logged_by=owner, occurred_at=args[0])
         )
@@ -121,6 +176,12 @@ def apply(owner, step, entries):
             entry.move_to_bin()
         elif kind == "restore":
             entry.restore()
+        elif kind == "link":
+            entry.triggers.add(triggers[args[1]])
+        elif kind == "unlink":
+            entry.triggers.remove(triggers[args[1]])
+        elif kind == "clear":
+            entry.triggers.clear()
 
 
 @settings(
@@ -135,9 +196,9 @@ def test_the_kept_figures_equal_a_fresh_count_after_any_changes(db, zone, steps)
     with transaction.atomic():
         owner = make_user("dana", time_zone=zone)
         save_pain_problems(owner, ["Feet", "Hip", ""])
-        entries = []
+        entries, triggers = [], own_triggers(owner)
         for step in steps:
-            apply(owner, step, entries)
+            apply(owner, step, entries, triggers)
         owner.refresh_from_db()
         assert kept(owner) == counted_afresh(owner)
         transaction.set_rollback(True)
@@ -187,6 +248,7 @@ def test_the_command_rebuilds_figures_that_drifted(alice, bob):
     SpasmDay.objects.filter(owner=alice).update(episodes=99)  # written around the app
     SpasmHour.objects.filter(owner=bob).update(episodes=7)
     PainDay.objects.filter(owner=bob).delete()
+    SpasmTriggerDay.objects.filter(owner=alice).update(entries=5)
     out = StringIO()
     call_command("rebuild_day_figures", stdout=out)
     assert "Counted the days of 2 diaries." in out.getvalue()
@@ -196,13 +258,14 @@ def test_the_command_rebuilds_figures_that_drifted(alice, bob):
 @pytest.mark.parametrize("zone", ["Pacific/Auckland", "America/Denver"])
 def test_the_bulk_written_demo_diary_is_counted_in_each_zone_it_moves_to(db, zone):
     demo = User.objects.get(email=seed_demo("dana", days=60, seed=5).email)
-    spasms, hours, pain = kept(demo)
+    spasms, hours, pain, triggers = kept(demo)
     assert len(spasms) >= 55
     assert len(hours) >= len(spasms)
     assert len(pain) >= 30
+    assert len(triggers) >= 30
     assert kept(demo) == counted_afresh(demo)
     demo.time_zone = zone
     demo.save()
     assert kept(demo) == counted_afresh(demo)
     clear_diary(demo)
-    assert kept(demo) == ({}, {}, {})
+    assert kept(demo) == ({}, {}, {}, {})

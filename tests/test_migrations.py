@@ -92,14 +92,23 @@ def test_a_diary_kept_before_the_per_day_figures_has_them_counted_after_migratin
     old = migrate(BEFORE_DAY_FIGURES)
     OldSpasm = old.get_model("diary", "SpasmEpisode")
     OldPain = old.get_model("diary", "LegPainEntry")
+    cold = old.get_model("diary", "Trigger").objects.get(owner=None, slug="cold")
     for at in ("2026-03-14T23:30:00Z", "2026-03-14T23:50:00Z", "2026-03-15T09:10:00Z"):
-        OldSpasm.objects.create(owner_id=person.pk, logged_by_id=person.pk, occurred_at=at)
-    OldPain.objects.create(
+        spasm = OldSpasm.objects.create(owner_id=person.pk, logged_by_id=person.pk, occurred_at=at)
+        spasm.triggers.add(cold)
+    pain = OldPain.objects.create(
         owner_id=person.pk, logged_by_id=person.pk, occurred_at="2026-03-15T09:00:00Z", intensity=6
     )
+    pain.triggers.add(cold)
 
     latest()
-    from sci_tracker.diary.models import PainDay, SpasmDay, SpasmHour
+    from sci_tracker.diary.models import (
+        PainDay,
+        PainTriggerDay,
+        SpasmDay,
+        SpasmHour,
+        SpasmTriggerDay,
+    )
 
     days = SpasmDay.objects.filter(owner_id=person.pk).order_by("day")
     assert [(str(d.day), d.episodes, d.night) for d in days] == [
@@ -113,3 +122,13 @@ def test_a_diary_kept_before_the_per_day_figures_has_them_counted_after_migratin
     ]
     pain = PainDay.objects.get(owner_id=person.pk)
     assert (str(pain.day), pain.total, pain.entries, pain.worst) == ("2026-03-15", 6, 1, 6)
+    # The trigger days (0018), of the spasms and of the pain entry.
+    spasm_triggers = SpasmTriggerDay.objects.filter(owner_id=person.pk).order_by("day")
+    assert [(str(t.day), t.trigger_id, t.entries) for t in spasm_triggers] == [
+        ("2026-03-14", cold.pk, 2),
+        ("2026-03-15", cold.pk, 1),
+    ]
+    pain_triggers = PainTriggerDay.objects.filter(owner_id=person.pk)
+    assert [(str(t.day), t.trigger_id, t.entries) for t in pain_triggers] == [
+        ("2026-03-15", cold.pk, 1)
+    ]

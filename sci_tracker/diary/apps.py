@@ -16,6 +16,7 @@ class DiaryConfig(AppConfig):
 
         for model in (SpasmEpisode, LegPainEntry):
             m2m_changed.connect(triggers_changed, sender=model.triggers.through)
+            m2m_changed.connect(day_figures.recount_after_links, sender=model.triggers.through)
         # The per-day figures follow every save of what they count (diary.day_figures). No delete
         # signal: it would stop Django deleting a whole diary in one statement when an account
         # goes, and the rows go with the account anyway; the few paths that delete counted

@@ -9,7 +9,12 @@ same for everyone, and a test holds the rows equal to a fresh count over random 
 
 A day is the owner's local date in their current zone; night is 22:00 to 06:00 local time (a
 02:00 spasm counts on the day it happened, in that day's night figure). SpasmHour splits each
-day's spasms by local hour, for the hours of the day over long ranges.
+day's spasms by local hour, for the hours of the day over long ranges; SpasmTriggerDay and
+PainTriggerDay count each day's entries by the triggers they name, for the triggers page.
+
+A change that only adds (a new entry, a trigger added to one) can only raise a day's figures,
+so the day's fresh count is written over its rows where the table has one row per key (an
+upsert), without deleting them first: one statement a table instead of two on every new entry.
 """
 
 from collections.abc import Iterable
@@ -18,12 +23,20 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum, UniqueConstraint
 
 from sci_tracker.core import plain_sql
 from sci_tracker.core.local_time import LocalDate, LocalHour
 from sci_tracker.diary import one_change
-from sci_tracker.diary.models import LegPainEntry, PainDay, SpasmDay, SpasmEpisode, SpasmHour
+from sci_tracker.diary.models import (
+    LegPainEntry,
+    PainDay,
+    PainTriggerDay,
+    SpasmDay,
+    SpasmEpisode,
+    SpasmHour,
+    SpasmTriggerDay,
+)
 
 NIGHT_HOURS = (22, 23, 0, 1, 2, 3, 4, 5)
 NIGHT = Q(local_hour__gte=NIGHT_HOURS[0]) | Q(local_hour__lt=NIGHT_HOURS[-1] + 1)
@@ -86,35 +99,21 @@ def pain_rows(owner_id: int, zone: tzinfo, since: datetime, until: datetime):
     )
 
 
-def _write(owner_id: int, spasms, hours, pains) -> None:
-    SpasmDay.objects.bulk_create(
-        (
-            SpasmDay(owner_id=owner_id, day=r["day"], episodes=r["episodes"], night=r["night"])
-            for r in spasms
-        ),
-        batch_size=BATCH,
-    )
-    SpasmHour.objects.bulk_create(
-        (
-            SpasmHour(owner_id=owner_id, day=r["day"], hour=r["hour"], episodes=r["episodes"])
-            for r in hours
-        ),
-        batch_size=BATCH,
-    )
-    PainDay.objects.bulk_create(
-        (
-            PainDay(
-                owner_id=owner_id,
-                day=r["day"],
-                problem_id=r["problem"],
-                total=r["total"],
-                entries=r["entries"],
-                worst=r["worst"],
-            )
-            for r in pains
-        ),
-        batch_size=BATCH,
-    )
+def trigger_rows(model):
+    """The count of `model`'s (spasms' or pain entries') days by trigger: per local day and
+    trigger, the active entries that named it."""
+
+    def rows(owner_id: int, zone: tzinfo, since: datetime, until: datetime):
+        return (
+            _counted(model, owner_id, since, until)
+            .filter(triggers__isnull=False)
+            .annotate(day=LocalDate("occurred_at", zone, since, until), trigger=F("triggers"))
+            .values("day", "trigger")
+            .annotate(entries=Count("id"))
+            .order_by()
+        )
+
+    return rows
 
 
 # What each counted model's days are kept in: each table, the count that fills it and the
@@ -123,19 +122,52 @@ DAY_ROWS = {
     SpasmEpisode: (
         (SpasmDay, spasm_rows, ("day", "episodes", "night")),
         (SpasmHour, hour_rows, ("day", "hour", "episodes")),
+        (SpasmTriggerDay, trigger_rows(SpasmEpisode), ("day", "trigger", "entries")),
     ),
-    LegPainEntry: ((PainDay, pain_rows, ("day", "problem", "total", "entries", "worst")),),
+    LegPainEntry: (
+        (PainDay, pain_rows, ("day", "problem", "total", "entries", "worst")),
+        (PainTriggerDay, trigger_rows(LegPainEntry), ("day", "trigger", "entries")),
+    ),
 }
 
 
+def _write(owner_id: int, kept_in: tuple, rows) -> None:
+    """The counted `rows` (dicts) into `kept_in`'s table, for a rebuild."""
+    day_model, _count, names = kept_in
+    attnames = {name: day_model._meta.get_field(name).attname for name in names}
+    day_model.objects.bulk_create(
+        (
+            day_model(owner_id=owner_id, **{attnames[name]: row[name] for name in names})
+            for row in rows
+        ),
+        batch_size=BATCH,
+    )
+
+
 def _insert_counted(
-    owner_id: int, zone: tzinfo, kept_in: tuple, since: datetime, until: datetime
+    owner_id: int,
+    zone: tzinfo,
+    kept_in: tuple,
+    since: datetime,
+    until: datetime,
+    over: bool = False,
 ) -> None:
     """INSERT ... SELECT: the count goes from the entries into the day rows in one statement,
-    without coming through Python. `kept_in` is one of DAY_ROWS' (table, count, columns)."""
-    sql, params = _counted_statement(kept_in, zone, owner_id, since, until)
+    without coming through Python. `kept_in` is one of DAY_ROWS' (table, count, columns).
+    `over`: written over the rows already there with the same key (see upsert_key)."""
+    sql, params = _counted_statement(kept_in, zone, owner_id, since, until, over)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def upsert_key(day_model) -> tuple[str, ...] | None:
+    """The fields that make a row of `day_model` one of a kind (its unique constraint), or None
+    when it has none (PainDay: a pain problem deleted leaves rows with none beside the day's
+    own), so a fresh count cannot be written over its rows."""
+    for constraint in day_model._meta.constraints:
+        if isinstance(constraint, UniqueConstraint) and constraint.fields:
+            return tuple(constraint.fields)
+    return None
 
 
 # Stand-ins for the values that change from one recount to the next, unlike any real value.
@@ -149,7 +181,7 @@ _STATEMENTS: dict = {}
 
 
 def _counted_statement(
-    kept_in: tuple, zone: tzinfo, owner_id: int, since: datetime, until: datetime
+    kept_in: tuple, zone: tzinfo, owner_id: int, since: datetime, until: datetime, over: bool
 ):
     """The INSERT ... SELECT and its parameters. On PostgreSQL the statement for a table and a
     zone is the same whatever the person and days, so it is compiled once a process with
@@ -157,13 +189,14 @@ def _counted_statement(
     running it. On SQLite the statement itself follows the daylight-saving changes within the
     days counted (core.local_time), so it is compiled every time."""
     if connection.vendor != "postgresql":
-        return _compile_counted(kept_in, zone, owner_id, since, until)
-    key = (kept_in[0], str(zone))
+        return _compile_counted(kept_in, zone, owner_id, since, until, over)
+    key = (kept_in[0], str(zone), over)
     if key not in _STATEMENTS:
-        sql, params = _compile_counted(kept_in, zone, _OWNER, _SINCE, _UNTIL)
+        sql, params = _compile_counted(kept_in, zone, _OWNER, _SINCE, _UNTIL, over)
         places = [_stand_in(param) for param in params]
         if {"owner", "since", "until"} - {name for name, _value in places}:
-            return _compile_counted(kept_in, zone, owner_id, since, until)  # not as expected
+            # not as expected
+            return _compile_counted(kept_in, zone, owner_id, since, until, over)
         _STATEMENTS[key] = sql, places
     sql, places = _STATEMENTS[key]
     values = {"owner": owner_id, "since": since, "until": until}
@@ -178,22 +211,36 @@ def _stand_in(param) -> tuple[str, object]:
     return "", param
 
 
-def _compile_counted(kept_in: tuple, zone: tzinfo, owner_id: int, since: datetime, until: datetime):
+def _compile_counted(
+    kept_in: tuple, zone: tzinfo, owner_id: int, since: datetime, until: datetime, over: bool
+):
     day_model, rows, names = kept_in
     select, params = rows(owner_id, zone, since, until).query.sql_with_params()
     quote = connection.ops.quote_name
-    columns = [day_model._meta.get_field(name).column for name in ("owner", *names)]
+    column = {name: day_model._meta.get_field(name).column for name in ("owner", *names)}
     # Names from the models' own metadata, values as parameters.
     sql = (
-        f"INSERT INTO {quote(day_model._meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608
+        f"INSERT INTO {quote(day_model._meta.db_table)} ({', '.join(map(quote, column.values()))}) "  # noqa: S608
         f"SELECT %s, {', '.join(map(quote, names))} FROM ({select}) counted"
     )
+    if over:
+        key = upsert_key(day_model)
+        counts = [quote(column[name]) for name in names if name not in key]
+        # "WHERE true": SQLite's grammar needs a WHERE before ON CONFLICT after a SELECT.
+        sql += (
+            f" WHERE true ON CONFLICT ({', '.join(quote(column[name]) for name in key)})"
+            f" DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in counts)}"
+        )
     return sql, [owner_id, *params]
 
 
-def recount(owner_id: int, zone: tzinfo, days: Iterable[date], models=COUNTED) -> None:
+def recount(
+    owner_id: int, zone: tzinfo, days: Iterable[date], models=COUNTED, added: bool = False
+) -> None:
     """Count these local days of the person's again from their entries (of `models`: the
-    spasms, the pain entries or both). The caller holds the owner's lock (locked_zones)."""
+    spasms, the pain entries or both). The caller holds the owner's lock (locked_zones).
+    `added`: the change only added (see the module), so tables with an upsert_key take the
+    fresh count over their rows instead of a delete and an insert."""
     days = sorted(set(days))
     if not days:
         return
@@ -208,9 +255,11 @@ def recount(owner_id: int, zone: tzinfo, days: Iterable[date], models=COUNTED) -
     runs.append(run)
     with transaction.atomic(savepoint=False):
         for kept_in in (kept_in for model in models for kept_in in DAY_ROWS[model]):
-            _delete_days(kept_in[0], owner_id, days)
+            over = added and upsert_key(kept_in[0]) is not None
+            if not over:
+                _delete_days(kept_in[0], owner_id, days)
             for run in runs:
-                _insert_counted(owner_id, zone, kept_in, *bounds(run[0], run[-1], zone))
+                _insert_counted(owner_id, zone, kept_in, *bounds(run[0], run[-1], zone), over)
 
 
 def _delete_days(day_model, owner_id: int, days: list[date]) -> None:
@@ -267,8 +316,9 @@ def rebuild(owner_id: int) -> None:
     """The person's rows made again from all their entries, in their zone as stored now."""
     with transaction.atomic():
         zone = locked_zones([owner_id])[owner_id]
-        for model in (SpasmDay, SpasmHour, PainDay):
-            model.objects.filter(owner_id=owner_id).delete()
+        tables = [kept_in for model in COUNTED for kept_in in DAY_ROWS[model]]
+        for day_model, _count, _names in tables:
+            day_model.objects.filter(owner_id=owner_id).delete()
         found = [
             model.objects.filter(owner_id=owner_id, deleted_at__isnull=True).aggregate(
                 since=Min("occurred_at"), until=Max("occurred_at")
@@ -279,12 +329,9 @@ def rebuild(owner_id: int) -> None:
         if not moments:
             return
         since, until = min(moments), max(moments) + timedelta(seconds=1)
-        _write(
-            owner_id,
-            spasm_rows(owner_id, zone, since, until).iterator(chunk_size=BATCH),
-            hour_rows(owner_id, zone, since, until).iterator(chunk_size=BATCH),
-            pain_rows(owner_id, zone, since, until).iterator(chunk_size=BATCH),
-        )
+        for kept_in in tables:
+            counted = kept_in[1](owner_id, zone, since, until)
+            _write(owner_id, kept_in, counted.iterator(chunk_size=BATCH))
 
 
 # Keeping step with saves (connected in apps.py) ------------------------------------------------
@@ -304,7 +351,9 @@ def note_day_before(sender, instance, raw=False, update_fields=None, **kwargs) -
     )
 
 
-def recount_after_save(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+def recount_after_save(
+    sender, instance, created=False, raw=False, update_fields=None, **kwargs
+) -> None:
     """post_save: recount the day the entry left and the day it is on, for each owner."""
     if raw or not _counts_change(update_fields):
         return
@@ -314,13 +363,51 @@ def recount_after_save(sender, instance, raw=False, update_fields=None, **kwargs
     before = getattr(instance, "_days_counted_before", None)
     if before is not None:
         moments.setdefault(before[1], set()).add(before[0])
-    if one_change.note_days(sender, moments):
-        return  # counted once, at the end of the change (diary.one_change)
+    _recount_moments(sender, moments, added=created)
+
+
+def recount_after_links(sender, instance, action, reverse, model, pk_set, **kwargs) -> None:
+    """m2m_changed of an entry's triggers: recount the days of the entries whose triggers
+    changed. A web form's new entry writes its links itself, without this signal, before the
+    end of its change counts its day (diary.one_change)."""
+    entry_model = next(m for m in COUNTED if m.triggers.through is sender)
+    if reverse and action in ("pre_remove", "pre_clear"):
+        # trigger.spasms.clear(): which entries lose it is known only before.
+        entries = entry_model._base_manager.filter(triggers=instance)
+        if pk_set is not None:
+            entries = entries.filter(pk__in=pk_set)
+        instance._entries_unlinked = list(entries.values_list("owner_id", "occurred_at"))
+        return
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        found = [(instance.owner_id, instance.occurred_at)]
+    elif action == "post_add":
+        found = entry_model._base_manager.filter(pk__in=pk_set).values_list(
+            "owner_id", "occurred_at"
+        )
+    else:
+        found = getattr(instance, "_entries_unlinked", [])
+    moments = {}
+    for owner_id, moment in found:
+        moments.setdefault(owner_id, set()).add(
+            entry_model._meta.get_field("occurred_at").to_python(moment)
+        )
+    if moments:
+        _recount_moments(entry_model, moments, added=action == "post_add")
+
+
+def _recount_moments(model, moments: dict, added: bool) -> None:
+    """Recount the local days of these {owner id: moments} for `model`'s tables: at the end of
+    the change when inside one (diary.one_change), else now."""
+    if one_change.note_days(model, moments, added=added):
+        return  # counted once, at the end of the change
     with transaction.atomic():
         zones = locked_zones(moments)
         for owner_id, found in moments.items():
             zone = zones[owner_id]
-            recount(owner_id, zone, {moment.astimezone(zone).date() for moment in found}, [sender])
+            days = {moment.astimezone(zone).date() for moment in found}
+            recount(owner_id, zone, days, [model], added=added)
 
 
 def note_zone_before(sender, instance, raw=False, update_fields=None, **kwargs) -> None:

@@ -24,6 +24,8 @@ class Pending:
     owners: set = field(default_factory=set)
     # (owner id, counted model) -> moments whose local day needs counting again
     moments: dict = field(default_factory=lambda: defaultdict(set))
+    # The (owner id, counted model) whose change did more than add (day_figures.recount)
+    not_added: set = field(default_factory=set)
 
 
 _pending: ContextVar[Pending | None] = ContextVar("diary_one_change", default=None)
@@ -60,15 +62,17 @@ def note_changed(owner_id: int) -> bool:
     return True
 
 
-def note_days(model, moments: dict[int, set[datetime]]) -> bool:
-    """Within one_change: remember the days to count again, {owner id: moments}, and say
-    True. Outside: False."""
+def note_days(model, moments: dict[int, set[datetime]], added: bool = False) -> bool:
+    """Within one_change: remember the days to count again, {owner id: moments}, and whether
+    the change only added to them (`added`), and say True. Outside: False."""
     pending = _pending.get()
     if pending is None:
         return False
     for owner_id, found in moments.items():
         pending.owners.add(owner_id)
         pending.moments[(owner_id, model)] |= found
+        if not added:
+            pending.not_added.add((owner_id, model))
     return True
 
 
@@ -83,4 +87,6 @@ def settle(pending: Pending) -> None:
         pending.moments.items(), key=lambda item: (item[0][0], item[0][1].__name__)
     ):
         zone = zones[owner_id]
-        day_figures.recount(owner_id, zone, {m.astimezone(zone).date() for m in moments}, [model])
+        days = {m.astimezone(zone).date() for m in moments}
+        added = (owner_id, model) not in pending.not_added
+        day_figures.recount(owner_id, zone, days, [model], added=added)

@@ -9,7 +9,7 @@ them from the entries, in the same transaction as the entry, and can rebuild the
 from django.conf import settings
 from django.db import models
 
-from sci_tracker.diary.models.entries import PainProblem
+from sci_tracker.diary.models.entries import PainProblem, Trigger
 
 
 class SpasmDay(models.Model):
@@ -72,3 +72,42 @@ class PainDay(models.Model):
 
     def __str__(self):
         return f"{self.day}: {self.entries} pain entries"
+
+
+class TriggerDay(models.Model):
+    """How many of the person's active entries of one kind named a trigger on one local day:
+    the triggers page over years reads these rows, not every entry's triggers grouped by day.
+    A trigger deleted takes its rows with it, as it takes its links to the entries."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    trigger = models.ForeignKey(Trigger, on_delete=models.CASCADE, related_name="+")
+    entries = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.day}: trigger {self.trigger_id} on {self.entries} entries"
+
+
+class SpasmTriggerDay(TriggerDay):
+    """The spasms of a day that named a trigger."""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "day", "trigger"], name="diary_spasmtriggerday_once"
+            ),
+        ]
+
+
+class PainTriggerDay(TriggerDay):
+    """The leg-pain entries of a day that named a trigger."""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "day", "trigger"], name="diary_paintriggerday_once"
+            ),
+        ]
