@@ -35,7 +35,7 @@ from sci_tracker.sharing.models import ShareLink
 from sci_tracker.trends import aggregates
 from sci_tracker.trends.aggregates import Period
 from sci_tracker.trends.views import json_key
-from tests.conftest import diary_queries, make_user
+from tests.conftest import diary_queries, make_user, text_of
 from tests.entries import (
     AUCKLAND,
     at,
@@ -281,6 +281,33 @@ def test_it_pools_the_spread_of_the_two_sides_as_the_textbook_does(sides):
     textbook = sqrt(sum((len(side) - 1) * variance(side) for side in sides if len(side) > 1))
     assert aggregates.pooled_spread(*sides) == pytest.approx(textbook / sqrt(degrees), rel=1e-12)
     assert aggregates.pooled_spread([1.0], [2.0]) is None  # no degrees of freedom
+
+
+def test_it_shows_each_comparison_with_its_days_and_change_in_the_persons_language(
+    alice, alice_client
+):
+    bladder = builtin(Trigger, "full-bladder")
+    start = date(2026, 3, 1)
+    for n in range(12):
+        day = start + timedelta(days=n)
+        with_trigger = n % 2 == 0
+        checkin(alice, day, pain_average=6 if with_trigger else 2, pain_worst=8)
+        if with_trigger:
+            spasm(alice, occurred_at=at(day, 14)).triggers.add(bladder)
+    query = {"range": "custom", "from": "2026-03-01", "to": "2026-03-12"}
+
+    page = text_of(alice_client.get(reverse("trends:triggers"), query).text)
+    assert "Leg pain (average, 0-10), same day 6.0 (6 days) 2.0 (6 days) +4.0" in page
+    assert "Spasms per day, same day 1.0 (6 days) 0.0 (6 days) +1.0" in page
+    # The next day: the last day's next day is outside the range, so one day fewer without.
+    assert "Leg pain (average, 0-10), next day 2.0 (6 days) 6.0 (5 days) -4.0" in page
+
+    alice.language = "es"
+    alice.save()
+    page = text_of(alice_client.get(reverse("trends:triggers"), query).text)
+    with translation.override("es"):
+        pain, same = str(aggregates.PAIN_AVERAGE), str(aggregates.SAME_DAY)
+    assert f"{pain}, {same} 6,0 (6 días) 2,0 (6 días) +4,0" in page
 
 
 def test_it_hides_a_comparison_with_fewer_than_five_days_on_a_side(alice, alice_client):
