@@ -443,6 +443,57 @@ def test_it_compares_the_weeks_before_an_injection_with_the_weeks_it_works(alice
     assert result.after_complete
 
 
+def test_it_reads_only_the_weeks_around_events_years_apart(alice, monkeypatch):
+    first, second = date(2023, 1, 1), date(2026, 1, 1)
+    for day_of_event, before, after in ((first, 6, 3), (second, 5, 2)):
+        for offset in range(-28, 35):
+            level = before if offset < 0 else after
+            day = day_of_event + timedelta(days=offset)
+            checkin(alice, day, pain_average=level, pain_worst=level)
+    changes = [event(alice, day, kind="medicine-change") for day in (first, second)]
+    today = second + timedelta(days=20)  # the second's days after run on past today
+    read, assemble = [], aggregates._assemble
+    monkeypatch.setattr(
+        aggregates, "_assemble", lambda days, *rows: read.append(len(days)) or assemble(days, *rows)
+    )
+
+    with CaptureQueriesContext(connection) as done:
+        earlier, later = aggregates.before_and_after(alice, changes, today)
+
+    # Four weeks before each, days 7 to 34 after the first and days 7 to 20 after the second:
+    # 98 days of the three years between them, in daily's three queries.
+    assert sorted(read) == [14, 28, 28, 28]
+    assert len(diary_queries(done)) == 3
+    pain = dict(earlier.measures)["Leg pain (average, 0-10)"]
+    assert (pain.without_mean, pain.without_days, pain.with_mean, pain.with_days) == (6, 28, 3, 28)
+    pain = dict(later.measures)["Leg pain (average, 0-10)"]
+    assert (pain.without_mean, pain.without_days, pain.with_mean, pain.with_days) == (5, 28, 2, 14)
+    assert (earlier.after_complete, later.after_complete) == (True, False)
+
+
+def test_it_reads_one_span_from_first_to_last_when_events_are_many(alice, monkeypatch):
+    days = [date(2020, 1, 1) + timedelta(days=100 * n) for n in range(4)]
+    for offset in range(0, 400):
+        day = days[0] + timedelta(days=offset - 28)
+        checkin(alice, day, pain_average=offset % 7, pain_worst=offset % 7)
+    changes = [event(alice, day, kind="medicine-change") for day in days]
+    today = date(2021, 6, 1)
+    apart = aggregates.before_and_after(alice, changes, today)
+    read, assemble = [], aggregates._assemble
+    monkeypatch.setattr(
+        aggregates, "_assemble", lambda days, *rows: read.append(len(days)) or assemble(days, *rows)
+    )
+    monkeypatch.setattr(aggregates, "MOST_SPANS", 3)
+
+    together = aggregates.before_and_after(alice, changes, today)
+
+    # Four windows 100 days apart, more than three: one read over all 300 days and the weeks
+    # around them, with the same figures.
+    assert read == [(days[-1] + timedelta(days=34) - (days[0] - timedelta(days=28))).days + 1]
+    assert [r.measures for r in together] == [r.measures for r in apart]
+    assert apart[0].measures[0][1].with_days == 28
+
+
 def test_it_says_when_the_window_after_an_event_has_not_ended(alice, alice_client):
     with time_machine.travel(FROZEN, tick=False):
         for offset in range(-30, 5):

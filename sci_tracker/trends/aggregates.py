@@ -14,6 +14,7 @@ How a day's figures are made:
 - A day with no check-in and no entry has no figures (None), not zeros: nothing was recorded.
 """
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -25,7 +26,7 @@ from statistics import fmean, median_low
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, CharField, Count, Min, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, CharField, Count, Min, Q, QuerySet, Subquery, Sum, Value, When
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 
@@ -186,16 +187,6 @@ CHECK_IN_SERIES = [
 CHECK_IN_FIELDS = ["date", "pain_average", "pain_worst", *CHECK_IN_SERIES]
 
 
-def check_in_rows(owner, period):
-    return (
-        CheckIn.objects.for_user(owner)
-        .active()
-        .filter(date__gte=period.start, date__lte=period.end)
-        .values_list(*CHECK_IN_FIELDS)
-        .order_by()
-    )
-
-
 NOTHING = Daily([], [], [], [], [], [], [], [], [], [], [], [], [])
 
 
@@ -207,14 +198,35 @@ def daily(owner, period, window: "Window | None" = None):
         inside = window.clip(period)
         if inside != period:
             return (daily(owner, inside) if inside else NOTHING).window(period)
-    inside = {"owner": owner, "day__gte": period.start, "day__lte": period.end}
-    spasm_days = SpasmDay.objects.filter(**inside).values_list("day", "episodes", "night")
-    return _assemble(
-        period.days,
-        {row[0]: row for row in check_in_rows(owner, period)},
-        {day: (episodes, night) for day, episodes, night in spasm_days.order_by()},
-        pain_day_rows(PainDay.objects.filter(**inside)),
-    )
+    [found] = daily_over(owner, [period])
+    return found
+
+
+def daily_over(owner, periods: list) -> list[Daily]:
+    """`daily` for each of several periods, in its three queries however many: the days
+    between the periods are not read (the before and after of treatment events years apart).
+    The periods are sorted and do not overlap."""
+    if not periods:
+        return []
+    days, dates = Q(), Q()
+    for period in periods:
+        days |= Q(day__gte=period.start, day__lte=period.end)
+        dates |= Q(date__gte=period.start, date__lte=period.end)
+    check_ins = CheckIn.objects.for_user(owner).active().filter(dates)
+    spasm_days = SpasmDay.objects.filter(days, owner=owner).values_list("day", "episodes", "night")
+    pain_rows = pain_day_rows(PainDay.objects.filter(days, owner=owner))
+    by_check_in = {row[0]: row for row in check_ins.values_list(*CHECK_IN_FIELDS).order_by()}
+    by_spasms = {day: (episodes, night) for day, episodes, night in spasm_days.order_by()}
+    if len(periods) == 1:
+        return [_assemble(periods[0].days, by_check_in, by_spasms, pain_rows)]
+    # The pain rows are a list _assemble walks whole: dealt out to their period first.
+    starts, pains = [period.start for period in periods], [[] for _ in periods]
+    for row in pain_rows:
+        pains[bisect_right(starts, row[0]) - 1].append(row)
+    return [
+        _assemble(period.days, by_check_in, by_spasms, pain)
+        for period, pain in zip(periods, pains, strict=True)
+    ]
 
 
 def _assemble(days: list, check_ins: dict, spasms: dict, pain_entries) -> Daily:
@@ -917,11 +929,17 @@ class BeforeAfter:
     cut: bool = False  # the reader's window (a share link's dates) leaves out some of the days
 
 
-def before_and_after(owner, events, today, daily_for=daily, window: "Window | None" = None):
+# Past this many separate windows, one read from the first to the last day: a query of
+# hundreds of ORed ranges would cost more than the days between them (and SQLite caps the
+# depth of an expression at 1,000).
+MOST_SPANS = 50
+
+
+def before_and_after(owner, events, today, window: "Window | None" = None):
     """For each event, the person's figures in the window before against the window after.
 
-    `daily_for(owner, period)` gives the day-by-day figures (the views pass a cached one that
-    keeps to `window`). With a `window` (a share link's dates), only its days are compared."""
+    Only the days of those windows are read (`daily_over`), not the years between events. With
+    a `window` (a share link's dates), only its days are compared."""
     if not events:
         return []
 
@@ -933,15 +951,31 @@ def before_and_after(owner, events, today, daily_for=daily, window: "Window | No
         (w.before(event.date), w.after(event.date))
         for event, w in zip(events, windows.values(), strict=True)
     ]
-    last = min(max(after.end for _, after in asked), today)
-    first = min(before.start for before, _ in asked)
-    read = shown(Period(first, max(first, last)))
-    by_day = daily_for(owner, read) if read else NOTHING
+    spans = _joined(
+        [
+            shown(Period(period.start, min(period.end, today)))
+            for pair in asked
+            for period in pair
+            if period.start <= today
+        ]
+    )
+    if len(spans) > MOST_SPANS:
+        spans = [Period(spans[0].start, spans[-1].end)]
+    by_span = dict(zip(spans, daily_over(owner, spans), strict=True))
+
+    def days_of(period):
+        """The period's figures from the span read where it begins (each span holds a whole
+        window, up to today), or None for each day when none was read."""
+        for span, by_day in by_span.items():
+            if span.start <= period.start <= span.end:
+                return by_day.window(period)
+        return NOTHING.window(period)
+
     results = []
     for event, (before, after) in zip(events, asked, strict=True):
         before_shown, after_shown = shown(before), shown(after)
-        before_days = by_day.window(before_shown or before)
-        after_days = by_day.window(after_shown or after)
+        before_days = days_of(before_shown or before)
+        after_days = days_of(after_shown or after)
         measures = []
         for label, name in BEFORE_AFTER_MEASURES:
             after_mean, after_count = mean(getattr(after_days, name))
@@ -955,6 +989,19 @@ def before_and_after(owner, events, today, daily_for=daily, window: "Window | No
             )
         )
     return results
+
+
+def _joined(periods: list) -> list:
+    """The days of these periods (None left out) as the fewest sorted periods: overlapping
+    and touching ones joined."""
+    joined = []
+    for period in sorted((p for p in periods if p), key=lambda p: p.start):
+        if joined and period.start <= joined[-1].end + timedelta(days=1):
+            if period.end > joined[-1].end:
+                joined[-1] = Period(joined[-1].start, period.end)
+        else:
+            joined.append(period)
+    return joined
 
 
 def last_injection(

@@ -339,7 +339,6 @@ def interventions(request, person):
                 person,
                 events,
                 person.local_today(),
-                daily_for=lambda user, span: aggregates.daily(user, span, window),
                 window=window,
             ),
             "effects": Effect.choices,

@@ -8,10 +8,10 @@ from sci_tracker.diary import day_figures
 
 class Command(BaseCommand):
     help = (
-        "Count each person's spasms and leg pain per local day (and spasms per local hour) again "
-        "from their entries (the figures the trends read). Saves keep them in step; this is for "
-        "after a restore made outside the app, or to check nothing drifted. Safe while the app "
-        "runs."
+        "Count each person's spasms and leg pain per local day (spasms per local hour, and "
+        "entries per day and trigger) again from their entries (the figures the trends read). "
+        "Saves keep them in step; this is for after a restore made outside the app, or to check "
+        "nothing drifted. Safe while the app runs."
     )
 
     def add_arguments(self, parser):
