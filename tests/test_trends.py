@@ -61,10 +61,10 @@ def test_it_knows_when_a_zone_changes_its_offset():
     since = datetime(2026, 1, 1, tzinfo=UTC)
     first, changes = offsets_between(london, since, datetime(2027, 1, 1, tzinfo=UTC))
     assert first == timedelta(0)
-    assert changes == [
+    assert changes == (
         (datetime(2026, 3, 29, 1, tzinfo=UTC), timedelta(hours=1)),
         (datetime(2026, 10, 25, 1, tzinfo=UTC), timedelta(0)),
-    ]
+    )
 
 
 @pytest.mark.parametrize("zone_name", ["Pacific/Auckland", "Europe/London", "America/Denver"])
@@ -576,7 +576,7 @@ def test_the_calendar_of_a_long_range_shows_its_last_weeks(alice, alice_client, 
 
 
 def test_each_person_s_everything_starts_from_their_own_first_day(alice, bob, alice_client, frozen):
-    """The first day's query is compiled once a process (core.plain_sql.one_row_for): the
+    """The first day's query is compiled once a process (core.plain_sql.rows_for): the
     second person to ask gets their own first day, not the first one's, nor a day of nobody's."""
     checkin(alice, date(2024, 2, 29), pain_average=1, pain_worst=2)
     checkin(bob, date(2025, 6, 2), pain_average=1, pain_worst=2)

@@ -45,12 +45,12 @@ def _year_offsets(zone, year):
 def offsets_between(zone, since, until):
     """The zone's offset at `since`, then each (moment, new offset) change before `until`."""
     first = since.astimezone(zone).utcoffset()
-    changes = [
+    changes = tuple(
         change
         for year in range(since.astimezone(UTC).year, until.astimezone(UTC).year + 1)
         for change in _year_offsets(zone, year)
         if since < change[0] < until
-    ]
+    )
     return first, changes
 
 
@@ -64,14 +64,17 @@ def _stored(moment):
 
 
 class _LocalSpan:
-    """What both expressions share: the zone and the span of time the rows come from."""
+    """What both expressions share: the zone and the span of time the rows come from, or the
+    zone's offsets over that span (offsets_between's) when the caller has them: a statement
+    compiled once for moments that stand in for the span's (core.plain_sql.rows_for)."""
 
-    def __init__(self, expression, zone, since, until, **extra):
+    def __init__(self, expression, zone, since=None, until=None, *, offsets=None, **extra):
         super().__init__(expression, tzinfo=zone, **extra)
         self.span = (since, until)
+        self.offsets = offsets
 
     def offset_sql(self, field_sql, field_params):
-        first, changes = offsets_between(self.tzinfo, *self.span)
+        first, changes = self.offsets or offsets_between(self.tzinfo, *self.span)
         return _pick_offset(field_sql, field_params, first, changes)
 
 

@@ -9,6 +9,7 @@ PostgreSQL compare what the ORM would.
 """
 
 from collections.abc import Callable, Hashable
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -86,40 +87,97 @@ def get_by_pk(model: type[Model], pk: Any, alias: str) -> Model:
 # A person's id that no account has, for statements compiled once a process (here and in
 # diary.day_figures): where it stands among the parameters, each person's own id goes.
 OWNER_STAND_IN = -7_654_321
-_ONE_ROW: dict = {}
+_COMPILED: dict = {}
 
 
-def one_row_for(key: Hashable, build: Callable[[int], QuerySet], owner_id: int) -> tuple | None:
-    """The row `build(owner_id)` (a .values_list() query) answers, converted as the ORM converts
-    it, or None. Its SQL is compiled once a process (for `key`, on this database) with a stand-in
-    for the person and then run with each person's id: for a query of many subqueries,
-    compiling took several times longer than the database's answer. Only for queries whose SQL
-    is the same for every person (no time zone in it), with no parameter besides the person's
-    id that equals the stand-in."""
-    found = _ONE_ROW.get((key, connection.alias))
+def _stand_in(value: Any, number: int) -> Any:
+    """A value of `value`'s kind that no diary holds, the `number`th of its kind: a query built
+    with it shows where the real value goes among the parameters. TypeError for other kinds."""
+    if isinstance(value, datetime):  # before date: a datetime is a date too
+        return datetime(1, 1, 1, tzinfo=UTC) + timedelta(minutes=number)
+    if isinstance(value, date):
+        return date(1, 1, 1) + timedelta(days=number)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return OWNER_STAND_IN - number
+    if isinstance(value, str):
+        return f"stand-in {number} {OWNER_STAND_IN}"
+    raise TypeError(f"no stand-in for a {type(value).__name__}")
+
+
+def _as_sent(value: Any) -> Any:
+    """`value` as the ORM sends a date or moment to this database (text on SQLite, moments in
+    UTC); other values as they are."""
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return connection.ops.adapt_datefield_value(value)
+    return value
+
+
+def _compiled(build: Callable[..., QuerySet], shape: tuple, values: dict) -> tuple | None:
+    """The SQL of `build(*shape, **stand-ins)`, which parameter takes which value, and the
+    converters of its columns; None when the SQL is not the same for every value (a stand-in
+    is not a parameter of its own, or shows in the text of the statement or of another
+    parameter)."""
+    try:
+        stand_ins = {name: _stand_in(value, n) for n, (name, value) in enumerate(values.items())}
+    except TypeError:
+        return None
+    compiler = build(*shape, **stand_ins).query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
+    sent = {name: _as_sent(value) for name, value in stand_ins.items()}
+    places = []
+    for param in params:
+        names = [
+            name for name, value in sent.items() if type(param) is type(value) and param == value
+        ]
+        places.append(names[0] if names else None)
+    for name, value in sent.items():
+        text = str(value)
+        if name not in places or text in sql:
+            return None
+        if any(
+            text in str(param) for param, place in zip(params, places, strict=True) if place is None
+        ):
+            return None
+    columns = [select[0] for select in compiler.select[: compiler.col_count]]
+    return sql, places, params, compiler.get_converters(columns)
+
+
+def rows_for(build: Callable[..., QuerySet], *shape: Hashable, **values: Any) -> list[tuple]:
+    """The rows `build(*shape, **values)` (a .values_list() query) answers, converted as the
+    ORM converts them. Its SQL is compiled once a process (for `build` and `shape`, on this
+    database) with a stand-in for each value, then run with each call's own values: building
+    and compiling a query through the ORM costs several times what the database takes to
+    answer a page's small reads. The values are ids, text, dates and moments (not None); the
+    shape is what else the SQL depends on (a zone and its offsets), passed as it is. A query
+    whose SQL is not the same for every value is compiled each time."""
+    if any(value is None for value in values.values()):  # IS NULL: other SQL
+        return list(build(*shape, **values))
+    kinds = tuple(type(value) for value in values.values())
+    cache_key = (build, shape, connection.alias, tuple(values), kinds)
+    found = _COMPILED.get(cache_key)
     if found is None:
-        compiler = build(OWNER_STAND_IN).query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
-        places = [param == OWNER_STAND_IN and type(param) is int for param in params]
-        if not any(places):  # the person's id is not a parameter: compile it each time
-            return build(owner_id).first()
-        columns = [select[0] for select in compiler.select[: compiler.col_count]]
-        found = _ONE_ROW[(key, connection.alias)] = (
-            sql,
-            places,
-            params,
-            compiler.get_converters(columns),
-        )
+        found = _COMPILED[cache_key] = _compiled(build, shape, values) or ()
+    if not found:
+        return list(build(*shape, **values))
     sql, places, params, converters = found
     with connection.cursor() as cursor:
         cursor.execute(
-            sql, [owner_id if mine else p for p, mine in zip(params, places, strict=True)]
+            sql,
+            [
+                param if name is None else _as_sent(values[name])
+                for param, name in zip(params, places, strict=True)
+            ],
         )
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    row = list(row)
-    for position, (found_converters, expression) in converters.items():
-        for convert in found_converters:
-            row[position] = convert(row[position], expression, connection)
-    return tuple(row)
+        rows = cursor.fetchall()
+    if not converters:
+        return [tuple(row) for row in rows]
+    converted = []
+    for row in rows:
+        row = list(row)
+        for position, (found_converters, expression) in converters.items():
+            for convert in found_converters:
+                row[position] = convert(row[position], expression, connection)
+        converted.append(tuple(row))
+    return converted

@@ -133,16 +133,30 @@ class CareAccessQuerySet(models.QuerySet):
         """The account's open grants to active people and the invitations it may answer
         (pending_for), in one query: the menu reads it on every page, and combining the two
         querysets cost more to build than the database took to answer."""
-        standing = Q(member=user, person__is_active=True)
-        invited = invitations_to(user)
-        return self.open().filter(standing if invited is None else standing | invited)
+        return self.standing_and_pending(user.pk, invited_address(user))
+
+    def standing_and_pending(self, member: int, address: str | None = None):
+        """standing_and_pending_for by the account's id and invited_address (None: no
+        invitations), values a statement compiled once can take (core.plain_sql.rows_for)."""
+        standing = Q(member=member, person__is_active=True)
+        return self.open().filter(standing if address is None else standing | _invited(address))
+
+
+def invited_address(user) -> str | None:
+    """The address whose invitations `user` may see (see pending_for); None for none."""
+    if not user.is_authenticated or not user.email_confirmed:
+        return None
+    return normalise_email(user.email)
 
 
 def invitations_to(user) -> Q | None:
     """The condition of the invitations `user` may see (see pending_for); None for none."""
-    if not user.is_authenticated or not user.email_confirmed:
-        return None
-    return Q(member__isnull=True, email=normalise_email(user.email))
+    address = invited_address(user)
+    return None if address is None else _invited(address)
+
+
+def _invited(address: str) -> Q:
+    return Q(member__isnull=True, email=address)
 
 
 class CareAccess(models.Model):

@@ -10,11 +10,13 @@ invitation is told how to get one, not given a new diary's first steps.
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from sci_tracker.accounts.models import UsesAppAs
+from sci_tracker.core import plain_sql
 from sci_tracker.diary.models import ENTRY_MODELS
-from sci_tracker.sharing.models import CareAccess, Role
+from sci_tracker.sharing.models import CareAccess, Role, invited_address
 
 
 @dataclass
@@ -68,17 +70,23 @@ class Roles:
         return self.is_carer or self.is_clinician or bool(self.patients) or bool(self.pending)
 
 
+def _any_grant(member: int, address: str | None = None) -> QuerySet:
+    return CareAccess.objects.standing_and_pending(member, address).values_list("pk")[:1]
+
+
 def roles_of(user) -> Roles:
     """The account's roles: its standing access and its open invitations."""
     roles = Roles(user)
     if not user.is_authenticated:
         return roles
-    grants = CareAccess.objects.standing_and_pending_for(user)
-    # Most accounts keep their own diary and have none: asking that is cheap to build, where
-    # the rows with their people (every column of the account, in name order) are not, and the
-    # menu asks on every page.
-    if not grants.exists():
+    address = invited_address(user)
+    # Most accounts keep their own diary and have none: asking that with a statement compiled
+    # once (core.plain_sql.rows_for) is cheap, where the rows with their people (every column
+    # of the account, in name order) are not, and the menu asks on every page.
+    asked = {"member": user.pk} if address is None else {"member": user.pk, "address": address}
+    if not plain_sql.rows_for(_any_grant, **asked):
         return roles
+    grants = CareAccess.objects.standing_and_pending(user.pk, address)
     for grant in grants.select_related("person").order_by("person__display_name", "pk"):
         if grant.member_id is None:
             roles.pending.append(grant)

@@ -9,6 +9,9 @@ carries the answer.
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import QuerySet
+
+from sci_tracker.core import plain_sql
 from sci_tracker.diary.models import (
     ADAction,
     ADCause,
@@ -54,28 +57,42 @@ def local(moment: datetime, zone) -> datetime:
     return moment.astimezone(zone).replace(tzinfo=None)
 
 
+def _episodes(owner: int, since: datetime, until: datetime) -> QuerySet:
+    """The episodes (out of the bin) that started between two moments, oldest first."""
+    return (
+        ADEpisode.objects.for_user(owner)
+        .active()
+        .filter(occurred_at__gte=since, occurred_at__lt=until)
+        .order_by("occurred_at", "pk")
+    )
+
+
+def _episode_rows(owner: int, since: datetime, until: datetime) -> QuerySet:
+    episodes = _episodes(owner, since, until)
+    return episodes.values_list("pk", "occurred_at", "outcome", "causes", "actions")
+
+
+def _readings(owner: int, since: datetime, until: datetime) -> QuerySet:
+    return (
+        BloodPressureReading.objects.filter(episode__in=_episodes(owner, since, until).values("pk"))
+        .order_by(*BloodPressureReading._meta.ordering)
+        .values_list("episode_id", "taken_at", "systolic", "diastolic", "pulse")
+    )
+
+
 def episodes_in(owner, period: Period) -> list[Episode]:
     """The person's episodes (out of the bin) that started in the period, oldest first. Read as
     values, the readings by one more query: model instances for ten years' episodes and their
     readings cost more than the rest of the section."""
     since, until = period.bounds(owner.zone)
-    episodes = (
-        ADEpisode.objects.for_user(owner)
-        .active()
-        .filter(occurred_at__gte=since, occurred_at__lt=until)
-    )
-    rows = list(
-        episodes.order_by("occurred_at", "pk").values_list(
-            "pk", "occurred_at", "outcome", "causes", "actions"
-        )
-    )
+    # Compiled once a process (core.plain_sql.rows_for): most periods hold no episode, and
+    # building the query cost more than the database's answer.
+    rows = plain_sql.rows_for(_episode_rows, owner=owner.pk, since=since, until=until)
     if not rows:
         return []
     readings = {}
-    for episode_id, *values in (
-        BloodPressureReading.objects.filter(episode__in=episodes.values("pk"))
-        .order_by(*BloodPressureReading._meta.ordering)
-        .values_list("episode_id", "taken_at", "systolic", "diastolic", "pulse")
+    for episode_id, *values in plain_sql.rows_for(
+        _readings, owner=owner.pk, since=since, until=until
     ):
         readings.setdefault(episode_id, []).append(values)
     zone = owner.zone

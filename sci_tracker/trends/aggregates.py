@@ -208,15 +208,18 @@ def daily_over(owner, periods: list) -> list[Daily]:
     The periods are sorted and do not overlap."""
     if not periods:
         return []
-    days, dates = Q(), Q()
-    for period in periods:
-        days |= Q(day__gte=period.start, day__lte=period.end)
-        dates |= Q(date__gte=period.start, date__lte=period.end)
-    check_ins = CheckIn.objects.for_user(owner).active().filter(dates)
-    spasm_days = SpasmDay.objects.filter(days, owner=owner).values_list("day", "episodes", "night")
-    pain_rows = pain_day_rows(PainDay.objects.filter(days, owner=owner))
-    by_check_in = {row[0]: row for row in check_ins.values_list(*CHECK_IN_FIELDS).order_by()}
-    by_spasms = {day: (episodes, night) for day, episodes, night in spasm_days.order_by()}
+    # Compiled once a process for each number of periods (core.plain_sql.rows_for).
+    bounds = {
+        f"{edge}{n}": getattr(period, edge)
+        for n, period in enumerate(periods)
+        for edge in ("start", "end")
+    }
+    by_check_in = {row[0]: row for row in plain_sql.rows_for(_check_ins, owner=owner.pk, **bounds)}
+    by_spasms = {
+        day: (episodes, night)
+        for day, episodes, night in plain_sql.rows_for(_spasm_days, owner=owner.pk, **bounds)
+    }
+    pain_rows = plain_sql.rows_for(_pain_days, owner=owner.pk, **bounds)
     if len(periods) == 1:
         return [_assemble(periods[0].days, by_check_in, by_spasms, pain_rows)]
     # The pain rows are a list _assemble walks whole: dealt out to their period first.
@@ -227,6 +230,28 @@ def daily_over(owner, periods: list) -> list[Daily]:
         _assemble(period.days, by_check_in, by_spasms, pain)
         for period, pain in zip(periods, pains, strict=True)
     ]
+
+
+def _within(field: str, bounds: dict) -> Q:
+    """`field` in any of the periods whose days `bounds` holds (start0, end0, start1...)."""
+    found = Q()
+    for n in range(len(bounds) // 2):
+        found |= Q(**{f"{field}__gte": bounds[f"start{n}"], f"{field}__lte": bounds[f"end{n}"]})
+    return found
+
+
+def _check_ins(owner: int, **bounds) -> QuerySet:
+    checked = CheckIn.objects.for_user(owner).active().filter(_within("date", bounds))
+    return checked.values_list(*CHECK_IN_FIELDS).order_by()
+
+
+def _spasm_days(owner: int, **bounds) -> QuerySet:
+    days = SpasmDay.objects.filter(_within("day", bounds), owner=owner)
+    return days.values_list("day", "episodes", "night").order_by()
+
+
+def _pain_days(owner: int, **bounds) -> QuerySet:
+    return pain_day_rows(PainDay.objects.filter(_within("day", bounds), owner=owner))
 
 
 def _assemble(days: list, check_ins: dict, spasms: dict, pain_entries) -> Daily:
@@ -355,16 +380,20 @@ ORDINAL = ("psfs_frequency", "psfs_severity")
 def spasms_by_hour(owner, period):
     """How many spasms were logged in each local hour of the day, 0 to 23: added up from the
     per-hour figures (diary.day_figures keeps them), not from every entry's local hour."""
-    rows = (
-        SpasmHour.objects.filter(owner=owner, day__gte=period.start, day__lte=period.end)
-        .values_list("hour")
-        .annotate(episodes=Sum("episodes"))
-        .order_by()
-    )
+    rows = plain_sql.rows_for(_hours, owner=owner.pk, start=period.start, end=period.end)
     counts = [0] * 24
     for hour, episodes in rows:
         counts[hour] = episodes
     return counts
+
+
+def _hours(owner: int, start: date, end: date) -> QuerySet:
+    return (
+        SpasmHour.objects.filter(owner=owner, day__gte=start, day__lte=end)
+        .values_list("hour")
+        .annotate(episodes=Sum("episodes"))
+        .order_by()
+    )
 
 
 def treatment_events(owner, period):
@@ -386,13 +415,7 @@ class ClinicVisit:
 
 def clinic_visits(owner, period):
     """Days a clinician recorded Modified Ashworth ratings: markers on the charts. One query."""
-    rows = (
-        VisitMeasure.objects.filter(
-            person=owner, visit_date__gte=period.start, visit_date__lte=period.end
-        )
-        .values_list("visit_date", "author_name", "imported_at")
-        .order_by("visit_date", "author_name")
-    )
+    rows = plain_sql.rows_for(_visits, person=owner.pk, start=period.start, end=period.end)
     by_day = {}
     for day, author, imported_at in rows:
         by_day.setdefault(day, []).append((author, imported_at))
@@ -400,6 +423,14 @@ def clinic_visits(owner, period):
         ClinicVisit(day, ", ".join(authors_shown(authors)), len(authors))
         for day, authors in by_day.items()
     ]
+
+
+def _visits(person: int, start: date, end: date) -> QuerySet:
+    return (
+        VisitMeasure.objects.filter(person=person, visit_date__gte=start, visit_date__lte=end)
+        .values_list("visit_date", "author_name", "imported_at")
+        .order_by("visit_date", "author_name")
+    )
 
 
 # The timed records besides spasms and pain, whose first moment starts a diary too: someone may
@@ -437,9 +468,10 @@ def first_recorded_day(owner):
     entries are read from their per-day figures (diary.day_figures), which hold each entry's
     local day already: the first row by the (owner, day) index, not a scan of the entries; the
     other timed records by their (owner, time) index. The query's SQL is made once a process
-    (core.plain_sql.one_row_for): building its eight subqueries took five times as long as
+    (core.plain_sql.rows_for): building its eight subqueries took five times as long as
     running them."""
-    row = plain_sql.one_row_for(_firsts, _firsts, owner.pk) or ()
+    rows = plain_sql.rows_for(_firsts, owner_id=owner.pk)
+    row = rows[0] if rows else ()
     days = [
         value.astimezone(owner.zone).date() if isinstance(value, datetime) else value
         for value in row

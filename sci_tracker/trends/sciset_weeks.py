@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import QuerySet
+
+from sci_tracker.core import plain_sql
 from sci_tracker.diary import sciset
 from sci_tracker.diary.models import SpasticityWeek
 from sci_tracker.trends.aggregates import Period
@@ -38,17 +41,22 @@ class Latest:
 
 
 def weeks_in(owner, period: Period) -> list[Week]:
-    """The person's weeks (out of the bin) whose last day is in the period, oldest first."""
-    rows = (
+    """The person's weeks (out of the bin) whose last day is in the period, oldest first. The
+    query is compiled once a process (core.plain_sql.rows_for)."""
+    rows = plain_sql.rows_for(_weeks, owner=owner.pk, start=period.start, end=period.end)
+    return [
+        Week(day, sciset.score(answers), len(sciset.answered(answers))) for day, answers in rows
+    ]
+
+
+def _weeks(owner: int, start: date, end: date) -> QuerySet:
+    return (
         SpasticityWeek.objects.for_user(owner)
         .active()
-        .filter(date__gte=period.start, date__lte=period.end)
+        .filter(date__gte=start, date__lte=end)
         .order_by("date", "pk")
-        .only("date", "answers")
+        .values_list("date", "answers")
     )
-    return [
-        Week(row.date, sciset.score(row.answers), len(sciset.answered(row.answers))) for row in rows
-    ]
 
 
 def latest(weeks: list[Week]) -> Latest | None:
