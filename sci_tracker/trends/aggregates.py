@@ -31,7 +31,7 @@ from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from sci_tracker.core import plain_sql
-from sci_tracker.core.local_time import LocalDate
+from sci_tracker.core.local_time import LocalDate, offsets_between
 from sci_tracker.diary import day_figures
 from sci_tracker.diary.catalogue import TRIGGERS
 from sci_tracker.diary.models import (
@@ -154,14 +154,6 @@ class Daily:
         series["days"] = period.days
         problems = [ProblemSeries(p.slot, p.name, pick(p.average)) for p in self.problems]
         return Daily(problems=problems, **series)
-
-
-def _timed_in(model, owner, period):
-    """The person's spasms or pain entries in the period, and a way to annotate local dates and
-    hours: LocalDate("occurred_at", *span) is TruncDate in the person's zone."""
-    since, until = period.bounds(owner.zone)
-    entries = model.objects.for_user(owner).active()
-    return entries.filter(occurred_at__gte=since, occurred_at__lt=until), (owner.zone, since, until)
 
 
 PAIN_DAY_FIELDS = ("day", "problem__slot", "problem__name", "total", "entries", "worst")
@@ -698,17 +690,29 @@ class TriggerName:
     guide: str
 
 
-def care_trigger_rows(owner, period):
-    """Per built-in trigger and local day, the care events that count as it: one grouped query,
-    in the shape trigger_rows gives."""
-    entries, span = _timed_in(CareEvent, owner, period)
-    rows = (
-        entries.annotate(slug=CARE_AS_TRIGGER)
+def _care_triggers(zone, offsets, owner: int, since: datetime, until: datetime) -> QuerySet:
+    """The care events between two moments that count as a trigger, by local day and trigger
+    (compiled once a process for each zone and its offsets: core.plain_sql.rows_for)."""
+    events = CareEvent.objects.for_user(owner).active()
+    return (
+        events.filter(occurred_at__gte=since, occurred_at__lt=until)
+        .annotate(slug=CARE_AS_TRIGGER)
         .exclude(slug="")
-        .annotate(day=LocalDate("occurred_at", *span))
+        .annotate(day=LocalDate("occurred_at", zone, offsets=offsets))
         .values_list("day", "slug")
         .annotate(entries=Count("id"))
         .order_by()
+    )
+
+
+def care_trigger_rows(owner, period):
+    """Per built-in trigger and local day, the care events that count as it: one grouped query,
+    in the shape trigger_rows gives."""
+    zone = owner.zone
+    since, until = period.bounds(zone)
+    offsets = offsets_between(zone, since, until)
+    rows = plain_sql.rows_for(
+        _care_triggers, zone, offsets, owner=owner.pk, since=since, until=until
     )
     named = {
         slug: TriggerName(slug, gettext(name), category, guide)
@@ -734,6 +738,11 @@ def _trigger_name(slug: str, name: str, category: str, guide: str, owner_id: int
     return TriggerName(slug, shown_name(name, owner_id), category, guide)
 
 
+def _trigger_days(table, fields: tuple, owner: int, start: date, end: date) -> QuerySet:
+    days = table.objects.filter(owner=owner, day__gte=start, day__lte=end)
+    return days.values_list("day", *fields, "entries").order_by()
+
+
 def trigger_rows(owner, period, by_id: bool = False):
     """(local day, TriggerName, how many entries named it that day) per trigger and day, the
     care events that count as a trigger among them: three queries, the trigger days read from
@@ -743,10 +752,11 @@ def trigger_rows(owner, period, by_id: bool = False):
     every row: the triggers page's "All" range reads ten thousand rows over ten years; a page
     that reads a month (the home page's top trigger) saves the query instead."""
     yield from care_trigger_rows(owner, period)
-    inside = {"owner": owner, "day__gte": period.start, "day__lte": period.end}
     fields = ("trigger",) if by_id else TRIGGER_FIELDS
     read = [
-        table.objects.filter(**inside).values_list("day", *fields, "entries").order_by()
+        plain_sql.rows_for(
+            _trigger_days, table, fields, owner=owner.pk, start=period.start, end=period.end
+        )
         for table in TRIGGER_DAYS
     ]
     if not by_id:

@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import fmean
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from sci_tracker.core import plain_sql
 from sci_tracker.core.moments import HoursLater
 from sci_tracker.diary.models import CareEvent, MedicineDose, SpasmEpisode
 from sci_tracker.trends.aggregates import Daily, Period
@@ -151,17 +152,25 @@ class Catheterisation:
 READ_EVENTS = ("catheter", "bowel-missed", "skin-problem")
 
 
+# Each of this module's reads is compiled once a process (core.plain_sql.rows_for): building
+# them through the ORM took longer than the database's answer.
+
+
+def _care_rows(owner: int, start: datetime, until: datetime) -> QuerySet:
+    return (
+        CareEvent.objects.for_user(owner)
+        .active()
+        .filter(event__in=READ_EVENTS, occurred_at__gte=start, occurred_at__lt=until)
+        .order_by("occurred_at")
+        .values_list("event", "occurred_at")
+    )
+
+
 def _care_moments(owner, since, until) -> dict[str, list[datetime]]:
     """{event: its moments, oldest first} for READ_EVENTS, in one read. The catheterisations
     from LONGEST_GAP before the period, for the gap of its first ones: one before that leaves a
     longer gap, which is never judged."""
-    rows = (
-        CareEvent.objects.for_user(owner)
-        .active()
-        .filter(event__in=READ_EVENTS, occurred_at__gte=since - LONGEST_GAP, occurred_at__lt=until)
-        .order_by("occurred_at")
-        .values_list("event", "occurred_at")
-    )
+    rows = plain_sql.rows_for(_care_rows, owner=owner.pk, start=since - LONGEST_GAP, until=until)
     found = {event: [] for event in READ_EVENTS}
     for event, moment in rows:
         if event == "catheter" or moment >= since:
@@ -199,9 +208,14 @@ def _usual(catheterisations: list[Catheterisation]) -> timedelta | None:
 
 def _spasm_moments(owner, since, until) -> list[datetime]:
     """The moments of the person's spasms from `since` until `until`, oldest first."""
+    rows = plain_sql.rows_for(_spasm_rows, owner=owner.pk, since=since, until=until)
+    return [moment for (moment,) in rows]
+
+
+def _spasm_rows(owner: int, since: datetime, until: datetime) -> QuerySet:
     spasms = SpasmEpisode.objects.for_user(owner).active()
     window = spasms.filter(occurred_at__gte=since, occurred_at__lt=until)
-    return list(window.order_by("occurred_at").values_list("occurred_at", flat=True))
+    return window.order_by("occurred_at").values_list("occurred_at")
 
 
 def _care_counts(owner, since, care: dict, catheterisations, usual) -> dict:
@@ -241,18 +255,22 @@ def _care_counts(owner, since, care: dict, catheterisations, usual) -> dict:
     }
 
 
-def _dose_counts(owner, since, until) -> dict:
-    rows = (
+def _dose_rows(owner: int, since: datetime, until: datetime) -> QuerySet:
+    return (
         MedicineDose.objects.for_user(owner)
         .active()
         .filter(occurred_at__gte=since, occurred_at__lt=until, scheduled_for__isnull=False)
         .with_timing()
         .annotate(after=_spasms_after(owner))
-        .values("timing")
+        .values_list("timing")
         .annotate(events=Count("pk"), spasms=Sum("after"))
         .order_by()
     )
-    return {f"dose-{row['timing']}": (row["events"], row["spasms"]) for row in rows}
+
+
+def _dose_counts(owner, since, until) -> dict:
+    rows = plain_sql.rows_for(_dose_rows, owner=owner.pk, since=since, until=until)
+    return {f"dose-{timing}": (events, spasms) for timing, events, spasms in rows}
 
 
 def by_the_hour(owner, period: Period, by_day: Daily) -> ByTheHour:
