@@ -131,3 +131,19 @@ def test_a_query_whose_sql_is_not_the_same_for_every_value_is_compiled_each_time
     alice.save()
     assert plain_sql.rows_for(by_login, moment=alice.last_login) == [(alice.email,)]
     assert plain_sql.rows_for(by_login, moment=None) == [(bob.email,)]
+
+
+def test_past_the_most_statements_it_starts_again_from_none(alice, bob, monkeypatch):
+    """Shapes may differ with every custom range: the statements kept stay few, and the
+    answers stay right when they are made again."""
+    monkeypatch.setattr(plain_sql, "MOST_COMPILED", 2)
+    monkeypatch.setattr(plain_sql, "_COMPILED", {})
+
+    def by_zone(zone, owner_id):
+        return User.objects.filter(pk=owner_id, time_zone=zone).values_list("email")
+
+    for zone in ("Europe/London", "America/Denver", "Pacific/Auckland", "Europe/London"):
+        expected = list(by_zone(zone, alice.pk))
+        assert plain_sql.rows_for(by_zone, zone, owner_id=alice.pk) == expected
+        assert len(plain_sql._COMPILED) <= 2
+    assert plain_sql.rows_for(by_zone, "Pacific/Auckland", owner_id=alice.pk) == [(alice.email,)]

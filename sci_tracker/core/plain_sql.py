@@ -88,6 +88,9 @@ def get_by_pk(model: type[Model], pk: Any, alias: str) -> Model:
 # diary.day_figures): where it stands among the parameters, each person's own id goes.
 OWNER_STAND_IN = -7_654_321
 _COMPILED: dict = {}
+# The shapes (a zone's offsets over a period) may differ with every custom range: past this many
+# statements the process starts again from none rather than keep them all.
+MOST_COMPILED = 2_000
 
 
 def _stand_in(value: Any, number: int) -> Any:
@@ -158,6 +161,8 @@ def rows_for(build: Callable[..., QuerySet], *shape: Hashable, **values: Any) ->
     cache_key = (build, shape, connection.alias, tuple(values), kinds)
     found = _COMPILED.get(cache_key)
     if found is None:
+        if len(_COMPILED) >= MOST_COMPILED:
+            _COMPILED.clear()
         found = _COMPILED[cache_key] = _compiled(build, shape, values) or ()
     if not found:
         return list(build(*shape, **values))
