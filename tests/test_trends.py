@@ -29,6 +29,7 @@ from sci_tracker.diary.models import (
     InterventionUse,
     PainProblem,
     SpasmEpisode,
+    TreatmentEvent,
     Trigger,
 )
 from sci_tracker.sharing.models import ShareLink
@@ -46,6 +47,7 @@ from tests.entries import (
     fill_days,
     pain,
     spasm,
+    started_medicine,
 )
 
 # Noon on Friday 20 March 2026 in Auckland: alice's "today" in these tests.
@@ -997,3 +999,35 @@ def test_it_keeps_a_copy_of_the_chart_data_for_each_language(alice):
     with translation.override("es"):
         spanish = json_key(alice, period)
     assert english != spanish
+
+
+def test_treatment_events_are_read_as_the_orm_reads_them(alice, bob):
+    """aggregates.treatment_events reads values with a statement compiled once and makes the
+    events from them: the same events, fields and medicines as select_related gives, each
+    described with no query more, and only the person's own, in the period, out of the bin."""
+    started = started_medicine(alice, day=date(2026, 3, 1))
+    event(alice, date(2026, 2, 20), details="Injection in both calves")
+    event(alice, date(2026, 1, 5))  # before the period
+    event(bob, date(2026, 3, 2))
+    event(alice, date(2026, 3, 4)).move_to_bin()
+    period = Period(date(2026, 2, 1), date(2026, 3, 20))
+
+    found = aggregates.treatment_events(alice, period)
+    orm = list(
+        TreatmentEvent.objects.filter(
+            owner=alice, deleted_at__isnull=True, date__gte=period.start, date__lte=period.end
+        )
+        .select_related("medicine")
+        .order_by("date", "pk")
+    )
+
+    assert [each.pk for each in found] == [each.pk for each in orm]
+    assert len(found) == 2
+    for mine, theirs in zip(found, orm, strict=True):
+        for field in TreatmentEvent._meta.concrete_fields:
+            assert getattr(mine, field.attname) == getattr(theirs, field.attname), field.name
+    with CaptureQueriesContext(connection) as statements:
+        described = [each.described for each in found]
+    assert described == [each.described for each in orm]
+    assert described[1].startswith(f"{started.name} 10 mg, 08:00")
+    assert len(statements) == 0

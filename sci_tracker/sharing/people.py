@@ -5,12 +5,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from sci_tracker.core import plain_sql
 from sci_tracker.diary.models import (
     ADEpisode,
     CareEvent,
@@ -230,16 +231,22 @@ def filtered(rows: list[PersonSummary], show: str) -> tuple[list[PersonSummary],
     return [row for row in rows if tests[show][1](row)], filters
 
 
+def _visit_days(visits: int, person: int, until: date | None = None) -> QuerySet:
+    """The last `visits` days with Modified Ashworth ratings (on or before `until`), the latest
+    first."""
+    measures = VisitMeasure.objects.filter(person=person)
+    if until is not None:
+        measures = measures.filter(visit_date__lte=until)
+    return measures.order_by("-visit_date").values_list("visit_date").distinct()[:visits]
+
+
 def ashworth_table(person, visits=VISITS_SHOWN, until: date | None = None):
     """The last few visits' Modified Ashworth ratings (on or before `until`, when given): a row
     per muscle group and side that was ever rated in them, a column per visit, "" where it was
     not rated that day."""
-    measures = VisitMeasure.objects.filter(person=person)
-    if until is not None:
-        measures = measures.filter(visit_date__lte=until)
-    days = list(
-        measures.order_by("-visit_date").values_list("visit_date", flat=True).distinct()[:visits]
-    )[::-1]
+    # Compiled once a process (core.plain_sql.rows_for): the trends pages ask on every view.
+    asked = {"person": person.pk} if until is None else {"person": person.pk, "until": until}
+    days = [day for (day,) in plain_sql.rows_for(_visit_days, visits, **asked)][::-1]
     if not days:
         return None
     measures = list(VisitMeasure.objects.filter(person=person, visit_date__in=days))

@@ -26,6 +26,7 @@ from statistics import fmean, median_low
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Case, CharField, Count, Min, Q, QuerySet, Subquery, Sum, Value, When
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
@@ -42,6 +43,7 @@ from sci_tracker.diary.models import (
     EventKind,
     InterventionUse,
     LegPainEntry,
+    Medicine,
     MedicineDose,
     PainDay,
     PainTriggerDay,
@@ -388,14 +390,38 @@ def _hours(owner: int, start: date, end: date) -> QuerySet:
     )
 
 
-def treatment_events(owner, period):
-    return list(
-        TreatmentEvent.objects.for_user(owner)
-        .active()
-        .filter(date__gte=period.start, date__lte=period.end)
-        .select_related("medicine")  # a medicine's event is described from it
+# Every column of a treatment event, then of its medicine (a medicine's event is described
+# from it), read as values by a statement compiled once (core.plain_sql.rows_for).
+EVENT_COLUMNS = [field.attname for field in TreatmentEvent._meta.concrete_fields]
+MEDICINE_COLUMNS = [field.attname for field in Medicine._meta.concrete_fields]
+
+
+def _events(owner: int, start: date, end: date) -> QuerySet:
+    events = TreatmentEvent.objects.for_user(owner).active()
+    return (
+        events.filter(date__gte=start, date__lte=end)
         .order_by("date", "pk")
+        .values_list(
+            *EVENT_COLUMNS,
+            *(f"medicine__{field.name}" for field in Medicine._meta.concrete_fields),
+        )
     )
+
+
+def treatment_events(owner, period) -> list[TreatmentEvent]:
+    """The period's treatment events (out of the bin), oldest first, each with its medicine
+    loaded, as select_related("medicine") gives them."""
+    rows = plain_sql.rows_for(_events, owner=owner.pk, start=period.start, end=period.end)
+    alias, split = connection.alias, len(EVENT_COLUMNS)
+    found = []
+    for row in rows:
+        event = TreatmentEvent.from_db(alias, EVENT_COLUMNS, row[:split])
+        medicine = None
+        if event.medicine_id is not None:
+            medicine = Medicine.from_db(alias, MEDICINE_COLUMNS, row[split:])
+        event.medicine = medicine
+        found.append(event)
+    return found
 
 
 @dataclass(frozen=True)
