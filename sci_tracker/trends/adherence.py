@@ -15,11 +15,10 @@ from datetime import date, datetime
 
 from django.db.models import Count, QuerySet
 
-from sci_tracker.core import plain_sql
-from sci_tracker.core.local_time import LocalDate, offsets_between
+from sci_tracker.core.local_time import LocalDate
 from sci_tracker.diary.medicines import MedicineState, dose_words, medicine_list, schedule_words
 from sci_tracker.diary.models import DoseTiming, MedicineDose
-from sci_tracker.trends.aggregates import Period, week_or_month
+from sci_tracker.trends.aggregates import Period, local_day_rows, week_or_month
 
 COUNTED = {
     "on_time": DoseTiming.ON_TIME.value,
@@ -92,12 +91,7 @@ def _doses(zone, offsets, owner: int, since: datetime, until: datetime) -> Query
 def adherence(owner, period: Period, by_month: bool = False) -> list[MedicineAdherence]:
     """Each medicine with doses in the period, by name, with its weeks (or months) oldest
     first."""
-    zone = owner.zone
-    start, until = period.bounds(zone)
-    # Compiled once a process for each zone and its offsets over the period
-    # (core.plain_sql.rows_for): building it took far longer than running it.
-    offsets = offsets_between(zone, start, until)
-    rows = plain_sql.rows_for(_doses, zone, offsets, owner=owner.pk, since=start, until=until)
+    rows = local_day_rows(_doses, owner, period)
     column = {timing: n for n, timing in enumerate(COUNTED.values())}
     found: dict[int, tuple[str, dict[date, list[int]]]] = {}
     for medicine_id, name, day, timing, doses in rows:

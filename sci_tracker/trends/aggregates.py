@@ -16,6 +16,7 @@ How a day's figures are made:
 
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
@@ -734,12 +735,7 @@ def _care_triggers(zone, offsets, owner: int, since: datetime, until: datetime) 
 def care_trigger_rows(owner, period):
     """Per built-in trigger and local day, the care events that count as it: one grouped query,
     in the shape trigger_rows gives."""
-    zone = owner.zone
-    since, until = period.bounds(zone)
-    offsets = offsets_between(zone, since, until)
-    rows = plain_sql.rows_for(
-        _care_triggers, zone, offsets, owner=owner.pk, since=since, until=until
-    )
+    rows = local_day_rows(_care_triggers, owner, period)
     named = {
         slug: TriggerName(slug, gettext(name), category, guide)
         for slug, (name, category, guide) in BUILT_IN_TRIGGERS.items()
@@ -1110,6 +1106,17 @@ def weekly(by_day):
     """The day series folded into weeks starting on the day's weekday of the period's start:
     (first day, last day, {measure: (mean, days recorded)}) per week."""
     return _folded(by_day, list(range(0, len(by_day.days), 7)))
+
+
+def local_day_rows(build: Callable[..., QuerySet], owner, period: Period) -> list[tuple]:
+    """The rows of `build(zone, offsets, owner=, since=, until=)`, a query of the moments in
+    the period by local day (LocalDate with the zone's offsets over it), compiled once a
+    process for each zone and its offsets (core.plain_sql.rows_for): building it took far
+    longer than running it."""
+    zone = owner.zone
+    since, until = period.bounds(zone)
+    offsets = offsets_between(zone, since, until)
+    return plain_sql.rows_for(build, zone, offsets, owner=owner.pk, since=since, until=until)
 
 
 def week_or_month(day: date, by_month: bool) -> tuple[date, date]:

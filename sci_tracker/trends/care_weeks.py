@@ -15,9 +15,9 @@ from datetime import date, datetime
 from django.db.models import Count, QuerySet
 
 from sci_tracker.core import plain_sql
-from sci_tracker.core.local_time import LocalDate, offsets_between
+from sci_tracker.core.local_time import LocalDate
 from sci_tracker.diary.models import CareEvent, CareEventKind
-from sci_tracker.trends.aggregates import Period, week_or_month
+from sci_tracker.trends.aggregates import Period, local_day_rows, week_or_month
 
 COUNTED = {
     "catheter": CareEventKind.CATHETER,
@@ -82,14 +82,10 @@ def _skin_before(owner: int, since: datetime) -> QuerySet:
 def weeks_in(owner, period: Period, by_month: bool = False) -> list[CareWeek]:
     """The weeks (or months) of the period with any bladder, bowel or skin event, oldest
     first."""
-    zone = owner.zone
-    since, until = period.bounds(zone)
-    # Compiled once a process for each zone and its offsets over the period
-    # (core.plain_sql.rows_for): building it took far longer than running it.
-    offsets = offsets_between(zone, since, until)
-    days = plain_sql.rows_for(_days, zone, offsets, owner=owner.pk, since=since, until=until)
+    days = local_day_rows(_days, owner, period)
     if not days:  # no week to list: the problems still open before it do not matter
         return []
+    since = period.bounds(owner.zone)[0]
     before = dict(plain_sql.rows_for(_skin_before, owner=owner.pk, since=since))
     by_unit: dict[tuple[date, date], dict[str, int]] = {}
     for day, event, count in days:
