@@ -115,6 +115,10 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, is_staff=True, is_superuser=True, **fields)
 
 
+# Counters of the diary's changes, moved on in the database (diary.models.diary_changed).
+VERSIONS = ("diary_version", "past_version")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """An account: the person with SCI, and later a carer or clinician, signs in by e-mail."""
 
@@ -227,6 +231,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_(
             "Goes up with every change to the diary, so trends worked out for an older "
             "version are never shown."
+        ),
+    )
+    past_version = models.PositiveBigIntegerField(
+        default=0,
+        editable=False,
+        help_text=_(
+            "Goes up with every change that may alter the figures of a day before the last "
+            "months, so trends kept for those days are never shown once they change."
         ),
     )
     uses_app_as = models.CharField(
@@ -377,6 +389,14 @@ class User(AbstractBaseUser, PermissionsMixin):
                 self.email_confirmed_at = None
                 if update_fields is not None:
                     kwargs["update_fields"] = {*update_fields, "email_confirmed_at"}
+        if update_fields is None and not self._state.adding and not kwargs.get("force_insert"):
+            # The versions move on only by their own UPDATEs (diary_changed): this copy's may
+            # be older, and writing one back would let figures kept for it be shown again.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in VERSIONS
+            ]
         super().save(*args, **kwargs)
         self._stored_email = self.email
         self._proven_email = None

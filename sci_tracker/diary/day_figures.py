@@ -27,7 +27,7 @@ from django.db.models import Count, F, Max, Min, Q, Sum, UniqueConstraint
 
 from sci_tracker.core import plain_sql
 from sci_tracker.core.local_time import LocalDate, LocalHour
-from sci_tracker.diary import one_change
+from sci_tracker.diary import closed_past, one_change
 from sci_tracker.diary.models import (
     LegPainEntry,
     PainDay,
@@ -290,32 +290,45 @@ def locked_zones(owner_ids) -> dict:
     return {owner_id: ZoneInfo(name) for owner_id, name in rows}
 
 
-def moved_on_and_locked(owner_ids) -> dict:
+def moved_on_and_locked(owner_ids, closed_past=frozenset()) -> dict:
     """{owner id: zone} for these owners, with each one's diary version moved on (see
-    diary_changed) and their rows locked until the transaction ends, as locked_zones does: one
-    UPDATE ... RETURNING a person, in pk order, so two never wait on each other."""
-    user = get_user_model()._meta
-    quote = connection.ops.quote_name
-    version, zone = (quote(user.get_field(name).column) for name in ("diary_version", "time_zone"))
-    # Names from the model's metadata, the id a parameter.
-    sql = (
-        f"UPDATE {quote(user.db_table)} SET {version} = {version} + 1 "  # noqa: S608
-        f"WHERE {quote(user.pk.column)} = %s RETURNING {zone}"
-    )
+    diary_changed), the past version too for those in `closed_past`, and their rows locked
+    until the transaction ends, as locked_zones does: one UPDATE ... RETURNING a person, in pk
+    order, so two never wait on each other."""
     zones = {}
     with connection.cursor() as cursor:
         for owner_id in sorted(owner_ids):
-            cursor.execute(sql, [owner_id])
+            cursor.execute(_moved_on_sql(owner_id in closed_past), [owner_id])
             row = cursor.fetchone()
             if row is not None:
                 zones[owner_id] = ZoneInfo(row[0])
     return zones
 
 
+def _moved_on_sql(past: bool) -> str:
+    user = get_user_model()._meta
+    quote = connection.ops.quote_name
+    names = ("diary_version", "past_version") if past else ("diary_version",)
+    moved = ", ".join(f"{c} = {c} + 1" for c in (quote(user.get_field(n).column) for n in names))
+    zone = quote(user.get_field("time_zone").column)
+    # Names from the model's metadata, the id a parameter.
+    return (
+        f"UPDATE {quote(user.db_table)} SET {moved} "  # noqa: S608
+        f"WHERE {quote(user.pk.column)} = %s RETURNING {zone}"
+    )
+
+
+def past_moved_on(owner_id: int) -> None:
+    """The person's past version moved on (diary.closed_past): a change outside one_change
+    recounted a day that is not recent."""
+    get_user_model().objects.filter(pk=owner_id).update(past_version=F("past_version") + 1)
+
+
 def rebuild(owner_id: int) -> None:
     """The person's rows made again from all their entries, in their zone as stored now."""
     with transaction.atomic():
         zone = locked_zones([owner_id])[owner_id]
+        past_moved_on(owner_id)  # every day may change
         tables = [kept_in for model in COUNTED for kept_in in DAY_ROWS[model]]
         for day_model, _count, _names in tables:
             day_model.objects.filter(owner_id=owner_id).delete()
@@ -408,6 +421,8 @@ def _recount_moments(model, moments: dict, added: bool) -> None:
             zone = zones[owner_id]
             days = {moment.astimezone(zone).date() for moment in found}
             recount(owner_id, zone, days, [model], added=added)
+            if not closed_past.is_recent(moments=found):
+                past_moved_on(owner_id)
 
 
 def note_zone_before(sender, instance, raw=False, update_fields=None, **kwargs) -> None:

@@ -919,7 +919,8 @@ class InterventionFormSet(OwnWordsFormSet):
         made = super().save_new_objects(commit=False)
         if commit and made:
             InterventionUse.objects.bulk_create(made)
-            diary_changed(self.instance.owner_id)  # bulk_create calls no save()
+            # bulk_create calls no save(); things tried are not in the day series.
+            diary_changed(self.instance.owner_id, closed_past=False)
         return made
 
 

@@ -18,6 +18,8 @@ from datetime import datetime
 
 from django.db import transaction
 
+from sci_tracker.diary import closed_past
+
 
 @dataclass
 class Pending:
@@ -26,6 +28,8 @@ class Pending:
     moments: dict = field(default_factory=lambda: defaultdict(set))
     # The (owner id, counted model) whose change did more than add (day_figures.recount)
     not_added: set = field(default_factory=set)
+    # The owners whose change may alter a day series of the closed past (diary.closed_past)
+    closed_past: set = field(default_factory=set)
 
 
 _pending: ContextVar[Pending | None] = ContextVar("diary_one_change", default=None)
@@ -52,13 +56,15 @@ def one_change(*, savepoint: bool = True) -> Iterator[None]:
         _pending.reset(token)
 
 
-def note_changed(owner_id: int) -> bool:
-    """Within one_change: remember the owner's diary changed, and say True (the caller then
-    leaves the version alone). Outside: False."""
+def note_changed(owner_id: int, closed_past: bool = True) -> bool:
+    """Within one_change: remember the owner's diary changed (and whether it may have changed
+    the closed past), and say True (the caller then leaves the versions alone). Outside: False."""
     pending = _pending.get()
     if pending is None:
         return False
     pending.owners.add(owner_id)
+    if closed_past:
+        pending.closed_past.add(owner_id)
     return True
 
 
@@ -82,7 +88,12 @@ def settle(pending: Pending) -> None:
     if not pending.owners:
         return
     # One statement moves the versions on, takes the owners' locks and reads their zones.
-    zones = day_figures.moved_on_and_locked(pending.owners)
+    past = pending.closed_past | {
+        owner_id
+        for (owner_id, _model), moments in pending.moments.items()
+        if not closed_past.is_recent(moments=moments)
+    }
+    zones = day_figures.moved_on_and_locked(pending.owners, past)
     for (owner_id, model), moments in sorted(
         pending.moments.items(), key=lambda item: (item[0][0], item[0][1].__name__)
     ):

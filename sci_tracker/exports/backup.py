@@ -127,6 +127,7 @@ NOT_BACKED_UP = {
         "user_permissions": "permissions are given by the site, not restored from a file",
         "date_joined": "when this account was made, on this server",
         "diary_version": "a cache key for trends, moved on by every change",
+        "past_version": "a cache key for trends, moved on by changes to past months",
         "email_confirmed_at": "proven on this server by a link it sent; a file cannot prove it",
     },
     **{

@@ -384,7 +384,7 @@ class VisitMeasure(models.Model):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         # Visits show on the trends charts, whose cached figures follow the diary's version.
-        diary_changed(self.person_id)
+        diary_changed(self.person_id, closed_past=False)  # not in the day series
 
 
 class AccessRecord(models.Model):

@@ -27,6 +27,7 @@ from statistics import fmean, median_low
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, CharField, Count, Min, Q, QuerySet, Subquery, Sum, Value, When
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
@@ -34,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from sci_tracker.core import plain_sql
 from sci_tracker.core.local_time import LocalDate, offsets_between
-from sci_tracker.diary import day_figures
+from sci_tracker.diary import closed_past, day_figures
 from sci_tracker.diary.catalogue import TRIGGERS
 from sci_tracker.diary.models import (
     ADEpisode,
@@ -62,6 +63,7 @@ from sci_tracker.sharing.models import VisitMeasure, authors_shown
 if TYPE_CHECKING:
     from sci_tracker.trends.window import Window
 
+ONE_DAY = timedelta(days=1)
 ROLLING_DAYS = 7
 NIGHT_HOURS = day_figures.NIGHT_HOURS
 MIN_DAYS = 5  # a with/without or before/after figure needs this many days on each side
@@ -184,17 +186,75 @@ CHECK_IN_FIELDS = ["date", "pain_average", "pain_worst", *CHECK_IN_SERIES]
 
 NOTHING = Daily([], [], [], [], [], [], [], [], [], [], [], [], [])
 
+# A range with at least this many days of the closed past (diary.closed_past) keeps their
+# series (and their spasms by hour) in the cache under the person's past version, which only a
+# change to those days moves on: the first view after logging something now reads the last
+# months alone. Shorter ranges are cheaper to read than to fetch from the cache.
+CLOSED_PAST_DAYS = 180
+CLOSED_PAST_SECONDS = 7 * 24 * 60 * 60
+
 
 def daily(owner, period, window: "Window | None" = None):
-    """Every day of the period with its figures: three queries, whatever the length.
+    """Every day of the period with its figures: three queries, whatever the length, and at
+    most one cache read.
 
     With a `window` (trends.window), days outside it are not read and have no figures."""
     if window is not None and window.limited:
         inside = window.clip(period)
         if inside != period:
             return (daily(owner, inside) if inside else NOTHING).window(period)
-    [found] = daily_over(owner, [period])
-    return found
+    closed = closed_part(owner, period)
+    if closed is None:
+        [found] = daily_over(owner, [period])
+        return found
+    key = kept_key("days", owner, closed)
+    kept = cache.get(key)
+    if kept is None:  # read whole, as if not kept (the same queries), and keep the closed part
+        [found] = daily_over(owner, [period])
+        cache.set(key, found.window(closed), CLOSED_PAST_SECONDS)
+        return found
+    if closed.end == period.end:
+        return kept
+    [recent] = daily_over(owner, [Period(closed.end + ONE_DAY, period.end)])
+    return joined(kept, recent)
+
+
+def closed_part(owner, period: Period) -> Period | None:
+    """The days of the period in the closed past (diary.closed_past), when there are enough of
+    them to keep (CLOSED_PAST_DAYS); else None."""
+    last = min(period.end, closed_past.closed_before(owner.local_today()) - ONE_DAY)
+    if (last - period.start).days + 1 < CLOSED_PAST_DAYS:
+        return None
+    return Period(period.start, last)
+
+
+def kept_key(what: str, owner, closed: Period) -> str:
+    """The cache key of a figure of these closed days: the past version, and the zone their
+    local days are in."""
+    version = f"{owner.pk}:{owner.past_version}:{owner.time_zone}"
+    return f"closed-{what}-1:{version}:{closed.start}:{closed.end}"
+
+
+def joined(first: Daily, then: Daily) -> Daily:
+    """Two day series one after the other (`then`'s days follow `first`'s), each pain problem
+    given None on the days of the part that has no figures for it."""
+
+    def average(series: Daily, key: tuple) -> list:
+        found = next((p.average for p in series.problems if (p.slot, p.name) == key), None)
+        return [None] * len(series.days) if found is None else found
+
+    keys = sorted({(p.slot, p.name) for p in [*first.problems, *then.problems]})
+    return Daily(
+        problems=[
+            ProblemSeries(slot, name, average(first, (slot, name)) + average(then, (slot, name)))
+            for slot, name in keys
+        ],
+        **{
+            name: values + getattr(then, name)
+            for name, values in vars(first).items()
+            if name != "problems"
+        },
+    )
 
 
 def daily_over(owner, periods: list) -> list[Daily]:
@@ -374,11 +434,33 @@ ORDINAL = ("psfs_frequency", "psfs_severity")
 
 def spasms_by_hour(owner, period):
     """How many spasms were logged in each local hour of the day, 0 to 23: added up from the
-    per-hour figures (diary.day_figures keeps them), not from every entry's local hour."""
-    rows = plain_sql.rows_for(_hours, owner=owner.pk, start=period.start, end=period.end)
+    per-hour figures (diary.day_figures keeps them), not from every entry's local hour. The
+    closed past's hours are kept as the day series are (see daily)."""
+    closed = closed_part(owner, period)
+    if closed is None:
+        rows = plain_sql.rows_for(_hours, owner=owner.pk, start=period.start, end=period.end)
+        return _by_hour(rows)
+    key = kept_key("hours", owner, closed)
+    kept = cache.get(key)
+    if kept is None:  # one query as if not kept, its sums split at the closed part's end
+        rows = plain_sql.rows_for(
+            _hours_split, owner=owner.pk, start=period.start, last=closed.end, end=period.end
+        )
+        kept = _by_hour((hour, closed_sum) for hour, closed_sum, _recent in rows)
+        cache.set(key, kept, CLOSED_PAST_SECONDS)
+        recent = _by_hour((hour, recent_sum) for hour, _closed, recent_sum in rows)
+    elif closed.end == period.end:
+        return kept
+    else:
+        start = closed.end + ONE_DAY
+        recent = _by_hour(plain_sql.rows_for(_hours, owner=owner.pk, start=start, end=period.end))
+    return [a + b for a, b in zip(kept, recent, strict=True)]
+
+
+def _by_hour(rows) -> list[int]:
     counts = [0] * 24
     for hour, episodes in rows:
-        counts[hour] = episodes
+        counts[hour] = episodes or 0  # a sum over no rows is NULL
     return counts
 
 
@@ -387,6 +469,19 @@ def _hours(owner: int, start: date, end: date) -> QuerySet:
         SpasmHour.objects.filter(owner=owner, day__gte=start, day__lte=end)
         .values_list("hour")
         .annotate(episodes=Sum("episodes"))
+        .order_by()
+    )
+
+
+def _hours_split(owner: int, start: date, last: date, end: date) -> QuerySet:
+    """_hours, each hour's sum split into the days to `last` and those after."""
+    return (
+        SpasmHour.objects.filter(owner=owner, day__gte=start, day__lte=end)
+        .values_list("hour")
+        .annotate(
+            closed=Sum("episodes", filter=Q(day__lte=last)),
+            recent=Sum("episodes", filter=Q(day__gt=last)),
+        )
         .order_by()
     )
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sci_tracker.core import plain_sql
 from sci_tracker.core.locks import lock_person
-from sci_tracker.diary import one_change, sciset
+from sci_tracker.diary import closed_past, one_change, sciset
 from sci_tracker.diary.catalogue import PAIN_TYPE_GUIDES
 from sci_tracker.diary.schedules import DoseTimes
 
@@ -118,16 +118,21 @@ def labels(choices, values):
     return [names[value] for value in values if value in names]
 
 
-def diary_changed(owner_id):
+def diary_changed(owner_id, closed_past: bool = True):
     """Move the person's diary version on, so trends cached for the old version are not used.
 
     Saving or deleting an entry, a pain problem or an intervention use calls this; code that
     writes with bulk_create or QuerySet.update (the demo data) calls it itself. Entries leave
     the trends through the bin (a save), so emptying the bin changes nothing they show.
+    `closed_past`: the change may alter the day series of a day that is not recent, which
+    moves the past version on too (diary.closed_past); say False only when it cannot.
     """
-    if one_change.note_changed(owner_id):
+    if one_change.note_changed(owner_id, closed_past):
         return  # moved on once, at the end of the change
-    get_user_model().objects.filter(pk=owner_id).update(diary_version=F("diary_version") + 1)
+    versions = {"diary_version": F("diary_version") + 1}
+    if closed_past:
+        versions["past_version"] = F("past_version") + 1
+    get_user_model().objects.filter(pk=owner_id).update(**versions)
 
 
 class VersionedByOwner:
@@ -136,14 +141,20 @@ class VersionedByOwner:
     def diary_owner_id(self):
         return self.owner_id
 
+    def may_change_closed_past(self) -> bool:
+        """Whether saving or deleting this may alter the day series of a day that is not recent
+        (diary.closed_past); asked before the save. Yes unless a kind says otherwise."""
+        return True
+
     def save(self, *args, **kwargs):
+        closed_past = self.may_change_closed_past()
         super().save(*args, **kwargs)
-        diary_changed(self.diary_owner_id())
+        diary_changed(self.diary_owner_id(), closed_past)
 
     def delete(self, *args, **kwargs):
-        owner_id = self.diary_owner_id()
+        owner_id, closed_past = self.diary_owner_id(), self.may_change_closed_past()
         result = super().delete(*args, **kwargs)
-        diary_changed(owner_id)
+        diary_changed(owner_id, closed_past)
         return result
 
 
@@ -516,6 +527,11 @@ class Entry(FetchedRelations, VersionedByOwner, models.Model):
     def get_absolute_url(self):
         return reverse("diary:edit", args=[self.kind, self.pk])
 
+    def may_change_closed_past(self) -> bool:
+        # The day series read the check-ins and the spasms' and pain entries' day rows, whose
+        # recount judges the days it counts (day_figures); other kinds never change them.
+        return False
+
     def save_edit(self, seen_version: int | None) -> None:
         """Save what an edit page changed, unless the entry was saved since the page was opened
         at `seen_version` (None: the page did not say); then raise EditConflict, writing nothing.
@@ -682,6 +698,11 @@ class CheckIn(Entry):
 
     def __str__(self):
         return f"Check-in for {self.date:%d %b %Y}"
+
+    def may_change_closed_past(self) -> bool:
+        """A new check-in changes its own day alone; an edit may have moved it from another."""
+        day = self._meta.get_field("date").to_python(self.date)
+        return not (self._state.adding and closed_past.is_recent(days=[day]))
 
     def clean(self):
         if self.psfs_frequency == 0:
@@ -1131,6 +1152,9 @@ class InterventionUse(FetchedRelations, VersionedByOwner, models.Model):
     def __str__(self):
         return f"{self.intervention} ({self.get_effect_display().lower()})"
 
+    def may_change_closed_past(self) -> bool:
+        return False  # not in the day series
+
     def diary_owner_id(self):
         return (self.spasm if self.spasm_id else self.pain).owner_id
 
@@ -1401,6 +1425,9 @@ class BloodPressureReading(VersionedByOwner, models.Model):
     def __str__(self):
         return f"{self.systolic}/{self.diastolic} mmHg"
 
+    def may_change_closed_past(self) -> bool:
+        return False  # not in the day series
+
     def diary_owner_id(self):
         return self.episode.owner_id
 
@@ -1442,11 +1469,12 @@ def triggers_changed(sender, instance, action, reverse, model, pk_set, **kwargs)
     """An entry's triggers changed without the entry being saved (m2m_changed, see apps.py)."""
     if not action.startswith("post_"):
         return
+    # Links to triggers are not in the day series: their days' recount judges them (day_figures).
     if not reverse:
-        diary_changed(instance.owner_id)
+        diary_changed(instance.owner_id, closed_past=False)
     elif pk_set:  # trigger.spasms.add(...): the entries may be anyone's
         for owner_id in set(model.objects.filter(pk__in=pk_set).values_list("owner_id", flat=True)):
-            diary_changed(owner_id)
+            diary_changed(owner_id, closed_past=False)
 
 
 def save_pain_problems(owner, names):

@@ -121,6 +121,9 @@ class DoseTiming(models.TextChoices):
 
 
 class DoseQuerySet(EntryQuerySet):
+    def may_change_closed_past(self) -> bool:
+        return False  # not in the day series
+
     def with_timing(self):
         """Each dose annotated with `timing` (a DoseTiming value): the one place that says what
         on time, late and missed mean, for the history, the trends and the analysis alike."""

@@ -1,0 +1,278 @@
+"""The closed past (diary.closed_past): a long range's older days are kept under the person's
+past version, which every change that may alter them moves on, and a change to the last weeks
+leaves alone. Whatever the changes, a kept range shows what a fresh read of the diary shows."""
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import transaction
+from django.db.models import Sum
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sci_tracker.accounts.models import User
+from sci_tracker.diary import closed_past
+from sci_tracker.diary.models import (
+    CheckIn,
+    LegPainEntry,
+    SpasmEpisode,
+    SpasmHour,
+    save_pain_problems,
+)
+from sci_tracker.diary.one_change import one_change
+from sci_tracker.trends import aggregates
+from sci_tracker.trends.aggregates import Period, daily, daily_over, spasms_by_hour
+from tests.conftest import make_user
+from tests.entries import checkin, pain, spasm
+
+# Zones at the ends of the clock (UTC+14 and UTC-12) and two with clock changes.
+ZONES = ["Pacific/Kiritimati", "Etc/GMT+12", "Pacific/Auckland", "America/Denver"]
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # early in a month: the boundaries are close
+TODAY = date(2026, 3, 2)
+LONG = Period(TODAY - timedelta(days=399), TODAY)
+OLDER = Period(LONG.start, TODAY - timedelta(days=40))
+
+
+def versions(person) -> tuple[int, int]:
+    return tuple(User.objects.filter(pk=person.pk).values_list("diary_version", "past_version")[0])
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+# The margins ----------------------------------------------------------------------------------
+
+instant = st.integers(0, 3 * 365 * 24 * 60).map(
+    lambda minutes: datetime(2025, 1, 1, tzinfo=UTC) + timedelta(minutes=minutes)
+)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    written=instant,
+    back=st.integers(-24 * 60, 70 * 24 * 60),
+    later=st.integers(0, 27 * 24 * 60),
+    zone=st.sampled_from(ZONES),
+)
+def test_a_change_seen_as_recent_lies_outside_every_closed_part_of_the_next_four_weeks(
+    written, back, later, zone
+):
+    """A closed part kept before the change, by a reader whose clock runs up to four weeks
+    ahead of the writer's, never holds a day the writer judged recent."""
+    moment = written - timedelta(minutes=back)
+    local = ZoneInfo(zone)
+    day = moment.astimezone(local).date()
+    with time_machine.travel(written, tick=False):
+        recent_moment = closed_past.is_recent(moments=[moment])
+        recent_day = closed_past.is_recent(days=[day])
+    read_on = (written + timedelta(minutes=later)).astimezone(local).date()
+    if recent_moment or recent_day:
+        assert day >= closed_past.closed_before(read_on)
+
+
+def test_the_boundaries_fall_on_the_first_of_a_month():
+    assert closed_past.month_start(date(2026, 1, 15), 2) == date(2025, 11, 1)
+    assert closed_past.closed_before(date(2026, 3, 31)) == date(2026, 1, 1)
+    assert closed_past.recent_since(datetime(2026, 3, 1, 0, 30, tzinfo=UTC)) == date(2026, 2, 1)
+
+
+# What moves the past version on ----------------------------------------------------------------
+
+
+def test_logging_now_moves_the_diary_version_on_and_leaves_the_past_alone(alice, frozen):
+    diary, past = versions(alice)
+    spasm(alice, occurred_at=NOW - timedelta(hours=2))
+    pain(alice, occurred_at=NOW - timedelta(days=20))
+    checkin(alice, TODAY)
+    with one_change():
+        SpasmEpisode.objects.log_now(alice, alice, tapped_at=NOW)
+    assert versions(alice) == (diary + 4, past)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "a spasm months ago",
+        "a pain entry months ago in one change",
+        "a check-in months ago",
+        "a check-in edited",
+        "an entry moved from months ago",
+        "an old entry to the bin",
+        "pain problems renamed",
+        "a new time zone",
+    ],
+)
+def test_a_change_to_an_older_day_moves_the_past_version_on(alice, frozen, change):
+    old = NOW - timedelta(days=120)
+    entry = spasm(alice, occurred_at=old)
+    today = checkin(alice, TODAY)
+    _diary, past = versions(alice)
+    if change == "a spasm months ago":
+        spasm(alice, occurred_at=old)
+    elif change == "a pain entry months ago in one change":
+        with one_change():
+            pain(alice, occurred_at=old)
+    elif change == "a check-in months ago":
+        checkin(alice, TODAY - timedelta(days=120))
+    elif change == "a check-in edited":
+        today.date = TODAY - timedelta(days=120)
+        today.save()
+    elif change == "an entry moved from months ago":
+        entry.occurred_at = NOW
+        entry.save()
+    elif change == "an old entry to the bin":
+        entry.move_to_bin()
+    elif change == "pain problems renamed":
+        save_pain_problems(alice, ["Feet", "", ""])
+    else:
+        alice.time_zone = "America/Denver"
+        alice.save()
+    assert versions(alice)[1] > past
+
+
+# Kept ranges equal a fresh read -----------------------------------------------------------------
+
+day_back = st.integers(0, 399)
+operation = st.one_of(
+    st.tuples(st.just("spasm"), day_back, st.integers(0, 23)),
+    st.tuples(st.just("pain"), day_back, st.integers(0, 10), st.integers(0, 3)),
+    st.tuples(st.just("check-in"), day_back, st.integers(0, 10)),
+    st.tuples(st.just("move"), st.integers(0, 99), day_back),
+    st.tuples(st.just("redate check-in"), st.integers(0, 99), day_back),
+    st.tuples(st.just("rate"), st.integers(0, 99), st.integers(0, 10)),
+    st.tuples(st.just("bin"), st.integers(0, 99)),
+    st.tuples(st.just("restore"), st.integers(0, 99)),
+    st.tuples(st.just("problems"), st.integers(1, 3)),
+    st.tuples(st.just("zone"), st.sampled_from(ZONES)),
+    st.tuples(st.just("view"), st.sampled_from([LONG, OLDER])),
+)
+
+
+def at(owner, days_back: int, hour: int = 12) -> datetime:
+    zone = ZoneInfo(owner.time_zone)
+    return datetime.combine(TODAY - timedelta(days=days_back), time(hour), zone)
+
+
+def apply(owner, step, entries: list, check_ins: list) -> None:
+    kind, *args = step
+    if kind == "spasm":
+        entries.append(spasm(owner, occurred_at=at(owner, args[0], args[1])))
+    elif kind == "pain":
+        back, intensity, slot = args
+        problem = owner.pain_problems.filter(slot=slot).first()
+        with one_change():  # as the web form saves it
+            entries.append(
+                pain(owner, occurred_at=at(owner, back), intensity=intensity, problem=problem)
+            )
+    elif kind == "check-in":
+        day = TODAY - timedelta(days=args[0])
+        if not CheckIn.objects.filter(owner=owner, date=day).exists():
+            check_ins.append(checkin(owner, day, pain_average=args[1], pain_worst=args[1]))
+    elif kind == "redate check-in" and check_ins:
+        found = check_ins[args[0] % len(check_ins)]
+        found.refresh_from_db()
+        day = TODAY - timedelta(days=args[1])
+        if not CheckIn.objects.filter(owner=owner, date=day).exists():
+            found.date = day
+            found.save()
+    elif kind == "problems":
+        save_pain_problems(owner, [f"Problem {n}" if n <= args[0] else "" for n in (1, 2, 3)])
+    elif kind == "zone":
+        owner.time_zone = args[0]
+        owner.save()
+    elif kind in ("move", "rate", "bin", "restore") and entries:
+        entry = entries[args[0] % len(entries)]
+        entry.refresh_from_db()
+        if kind == "move":
+            entry.occurred_at = at(owner, args[1])
+            entry.save()
+        elif kind == "rate" and isinstance(entry, LegPainEntry):
+            entry.intensity = args[1]
+            entry.save()
+        elif kind == "bin":
+            entry.move_to_bin()
+        elif kind == "restore":
+            entry.restore()
+
+
+def fresh(owner, period: Period):
+    [found] = daily_over(owner, [period])
+    return found
+
+
+def fresh_hours(owner, period: Period) -> list[int]:
+    counts = [0] * 24
+    rows = SpasmHour.objects.filter(owner=owner, day__gte=period.start, day__lte=period.end)
+    for hour, episodes in rows.values_list("hour").annotate(episodes=Sum("episodes")):
+        counts[hour] = episodes
+    return counts
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(zone=st.sampled_from(ZONES), steps=st.lists(operation, max_size=25))
+def test_a_kept_range_always_shows_what_a_fresh_read_shows(db, zone, steps):
+    with time_machine.travel(NOW, tick=False), transaction.atomic():
+        owner = make_user("dana", time_zone=zone)
+        save_pain_problems(owner, ["Feet", "Hip", ""])
+        entries, check_ins = [], []
+        for step in [*steps, ("view", LONG)]:
+            if step[0] == "view":
+                # A request's account, read afresh (versions, zone), as the trends views read it.
+                reader = User.objects.get(pk=owner.pk)
+                assert daily(reader, step[1]) == fresh(reader, step[1])
+                assert spasms_by_hour(reader, step[1]) == fresh_hours(reader, step[1])
+            else:
+                apply(owner, step, entries, check_ins)
+        transaction.set_rollback(True)
+
+
+def test_the_first_view_after_logging_reads_the_recent_days_alone(alice, frozen, monkeypatch):
+    spasm(alice, occurred_at=NOW - timedelta(days=200))
+    first = daily(User.objects.get(pk=alice.pk), LONG)  # reads all, keeps the closed part
+    spasm(alice, occurred_at=NOW)
+    read = []
+    real = aggregates.daily_over
+
+    def counted(owner, periods):
+        read.append(periods)
+        return real(owner, periods)
+
+    monkeypatch.setattr(aggregates, "daily_over", counted)
+    found = daily(User.objects.get(pk=alice.pk), LONG)
+    assert read == [[Period(closed_past.closed_before(TODAY), TODAY)]]
+    assert found.spasms[-1] == 1
+    assert first.spasms[-1] is None
+    assert found.spasms[LONG.days.index((NOW - timedelta(days=200)).date())] == 1
+
+
+def test_the_overview_after_a_spasm_today_counts_it(alice, alice_client, frozen):
+    spasm(alice, occurred_at=NOW - timedelta(days=300))
+    alice_client.get(reverse("trends:overview"), {"range": "1y"})
+    alice_client.post(reverse("diary:spasm_now"))
+    data = alice_client.get(
+        reverse("trends:data"), {"from": LONG.start.isoformat(), "to": TODAY.isoformat()}
+    ).json()
+    assert data["spasms"]["count"][-1] == 1
+    assert sum(n or 0 for n in data["spasms"]["count"]) == 2
+
+
+def test_saving_an_older_copy_of_the_account_keeps_the_versions(alice, frozen):
+    copy = User.objects.get(pk=alice.pk)  # read before the change, as a slow request's
+    spasm(alice, occurred_at=NOW - timedelta(days=100))
+    moved = versions(alice)
+    copy.display_name = "Al"
+    copy.save()
+    assert versions(alice) == moved
+    assert User.objects.get(pk=alice.pk).display_name == "Al"
