@@ -15,6 +15,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sci_tracker.core.dates import short_date, short_month
 from sci_tracker.core.local_time import (
@@ -283,6 +285,29 @@ def test_it_pools_the_spread_of_the_two_sides_as_the_textbook_does(sides):
     textbook = sqrt(sum((len(side) - 1) * variance(side) for side in sides if len(side) > 1))
     assert aggregates.pooled_spread(*sides) == pytest.approx(textbook / sqrt(degrees), rel=1e-12)
     assert aggregates.pooled_spread([1.0], [2.0]) is None  # no degrees of freedom
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(
+    figures=st.lists(
+        st.one_of(
+            st.none(),
+            st.integers(0, 40),
+            st.tuples(st.integers(0, 60), st.integers(1, 7)).map(lambda t: t[0] / t[1]),
+        ),
+        max_size=120,
+    ),
+    marks=st.lists(st.booleans(), min_size=120, max_size=120),
+)
+def test_a_trigger_comparison_from_the_marked_days_alone_equals_the_split_of_every_day(
+    figures, marks
+):
+    """compare_on takes the unmarked days' sums as every day's less the marked ones': the same
+    figures, to the last bit, as splitting every day's value (compare)."""
+    days = [date(2026, 1, 1) + timedelta(days=n) for n in range(len(figures))]
+    marked = {day for day, mark in zip(days, marks, strict=False) if mark}
+    expected = aggregates.compare(figures, [day in marked for day in days])
+    assert aggregates.compare_on(aggregates.recorded_on(days, figures), marked) == expected
 
 
 def test_it_shows_each_comparison_with_its_days_and_change_in_the_persons_language(

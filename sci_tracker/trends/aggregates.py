@@ -20,9 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
-from itertools import compress
+from itertools import chain
 from math import fsum, sqrt
-from operator import mul, not_
+from operator import mul, neg
 from statistics import fmean, median_low
 from typing import TYPE_CHECKING
 
@@ -745,14 +745,20 @@ class Comparison:
 
 def pooled_spread(*sides: list[float]) -> float | None:
     """The pooled standard deviation of two or more samples, or None with too few values."""
-    degrees = sum(len(side) - 1 for side in sides if side)
+    # fsum adds exactly, and map(mul) runs in C (the triggers page compares ten years of days
+    # for every trigger four times over).
+    return spread_of([(len(side), fsum(side), fsum(map(mul, side, side))) for side in sides])
+
+
+def spread_of(sides: list[tuple[int, float, float]]) -> float | None:
+    """pooled_spread from each side's count, sum and sum of squares (each added by fsum)."""
+    degrees = sum(count - 1 for count, _total, _squares in sides if count)
     if degrees <= 0:
         return None
     # Each side's squared distances from its mean, as the sum of squares less n times the
-    # squared mean: fsum adds exactly, and map(mul) runs in C (the triggers page compares ten
-    # years of days for every trigger four times over).
+    # squared mean (fmean is the fsum over the count).
     squares = sum(
-        fsum(map(mul, side, side)) - len(side) * fmean(side) ** 2 for side in sides if side
+        side_squares - count * (total / count) ** 2 for count, total, side_squares in sides if count
     )
     return sqrt(max(squares, 0.0) / degrees)  # never below 0 from rounding
 
@@ -927,32 +933,40 @@ def trigger_stats(owner, period, by_day=None, by_id: bool = False):
 
 @dataclass(frozen=True)
 class Recorded:
-    """A measure's days with a recorded value, and those values, in order."""
+    """A measure's recorded values by day, and all of them and their squares in day order."""
 
-    days: list
+    value_of: dict
     values: list
+    squares: list
 
 
 def recorded_on(days: list, values: list) -> Recorded:
     """The days with a recorded value, and their values."""
-    pairs = [(day, value) for day, value in zip(days, values, strict=True) if value is not None]
-    return Recorded([day for day, _value in pairs], [value for _day, value in pairs])
+    value_of = {day: value for day, value in zip(days, values, strict=True) if value is not None}
+    recorded = list(value_of.values())
+    return Recorded(value_of, recorded, list(map(mul, recorded, recorded)))
 
 
 def compare_on(recorded: Recorded, marked_days: set) -> "Comparison":
     """`compare` for values already paired with their days: those on a marked day against
-    the others (the same values in the same order, so the same figures). Split in C (map,
-    compress): it runs four times for every trigger over every day of the range."""
-    marks = list(map(marked_days.__contains__, recorded.days))
-    with_values = list(compress(recorded.values, marks))
-    without_values = list(compress(recorded.values, map(not_, marks)))
-    # Every value is recorded already: `mean` would look for the unrecorded ones again.
+    the others, with the same figures. It runs four times for every trigger over every day of
+    the range, so the other days' sums are the sums of all days less the marked ones, added by
+    fsum (exactly, then rounded once: the same sum as of the other days' values alone)."""
+    value_of = recorded.value_of
+    with_values = [value_of[day] for day in marked_days if day in value_of]
+    with_squares = list(map(mul, with_values, with_values))
+    with_side = (len(with_values), fsum(with_values), fsum(with_squares))
+    without_side = (
+        len(recorded.values) - len(with_values),
+        fsum(chain(recorded.values, map(neg, with_values))),
+        fsum(chain(recorded.squares, map(neg, with_squares))),
+    )
     return Comparison(
-        fmean(with_values) if with_values else None,
-        len(with_values),
-        fmean(without_values) if without_values else None,
-        len(without_values),
-        pooled_spread(with_values, without_values),
+        with_side[1] / with_side[0] if with_side[0] else None,
+        with_side[0],
+        without_side[1] / without_side[0] if without_side[0] else None,
+        without_side[0],
+        spread_of([with_side, without_side]),
     )
 
 
