@@ -24,7 +24,7 @@ from itertools import chain
 from math import fsum, sqrt
 from operator import mul, neg
 from statistics import fmean, median_low
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -743,23 +743,34 @@ class Comparison:
         return self.with_mean - self.without_mean
 
 
+class Side(NamedTuple):
+    """One side of a comparison: how many values, their sum and their sum of squares (each
+    added by fsum, which adds exactly and rounds once)."""
+
+    count: int
+    total: float
+    squares: float
+
+    @property
+    def mean(self) -> float | None:
+        return self.total / self.count if self.count else None  # as fmean: fsum over count
+
+
 def pooled_spread(*sides: list[float]) -> float | None:
     """The pooled standard deviation of two or more samples, or None with too few values."""
-    # fsum adds exactly, and map(mul) runs in C (the triggers page compares ten years of days
-    # for every trigger four times over).
-    return spread_of([(len(side), fsum(side), fsum(map(mul, side, side))) for side in sides])
+    # map(mul) runs in C (the triggers page compares ten years of days for every trigger four
+    # times over).
+    return spread_of([Side(len(side), fsum(side), fsum(map(mul, side, side))) for side in sides])
 
 
-def spread_of(sides: list[tuple[int, float, float]]) -> float | None:
-    """pooled_spread from each side's count, sum and sum of squares (each added by fsum)."""
-    degrees = sum(count - 1 for count, _total, _squares in sides if count)
+def spread_of(sides: list[Side]) -> float | None:
+    """pooled_spread from each side's count, sum and sum of squares."""
+    degrees = sum(side.count - 1 for side in sides if side.count)
     if degrees <= 0:
         return None
     # Each side's squared distances from its mean, as the sum of squares less n times the
-    # squared mean (fmean is the fsum over the count).
-    squares = sum(
-        side_squares - count * (total / count) ** 2 for count, total, side_squares in sides if count
-    )
+    # squared mean.
+    squares = sum(side.squares - side.count * side.mean**2 for side in sides if side.count)
     return sqrt(max(squares, 0.0) / degrees)  # never below 0 from rounding
 
 
@@ -955,17 +966,17 @@ def compare_on(recorded: Recorded, marked_days: set) -> "Comparison":
     value_of = recorded.value_of
     with_values = [value_of[day] for day in marked_days if day in value_of]
     with_squares = list(map(mul, with_values, with_values))
-    with_side = (len(with_values), fsum(with_values), fsum(with_squares))
-    without_side = (
+    with_side = Side(len(with_values), fsum(with_values), fsum(with_squares))
+    without_side = Side(
         len(recorded.values) - len(with_values),
         fsum(chain(recorded.values, map(neg, with_values))),
         fsum(chain(recorded.squares, map(neg, with_squares))),
     )
     return Comparison(
-        with_side[1] / with_side[0] if with_side[0] else None,
-        with_side[0],
-        without_side[1] / without_side[0] if without_side[0] else None,
-        without_side[0],
+        with_side.mean,
+        with_side.count,
+        without_side.mean,
+        without_side.count,
         spread_of([with_side, without_side]),
     )
 

@@ -105,6 +105,9 @@ class Medicine(VersionedByOwner, models.Model):
     def __str__(self):
         return self.name
 
+    def may_change_closed_past(self) -> bool:
+        return False  # not in the day series
+
 
 class DoseStatus(models.TextChoices):
     TAKEN = "taken", _("Taken")
@@ -121,9 +124,6 @@ class DoseTiming(models.TextChoices):
 
 
 class DoseQuerySet(EntryQuerySet):
-    def may_change_closed_past(self) -> bool:
-        return False  # not in the day series
-
     def with_timing(self):
         """Each dose annotated with `timing` (a DoseTiming value): the one place that says what
         on time, late and missed mean, for the history, the trends and the analysis alike."""
