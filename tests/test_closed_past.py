@@ -20,13 +20,20 @@ from sci_tracker.diary.models import (
     LegPainEntry,
     SpasmEpisode,
     SpasmHour,
+    Trigger,
     save_pain_problems,
 )
 from sci_tracker.diary.one_change import one_change
 from sci_tracker.trends import aggregates
-from sci_tracker.trends.aggregates import Period, daily, daily_over, spasms_by_hour
+from sci_tracker.trends.aggregates import (
+    Period,
+    daily,
+    daily_over,
+    spasms_by_hour,
+    trigger_stats,
+)
 from tests.conftest import make_user
-from tests.entries import checkin, pain, spasm
+from tests.entries import builtin, care, checkin, pain, spasm
 
 # Zones at the ends of the clock (UTC+14 and UTC-12) and two with clock changes.
 ZONES = ["Pacific/Kiritimati", "Etc/GMT+12", "Pacific/Auckland", "America/Denver"]
@@ -151,6 +158,14 @@ operation = st.one_of(
     st.tuples(st.just("problems"), st.integers(1, 3)),
     st.tuples(st.just("zone"), st.sampled_from(ZONES)),
     st.tuples(st.just("view"), st.sampled_from([LONG, OLDER])),
+    # Triggers (the triggers page keeps their marks): ticked and unticked from either side, a
+    # care event that counts as the built-in one, and the person's own renamed or deleted.
+    st.tuples(st.just("link"), st.integers(0, 99), st.integers(0, 2)),
+    st.tuples(st.just("unlink"), st.integers(0, 99), st.integers(0, 2)),
+    st.tuples(st.just("link back"), st.integers(0, 2), st.integers(0, 99)),
+    st.tuples(st.just("care"), day_back, st.sampled_from(["uti-signs", "catheter"])),
+    st.tuples(st.just("rename trigger"), st.integers(1, 2)),
+    st.tuples(st.just("delete trigger"), st.integers(1, 2)),
 )
 
 
@@ -159,9 +174,32 @@ def at(owner, days_back: int, hour: int = 12) -> datetime:
     return datetime.combine(TODAY - timedelta(days=days_back), time(hour), zone)
 
 
-def apply(owner, step, entries: list, check_ins: list) -> None:
+def triggers_of(owner) -> list[Trigger]:
+    """The built-in UTI trigger (which a care event counts as) and two of the person's own."""
+    own = [Trigger.objects.create(owner=owner, slug=f"own-{n}", name=f"Own {n}") for n in (1, 2)]
+    return [builtin(Trigger, "uti"), *own]
+
+
+def apply(owner, step, entries: list, check_ins: list, triggers: list) -> None:
     kind, *args = step
-    if kind == "spasm":
+    if kind == "care":
+        care(owner, event=args[1], occurred_at=at(owner, args[0]))
+    elif kind == "rename trigger":
+        triggers[args[0]].name = f"Renamed {len(entries)}"
+        triggers[args[0]].save()
+    elif kind == "delete trigger":
+        triggers[args[0]].delete()
+        triggers[args[0]] = Trigger.objects.create(
+            owner=owner, slug=f"own-{len(entries)}-{args[0]}", name="Another"
+        )
+    elif kind == "link back" and entries:
+        entry = entries[args[1] % len(entries)]
+        reverse = "spasms" if isinstance(entry, SpasmEpisode) else "pain_entries"
+        getattr(triggers[args[0]], reverse).add(entry)
+    elif kind in ("link", "unlink") and entries:
+        entry = entries[args[0] % len(entries)]
+        (entry.triggers.add if kind == "link" else entry.triggers.remove)(triggers[args[1]])
+    elif kind == "spasm":
         entries.append(spasm(owner, occurred_at=at(owner, args[0], args[1])))
     elif kind == "pain":
         back, intensity, slot = args
@@ -226,15 +264,20 @@ def test_a_kept_range_always_shows_what_a_fresh_read_shows(db, zone, steps):
     with time_machine.travel(NOW, tick=False), transaction.atomic():
         owner = make_user("dana", time_zone=zone)
         save_pain_problems(owner, ["Feet", "Hip", ""])
-        entries, check_ins = [], []
+        entries, check_ins, triggers = [], [], triggers_of(owner)
         for step in [*steps, ("view", LONG)]:
             if step[0] == "view":
                 # A request's account, read afresh (versions, zone), as the trends views read it.
-                reader = User.objects.get(pk=owner.pk)
-                assert daily(reader, step[1]) == fresh(reader, step[1])
-                assert spasms_by_hour(reader, step[1]) == fresh_hours(reader, step[1])
+                reader, period = User.objects.get(pk=owner.pk), step[1]
+                days = fresh(reader, period)
+                assert daily(reader, period) == days
+                assert spasms_by_hour(reader, period) == fresh_hours(reader, period)
+                # The triggers page's figures (kept marks) equal those read afresh, row by row.
+                assert trigger_stats(reader, period, days, by_id=True) == trigger_stats(
+                    reader, period, days
+                )
             else:
-                apply(owner, step, entries, check_ins)
+                apply(owner, step, entries, check_ins, triggers)
         transaction.set_rollback(True)
 
 
@@ -276,3 +319,24 @@ def test_saving_an_older_copy_of_the_account_keeps_the_versions(alice, frozen):
     copy.save()
     assert versions(alice) == moved
     assert User.objects.get(pk=alice.pk).display_name == "Al"
+
+
+def test_the_triggers_page_after_logging_reads_the_recent_trigger_days_alone(
+    alice, alice_client, frozen, monkeypatch
+):
+    uti = builtin(Trigger, "uti")
+    spasm(alice, occurred_at=NOW - timedelta(days=300)).triggers.add(uti)
+    care(alice, event="uti-signs", occurred_at=NOW - timedelta(days=290))
+    alice_client.get(reverse("trends:triggers"), {"range": "all"})  # keeps the closed part
+    spasm(alice, occurred_at=NOW).triggers.add(uti)
+    read = []
+    real = aggregates._rows_by_id
+
+    def counted(owner, period):
+        read.append(period)
+        return real(owner, period)
+
+    monkeypatch.setattr(aggregates, "_rows_by_id", counted)
+    page = alice_client.get(reverse("trends:triggers"), {"range": "all"})
+    assert read == [Period(closed_past.closed_before(TODAY), TODAY)]
+    assert "Logged 3 times, on 3 days." in page.text

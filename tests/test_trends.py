@@ -394,7 +394,7 @@ def test_it_counts_bladder_bowel_and_skin_events_as_triggers_without_a_second_ti
     assert found["pressure-injury"].guide == "why-spasms-happen#trigger-skin"
 
 
-def test_it_reads_the_same_trigger_days_grouped_by_id_as_by_name(alice):
+def test_it_reads_the_same_trigger_marks_by_id_as_by_name(alice):
     start = date(2026, 3, 1)
     for n in range(6):
         day = start + timedelta(days=n)
@@ -405,12 +405,13 @@ def test_it_reads_the_same_trigger_days_grouped_by_id_as_by_name(alice):
         if n % 2:
             care(alice, "constipation", occurred_at=at(day, 8))
     period = Period(start, start + timedelta(days=5))
-    by_name = sorted(aggregates.trigger_rows(alice, period), key=repr)
-    by_id = sorted(aggregates.trigger_rows(alice, period, by_id=True), key=repr)
-    assert by_id == by_name
-    cold = [(day, entries) for day, trigger, entries in by_id if trigger.slug == "cold"]
-    assert len(cold) == 12  # a spasm and a pain entry a day, each row its own query's
-    assert {day for day, _ in cold} == set(period.days)  # local days (Auckland), not UTC ones
+    by_id = aggregates.trigger_marks(alice, period, by_id=True)
+    assert by_id == aggregates.trigger_marks(alice, period)
+    assert sorted(by_id) == ["cold", "constipation", "full-bladder"]
+    name, cold = by_id["cold"]
+    assert (name.name, cold.times) == ("Cold", 12)  # a spasm and a pain entry a day
+    assert cold.days == set(period.days)  # local days (Auckland), not UTC ones
+    assert by_id["constipation"][1] == aggregates.Marks(3, set(period.days[1::2]))
 
 
 def test_it_names_the_most_logged_trigger(alice):

@@ -877,52 +877,130 @@ def _trigger_days(table, fields: tuple, owner: int, start: date, end: date) -> Q
     return days.values_list("day", *fields, "entries").order_by()
 
 
-def trigger_rows(owner, period, by_id: bool = False):
+def trigger_rows(owner, period):
     """(local day, TriggerName, how many entries named it that day) per trigger and day, the
     care events that count as a trigger among them: three queries, the trigger days read from
-    the per-day figures (a row per day and trigger), not grouped from the entries.
-
-    `by_id`: read the triggers' ids alone and their names in a fourth query, not the names on
-    every row: the triggers page's "All" range reads ten thousand rows over ten years; a page
-    that reads a month (the home page's top trigger) saves the query instead."""
+    the per-day figures (a row per day and trigger), not grouped from the entries."""
     yield from care_trigger_rows(owner, period)
-    fields = ("trigger",) if by_id else TRIGGER_FIELDS
-    read = [
-        plain_sql.rows_for(
-            _trigger_days, table, fields, owner=owner.pk, start=period.start, end=period.end
+    for table in TRIGGER_DAYS:
+        rows = plain_sql.rows_for(
+            _trigger_days, table, TRIGGER_FIELDS, owner=owner.pk, start=period.start, end=period.end
         )
-        for table in TRIGGER_DAYS
-    ]
+        for day, *names, entries_that_day in rows:
+            yield day, _trigger_name(*names), entries_that_day
+
+
+@dataclass
+class Marks:
+    """How many entries named a trigger, and on which days."""
+
+    times: int = 0
+    days: set = field(default_factory=set)
+
+    def add(self, day: date, entries: int) -> None:
+        self.times += entries
+        self.days.add(day)
+
+    def merged(self, other: "Marks") -> "Marks":
+        return Marks(self.times + other.times, self.days | other.days)
+
+
+def trigger_marks(owner, period, by_id: bool = False) -> dict[str, tuple[TriggerName, Marks]]:
+    """{slug: (its name, its marks)} for each trigger named in the period.
+
+    `by_id`: the triggers page, whose "All" range reads ten thousand rows over ten years: the
+    rows name the triggers by id (their names in one more query), and the marks of the closed
+    past are kept under the past version as `daily` keeps its days, so the first view after
+    logging reads the last months alone. The names are never kept: renaming a trigger does not
+    move the past version on."""
+    found = {}
     if not by_id:
-        for rows in read:
-            for day, *names, entries_that_day in rows:
-                yield day, _trigger_name(*names), entries_that_day
-        return
-    rows = [row for query in read for row in query]
+        for day, trigger, entries in trigger_rows(owner, period):
+            found.setdefault(trigger.slug, (trigger, Marks()))[1].add(day, entries)
+        return found
+    by_key = _marks_by_id(owner, period)
     names = {
+        slug: TriggerName(slug, gettext(name), category, guide)
+        for slug, (name, category, guide) in BUILT_IN_TRIGGERS.items()
+    }
+    names |= {
         pk: _trigger_name(*fields)
-        for pk, *fields in Trigger.objects.filter(pk__in={row[1] for row in rows})
+        for pk, *fields in Trigger.objects.filter(pk__in=[k for k in by_key if isinstance(k, int)])
         .values_list("pk", "slug", "name", "category", "guide", "owner")
         .order_by()
     }
-    for day, trigger, entries_that_day in rows:
-        yield day, names[trigger], entries_that_day
+    for key, marks in by_key.items():
+        name = names[key]
+        if name.slug in found:  # a built-in trigger ticked, and care events that count as it
+            name, earlier = found[name.slug]
+            marks = earlier.merged(marks)
+        found[name.slug] = (name, marks)
+    return found
+
+
+def _marks_by_id(owner, period) -> dict:
+    """{a care trigger's slug or a trigger's id: Marks} of the period (see trigger_marks)."""
+    closed = closed_part(owner, period)
+    if closed is None:
+        return _tallied(_rows_by_id(owner, period), period.end)[0]
+    key = kept_key("trigger-marks", owner, closed)
+    packed = cache.get(key)
+    if packed is None:  # read whole, as if not kept (the same queries), and keep the closed part
+        kept, recent = _tallied(_rows_by_id(owner, period), closed.end)
+        cache.set(key, _packed(kept), CLOSED_PAST_SECONDS)
+    elif closed.end == period.end:
+        return _unpacked(packed)
+    else:
+        kept = _unpacked(packed)
+        rest = Period(closed.end + ONE_DAY, period.end)
+        recent = _tallied(_rows_by_id(owner, rest), rest.end)[0]
+    both = dict(kept)
+    for key, marks in recent.items():
+        both[key] = both[key].merged(marks) if key in both else marks
+    return both
+
+
+# Kept as day numbers, not dates: ten years of marks are ten thousand days, which pickle at
+# less than half the size and in a tenth of the time.
+def _packed(marks: dict) -> dict:
+    return {
+        key: (found.times, [day.toordinal() for day in found.days]) for key, found in marks.items()
+    }
+
+
+def _unpacked(packed: dict) -> dict:
+    return {
+        key: Marks(times, set(map(date.fromordinal, days))) for key, (times, days) in packed.items()
+    }
+
+
+def _rows_by_id(owner, period):
+    """(day, a care trigger's slug or a trigger's id, entries) of the period: three queries."""
+    yield from local_day_rows(_care_triggers, owner, period)
+    for table in TRIGGER_DAYS:
+        yield from plain_sql.rows_for(
+            _trigger_days, table, ("trigger",), owner=owner.pk, start=period.start, end=period.end
+        )
+
+
+def _tallied(rows, last: date) -> tuple[dict, dict]:
+    """The rows' Marks by trigger: of the days up to `last`, and of the days after it."""
+    up_to, after = defaultdict(Marks), defaultdict(Marks)
+    for day, key, entries in rows:
+        (up_to if day <= last else after)[key].add(day, entries)
+    return dict(up_to), dict(after)
 
 
 def trigger_stats(owner, period, by_day=None, by_id: bool = False):
     """Each trigger logged in the period, most logged first, with its with/without comparisons
     for the same day and the next day. Only days with a record take part. `by_id`: as for
-    `trigger_rows` (the triggers page, whose "All" range reads years of entries)."""
+    `trigger_marks` (the triggers page, whose "All" range reads years of entries)."""
     by_day = by_day or daily(owner, period)
-    found, days_with = {}, defaultdict(set)
-    for day, trigger, entries in trigger_rows(owner, period, by_id=by_id):
-        stats = found.get(trigger.slug)
-        if stats is None:
-            stats = found[trigger.slug] = TriggerStats(
-                trigger.slug, trigger.name, trigger.guide, 0, 0
-            )
-        stats.times_logged += entries
-        days_with[trigger.slug].add(day)
+    marked = trigger_marks(owner, period, by_id=by_id)
+    found = {
+        slug: TriggerStats(slug, name.name, name.guide, marks.times, len(marks.days))
+        for slug, (name, marks) in marked.items()
+    }
 
     # Each measure's recorded days, listed once for every trigger: (the day whose trigger
     # counts, the value). For the next day that is the day before; the first day's day before
@@ -933,8 +1011,7 @@ def trigger_stats(owner, period, by_day=None, by_id: bool = False):
     pain_next = recorded_on([day - one for day in days[1:]], by_day.pain_average[1:])
     spasms_next = recorded_on([day - one for day in days[1:]], by_day.spasms[1:])
     for slug, stats in found.items():
-        trigger_days = days_with[slug]
-        stats.days_logged = len(trigger_days)
+        trigger_days = marked[slug][1].days
         stats.pain_same_day = compare_on(pain_same, trigger_days)
         stats.spasms_same_day = compare_on(spasms_same, trigger_days)
         stats.pain_next_day = compare_on(pain_next, trigger_days)
