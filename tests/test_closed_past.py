@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
@@ -32,6 +33,7 @@ from sci_tracker.trends.aggregates import (
     spasms_by_hour,
     trigger_stats,
 )
+from sci_tracker.trends.views import cache_key, cached_overview
 from tests.conftest import make_user
 from tests.entries import builtin, care, checkin, pain, spasm
 
@@ -340,3 +342,14 @@ def test_the_triggers_page_after_logging_reads_the_recent_trigger_days_alone(
     page = alice_client.get(reverse("trends:triggers"), {"range": "all"})
     assert read == [Period(closed_past.closed_before(TODAY), TODAY)]
     assert "Logged 3 times, on 3 days." in page.text
+
+
+def test_a_long_range_s_figures_are_not_stored_whole_beside_its_kept_past(alice, frozen):
+    spasm(alice, occurred_at=NOW - timedelta(days=300))
+    spasm(alice, occurred_at=NOW)
+    reader = User.objects.get(pk=alice.pk)
+    short = Period(TODAY - timedelta(days=29), TODAY)
+    for period in (LONG, short):
+        assert cached_overview(reader, period).by_day.spasms[-1] == 1
+    assert cache.get(cache_key("overview", reader, LONG)) is None  # the closed past is kept
+    assert cache.get(cache_key("overview", reader, short)).by_day.spasms[-1] == 1
