@@ -2,7 +2,7 @@
 
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -18,6 +18,8 @@ from sci_tracker.exports import backup, fhir
 from sci_tracker.exports.models import PendingImport
 from sci_tracker.sharing.models import CareAccess
 from sci_tracker.sharing.people import last_entries
+from sci_tracker.trends import ad_episodes
+from sci_tracker.trends.aggregates import Period
 from tests.conftest import make_user
 from tests.entries import ad_episode
 
@@ -560,3 +562,30 @@ def test_it_joins_csv_readings_to_their_episode_or_says_why_not(client, tara):
     episode = ADEpisode.objects.get(owner=tara)
     assert episode.causes == ["bladder", "skin"]
     assert list(episode.readings.values_list("systolic", "diastolic", "pulse")) == [(165, 95, 52)]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_all_range_lists_the_latest_episodes_and_says_how_many_are_left_out(client, tara):
+    starts = [NOW - timedelta(days=40 * n, hours=n) for n in range(12, 0, -1)]
+    for n, started in enumerate(starts):
+        ad_episode(tara, [(started, 150 + n, 90, None)], occurred_at=started)
+    ad_episode(tara, [(NOW, 200, 100, None)], occurred_at=NOW).move_to_bin()
+    client.force_login(tara)
+    page = " ".join(client.get(reverse("trends:overview"), {"range": "all"}).text.split())
+    assert (
+        "12 episodes logged in this period. The latest 10 are listed here; "
+        "the 2 earlier ones are listed in a shorter range." in page
+    )
+    listed = re.findall(r"(\d+)/90 mmHg", page)
+    assert listed == [str(150 + n) for n in range(2, 12)]  # oldest first, each its own reading
+    assert "200/100" not in page  # in the bin
+
+
+@pytest.mark.parametrize("most", [1, 3, 5, 6])
+def test_the_latest_episodes_are_the_last_of_every_episode(tara, most):
+    period = Period(date(2026, 1, 1), date(2026, 3, 14))
+    for n in range(5):  # two share a moment: the later id counts as the later episode
+        moment = datetime(2026, 3, 1 + min(n, 3), 9, tzinfo=UTC)
+        ad_episode(tara, [(moment, 140 + n, 85, 60)], occurred_at=moment)
+    every = ad_episodes.episodes_in(tara, period)
+    assert ad_episodes.latest_in(tara, period, most) == (every[-most:], max(5 - most, 0))

@@ -528,9 +528,8 @@ def build_report(person, period, *, window: Window = EVERY_DAY, clinic: bool = F
     counts = Counter(row.symptom for row in flags)
     notes, notes_left_out = last(flagged_notes(person, period), MAX_NOTES)
     strip_days, strip = check_in_strip(this_days)
-    episodes = ad_episodes.episodes_in(person, period)
+    shown_episodes, episodes_left_out = ad_episodes.latest_in(person, period, MAX_AD_EPISODES)
     previous_inside = window.clip(previous)  # a share link's days only
-    shown_episodes, episodes_left_out = last(episodes, MAX_AD_EPISODES)
     weeks, weeks_left_out = last(care_weeks.weeks_in(person, period), MAX_CARE_WEEKS)
     medicines = adherence.medicine_lines(person, period, adherence.adherence(person, period))
     return Report(
@@ -557,7 +556,7 @@ def build_report(person, period, *, window: Window = EVERY_DAY, clinic: bool = F
         pain_types=problem_pain_types(person, *period.bounds(person.zone)),
         strip_days=strip_days,
         strip=strip,
-        ad_shown=ad_episodes.shown_for(person, episodes),
+        ad_shown=ad_episodes.shown_for(person, shown_episodes),
         ad_episodes=shown_episodes,
         ad_episodes_left_out=episodes_left_out,
         usual_pressure=ad_episodes.usual_pressure(person),

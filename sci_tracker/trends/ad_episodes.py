@@ -80,6 +80,15 @@ def _readings(owner: int, since: datetime, until: datetime) -> QuerySet:
     )
 
 
+def _latest_rows(most: int, owner: int, since: datetime, until: datetime) -> QuerySet:
+    """The last `most` of _episode_rows, latest first."""
+    return _episode_rows(owner, since, until).order_by("-occurred_at", "-pk")[:most]
+
+
+def _started(owner: int, since: datetime, until: datetime) -> QuerySet:
+    return _episodes(owner, since, until).values_list("pk")
+
+
 def episodes_in(owner, period: Period) -> list[Episode]:
     """The person's episodes (out of the bin) that started in the period, oldest first. Read as
     values, the readings by one more query: model instances for ten years' episodes and their
@@ -88,11 +97,27 @@ def episodes_in(owner, period: Period) -> list[Episode]:
     # Compiled once a process (core.plain_sql.rows_for): most periods hold no episode, and
     # building the query cost more than the database's answer.
     rows = plain_sql.rows_for(_episode_rows, owner=owner.pk, since=since, until=until)
-    if not rows:
-        return []
+    return _built(owner, rows, until) if rows else []
+
+
+def latest_in(owner, period: Period, most: int) -> tuple[list[Episode], int]:
+    """The last `most` episodes of the period, oldest first, and how many earlier ones were
+    left out: what a page that lists a few reads, however many years the period holds."""
+    since, until = period.bounds(owner.zone)
+    every = plain_sql.rows_for(_started, owner=owner.pk, since=since, until=until)
+    if not every:
+        return [], 0
+    rows = plain_sql.rows_for(_latest_rows, most, owner=owner.pk, since=since, until=until)
+    rows.reverse()
+    return _built(owner, rows, until), len(every) - len(rows)
+
+
+def _built(owner, rows: list[tuple], until: datetime) -> list[Episode]:
+    """The Episodes of these _episode_rows (oldest first), with their readings: those of the
+    episodes started from the first row's moment on (one query)."""
     readings = {}
     for episode_id, *values in plain_sql.rows_for(
-        _readings, owner=owner.pk, since=since, until=until
+        _readings, owner=owner.pk, since=rows[0][1], until=until
     ):
         readings.setdefault(episode_id, []).append(values)
     zone = owner.zone

@@ -41,6 +41,8 @@ HEAT_MAP_WEEKS = 53
 # The SCI-SET table's latest weeks (its line draws them all): ten years of weekly answers would
 # be a table of 522 rows.
 SCISET_TABLE_WEEKS = 53
+# The overview lists the latest AD episodes: a shorter range and the history list the earlier ones.
+AD_LISTED = 10
 
 TRENDS_PAGES = [
     ("trends:overview", gettext_lazy("Overview")),
@@ -210,9 +212,14 @@ def overview_figures(person, period, window) -> dict:
 
 
 def ad_context(person, period):
-    """The autonomic dysreflexia episodes of the period (see trends/ad_episodes.html)."""
-    episodes = ad_episodes.episodes_in(person, period)
-    return {"ad_episodes": episodes, "ad_shown": ad_episodes.shown_for(person, episodes)}
+    """The latest autonomic dysreflexia episodes of the period (see trends/ad_episodes.html)."""
+    episodes, left_out = ad_episodes.latest_in(person, period, AD_LISTED)
+    return {
+        "ad_episodes": episodes,
+        "ad_left_out": left_out,
+        "ad_count": len(episodes) + left_out,
+        "ad_shown": ad_episodes.shown_for(person, episodes),
+    }
 
 
 def sciset_context(person, period):
