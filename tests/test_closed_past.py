@@ -2,6 +2,7 @@
 past version, which every change that may alter them moves on, and a change to the last weeks
 leaves alone. Whatever the changes, a kept range shows what a fresh read of the diary shows."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -274,6 +275,11 @@ def test_a_kept_range_always_shows_what_a_fresh_read_shows(db, zone, steps):
                 days = fresh(reader, period)
                 assert daily(reader, period) == days
                 assert spasms_by_hour(reader, period) == fresh_hours(reader, period)
+                # The 7-day means, the closed past's kept, equal those worked out in one run.
+                found = aggregates.overview(reader, period)
+                once = replace(found, kept_key="", closed_days=0)
+                assert found.rolling == once.rolling
+                assert found.problems_rolling == once.problems_rolling
                 # The triggers page's figures (kept marks) equal those read afresh, row by row.
                 assert trigger_stats(reader, period, days, by_id=True) == trigger_stats(
                     reader, period, days
@@ -353,3 +359,31 @@ def test_a_long_range_s_figures_are_not_stored_whole_beside_its_kept_past(alice,
         assert cached_overview(reader, period).by_day.spasms[-1] == 1
     assert cache.get(cache_key("overview", reader, LONG)) is None  # the closed past is kept
     assert cache.get(cache_key("overview", reader, short)).by_day.spasms[-1] == 1
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(
+    values=st.lists(st.one_of(st.none(), st.integers(0, 10), st.floats(0, 10)), max_size=60),
+    cut=st.integers(0, 60),
+)
+def test_seven_day_means_cut_in_two_are_those_of_one_run(values, cut):
+    cut = min(cut, len(values))
+    first, state = aggregates.rolled(values, stop=cut)
+    assert first + aggregates.rolled(values, cut, state=state)[0] == aggregates.rolling_mean(values)
+
+
+def test_the_7_day_means_after_the_closed_past_go_on_from_its_last_days(alice, frozen):
+    # The last six days before the closed past ends (1 January) count in January's first means.
+    for back in (61, 62, 64, 66):
+        spasm(alice, occurred_at=NOW - timedelta(days=back))
+        pain(alice, occurred_at=NOW - timedelta(days=back), intensity=back % 7)
+    for view in range(2):  # the first view keeps the closed part's means, the second reads them
+        if view:
+            spasm(alice, occurred_at=NOW)
+        found = aggregates.overview(User.objects.get(pk=alice.pk), LONG)
+        assert found.kept_key and found.closed_days == LONG.length - 61 + 6
+        once = replace(found, kept_key="", closed_days=0)
+        assert found.rolling == once.rolling
+        assert found.problems_rolling == once.problems_rolling
+        january = LONG.days.index(date(2026, 1, 1))
+        assert found.rolling["spasms"][january : january + 7] == [1.0] * 6 + [None]

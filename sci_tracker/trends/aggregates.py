@@ -401,9 +401,19 @@ def daily_for_people(periods: dict) -> dict:
 
 def rolling_mean(values, days=ROLLING_DAYS):
     """The mean of the recorded values in the `days` days ending on each day (None if none)."""
+    return rolled(values, days=days)[0]
+
+
+def rolled(
+    values: list, start: int = 0, stop: int | None = None, state=(0.0, 0), days=ROLLING_DAYS
+) -> tuple[list, tuple[float, int]]:
+    """rolling_mean's means of values[start:stop], given its running sum and count of the days
+    before `start` (`state`), and that sum and count after `stop`: a run cut in two, the second
+    part given the first's state, gives the same means to the last bit as one run."""
+    window_sum, window_count = state
     result = []
-    window_sum, window_count = 0.0, 0
-    for n, value in enumerate(values):
+    for n in range(start, len(values) if stop is None else stop):
+        value = values[n]
         if value is not None:
             window_sum += value
             window_count += 1
@@ -411,7 +421,7 @@ def rolling_mean(values, days=ROLLING_DAYS):
             window_sum -= values[n - days]
             window_count -= 1
         result.append(round(window_sum / window_count, 2) if window_count else None)
-    return result
+    return result, (window_sum, window_count)
 
 
 def mean(values):
@@ -605,6 +615,12 @@ class Overview:
     events: list
     visits: list
 
+    # The closed past's 7-day means are kept under this key (and the running sum and count at
+    # its end, so the rest go on from there), "" when not kept; they cover the first
+    # `closed_days` of the lead and the period.
+    kept_key: str = ""
+    closed_days: int = 0
+
     # The 7-day means are worked out when first read: the JSON's charts draw them for every day,
     # but the page's tables only for ranges they list day by day (views.DAILY_TABLE_DAYS), and
     # ten years of them took about 10 ms. Once worked out they are kept on this object (the
@@ -612,20 +628,32 @@ class Overview:
     @cached_property
     def rolling(self) -> dict:
         """measure -> 7-day rolling mean, lined up with by_day.days."""
-        return {
-            name: rolling_mean(getattr(self.lead, name) + getattr(self.by_day, name))[
-                len(self.lead.days) :
-            ]
-            for name in ROLLED
-        }
+        return {name: self._rolled[name] for name in ROLLED}
 
     @cached_property
     def problems_rolling(self) -> list:
         """One rolling mean per pain problem (the lead and the days list the same problems)."""
-        return [
-            rolling_mean(before.average + problem.average)[len(self.lead.days) :]
-            for before, problem in zip(self.lead.problems, self.by_day.problems, strict=True)
-        ]
+        return [self._rolled[(problem.slot, problem.name)] for problem in self.by_day.problems]
+
+    @cached_property
+    def _rolled(self) -> dict:
+        """The 7-day means of every measure in ROLLED and of each pain problem (by slot and
+        name), lined up with by_day.days: the closed past's read from the cache when kept,
+        the rest worked out."""
+        lead, by_day = self.lead, self.by_day
+        series = {name: getattr(lead, name) + getattr(by_day, name) for name in ROLLED}
+        for before, problem in zip(lead.problems, by_day.problems, strict=True):
+            series[(problem.slot, problem.name)] = before.average + problem.average
+        kept = (cache.get(self.kept_key) if self.kept_key else None) or {}
+        found, missing = {}, {}
+        for key, values in series.items():
+            if key not in kept:
+                missing[key] = rolled(values, stop=self.closed_days)
+            closed, state = kept.get(key) or missing[key]
+            found[key] = closed + rolled(values, self.closed_days, state=state)[0]
+        if self.kept_key and missing:
+            cache.set(self.kept_key, kept | missing, CLOSED_PAST_SECONDS)
+        return {key: means[len(lead.days) :] for key, means in found.items()}
 
 
 ROLLED = ["pain_average", "spasms", "night_spasms", "spasticity", "night_wakings"]
@@ -637,8 +665,11 @@ def overview(owner, period, window: "Window | None" = None):
     `window`; the 7-day means read no day outside it either."""
     # The 7-day mean of the first day needs the six days before it.
     lead = ROLLING_DAYS - 1
-    wide = daily(owner, period.widened(before=lead), window)
+    widened = period.widened(before=lead)
+    wide = daily(owner, widened, window)
     before = Period(period.start - timedelta(days=lead), period.start - timedelta(days=1))
+    # A window's reader sees fewer days than the figures kept for everyone (trends.window).
+    closed = None if window is not None and window.limited else closed_part(owner, widened)
     return Overview(
         period=period,
         by_day=wide.window(period),
@@ -646,6 +677,8 @@ def overview(owner, period, window: "Window | None" = None):
         by_hour=spasms_by_hour(owner, period),
         events=treatment_events(owner, period),
         visits=clinic_visits(owner, period),
+        kept_key=kept_key("rolling", owner, closed) if closed else "",
+        closed_days=closed.length if closed else 0,
     )
 
 
