@@ -17,8 +17,11 @@ from hypothesis import strategies as st
 
 from sci_tracker.accounts.models import User
 from sci_tracker.diary import closed_past
+from sci_tracker.diary.forms import intervention_formset
 from sci_tracker.diary.models import (
     CheckIn,
+    Intervention,
+    InterventionUse,
     LegPainEntry,
     SpasmEpisode,
     SpasmHour,
@@ -31,6 +34,7 @@ from sci_tracker.trends.aggregates import (
     Period,
     daily,
     daily_over,
+    intervention_stats,
     spasms_by_hour,
     trigger_stats,
 )
@@ -102,7 +106,8 @@ def test_logging_now_moves_the_diary_version_on_and_leaves_the_past_alone(alice,
     checkin(alice, TODAY)
     with one_change():
         SpasmEpisode.objects.log_now(alice, alice, tapped_at=NOW)
-    assert versions(alice) == (diary + 4, past)
+    spasm(alice, occurred_at=NOW).uses.create(intervention=builtin(Intervention, "heat"))
+    assert versions(alice) == (diary + 6, past)
 
 
 @pytest.mark.parametrize(
@@ -116,11 +121,16 @@ def test_logging_now_moves_the_diary_version_on_and_leaves_the_past_alone(alice,
         "an old entry to the bin",
         "pain problems renamed",
         "a new time zone",
+        "a thing tried on an old entry",
+        "an old entry's thing tried rated",
+        "an old entry's thing tried taken off",
+        "things tried added to an old entry by its form",
     ],
 )
 def test_a_change_to_an_older_day_moves_the_past_version_on(alice, frozen, change):
     old = NOW - timedelta(days=120)
     entry = spasm(alice, occurred_at=old)
+    tried = entry.uses.create(intervention=builtin(Intervention, "massage"))
     today = checkin(alice, TODAY)
     _diary, past = versions(alice)
     if change == "a spasm months ago":
@@ -140,6 +150,28 @@ def test_a_change_to_an_older_day_moves_the_past_version_on(alice, frozen, chang
         entry.move_to_bin()
     elif change == "pain problems renamed":
         save_pain_problems(alice, ["Feet", "", ""])
+    elif change == "a thing tried on an old entry":
+        entry.uses.create(intervention=builtin(Intervention, "heat"))
+    elif change == "an old entry's thing tried rated":
+        tried.effect = "worse"
+        tried.save()
+    elif change == "an old entry's thing tried taken off":
+        tried.delete()
+    elif change == "things tried added to an old entry by its form":
+        added = intervention_formset(SpasmEpisode)(
+            {
+                "tried-TOTAL_FORMS": "1",
+                "tried-INITIAL_FORMS": "0",
+                "tried-0-intervention": str(builtin(Intervention, "heat").pk),
+                "tried-0-effect": "no-change",
+            },
+            instance=entry,
+            prefix="tried",
+            form_kwargs={"owner": alice},
+        )
+        assert added.is_valid(), added.errors
+        added.save()
+        assert entry.uses.count() == 2
     else:
         alice.time_zone = "America/Denver"
         alice.save()
@@ -149,6 +181,8 @@ def test_a_change_to_an_older_day_moves_the_past_version_on(alice, frozen, chang
 # Kept ranges equal a fresh read -----------------------------------------------------------------
 
 day_back = st.integers(0, 399)
+TRIED = ["stretching", "massage", "heat"]
+EFFECTS = ["helped-a-lot", "no-change", "worse"]
 operation = st.one_of(
     st.tuples(st.just("spasm"), day_back, st.integers(0, 23)),
     st.tuples(st.just("pain"), day_back, st.integers(0, 10), st.integers(0, 3)),
@@ -169,6 +203,11 @@ operation = st.one_of(
     st.tuples(st.just("care"), day_back, st.sampled_from(["uti-signs", "catheter"])),
     st.tuples(st.just("rename trigger"), st.integers(1, 2)),
     st.tuples(st.just("delete trigger"), st.integers(1, 2)),
+    # What was tried (the "what helped" page keeps its counts): added, its effect changed, taken
+    # off, on entries old and new.
+    st.tuples(st.just("try"), st.integers(0, 99), st.sampled_from(TRIED), st.sampled_from(EFFECTS)),
+    st.tuples(st.just("effect"), st.integers(0, 99), st.sampled_from(EFFECTS)),
+    st.tuples(st.just("untry"), st.integers(0, 99)),
 )
 
 
@@ -187,6 +226,19 @@ def apply(owner, step, entries: list, check_ins: list, triggers: list) -> None:
     kind, *args = step
     if kind == "care":
         care(owner, event=args[1], occurred_at=at(owner, args[0]))
+    elif kind == "try" and entries:
+        entry = entries[args[0] % len(entries)]
+        item = builtin(Intervention, args[1])
+        if not entry.uses.filter(intervention=item).exists():
+            entry.uses.create(intervention=item, effect=args[2])
+    elif kind in ("effect", "untry") and InterventionUse.objects.exists():
+        uses = list(InterventionUse.objects.order_by("pk"))
+        use = uses[args[0] % len(uses)]
+        if kind == "untry":
+            use.delete()
+        else:
+            use.effect = args[1]
+            use.save()
     elif kind == "rename trigger":
         triggers[args[0]].name = f"Renamed {len(entries)}"
         triggers[args[0]].save()
@@ -247,6 +299,22 @@ def fresh(owner, period: Period):
     return found
 
 
+def fresh_tried(owner, period: Period) -> dict:
+    """{(intervention, effect): times} counted from every use of the person's active entries."""
+    zone, found = ZoneInfo(owner.time_zone), {}
+    for use in InterventionUse.objects.select_related("spasm", "pain", "intervention"):
+        entry = use.spasm or use.pain
+        day = entry.occurred_at.astimezone(zone).date()
+        if (
+            entry.owner_id == owner.pk
+            and not entry.deleted_at
+            and period.start <= day <= period.end
+        ):
+            key = (use.intervention.slug, use.effect)
+            found[key] = found.get(key, 0) + 1
+    return found
+
+
 def fresh_hours(owner, period: Period) -> list[int]:
     counts = [0] * 24
     rows = SpasmHour.objects.filter(owner=owner, day__gte=period.start, day__lte=period.end)
@@ -280,6 +348,10 @@ def test_a_kept_range_always_shows_what_a_fresh_read_shows(db, zone, steps):
                 once = replace(found, kept_key="", closed_days=0)
                 assert found.rolling == once.rolling
                 assert found.problems_rolling == once.problems_rolling
+                # What was tried (kept counts) equals a count of every use.
+                tried = intervention_stats(reader, period)
+                counted = {(i.slug, effect): n for i in tried for effect, n in i.effects.items()}
+                assert counted == fresh_tried(reader, period)
                 # The triggers page's figures (kept marks) equal those read afresh, row by row.
                 assert trigger_stats(reader, period, days, by_id=True) == trigger_stats(
                     reader, period, days
@@ -381,9 +453,31 @@ def test_the_7_day_means_after_the_closed_past_go_on_from_its_last_days(alice, f
         if view:
             spasm(alice, occurred_at=NOW)
         found = aggregates.overview(User.objects.get(pk=alice.pk), LONG)
-        assert found.kept_key and found.closed_days == LONG.length - 61 + 6
+        assert found.kept_key
+        assert found.closed_days == LONG.length - 61 + 6
         once = replace(found, kept_key="", closed_days=0)
         assert found.rolling == once.rolling
         assert found.problems_rolling == once.problems_rolling
         january = LONG.days.index(date(2026, 1, 1))
         assert found.rolling["spasms"][january : january + 7] == [1.0] * 6 + [None]
+
+
+def test_what_helped_after_logging_reads_the_recent_uses_alone(
+    alice, alice_client, frozen, monkeypatch
+):
+    heat = builtin(Intervention, "heat")
+    spasm(alice, occurred_at=NOW - timedelta(days=300)).uses.create(intervention=heat)
+    alice_client.get(reverse("trends:interventions"), {"range": "all"})  # keeps the closed part
+    spasm(alice, occurred_at=NOW).uses.create(intervention=heat, effect="helped-a-lot")
+    read = []
+    real = aggregates._uses_counted
+
+    def counted(owner, period):
+        read.append(period)
+        return real(owner, period)
+
+    monkeypatch.setattr(aggregates, "_uses_counted", counted)
+    page = alice_client.get(reverse("trends:interventions"), {"range": "all"})
+    assert read == [Period(closed_past.closed_before(TODAY), TODAY)]
+    [tried] = page.context["interventions"]
+    assert (tried.name, tried.effects) == ("Heat", {"not-sure": 1, "helped-a-lot": 1})

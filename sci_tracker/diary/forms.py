@@ -919,8 +919,8 @@ class InterventionFormSet(OwnWordsFormSet):
         made = super().save_new_objects(commit=False)
         if commit and made:
             InterventionUse.objects.bulk_create(made)
-            # bulk_create calls no save(); things tried are not in the day series.
-            diary_changed(self.instance.owner_id, closed_past=False)
+            # bulk_create calls no save(): the uses judged as one would be (all on one entry).
+            diary_changed(self.instance.owner_id, made[0].may_change_closed_past())
         return made
 
 

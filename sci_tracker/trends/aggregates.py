@@ -43,6 +43,7 @@ from sci_tracker.diary.models import (
     CheckIn,
     Effect,
     EventKind,
+    Intervention,
     InterventionUse,
     LegPainEntry,
     Medicine,
@@ -1137,6 +1138,38 @@ class InterventionStats:
 
 def intervention_stats(owner, period):
     """Each intervention tried in the period, most tried first, with the effects reported."""
+    tried = _times_tried(owner, period)
+    names = Intervention.objects.filter(pk__in={pk for pk, _effect in tried})
+    found = {}
+    for pk, slug, name, guide, item_owner in names.values_list(
+        "pk", "slug", "name", "guide", "owner"
+    ).order_by():
+        found[pk] = InterventionStats(slug, shown_name(name, item_owner), guide)
+    for (pk, effect), times in tried.items():
+        found[pk].effects[effect] = times
+    return sorted(found.values(), key=lambda s: (-s.times_tried, s.name))
+
+
+def _times_tried(owner, period) -> dict[tuple[int, str], int]:
+    """{(intervention id, effect): times} of the uses on the period's entries: the closed
+    past's kept under the past version as `daily` keeps its days (a use's change judges its
+    entry's moment: InterventionUse.may_change_closed_past), the last months' read. The names
+    are never kept: renaming an intervention does not move the past version on."""
+    closed = closed_part(owner, period)
+    if closed is None:
+        return _uses_counted(owner, period)
+    key = kept_key("tried", owner, closed)
+    found = cache.get(key)
+    if found is None:
+        found = _uses_counted(owner, closed)
+        cache.set(key, found, CLOSED_PAST_SECONDS)
+    if closed.end < period.end:
+        recent = _uses_counted(owner, Period(closed.end + ONE_DAY, period.end))
+        found = {key: found.get(key, 0) + recent.get(key, 0) for key in found.keys() | recent}
+    return found
+
+
+def _uses_counted(owner, period) -> dict[tuple[int, str], int]:
     since, until = period.bounds(owner.zone)
     spasms, pains = (
         model.objects.for_user(owner).active().filter(occurred_at__gte=since, occurred_at__lt=until)
@@ -1144,29 +1177,11 @@ def intervention_stats(owner, period):
     )
     rows = (
         InterventionUse.objects.on(spasms, pains)
-        .values(
-            "intervention__slug",
-            "intervention__name",
-            "intervention__guide",
-            "intervention__owner",
-            "effect",
-        )
+        .values_list("intervention", "effect")
         .annotate(times=Count("id"))
         .order_by()
     )
-    found = {}
-    for row in rows:
-        slug = row["intervention__slug"]
-        stats = found.setdefault(
-            slug,
-            InterventionStats(
-                slug,
-                shown_name(row["intervention__name"], row["intervention__owner"]),
-                row["intervention__guide"],
-            ),
-        )
-        stats.effects[row["effect"]] = row["times"]
-    return sorted(found.values(), key=lambda s: (-s.times_tried, s.name))
+    return {(pk, effect): times for pk, effect, times in rows}
 
 
 # Before and after a treatment event --------------------------------------------------------

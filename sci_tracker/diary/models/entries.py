@@ -1153,10 +1153,20 @@ class InterventionUse(FetchedRelations, VersionedByOwner, models.Model):
         return f"{self.intervention} ({self.get_effect_display().lower()})"
 
     def may_change_closed_past(self) -> bool:
-        return False  # not in the day series
+        """The "what helped" page keeps the closed past's uses (trends.aggregates): judged by
+        the moment of the entry the use is on (a use never moves to another entry)."""
+        entry = self.entry
+        if entry is None:
+            return True  # on no entry: the database refuses it
+        moment = entry._meta.get_field("occurred_at").to_python(entry.occurred_at)
+        return not closed_past.is_recent(moments=[moment])
+
+    @property
+    def entry(self) -> "SpasmEpisode | LegPainEntry | None":
+        return self.spasm if self.spasm_id else self.pain
 
     def diary_owner_id(self):
-        return (self.spasm if self.spasm_id else self.pain).owner_id
+        return self.entry.owner_id
 
 
 class EventKind(models.TextChoices):
