@@ -345,9 +345,11 @@ def test_a_kept_range_always_shows_what_a_fresh_read_shows(db, zone, steps):
                 assert spasms_by_hour(reader, period) == fresh_hours(reader, period)
                 # The 7-day means, the closed past's kept, equal those worked out in one run.
                 found = aggregates.overview(reader, period)
-                once = replace(found, kept_key="", closed_days=0)
+                once = replace(found, closed_key="", closed_days=0)
                 assert found.rolling == once.rolling
                 assert found.problems_rolling == once.problems_rolling
+                # And the monthly table's rows, the closed past's months kept.
+                assert found.monthly() == aggregates.monthly(days)
                 # What was tried (kept counts) equals a count of every use.
                 tried = intervention_stats(reader, period)
                 counted = {(i.slug, effect): n for i in tried for effect, n in i.effects.items()}
@@ -444,7 +446,7 @@ def test_seven_day_means_cut_in_two_are_those_of_one_run(values, cut):
     assert first + aggregates.rolled(values, cut, state=state)[0] == aggregates.rolling_mean(values)
 
 
-def test_the_7_day_means_after_the_closed_past_go_on_from_its_last_days(alice, frozen):
+def test_the_7_day_means_and_months_after_the_closed_past_go_on_from_it(alice, frozen):
     # The last six days before the closed past ends (1 January) count in January's first means.
     for back in (61, 62, 64, 66):
         spasm(alice, occurred_at=NOW - timedelta(days=back))
@@ -453,11 +455,13 @@ def test_the_7_day_means_after_the_closed_past_go_on_from_its_last_days(alice, f
         if view:
             spasm(alice, occurred_at=NOW)
         found = aggregates.overview(User.objects.get(pk=alice.pk), LONG)
-        assert found.kept_key
+        assert found.closed_key
         assert found.closed_days == LONG.length - 61 + 6
-        once = replace(found, kept_key="", closed_days=0)
+        once = replace(found, closed_key="", closed_days=0)
         assert found.rolling == once.rolling
         assert found.problems_rolling == once.problems_rolling
+        assert found.monthly() == once.monthly()
+        assert found.monthly()[-4][:2] == (date(2025, 12, 1), date(2025, 12, 31))
         january = LONG.days.index(date(2026, 1, 1))
         assert found.rolling["spasms"][january : january + 7] == [1.0] * 6 + [None]
 

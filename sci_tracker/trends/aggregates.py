@@ -616,10 +616,10 @@ class Overview:
     events: list
     visits: list
 
-    # The closed past's 7-day means are kept under this key (and the running sum and count at
-    # its end, so the rest go on from there), "" when not kept; they cover the first
-    # `closed_days` of the lead and the period.
-    kept_key: str = ""
+    # What is kept of the closed past (its 7-day means, with the running sum and count at its
+    # end so the rest go on from there; its months) is kept under keys from this one, "" when
+    # nothing is kept; the closed past is the first `closed_days` of the lead and the period.
+    closed_key: str = ""
     closed_days: int = 0
 
     # The 7-day means are worked out when first read: the JSON's charts draw them for every day,
@@ -645,16 +645,34 @@ class Overview:
         series = {name: getattr(lead, name) + getattr(by_day, name) for name in ROLLED}
         for before, problem in zip(lead.problems, by_day.problems, strict=True):
             series[(problem.slot, problem.name)] = before.average + problem.average
-        kept = (cache.get(self.kept_key) if self.kept_key else None) or {}
+        kept_as = f"{self.closed_key}:rolling"
+        kept = (cache.get(kept_as) if self.closed_key else None) or {}
         found, missing = {}, {}
         for key, values in series.items():
             if key not in kept:
                 missing[key] = rolled(values, stop=self.closed_days)
             closed, state = kept.get(key) or missing[key]
             found[key] = closed + rolled(values, self.closed_days, state=state)[0]
-        if self.kept_key and missing:
-            cache.set(self.kept_key, kept | missing, CLOSED_PAST_SECONDS)
+        if self.closed_key and missing:
+            cache.set(kept_as, kept | missing, CLOSED_PAST_SECONDS)
         return {key: means[len(lead.days) :] for key, means in found.items()}
+
+    def monthly(self) -> list:
+        """`monthly(by_day)`: the closed past's months (it ends on a month's last day) kept,
+        the rest folded."""
+        closed = self.closed_days - len(self.lead.days)  # of the period's own days
+        if not self.closed_key or closed <= 0:
+            return monthly(self.by_day)
+        start, key = self.period.start, f"{self.closed_key}:months"
+        months = cache.get(key)
+        if months is None:
+            months = monthly(self.by_day.window(Period(start, start + (closed - 1) * ONE_DAY)))
+            cache.set(key, months, CLOSED_PAST_SECONDS)
+        if closed >= self.period.length:
+            return months
+        return months + monthly(
+            self.by_day.window(Period(start + closed * ONE_DAY, self.period.end))
+        )
 
 
 ROLLED = ["pain_average", "spasms", "night_spasms", "spasticity", "night_wakings"]
@@ -678,7 +696,7 @@ def overview(owner, period, window: "Window | None" = None):
         by_hour=spasms_by_hour(owner, period),
         events=treatment_events(owner, period),
         visits=clinic_visits(owner, period),
-        kept_key=kept_key("rolling", owner, closed) if closed else "",
+        closed_key=kept_key("overview", owner, closed) if closed else "",
         closed_days=closed.length if closed else 0,
     )
 

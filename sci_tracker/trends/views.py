@@ -264,8 +264,8 @@ def table_rows(found):
             rows.append({"label": short_date(day), **row})
         return rows
     rows = []
-    fold = aggregates.monthly if found.period.length > WEEKLY_TABLE_DAYS else aggregates.weekly
-    for first, last, figures in fold(by_day):
+    by_month = found.period.length > WEEKLY_TABLE_DAYS
+    for first, last, figures in found.monthly() if by_month else aggregates.weekly(by_day):
         row = {name: figure[0] for name, figure in figures.items()}
         row["days"] = figures["pain_average"][1]
         row["spasticity_days"] = figures["spasticity"][1]
