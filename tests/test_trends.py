@@ -2,7 +2,7 @@ import gzip
 import json
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from math import sqrt
+from math import fsum, sqrt
 from pathlib import Path
 from statistics import variance
 from zoneinfo import ZoneInfo
@@ -308,6 +308,18 @@ def test_a_trigger_comparison_from_the_marked_days_alone_equals_the_split_of_eve
     marked = {day for day, mark in zip(days, marks, strict=False) if mark}
     expected = aggregates.compare(figures, [day in marked for day in days])
     assert aggregates.compare_on(aggregates.recorded_on(days, figures), marked) == expected
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    values=st.lists(st.floats(-1e12, 1e12) | st.floats(-1e-12, 1e-12), max_size=200),
+    more=st.lists(st.floats(-1e6, 1e6), max_size=20),
+)
+def test_a_sum_in_exact_parts_adds_to_more_values_as_every_value_does(values, more):
+    parts = aggregates.exact_parts(values)
+    assert len(parts) <= max(len(values), 8)
+    assert fsum(parts + more) == fsum(values + more)
+    assert fsum(parts) == fsum(values)
 
 
 def test_it_shows_each_comparison_with_its_days_and_change_in_the_persons_language(

@@ -1073,33 +1073,52 @@ def trigger_stats(owner, period, by_day=None, by_id: bool = False):
 
 @dataclass(frozen=True)
 class Recorded:
-    """A measure's recorded values by day, and all of them and their squares in day order."""
+    """A measure's recorded values by day, how many there are, and the exact sums of all of
+    them and of their squares, each as a few floats (exact_parts)."""
 
     value_of: dict
-    values: list
-    squares: list
+    count: int
+    total: list
+    total_squares: list
 
 
 def recorded_on(days: list, values: list) -> Recorded:
     """The days with a recorded value, and their values."""
     value_of = {day: value for day, value in zip(days, values, strict=True) if value is not None}
     recorded = list(value_of.values())
-    return Recorded(value_of, recorded, list(map(mul, recorded, recorded)))
+    squares = list(map(mul, recorded, recorded))
+    return Recorded(value_of, len(recorded), exact_parts(recorded), exact_parts(squares))
+
+
+def exact_parts(values: list) -> list:
+    """A few floats whose sum, worked out exactly, is the exact sum of `values`: fsum's sum
+    (the exact one, rounded once), then fsum of what that left over, until nothing is. So fsum
+    over these and other values gives to the last bit what it gives over `values` and them,
+    without going through thousands of values again."""
+    parts: list = []
+    while len(parts) < 8:
+        left = fsum(chain(values, map(neg, parts)))
+        # 0.0 only for an exact 0: a sum of floats is a whole number of the smallest float.
+        if left == 0.0:
+            return parts
+        parts.append(left)
+    return list(values)  # not seen: the values themselves, exact as ever
 
 
 def compare_on(recorded: Recorded, marked_days: set) -> "Comparison":
     """`compare` for values already paired with their days: those on a marked day against
     the others, with the same figures. It runs four times for every trigger over every day of
-    the range, so the other days' sums are the sums of all days less the marked ones, added by
-    fsum (exactly, then rounded once: the same sum as of the other days' values alone)."""
+    the range, so the other days' sums are the exact sums of all days less the marked ones,
+    added by fsum (exactly, then rounded once: the same sum as of the other days' values
+    alone)."""
     value_of = recorded.value_of
     with_values = [value_of[day] for day in marked_days if day in value_of]
     with_squares = list(map(mul, with_values, with_values))
     with_side = Side(len(with_values), fsum(with_values), fsum(with_squares))
     without_side = Side(
-        len(recorded.values) - len(with_values),
-        fsum(chain(recorded.values, map(neg, with_values))),
-        fsum(chain(recorded.squares, map(neg, with_squares))),
+        recorded.count - len(with_values),
+        fsum(chain(recorded.total, map(neg, with_values))),
+        fsum(chain(recorded.total_squares, map(neg, with_squares))),
     )
     return Comparison(
         with_side.mean,
