@@ -485,3 +485,17 @@ def test_what_helped_after_logging_reads_the_recent_uses_alone(
     assert read == [Period(closed_past.closed_before(TODAY), TODAY)]
     [tried] = page.context["interventions"]
     assert (tried.name, tried.effects) == ("Heat", {"not-sure": 1, "helped-a-lot": 1})
+
+
+def test_a_trigger_deleted_after_its_marks_were_kept_leaves_the_page(alice, alice_client, frozen):
+    own = Trigger.objects.create(owner=alice, slug="own-cold", name="Cold feet")
+    for back in (300, 250):
+        spasm(alice, occurred_at=NOW - timedelta(days=back)).triggers.add(own)
+    spasm(alice, occurred_at=NOW - timedelta(days=250)).triggers.add(builtin(Trigger, "uti"))
+    assert "Cold feet" in alice_client.get(reverse("trends:triggers"), {"range": "all"}).text
+    own.delete()  # from the admin: the app archives its own triggers instead
+    spasm(alice, occurred_at=NOW)
+    page = alice_client.get(reverse("trends:triggers"), {"range": "all"})
+    assert page.status_code == 200
+    assert "Cold feet" not in page.text
+    assert "Logged 1 time, on 1 day." in page.text  # the UTI trigger

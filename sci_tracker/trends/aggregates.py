@@ -982,7 +982,9 @@ def trigger_marks(owner, period, by_id: bool = False) -> dict[str, tuple[Trigger
         .order_by()
     }
     for key, marks in by_key.items():
-        name = names[key]
+        name = names.get(key)
+        if name is None:  # deleted since its marks were kept: its days went with it
+            continue
         if name.slug in found:  # a built-in trigger ticked, and care events that count as it
             name, earlier = found[name.slug]
             marks = earlier.merged(marks)
@@ -1183,7 +1185,8 @@ def intervention_stats(owner, period):
     ).order_by():
         found[pk] = InterventionStats(slug, shown_name(name, item_owner), guide)
     for (pk, effect), times in tried.items():
-        found[pk].effects[effect] = times
+        if pk in found:  # else deleted since its uses were counted
+            found[pk].effects[effect] = times
     return sorted(found.values(), key=lambda s: (-s.times_tried, s.name))
 
 

@@ -41,7 +41,7 @@ HEAT_MAP_WEEKS = 53
 # The SCI-SET table's latest weeks (its line draws them all): ten years of weekly answers would
 # be a table of 522 rows.
 SCISET_TABLE_WEEKS = 53
-# The overview lists the latest AD episodes: a shorter range and the history list the earlier ones.
+# The overview lists the latest AD episodes of a range: a shorter range lists the earlier ones.
 AD_LISTED = 10
 
 TRENDS_PAGES = [
