@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from sci_tracker.diary.last_time import usual_interventions
 from sci_tracker.diary.models import Intervention
 from sci_tracker.exports.csv_files import tried_rows
-from sci_tracker.trends.aggregates import Period, intervention_stats
+from sci_tracker.trends.aggregates import Period, daily_over, intervention_stats
 from tests.entries import builtin, pain, spasm
 
 pytestmark = pytest.mark.skipif(
@@ -65,3 +65,25 @@ def test_what_was_tried_is_read_from_the_persons_own_entries(alice, bob, read):
     uses = [line for line in found if "diary_interventionuse" in line]
     assert uses, "\n".join(found)
     assert all("(spasm_id=?" in line or "(pain_id=?" in line for line in uses), "\n".join(found)
+
+
+@pytest.mark.parametrize("periods", [1, 2, 8])
+def test_the_days_of_a_range_or_of_event_windows_are_read_as_ranges_of_the_day_index(
+    alice, periods
+):
+    """A range's days, or the windows around treatment events years apart (daily_over with
+    several periods), are each a range of the (owner, day) index: never every day the person
+    ever logged, filtered afterwards."""
+    today = alice.local_today()
+    asked = [
+        Period(today - timedelta(days=400 * n + 30), today - timedelta(days=400 * n))
+        for n in reversed(range(periods))
+    ]
+    found = plans(lambda: daily_over(alice, asked))
+    tables = ("diary_checkin", "diary_spasmday", "diary_painday")
+    reads = [line for line in found if any(table in line for table in tables)]
+    assert len(reads) == 3 * periods, "\n".join(found)
+    assert all(
+        line.startswith("SEARCH") and ("day>? AND day<?" in line or "date>? AND date<?" in line)
+        for line in reads
+    ), "\n".join(found)

@@ -288,26 +288,32 @@ def daily_over(owner, periods: list) -> list[Daily]:
     ]
 
 
-def _within(field: str, bounds: dict) -> Q:
-    """`field` in any of the periods whose days `bounds` holds (start0, end0, start1...)."""
+def _within(field: str, bounds: dict, **each) -> Q:
+    """`field` in any of the periods whose days `bounds` holds (start0, end0, start1...), with
+    the conditions `each` in each of them (the owner): each period is then a range of the
+    (owner, day) index, where conditions outside them made the database read all of the
+    person's rows to pick the periods' out."""
     found = Q()
     for n in range(len(bounds) // 2):
-        found |= Q(**{f"{field}__gte": bounds[f"start{n}"], f"{field}__lte": bounds[f"end{n}"]})
+        found |= Q(
+            **each, **{f"{field}__gte": bounds[f"start{n}"], f"{field}__lte": bounds[f"end{n}"]}
+        )
     return found
 
 
 def _check_ins(owner: int, **bounds) -> QuerySet:
-    checked = CheckIn.objects.for_user(owner).active().filter(_within("date", bounds))
+    # The person's and out of the bin in each period: the (owner, date) index holds those alone.
+    checked = CheckIn.objects.filter(_within("date", bounds, owner=owner, deleted_at__isnull=True))
     return checked.values_list(*CHECK_IN_FIELDS).order_by()
 
 
 def _spasm_days(owner: int, **bounds) -> QuerySet:
-    days = SpasmDay.objects.filter(_within("day", bounds), owner=owner)
+    days = SpasmDay.objects.filter(_within("day", bounds, owner=owner))
     return days.values_list("day", "episodes", "night").order_by()
 
 
 def _pain_days(owner: int, **bounds) -> QuerySet:
-    return pain_day_rows(PainDay.objects.filter(_within("day", bounds), owner=owner))
+    return pain_day_rows(PainDay.objects.filter(_within("day", bounds, owner=owner)))
 
 
 def _assemble(days: list, check_ins: dict, spasms: dict, pain_entries) -> Daily:
