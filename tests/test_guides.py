@@ -22,6 +22,7 @@ from sci_tracker.diary.models import Intervention, PainType, RedFlag, Trigger
 from sci_tracker.diary.red_flags import ADVICE, AUTONOMIC_DYSREFLEXIA, HEADACHE_WITHOUT_AD_RISK
 from sci_tracker.guides import diary_boxes, pages
 from sci_tracker.guides.pages import CONTENT, PAGE_ORDER, all_pages
+from sci_tracker.guides.templatetags.guides import item_link
 from tests.conftest import make_user
 from tests.entries import NOW, at, builtin, checkin, event, pain, spasm
 
@@ -601,3 +602,10 @@ def test_it_cites_the_guidelines_the_corrections_rely_on(client, db):
     for slug, source in cited.items():
         assert any(source in line for line in all_pages()[slug].sources), slug
         assert "Last reviewed 29 November 2026." in page_html(client, slug)
+
+
+def test_an_item_is_linked_to_its_guide_section_and_its_name_escaped(db):
+    linked = item_link("Heat <pad>", "managing-spasms#heat")
+    url = pages.section_url("managing-spasms#heat")
+    assert linked == f'<a href="{url}">Heat &lt;pad&gt;</a>'
+    assert item_link("Own <thing>", "") == "Own &lt;thing&gt;"

@@ -1,4 +1,6 @@
 from django import template
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
 
 from sci_tracker.guides.pages import section_url
 
@@ -9,3 +11,13 @@ register = template.Library()
 def guide_url(section):
     """The URL of a guide section written "page#anchor", as catalogue items store it."""
     return section_url(section)
+
+
+@register.simple_tag
+def item_link(name, guide) -> SafeString:
+    """A diary item named in a list, linked to the guide section that explains it when it has
+    one. A tag, not an included template: the history names every entry's triggers and things
+    tried, each an include that cost more than the rest of its line."""
+    if not guide:
+        return conditional_escape(name)
+    return format_html('<a href="{}">{}</a>', section_url(guide), name)
