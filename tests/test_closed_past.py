@@ -363,18 +363,23 @@ def test_a_kept_range_always_shows_what_a_fresh_read_shows(db, zone, steps):
         transaction.set_rollback(True)
 
 
-def test_the_first_view_after_logging_reads_the_recent_days_alone(alice, frozen, monkeypatch):
-    spasm(alice, occurred_at=NOW - timedelta(days=200))
-    first = daily(User.objects.get(pk=alice.pk), LONG)  # reads all, keeps the closed part
-    spasm(alice, occurred_at=NOW)
-    read = []
-    real = aggregates.daily_over
+def periods_read(monkeypatch, name: str) -> list:
+    """The periods (the second argument) of each call of aggregates.`name` from now on."""
+    read, real = [], getattr(aggregates, name)
 
     def counted(owner, periods):
         read.append(periods)
         return real(owner, periods)
 
-    monkeypatch.setattr(aggregates, "daily_over", counted)
+    monkeypatch.setattr(aggregates, name, counted)
+    return read
+
+
+def test_the_first_view_after_logging_reads_the_recent_days_alone(alice, frozen, monkeypatch):
+    spasm(alice, occurred_at=NOW - timedelta(days=200))
+    first = daily(User.objects.get(pk=alice.pk), LONG)  # reads all, keeps the closed part
+    spasm(alice, occurred_at=NOW)
+    read = periods_read(monkeypatch, "daily_over")
     found = daily(User.objects.get(pk=alice.pk), LONG)
     assert read == [[Period(closed_past.closed_before(TODAY), TODAY)]]
     assert found.spasms[-1] == 1
@@ -411,14 +416,7 @@ def test_the_triggers_page_after_logging_reads_the_recent_trigger_days_alone(
     care(alice, event="uti-signs", occurred_at=NOW - timedelta(days=290))
     alice_client.get(reverse("trends:triggers"), {"range": "all"})  # keeps the closed part
     spasm(alice, occurred_at=NOW).triggers.add(uti)
-    read = []
-    real = aggregates._rows_by_id
-
-    def counted(owner, period):
-        read.append(period)
-        return real(owner, period)
-
-    monkeypatch.setattr(aggregates, "_rows_by_id", counted)
+    read = periods_read(monkeypatch, "_rows_by_id")
     page = alice_client.get(reverse("trends:triggers"), {"range": "all"})
     assert read == [Period(closed_past.closed_before(TODAY), TODAY)]
     assert "Logged 3 times, on 3 days." in page.text
@@ -473,14 +471,7 @@ def test_what_helped_after_logging_reads_the_recent_uses_alone(
     spasm(alice, occurred_at=NOW - timedelta(days=300)).uses.create(intervention=heat)
     alice_client.get(reverse("trends:interventions"), {"range": "all"})  # keeps the closed part
     spasm(alice, occurred_at=NOW).uses.create(intervention=heat, effect="helped-a-lot")
-    read = []
-    real = aggregates._uses_counted
-
-    def counted(owner, period):
-        read.append(period)
-        return real(owner, period)
-
-    monkeypatch.setattr(aggregates, "_uses_counted", counted)
+    read = periods_read(monkeypatch, "_uses_counted")
     page = alice_client.get(reverse("trends:interventions"), {"range": "all"})
     assert read == [Period(closed_past.closed_before(TODAY), TODAY)]
     [tried] = page.context["interventions"]
