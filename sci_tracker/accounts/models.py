@@ -116,7 +116,7 @@ class UserManager(BaseUserManager):
 
 
 # Counters of the diary's changes, moved on in the database (diary.models.diary_changed).
-VERSIONS = ("diary_version", "past_version")
+VERSIONS = ("diary_version", "past_version", "records_version")
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -239,6 +239,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_(
             "Goes up with every change that may alter the figures of a day before the last "
             "months, so trends kept for those days are never shown once they change."
+        ),
+    )
+    records_version = models.PositiveBigIntegerField(
+        default=0,
+        editable=False,
+        help_text=_(
+            "Goes up with every change except those to spasms, leg pain, check-ins and what "
+            "was tried, so the trends' other sections drawn for an older version are never "
+            "shown."
         ),
     )
     uses_app_as = models.CharField(

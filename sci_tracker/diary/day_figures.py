@@ -290,25 +290,30 @@ def locked_zones(owner_ids) -> dict:
     return {owner_id: ZoneInfo(name) for owner_id, name in rows}
 
 
-def moved_on_and_locked(owner_ids, closed_past=frozenset()) -> dict:
+def moved_on_and_locked(owner_ids, closed_past=frozenset(), other_records=frozenset()) -> dict:
     """{owner id: zone} for these owners, with each one's diary version moved on (see
-    diary_changed), the past version too for those in `closed_past`, and their rows locked
-    until the transaction ends, as locked_zones does: one UPDATE ... RETURNING a person, in pk
-    order, so two never wait on each other."""
+    diary_changed), the past version too for those in `closed_past`, the records version for
+    those in `other_records`, and their rows locked until the transaction ends, as locked_zones
+    does: one UPDATE ... RETURNING a person, in pk order, so two never wait on each other."""
     zones = {}
     with connection.cursor() as cursor:
         for owner_id in sorted(owner_ids):
-            cursor.execute(_moved_on_sql(owner_id in closed_past), [owner_id])
+            sql = _moved_on_sql(owner_id in closed_past, owner_id in other_records)
+            cursor.execute(sql, [owner_id])
             row = cursor.fetchone()
             if row is not None:
                 zones[owner_id] = ZoneInfo(row[0])
     return zones
 
 
-def _moved_on_sql(past: bool) -> str:
+def _moved_on_sql(past: bool, records: bool) -> str:
     user = get_user_model()._meta
     quote = connection.ops.quote_name
-    names = ("diary_version", "past_version") if past else ("diary_version",)
+    names = [
+        "diary_version",
+        *(["past_version"] if past else []),
+        *(["records_version"] if records else []),
+    ]
     moved = ", ".join(f"{c} = {c} + 1" for c in (quote(user.get_field(n).column) for n in names))
     zone = quote(user.get_field("time_zone").column)
     # Names from the model's metadata, the id a parameter.

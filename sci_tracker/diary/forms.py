@@ -920,7 +920,11 @@ class InterventionFormSet(OwnWordsFormSet):
         if commit and made:
             InterventionUse.objects.bulk_create(made)
             # bulk_create calls no save(): the uses judged as one would be (all on one entry).
-            diary_changed(self.instance.owner_id, made[0].may_change_closed_past())
+            diary_changed(
+                self.instance.owner_id,
+                made[0].may_change_closed_past(),
+                InterventionUse.changes_other_records,
+            )
         return made
 
 

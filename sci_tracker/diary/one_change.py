@@ -30,6 +30,8 @@ class Pending:
     not_added: set = field(default_factory=set)
     # The owners whose change may alter a day series of the closed past (diary.closed_past)
     closed_past: set = field(default_factory=set)
+    # The owners whose change may alter a record other than the day series (diary_changed)
+    other_records: set = field(default_factory=set)
 
 
 _pending: ContextVar[Pending | None] = ContextVar("diary_one_change", default=None)
@@ -56,15 +58,18 @@ def one_change(*, savepoint: bool = True) -> Iterator[None]:
         _pending.reset(token)
 
 
-def note_changed(owner_id: int, closed_past: bool = True) -> bool:
+def note_changed(owner_id: int, closed_past: bool = True, other_records: bool = True) -> bool:
     """Within one_change: remember the owner's diary changed (and whether it may have changed
-    the closed past), and say True (the caller then leaves the versions alone). Outside: False."""
+    the closed past or the other records), and say True (the caller then leaves the versions
+    alone). Outside: False."""
     pending = _pending.get()
     if pending is None:
         return False
     pending.owners.add(owner_id)
     if closed_past:
         pending.closed_past.add(owner_id)
+    if other_records:
+        pending.other_records.add(owner_id)
     return True
 
 
@@ -93,7 +98,7 @@ def settle(pending: Pending) -> None:
         for (owner_id, _model), moments in pending.moments.items()
         if not closed_past.is_recent(moments=moments)
     }
-    zones = day_figures.moved_on_and_locked(pending.owners, past)
+    zones = day_figures.moved_on_and_locked(pending.owners, past, pending.other_records)
     for (owner_id, model), moments in sorted(
         pending.moments.items(), key=lambda item: (item[0][0], item[0][1].__name__)
     ):

@@ -128,6 +128,7 @@ NOT_BACKED_UP = {
         "date_joined": "when this account was made, on this server",
         "diary_version": "a cache key for trends, moved on by every change",
         "past_version": "a cache key for trends, moved on by changes to past months",
+        "records_version": "a cache key for trends, moved on by changes to the other records",
         "email_confirmed_at": "proven on this server by a link it sent; a file cannot prove it",
     },
     **{

@@ -73,11 +73,13 @@ def range_context(request, form, period):
     }
 
 
-def cache_key(what, user, period, window=EVERY_DAY):
+def cache_key(what, user, period, window=EVERY_DAY, version: int | None = None):
     """Figures for one version of the person's diary, in their zone, for these days, read
     through this window. Any change to the diary moves the version on, so a cached figure is
-    never out of date."""
-    parts = [what, user.pk, user.diary_version, user.time_zone, period.start, period.end]
+    never out of date. `version`: a version that moves on with fewer changes, for figures that
+    depend on those alone (User.records_version); the diary version without one."""
+    version = user.diary_version if version is None else version
+    parts = [what, user.pk, version, user.time_zone, period.start, period.end]
     # trends-4: the overview keeps the days before the period, and its 7-day means when read.
     return "trends-4:" + ":".join(str(part) for part in [*parts, window.key()])
 
@@ -105,9 +107,10 @@ def cached_overview(user, period, window=EVERY_DAY):
     return found
 
 
-def cached_body(request, what: str, period, window, parts: dict) -> dict:
+def cached_body(request, what: str, period, window, parts: dict, version=None) -> dict:
     """The page's figures drawn as HTML, each of `parts` ({name: (template, context maker)}),
-    cached for this version of the diary: a repeated view draws no table again.
+    cached for this version of the diary (or `version`, see cache_key): a repeated view draws
+    no table again.
 
     The key holds all a drawn part depends on besides the diary: who reads it and by which way
     in (the wording and links), the language, today (what is complete), and the account fields
@@ -125,7 +128,7 @@ def cached_body(request, what: str, period, window, parts: dict) -> dict:
         request.GET.urlencode(),
     ]
     reader_key = hashlib.sha256(repr(reader).encode()).hexdigest()[:16]
-    key = f"{cache_key(what, person, period, window)}:{reader_key}"
+    key = f"{cache_key(what, person, period, window, version)}:{reader_key}"
     found = cache.get(key)
     if found is None:
         found, context = {}, {}
@@ -171,6 +174,16 @@ def overview(request, person):
                 "days": ("trends/overview_days.html", figures),
             },
         ),
+        # Drawn from records a spasm, leg pain or check-in never changes: logging one draws
+        # them again only when the period's days change.
+        **cached_body(
+            request,
+            "overview-records",
+            period,
+            window,
+            {"records": ("trends/overview_records.html", lambda: records_figures(person, period))},
+            version=person.records_version,
+        ),
     }
     return render(request, "trends/overview.html", context)
 
@@ -204,6 +217,16 @@ def overview_figures(person, period, window) -> dict:
             (hour, count, hour in aggregates.NIGHT_HOURS)
             for hour, count in enumerate(found.by_hour)
         ],
+    }
+
+
+def records_figures(person, period) -> dict:
+    """What the overview's sections drawn from the other records show (see
+    trends/overview_records.html): autonomic dysreflexia, SCI-SET, bladder, bowel and skin, and
+    medicines."""
+    by_month = period.length > WEEKLY_TABLE_DAYS
+    return {
+        "by_month": by_month,
         **ad_context(person, period),
         **sciset_context(person, period),
         "care_weeks": care_weeks.weeks_in(person, period, by_month=by_month),

@@ -118,7 +118,7 @@ def labels(choices, values):
     return [names[value] for value in values if value in names]
 
 
-def diary_changed(owner_id, closed_past: bool = True):
+def diary_changed(owner_id, closed_past: bool = True, other_records: bool = True):
     """Move the person's diary version on, so trends cached for the old version are not used.
 
     Saving or deleting an entry, a pain problem or an intervention use calls this; code that
@@ -126,17 +126,26 @@ def diary_changed(owner_id, closed_past: bool = True):
     the trends through the bin (a save), so emptying the bin changes nothing they show.
     `closed_past`: the change may alter the day series of a day that is not recent, which
     moves the past version on too (diary.closed_past); say False only when it cannot.
+    `other_records`: the change may alter a record other than spasms, leg pain, check-ins and
+    what was tried, which moves the records version on too (the overview's sections drawn from
+    them are kept under it, trends.views.overview); say False only when it cannot.
     """
-    if one_change.note_changed(owner_id, closed_past):
+    if one_change.note_changed(owner_id, closed_past, other_records):
         return  # moved on once, at the end of the change
     versions = {"diary_version": F("diary_version") + 1}
     if closed_past:
         versions["past_version"] = F("past_version") + 1
+    if other_records:
+        versions["records_version"] = F("records_version") + 1
     get_user_model().objects.filter(pk=owner_id).update(**versions)
 
 
 class VersionedByOwner:
     """Saving or deleting moves the owner's diary version on (see diary_changed)."""
+
+    # Whether a change may alter a record other than spasms, leg pain, check-ins and what was
+    # tried (diary_changed's `other_records`). Yes unless a kind says otherwise.
+    changes_other_records = True
 
     def diary_owner_id(self):
         return self.owner_id
@@ -149,12 +158,12 @@ class VersionedByOwner:
     def save(self, *args, **kwargs):
         closed_past = self.may_change_closed_past()
         super().save(*args, **kwargs)
-        diary_changed(self.diary_owner_id(), closed_past)
+        diary_changed(self.diary_owner_id(), closed_past, self.changes_other_records)
 
     def delete(self, *args, **kwargs):
         owner_id, closed_past = self.diary_owner_id(), self.may_change_closed_past()
         result = super().delete(*args, **kwargs)
-        diary_changed(owner_id, closed_past)
+        diary_changed(owner_id, closed_past, self.changes_other_records)
         return result
 
 
@@ -576,6 +585,8 @@ RECALL_PHRASES = {RecallWindow.PAST_24_HOURS: _("In the past 24 hours")}
 class CheckIn(Entry):
     """The daily check-in: Penn Spasm Frequency Scale, spasticity, pain and interference."""
 
+    changes_other_records = False  # the day series only (VersionedByOwner)
+
     class Frequency(models.IntegerChoices):
         NONE = 0, _("0: No spasms")
         TRIGGERED = 1, _("1: Mild spasms only when something sets them off (touch, movement)")
@@ -795,6 +806,8 @@ class SpasmImpact(models.TextChoices):
 
 
 class SpasmEpisode(TimedEntry):
+    changes_other_records = False  # the day series only (VersionedByOwner)
+
     # Pattern and severity are "not given" ("" and NULL) unless the person chose one: a
     # one-tap "Spasm now" stores no guess, and severity means leave the not-given ones out.
     pattern = models.CharField(
@@ -1037,6 +1050,8 @@ class PainQuality(models.TextChoices):
 
 
 class LegPainEntry(TimedEntry):
+    changes_other_records = False  # the day series only (VersionedByOwner)
+
     intensity = models.PositiveSmallIntegerField(_("how bad (0-10)"))
     problem = models.ForeignKey(
         PainProblem,
@@ -1118,6 +1133,8 @@ class InterventionUseQuerySet(models.QuerySet):
 
 class InterventionUse(FetchedRelations, VersionedByOwner, models.Model):
     """An intervention tried for one spasm or one bout of pain, with its dose and effect."""
+
+    changes_other_records = False  # the day series only (VersionedByOwner)
 
     intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="uses")
     spasm = models.ForeignKey(
@@ -1481,10 +1498,10 @@ def triggers_changed(sender, instance, action, reverse, model, pk_set, **kwargs)
         return
     # Links to triggers are not in the day series: their days' recount judges them (day_figures).
     if not reverse:
-        diary_changed(instance.owner_id, closed_past=False)
+        diary_changed(instance.owner_id, closed_past=False, other_records=False)
     elif pk_set:  # trigger.spasms.add(...): the entries may be anyone's
         for owner_id in set(model.objects.filter(pk__in=pk_set).values_list("owner_id", flat=True)):
-            diary_changed(owner_id, closed_past=False)
+            diary_changed(owner_id, closed_past=False, other_records=False)
 
 
 def save_pain_problems(owner, names):
