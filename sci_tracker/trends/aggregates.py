@@ -24,7 +24,7 @@ from itertools import chain
 from math import fsum, sqrt
 from operator import mul, neg
 from statistics import fmean, median_low
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -194,6 +194,9 @@ NOTHING = Daily([], [], [], [], [], [], [], [], [], [], [], [], [])
 CLOSED_PAST_DAYS = 180
 CLOSED_PAST_SECONDS = 7 * 24 * 60 * 60
 
+# A figure kept for the closed past (with_closed_past).
+Kept = TypeVar("Kept")
+
 
 def daily(owner, period, window: "Window | None" = None):
     """Every day of the period with its figures: three queries, whatever the length, and at
@@ -204,20 +207,49 @@ def daily(owner, period, window: "Window | None" = None):
         inside = window.clip(period)
         if inside != period:
             return (daily(owner, inside) if inside else NOTHING).window(period)
+
+    def read(days: Period) -> Daily:
+        [found] = daily_over(owner, [days])
+        return found
+
+    def read_whole(closed: Period) -> tuple[Daily, Daily]:
+        found = read(period)
+        return found.window(closed), found
+
+    return with_closed_past("days", owner, period, read, read_whole, joined)
+
+
+def with_closed_past(
+    what: str,
+    owner,
+    period: Period,
+    read: Callable[[Period], Kept],
+    read_whole: Callable[[Period], tuple[Kept, Kept]],
+    join: Callable[[Kept, Kept], Kept],
+    pack: Callable[[Kept], object] = lambda found: found,
+    unpack: Callable[[object], Kept] = lambda kept: kept,
+) -> Kept:
+    """A figure of the period whose closed part (closed_part) is kept in the cache under the
+    past version: the one rule of every figure kept so (days, hours, trigger marks, things
+    tried).
+
+    `read(days)` works the figure out for some days; `read_whole(closed)` for the whole period,
+    giving the closed part's figure too, in the queries a whole read takes (a first view costs
+    what it did before anything was kept); `join` puts a closed figure and a later one together.
+    `pack` and `unpack` turn a kept figure into what is stored and back."""
     closed = closed_part(owner, period)
     if closed is None:
-        [found] = daily_over(owner, [period])
-        return found
-    key = kept_key("days", owner, closed)
-    kept = cache.get(key)
-    if kept is None:  # read whole, as if not kept (the same queries), and keep the closed part
-        [found] = daily_over(owner, [period])
-        cache.set(key, found.window(closed), CLOSED_PAST_SECONDS)
-        return found
+        return read(period)
+    key = kept_key(what, owner, closed)
+    stored = cache.get(key)
+    if stored is None:
+        kept, whole = read_whole(closed)
+        cache.set(key, pack(kept), CLOSED_PAST_SECONDS)
+        return whole
+    kept = unpack(stored)
     if closed.end == period.end:
         return kept
-    [recent] = daily_over(owner, [Period(closed.end + ONE_DAY, period.end)])
-    return joined(kept, recent)
+    return join(kept, read(Period(closed.end + ONE_DAY, period.end)))
 
 
 def closed_part(owner, period: Period) -> Period | None:
@@ -453,25 +485,24 @@ def spasms_by_hour(owner, period):
     """How many spasms were logged in each local hour of the day, 0 to 23: added up from the
     per-hour figures (diary.day_figures keeps them), not from every entry's local hour. The
     closed past's hours are kept as the day series are (see daily)."""
-    closed = closed_part(owner, period)
-    if closed is None:
-        rows = plain_sql.rows_for(_hours, owner=owner.pk, start=period.start, end=period.end)
-        return _by_hour(rows)
-    key = kept_key("hours", owner, closed)
-    kept = cache.get(key)
-    if kept is None:  # one query as if not kept, its sums split at the closed part's end
+
+    def read(days: Period) -> list[int]:
+        return _by_hour(plain_sql.rows_for(_hours, owner=owner.pk, start=days.start, end=days.end))
+
+    def read_whole(closed: Period) -> tuple[list[int], list[int]]:
+        # One query, each hour's sum split at the closed part's end.
         rows = plain_sql.rows_for(
             _hours_split, owner=owner.pk, start=period.start, last=closed.end, end=period.end
         )
         kept = _by_hour((hour, closed_sum) for hour, closed_sum, _recent in rows)
-        cache.set(key, kept, CLOSED_PAST_SECONDS)
         recent = _by_hour((hour, recent_sum) for hour, _closed, recent_sum in rows)
-    elif closed.end == period.end:
-        return kept
-    else:
-        start = closed.end + ONE_DAY
-        recent = _by_hour(plain_sql.rows_for(_hours, owner=owner.pk, start=start, end=period.end))
-    return [a + b for a, b in zip(kept, recent, strict=True)]
+        return kept, _hours_added(kept, recent)
+
+    return with_closed_past("hours", owner, period, read, read_whole, _hours_added)
+
+
+def _hours_added(first: list[int], then: list[int]) -> list[int]:
+    return [a + b for a, b in zip(first, then, strict=True)]
 
 
 def _by_hour(rows) -> list[int]:
@@ -1000,22 +1031,22 @@ def trigger_marks(owner, period, by_id: bool = False) -> dict[str, tuple[Trigger
 
 def _marks_by_id(owner, period) -> dict:
     """{a care trigger's slug or a trigger's id: Marks} of the period (see trigger_marks)."""
-    closed = closed_part(owner, period)
-    if closed is None:
-        return _tallied(_rows_by_id(owner, period), period.end)[0]
-    key = kept_key("trigger-marks", owner, closed)
-    packed = cache.get(key)
-    if packed is None:  # read whole, as if not kept (the same queries), and keep the closed part
+
+    def read(days: Period) -> dict:
+        return _tallied(_rows_by_id(owner, days), days.end)[0]
+
+    def read_whole(closed: Period) -> tuple[dict, dict]:
         kept, recent = _tallied(_rows_by_id(owner, period), closed.end)
-        cache.set(key, _packed(kept), CLOSED_PAST_SECONDS)
-    elif closed.end == period.end:
-        return _unpacked(packed)
-    else:
-        kept = _unpacked(packed)
-        rest = Period(closed.end + ONE_DAY, period.end)
-        recent = _tallied(_rows_by_id(owner, rest), rest.end)[0]
-    both = dict(kept)
-    for key, marks in recent.items():
+        return kept, _marks_joined(kept, recent)
+
+    return with_closed_past(
+        "trigger-marks", owner, period, read, read_whole, _marks_joined, _packed, _unpacked
+    )
+
+
+def _marks_joined(first: dict, then: dict) -> dict:
+    both = dict(first)
+    for key, marks in then.items():
         both[key] = both[key].merged(marks) if key in both else marks
     return both
 
@@ -1201,18 +1232,21 @@ def _times_tried(owner, period) -> dict[tuple[int, str], int]:
     past's kept under the past version as `daily` keeps its days (a use's change judges its
     entry's moment: InterventionUse.may_change_closed_past), the last months' read. The names
     are never kept: renaming an intervention does not move the past version on."""
-    closed = closed_part(owner, period)
-    if closed is None:
-        return _uses_counted(owner, period)
-    key = kept_key("tried", owner, closed)
-    found = cache.get(key)
-    if found is None:
-        found = _uses_counted(owner, closed)
-        cache.set(key, found, CLOSED_PAST_SECONDS)
-    if closed.end < period.end:
-        recent = _uses_counted(owner, Period(closed.end + ONE_DAY, period.end))
-        found = {key: found.get(key, 0) + recent.get(key, 0) for key in found.keys() | recent}
-    return found
+
+    def read(days: Period) -> dict[tuple[int, str], int]:
+        return _uses_counted(owner, days)
+
+    def read_whole(closed: Period) -> tuple[dict, dict]:
+        kept = read(closed)
+        if closed.end == period.end:
+            return kept, kept
+        return kept, _counts_added(kept, read(Period(closed.end + ONE_DAY, period.end)))
+
+    return with_closed_past("tried", owner, period, read, read_whole, _counts_added)
+
+
+def _counts_added(first: dict, then: dict) -> dict:
+    return {key: first.get(key, 0) + then.get(key, 0) for key in first.keys() | then}
 
 
 def _uses_counted(owner, period) -> dict[tuple[int, str], int]:
