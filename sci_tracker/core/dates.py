@@ -11,6 +11,7 @@ language (Django's date filter looks them up for every date); strftime's %b is n
 follows the process's C locale, not the reader's language.
 """
 
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache
 
@@ -68,12 +69,20 @@ def _language() -> str:
 
 def short_date(day: date, year: bool = True, two_digit_year: bool = False) -> str:
     """ "5 Dec 2025" (or "5 Dec 25", or "5 Dec" without the year)."""
+    return short_dates(year, two_digit_year)(day)
+
+
+def short_dates(year: bool = True, two_digit_year: bool = False) -> Callable[[date], str]:
+    """short_date with the active language looked up once, for a table's hundreds of dates."""
     with_year, without_year, _month_year, months = _patterns(_language())
-    parts = {"day": day.day, "month": months[day.month]}
     if not year:
-        return without_year % parts
-    shown_year = f"{day.year % 100:02d}" if two_digit_year else day.year
-    return with_year % {**parts, "year": shown_year}
+        return lambda day: without_year % {"day": day.day, "month": months[day.month]}
+
+    def shown(day: date) -> str:
+        shown_year = f"{day.year % 100:02d}" if two_digit_year else day.year
+        return with_year % {"day": day.day, "month": months[day.month], "year": shown_year}
+
+    return shown
 
 
 def short_month(day: date, year: bool = False) -> str:

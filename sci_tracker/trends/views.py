@@ -9,12 +9,13 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
-from sci_tracker.core.dates import short_date
+from sci_tracker.core.dates import short_dates
 from sci_tracker.diary.models import Effect
 from sci_tracker.sharing.access import person_view, scope_kwargs
 from sci_tracker.sharing.people import review_panel
@@ -30,7 +31,7 @@ from sci_tracker.trends import (
 )
 from sci_tracker.trends.aggregates import Period
 from sci_tracker.trends.forms import RANGES, RangeForm
-from sci_tracker.trends.templatetags.trends import figure
+from sci_tracker.trends.templatetags.trends import figure_with
 from sci_tracker.trends.templatetags.trends import heat as heat_class
 from sci_tracker.trends.window import EVERY_DAY, Window
 
@@ -281,25 +282,23 @@ def table_rows(found):
             "night_wakings_7d": found.rolling["night_wakings"],
         }
         rows = []
+        dated = short_dates()
         for n, day in enumerate(by_day.days):
             row = {name: values[n] for name, values in columns.items()}
             row["problems"] = [problem.average[n] for problem in by_day.problems]
-            rows.append({"label": short_date(day), **row})
+            rows.append({"label": dated(day), **row})
         return rows
     rows = []
     by_month = found.period.length > WEEKLY_TABLE_DAYS
+    first_dated, last_dated = short_dates(year=False), short_dates()
+    span = _("%(first)s to %(last)s")
     for first, last, figures in found.monthly() if by_month else aggregates.weekly(by_day):
         row = {name: figure[0] for name, figure in figures.items()}
         row["days"] = figures["pain_average"][1]
         row["spasticity_days"] = figures["spasticity"][1]
         row["night_wakings_days"] = figures["night_wakings"][1]
-        rows.append(
-            {
-                "label": _("%(first)s to %(last)s")
-                % {"first": short_date(first, year=False), "last": short_date(last)},
-                **row,
-            }
-        )
+        label = span % {"first": first_dated(first), "last": last_dated(last)}
+        rows.append({"label": label, **row})
     return rows
 
 
@@ -314,16 +313,23 @@ def heat_map(found, weeks=HEAT_MAP_WEEKS):
     every_day, values = found.by_day.days, found.by_day.pain_worst
     shown = max((monday - every_day[0]).days, 0) if every_day else 0
     worst = dict(zip(every_day[shown:], values[shown:], strict=True))
+    # Looked up once for the calendar's hundreds of cells: the dates' language, the decimal mark.
+    dated, week_dated = short_dates(), short_dates(two_digit_year=True)
+    mark = get_format("DECIMAL_SEPARATOR")
     rows = []
     while monday <= last:
         days = [monday + timedelta(days=n) for n in range(7)]
         cells = [
-            {"css": heat_class(worst[day]), "text": figure(worst[day]), "title": short_date(day)}
+            {
+                "css": heat_class(worst[day]),
+                "text": figure_with(worst[day], mark),
+                "title": dated(day),
+            }
             if day in worst
             else None
             for day in days
         ]
-        rows.append({"label": short_date(monday, two_digit_year=True), "cells": cells})
+        rows.append({"label": week_dated(monday), "cells": cells})
         monday += timedelta(days=7)
     return rows
 

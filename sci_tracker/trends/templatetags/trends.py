@@ -18,10 +18,10 @@ def escape(text) -> str:
 def figure(value):
     """A number for a table cell: whole numbers as they are, others to one decimal, and a dash
     for a day with nothing recorded."""
-    return _figure(value, get_format("DECIMAL_SEPARATOR"))
+    return figure_with(value, get_format("DECIMAL_SEPARATOR"))
 
 
-def _figure(value, mark: str) -> str:
+def figure_with(value, mark: str) -> str:
     """figure, with the language's decimal mark given: a table looks it up once."""
     if value is None:
         return "–"
@@ -58,7 +58,7 @@ def table_rows(rows: list, *columns: str) -> SafeString:
     def cell(value) -> str:
         if value is not None and not isinstance(value, int | float):
             value = escape(value)  # not a number: escaped as any text is
-        return f"<td>{_figure(value, mark)}</td>"
+        return f"<td>{figure_with(value, mark)}</td>"
 
     chosen = [(name[:-2], True) if name.endswith("[]") else (name, False) for name in columns]
     lines = []
@@ -119,11 +119,11 @@ def comparison_rows(comparisons: list, min_days: int) -> SafeString:
         if comparison.shown:
             difference = comparison.difference
             cells = (
-                f"<td>{_figure(comparison.with_mean, mark)} "
+                f"<td>{figure_with(comparison.with_mean, mark)} "
                 f'<span class="days">{days(comparison.with_days)}</span></td>'
-                f"<td>{_figure(comparison.without_mean, mark)} "
+                f"<td>{figure_with(comparison.without_mean, mark)} "
                 f'<span class="days">{days(comparison.without_days)}</span></td>'
-                f"<td>{'+' if difference > 0 else ''}{_figure(difference, mark)}</td>"
+                f"<td>{'+' if difference > 0 else ''}{figure_with(difference, mark)}</td>"
             )
         else:
             why = ngettext(
