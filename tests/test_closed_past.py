@@ -107,7 +107,8 @@ def test_logging_now_moves_the_diary_version_on_and_leaves_the_past_alone(alice,
     with one_change():
         SpasmEpisode.objects.log_now(alice, alice, tapped_at=NOW)
     spasm(alice, occurred_at=NOW).uses.create(intervention=builtin(Intervention, "heat"))
-    assert versions(alice) == (diary + 6, past)
+    care(alice, event="uti-signs", occurred_at=NOW - timedelta(hours=1))
+    assert versions(alice) == (diary + 7, past)
 
 
 @pytest.mark.parametrize(
@@ -125,6 +126,8 @@ def test_logging_now_moves_the_diary_version_on_and_leaves_the_past_alone(alice,
         "an old entry's thing tried rated",
         "an old entry's thing tried taken off",
         "things tried added to an old entry by its form",
+        "a care event months ago",
+        "a care event moved to today",
     ],
 )
 def test_a_change_to_an_older_day_moves_the_past_version_on(alice, frozen, change):
@@ -132,6 +135,7 @@ def test_a_change_to_an_older_day_moves_the_past_version_on(alice, frozen, chang
     entry = spasm(alice, occurred_at=old)
     tried = entry.uses.create(intervention=builtin(Intervention, "massage"))
     today = checkin(alice, TODAY)
+    event = care(alice, event="uti-signs", occurred_at=old)
     _diary, past = versions(alice)
     if change == "a spasm months ago":
         spasm(alice, occurred_at=old)
@@ -157,6 +161,11 @@ def test_a_change_to_an_older_day_moves_the_past_version_on(alice, frozen, chang
         tried.save()
     elif change == "an old entry's thing tried taken off":
         tried.delete()
+    elif change == "a care event months ago":
+        care(alice, event="uti-signs", occurred_at=old)
+    elif change == "a care event moved to today":
+        event.occurred_at = NOW
+        event.save()
     elif change == "things tried added to an old entry by its form":
         added = intervention_formset(SpasmEpisode)(
             {
@@ -420,6 +429,18 @@ def test_the_triggers_page_after_logging_reads_the_recent_trigger_days_alone(
     page = alice_client.get(reverse("trends:triggers"), {"range": "all"})
     assert read == [Period(closed_past.closed_before(TODAY), TODAY)]
     assert "Logged 3 times, on 3 days." in page.text
+
+
+def test_a_care_event_logged_for_an_old_day_shows_on_the_triggers_page_at_once(
+    alice, alice_client, frozen
+):
+    uti = builtin(Trigger, "uti")
+    spasm(alice, occurred_at=NOW - timedelta(days=300)).triggers.add(uti)
+    page = alice_client.get(reverse("trends:triggers"), {"range": "all"})  # keeps the marks
+    assert "Logged 1 time, on 1 day." in page.text
+    care(alice, event="uti-signs", occurred_at=NOW - timedelta(days=290))
+    page = alice_client.get(reverse("trends:triggers"), {"range": "all"})
+    assert "Logged 2 times, on 2 days." in page.text
 
 
 def test_a_long_range_s_figures_are_not_stored_whole_beside_its_kept_past(alice, frozen):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from sci_tracker.core.dates import short_date, short_month
-from sci_tracker.trends.aggregates import mean, weekly
+from sci_tracker.trends.aggregates import highest_on, mean, weekly
 from sci_tracker.trends.summaries import NIGHT, one_decimal
 
 WIDTH, HEIGHT = 720, 180
@@ -294,14 +294,6 @@ def polyline(run, **attributes):
     )
 
 
-def _highest_day(days, values):
-    recorded = [(value, day) for day, value in zip(days, values, strict=True) if value is not None]
-    if not recorded:
-        return None, None
-    top = max(value for value, _day in recorded)
-    return top, next(day for value, day in recorded if value == top)
-
-
 def period_words(by_day):
     return _("%(start)s to %(end)s") % {
         "start": day_name(by_day.days[0]),
@@ -320,7 +312,7 @@ def pain_chart(by_day, events, chart_id="pain-chart"):
     weekly_means = drawn[0].days > 1 if drawn else False
 
     average, rated = mean(by_day.pain_average)
-    worst, worst_day = _highest_day(by_day.days, by_day.pain_worst)
+    worst, worst_day = highest_on(by_day.days, by_day.pain_worst)
     if rated:
         figures = ngettext(
             "Average leg pain %(average)s out of 10 on %(days)d day with a rating; the worst "
@@ -375,7 +367,7 @@ def spasm_chart(by_day, events, chart_id="spasm-chart"):
     total = sum(recorded)
     if total:
         night = sum(count for count in by_day.night_spasms if count is not None)
-        most, most_day = _highest_day(by_day.days, by_day.spasms)
+        most, most_day = highest_on(by_day.days, by_day.spasms)
         days = len(recorded)
         logged = ngettext("%(total)d spasm logged", "%(total)d spasms logged", total) % {
             "total": total

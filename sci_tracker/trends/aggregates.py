@@ -1511,13 +1511,13 @@ def week_on_week(owner, today, by_day: Daily | None = None):
 COMPARED_DAYS = 7  # the first and the last week of a period of at least two are compared
 
 
-def highest_on(days, values):
+def highest_on(days: list, values: list) -> tuple:
     """The highest recorded value and the first day it was recorded, or (None, None)."""
-    recorded = [(value, day) for day, value in zip(days, values, strict=True) if value is not None]
+    recorded = [value for value in values if value is not None]
     if not recorded:
         return None, None
-    top = max(value for value, _ in recorded)
-    return top, next(day for value, day in recorded if value == top)
+    top = max(recorded)
+    return top, days[values.index(top)]  # the first day with it
 
 
 @dataclass(frozen=True)

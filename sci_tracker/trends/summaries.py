@@ -4,7 +4,14 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
-from sci_tracker.trends.aggregates import NIGHT_HOURS, RatingFigures, WakingFigures, mean, median
+from sci_tracker.trends.aggregates import (
+    NIGHT_HOURS,
+    RatingFigures,
+    WakingFigures,
+    highest_on,
+    mean,
+    median,
+)
 from sci_tracker.trends.rise import penn_label
 
 # The night of NIGHT_HOURS, in words.
@@ -20,15 +27,6 @@ def day_name(day):
     return date_format(day, "DATE_FORMAT")
 
 
-def _highest(days, values):
-    """The highest recorded value and its first day, or (None, None)."""
-    recorded = [(value, day) for day, value in zip(days, values, strict=True) if value is not None]
-    if not recorded:
-        return None, None
-    top = max(value for value, _day in recorded)
-    return top, next(day for value, day in recorded if value == top)
-
-
 def pain(found):
     by_day = found.by_day
     average, rated_days = mean(by_day.pain_average)
@@ -39,7 +37,7 @@ def pain(found):
                 "to see it."
             )
         ]
-    worst, worst_day = _highest(by_day.days, by_day.pain_worst)
+    worst, worst_day = highest_on(by_day.days, by_day.pain_worst)
     sentences = [
         ngettext(
             "Average leg pain was %(average)s out of 10 on the %(days)d day with a rating.",
@@ -85,7 +83,7 @@ def spasms(found):
         sentences = [_("No spasms were logged in this period.")]
     else:
         night = sum(count for count in by_day.night_spasms if count is not None)
-        most, most_day = _highest(by_day.days, by_day.spasms)
+        most, most_day = highest_on(by_day.days, by_day.spasms)
         days = len(recorded)
         logged = ngettext("You logged %(total)d spasm", "You logged %(total)d spasms", total) % {
             "total": total

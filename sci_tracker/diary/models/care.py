@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from sci_tracker.diary import closed_past
 from sci_tracker.diary.models.entries import Entry, in_range, only_choices
 
 
@@ -172,6 +173,13 @@ class CareEvent(Entry):
 
     def __str__(self):
         return str(self.get_event_display())
+
+    def may_change_closed_past(self) -> bool:
+        """The triggers page keeps the closed past's trigger marks, and some care events count
+        as triggers (trends.aggregates.CARE_AS_TRIGGER): a new event judged by its moment, an edit
+        always (it may have moved from another day or kind)."""
+        moment = self._meta.get_field("occurred_at").to_python(self.occurred_at)
+        return not (self._state.adding and closed_past.is_recent(moments=[moment]))
 
     def clean(self):
         """The one home of the rules on details, in words (the forms, the one-tap buttons and
