@@ -715,17 +715,24 @@ class Overview:
 ROLLED = ["pain_average", "spasms", "night_spasms", "spasticity", "night_wakings"]
 
 
+def overview_closed_part(owner, period: Period, window: "Window | None" = None) -> Period | None:
+    """The closed part of what `overview` reads (the period and the six days before it), whose
+    figures it keeps; None when it keeps none."""
+    # A window's reader sees fewer days than the figures kept for everyone (trends.window).
+    if window is not None and window.limited:
+        return None
+    return closed_part(owner, period.widened(before=ROLLING_DAYS - 1))
+
+
 def overview(owner, period, window: "Window | None" = None):
     """Day-by-day figures (with their 7-day means when read), spasms by hour, the treatment
     events and clinic visits: six queries, however long the period. `period` lies inside
     `window`; the 7-day means read no day outside it either."""
     # The 7-day mean of the first day needs the six days before it.
     lead = ROLLING_DAYS - 1
-    widened = period.widened(before=lead)
-    wide = daily(owner, widened, window)
+    wide = daily(owner, period.widened(before=lead), window)
     before = Period(period.start - timedelta(days=lead), period.start - timedelta(days=1))
-    # A window's reader sees fewer days than the figures kept for everyone (trends.window).
-    closed = None if window is not None and window.limited else closed_part(owner, widened)
+    closed = overview_closed_part(owner, period, window)
     return Overview(
         period=period,
         by_day=wide.window(period),
