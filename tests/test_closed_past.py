@@ -39,6 +39,7 @@ from sci_tracker.trends.aggregates import (
     trigger_stats,
 )
 from sci_tracker.trends.views import cache_key, cached_overview
+from sci_tracker.trends.window import Window
 from tests.conftest import make_user
 from tests.entries import builtin, care, checkin, pain, spasm
 
@@ -452,6 +453,10 @@ def test_a_long_range_s_figures_are_not_stored_whole_beside_its_kept_past(alice,
         assert cached_overview(reader, period).by_day.spasms[-1] == 1
     assert cache.get(cache_key("overview", reader, LONG)) is None  # the closed past is kept
     assert cache.get(cache_key("overview", reader, short)).by_day.spasms[-1] == 1
+    # Through a window (a share link's dates) nothing is kept: the range is stored whole.
+    window = Window(first=LONG.start)
+    assert cached_overview(reader, LONG, window).by_day.spasms[-1] == 1
+    assert cache.get(cache_key("overview", reader, LONG, window)).by_day.spasms[-1] == 1
 
 
 @settings(max_examples=200, deadline=None, database=None)
