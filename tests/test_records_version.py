@@ -3,18 +3,28 @@
 logging a spasm, leg pain or a check-in does not draw them again, and any change to those
 records does."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
+from django.db import transaction
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sci_tracker.diary.models import (
     ADEpisode,
     BloodPressureReading,
+    CareEvent,
+    CheckIn,
     Intervention,
     InterventionUse,
+    Medicine,
+    MedicineDose,
     PainProblem,
+    SpasticityWeek,
     Trigger,
 )
 from sci_tracker.diary.one_change import one_change
@@ -35,6 +45,7 @@ from tests.entries import (
 from tests.test_ad import THREE, episode_data
 
 NOW = datetime(2026, 3, 14, 11, 30, tzinfo=UTC)  # 11:30 in London
+TODAY = date(2026, 3, 14)
 
 
 @pytest.fixture
@@ -149,3 +160,89 @@ def test_the_overview_keeps_its_other_sections_through_a_leg_pain_and_redraws_th
     assert len(drawn) == 2
     assert "1 episode logged in this period." in after_episode
     assert "No episodes were logged in this period." not in after_episode
+
+
+# Random changes: the overview after each equals one drawn with nothing cached --------------------
+
+DAYS_BACK = st.integers(0, 25)  # inside the 30-day range
+CHANGE = st.one_of(
+    st.tuples(st.just("spasm"), DAYS_BACK),
+    st.tuples(st.just("pain"), DAYS_BACK),
+    st.tuples(st.just("check-in"), DAYS_BACK),
+    st.tuples(st.just("episode"), DAYS_BACK),
+    st.tuples(st.just("reading"), st.integers(140, 200)),
+    st.tuples(st.just("care"), DAYS_BACK, st.sampled_from(["catheter", "skin-problem", "leak"])),
+    st.tuples(st.just("dose"), DAYS_BACK, st.sampled_from(["taken", "missed"])),
+    st.tuples(st.just("SCI-SET"), st.integers(0, 3)),
+    st.tuples(st.just("to the bin"), st.sampled_from(["episode", "care", "dose", "SCI-SET"])),
+    st.tuples(st.just("rename medicine"), st.sampled_from(["Baclofen", "Tizanidine"])),
+)
+TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value|name="csrf-token" content)="[^"]*"')
+
+
+def apply(owner, change) -> None:
+    kind, *args = change
+    back = timedelta(days=args[0]) if args and isinstance(args[0], int) else None
+    if kind == "spasm":
+        spasm(owner, occurred_at=NOW - back)
+    elif kind == "pain":
+        pain(owner, occurred_at=NOW - back)
+    elif kind == "check-in" and not CheckIn.objects.filter(owner=owner, date=TODAY - back):
+        checkin(owner, TODAY - back)
+    elif kind == "episode":
+        ad_episode(owner, occurred_at=NOW - back, readings=[(NOW - back, 170, 100, 60)])
+    elif kind == "reading" and ADEpisode.objects.filter(owner=owner).exists():
+        episode = ADEpisode.objects.filter(owner=owner).latest("occurred_at")
+        BloodPressureReading.objects.create(
+            episode=episode, taken_at=episode.occurred_at, systolic=args[0], diastolic=90
+        )
+    elif kind == "care":
+        care(owner, event=args[1], occurred_at=NOW - back)
+    elif kind == "dose":
+        medicine_ = Medicine.objects.get(owner=owner)
+        moment = NOW - back  # a missed dose is one that was due, once
+        due = {"scheduled_for": moment} if args[1] == "missed" else {}
+        if not MedicineDose.objects.filter(medicine=medicine_, **due).exists() or not due:
+            dose(owner, medicine_, occurred_at=moment, status=args[1], **due)
+    elif kind == "SCI-SET":
+        day = TODAY - timedelta(weeks=args[0])
+        if not SpasticityWeek.objects.filter(owner=owner, date=day):
+            sciset_week(owner, day=day, ratings={1: -2})
+    elif kind == "to the bin":
+        model = {"episode": ADEpisode, "care": CareEvent, "dose": MedicineDose}.get(
+            args[0], SpasticityWeek
+        )
+        found = model.objects.for_user(owner).active().order_by("pk").last()
+        if found is not None:
+            found.move_to_bin()
+    elif kind == "rename medicine":
+        renamed = Medicine.objects.get(owner=owner)
+        renamed.name = args[0]
+        renamed.save()
+
+
+def drawn(client) -> str:
+    page = client.get(reverse("trends:overview"), {"range": "30d"}).text
+    return TOKEN.sub(r'\1=""', page)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(changes=st.lists(CHANGE, max_size=8))
+def test_the_overview_after_any_changes_shows_what_one_drawn_afresh_shows(db, client, changes):
+    with time_machine.travel(NOW, tick=False), transaction.atomic():
+        owner = make_user("tara", time_zone="Europe/London", injury_level="T4")
+        medicine(owner)  # before the first view: each dose step is a dose alone
+        client.force_login(owner)
+        drawn(client)  # the sections kept
+        for change in changes:
+            apply(owner, change)
+            kept = drawn(client)
+            cache.clear()
+            assert kept == drawn(client)
+        transaction.set_rollback(True)
