@@ -187,7 +187,7 @@ def apply(owner, change) -> None:
         spasm(owner, occurred_at=NOW - back)
     elif kind == "pain":
         pain(owner, occurred_at=NOW - back)
-    elif kind == "check-in" and not CheckIn.objects.filter(owner=owner, date=TODAY - back):
+    elif kind == "check-in" and not CheckIn.objects.filter(owner=owner, date=TODAY - back).exists():
         checkin(owner, TODAY - back)
     elif kind == "episode":
         ad_episode(owner, occurred_at=NOW - back, readings=[(NOW - back, 170, 100, 60)])
@@ -206,7 +206,7 @@ def apply(owner, change) -> None:
             dose(owner, medicine_, occurred_at=moment, status=args[1], **due)
     elif kind == "SCI-SET":
         day = TODAY - timedelta(weeks=args[0])
-        if not SpasticityWeek.objects.filter(owner=owner, date=day):
+        if not SpasticityWeek.objects.filter(owner=owner, date=day).exists():
             sciset_week(owner, day=day, ratings={1: -2})
     elif kind == "to the bin":
         model = {"episode": ADEpisode, "care": CareEvent, "dose": MedicineDose}.get(

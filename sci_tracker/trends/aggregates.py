@@ -234,8 +234,9 @@ def with_closed_past(
     tried).
 
     `read(days)` works the figure out for some days; `read_whole(closed)` for the whole period,
-    giving the closed part's figure too, in the queries a whole read takes (a first view costs
-    what it did before anything was kept); `join` puts a closed figure and a later one together.
+    giving the closed part's figure too (where the reading splits, in the queries of a whole
+    read: a first view costs what it did before anything was kept); `join` puts a closed figure
+    and a later one together.
     `pack` and `unpack` turn a kept figure into what is stored and back."""
     closed = closed_part(owner, period)
     if closed is None:

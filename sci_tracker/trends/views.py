@@ -108,7 +108,9 @@ def cached_overview(user, period, window=EVERY_DAY):
     return found
 
 
-def cached_body(request, what: str, period, window, parts: dict, version=None) -> dict:
+def cached_body(
+    request, what: str, period, window, parts: dict, version: int | None = None
+) -> dict:
     """The page's figures drawn as HTML, each of `parts` ({name: (template, context maker)}),
     cached for this version of the diary (or `version`, see cache_key): a repeated view draws
     no table again.
@@ -175,8 +177,8 @@ def overview(request, person):
                 "days": ("trends/overview_days.html", figures),
             },
         ),
-        # Drawn from records a spasm, leg pain or check-in never changes: logging one draws
-        # them again only when the period's days change.
+        # Drawn from records that logging a spasm, leg pain or a check-in never changes: kept
+        # under the records version, so such a log leaves them drawn.
         **cached_body(
             request,
             "overview-records",
@@ -221,7 +223,7 @@ def overview_figures(person, period, window) -> dict:
     }
 
 
-def records_figures(person, period) -> dict:
+def records_figures(person, period: Period) -> dict:
     """What the overview's sections drawn from the other records show (see
     trends/overview_records.html): autonomic dysreflexia, SCI-SET, bladder, bowel and skin, and
     medicines."""

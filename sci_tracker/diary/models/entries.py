@@ -585,7 +585,7 @@ RECALL_PHRASES = {RecallWindow.PAST_24_HOURS: _("In the past 24 hours")}
 class CheckIn(Entry):
     """The daily check-in: Penn Spasm Frequency Scale, spasticity, pain and interference."""
 
-    changes_other_records = False  # the day series only (VersionedByOwner)
+    changes_other_records = False  # not one of the other records (VersionedByOwner)
 
     class Frequency(models.IntegerChoices):
         NONE = 0, _("0: No spasms")
@@ -806,7 +806,7 @@ class SpasmImpact(models.TextChoices):
 
 
 class SpasmEpisode(TimedEntry):
-    changes_other_records = False  # the day series only (VersionedByOwner)
+    changes_other_records = False  # not one of the other records (VersionedByOwner)
 
     # Pattern and severity are "not given" ("" and NULL) unless the person chose one: a
     # one-tap "Spasm now" stores no guess, and severity means leave the not-given ones out.
@@ -1050,7 +1050,7 @@ class PainQuality(models.TextChoices):
 
 
 class LegPainEntry(TimedEntry):
-    changes_other_records = False  # the day series only (VersionedByOwner)
+    changes_other_records = False  # not one of the other records (VersionedByOwner)
 
     intensity = models.PositiveSmallIntegerField(_("how bad (0-10)"))
     problem = models.ForeignKey(
@@ -1134,7 +1134,7 @@ class InterventionUseQuerySet(models.QuerySet):
 class InterventionUse(FetchedRelations, VersionedByOwner, models.Model):
     """An intervention tried for one spasm or one bout of pain, with its dose and effect."""
 
-    changes_other_records = False  # the day series only (VersionedByOwner)
+    changes_other_records = False  # not one of the other records (VersionedByOwner)
 
     intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="uses")
     spasm = models.ForeignKey(
