@@ -104,6 +104,18 @@ def make_user(name, *, confirmed=True, **fields):
 
 
 @pytest.fixture
+def tara(db):
+    """A T4 injury, with a usual blood pressure of 110/70 (low, as is common after a high SCI)."""
+    return make_user(
+        "tara",
+        time_zone="Europe/London",
+        injury_level="T4",
+        usual_systolic=110,
+        usual_diastolic=70,
+    )
+
+
+@pytest.fixture
 def push_service():
     """A fake push service on localhost (tests/push_service.py) that keeps what it receives."""
     with PushService() as service:

@@ -28,18 +28,6 @@ UCUM = "http://unitsofmeasure.org"
 NOW = datetime(2026, 3, 14, 11, 30, tzinfo=UTC)  # 11:30 in London (no summer time yet)
 
 
-@pytest.fixture
-def tara(db):
-    """A T4 injury, with a usual blood pressure of 110/70 (low, as is common after a high SCI)."""
-    return make_user(
-        "tara",
-        time_zone="Europe/London",
-        injury_level="T4",
-        usual_systolic=110,
-        usual_diastolic=70,
-    )
-
-
 def reading_rows(*readings, initial=0):
     data = {"readings-TOTAL_FORMS": str(len(readings)), "readings-INITIAL_FORMS": str(initial)}
     for n, reading in enumerate(readings):
