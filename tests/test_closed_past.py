@@ -29,7 +29,7 @@ from sci_tracker.diary.models import (
     save_pain_problems,
 )
 from sci_tracker.diary.one_change import one_change
-from sci_tracker.trends import aggregates
+from sci_tracker.trends import aggregates, months
 from sci_tracker.trends.aggregates import (
     Period,
     daily,
@@ -333,6 +333,22 @@ def fresh_hours(owner, period: Period) -> list[int]:
     return counts
 
 
+def fresh_months(owner, days) -> list:
+    """The months of a day series as months.months_in gives them: each the fold of its days
+    (aggregates.monthly), its pain problems' means and its hours, counted from every row."""
+    found = []
+    for first, last, figures in aggregates.monthly(days):
+        month_days = days.window(Period(first, last))
+        problems = {}
+        for problem in month_days.problems:
+            value, count = aggregates.mean(problem.average)
+            if count:
+                problems[(problem.slot, problem.name)] = (value, count)
+        hours = fresh_hours(owner, Period(first, last))
+        found.append(months.Month(first, last, figures, problems, hours))
+    return found
+
+
 @settings(
     max_examples=40,
     deadline=None,
@@ -360,6 +376,10 @@ def test_a_kept_range_always_shows_what_a_fresh_read_shows(db, zone, steps):
                 assert found.problems_rolling == once.problems_rolling
                 # And the monthly table's rows, the closed past's months kept.
                 assert found.monthly() == aggregates.monthly(days)
+                # The months a long range is charted by (whole closed ones read from their
+                # rows, written by an earlier view of another version maybe) equal a fold of
+                # the days read afresh.
+                assert months.months_in(reader, period) == fresh_months(reader, days)
                 # What was tried (kept counts) equals a count of every use.
                 tried = intervention_stats(reader, period)
                 counted = {(i.slug, effect): n for i in tried for effect, n in i.effects.items()}

@@ -689,8 +689,10 @@ def test_it_serves_the_chart_data_as_json(alice, alice_client, frozen):
     ]
     assert sum(data["spasms_by_hour"]["all"]) == 6
     assert data["spasms_by_hour"]["all"][23] == 3
+    assert data["grain"] == "day"
     assert set(data) == {
         "version",
+        "grain",
         "from",
         "to",
         "time_zone",

@@ -298,11 +298,7 @@ def daily_over(owner, periods: list) -> list[Daily]:
     if not periods:
         return []
     # Compiled once a process for each number of periods (core.plain_sql.rows_for).
-    bounds = {
-        f"{edge}{n}": getattr(period, edge)
-        for n, period in enumerate(periods)
-        for edge in ("start", "end")
-    }
+    bounds = period_bounds(periods)
     by_check_in = {row[0]: row for row in plain_sql.rows_for(_check_ins, owner=owner.pk, **bounds)}
     by_spasms = {
         day: (episodes, night)
@@ -321,7 +317,17 @@ def daily_over(owner, periods: list) -> list[Daily]:
     ]
 
 
-def _within(field: str, bounds: dict, **each) -> Q:
+def period_bounds(periods: list[Period]) -> dict:
+    """The periods' first and last days as query values (start0, end0, start1...), for
+    `within`."""
+    return {
+        f"{edge}{n}": getattr(period, edge)
+        for n, period in enumerate(periods)
+        for edge in ("start", "end")
+    }
+
+
+def within(field: str, bounds: dict, **each) -> Q:
     """`field` in any of the periods whose days `bounds` holds (start0, end0, start1...), with
     the conditions `each` in each of them (the owner): each period is then a range of the
     (owner, day) index, where conditions outside them made the database read all of the
@@ -336,17 +342,17 @@ def _within(field: str, bounds: dict, **each) -> Q:
 
 def _check_ins(owner: int, **bounds) -> QuerySet:
     # The person's and out of the bin in each period: the (owner, date) index holds those alone.
-    checked = CheckIn.objects.filter(_within("date", bounds, owner=owner, deleted_at__isnull=True))
+    checked = CheckIn.objects.filter(within("date", bounds, owner=owner, deleted_at__isnull=True))
     return checked.values_list(*CHECK_IN_FIELDS).order_by()
 
 
 def _spasm_days(owner: int, **bounds) -> QuerySet:
-    days = SpasmDay.objects.filter(_within("day", bounds, owner=owner))
+    days = SpasmDay.objects.filter(within("day", bounds, owner=owner))
     return days.values_list("day", "episodes", "night").order_by()
 
 
 def _pain_days(owner: int, **bounds) -> QuerySet:
-    return pain_day_rows(PainDay.objects.filter(_within("day", bounds, owner=owner)))
+    return pain_day_rows(PainDay.objects.filter(within("day", bounds, owner=owner)))
 
 
 def _assemble(days: list, check_ins: dict, spasms: dict, pain_entries) -> Daily:
@@ -755,6 +761,7 @@ def chart_data(owner, found):
     by_day = found.by_day
     return {
         "version": 1,
+        "grain": "day",
         "from": found.period.start.isoformat(),
         "to": found.period.end.isoformat(),
         "time_zone": owner.time_zone,
@@ -791,6 +798,14 @@ def chart_data(owner, found):
             "count": by_day.night_wakings,
             "count_7d": found.rolling["night_wakings"],
         },
+        **chart_marks(found.events, found.visits, found.by_hour),
+    }
+
+
+def chart_marks(events: list, visits: list, by_hour: list[int]) -> dict:
+    """The charts' treatment events and clinic visits, and spasms by the hour: the same in the
+    JSON of a range charted by day and by month (trends.months)."""
+    return {
         "events": [
             {
                 "date": event.date.isoformat(),
@@ -798,7 +813,7 @@ def chart_data(owner, found):
                 "label": event.get_event_kind_display(),
                 "details": event.described,
             }
-            for event in found.events
+            for event in events
         ]
         + [
             {
@@ -808,9 +823,9 @@ def chart_data(owner, found):
                 "details": _("Modified Ashworth ratings by %(clinicians)s")
                 % {"clinicians": visit.clinicians},
             }
-            for visit in found.visits
+            for visit in visits
         ],
-        "spasms_by_hour": {"all": found.by_hour, "night_hours": list(NIGHT_HOURS)},
+        "spasms_by_hour": {"all": by_hour, "night_hours": list(NIGHT_HOURS)},
     }
 
 
@@ -1348,7 +1363,7 @@ def before_and_after(owner, events, today, window: "Window | None" = None):
         (w.before(event.date), w.after(event.date))
         for event, w in zip(events, windows.values(), strict=True)
     ]
-    spans = _joined(
+    spans = fewest_periods(
         [
             shown(Period(period.start, min(period.end, today)))
             for pair in asked
@@ -1388,7 +1403,7 @@ def before_and_after(owner, events, today, window: "Window | None" = None):
     return results
 
 
-def _joined(periods: list) -> list:
+def fewest_periods(periods: list) -> list:
     """The days of these periods (None left out) as the fewest sorted periods: overlapping
     and touching ones joined."""
     joined = []

@@ -26,6 +26,7 @@ from sci_tracker.trends import (
     by_the_hour,
     care_weeks,
     insights,
+    months,
     sciset_weeks,
     summaries,
 )
@@ -432,8 +433,10 @@ def chart_json(person, period: Period, window: Window) -> str:
     key = json_key(person, period, window)
     body = cache.get(key)
     if body is None:
-        found = cached_overview(person, period, window)
-        chart = aggregates.chart_data(person, found)
+        if months.by_month(period):  # the period lies inside the window: no day outside it
+            chart = months.chart_data(person, period)
+        else:
+            chart = aggregates.chart_data(person, cached_overview(person, period, window))
         chart["ad_episodes"] = ad_episodes.as_json(person, ad_episodes.episodes_in(person, period))
         body = json.dumps(chart, cls=DjangoJSONEncoder)
         cache.set(key, body, CACHE_SECONDS)

@@ -73,9 +73,31 @@
     year: "numeric",
   });
 
+  const monthFormat = new Intl.DateTimeFormat(LANGUAGE, {
+    timeZone: "UTC",
+    month: "long",
+    year: "numeric",
+  });
+
   // Legend values show only while the pointer is over a day (idx is null otherwise).
   function formatDay(u, seconds, seriesIdx, idx) {
     return idx == null || seconds == null ? "" : dayFormat.format(new Date(seconds * 1000));
+  }
+
+  function formatMonth(u, seconds, seriesIdx, idx) {
+    return idx == null || seconds == null ? "" : monthFormat.format(new Date(seconds * 1000));
+  }
+
+  // A range over a year comes a point a month (grain "month"): each value the month's mean,
+  // and no 7-day averages.
+  function byMonth(data) {
+    return data.grain === "month";
+  }
+
+  // The series that have values: by month, the 7-day averages are not sent.
+  function present(series, values) {
+    const kept = series.map((one, i) => [one, values[i]]).filter(([, list]) => list !== undefined);
+    return [kept.map(([one]) => one), kept.map(([, list]) => list)];
   }
 
   function formatValue(u, value, seriesIdx, idx) {
@@ -363,10 +385,13 @@
   };
 
   function timeOptions(data, series, axes, scales) {
+    const x = byMonth(data)
+      ? { label: gettext("Month"), value: formatMonth }
+      : { label: gettext("Day"), value: formatDay };
     return {
       height: HEIGHT,
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
-      series: [{ label: gettext("Day"), value: formatDay }, ...series],
+      series: [x, ...series],
       axes: [xTimeAxis(), ...axes],
       scales: { x: { time: true }, ...scales },
       legend,
@@ -378,29 +403,39 @@
 
   function painChart(data) {
     const pain = data.pain;
-    const series = [
-      pointSeries(gettext("Daily average"), C.blue, "circle", { size: 5 }),
-      pointSeries(gettext("Daily worst"), C.vermillion, "diamond", { hollow: true, size: 6 }),
+    const monthly = byMonth(data);
+    let series = [
+      pointSeries(monthly ? gettext("Monthly average") : gettext("Daily average"), C.blue, "circle", { size: 5 }),
+      pointSeries(monthly ? gettext("Worst, monthly average") : gettext("Daily worst"), C.vermillion, "diamond", {
+        hollow: true,
+        size: 6,
+      }),
       lineSeries(gettext("7-day average"), P.ink, DASH.solid, { width: 3 }),
     ];
-    const values = [pain.average, pain.worst, pain.average_7d];
+    let values = [pain.average, pain.worst, pain.average_7d];
     const problems = pain.problems || [];
     if (problems.length >= 2) {
+      const label = monthly ? gettext("%(problem)s, monthly") : gettext("%(problem)s, 7-day");
       problems.forEach((problem, i) => {
         const style = PROBLEM_STYLES[i % PROBLEM_STYLES.length];
-        series.push(lineSeries(interpolate(gettext("%(problem)s, 7-day"), { problem: problem.name }, true), style.colour, style.dash));
-        values.push(problem.average_7d);
+        series.push(lineSeries(interpolate(label, { problem: problem.name }, true), style.colour, style.dash));
+        values.push(monthly ? problem.average : problem.average_7d);
       });
     }
+    [series, values] = present(series, values);
     const scales = { y: { range: [0, 10] } };
     return { options: timeOptions(data, series, [yAxis(gettext("Pain (0-10)"))], scales), values };
   }
 
   function spasmsChart(data) {
     const spasms = data.spasms;
-    const series = [
-      pointSeries(gettext("Spasms"), C.blue, "circle", { size: 5 }),
-      pointSeries(gettext("At night"), C.vermillion, "diamond", { hollow: true, size: 6 }),
+    const monthly = byMonth(data);
+    let series = [
+      pointSeries(monthly ? gettext("Spasms a day, monthly average") : gettext("Spasms"), C.blue, "circle", { size: 5 }),
+      pointSeries(monthly ? gettext("At night, monthly average") : gettext("At night"), C.vermillion, "diamond", {
+        hollow: true,
+        size: 6,
+      }),
       lineSeries(gettext("Spasms, 7-day average"), C.blue, DASH.solid, { width: 3 }),
       lineSeries(gettext("At night, 7-day average"), C.vermillion, DASH.dashed, { width: 2.5 }),
       // Penn score, one a day: points, as a line joining them zigzags over everything else.
@@ -411,7 +446,7 @@
         scale: "psfs",
       }),
     ];
-    const values = [
+    let values = [
       spasms.count,
       spasms.night,
       spasms.count_7d,
@@ -419,6 +454,7 @@
       spasms.psfs_frequency,
       spasms.psfs_severity,
     ];
+    [series, values] = present(series, values);
     const axes = [
       yAxis(gettext("Spasms a day"), { incrs: WHOLE_STEPS }),
       yAxis(gettext("Penn scale"), { scale: "psfs", side: 1, grid: false, incrs: [1] }),
@@ -442,11 +478,12 @@
   // The check-in's spasticity rating: one a day, with its 7-day average.
   function spasticityChart(data) {
     const spasticity = data.spasticity;
-    const series = [
-      pointSeries(gettext("Daily rating"), C.green, "square", { size: 6 }),
+    let series = [
+      pointSeries(byMonth(data) ? gettext("Monthly average") : gettext("Daily rating"), C.green, "square", { size: 6 }),
       lineSeries(gettext("7-day average"), P.ink, DASH.solid, { width: 3 }),
     ];
-    const values = [spasticity.rating, spasticity.rating_7d];
+    let values = [spasticity.rating, spasticity.rating_7d];
+    [series, values] = present(series, values);
     const axes = [yAxis(gettext("Spasticity (0-10)"))];
     return { options: timeOptions(data, series, axes, { y: { range: [0, 10] } }), values };
   }
@@ -454,11 +491,15 @@
   // Times spasms or pain woke the person, from the check-in, with the 7-day average.
   function wakingsChart(data) {
     const wakings = data.night_wakings;
-    const series = [
-      pointSeries(gettext("Wakings"), C.vermillion, "diamond", { hollow: true, size: 6 }),
+    let series = [
+      pointSeries(byMonth(data) ? gettext("Wakings, monthly average") : gettext("Wakings"), C.vermillion, "diamond", {
+        hollow: true,
+        size: 6,
+      }),
       lineSeries(gettext("7-day average"), P.ink, DASH.solid, { width: 3 }),
     ];
-    const values = [wakings.count, wakings.count_7d];
+    let values = [wakings.count, wakings.count_7d];
+    [series, values] = present(series, values);
     const axes = [yAxis(gettext("Wakings a night"), { incrs: WHOLE_STEPS })];
     return { options: timeOptions(data, series, axes, { y: { range: fromZero(4) } }), values };
   }

@@ -167,3 +167,16 @@ def test_it_draws_the_weekly_sci_set_line_within_a_phone(page, live_server, cons
     expect(section.get_by_role("img")).to_have_accessible_name(re.compile("SCI-SET"))
     assert_accessible(page)
     assert console_errors == []
+
+
+def test_it_draws_a_range_of_years_a_point_a_month(page, live_server, console_errors, dee):
+    checkin(dee, dee.local_today() - timedelta(days=500), pain_average=4)
+    sign_in(page, live_server, dee.email)
+    page.goto(f"{live_server.url}/trends/?range=all")
+    for chart in CHARTS:
+        expect(page.locator(f'[data-chart="{chart}"]')).to_have_attribute("data-drawn", "yes")
+    assert page.locator(".trend-chart-error").count() == 0
+    pain = page.locator('[data-chart="pain"]')
+    expect(pain.get_by_text("Monthly average", exact=True)).to_be_visible()
+    expect(pain.get_by_text("7-day average")).to_have_count(0)
+    assert console_errors == []

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.db import models
+
+
+class MonthFigures(models.Model):
+    """One whole month of a person's closed past (diary.closed_past) folded into its figures,
+    for charts of ranges over a year (trends.months): read as one row where its days were
+    thirty. Written by the first read that needs it; a change that may alter a closed day moves
+    the person's past version on, and a row of another version is never read again."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="month_figures"
+    )
+    month = models.DateField()  # its first day
+    past_version = models.PositiveBigIntegerField()
+    time_zone = models.CharField(max_length=64)
+    layout = models.PositiveSmallIntegerField()  # trends.months.LAYOUT when written
+    figures = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "month"], name="trends_monthfigures_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}"

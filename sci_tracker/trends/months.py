@@ -1,0 +1,241 @@
+"""Ranges over a year, a point a month: what the charts' JSON draws for them
+(trends.views.chart_json).
+
+The whole months of the closed past (diary.closed_past) are read as one stored row each
+(trends.models.MonthFigures); the days before the first of them and after the last are read and
+folded as before. Twenty years read about 240 rows and the last months' days, where they read
+7,300 days and worked each out.
+
+A month's row is written by the first read that finds it missing, with the person's past version
+and zone. Any change that may alter a closed day moves that version on, so a row of another
+version is never read again (it is written over when its month is next asked for). A row holds
+what `aggregates.monthly` folds from the month's days, in JSON, which gives every float back
+unchanged: a month reads the same from its row as from its days.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import QuerySet
+
+from sci_tracker.core import plain_sql
+from sci_tracker.diary.closed_past import month_start
+from sci_tracker.diary.models import SpasmHour
+from sci_tracker.trends import aggregates
+from sci_tracker.trends.aggregates import Daily, Period
+from sci_tracker.trends.models import MonthFigures
+
+# What a row's figures hold and how; rows of another layout are not read.
+LAYOUT = 1
+# Ranges longer than this are charted a point a month, as the overview's tables list months.
+MONTHLY_DAYS = 366
+
+
+@dataclass(frozen=True)
+class Month:
+    """A calendar month's figures (or the part of it in a range)."""
+
+    first: date
+    last: date
+    figures: dict  # measure -> (mean, or median of an ordinal scale; days recorded)
+    problems: dict  # (slot, name) -> (mean, days recorded)
+    hours: list  # spasms in each local hour, 0 to 23
+
+
+def by_month(period: Period) -> bool:
+    """Whether a range is charted a point a month."""
+    return period.length > MONTHLY_DAYS
+
+
+def months_in(owner, period: Period) -> list[Month]:
+    """The period's months, its first and last maybe in part: the whole months of the closed
+    past from their rows (written here when missing), the other days read. One query for the
+    rows, `daily_over`'s three and one for the hours, however long the period, and one more
+    writing the months that were missing."""
+    whole = _whole_closed_months(owner, period)
+    stored = _stored(owner, whole)
+    missing = [first for first in whole if first not in stored]
+    spans = aggregates.fewest_periods([*_around(period, whole), *_month_periods(missing)])
+    if len(spans) > aggregates.MOST_SPANS:  # months missing here and there: read them all
+        spans = [period]
+    hours = _hours_by_day(owner, spans)
+    found = {}
+    for days in aggregates.daily_over(owner, spans):
+        for month in _folded(days, hours):
+            found[month.first] = month
+    if missing:
+        _store(owner, [found[first] for first in missing])
+    return sorted([*found.values(), *stored.values()], key=lambda month: month.first)
+
+
+def _whole_closed_months(owner, period: Period) -> list[date]:
+    """The first days of the months wholly inside the period's closed part."""
+    closed = aggregates.closed_part(owner, period)
+    if closed is None:
+        return []
+    first = month_start(closed.start) if closed.start.day == 1 else _next_month(closed.start)
+    found = []
+    while _next_month(first) - timedelta(days=1) <= closed.end:
+        found.append(first)
+        first = _next_month(first)
+    return found
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=31)).replace(day=1)
+
+
+def _month_periods(firsts: list[date]) -> list[Period]:
+    return [Period(first, _next_month(first) - timedelta(days=1)) for first in firsts]
+
+
+def _around(period: Period, whole: list[date]) -> list[Period]:
+    """The period's days before its first whole closed month and after its last (all of them
+    when there is none)."""
+    if not whole:
+        return [period]
+    after = _next_month(whole[-1])
+    return [
+        span
+        for span in (
+            Period(period.start, whole[0] - timedelta(days=1)) if period.start < whole[0] else None,
+            Period(after, period.end) if after <= period.end else None,
+        )
+        if span
+    ]
+
+
+def _folded(by_day: Daily, hours: dict) -> list[Month]:
+    """The days (one after another) as months, with the pain problems' means and the hours."""
+    found = []
+    start = by_day.days[0] if by_day.days else None
+    for first, last, figures in aggregates.monthly(by_day):
+        cut = slice((first - start).days, (last - start).days + 1)
+        problems = {}
+        for problem in by_day.problems:
+            value, days = aggregates.mean(problem.average[cut])
+            if days:
+                problems[(problem.slot, problem.name)] = (value, days)
+        counts = [0] * 24
+        for day in by_day.days[cut]:
+            for hour, episodes in hours.get(day, ()):
+                counts[hour] += episodes
+        found.append(Month(first, last, figures, problems, counts))
+    return found
+
+
+def _hours_by_day(owner, spans: list[Period]) -> dict:
+    """{day: [(hour, spasms)]} of the spans: one query."""
+    if not spans:
+        return {}
+    bounds = aggregates.period_bounds(spans)
+    found = {}
+    for day, hour, episodes in plain_sql.rows_for(_hour_rows, owner=owner.pk, **bounds):
+        found.setdefault(day, []).append((hour, episodes))
+    return found
+
+
+def _hour_rows(owner: int, **bounds) -> QuerySet:
+    hours = SpasmHour.objects.filter(aggregates.within("day", bounds, owner=owner))
+    return hours.values_list("day", "hour", "episodes").order_by()
+
+
+def _version(owner) -> dict:
+    return {"past_version": owner.past_version, "time_zone": owner.time_zone, "layout": LAYOUT}
+
+
+def _stored(owner, firsts: list[date]) -> dict[date, Month]:
+    if not firsts:
+        return {}
+    rows = MonthFigures.objects.filter(
+        owner=owner, month__gte=firsts[0], month__lte=firsts[-1], **_version(owner)
+    ).values_list("month", "figures")
+    return {first: _unpacked(first, figures) for first, figures in rows}
+
+
+def _store(owner, months: list[Month]) -> None:
+    version = _version(owner)
+    MonthFigures.objects.bulk_create(
+        [
+            MonthFigures(owner=owner, month=month.first, figures=_packed(month), **version)
+            for month in months
+        ],
+        update_conflicts=True,
+        unique_fields=["owner", "month"],
+        update_fields=[*version, "figures"],
+    )
+
+
+def _packed(month: Month) -> dict:
+    return {
+        "figures": {name: list(figure) for name, figure in month.figures.items()},
+        "problems": [[slot, name, *figure] for (slot, name), figure in month.problems.items()],
+        "hours": month.hours,
+    }
+
+
+def _unpacked(first: date, packed: dict) -> Month:
+    return Month(
+        first,
+        _next_month(first) - timedelta(days=1),
+        {name: tuple(figure) for name, figure in packed["figures"].items()},
+        {(slot, name): (value, days) for slot, name, value, days in packed["problems"]},
+        packed["hours"],
+    )
+
+
+def chart_data(owner, period: Period) -> dict:
+    """The charts' JSON of a range charted by month (documented in docs/formats.md): each list
+    lined up with `days`, the first day of each month (or of the range), each value the month's
+    mean (the median of the Penn scale's answers) over its days with one."""
+    months = months_in(owner, period)
+
+    def series(name: str) -> list:
+        return [_rounded(month.figures[name][0]) for month in months]
+
+    problems = sorted({key for month in months for key in month.problems})
+    by_hour = [sum(month.hours[hour] for month in months) for hour in range(24)]
+    return {
+        "version": 1,
+        "grain": "month",
+        "from": period.start.isoformat(),
+        "to": period.end.isoformat(),
+        "time_zone": owner.time_zone,
+        "days": [month.first.isoformat() for month in months],
+        "pain": {
+            "average": series("pain_average"),
+            "worst": series("pain_worst"),
+            "problems": [
+                {
+                    "slot": slot,
+                    "name": name,
+                    "average": [
+                        _rounded(month.problems.get((slot, name), (None, 0))[0]) for month in months
+                    ],
+                }
+                for slot, name in problems
+            ],
+        },
+        "spasms": {
+            "count": series("spasms"),
+            "night": series("night_spasms"),
+            "psfs_frequency": series("psfs_frequency"),
+            "psfs_severity": series("psfs_severity"),
+        },
+        "interference": {
+            "activities": series("interference_activities"),
+            "mood": series("interference_mood"),
+            "sleep": series("interference_sleep"),
+        },
+        "spasticity": {"rating": series("spasticity")},
+        "night_wakings": {"count": series("night_wakings")},
+        **aggregates.chart_marks(
+            aggregates.treatment_events(owner, period),
+            aggregates.clinic_visits(owner, period),
+            by_hour,
+        ),
+    }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
