@@ -16,7 +16,7 @@ unchanged: a month reads the same from its row as from its days.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from sci_tracker.core import plain_sql
 from sci_tracker.diary.closed_past import month_start
@@ -147,10 +147,25 @@ def _version(owner) -> dict:
 def _stored(owner, firsts: list[date]) -> dict[date, Month]:
     if not firsts:
         return {}
-    rows = MonthFigures.objects.filter(
-        owner=owner, month__gte=firsts[0], month__lte=firsts[-1], **_version(owner)
-    ).values_list("month", "figures")
+    rows = plain_sql.rows_for(
+        _stored_rows, LAYOUT, owner=owner.pk, since=firsts[0], until=firsts[-1]
+    )
     return {first: _unpacked(first, figures) for first, figures in rows}
+
+
+def _stored_rows(layout: int, owner: int, since: date, until: date) -> QuerySet:
+    """The rows of the person's past version and zone as the account holds them now: compiled
+    once a process (core.plain_sql), since the ORM took longer to build this query than the
+    database to answer it. The layout is a constant, part of the statement."""
+    rows = MonthFigures.objects.filter(
+        owner=owner,
+        month__gte=since,
+        month__lte=until,
+        layout=layout,
+        past_version=F("owner__past_version"),
+        time_zone=F("owner__time_zone"),
+    )
+    return rows.values_list("month", "figures").order_by()
 
 
 def _store(owner, months: list[Month]) -> None:
