@@ -27,7 +27,7 @@ from sci_tracker.trends.models import MonthFigures
 
 # What a row's figures hold and how; rows of another layout are not read.
 LAYOUT = 1
-# Ranges longer than this are charted a point a month, as the overview's tables list months.
+# Ranges longer than this are charted a point a month, and the overview's tables list months.
 MONTHLY_DAYS = 366
 
 

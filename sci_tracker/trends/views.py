@@ -37,8 +37,9 @@ from sci_tracker.trends.templatetags.trends import heat as heat_class
 from sci_tracker.trends.window import EVERY_DAY, Window
 
 CACHE_SECONDS = 6 * 60 * 60
-DAILY_TABLE_DAYS = 92  # longer ranges list weekly means, so a table stays readable
-WEEKLY_TABLE_DAYS = 366  # and ranges over a year monthly means: hundreds of weeks read as none
+# Longer ranges list weekly means, so a table stays readable; ranges over a year list monthly
+# means (months.by_month, as their charts draw them): hundreds of weeks read as none.
+DAILY_TABLE_DAYS = 92
 HEAT_MAP_WEEKS = 53
 # The SCI-SET table's latest weeks (its line draws them all): ten years of weekly answers would
 # be a table of 522 rows.
@@ -167,7 +168,7 @@ def overview(request, person):
         "review": review_panel(person, request.access),
         "data_url": f"{reverse('trends:data', kwargs=scope_kwargs(request))}?{data_query}",
         "by_week": period.length > DAILY_TABLE_DAYS,
-        "by_month": period.length > WEEKLY_TABLE_DAYS,
+        "by_month": months.by_month(period),
         **cached_body(
             request,
             "overview-html",
@@ -198,7 +199,7 @@ def overview_figures(person, period, window) -> dict:
     by_day = found.by_day
     spasticity = aggregates.rating_figures(by_day.days, by_day.spasticity)
     wakings = aggregates.waking_figures(by_day.days, by_day.night_wakings)
-    by_month = period.length > WEEKLY_TABLE_DAYS
+    by_month = months.by_month(period)
     return {
         "found": found,
         "summaries": {
@@ -228,7 +229,7 @@ def records_figures(person, period: Period) -> dict:
     """What the overview's sections drawn from the other records show (see
     trends/overview_records.html): autonomic dysreflexia, SCI-SET, bladder, bowel and skin, and
     medicines."""
-    by_month = period.length > WEEKLY_TABLE_DAYS
+    by_month = months.by_month(period)
     return {
         "by_month": by_month,
         **ad_context(person, period),
@@ -292,7 +293,7 @@ def table_rows(found):
             rows.append({"label": dated(day), **row})
         return rows
     rows = []
-    by_month = found.period.length > WEEKLY_TABLE_DAYS
+    by_month = months.by_month(found.period)
     first_dated, last_dated = short_dates(year=False), short_dates()
     span = _("%(first)s to %(last)s")
     for first, last, figures in found.monthly() if by_month else aggregates.weekly(by_day):
