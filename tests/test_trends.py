@@ -37,6 +37,7 @@ from sci_tracker.diary.models import (
 from sci_tracker.sharing.models import ShareLink
 from sci_tracker.trends import aggregates
 from sci_tracker.trends.aggregates import Period
+from sci_tracker.trends.templatetags.trends import days_in_brackets
 from sci_tracker.trends.views import json_key
 from tests.conftest import diary_queries, make_user, text_of
 from tests.entries import (
@@ -543,6 +544,25 @@ def test_it_says_when_the_window_after_an_event_has_not_ended(alice, alice_clien
     assert "Changed a medicine&#x27;s dose, 17 Mar 2026" in response.text
     assert "The window after has not ended yet" in response.text
     assert "Not shown: 27 days before and 0 after" in response.text
+
+
+def test_it_gives_each_side_of_an_event_its_days_in_the_readers_language(alice, alice_client):
+    with time_machine.travel(FROZEN, tick=False):
+        for offset in range(-80, 1):
+            checkin(alice, TODAY + timedelta(days=offset), pain_average=4, pain_worst=5)
+        event(alice, TODAY - timedelta(days=40), kind="medicine-change")
+        page = reverse("trends:interventions")
+        english = text_of(alice_client.get(page, {"range": "90d"}).text)
+        alice.language = "es"
+        alice.save()
+        spanish = text_of(alice_client.get(page, {"range": "90d"}).text)
+    # Four weeks before, days 7 to 34 after: 28 days on each side.
+    assert "Leg pain (average, 0-10) 4.0 (28 days) 4.0 (28 days)" in english
+    with translation.override("es"):
+        pain = str(aggregates.PAIN_AVERAGE)
+    assert f"{pain} 4,0 (28 días) 4,0 (28 días)" in spanish
+    with translation.override("en-gb"):
+        assert (days_in_brackets(1), days_in_brackets(2)) == ("(1 day)", "(2 days)")
 
 
 # The pages ---------------------------------------------------------------------------------

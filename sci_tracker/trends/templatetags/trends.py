@@ -1,7 +1,7 @@
 import html
 
 from django import template
-from django.utils.formats import get_format
+from django.utils.formats import get_format, localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
@@ -12,6 +12,13 @@ def escape(text) -> str:
     """Django's escape without its check for lazy text on every call (str() settles any): the
     rows below escape thousands of cells."""
     return html.escape(str(text))
+
+
+@register.filter
+def days_in_brackets(days: int) -> str:
+    """ "(7 days)" beside a figure in a table's row: a filter, where a {% blocktranslate count %}
+    in each row cost a fifth of the what-helped page's drawing."""
+    return ngettext("(%(days)s day)", "(%(days)s days)", days) % {"days": localize(days)}
 
 
 @register.filter
