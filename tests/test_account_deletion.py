@@ -63,6 +63,7 @@ from sci_tracker.sharing.models import (
     VisitMeasure,
 )
 from sci_tracker.trends.models import MonthFigures
+from sci_tracker.trends.months import LAYOUT
 from tests.conftest import PASSWORD
 from tests.entries import (
     NOW,
@@ -158,7 +159,12 @@ MAKERS = {
     PainTriggerDay: lambda person, other: pain(person).triggers.add(builtin(Trigger, "cold")),
     # A closed month's figures, which a chart of a long range writes.
     MonthFigures: lambda person, other: MonthFigures.objects.create(
-        owner=person, month=date(2025, 1, 1), past_version=0, time_zone="UTC", layout=1, figures={}
+        owner=person,
+        month=date(2025, 1, 1),
+        past_version=0,
+        time_zone="UTC",
+        layout=LAYOUT,
+        figures={},
     ),
     Medicine: lambda person, other: medicine(person, "Baclofen"),
     # A dose of one's own, and one logged for the other person as their carer.

@@ -29,6 +29,7 @@ from sci_tracker.trends.models import MonthFigures
 LAYOUT = 1
 # Ranges longer than this are charted a point a month, and the overview's tables list months.
 MONTHLY_DAYS = 366
+NEXT = -1  # month_start's months back: the month after
 
 
 @dataclass(frozen=True)
@@ -73,20 +74,20 @@ def _whole_closed_months(owner, period: Period) -> list[date]:
     closed = aggregates.closed_part(owner, period)
     if closed is None:
         return []
-    first = month_start(closed.start) if closed.start.day == 1 else _next_month(closed.start)
+    first = month_start(closed.start, 0 if closed.start.day == 1 else NEXT)
     found = []
-    while _next_month(first) - timedelta(days=1) <= closed.end:
+    while _last_day(first) <= closed.end:
         found.append(first)
-        first = _next_month(first)
+        first = month_start(first, NEXT)
     return found
 
 
-def _next_month(day: date) -> date:
-    return (day.replace(day=1) + timedelta(days=31)).replace(day=1)
+def _last_day(first: date) -> date:
+    return aggregates.week_or_month(first, by_month=True)[1]
 
 
 def _month_periods(firsts: list[date]) -> list[Period]:
-    return [Period(first, _next_month(first) - timedelta(days=1)) for first in firsts]
+    return [Period(first, _last_day(first)) for first in firsts]
 
 
 def _around(period: Period, whole: list[date]) -> list[Period]:
@@ -94,7 +95,7 @@ def _around(period: Period, whole: list[date]) -> list[Period]:
     when there is none)."""
     if not whole:
         return [period]
-    after = _next_month(whole[-1])
+    after = month_start(whole[-1], NEXT)
     return [
         span
         for span in (
@@ -192,7 +193,7 @@ def _packed(month: Month) -> dict:
 def _unpacked(first: date, packed: dict) -> Month:
     return Month(
         first,
-        _next_month(first) - timedelta(days=1),
+        _last_day(first),
         {name: tuple(figure) for name, figure in packed["figures"].items()},
         {(slot, name): (value, days) for slot, name, value, days in packed["problems"]},
         packed["hours"],
