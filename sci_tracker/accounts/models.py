@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sci_tracker.core import plain_sql
 from sci_tracker.core.addresses import normalise_email
+from sci_tracker.core.choice_labels import quick_choice_labels
 from sci_tracker.core.languages import language_names
 
 # Neurological levels from the top of the spine down; the order matters (see ad_risk).
@@ -119,6 +120,7 @@ class UserManager(BaseUserManager):
 VERSIONS = ("diary_version", "past_version", "records_version")
 
 
+@quick_choice_labels
 class User(AbstractBaseUser, PermissionsMixin):
     """An account: the person with SCI, and later a carer or clinician, signs in by e-mail."""
 

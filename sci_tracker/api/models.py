@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
+from sci_tracker.core.choice_labels import quick_choice_labels
+
 # Every token starts with this, so a token pasted somewhere it should not be is easy to spot.
 TOKEN_START = "sct_"  # noqa: S105 - a marker at the start of every token, not a secret
 # How many characters of a token the profile shows to tell tokens apart (never enough to use).
@@ -45,6 +47,7 @@ class TokenQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True)
 
 
+@quick_choice_labels
 class PersonalAccessToken(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_tokens"

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from sci_tracker.core.choice_labels import quick_choice_labels
 from sci_tracker.reminders.schedule import in_quiet_hours
 
 
@@ -141,6 +142,7 @@ class PushSubscription(models.Model):
         return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
 
 
+@quick_choice_labels
 class SentReminder(models.Model):
     """A reminder claimed for sending: at most one per person, reminder and local day. The row
     is written before anything is sent, so of two workers the second finds it taken (the

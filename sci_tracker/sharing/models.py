@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from sci_tracker.core.addresses import normalise_email
+from sci_tracker.core.choice_labels import quick_choice_labels
 from sci_tracker.diary.models import diary_changed, only_choices
 
 
@@ -159,6 +160,7 @@ def _invited(address: str) -> Q:
     return Q(member__isnull=True, email=address)
 
 
+@quick_choice_labels
 class CareAccess(models.Model):
     """An invitation to a clinician or carer, by e-mail; once accepted, their standing access.
     Ending it keeps the row, so the access log can still say who it was."""
@@ -340,6 +342,7 @@ class AshworthScore(models.TextChoices):
     RIGID = "4", gettext_lazy("4: rigid in flexion or extension")
 
 
+@quick_choice_labels
 class VisitMeasure(models.Model):
     """One Modified Ashworth rating at a visit: a muscle group on one side, by a clinician."""
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from sci_tracker.core.choice_labels import quick_choice_labels
 from sci_tracker.diary import closed_past
 from sci_tracker.diary.models.entries import Entry, in_range, only_choices
 
@@ -104,6 +105,7 @@ class PressureStage(models.TextChoices):
     DEEP_TISSUE = "deep-tissue", _("Deep tissue injury: purple or maroon skin")
 
 
+@quick_choice_labels
 class CareEvent(Entry):
     """One bladder, bowel or skin event at a moment, with the details its kind may carry."""
 

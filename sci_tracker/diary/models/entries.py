@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sci_tracker.core import plain_sql
+from sci_tracker.core.choice_labels import quick_choice_labels
 from sci_tracker.core.locks import lock_person
 from sci_tracker.diary import closed_past, one_change, sciset
 from sci_tracker.diary.catalogue import PAIN_TYPE_GUIDES
@@ -278,6 +279,7 @@ class CatalogueItem(models.Model):
         return self.owner_id is None
 
 
+@quick_choice_labels
 class Trigger(CatalogueItem):
     class Category(models.TextChoices):
         BLADDER = "bladder", _("Bladder")
@@ -312,6 +314,7 @@ class Trigger(CatalogueItem):
         ]
 
 
+@quick_choice_labels
 class Intervention(CatalogueItem):
     class Category(models.TextChoices):
         PHYSICAL = "physical", _("Physical")
@@ -582,6 +585,7 @@ class RecallWindow(models.TextChoices):
 RECALL_PHRASES = {RecallWindow.PAST_24_HOURS: _("In the past 24 hours")}
 
 
+@quick_choice_labels
 class CheckIn(Entry):
     """The daily check-in: Penn Spasm Frequency Scale, spasticity, pain and interference."""
 
@@ -805,6 +809,7 @@ class SpasmImpact(models.TextChoices):
     WOKE_ME = "woke-me", _("Woke me up")
 
 
+@quick_choice_labels
 class SpasmEpisode(TimedEntry):
     changes_other_records = False  # not one of the other records (VersionedByOwner)
 
@@ -917,6 +922,7 @@ def pain_type_label(value: str) -> str:
     return str(dict(PainType.choices).get(value, "")) if value else ""
 
 
+@quick_choice_labels
 class PainProblem(VersionedByOwner, models.Model):
     """One of up to three ongoing pain problems a person follows, e.g. "burning in both feet".
 
@@ -1049,6 +1055,7 @@ class PainQuality(models.TextChoices):
     STIFFNESS = "stiffness", _("Stiffness")
 
 
+@quick_choice_labels
 class LegPainEntry(TimedEntry):
     changes_other_records = False  # not one of the other records (VersionedByOwner)
 
@@ -1131,6 +1138,7 @@ class InterventionUseQuerySet(models.QuerySet):
         return self.filter(Q(spasm__in=spasms.values("pk")) | Q(pain__in=pains.values("pk")))
 
 
+@quick_choice_labels
 class InterventionUse(FetchedRelations, VersionedByOwner, models.Model):
     """An intervention tried for one spasm or one bout of pain, with its dose and effect."""
 
@@ -1208,6 +1216,7 @@ MEDICINE_EVENT_KINDS = [
 DOSE_EVENT_KINDS = [EventKind.MEDICINE_START.value, EventKind.MEDICINE_CHANGE.value]
 
 
+@quick_choice_labels
 class TreatmentEvent(Entry):
     """A dated change that matters for trends; shown as a marker on the charts."""
 
@@ -1377,6 +1386,7 @@ class ADOutcome(models.TextChoices):
     NOT_SETTLED = "not-settled", _("Not settled when logged")
 
 
+@quick_choice_labels
 class ADEpisode(Entry):
     """An episode of autonomic dysreflexia, with the blood-pressure readings taken during it.
 

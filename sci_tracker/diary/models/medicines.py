@@ -16,6 +16,7 @@ from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from sci_tracker.core.choice_labels import quick_choice_labels
 from sci_tracker.core.moments import HoursLater
 from sci_tracker.diary.models.entries import Entry, EntryQuerySet, VersionedByOwner, only_choices
 from sci_tracker.diary.schedules import LATE_AFTER
@@ -76,6 +77,7 @@ COMMON_MEDICINES = [
 ]
 
 
+@quick_choice_labels
 class Medicine(VersionedByOwner, models.Model):
     """One medicine on the person's list. Its start, dose changes and stop are treatment events
     (see the module's docstring); a medicine with none of those is on the list, not yet started."""
@@ -141,6 +143,7 @@ class DoseQuerySet(EntryQuerySet):
         )
 
 
+@quick_choice_labels
 class MedicineDose(Entry):
     """A dose of one medicine. `occurred_at` is when it was taken; for a missed dose, the time
     it was due. `scheduled_for` is the scheduled time it answers (None for an as-needed dose)."""
