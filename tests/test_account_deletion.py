@@ -62,7 +62,8 @@ from sci_tracker.sharing.models import (
     ShareLink,
     VisitMeasure,
 )
-from sci_tracker.trends.models import MonthFigures
+from sci_tracker.trends import month_days
+from sci_tracker.trends.models import MonthDays, MonthFigures
 from sci_tracker.trends.months import LAYOUT
 from tests.conftest import PASSWORD
 from tests.entries import (
@@ -165,6 +166,15 @@ MAKERS = {
         time_zone="UTC",
         layout=LAYOUT,
         figures={},
+    ),
+    # A closed month's days, which a long range's first view writes.
+    MonthDays: lambda person, other: MonthDays.objects.create(
+        owner=person,
+        month=date(2025, 1, 1),
+        past_version=0,
+        time_zone="UTC",
+        layout=month_days.LAYOUT,
+        series={},
     ),
     Medicine: lambda person, other: medicine(person, "Baclofen"),
     # A dose of one's own, and one logged for the other person as their carer.

@@ -60,6 +60,7 @@ from sci_tracker.diary.models import (
     shown_name,
 )
 from sci_tracker.sharing.models import VisitMeasure, authors_shown
+from sci_tracker.trends import month_days
 
 if TYPE_CHECKING:
     from sci_tracker.trends.window import Window
@@ -161,6 +162,24 @@ class Daily:
         problems = [ProblemSeries(p.slot, p.name, pick(p.average)) for p in self.problems]
         return Daily(problems=problems, **series)
 
+    def packed(self) -> dict:
+        """The series without the days, as a month's row keeps them (trends.month_days)."""
+        return {
+            "series": {name: getattr(self, name) for name in DAY_SERIES},
+            "problems": [[p.slot, p.name, p.average] for p in self.problems],
+        }
+
+    @classmethod
+    def unpacked(cls, days: list, packed: dict) -> "Daily":
+        """The days `days` with the series `packed` holds for them (Daily.packed)."""
+        return cls(
+            days=days,
+            problems=[
+                ProblemSeries(slot, name, average) for slot, name, average in packed["problems"]
+            ],
+            **packed["series"],
+        )
+
 
 PAIN_DAY_FIELDS = ("day", "problem__slot", "problem__name", "total", "entries", "worst")
 
@@ -186,6 +205,8 @@ CHECK_IN_FIELDS = ["date", "pain_average", "pain_worst", *CHECK_IN_SERIES]
 
 
 NOTHING = Daily([], [], [], [], [], [], [], [], [], [], [], [], [])
+# Daily's series lined up with its days, the pain problems' apart.
+DAY_SERIES = [name for name in vars(NOTHING) if name not in ("days", "problems")]
 
 # A range with at least this many days of the closed past (diary.closed_past) keeps their
 # series (and their spasms by hour) in the cache under the person's past version, which only a
@@ -213,10 +234,50 @@ def daily(owner, period, window: "Window | None" = None):
         return found
 
     def read_whole(closed: Period) -> tuple[Daily, Daily]:
-        found = read(period)
+        found = _with_whole_months(owner, period, closed)
         return found.window(closed), found
 
     return with_closed_past("days", owner, period, read, read_whole, joined)
+
+
+def _with_whole_months(owner, period: Period, closed: Period) -> Daily:
+    """The period's days: the whole months of its closed part from their rows
+    (trends.month_days), written here when missing, the other days read. One query for the rows
+    and daily_over's three, however long the period, and one more writing the months that were
+    missing."""
+    firsts = month_days.whole_months(closed.start, closed.end)
+    stored = month_days.stored(owner, firsts)
+    missing = month_periods([first for first in firsts if first not in stored])
+    spans = fewest_periods([*around_months(period, firsts), *missing])
+    if len(spans) > MOST_SPANS:  # months missing here and there: read them all
+        spans, stored = [period], {}
+    parts = [
+        *daily_over(owner, spans),
+        *(Daily.unpacked(month.days, stored[month.start]) for month in month_periods([*stored])),
+    ]
+    found = joined_all(sorted(parts, key=lambda part: part.days[0]))
+    if missing:
+        month_days.store(owner, {month.start: found.window(month).packed() for month in missing})
+    return found
+
+
+def month_periods(firsts: list[date]) -> list[Period]:
+    """The months that start on these days."""
+    return [Period(first, month_days.last_day(first)) for first in firsts]
+
+
+def around_months(period: Period, firsts: list[date]) -> list[Period]:
+    """The period's days before the first of these months (one after another) and after the
+    last; all of them when there is none."""
+    if not firsts:
+        return [period]
+    after = month_days.last_day(firsts[-1]) + ONE_DAY
+    before = Period(period.start, firsts[0] - ONE_DAY) if period.start < firsts[0] else None
+    return [
+        span
+        for span in (before, Period(after, period.end) if after <= period.end else None)
+        if span
+    ]
 
 
 def with_closed_past(
@@ -270,23 +331,29 @@ def kept_key(what: str, owner, closed: Period) -> str:
 
 
 def joined(first: Daily, then: Daily) -> Daily:
-    """Two day series one after the other (`then`'s days follow `first`'s), each pain problem
-    given None on the days of the part that has no figures for it."""
+    """Two day series one after the other (`then`'s days follow `first`'s)."""
+    return joined_all([first, then])
 
-    def average(series: Daily, key: tuple) -> list:
-        found = next((p.average for p in series.problems if (p.slot, p.name) == key), None)
-        return [None] * len(series.days) if found is None else found
 
-    keys = sorted({(p.slot, p.name) for p in [*first.problems, *then.problems]})
+def joined_all(parts: list[Daily]) -> Daily:
+    """Day series one after another (each part's days follow the last's), each pain problem
+    given None on the days of a part that has no figures for it."""
+    by_part = [{(p.slot, p.name): p.average for p in part.problems} for part in parts]
+
+    def average(key: tuple) -> list:
+        return list(
+            chain.from_iterable(
+                problems[key] if key in problems else [None] * len(part.days)
+                for part, problems in zip(parts, by_part, strict=True)
+            )
+        )
+
+    keys = sorted({key for problems in by_part for key in problems})
     return Daily(
-        problems=[
-            ProblemSeries(slot, name, average(first, (slot, name)) + average(then, (slot, name)))
-            for slot, name in keys
-        ],
+        problems=[ProblemSeries(slot, name, average((slot, name))) for slot, name in keys],
         **{
-            name: values + getattr(then, name)
-            for name, values in vars(first).items()
-            if name != "problems"
+            name: list(chain.from_iterable(getattr(part, name) for part in parts))
+            for name in ("days", *DAY_SERIES)
         },
     )
 

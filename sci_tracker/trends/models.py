@@ -24,3 +24,28 @@ class MonthFigures(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m}"
+
+
+class MonthDays(models.Model):
+    """One whole month of a person's closed past (diary.closed_past) as its day series
+    (trends.aggregates.Daily), for ranges that read years of days (trends.month_days): one row
+    where the three per-day tables hold about ninety. Written by the first read that needs it;
+    a change that may alter a closed day moves the person's past version on, and a row of
+    another version is never read again."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="month_days"
+    )
+    month = models.DateField()  # its first day
+    past_version = models.PositiveBigIntegerField()
+    time_zone = models.CharField(max_length=64)
+    layout = models.PositiveSmallIntegerField()  # trends.month_days.LAYOUT when written
+    series = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "month"], name="trends_monthdays_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}"

@@ -14,14 +14,13 @@ unchanged: a month reads the same from its row as from its days.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import F, QuerySet
 
 from sci_tracker.core import plain_sql
-from sci_tracker.diary.closed_past import month_start
 from sci_tracker.diary.models import SpasmHour
-from sci_tracker.trends import aggregates
+from sci_tracker.trends import aggregates, month_days
 from sci_tracker.trends.aggregates import Daily, Period
 from sci_tracker.trends.models import MonthFigures
 
@@ -29,7 +28,6 @@ from sci_tracker.trends.models import MonthFigures
 LAYOUT = 1
 # Ranges longer than this are charted a point a month, and the overview's tables list months.
 MONTHLY_DAYS = 366
-NEXT = -1  # month_start's months back: the month after
 
 
 @dataclass(frozen=True)
@@ -56,7 +54,9 @@ def months_in(owner, period: Period) -> list[Month]:
     whole = _whole_closed_months(owner, period)
     stored = _stored(owner, whole)
     missing = [first for first in whole if first not in stored]
-    spans = aggregates.fewest_periods([*_around(period, whole), *_month_periods(missing)])
+    spans = aggregates.fewest_periods(
+        [*aggregates.around_months(period, whole), *aggregates.month_periods(missing)]
+    )
     if len(spans) > aggregates.MOST_SPANS:  # months missing here and there: read them all
         spans = [period]
     hours = _hours_by_day(owner, spans)
@@ -72,38 +72,7 @@ def months_in(owner, period: Period) -> list[Month]:
 def _whole_closed_months(owner, period: Period) -> list[date]:
     """The first days of the months wholly inside the period's closed part."""
     closed = aggregates.closed_part(owner, period)
-    if closed is None:
-        return []
-    first = month_start(closed.start, 0 if closed.start.day == 1 else NEXT)
-    found = []
-    while _last_day(first) <= closed.end:
-        found.append(first)
-        first = month_start(first, NEXT)
-    return found
-
-
-def _last_day(first: date) -> date:
-    return aggregates.week_or_month(first, by_month=True)[1]
-
-
-def _month_periods(firsts: list[date]) -> list[Period]:
-    return [Period(first, _last_day(first)) for first in firsts]
-
-
-def _around(period: Period, whole: list[date]) -> list[Period]:
-    """The period's days before its first whole closed month and after its last (all of them
-    when there is none)."""
-    if not whole:
-        return [period]
-    after = month_start(whole[-1], NEXT)
-    return [
-        span
-        for span in (
-            Period(period.start, whole[0] - timedelta(days=1)) if period.start < whole[0] else None,
-            Period(after, period.end) if after <= period.end else None,
-        )
-        if span
-    ]
+    return month_days.whole_months(closed.start, closed.end) if closed else []
 
 
 def _folded(by_day: Daily, hours: dict) -> list[Month]:
@@ -193,7 +162,7 @@ def _packed(month: Month) -> dict:
 def _unpacked(first: date, packed: dict) -> Month:
     return Month(
         first,
-        _last_day(first),
+        month_days.last_day(first),
         {name: tuple(figure) for name, figure in packed["figures"].items()},
         {(slot, name): (value, days) for slot, name, value, days in packed["problems"]},
         packed["hours"],

@@ -1,0 +1,78 @@
+"""Whole months of the closed past kept as their day series, one row a month
+(trends.models.MonthDays): what `aggregates.daily` reads of a long range on a first view, where
+the three per-day tables hold a row a day each. Ten years are 120 rows, where they were about
+11,000.
+
+A month's row is written by the first read that finds it missing, with the person's past
+version and zone. Any change that may alter a closed day moves that version on, so a row of
+another version is never read again (it is written over when its month is next asked for). A
+row holds the series as `aggregates.Daily` has them, in JSON, which gives every number back
+unchanged: a month reads the same from its row as from its days.
+
+This module knows rows and dates; `aggregates` turns a row's series into its days.
+"""
+
+from datetime import date, timedelta
+
+from django.db.models import F, QuerySet
+
+from sci_tracker.core import plain_sql
+from sci_tracker.diary.closed_past import month_start
+from sci_tracker.trends.models import MonthDays
+
+# What a row's series hold and how; rows of another layout are not read.
+LAYOUT = 1
+NEXT = -1  # month_start's months back: the month after
+
+
+def whole_months(start: date, end: date) -> list[date]:
+    """The first days of the calendar months wholly inside start..end."""
+    first = month_start(start, 0 if start.day == 1 else NEXT)
+    found = []
+    while last_day(first) <= end:
+        found.append(first)
+        first = month_start(first, NEXT)
+    return found
+
+
+def last_day(first: date) -> date:
+    """The last day of the month that starts on `first`."""
+    return month_start(first, NEXT) - timedelta(days=1)
+
+
+def stored(owner, firsts: list[date]) -> dict[date, dict]:
+    """{first day: series} of the months (one after another) kept for the person's past
+    version and zone: one query."""
+    if not firsts:
+        return {}
+    rows = plain_sql.rows_for(_rows, LAYOUT, owner=owner.pk, since=firsts[0], until=firsts[-1])
+    return dict(rows)
+
+
+def _rows(layout: int, owner: int, since: date, until: date) -> QuerySet:
+    """The rows of the person's past version and zone as the account holds them now: compiled
+    once a process (core.plain_sql). The layout is a constant, part of the statement."""
+    rows = MonthDays.objects.filter(
+        owner=owner,
+        month__gte=since,
+        month__lte=until,
+        layout=layout,
+        past_version=F("owner__past_version"),
+        time_zone=F("owner__time_zone"),
+    )
+    return rows.values_list("month", "series").order_by()
+
+
+def store(owner, series: dict[date, dict]) -> None:
+    """Keep these months' series ({first day: series}) for the person's past version and zone:
+    one query, over any row of theirs already there."""
+    version = {"past_version": owner.past_version, "time_zone": owner.time_zone, "layout": LAYOUT}
+    MonthDays.objects.bulk_create(
+        [
+            MonthDays(owner=owner, month=first, series=each, **version)
+            for first, each in series.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["owner", "month"],
+        update_fields=[*version, "series"],
+    )

@@ -1,0 +1,124 @@
+"""Long ranges' days (trends.month_days): the closed past's whole months kept as rows of their
+day series, read back as the days themselves would give them."""
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.cache import cache
+
+from sci_tracker.accounts.models import User
+from sci_tracker.diary.models import PainProblem, save_pain_problems
+from sci_tracker.trends import aggregates
+from sci_tracker.trends.aggregates import Period, daily, daily_over
+from sci_tracker.trends.models import MonthDays
+from tests.entries import checkin, pain, spasm
+
+NOW = datetime(2026, 3, 20, 9, 0, tzinfo=UTC)
+TODAY = date(2026, 3, 20)
+AUCKLAND = ZoneInfo("Pacific/Auckland")
+# From mid-May 2024: whole closed months June 2024 to December 2025 (the closed past ends on
+# the last day of the month two months back), a part-month before them and the last months
+# after.
+ALL = Period(date(2024, 5, 15), TODAY)
+WHOLE = (date(2024, 6, 1), date(2025, 12, 1))
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def at(day: date, hour: int = 12) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=AUCKLAND)
+
+
+def reader(owner) -> User:
+    """The account as a request reads it (versions and zone afresh)."""
+    return User.objects.get(pk=owner.pk)
+
+
+def first_view(owner) -> aggregates.Daily:
+    cache.clear()  # nothing kept in the cache: what is kept is in the rows
+    return daily(reader(owner), ALL)
+
+
+def fresh(owner) -> aggregates.Daily:
+    [found] = daily_over(reader(owner), [ALL])
+    return found
+
+
+def periods_read(monkeypatch) -> list:
+    read, real = [], aggregates.daily_over
+
+    def counted(owner, periods):
+        read.append(periods)
+        return real(owner, periods)
+
+    monkeypatch.setattr(aggregates, "daily_over", counted)
+    return read
+
+
+@pytest.fixture
+def diary(alice, frozen):
+    """Spasms, leg pain of two pain problems (one of them in June 2024 alone) and check-ins
+    across the range."""
+    save_pain_problems(alice, ["Feet", "Hip", ""])
+    feet, hip = (PainProblem.objects.get(owner=alice, slot=slot) for slot in (1, 2))
+    for day in (date(2024, 5, 20), date(2024, 6, 10), date(2025, 2, 28), TODAY):
+        spasm(alice, occurred_at=at(day, 23))
+    pain(alice, occurred_at=at(date(2024, 6, 10)), intensity=4, problem=hip)
+    pain(alice, occurred_at=at(date(2024, 6, 11)), intensity=7, problem=feet)
+    pain(alice, occurred_at=at(date(2025, 8, 3)), intensity=3, problem=feet)
+    pain(alice, occurred_at=at(date(2026, 2, 1)), intensity=6)
+    checkin(
+        alice, date(2024, 7, 1), spasticity=5, night_wakings=2, psfs_frequency=3, psfs_severity=2
+    )
+    checkin(alice, date(2025, 12, 31), pain_average=2, pain_worst=4)
+    return alice
+
+
+def test_a_long_range_s_whole_closed_months_are_read_from_their_rows(diary, frozen, monkeypatch):
+    read = periods_read(monkeypatch)
+    first = first_view(diary)
+    kept = MonthDays.objects.filter(owner=diary).order_by("month")
+    assert kept.count() == 19
+    assert (kept.first().month, kept.last().month) == WHOLE
+    assert read == [[ALL]]  # the first view read every day, and wrote the months
+
+    read.clear()
+    again = first_view(diary)
+    assert read == [[Period(ALL.start, date(2024, 5, 31)), Period(date(2026, 1, 1), TODAY)]]
+    assert again == first == fresh(diary)
+    # The numbers came back as they went in: whole numbers, halves, the problems by name.
+    june_10 = ALL.days.index(date(2024, 6, 10))
+    assert again.spasms[june_10] == 1
+    assert [(p.name, p.average[june_10]) for p in again.problems] == [("Feet", None), ("Hip", 4)]
+    assert again.pain_average[june_10 + 1] == 7
+    assert again.spasticity[ALL.days.index(date(2024, 7, 1))] == 5
+
+
+def test_pain_logged_for_a_kept_month_shows_at_once(diary, frozen):
+    first_view(diary)
+    pain(diary, occurred_at=at(date(2024, 6, 10), 15), intensity=9)
+    found = first_view(diary)
+    assert found == fresh(diary)
+    assert found.pain_worst[ALL.days.index(date(2024, 6, 10))] == 9
+    # Its row written over: one a month.
+    assert MonthDays.objects.filter(owner=diary, month=date(2024, 6, 1)).count() == 1
+
+
+def test_a_new_time_zone_reads_the_months_in_it(diary, frozen):
+    # 23:00 on 31 July in Auckland is 11:00 UTC: in London 12:00 the same day, but in
+    # Kiritimati (UTC+14) 1 August.
+    spasm(diary, occurred_at=datetime(2024, 7, 31, 23, tzinfo=AUCKLAND))
+    before = first_view(diary)
+    diary.time_zone = "Pacific/Kiritimati"
+    diary.save()
+    after = first_view(diary)
+    assert after == fresh(diary)
+    assert after != before
+    august_1 = ALL.days.index(date(2024, 8, 1))
+    assert (before.spasms[august_1], after.spasms[august_1]) == (None, 1)
