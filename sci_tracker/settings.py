@@ -87,6 +87,9 @@ MIDDLEWARE = [
     # overrides it in accounts.middleware.user_language, once the account is known.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A fetch's answer never puts back the CSRF cookie its request brought (signing in may have
+    # replaced it meanwhile).
+    "sci_tracker.accounts.resume.keep_csrf_cookie",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sci_tracker.accounts.middleware.user_time_zone",

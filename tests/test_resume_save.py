@@ -1,5 +1,6 @@
 """A save sent after the session ended survives the sign-in (sci_tracker.accounts.resume)."""
 
+import re
 from datetime import timedelta
 
 import time_machine
@@ -378,3 +379,46 @@ def test_it_keeps_the_save_when_a_fetch_sent_before_it_answers_after_it(alice):
     spasm = SpasmEpisode.objects.get()
     assert (spasm.occurred_at, spasm.severity) == (NOW, 2)
     assert "Spasm (moderate) saved at 00:30." in after.text
+
+
+def csrf_token_of(page) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+
+
+def test_a_fetch_sent_before_signing_in_never_puts_back_the_old_csrf_cookie(alice):
+    """The worker's fetch of its offline copies, sent with the CSRF cookie signing in then
+    replaced, can be answered after the page that follows: its answer must not put the old
+    cookie back, or the next form the person sends is refused."""
+    browser = Client(enforce_csrf_checks=True)
+    login = browser.get(reverse("login"))
+    before = browser.cookies[settings.CSRF_COOKIE_NAME].value
+    signing_in = {"username": alice.email, "password": PASSWORD}
+    signed = browser.post(
+        reverse("login"), {**signing_in, "csrfmiddlewaretoken": csrf_token_of(login)}
+    )
+    assert signed.status_code == 302
+    after = browser.cookies[settings.CSRF_COOKIE_NAME].value
+    assert after != before  # signing in replaced it
+    log = browser.get(reverse("diary:quick_log"), headers={"Sec-Fetch-Mode": "navigate"})
+    for kept_copy in (reverse("pwa:offline"), reverse("diary:log_offline_copy")):
+        late = browser.get(
+            kept_copy,
+            headers={"Sec-Fetch-Mode": "same-origin"},
+            HTTP_COOKIE=f"{settings.CSRF_COOKIE_NAME}={before}",
+        )
+        assert late.status_code in (200, 302)
+    assert browser.cookies[settings.CSRF_COOKIE_NAME].value == after
+    sent = browser.post(
+        reverse("diary:spasm_now"), {"severity": "2", "csrfmiddlewaretoken": csrf_token_of(log)}
+    )
+    assert sent.status_code == 302
+    assert SpasmEpisode.objects.get().severity == 2
+
+
+def test_a_page_still_renews_the_csrf_cookie_and_a_fetch_without_one_gets_one(alice):
+    browser = signed_in(alice)
+    kept = browser.cookies[settings.CSRF_COOKIE_NAME].value
+    page = browser.get(reverse("diary:quick_log"), headers={"Sec-Fetch-Mode": "navigate"})
+    assert page.cookies[settings.CSRF_COOKIE_NAME].value == kept  # renewed, as Django does
+    fresh = Client().get(reverse("pwa:offline"), headers={"Sec-Fetch-Mode": "same-origin"})
+    assert fresh.cookies[settings.CSRF_COOKIE_NAME].value  # a new one: it had none

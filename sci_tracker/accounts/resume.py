@@ -192,6 +192,25 @@ def keep_session_cookie(get_response):
     return middleware
 
 
+def keep_csrf_cookie(get_response):
+    """Before CsrfViewMiddleware in MIDDLEWARE, to see its answer. Django sends the CSRF cookie
+    again with every answer that used it, to renew its expiry. A fetch by a script or the
+    service worker (the offline copies it keeps), sent just before signing in, can be answered
+    just after it: that answer would put back the cookie signing in replaced, and the next form
+    the person sends would be refused. A fetch's answer never sends again the cookie its request
+    brought; a page's does, and so does any answer that sets a new one."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        cookie = response.cookies.get(settings.CSRF_COOKIE_NAME)
+        brought = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+        if cookie is not None and cookie.value == brought and not _opened_as_page(request):
+            del response.cookies[settings.CSRF_COOKIE_NAME]
+        return response
+
+    return middleware
+
+
 class ResumeSave:
     """Near the end of MIDDLEWARE: after the session, the account and messages. Also names the
     account in ACCOUNT_COOKIE while it is signed in, and forgets it at sign-out."""
