@@ -13,9 +13,9 @@ from sci_tracker.diary.models import EventKind, SpasmEpisode, TreatmentEvent
 def test_every_model_with_choices_has_the_quick_labels():
     slow = [
         f"{model.__name__}.{field.name}"
-        for model in apps.get_app_configs()
-        if model.name.startswith("sci_tracker")
-        for model in model.get_models()
+        for config in apps.get_app_configs()
+        if config.name.startswith("sci_tracker")
+        for model in config.get_models()
         for field in model._meta.local_fields
         if field.choices
         and getattr(model.__dict__.get(f"get_{field.name}_display"), "__module__", "")
