@@ -9,12 +9,14 @@ another version is never read again (it is written over when its month is next a
 row holds the series as `aggregates.Daily` has them, in JSON, which gives every number back
 unchanged: a month reads the same from its row as from its days.
 
-This module knows rows and dates; `aggregates` turns a row's series into its days.
+This module knows rows and dates; `aggregates` turns a row's series into its days. The rule of
+the rows is kept here for both tables of closed months (`current_rows`, `store_rows`):
+`trends.months` reads and writes its MonthFigures through it.
 """
 
 from datetime import date, timedelta
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Model, QuerySet
 
 from sci_tracker.core import plain_sql
 from sci_tracker.diary.closed_past import month_start
@@ -43,16 +45,38 @@ def last_day(first: date) -> date:
 def stored(owner, firsts: list[date]) -> dict[date, dict]:
     """{first day: series} of the months (one after another) kept for the person's past
     version and zone: one query."""
+    return current_rows(MonthDays, "series", LAYOUT, owner, firsts)
+
+
+def store(owner, series: dict[date, dict]) -> None:
+    """Keep these months' series ({first day: series}) for the person's past version and zone:
+    one query, over any row of theirs already there."""
+    store_rows(MonthDays, "series", LAYOUT, owner, series)
+
+
+# Both tables of closed months (MonthDays here, MonthFigures for trends.months) keep their rows
+# by one rule: written with the person's past version, zone and the table's layout, read only
+# when all three are the account's now.
+
+
+def current_rows(model: type[Model], column: str, layout: int, owner, firsts: list[date]) -> dict:
+    """{first day: `column`} of `model`'s rows of these months (one after another) that are
+    current: one query."""
     if not firsts:
         return {}
-    rows = plain_sql.rows_for(_rows, LAYOUT, owner=owner.pk, since=firsts[0], until=firsts[-1])
+    rows = plain_sql.rows_for(
+        _current, model, column, layout, owner=owner.pk, since=firsts[0], until=firsts[-1]
+    )
     return dict(rows)
 
 
-def _rows(layout: int, owner: int, since: date, until: date) -> QuerySet:
+def _current(
+    model: type[Model], column: str, layout: int, owner: int, since: date, until: date
+) -> QuerySet:
     """The rows of the person's past version and zone as the account holds them now: compiled
-    once a process (core.plain_sql). The layout is a constant, part of the statement."""
-    rows = MonthDays.objects.filter(
+    once a process (core.plain_sql), since the ORM took longer to build this query than the
+    database to answer it. The model, column and layout are part of the statement."""
+    rows = model.objects.filter(
         owner=owner,
         month__gte=since,
         month__lte=until,
@@ -60,19 +84,19 @@ def _rows(layout: int, owner: int, since: date, until: date) -> QuerySet:
         past_version=F("owner__past_version"),
         time_zone=F("owner__time_zone"),
     )
-    return rows.values_list("month", "series").order_by()
+    return rows.values_list("month", column).order_by()
 
 
-def store(owner, series: dict[date, dict]) -> None:
-    """Keep these months' series ({first day: series}) for the person's past version and zone:
-    one query, over any row of theirs already there."""
-    version = {"past_version": owner.past_version, "time_zone": owner.time_zone, "layout": LAYOUT}
-    MonthDays.objects.bulk_create(
+def store_rows(model: type[Model], column: str, layout: int, owner, values: dict) -> None:
+    """Keep `values` ({first day: `column`}) as `model`'s rows for the person's past version and
+    zone: one query, over any row of theirs already there."""
+    version = {"past_version": owner.past_version, "time_zone": owner.time_zone, "layout": layout}
+    model.objects.bulk_create(
         [
-            MonthDays(owner=owner, month=first, series=each, **version)
-            for first, each in series.items()
+            model(owner=owner, month=first, **{column: value}, **version)
+            for first, value in values.items()
         ],
         update_conflicts=True,
         unique_fields=["owner", "month"],
-        update_fields=[*version, "series"],
+        update_fields=[*version, column],
     )

@@ -16,7 +16,7 @@ unchanged: a month reads the same from its row as from its days.
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 
 from sci_tracker.core import plain_sql
 from sci_tracker.diary.models import SpasmHour
@@ -110,45 +110,14 @@ def _hour_rows(owner: int, **bounds) -> QuerySet:
     return hours.values_list("day", "hour", "episodes").order_by()
 
 
-def _version(owner) -> dict:
-    return {"past_version": owner.past_version, "time_zone": owner.time_zone, "layout": LAYOUT}
-
-
 def _stored(owner, firsts: list[date]) -> dict[date, Month]:
-    if not firsts:
-        return {}
-    rows = plain_sql.rows_for(
-        _stored_rows, LAYOUT, owner=owner.pk, since=firsts[0], until=firsts[-1]
-    )
-    return {first: _unpacked(first, figures) for first, figures in rows}
-
-
-def _stored_rows(layout: int, owner: int, since: date, until: date) -> QuerySet:
-    """The rows of the person's past version and zone as the account holds them now: compiled
-    once a process (core.plain_sql), since the ORM took longer to build this query than the
-    database to answer it. The layout is a constant, part of the statement."""
-    rows = MonthFigures.objects.filter(
-        owner=owner,
-        month__gte=since,
-        month__lte=until,
-        layout=layout,
-        past_version=F("owner__past_version"),
-        time_zone=F("owner__time_zone"),
-    )
-    return rows.values_list("month", "figures").order_by()
+    rows = month_days.current_rows(MonthFigures, "figures", LAYOUT, owner, firsts)
+    return {first: _unpacked(first, figures) for first, figures in rows.items()}
 
 
 def _store(owner, months: list[Month]) -> None:
-    version = _version(owner)
-    MonthFigures.objects.bulk_create(
-        [
-            MonthFigures(owner=owner, month=month.first, figures=_packed(month), **version)
-            for month in months
-        ],
-        update_conflicts=True,
-        unique_fields=["owner", "month"],
-        update_fields=[*version, "figures"],
-    )
+    figures = {month.first: _packed(month) for month in months}
+    month_days.store_rows(MonthFigures, "figures", LAYOUT, owner, figures)
 
 
 def _packed(month: Month) -> dict:
