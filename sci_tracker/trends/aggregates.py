@@ -94,8 +94,11 @@ class Period:
         return (self.end - self.start).days + 1
 
     @property
-    def days(self):
-        return [self.start + timedelta(days=n) for n in range(self.length)]
+    def days(self) -> list[date]:
+        # By day number: five times faster than adding a timedelta a day (ten years of days
+        # are listed on every first view of the "All" range).
+        first = self.start.toordinal()
+        return list(map(date.fromordinal, range(first, first + self.length)))
 
     def previous(self):
         """The period of the same length just before this one."""
@@ -237,7 +240,20 @@ def daily(owner, period, window: "Window | None" = None):
         found = _with_whole_months(owner, period, closed)
         return found.window(closed), found
 
-    return with_closed_past("days", owner, period, read, read_whole, joined)
+    return with_closed_past("days", owner, period, read, read_whole, joined, _kept, _unkept)
+
+
+# The closed days are kept as their first day's number and their series (Daily.packed): ten
+# years of them pickle in a fifth of the time, at 70% of the size, without 3,650 dates.
+def _kept(found: Daily) -> tuple[int, dict]:
+    return found.days[0].toordinal(), found.packed()
+
+
+def _unkept(kept: tuple[int, dict]) -> Daily:
+    first, packed = kept
+    length = len(packed["series"][DAY_SERIES[0]])
+    days = Period(date.fromordinal(first), date.fromordinal(first + length - 1)).days
+    return Daily.unpacked(days, packed)
 
 
 def _with_whole_months(owner, period: Period, closed: Period) -> Daily:
@@ -327,7 +343,8 @@ def kept_key(what: str, owner, closed: Period) -> str:
     """The cache key of a figure of these closed days: the past version, and the zone their
     local days are in."""
     version = f"{owner.pk}:{owner.past_version}:{owner.time_zone}"
-    return f"closed-{what}-1:{version}:{closed.start}:{closed.end}"
+    # -2: the days kept packed (_kept).
+    return f"closed-{what}-2:{version}:{closed.start}:{closed.end}"
 
 
 def joined(first: Daily, then: Daily) -> Daily:
