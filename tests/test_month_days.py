@@ -9,9 +9,9 @@ import time_machine
 from django.core.cache import cache
 
 from sci_tracker.accounts.models import User
-from sci_tracker.diary.models import PainProblem, save_pain_problems
+from sci_tracker.diary.models import PainProblem, SpasmHour, save_pain_problems
 from sci_tracker.trends import aggregates
-from sci_tracker.trends.aggregates import Period, daily, daily_over
+from sci_tracker.trends.aggregates import Period, daily, daily_over, spasms_by_hour
 from sci_tracker.trends.models import MonthDays
 from tests.entries import checkin, pain, spasm
 
@@ -122,3 +122,38 @@ def test_a_new_time_zone_reads_the_months_in_it(diary, frozen):
     assert after != before
     august_1 = ALL.days.index(date(2024, 8, 1))
     assert (before.spasms[august_1], after.spasms[august_1]) == (None, 1)
+
+
+def counted_hours(owner, period: Period) -> list[int]:
+    """Spasms in each hour of the period, added up from every per-hour row."""
+    counts = [0] * 24
+    for hour, episodes in SpasmHour.objects.filter(
+        owner=owner, day__gte=period.start, day__lte=period.end
+    ).values_list("hour", "episodes"):
+        counts[hour] += episodes
+    return counts
+
+
+def test_a_long_range_s_hours_are_read_from_the_months_rows(diary, frozen):
+    spasm(diary, occurred_at=at(date(2024, 6, 12), 7))
+    first_view(diary)  # writes the months' rows, their hours beside their days
+    june = MonthDays.objects.get(owner=diary, month=date(2024, 6, 1))
+    assert june.hours == counted_hours(diary, Period(date(2024, 6, 1), date(2024, 6, 30)))
+    assert sum(june.hours) == 2
+
+    cache.clear()
+    assert spasms_by_hour(reader(diary), ALL) == counted_hours(diary, ALL)
+    # What is read for June is its row: a figure put there shows.
+    june.hours = [n + 10 for n in june.hours]
+    june.save()
+    cache.clear()
+    assert spasms_by_hour(reader(diary), ALL) == [n + 10 for n in counted_hours(diary, ALL)]
+
+
+def test_a_month_without_its_row_has_its_hours_read_from_its_days(diary, frozen):
+    first_view(diary)
+    MonthDays.objects.filter(owner=diary, month=date(2024, 6, 1)).delete()
+    cache.clear()
+    found = spasms_by_hour(reader(diary), ALL)
+    assert found == counted_hours(diary, ALL)
+    assert sum(found) == 4  # June's spasm among them

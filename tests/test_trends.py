@@ -782,8 +782,9 @@ def test_it_reads_30_or_300_days_in_the_same_few_queries(alice, alice_client, fr
     # The overview: + SCI-SET weeks, + the care weeks and the skin problems open before them,
     # + the doses by week; the triggers: + 3 for the spasms after events (by the hour).
     # Home: + today's due doses and the spasms after events. The overview: + the closed past's
-    # whole months, read from their rows (trends.month_days).
-    ceiling = {"trends:overview": 17, "trends:triggers": 15, "home": 13}.get(name, 12)
+    # whole months, read from their rows (trends.month_days), their hours apart; the overview
+    # and the triggers: + the missing months' hours, when this first view writes their rows.
+    ceiling = {"trends:overview": 19, "trends:triggers": 16, "home": 13}.get(name, 12)
     assert month <= ceiling
 
 

@@ -273,7 +273,11 @@ def _with_whole_months(owner, period: Period, closed: Period) -> Daily:
     ]
     found = joined_all(sorted(parts, key=lambda part: part.days[0]))
     if missing:
-        month_days.store(owner, {month.start: found.window(month).packed() for month in missing})
+        month_days.store(
+            owner,
+            {month.start: found.window(month).packed() for month in missing},
+            _month_hours(owner, missing),
+        )
     return found
 
 
@@ -575,17 +579,27 @@ ORDINAL = ("psfs_frequency", "psfs_severity")
 def spasms_by_hour(owner, period):
     """How many spasms were logged in each local hour of the day, 0 to 23: added up from the
     per-hour figures (diary.day_figures keeps them), not from every entry's local hour. The
-    closed past's hours are kept as the day series are (see daily)."""
+    closed past's hours are kept as the day series are (see daily), and its whole months are
+    read from their rows (trends.month_days), which `daily` writes: two queries, however long
+    the period."""
 
     def read(days: Period) -> list[int]:
         return _by_hour(plain_sql.rows_for(_hours, owner=owner.pk, start=days.start, end=days.end))
 
     def read_whole(closed: Period) -> tuple[list[int], list[int]]:
-        # One query, each hour's sum split at the closed part's end.
+        firsts = month_days.whole_months(closed.start, closed.end)
+        stored = month_days.stored_hours(owner, firsts)
+        missing = month_periods([first for first in firsts if first not in stored])
+        spans = fewest_periods([*around_months(period, firsts), *missing])
+        if len(spans) > MOST_SPANS:  # months missing here and there: read them all
+            spans, stored = [period], {}
+        # One query over the days without a row, each hour's sum split at the closed part's end.
         rows = plain_sql.rows_for(
-            _hours_split, owner=owner.pk, start=period.start, last=closed.end, end=period.end
+            _hours_split, owner=owner.pk, last=closed.end, **period_bounds(spans)
         )
         kept = _by_hour((hour, closed_sum) for hour, closed_sum, _recent in rows)
+        for hours in stored.values():
+            kept = _hours_added(kept, hours)
         recent = _by_hour((hour, recent_sum) for hour, _closed, recent_sum in rows)
         return kept, _hours_added(kept, recent)
 
@@ -612,10 +626,11 @@ def _hours(owner: int, start: date, end: date) -> QuerySet:
     )
 
 
-def _hours_split(owner: int, start: date, last: date, end: date) -> QuerySet:
-    """_hours, each hour's sum split into the days to `last` and those after."""
+def _hours_split(owner: int, last: date, **bounds) -> QuerySet:
+    """_hours over the periods `bounds` holds (`within`), each hour's sum split into the days to
+    `last` and those after."""
     return (
-        SpasmHour.objects.filter(owner=owner, day__gte=start, day__lte=end)
+        SpasmHour.objects.filter(within("day", bounds, owner=owner))
         .values_list("hour")
         .annotate(
             closed=Sum("episodes", filter=Q(day__lte=last)),
@@ -623,6 +638,36 @@ def _hours_split(owner: int, start: date, last: date, end: date) -> QuerySet:
         )
         .order_by()
     )
+
+
+def hours_by_day(owner, spans: list[Period]) -> dict[date, list[tuple[int, int]]]:
+    """{day: [(hour, spasms)]} of the spans (sorted, not overlapping) from the per-hour
+    figures: one query."""
+    if not spans:
+        return {}
+    found = {}
+    for day, hour, episodes in plain_sql.rows_for(
+        _hour_rows, owner=owner.pk, **period_bounds(spans)
+    ):
+        found.setdefault(day, []).append((hour, episodes))
+    return found
+
+
+def _hour_rows(owner: int, **bounds) -> QuerySet:
+    hours = SpasmHour.objects.filter(within("day", bounds, owner=owner))
+    return hours.values_list("day", "hour", "episodes").order_by()
+
+
+def _month_hours(owner, months: list[Period]) -> dict[date, list[int]]:
+    """{first day: spasms in each hour} of these whole months (sorted): one query, from the
+    first's first day to the last's last (months missing here and there are few)."""
+    counts = {month.start: [0] * 24 for month in months}
+    for day, hours in hours_by_day(owner, [Period(months[0].start, months[-1].end)]).items():
+        month = counts.get(day.replace(day=1))
+        if month is not None:
+            for hour, episodes in hours:
+                month[hour] += episodes
+    return counts
 
 
 # Every column of a treatment event, then of its medicine (a medicine's event is described

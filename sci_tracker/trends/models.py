@@ -28,10 +28,10 @@ class MonthFigures(models.Model):
 
 class MonthDays(models.Model):
     """One whole month of a person's closed past (diary.closed_past) as its day series
-    (trends.aggregates.Daily), for ranges that read years of days (trends.month_days): one row
-    where the three per-day tables hold about ninety. Written by the first read that needs it;
-    a change that may alter a closed day moves the person's past version on, and a row of
-    another version is never read again."""
+    (trends.aggregates.Daily) and its spasms by hour, for ranges that read years of days
+    (trends.month_days): one row where the per-day tables hold hundreds. Written by the first
+    read that needs it; a change that may alter a closed day moves the person's past version
+    on, and a row of another version is never read again."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="month_days"
@@ -41,6 +41,8 @@ class MonthDays(models.Model):
     time_zone = models.CharField(max_length=64)
     layout = models.PositiveSmallIntegerField()  # trends.month_days.LAYOUT when written
     series = models.JSONField()
+    # Its spasms in each local hour, 0 to 23 (aggregates.spasms_by_hour reads them alone).
+    hours = models.JSONField(default=list)
 
     class Meta:
         constraints = [

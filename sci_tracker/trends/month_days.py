@@ -7,7 +7,8 @@ A month's row is written by the first read that finds it missing, with the perso
 version and zone. Any change that may alter a closed day moves that version on, so a row of
 another version is never read again (it is written over when its month is next asked for). A
 row holds the series as `aggregates.Daily` has them, in JSON, which gives every number back
-unchanged: a month reads the same from its row as from its days.
+unchanged: a month reads the same from its row as from its days. Beside them, in a column of its
+own, the month's spasms in each local hour, which `aggregates.spasms_by_hour` reads alone.
 
 This module knows rows and dates; `aggregates` turns a row's series into its days. The rule of
 the rows is kept here for both tables of closed months (`current_rows`, `store_rows`):
@@ -22,8 +23,8 @@ from sci_tracker.core import plain_sql
 from sci_tracker.diary.closed_past import month_start
 from sci_tracker.trends.models import MonthDays
 
-# What a row's series hold and how; rows of another layout are not read.
-LAYOUT = 1
+# What a row's series hold and how; rows of another layout are not read (2: with its hours).
+LAYOUT = 2
 NEXT = -1  # month_start's months back: the month after
 
 
@@ -48,10 +49,16 @@ def stored(owner, firsts: list[date]) -> dict[date, dict]:
     return current_rows(MonthDays, "series", LAYOUT, owner, firsts)
 
 
-def store(owner, series: dict[date, dict]) -> None:
-    """Keep these months' series ({first day: series}) for the person's past version and zone:
-    one query, over any row of theirs already there."""
-    store_rows(MonthDays, "series", LAYOUT, owner, series)
+def stored_hours(owner, firsts: list[date]) -> dict[date, list[int]]:
+    """{first day: spasms in each hour} of the months kept, as `stored`: one query."""
+    return current_rows(MonthDays, "hours", LAYOUT, owner, firsts)
+
+
+def store(owner, series: dict[date, dict], hours: dict[date, list[int]]) -> None:
+    """Keep these months' series and hours ({first day: ...} each) for the person's past
+    version and zone: one query, over any row of theirs already there."""
+    rows = {first: {"series": series[first], "hours": hours[first]} for first in series}
+    store_rows(MonthDays, LAYOUT, owner, rows)
 
 
 # Both tables of closed months (MonthDays here, MonthFigures for trends.months) keep their rows
@@ -87,16 +94,14 @@ def _current(
     return rows.values_list("month", column).order_by()
 
 
-def store_rows(model: type[Model], column: str, layout: int, owner, values: dict) -> None:
-    """Keep `values` ({first day: `column`}) as `model`'s rows for the person's past version and
-    zone: one query, over any row of theirs already there."""
+def store_rows(model: type[Model], layout: int, owner, rows: dict[date, dict]) -> None:
+    """Keep `rows` ({first day: {column: value}}, the same columns in each) as `model`'s rows
+    for the person's past version and zone: one query, over any row of theirs already there."""
     version = {"past_version": owner.past_version, "time_zone": owner.time_zone, "layout": layout}
+    columns = [*next(iter(rows.values()))]
     model.objects.bulk_create(
-        [
-            model(owner=owner, month=first, **{column: value}, **version)
-            for first, value in values.items()
-        ],
+        [model(owner=owner, month=first, **values, **version) for first, values in rows.items()],
         update_conflicts=True,
         unique_fields=["owner", "month"],
-        update_fields=[*version, column],
+        update_fields=[*version, *columns],
     )

@@ -16,10 +16,6 @@ unchanged: a month reads the same from its row as from its days.
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
-
-from sci_tracker.core import plain_sql
-from sci_tracker.diary.models import SpasmHour
 from sci_tracker.trends import aggregates, month_days
 from sci_tracker.trends.aggregates import Daily, Period
 from sci_tracker.trends.models import MonthFigures
@@ -59,7 +55,7 @@ def months_in(owner, period: Period) -> list[Month]:
     )
     if len(spans) > aggregates.MOST_SPANS:  # months missing here and there: read them all
         spans = [period]
-    hours = _hours_by_day(owner, spans)
+    hours = aggregates.hours_by_day(owner, spans)
     found = {}
     for days in aggregates.daily_over(owner, spans):
         for month in _folded(days, hours):
@@ -94,30 +90,14 @@ def _folded(by_day: Daily, hours: dict) -> list[Month]:
     return found
 
 
-def _hours_by_day(owner, spans: list[Period]) -> dict:
-    """{day: [(hour, spasms)]} of the spans: one query."""
-    if not spans:
-        return {}
-    bounds = aggregates.period_bounds(spans)
-    found = {}
-    for day, hour, episodes in plain_sql.rows_for(_hour_rows, owner=owner.pk, **bounds):
-        found.setdefault(day, []).append((hour, episodes))
-    return found
-
-
-def _hour_rows(owner: int, **bounds) -> QuerySet:
-    hours = SpasmHour.objects.filter(aggregates.within("day", bounds, owner=owner))
-    return hours.values_list("day", "hour", "episodes").order_by()
-
-
 def _stored(owner, firsts: list[date]) -> dict[date, Month]:
     rows = month_days.current_rows(MonthFigures, "figures", LAYOUT, owner, firsts)
     return {first: _unpacked(first, figures) for first, figures in rows.items()}
 
 
 def _store(owner, months: list[Month]) -> None:
-    figures = {month.first: _packed(month) for month in months}
-    month_days.store_rows(MonthFigures, "figures", LAYOUT, owner, figures)
+    rows = {month.first: {"figures": _packed(month)} for month in months}
+    month_days.store_rows(MonthFigures, LAYOUT, owner, rows)
 
 
 def _packed(month: Month) -> dict:
