@@ -23,7 +23,7 @@ from sci_tracker.core import plain_sql
 from sci_tracker.diary.closed_past import month_start
 from sci_tracker.trends.models import MonthDays
 
-# What a row's series hold and how; rows of another layout are not read (2: with its hours).
+# What a row holds and how; rows of another layout are not read (2: its hours beside its days).
 LAYOUT = 2
 NEXT = -1  # month_start's months back: the month after
 
