@@ -9,11 +9,11 @@ import time_machine
 from django.core.cache import cache
 
 from sci_tracker.accounts.models import User
-from sci_tracker.diary.models import PainProblem, SpasmHour, save_pain_problems
+from sci_tracker.diary.models import PainProblem, SpasmHour, Trigger, save_pain_problems
 from sci_tracker.trends import aggregates
 from sci_tracker.trends.aggregates import Period, daily, daily_over, spasms_by_hour
 from sci_tracker.trends.models import MonthDays
-from tests.entries import checkin, pain, spasm
+from tests.entries import builtin, care, checkin, pain, spasm
 
 NOW = datetime(2026, 3, 20, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 3, 20)
@@ -157,3 +157,74 @@ def test_a_month_without_its_row_has_its_hours_read_from_its_days(diary, frozen)
     found = spasms_by_hour(reader(diary), ALL)
     assert found == counted_hours(diary, ALL)
     assert sum(found) == 4  # June's spasm among them
+
+
+def marks_read(owner) -> dict:
+    """The triggers page's marks of the range with nothing kept in the cache:
+    {slug: (times, days)}."""
+    cache.clear()
+    found = aggregates.trigger_marks(reader(owner), ALL, by_id=True)
+    return {slug: (marks.times, marks.days) for slug, (_name, marks) in found.items()}
+
+
+def marks_fresh(owner) -> dict:
+    found = aggregates.trigger_marks(reader(owner), ALL)
+    return {slug: (marks.times, marks.days) for slug, (_name, marks) in found.items()}
+
+
+def test_a_long_range_s_trigger_marks_are_read_from_the_months_rows(diary, frozen):
+    cold = builtin(Trigger, "cold")
+    for day in (date(2024, 6, 10), date(2024, 6, 20), date(2025, 3, 2), TODAY):
+        spasm(diary, occurred_at=at(day, 8)).triggers.add(cold)
+    care(diary, event="uti-signs", occurred_at=at(date(2024, 6, 20), 9))
+    first_view(diary)  # the days' reader writes the rows, without marks
+    june = MonthDays.objects.get(owner=diary, month=date(2024, 6, 1))
+    assert june.marks is None
+
+    assert marks_read(diary) == marks_fresh(diary)  # and writes the months' marks
+    june.refresh_from_db()
+    # A trigger's id stays a number, a care trigger's slug a string.
+    assert {key: (times, days) for key, times, days in june.marks} == {
+        cold.pk: (2, [10, 20]),
+        "uti": (1, [20]),
+    }
+    assert marks_read(diary)["cold"] == (
+        4,
+        {date(2024, 6, 10), date(2024, 6, 20), date(2025, 3, 2), TODAY},
+    )
+    # What is read for June is its row: a day put there shows.
+    june.marks = [[cold.pk, 3, [10, 20, 25]], ["uti", 1, [20]]]
+    june.save()
+    assert marks_read(diary)["cold"] == (
+        5,
+        {date(2024, 6, 10), date(2024, 6, 20), date(2024, 6, 25), date(2025, 3, 2), TODAY},
+    )
+
+
+def test_rows_written_again_for_a_new_version_drop_their_marks(diary, frozen):
+    cold = builtin(Trigger, "cold")
+    spasm(diary, occurred_at=at(date(2024, 6, 10), 8)).triggers.add(cold)
+    first_view(diary)
+    marks_read(diary)
+    # A spasm logged for a day in a kept month: the past version moves on, and the days' reader
+    # writes June's row again.
+    spasm(diary, occurred_at=at(date(2024, 6, 11), 8)).triggers.add(cold)
+    first_view(diary)
+    assert MonthDays.objects.get(owner=diary, month=date(2024, 6, 1)).marks is None
+    assert marks_read(diary) == marks_fresh(diary)
+    assert marks_read(diary)["cold"] == (2, {date(2024, 6, 10), date(2024, 6, 11)})
+    assert MonthDays.objects.get(owner=diary, month=date(2024, 6, 1)).marks == [
+        [cold.pk, 2, [10, 11]]
+    ]
+
+
+def test_marks_read_for_one_version_are_not_put_into_a_row_of_another(diary, frozen):
+    cold = builtin(Trigger, "cold")
+    spasm(diary, occurred_at=at(date(2024, 6, 10), 8)).triggers.add(cold)
+    first_view(diary)
+    earlier = reader(diary)  # a request that read the account before the change below
+    spasm(diary, occurred_at=at(date(2024, 6, 11), 8)).triggers.add(cold)
+    first_view(diary)  # June's row, for the new version
+    cache.clear()
+    aggregates.trigger_marks(earlier, ALL, by_id=True)
+    assert MonthDays.objects.get(owner=diary, month=date(2024, 6, 1)).marks is None

@@ -129,3 +129,20 @@ def test_a_new_time_zone_reads_the_months_in_it(alice, alice_client, frozen):
     alice.save()
     data = chart(alice_client, date(2024, 5, 15))
     assert (data["spasms"]["count"][june], data["spasms"]["count"][july]) == (None, 1)
+
+
+def test_months_missing_here_and_there_are_read_once(alice, frozen):
+    # Eleven years of months; every other row gone leaves more gaps than a read takes
+    # (aggregates.MOST_SPANS): the whole range is read, and no kept month comes twice.
+    first = date(2015, 1, 1)
+    for year in range(2015, 2026):
+        spasm(alice, occurred_at=at(date(year, 6, 10)))
+    period = Period(first, TODAY)
+    reader = User.objects.get(pk=alice.pk)
+    fresh = months.months_in(reader, period)
+    rows = MonthFigures.objects.filter(owner=alice).order_by("month")
+    assert rows.count() > 2 * aggregates.MOST_SPANS
+    MonthFigures.objects.filter(pk__in=list(rows.values_list("pk", flat=True))[::2]).delete()
+    again = months.months_in(reader, period)
+    assert again == fresh
+    assert len({month.first for month in again}) == len(again)

@@ -262,11 +262,7 @@ def _with_whole_months(owner, period: Period, closed: Period) -> Daily:
     and daily_over's three, however long the period, and one more writing the months that were
     missing."""
     firsts = month_days.whole_months(closed.start, closed.end)
-    stored = month_days.stored(owner, firsts)
-    missing = month_periods([first for first in firsts if first not in stored])
-    spans = fewest_periods([*around_months(period, firsts), *missing])
-    if len(spans) > MOST_SPANS:  # months missing here and there: read them all
-        spans, stored = [period], {}
+    spans, stored, missing = read_around_rows(period, firsts, month_days.stored(owner, firsts))
     parts = [
         *daily_over(owner, spans),
         *(Daily.unpacked(month.days, stored[month.start]) for month in month_periods([*stored])),
@@ -279,6 +275,21 @@ def _with_whole_months(owner, period: Period, closed: Period) -> Daily:
             _month_hours(owner, missing),
         )
     return found
+
+
+def read_around_rows(
+    period: Period, firsts: list[date], stored: dict
+) -> tuple[list[Period], dict, list[Period]]:
+    """What a reader of the month rows (trends.month_days) reads of the period's days, given
+    its whole closed months (`firsts`) and their rows found (`stored`, by first day): the days
+    around those months and the months without a row, in as few spans as may be; the rows it
+    uses; and the months without a row, which it writes. With months missing here and there
+    (more than MOST_SPANS spans) it reads the whole period and uses no row."""
+    missing = month_periods([first for first in firsts if first not in stored])
+    spans = fewest_periods([*around_months(period, firsts), *missing])
+    if len(spans) > MOST_SPANS:
+        return [period], {}, missing
+    return spans, stored, missing
 
 
 def month_periods(firsts: list[date]) -> list[Period]:
@@ -588,11 +599,9 @@ def spasms_by_hour(owner, period):
 
     def read_whole(closed: Period) -> tuple[list[int], list[int]]:
         firsts = month_days.whole_months(closed.start, closed.end)
-        stored = month_days.stored_hours(owner, firsts)
-        missing = month_periods([first for first in firsts if first not in stored])
-        spans = fewest_periods([*around_months(period, firsts), *missing])
-        if len(spans) > MOST_SPANS:  # months missing here and there: read them all
-            spans, stored = [period], {}
+        spans, stored, _missing = read_around_rows(
+            period, firsts, month_days.stored_hours(owner, firsts)
+        )
         # One query over the days without a row, each hour's sum split at the closed part's end.
         rows = plain_sql.rows_for(
             _hours_split, owner=owner.pk, last=closed.end, **period_bounds(spans)
@@ -1114,8 +1123,9 @@ def _trigger_name(slug: str, name: str, category: str, guide: str, owner_id: int
     return TriggerName(slug, shown_name(name, owner_id), category, guide)
 
 
-def _trigger_days(table, fields: tuple, owner: int, start: date, end: date) -> QuerySet:
-    days = table.objects.filter(owner=owner, day__gte=start, day__lte=end)
+def _trigger_days(table, fields: tuple, owner: int, **bounds) -> QuerySet:
+    """A per-day trigger table's rows in the periods `bounds` holds (`within`)."""
+    days = table.objects.filter(within("day", bounds, owner=owner))
     return days.values_list("day", *fields, "entries").order_by()
 
 
@@ -1126,7 +1136,7 @@ def trigger_rows(owner, period):
     yield from care_trigger_rows(owner, period)
     for table in TRIGGER_DAYS:
         rows = plain_sql.rows_for(
-            _trigger_days, table, TRIGGER_FIELDS, owner=owner.pk, start=period.start, end=period.end
+            _trigger_days, table, TRIGGER_FIELDS, owner=owner.pk, **period_bounds([period])
         )
         for day, *names, entries_that_day in rows:
             yield day, _trigger_name(*names), entries_that_day
@@ -1183,13 +1193,24 @@ def trigger_marks(owner, period, by_id: bool = False) -> dict[str, tuple[Trigger
 
 
 def _marks_by_id(owner, period) -> dict:
-    """{a care trigger's slug or a trigger's id: Marks} of the period (see trigger_marks)."""
+    """{a care trigger's slug or a trigger's id: Marks} of the period (see trigger_marks). A
+    cold read takes the closed part's whole months from their rows (trends.month_days) where
+    their marks are kept, and writes the marks of those whose rows have none."""
 
     def read(days: Period) -> dict:
         return _tallied(_rows_by_id(owner, days), days.end)[0]
 
     def read_whole(closed: Period) -> tuple[dict, dict]:
-        kept, recent = _tallied(_rows_by_id(owner, period), closed.end)
+        firsts = month_days.whole_months(closed.start, closed.end)
+        spans, stored, missing = read_around_rows(
+            period, firsts, month_days.stored_marks(owner, firsts)
+        )
+        rows = list(_rows_by_id(owner, period, spans))
+        kept, recent = _tallied(rows, closed.end)
+        for first, marks in stored.items():
+            _add_month_marks(kept, first, marks)
+        if missing:
+            month_days.store_marks(owner, _month_marks(rows, [month.start for month in missing]))
         return kept, _marks_joined(kept, recent)
 
     return with_closed_past(
@@ -1218,12 +1239,48 @@ def _unpacked(packed: dict) -> dict:
     }
 
 
-def _rows_by_id(owner, period):
-    """(day, a care trigger's slug or a trigger's id, entries) of the period: three queries."""
-    yield from local_day_rows(_care_triggers, owner, period)
+# A month's marks as its row keeps them: [key, times, [its days of the month]] for each
+# trigger (JSON keeps a trigger's id a number and a care trigger's slug a string).
+def _month_marks(rows: list, firsts: list[date]) -> dict[date, list]:
+    """{first day: marks} of these months, from rows of _rows_by_id that hold their days."""
+    found = {first: {} for first in firsts}
+    for day, key, entries in rows:
+        month = found.get(day.replace(day=1))
+        if month is not None:
+            marks = month.setdefault(key, [0, set()])
+            marks[0] += entries
+            marks[1].add(day.day)
+    return {
+        first: [[key, times, sorted(days)] for key, (times, days) in month.items()]
+        for first, month in found.items()
+    }
+
+
+def _add_month_marks(found: dict, first: date, marks: list) -> None:
+    """Add a month's marks (as _month_marks keeps them) to `found`'s, in place: added month by
+    month, a merged copy each time would copy years of days over and over."""
+    before_first = first.toordinal() - 1
+    for key, times, days in marks:
+        into = found.get(key)
+        if into is None:
+            into = found[key] = Marks()
+        into.times += times
+        into.days.update(map(date.fromordinal, (before_first + day for day in days)))
+
+
+def _rows_by_id(owner, period, spans: list[Period] | None = None):
+    """(day, a care trigger's slug or a trigger's id, entries) of the period, or of the `spans`
+    inside it alone: three queries. The care events that count as a trigger are few: they are
+    read for the whole period, and those outside the spans left out."""
+    spans = spans or [period]
+    starts = [span.start for span in spans]
+    for row in local_day_rows(_care_triggers, owner, period):
+        n = bisect_right(starts, row[0]) - 1  # the last span starting on its day or before
+        if n >= 0 and row[0] <= spans[n].end:
+            yield row
     for table in TRIGGER_DAYS:
         yield from plain_sql.rows_for(
-            _trigger_days, table, ("trigger",), owner=owner.pk, start=period.start, end=period.end
+            _trigger_days, table, ("trigger",), owner=owner.pk, **period_bounds(spans)
         )
 
 

@@ -43,6 +43,9 @@ class MonthDays(models.Model):
     series = models.JSONField()
     # Its spasms in each local hour, 0 to 23 (aggregates.spasms_by_hour reads them alone).
     hours = models.JSONField(default=list)
+    # The days each trigger was named on (aggregates._month_marks), written by the triggers
+    # page's reader: None until then.
+    marks = models.JSONField(null=True)
 
     class Meta:
         constraints = [

@@ -48,20 +48,14 @@ def months_in(owner, period: Period) -> list[Month]:
     rows, `daily_over`'s three and one for the hours, however long the period, and one more
     writing the months that were missing."""
     whole = _whole_closed_months(owner, period)
-    stored = _stored(owner, whole)
-    missing = [first for first in whole if first not in stored]
-    spans = aggregates.fewest_periods(
-        [*aggregates.around_months(period, whole), *aggregates.month_periods(missing)]
-    )
-    if len(spans) > aggregates.MOST_SPANS:  # months missing here and there: read them all
-        spans = [period]
+    spans, stored, missing = aggregates.read_around_rows(period, whole, _stored(owner, whole))
     hours = aggregates.hours_by_day(owner, spans)
     found = {}
     for days in aggregates.daily_over(owner, spans):
         for month in _folded(days, hours):
             found[month.first] = month
     if missing:
-        _store(owner, [found[first] for first in missing])
+        _store(owner, [found[month.start] for month in missing])
     return sorted([*found.values(), *stored.values()], key=lambda month: month.first)
 
 
