@@ -28,10 +28,10 @@ class MonthFigures(models.Model):
 
 class MonthDays(models.Model):
     """One whole month of a person's closed past (diary.closed_past) as its day series
-    (trends.aggregates.Daily) and its spasms by hour, for ranges that read years of days
-    (trends.month_days): one row where the per-day tables hold hundreds. Written by the first
-    read that needs it; a change that may alter a closed day moves the person's past version
-    on, and a row of another version is never read again."""
+    (trends.aggregates.Daily), its spasms by hour and its triggers' days, for ranges that read
+    years of days (trends.month_days): one row where the per-day tables hold hundreds. Written
+    by the first read that needs it; a change that may alter a closed day moves the person's
+    past version on, and a row of another version is never read again."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="month_days"
