@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from sci_tracker.trends.fields import PickledField
+
 
 class MonthFigures(models.Model):
     """One whole month of a person's closed past (diary.closed_past) folded into its figures,
@@ -15,7 +17,7 @@ class MonthFigures(models.Model):
     past_version = models.PositiveBigIntegerField()
     time_zone = models.CharField(max_length=64)
     layout = models.PositiveSmallIntegerField()  # trends.months.LAYOUT when written
-    figures = models.JSONField()
+    figures = PickledField()
 
     class Meta:
         constraints = [
@@ -40,12 +42,12 @@ class MonthDays(models.Model):
     past_version = models.PositiveBigIntegerField()
     time_zone = models.CharField(max_length=64)
     layout = models.PositiveSmallIntegerField()  # trends.month_days.LAYOUT when written
-    series = models.JSONField()
+    series = PickledField()
     # Its spasms in each local hour, 0 to 23 (aggregates.spasms_by_hour reads them alone).
-    hours = models.JSONField(default=list)
+    hours = PickledField(default=list)
     # The days each trigger was named on (aggregates._month_marks), written by the triggers
     # page's reader: None until then.
-    marks = models.JSONField(null=True)
+    marks = PickledField(null=True)
 
     class Meta:
         constraints = [

@@ -6,10 +6,10 @@ the three per-day tables hold a row a day each. Ten years are 120 rows, where th
 A month's row is written by the first read that finds it missing, with the person's past
 version and zone. Any change that may alter a closed day moves that version on, so a row of
 another version is never read again (it is written over when its month is next asked for). A
-row holds the series as `aggregates.Daily` has them, in JSON, which gives every number back
-unchanged: a month reads the same from its row as from its days. Beside them, in a column of its
-own, the month's spasms in each local hour, which `aggregates.spasms_by_hour` reads alone; and
-the days each trigger was named on, which the triggers page's reader writes into the row when
+row holds the series as `aggregates.Daily` has them, as a pickle (trends.fields), which gives
+every number back unchanged: a month reads the same from its row as from its days. Beside them,
+in a column of its own, the month's spasms in each local hour, which `aggregates.spasms_by_hour`
+reads alone; and the days each trigger was named on, which the triggers page's reader writes into the row when
 it finds none (`store_marks`, for the row's version alone) and `store` drops.
 
 This module knows rows and dates; `aggregates` turns a row's series into its days. The rule of
@@ -19,7 +19,7 @@ the rows is kept here for both tables of closed months (`current_rows`, `store_r
 
 from datetime import date, timedelta
 
-from django.db.models import Case, F, JSONField, Model, QuerySet, Value, When
+from django.db.models import Case, F, Model, QuerySet, Value, When
 
 from sci_tracker.core import plain_sql
 from sci_tracker.diary.closed_past import month_start
@@ -84,7 +84,10 @@ def store_marks(owner, marks: dict[date, list]) -> None:
         layout=LAYOUT,
     ).update(
         marks=Case(
-            *(When(month=first, then=Value(value, JSONField())) for first, value in marks.items())
+            *(
+                When(month=first, then=Value(value, MonthDays._meta.get_field("marks")))
+                for first, value in marks.items()
+            )
         )
     )
 

@@ -9,8 +9,8 @@ folded as before. Twenty years read about 240 rows and the last months' days, wh
 A month's row is written by the first read that finds it missing, with the person's past version
 and zone. Any change that may alter a closed day moves that version on, so a row of another
 version is never read again (it is written over when its month is next asked for). A row holds
-what `aggregates.monthly` folds from the month's days, in JSON, which gives every float back
-unchanged: a month reads the same from its row as from its days.
+what `aggregates.monthly` folds from the month's days, as a pickle (trends.fields), which gives
+every float back unchanged: a month reads the same from its row as from its days.
 """
 
 from dataclasses import dataclass
