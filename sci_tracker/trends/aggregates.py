@@ -800,7 +800,7 @@ class Overview:
     visits: list
 
     # What is kept of the closed past (its 7-day means, with the running sum and count at its
-    # end so the rest go on from there; its months) is kept under keys from this one, "" when
+    # end so the rest go on from there) is kept under keys from this one, "" when
     # nothing is kept; the closed past is the first `closed_days` of the lead and the period.
     closed_key: str = ""
     closed_days: int = 0
@@ -839,23 +839,6 @@ class Overview:
         if self.closed_key and missing:
             cache.set(kept_as, kept | missing, CLOSED_PAST_SECONDS)
         return {key: means[len(lead.days) :] for key, means in found.items()}
-
-    def monthly(self) -> list:
-        """`monthly(by_day)`: the closed past's months (it ends on a month's last day) kept,
-        the rest folded."""
-        closed = self.closed_days - len(self.lead.days)  # of the period's own days
-        if not self.closed_key or closed <= 0:
-            return monthly(self.by_day)
-        start, key = self.period.start, f"{self.closed_key}:months"
-        months = cache.get(key)
-        if months is None:
-            months = monthly(self.by_day.window(Period(start, start + (closed - 1) * ONE_DAY)))
-            cache.set(key, months, CLOSED_PAST_SECONDS)
-        if closed >= self.period.length:
-            return months
-        return months + monthly(
-            self.by_day.window(Period(start + closed * ONE_DAY, self.period.end))
-        )
 
 
 ROLLED = ["pain_average", "spasms", "night_spasms", "spasticity", "night_wakings"]
@@ -1715,10 +1698,149 @@ def week_on_week(owner, today, by_day: Daily | None = None):
     return changes
 
 
-# The check-in's spasticity rating and night wakings: the figures behind the trends summaries.
-# The report's headlines count woken nights with the same `nights_woken` -------------------------
+# The figures behind the trends summaries (Summed), among them the check-in's spasticity rating
+# and night wakings. The report's headlines count woken nights by the same rule (above_zero) ----
 
 COMPARED_DAYS = 7  # the first and the last week of a period of at least two are compared
+
+
+class Tally(NamedTuple):
+    """One day series over a run of days, as the trends summaries read it (Summed). Tallies of
+    runs one after another add up (`tallied`) to the tally of all their days, so a month's is
+    kept with its row (trends.months) and years of them are summed up without their days."""
+
+    count: int  # days with a value
+    parts: tuple  # exact_parts of their sum: fsum gives the sum of any runs' values exactly
+    highest: int | float | None
+    highest_on: int | None  # the first day with it, as a day number (date.toordinal)
+    above_zero: int  # days with a value over 0
+    answers: tuple  # of an ordinal scale: ((answer, days), ...), lowest first; else ()
+
+    @property
+    def mean(self) -> tuple[float | None, int]:
+        """As `mean` of the values: fmean is their fsum over their count."""
+        return (fsum(self.parts) / self.count if self.count else None), self.count
+
+    @property
+    def median(self) -> tuple[int | None, int]:
+        """As `median` of the values: the lower middle answer."""
+        middle = (self.count - 1) // 2
+        for answer, days in self.answers:
+            if middle < days:
+                return answer, self.count
+            middle -= days
+        return None, 0
+
+    @property
+    def total(self) -> int:
+        """The sum of a series of counts."""
+        return int(fsum(self.parts))
+
+    @property
+    def highest_day(self) -> date | None:
+        return None if self.highest_on is None else date.fromordinal(self.highest_on)
+
+
+def tally(days: list, values: list, ordinal: bool = False) -> Tally:
+    """The Tally of a day series (`values` lined up with `days`)."""
+    recorded = [value for value in values if value is not None]
+    highest, day = highest_on(days, values)
+    answers = ()
+    if ordinal:
+        answers = tuple(sorted((answer, recorded.count(answer)) for answer in set(recorded)))
+    return Tally(
+        len(recorded),
+        tuple(exact_parts(recorded)),
+        highest,
+        day and day.toordinal(),
+        above_zero(recorded),
+        answers,
+    )
+
+
+def tallied(tallies: list[tuple]) -> Tally:
+    """The Tally of runs of days one after another, from each run's (a Tally, or the plain
+    tuple a month's row keeps): the highest is the first run's that no later one passes."""
+    top = None
+    answers: dict = defaultdict(int)
+    for run in tallies:
+        if run[2] is not None and (top is None or run[2] > top[2]):
+            top = run
+        for answer, days in run[5]:
+            answers[answer] += days
+    return Tally(
+        sum(run[0] for run in tallies),
+        tuple(exact_parts(list(chain.from_iterable(run[1] for run in tallies)))),
+        top and top[2],
+        top and top[3],
+        sum(run[4] for run in tallies),
+        tuple(sorted(answers.items())),
+    )
+
+
+# The series whose first and last weeks the summaries compare.
+WEEKS_COMPARED = ("pain_average", "spasticity", "night_wakings")
+
+
+@dataclass(frozen=True)
+class Summed:
+    """What the trends summaries read of a period's days (trends.summaries): a Tally of each
+    day series and of each pain problem recorded in it, and the first and last weeks' means."""
+
+    tallies: dict  # DAY_SERIES name -> Tally
+    problems: dict  # (slot, name) -> Tally, of the problems with a day recorded, in key order
+    # WEEKS_COMPARED name -> the means of the first and the last COMPARED_DAYS days, when the
+    # period is two weeks or more and both weeks have a value; else (None, None).
+    weeks: dict
+
+    @classmethod
+    def of(cls, by_day: Daily) -> "Summed":
+        """Summed from the period's every day."""
+        days = by_day.days
+        problems = {
+            (problem.slot, problem.name): tally(days, problem.average)
+            for problem in by_day.problems
+        }
+        return cls(
+            {name: tally(days, getattr(by_day, name), name in ORDINAL) for name in DAY_SERIES},
+            {key: problems[key] for key in sorted(problems) if problems[key].count},
+            first_and_last_weeks(by_day, by_day),
+        )
+
+    @classmethod
+    def of_runs(cls, runs: list[tuple[dict, dict]], first: Daily, last: Daily) -> "Summed":
+        """Summed from the tallies of runs of days one after another that make up the period,
+        each ({series name: tally}, {(slot, name): tally}), and the period's days `first` and
+        `last` (taking in its first and its last COMPARED_DAYS days)."""
+        keys = sorted({key for _series, problems in runs for key in problems})
+        problems = {
+            key: tallied([problems[key] for _series, problems in runs if key in problems])
+            for key in keys
+        }
+        return cls(
+            {name: tallied([series[name] for series, _problems in runs]) for name in DAY_SERIES},
+            {key: problem for key, problem in problems.items() if problem.count},
+            first_and_last_weeks(first, last),
+        )
+
+    def rating(self, name: str) -> "RatingFigures":
+        """The RatingFigures of a 0-10 rating's series."""
+        found = self.tallies[name]
+        average, rated = found.mean
+        return RatingFigures(average, rated, found.highest, found.highest_day, *self.weeks[name])
+
+    def wakings(self) -> "WakingFigures":
+        """The WakingFigures of the night wakings' series."""
+        found = self.tallies["night_wakings"]
+        per_night, answered = found.mean
+        return WakingFigures(
+            answered,
+            found.above_zero,
+            per_night,
+            found.highest,
+            found.highest_day,
+            *self.weeks["night_wakings"],
+        )
 
 
 def highest_on(days: list, values: list) -> tuple:
@@ -1728,6 +1850,22 @@ def highest_on(days: list, values: list) -> tuple:
         return None, None
     top = max(recorded)
     return top, days[values.index(top)]  # the first day with it
+
+
+def first_and_last_weeks(first: Daily, last: Daily) -> dict:
+    """Summed.weeks of a period whose first days `first` holds and whose last days `last`
+    holds: the first starts on the period's first day, the last ends on its last."""
+    start, end = first.days[0], last.days[-1]
+    if (end - start).days + 1 < 2 * COMPARED_DAYS:
+        return dict.fromkeys(WEEKS_COMPARED, (None, None))
+    week = timedelta(days=COMPARED_DAYS - 1)
+    first, last = first.window(Period(start, start + week)), last.window(Period(end - week, end))
+    weeks = {}
+    for name in WEEKS_COMPARED:
+        before, _ = mean(getattr(first, name))
+        after, _ = mean(getattr(last, name))
+        weeks[name] = (None, None) if before is None or after is None else (before, after)
+    return weeks
 
 
 @dataclass(frozen=True)
@@ -1742,26 +1880,15 @@ class RatingFigures:
     last_week: float | None  # weeks have a rating
 
 
-def first_and_last_week(values) -> tuple[float | None, float | None]:
-    """The means of the first and the last 7 days, when the period is two weeks or more and both
-    weeks have a value; else (None, None)."""
-    if len(values) < 2 * COMPARED_DAYS:
-        return None, None
-    first, _ = mean(values[:COMPARED_DAYS])
-    last, _ = mean(values[-COMPARED_DAYS:])
-    return (None, None) if first is None or last is None else (first, last)
-
-
-def rating_figures(days: list, values: list) -> RatingFigures:
-    average, rated = mean(values)
-    highest, highest_day = highest_on(days, values)
-    return RatingFigures(average, rated, highest, highest_day, *first_and_last_week(values))
-
-
 def nights_woken(values) -> tuple[int, int]:
     """Of the nights with an answer, how many had at least one waking; and the nights answered."""
     answered = [value for value in values if value is not None]
-    return sum(value > 0 for value in answered), len(answered)
+    return above_zero(answered), len(answered)
+
+
+def above_zero(recorded: list) -> int:
+    """How many of the recorded values are over 0 (for night wakings: the nights woken)."""
+    return sum(value > 0 for value in recorded)
 
 
 def woken_share(values) -> tuple[float | None, int]:
@@ -1782,10 +1909,3 @@ class WakingFigures:
     most_day: date | None
     first_week: float | None  # wakings per night in the first and last 7 days, as for a rating
     last_week: float | None
-
-
-def waking_figures(days: list, values: list) -> WakingFigures:
-    woken, answered = nights_woken(values)
-    per_night, _ = mean(values)
-    most, most_day = highest_on(days, values)
-    return WakingFigures(answered, woken, per_night, most, most_day, *first_and_last_week(values))

@@ -9,8 +9,8 @@ another version is never read again (it is written over when its month is next a
 row holds the series as `aggregates.Daily` has them, as a pickle (trends.fields), which gives
 every number back unchanged: a month reads the same from its row as from its days. Beside them,
 in a column of its own, the month's spasms in each local hour, which `aggregates.spasms_by_hour`
-reads alone; and the days each trigger was named on, which the triggers page's reader writes into the row when
-it finds none (`store_marks`, for the row's version alone) and `store` drops.
+reads alone; and the days each trigger was named on, which the triggers page's reader writes
+into the row when it finds none (`store_marks`, for the row's version alone) and `store` drops.
 
 This module knows rows and dates; `aggregates` turns a row's series into its days. The rule of
 the rows is kept here for both tables of closed months (`current_rows`, `store_rows`):

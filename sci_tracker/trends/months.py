@@ -14,14 +14,14 @@ every float back unchanged: a month reads the same from its row as from its days
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sci_tracker.trends import aggregates, month_days
-from sci_tracker.trends.aggregates import Daily, Period
+from sci_tracker.trends.aggregates import Daily, Period, Summed
 from sci_tracker.trends.models import MonthFigures
 
-# What a row's figures hold and how; rows of another layout are not read.
-LAYOUT = 1
+# What a row's figures hold and how; rows of another layout are not read (2: the tallies).
+LAYOUT = 2
 # Ranges longer than this are charted a point a month, and the overview's tables list months.
 MONTHLY_DAYS = 366
 
@@ -35,6 +35,10 @@ class Month:
     figures: dict  # measure -> (mean, or median of an ordinal scale; days recorded)
     problems: dict  # (slot, name) -> (mean, days recorded)
     hours: list  # spasms in each local hour, 0 to 23
+    # What the summaries read of its days (aggregates.Summed.of_runs): {series name: tally},
+    # {(slot, name): tally} of the pain problems recorded in it; each an aggregates.Tally, or
+    # the plain tuple of one as a row keeps it.
+    tallies: tuple[dict, dict]
 
 
 def by_month(period: Period) -> bool:
@@ -42,21 +46,72 @@ def by_month(period: Period) -> bool:
     return period.length > MONTHLY_DAYS
 
 
-def months_in(owner, period: Period) -> list[Month]:
+def months_in(owner, period: Period, known: tuple[Daily, ...] = ()) -> list[Month]:
     """The period's months, its first and last maybe in part: the whole months of the closed
-    past from their rows (written here when missing), the other days read. One query for the
-    rows, `daily_over`'s three and one for the hours, however long the period, and one more
-    writing the months that were missing."""
+    past from their rows (written here when missing), the other days read, but for those that
+    one of `known` (days the caller has read) holds. One query for the rows, `daily_over`'s
+    three and one for the hours, however long the period, and one more writing the months that
+    were missing."""
     whole = _whole_closed_months(owner, period)
     spans, stored, missing = aggregates.read_around_rows(period, whole, _stored(owner, whole))
     hours = aggregates.hours_by_day(owner, spans)
+    holder = {span: next((days for days in known if _holds(days, span)), None) for span in spans}
+    read = iter(aggregates.daily_over(owner, [span for span in spans if holder[span] is None]))
     found = {}
-    for days in aggregates.daily_over(owner, spans):
+    for span in spans:
+        days = next(read) if holder[span] is None else holder[span].window(span)
         for month in _folded(days, hours):
             found[month.first] = month
     if missing:
         _store(owner, [found[month.start] for month in missing])
     return sorted([*found.values(), *stored.values()], key=lambda month: month.first)
+
+
+def _holds(days: Daily, span: Period) -> bool:
+    return bool(days.days) and days.days[0] <= span.start and span.end <= days.days[-1]
+
+
+@dataclass(frozen=True)
+class MonthsOverview:
+    """What the trends overview shows of a range charted by month: its months (the tables),
+    the summaries' figures, the latest days (the worst-pain calendar), spasms by hour and the
+    treatment events."""
+
+    period: Period
+    months: list[Month]
+    summed: Summed
+    by_day: Daily  # the days of `latest` alone
+    by_hour: list[int]
+    events: list
+
+
+def overview(owner, period: Period, latest: Period) -> MonthsOverview:
+    """The overview of a range charted by month, read from its months (months_in) where a range
+    charted by day reads every day: years of closed months are their rows' tallies. `latest`:
+    the last days of the period, read day by day. A constant number of queries, however long
+    the period."""
+    by_day = aggregates.daily(owner, latest)
+    # The first days, read to the end of their month: the first week's figures, and the days
+    # before the first whole month that months_in would read otherwise.
+    first_week_end = period.start + timedelta(days=aggregates.COMPARED_DAYS - 1)
+    month_end = month_days.last_day(period.start.replace(day=1))
+    first = aggregates.daily(
+        owner, Period(period.start, min(max(first_week_end, month_end), period.end))
+    )
+    months = months_in(owner, period, known=(first, by_day))
+    return MonthsOverview(
+        period,
+        months,
+        Summed.of_runs([month.tallies for month in months], first, by_day),
+        by_day,
+        hours_of(months),
+        aggregates.treatment_events(owner, period),
+    )
+
+
+def hours_of(months: list[Month]) -> list[int]:
+    """The months' spasms in each local hour, 0 to 23."""
+    return [sum(month.hours[hour] for month in months) for hour in range(24)]
 
 
 def _whole_closed_months(owner, period: Period) -> list[date]:
@@ -80,8 +135,23 @@ def _folded(by_day: Daily, hours: dict) -> list[Month]:
         for day in by_day.days[cut]:
             for hour, episodes in hours.get(day, ()):
                 counts[hour] += episodes
-        found.append(Month(first, last, figures, problems, counts))
+        found.append(Month(first, last, figures, problems, counts, _tallies(by_day, cut)))
     return found
+
+
+def _tallies(by_day: Daily, cut: slice) -> tuple[dict, dict]:
+    days = by_day.days[cut]
+    problems = {
+        (problem.slot, problem.name): aggregates.tally(days, problem.average[cut])
+        for problem in by_day.problems
+    }
+    return (
+        {
+            name: aggregates.tally(days, getattr(by_day, name)[cut], name in aggregates.ORDINAL)
+            for name in aggregates.DAY_SERIES
+        },
+        {key: tally for key, tally in problems.items() if tally.count},
+    )
 
 
 def _stored(owner, firsts: list[date]) -> dict[date, Month]:
@@ -94,22 +164,24 @@ def _store(owner, months: list[Month]) -> None:
     month_days.store_rows(MonthFigures, LAYOUT, owner, rows)
 
 
-def _packed(month: Month) -> dict:
-    return {
-        "figures": {name: list(figure) for name, figure in month.figures.items()},
-        "problems": [[slot, name, *figure] for (slot, name), figure in month.problems.items()],
-        "hours": month.hours,
-    }
-
-
-def _unpacked(first: date, packed: dict) -> Month:
-    return Month(
-        first,
-        month_days.last_day(first),
-        {name: tuple(figure) for name, figure in packed["figures"].items()},
-        {(slot, name): (value, days) for slot, name, value, days in packed["problems"]},
-        packed["hours"],
+def _packed(month: Month) -> tuple:
+    """What a month's row keeps: its fields after the days, as they are (a pickle keeps tuples
+    and tuple keys), the tallies as plain tuples, which load several times faster than as
+    Tally objects."""
+    series, problems = month.tallies
+    return (
+        month.figures,
+        month.problems,
+        month.hours,
+        (
+            {name: tuple(tally) for name, tally in series.items()},
+            {key: tuple(tally) for key, tally in problems.items()},
+        ),
     )
+
+
+def _unpacked(first: date, packed: tuple) -> Month:
+    return Month(first, month_days.last_day(first), *packed)
 
 
 def chart_data(owner, period: Period) -> dict:
@@ -122,7 +194,6 @@ def chart_data(owner, period: Period) -> dict:
         return [_rounded(month.figures[name][0]) for month in months]
 
     problems = sorted({key for month in months for key in month.problems})
-    by_hour = [sum(month.hours[hour] for month in months) for hour in range(24)]
     return {
         "version": 1,
         "grain": "month",
@@ -160,7 +231,7 @@ def chart_data(owner, period: Period) -> dict:
         **aggregates.chart_marks(
             aggregates.treatment_events(owner, period),
             aggregates.clinic_visits(owner, period),
-            by_hour,
+            hours_of(months),
         ),
     }
 

@@ -4,14 +4,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
-from sci_tracker.trends.aggregates import (
-    NIGHT_HOURS,
-    RatingFigures,
-    WakingFigures,
-    highest_on,
-    mean,
-    median,
-)
+from sci_tracker.trends.aggregates import NIGHT_HOURS, RatingFigures, Summed, WakingFigures
 from sci_tracker.trends.rise import penn_label
 
 # The night of NIGHT_HOURS, in words.
@@ -27,9 +20,8 @@ def day_name(day):
     return date_format(day, "DATE_FORMAT")
 
 
-def pain(found):
-    by_day = found.by_day
-    average, rated_days = mean(by_day.pain_average)
+def pain(summed: Summed) -> list[str]:
+    average, rated_days = summed.tallies["pain_average"].mean
     if not rated_days:
         return [
             _(
@@ -37,7 +29,7 @@ def pain(found):
                 "to see it."
             )
         ]
-    worst, worst_day = highest_on(by_day.days, by_day.pain_worst)
+    worst = summed.tallies["pain_worst"]
     sentences = [
         ngettext(
             "Average leg pain was %(average)s out of 10 on the %(days)d day with a rating.",
@@ -47,44 +39,40 @@ def pain(found):
         % {"average": one_decimal(average), "days": rated_days}
         + " "
         + _("The worst was %(worst)s out of 10, on %(day)s.")
-        % {"worst": worst, "day": day_name(worst_day)}
+        % {"worst": worst.highest, "day": day_name(worst.highest_day)}
     ]
-    if found.period.length >= 14:
-        first, _first_days = mean(by_day.pain_average[:7])
-        last, _last_days = mean(by_day.pain_average[-7:])
-        if first is not None and last is not None:
-            sentences.append(
-                _("In the last 7 days it averaged %(last)s, against %(first)s in the first 7 days.")
-                % {"last": one_decimal(last), "first": one_decimal(first)}
-            )
-    if len(by_day.problems) > 1:
+    first, last = summed.weeks["pain_average"]
+    if first is not None:
+        sentences.append(
+            _("In the last 7 days it averaged %(last)s, against %(first)s in the first 7 days.")
+            % {"last": one_decimal(last), "first": one_decimal(first)}
+        )
+    if len(summed.problems) > 1:
         parts = []
-        for problem in by_day.problems:
-            problem_average, days = mean(problem.average)
-            if days:
-                parts.append(
-                    ngettext(
-                        "%(name)s: %(average)s (%(days)d day)",
-                        "%(name)s: %(average)s (%(days)d days)",
-                        days,
-                    )
-                    % {"name": problem.name, "average": one_decimal(problem_average), "days": days}
+        for (_slot, name), problem in summed.problems.items():
+            problem_average, days = problem.mean
+            parts.append(
+                ngettext(
+                    "%(name)s: %(average)s (%(days)d day)",
+                    "%(name)s: %(average)s (%(days)d days)",
+                    days,
                 )
+                % {"name": name, "average": one_decimal(problem_average), "days": days}
+            )
         # Translators: %(problems)s is a list of "name: average (N days)", joined with "; ".
         sentences.append(_("By pain problem: %(problems)s.") % {"problems": "; ".join(parts)})
     return sentences
 
 
-def spasms(found):
-    by_day = found.by_day
-    recorded = [count for count in by_day.spasms if count is not None]
-    total = sum(recorded)
+def spasms(summed: Summed) -> list[str]:
+    counted = summed.tallies["spasms"]
+    total = counted.total
     if not total:
         sentences = [_("No spasms were logged in this period.")]
     else:
-        night = sum(count for count in by_day.night_spasms if count is not None)
-        most, most_day = highest_on(by_day.days, by_day.spasms)
-        days = len(recorded)
+        night = summed.tallies["night_spasms"].total
+        most, most_day = counted.highest, counted.highest_day
+        days = counted.count
         logged = ngettext("You logged %(total)d spasm", "You logged %(total)d spasms", total) % {
             "total": total
         }
@@ -108,7 +96,7 @@ def spasms(found):
             % {"most": most, "day": day_name(most_day)},
         ]
     # An ordinal scale: its median answer, in the scale's own words.
-    frequency, check_ins = median(by_day.psfs_frequency)
+    frequency, check_ins = summed.tallies["psfs_frequency"].median
     if check_ins:
         sentences.append(
             ngettext(
@@ -129,8 +117,8 @@ INTERFERENCE = [
 ]
 
 
-def interference(found):
-    figures = [(label, *mean(getattr(found.by_day, name))) for label, name in INTERFERENCE]
+def interference(summed: Summed) -> list[str]:
+    figures = [(label, *summed.tallies[name].mean) for label, name in INTERFERENCE]
     days = max(count for _, _, count in figures)
     if not days:
         return [_("No check-in rated how spasms and pain got in the way in this period.")]
@@ -197,7 +185,7 @@ def change(item):
 
 
 def spasticity(figures: RatingFigures) -> list[str]:
-    """The check-in's 0-10 spasticity rating, from aggregates.rating_figures."""
+    """The check-in's 0-10 spasticity rating, from aggregates.Summed.rating."""
     if not figures.days:
         return [_("No check-in gave a spasticity rating (0-10) in this period.")]
     sentences = [
@@ -221,7 +209,7 @@ def spasticity(figures: RatingFigures) -> list[str]:
 
 
 def night_wakings(figures: WakingFigures) -> list[str]:
-    """How often spasms or pain woke the person, from aggregates.waking_figures."""
+    """How often spasms or pain woke the person, from aggregates.Summed.wakings."""
     if not figures.nights:
         return [_("No check-in counted night wakings in this period.")]
     if not figures.woken:

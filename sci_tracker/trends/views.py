@@ -194,18 +194,24 @@ def overview(request, person):
 
 
 def overview_figures(person, period, window) -> dict:
-    """What the overview's charts and tables draw (trends/overview_charts.html, _days.html)."""
-    found = cached_overview(person, period, window)
-    by_day = found.by_day
-    spasticity = aggregates.rating_figures(by_day.days, by_day.spasticity)
-    wakings = aggregates.waking_figures(by_day.days, by_day.night_wakings)
+    """What the overview's charts and tables draw (trends/overview_charts.html, _days.html): a
+    range charted by month from its months (months.overview), the period lying inside the
+    window; any other from its days."""
     by_month = months.by_month(period)
+    if by_month:
+        found = months.overview(person, period, heat_map_days(period))
+        summed = found.summed
+    else:
+        found = cached_overview(person, period, window)
+        summed = aggregates.Summed.of(found.by_day)
+    spasticity = summed.rating("spasticity")
+    wakings = summed.wakings()
     return {
         "found": found,
         "summaries": {
-            "pain": summaries.pain(found),
-            "spasms": summaries.spasms(found),
-            "interference": summaries.interference(found),
+            "pain": summaries.pain(summed),
+            "spasms": summaries.spasms(summed),
+            "interference": summaries.interference(summed),
             "hours": summaries.hours(found),
             "events": summaries.events(found),
             "spasticity": summaries.spasticity(spasticity),
@@ -296,7 +302,12 @@ def table_rows(found):
     by_month = months.by_month(found.period)
     first_dated, last_dated = short_dates(year=False), short_dates()
     span = _("%(first)s to %(last)s")
-    for first, last, figures in found.monthly() if by_month else aggregates.weekly(by_day):
+    runs = (
+        [(month.first, month.last, month.figures) for month in found.months]
+        if by_month
+        else aggregates.weekly(by_day)
+    )
+    for first, last, figures in runs:
         row = {name: figure[0] for name, figure in figures.items()}
         row["days"] = figures["pain_average"][1]
         row["spasticity_days"] = figures["spasticity"][1]
@@ -306,11 +317,18 @@ def table_rows(found):
     return rows
 
 
-def heat_map(found, weeks=HEAT_MAP_WEEKS):
-    """The calendar of worst pain: rows of 7 days from Monday, the last `weeks` weeks of the
-    period; a cell is None for a day outside the period."""
+def heat_map_days(period: Period) -> Period:
+    """The days of the calendar of worst pain: the period's last HEAT_MAP_WEEKS weeks."""
+    return Period(
+        max(period.start, period.end - timedelta(days=7 * HEAT_MAP_WEEKS - 1)), period.end
+    )
+
+
+def heat_map(found):
+    """The calendar of worst pain (heat_map_days): rows of 7 days from Monday; a cell is None for
+    a day outside the period. `found.by_day` holds those days at least."""
     last = found.period.end
-    monday = max(found.period.start, last - timedelta(days=7 * weeks - 1))
+    monday = heat_map_days(found.period).start
     monday -= timedelta(days=monday.weekday())
     # The days run one after another from the period's first: only the calendar's are looked up
     # (ten years are 3,650 days, the calendar at most 371).
