@@ -62,8 +62,8 @@ from sci_tracker.sharing.models import (
     ShareLink,
     VisitMeasure,
 )
-from sci_tracker.trends import month_days
-from sci_tracker.trends.models import MonthDays, MonthFigures
+from sci_tracker.trends import aggregates, month_days
+from sci_tracker.trends.models import MonthDays, MonthFigures, MonthTried
 from sci_tracker.trends.months import LAYOUT
 from tests.conftest import PASSWORD
 from tests.entries import (
@@ -175,6 +175,15 @@ MAKERS = {
         time_zone="UTC",
         layout=month_days.LAYOUT,
         series={},
+    ),
+    # A closed month's uses, which what helped's first view of a long range writes.
+    MonthTried: lambda person, other: MonthTried.objects.create(
+        owner=person,
+        month=date(2025, 1, 1),
+        past_version=0,
+        time_zone="UTC",
+        layout=aggregates.TRIED_LAYOUT,
+        tried={},
     ),
     Medicine: lambda person, other: medicine(person, "Baclofen"),
     # A dose of one's own, and one logged for the other person as their carer.

@@ -9,10 +9,18 @@ import time_machine
 from django.core.cache import cache
 
 from sci_tracker.accounts.models import User
-from sci_tracker.diary.models import PainProblem, SpasmHour, Trigger, save_pain_problems
+from sci_tracker.diary.models import (
+    Intervention,
+    InterventionUse,
+    PainProblem,
+    SpasmEpisode,
+    SpasmHour,
+    Trigger,
+    save_pain_problems,
+)
 from sci_tracker.trends import aggregates
 from sci_tracker.trends.aggregates import Period, daily, daily_over, spasms_by_hour
-from sci_tracker.trends.models import MonthDays
+from sci_tracker.trends.models import MonthDays, MonthTried
 from tests.entries import builtin, care, checkin, pain, spasm
 
 NOW = datetime(2026, 3, 20, 9, 0, tzinfo=UTC)
@@ -228,3 +236,51 @@ def test_marks_read_for_one_version_are_not_put_into_a_row_of_another(diary, fro
     cache.clear()
     aggregates.trigger_marks(earlier, ALL, by_id=True)
     assert MonthDays.objects.get(owner=diary, month=date(2024, 6, 1)).marks is None
+
+
+def tried_read(owner) -> dict:
+    """What helped's counts of the range with nothing kept in the cache: {(slug, effect): times}."""
+    cache.clear()
+    found = aggregates.intervention_stats(reader(owner), ALL)
+    return {(item.slug, effect): n for item in found for effect, n in item.effects.items()}
+
+
+def used(entry, slug: str, effect: str = "helped-a-little") -> None:
+    side = "spasm" if isinstance(entry, SpasmEpisode) else "pain"
+    InterventionUse.objects.create(
+        intervention=builtin(Intervention, slug), effect=effect, **{side: entry}
+    )
+
+
+def test_a_long_range_s_uses_are_read_from_the_months_rows(diary, frozen):
+    for day, effect in ((date(2024, 6, 10), "helped-a-lot"), (date(2024, 6, 20), "no-change")):
+        used(spasm(diary, occurred_at=at(day, 8)), "heat", effect)
+    used(pain(diary, occurred_at=at(date(2025, 3, 2)), intensity=5), "heat")
+    used(spasm(diary, occurred_at=at(TODAY, 8)), "stretching")
+    every_use = {
+        ("heat", "helped-a-lot"): 1,
+        ("heat", "no-change"): 1,
+        ("heat", "helped-a-little"): 1,
+        ("stretching", "helped-a-little"): 1,
+    }
+    assert tried_read(diary) == every_use  # and writes the whole months' rows
+    june = MonthTried.objects.get(owner=diary, month=date(2024, 6, 1))
+    heat = builtin(Intervention, "heat").pk
+    assert june.tried == {(heat, "helped-a-lot"): 1, (heat, "no-change"): 1}
+    assert MonthTried.objects.get(owner=diary, month=date(2024, 7, 1)).tried == {}
+    assert tried_read(diary) == every_use
+    # What is read for June is its row: a use put there shows.
+    june.tried = {(heat, "helped-a-lot"): 3, (heat, "no-change"): 1}
+    june.save()
+    assert tried_read(diary)[("heat", "helped-a-lot")] == 3
+
+
+def test_a_use_logged_for_a_kept_month_shows_at_once(diary, frozen):
+    used(spasm(diary, occurred_at=at(date(2024, 6, 10), 8)), "heat")
+    assert tried_read(diary) == {("heat", "helped-a-little"): 1}
+    # A spasm logged for a day in a kept month, with something tried: the past version moves
+    # on, so June's row of the old version is not read.
+    used(spasm(diary, occurred_at=at(date(2024, 6, 11), 8)), "heat")
+    assert tried_read(diary) == {("heat", "helped-a-little"): 2}
+    june = MonthTried.objects.get(owner=diary, month=date(2024, 6, 1))
+    assert june.past_version == reader(diary).past_version

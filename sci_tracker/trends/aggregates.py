@@ -61,6 +61,7 @@ from sci_tracker.diary.models import (
 )
 from sci_tracker.sharing.models import VisitMeasure, authors_shown
 from sci_tracker.trends import month_days
+from sci_tracker.trends.models import MonthTried
 
 if TYPE_CHECKING:
     from sci_tracker.trends.window import Window
@@ -1423,19 +1424,78 @@ def intervention_stats(owner, period):
 def _times_tried(owner, period) -> dict[tuple[int, str], int]:
     """{(intervention id, effect): times} of the uses on the period's entries: the closed
     past's kept under the past version as `daily` keeps its days (a use's change judges its
-    entry's moment: InterventionUse.may_change_closed_past), the last months' read. The names
-    are never kept: renaming an intervention does not move the past version on."""
+    entry's moment: InterventionUse.may_change_closed_past), the last months' read. A cold read
+    takes the closed part's whole months from their rows (trends.models.MonthTried), written
+    here when missing, and counts the uses of the days around them. The names are never kept:
+    renaming an intervention does not move the past version on."""
 
     def read(days: Period) -> dict[tuple[int, str], int]:
         return _uses_counted(owner, days)
 
     def read_whole(closed: Period) -> tuple[dict, dict]:
-        kept = read(closed)
-        if closed.end == period.end:
-            return kept, kept
-        return kept, _counts_added(kept, read(Period(closed.end + ONE_DAY, period.end)))
+        firsts = month_days.whole_months(closed.start, closed.end)
+        stored = month_days.current_rows(MonthTried, "tried", TRIED_LAYOUT, owner, firsts)
+        spans, stored, missing = read_around_rows(period, firsts, stored)
+        kept, recent, by_month = {}, {}, {month.start: {} for month in missing}
+        for day, pk, effect, times in _uses_by_day(owner, period, spans):
+            for into in (
+                kept if day <= closed.end else recent,
+                by_month.get(day.replace(day=1), {}),
+            ):
+                into[(pk, effect)] = into.get((pk, effect), 0) + times
+        for tried in stored.values():
+            for key, times in tried.items():
+                kept[key] = kept.get(key, 0) + times
+        if missing:
+            rows = {first: {"tried": tried} for first, tried in by_month.items()}
+            month_days.store_rows(MonthTried, TRIED_LAYOUT, owner, rows)
+        return kept, _counts_added(kept, recent)
 
     return with_closed_past("tried", owner, period, read, read_whole, _counts_added)
+
+
+# What a MonthTried row holds and how; rows of another layout are not read.
+TRIED_LAYOUT = 1
+
+
+def _uses_by_day(owner, period: Period, spans: list[Period]) -> list[tuple]:
+    """(local day, intervention id, effect, times) of the uses on the person's entries (out of
+    the bin) on the days of `spans`, inside the period: two queries, the spasms' and the pain
+    entries'."""
+    zone = owner.zone
+    offsets = offsets_between(zone, *period.bounds(zone))
+    moments = {}
+    for n, span in enumerate(spans):
+        moments[f"since{n}"], moments[f"until{n}"] = span.bounds(zone)
+    return [
+        row
+        for side in ("spasm", "pain")
+        for row in plain_sql.rows_for(_uses_on, zone, offsets, side, owner=owner.pk, **moments)
+    ]
+
+
+def _uses_on(zone, offsets, side: str, owner: int, **moments) -> QuerySet:
+    """The uses on the person's `side` entries ("spasm" or "pain"), out of the bin, between the
+    moments `moments` holds (since0, until0, since1...), counted by the entry's local day,
+    intervention and effect (compiled once a process: core.plain_sql.rows_for). Each span a
+    range of the entries' (owner, time) index, as `within` makes the days'."""
+    found = Q()
+    for n in range(len(moments) // 2):
+        found |= Q(
+            **{
+                f"{side}__owner": owner,
+                f"{side}__deleted_at__isnull": True,
+                f"{side}__occurred_at__gte": moments[f"since{n}"],
+                f"{side}__occurred_at__lt": moments[f"until{n}"],
+            }
+        )
+    return (
+        InterventionUse.objects.filter(found)
+        .annotate(day=LocalDate(f"{side}__occurred_at", zone, offsets=offsets))
+        .values_list("day", "intervention", "effect")
+        .annotate(times=Count("id"))
+        .order_by()
+    )
 
 
 def _counts_added(first: dict, then: dict) -> dict:

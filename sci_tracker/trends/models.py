@@ -56,3 +56,28 @@ class MonthDays(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m}"
+
+
+class MonthTried(models.Model):
+    """One whole month of a person's closed past (diary.closed_past) as the times each thing
+    was tried on its entries, with each effect (trends.aggregates.intervention_stats): one row
+    where the uses of its entries are hundreds. Written by the first read that needs it; a
+    change that may alter a closed day moves the person's past version on, and a row of another
+    version is never read again."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="month_tried"
+    )
+    month = models.DateField()  # its first day
+    past_version = models.PositiveBigIntegerField()
+    time_zone = models.CharField(max_length=64)
+    layout = models.PositiveSmallIntegerField()  # trends.aggregates.TRIED_LAYOUT when written
+    tried = PickledField()  # {(intervention id, effect): times}
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "month"], name="trends_monthtried_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}"
