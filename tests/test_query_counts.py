@@ -25,7 +25,7 @@ from sci_tracker.diary.models import (
     Trigger,
 )
 from tests.conftest import diary_queries
-from tests.entries import NOW, builtin
+from tests.entries import NOW, builtin, event
 
 # The session, the account, the form's choices (pain problems, triggers, what was tried: once
 # for every row), the entry, its triggers, its uses, the version moved on, the day's figures
@@ -193,6 +193,34 @@ def test_it_widens_the_all_range_at_once_for_an_earlier_entry(alice_client, alic
     assert "from=2025-03-15" in alice_client.get("/trends/?range=all").text  # Auckland's day
     spasm(alice, occurred_at=NOW.replace(year=2024))  # the first day is kept per diary version
     assert "from=2024-03-15" in alice_client.get("/trends/?range=all").text
+    # Another record before it (not one of the day series, whose change to an old day alone
+    # moves the past version on) widens it too.
+    event(alice, NOW.date().replace(year=2023))
+    assert "from=2023-03-14" in alice_client.get("/trends/?range=all").text
+
+
+@time_machine.travel(NOW, tick=False)
+def test_logging_now_leaves_a_settled_first_day_kept(alice_client, alice, monkeypatch):
+    from sci_tracker.trends import forms
+    from tests.entries import spasm
+
+    spasm(alice, occurred_at=NOW.replace(year=2025))
+    assert "from=2025-03-15" in alice_client.get("/trends/?range=all").text
+    read = []
+    monkeypatch.setattr(forms, "first_recorded_day", lambda owner: read.append(owner) or None)
+    spasm(alice, occurred_at=NOW)  # logged now: the diary version moves on, the others stay
+    assert "from=2025-03-15" in alice_client.get("/trends/?range=all").text
+    assert read == []
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_recent_first_day_is_kept_for_one_version_of_the_diary(alice_client, alice):
+    from tests.entries import spasm
+
+    spasm(alice, occurred_at=NOW - timedelta(days=2))
+    assert "from=2026-03-13" in alice_client.get("/trends/?range=all").text
+    spasm(alice, occurred_at=NOW - timedelta(days=5))  # a recent day: the past version stays
+    assert "from=2026-03-10" in alice_client.get("/trends/?range=all").text
 
 
 def diary_with(owner, count, hours_back=0):

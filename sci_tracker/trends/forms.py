@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from sci_tracker.diary import closed_past
 from sci_tracker.diary.forms import DAY_OUT_OF_RANGE
 from sci_tracker.diary.rules import on_calendar
 from sci_tracker.trends.aggregates import Period, first_recorded_day
@@ -26,13 +27,20 @@ FIRST_DAY_SECONDS = 6 * 60 * 60
 
 
 def first_day(owner):
-    """first_recorded_day, kept for this version of the diary (any change moves it on): the
-    "All" range asks on every view, and the answer reads the earliest of every kind of entry."""
-    key = f"first-day:{owner.pk}:{owner.diary_version}:{owner.time_zone}"
-    found = cache.get(key)
+    """first_recorded_day, kept: the "All" range asks on every view, and the answer reads the
+    earliest of every kind of entry. A first day before the recent days (those a change may
+    touch without moving the past version on: diary.closed_past) is kept under the past and
+    the records versions, which every change that could move it moves on (to a day series'
+    day not recent, or to any other record); so logging a spasm, leg pain or a check-in now
+    leaves it. A later first day is kept for this version of the diary (any change moves it)."""
+    settled = f"first-day:{owner.pk}:{owner.past_version}:{owner.records_version}:{owner.time_zone}"
+    current = f"first-day:{owner.pk}:{owner.diary_version}:{owner.time_zone}"
+    kept = cache.get_many([settled, current])
+    found = kept.get(settled, kept.get(current))
     if found is None:
         found = first_recorded_day(owner) or ""  # "": none recorded, and that is kept too
-        cache.set(key, found, FIRST_DAY_SECONDS)
+        is_settled = found and found < closed_past.recent_since()
+        cache.set(settled if is_settled else current, found, FIRST_DAY_SECONDS)
     return found or None
 
 
