@@ -11,8 +11,10 @@ from django.core.cache import cache
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from sci_tracker.trends import aggregates
+from sci_tracker.accounts.models import User
+from sci_tracker.trends import aggregates, summaries
 from sci_tracker.trends.aggregates import Tally, highest_on, mean, median, tallied, tally
+from sci_tracker.trends.forms import RangeForm
 from sci_tracker.trends.models import MonthFigures
 from tests.entries import checkin, pain, spasm
 
@@ -104,13 +106,20 @@ def test_the_all_range_summaries_are_those_of_every_day(long_diary, alice_client
         cache.clear()
         by_month = alice_client.get("/trends/?range=all").text
         # The same figures worked out from every day of the range.
-        from sci_tracker.accounts.models import User
-        from sci_tracker.trends import summaries
-        from sci_tracker.trends.forms import RangeForm
-
         owner = User.objects.get(pk=long_diary.pk)
         period = RangeForm({"range": "all"}, owner=owner).period()
         summed = aggregates.Summed.of(aggregates.daily(owner, period))
         for sentence in [*summaries.pain(summed), *summaries.spasms(summed)]:
             assert sentence.replace("'", "&#x27;") in by_month
         assert summaries.spasticity(summed.rating("spasticity"))[0] in by_month
+
+
+def test_the_all_range_calendar_shows_its_first_row_whole(alice, alice_client):
+    with time_machine.travel(NOW, tick=False):
+        pain(alice, occurred_at=NOW - timedelta(days=800), intensity=2)  # "All": by month
+        # The calendar's 53 weeks start on Saturday 15 March 2025, its first row on Monday the
+        # 10th: the worst pain of the 11th is in that row.
+        pain(alice, occurred_at=datetime(2025, 3, 11, 12, tzinfo=AUCKLAND), intensity=10)
+        page = alice_client.get("/trends/?range=all").text
+        calendar = page[page.index('id="calendar"') :]
+        assert 'class="heat-10"' in calendar

@@ -318,10 +318,10 @@ def table_rows(found):
 
 
 def heat_map_days(period: Period) -> Period:
-    """The days of the calendar of worst pain: the period's last HEAT_MAP_WEEKS weeks."""
-    return Period(
-        max(period.start, period.end - timedelta(days=7 * HEAT_MAP_WEEKS - 1)), period.end
-    )
+    """The days of the calendar of worst pain: the period's last HEAT_MAP_WEEKS weeks, from the
+    Monday of the first (or the period's first day, if later)."""
+    first = max(period.start, period.end - timedelta(days=7 * HEAT_MAP_WEEKS - 1))
+    return Period(max(period.start, first - timedelta(days=first.weekday())), period.end)
 
 
 def heat_map(found):
