@@ -13,8 +13,8 @@ reads alone; and the days each trigger was named on, which the triggers page's r
 into the row when it finds none (`store_marks`, for the row's version alone) and `store` drops.
 
 This module knows rows and dates; `aggregates` turns a row's series into its days. The rule of
-the rows is kept here for both tables of closed months (`current_rows`, `store_rows`):
-`trends.months` reads and writes its MonthFigures through it.
+the rows is kept here for every table of closed months (`current_rows`, `store_rows`):
+`trends.months` reads and writes its MonthFigures through it, `aggregates` its MonthTried.
 """
 
 from datetime import date, timedelta
@@ -92,9 +92,9 @@ def store_marks(owner, marks: dict[date, list]) -> None:
     )
 
 
-# Both tables of closed months (MonthDays here, MonthFigures for trends.months) keep their rows
-# by one rule: written with the person's past version, zone and the table's layout, read only
-# when all three are the account's now.
+# Every table of closed months (MonthDays here, MonthFigures for trends.months, MonthTried for
+# what helped) keeps its rows by one rule: written with the person's past version, zone and the
+# table's layout, read only when all three are the account's now.
 
 
 def current_rows(model: type[Model], column: str, layout: int, owner, firsts: list[date]) -> dict:
