@@ -1438,11 +1438,11 @@ def _times_tried(owner, period) -> dict[tuple[int, str], int]:
         spans, stored, missing = read_around_rows(period, firsts, stored)
         kept, recent, by_month = {}, {}, {month.start: {} for month in missing}
         for day, pk, effect, times in _uses_by_day(owner, period, spans):
-            for into in (
-                kept if day <= closed.end else recent,
-                by_month.get(day.replace(day=1), {}),
-            ):
-                into[(pk, effect)] = into.get((pk, effect), 0) + times
+            key, month = (pk, effect), by_month.get(day.replace(day=1))
+            into = kept if day <= closed.end else recent
+            into[key] = into.get(key, 0) + times
+            if month is not None:  # a missing month's uses, counted apart for its row
+                month[key] = month.get(key, 0) + times
         for tried in stored.values():
             for key, times in tried.items():
                 kept[key] = kept.get(key, 0) + times
