@@ -62,8 +62,8 @@ from sci_tracker.sharing.models import (
     ShareLink,
     VisitMeasure,
 )
-from sci_tracker.trends import aggregates, month_days
-from sci_tracker.trends.models import MonthDays, MonthFigures, MonthTried
+from sci_tracker.trends import aggregates, month_days, triggers
+from sci_tracker.trends.models import MonthDays, MonthFigures, MonthTried, MonthTriggers
 from sci_tracker.trends.months import LAYOUT
 from tests.conftest import PASSWORD
 from tests.entries import (
@@ -184,6 +184,15 @@ MAKERS = {
         time_zone="UTC",
         layout=aggregates.TRIED_LAYOUT,
         tried={},
+    ),
+    # A closed month's trigger sums, which the triggers page's first view of a long range writes.
+    MonthTriggers: lambda person, other: MonthTriggers.objects.create(
+        owner=person,
+        month=date(2025, 1, 1),
+        past_version=0,
+        time_zone="UTC",
+        layout=triggers.LAYOUT,
+        sums=(),
     ),
     Medicine: lambda person, other: medicine(person, "Baclofen"),
     # A dose of one's own, and one logged for the other person as their carer.

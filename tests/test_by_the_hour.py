@@ -15,7 +15,7 @@ from django.urls import reverse
 from sci_tracker.diary.models import MedicineDose
 from sci_tracker.trends import aggregates
 from sci_tracker.trends.aggregates import Period
-from sci_tracker.trends.by_the_hour import MIN_EVENTS, by_the_hour
+from sci_tracker.trends.by_the_hour import MIN_EVENTS, by_the_hour, recorded_spasms
 from tests.conftest import diary_queries, make_user, text_of
 from tests.entries import AUCKLAND, care, dose, medicine, spasm
 
@@ -39,7 +39,7 @@ def usual_days(owner, days=PERIOD.days):
 
 
 def figures(owner):
-    return by_the_hour(owner, PERIOD, aggregates.daily(owner, PERIOD))
+    return by_the_hour(owner, PERIOD, recorded_spasms(aggregates.daily(owner, PERIOD)))
 
 
 def test_it_counts_the_spasms_after_each_catheterisation_later_than_usual(alice):
@@ -157,7 +157,7 @@ def test_it_reads_a_month_or_a_year_in_the_same_queries(alice):
     def queries():
         by_day = aggregates.daily(alice, PERIOD)
         with CaptureQueriesContext(connection) as done:
-            by_the_hour(alice, PERIOD, by_day)
+            by_the_hour(alice, PERIOD, recorded_spasms(by_day))
         return len(diary_queries(done))
 
     usual_days(alice, PERIOD.days[:MIN_EVENTS])
@@ -191,7 +191,7 @@ def test_it_reads_the_spasms_only_over_the_hours_after_the_events_it_shows(alice
         care(alice, "bowel-missed", occurred_at=at(day, time(7)))
     by_day = aggregates.daily(alice, PERIOD)
     with CaptureQueriesContext(connection) as done:
-        found = by_the_hour(alice, PERIOD, by_day)
+        found = by_the_hour(alice, PERIOD, recorded_spasms(by_day))
     assert found.found == []
     # Too few to show: the read runs over no time (the same queries whatever the diary holds).
     ((since, until),) = read

@@ -18,9 +18,9 @@ from sci_tracker.diary.models import (
     Trigger,
     save_pain_problems,
 )
-from sci_tracker.trends import aggregates
+from sci_tracker.trends import aggregates, triggers
 from sci_tracker.trends.aggregates import Period, daily, daily_over, spasms_by_hour
-from sci_tracker.trends.models import MonthDays, MonthTried
+from sci_tracker.trends.models import MonthDays, MonthTried, MonthTriggers
 from tests.entries import builtin, care, checkin, pain, spasm
 
 NOW = datetime(2026, 3, 20, 9, 0, tzinfo=UTC)
@@ -167,75 +167,124 @@ def test_a_month_without_its_row_has_its_hours_read_from_its_days(diary, frozen)
     assert sum(found) == 4  # June's spasm among them
 
 
-def marks_read(owner) -> dict:
-    """The triggers page's marks of the range with nothing kept in the cache:
-    {slug: (times, days)}."""
+def sums_read(owner) -> list:
+    """The triggers page's figures of the range with nothing kept in the cache."""
     cache.clear()
-    found = aggregates.trigger_marks(reader(owner), ALL, by_id=True)
-    return {slug: (marks.times, marks.days) for slug, (_name, marks) in found.items()}
+    owner = reader(owner)
+    return triggers.stats_from(owner, triggers.trigger_sums(owner, ALL))
 
 
-def marks_fresh(owner) -> dict:
-    found = aggregates.trigger_marks(reader(owner), ALL)
-    return {slug: (marks.times, marks.days) for slug, (_name, marks) in found.items()}
+def sums_fresh(owner) -> list:
+    """The same figures worked out from every day of the range."""
+    return triggers.trigger_stats(reader(owner), ALL, fresh(owner))
 
 
-def test_a_long_range_s_trigger_marks_are_read_from_the_months_rows(diary, frozen):
+def running(owner, first: date) -> tuple[date, triggers.TriggerSums]:
+    """A MonthTriggers row: the day its sums run from, and the sums through its month."""
+    anchor, packed = MonthTriggers.objects.get(owner=owner, month=first).sums
+    return date.fromordinal(anchor), triggers._unpacked(packed)
+
+
+def test_a_long_range_s_trigger_figures_are_read_from_running_sums(diary, frozen):
     cold = builtin(Trigger, "cold")
-    for day in (date(2024, 6, 10), date(2024, 6, 20), date(2025, 3, 2), TODAY):
+    for day in (date(2024, 6, 10), date(2024, 6, 30), date(2025, 3, 2), TODAY):
         spasm(diary, occurred_at=at(day, 8)).triggers.add(cold)
     care(diary, event="uti-signs", occurred_at=at(date(2024, 6, 20), 9))
-    first_view(diary)  # the days' reader writes the rows, without marks
-    june = MonthDays.objects.get(owner=diary, month=date(2024, 6, 1))
-    assert june.marks is None
-
-    assert marks_read(diary) == marks_fresh(diary)  # and writes the months' marks
-    june.refresh_from_db()
-    # A trigger's id stays a number, a care trigger's slug a string.
-    assert {key: (times, days) for key, times, days in june.marks} == {
-        cold.pk: (2, [10, 20]),
-        "uti": (1, [20]),
+    assert sums_read(diary) == sums_fresh(diary)  # and writes the months' rows
+    # A row for each month from the range's first through the last whole closed one.
+    months = MonthTriggers.objects.filter(owner=diary).order_by("month")
+    assert [row.month for row in months][:2] == [date(2024, 5, 1), date(2024, 6, 1)]
+    assert months.last().month == WHOLE[1]
+    (may_from, may), (june_from, june) = (
+        running(diary, date(2024, 5, 1)),
+        running(diary, date(2024, 6, 1)),
+    )
+    assert may_from == june_from == ALL.start
+    in_june = june - may
+    assert {slug: marked[:2] for slug, marked in in_june.triggers.items()} == {
+        "cold": (2, 2),
+        "uti": (1, 1),
     }
-    assert marks_read(diary)["cold"] == (
-        4,
-        {date(2024, 6, 10), date(2024, 6, 20), date(2025, 3, 2), TODAY},
-    )
-    # What is read for June is its row: a day put there shows.
-    june.marks = [[cold.pk, 3, [10, 20, 25]], ["uti", 1, [20]]]
-    june.save()
-    assert marks_read(diary)["cold"] == (
-        5,
-        {date(2024, 6, 10), date(2024, 6, 20), date(2024, 6, 25), date(2025, 3, 2), TODAY},
-    )
+    # Its days: June 10th (two spasms, pain of 4) and June 30th (one spasm, no pain).
+    cold_sums = in_june.triggers["cold"].sums
+    assert (cold_sums[1].count, cold_sums[1].total) == (2, (3.0,))  # spasms on its days
+    assert (cold_sums[0].count, cold_sums[0].total) == (1, (4.0,))  # pain on its days
+    assert (cold_sums[2].count, cold_sums[2].total) == (1, (7.0,))  # pain the next day
+    # July 1st's check-in pairs with June 30th's trigger: it is in the sums through July.
+    july = running(diary, date(2024, 7, 1))[1]
+    assert july.triggers["cold"].sums[3].count == june.triggers["cold"].sums[3].count + 1
+    assert [each.days_logged for each in sums_read(diary) if each.slug == "cold"] == [4]
+    # What is read for the whole months is the last row less the first one's month before:
+    # a day put into the last row shows.
+    last = MonthTriggers.objects.get(owner=diary, month=WHOLE[1])
+    anchor, (totals, by_slug) = last.sums
+    times, days, sums = by_slug["cold"]
+    last.sums = (anchor, (totals, {**by_slug, "cold": (times + 1, days + 1, sums)}))
+    last.save()
+    assert [each.days_logged for each in sums_read(diary) if each.slug == "cold"] == [5]
 
 
-def test_rows_written_again_for_a_new_version_drop_their_marks(diary, frozen):
+def test_trigger_rows_of_another_version_are_not_read(diary, frozen):
     cold = builtin(Trigger, "cold")
     spasm(diary, occurred_at=at(date(2024, 6, 10), 8)).triggers.add(cold)
-    first_view(diary)
-    marks_read(diary)
-    # A spasm logged for a day in a kept month: the past version moves on, and the days' reader
-    # writes June's row again.
+    sums_read(diary)
+    # A spasm logged for a day in a kept month: the past version moves on, and the next
+    # cold read writes the rows again.
     spasm(diary, occurred_at=at(date(2024, 6, 11), 8)).triggers.add(cold)
-    first_view(diary)
-    assert MonthDays.objects.get(owner=diary, month=date(2024, 6, 1)).marks is None
-    assert marks_read(diary) == marks_fresh(diary)
-    assert marks_read(diary)["cold"] == (2, {date(2024, 6, 10), date(2024, 6, 11)})
-    assert MonthDays.objects.get(owner=diary, month=date(2024, 6, 1)).marks == [
-        [cold.pk, 2, [10, 11]]
-    ]
+    found = sums_read(diary)
+    assert found == sums_fresh(diary)
+    assert [(each.times_logged, each.days_logged) for each in found] == [(2, 2)]
+    assert running(diary, WHOLE[1])[1].triggers["cold"][:2] == (2, 2)
 
 
-def test_marks_read_for_one_version_are_not_put_into_a_row_of_another(diary, frozen):
+def test_rows_running_from_another_day_are_not_read_together(diary, frozen):
+    """Two rows give the months between them only when their sums run from the same day."""
     cold = builtin(Trigger, "cold")
-    spasm(diary, occurred_at=at(date(2024, 6, 10), 8)).triggers.add(cold)
-    first_view(diary)
-    earlier = reader(diary)  # a request that read the account before the change below
-    spasm(diary, occurred_at=at(date(2024, 6, 11), 8)).triggers.add(cold)
-    first_view(diary)  # June's row, for the new version
+    spasm(diary, occurred_at=at(date(2024, 8, 10), 8)).triggers.add(cold)
+    owner = reader(diary)
     cache.clear()
-    aggregates.trigger_marks(earlier, ALL, by_id=True)
-    assert MonthDays.objects.get(owner=diary, month=date(2024, 6, 1)).marks is None
+    triggers.trigger_sums(owner, ALL)  # rows from May 15th
+    later = Period(date(2024, 7, 10), TODAY)
+    cache.clear()
+    triggers.trigger_sums(owner, later)  # read from the rows: none written
+    assert running(diary, WHOLE[1])[0] == ALL.start
+    # A row written again from another day: the rows no longer agree, so the range is read
+    # by day (and writes its own).
+    row = MonthTriggers.objects.get(owner=diary, month=date(2024, 7, 1))
+    row.sums = (date(2024, 6, 1).toordinal(), row.sums[1])
+    row.save()
+    cache.clear()
+    found = triggers.stats_from(owner, triggers.trigger_sums(owner, later))
+    [everyday] = daily_over(owner, [later])
+    assert found == triggers.trigger_stats(owner, later, everyday)
+    assert running(diary, WHOLE[1])[0] == later.start
+
+
+def test_a_trigger_named_the_day_before_the_rows_months_alone_keeps_its_next_day(diary, frozen):
+    """Named on May 31st only, before the months read from rows: June 1st's pain, in those
+    months, is its next day."""
+    named = builtin(Trigger, "haemorrhoids")
+    spasm(diary, occurred_at=at(date(2024, 5, 31), 8)).triggers.add(named)
+    pain(diary, occurred_at=at(date(2024, 6, 1), 9), intensity=8)
+    sums_read(diary)  # writes the rows
+    [found] = [each for each in sums_read(diary) if each.slug == "haemorrhoids"]
+    assert found == [each for each in sums_fresh(diary) if each.slug == "haemorrhoids"][0]
+    assert (found.pain_next_day.with_days, found.pain_next_day.with_mean) == (1, 8)
+
+
+def test_a_month_starting_on_the_range_s_first_day_is_read_by_day(diary, frozen):
+    """Its row pairs its first day with the day before, which lies outside the range."""
+    cold = builtin(Trigger, "cold")
+    spasm(diary, occurred_at=at(date(2024, 5, 31), 8)).triggers.add(cold)
+    pain(diary, occurred_at=at(date(2024, 6, 1), 9), intensity=9)
+    owner, june_on = reader(diary), Period(date(2024, 6, 1), TODAY)
+    cache.clear()
+    triggers.trigger_sums(owner, ALL)  # writes June's row, May 31st's trigger in it
+    cache.clear()
+    found = triggers.stats_from(owner, triggers.trigger_sums(owner, june_on))
+    [everyday] = daily_over(owner, [june_on])
+    assert found == triggers.trigger_stats(owner, june_on, everyday)
+    assert "cold" not in {each.slug for each in found}
 
 
 def tried_read(owner) -> dict:

@@ -164,7 +164,7 @@ def test_it_reads_every_trends_page_in_as_many_queries_for_3_years_as_for_2(db, 
     # Two years, not one: a year's whole range is charted by day, longer ones by month.
     from django.core.cache import cache
 
-    from sci_tracker.trends.models import MonthDays, MonthFigures
+    from sci_tracker.trends.models import MonthDays, MonthFigures, MonthTried, MonthTriggers
 
     counts = {}
     for years in (2, 3):
@@ -172,10 +172,10 @@ def test_it_reads_every_trends_page_in_as_many_queries_for_3_years_as_for_2(db, 
         client.force_login(User.objects.get(email=outcome.email))
         for url in TRENDS_PAGES:
             # The first view after a change to an old day: nothing kept, in the cache or in
-            # the closed past's month rows (trends.month_days, trends.months).
+            # the closed past's month rows (trends.month_days and the tables of its rule).
             cache.clear()
-            MonthDays.objects.all().delete()
-            MonthFigures.objects.all().delete()
+            for table in (MonthDays, MonthFigures, MonthTried, MonthTriggers):
+                table.objects.all().delete()
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(url)
             assert response.status_code == 200, url

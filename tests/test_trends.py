@@ -35,7 +35,7 @@ from sci_tracker.diary.models import (
     Trigger,
 )
 from sci_tracker.sharing.models import ShareLink
-from sci_tracker.trends import aggregates
+from sci_tracker.trends import aggregates, triggers
 from sci_tracker.trends.aggregates import Period
 from sci_tracker.trends.templatetags.trends import days_in_brackets
 from sci_tracker.trends.views import json_key
@@ -260,7 +260,7 @@ def test_it_compares_days_with_a_trigger_against_days_without(alice):
             episode = spasm(alice, occurred_at=at(day, 14))
             if with_trigger:
                 episode.triggers.add(bladder)
-    [stats] = aggregates.trigger_stats(alice, Period(start, start + timedelta(days=11)))
+    [stats] = triggers.trigger_stats(alice, Period(start, start + timedelta(days=11)))
     assert (stats.name, stats.times_logged, stats.days_logged) == ("Full bladder", 18, 6)
     assert (stats.pain_same_day.with_mean, stats.pain_same_day.with_days) == (6, 6)
     assert (stats.pain_same_day.without_mean, stats.pain_same_day.without_days) == (2, 6)
@@ -303,12 +303,19 @@ def test_it_pools_the_spread_of_the_two_sides_as_the_textbook_does(sides):
 def test_a_trigger_comparison_from_the_marked_days_alone_equals_the_split_of_every_day(
     figures, marks
 ):
-    """compare_on takes the unmarked days' sums as every day's less the marked ones': the same
-    figures, to the last bit, as splitting every day's value (compare)."""
-    days = [date(2026, 1, 1) + timedelta(days=n) for n in range(len(figures))]
-    marked = {day for day, mark in zip(days, marks, strict=False) if mark}
-    expected = aggregates.compare(figures, [day in marked for day in days])
-    assert aggregates.compare_on(aggregates.recorded_on(days, figures), marked) == expected
+    """A comparison from sums takes the unmarked days' as every day's less the marked ones':
+    the same figures, to the last bit, as splitting every day's value (compare), however the
+    days' sums were cut and added."""
+    recorded = [
+        (value, mark) for value, mark in zip(figures, marks, strict=False) if value is not None
+    ]
+    expected = aggregates.compare(figures, marks[: len(figures)])
+    cut = len(recorded) // 3
+    marked = [
+        triggers.Sums.of([v for v, m in part if m]) for part in (recorded[:cut], recorded[cut:])
+    ]
+    every = [triggers.Sums.of([v for v, _m in part]) for part in (recorded[:cut], recorded[cut:])]
+    assert triggers.comparison(marked[0] + marked[1], every[0] + every[1]) == expected
 
 
 @settings(max_examples=300, deadline=None, database=None)
@@ -358,7 +365,7 @@ def test_it_hides_a_comparison_with_fewer_than_five_days_on_a_side(alice, alice_
         checkin(alice, day, pain_average=3, pain_worst=4)
         if n < 4:
             spasm(alice, occurred_at=at(day, 9)).triggers.add(cold)
-    [stats] = aggregates.trigger_stats(alice, Period(start, start + timedelta(days=9)))
+    [stats] = triggers.trigger_stats(alice, Period(start, start + timedelta(days=9)))
     assert (stats.pain_same_day.with_days, stats.pain_same_day.without_days) == (4, 6)
     assert not stats.pain_same_day.shown
     assert stats.pain_same_day.difference is None
@@ -390,7 +397,7 @@ def test_it_counts_bladder_bowel_and_skin_events_as_triggers_without_a_second_ti
 
     found = {
         stats.slug: stats
-        for stats in aggregates.trigger_stats(alice, Period(start, start + timedelta(days=11)))
+        for stats in triggers.trigger_stats(alice, Period(start, start + timedelta(days=11)))
     }
 
     assert set(found) == {"uti", "constipation", "pressure-injury", "skin-irritation"}
@@ -407,7 +414,7 @@ def test_it_counts_bladder_bowel_and_skin_events_as_triggers_without_a_second_ti
     assert found["pressure-injury"].guide == "why-spasms-happen#trigger-skin"
 
 
-def test_it_reads_the_same_trigger_marks_by_id_as_by_name(alice):
+def test_it_reads_the_same_trigger_figures_from_sums_as_from_days(alice):
     start = date(2026, 3, 1)
     for n in range(6):
         day = start + timedelta(days=n)
@@ -418,13 +425,17 @@ def test_it_reads_the_same_trigger_marks_by_id_as_by_name(alice):
         if n % 2:
             care(alice, "constipation", occurred_at=at(day, 8))
     period = Period(start, start + timedelta(days=5))
-    by_id = aggregates.trigger_marks(alice, period, by_id=True)
-    assert by_id == aggregates.trigger_marks(alice, period)
-    assert sorted(by_id) == ["cold", "constipation", "full-bladder"]
-    name, cold = by_id["cold"]
-    assert (name.name, cold.times) == ("Cold", 12)  # a spasm and a pain entry a day
-    assert cold.days == set(period.days)  # local days (Auckland), not UTC ones
-    assert by_id["constipation"][1] == aggregates.Marks(3, set(period.days[1::2]))
+    by_sums = triggers.stats_from(alice, triggers.trigger_sums(alice, period))
+    assert by_sums == triggers.trigger_stats(alice, period)
+    found = {each.slug: each for each in by_sums}
+    assert sorted(found) == ["cold", "constipation", "full-bladder"]
+    # A spasm and a pain entry a day, on local days (Auckland), not UTC ones.
+    assert (found["cold"].name, found["cold"].times_logged, found["cold"].days_logged) == (
+        "Cold",
+        12,
+        6,
+    )
+    assert (found["constipation"].times_logged, found["constipation"].days_logged) == (3, 3)
 
 
 def test_it_names_the_most_logged_trigger(alice):

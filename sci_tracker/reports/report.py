@@ -53,6 +53,7 @@ from sci_tracker.trends.aggregates import (
     woken_share,
 )
 from sci_tracker.trends.summaries import NIGHT
+from sci_tracker.trends.triggers import trigger_stats
 from sci_tracker.trends.window import EVERY_DAY, Window
 
 MAX_DAYS = 366  # a report is for one visit; a longer look belongs on the trends pages
@@ -521,7 +522,7 @@ def build_report(person, period, *, window: Window = EVERY_DAY, clinic: bool = F
     previous = period.previous()
     both = aggregates.daily(person, Period(previous.start, period.end), window)
     this_days, previous_days = both.window(period), both.window(previous)
-    triggers = aggregates.trigger_stats(person, period, by_day=this_days)
+    triggers = trigger_stats(person, period, by_day=this_days)
     interventions = aggregates.intervention_stats(person, period)
     flags = red_flags(person, period)
     shown_flags, flags_left_out = last(flags, MAX_RED_FLAGS)
@@ -561,7 +562,9 @@ def build_report(person, period, *, window: Window = EVERY_DAY, clinic: bool = F
         ad_episodes_left_out=episodes_left_out,
         usual_pressure=ad_episodes.usual_pressure(person),
         sciset=sciset_weeks.latest(sciset_weeks.weeks_in(person, period)),
-        after_events=by_the_hour.by_the_hour(person, period, this_days).sentences(),
+        after_events=by_the_hour.by_the_hour(
+            person, period, by_the_hour.recorded_spasms(this_days)
+        ).sentences(),
         impacts=spasm_impacts(person, period),
         previous_impacts=spasm_impacts(person, previous_inside) if previous_inside else Impacts(),
         care_weeks=weeks,

@@ -56,7 +56,6 @@ from sci_tracker.diary.models import (
     SpasmTriggerDay,
     SpasticityWeek,
     TreatmentEvent,
-    Trigger,
     shown_name,
 )
 from sci_tracker.sharing.models import VisitMeasure, authors_shown
@@ -1103,7 +1102,7 @@ TRIGGER_FIELDS = (
 TRIGGER_DAYS = (SpasmTriggerDay, PainTriggerDay)
 
 
-def _trigger_name(slug: str, name: str, category: str, guide: str, owner_id: int | None):
+def trigger_name(slug: str, name: str, category: str, guide: str, owner_id: int | None):
     return TriggerName(slug, shown_name(name, owner_id), category, guide)
 
 
@@ -1123,136 +1122,10 @@ def trigger_rows(owner, period):
             _trigger_days, table, TRIGGER_FIELDS, owner=owner.pk, **period_bounds([period])
         )
         for day, *names, entries_that_day in rows:
-            yield day, _trigger_name(*names), entries_that_day
+            yield day, trigger_name(*names), entries_that_day
 
 
-@dataclass
-class Marks:
-    """How many entries named a trigger, and on which days."""
-
-    times: int = 0
-    days: set = field(default_factory=set)
-
-    def add(self, day: date, entries: int) -> None:
-        self.times += entries
-        self.days.add(day)
-
-    def merged(self, other: "Marks") -> "Marks":
-        return Marks(self.times + other.times, self.days | other.days)
-
-
-def trigger_marks(owner, period, by_id: bool = False) -> dict[str, tuple[TriggerName, Marks]]:
-    """{slug: (its name, its marks)} for each trigger named in the period.
-
-    `by_id`: the triggers page, whose "All" range reads ten thousand rows over ten years: the
-    rows name the triggers by id (their names in one more query), and the marks of the closed
-    past are kept under the past version as `daily` keeps its days, so the first view after
-    logging reads the last months alone. The names are never kept: renaming a trigger does not
-    move the past version on."""
-    found = {}
-    if not by_id:
-        for day, trigger, entries in trigger_rows(owner, period):
-            found.setdefault(trigger.slug, (trigger, Marks()))[1].add(day, entries)
-        return found
-    by_key = _marks_by_id(owner, period)
-    names = {
-        slug: TriggerName(slug, gettext(name), category, guide)
-        for slug, (name, category, guide) in BUILT_IN_TRIGGERS.items()
-    }
-    names |= {
-        pk: _trigger_name(*fields)
-        for pk, *fields in Trigger.objects.filter(pk__in=[k for k in by_key if isinstance(k, int)])
-        .values_list("pk", "slug", "name", "category", "guide", "owner")
-        .order_by()
-    }
-    for key, marks in by_key.items():
-        name = names.get(key)
-        if name is None:  # deleted since its marks were kept: its days went with it
-            continue
-        if name.slug in found:  # a built-in trigger ticked, and care events that count as it
-            name, earlier = found[name.slug]
-            marks = earlier.merged(marks)
-        found[name.slug] = (name, marks)
-    return found
-
-
-def _marks_by_id(owner, period) -> dict:
-    """{a care trigger's slug or a trigger's id: Marks} of the period (see trigger_marks). A
-    cold read takes the closed part's whole months from their rows (trends.month_days) where
-    their marks are kept, and writes the marks of those whose rows have none."""
-
-    def read(days: Period) -> dict:
-        return _tallied(_rows_by_id(owner, days), days.end)[0]
-
-    def read_whole(closed: Period) -> tuple[dict, dict]:
-        firsts = month_days.whole_months(closed.start, closed.end)
-        spans, stored, missing = read_around_rows(
-            period, firsts, month_days.stored_marks(owner, firsts)
-        )
-        rows = list(_rows_by_id(owner, period, spans))
-        kept, recent = _tallied(rows, closed.end)
-        for first, marks in stored.items():
-            _add_month_marks(kept, first, marks)
-        if missing:
-            month_days.store_marks(owner, _month_marks(rows, [month.start for month in missing]))
-        return kept, _marks_joined(kept, recent)
-
-    return with_closed_past(
-        "trigger-marks", owner, period, read, read_whole, _marks_joined, _packed, _unpacked
-    )
-
-
-def _marks_joined(first: dict, then: dict) -> dict:
-    both = dict(first)
-    for key, marks in then.items():
-        both[key] = both[key].merged(marks) if key in both else marks
-    return both
-
-
-# Kept as day numbers, not dates: ten years of marks are ten thousand days, which pickle at
-# less than half the size and in a tenth of the time.
-def _packed(marks: dict) -> dict:
-    return {
-        key: (found.times, [day.toordinal() for day in found.days]) for key, found in marks.items()
-    }
-
-
-def _unpacked(packed: dict) -> dict:
-    return {
-        key: Marks(times, set(map(date.fromordinal, days))) for key, (times, days) in packed.items()
-    }
-
-
-# A month's marks as its row keeps them: [key, times, [its days of the month]] for each
-# trigger (JSON keeps a trigger's id a number and a care trigger's slug a string).
-def _month_marks(rows: list, firsts: list[date]) -> dict[date, list]:
-    """{first day: marks} of these months, from rows of _rows_by_id that hold their days."""
-    found = {first: {} for first in firsts}
-    for day, key, entries in rows:
-        month = found.get(day.replace(day=1))
-        if month is not None:
-            marks = month.setdefault(key, [0, set()])
-            marks[0] += entries
-            marks[1].add(day.day)
-    return {
-        first: [[key, times, sorted(days)] for key, (times, days) in month.items()]
-        for first, month in found.items()
-    }
-
-
-def _add_month_marks(found: dict, first: date, marks: list) -> None:
-    """Add a month's marks (as _month_marks keeps them) to `found`'s, in place: added month by
-    month, a merged copy each time would copy years of days over and over."""
-    before_first = first.toordinal() - 1
-    for key, times, days in marks:
-        into = found.get(key)
-        if into is None:
-            into = found[key] = Marks()
-        into.times += times
-        into.days.update(map(date.fromordinal, (before_first + day for day in days)))
-
-
-def _rows_by_id(owner, period, spans: list[Period] | None = None):
+def trigger_rows_by_id(owner, period, spans: list[Period] | None = None):
     """(day, a care trigger's slug or a trigger's id, entries) of the period, or of the `spans`
     inside it alone: three queries. The care events that count as a trigger are few: they are
     read for the whole period, and those outside the spans left out."""
@@ -1266,100 +1139,6 @@ def _rows_by_id(owner, period, spans: list[Period] | None = None):
         yield from plain_sql.rows_for(
             _trigger_days, table, ("trigger",), owner=owner.pk, **period_bounds(spans)
         )
-
-
-def _tallied(rows, last: date) -> tuple[dict, dict]:
-    """The rows' Marks by trigger: of the days up to `last`, and of the days after it."""
-    up_to, after = defaultdict(Marks), defaultdict(Marks)
-    for day, key, entries in rows:
-        (up_to if day <= last else after)[key].add(day, entries)
-    return dict(up_to), dict(after)
-
-
-def trigger_stats(owner, period, by_day=None, by_id: bool = False):
-    """Each trigger logged in the period, most logged first, with its with/without comparisons
-    for the same day and the next day. Only days with a record take part. `by_id`: as for
-    `trigger_marks` (the triggers page, whose "All" range reads years of entries)."""
-    by_day = by_day or daily(owner, period)
-    marked = trigger_marks(owner, period, by_id=by_id)
-    found = {
-        slug: TriggerStats(slug, name.name, name.guide, marks.times, len(marks.days))
-        for slug, (name, marks) in marked.items()
-    }
-
-    # Each measure's recorded days, listed once for every trigger: (the day whose trigger
-    # counts, the value). For the next day that is the day before; the first day's day before
-    # lies outside the period, so it is left out of next-day figures.
-    days, one = by_day.days, timedelta(days=1)
-    pain_same = recorded_on(days, by_day.pain_average)
-    spasms_same = recorded_on(days, by_day.spasms)
-    pain_next = recorded_on([day - one for day in days[1:]], by_day.pain_average[1:])
-    spasms_next = recorded_on([day - one for day in days[1:]], by_day.spasms[1:])
-    for slug, stats in found.items():
-        trigger_days = marked[slug][1].days
-        stats.pain_same_day = compare_on(pain_same, trigger_days)
-        stats.spasms_same_day = compare_on(spasms_same, trigger_days)
-        stats.pain_next_day = compare_on(pain_next, trigger_days)
-        stats.spasms_next_day = compare_on(spasms_next, trigger_days)
-    return sorted(found.values(), key=lambda s: (-s.times_logged, s.name))
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """A measure's recorded values by day, how many there are, and the exact sums of all of
-    them and of their squares, each as a few floats (exact_parts)."""
-
-    value_of: dict
-    count: int
-    total: list
-    total_squares: list
-
-
-def recorded_on(days: list, values: list) -> Recorded:
-    """The days with a recorded value, and their values."""
-    value_of = {day: value for day, value in zip(days, values, strict=True) if value is not None}
-    recorded = list(value_of.values())
-    squares = list(map(mul, recorded, recorded))
-    return Recorded(value_of, len(recorded), exact_parts(recorded), exact_parts(squares))
-
-
-def exact_parts(values: list) -> list:
-    """A few floats whose sum, worked out exactly, is the exact sum of `values`: fsum's sum
-    (the exact one, rounded once), then fsum of what that left over, until nothing is. So fsum
-    over these and other values gives to the last bit what it gives over `values` and them,
-    without going through thousands of values again."""
-    parts: list = []
-    while len(parts) < 8:
-        left = fsum(chain(values, map(neg, parts)))
-        # 0.0 only for an exact 0: a sum of floats is a whole number of the smallest float.
-        if left == 0.0:
-            return parts
-        parts.append(left)
-    return list(values)  # not seen: the values themselves, exact as ever
-
-
-def compare_on(recorded: Recorded, marked_days: set) -> "Comparison":
-    """`compare` for values already paired with their days: those on a marked day against
-    the others, with the same figures. It runs four times for every trigger over every day of
-    the range, so the other days' sums are the exact sums of all days less the marked ones,
-    added by fsum (exactly, then rounded once: the same sum as of the other days' values
-    alone)."""
-    value_of = recorded.value_of
-    with_values = [value_of[day] for day in marked_days if day in value_of]
-    with_squares = list(map(mul, with_values, with_values))
-    with_side = Side(len(with_values), fsum(with_values), fsum(with_squares))
-    without_side = Side(
-        recorded.count - len(with_values),
-        fsum(chain(recorded.total, map(neg, with_values))),
-        fsum(chain(recorded.total_squares, map(neg, with_squares))),
-    )
-    return Comparison(
-        with_side.mean,
-        with_side.count,
-        without_side.mean,
-        without_side.count,
-        spread_of([with_side, without_side]),
-    )
 
 
 @dataclass
@@ -1762,6 +1541,21 @@ def week_on_week(owner, today, by_day: Daily | None = None):
 # and night wakings. The report's headlines count woken nights by the same rule (above_zero) ----
 
 COMPARED_DAYS = 7  # the first and the last week of a period of at least two are compared
+
+
+def exact_parts(values: list) -> list:
+    """A few floats whose sum, worked out exactly, is the exact sum of `values`: fsum's sum
+    (the exact one, rounded once), then fsum of what that left over, until nothing is. So fsum
+    over these and other values gives to the last bit what it gives over `values` and them,
+    without going through thousands of values again."""
+    parts: list = []
+    while len(parts) < 8:
+        left = fsum(chain(values, map(neg, parts)))
+        # 0.0 only for an exact 0: a sum of floats is a whole number of the smallest float.
+        if left == 0.0:
+            return parts
+        parts.append(left)
+    return list(values)  # not seen: the values themselves, exact as ever
 
 
 class Tally(NamedTuple):

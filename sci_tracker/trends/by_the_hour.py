@@ -273,12 +273,13 @@ def _dose_counts(owner, since, until) -> dict:
     return {f"dose-{timing}": (events, spasms) for timing, events, spasms in rows}
 
 
-def by_the_hour(owner, period: Period, by_day: Daily) -> ByTheHour:
-    """The spasms after each kind of event in the period against the usual figure; `by_day`
-    is the period's day-by-day figures (aggregates.daily), which give the usual rate."""
-    recorded = [count for count in by_day.spasms if count is not None]
+def by_the_hour(owner, period: Period, spasm_days: tuple[int, float]) -> ByTheHour:
+    """The spasms after each kind of event in the period against the usual figure, which
+    `spasm_days` gives: the period's days with spasms recorded and the spasms on them
+    (recorded_spasms)."""
+    days, spasms = spasm_days
     windows_a_day = timedelta(days=1) / AFTER
-    usual = sum(recorded) / (len(recorded) * windows_a_day) if recorded else None
+    usual = spasms / (days * windows_a_day) if days else None
     since, until = period.bounds(owner.zone)
     care = _care_moments(owner, since, until)
     catheterisations = _catheterisations(owner, care["catheter"], since)
@@ -287,10 +288,16 @@ def by_the_hour(owner, period: Period, by_day: Daily) -> ByTheHour:
         **_care_counts(owner, since, care, catheterisations, gap),
         **_dose_counts(owner, since, until),
     }
-    enough = len(recorded) >= MIN_USUAL_DAYS
+    enough = days >= MIN_USUAL_DAYS
     found = [
         AfterEvents(kind, *counts[kind])
         for kind in KINDS
         if enough and counts.get(kind, (0, 0))[0] >= MIN_EVENTS
     ]
-    return ByTheHour(found=found, usual=usual, usual_days=len(recorded), usual_gap=gap)
+    return ByTheHour(found=found, usual=usual, usual_days=days, usual_gap=gap)
+
+
+def recorded_spasms(by_day: Daily) -> tuple[int, int]:
+    """The days with spasms recorded, and the spasms on them (by_the_hour's `spasm_days`)."""
+    recorded = [count for count in by_day.spasms if count is not None]
+    return len(recorded), sum(recorded)

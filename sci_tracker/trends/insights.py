@@ -1,6 +1,6 @@
 """What stands out on the Triggers page, in plain words.
 
-A pure function of the comparisons the page already has (aggregates.trigger_stats): no query of
+A pure function of the comparisons the page already has (trends.triggers.trigger_stats): no query of
 its own. Differences in pain points and in spasms a day are put on one footing as an effect
 size (the difference over the pooled standard deviation of the days), and the largest come
 first. The words say what went together in the diary, never what caused what.

@@ -37,16 +37,13 @@ class MonthFigures(ClosedMonth):
 
 
 class MonthDays(ClosedMonth):
-    """A closed month as its day series (trends.aggregates.Daily), its spasms by hour and its
-    triggers' days, for ranges that read years of days (trends.month_days, whose LAYOUT it has):
-    one row where the per-day tables hold hundreds."""
+    """A closed month as its day series (trends.aggregates.Daily) and its spasms by hour, for
+    ranges that read years of days (trends.month_days, whose LAYOUT it has): one row where the
+    per-day tables hold hundreds."""
 
     series = PickledField()
     # Its spasms in each local hour, 0 to 23 (aggregates.spasms_by_hour reads them alone).
     hours = PickledField(default=list)
-    # The days each trigger was named on (aggregates._month_marks), written by the triggers
-    # page's reader: None until then.
-    marks = PickledField(null=True)
 
 
 class MonthTried(ClosedMonth):
@@ -55,3 +52,12 @@ class MonthTried(ClosedMonth):
     its entries are hundreds."""
 
     tried = PickledField()  # {(intervention id, effect): times}
+
+
+class MonthTriggers(ClosedMonth):
+    """The sums the triggers page compares, running from a day through a closed month's end
+    (trends.triggers, whose LAYOUT it has): each trigger's times and days, and the values on its
+    days and on the days after; two rows give the figures of the months between them, where ten
+    years of days were read to compare."""
+
+    sums = PickledField()  # (the first day's number, the running sums)

@@ -9,17 +9,17 @@ another version is never read again (it is written over when its month is next a
 row holds the series as `aggregates.Daily` has them, as a pickle (trends.fields), which gives
 every number back unchanged: a month reads the same from its row as from its days. Beside them,
 in a column of its own, the month's spasms in each local hour, which `aggregates.spasms_by_hour`
-reads alone; and the days each trigger was named on, which the triggers page's reader writes
-into the row when it finds none (`store_marks`, for the row's version alone) and `store` drops.
+reads alone.
 
 This module knows rows and dates; `aggregates` turns a row's series into its days. The rule of
 the rows is kept here for every table of closed months (`current_rows`, `store_rows`):
-`trends.months` reads and writes its MonthFigures through it, `aggregates` its MonthTried.
+`trends.months` reads and writes its MonthFigures through it, `aggregates` its MonthTried and
+`trends.triggers` its MonthTriggers.
 """
 
 from datetime import date, timedelta
 
-from django.db.models import Case, F, Model, QuerySet, Value, When
+from django.db.models import F, Model, QuerySet
 
 from sci_tracker.core import plain_sql
 from sci_tracker.diary.closed_past import month_start
@@ -58,38 +58,9 @@ def stored_hours(owner, firsts: list[date]) -> dict[date, list[int]]:
 
 def store(owner, series: dict[date, dict], hours: dict[date, list[int]]) -> None:
     """Keep these months' series and hours ({first day: ...} each) for the person's past
-    version and zone: one query, over any row of theirs already there, whose trigger marks
-    are dropped (their reader writes them again: store_marks)."""
-    rows = {
-        first: {"series": series[first], "hours": hours[first], "marks": None} for first in series
-    }
+    version and zone: one query, over any row of theirs already there."""
+    rows = {first: {"series": series[first], "hours": hours[first]} for first in series}
     store_rows(MonthDays, LAYOUT, owner, rows)
-
-
-def stored_marks(owner, firsts: list[date]) -> dict[date, list]:
-    """{first day: trigger marks} of the months kept whose marks are kept too: one query."""
-    rows = current_rows(MonthDays, "marks", LAYOUT, owner, firsts)
-    return {first: marks for first, marks in rows.items() if marks is not None}
-
-
-def store_marks(owner, marks: dict[date, list]) -> None:
-    """Put these months' trigger marks ({first day: marks}) into their rows of the person's
-    past version and zone, as the account was read: one query. A month without such a row (none
-    written yet, or written since for another version) is left as it is."""
-    MonthDays.objects.filter(
-        owner=owner,
-        month__in=list(marks),
-        past_version=owner.past_version,
-        time_zone=owner.time_zone,
-        layout=LAYOUT,
-    ).update(
-        marks=Case(
-            *(
-                When(month=first, then=Value(value, MonthDays._meta.get_field("marks")))
-                for first, value in marks.items()
-            )
-        )
-    )
 
 
 # Every table of closed months (MonthDays here, MonthFigures for trends.months, MonthTried for

@@ -34,6 +34,7 @@ from sci_tracker.trends.aggregates import Period
 from sci_tracker.trends.forms import RANGES, RangeForm
 from sci_tracker.trends.templatetags.trends import figure_with
 from sci_tracker.trends.templatetags.trends import heat as heat_class
+from sci_tracker.trends.triggers import spasm_days, stats_from, trigger_sums
 from sci_tracker.trends.window import EVERY_DAY, Window
 
 CACHE_SECONDS = 6 * 60 * 60
@@ -362,15 +363,16 @@ def triggers(request, person):
     ranges = range_context(request, form, period)
 
     def figures():
-        # The days alone: the overview's hours, events and 7-day means are not drawn here.
-        by_day = aggregates.daily(person, period, window)
-        triggers = aggregates.trigger_stats(person, period, by_day, by_id=True)
+        # Sums, not days: years of them are a hundred month rows (trends.triggers). The
+        # period lies inside the reader's window already.
+        sums = trigger_sums(person, period)
+        stats = stats_from(person, sums)
         return {
             **ranges,
-            "triggers": triggers,
-            "insights": insights.standouts(triggers),
+            "triggers": stats,
+            "insights": insights.standouts(stats),
             "min_days": aggregates.MIN_DAYS,
-            "after_events": by_the_hour.by_the_hour(person, period, by_day),
+            "after_events": by_the_hour.by_the_hour(person, period, spasm_days(sums)),
             "min_events": by_the_hour.MIN_EVENTS,
             "min_usual_days": by_the_hour.MIN_USUAL_DAYS,
         }
@@ -494,7 +496,11 @@ def home_summary(owner, by_day: aggregates.Daily | None = None):
     read = Period(by_day.days[0], by_day.days[-1]) if by_day else None
     return {
         # What came in the hours after bladder, bowel, skin and medicine events, when strong.
-        "after_events": by_the_hour.by_the_hour(owner, read, by_day).sentences() if read else [],
+        "after_events": (
+            by_the_hour.by_the_hour(owner, read, by_the_hour.recorded_spasms(by_day)).sentences()
+            if read
+            else []
+        ),
         "changes": changes,
         "sentences": [(summaries.change(item), item.chart) for item in changes if item.notable],
         "top_trigger": aggregates.most_logged_trigger(owner, month),
