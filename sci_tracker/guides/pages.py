@@ -38,6 +38,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from markdown.treeprocessors import Treeprocessor
 
+from sci_tracker.core.guide_links import section_url
+
 CONTENT = Path(__file__).parent / "content"
 ENGLISH = "en"
 # The languages with a folder of translated pages, by their code ("es").
@@ -119,13 +121,6 @@ class Page:
     @property
     def diary_boxes(self):
         return self.parts[1::2]
-
-
-def section_url(section):
-    """The app URL of a guide section written "page#anchor"."""
-    slug, _, anchor = section.partition("#")
-    url = reverse("guides:page", args=[slug])
-    return f"{url}#{anchor}" if anchor else url
 
 
 class GuideLinks(Treeprocessor):

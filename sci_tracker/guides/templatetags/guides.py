@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 
-from sci_tracker.guides.pages import section_url
+from sci_tracker.core.guide_links import section_url
 
 register = template.Library()
 
