@@ -1,11 +1,13 @@
 import html
 
 from django import template
-from django.utils.formats import get_format, localize
+from django.utils.formats import date_format, get_format, localize
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext, pgettext
 
 from sci_tracker.core.guide_links import section_url
+from sci_tracker.diary.templatetags.readings import bp_readings
 
 register = template.Library()
 
@@ -206,3 +208,56 @@ def trigger_sections(triggers: list, min_days: int) -> SafeString:
             "</table>\n</div>\n</section>\n"
         )
     return mark_safe("".join(sections))  # noqa: S308 (numbers, and text escaped above)
+
+
+@register.simple_tag
+def care_rows(weeks: list, by_month: bool) -> SafeString:
+    """The rows of the bladder, bowel and skin table (trends.care_weeks.CareWeek): written
+    here, not by a template loop, as the other tables of the overview's first view."""
+    mark = escape(get_format("DECIMAL_SEPARATOR"))
+    shown_as = "YEAR_MONTH_FORMAT" if by_month else "DATE_FORMAT"
+    lines = []
+    for week in weeks:
+        start = escape(date_format(week.start, shown_as))
+        if week.days < week.length:
+            start += f' <span class="text-body-secondary">{days_in_brackets(week.days)}</span>'
+        lines.append(
+            f"<tr><td>{start}</td>"
+            f"<td>{figure_with(float(week.catheterisations_a_day), mark)}</td>"
+            f"<td>{week.routines}</td><td>{week.missed}</td>"
+            f"<td>{week.checks}/{week.days}</td><td>{week.open_problems}</td></tr>"
+        )
+    return mark_safe("".join(lines))  # noqa: S308 (numbers, and dates escaped above)
+
+
+@register.simple_tag
+def sciset_rows(weeks: list) -> SafeString:
+    """The rows of the SCI-SET table (trends.sciset_weeks): written here, as care_rows."""
+    return mark_safe(  # noqa: S308 (numbers, and text escaped here)
+        "".join(
+            f"<tr><td>{escape(date_format(week.day, 'DATE_FORMAT'))}</td>"
+            f"<td>{escape(week.words)}</td><td>{week.answered}/35</td></tr>"
+            for week in weeks
+        )
+    )
+
+
+@register.simple_tag
+def ad_episode_items(episodes: list, owner) -> SafeString:
+    """The list items of the overview's autonomic dysreflexia episodes (trends.ad_episodes):
+    when, how it ended, what may have set it off, and its readings against `owner`'s usual
+    pressure. Written here, as the tables' rows; the words are the template's."""
+    shown_as, set_off = gettext("j M Y, H:i"), gettext("may have been set off by")
+    items = []
+    for episode in episodes:
+        # As the template's date filter shows it: an aware moment in the page's zone.
+        started = escape(date_format(template_localtime(episode.started), shown_as))
+        what = escape(str(episode.outcome_label).lower())
+        if episode.cause_labels:
+            causes = ", ".join(str(label) for label in episode.cause_labels).lower()
+            what += f"; {escape(set_off)} {escape(causes)}"
+        items.append(
+            f"<li><strong>{started}</strong>: {what}.\n"
+            f"{bp_readings(episode.readings, owner)}</li>\n"
+        )
+    return mark_safe("".join(items))  # noqa: S308 (escaped above, the readings by their tag)
