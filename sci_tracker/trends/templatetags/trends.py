@@ -66,11 +66,19 @@ def table_rows(rows: list, *columns: str) -> SafeString:
     # A figure is digits, a dash and the decimal mark: the mark is escaped once, not each
     # cell (a year's tables hold 1,500 cells).
     mark = escape(get_format("DECIMAL_SEPARATOR"))
+    # Each figure's cell made once: a table's figures are a few hundred values over and over
+    # (ratings, counts, days without a record). By type too: 1 and 1.0 are shown apart.
+    made: dict = {}
 
     def cell(value) -> str:
-        if value is not None and not isinstance(value, int | float):
-            value = escape(value)  # not a number: escaped as any text is
-        return f"<td>{figure_with(value, mark)}</td>"
+        key = (value.__class__, value)
+        found = made.get(key)
+        if found is None:
+            shown = value
+            if value is not None and not isinstance(value, int | float):
+                shown = escape(value)  # not a number: escaped as any text is
+            found = made[key] = f"<td>{figure_with(shown, mark)}</td>"
+        return found
 
     chosen = [(name[:-2], True) if name.endswith("[]") else (name, False) for name in columns]
     lines = []
