@@ -1,7 +1,7 @@
 from django import template
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 
+from sci_tracker.core import guide_links
 from sci_tracker.core.guide_links import section_url
 
 register = template.Library()
@@ -18,6 +18,4 @@ def item_link(name, guide) -> SafeString:
     """A diary item named in a list, linked to the guide section that explains it when it has
     one. A tag, not an included template: the history names every entry's triggers and things
     tried, each an include that cost more than the rest of its line."""
-    if not guide:
-        return conditional_escape(name)
-    return format_html('<a href="{}">{}</a>', section_url(guide), name)
+    return guide_links.item_link(name, guide)

@@ -6,7 +6,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext, pgettext
 
-from sci_tracker.core.guide_links import section_url
+from sci_tracker.core.guide_links import item_link, section_url
 from sci_tracker.diary.templatetags.readings import bp_readings
 
 register = template.Library()
@@ -269,3 +269,53 @@ def ad_episode_items(episodes: list, owner) -> SafeString:
             f"{bp_readings(episode.readings, owner)}</li>\n"
         )
     return mark_safe("".join(items))  # noqa: S308 (escaped above, the readings by their tag)
+
+
+@register.simple_tag
+def tried_rows(interventions: list) -> SafeString:
+    """The rows of what helped's table (aggregates.InterventionStats): each thing tried, linked
+    to its guide, the times tried and the times of each effect. Written here, as the overview's
+    tables' rows."""
+    return mark_safe(  # noqa: S308 (numbers, and the name escaped by item_link)
+        "".join(
+            f'<tr>\n<th scope="row">{item_link(item.name, item.guide)}</th>\n'
+            f"<td>{item.times_tried}</td>\n"
+            + "".join(f"<td>{times}</td>" for _label, times in item.effect_counts())
+            + "\n</tr>"
+            for item in interventions
+        )
+    )
+
+
+@register.simple_tag
+def before_after_rows(measures: list, min_days: int) -> SafeString:
+    """The rows of a treatment event's before-and-after table (aggregates.BeforeAfter.measures):
+    a measure a row, its means before and after with their days and the change, or why it is
+    not shown; the sentences are the template's."""
+    mark = escape(get_format("DECIMAL_SEPARATOR"))
+    lines = []
+    for label, comparison in measures:
+        if comparison.shown:
+            difference = comparison.difference
+            cells = (
+                f"<td>{figure_with(comparison.without_mean, mark)} "
+                f'<span class="days">{days_in_brackets(comparison.without_days)}</span></td>'
+                f"<td>{figure_with(comparison.with_mean, mark)} "
+                f'<span class="days">{days_in_brackets(comparison.with_days)}</span></td>'
+                f"<td>{'+' if difference > 0 else ''}{figure_with(difference, mark)}</td>"
+            )
+        else:
+            why = ngettext(
+                "Not shown: %(before)s day before and %(after)s after; each side needs at "
+                "least %(least)s.",
+                "Not shown: %(before)s days before and %(after)s after; each side needs at "
+                "least %(least)s.",
+                comparison.without_days,
+            ) % {
+                "before": comparison.without_days,
+                "after": comparison.with_days,
+                "least": min_days,
+            }
+            cells = f'<td colspan="3" class="not-enough">{why}</td>'
+        lines.append(f'<tr>\n<th scope="row">{escape(label)}</th>{cells}</tr>\n')
+    return mark_safe("".join(lines))  # noqa: S308 (numbers, and text escaped above)
