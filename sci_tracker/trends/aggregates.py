@@ -322,7 +322,7 @@ def with_closed_past(
     unpack: Callable[[object], Kept] = lambda kept: kept,
 ) -> Kept:
     """A figure of the period whose closed part (closed_part) is kept in the cache under the
-    past version: the one rule of every figure kept so (days, hours, trigger marks, things
+    past version: the one rule of every figure kept so (days, hours, trigger sums, things
     tried).
 
     `read(days)` works the figure out for some days; `read_whole(closed)` for the whole period,

@@ -216,7 +216,7 @@ def trigger_sums(owner, period: Period) -> TriggerSums:
 
     def read_whole(closed: Period) -> tuple[TriggerSums, TriggerSums]:
         firsts = month_days.whole_months(closed.start + ONE_DAY, closed.end)
-        months = _whole_months(owner, period, firsts)
+        months = _whole_months(owner, firsts)
         spans = around_months(period, firsts) if months is not None else [period]
         pieces = [piece for span in spans for piece in _cut(span, closed.end)]
         writing = _running_months(period, firsts) if months is None else []
@@ -240,7 +240,7 @@ def trigger_sums(owner, period: Period) -> TriggerSums:
     return with_closed_past("trigger-sums", owner, period, read, read_whole, TriggerSums.__add__)
 
 
-def _whole_months(owner, period: Period, firsts: list[date]) -> TriggerSums | None:
+def _whole_months(owner, firsts: list[date]) -> TriggerSums | None:
     """The sums of these months (one after another), as the running sums through the last
     less those through the month before the first (two queries), when both rows are there and
     began on the same day, before the first month; else None."""
@@ -282,8 +282,8 @@ def _read(
     owner, period: Period, spans: list[Period], pieces: list[Period], months: list[Period]
 ) -> tuple[list[TriggerSums], list[TriggerSums]]:
     """The sums of each of `pieces` and of each of `months`, all of them inside `spans` (the
-    days read, one after another): four queries for the values and the triggers' days, one
-    for the names of the triggers named by id."""
+    days read, one after another): six queries for the values and the triggers' days, and one
+    for the slugs of the triggers named by id."""
     values = {}
     for found in daily_over(owner, spans):
         values.update(
