@@ -363,7 +363,7 @@ def triggers(request, person):
     ranges = range_context(request, form, period)
 
     def figures():
-        # Sums, not days: years of them are a hundred month rows (trends.triggers). The
+        # Sums, not days: years of them are two rows of running sums (trends.triggers). The
         # period lies inside the reader's window already.
         sums = trigger_sums(person, period)
         stats = stats_from(person, sums)
