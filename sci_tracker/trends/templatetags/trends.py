@@ -218,15 +218,31 @@ def trigger_sections(triggers: list, min_days: int) -> SafeString:
     return mark_safe("".join(sections))  # noqa: S308 (numbers, and text escaped above)
 
 
+def unit_start(start, by_month: bool) -> str:
+    """A table row's week (its first day) or month, as the templates' date filter showed it."""
+    return escape(date_format(start, "YEAR_MONTH_FORMAT" if by_month else "DATE_FORMAT"))
+
+
+@register.simple_tag
+def dose_rows(weeks: list, by_month: bool) -> SafeString:
+    """The rows of a medicine's doses table (trends.adherence): written here, as care_rows."""
+    return mark_safe(  # noqa: S308 (numbers, and dates escaped by unit_start)
+        "".join(
+            f"<tr><td>{unit_start(week.start, by_month)}</td><td>{week.on_time}</td>"
+            f"<td>{week.late}</td><td>{week.missed}</td><td>{week.as_needed}</td></tr>"
+            for week in weeks
+        )
+    )
+
+
 @register.simple_tag
 def care_rows(weeks: list, by_month: bool) -> SafeString:
     """The rows of the bladder, bowel and skin table (trends.care_weeks.CareWeek): written
     here, not by a template loop, as the other tables of the overview's first view."""
     mark = escape(get_format("DECIMAL_SEPARATOR"))
-    shown_as = "YEAR_MONTH_FORMAT" if by_month else "DATE_FORMAT"
     lines = []
     for week in weeks:
-        start = escape(date_format(week.start, shown_as))
+        start = unit_start(week.start, by_month)
         if week.days < week.length:
             start += f' <span class="text-body-secondary">{days_in_brackets(week.days)}</span>'
         lines.append(
